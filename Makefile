@@ -1,0 +1,48 @@
+# carechain — every target is a short script over carenet (network/cmd/carenet)
+# and the Go toolchain. `make help` lists them.
+SHELL := /usr/bin/env bash
+CARENET := scripts/carenet.sh
+
+.PHONY: help demo up deploy down clean status logs test unit e2e bench lint fuzz
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+
+demo: ## fresh machine to a running consortium and a short story through it
+	scripts/demo.sh
+
+up: ## start the consortium (idempotent): CAs, orderers, peers, channels, chaincode
+	$(CARENET) up
+
+deploy: ## package, install, approve and commit changed chaincode
+	$(CARENET) deploy
+
+down: ## stop every node, keep all data
+	$(CARENET) down
+
+clean: ## stop every node and remove all state
+	$(CARENET) clean
+
+status: ## which nodes run; block height per channel and node
+	$(CARENET) status
+
+logs: ## list node logs; NODE=peer0.provider prints the end of one
+	$(CARENET) logs $(NODE)
+
+test: unit e2e ## unit tests, then end-to-end tests on a network the run starts and stops
+
+unit: ## vet and unit tests (in-memory stub, no network)
+	go vet ./...
+	go test -count=1 ./...
+
+e2e: ## end-to-end tests against a real consortium started for the run
+	scripts/e2e.sh
+
+bench: ## benchmark the baseline (and domain) chaincode on a running consortium
+	scripts/bench.sh
+
+lint: ## gofmt, go vet, staticcheck
+	scripts/lint.sh
+
+fuzz: ## run every fuzz test for FUZZTIME (default 10s) each
+	scripts/fuzz.sh

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/carechain/carechain/client"
+)
+
+// txOutput is a transaction's JSON output: the chaincode's result as JSON
+// when it is JSON, as a string otherwise.
+type txOutput struct {
+	TxID     string          `json:"txId,omitempty"`
+	Block    uint64          `json:"block,omitempty"`
+	Attempts int             `json:"attempts,omitempty"`
+	Result   json.RawMessage `json:"result"`
+}
+
+func resultJSON(payload []byte) json.RawMessage {
+	if len(payload) == 0 {
+		return json.RawMessage("null")
+	}
+	if json.Valid(payload) {
+		return payload
+	}
+	s, _ := json.Marshal(string(payload))
+	return s
+}
+
+func (a *app) txCommand(use, short string, submit bool) *cobra.Command {
+	var transient map[string]string
+	var endorsers []string
+	cmd := &cobra.Command{
+		Use:   use + " CHAINCODE FUNCTION [ARG...]",
+		Short: short,
+		Args:  cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.session()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			call := client.Call{Channel: a.channel, Chaincode: args[0], Function: args[1], Args: args[2:], Endorsers: endorsers}
+			if len(transient) > 0 {
+				call.Transient = map[string][]byte{}
+				for k, v := range transient {
+					call.Transient[k] = []byte(v)
+				}
+			}
+			var res *client.Result
+			if submit {
+				res, err = s.Submit(cmd.Context(), call)
+			} else {
+				res, err = s.Evaluate(cmd.Context(), call)
+			}
+			if err != nil {
+				return err
+			}
+			out := txOutput{TxID: res.TxID, Block: res.Block, Attempts: res.Attempts, Result: resultJSON(res.Payload)}
+			a.print(out, func(w io.Writer) {
+				if submit {
+					fmt.Fprintf(w, "committed tx %s in block %d\n", res.TxID, res.Block)
+				}
+				if len(res.Payload) > 0 {
+					fmt.Fprintln(w, string(res.Payload))
+				}
+			})
+			return nil
+		},
+	}
+	cmd.Flags().StringToStringVar(&transient, "transient", nil, "transient data KEY=VALUE (never written to the ledger)")
+	cmd.Flags().StringSliceVar(&endorsers, "endorsers", nil, "endorse only on these MSP ids")
+	return cmd
+}
+
+func (a *app) submitCommand() *cobra.Command {
+	return a.txCommand("submit", "submit a transaction and wait for its commit", true)
+}
+
+func (a *app) evaluateCommand() *cobra.Command {
+	return a.txCommand("evaluate", "evaluate a query on the gateway peer (nothing is written)", false)
+}
+
+func (a *app) eventsCommand() *cobra.Command {
+	var from uint64
+	var fromSet bool
+	var count int
+	var timeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "events CHAINCODE",
+		Short: "print the chaincode's events as they commit",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fromSet = cmd.Flags().Changed("from-block")
+			s, err := a.session()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			ctx := cmd.Context()
+			if timeout > 0 {
+				var cancel func()
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			var start *uint64
+			if fromSet {
+				start = &from
+			}
+			events, err := s.Events(ctx, a.channel, args[0], start)
+			if err != nil {
+				return err
+			}
+			n := 0
+			for ev := range events {
+				a.print(ev, func(w io.Writer) {
+					fmt.Fprintf(w, "block %d tx %s %s %s\n", ev.Block, ev.TxID, ev.Name, string(ev.Payload))
+				})
+				n++
+				if count > 0 && n >= count {
+					break
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Uint64Var(&from, "from-block", 0, "replay events from this block")
+	cmd.Flags().IntVar(&count, "count", 0, "stop after this many events (0: run until interrupted)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "stop after this long (0: no limit)")
+	return cmd
+}
+
+func (a *app) identitiesCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "identities",
+		Short: "list the orgs, their gateway peers and enrolled users",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cl, err := a.client()
+			if err != nil {
+				return err
+			}
+			p := cl.Profile
+			a.print(p.Orgs, func(w io.Writer) {
+				for _, o := range p.Orgs {
+					fmt.Fprintf(w, "%s (%s) via %v\n", o.Name, o.MSPID, o.Gateways)
+					for _, u := range o.Users {
+						fmt.Fprintf(w, "  %-14s %-7s %s\n", u.Name, u.Type, u.Role)
+					}
+				}
+			})
+			return nil
+		},
+	}
+}

@@ -1,0 +1,114 @@
+// Command carenet runs the carechain consortium on this machine: it starts
+// and stops the Fabric CAs, orderers and peers described in
+// network/topology.yaml, creates the channels and deploys the chaincodes.
+// It is also the peers' external chaincode builder (carenet builder STEP).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/carechain/carechain/network/ccbuilder"
+	"github.com/carechain/carechain/network/consortium"
+)
+
+const usage = `usage: carenet [flags] COMMAND
+
+commands:
+  up        start the consortium (idempotent), create channels, deploy chaincode
+  deploy    package, install, approve and commit changed chaincode
+  down      stop every node, keep all data
+  clean     stop every node and remove all state
+  status    which nodes run; block height per channel and node
+  logs      list the log files (logs NODE prints the tail of one)
+  builder   the peers' external builder (detect, build, release, run)
+
+flags:
+`
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "builder" {
+		os.Exit(builder(os.Args[2:]))
+	}
+	fs := flag.NewFlagSet("carenet", flag.ExitOnError)
+	repo := fs.String("repo", ".", "repository root")
+	topo := fs.String("topology", "", "topology file (default REPO/network/topology.yaml)")
+	home := fs.String("home", "", "state folder (default $CARECHAIN_HOME or REPO/.carechain)")
+	host := fs.String("host", "", "only act on the nodes placed on this host")
+	noDeploy := fs.Bool("no-deploy", false, "up: do not deploy chaincode")
+	fs.Usage = func() { fmt.Fprint(os.Stderr, usage); fs.PrintDefaults() }
+	_ = fs.Parse(os.Args[1:])
+	if fs.NArg() < 1 {
+		fs.Usage()
+		os.Exit(2)
+	}
+	root, err := filepath.Abs(*repo)
+	if err != nil {
+		fail(err)
+	}
+	c, err := consortium.New(consortium.Options{Repo: root, Topology: *topo, Home: *home, Host: *host, Out: os.Stdout})
+	if err != nil {
+		fail(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch cmd := fs.Arg(0); cmd {
+	case "up":
+		err = c.Up(ctx)
+		if err == nil && !*noDeploy {
+			err = c.Deploy(ctx, fs.Args()[1:]...)
+		}
+	case "deploy":
+		err = c.Deploy(ctx, fs.Args()[1:]...)
+	case "down":
+		err = c.Down(ctx)
+	case "clean":
+		err = c.Clean(ctx)
+	case "status":
+		err = c.Status(ctx, os.Stdout)
+	case "logs":
+		err = c.Logs(os.Stdout, fs.Args()[1:]...)
+	default:
+		fs.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	var ne *consortium.NodeError
+	if errors.As(err, &ne) {
+		fmt.Fprintf(os.Stderr, "carenet: node %s failed: %v\n  log: %s\n", ne.Node, ne.Err, ne.Log)
+	} else {
+		fmt.Fprintf(os.Stderr, "carenet: %v\n", err)
+	}
+	os.Exit(1)
+}
+
+func builder(args []string) int {
+	if len(args) < 1 {
+		fmt.Fprintln(os.Stderr, "usage: carenet builder detect|build|release|run ARGS")
+		return 2
+	}
+	steps := map[string]func([]string) error{
+		"detect": ccbuilder.Detect, "build": ccbuilder.Build, "release": ccbuilder.Release, "run": ccbuilder.Run,
+	}
+	step, ok := steps[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "carenet builder: unknown step %q\n", args[0])
+		return 2
+	}
+	if err := step(args[1:]); err != nil {
+		fmt.Fprintf(os.Stderr, "carenet builder %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}

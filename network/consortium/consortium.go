@@ -1,0 +1,255 @@
+// Package consortium brings the carechain consortium up and down as plain
+// processes on one machine (or on several, one host at a time): Fabric CAs,
+// etcdraft orderers and peers, channels made through the channel
+// participation API, and chaincode deployed through the lifecycle.
+package consortium
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/carechain/carechain/network/fabriccli"
+	"github.com/carechain/carechain/network/home"
+	"github.com/carechain/carechain/network/proc"
+	"github.com/carechain/carechain/network/topology"
+)
+
+// Consortium is one consortium's description, state folder and tools.
+type Consortium struct {
+	Repo     string // repository root: chaincode sources
+	Home     home.Dir
+	Topo     *topology.Topology
+	PortBase int
+	// Bin holds peer, orderer, configtxgen, osnadmin, fabric-ca-server, fabric-ca-client.
+	Bin string
+	// Templates holds Fabric's sample core.yaml and orderer.yaml.
+	Templates string
+	// Host, when set, limits start and stop to the nodes placed on that host.
+	Host string
+	// Out receives progress lines.
+	Out io.Writer
+}
+
+// Options locate a consortium.
+type Options struct {
+	Repo      string
+	Topology  string // default Repo/network/topology.yaml
+	Home      string // default $CARECHAIN_HOME or Repo/.carechain
+	PortBase  int    // default $CARECHAIN_PORT_BASE or the topology's
+	Bin       string // default $FABRIC_BIN
+	Templates string // default Bin/../config
+	Host      string
+	Out       io.Writer
+}
+
+// New loads the topology and resolves the state folder and tools. Once a
+// state folder exists, the port base it was made with rules: a running
+// consortium never moves under a changed variable.
+func New(o Options) (*Consortium, error) {
+	h := home.Dir(o.Home)
+	if o.Home == "" {
+		h = home.Resolve(o.Repo)
+	}
+	topoPath := o.Topology
+	if topoPath == "" {
+		topoPath = filepath.Join(o.Repo, "network", "topology.yaml")
+	}
+	t, err := topology.Load(topoPath)
+	if err != nil {
+		return nil, err
+	}
+	base := o.PortBase
+	if base == 0 {
+		if v := os.Getenv("CARECHAIN_PORT_BASE"); v != "" {
+			if _, err := fmt.Sscan(v, &base); err != nil {
+				return nil, fmt.Errorf("CARECHAIN_PORT_BASE=%q: %w", v, err)
+			}
+		}
+	}
+	if saved, err := readPortBase(h); err == nil && saved != 0 {
+		if base != 0 && base != saved {
+			return nil, fmt.Errorf("state %s was made with port base %d, not %d: run `make clean` first", h, saved, base)
+		}
+		base = saved
+	}
+	if base == 0 {
+		base = t.PortBase
+	}
+	bin := o.Bin
+	if bin == "" {
+		bin = os.Getenv("FABRIC_BIN")
+	}
+	if bin == "" {
+		return nil, errors.New("FABRIC_BIN is not set: run scripts/fabric-bins.sh, which builds or finds the Fabric binaries")
+	}
+	tmpl := o.Templates
+	if tmpl == "" {
+		tmpl = filepath.Join(filepath.Dir(bin), "config")
+	}
+	out := o.Out
+	if out == nil {
+		out = io.Discard
+	}
+	return &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out}, nil
+}
+
+func readPortBase(h home.Dir) (int, error) {
+	data, err := os.ReadFile(filepath.Join(string(h), "port-base"))
+	if err != nil {
+		return 0, err
+	}
+	var base int
+	_, err = fmt.Sscan(string(data), &base)
+	return base, err
+}
+
+func (c *Consortium) tool(name string) string { return filepath.Join(c.Bin, name) }
+
+// Nodes are all nodes of the consortium with their ports.
+func (c *Consortium) Nodes() []topology.Node { return c.Topo.Nodes(c.PortBase) }
+
+// local reports whether a node runs on this host.
+func (c *Consortium) local(n topology.Node) bool { return c.Host == "" || n.Host == c.Host }
+
+func (c *Consortium) nodesOf(kind topology.Kind) []topology.Node {
+	var out []topology.Node
+	for _, n := range c.Nodes() {
+		if n.Kind == kind {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (c *Consortium) binaryOf(n topology.Node) string {
+	switch n.Kind {
+	case topology.KindCA:
+		return c.tool("fabric-ca-server")
+	case topology.KindOrderer:
+		return c.tool("orderer")
+	default:
+		return c.tool("peer")
+	}
+}
+
+// nodeErr wraps an error with the node's id and log file.
+func (c *Consortium) nodeErr(n topology.Node, err error) error {
+	return &NodeError{Node: n.ID(), Log: c.Home.Log(n.ID()), Err: err}
+}
+
+// peerAdmin is the org admin's peer CLI against the org's first peer.
+func (c *Consortium) peerAdmin(org *topology.Org) fabriccli.PeerAdmin {
+	var peer topology.Node
+	for _, n := range c.nodesOf(topology.KindPeer) {
+		if n.Org.Name == org.Name {
+			peer = n
+			break
+		}
+	}
+	return c.peerAdminAt(org, peer)
+}
+
+func (c *Consortium) peerAdminAt(org *topology.Org, peer topology.Node) fabriccli.PeerAdmin {
+	return fabriccli.PeerAdmin{
+		Bin:         c.tool("peer"),
+		MSPID:       org.MSPID,
+		MSPDir:      c.Home.UserMSP(org.Name, adminUser(org)),
+		PeerAddress: peer.Address(),
+		PeerTLSRoot: c.Home.CACert(org.Name),
+		ConfigDir:   c.Home.Node(peer.ID()),
+	}
+}
+
+func (c *Consortium) ordererAdmin() fabriccli.OrdererAdmin {
+	org := c.Topo.OrdererOrg()
+	tlsDir := c.Home.UserTLS(org.Name, adminUser(org))
+	return fabriccli.OrdererAdmin{
+		Bin:        c.tool("osnadmin"),
+		CACert:     c.Home.CACert(org.Name),
+		ClientCert: filepath.Join(tlsDir, "server.crt"),
+		ClientKey:  filepath.Join(tlsDir, "server.key"),
+	}
+}
+
+// adminUser is the org's first user of type admin.
+func adminUser(o *topology.Org) string {
+	for _, u := range o.Users {
+		if u.Type == "admin" {
+			return u.Name
+		}
+	}
+	return "admin"
+}
+
+// parallel runs fn for every item, at most limit at a time, and joins errors.
+func parallel[T any](items []T, limit int, fn func(T) error) error {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	sem := make(chan struct{}, limit)
+	for _, it := range items {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(it T) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(it); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}(it)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Running lists the local nodes whose process is alive.
+func (c *Consortium) Running() []topology.Node {
+	var out []topology.Node
+	for _, n := range c.Nodes() {
+		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); ok && c.local(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Down stops every local node and the chaincode processes the peers run,
+// peers first, then orderers, then CAs. Ledgers and certificates stay.
+func (c *Consortium) Down(ctx context.Context) error {
+	p := &progress{w: c.Out, start: time.Now()}
+	for _, kind := range []topology.Kind{topology.KindPeer, topology.KindOrderer, topology.KindCA} {
+		nodes := c.nodesOf(kind)
+		err := p.step("stop "+string(kind)+"s", func() error {
+			return parallel(nodes, len(nodes)+1, func(n topology.Node) error {
+				if !c.local(n) {
+					return nil
+				}
+				if err := proc.Stop(c.Home.Pid(n.ID()), c.binaryOf(n), 15*time.Second); err != nil {
+					return c.nodeErr(n, err)
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Clean stops everything and removes the whole state folder.
+func (c *Consortium) Clean(ctx context.Context) error {
+	if err := c.Down(ctx); err != nil {
+		return err
+	}
+	p := &progress{w: c.Out}
+	return p.step("remove "+string(c.Home), func() error { return os.RemoveAll(string(c.Home)) })
+}

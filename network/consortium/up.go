@@ -1,0 +1,460 @@
+package consortium
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/carechain/carechain/network/ccbuilder"
+	"github.com/carechain/carechain/network/channelcfg"
+	"github.com/carechain/carechain/network/health"
+	"github.com/carechain/carechain/network/nodeconfig"
+	"github.com/carechain/carechain/network/pki"
+	"github.com/carechain/carechain/network/proc"
+	"github.com/carechain/carechain/network/topology"
+)
+
+// Up brings the consortium to a running state from whatever state it is in:
+// a fresh folder, stopped nodes, or a running network (then it changes
+// nothing). Every wait is on a node's operations endpoint.
+func (c *Consortium) Up(ctx context.Context) error {
+	p := &progress{w: c.Out, start: time.Now()}
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"prepare state folder " + string(c.Home), c.prepare},
+		{"start certificate authorities", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindCA) }},
+		{"enroll node and user identities", c.enrollAll},
+		{"write node configs and the chaincode builder", c.writeConfigs},
+		{"make channel genesis blocks", c.genesisBlocks},
+		{"start orderers", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindOrderer) }},
+		{"join orderers to channels and wait for Raft leaders", c.joinOrderers},
+		{"start peers", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindPeer) }},
+		{"join peers to channels", c.joinPeers},
+		{"wait for gossip to converge", c.waitGossip},
+		{"write connection profile", c.writeProfile},
+	}
+	for _, s := range steps {
+		if err := p.step(s.name, func() error { return s.fn(ctx) }); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(c.Out, "consortium up in %.1fs\n", time.Since(p.start).Seconds())
+	return nil
+}
+
+func (c *Consortium) prepare(context.Context) error {
+	for _, tool := range []string{"peer", "orderer", "configtxgen", "osnadmin", "fabric-ca-server", "fabric-ca-client"} {
+		if _, err := os.Stat(c.tool(tool)); err != nil {
+			return fmt.Errorf("%s not found in FABRIC_BIN=%s: run scripts/fabric-bins.sh", tool, c.Bin)
+		}
+	}
+	for _, f := range []string{"core.yaml", "orderer.yaml"} {
+		if _, err := os.Stat(filepath.Join(c.Templates, f)); err != nil {
+			return fmt.Errorf("Fabric config template %s not found in %s", f, c.Templates)
+		}
+	}
+	if err := os.MkdirAll(string(c.Home), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(string(c.Home), "port-base"), []byte(fmt.Sprintf("%d\n", c.PortBase)), 0o644)
+}
+
+// startNodes starts the local nodes of a kind that are not running and waits
+// until every one answers /healthz.
+func (c *Consortium) startNodes(ctx context.Context, kind topology.Kind) error {
+	nodes := c.nodesOf(kind)
+	for _, n := range nodes {
+		if !c.local(n) {
+			continue
+		}
+		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); ok {
+			continue
+		}
+		spec, err := c.procSpec(n)
+		if err != nil {
+			return c.nodeErr(n, err)
+		}
+		if _, err := proc.Start(spec); err != nil {
+			return c.nodeErr(n, err)
+		}
+	}
+	return parallel(nodes, len(nodes)+1, func(n topology.Node) error {
+		if !c.local(n) {
+			return nil
+		}
+		return c.waitHealthy(ctx, n)
+	})
+}
+
+func (c *Consortium) waitHealthy(ctx context.Context, n topology.Node) error {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	last := ""
+	err := health.Poll(ctx, 100*time.Millisecond, func(ctx context.Context) (bool, error) {
+		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); !ok {
+			return false, fmt.Errorf("process exited")
+		}
+		ok, body := health.Healthy(ctx, n.OperationsAddress())
+		last = body
+		return ok, nil
+	})
+	if err != nil {
+		return c.nodeErr(n, fmt.Errorf("not healthy at http://%s/healthz: %v (last answer: %s)", n.OperationsAddress(), err, last))
+	}
+	return nil
+}
+
+func (c *Consortium) procSpec(n topology.Node) (proc.Spec, error) {
+	s := proc.Spec{Binary: c.binaryOf(n), LogFile: c.Home.Log(n.ID()), PidFile: c.Home.Pid(n.ID()), Dir: c.Home.Node(n.ID())}
+	switch n.Kind {
+	case topology.KindCA:
+		dir := c.Home.CAServer(n.Org.Name)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return s, err
+		}
+		secret, err := pki.BootstrapSecret(c.Home.Registrar(n.Org.Name))
+		if err != nil {
+			return s, err
+		}
+		s.Dir = dir
+		s.Args = []string{"start", "-H", dir, "-b", pki.RegistrarName + ":" + secret,
+			"--address", n.Host, "--port", fmt.Sprint(n.Port),
+			"--tls.enabled", "--csr.hosts", strings.Join(hostNames(n), ","),
+			"--csr.cn", "ca." + n.Org.Name, "--ca.name", "ca-" + n.Org.Name}
+		s.Env = []string{"FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=" + n.OperationsAddress()}
+	case topology.KindOrderer:
+		s.Args = []string{"start"}
+		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.ID()), "FABRIC_LOGGING_SPEC=info"}
+	case topology.KindPeer:
+		s.Args = []string{"node", "start"}
+		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.ID()), "FABRIC_LOGGING_SPEC=info:gossip=warning:gossip.discovery=warning"}
+	}
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// hostNames are the names a node's TLS certificate is valid for.
+func hostNames(n topology.Node) []string {
+	names := []string{n.Host, n.ID()}
+	if n.Host != "localhost" {
+		names = append(names, "localhost")
+	}
+	return names
+}
+
+// enrollAll issues every node's and user's certificates through the org's
+// CA. Identities already enrolled are kept.
+func (c *Consortium) enrollAll(ctx context.Context) error {
+	cas := c.nodesOf(topology.KindCA)
+	return parallel(cas, len(cas), func(caNode topology.Node) error {
+		org := caNode.Org
+		ca, err := pki.NewCA(org.Name, caNode.Host, caNode.Port, c.Home.CACert(org.Name), c.Home.Registrar(org.Name), c.tool("fabric-ca-client"))
+		if err != nil {
+			return err
+		}
+		if err := ca.EnrollRegistrar(ctx); err != nil {
+			return c.nodeErr(caNode, err)
+		}
+		if err := pki.WriteOrgMSP(c.Home.CACert(org.Name), c.Home.OrgMSP(org.Name)); err != nil {
+			return err
+		}
+		for _, n := range c.Nodes() {
+			if n.Org.Name != org.Name || n.Kind == topology.KindCA {
+				continue
+			}
+			if err := c.enrollNode(ctx, ca, n); err != nil {
+				return c.nodeErr(caNode, err)
+			}
+		}
+		for _, u := range org.Users {
+			if err := c.enrollUser(ctx, ca, org, u); err != nil {
+				return c.nodeErr(caNode, err)
+			}
+		}
+		return nil
+	})
+}
+
+func (c *Consortium) enrollNode(ctx context.Context, ca *pki.CA, n topology.Node) error {
+	mspDir, tlsDir := c.Home.NodeMSP(n.ID()), c.Home.NodeTLS(n.ID())
+	if pki.Enrolled(mspDir) {
+		if _, err := os.Stat(filepath.Join(tlsDir, "server.crt")); err == nil {
+			return nil
+		}
+	}
+	if err := ca.Register(ctx, pki.Identity{Name: n.ID(), Type: string(n.Kind)}); err != nil {
+		return err
+	}
+	if err := ca.Enroll(ctx, n.ID(), mspDir, false, hostNames(n)); err != nil {
+		return err
+	}
+	enrolledTLS := filepath.Join(c.Home.Node(n.ID()), "tls-enrollment")
+	if err := ca.Enroll(ctx, n.ID(), enrolledTLS, true, hostNames(n)); err != nil {
+		return err
+	}
+	return pki.TLSFiles(enrolledTLS, tlsDir)
+}
+
+func (c *Consortium) enrollUser(ctx context.Context, ca *pki.CA, org *topology.Org, u topology.User) error {
+	mspDir, tlsDir := c.Home.UserMSP(org.Name, u.Name), c.Home.UserTLS(org.Name, u.Name)
+	if pki.Enrolled(mspDir) {
+		return nil
+	}
+	typ := u.Type
+	if typ == "" {
+		typ = "client"
+	}
+	attrs := map[string]string{}
+	for k, v := range u.Attrs {
+		attrs[k] = v
+	}
+	if u.Role != "" {
+		attrs["role"] = u.Role
+	}
+	if err := ca.Register(ctx, pki.Identity{Name: u.Name, Type: typ, Attrs: attrs}); err != nil {
+		return err
+	}
+	enrolledTLS := tlsDir + "-enrollment"
+	if err := ca.Enroll(ctx, u.Name, enrolledTLS, true, nil); err != nil {
+		return err
+	}
+	if err := pki.TLSFiles(enrolledTLS, tlsDir); err != nil {
+		return err
+	}
+	// The enrollment certificate last: its presence marks the user done.
+	return ca.Enroll(ctx, u.Name, mspDir, false, nil)
+}
+
+// builderEnv are the variables the chaincode builder needs to run Go.
+var builderEnv = []string{"HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOPRIVATE", "GOTOOLCHAIN", "TMPDIR"}
+
+func (c *Consortium) writeConfigs(context.Context) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if err := ccbuilder.Install(c.Home.Builder(), self); err != nil {
+		return err
+	}
+	ordererOrg := c.Topo.OrdererOrg()
+	for _, n := range c.Nodes() {
+		switch n.Kind {
+		case topology.KindPeer:
+			d, err := nodeconfig.LoadTemplate(c.Templates, "core.yaml")
+			if err != nil {
+				return err
+			}
+			nodeconfig.PeerCore(d, nodeconfig.Peer{
+				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
+				Port: n.Port, ChaincodePort: n.ChaincodePort, OpsPort: n.OperationsPort,
+				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+				BuilderDir: c.Home.Builder(), BuilderEnv: builderEnv,
+			})
+			if err := d.Write(filepath.Join(c.Home.Node(n.ID()), "core.yaml")); err != nil {
+				return err
+			}
+		case topology.KindOrderer:
+			d, err := nodeconfig.LoadTemplate(c.Templates, "orderer.yaml")
+			if err != nil {
+				return err
+			}
+			nodeconfig.OrdererConfig(d, nodeconfig.Orderer{
+				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
+				Port: n.Port, AdminPort: n.AdminPort, OpsPort: n.OperationsPort,
+				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+				AdminClientRoots: []string{c.Home.CACert(ordererOrg.Name)},
+			})
+			if err := d.Write(filepath.Join(c.Home.Node(n.ID()), "orderer.yaml")); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// channelSpec describes a channel for configtxgen.
+func (c *Consortium) channelSpec(name string) channelcfg.Channel {
+	oo := c.Topo.OrdererOrg()
+	spec := channelcfg.Channel{Name: name}
+	spec.OrdererOrg = channelcfg.Org{Name: oo.Name, MSPID: oo.MSPID, MSPDir: c.Home.OrgMSP(oo.Name)}
+	for _, n := range c.nodesOf(topology.KindOrderer) {
+		spec.OrdererOrg.OrdererEndpoints = append(spec.OrdererOrg.OrdererEndpoints, n.Address())
+		spec.Consenters = append(spec.Consenters, channelcfg.Consenter{Host: n.Host, Port: n.Port,
+			TLSCert: filepath.Join(c.Home.NodeTLS(n.ID()), "server.crt")})
+	}
+	peers := c.nodesOf(topology.KindPeer)
+	for _, orgName := range c.Topo.Channel(name).Orgs {
+		o := c.Topo.Org(orgName)
+		m := channelcfg.Org{Name: o.Name, MSPID: o.MSPID, MSPDir: c.Home.OrgMSP(o.Name)}
+		for _, n := range peers {
+			if n.Org.Name == o.Name {
+				m.Anchors = append(m.Anchors, n.Address())
+			}
+		}
+		if len(m.Anchors) > 0 {
+			spec.PeerMSPs = append(spec.PeerMSPs, o.MSPID)
+		}
+		spec.Members = append(spec.Members, m)
+	}
+	return spec
+}
+
+func (c *Consortium) genesisBlocks(ctx context.Context) error {
+	for _, ch := range c.Topo.Channels {
+		block := c.Home.GenesisBlock(ch.Name)
+		if _, err := os.Stat(block); err == nil {
+			continue
+		}
+		if err := channelcfg.GenesisBlock(ctx, c.tool("configtxgen"), c.Home.Channel(ch.Name), block, c.channelSpec(ch.Name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type osnChannels struct {
+	Channels []struct {
+		Name string `json:"name"`
+	} `json:"channels"`
+}
+
+func (c *Consortium) joinOrderers(ctx context.Context) error {
+	admin := c.ordererAdmin()
+	orderers := c.nodesOf(topology.KindOrderer)
+	for _, n := range orderers {
+		if !c.local(n) {
+			continue
+		}
+		adminAddr := fmt.Sprintf("%s:%d", n.Host, n.AdminPort)
+		out, err := admin.Run(ctx, adminAddr, "list")
+		if err != nil {
+			return c.nodeErr(n, err)
+		}
+		joined := map[string]bool{}
+		var list osnChannels
+		if err := json.Unmarshal(out, &list); err != nil {
+			return c.nodeErr(n, fmt.Errorf("osnadmin channel list: %w", err))
+		}
+		for _, ch := range list.Channels {
+			joined[ch.Name] = true
+		}
+		for _, ch := range c.Topo.Channels {
+			if joined[ch.Name] {
+				continue
+			}
+			if _, err := admin.Run(ctx, adminAddr, "join", "--channelID", ch.Name, "--config-block", c.Home.GenesisBlock(ch.Name)); err != nil {
+				return c.nodeErr(n, err)
+			}
+		}
+	}
+	return c.waitRaftLeaders(ctx)
+}
+
+// waitRaftLeaders waits until each channel has exactly one Raft leader among
+// the local orderers' metrics (all orderers when the network is on one host).
+func (c *Consortium) waitRaftLeaders(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	orderers := c.nodesOf(topology.KindOrderer)
+	for _, ch := range c.Topo.Channels {
+		err := health.Poll(ctx, 200*time.Millisecond, func(ctx context.Context) (bool, error) {
+			leaders := 0
+			for _, n := range orderers {
+				if !c.local(n) {
+					continue
+				}
+				samples, err := health.Metrics(ctx, n.OperationsAddress())
+				if err != nil {
+					continue
+				}
+				if v, ok := health.Value(samples, "consensus_etcdraft_is_leader", map[string]string{"channel": ch.Name}); ok && v == 1 {
+					leaders++
+				}
+			}
+			return leaders == 1 || (c.Host != "" && leaders <= 1 && c.anyLeaderElsewhere()), nil
+		})
+		if err != nil {
+			return fmt.Errorf("channel %s: no Raft leader among the orderers: %w (logs: %s)", ch.Name, err, filepath.Join(string(c.Home), "logs"))
+		}
+	}
+	return nil
+}
+
+// anyLeaderElsewhere is true when some orderers run on other hosts: their
+// leadership cannot be read from here, so one local leader is not required.
+func (c *Consortium) anyLeaderElsewhere() bool {
+	for _, n := range c.nodesOf(topology.KindOrderer) {
+		if !c.local(n) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Consortium) joinPeers(ctx context.Context) error {
+	peers := c.nodesOf(topology.KindPeer)
+	return parallel(peers, len(peers), func(n topology.Node) error {
+		if !c.local(n) {
+			return nil
+		}
+		admin := c.peerAdminAt(n.Org, n)
+		out, err := admin.Run(ctx, "channel", "list")
+		if err != nil {
+			return c.nodeErr(n, err)
+		}
+		joined := map[string]bool{}
+		for _, line := range strings.Split(string(out), "\n") {
+			joined[strings.TrimSpace(line)] = true
+		}
+		for _, ch := range c.Topo.ChannelsOf(n.Org.Name) {
+			if joined[ch] {
+				continue
+			}
+			if _, err := admin.Run(ctx, "channel", "join", "-b", c.Home.GenesisBlock(ch)); err != nil {
+				return c.nodeErr(n, err)
+			}
+		}
+		return nil
+	})
+}
+
+// waitGossip waits until every local peer knows every other peer of each of
+// its channels, so the gateway can find other orgs' endorsers.
+func (c *Consortium) waitGossip(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	peers := c.nodesOf(topology.KindPeer)
+	return parallel(peers, len(peers), func(n topology.Node) error {
+		if !c.local(n) {
+			return nil
+		}
+		for _, ch := range c.Topo.ChannelsOf(n.Org.Name) {
+			want := 0
+			for _, o := range c.Topo.PeerOrgs(ch) {
+				want += len(o.Peers)
+			}
+			want-- // itself
+			got := 0.0
+			err := health.Poll(ctx, 200*time.Millisecond, func(ctx context.Context) (bool, error) {
+				samples, err := health.Metrics(ctx, n.OperationsAddress())
+				if err != nil {
+					return false, nil
+				}
+				got, _ = health.Value(samples, "gossip_membership_total_peers_known", map[string]string{"channel": ch})
+				return int(got) >= want, nil
+			})
+			if err != nil {
+				return c.nodeErr(n, fmt.Errorf("channel %s: knows %d of %d other peers: %w", ch, int(got), want, err))
+			}
+		}
+		return nil
+	})
+}

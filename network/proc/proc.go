@@ -1,0 +1,179 @@
+// Package proc starts consortium nodes as detached processes, each the leader
+// of its own process group with its output in a log file and its pid in a
+// file, and stops them again, children included (a peer's chaincode
+// processes run in the peer's group).
+package proc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Spec is a process to start.
+type Spec struct {
+	Binary  string
+	Args    []string
+	Env     []string // added to a minimal environment (PATH, HOME, Go's variables)
+	Dir     string
+	LogFile string
+	PidFile string
+}
+
+// Start launches the process detached from the caller. It returns once the
+// process has been created; health is the caller's to check.
+func Start(s Spec) (int, error) {
+	for _, d := range []string{filepath.Dir(s.LogFile), filepath.Dir(s.PidFile)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return 0, err
+		}
+	}
+	logf, err := os.OpenFile(s.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	defer logf.Close()
+	fmt.Fprintf(logf, "\n==== carenet start %s %s\n", time.Now().UTC().Format(time.RFC3339), s.Binary)
+	cmd := exec.Command(s.Binary, s.Args...)
+	cmd.Dir = s.Dir
+	cmd.Env = append(BaseEnv(), s.Env...)
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	pid := cmd.Process.Pid
+	if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		return 0, err
+	}
+	// Reap the child if it exits while we still run; otherwise init adopts it.
+	go func() { _ = cmd.Wait() }()
+	return pid, nil
+}
+
+// BaseEnv is the environment every node gets: enough for the Go toolchain
+// that the chaincode builder runs, nothing of the caller's secrets.
+func BaseEnv() []string {
+	var env []string
+	for _, k := range []string{"PATH", "HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOPRIVATE", "GOTOOLCHAIN", "TMPDIR"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// Pid reads a pid file; 0 when there is none.
+func Pid(pidFile string) int {
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		return 0
+	}
+	return pid
+}
+
+// Running reports whether the process of a pid file is alive and still runs
+// the given binary (a recycled pid does not count).
+func Running(pidFile, binary string) (int, bool) {
+	pid := Pid(pidFile)
+	if pid <= 0 {
+		return 0, false
+	}
+	if err := syscall.Kill(pid, 0); err != nil {
+		return pid, false
+	}
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		// A zombie (state Z) has exited.
+		if i := strings.LastIndexByte(string(stat), ')'); i > 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
+			return pid, false
+		}
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return pid, false
+	}
+	exe := strings.SplitN(string(cmdline), "\x00", 2)[0]
+	return pid, filepath.Base(exe) == filepath.Base(binary)
+}
+
+// Stop sends SIGTERM to the process group of the pid file, waits up to
+// grace for it to exit, then kills the group. The pid file is removed.
+func Stop(pidFile, binary string, grace time.Duration) error {
+	pid, alive := Running(pidFile, binary)
+	defer os.Remove(pidFile)
+	if !alive {
+		if pid > 0 {
+			// The leader is gone; make sure no child of its group lingers.
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
+		}
+		return nil
+	}
+	if err := syscall.Kill(-pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return err
+	}
+	deadline := time.Now().Add(grace)
+	for time.Now().Before(deadline) {
+		if _, ok := Running(pidFile, binary); !ok && !GroupAlive(pid) {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	for i := 0; i < 40 && GroupAlive(pid); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if GroupAlive(pid) {
+		return fmt.Errorf("process group %d did not exit", pid)
+	}
+	return nil
+}
+
+// GroupAlive reports whether any live (non-zombie) process is in group pgid.
+func GroupAlive(pgid int) bool {
+	return len(GroupMembers(pgid)) > 0
+}
+
+// GroupMembers lists the live processes of a process group.
+func GroupMembers(pgid int) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		fields := strings.Fields(s[i+1:])
+		// fields[0] is the state, fields[2] the process group.
+		if len(fields) < 3 || fields[0] == "Z" {
+			continue
+		}
+		if g, err := strconv.Atoi(fields[2]); err == nil && g == pgid {
+			out = append(out, pid)
+		}
+	}
+	return out
+}

@@ -1,0 +1,286 @@
+// Package topology reads the consortium description (network/topology.yaml):
+// orgs, their nodes and users, channels and chaincodes. It validates the
+// description and resolves it into concrete listen addresses, so that every
+// other part of carenet works from one source of truth.
+package topology
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultHost is where a node listens unless the description says otherwise.
+const DefaultHost = "127.0.0.1"
+
+// Topology is the consortium as written in topology.yaml.
+type Topology struct {
+	PortBase   int         `yaml:"portBase"`
+	Orgs       []Org       `yaml:"orgs"`
+	Channels   []Channel   `yaml:"channels"`
+	Chaincodes []Chaincode `yaml:"chaincodes"`
+}
+
+// Org is one member organisation: its MSP, CA, nodes and users.
+type Org struct {
+	Name        string   `yaml:"name"`
+	MSPID       string   `yaml:"mspId"`
+	Description string   `yaml:"description"`
+	Host        string   `yaml:"host"`
+	Orderers    []string `yaml:"orderers"`
+	Peers       []string `yaml:"peers"`
+	Users       []User   `yaml:"users"`
+	// NodeHosts places single nodes (and "ca") on another host than Host.
+	NodeHosts map[string]string `yaml:"nodeHosts"`
+}
+
+// User is an identity registered with the org's CA.
+type User struct {
+	Name  string            `yaml:"name"`
+	Type  string            `yaml:"type"`
+	Role  string            `yaml:"role"`
+	Attrs map[string]string `yaml:"attrs"`
+}
+
+// Channel is an application channel and its member orgs.
+type Channel struct {
+	Name string   `yaml:"name"`
+	Orgs []string `yaml:"orgs"`
+}
+
+// Chaincode is a Go chaincode deployed on one or more channels.
+type Chaincode struct {
+	Name     string                      `yaml:"name"`
+	Path     string                      `yaml:"path"`
+	Channels map[string]ChaincodeChannel `yaml:"channels"`
+}
+
+// ChaincodeChannel is a chaincode's definition on one channel.
+type ChaincodeChannel struct {
+	Endorsement string `yaml:"endorsement"`
+	Collections string `yaml:"collections"`
+}
+
+var namePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
+
+// Load reads and validates a topology file.
+func Load(path string) (*Topology, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data)
+}
+
+// Parse decodes and validates a topology description.
+func Parse(data []byte) (*Topology, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var t Topology
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("topology: %w", err)
+	}
+	if err := t.validate(); err != nil {
+		return nil, fmt.Errorf("topology: %w", err)
+	}
+	return &t, nil
+}
+
+func (t *Topology) validate() error {
+	if t.PortBase < 1024 || t.PortBase > 65000 {
+		return fmt.Errorf("portBase %d: must be between 1024 and 65000", t.PortBase)
+	}
+	orgs := map[string]bool{}
+	msps := map[string]bool{}
+	ordererOrgs := 0
+	for _, o := range t.Orgs {
+		if !namePattern.MatchString(o.Name) {
+			return fmt.Errorf("org %q: name must match %s", o.Name, namePattern)
+		}
+		if orgs[o.Name] {
+			return fmt.Errorf("org %q: defined twice", o.Name)
+		}
+		orgs[o.Name] = true
+		if o.MSPID == "" || msps[o.MSPID] {
+			return fmt.Errorf("org %q: mspId missing or not unique", o.Name)
+		}
+		msps[o.MSPID] = true
+		if len(o.Orderers) > 0 {
+			ordererOrgs++
+			if len(o.Peers) > 0 {
+				return fmt.Errorf("org %q: an org runs either orderers or peers", o.Name)
+			}
+		}
+		nodes := map[string]bool{}
+		for _, n := range append(append([]string{}, o.Orderers...), o.Peers...) {
+			if !namePattern.MatchString(n) || nodes[n] || n == "ca" {
+				return fmt.Errorf("org %q: node %q: invalid or duplicate name", o.Name, n)
+			}
+			nodes[n] = true
+		}
+		for n := range o.NodeHosts {
+			if !nodes[n] && n != "ca" {
+				return fmt.Errorf("org %q: nodeHosts names unknown node %q", o.Name, n)
+			}
+		}
+		users := map[string]bool{}
+		admins := 0
+		for _, u := range o.Users {
+			if !namePattern.MatchString(u.Name) || users[u.Name] {
+				return fmt.Errorf("org %q: user %q: invalid or duplicate name", o.Name, u.Name)
+			}
+			users[u.Name] = true
+			switch u.Type {
+			case "admin":
+				admins++
+			case "", "client":
+			default:
+				return fmt.Errorf("org %q: user %q: type must be admin or client", o.Name, u.Name)
+			}
+			for k := range u.Attrs {
+				if strings.HasPrefix(k, "hf.") || k == "role" {
+					return fmt.Errorf("org %q: user %q: attribute %q is reserved", o.Name, u.Name, k)
+				}
+			}
+		}
+		if admins == 0 {
+			return fmt.Errorf("org %q: needs a user of type admin", o.Name)
+		}
+	}
+	if ordererOrgs != 1 {
+		return fmt.Errorf("exactly one org must run orderers, found %d", ordererOrgs)
+	}
+	channels := map[string]bool{}
+	for _, c := range t.Channels {
+		if !namePattern.MatchString(c.Name) || channels[c.Name] {
+			return fmt.Errorf("channel %q: invalid or duplicate name", c.Name)
+		}
+		channels[c.Name] = true
+		peers := 0
+		for _, name := range c.Orgs {
+			o := t.Org(name)
+			if o == nil {
+				return fmt.Errorf("channel %q: unknown org %q", c.Name, name)
+			}
+			if len(o.Orderers) > 0 {
+				return fmt.Errorf("channel %q: orderer org %q cannot be an application member", c.Name, name)
+			}
+			peers += len(o.Peers)
+		}
+		if peers == 0 {
+			return fmt.Errorf("channel %q: no member org runs a peer", c.Name)
+		}
+	}
+	ccs := map[string]bool{}
+	for _, cc := range t.Chaincodes {
+		if !namePattern.MatchString(cc.Name) || ccs[cc.Name] {
+			return fmt.Errorf("chaincode %q: invalid or duplicate name", cc.Name)
+		}
+		ccs[cc.Name] = true
+		if !strings.HasPrefix(cc.Path, "./") {
+			return fmt.Errorf("chaincode %q: path must be relative to the repository (./...)", cc.Name)
+		}
+		if len(cc.Channels) == 0 {
+			return fmt.Errorf("chaincode %q: no channel", cc.Name)
+		}
+		for ch, def := range cc.Channels {
+			if !channels[ch] {
+				return fmt.Errorf("chaincode %q: unknown channel %q", cc.Name, ch)
+			}
+			if def.Endorsement == "" {
+				return fmt.Errorf("chaincode %q on %q: endorsement policy missing", cc.Name, ch)
+			}
+		}
+	}
+	return nil
+}
+
+// Org returns the org of that name, or nil.
+func (t *Topology) Org(name string) *Org {
+	for i := range t.Orgs {
+		if t.Orgs[i].Name == name {
+			return &t.Orgs[i]
+		}
+	}
+	return nil
+}
+
+// OrdererOrg returns the org that runs the ordering service.
+func (t *Topology) OrdererOrg() *Org {
+	for i := range t.Orgs {
+		if len(t.Orgs[i].Orderers) > 0 {
+			return &t.Orgs[i]
+		}
+	}
+	return nil
+}
+
+// Channel returns the channel of that name, or nil.
+func (t *Topology) Channel(name string) *Channel {
+	for i := range t.Channels {
+		if t.Channels[i].Name == name {
+			return &t.Channels[i]
+		}
+	}
+	return nil
+}
+
+// Chaincode returns the chaincode of that name, or nil.
+func (t *Topology) Chaincode(name string) *Chaincode {
+	for i := range t.Chaincodes {
+		if t.Chaincodes[i].Name == name {
+			return &t.Chaincodes[i]
+		}
+	}
+	return nil
+}
+
+// ChannelNames returns a chaincode's channels in a stable order.
+func (c *Chaincode) ChannelNames() []string {
+	names := make([]string, 0, len(c.Channels))
+	for n := range c.Channels {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// PeerOrgs returns the channel's member orgs that run peers, in channel order.
+func (t *Topology) PeerOrgs(channel string) []*Org {
+	var out []*Org
+	for _, name := range t.Channel(channel).Orgs {
+		if o := t.Org(name); len(o.Peers) > 0 {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// ChannelsOf returns the channels an org is a member of, in file order.
+func (t *Topology) ChannelsOf(org string) []string {
+	var out []string
+	for _, c := range t.Channels {
+		for _, o := range c.Orgs {
+			if o == org {
+				out = append(out, c.Name)
+			}
+		}
+	}
+	return out
+}
+
+// HostOf returns the host a node (or "ca") of the org runs on.
+func (o *Org) HostOf(node string) string {
+	if h := o.NodeHosts[node]; h != "" {
+		return h
+	}
+	if o.Host != "" {
+		return o.Host
+	}
+	return DefaultHost
+}
