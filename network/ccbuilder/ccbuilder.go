@@ -89,7 +89,11 @@ func Build(args []string) error {
 	if err := json.Unmarshal(data, &spec); err != nil {
 		return fmt.Errorf("build: %s: %w", ccpackage.BuildFile, err)
 	}
-	cmd := exec.Command("go", "build", "-trimpath", "-mod=readonly", "-o", filepath.Join(out, "chaincode"), spec.Main)
+	goArgs := []string{"build", "-trimpath", "-mod=readonly", "-o", filepath.Join(out, "chaincode")}
+	if spec.Version != "" {
+		goArgs = append(goArgs, "-ldflags=-X main.buildVersion="+spec.Version)
+	}
+	cmd := exec.Command("go", append(goArgs, spec.Main)...)
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

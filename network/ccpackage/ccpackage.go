@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -41,7 +42,12 @@ type Metadata struct {
 // BuildSpec is build.json.
 type BuildSpec struct {
 	Main string `json:"main"`
+	// Version, when set, is linked into the chaincode as main.buildVersion:
+	// it changes the package (and so its id) without changing the source.
+	Version string `json:"version,omitempty"`
 }
+
+var versionPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
 
 // Package is a built chaincode package.
 type Package struct {
@@ -52,8 +58,11 @@ type Package struct {
 }
 
 // Build packages the chaincode whose main package is at mainPath (relative
-// to the module root, "./...").
-func Build(moduleRoot, name, mainPath string) (*Package, error) {
+// to the module root, "./..."), stamped with version when it is not empty.
+func Build(moduleRoot, name, mainPath, version string) (*Package, error) {
+	if version != "" && !versionPattern.MatchString(version) {
+		return nil, fmt.Errorf("chaincode %s: version %q must match %s", name, version, versionPattern)
+	}
 	files, err := sourceFiles(moduleRoot, mainPath)
 	if err != nil {
 		return nil, err
@@ -66,7 +75,7 @@ func Build(moduleRoot, name, mainPath string) (*Package, error) {
 		}
 		entries[f] = data
 	}
-	spec, _ := json.Marshal(BuildSpec{Main: mainPath})
+	spec, _ := json.Marshal(BuildSpec{Main: mainPath, Version: version})
 	entries[BuildFile] = spec
 	code, err := archive(entries)
 	if err != nil {

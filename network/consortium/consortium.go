@@ -34,6 +34,8 @@ type Consortium struct {
 	Host string
 	// Out receives progress lines.
 	Out io.Writer
+	// Versions stamps chaincodes by name with a build version (see ccpackage).
+	Versions map[string]string
 }
 
 // Options locate a consortium.

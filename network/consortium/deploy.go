@@ -60,7 +60,7 @@ func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 }
 
 func (c *Consortium) packageChaincode(cc topology.Chaincode) (*ccpackage.Package, error) {
-	pkg, err := ccpackage.Build(c.Repo, cc.Name, cc.Path)
+	pkg, err := ccpackage.Build(c.Repo, cc.Name, cc.Path, c.Versions[cc.Name])
 	if err != nil {
 		return nil, err
 	}
@@ -228,4 +228,3 @@ func (c *Consortium) endorserFlags(orgs []*topology.Org) []string {
 	}
 	return args
 }
-

@@ -334,7 +334,19 @@ func (c *Consortium) joinOrderers(ctx context.Context) error {
 			continue
 		}
 		adminAddr := fmt.Sprintf("%s:%d", n.Host, n.AdminPort)
-		out, err := admin.Run(ctx, adminAddr, "list")
+		// On a restart the admin listener opens after /healthz does, once the
+		// orderer has loaded its channels: wait for it to answer.
+		var out []byte
+		waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err := health.Poll(waitCtx, 100*time.Millisecond, func(ctx context.Context) (bool, error) {
+			var err error
+			out, err = admin.Run(ctx, adminAddr, "list")
+			if err != nil && strings.Contains(err.Error(), "connection refused") {
+				return false, nil
+			}
+			return true, err
+		})
+		cancel()
 		if err != nil {
 			return c.nodeErr(n, err)
 		}

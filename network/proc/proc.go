@@ -94,11 +94,8 @@ func Running(pidFile, binary string) (int, bool) {
 	if err := syscall.Kill(pid, 0); err != nil {
 		return pid, false
 	}
-	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
-		// A zombie (state Z) has exited.
-		if i := strings.LastIndexByte(string(stat), ')'); i > 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
-			return pid, false
-		}
+	if !Alive(pid) {
+		return pid, false
 	}
 	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	if err != nil {
@@ -138,6 +135,17 @@ func Stop(pidFile, binary string, grace time.Duration) error {
 		return fmt.Errorf("process group %d did not exit", pid)
 	}
 	return nil
+}
+
+// Alive reports whether pid is a live process (a zombie, which has exited
+// and waits for its parent to reap it, is not).
+func Alive(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(stat), ')')
+	return i > 0 && i+2 < len(stat) && stat[i+2] != 'Z'
 }
 
 // GroupAlive reports whether any live (non-zombie) process is in group pgid.

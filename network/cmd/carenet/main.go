@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/carechain/carechain/network/ccbuilder"
@@ -42,6 +43,15 @@ func main() {
 	home := fs.String("home", "", "state folder (default $CARECHAIN_HOME or REPO/.carechain)")
 	host := fs.String("host", "", "only act on the nodes placed on this host")
 	noDeploy := fs.Bool("no-deploy", false, "up: do not deploy chaincode")
+	versions := map[string]string{}
+	fs.Func("cc-version", "deploy: stamp a chaincode's build, NAME=VERSION (repeatable); a new stamp upgrades it", func(v string) error {
+		name, version, ok := strings.Cut(v, "=")
+		if !ok {
+			return fmt.Errorf("want NAME=VERSION")
+		}
+		versions[name] = version
+		return nil
+	})
 	fs.Usage = func() { fmt.Fprint(os.Stderr, usage); fs.PrintDefaults() }
 	_ = fs.Parse(os.Args[1:])
 	if fs.NArg() < 1 {
@@ -56,6 +66,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	c.Versions = versions
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch cmd := fs.Arg(0); cmd {

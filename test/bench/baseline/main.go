@@ -11,6 +11,9 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 )
 
+// buildVersion is stamped at build time by the deploy step (-X).
+var buildVersion = "dev"
+
 // Contract is the baseline contract.
 type Contract struct {
 	contractapi.Contract
@@ -35,6 +38,9 @@ func (Contract) Get(ctx contractapi.TransactionContextInterface, key string) (st
 	}
 	return string(v), nil
 }
+
+// Version reports the deployed build's version stamp.
+func (Contract) Version() string { return buildVersion }
 
 func main() {
 	cc, err := contractapi.NewChaincode(&Contract{})
