@@ -38,6 +38,12 @@ func TestCommittedDataReachesOtherOrgsPeers(t *testing.T) {
 	key := fmt.Sprintf("e2e-%d", time.Now().UnixNano())
 	res := put(t, session(t, "provider", "physician1"), "care", key, "from-provider")
 
+	info, err := session(t, "regulator", "auditor1").Transaction(context.Background(), "care", res.TxID)
+	require.NoError(t, err)
+	assert.Equal(t, "VALID", info.Validation)
+	assert.Equal(t, "ProviderMSP", info.Creator)
+	assert.GreaterOrEqual(t, len(info.Endorsers), 2, "endorsed by peers of at least two orgs: %v", info.Endorsers)
+
 	for _, reader := range []struct{ org, user, peer string }{
 		{"payer", "adjudicator1", "peer0.payer"},
 		{"regulator", "auditor1", "peer0.regulator"},

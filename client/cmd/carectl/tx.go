@@ -135,6 +135,29 @@ func (a *app) eventsCommand() *cobra.Command {
 	return cmd
 }
 
+func (a *app) txInfoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "tx TXID",
+		Short: "show a committed transaction: validation code, creator and endorsing orgs",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.session()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			info, err := s.Transaction(cmd.Context(), a.channel, args[0])
+			if err != nil {
+				return err
+			}
+			a.print(info, func(w io.Writer) {
+				fmt.Fprintf(w, "tx %s: %s, created by %s, endorsed by %v\n", info.TxID, info.Validation, info.Creator, info.Endorsers)
+			})
+			return nil
+		},
+	}
+}
+
 func (a *app) identitiesCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "identities",

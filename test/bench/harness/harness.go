@@ -1,0 +1,135 @@
+// Package harness measures chaincode transactions on a running consortium:
+// it keeps N transactions in flight for a duration and reports committed
+// transactions per second, latency percentiles and the count of each kind of
+// failure (MVCC conflict, endorsement mismatch, timeout, ...). Failures are
+// counted, never retried, so the figures are what Fabric delivered.
+package harness
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/carechain/carechain/client"
+)
+
+// Config is one benchmark run.
+type Config struct {
+	Name     string
+	Session  *client.Session
+	InFlight int
+	Duration time.Duration
+	// Evaluate runs queries instead of submitting transactions.
+	Evaluate bool
+	// Call builds the n-th call (n from 0), so every transaction can use its own keys.
+	Call func(n int64) client.Call
+}
+
+// Report is a run's outcome.
+type Report struct {
+	Name      string           `json:"name"`
+	Mode      string           `json:"mode"`
+	InFlight  int              `json:"inFlight"`
+	Seconds   float64          `json:"seconds"`
+	Succeeded int64            `json:"succeeded"`
+	Failed    int64            `json:"failed"`
+	PerSecond float64          `json:"perSecond"`
+	P50ms     float64          `json:"p50ms"`
+	P99ms     float64          `json:"p99ms"`
+	Failures  map[string]int64 `json:"failures"`
+	// FirstError is one failure's message, to tell what went wrong.
+	FirstError string `json:"firstError,omitempty"`
+}
+
+// Run executes the benchmark. It stops starting new calls after Duration
+// and waits for those in flight.
+func Run(ctx context.Context, cfg Config) Report {
+	if cfg.InFlight < 1 {
+		cfg.InFlight = 1
+	}
+	var (
+		next      atomic.Int64
+		mu        sync.Mutex
+		latencies []time.Duration
+		failures  = map[string]int64{}
+		firstErr  string
+		wg        sync.WaitGroup
+	)
+	deadline := time.Now().Add(cfg.Duration)
+	start := time.Now()
+	for w := 0; w < cfg.InFlight; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				n := next.Add(1) - 1
+				call := cfg.Call(n)
+				t := time.Now()
+				var err error
+				if cfg.Evaluate {
+					_, err = cfg.Session.Evaluate(ctx, call)
+				} else {
+					_, err = cfg.Session.Submit(ctx, call)
+				}
+				d := time.Since(t)
+				mu.Lock()
+				if err != nil {
+					failures[string(client.CodeOf(err))]++
+					if firstErr == "" {
+						firstErr = err.Error()
+					}
+				} else {
+					latencies = append(latencies, d)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	r := Report{Name: cfg.Name, Mode: "submit", InFlight: cfg.InFlight, Seconds: elapsed.Seconds(),
+		Succeeded: int64(len(latencies)), Failures: failures, FirstError: firstErr}
+	if cfg.Evaluate {
+		r.Mode = "evaluate"
+	}
+	for _, n := range failures {
+		r.Failed += n
+	}
+	r.PerSecond = float64(r.Succeeded) / elapsed.Seconds()
+	r.P50ms = ms(Percentile(latencies, 50))
+	r.P99ms = ms(Percentile(latencies, 99))
+	return r
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Percentile returns the p-th percentile (nearest rank) of ds.
+func Percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	rank := int(p/100*float64(len(s))+0.5) - 1
+	rank = max(0, min(rank, len(s)-1))
+	return s[rank]
+}
+
+// String is the report as one line.
+func (r Report) String() string {
+	var fails []string
+	for code, n := range r.Failures {
+		fails = append(fails, fmt.Sprintf("%s=%d", code, n))
+	}
+	sort.Strings(fails)
+	f := "none"
+	if len(fails) > 0 {
+		f = strings.Join(fails, " ")
+	}
+	return fmt.Sprintf("%-28s %-8s in-flight %-4d %7.1f/s  ok %-6d p50 %7.1f ms  p99 %7.1f ms  failures: %s",
+		r.Name, r.Mode, r.InFlight, r.PerSecond, r.Succeeded, r.P50ms, r.P99ms, f)
+}
