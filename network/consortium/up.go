@@ -56,7 +56,7 @@ func (c *Consortium) prepare(context.Context) error {
 	}
 	for _, f := range []string{"core.yaml", "orderer.yaml"} {
 		if _, err := os.Stat(filepath.Join(c.Templates, f)); err != nil {
-			return fmt.Errorf("Fabric config template %s not found in %s", f, c.Templates)
+			return fmt.Errorf("fabric config template %s not found in %s", f, c.Templates)
 		}
 	}
 	if err := os.MkdirAll(string(c.Home), 0o755); err != nil {

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carechain/carechain/client/profile"
 	"github.com/carechain/carechain/network/health"
 	"github.com/carechain/carechain/network/proc"
 )
@@ -117,14 +116,4 @@ func loopback(addr string) bool {
 			(strings.HasPrefix(host, "0000000000000000FFFF0000") && strings.HasSuffix(host, "7F"))
 	}
 	return false
-}
-
-// peerOf returns the profile node of a peer or fails.
-func peerOf(t *testing.T, id string) profile.Node {
-	t.Helper()
-	n, err := cl.Profile.Peer(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return *n
 }
