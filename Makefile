@@ -29,7 +29,7 @@ status: ## which nodes run; block height per channel and node
 logs: ## list node logs; NODE=peer0.provider prints the end of one
 	$(CARENET) logs $(NODE)
 
-test: unit e2e ## unit tests, then end-to-end tests on a network the run starts and stops
+test: lint unit e2e ## lint, unit tests, then end-to-end tests on a network the run starts and stops
 
 unit: ## vet and unit tests (in-memory stub, no network)
 	go vet ./...
