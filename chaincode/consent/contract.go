@@ -1,0 +1,520 @@
+package consent
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/caller"
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/events"
+	"github.com/carechain/carechain/chaincode/kit/events/txevent"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/txtime"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// EventName is the chaincode event every transaction's changes are published under.
+const EventName = "consent"
+
+// Transient map keys of the inputs that must never reach a block.
+const (
+	TransientConsent    = "consent"
+	TransientBreakGlass = "breakglass"
+	TransientDelegate   = "delegate"
+)
+
+// Contract is the consent chaincode. Read functions (Get, History, List*,
+// Check) return private data: clients must evaluate them, never submit
+// them, or the answer would be written into a block.
+type Contract struct {
+	contractapi.Contract
+}
+
+// Receipt is what a submitted transaction returns. Submitted responses are
+// written into the block, so a receipt carries ids and status only.
+type Receipt struct {
+	ID           string `json:"id"`
+	Status       string `json:"status,omitempty" metadata:",optional"`
+	StatusReason string `json:"statusReason,omitempty" metadata:",optional"`
+	Version      int    `json:"version,omitempty" metadata:",optional"`
+	End          string `json:"end,omitempty" metadata:",optional"`
+	TxID         string `json:"txId"`
+}
+
+// StatusRecord is the public trace of a consent: its lifecycle and the hash
+// of its private record, nothing of its content.
+type StatusRecord struct {
+	ID           string `json:"id"`
+	Status       string `json:"status"`
+	StatusReason string `json:"statusReason,omitempty" metadata:",optional"`
+	Version      int    `json:"version"`
+	DetailsHash  string `json:"detailsHash"`
+	Updated      string `json:"lastUpdated"`
+}
+
+// View is a consent as read, with its status at the time of reading.
+type View struct {
+	Consent
+	EffectiveStatus string `json:"effectiveStatus"`
+	EffectiveReason string `json:"effectiveReason,omitempty" metadata:",optional"`
+}
+
+// Pages of query results. The contract API describes every return type in
+// its metadata, which generic types cannot be, hence one type per list.
+type (
+	// ConsentPage is a page of consents.
+	ConsentPage struct {
+		Items    []View `json:"items"`
+		Bookmark string `json:"bookmark,omitempty" metadata:",optional"`
+	}
+	// BreakGlassPage is a page of break-glass accesses.
+	BreakGlassPage struct {
+		Items    []BreakGlass `json:"items"`
+		Bookmark string       `json:"bookmark,omitempty" metadata:",optional"`
+	}
+	// DelegatePage is a page of delegations.
+	DelegatePage struct {
+		Items    []Delegate `json:"items"`
+		Bookmark string     `json:"bookmark,omitempty" metadata:",optional"`
+	}
+)
+
+// openSet lists a patient's draft and active consents: what Check evaluates.
+type openSet struct {
+	IDs []string `json:"ids"`
+}
+
+// tx is one transaction's context: the stub, the caller, the transaction
+// time and the changes to publish.
+type tx struct {
+	stub   shim.ChaincodeStubInterface
+	caller caller.Caller
+	now    time.Time
+	events events.Collector
+}
+
+func begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
+	stub := ctx.GetStub()
+	c, err := caller.From(stub)
+	if err != nil {
+		return nil, err
+	}
+	now, err := txtime.Now(stub)
+	if err != nil {
+		return nil, err
+	}
+	return &tx{stub: stub, caller: c, now: now}, nil
+}
+
+func (t *tx) stamp() string { return t.now.Format(time.RFC3339Nano) }
+
+// finish publishes the transaction's changes as one event.
+func (t *tx) finish() error { return txevent.Emit(t.stub, EventName, &t.events) }
+
+func (t *tx) receipt(cs *Consent) *Receipt {
+	return &Receipt{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason, Version: cs.Version, TxID: t.stub.GetTxID()}
+}
+
+// transient decodes a required transient input strictly.
+func (t *tx) transient(key string, v any) error {
+	m, err := t.stub.GetTransient()
+	if err != nil {
+		return ccerr.Internal("transient map: %v", err)
+	}
+	data, ok := m[key]
+	if !ok || len(data) == 0 {
+		return ccerr.Invalid(key, "must be sent in the transient map (it must not reach the ledger)")
+	}
+	return validate.DecodeJSON(key, data, v, maxInputBytes)
+}
+
+func (t *tx) load(id string) (*Consent, error) {
+	if err := validate.Identifier("id", id); err != nil {
+		return nil, err
+	}
+	key, err := consentKey(id)
+	if err != nil {
+		return nil, err
+	}
+	cs, found, err := state.GetPrivateOptional[Consent](t.stub, Collection, key)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("consent %s", id)
+	}
+	return &cs, nil
+}
+
+// save writes a consent's new version: the private record and its version
+// snapshot, and the public status trace.
+func (t *tx) save(cs *Consent) error {
+	cs.Version++
+	cs.Updated = t.stamp()
+	cs.LastTxID = t.stub.GetTxID()
+	cs.Grantor = t.caller.Key()
+	data, err := json.Marshal(cs)
+	if err != nil {
+		return ccerr.Internal("encode consent: %v", err)
+	}
+	key, err := consentKey(cs.ID)
+	if err != nil {
+		return err
+	}
+	vkey, err := versionKey(cs.ID, cs.Version)
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{key, vkey} {
+		if err := t.stub.PutPrivateData(Collection, k, data); err != nil {
+			return ccerr.Internal("write consent: %v", err)
+		}
+	}
+	sum := sha256.Sum256(data)
+	skey, err := statusKey(cs.ID)
+	if err != nil {
+		return err
+	}
+	return state.Put(t.stub, skey, StatusRecord{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
+		Version: cs.Version, DetailsHash: hex.EncodeToString(sum[:]), Updated: cs.Updated})
+}
+
+func (t *tx) putPrivateIndex(objectType string, attrs ...string) error {
+	key, err := state.Key(objectType, attrs...)
+	if err != nil {
+		return err
+	}
+	if err := t.stub.PutPrivateData(Collection, key, []byte{0}); err != nil {
+		return ccerr.Internal("write index: %v", err)
+	}
+	return nil
+}
+
+func (t *tx) openSet(subject string) (openSet, string, error) {
+	key, err := subjectOpenKey(subject)
+	if err != nil {
+		return openSet{}, "", err
+	}
+	set, _, err := state.GetPrivateOptional[openSet](t.stub, Collection, key)
+	return set, key, err
+}
+
+// setOpen adds or removes a consent in its patient's open set.
+func (t *tx) setOpen(subject, id string, open bool) error {
+	set, key, err := t.openSet(subject)
+	if err != nil {
+		return err
+	}
+	i := slices.Index(set.IDs, id)
+	switch {
+	case open && i < 0:
+		if len(set.IDs) >= MaxOpenConsents {
+			if set, err = t.pruneExpired(set); err != nil {
+				return err
+			}
+		}
+		if len(set.IDs) >= MaxOpenConsents {
+			return ccerr.Precondition("patient holds %d open consents, the most allowed: revoke some first", MaxOpenConsents)
+		}
+		set.IDs = append(set.IDs, id)
+	case !open && i >= 0:
+		set.IDs = slices.Delete(set.IDs, i, i+1)
+	default:
+		return nil
+	}
+	return state.PutPrivate(t.stub, Collection, key, set)
+}
+
+// pruneExpired drops consents whose period has ended from an open set.
+func (t *tx) pruneExpired(set openSet) (openSet, error) {
+	var keep []string
+	for _, id := range set.IDs {
+		cs, err := t.load(id)
+		if err != nil {
+			return set, err
+		}
+		if status, _ := cs.EffectiveStatus(t.now); status == StatusActive || status == StatusDraft {
+			keep = append(keep, id)
+		}
+	}
+	return openSet{IDs: keep}, nil
+}
+
+// Grant creates a consent from the transient input "consent" (GrantInput),
+// as a draft or directly active. With supersedes, the named consent of the
+// same patient becomes inactive (superseded).
+func (Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var in GrantInput
+	if err := t.transient(TransientConsent, &in); err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if err := requireControl(t.stub, t.caller, in.Subject, t.now); err != nil {
+		return nil, err
+	}
+	skey, err := statusKey(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if exists, err := state.Exists(t.stub, skey); err != nil {
+		return nil, err
+	} else if exists {
+		return nil, ccerr.Conflict("consent %s already exists", in.ID)
+	}
+	cs := &Consent{ResourceType: "Consent", ID: in.ID, Status: in.Status, Subject: in.Subject, Decision: in.Decision,
+		Period: in.Period, Provision: in.Provision, FormHash: in.FormHash, Supersedes: in.Supersedes, Created: t.stamp()}
+	if in.Supersedes != "" {
+		if err := t.supersede(in.Supersedes, cs); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.save(cs); err != nil {
+		return nil, err
+	}
+	if err := t.putPrivateIndex(objBySubject, cs.Subject, cs.ID); err != nil {
+		return nil, err
+	}
+	orgs := map[string]bool{}
+	for _, a := range cs.Provision.Actors {
+		if !orgs[a.Org] {
+			orgs[a.Org] = true
+			if err := t.putPrivateIndex(objByGrantee, a.Org, cs.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := t.setOpen(cs.Subject, cs.ID, true); err != nil {
+		return nil, err
+	}
+	t.events.Add("consent."+map[string]string{StatusDraft: "drafted", StatusActive: "granted"}[cs.Status], cs.ID, nil)
+	return t.receipt(cs), t.finish()
+}
+
+func (t *tx) supersede(oldID string, next *Consent) error {
+	old, err := t.load(oldID)
+	if err != nil {
+		return ccerr.New(ccerr.CodeOf(err), "supersedes", "%v", err)
+	}
+	if old.Subject != next.Subject {
+		return ccerr.Invalid("supersedes", "consent %s belongs to another patient", oldID)
+	}
+	if status, _ := old.EffectiveStatus(t.now); status != StatusActive && status != StatusDraft {
+		return ccerr.Precondition("consent %s is %s and cannot be superseded", oldID, status)
+	}
+	old.Status, old.StatusReason, old.SupersededBy = StatusInactive, ReasonSuperseded, next.ID
+	if err := t.save(old); err != nil {
+		return err
+	}
+	if err := t.setOpen(old.Subject, old.ID, false); err != nil {
+		return err
+	}
+	t.events.Add("consent.superseded", old.ID, map[string]string{"by": next.ID})
+	return nil
+}
+
+// Update replaces a draft's content from the transient input "consent".
+func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := t.load(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireControl(t.stub, t.caller, cs.Subject, t.now); err != nil {
+		return nil, err
+	}
+	var in GrantInput
+	if err := t.transient(TransientConsent, &in); err != nil {
+		return nil, err
+	}
+	in.Status = StatusDraft
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if in.ID != id || in.Subject != cs.Subject {
+		return nil, ccerr.Invalid("consent", "id and subject must stay those of consent %s", id)
+	}
+	if in.Supersedes != cs.Supersedes {
+		return nil, ccerr.Invalid("supersedes", "cannot change what a draft supersedes")
+	}
+	if cs.Status != StatusDraft {
+		return nil, ccerr.Precondition("consent %s is %s: only a draft can be updated; grant a new consent that supersedes it", id, cs.Status)
+	}
+	for _, a := range in.Provision.Actors {
+		if err := t.putPrivateIndex(objByGrantee, a.Org, cs.ID); err != nil {
+			return nil, err
+		}
+	}
+	cs.Decision, cs.Period, cs.Provision, cs.FormHash = in.Decision, in.Period, in.Provision, in.FormHash
+	if err := t.save(cs); err != nil {
+		return nil, err
+	}
+	t.events.Add("consent.updated", cs.ID, nil)
+	return t.receipt(cs), t.finish()
+}
+
+// transition moves a consent to a new status after checking who may and
+// whether the move is legal.
+func (t *tx) transition(id string, check func(cs *Consent, status string) error, to, reason, event string) (*Receipt, error) {
+	cs, err := t.load(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireControl(t.stub, t.caller, cs.Subject, t.now); err != nil {
+		return nil, err
+	}
+	status, _ := cs.EffectiveStatus(t.now)
+	if err := check(cs, status); err != nil {
+		return nil, err
+	}
+	cs.Status, cs.StatusReason = to, reason
+	if err := t.save(cs); err != nil {
+		return nil, err
+	}
+	if err := t.setOpen(cs.Subject, cs.ID, to == StatusActive || to == StatusDraft); err != nil {
+		return nil, err
+	}
+	t.events.Add(event, cs.ID, nil)
+	return t.receipt(cs), t.finish()
+}
+
+func illegal(id, from, to string) error {
+	return ccerr.Precondition("consent %s is %s: it cannot become %s", id, from, to)
+}
+
+// Activate makes a draft active.
+func (Contract) Activate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.transition(id, func(cs *Consent, status string) error {
+		if status != StatusDraft {
+			return illegal(id, status, StatusActive)
+		}
+		if cs.Period.ended(t.now) {
+			return ccerr.Precondition("consent %s: its period has already ended", id)
+		}
+		return nil
+	}, StatusActive, "", "consent.activated")
+}
+
+// Revoke makes an active consent inactive (revoked), from this transaction on.
+func (Contract) Revoke(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.transition(id, func(cs *Consent, status string) error {
+		if status != StatusActive {
+			return illegal(id, status, StatusInactive)
+		}
+		return nil
+	}, StatusInactive, ReasonRevoked, "consent.revoked")
+}
+
+// MarkEnteredInError withdraws a consent recorded by mistake, whatever its status.
+func (Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.transition(id, func(cs *Consent, status string) error {
+		if cs.Status == StatusEnteredInError {
+			return illegal(id, cs.Status, StatusEnteredInError)
+		}
+		return nil
+	}, StatusEnteredInError, "", "consent.entered-in-error")
+}
+
+// AttachForm records the SHA-256 of the signed consent form of a draft or
+// active consent.
+func (Contract) AttachForm(ctx contractapi.TransactionContextInterface, id, sha256Hex string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := validate.SHA256Hex("formHash", sha256Hex); err != nil {
+		return nil, err
+	}
+	cs, err := t.load(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireControl(t.stub, t.caller, cs.Subject, t.now); err != nil {
+		return nil, err
+	}
+	if status, _ := cs.EffectiveStatus(t.now); status != StatusActive && status != StatusDraft {
+		return nil, ccerr.Precondition("consent %s is %s: a form can be attached only to a draft or active consent", id, status)
+	}
+	cs.FormHash = sha256Hex
+	if err := t.save(cs); err != nil {
+		return nil, err
+	}
+	t.events.Add("consent.form-attached", cs.ID, nil)
+	return t.receipt(cs), t.finish()
+}
+
+// Get returns a consent to whoever may read it.
+func (Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*View, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := t.load(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayRead(t.stub, t.caller, cs, t.now); err != nil {
+		return nil, err
+	}
+	return t.view(cs), nil
+}
+
+func (t *tx) view(cs *Consent) *View {
+	v := &View{Consent: *cs}
+	v.EffectiveStatus, v.EffectiveReason = cs.EffectiveStatus(t.now)
+	return v
+}
+
+// History returns every version of a consent, newest first.
+func (Contract) History(ctx contractapi.TransactionContextInterface, id string) ([]Consent, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := t.load(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayRead(t.stub, t.caller, cs, t.now); err != nil {
+		return nil, err
+	}
+	out := []Consent{}
+	for v := cs.Version; v >= 1 && len(out) < int(state.MaxPageSize); v-- {
+		key, err := versionKey(id, v)
+		if err != nil {
+			return nil, err
+		}
+		version, err := state.GetPrivate[Consent](t.stub, Collection, key)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, version)
+	}
+	return out, nil
+}

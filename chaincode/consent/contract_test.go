@@ -1,0 +1,284 @@
+package consent
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carechain/carechain/chaincode/kit/events"
+)
+
+func TestGrantCheckRevoke(t *testing.T) {
+	e := newEnv(t)
+	r := e.grant(patient1, 0, grantInput("c1"))
+	assert.Equal(t, Receipt{ID: "c1", Status: StatusActive, Version: 1, TxID: r.TxID}, r)
+
+	// The physician checks their own access; the regulator's auditor checks it too.
+	d := e.check(physician, 10, request(pt1, "labs", Actor{}))
+	assert.Equal(t, Permit, d.Decision)
+	assert.Equal(t, "c1", d.ConsentID)
+	assert.Equal(t, Permit, e.check(auditor, 10, request(pt1, "labs", physicianActor)).Decision)
+	assert.Equal(t, Deny, e.check(physician, 10, request(pt1, "psychiatry", Actor{})).Decision)
+
+	rev := e.submit(patient1, 20, "", nil, "Revoke", "c1")
+	var rr Receipt
+	e.must(rev, &rr)
+	assert.Equal(t, StatusInactive, rr.Status)
+	assert.Equal(t, ReasonRevoked, rr.StatusReason)
+	assert.Equal(t, 2, rr.Version)
+
+	d = e.check(physician, 21, request(pt1, "labs", Actor{}))
+	assert.Equal(t, Deny, d.Decision)
+	assert.Equal(t, BasisDefault, d.Basis)
+}
+
+func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
+	e := newEnv(t)
+	res := e.submit(patient1, 0, TransientConsent, grantInput("c1"), "Grant")
+	e.must(res, nil)
+	// The response and the event go into the block: ids and status only.
+	assert.NotContains(t, string(res.Payload), pt1)
+	assert.NotContains(t, string(res.Payload), "labs")
+	require.NotNil(t, res.Event)
+	assert.Equal(t, EventName, res.Event.Name)
+	env, err := events.Decode(res.Event.Payload)
+	require.NoError(t, err)
+	require.Len(t, env.Changes, 1)
+	assert.Equal(t, "consent.granted", env.Changes[0].Type)
+	assert.Equal(t, "c1", env.Changes[0].ID)
+	assert.NotContains(t, string(res.Event.Payload), pt1)
+
+	for _, key := range e.peer.Keys("consent") {
+		v, _ := e.peer.State("consent", key)
+		assert.NotContains(t, string(v), pt1, key)
+		assert.NotContains(t, string(v), "labs", key)
+		assert.NotContains(t, key, pt1)
+	}
+	skey, _ := statusKey("c1")
+	raw, ok := e.peer.State("consent", skey)
+	require.True(t, ok)
+	var sr StatusRecord
+	require.NoError(t, json.Unmarshal(raw, &sr))
+	assert.Equal(t, StatusActive, sr.Status)
+	assert.Len(t, sr.DetailsHash, 64)
+	ckey, _ := consentKey("c1")
+	priv, ok := e.peer.PrivateState("consent", Collection, ckey)
+	require.True(t, ok)
+	assert.Contains(t, string(priv), pt1)
+}
+
+func TestStatusTransitions(t *testing.T) {
+	type step struct {
+		fn     string
+		ok     bool
+		status string
+	}
+	cases := map[string]struct {
+		initial string
+		steps   []step
+	}{
+		"draft activates":           {StatusDraft, []step{{"Activate", true, StatusActive}}},
+		"draft cannot be revoked":   {StatusDraft, []step{{"Revoke", false, ""}}},
+		"draft entered in error":    {StatusDraft, []step{{"MarkEnteredInError", true, StatusEnteredInError}}},
+		"active cannot activate":    {StatusActive, []step{{"Activate", false, ""}}},
+		"active revokes":            {StatusActive, []step{{"Revoke", true, StatusInactive}}},
+		"active entered in error":   {StatusActive, []step{{"MarkEnteredInError", true, StatusEnteredInError}}},
+		"inactive is final":         {StatusActive, []step{{"Revoke", true, StatusInactive}, {"Revoke", false, ""}, {"Activate", false, ""}}},
+		"inactive entered in error": {StatusActive, []step{{"Revoke", true, StatusInactive}, {"MarkEnteredInError", true, StatusEnteredInError}}},
+		"entered in error is final": {StatusActive, []step{{"MarkEnteredInError", true, StatusEnteredInError},
+			{"Activate", false, ""}, {"Revoke", false, ""}, {"MarkEnteredInError", false, ""}}},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			in := grantInput("c1")
+			in.Status = c.initial
+			e.grant(patient1, 0, in)
+			for i, s := range c.steps {
+				before := e.peer.Snapshot()
+				res := e.submit(patient1, i+1, "", nil, s.fn, "c1")
+				if !s.ok {
+					e.refused(before, res, "FAILED_PRECONDITION: ")
+					continue
+				}
+				var r Receipt
+				e.must(res, &r)
+				assert.Equal(t, s.status, r.Status, "step %d %s", i, s.fn)
+			}
+		})
+	}
+}
+
+func TestExpiredConsentCannotBeRevokedOrActivated(t *testing.T) {
+	e := newEnv(t)
+	e.grant(patient1, 0, grantInput("c1"))
+	before := e.peer.Snapshot()
+	// The consent ends at minute 1440; at that second it is expired.
+	e.refused(before, e.submit(patient1, 24*60, "", nil, "Revoke", "c1"), "FAILED_PRECONDITION: ")
+	var v View
+	e.must(e.query(patient1, 24*60, "Get", "c1"), &v)
+	assert.Equal(t, StatusActive, v.Status, "stored status is untouched")
+	assert.Equal(t, StatusInactive, v.EffectiveStatus)
+	assert.Equal(t, ReasonExpired, v.EffectiveReason)
+	e.must(e.query(patient1, 24*60-1, "Get", "c1"), &v)
+	assert.Equal(t, StatusActive, v.EffectiveStatus)
+
+	// A draft whose period has ended cannot be activated.
+	in := grantInput("c2")
+	in.Status = StatusDraft
+	e.grant(patient1, 1, in)
+	before = e.peer.Snapshot()
+	e.refused(before, e.submit(patient1, 24*60+5, "", nil, "Activate", "c2"), "FAILED_PRECONDITION: ")
+}
+
+func TestCheckAtTheBoundarySecondOnTheLedger(t *testing.T) {
+	e := newEnv(t)
+	in := grantInput("c1")
+	in.Period = Period{Start: at(0).Format(time.RFC3339), End: at(60).Format(time.RFC3339)}
+	e.grant(patient1, 0, in)
+	tx := func(instant time.Time) string {
+		res := e.peer.Query("consent", physician, instant, "Check", request(pt1, "labs", Actor{}))
+		var d Decision
+		e.must(res, &d)
+		return d.Decision
+	}
+	assert.Equal(t, Permit, tx(at(60).Add(-time.Second)))
+	assert.Equal(t, Deny, tx(at(60)))
+	assert.Equal(t, Deny, tx(at(0).Add(-time.Second)))
+}
+
+func TestSupersede(t *testing.T) {
+	e := newEnv(t)
+	e.grant(patient1, 0, grantInput("c1"))
+	next := grantInput("c2")
+	next.Supersedes = "c1"
+	next.Provision.DataClasses = []string{"labs"}
+	res := e.submit(patient1, 5, TransientConsent, next, "Grant")
+	e.must(res, nil)
+	env, err := events.Decode(res.Event.Payload)
+	require.NoError(t, err)
+	require.Len(t, env.Changes, 2)
+	assert.Equal(t, "consent.superseded", env.Changes[0].Type)
+	assert.Equal(t, "consent.granted", env.Changes[1].Type)
+
+	var old View
+	e.must(e.query(patient1, 6, "Get", "c1"), &old)
+	assert.Equal(t, StatusInactive, old.Status)
+	assert.Equal(t, ReasonSuperseded, old.StatusReason)
+	assert.Equal(t, "c2", old.SupersededBy)
+	d := e.check(physician, 6, request(pt1, "imaging", Actor{}))
+	assert.Equal(t, Deny, d.Decision, "imaging was only in the superseded consent")
+	assert.Equal(t, Permit, e.check(physician, 6, request(pt1, "labs", Actor{})).Decision)
+
+	// Another patient's consent cannot be superseded; an inactive one neither.
+	other := grantInput("c3")
+	other.Subject, other.Supersedes = pt2, "c2"
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(patient2, 7, TransientConsent, other, "Grant"), `INVALID_ARGUMENT: field "supersedes"`)
+	again := grantInput("c4")
+	again.Supersedes = "c1"
+	e.refused(before, e.submit(patient1, 7, TransientConsent, again, "Grant"), "FAILED_PRECONDITION: ")
+}
+
+func TestUpdateOnlyDrafts(t *testing.T) {
+	e := newEnv(t)
+	in := grantInput("c1")
+	in.Status = StatusDraft
+	e.grant(patient1, 0, in)
+	in.Provision.DataClasses = []string{"labs"}
+	var r Receipt
+	e.must(e.submit(patient1, 1, TransientConsent, in, "Update", "c1"), &r)
+	assert.Equal(t, 2, r.Version)
+	e.must(e.submit(patient1, 2, "", nil, "Activate", "c1"), nil)
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(patient1, 3, TransientConsent, in, "Update", "c1"), "FAILED_PRECONDITION: ")
+	in.ID = "other"
+	e.refused(before, e.submit(patient1, 3, TransientConsent, in, "Update", "c1"), `INVALID_ARGUMENT: field "consent"`)
+}
+
+func TestDenyConsentOverridesPermitOnTheLedger(t *testing.T) {
+	e := newEnv(t)
+	e.grant(patient1, 0, grantInput("permit"))
+	deny := GrantInput{ID: "deny", Subject: pt1, Decision: Deny, Period: Period{Start: at(0).Format(time.RFC3339)},
+		Provision: Provision{DataClasses: []string{"imaging"}}}
+	e.grant(patient1, 1, deny)
+	d := e.check(physician, 2, request(pt1, "imaging", Actor{}))
+	assert.Equal(t, Deny, d.Decision)
+	assert.Equal(t, "deny", d.ConsentID)
+	assert.Equal(t, Permit, e.check(physician, 2, request(pt1, "labs", Actor{})).Decision)
+}
+
+func TestHistoryKeepsEveryVersion(t *testing.T) {
+	e := newEnv(t)
+	e.grant(patient1, 0, grantInput("c1"))
+	hash := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	e.must(e.submit(patient1, 1, "", nil, "AttachForm", "c1", hash), nil)
+	e.must(e.submit(patient1, 2, "", nil, "Revoke", "c1"), nil)
+	var versions []Consent
+	e.must(e.query(patient1, 3, "History", "c1"), &versions)
+	require.Len(t, versions, 3)
+	assert.Equal(t, []int{3, 2, 1}, []int{versions[0].Version, versions[1].Version, versions[2].Version})
+	assert.Equal(t, StatusInactive, versions[0].Status)
+	assert.Equal(t, hash, versions[1].FormHash)
+	assert.Empty(t, versions[2].FormHash)
+	// The public trail has one entry per version.
+	skey, _ := statusKey("c1")
+	assert.Len(t, e.peer.History("consent", skey), 3)
+}
+
+func TestListBySubjectAndGrantsPaginate(t *testing.T) {
+	e := newEnv(t)
+	for i, id := range []string{"c1", "c2", "c3"} {
+		e.grant(patient1, i, grantInput(id))
+	}
+	e.must(e.submit(patient1, 5, "", nil, "Revoke", "c2"), nil)
+	other := grantInput("x1")
+	other.Subject = pt2
+	e.grant(patient2, 6, other)
+
+	var page ConsentPage
+	e.must(e.query(patient1, 7, "ListBySubject", pt1, "2", ""), &page)
+	require.Len(t, page.Items, 2)
+	require.NotEmpty(t, page.Bookmark)
+	var rest ConsentPage
+	e.must(e.query(patient1, 7, "ListBySubject", pt1, "2", page.Bookmark), &rest)
+	require.Len(t, rest.Items, 1)
+	assert.Empty(t, rest.Bookmark)
+	ids := []string{page.Items[0].ID, page.Items[1].ID, rest.Items[0].ID}
+	assert.ElementsMatch(t, []string{"c1", "c2", "c3"}, ids)
+
+	// Active grants to physician1: c1 and c3 (c2 revoked); the other patient's x1 too.
+	var grants ConsentPage
+	e.must(e.query(physician, 7, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", ""), &grants)
+	got := []string{}
+	for _, v := range grants.Items {
+		got = append(got, v.ID)
+	}
+	assert.ElementsMatch(t, []string{"c1", "c3", "x1"}, got)
+
+	// A bookmark of another query is refused.
+	before := e.peer.Snapshot()
+	e.refused(before, e.query(patient2, 7, "ListBySubject", pt2, "2", page.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
+	e.refused(before, e.query(patient1, 7, "ListBySubject", pt1, "101", ""), `INVALID_ARGUMENT: field "pageSize"`)
+}
+
+func TestOpenConsentLimit(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < MaxOpenConsents; i++ {
+		in := grantInput("c" + itoa(i))
+		if i < 10 {
+			in.Period.End = at(30).Format(time.RFC3339) // these expire at minute 30
+		}
+		e.grant(patient1, 1, in)
+	}
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(patient1, 2, TransientConsent, grantInput("one-too-many"), "Grant"), "FAILED_PRECONDITION: ")
+	// Once some have expired, room is made by dropping them from the open set.
+	e.grant(patient1, 31, grantInput("after-expiry"))
+	assert.Equal(t, Permit, e.check(physician, 32, request(pt1, "labs", Actor{})).Decision)
+}
+
+func itoa(i int) string { return string(js(i)) }

@@ -1,0 +1,167 @@
+package consent
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// Kinds of delegate.
+const (
+	KindGuardian = "guardian"
+	KindProxy    = "proxy"
+)
+
+// Delegate is someone a patient lets manage their consents.
+type Delegate struct {
+	Subject string `json:"subject"`
+	// Delegate is the delegate's identity, MSPID/enrollmentID.
+	Delegate string `json:"delegate"`
+	Kind     string `json:"kind"`
+	Status   string `json:"status"`
+	Period   Period `json:"period"`
+	Created  string `json:"created"`
+	Updated  string `json:"lastUpdated"`
+}
+
+// DelegateInput is the transient input "delegate".
+type DelegateInput struct {
+	Subject  string `json:"subject"`
+	Delegate string `json:"delegate"`
+	Kind     string `json:"kind,omitempty" metadata:",optional"`
+	Period   Period `json:"period,omitempty" metadata:",optional"`
+}
+
+func (in *DelegateInput) validateRef() error {
+	if err := validatePatientID("subject", in.Subject); err != nil {
+		return err
+	}
+	if err := validate.Required("delegate", in.Delegate); err != nil {
+		return err
+	}
+	msp, id, ok := cutIdentity(in.Delegate)
+	if !ok {
+		return ccerr.Invalid("delegate", "must be MSPID/enrollmentID")
+	}
+	if err := validate.Identifier("delegate", msp); err != nil {
+		return err
+	}
+	return validate.Identifier("delegate", id)
+}
+
+func cutIdentity(key string) (msp, id string, ok bool) {
+	msp, id, ok = strings.Cut(key, "/")
+	return msp, id, ok && msp != "" && id != ""
+}
+
+// RegisterDelegate lets the patient register a guardian or proxy (transient
+// "delegate"), who may then manage the patient's consents for the period.
+// Only the patient registers delegates; a delegate cannot appoint another.
+func (Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var in DelegateInput
+	if err := t.transient(TransientDelegate, &in); err != nil {
+		return nil, err
+	}
+	if err := in.validateRef(); err != nil {
+		return nil, err
+	}
+	if err := validate.OneOf("kind", in.Kind, KindGuardian, KindProxy); err != nil {
+		return nil, err
+	}
+	if err := normalisePeriod("period", &in.Period); err != nil {
+		return nil, err
+	}
+	if !isPatient(t.caller, in.Subject) {
+		return nil, ccerr.Forbidden("only the patient may register delegates (caller %s, role %q)", t.caller.Key(), t.caller.Role)
+	}
+	if in.Delegate == t.caller.Key() {
+		return nil, ccerr.Invalid("delegate", "a patient cannot delegate to themselves")
+	}
+	key, err := delegateKey(in.Subject, in.Delegate)
+	if err != nil {
+		return nil, err
+	}
+	d := Delegate{Subject: in.Subject, Delegate: in.Delegate, Kind: in.Kind, Status: StatusActive,
+		Period: in.Period, Created: t.stamp(), Updated: t.stamp()}
+	if err := state.PutPrivate(t.stub, Collection, key, d); err != nil {
+		return nil, err
+	}
+	t.events.Add("consent.delegate-registered", t.stub.GetTxID(), nil)
+	return &Receipt{ID: t.stub.GetTxID(), Status: d.Status, TxID: t.stub.GetTxID()}, t.finish()
+}
+
+// RevokeDelegate ends a delegation (transient "delegate" with subject and
+// delegate): the patient revokes it, or the delegate steps down.
+func (Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var in DelegateInput
+	if err := t.transient(TransientDelegate, &in); err != nil {
+		return nil, err
+	}
+	if err := in.validateRef(); err != nil {
+		return nil, err
+	}
+	if !isPatient(t.caller, in.Subject) && t.caller.Key() != in.Delegate {
+		return nil, ccerr.Forbidden("only the patient or the delegate may end a delegation")
+	}
+	key, err := delegateKey(in.Subject, in.Delegate)
+	if err != nil {
+		return nil, err
+	}
+	d, found, err := state.GetPrivateOptional[Delegate](t.stub, Collection, key)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("no delegation to %s", in.Delegate)
+	}
+	if d.Status != StatusActive {
+		return nil, ccerr.Precondition("the delegation is already %s", d.Status)
+	}
+	d.Status, d.Updated = StatusInactive, t.stamp()
+	if err := state.PutPrivate(t.stub, Collection, key, d); err != nil {
+		return nil, err
+	}
+	t.events.Add("consent.delegate-revoked", t.stub.GetTxID(), nil)
+	return &Receipt{ID: t.stub.GetTxID(), Status: d.Status, TxID: t.stub.GetTxID()}, t.finish()
+}
+
+// ListDelegates lists a patient's delegations, for the patient, a delegate
+// and the regulator's auditor.
+func (Contract) ListDelegates(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*DelegatePage, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePatientID("subject", subject); err != nil {
+		return nil, err
+	}
+	if err := t.mayReadPatient(subject); err != nil {
+		return nil, err
+	}
+	page, err := state.ScanPrivateByPartialKey(t.stub, Collection, objDelegate, []string{subject}, pageSize, bookmark)
+	if err != nil {
+		return nil, err
+	}
+	out := &DelegatePage{Items: []Delegate{}, Bookmark: page.Bookmark}
+	for _, r := range page.Records {
+		var d Delegate
+		if err := json.Unmarshal(r.Value, &d); err != nil {
+			return nil, ccerr.Internal("stored delegate %s: %v", state.DisplayKey(r.Key), err)
+		}
+		out.Items = append(out.Items, d)
+	}
+	return out, nil
+}

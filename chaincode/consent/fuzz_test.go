@@ -1,0 +1,45 @@
+package consent
+
+import (
+	"testing"
+	"time"
+
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// FuzzGrantInput decodes and validates arbitrary consent input: it must
+// never panic, and whatever it accepts must evaluate without panicking.
+func FuzzGrantInput(f *testing.F) {
+	f.Add(js(grantInput("c1")))
+	f.Add([]byte(`{"id":"c","subject":"s","decision":"deny","period":{"start":"2026-01-01T00:00:00Z"},"provision":{"provision":[{"class":["x"]}]}}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"provision":{"provision":[{"provision":[{"provision":[{"provision":[{}]}]}]}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var in GrantInput
+		if err := validate.DecodeJSON("consent", data, &in, maxInputBytes); err != nil {
+			return
+		}
+		if err := in.validate(); err != nil {
+			return
+		}
+		c := &Consent{ID: in.ID, Subject: in.Subject, Status: StatusActive, Decision: in.Decision, Period: in.Period, Provision: in.Provision}
+		d := Decide([]*Consent{c}, physicianReq("labs"), time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+		if d.Decision != Permit && d.Decision != Deny {
+			t.Fatalf("decision %q", d.Decision)
+		}
+	})
+}
+
+// FuzzRequest decodes and validates arbitrary Check requests.
+func FuzzRequest(f *testing.F) {
+	f.Add(request(pt1, "labs", physicianActor))
+	f.Add(`{"subject":"x","action":"access","purpose":"treatment","data":"r1"}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, data string) {
+		var req Request
+		if err := validate.DecodeJSON("request", data, &req, maxInputBytes); err != nil {
+			return
+		}
+		_ = req.validate()
+	})
+}

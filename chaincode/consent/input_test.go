@@ -1,0 +1,115 @@
+package consent
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every bad input is refused with INVALID_ARGUMENT naming the field, and
+// changes nothing.
+func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
+	mut := func(f func(*GrantInput)) GrantInput {
+		in := grantInput("c9")
+		f(&in)
+		return in
+	}
+	cases := map[string]struct {
+		input any
+		field string
+	}{
+		"not JSON":               {[]byte("{not json"), "consent"},
+		"empty object":           {[]byte("{}"), "id"},
+		"unknown field":          {[]byte(`{"id":"c9","subject":"pt-1","decision":"permit","diagnosis":"F32"}`), "consent"},
+		"trailing data":          {append(js(grantInput("c9")), []byte(" {}")...), "consent"},
+		"oversized":              {[]byte(`{"id":"` + strings.Repeat("a", maxInputBytes) + `"}`), "consent"},
+		"empty id":               {mut(func(in *GrantInput) { in.ID = "" }), "id"},
+		"id with separator":      {mut(func(in *GrantInput) { in.ID = "a\x00b" }), "id"},
+		"id too long":            {mut(func(in *GrantInput) { in.ID = strings.Repeat("x", 129) }), "id"},
+		"empty subject":          {mut(func(in *GrantInput) { in.Subject = "" }), "subject"},
+		"unknown decision":       {mut(func(in *GrantInput) { in.Decision = "maybe" }), "decision"},
+		"unknown status":         {mut(func(in *GrantInput) { in.Status = "inactive" }), "status"},
+		"bad start":              {mut(func(in *GrantInput) { in.Period.Start = "yesterday" }), "period.start"},
+		"end before start":       {mut(func(in *GrantInput) { in.Period.End = at(-60).Format(time.RFC3339) }), "period.end"},
+		"unknown action":         {mut(func(in *GrantInput) { in.Provision.Actions = []string{"delete"} }), "provision.action"},
+		"unknown purpose":        {mut(func(in *GrantInput) { in.Provision.Purposes = []string{"marketing"} }), "provision.purpose"},
+		"duplicate class":        {mut(func(in *GrantInput) { in.Provision.DataClasses = []string{"labs", "labs"} }), "provision.class"},
+		"grantee without org":    {mut(func(in *GrantInput) { in.Provision.Actors = []Actor{{Role: "physician"}} }), "provision.actor.org"},
+		"permit without grantee": {mut(func(in *GrantInput) { in.Provision.Actors = nil }), "provision.actor"},
+		"permit without action":  {mut(func(in *GrantInput) { in.Provision.Actions = nil }), "provision.action"},
+		"permit without purpose": {mut(func(in *GrantInput) { in.Provision.Purposes = nil }), "provision.purpose"},
+		"permit without data":    {mut(func(in *GrantInput) { in.Provision.DataClasses = nil }), "provision.class"},
+		"bad form hash":          {mut(func(in *GrantInput) { in.FormHash = "abc" }), "formHash"},
+		"supersedes itself":      {mut(func(in *GrantInput) { in.Supersedes = "c9" }), "supersedes"},
+		"nested too deep": {mut(func(in *GrantInput) {
+			in.Provision.Provisions = []Provision{{Provisions: []Provision{{Provisions: []Provision{{Provisions: []Provision{{}}}}}}}}
+		}), "provision.provision.provision.provision.provision"},
+		"nested bad period": {mut(func(in *GrantInput) {
+			in.Provision.Provisions = []Provision{{Period: &Period{Start: "nope"}}}
+		}), "provision.provision.period.start"},
+		"too many classes": {mut(func(in *GrantInput) {
+			in.Provision.DataClasses = nil
+			for i := 0; i <= maxListItems; i++ {
+				in.Provision.DataClasses = append(in.Provision.DataClasses, "c"+itoa(i))
+			}
+		}), "provision.class"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := seeded(t)
+			before := e.peer.Snapshot()
+			e.refused(before, e.submit(patient1, 10, TransientConsent, c.input, "Grant"), `INVALID_ARGUMENT: field "`+c.field+`"`)
+		})
+	}
+}
+
+func TestMissingTransientIsRefused(t *testing.T) {
+	e := seeded(t)
+	before := e.peer.Snapshot()
+	for fn, key := range map[string]string{"Grant": TransientConsent, "BreakGlass": TransientBreakGlass, "RegisterDelegate": TransientDelegate, "RevokeDelegate": TransientDelegate} {
+		id := patient1
+		if fn == "BreakGlass" {
+			id = physician
+		}
+		e.refused(before, e.submit(id, 10, "", nil, fn), `INVALID_ARGUMENT: field "`+key+`"`)
+	}
+}
+
+func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
+	e := seeded(t)
+	before := e.peer.Snapshot()
+	cases := []struct {
+		id    string
+		fn    string
+		args  []string
+		field string
+	}{
+		{"revoke empty id", "Revoke", []string{""}, "id"},
+		{"revoke unknown", "Revoke", []string{"nope"}, ""},
+		{"attach bad hash", "AttachForm", []string{"c1", "XYZ"}, "formHash"},
+		{"check not JSON", "Check", []string{"{"}, "request"},
+		{"check unknown action", "Check", []string{`{"subject":"` + pt1 + `","action":"erase","purpose":"treatment","class":"labs"}`}, "action"},
+		{"check unknown purpose", "Check", []string{`{"subject":"` + pt1 + `","action":"access","purpose":"fun","class":"labs"}`}, "purpose"},
+		{"check no data", "Check", []string{`{"subject":"` + pt1 + `","action":"access","purpose":"treatment"}`}, "class"},
+		{"check unknown field", "Check", []string{`{"subject":"` + pt1 + `","action":"access","purpose":"treatment","class":"labs","x":1}`}, "request"},
+		{"list bad subject", "ListBySubject", []string{"bad subject", "10", ""}, "subject"},
+		{"list page too big", "ListBySubject", []string{pt1, "500", ""}, "pageSize"},
+		{"list bad bookmark", "ListBySubject", []string{pt1, "10", "%%%"}, "bookmark"},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			res := e.submit(patient1, 10, "", nil, c.fn, c.args...)
+			prefix := "NOT_FOUND: "
+			if c.field != "" {
+				prefix = `INVALID_ARGUMENT: field "` + c.field + `"`
+			}
+			e.refused(before, res, prefix)
+		})
+	}
+	e.refused(before, e.submit(physician, 10, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "r", Minutes: 0}, "BreakGlass"), `INVALID_ARGUMENT: field "minutes"`)
+	e.refused(before, e.submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
+		Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), `INVALID_ARGUMENT: field "delegate"`)
+	e.refused(before, e.submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/x", Kind: "parent",
+		Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), `INVALID_ARGUMENT: field "kind"`)
+	e.refused(before, e.submit(patient1, 10, TransientConsent, grantInput("c1"), "Grant"), "CONFLICT: ")
+}
