@@ -1,6 +1,7 @@
 package client
 
 import (
+	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 type Identity struct {
 	MSPID string
 	Name  string
+	Cert  *x509.Certificate
 	ID    *identity.X509Identity
 	Sign  identity.Sign
 }
@@ -47,5 +49,5 @@ func LoadIdentity(mspID, name, mspDir string) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{MSPID: mspID, Name: name, ID: id, Sign: sign}, nil
+	return &Identity{MSPID: mspID, Name: name, Cert: cert, ID: id, Sign: sign}, nil
 }

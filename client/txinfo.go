@@ -14,6 +14,7 @@ import (
 // TxInfo is what the ledger says of a committed transaction.
 type TxInfo struct {
 	TxID       string `json:"txId"`
+	Block      uint64 `json:"block"`
 	Validation string `json:"validation"`
 	// Endorsers are the MSP ids of the peers whose endorsements the
 	// transaction carries, sorted.
@@ -66,5 +67,14 @@ func (s *Session) Transaction(ctx context.Context, channel, txID string) (*TxInf
 		}
 	}
 	sort.Strings(info.Endorsers)
+	res, err = s.Evaluate(ctx, Call{Channel: channel, Chaincode: "qscc", Function: "GetBlockByTxID", Args: []string{channel, txID}})
+	if err != nil {
+		return nil, err
+	}
+	var block common.Block
+	if err := proto.Unmarshal(res.Payload, &block); err != nil {
+		return nil, fmt.Errorf("block of %s: %w", txID, err)
+	}
+	info.Block = block.GetHeader().GetNumber()
 	return info, nil
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks on the consortium (brought up first if needed): each domain
-# scenario runs in the same run as the baseline chaincode, the yardstick.
-# BENCH_DURATION (default 20s) and BENCH_IN_FLIGHT (default 100) tune it;
-# BENCH_OUTPUT=json prints one JSON object per scenario.
+# Benchmarks on the consortium (brought up first if needed). Each domain
+# scenario runs in the same run as the baseline chaincode, the yardstick, at
+# the same concurrency. BENCH_DURATION (default 20s) sets each scenario's
+# length; BENCH_OUTPUT=json prints one JSON object per scenario.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -10,12 +10,28 @@ cd "$root"
 go build -o bin/carebench ./test/bench/cmd/carebench
 go build -o bin/carectl ./client/cmd/carectl
 d=${BENCH_DURATION:-20s}
-n=${BENCH_IN_FLIGHT:-100}
 out=${BENCH_OUTPUT:-text}
 bench() { bin/carebench --duration "$d" --output "$out" "$@"; }
+now() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(go env GOVERSION); ${d} per scenario"
+
+# Baseline: one write per transaction, one read per query.
 bench --name "baseline Put (1 in flight)" --in-flight 1 --fn Put --arg 'b1-{run}-{n}' --arg value
-bench --name "baseline Put" --in-flight "$n" --fn Put --arg 'b-{run}-{n}' --arg value
+bench --name "baseline Put" --in-flight 100 --fn Put --arg 'b-{run}-{n}' --arg value
+bench --name "baseline Put (40 in flight)" --in-flight 40 --fn Put --arg 'b40-{run}-{n}' --arg value
 bin/carectl --org provider --user physician1 submit baseline Put bench-key value >/dev/null
 bench --name "baseline Get" --in-flight 20 --evaluate --fn Get --arg bench-key
+
+# Consent: 40 patients grant at once, one transaction in flight each (a
+# patient's consents share the patient's open-consent set). The grants expire
+# two minutes on, so repeated runs do not pile up open consents.
+start=$(now '-1 minute'); end=$(now '+2 minutes')
+grant='{"id":"bench-{run}-{n}","subject":"{patient_id}","decision":"permit","period":{"start":"'$start'","end":"'$end'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs","imaging"]}}'
+bench --name "consent Grant (40 in flight)" --org patients --users benchpatient1-40 --in-flight 40 \
+  --chaincode consent --fn Grant --transient "consent=$grant"
+# Check: a physician's own access to a patient with an active consent.
+bin/carectl --org patients --user patient1 consent grant \
+  '{"decision":"permit","period":{"start":"'$start'","end":"'$(now '+1 hour')'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}' >/dev/null
+bench --name "consent Check" --in-flight 20 --evaluate --chaincode consent --fn Check \
+  --arg '{"subject":"pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3","action":"access","purpose":"treatment","class":"labs"}'

@@ -174,12 +174,12 @@ func (c *Consortium) enrollAll(ctx context.Context) error {
 				return c.nodeErr(caNode, err)
 			}
 		}
-		for _, u := range org.Users {
+		return parallel(org.Users, 4, func(u topology.User) error {
 			if err := c.enrollUser(ctx, ca, org, u); err != nil {
 				return c.nodeErr(caNode, err)
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 }
 

@@ -45,6 +45,9 @@ type User struct {
 	Type  string            `yaml:"type"`
 	Role  string            `yaml:"role"`
 	Attrs map[string]string `yaml:"attrs"`
+	// Count, when set, makes Count users NAME1..NAMECount, with "{n}" in
+	// attribute values replaced by the number (benchmark populations).
+	Count int `yaml:"count"`
 }
 
 // Channel is an application channel and its member orgs.
@@ -85,10 +88,38 @@ func Parse(data []byte) (*Topology, error) {
 	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("topology: %w", err)
 	}
+	if err := t.expandUsers(); err != nil {
+		return nil, fmt.Errorf("topology: %w", err)
+	}
 	if err := t.validate(); err != nil {
 		return nil, fmt.Errorf("topology: %w", err)
 	}
 	return &t, nil
+}
+
+// expandUsers replaces each user with a count by its numbered users.
+func (t *Topology) expandUsers() error {
+	for i := range t.Orgs {
+		var users []User
+		for _, u := range t.Orgs[i].Users {
+			if u.Count == 0 {
+				users = append(users, u)
+				continue
+			}
+			if u.Count < 0 || u.Count > 1000 {
+				return fmt.Errorf("org %q: user %q: count must be 1..1000", t.Orgs[i].Name, u.Name)
+			}
+			for n := 1; n <= u.Count; n++ {
+				nu := User{Name: fmt.Sprintf("%s%d", u.Name, n), Type: u.Type, Role: u.Role, Attrs: map[string]string{}}
+				for k, v := range u.Attrs {
+					nu.Attrs[k] = strings.ReplaceAll(v, "{n}", fmt.Sprintf("%04d", n))
+				}
+				users = append(users, nu)
+			}
+		}
+		t.Orgs[i].Users = users
+	}
+	return nil
 }
 
 func (t *Topology) validate() error {

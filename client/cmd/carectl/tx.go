@@ -151,7 +151,7 @@ func (a *app) txInfoCommand() *cobra.Command {
 				return err
 			}
 			a.print(info, func(w io.Writer) {
-				fmt.Fprintf(w, "tx %s: %s, created by %s, endorsed by %v\n", info.TxID, info.Validation, info.Creator, info.Endorsers)
+				fmt.Fprintf(w, "tx %s: %s in block %d, created by %s, endorsed by %v\n", info.TxID, info.Validation, info.Block, info.Creator, info.Endorsers)
 			})
 			return nil
 		},

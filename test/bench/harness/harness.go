@@ -19,14 +19,17 @@ import (
 
 // Config is one benchmark run.
 type Config struct {
-	Name     string
-	Session  *client.Session
+	Name string
+	// Sessions are used round-robin by the in-flight workers (worker i
+	// uses Sessions[i % len]): several identities spread contention.
+	Sessions []*client.Session
 	InFlight int
 	Duration time.Duration
 	// Evaluate runs queries instead of submitting transactions.
 	Evaluate bool
-	// Call builds the n-th call (n from 0), so every transaction can use its own keys.
-	Call func(n int64) client.Call
+	// Call builds the n-th call (n from 0) for a worker's session, so every
+	// transaction can use its own keys.
+	Call func(n int64, s *client.Session) client.Call
 }
 
 // Report is a run's outcome.
@@ -63,17 +66,18 @@ func Run(ctx context.Context, cfg Config) Report {
 	start := time.Now()
 	for w := 0; w < cfg.InFlight; w++ {
 		wg.Add(1)
+		s := cfg.Sessions[w%len(cfg.Sessions)]
 		go func() {
 			defer wg.Done()
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := next.Add(1) - 1
-				call := cfg.Call(n)
+				call := cfg.Call(n, s)
 				t := time.Now()
 				var err error
 				if cfg.Evaluate {
-					_, err = cfg.Session.Evaluate(ctx, call)
+					_, err = s.Evaluate(ctx, call)
 				} else {
-					_, err = cfg.Session.Submit(ctx, call)
+					_, err = s.Submit(ctx, call)
 				}
 				d := time.Since(t)
 				mu.Lock()

@@ -1,10 +1,13 @@
-// Command carebench runs benchmark scenarios against a running consortium
-// and prints one line (or one JSON object) per scenario. A scenario is a
-// chaincode function with argument templates in which {n} becomes the call's
-// sequence number and {run} the run's id, so every transaction writes its
+// Command carebench runs one benchmark scenario against a running
+// consortium and prints one line (or one JSON object). A scenario is a
+// chaincode function with argument and transient templates, in which {n}
+// becomes the call's sequence number, {run} the run's id and {patient_id}
+// the acting user's patient_id attribute, so every transaction can write its
 // own keys:
 //
 //	carebench --chaincode baseline --fn Put --arg 'k-{run}-{n}' --arg v
+//	carebench --org patients --users benchpatient1-40 --chaincode consent --fn Grant \
+//	  --transient 'consent={"id":"b-{run}-{n}","subject":"{patient_id}",...}'
 package main
 
 import (
@@ -21,15 +24,15 @@ import (
 	"github.com/carechain/carechain/test/bench/harness"
 )
 
-type argList []string
+type multiFlag []string
 
-func (a *argList) String() string     { return strings.Join(*a, ",") }
-func (a *argList) Set(v string) error { *a = append(*a, v); return nil }
+func (a *multiFlag) String() string     { return strings.Join(*a, ",") }
+func (a *multiFlag) Set(v string) error { *a = append(*a, v); return nil }
 
 func main() {
 	network := flag.String("network", envOr("CARECHAIN_HOME", ".carechain"), "consortium state folder")
 	org := flag.String("org", "provider", "org")
-	user := flag.String("user", "physician1", "user")
+	users := flag.String("users", "physician1", "users, comma-separated, or NAME1-N for a numbered range")
 	channel := flag.String("channel", "care", "channel")
 	chaincode := flag.String("chaincode", "baseline", "chaincode")
 	fn := flag.String("fn", "Put", "function")
@@ -38,8 +41,9 @@ func main() {
 	duration := flag.Duration("duration", 20*time.Second, "how long to run")
 	evaluate := flag.Bool("evaluate", false, "evaluate (query) instead of submit")
 	output := flag.String("output", "text", "text or json")
-	var args argList
-	flag.Var(&args, "arg", "argument template, repeatable ({n}, {run})")
+	var args, transient multiFlag
+	flag.Var(&args, "arg", "argument template, repeatable")
+	flag.Var(&transient, "transient", "transient entry KEY=TEMPLATE, repeatable")
 	flag.Parse()
 
 	cl, err := client.Open(*network)
@@ -47,23 +51,41 @@ func main() {
 		fail(err)
 	}
 	defer cl.Close()
-	s, err := cl.Session(*org, *user, client.SessionOptions{Retry: &client.NoRetry})
+	names, err := expandUsers(*users)
 	if err != nil {
 		fail(err)
 	}
-	defer s.Close()
+	var sessions []*client.Session
+	patientIDs := map[*client.Session]string{}
+	for _, u := range names {
+		s, err := cl.Session(*org, u, client.SessionOptions{Retry: &client.NoRetry})
+		if err != nil {
+			fail(err)
+		}
+		defer s.Close()
+		sessions = append(sessions, s)
+		patientIDs[s] = s.Identity.Attrs()["patient_id"]
+	}
 	if *name == "" {
 		*name = *chaincode + " " + *fn
 	}
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	r := harness.Run(context.Background(), harness.Config{
-		Name: *name, Session: s, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate,
-		Call: func(n int64) client.Call {
-			a := make([]string, len(args))
-			for i, t := range args {
-				a[i] = strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run).Replace(t)
+		Name: *name, Sessions: sessions, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate,
+		Call: func(n int64, s *client.Session) client.Call {
+			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s]).Replace
+			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
+			for _, t := range args {
+				call.Args = append(call.Args, fill(t))
 			}
-			return client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn, Args: a}
+			for _, t := range transient {
+				k, v, _ := strings.Cut(t, "=")
+				if call.Transient == nil {
+					call.Transient = map[string][]byte{}
+				}
+				call.Transient[k] = []byte(fill(v))
+			}
+			return call
 		},
 	})
 	if *output == "json" {
@@ -77,6 +99,29 @@ func main() {
 	if r.Succeeded == 0 {
 		os.Exit(1)
 	}
+}
+
+// expandUsers reads "a,b" or "name1-40".
+func expandUsers(spec string) ([]string, error) {
+	var out []string
+	for _, part := range strings.Split(spec, ",") {
+		if i := strings.LastIndexByte(part, '-'); i > 0 {
+			base := strings.TrimRightFunc(part[:i], func(r rune) bool { return r >= '0' && r <= '9' })
+			from, err1 := strconv.Atoi(part[len(base):i])
+			to, err2 := strconv.Atoi(part[i+1:])
+			if err1 == nil && err2 == nil && from <= to {
+				for n := from; n <= to; n++ {
+					out = append(out, base+strconv.Itoa(n))
+				}
+				continue
+			}
+		}
+		out = append(out, part)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no users")
+	}
+	return out, nil
 }
 
 func envOr(k, def string) string {

@@ -1,0 +1,576 @@
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	cc "github.com/carechain/carechain/chaincode/consent"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/consent"
+)
+
+func (a *app) consentClient() (*consent.Client, *client.Session, error) {
+	s, err := a.session()
+	if err != nil {
+		return nil, nil, err
+	}
+	return consent.New(s, a.channel), s, nil
+}
+
+// readJSONArg decodes a JSON object given inline, as @FILE, or - for stdin.
+func readJSONArg(arg string, v any) error {
+	var data []byte
+	var err error
+	switch {
+	case arg == "-":
+		data, err = io.ReadAll(os.Stdin)
+	case strings.HasPrefix(arg, "@"):
+		data, err = os.ReadFile(arg[1:])
+	default:
+		data = []byte(arg)
+	}
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("input JSON: %w", err)
+	}
+	return nil
+}
+
+func newID(prefix string) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// ownPatientID is the caller's patient_id attribute, for defaults.
+func ownPatientID(s *client.Session) string { return s.Identity.Attrs()[cc.AttrPatientID] }
+
+func (a *app) printReceipt(r *cc.Receipt) {
+	a.print(r, func(w io.Writer) {
+		fmt.Fprintf(w, "%s", r.ID)
+		if r.Status != "" {
+			fmt.Fprintf(w, " %s", r.Status)
+			if r.StatusReason != "" {
+				fmt.Fprintf(w, " (%s)", r.StatusReason)
+			}
+		}
+		if r.Version > 0 {
+			fmt.Fprintf(w, " version %d", r.Version)
+		}
+		if r.End != "" {
+			fmt.Fprintf(w, " until %s", r.End)
+		}
+		fmt.Fprintf(w, " (tx %s)\n", r.TxID)
+	})
+}
+
+func (a *app) consentCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "consent",
+		Short: "patients grant and revoke access; anyone entitled checks it",
+		Long: `Consent commands on the consent chaincode (channel care).
+
+JSON arguments are given inline, as @FILE, or - for standard input. Whatever
+names a patient or describes a consent is sent in the transient map and never
+reaches a block.`,
+	}
+	cmd.AddCommand(a.consentGrant(), a.consentUpdate(),
+		a.consentTransition("activate", "make a draft consent active", "Activate"),
+		a.consentTransition("revoke", "revoke an active consent, from now on", "Revoke"),
+		a.consentTransition("entered-in-error", "withdraw a consent recorded by mistake", "MarkEnteredInError"),
+		a.consentAttachForm(), a.consentGet(), a.consentHistory(), a.consentList(), a.consentGrants(),
+		a.consentCheck(), a.consentBreakGlass(), a.consentDelegate())
+	return cmd
+}
+
+func (a *app) consentGrant() *cobra.Command {
+	return &cobra.Command{
+		Use:   "grant JSON",
+		Short: "create a consent (FHIR Consent-shaped JSON; id and subject default to a new id and your own patient id)",
+		Example: `  carectl --org patients --user patient1 consent grant '{"decision":"permit",
+    "period":{"start":"2026-01-01T00:00:00Z","end":"2027-01-01T00:00:00Z"},
+    "provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],
+                 "purpose":["treatment"],"class":["labs","imaging"]}}'`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			var in cc.GrantInput
+			if err := readJSONArg(args[0], &in); err != nil {
+				return err
+			}
+			if in.ID == "" {
+				in.ID = newID("cns-")
+			}
+			if in.Subject == "" {
+				in.Subject = ownPatientID(s)
+			}
+			r, err := k.Grant(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			a.printReceipt(r)
+			return nil
+		},
+	}
+}
+
+func (a *app) consentUpdate() *cobra.Command {
+	return &cobra.Command{
+		Use:   "update ID JSON",
+		Short: "replace a draft consent's content",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			var in cc.GrantInput
+			if err := readJSONArg(args[1], &in); err != nil {
+				return err
+			}
+			in.ID = args[0]
+			if in.Subject == "" {
+				in.Subject = ownPatientID(s)
+			}
+			r, err := k.Update(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			a.printReceipt(r)
+			return nil
+		},
+	}
+}
+
+func (a *app) consentTransition(use, short, fn string) *cobra.Command {
+	return &cobra.Command{
+		Use:   use + " ID",
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			var r *cc.Receipt
+			switch fn {
+			case "Activate":
+				r, err = k.Activate(cmd.Context(), args[0])
+			case "Revoke":
+				r, err = k.Revoke(cmd.Context(), args[0])
+			default:
+				r, err = k.MarkEnteredInError(cmd.Context(), args[0])
+			}
+			if err != nil {
+				return err
+			}
+			a.printReceipt(r)
+			return nil
+		},
+	}
+}
+
+func (a *app) consentAttachForm() *cobra.Command {
+	return &cobra.Command{
+		Use:   "attach-form ID FILE",
+		Short: "attach the signed consent form by its SHA-256 (the file itself stays with you)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[1])
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(data)
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			r, err := k.AttachForm(cmd.Context(), args[0], hex.EncodeToString(sum[:]))
+			if err != nil {
+				return err
+			}
+			a.printReceipt(r)
+			return nil
+		},
+	}
+}
+
+func (a *app) consentGet() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get ID",
+		Short: "read a consent",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			v, err := k.Get(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(v, func(w io.Writer) { printConsent(w, v) })
+			return nil
+		},
+	}
+}
+
+func printConsent(w io.Writer, v *cc.View) {
+	status := v.EffectiveStatus
+	if v.EffectiveReason != "" {
+		status += " (" + v.EffectiveReason + ")"
+	}
+	end := v.Period.End
+	if end == "" {
+		end = "revoked"
+	}
+	fmt.Fprintf(w, "%s  %s %s, version %d, %s until %s\n", v.ID, v.Decision, status, v.Version, v.Period.Start, end)
+	printProvision(w, &v.Provision, "  ")
+}
+
+func printProvision(w io.Writer, p *cc.Provision, indent string) {
+	var actors []string
+	for _, a := range p.Actors {
+		s := a.Org
+		if a.Role != "" {
+			s += " role " + a.Role
+		}
+		if a.ID != "" {
+			s += " id " + a.ID
+		}
+		actors = append(actors, s)
+	}
+	fmt.Fprintf(w, "%sgrantees %v actions %v purposes %v classes %v records %v\n", indent, actors, p.Actions, p.Purposes, p.DataClasses, p.Records)
+	for i := range p.Provisions {
+		fmt.Fprintf(w, "%sexcept:\n", indent)
+		printProvision(w, &p.Provisions[i], indent+"  ")
+	}
+}
+
+func (a *app) consentHistory() *cobra.Command {
+	return &cobra.Command{
+		Use:   "history ID",
+		Short: "every version of a consent, newest first",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			versions, err := k.History(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(versions, func(w io.Writer) {
+				for _, v := range versions {
+					fmt.Fprintf(w, "version %d  %s %s  by %s at %s (tx %s)\n", v.Version, v.Status, v.StatusReason, v.Grantor, v.Updated, v.LastTxID)
+				}
+			})
+			return nil
+		},
+	}
+}
+
+func pageFlags(cmd *cobra.Command, p *client.Page) {
+	cmd.Flags().Int32Var(&p.Size, "page-size", 0, "items per page (default 20, at most 100)")
+	cmd.Flags().StringVar(&p.Bookmark, "bookmark", "", "bookmark of the previous page")
+}
+
+func (a *app) printConsentPage(page *cc.ConsentPage) {
+	a.print(page, func(w io.Writer) {
+		for i := range page.Items {
+			printConsent(w, &page.Items[i])
+		}
+		if page.Bookmark != "" {
+			fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+		}
+	})
+}
+
+func (a *app) consentList() *cobra.Command {
+	var patient string
+	var p client.Page
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "a patient's consents (default: your own)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if patient == "" {
+				patient = ownPatientID(s)
+			}
+			page, err := k.ListBySubject(cmd.Context(), patient, p)
+			if err != nil {
+				return err
+			}
+			a.printConsentPage(page)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&patient, "patient", "", "patient id")
+	pageFlags(cmd, &p)
+	return cmd
+}
+
+func (a *app) consentGrants() *cobra.Command {
+	var grantee cc.Actor
+	var p client.Page
+	cmd := &cobra.Command{
+		Use:   "grants",
+		Short: "active consents granting to a grantee (default: you)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if grantee.Org == "" {
+				grantee = cc.Actor{Org: s.Org.MSPID, Role: s.Identity.Attrs()["role"], ID: s.User}
+			}
+			page, err := k.ListGrants(cmd.Context(), grantee, p)
+			if err != nil {
+				return err
+			}
+			a.printConsentPage(page)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&grantee.Org, "grantee-org", "", "grantee MSP id")
+	cmd.Flags().StringVar(&grantee.Role, "grantee-role", "", "grantee role")
+	cmd.Flags().StringVar(&grantee.ID, "grantee-id", "", "grantee enrollment id")
+	pageFlags(cmd, &p)
+	return cmd
+}
+
+func (a *app) consentCheck() *cobra.Command {
+	var req cc.Request
+	var requester string
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "may a requester (default: you) act on a patient's data now?",
+		Example: `  carectl --org provider --user physician1 consent check --patient pt-... --action access --purpose treatment --class labs
+  carectl --org regulator --user auditor1 consent check --patient pt-... --requester ProviderMSP/physician/physician1 --class labs`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if requester != "" {
+				parts := strings.Split(requester, "/")
+				if len(parts) != 3 {
+					return fmt.Errorf("--requester must be ORG/ROLE/ID")
+				}
+				req.Requester = cc.Actor{Org: parts[0], Role: parts[1], ID: parts[2]}
+			}
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			d, err := k.Check(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			a.print(d, func(w io.Writer) {
+				fmt.Fprintf(w, "%s", d.Decision)
+				switch d.Basis {
+				case cc.BasisConsent:
+					fmt.Fprintf(w, " by consent %s", d.ConsentID)
+				case cc.BasisBreakGlass:
+					fmt.Fprintf(w, " by break-glass %s", d.BreakGlassID)
+				default:
+					fmt.Fprintf(w, " (%s)", d.Basis)
+				}
+				fmt.Fprintf(w, " at %s\n", d.EvaluatedAt)
+			})
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&req.Subject, "patient", "", "patient id")
+	f.StringVar(&requester, "requester", "", "ORG/ROLE/ID of the requester (default: you)")
+	f.StringVar(&req.Action, "action", "access", "access, use or disclose")
+	f.StringVar(&req.Purpose, "purpose", "treatment", "purpose of use")
+	f.StringVar(&req.DataClass, "class", "", "data class")
+	f.StringVar(&req.Record, "record", "", "record id")
+	return cmd
+}
+
+func (a *app) consentBreakGlass() *cobra.Command {
+	var in cc.BreakGlassInput
+	cmd := &cobra.Command{
+		Use:   "break-glass",
+		Short: "emergency access without consent (clinicians; needs a reason; at most 24 h; audited)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			r, err := k.BreakGlass(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			a.printReceipt(r)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&in.Subject, "patient", "", "patient id")
+	cmd.Flags().StringVar(&in.Reason, "reason", "", "why (required)")
+	cmd.Flags().Int64Var(&in.Minutes, "minutes", 60, "how long, at most 1440")
+	cmd.Flags().StringVar(&in.DataClass, "class", "", "data class needed, if known")
+	var patient, org string
+	var p client.Page
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "emergency accesses to a patient (--patient, default you) or by an org's clinicians (--org)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			var page *cc.BreakGlassPage
+			if org != "" {
+				page, err = k.ListBreakGlassByOrg(cmd.Context(), org, p)
+			} else {
+				if patient == "" {
+					patient = ownPatientID(s)
+				}
+				page, err = k.ListBreakGlass(cmd.Context(), patient, p)
+			}
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, b := range page.Items {
+					fmt.Fprintf(w, "%s  %s/%s (%s) %s → %s: %s\n", b.ID, b.Requester.Org, b.Requester.ID, b.Requester.Role, b.Start, b.End, b.Reason)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		},
+	}
+	list.Flags().StringVar(&patient, "patient", "", "patient id")
+	list.Flags().StringVar(&org, "org", "", "MSP id of the clinicians' org")
+	pageFlags(list, &p)
+	cmd.AddCommand(list)
+	return cmd
+}
+
+func (a *app) consentDelegate() *cobra.Command {
+	cmd := &cobra.Command{Use: "delegate", Short: "guardians and proxies who manage a patient's consents"}
+	var in cc.DelegateInput
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "register a delegate (the patient only)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if in.Subject == "" {
+				in.Subject = ownPatientID(s)
+			}
+			if in.Period.Start == "" {
+				in.Period.Start = time.Now().UTC().Format(time.RFC3339)
+			}
+			r, err := k.RegisterDelegate(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			a.printReceipt(r)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&in.Subject, "patient", "", "patient id (default: yours)")
+	add.Flags().StringVar(&in.Delegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
+	add.Flags().StringVar(&in.Kind, "kind", cc.KindGuardian, "guardian or proxy")
+	add.Flags().StringVar(&in.Period.Start, "start", "", "start (RFC 3339, default now)")
+	add.Flags().StringVar(&in.Period.End, "end", "", "end (RFC 3339, default none)")
+	var rsubject, rdelegate string
+	revoke := &cobra.Command{
+		Use:   "revoke",
+		Short: "end a delegation (the patient, or the delegate stepping down)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if rsubject == "" {
+				rsubject = ownPatientID(s)
+			}
+			r, err := k.RevokeDelegate(cmd.Context(), rsubject, rdelegate)
+			if err != nil {
+				return err
+			}
+			a.printReceipt(r)
+			return nil
+		},
+	}
+	revoke.Flags().StringVar(&rsubject, "patient", "", "patient id (default: yours)")
+	revoke.Flags().StringVar(&rdelegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
+	var lsubject string
+	var p client.Page
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "a patient's delegations",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			k, s, err := a.consentClient()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if lsubject == "" {
+				lsubject = ownPatientID(s)
+			}
+			page, err := k.ListDelegates(cmd.Context(), lsubject, p)
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, d := range page.Items {
+					fmt.Fprintf(w, "%s  %s %s from %s to %q\n", d.Delegate, d.Kind, d.Status, d.Period.Start, d.Period.End)
+				}
+			})
+			return nil
+		},
+	}
+	list.Flags().StringVar(&lsubject, "patient", "", "patient id (default: yours)")
+	pageFlags(list, &p)
+	cmd.AddCommand(add, revoke, list)
+	return cmd
+}

@@ -1,0 +1,91 @@
+package topology
+
+import (
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReferenceTopology(t *testing.T) {
+	topo, err := Load("../topology.yaml")
+	require.NoError(t, err)
+	assert.Len(t, topo.OrdererOrg().Orderers, 3)
+	assert.Equal(t, []string{"provider", "payer", "regulator", "patients"}, topo.Channel("care").Orgs)
+	var peerOrgs []string
+	for _, o := range topo.PeerOrgs("care") {
+		peerOrgs = append(peerOrgs, o.Name)
+	}
+	assert.Equal(t, []string{"provider", "payer", "regulator"}, peerOrgs, "patients have no peer")
+
+	// Every listener has its own port, all inside the span from the base.
+	seen := map[int]string{}
+	for _, n := range topo.Nodes(20000) {
+		for _, p := range []int{n.Port, n.AdminPort, n.ChaincodePort, n.OperationsPort} {
+			if p == 0 {
+				continue
+			}
+			require.Empty(t, seen[p], "port %d used by %s and %s", p, seen[p], n.ID())
+			seen[p] = n.ID()
+			assert.GreaterOrEqual(t, p, 20000)
+			assert.Less(t, p, 20000+topo.PortSpan())
+		}
+		assert.Equal(t, DefaultHost, n.Host)
+	}
+	assert.Len(t, seen, topo.PortSpan())
+
+	// Counted users are expanded with their number.
+	patients := topo.Org("patients")
+	var bench []User
+	for _, u := range patients.Users {
+		if u.Role == "patient" && len(u.Name) > 12 && u.Name[:12] == "benchpatient" {
+			bench = append(bench, u)
+		}
+	}
+	require.Len(t, bench, 40)
+	assert.Equal(t, "benchpatient7", bench[6].Name)
+	assert.Equal(t, "pt-bench-0007", bench[6].Attrs["patient_id"])
+}
+
+func TestNodeHostsPlaceNodes(t *testing.T) {
+	topo, err := Parse([]byte(`
+portBase: 9000
+orgs:
+  - {name: ord, mspId: OrdMSP, orderers: [o1], users: [{name: admin, type: admin}]}
+  - name: a
+    mspId: AMSP
+    host: 10.0.0.2
+    nodeHosts: {ca: 10.0.0.3}
+    peers: [p0]
+    users: [{name: admin, type: admin}]
+channels: [{name: ch, orgs: [a]}]
+`))
+	require.NoError(t, err)
+	hosts := map[string]string{}
+	for _, n := range topo.Nodes(9000) {
+		hosts[n.ID()] = n.Host
+	}
+	assert.Equal(t, map[string]string{"ca.ord": DefaultHost, "ca.a": "10.0.0.3", "o1.ord": DefaultHost, "p0.a": "10.0.0.2"}, hosts)
+}
+
+func TestInvalidTopologies(t *testing.T) {
+	base := "portBase: 9000\n"
+	ord := "  - {name: ord, mspId: OrdMSP, orderers: [o1], users: [{name: admin, type: admin}]}\n"
+	for name, doc := range map[string]string{
+		"unknown field":         base + "orgs:\n" + ord + "colour: blue\n",
+		"no orderer org":        base + "orgs:\n  - {name: a, mspId: AMSP, peers: [p0], users: [{name: admin, type: admin}]}\n",
+		"no admin":              base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, peers: [p0], users: [{name: u}]}\n",
+		"duplicate msp":         base + "orgs:\n" + ord + "  - {name: a, mspId: OrdMSP, peers: [p0], users: [{name: admin, type: admin}]}\n",
+		"reserved attribute":    base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, peers: [p0], users: [{name: admin, type: admin}, {name: u, attrs: {hf.Type: admin}}]}\n",
+		"channel unknown org":   base + "orgs:\n" + ord + "channels: [{name: ch, orgs: [zz]}]\n",
+		"channel without peers": base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, users: [{name: admin, type: admin}]}\nchannels: [{name: ch, orgs: [a]}]\n",
+		"port base too low":     "portBase: 80\norgs:\n" + ord,
+		"chaincode no policy":   base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, peers: [p0], users: [{name: admin, type: admin}]}\nchannels: [{name: ch, orgs: [a]}]\nchaincodes: [{name: cc, path: ./x, channels: {ch: {}}}]\n",
+	} {
+		_, err := Parse([]byte(doc))
+		assert.Error(t, err, name)
+	}
+	_, err := os.Stat("../topology.yaml")
+	require.NoError(t, err)
+}
