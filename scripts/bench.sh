@@ -31,7 +31,7 @@ grant='{"id":"bench-{run}-{n}","subject":"{patient_id}","decision":"permit","per
 bench --name "consent Grant (40 in flight)" --org patients --users benchpatient1-40 --in-flight 40 \
   --chaincode consent --fn Grant --transient "consent=$grant"
 # Check: a physician's own access to a patient with an active consent.
-bin/carectl --org patients --user patient1 consent grant \
+bin/carectl --org patients --user benchpatient1 consent grant \
   '{"decision":"permit","period":{"start":"'$start'","end":"'$(now '+1 hour')'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}' >/dev/null
 bench --name "consent Check" --in-flight 20 --evaluate --chaincode consent --fn Check \
-  --arg '{"subject":"pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3","action":"access","purpose":"treatment","class":"labs"}'
+  --arg '{"subject":"pt-bench-0001","action":"access","purpose":"treatment","class":"labs"}'

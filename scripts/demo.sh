@@ -34,9 +34,41 @@ show carectl --org patients --user patient1 submit baseline Put patient-key "a p
 say "ManufacturerOrg is not on the care channel: refused"
 show carectl --org manufacturer --user logistics1 --gateway peer0.provider evaluate baseline Get demo-key || true
 
+# ---- consent -------------------------------------------------------------
+patient=pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3
+start=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
+until=$(date -u -d '+1 year' +%Y-%m-%dT%H:%M:%SZ)
+cid=demo-consent-$(date +%s)
+
+say "Consent: patient1 lets ProviderOrg's physicians access their labs for treatment, for a year"
+show carectl --org patients --user patient1 consent grant \
+  '{"id":"'$cid'","decision":"permit","period":{"start":"'$start'","end":"'$until'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}'
+
+say "The physician checks through ProviderOrg's gateway; the auditor through RegulatorOrg's"
+show carectl --org provider --user physician1 consent check --patient $patient --class labs
+show carectl --org regulator --user auditor1 consent check --patient $patient --requester ProviderMSP/physician/physician1 --class labs
+show carectl --org provider --user physician1 consent check --patient $patient --class psychiatry
+
+say "A physician cannot grant consent on the patient's behalf"
+show carectl --org provider --user physician1 consent grant \
+  '{"subject":"'$patient'","decision":"permit","period":{"start":"'$start'"},"provision":{"actor":[{"org":"ProviderMSP"}],"action":["access"],"purpose":["treatment"],"class":["psychiatry"]}}' || true
+
+say "The patient revokes; from that transaction on, the answer is deny"
+show carectl --org patients --user patient1 consent revoke $cid
+show carectl --org provider --user physician1 consent check --patient $patient --class labs
+
+say "Emergency: the physician breaks the glass (a reason, here 1 minute, an event); the patient sees it"
+show carectl --org provider --user physician1 consent break-glass --patient $patient --reason "unconscious on arrival" --minutes 1
+show carectl --org provider --user physician1 consent check --patient $patient --class labs
+show carectl --org patients --user patient1 consent break-glass list
+show carectl --org patients --user patient1 consent history $cid
+
 say "Done. The consortium keeps running; try:"
 cat <<'TRY'
   bin/carectl identities
+  bin/carectl --org patients --user patient1 consent list
+  bin/carectl --org provider --user privacy1 consent break-glass list --clinicians-org ProviderMSP -o json
+  bin/carectl --org regulator --user auditor1 events consent --from-block 0 --timeout 5s
   bin/carectl --org provider --user physician1 submit baseline Put k1 v1
   bin/carectl --org payer --user adjudicator1 evaluate baseline Get k1 -o json
   bin/carectl --org distributor --user logistics1 --channel supply submit baseline Put lot-1 shipped

@@ -448,7 +448,7 @@ func (a *app) consentBreakGlass() *cobra.Command {
 	var p client.Page
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "emergency accesses to a patient (--patient, default you) or by an org's clinicians (--org)",
+		Short: "emergency accesses to a patient (--patient, default you) or by an org's clinicians (--clinicians-org)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, s, err := a.consentClient()
@@ -480,7 +480,7 @@ func (a *app) consentBreakGlass() *cobra.Command {
 		},
 	}
 	list.Flags().StringVar(&patient, "patient", "", "patient id")
-	list.Flags().StringVar(&org, "org", "", "MSP id of the clinicians' org")
+	list.Flags().StringVar(&org, "clinicians-org", "", "MSP id of the clinicians' org")
 	pageFlags(list, &p)
 	cmd.AddCommand(list)
 	return cmd
