@@ -189,14 +189,8 @@ func (Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*Receip
 // ListBreakGlass lists a patient's emergency accesses, for the patient, a
 // delegate and the regulator's auditor.
 func (Contract) ListBreakGlass(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*BreakGlassPage, error) {
-	t, err := begin(ctx)
+	t, err := beginPatientRead(ctx, subject)
 	if err != nil {
-		return nil, err
-	}
-	if err := validatePatientID("subject", subject); err != nil {
-		return nil, err
-	}
-	if err := t.mayReadPatient(subject); err != nil {
 		return nil, err
 	}
 	return t.listBreakGlass(objBreakGlassBySubj, subject, pageSize, bookmark)
@@ -240,6 +234,19 @@ func (t *tx) listBreakGlass(index, attr string, pageSize int32, bookmark string)
 		out.Items = append(out.Items, bg)
 	}
 	return out, nil
+}
+
+// beginPatientRead starts a read of what is listed by patient, for the
+// patient, a delegate and the regulator's auditor.
+func beginPatientRead(ctx contractapi.TransactionContextInterface, subject string) (*tx, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePatientID("subject", subject); err != nil {
+		return nil, err
+	}
+	return t, t.mayReadPatient(subject)
 }
 
 // mayReadPatient lets the patient, a delegate and the regulator's auditor

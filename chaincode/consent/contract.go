@@ -367,9 +367,13 @@ func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (
 	return t.receipt(cs), t.finish()
 }
 
-// transition moves a consent to a new status after checking who may and
-// whether the move is legal.
-func (t *tx) transition(id string, check func(cs *Consent, status string) error, to, reason, event string) (*Receipt, error) {
+// transition moves a consent to a new status after checking who may and,
+// with check, whether the move from its effective status is legal.
+func transition(ctx contractapi.TransactionContextInterface, id string, check func(t *tx, cs *Consent, status string) error, to, reason, event string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
 	cs, err := t.load(id)
 	if err != nil {
 		return nil, err
@@ -378,7 +382,7 @@ func (t *tx) transition(id string, check func(cs *Consent, status string) error,
 		return nil, err
 	}
 	status, _ := cs.EffectiveStatus(t.now)
-	if err := check(cs, status); err != nil {
+	if err := check(t, cs, status); err != nil {
 		return nil, err
 	}
 	cs.Status, cs.StatusReason = to, reason
@@ -398,11 +402,7 @@ func illegal(id, from, to string) error {
 
 // Activate makes a draft active.
 func (Contract) Activate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return t.transition(id, func(cs *Consent, status string) error {
+	return transition(ctx, id, func(t *tx, cs *Consent, status string) error {
 		if status != StatusDraft {
 			return illegal(id, status, StatusActive)
 		}
@@ -415,11 +415,7 @@ func (Contract) Activate(ctx contractapi.TransactionContextInterface, id string)
 
 // Revoke makes an active consent inactive (revoked), from this transaction on.
 func (Contract) Revoke(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return t.transition(id, func(cs *Consent, status string) error {
+	return transition(ctx, id, func(t *tx, cs *Consent, status string) error {
 		if status != StatusActive {
 			return illegal(id, status, StatusInactive)
 		}
@@ -429,11 +425,7 @@ func (Contract) Revoke(ctx contractapi.TransactionContextInterface, id string) (
 
 // MarkEnteredInError withdraws a consent recorded by mistake, whatever its status.
 func (Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return t.transition(id, func(cs *Consent, status string) error {
+	return transition(ctx, id, func(t *tx, cs *Consent, status string) error {
 		if cs.Status == StatusEnteredInError {
 			return illegal(id, cs.Status, StatusEnteredInError)
 		}

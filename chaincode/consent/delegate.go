@@ -54,6 +54,19 @@ func (in *DelegateInput) validateRef() error {
 	return validate.Identifier("delegate", id)
 }
 
+// beginDelegate starts a delegation change from the transient input "delegate".
+func beginDelegate(ctx contractapi.TransactionContextInterface) (*tx, DelegateInput, error) {
+	var in DelegateInput
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, in, err
+	}
+	if err := t.transient(TransientDelegate, &in); err != nil {
+		return nil, in, err
+	}
+	return t, in, in.validateRef()
+}
+
 func cutIdentity(key string) (msp, id string, ok bool) {
 	msp, id, ok = strings.Cut(key, "/")
 	return msp, id, ok && msp != "" && id != ""
@@ -63,15 +76,8 @@ func cutIdentity(key string) (msp, id string, ok bool) {
 // "delegate"), who may then manage the patient's consents for the period.
 // Only the patient registers delegates; a delegate cannot appoint another.
 func (Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, in, err := beginDelegate(ctx)
 	if err != nil {
-		return nil, err
-	}
-	var in DelegateInput
-	if err := t.transient(TransientDelegate, &in); err != nil {
-		return nil, err
-	}
-	if err := in.validateRef(); err != nil {
 		return nil, err
 	}
 	if err := validate.OneOf("kind", in.Kind, KindGuardian, KindProxy); err != nil {
@@ -102,15 +108,8 @@ func (Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*
 // RevokeDelegate ends a delegation (transient "delegate" with subject and
 // delegate): the patient revokes it, or the delegate steps down.
 func (Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, in, err := beginDelegate(ctx)
 	if err != nil {
-		return nil, err
-	}
-	var in DelegateInput
-	if err := t.transient(TransientDelegate, &in); err != nil {
-		return nil, err
-	}
-	if err := in.validateRef(); err != nil {
 		return nil, err
 	}
 	if !isPatient(t.caller, in.Subject) && t.caller.Key() != in.Delegate {
@@ -141,14 +140,8 @@ func (Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Re
 // ListDelegates lists a patient's delegations, for the patient, a delegate
 // and the regulator's auditor.
 func (Contract) ListDelegates(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*DelegatePage, error) {
-	t, err := begin(ctx)
+	t, err := beginPatientRead(ctx, subject)
 	if err != nil {
-		return nil, err
-	}
-	if err := validatePatientID("subject", subject); err != nil {
-		return nil, err
-	}
-	if err := t.mayReadPatient(subject); err != nil {
 		return nil, err
 	}
 	page, err := state.ScanPrivateByPartialKey(t.stub, Collection, objDelegate, []string{subject}, pageSize, bookmark)

@@ -11,14 +11,8 @@ import (
 // ListBySubject lists a patient's consents, every status, for the patient,
 // a delegate and the regulator's auditor.
 func (Contract) ListBySubject(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*ConsentPage, error) {
-	t, err := begin(ctx)
+	t, err := beginPatientRead(ctx, subject)
 	if err != nil {
-		return nil, err
-	}
-	if err := validatePatientID("subject", subject); err != nil {
-		return nil, err
-	}
-	if err := t.mayReadPatient(subject); err != nil {
 		return nil, err
 	}
 	return t.listIndex(objBySubject, subject, pageSize, bookmark, func(*Consent) bool { return true })

@@ -99,7 +99,7 @@ func (c *Consortium) Logs(w io.Writer, nodes ...string) error {
 		return nil
 	}
 	for _, id := range nodes {
-		lines, err := tail(c.Home.Log(id), 100)
+		lines, err := Tail(c.Home.Log(id), 100)
 		if err != nil {
 			return err
 		}
@@ -108,7 +108,8 @@ func (c *Consortium) Logs(w io.Writer, nodes ...string) error {
 	return nil
 }
 
-func tail(path string, n int) ([]string, error) {
+// Tail returns the last n lines of a file.
+func Tail(path string, n int) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

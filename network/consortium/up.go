@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,6 +107,21 @@ func (c *Consortium) waitHealthy(ctx context.Context, n topology.Node) error {
 	})
 	if err != nil {
 		return c.nodeErr(n, fmt.Errorf("not healthy at http://%s/healthz: %v (last answer: %s)", n.OperationsAddress(), err, last))
+	}
+	// /healthz answers before the node's main listener opens.
+	err = health.Poll(ctx, 50*time.Millisecond, func(ctx context.Context) (bool, error) {
+		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); !ok {
+			return false, fmt.Errorf("process exited")
+		}
+		conn, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", n.Address())
+		if err != nil {
+			return false, nil
+		}
+		conn.Close()
+		return true, nil
+	})
+	if err != nil {
+		return c.nodeErr(n, fmt.Errorf("not listening on %s: %v", n.Address(), err))
 	}
 	return nil
 }
@@ -246,35 +262,39 @@ func (c *Consortium) writeConfigs(context.Context) error {
 	}
 	ordererOrg := c.Topo.OrdererOrg()
 	for _, n := range c.Nodes() {
+		var file string
+		var apply func(nodeconfig.Doc)
 		switch n.Kind {
 		case topology.KindPeer:
-			d, err := nodeconfig.LoadTemplate(c.Templates, "core.yaml")
-			if err != nil {
-				return err
-			}
-			nodeconfig.PeerCore(d, nodeconfig.Peer{
-				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
-				Port: n.Port, ChaincodePort: n.ChaincodePort, OpsPort: n.OperationsPort,
-				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
-				BuilderDir: c.Home.Builder(), BuilderEnv: builderEnv,
-			})
-			if err := d.Write(filepath.Join(c.Home.Node(n.ID()), "core.yaml")); err != nil {
-				return err
+			file = "core.yaml"
+			apply = func(d nodeconfig.Doc) {
+				nodeconfig.PeerCore(d, nodeconfig.Peer{
+					ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
+					Port: n.Port, ChaincodePort: n.ChaincodePort, OpsPort: n.OperationsPort,
+					MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+					BuilderDir: c.Home.Builder(), BuilderEnv: builderEnv,
+				})
 			}
 		case topology.KindOrderer:
-			d, err := nodeconfig.LoadTemplate(c.Templates, "orderer.yaml")
-			if err != nil {
-				return err
+			file = "orderer.yaml"
+			apply = func(d nodeconfig.Doc) {
+				nodeconfig.OrdererConfig(d, nodeconfig.Orderer{
+					ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
+					Port: n.Port, AdminPort: n.AdminPort, OpsPort: n.OperationsPort,
+					MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+					AdminClientRoots: []string{c.Home.CACert(ordererOrg.Name)},
+				})
 			}
-			nodeconfig.OrdererConfig(d, nodeconfig.Orderer{
-				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
-				Port: n.Port, AdminPort: n.AdminPort, OpsPort: n.OperationsPort,
-				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
-				AdminClientRoots: []string{c.Home.CACert(ordererOrg.Name)},
-			})
-			if err := d.Write(filepath.Join(c.Home.Node(n.ID()), "orderer.yaml")); err != nil {
-				return err
-			}
+		default:
+			continue
+		}
+		d, err := nodeconfig.LoadTemplate(c.Templates, file)
+		if err != nil {
+			return err
+		}
+		apply(d)
+		if err := d.Write(filepath.Join(c.Home.Node(n.ID()), file)); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -143,10 +143,6 @@ func (c *CA) Enroll(ctx context.Context, name, mspDir string, tls bool, hosts []
 // normalise gives an enrolled folder the layout Fabric's MSP expects with
 // fixed names: cacerts/ca.pem and tlscacerts/ca.pem, NodeOUs config.
 func (c *CA) normalise(mspDir string) error {
-	root, err := os.ReadFile(c.RootCert)
-	if err != nil {
-		return err
-	}
 	for _, sub := range []string{"cacerts", "tlscacerts", "intermediatecerts", "user"} {
 		if err := os.RemoveAll(filepath.Join(mspDir, sub)); err != nil {
 			return err
@@ -155,15 +151,7 @@ func (c *CA) normalise(mspDir string) error {
 	for _, f := range []string{"IssuerPublicKey", "IssuerRevocationPublicKey"} {
 		_ = os.Remove(filepath.Join(mspDir, f))
 	}
-	for _, sub := range []string{"cacerts", "tlscacerts"} {
-		if err := os.MkdirAll(filepath.Join(mspDir, sub), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(mspDir, sub, "ca.pem"), root, 0o644); err != nil {
-			return err
-		}
-	}
-	return WriteNodeOUs(mspDir)
+	return WriteOrgMSP(c.RootCert, mspDir)
 }
 
 // WriteNodeOUs writes the MSP config that classifies identities by the OU the
@@ -180,7 +168,9 @@ func WriteNodeOUs(mspDir string) error {
 	return os.WriteFile(filepath.Join(mspDir, "config.yaml"), []byte(b.String()), 0o644)
 }
 
-// WriteOrgMSP writes the org's channel MSP: its root CA, TLS root CA and NodeOUs.
+// WriteOrgMSP writes an MSP folder's trust: the org's root CA as CA and TLS
+// root CA, and the NodeOUs config. It is the org's channel MSP, and part of
+// every enrolled folder.
 func WriteOrgMSP(rootCert, mspDir string) error {
 	root, err := os.ReadFile(rootCert)
 	if err != nil {

@@ -12,9 +12,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/network/consortium"
 )
 
 var (
@@ -60,6 +62,9 @@ func run(m *testing.M) int {
 	}
 	code := m.Run()
 	_ = cl.Close()
+	if code != 0 {
+		printLogTails()
+	}
 	if os.Getenv("CARECHAIN_E2E_KEEP") != "" {
 		fmt.Printf("e2e: consortium left running in %s (CARECHAIN_E2E_KEEP)\n", home)
 		return code
@@ -67,6 +72,18 @@ func run(m *testing.M) int {
 	// The teardown test already cleaned up; this is for a failed run.
 	_ = carenet("clean")
 	return code
+}
+
+// printLogTails shows the end of every node's log, for a failed run.
+func printLogTails() {
+	logs, _ := filepath.Glob(filepath.Join(home, "logs", "*.log"))
+	for _, l := range logs {
+		lines, err := consortium.Tail(l, 25)
+		if err != nil {
+			continue
+		}
+		fmt.Printf("==> %s <==\n%s\n", l, strings.Join(lines, "\n"))
+	}
 }
 
 // carenet runs scripts/carenet.sh against the test consortium.

@@ -18,12 +18,17 @@ import (
 	"github.com/carechain/carechain/client/consent"
 )
 
-func (a *app) consentClient() (*consent.Client, *client.Session, error) {
-	s, err := a.session()
-	if err != nil {
-		return nil, nil, err
+// withConsent runs fn with a consent client for the session's user, and
+// closes the session afterwards.
+func (a *app) withConsent(fn func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := a.session()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return fn(cmd, args, consent.New(s, a.channel), s)
 	}
-	return consent.New(s, a.channel), s, nil
 }
 
 // readJSONArg decodes a JSON object given inline, as @FILE, or - for stdin.
@@ -105,12 +110,7 @@ func (a *app) consentGrant() *cobra.Command {
     "provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],
                  "purpose":["treatment"],"class":["labs","imaging"]}}'`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			var in cc.GrantInput
 			if err := readJSONArg(args[0], &in); err != nil {
 				return err
@@ -127,7 +127,7 @@ func (a *app) consentGrant() *cobra.Command {
 			}
 			a.printReceipt(r)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -136,12 +136,7 @@ func (a *app) consentUpdate() *cobra.Command {
 		Use:   "update ID JSON",
 		Short: "replace a draft consent's content",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			var in cc.GrantInput
 			if err := readJSONArg(args[1], &in); err != nil {
 				return err
@@ -156,7 +151,7 @@ func (a *app) consentUpdate() *cobra.Command {
 			}
 			a.printReceipt(r)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -165,13 +160,9 @@ func (a *app) consentTransition(use, short, fn string) *cobra.Command {
 		Use:   use + " ID",
 		Short: short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			var r *cc.Receipt
+			var err error
 			switch fn {
 			case "Activate":
 				r, err = k.Activate(cmd.Context(), args[0])
@@ -185,7 +176,7 @@ func (a *app) consentTransition(use, short, fn string) *cobra.Command {
 			}
 			a.printReceipt(r)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -194,24 +185,19 @@ func (a *app) consentAttachForm() *cobra.Command {
 		Use:   "attach-form ID FILE",
 		Short: "attach the signed consent form by its SHA-256 (the file itself stays with you)",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			data, err := os.ReadFile(args[1])
 			if err != nil {
 				return err
 			}
 			sum := sha256.Sum256(data)
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
 			r, err := k.AttachForm(cmd.Context(), args[0], hex.EncodeToString(sum[:]))
 			if err != nil {
 				return err
 			}
 			a.printReceipt(r)
 			return nil
-		},
+		}),
 	}
 }
 
@@ -220,19 +206,14 @@ func (a *app) consentGet() *cobra.Command {
 		Use:   "get ID",
 		Short: "read a consent",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			v, err := k.Get(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			a.print(v, func(w io.Writer) { printConsent(w, v) })
 			return nil
-		},
+		}),
 	}
 }
 
@@ -273,12 +254,7 @@ func (a *app) consentHistory() *cobra.Command {
 		Use:   "history ID",
 		Short: "every version of a consent, newest first",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			versions, err := k.History(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -289,7 +265,7 @@ func (a *app) consentHistory() *cobra.Command {
 				}
 			})
 			return nil
-		},
+		}),
 	}
 }
 
@@ -316,12 +292,7 @@ func (a *app) consentList() *cobra.Command {
 		Use:   "list",
 		Short: "a patient's consents (default: your own)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if patient == "" {
 				patient = ownPatientID(s)
 			}
@@ -331,7 +302,7 @@ func (a *app) consentList() *cobra.Command {
 			}
 			a.printConsentPage(page)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&patient, "patient", "", "patient id")
 	pageFlags(cmd, &p)
@@ -345,12 +316,7 @@ func (a *app) consentGrants() *cobra.Command {
 		Use:   "grants",
 		Short: "active consents granting to a grantee (default: you)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if grantee.Org == "" {
 				grantee = cc.Actor{Org: s.Org.MSPID, Role: s.Identity.Attrs()["role"], ID: s.User}
 			}
@@ -360,7 +326,7 @@ func (a *app) consentGrants() *cobra.Command {
 			}
 			a.printConsentPage(page)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&grantee.Org, "grantee-org", "", "grantee MSP id")
 	cmd.Flags().StringVar(&grantee.Role, "grantee-role", "", "grantee role")
@@ -378,7 +344,7 @@ func (a *app) consentCheck() *cobra.Command {
 		Example: `  carectl --org provider --user physician1 consent check --patient pt-... --action access --purpose treatment --class labs
   carectl --org regulator --user auditor1 consent check --patient pt-... --requester ProviderMSP/physician/physician1 --class labs`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if requester != "" {
 				parts := strings.Split(requester, "/")
 				if len(parts) != 3 {
@@ -386,11 +352,6 @@ func (a *app) consentCheck() *cobra.Command {
 				}
 				req.Requester = cc.Actor{Org: parts[0], Role: parts[1], ID: parts[2]}
 			}
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
 			d, err := k.Check(cmd.Context(), req)
 			if err != nil {
 				return err
@@ -408,7 +369,7 @@ func (a *app) consentCheck() *cobra.Command {
 				fmt.Fprintf(w, " at %s\n", d.EvaluatedAt)
 			})
 			return nil
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVar(&req.Subject, "patient", "", "patient id")
@@ -426,19 +387,14 @@ func (a *app) consentBreakGlass() *cobra.Command {
 		Use:   "break-glass",
 		Short: "emergency access without consent (clinicians; needs a reason; at most 24 h; audited)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			r, err := k.BreakGlass(cmd.Context(), in)
 			if err != nil {
 				return err
 			}
 			a.printReceipt(r)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&in.Subject, "patient", "", "patient id")
 	cmd.Flags().StringVar(&in.Reason, "reason", "", "why (required)")
@@ -450,13 +406,9 @@ func (a *app) consentBreakGlass() *cobra.Command {
 		Use:   "list",
 		Short: "emergency accesses to a patient (--patient, default you) or by an org's clinicians (--clinicians-org)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			var page *cc.BreakGlassPage
+			var err error
 			if org != "" {
 				page, err = k.ListBreakGlassByOrg(cmd.Context(), org, p)
 			} else {
@@ -477,7 +429,7 @@ func (a *app) consentBreakGlass() *cobra.Command {
 				}
 			})
 			return nil
-		},
+		}),
 	}
 	list.Flags().StringVar(&patient, "patient", "", "patient id")
 	list.Flags().StringVar(&org, "clinicians-org", "", "MSP id of the clinicians' org")
@@ -493,12 +445,7 @@ func (a *app) consentDelegate() *cobra.Command {
 		Use:   "add",
 		Short: "register a delegate (the patient only)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if in.Subject == "" {
 				in.Subject = ownPatientID(s)
 			}
@@ -511,7 +458,7 @@ func (a *app) consentDelegate() *cobra.Command {
 			}
 			a.printReceipt(r)
 			return nil
-		},
+		}),
 	}
 	add.Flags().StringVar(&in.Subject, "patient", "", "patient id (default: yours)")
 	add.Flags().StringVar(&in.Delegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
@@ -523,12 +470,7 @@ func (a *app) consentDelegate() *cobra.Command {
 		Use:   "revoke",
 		Short: "end a delegation (the patient, or the delegate stepping down)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if rsubject == "" {
 				rsubject = ownPatientID(s)
 			}
@@ -538,7 +480,7 @@ func (a *app) consentDelegate() *cobra.Command {
 			}
 			a.printReceipt(r)
 			return nil
-		},
+		}),
 	}
 	revoke.Flags().StringVar(&rsubject, "patient", "", "patient id (default: yours)")
 	revoke.Flags().StringVar(&rdelegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
@@ -548,12 +490,7 @@ func (a *app) consentDelegate() *cobra.Command {
 		Use:   "list",
 		Short: "a patient's delegations",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			k, s, err := a.consentClient()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if lsubject == "" {
 				lsubject = ownPatientID(s)
 			}
@@ -567,7 +504,7 @@ func (a *app) consentDelegate() *cobra.Command {
 				}
 			})
 			return nil
-		},
+		}),
 	}
 	list.Flags().StringVar(&lsubject, "patient", "", "patient id (default: yours)")
 	pageFlags(list, &p)

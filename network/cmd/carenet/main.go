@@ -98,6 +98,12 @@ func fail(err error) {
 	var ne *consortium.NodeError
 	if errors.As(err, &ne) {
 		fmt.Fprintf(os.Stderr, "carenet: node %s failed: %v\n  log: %s\n", ne.Node, ne.Err, ne.Log)
+		if lines, terr := consortium.Tail(ne.Log, 15); terr == nil {
+			fmt.Fprintf(os.Stderr, "  last lines of the log:\n")
+			for _, l := range lines {
+				fmt.Fprintf(os.Stderr, "    %s\n", l)
+			}
+		}
 	} else {
 		fmt.Fprintf(os.Stderr, "carenet: %v\n", err)
 	}
