@@ -1,0 +1,556 @@
+package records
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/caller"
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/events"
+	"github.com/carechain/carechain/chaincode/kit/events/txevent"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/txtime"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// Names the chaincode uses.
+const (
+	EventName       = "records"
+	Collection      = "recordDetails"
+	TransientAnchor = "anchor"
+	// ConsentChaincode is asked before any key is released.
+	ConsentChaincode = "consent"
+)
+
+// Roles, by certificate attribute.
+const (
+	RolePhysician = "physician"
+	RoleNurse     = "nurse"
+	RoleClerk     = "records-clerk"
+	RolePrivacy   = "privacy-officer"
+	RoleAuditor   = "auditor"
+	RolePatient   = "patient"
+	PatientMSP    = "PatientsMSP"
+	RegulatorMSP  = "RegulatorMSP"
+	AttrPatientID = "patient_id"
+)
+
+// custodianRoles anchor and amend records of their org.
+var custodianRoles = []string{RolePhysician, RoleNurse, RoleClerk}
+
+// Object types. Private: anchor, recordKey, recordBySubject, access,
+// accessBySubject, accessByCustodian. Public: recordHead, recordVersion,
+// custodianKey.
+const (
+	objAnchor          = "anchor"
+	objKey             = "recordKey"
+	objBySubject       = "recordBySubject"
+	objAccess          = "access"
+	objAccessBySubject = "accessBySubject"
+	objAccessByCust    = "accessByCustodian"
+	objHead            = "recordHead"
+	objVersion         = "recordVersion"
+	objCustodianKey    = "custodianKey"
+)
+
+// KEKSource gives the chaincode the private key-encryption key of the org
+// whose peer runs it (nil, nil when this peer has none).
+type KEKSource func() (msp string, key []byte, err error)
+
+// Contract is the records chaincode. Read functions (Get, History,
+// ListAccessLog*, ReleaseKey) must be evaluated, never submitted.
+type Contract struct {
+	contractapi.Contract
+	// KEK reads this peer's org key-encryption key; see EnvKEK.
+	KEK KEKSource
+}
+
+// Head is the public trace of a record: its current version and status.
+type Head struct {
+	ID        string `json:"id"`
+	Version   int    `json:"version"`
+	Status    string `json:"status"`
+	Custodian string `json:"custodian"`
+	KeyErased bool   `json:"keyErased"`
+	Updated   string `json:"lastUpdated"`
+}
+
+// VersionTrace is the public trace of one version: its status and the
+// SHA-256 of its private anchor.
+type VersionTrace struct {
+	ID         string `json:"id"`
+	Version    int    `json:"version"`
+	Status     string `json:"status"`
+	AnchorHash string `json:"anchorHash"`
+}
+
+// Receipt is what a submitted transaction returns: ids and status only.
+type Receipt struct {
+	ID      string `json:"id"`
+	Version int    `json:"version,omitempty" metadata:",optional"`
+	Status  string `json:"status,omitempty" metadata:",optional"`
+	// AccessID is the access-log entry to release the key with.
+	AccessID string `json:"accessId,omitempty" metadata:",optional"`
+	Expires  string `json:"expires,omitempty" metadata:",optional"`
+	TxID     string `json:"txId"`
+}
+
+type tx struct {
+	stub   shim.ChaincodeStubInterface
+	caller caller.Caller
+	now    time.Time
+	events events.Collector
+}
+
+func begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
+	stub := ctx.GetStub()
+	c, err := caller.From(stub)
+	if err != nil {
+		return nil, err
+	}
+	now, err := txtime.Now(stub)
+	if err != nil {
+		return nil, err
+	}
+	return &tx{stub: stub, caller: c, now: now}, nil
+}
+
+func (t *tx) stamp() string                           { return t.now.Format(time.RFC3339Nano) }
+func (t *tx) finish() error                           { return txevent.Emit(t.stub, EventName, &t.events) }
+func key(obj string, attrs ...string) (string, error) { return state.Key(obj, attrs...) }
+
+func (t *tx) transientAnchor() (AnchorInput, []byte, error) {
+	var in AnchorInput
+	m, err := t.stub.GetTransient()
+	if err != nil {
+		return in, nil, ccerr.Internal("transient map: %v", err)
+	}
+	data, ok := m[TransientAnchor]
+	if !ok || len(data) == 0 {
+		return in, nil, ccerr.Invalid(TransientAnchor, "must be sent in the transient map (it must not reach the ledger)")
+	}
+	if err := decodeAnchor(data, &in); err != nil {
+		return in, nil, err
+	}
+	wrapped, err := in.validate()
+	return in, wrapped, err
+}
+
+// decodeAnchor decodes the transient anchor input strictly.
+func decodeAnchor(data []byte, in *AnchorInput) error {
+	return validate.DecodeJSON(TransientAnchor, data, in, maxInputBytes)
+}
+
+func (t *tx) head(id string) (*Head, error) {
+	if err := validate.Identifier("id", id); err != nil {
+		return nil, err
+	}
+	k, err := key(objHead, id)
+	if err != nil {
+		return nil, err
+	}
+	h, found, err := state.GetOptional[Head](t.stub, k)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("record %s", id)
+	}
+	return &h, nil
+}
+
+func (t *tx) anchor(id string, version int) (*Anchor, error) {
+	k, err := key(objAnchor, id, fmt.Sprintf("%06d", version))
+	if err != nil {
+		return nil, err
+	}
+	a, found, err := state.GetPrivateOptional[Anchor](t.stub, Collection, k)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("record %s version %d", id, version)
+	}
+	return &a, nil
+}
+
+// saveAnchor writes a version's private anchor and its public trace, and
+// returns the anchor's hash.
+func (t *tx) saveAnchor(a *Anchor) (string, error) {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return "", ccerr.Internal("encode anchor: %v", err)
+	}
+	k, err := key(objAnchor, a.ID, fmt.Sprintf("%06d", a.Version))
+	if err != nil {
+		return "", err
+	}
+	if err := t.stub.PutPrivateData(Collection, k, data); err != nil {
+		return "", ccerr.Internal("write anchor: %v", err)
+	}
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	vk, err := key(objVersion, a.ID, fmt.Sprintf("%06d", a.Version))
+	if err != nil {
+		return "", err
+	}
+	return hash, state.Put(t.stub, vk, VersionTrace{ID: a.ID, Version: a.Version, Status: a.Status, AnchorHash: hash})
+}
+
+func (t *tx) putHead(h *Head) error {
+	h.Updated = t.stamp()
+	k, err := key(objHead, h.ID)
+	if err != nil {
+		return err
+	}
+	return state.Put(t.stub, k, h)
+}
+
+func (t *tx) putKey(id string, version int, wrapped []byte) error {
+	k, err := key(objKey, id, fmt.Sprintf("%06d", version))
+	if err != nil {
+		return err
+	}
+	if err := t.stub.PutPrivateData(Collection, k, wrapped); err != nil {
+		return ccerr.Internal("write key: %v", err)
+	}
+	return nil
+}
+
+func (t *tx) requireCustodian(custodian string) error {
+	if err := t.caller.RequireRole(custodianRoles...); err != nil {
+		return err
+	}
+	if t.caller.MSPID != custodian {
+		return ccerr.Forbidden("only %s, the custodian, may change this record (caller %s)", custodian, t.caller.Key())
+	}
+	return nil
+}
+
+func (t *tx) newAnchor(in AnchorInput, version int, previous string) *Anchor {
+	return &Anchor{ResourceType: "DocumentReference", ID: in.ID, Version: version, Status: StatusCurrent,
+		Subject: in.Subject, Custodian: t.caller.MSPID, Type: in.Type, Category: in.Category,
+		ContentType: in.ContentType, Size: in.Size, PlainSHA256: in.PlainSHA256, CipherSHA256: in.CipherSHA256,
+		Location: in.Location, PreviousAnchorHash: previous, Author: t.caller.Key(), Created: t.stamp(), TxID: t.stub.GetTxID()}
+}
+
+// Anchor records a new document (transient "anchor", AnchorInput) as
+// version 1, with the caller's org as custodian. Only physicians, nurses and
+// records clerks anchor, for their own org, and only once the org has
+// registered its key-encryption key.
+func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.caller.RequireRole(custodianRoles...); err != nil {
+		return nil, err
+	}
+	in, wrapped, err := t.transientAnchor()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.custodianKey(t.caller.MSPID); err != nil {
+		return nil, err
+	}
+	hk, err := key(objHead, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if exists, err := state.Exists(t.stub, hk); err != nil {
+		return nil, err
+	} else if exists {
+		return nil, ccerr.Conflict("record %s already exists", in.ID)
+	}
+	a := t.newAnchor(in, 1, "")
+	if _, err := t.saveAnchor(a); err != nil {
+		return nil, err
+	}
+	if err := t.putKey(a.ID, 1, wrapped); err != nil {
+		return nil, err
+	}
+	bk, err := key(objBySubject, a.Subject, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.stub.PutPrivateData(Collection, bk, []byte{0}); err != nil {
+		return nil, ccerr.Internal("write index: %v", err)
+	}
+	if err := t.putHead(&Head{ID: a.ID, Version: 1, Status: StatusCurrent, Custodian: a.Custodian}); err != nil {
+		return nil, err
+	}
+	t.events.Add("record.anchored", a.ID, map[string]string{"version": "1", "custodian": a.Custodian})
+	return &Receipt{ID: a.ID, Version: 1, Status: StatusCurrent, TxID: t.stub.GetTxID()}, t.finish()
+}
+
+// Amend anchors a new version of a record (transient "anchor"); the
+// previous version becomes superseded and the new one links to its hash.
+func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireCustodian(h.Custodian); err != nil {
+		return nil, err
+	}
+	in, wrapped, err := t.transientAnchor()
+	if err != nil {
+		return nil, err
+	}
+	if in.ID != id {
+		return nil, ccerr.Invalid("id", "must be the amended record's id %s", id)
+	}
+	if h.KeyErased {
+		return nil, ccerr.Precondition("record %s was erased", id)
+	}
+	if h.Status != StatusCurrent {
+		return nil, ccerr.Precondition("record %s is %s: only a current record is amended", id, h.Status)
+	}
+	prev, err := t.anchor(id, h.Version)
+	if err != nil {
+		return nil, err
+	}
+	if in.Subject != prev.Subject {
+		return nil, ccerr.Invalid("subject", "must stay the record's patient")
+	}
+	prev.Status = StatusSuperseded
+	prevHash, err := t.saveAnchor(prev)
+	if err != nil {
+		return nil, err
+	}
+	a := t.newAnchor(in, h.Version+1, prevHash)
+	if _, err := t.saveAnchor(a); err != nil {
+		return nil, err
+	}
+	if err := t.putKey(id, a.Version, wrapped); err != nil {
+		return nil, err
+	}
+	h.Version, h.Status = a.Version, StatusCurrent
+	if err := t.putHead(h); err != nil {
+		return nil, err
+	}
+	t.events.Add("record.amended", id, map[string]string{"version": fmt.Sprint(a.Version)})
+	return &Receipt{ID: id, Version: a.Version, Status: StatusCurrent, TxID: t.stub.GetTxID()}, t.finish()
+}
+
+// MarkEnteredInError withdraws the current version of a record anchored by mistake.
+func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireCustodian(h.Custodian); err != nil {
+		return nil, err
+	}
+	if h.Status != StatusCurrent {
+		return nil, ccerr.Precondition("record %s is %s: it cannot become %s", id, h.Status, StatusEnteredInError)
+	}
+	a, err := t.anchor(id, h.Version)
+	if err != nil {
+		return nil, err
+	}
+	a.Status = StatusEnteredInError
+	if _, err := t.saveAnchor(a); err != nil {
+		return nil, err
+	}
+	h.Status = StatusEnteredInError
+	if err := t.putHead(h); err != nil {
+		return nil, err
+	}
+	t.events.Add("record.entered-in-error", id, map[string]string{"version": fmt.Sprint(h.Version)})
+	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.stub.GetTxID()}, t.finish()
+}
+
+// Verification results.
+const (
+	Match    = "match"
+	Mismatch = "mismatch"
+	Unknown  = "unknown"
+)
+
+// Verification is Verify's answer; it reveals nothing of the record.
+type Verification struct {
+	Result string `json:"result"`
+	// Of says which hash matched: plaintext or ciphertext.
+	Of      string `json:"of,omitempty" metadata:",optional"`
+	Status  string `json:"status,omitempty" metadata:",optional"`
+	Version int    `json:"version,omitempty" metadata:",optional"`
+}
+
+// Verify compares a SHA-256 with a record version's plaintext (or
+// ciphertext) hash, for any member of the channel. version 0 is the current.
+func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string, version int, sha256Hex string) (*Verification, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := validate.SHA256Hex("sha256", sha256Hex); err != nil {
+		return nil, err
+	}
+	if err := validate.Range("version", int64(version), 0, 1<<30); err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return &Verification{Result: Unknown}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = h.Version
+	}
+	a, err := t.anchor(id, version)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return &Verification{Result: Unknown}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &Verification{Result: Mismatch, Status: a.Status, Version: a.Version}
+	switch sha256Hex {
+	case a.PlainSHA256:
+		v.Result, v.Of = Match, "plaintext"
+	case a.CipherSHA256:
+		v.Result, v.Of = Match, "ciphertext"
+	}
+	return v, nil
+}
+
+// mayReadAnchor lets the custodian org's clinicians, clerks and privacy
+// officer, the patient and the regulator's auditor read anchors.
+func (t *tx) mayReadAnchor(a *Anchor) error {
+	c := t.caller
+	if (c.MSPID == a.Custodian && (c.HasRole(custodianRoles...) || c.Role == RolePrivacy)) ||
+		isPatient(c, a.Subject) || isAuditor(c) {
+		return nil
+	}
+	return ccerr.Forbidden("caller %s (role %q) may not read record %s", c.Key(), c.Role, a.ID)
+}
+
+func isPatient(c caller.Caller, subject string) bool {
+	if c.MSPID != PatientMSP || c.Role != RolePatient {
+		return false
+	}
+	id, ok := c.Attr(AttrPatientID)
+	return ok && id == subject
+}
+
+func isAuditor(c caller.Caller) bool { return c.MSPID == RegulatorMSP && c.Role == RoleAuditor }
+
+// Get returns a record version's anchor (version 0: the current one).
+func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string, version int) (*Anchor, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = h.Version
+	}
+	a, err := t.anchor(id, version)
+	if err != nil {
+		return nil, err
+	}
+	return a, t.mayReadAnchor(a)
+}
+
+// VersionEntry is one version in a record's history, with the public hash
+// that proves its private anchor.
+type VersionEntry struct {
+	Anchor     Anchor `json:"anchor"`
+	AnchorHash string `json:"anchorHash"`
+	KeyErased  bool   `json:"keyErased"`
+}
+
+// History returns every version of a record, newest first, each with its
+// public anchor hash: the chain of PreviousAnchorHash links and these
+// hashes verify the whole history, key erased or not.
+func (c *Contract) History(ctx contractapi.TransactionContextInterface, id string) ([]VersionEntry, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, err
+	}
+	out := []VersionEntry{}
+	for v := h.Version; v >= 1 && len(out) < int(state.MaxPageSize); v-- {
+		a, err := t.anchor(id, v)
+		if err != nil {
+			return nil, err
+		}
+		if v == h.Version {
+			if err := t.mayReadAnchor(a); err != nil {
+				return nil, err
+			}
+		}
+		vk, err := key(objVersion, id, fmt.Sprintf("%06d", v))
+		if err != nil {
+			return nil, err
+		}
+		trace, err := state.Get[VersionTrace](t.stub, vk)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, VersionEntry{Anchor: *a, AnchorHash: trace.AnchorHash, KeyErased: h.KeyErased})
+	}
+	return out, nil
+}
+
+// Erase crypto-shreds a record: the wrapped keys of all its versions are
+// purged from the private data collection, so the documents can never be
+// decrypted again; anchors and their public hashes remain. The custodian's
+// records clerks and privacy officer erase.
+func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.caller.RequireRole(RoleClerk, RolePrivacy); err != nil {
+		return nil, err
+	}
+	if t.caller.MSPID != h.Custodian {
+		return nil, ccerr.Forbidden("only %s, the custodian, may erase record %s", h.Custodian, id)
+	}
+	if h.KeyErased {
+		return nil, ccerr.Precondition("record %s is already erased", id)
+	}
+	for v := 1; v <= h.Version; v++ {
+		k, err := key(objKey, id, fmt.Sprintf("%06d", v))
+		if err != nil {
+			return nil, err
+		}
+		if err := t.stub.PurgePrivateData(Collection, k); err != nil {
+			return nil, ccerr.Internal("purge key: %v", err)
+		}
+	}
+	h.KeyErased = true
+	if err := t.putHead(h); err != nil {
+		return nil, err
+	}
+	t.events.Add("record.erased", id, nil)
+	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.stub.GetTxID()}, t.finish()
+}
