@@ -303,7 +303,7 @@ func (c *Contract) ReleaseKey(ctx contractapi.TransactionContextInterface, acces
 	if len(wrapped) == 0 {
 		return nil, ccerr.Precondition("record %s version %d has no key on this peer", e.Record, e.Version)
 	}
-	docKey, err := keywrap.Unwrap(kek, wrapped, wrapAAD(e.Record, e.Version))
+	docKey, err := keywrap.Unwrap(kek, wrapped, WrapAAD(e.Record, e.Version))
 	if err != nil {
 		return nil, ccerr.Internal("the stored key does not open with %s's key-encryption key", a.Custodian)
 	}
@@ -315,7 +315,7 @@ func (c *Contract) ReleaseKey(ctx contractapi.TransactionContextInterface, acces
 	if err != nil {
 		return nil, ccerr.Internal("%v", err)
 	}
-	out, err := keywrap.Wrap(recipient, eph, docKey, wrapAAD(e.Record, e.Version))
+	out, err := keywrap.Wrap(recipient, eph, docKey, WrapAAD(e.Record, e.Version))
 	if err != nil {
 		return nil, ccerr.Internal("%v", err)
 	}

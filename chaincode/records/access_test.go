@@ -56,6 +56,10 @@ func TestEveryTransactionForEveryRole(t *testing.T) {
 			"provider admin", "payer admin", "adjudicator", "payer clerk", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
 			return e.query(id, 10, "Verify", "rec-1", "0", hexSum([]byte("report")))
 		}},
+		{"GetHead", []string{"patient", "other patient", "physician", "physician2", "nurse", "clerk", "billing", "privacy",
+			"provider admin", "payer admin", "adjudicator", "payer clerk", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
+			return e.query(id, 10, "GetHead", "rec-1")
+		}},
 		{"Get", []string{"patient", "physician", "physician2", "nurse", "clerk", "privacy", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
 			return e.query(id, 10, "Get", "rec-1", "0")
 		}},

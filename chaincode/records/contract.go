@@ -375,6 +375,17 @@ func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterfac
 	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.stub.GetTxID()}, t.finish()
 }
 
+// GetHead returns a record's public trace (current version, status,
+// custodian, erased), for any member: requesters need the custodian to ask
+// its peer for the key.
+func (c *Contract) GetHead(ctx contractapi.TransactionContextInterface, id string) (*Head, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.head(id)
+}
+
 // Verification results.
 const (
 	Match    = "match"

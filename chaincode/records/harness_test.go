@@ -121,7 +121,7 @@ func (e *env) document(id string, version int, plaintext []byte) AnchorInput {
 	kek, err := keywrap.ParsePublic(e.kekPublic())
 	require.NoError(e.t, err)
 	eph, _ := keywrap.NewEphemeral()
-	wrapped, err := keywrap.Wrap(kek, eph, docKey, wrapAAD(id, version))
+	wrapped, err := keywrap.Wrap(kek, eph, docKey, WrapAAD(id, version))
 	require.NoError(e.t, err)
 	cipher := append([]byte("ciphertext-of:"), plaintext...)
 	e.doc[id+"/"+itoa(version)] = docKey
@@ -156,7 +156,7 @@ func (e *env) release(id *memstub.Identity, minute int, record string) ([]byte, 
 	e.must(e.query(id, minute+1, "ReleaseKey", r.AccessID, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())), &rel)
 	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
 	require.NoError(e.t, err)
-	docKey, err := keywrap.Unwrap(oneTime, wrapped, wrapAAD(rel.Record, rel.Version))
+	docKey, err := keywrap.Unwrap(oneTime, wrapped, WrapAAD(rel.Record, rel.Version))
 	require.NoError(e.t, err)
 	return docKey, rel
 }

@@ -124,8 +124,8 @@ func validContentType(v string) error {
 	return nil
 }
 
-// wrapAAD binds a wrapped key to its record version.
-func wrapAAD(id string, version int) []byte {
+// WrapAAD binds a wrapped key to its record version.
+func WrapAAD(id string, version int) []byte {
 	return []byte("carechain/records/" + id + "/" + strconv.Itoa(version))
 }
 

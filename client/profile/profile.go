@@ -37,6 +37,8 @@ type Org struct {
 	UsersDir string `json:"usersDir"`
 	// Users lists the enrolled users with their role.
 	Users []User `json:"users"`
+	// KEKDir holds the org's key-encryption keys (orgs that run peers).
+	KEKDir string `json:"kekDir,omitempty"`
 }
 
 // User is an enrolled identity of an org.

@@ -30,6 +30,9 @@ func (c *Consortium) Profile() *profile.Profile {
 				po.Gateways = append(po.Gateways, n.ID())
 			}
 		}
+		if len(po.Peers) > 0 {
+			po.KEKDir = c.Home.KEK(o.Name)
+		}
 		if len(po.Gateways) == 0 {
 			// An org without peers submits through the peers of the orgs it
 			// shares channels with, in channel order.

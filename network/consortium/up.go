@@ -10,7 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carechain/carechain/chaincode/records"
 	"github.com/carechain/carechain/network/ccbuilder"
+	"github.com/carechain/carechain/network/kek"
 	"github.com/carechain/carechain/network/channelcfg"
 	"github.com/carechain/carechain/network/health"
 	"github.com/carechain/carechain/network/nodeconfig"
@@ -32,6 +34,7 @@ func (c *Consortium) Up(ctx context.Context) error {
 		{"start certificate authorities", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindCA) }},
 		{"enroll node and user identities", c.enrollAll},
 		{"write node configs and the chaincode builder", c.writeConfigs},
+		{"make key-encryption keys", c.makeKEKs},
 		{"make channel genesis blocks", c.genesisBlocks},
 		{"start orderers", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindOrderer) }},
 		{"join orderers to channels and wait for Raft leaders", c.joinOrderers},
@@ -149,7 +152,8 @@ func (c *Consortium) procSpec(n topology.Node) (proc.Spec, error) {
 		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.ID()), "FABRIC_LOGGING_SPEC=info"}
 	case topology.KindPeer:
 		s.Args = []string{"node", "start"}
-		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.ID()), "FABRIC_LOGGING_SPEC=info:gossip=warning:gossip.discovery=warning"}
+		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.ID()), "FABRIC_LOGGING_SPEC=info:gossip=warning:gossip.discovery=warning",
+			"CARECHAIN_KEK_DIR=" + c.Home.KEK(n.Org.Name)}
 	}
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return s, err
@@ -250,7 +254,27 @@ func (c *Consortium) enrollUser(ctx context.Context, ca *pki.CA, org *topology.O
 }
 
 // builderEnv are the variables the chaincode builder needs to run Go.
-var builderEnv = []string{"HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOPRIVATE", "GOTOOLCHAIN", "TMPDIR"}
+// CARECHAIN_KEK_DIR reaches the chaincode processes: the org's
+// key-encryption keys, which only its own peers hold.
+var builderEnv = []string{"HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOPRIVATE", "GOTOOLCHAIN", "TMPDIR", "CARECHAIN_KEK_DIR"}
+
+// makeKEKs gives every org that runs peers its records key-encryption key
+// (P-256, PKCS #8), once.
+func (c *Consortium) makeKEKs(context.Context) error {
+	for _, o := range c.Topo.Orgs {
+		if len(o.Peers) == 0 {
+			continue
+		}
+		path := filepath.Join(c.Home.KEK(o.Name), records.KEKFile)
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		if err := kek.Generate(path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func (c *Consortium) writeConfigs(context.Context) error {
 	self, err := os.Executable()

@@ -10,6 +10,7 @@
 //	  orgs/ORG/msp/              the org's MSP (CA root, TLS CA root, NodeOUs)
 //	  orgs/ORG/users/USER/msp/   a user's enrollment (the org's wallet)
 //	  orgs/ORG/users/USER/tls/   a user's TLS client certificate
+//	  orgs/ORG/kek/              the org's key-encryption keys (its peers' chaincode reads them)
 //	  nodes/NODE/                a node's config, MSP, TLS and ledger
 //	  channels/CHANNEL/          configtx.yaml and the genesis block
 //	  chaincode/                 packages and the external builder
@@ -55,6 +56,9 @@ func (d Dir) Registrar(org string) string { return d.join("orgs", org, "registra
 
 // OrgMSP is the org's MSP folder used in channel configuration.
 func (d Dir) OrgMSP(org string) string { return d.join("orgs", org, "msp") }
+
+// KEK is the folder of the org's key-encryption keys.
+func (d Dir) KEK(org string) string { return d.join("orgs", org, "kek") }
 
 // OrgUsers is the org's wallet: one folder per user.
 func (d Dir) OrgUsers(org string) string { return d.join("orgs", org, "users") }

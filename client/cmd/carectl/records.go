@@ -1,0 +1,354 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/carechain/carechain/chaincode/kit/keywrap"
+	rc "github.com/carechain/carechain/chaincode/records"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/docstore"
+	"github.com/carechain/carechain/client/records"
+)
+
+// withRecords runs fn with a records client for the session's user.
+func (a *app) withRecords(fn func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := a.session()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		store := a.store
+		if store == "" {
+			store = filepath.Join(a.networkDir(), "documents")
+		}
+		return fn(cmd, args, records.New(s, a.channel, docstore.Dir(store)), s)
+	}
+}
+
+// networkDir is the state folder the profile came from.
+func (a *app) networkDir() string {
+	if fi, err := os.Stat(a.network); err == nil && !fi.IsDir() {
+		return filepath.Dir(a.network)
+	}
+	return a.network
+}
+
+// progressBar prints a progress line to stderr for files over 1 MiB.
+func (a *app) progressBar(label string, total int64) docstore.Progress {
+	if total < 1<<20 || a.output == "json" {
+		return nil
+	}
+	last := time.Time{}
+	return func(done int64) {
+		if time.Since(last) < 200*time.Millisecond && done < total {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(a.errOut, "\r%s %5.1f%% (%d of %d MiB)", label, 100*float64(done)/float64(total), done>>20, total>>20)
+		if done >= total {
+			fmt.Fprintln(a.errOut)
+		}
+	}
+}
+
+func (a *app) recordsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "records",
+		Short: "health records: documents encrypted off chain, hashes on chain, consent-checked release",
+	}
+	cmd.PersistentFlags().StringVar(&a.store, "store", "", "document store folder (default NETWORK/documents)")
+	cmd.AddCommand(a.recordsRegisterKey(), a.recordsPut(false), a.recordsPut(true), a.recordsGet(), a.recordsVerify(),
+		a.recordsHead(), a.recordsHistory(), a.recordsAccessLog(), a.recordsErase(), a.recordsEnteredInError())
+	return cmd
+}
+
+func (a *app) recordsRegisterKey() *cobra.Command {
+	return &cobra.Command{
+		Use:   "register-key",
+		Short: "publish your org's key-encryption public key (org admin)",
+		Args:  cobra.NoArgs,
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			if s.Org.KEKDir == "" {
+				return fmt.Errorf("org %s runs no peer and holds no key-encryption key", s.Org.Name)
+			}
+			data, err := os.ReadFile(filepath.Join(s.Org.KEKDir, rc.KEKFile))
+			if err != nil {
+				return err
+			}
+			priv, err := rc.ParseKEK(data)
+			if err != nil {
+				return err
+			}
+			if _, err := keywrap.ParsePublic(priv.PublicKey().Bytes()); err != nil {
+				return err
+			}
+			r, err := k.RegisterCustodianKey(cmd.Context(), priv.PublicKey().Bytes())
+			if err != nil {
+				return err
+			}
+			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "registered the key-encryption key of %s (tx %s)\n", r.ID, r.TxID) })
+			return nil
+		}),
+	}
+}
+
+func (a *app) recordsPut(amend bool) *cobra.Command {
+	var d records.Document
+	use, short := "put FILE", "encrypt FILE, store it off chain and anchor it"
+	if amend {
+		use, short = "amend ID FILE", "anchor a new version of a record"
+	}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Example: `  carectl --org provider --user clerk1 records put lab.pdf --patient pt-... --type DiagnosticReport --category labs
+  carectl --org provider --user clerk1 records amend REC-ID lab-corrected.pdf --patient pt-... --type DiagnosticReport --category labs`,
+		Args: cobra.ExactArgs(map[bool]int{false: 1, true: 2}[amend]),
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			file := args[len(args)-1]
+			f, err := os.Open(file)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			fi, err := f.Stat()
+			if err != nil {
+				return err
+			}
+			if d.ContentType == "" {
+				d.ContentType, _, _ = mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(file)))
+				if d.ContentType == "" {
+					d.ContentType = "application/octet-stream"
+				}
+			}
+			d.Content, d.Progress = f, a.progressBar("encrypting", fi.Size())
+			var r *rc.Receipt
+			if amend {
+				d.ID = args[0]
+				r, err = k.Amend(cmd.Context(), d)
+			} else {
+				if d.ID == "" {
+					d.ID = newID("rec-")
+				}
+				r, err = k.Put(cmd.Context(), d)
+			}
+			if err != nil {
+				return err
+			}
+			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s version %d %s (tx %s)\n", r.ID, r.Version, r.Status, r.TxID) })
+			return nil
+		}),
+	}
+	if !amend {
+		cmd.Flags().StringVar(&d.ID, "id", "", "record id (default: a new one)")
+	}
+	cmd.Flags().StringVar(&d.Subject, "patient", "", "the patient's pseudonymous id")
+	cmd.Flags().StringVar(&d.Type, "type", "DocumentReference", "FHIR resource type")
+	cmd.Flags().StringVar(&d.Category, "category", "", "record category (the data class consent decides on)")
+	cmd.Flags().StringVar(&d.ContentType, "content-type", "", "media type (default: from the file name)")
+	return cmd
+}
+
+func (a *app) recordsGet() *cobra.Command {
+	var version int
+	var purpose, out string
+	cmd := &cobra.Command{
+		Use:   "get ID",
+		Short: "request access (consent-checked, logged), receive the key, fetch, decrypt and verify",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			if out == "" {
+				return fmt.Errorf("--out FILE is required (- for standard output)")
+			}
+			w := io.Writer(os.Stdout)
+			var tmp *os.File
+			if out != "-" {
+				var err error
+				if tmp, err = os.CreateTemp(filepath.Dir(out), ".carectl-get-*"); err != nil {
+					return err
+				}
+				defer os.Remove(tmp.Name())
+				defer tmp.Close()
+				w = tmp
+			}
+			got, err := k.Get(cmd.Context(), args[0], version, purpose, w, nil)
+			if err != nil {
+				return err
+			}
+			if tmp != nil {
+				if err := tmp.Close(); err != nil {
+					return err
+				}
+				if err := os.Rename(tmp.Name(), out); err != nil {
+					return err
+				}
+			}
+			if out != "-" {
+				a.print(got, func(w io.Writer) {
+					fmt.Fprintf(w, "%s version %d: %d bytes verified (sha256 %s) written to %s; access %s logged\n",
+						got.Release.Record, got.Release.Version, got.Release.Size, got.Release.PlainSHA256, out, got.AccessID)
+				})
+			}
+			return nil
+		}),
+	}
+	cmd.Flags().IntVar(&version, "version", 0, "version (default: current)")
+	cmd.Flags().StringVar(&purpose, "purpose", "treatment", "purpose of use")
+	cmd.Flags().StringVarP(&out, "out", "O", "", "where to write the document (- for standard output)")
+	return cmd
+}
+
+func (a *app) recordsVerify() *cobra.Command {
+	var version int
+	cmd := &cobra.Command{
+		Use:   "verify ID FILE",
+		Short: "is FILE the record's content? match, mismatch or unknown",
+		Args:  cobra.ExactArgs(2),
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			f, err := os.Open(args[1])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			v, sum, err := k.Verify(cmd.Context(), args[0], version, f)
+			if err != nil {
+				return err
+			}
+			a.print(v, func(w io.Writer) {
+				fmt.Fprintf(w, "%s: %s", args[1], v.Result)
+				if v.Result != rc.Unknown {
+					fmt.Fprintf(w, " (version %d, %s)", v.Version, v.Status)
+				}
+				fmt.Fprintf(w, " sha256 %s\n", sum)
+			})
+			return nil
+		}),
+	}
+	cmd.Flags().IntVar(&version, "version", 0, "version (default: current)")
+	return cmd
+}
+
+func (a *app) recordsHead() *cobra.Command {
+	return &cobra.Command{
+		Use:   "head ID",
+		Short: "a record's public trace: version, status, custodian, erased",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			h, err := k.Head(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(h, func(w io.Writer) {
+				fmt.Fprintf(w, "%s version %d %s, custodian %s, key erased: %v\n", h.ID, h.Version, h.Status, h.Custodian, h.KeyErased)
+			})
+			return nil
+		}),
+	}
+}
+
+func (a *app) recordsHistory() *cobra.Command {
+	return &cobra.Command{
+		Use:   "history ID",
+		Short: "every version of a record, with the verification of its hash chain",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			h, err := k.History(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(h, func(w io.Writer) {
+				for _, v := range h.Versions {
+					fmt.Fprintf(w, "version %d %-16s %s %s %d bytes sha256 %s by %s at %s\n", v.Anchor.Version, v.Anchor.Status,
+						v.Anchor.Type, v.Anchor.ContentType, v.Anchor.Size, v.Anchor.PlainSHA256, v.Anchor.Author, v.Anchor.Created)
+				}
+				if h.Verified {
+					fmt.Fprintln(w, "history verified: every anchor matches its public hash and links to the previous one")
+				} else {
+					fmt.Fprintln(w, "history NOT verified:", h.Problem)
+				}
+			})
+			if !h.Verified {
+				return fmt.Errorf("history of %s does not verify: %s", args[0], h.Problem)
+			}
+			return nil
+		}),
+	}
+}
+
+func (a *app) recordsAccessLog() *cobra.Command {
+	var patient, custodian string
+	var p client.Page
+	cmd := &cobra.Command{
+		Use:   "access-log",
+		Short: "disclosures of a patient's records (--patient, default you) or of an org's (--custodian)",
+		Args:  cobra.NoArgs,
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			var page *rc.AccessPage
+			var err error
+			if custodian != "" {
+				page, err = k.AccessLogByCustodian(cmd.Context(), custodian, p)
+			} else {
+				if patient == "" {
+					patient = ownPatientID(s)
+				}
+				page, err = k.AccessLog(cmd.Context(), patient, p)
+			}
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, e := range page.Items {
+					fmt.Fprintf(w, "%s  %s v%d (%s) to %s (%s) for %s, basis %s\n", e.Date, e.Record, e.Version, e.Category, e.Recipient, e.Role, e.Purpose, e.Basis)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&patient, "patient", "", "patient id")
+	cmd.Flags().StringVar(&custodian, "custodian", "", "custodian MSP id")
+	pageFlags(cmd, &p)
+	return cmd
+}
+
+func (a *app) recordsErase() *cobra.Command {
+	return &cobra.Command{
+		Use:   "erase ID",
+		Short: "crypto-shred a record: purge its keys; the anchors stay",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			r, err := k.Erase(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s erased: its keys are purged (tx %s)\n", r.ID, r.TxID) })
+			return nil
+		}),
+	}
+}
+
+func (a *app) recordsEnteredInError() *cobra.Command {
+	return &cobra.Command{
+		Use:   "entered-in-error ID",
+		Short: "withdraw a record's current version",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			r, err := k.MarkEnteredInError(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s version %d %s (tx %s)\n", r.ID, r.Version, r.Status, r.TxID) })
+			return nil
+		}),
+	}
+}

@@ -1,0 +1,258 @@
+// Package records is the typed client of the records chaincode. Put
+// encrypts a document with a fresh key, stores the ciphertext off chain,
+// wraps the key to the custodian org's key-encryption key and anchors it;
+// Get asks for access (consent-checked and logged on chain), receives the
+// key wrapped to a one-time key from the custodian's peer, fetches the
+// ciphertext and decrypts it, verifying every hash on the way.
+package records
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/carechain/carechain/chaincode/kit/keywrap"
+	rc "github.com/carechain/carechain/chaincode/records"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/docstore"
+)
+
+// Chaincode is the records chaincode's name in the topology.
+const Chaincode = "records"
+
+// Client calls the records chaincode as one session, with an off-chain store.
+type Client struct {
+	c     client.Contract
+	store docstore.Store
+}
+
+// New returns a records client on a channel (care) with a document store.
+func New(s *client.Session, channel string, store docstore.Store) *Client {
+	return &Client{c: client.Contract{Session: s, Channel: channel, Chaincode: Chaincode}, store: store}
+}
+
+// RegisterCustodianKey publishes the caller's org key-encryption public key
+// (uncompressed P-256); the caller must be an org admin.
+func (k *Client) RegisterCustodianKey(ctx context.Context, public []byte) (*rc.Receipt, error) {
+	var r rc.Receipt
+	_, err := k.c.Submit(ctx, "RegisterCustodianKey", client.Input{Args: []string{base64.StdEncoding.EncodeToString(public)}}, &r)
+	return &r, err
+}
+
+// Document describes a document to anchor.
+type Document struct {
+	ID          string
+	Subject     string // the patient's pseudonym
+	Type        string // FHIR resource type
+	Category    string // record category, the data class consent is asked about
+	ContentType string
+	Content     io.Reader
+	Progress    docstore.Progress
+}
+
+// Put encrypts, stores and anchors a new record.
+func (k *Client) Put(ctx context.Context, d Document) (*rc.Receipt, error) {
+	return k.anchor(ctx, "Anchor", d, 1, nil)
+}
+
+// Amend anchors a new version of a record.
+func (k *Client) Amend(ctx context.Context, d Document) (*rc.Receipt, error) {
+	h, err := k.Head(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
+	return k.anchor(ctx, "Amend", d, h.Version+1, []string{d.ID})
+}
+
+func (k *Client) anchor(ctx context.Context, fn string, d Document, version int, args []string) (*rc.Receipt, error) {
+	var ck rc.CustodianKey
+	org := k.c.Session.Org.MSPID
+	if err := k.c.Evaluate(ctx, "GetCustodianKey", client.Input{Args: []string{org}}, &ck); err != nil {
+		return nil, err
+	}
+	kekRaw, err := base64.StdEncoding.DecodeString(ck.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	kek, err := keywrap.ParsePublic(kekRaw)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp("", "carechain-seal-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	sealed, err := docstore.Encrypt(tmp, d.Content, d.Progress)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(sealed.Key)
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	if err := k.store.Put(ctx, sealed.CipherSHA256, tmp); err != nil {
+		return nil, err
+	}
+	eph, err := keywrap.NewEphemeral()
+	if err != nil {
+		return nil, err
+	}
+	wrapped, err := keywrap.Wrap(kek, eph, sealed.Key, rc.WrapAAD(d.ID, version))
+	if err != nil {
+		return nil, err
+	}
+	in := rc.AnchorInput{ID: d.ID, Subject: d.Subject, Type: d.Type, Category: d.Category, ContentType: d.ContentType,
+		Size: sealed.Size, PlainSHA256: sealed.PlainSHA256, CipherSHA256: sealed.CipherSHA256,
+		Location: k.store.Location(sealed.CipherSHA256), WrappedKey: base64.StdEncoding.EncodeToString(wrapped)}
+	var r rc.Receipt
+	if _, err := k.c.Submit(ctx, fn, client.Input{Args: args, TransientKey: rc.TransientAnchor, Transient: in}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Head reads a record's public trace.
+func (k *Client) Head(ctx context.Context, id string) (*rc.Head, error) {
+	var h rc.Head
+	return &h, k.c.Evaluate(ctx, "GetHead", client.Input{Args: []string{id}}, &h)
+}
+
+// Retrieved is what Get released and verified.
+type Retrieved struct {
+	Release  rc.Release `json:"release"`
+	AccessID string     `json:"accessId"`
+	TxID     string     `json:"txId"`
+}
+
+// Get requests access to a record version (0: current) for a purpose,
+// receives its key from the custodian's peer, and writes the verified
+// plaintext to w. Nothing is written to w unless every check passes.
+func (k *Client) Get(ctx context.Context, id string, version int, purpose string, w io.Writer, progress docstore.Progress) (*Retrieved, error) {
+	h, err := k.Head(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var r rc.Receipt
+	if _, err := k.c.Submit(ctx, "RequestAccess", client.Input{Args: []string{id, fmt.Sprint(version), purpose}}, &r); err != nil {
+		return nil, err
+	}
+	oneTime, err := keywrap.NewEphemeral()
+	if err != nil {
+		return nil, err
+	}
+	var rel rc.Release
+	in := client.Input{Args: []string{r.AccessID, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())}, Endorsers: []string{h.Custodian}}
+	if err := k.c.Evaluate(ctx, "ReleaseKey", in, &rel); err != nil {
+		return nil, err
+	}
+	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
+	if err != nil {
+		return nil, err
+	}
+	key, err := keywrap.Unwrap(oneTime, wrapped, rc.WrapAAD(rel.Record, rel.Version))
+	if err != nil {
+		return nil, fmt.Errorf("released key: %w", err)
+	}
+	defer clear(key)
+	cipherFile, err := docstore.Fetch(ctx, k.store, rel.CipherSHA256)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(cipherFile.Name())
+	defer cipherFile.Close()
+	plain, err := os.CreateTemp("", "carechain-plain-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(plain.Name())
+	defer plain.Close()
+	if err := docstore.Decrypt(plain, cipherFile, key, rel.PlainSHA256, progress); err != nil {
+		return nil, err
+	}
+	if _, err := plain.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(w, plain); err != nil {
+		return nil, err
+	}
+	return &Retrieved{Release: rel, AccessID: r.AccessID, TxID: r.TxID}, nil
+}
+
+// Verify hashes content and asks whether it is the record version's (0: current).
+func (k *Client) Verify(ctx context.Context, id string, version int, content io.Reader) (*rc.Verification, string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, content); err != nil {
+		return nil, "", err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	var v rc.Verification
+	return &v, sum, k.c.Evaluate(ctx, "Verify", client.Input{Args: []string{id, fmt.Sprint(version), sum}}, &v)
+}
+
+// History is a record's versions, newest first, with the verification of
+// their chain.
+type History struct {
+	Versions []rc.VersionEntry `json:"versions"`
+	// Verified says every version's anchor hashes to its public hash and
+	// links to the previous version's.
+	Verified bool   `json:"verified"`
+	Problem  string `json:"problem,omitempty"`
+}
+
+// History reads and verifies every version of a record.
+func (k *Client) History(ctx context.Context, id string) (*History, error) {
+	var versions []rc.VersionEntry
+	if err := k.c.Evaluate(ctx, "History", client.Input{Args: []string{id}}, &versions); err != nil {
+		return nil, err
+	}
+	h := &History{Versions: versions, Verified: true}
+	for i, v := range versions {
+		data, err := json.Marshal(v.Anchor)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != v.AnchorHash {
+			h.Verified, h.Problem = false, fmt.Sprintf("version %d does not hash to its public anchor hash", v.Anchor.Version)
+			break
+		}
+		if i+1 < len(versions) && v.Anchor.PreviousAnchorHash != versions[i+1].AnchorHash {
+			h.Verified, h.Problem = false, fmt.Sprintf("version %d does not link to version %d", v.Anchor.Version, versions[i+1].Anchor.Version)
+			break
+		}
+	}
+	return h, nil
+}
+
+// AccessLog lists the disclosures of a patient's records.
+func (k *Client) AccessLog(ctx context.Context, subject string, p client.Page) (*rc.AccessPage, error) {
+	var out rc.AccessPage
+	return &out, k.c.Evaluate(ctx, "ListAccessLog", client.Input{Args: p.Args(subject)}, &out)
+}
+
+// AccessLogByCustodian lists the disclosures of an org's records.
+func (k *Client) AccessLogByCustodian(ctx context.Context, msp string, p client.Page) (*rc.AccessPage, error) {
+	var out rc.AccessPage
+	return &out, k.c.Evaluate(ctx, "ListAccessLogByCustodian", client.Input{Args: p.Args(msp)}, &out)
+}
+
+// Erase crypto-shreds a record.
+func (k *Client) Erase(ctx context.Context, id string) (*rc.Receipt, error) {
+	var r rc.Receipt
+	_, err := k.c.Submit(ctx, "Erase", client.Input{Args: []string{id}}, &r)
+	return &r, err
+}
+
+// MarkEnteredInError withdraws a record's current version.
+func (k *Client) MarkEnteredInError(ctx context.Context, id string) (*rc.Receipt, error) {
+	var r rc.Receipt
+	_, err := k.c.Submit(ctx, "MarkEnteredInError", client.Input{Args: []string{id}}, &r)
+	return &r, err
+}
