@@ -30,8 +30,19 @@ start=$(now '-1 minute'); end=$(now '+2 minutes')
 grant='{"id":"bench-{run}-{n}","subject":"{patient_id}","decision":"permit","period":{"start":"'$start'","end":"'$end'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs","imaging"]}}'
 bench --name "consent Grant (40 in flight)" --org patients --users benchpatient1-40 --in-flight 40 \
   --chaincode consent --fn Grant --transient "consent=$grant"
-# Check: a physician's own access to a patient with an active consent.
-bin/carectl --org patients --user benchpatient1 consent grant \
-  '{"decision":"permit","period":{"start":"'$start'","end":"'$(now '+1 hour')'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}' >/dev/null
+# Check: a physician's own access to a patient (patient2, whom nothing else
+# here uses) with one active consent.
+bin/carectl --org patients --user patient2 consent grant \
+  '{"decision":"permit","period":{"start":"'$start'","end":"'$(now "+1 hour")'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}' >/dev/null
 bench --name "consent Check" --in-flight 20 --evaluate --chaincode consent --fn Check \
-  --arg '{"subject":"pt-bench-0001","action":"access","purpose":"treatment","class":"labs"}'
+  --arg '{"subject":"pt-9b27d3f5a0c84e1d6f3b2a7c9e05d1f8","action":"access","purpose":"treatment","class":"labs"}'
+
+# Records: anchoring (private anchor, wrapped key, public trace and index),
+# 40 in flight, against the baseline above at 40. The wrapped key is a fixed
+# well-formed keywrap blob: the chaincode stores it without opening it, so
+# the client's encryption (go test -bench ./client/docstore) is measured apart.
+go build -o bin/carectl ./client/cmd/carectl
+bin/carectl --org provider --user admin records register-key >/dev/null
+wk='AQR2JpbJb0sJ9z2xqyrLxRAUr22uJDqhXsbC5EW0w7AdWReRzP3nD7S1FjkQF5YN+W631eyD7gKVQcpns4vfx7jRClNcPoCqLvwBMHiniV1EgY9oZoJlQUjqFKJsDvn3F9siqFjJz4tOozY3jCRkqPiw'
+anchor='{"id":"bench-{run}-{n}","subject":"pt-bench-0001","type":"Observation","category":"labs","contentType":"application/pdf","size":1024,"plainSha256":"{sha}","cipherSha256":"{sha2}","location":"store://sha256/{sha2}","wrappedKey":"'$wk'"}'
+bench --name "records Anchor (40 in flight)" --users clerk1 --in-flight 40 --chaincode records --fn Anchor --transient "anchor=$anchor"

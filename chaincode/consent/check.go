@@ -65,8 +65,9 @@ func (Contract) Check(ctx contractapi.TransactionContextInterface, request strin
 	if err != nil {
 		return nil, err
 	}
-	consents := make([]*Consent, 0, len(set.IDs))
-	for _, id := range set.IDs {
+	live := set.live(t.now)
+	consents := make([]*Consent, 0, len(live))
+	for _, id := range live {
 		cs, err := t.load(id)
 		if err != nil {
 			return nil, err

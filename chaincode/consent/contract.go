@@ -85,9 +85,30 @@ type (
 	}
 )
 
-// openSet lists a patient's draft and active consents: what Check evaluates.
+// openSet lists a patient's draft and active consents, with their period
+// ends: what Check evaluates, without loading the ones that have expired.
 type openSet struct {
-	IDs []string `json:"ids"`
+	Consents []openEntry `json:"consents"`
+}
+
+type openEntry struct {
+	ID  string `json:"id"`
+	End string `json:"end,omitempty"`
+}
+
+func (s openSet) index(id string) int {
+	return slices.IndexFunc(s.Consents, func(e openEntry) bool { return e.ID == id })
+}
+
+// live returns the ids of the consents whose period has not ended at t.
+func (s openSet) live(t time.Time) []string {
+	var ids []string
+	for _, e := range s.Consents {
+		if !(Period{End: e.End}).ended(t) {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
 }
 
 // tx is one transaction's context: the stub, the caller, the transaction
@@ -205,45 +226,32 @@ func (t *tx) openSet(subject string) (openSet, string, error) {
 	return set, key, err
 }
 
-// setOpen adds or removes a consent in its patient's open set.
-func (t *tx) setOpen(subject, id string, open bool) error {
-	set, key, err := t.openSet(subject)
+// setOpen adds, updates or removes a consent in its patient's open set.
+// When the set is full, the consents whose period has ended make room.
+func (t *tx) setOpen(cs *Consent, open bool) error {
+	set, key, err := t.openSet(cs.Subject)
 	if err != nil {
 		return err
 	}
-	i := slices.Index(set.IDs, id)
+	i := set.index(cs.ID)
+	entry := openEntry{ID: cs.ID, End: cs.Period.End}
 	switch {
 	case open && i < 0:
-		if len(set.IDs) >= MaxOpenConsents {
-			if set, err = t.pruneExpired(set); err != nil {
-				return err
-			}
+		if len(set.Consents) >= MaxOpenConsents {
+			set.Consents = slices.DeleteFunc(set.Consents, func(e openEntry) bool { return (Period{End: e.End}).ended(t.now) })
 		}
-		if len(set.IDs) >= MaxOpenConsents {
+		if len(set.Consents) >= MaxOpenConsents {
 			return ccerr.Precondition("patient holds %d open consents, the most allowed: revoke some first", MaxOpenConsents)
 		}
-		set.IDs = append(set.IDs, id)
+		set.Consents = append(set.Consents, entry)
+	case open && set.Consents[i] != entry:
+		set.Consents[i] = entry
 	case !open && i >= 0:
-		set.IDs = slices.Delete(set.IDs, i, i+1)
+		set.Consents = slices.Delete(set.Consents, i, i+1)
 	default:
 		return nil
 	}
 	return state.PutPrivate(t.stub, Collection, key, set)
-}
-
-// pruneExpired drops consents whose period has ended from an open set.
-func (t *tx) pruneExpired(set openSet) (openSet, error) {
-	var keep []string
-	for _, id := range set.IDs {
-		cs, err := t.load(id)
-		if err != nil {
-			return set, err
-		}
-		if status, _ := cs.EffectiveStatus(t.now); status == StatusActive || status == StatusDraft {
-			keep = append(keep, id)
-		}
-	}
-	return openSet{IDs: keep}, nil
 }
 
 // Grant creates a consent from the transient input "consent" (GrantInput),
@@ -295,7 +303,7 @@ func (Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt, er
 			}
 		}
 	}
-	if err := t.setOpen(cs.Subject, cs.ID, true); err != nil {
+	if err := t.setOpen(cs, true); err != nil {
 		return nil, err
 	}
 	t.events.Add("consent."+map[string]string{StatusDraft: "drafted", StatusActive: "granted"}[cs.Status], cs.ID, nil)
@@ -317,7 +325,7 @@ func (t *tx) supersede(oldID string, next *Consent) error {
 	if err := t.save(old); err != nil {
 		return err
 	}
-	if err := t.setOpen(old.Subject, old.ID, false); err != nil {
+	if err := t.setOpen(old, false); err != nil {
 		return err
 	}
 	t.events.Add("consent.superseded", old.ID, map[string]string{"by": next.ID})
@@ -363,6 +371,9 @@ func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (
 	if err := t.save(cs); err != nil {
 		return nil, err
 	}
+	if err := t.setOpen(cs, true); err != nil {
+		return nil, err
+	}
 	t.events.Add("consent.updated", cs.ID, nil)
 	return t.receipt(cs), t.finish()
 }
@@ -389,7 +400,7 @@ func transition(ctx contractapi.TransactionContextInterface, id string, check fu
 	if err := t.save(cs); err != nil {
 		return nil, err
 	}
-	if err := t.setOpen(cs.Subject, cs.ID, to == StatusActive || to == StatusDraft); err != nil {
+	if err := t.setOpen(cs, to == StatusActive || to == StatusDraft); err != nil {
 		return nil, err
 	}
 	t.events.Add(event, cs.ID, nil)

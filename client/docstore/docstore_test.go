@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -95,4 +96,31 @@ func TestDirStore(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrTampered), "%v", err)
 	_, err = d.Get(ctx, "../../etc/passwd")
 	assert.Error(t, err)
+}
+
+func BenchmarkEncrypt1MiB(b *testing.B) {
+	plain := make([]byte, 1<<20)
+	_, _ = rand.Read(plain)
+	b.SetBytes(int64(len(plain)))
+	for b.Loop() {
+		if _, err := Encrypt(io.Discard, bytes.NewReader(plain), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecrypt1MiB(b *testing.B) {
+	plain := make([]byte, 1<<20)
+	_, _ = rand.Read(plain)
+	var c bytes.Buffer
+	s, err := Encrypt(&c, bytes.NewReader(plain), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(plain)))
+	for b.Loop() {
+		if err := Decrypt(io.Discard, bytes.NewReader(c.Bytes()), s.Key, s.PlainSHA256, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -1,9 +1,9 @@
 // Command carebench runs one benchmark scenario against a running
 // consortium and prints one line (or one JSON object). A scenario is a
 // chaincode function with argument and transient templates, in which {n}
-// becomes the call's sequence number, {run} the run's id and {patient_id}
-// the acting user's patient_id attribute, so every transaction can write its
-// own keys:
+// becomes the call's sequence number, {run} the run's id, {patient_id}
+// the acting user's patient_id attribute, and {sha} and {sha2} two SHA-256
+// digests unique to the call, so every transaction can write its own keys:
 //
 //	carebench --chaincode baseline --fn Put --arg 'k-{run}-{n}' --arg v
 //	carebench --org patients --users benchpatient1-40 --chaincode consent --fn Grant \
@@ -12,6 +12,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -73,7 +75,10 @@ func main() {
 	r := harness.Run(context.Background(), harness.Config{
 		Name: *name, Sessions: sessions, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate,
 		Call: func(n int64, s *client.Session) client.Call {
-			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s]).Replace
+			sum := sha256.Sum256([]byte(run + "/" + strconv.FormatInt(n, 10)))
+			sum2 := sha256.Sum256(sum[:])
+			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s],
+				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:])).Replace
 			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
 			for _, t := range args {
 				call.Args = append(call.Args, fill(t))
