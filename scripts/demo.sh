@@ -63,11 +63,43 @@ show carectl --org provider --user physician1 consent check --patient $patient -
 show carectl --org patients --user patient1 consent break-glass list
 show carectl --org patients --user patient1 consent history $cid
 
+# ---- records -------------------------------------------------------------
+rec=demo-rec-$(date +%s)
+doc=$(mktemp --suffix=.txt)
+printf 'Lab report for the demo patient.\nHaemoglobin 13.1 g/dL, leucocytes 6.2 G/L.\n' > "$doc"
+
+say "Records: ProviderOrg's admin publishes its key-encryption key; a clerk anchors a lab report"
+show carectl --org provider --user admin records register-key
+show carectl --org provider --user clerk1 records put "$doc" --id $rec --patient $patient --type DiagnosticReport --category labs
+echo "(the report is encrypted in .carechain/documents; on chain: hashes, metadata in a private collection, the key wrapped)"
+
+say "Without consent the physician gets nothing; with the patient's consent the report comes back, verified"
+show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt || true
+show carectl --org patients --user patient1 consent grant \
+  '{"id":"'$rec'-consent","decision":"permit","period":{"start":"'$start'","end":"'$until'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician","id":"physician2"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}'
+show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt
+show cmp "$doc" /tmp/carechain-demo-report.txt
+
+say "Anyone on the channel can verify a copy: the insurer checks the report it was sent"
+show carectl --org payer --user adjudicator1 records verify $rec "$doc"
+
+say "The patient reads who accessed their records, when and why"
+show carectl --org patients --user patient1 records access-log
+
+say "Erasure: the custodian shreds the key; the history still verifies"
+show carectl --org provider --user privacy1 records erase $rec
+show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt || true
+show carectl --org patients --user patient1 records history $rec
+carectl --org patients --user patient1 consent revoke $rec-consent >/dev/null
+rm -f "$doc"
+
 say "Done. The consortium keeps running; try:"
 cat <<'TRY'
   bin/carectl identities
   bin/carectl --org patients --user patient1 consent list
   bin/carectl --org provider --user privacy1 consent break-glass list --clinicians-org ProviderMSP -o json
+  bin/carectl --org provider --user clerk1 records put FILE --patient pt-... --type DiagnosticReport --category labs
+  bin/carectl --org provider --user privacy1 records access-log --custodian ProviderMSP
   bin/carectl --org regulator --user auditor1 events consent --from-block 0 --timeout 5s
   bin/carectl --org provider --user physician1 submit baseline Put k1 v1
   bin/carectl --org payer --user adjudicator1 evaluate baseline Get k1 -o json
