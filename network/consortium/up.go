@@ -12,9 +12,9 @@ import (
 
 	"github.com/carechain/carechain/chaincode/records"
 	"github.com/carechain/carechain/network/ccbuilder"
-	"github.com/carechain/carechain/network/kek"
 	"github.com/carechain/carechain/network/channelcfg"
 	"github.com/carechain/carechain/network/health"
+	"github.com/carechain/carechain/network/kek"
 	"github.com/carechain/carechain/network/nodeconfig"
 	"github.com/carechain/carechain/network/pki"
 	"github.com/carechain/carechain/network/proc"
