@@ -7,20 +7,21 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 )
 
 // Who is who, by certificate: patients are identities of PatientMSP with
 // role "patient" and their pseudonym in the patient_id attribute.
 const (
-	PatientMSP     = "PatientsMSP"
-	RolePatient    = "patient"
-	AttrPatientID  = "patient_id"
-	RolePhysician  = "physician"
-	RoleNurse      = "nurse"
-	RolePrivacy    = "privacy-officer"
-	RoleAuditor    = "auditor"
-	RegulatorMSP   = "RegulatorMSP"
+	PatientMSP     = roles.PatientMSP
+	RolePatient    = roles.Patient
+	AttrPatientID  = roles.AttrPatientID
+	RolePhysician  = roles.Physician
+	RoleNurse      = roles.Nurse
+	RolePrivacy    = roles.Privacy
+	RoleAuditor    = roles.Auditor
+	RegulatorMSP   = roles.RegulatorMSP
 	maxBreakGlassM = 24 * 60
 )
 
@@ -31,18 +32,6 @@ var clinicianRoles = []string{RolePhysician, RoleNurse}
 func asActor(c caller.Caller) Actor {
 	return Actor{Org: c.MSPID, Role: c.Role, ID: c.EnrollmentID}
 }
-
-// isPatient reports whether the caller is the patient subject.
-func isPatient(c caller.Caller, subject string) bool {
-	if c.MSPID != PatientMSP || c.Role != RolePatient {
-		return false
-	}
-	id, ok := c.Attr(AttrPatientID)
-	return ok && id == subject
-}
-
-// isAuditor reports whether the caller is the regulator's auditor.
-func isAuditor(c caller.Caller) bool { return c.MSPID == RegulatorMSP && c.Role == RoleAuditor }
 
 // activeDelegate reports whether the caller is a delegate of subject at t.
 func activeDelegate(stub shim.ChaincodeStubInterface, c caller.Caller, subject string, t time.Time) (bool, error) {
@@ -60,7 +49,7 @@ func activeDelegate(stub shim.ChaincodeStubInterface, c caller.Caller, subject s
 // requireControl lets only the patient or an active delegate change a
 // patient's consents and delegates.
 func requireControl(stub shim.ChaincodeStubInterface, c caller.Caller, subject string, t time.Time) error {
-	if isPatient(c, subject) {
+	if roles.IsPatient(c, subject) {
 		return nil
 	}
 	ok, err := activeDelegate(stub, c, subject, t)
@@ -77,7 +66,7 @@ func requireControl(stub shim.ChaincodeStubInterface, c caller.Caller, subject s
 // regulator's auditor, a grantee it names, and the privacy officer of an org
 // it names.
 func mayRead(stub shim.ChaincodeStubInterface, c caller.Caller, cs *Consent, t time.Time) error {
-	if isPatient(c, cs.Subject) || isAuditor(c) {
+	if roles.IsPatient(c, cs.Subject) || roles.IsAuditor(c) {
 		return nil
 	}
 	for _, a := range cs.Provision.Actors {

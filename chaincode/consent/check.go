@@ -6,6 +6,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
@@ -51,7 +52,7 @@ func (Contract) Check(ctx contractapi.TransactionContextInterface, request strin
 	if err := validate.DecodeJSON("request", request, &req, maxInputBytes); err != nil {
 		return nil, err
 	}
-	self := asActor(t.caller)
+	self := asActor(t.Caller)
 	if req.Requester == (Actor{}) {
 		req.Requester = self
 	}
@@ -65,7 +66,7 @@ func (Contract) Check(ctx contractapi.TransactionContextInterface, request strin
 	if err != nil {
 		return nil, err
 	}
-	live := set.live(t.now)
+	live := set.live(t.Now)
 	consents := make([]*Consent, 0, len(live))
 	for _, id := range live {
 		cs, err := t.load(id)
@@ -74,7 +75,7 @@ func (Contract) Check(ctx contractapi.TransactionContextInterface, request strin
 		}
 		consents = append(consents, cs)
 	}
-	d := Decide(consents, req, t.now)
+	d := Decide(consents, req, t.Now)
 	if !d.Permitted() && req.Requester.ID != "" {
 		bg, err := t.activeBreakGlass(req.Subject, req.Requester.Org+"/"+req.Requester.ID)
 		if err != nil {
@@ -88,19 +89,19 @@ func (Contract) Check(ctx contractapi.TransactionContextInterface, request strin
 }
 
 func (t *tx) mayCheck(req Request) error {
-	self := asActor(t.caller)
-	if req.Requester == self || isPatient(t.caller, req.Subject) || isAuditor(t.caller) ||
-		(t.caller.Role == RolePrivacy && t.caller.MSPID == req.Requester.Org) {
+	self := asActor(t.Caller)
+	if req.Requester == self || roles.IsPatient(t.Caller, req.Subject) || roles.IsAuditor(t.Caller) ||
+		(t.Caller.Role == RolePrivacy && t.Caller.MSPID == req.Requester.Org) {
 		return nil
 	}
-	ok, err := activeDelegate(t.stub, t.caller, req.Subject, t.now)
+	ok, err := activeDelegate(t.Stub, t.Caller, req.Subject, t.Now)
 	if err != nil {
 		return err
 	}
 	if ok {
 		return nil
 	}
-	return ccerr.Forbidden("caller %s may check only its own access (asked for %s/%s)", t.caller.Key(), req.Requester.Org, req.Requester.ID)
+	return ccerr.Forbidden("caller %s may check only its own access (asked for %s/%s)", t.Caller.Key(), req.Requester.Org, req.Requester.ID)
 }
 
 // activeBreakGlass returns the requester's emergency access to the patient
@@ -110,12 +111,12 @@ func (t *tx) activeBreakGlass(subject, requester string) (*activeBreakGlass, err
 	if err != nil {
 		return nil, err
 	}
-	bg, found, err := state.GetPrivateOptional[activeBreakGlass](t.stub, Collection, key)
+	bg, found, err := state.GetPrivateOptional[activeBreakGlass](t.Stub, Collection, key)
 	if err != nil || !found {
 		return nil, err
 	}
 	end, err := time.Parse(time.RFC3339Nano, bg.End)
-	if err != nil || !t.now.Before(end) {
+	if err != nil || !t.Now.Before(end) {
 		return nil, nil
 	}
 	return &bg, nil
@@ -130,10 +131,10 @@ func (Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*Receip
 	if err != nil {
 		return nil, err
 	}
-	if err := t.caller.RequireRole(clinicianRoles...); err != nil {
+	if err := t.Caller.RequireRole(clinicianRoles...); err != nil {
 		return nil, err
 	}
-	if t.caller.MSPID == PatientMSP {
+	if t.Caller.MSPID == PatientMSP {
 		return nil, ccerr.Forbidden("patients' identities cannot break the glass")
 	}
 	var in BreakGlassInput
@@ -157,33 +158,33 @@ func (Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*Receip
 			return nil, err
 		}
 	}
-	txID := t.stub.GetTxID()
+	txID := t.Stub.GetTxID()
 	bg := BreakGlass{
-		ID: "bg-" + txID[:min(24, len(txID))], Subject: in.Subject, Requester: asActor(t.caller),
-		Reason: in.Reason, DataClass: in.DataClass, Start: t.stamp(),
-		End: t.now.Add(time.Duration(in.Minutes) * time.Minute).Format(time.RFC3339Nano), TxID: txID,
+		ID: "bg-" + txID[:min(24, len(txID))], Subject: in.Subject, Requester: asActor(t.Caller),
+		Reason: in.Reason, DataClass: in.DataClass, Start: t.Stamp(),
+		End: t.Now.Add(time.Duration(in.Minutes) * time.Minute).Format(time.RFC3339Nano), TxID: txID,
 	}
 	key, err := breakGlassKey(bg.ID)
 	if err != nil {
 		return nil, err
 	}
-	if err := state.PutPrivate(t.stub, Collection, key, bg); err != nil {
+	if err := state.PutPrivate(t.Stub, Collection, key, bg); err != nil {
 		return nil, err
 	}
-	akey, err := breakGlassActiveKey(bg.Subject, t.caller.Key())
+	akey, err := breakGlassActiveKey(bg.Subject, t.Caller.Key())
 	if err != nil {
 		return nil, err
 	}
-	if err := state.PutPrivate(t.stub, Collection, akey, activeBreakGlass{ID: bg.ID, End: bg.End}); err != nil {
+	if err := state.PutPrivate(t.Stub, Collection, akey, activeBreakGlass{ID: bg.ID, End: bg.End}); err != nil {
 		return nil, err
 	}
 	if err := t.putPrivateIndex(objBreakGlassBySubj, bg.Subject, bg.ID); err != nil {
 		return nil, err
 	}
-	if err := t.putPrivateIndex(objBreakGlassByOrg, t.caller.MSPID, bg.ID); err != nil {
+	if err := t.putPrivateIndex(objBreakGlassByOrg, t.Caller.MSPID, bg.ID); err != nil {
 		return nil, err
 	}
-	t.events.Add("consent.break-glass", bg.ID, map[string]string{"org": t.caller.MSPID, "role": t.caller.Role})
+	t.Events.Add("consent.break-glass", bg.ID, map[string]string{"org": t.Caller.MSPID, "role": t.Caller.Role})
 	return &Receipt{ID: bg.ID, End: bg.End, TxID: txID}, t.finish()
 }
 
@@ -207,14 +208,14 @@ func (Contract) ListBreakGlassByOrg(ctx contractapi.TransactionContextInterface,
 	if err := validate.Identifier("org", org); err != nil {
 		return nil, err
 	}
-	if !isAuditor(t.caller) && (t.caller.Role != RolePrivacy || t.caller.MSPID != org) {
+	if !roles.IsAuditor(t.Caller) && (t.Caller.Role != RolePrivacy || t.Caller.MSPID != org) {
 		return nil, ccerr.Forbidden("only %s's privacy officer or the regulator's auditor may list its break-glass accesses", org)
 	}
 	return t.listBreakGlass(objBreakGlassByOrg, org, pageSize, bookmark)
 }
 
 func (t *tx) listBreakGlass(index, attr string, pageSize int32, bookmark string) (*BreakGlassPage, error) {
-	page, err := state.ScanPrivateByPartialKey(t.stub, Collection, index, []string{attr}, pageSize, bookmark)
+	page, err := state.ScanPrivateByPartialKey(t.Stub, Collection, index, []string{attr}, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func (t *tx) listBreakGlass(index, attr string, pageSize int32, bookmark string)
 		if err != nil {
 			return nil, err
 		}
-		bg, err := state.GetPrivate[BreakGlass](t.stub, Collection, key)
+		bg, err := state.GetPrivate[BreakGlass](t.Stub, Collection, key)
 		if err != nil {
 			return nil, err
 		}
@@ -253,15 +254,15 @@ func beginPatientRead(ctx contractapi.TransactionContextInterface, subject strin
 // mayReadPatient lets the patient, a delegate and the regulator's auditor
 // read what is listed by patient.
 func (t *tx) mayReadPatient(subject string) error {
-	if isPatient(t.caller, subject) || isAuditor(t.caller) {
+	if roles.IsPatient(t.Caller, subject) || roles.IsAuditor(t.Caller) {
 		return nil
 	}
-	ok, err := activeDelegate(t.stub, t.caller, subject, t.now)
+	ok, err := activeDelegate(t.Stub, t.Caller, subject, t.Now)
 	if err != nil {
 		return err
 	}
 	if ok {
 		return nil
 	}
-	return ccerr.Forbidden("caller %s (role %q) may not list this patient's records", t.caller.Key(), t.caller.Role)
+	return ccerr.Forbidden("caller %s (role %q) may not list this patient's records", t.Caller.Key(), t.Caller.Role)
 }

@@ -7,15 +7,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
-	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/events"
-	"github.com/carechain/carechain/chaincode/kit/events/txevent"
 	"github.com/carechain/carechain/chaincode/kit/state"
-	"github.com/carechain/carechain/chaincode/kit/txtime"
+	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
 
@@ -111,49 +107,26 @@ func (s openSet) live(t time.Time) []string {
 	return ids
 }
 
-// tx is one transaction's context: the stub, the caller, the transaction
-// time and the changes to publish.
-type tx struct {
-	stub   shim.ChaincodeStubInterface
-	caller caller.Caller
-	now    time.Time
-	events events.Collector
-}
+// tx is one transaction's context (package txn) with consent's helpers.
+type tx struct{ *txn.Tx }
 
 func begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
-	stub := ctx.GetStub()
-	c, err := caller.From(stub)
+	t, err := txn.Begin(ctx.GetStub())
 	if err != nil {
 		return nil, err
 	}
-	now, err := txtime.Now(stub)
-	if err != nil {
-		return nil, err
-	}
-	return &tx{stub: stub, caller: c, now: now}, nil
+	return &tx{t}, nil
 }
 
-func (t *tx) stamp() string { return t.now.Format(time.RFC3339Nano) }
-
 // finish publishes the transaction's changes as one event.
-func (t *tx) finish() error { return txevent.Emit(t.stub, EventName, &t.events) }
+func (t *tx) finish() error { return t.Emit(EventName) }
 
 func (t *tx) receipt(cs *Consent) *Receipt {
-	return &Receipt{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason, Version: cs.Version, TxID: t.stub.GetTxID()}
+	return &Receipt{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason, Version: cs.Version, TxID: t.Stub.GetTxID()}
 }
 
 // transient decodes a required transient input strictly.
-func (t *tx) transient(key string, v any) error {
-	m, err := t.stub.GetTransient()
-	if err != nil {
-		return ccerr.Internal("transient map: %v", err)
-	}
-	data, ok := m[key]
-	if !ok || len(data) == 0 {
-		return ccerr.Invalid(key, "must be sent in the transient map (it must not reach the ledger)")
-	}
-	return validate.DecodeJSON(key, data, v, maxInputBytes)
-}
+func (t *tx) transient(key string, v any) error { return t.Transient(key, v, maxInputBytes) }
 
 func (t *tx) load(id string) (*Consent, error) {
 	if err := validate.Identifier("id", id); err != nil {
@@ -163,7 +136,7 @@ func (t *tx) load(id string) (*Consent, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, found, err := state.GetPrivateOptional[Consent](t.stub, Collection, key)
+	cs, found, err := state.GetPrivateOptional[Consent](t.Stub, Collection, key)
 	if err != nil {
 		return nil, err
 	}
@@ -177,9 +150,9 @@ func (t *tx) load(id string) (*Consent, error) {
 // snapshot, and the public status trace.
 func (t *tx) save(cs *Consent) error {
 	cs.Version++
-	cs.Updated = t.stamp()
-	cs.LastTxID = t.stub.GetTxID()
-	cs.Grantor = t.caller.Key()
+	cs.Updated = t.Stamp()
+	cs.LastTxID = t.Stub.GetTxID()
+	cs.Grantor = t.Caller.Key()
 	data, err := json.Marshal(cs)
 	if err != nil {
 		return ccerr.Internal("encode consent: %v", err)
@@ -193,7 +166,7 @@ func (t *tx) save(cs *Consent) error {
 		return err
 	}
 	for _, k := range []string{key, vkey} {
-		if err := t.stub.PutPrivateData(Collection, k, data); err != nil {
+		if err := t.Stub.PutPrivateData(Collection, k, data); err != nil {
 			return ccerr.Internal("write consent: %v", err)
 		}
 	}
@@ -202,7 +175,7 @@ func (t *tx) save(cs *Consent) error {
 	if err != nil {
 		return err
 	}
-	return state.Put(t.stub, skey, StatusRecord{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
+	return state.Put(t.Stub, skey, StatusRecord{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
 		Version: cs.Version, DetailsHash: hex.EncodeToString(sum[:]), Updated: cs.Updated})
 }
 
@@ -211,7 +184,7 @@ func (t *tx) putPrivateIndex(objectType string, attrs ...string) error {
 	if err != nil {
 		return err
 	}
-	if err := t.stub.PutPrivateData(Collection, key, []byte{0}); err != nil {
+	if err := t.Stub.PutPrivateData(Collection, key, []byte{0}); err != nil {
 		return ccerr.Internal("write index: %v", err)
 	}
 	return nil
@@ -222,7 +195,7 @@ func (t *tx) openSet(subject string) (openSet, string, error) {
 	if err != nil {
 		return openSet{}, "", err
 	}
-	set, _, err := state.GetPrivateOptional[openSet](t.stub, Collection, key)
+	set, _, err := state.GetPrivateOptional[openSet](t.Stub, Collection, key)
 	return set, key, err
 }
 
@@ -238,7 +211,7 @@ func (t *tx) setOpen(cs *Consent, open bool) error {
 	switch {
 	case open && i < 0:
 		if len(set.Consents) >= MaxOpenConsents {
-			set.Consents = slices.DeleteFunc(set.Consents, func(e openEntry) bool { return (Period{End: e.End}).ended(t.now) })
+			set.Consents = slices.DeleteFunc(set.Consents, func(e openEntry) bool { return (Period{End: e.End}).ended(t.Now) })
 		}
 		if len(set.Consents) >= MaxOpenConsents {
 			return ccerr.Precondition("patient holds %d open consents, the most allowed: revoke some first", MaxOpenConsents)
@@ -251,7 +224,7 @@ func (t *tx) setOpen(cs *Consent, open bool) error {
 	default:
 		return nil
 	}
-	return state.PutPrivate(t.stub, Collection, key, set)
+	return state.PutPrivate(t.Stub, Collection, key, set)
 }
 
 // Grant creates a consent from the transient input "consent" (GrantInput),
@@ -269,20 +242,20 @@ func (Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt, er
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	if err := requireControl(t.stub, t.caller, in.Subject, t.now); err != nil {
+	if err := requireControl(t.Stub, t.Caller, in.Subject, t.Now); err != nil {
 		return nil, err
 	}
 	skey, err := statusKey(in.ID)
 	if err != nil {
 		return nil, err
 	}
-	if exists, err := state.Exists(t.stub, skey); err != nil {
+	if exists, err := state.Exists(t.Stub, skey); err != nil {
 		return nil, err
 	} else if exists {
 		return nil, ccerr.Conflict("consent %s already exists", in.ID)
 	}
 	cs := &Consent{ResourceType: "Consent", ID: in.ID, Status: in.Status, Subject: in.Subject, Decision: in.Decision,
-		Period: in.Period, Provision: in.Provision, FormHash: in.FormHash, Supersedes: in.Supersedes, Created: t.stamp()}
+		Period: in.Period, Provision: in.Provision, FormHash: in.FormHash, Supersedes: in.Supersedes, Created: t.Stamp()}
 	if in.Supersedes != "" {
 		if err := t.supersede(in.Supersedes, cs); err != nil {
 			return nil, err
@@ -306,7 +279,7 @@ func (Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt, er
 	if err := t.setOpen(cs, true); err != nil {
 		return nil, err
 	}
-	t.events.Add("consent."+map[string]string{StatusDraft: "drafted", StatusActive: "granted"}[cs.Status], cs.ID, nil)
+	t.Events.Add("consent."+map[string]string{StatusDraft: "drafted", StatusActive: "granted"}[cs.Status], cs.ID, nil)
 	return t.receipt(cs), t.finish()
 }
 
@@ -318,7 +291,7 @@ func (t *tx) supersede(oldID string, next *Consent) error {
 	if old.Subject != next.Subject {
 		return ccerr.Invalid("supersedes", "consent %s belongs to another patient", oldID)
 	}
-	if status, _ := old.EffectiveStatus(t.now); status != StatusActive && status != StatusDraft {
+	if status, _ := old.EffectiveStatus(t.Now); status != StatusActive && status != StatusDraft {
 		return ccerr.Precondition("consent %s is %s and cannot be superseded", oldID, status)
 	}
 	old.Status, old.StatusReason, old.SupersededBy = StatusInactive, ReasonSuperseded, next.ID
@@ -328,7 +301,7 @@ func (t *tx) supersede(oldID string, next *Consent) error {
 	if err := t.setOpen(old, false); err != nil {
 		return err
 	}
-	t.events.Add("consent.superseded", old.ID, map[string]string{"by": next.ID})
+	t.Events.Add("consent.superseded", old.ID, map[string]string{"by": next.ID})
 	return nil
 }
 
@@ -342,7 +315,7 @@ func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (
 	if err != nil {
 		return nil, err
 	}
-	if err := requireControl(t.stub, t.caller, cs.Subject, t.now); err != nil {
+	if err := requireControl(t.Stub, t.Caller, cs.Subject, t.Now); err != nil {
 		return nil, err
 	}
 	var in GrantInput
@@ -374,7 +347,7 @@ func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (
 	if err := t.setOpen(cs, true); err != nil {
 		return nil, err
 	}
-	t.events.Add("consent.updated", cs.ID, nil)
+	t.Events.Add("consent.updated", cs.ID, nil)
 	return t.receipt(cs), t.finish()
 }
 
@@ -389,10 +362,10 @@ func transition(ctx contractapi.TransactionContextInterface, id string, check fu
 	if err != nil {
 		return nil, err
 	}
-	if err := requireControl(t.stub, t.caller, cs.Subject, t.now); err != nil {
+	if err := requireControl(t.Stub, t.Caller, cs.Subject, t.Now); err != nil {
 		return nil, err
 	}
-	status, _ := cs.EffectiveStatus(t.now)
+	status, _ := cs.EffectiveStatus(t.Now)
 	if err := check(t, cs, status); err != nil {
 		return nil, err
 	}
@@ -403,7 +376,7 @@ func transition(ctx contractapi.TransactionContextInterface, id string, check fu
 	if err := t.setOpen(cs, to == StatusActive || to == StatusDraft); err != nil {
 		return nil, err
 	}
-	t.events.Add(event, cs.ID, nil)
+	t.Events.Add(event, cs.ID, nil)
 	return t.receipt(cs), t.finish()
 }
 
@@ -417,7 +390,7 @@ func (Contract) Activate(ctx contractapi.TransactionContextInterface, id string)
 		if status != StatusDraft {
 			return illegal(id, status, StatusActive)
 		}
-		if cs.Period.ended(t.now) {
+		if cs.Period.ended(t.Now) {
 			return ccerr.Precondition("consent %s: its period has already ended", id)
 		}
 		return nil
@@ -458,17 +431,17 @@ func (Contract) AttachForm(ctx contractapi.TransactionContextInterface, id, sha2
 	if err != nil {
 		return nil, err
 	}
-	if err := requireControl(t.stub, t.caller, cs.Subject, t.now); err != nil {
+	if err := requireControl(t.Stub, t.Caller, cs.Subject, t.Now); err != nil {
 		return nil, err
 	}
-	if status, _ := cs.EffectiveStatus(t.now); status != StatusActive && status != StatusDraft {
+	if status, _ := cs.EffectiveStatus(t.Now); status != StatusActive && status != StatusDraft {
 		return nil, ccerr.Precondition("consent %s is %s: a form can be attached only to a draft or active consent", id, status)
 	}
 	cs.FormHash = sha256Hex
 	if err := t.save(cs); err != nil {
 		return nil, err
 	}
-	t.events.Add("consent.form-attached", cs.ID, nil)
+	t.Events.Add("consent.form-attached", cs.ID, nil)
 	return t.receipt(cs), t.finish()
 }
 
@@ -482,7 +455,7 @@ func (Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*Vi
 	if err != nil {
 		return nil, err
 	}
-	if err := mayRead(t.stub, t.caller, cs, t.now); err != nil {
+	if err := mayRead(t.Stub, t.Caller, cs, t.Now); err != nil {
 		return nil, err
 	}
 	return t.view(cs), nil
@@ -490,7 +463,7 @@ func (Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*Vi
 
 func (t *tx) view(cs *Consent) *View {
 	v := &View{Consent: *cs}
-	v.EffectiveStatus, v.EffectiveReason = cs.EffectiveStatus(t.now)
+	v.EffectiveStatus, v.EffectiveReason = cs.EffectiveStatus(t.Now)
 	return v
 }
 
@@ -504,7 +477,7 @@ func (Contract) History(ctx contractapi.TransactionContextInterface, id string) 
 	if err != nil {
 		return nil, err
 	}
-	if err := mayRead(t.stub, t.caller, cs, t.now); err != nil {
+	if err := mayRead(t.Stub, t.Caller, cs, t.Now); err != nil {
 		return nil, err
 	}
 	out := []Consent{}
@@ -513,7 +486,7 @@ func (Contract) History(ctx contractapi.TransactionContextInterface, id string) 
 		if err != nil {
 			return nil, err
 		}
-		version, err := state.GetPrivate[Consent](t.stub, Collection, key)
+		version, err := state.GetPrivate[Consent](t.Stub, Collection, key)
 		if err != nil {
 			return nil, err
 		}

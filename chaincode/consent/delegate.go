@@ -7,6 +7,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
@@ -86,10 +87,10 @@ func (Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*
 	if err := normalisePeriod("period", &in.Period); err != nil {
 		return nil, err
 	}
-	if !isPatient(t.caller, in.Subject) {
-		return nil, ccerr.Forbidden("only the patient may register delegates (caller %s, role %q)", t.caller.Key(), t.caller.Role)
+	if !roles.IsPatient(t.Caller, in.Subject) {
+		return nil, ccerr.Forbidden("only the patient may register delegates (caller %s, role %q)", t.Caller.Key(), t.Caller.Role)
 	}
-	if in.Delegate == t.caller.Key() {
+	if in.Delegate == t.Caller.Key() {
 		return nil, ccerr.Invalid("delegate", "a patient cannot delegate to themselves")
 	}
 	key, err := delegateKey(in.Subject, in.Delegate)
@@ -97,12 +98,12 @@ func (Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*
 		return nil, err
 	}
 	d := Delegate{Subject: in.Subject, Delegate: in.Delegate, Kind: in.Kind, Status: StatusActive,
-		Period: in.Period, Created: t.stamp(), Updated: t.stamp()}
-	if err := state.PutPrivate(t.stub, Collection, key, d); err != nil {
+		Period: in.Period, Created: t.Stamp(), Updated: t.Stamp()}
+	if err := state.PutPrivate(t.Stub, Collection, key, d); err != nil {
 		return nil, err
 	}
-	t.events.Add("consent.delegate-registered", t.stub.GetTxID(), nil)
-	return &Receipt{ID: t.stub.GetTxID(), Status: d.Status, TxID: t.stub.GetTxID()}, t.finish()
+	t.Events.Add("consent.delegate-registered", t.Stub.GetTxID(), nil)
+	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // RevokeDelegate ends a delegation (transient "delegate" with subject and
@@ -112,14 +113,14 @@ func (Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Re
 	if err != nil {
 		return nil, err
 	}
-	if !isPatient(t.caller, in.Subject) && t.caller.Key() != in.Delegate {
+	if !roles.IsPatient(t.Caller, in.Subject) && t.Caller.Key() != in.Delegate {
 		return nil, ccerr.Forbidden("only the patient or the delegate may end a delegation")
 	}
 	key, err := delegateKey(in.Subject, in.Delegate)
 	if err != nil {
 		return nil, err
 	}
-	d, found, err := state.GetPrivateOptional[Delegate](t.stub, Collection, key)
+	d, found, err := state.GetPrivateOptional[Delegate](t.Stub, Collection, key)
 	if err != nil {
 		return nil, err
 	}
@@ -129,12 +130,12 @@ func (Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Re
 	if d.Status != StatusActive {
 		return nil, ccerr.Precondition("the delegation is already %s", d.Status)
 	}
-	d.Status, d.Updated = StatusInactive, t.stamp()
-	if err := state.PutPrivate(t.stub, Collection, key, d); err != nil {
+	d.Status, d.Updated = StatusInactive, t.Stamp()
+	if err := state.PutPrivate(t.Stub, Collection, key, d); err != nil {
 		return nil, err
 	}
-	t.events.Add("consent.delegate-revoked", t.stub.GetTxID(), nil)
-	return &Receipt{ID: t.stub.GetTxID(), Status: d.Status, TxID: t.stub.GetTxID()}, t.finish()
+	t.Events.Add("consent.delegate-revoked", t.Stub.GetTxID(), nil)
+	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // ListDelegates lists a patient's delegations, for the patient, a delegate
@@ -144,7 +145,7 @@ func (Contract) ListDelegates(ctx contractapi.TransactionContextInterface, subje
 	if err != nil {
 		return nil, err
 	}
-	page, err := state.ScanPrivateByPartialKey(t.stub, Collection, objDelegate, []string{subject}, pageSize, bookmark)
+	page, err := state.ScanPrivateByPartialKey(t.Stub, Collection, objDelegate, []string{subject}, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}

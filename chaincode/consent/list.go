@@ -4,6 +4,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
@@ -30,13 +31,13 @@ func (Contract) ListGrants(ctx contractapi.TransactionContextInterface, org, rol
 	if err := q.validate("grantee"); err != nil {
 		return nil, err
 	}
-	self := q == asActor(t.caller)
-	officer := t.caller.Role == RolePrivacy && t.caller.MSPID == org
-	if !self && !officer && !isAuditor(t.caller) {
-		return nil, ccerr.Forbidden("caller %s may list only the grants to itself (its org, role and id), or its org's as privacy officer", t.caller.Key())
+	self := q == asActor(t.Caller)
+	officer := t.Caller.Role == RolePrivacy && t.Caller.MSPID == org
+	if !self && !officer && !roles.IsAuditor(t.Caller) {
+		return nil, ccerr.Forbidden("caller %s may list only the grants to itself (its org, role and id), or its org's as privacy officer", t.Caller.Key())
 	}
 	return t.listIndex(objByGrantee, org, pageSize, bookmark, func(cs *Consent) bool {
-		if status, _ := cs.EffectiveStatus(t.now); status != StatusActive || !cs.Period.covers(t.now) {
+		if status, _ := cs.EffectiveStatus(t.Now); status != StatusActive || !cs.Period.covers(t.Now) {
 			return false
 		}
 		for _, a := range cs.Provision.Actors {
@@ -55,7 +56,7 @@ func (t *tx) listIndex(index, attr string, pageSize int32, bookmark string, keep
 	if err := validate.Identifier(index, attr); err != nil {
 		return nil, err
 	}
-	page, err := state.ScanPrivateByPartialKey(t.stub, Collection, index, []string{attr}, pageSize, bookmark)
+	page, err := state.ScanPrivateByPartialKey(t.Stub, Collection, index, []string{attr}, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}

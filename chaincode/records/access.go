@@ -12,6 +12,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
@@ -75,8 +76,8 @@ func (c *Contract) RegisterCustodianKey(ctx contractapi.TransactionContextInterf
 	if err != nil {
 		return nil, err
 	}
-	if t.caller.Type != "admin" {
-		return nil, ccerr.Forbidden("only an org admin registers the org's key-encryption key (caller %s is %q)", t.caller.Key(), t.caller.Type)
+	if t.Caller.Type != "admin" {
+		return nil, ccerr.Forbidden("only an org admin registers the org's key-encryption key (caller %s is %q)", t.Caller.Key(), t.Caller.Type)
 	}
 	raw, err := validate.Base64("publicKey", publicKey, 128)
 	if err != nil {
@@ -85,15 +86,15 @@ func (c *Contract) RegisterCustodianKey(ctx contractapi.TransactionContextInterf
 	if _, err := keywrap.ParsePublic(raw); err != nil {
 		return nil, ccerr.Invalid("publicKey", "must be an uncompressed P-256 public key")
 	}
-	k, err := key(objCustodianKey, t.caller.MSPID)
+	k, err := key(objCustodianKey, t.Caller.MSPID)
 	if err != nil {
 		return nil, err
 	}
-	if err := state.Put(t.stub, k, CustodianKey{MSPID: t.caller.MSPID, PublicKey: publicKey, Registered: t.stamp()}); err != nil {
+	if err := state.Put(t.Stub, k, CustodianKey{MSPID: t.Caller.MSPID, PublicKey: publicKey, Registered: t.Stamp()}); err != nil {
 		return nil, err
 	}
-	t.events.Add("record.custodian-key", t.caller.MSPID, nil)
-	return &Receipt{ID: t.caller.MSPID, TxID: t.stub.GetTxID()}, t.finish()
+	t.Events.Add("record.custodian-key", t.Caller.MSPID, nil)
+	return &Receipt{ID: t.Caller.MSPID, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // GetCustodianKey returns an org's registered key-encryption public key.
@@ -113,7 +114,7 @@ func (t *tx) custodianKey(mspID string) (*CustodianKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	ck, found, err := state.GetOptional[CustodianKey](t.stub, k)
+	ck, found, err := state.GetOptional[CustodianKey](t.Stub, k)
 	if err != nil {
 		return nil, err
 	}
@@ -173,26 +174,26 @@ func (c *Contract) RequestAccess(ctx contractapi.TransactionContextInterface, id
 		return nil, ccerr.Precondition("record %s version %d was entered in error", id, version)
 	}
 	basis := "patient"
-	if !isPatient(t.caller, a.Subject) {
+	if !roles.IsPatient(t.Caller, a.Subject) {
 		if basis, err = t.askConsent(a, purpose); err != nil {
 			return nil, err
 		}
 	}
-	entry := AccessEntry{ID: t.stub.GetTxID(), Date: t.stamp(), Subject: a.Subject, Record: id, Version: version,
-		Category: a.Category, Custodian: a.Custodian, Org: t.caller.MSPID, Recipient: t.caller.Key(),
-		Role: t.caller.Role, Purpose: purpose, Basis: basis}
+	entry := AccessEntry{ID: t.Stub.GetTxID(), Date: t.Stamp(), Subject: a.Subject, Record: id, Version: version,
+		Category: a.Category, Custodian: a.Custodian, Org: t.Caller.MSPID, Recipient: t.Caller.Key(),
+		Role: t.Caller.Role, Purpose: purpose, Basis: basis}
 	if err := t.logAccess(entry); err != nil {
 		return nil, err
 	}
-	t.events.Add("record.access", id, map[string]string{"org": t.caller.MSPID, "accessId": entry.ID})
+	t.Events.Add("record.access", id, map[string]string{"org": t.Caller.MSPID, "accessId": entry.ID})
 	return &Receipt{ID: id, Version: version, AccessID: entry.ID,
-		Expires: t.now.Add(ReleaseWindow).Format(time.RFC3339Nano), TxID: t.stub.GetTxID()}, t.finish()
+		Expires: t.Now.Add(ReleaseWindow).Format(time.RFC3339Nano), TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // askConsent calls consent's Check for the caller and returns the basis.
 func (t *tx) askConsent(a *Anchor, purpose string) (string, error) {
 	req, _ := json.Marshal(checkRequest{Subject: a.Subject, Action: "access", Purpose: purpose, Class: a.Category, Data: a.ID})
-	res := t.stub.InvokeChaincode(ConsentChaincode, [][]byte{[]byte("Check"), req}, "")
+	res := t.Stub.InvokeChaincode(ConsentChaincode, [][]byte{[]byte("Check"), req}, "")
 	if res.GetStatus() >= 400 {
 		msg := res.GetMessage()
 		if msg == "" {
@@ -209,7 +210,7 @@ func (t *tx) askConsent(a *Anchor, purpose string) (string, error) {
 	}
 	switch {
 	case d.Decision != "permit":
-		return "", ccerr.Forbidden("no consent of the patient permits %s to access %s for %s", t.caller.Key(), a.ID, purpose)
+		return "", ccerr.Forbidden("no consent of the patient permits %s to access %s for %s", t.Caller.Key(), a.ID, purpose)
 	case d.Basis == "break-glass":
 		return "break-glass:" + d.BreakGlassID, nil
 	default:
@@ -222,7 +223,7 @@ func (t *tx) logAccess(e AccessEntry) error {
 	if err != nil {
 		return err
 	}
-	if err := state.PutPrivate(t.stub, Collection, k, e); err != nil {
+	if err := state.PutPrivate(t.Stub, Collection, k, e); err != nil {
 		return err
 	}
 	for _, idx := range [][]string{{objAccessBySubject, e.Subject, e.Date, e.ID}, {objAccessByCust, e.Custodian, e.Date, e.ID}} {
@@ -230,7 +231,7 @@ func (t *tx) logAccess(e AccessEntry) error {
 		if err != nil {
 			return err
 		}
-		if err := t.stub.PutPrivateData(Collection, ik, []byte{0}); err != nil {
+		if err := t.Stub.PutPrivateData(Collection, ik, []byte{0}); err != nil {
 			return ccerr.Internal("write index: %v", err)
 		}
 	}
@@ -260,21 +261,21 @@ func (c *Contract) ReleaseKey(ctx contractapi.TransactionContextInterface, acces
 	if err != nil {
 		return nil, err
 	}
-	e, found, err := state.GetPrivateOptional[AccessEntry](t.stub, Collection, k)
+	e, found, err := state.GetPrivateOptional[AccessEntry](t.Stub, Collection, k)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
 		return nil, ccerr.NotFound("access %s", accessID)
 	}
-	if e.Recipient != t.caller.Key() {
-		return nil, ccerr.Forbidden("access %s was granted to %s, not to %s", accessID, e.Recipient, t.caller.Key())
+	if e.Recipient != t.Caller.Key() {
+		return nil, ccerr.Forbidden("access %s was granted to %s, not to %s", accessID, e.Recipient, t.Caller.Key())
 	}
 	granted, err := time.Parse(time.RFC3339Nano, e.Date)
 	if err != nil {
 		return nil, ccerr.Internal("access date: %v", err)
 	}
-	if !t.now.Before(granted.Add(ReleaseWindow)) {
+	if !t.Now.Before(granted.Add(ReleaseWindow)) {
 		return nil, ccerr.Precondition("access %s expired at %s: request access again", accessID, granted.Add(ReleaseWindow).Format(time.RFC3339))
 	}
 	h, err := t.head(e.Record)
@@ -296,7 +297,7 @@ func (c *Contract) ReleaseKey(ctx contractapi.TransactionContextInterface, acces
 	if err != nil {
 		return nil, err
 	}
-	wrapped, err := t.stub.GetPrivateData(Collection, wk)
+	wrapped, err := t.Stub.GetPrivateData(Collection, wk)
 	if err != nil {
 		return nil, ccerr.Internal("read key: %v", err)
 	}
@@ -309,7 +310,7 @@ func (c *Contract) ReleaseKey(ctx contractapi.TransactionContextInterface, acces
 	}
 	// A deterministic one-time key: the same request gives the same answer.
 	seed := hmac.New(sha256.New, docKey)
-	seed.Write([]byte(t.stub.GetTxID()))
+	seed.Write([]byte(t.Stub.GetTxID()))
 	seed.Write(raw)
 	eph, err := keywrap.EphemeralFromSeed(seed.Sum(nil))
 	if err != nil {
@@ -352,7 +353,7 @@ func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, su
 	if err := validate.Identifier("subject", subject); err != nil {
 		return nil, err
 	}
-	if !isPatient(t.caller, subject) && !isAuditor(t.caller) {
+	if !roles.IsPatient(t.Caller, subject) && !roles.IsAuditor(t.Caller) {
 		return nil, ccerr.Forbidden("only the patient or the regulator's auditor may read a patient's access log")
 	}
 	return t.listAccess(objAccessBySubject, subject, pageSize, bookmark)
@@ -368,14 +369,14 @@ func (c *Contract) ListAccessLogByCustodian(ctx contractapi.TransactionContextIn
 	if err := validate.Identifier("mspId", mspID); err != nil {
 		return nil, err
 	}
-	if !isAuditor(t.caller) && (t.caller.Role != RolePrivacy || t.caller.MSPID != mspID) {
+	if !roles.IsAuditor(t.Caller) && (t.Caller.Role != RolePrivacy || t.Caller.MSPID != mspID) {
 		return nil, ccerr.Forbidden("only %s's privacy officer or the regulator's auditor may read its access log", mspID)
 	}
 	return t.listAccess(objAccessByCust, mspID, pageSize, bookmark)
 }
 
 func (t *tx) listAccess(index, attr string, pageSize int32, bookmark string) (*AccessPage, error) {
-	page, err := state.ScanPrivateByPartialKey(t.stub, Collection, index, []string{attr}, pageSize, bookmark)
+	page, err := state.ScanPrivateByPartialKey(t.Stub, Collection, index, []string{attr}, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +390,7 @@ func (t *tx) listAccess(index, attr string, pageSize int32, bookmark string) (*A
 		if err != nil {
 			return nil, err
 		}
-		e, err := state.GetPrivate[AccessEntry](t.stub, Collection, k)
+		e, err := state.GetPrivate[AccessEntry](t.Stub, Collection, k)
 		if err != nil {
 			return nil, err
 		}

@@ -5,17 +5,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"time"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
-	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/events"
-	"github.com/carechain/carechain/chaincode/kit/events/txevent"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
-	"github.com/carechain/carechain/chaincode/kit/txtime"
+	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
 
@@ -30,15 +26,15 @@ const (
 
 // Roles, by certificate attribute.
 const (
-	RolePhysician = "physician"
-	RoleNurse     = "nurse"
-	RoleClerk     = "records-clerk"
-	RolePrivacy   = "privacy-officer"
-	RoleAuditor   = "auditor"
-	RolePatient   = "patient"
-	PatientMSP    = "PatientsMSP"
-	RegulatorMSP  = "RegulatorMSP"
-	AttrPatientID = "patient_id"
+	RolePhysician = roles.Physician
+	RoleNurse     = roles.Nurse
+	RoleClerk     = roles.RecordsClerk
+	RolePrivacy   = roles.Privacy
+	RoleAuditor   = roles.Auditor
+	RolePatient   = roles.Patient
+	PatientMSP    = roles.PatientMSP
+	RegulatorMSP  = roles.RegulatorMSP
+	AttrPatientID = roles.AttrPatientID
 )
 
 // custodianRoles anchor and amend records of their org.
@@ -101,41 +97,23 @@ type Receipt struct {
 	TxID     string `json:"txId"`
 }
 
-type tx struct {
-	stub   shim.ChaincodeStubInterface
-	caller caller.Caller
-	now    time.Time
-	events events.Collector
-}
+// tx is one transaction's context (package txn) with records' helpers.
+type tx struct{ *txn.Tx }
 
 func begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
-	stub := ctx.GetStub()
-	c, err := caller.From(stub)
+	t, err := txn.Begin(ctx.GetStub())
 	if err != nil {
 		return nil, err
 	}
-	now, err := txtime.Now(stub)
-	if err != nil {
-		return nil, err
-	}
-	return &tx{stub: stub, caller: c, now: now}, nil
+	return &tx{t}, nil
 }
 
-func (t *tx) stamp() string                           { return t.now.Format(time.RFC3339Nano) }
-func (t *tx) finish() error                           { return txevent.Emit(t.stub, EventName, &t.events) }
+func (t *tx) finish() error                           { return t.Emit(EventName) }
 func key(obj string, attrs ...string) (string, error) { return state.Key(obj, attrs...) }
 
 func (t *tx) transientAnchor() (AnchorInput, []byte, error) {
 	var in AnchorInput
-	m, err := t.stub.GetTransient()
-	if err != nil {
-		return in, nil, ccerr.Internal("transient map: %v", err)
-	}
-	data, ok := m[TransientAnchor]
-	if !ok || len(data) == 0 {
-		return in, nil, ccerr.Invalid(TransientAnchor, "must be sent in the transient map (it must not reach the ledger)")
-	}
-	if err := decodeAnchor(data, &in); err != nil {
+	if err := t.Transient(TransientAnchor, &in, maxInputBytes); err != nil {
 		return in, nil, err
 	}
 	wrapped, err := in.validate()
@@ -155,7 +133,7 @@ func (t *tx) head(id string) (*Head, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, found, err := state.GetOptional[Head](t.stub, k)
+	h, found, err := state.GetOptional[Head](t.Stub, k)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +148,7 @@ func (t *tx) anchor(id string, version int) (*Anchor, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, found, err := state.GetPrivateOptional[Anchor](t.stub, Collection, k)
+	a, found, err := state.GetPrivateOptional[Anchor](t.Stub, Collection, k)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +169,7 @@ func (t *tx) saveAnchor(a *Anchor) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := t.stub.PutPrivateData(Collection, k, data); err != nil {
+	if err := t.Stub.PutPrivateData(Collection, k, data); err != nil {
 		return "", ccerr.Internal("write anchor: %v", err)
 	}
 	sum := sha256.Sum256(data)
@@ -200,16 +178,16 @@ func (t *tx) saveAnchor(a *Anchor) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return hash, state.Put(t.stub, vk, VersionTrace{ID: a.ID, Version: a.Version, Status: a.Status, AnchorHash: hash})
+	return hash, state.Put(t.Stub, vk, VersionTrace{ID: a.ID, Version: a.Version, Status: a.Status, AnchorHash: hash})
 }
 
 func (t *tx) putHead(h *Head) error {
-	h.Updated = t.stamp()
+	h.Updated = t.Stamp()
 	k, err := key(objHead, h.ID)
 	if err != nil {
 		return err
 	}
-	return state.Put(t.stub, k, h)
+	return state.Put(t.Stub, k, h)
 }
 
 func (t *tx) putKey(id string, version int, wrapped []byte) error {
@@ -217,27 +195,27 @@ func (t *tx) putKey(id string, version int, wrapped []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := t.stub.PutPrivateData(Collection, k, wrapped); err != nil {
+	if err := t.Stub.PutPrivateData(Collection, k, wrapped); err != nil {
 		return ccerr.Internal("write key: %v", err)
 	}
 	return nil
 }
 
 func (t *tx) requireCustodian(custodian string) error {
-	if err := t.caller.RequireRole(custodianRoles...); err != nil {
+	if err := t.Caller.RequireRole(custodianRoles...); err != nil {
 		return err
 	}
-	if t.caller.MSPID != custodian {
-		return ccerr.Forbidden("only %s, the custodian, may change this record (caller %s)", custodian, t.caller.Key())
+	if t.Caller.MSPID != custodian {
+		return ccerr.Forbidden("only %s, the custodian, may change this record (caller %s)", custodian, t.Caller.Key())
 	}
 	return nil
 }
 
 func (t *tx) newAnchor(in AnchorInput, version int, previous string) *Anchor {
 	return &Anchor{ResourceType: "DocumentReference", ID: in.ID, Version: version, Status: StatusCurrent,
-		Subject: in.Subject, Custodian: t.caller.MSPID, Type: in.Type, Category: in.Category,
+		Subject: in.Subject, Custodian: t.Caller.MSPID, Type: in.Type, Category: in.Category,
 		ContentType: in.ContentType, Size: in.Size, PlainSHA256: in.PlainSHA256, CipherSHA256: in.CipherSHA256,
-		Location: in.Location, PreviousAnchorHash: previous, Author: t.caller.Key(), Created: t.stamp(), TxID: t.stub.GetTxID()}
+		Location: in.Location, PreviousAnchorHash: previous, Author: t.Caller.Key(), Created: t.Stamp(), TxID: t.Stub.GetTxID()}
 }
 
 // Anchor records a new document (transient "anchor", AnchorInput) as
@@ -249,21 +227,21 @@ func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt
 	if err != nil {
 		return nil, err
 	}
-	if err := t.caller.RequireRole(custodianRoles...); err != nil {
+	if err := t.Caller.RequireRole(custodianRoles...); err != nil {
 		return nil, err
 	}
 	in, wrapped, err := t.transientAnchor()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.custodianKey(t.caller.MSPID); err != nil {
+	if _, err := t.custodianKey(t.Caller.MSPID); err != nil {
 		return nil, err
 	}
 	hk, err := key(objHead, in.ID)
 	if err != nil {
 		return nil, err
 	}
-	if exists, err := state.Exists(t.stub, hk); err != nil {
+	if exists, err := state.Exists(t.Stub, hk); err != nil {
 		return nil, err
 	} else if exists {
 		return nil, ccerr.Conflict("record %s already exists", in.ID)
@@ -279,14 +257,14 @@ func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt
 	if err != nil {
 		return nil, err
 	}
-	if err := t.stub.PutPrivateData(Collection, bk, []byte{0}); err != nil {
+	if err := t.Stub.PutPrivateData(Collection, bk, []byte{0}); err != nil {
 		return nil, ccerr.Internal("write index: %v", err)
 	}
 	if err := t.putHead(&Head{ID: a.ID, Version: 1, Status: StatusCurrent, Custodian: a.Custodian}); err != nil {
 		return nil, err
 	}
-	t.events.Add("record.anchored", a.ID, map[string]string{"version": "1", "custodian": a.Custodian})
-	return &Receipt{ID: a.ID, Version: 1, Status: StatusCurrent, TxID: t.stub.GetTxID()}, t.finish()
+	t.Events.Add("record.anchored", a.ID, map[string]string{"version": "1", "custodian": a.Custodian})
+	return &Receipt{ID: a.ID, Version: 1, Status: StatusCurrent, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // Amend anchors a new version of a record (transient "anchor"); the
@@ -339,8 +317,8 @@ func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string)
 	if err := t.putHead(h); err != nil {
 		return nil, err
 	}
-	t.events.Add("record.amended", id, map[string]string{"version": fmt.Sprint(a.Version)})
-	return &Receipt{ID: id, Version: a.Version, Status: StatusCurrent, TxID: t.stub.GetTxID()}, t.finish()
+	t.Events.Add("record.amended", id, map[string]string{"version": fmt.Sprint(a.Version)})
+	return &Receipt{ID: id, Version: a.Version, Status: StatusCurrent, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // MarkEnteredInError withdraws the current version of a record anchored by mistake.
@@ -371,8 +349,8 @@ func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterfac
 	if err := t.putHead(h); err != nil {
 		return nil, err
 	}
-	t.events.Add("record.entered-in-error", id, map[string]string{"version": fmt.Sprint(h.Version)})
-	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.stub.GetTxID()}, t.finish()
+	t.Events.Add("record.entered-in-error", id, map[string]string{"version": fmt.Sprint(h.Version)})
+	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // GetHead returns a record's public trace (current version, status,
@@ -445,23 +423,13 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string
 // mayReadAnchor lets the custodian org's clinicians, clerks and privacy
 // officer, the patient and the regulator's auditor read anchors.
 func (t *tx) mayReadAnchor(a *Anchor) error {
-	c := t.caller
+	c := t.Caller
 	if (c.MSPID == a.Custodian && (c.HasRole(custodianRoles...) || c.Role == RolePrivacy)) ||
-		isPatient(c, a.Subject) || isAuditor(c) {
+		roles.IsPatient(c, a.Subject) || roles.IsAuditor(c) {
 		return nil
 	}
 	return ccerr.Forbidden("caller %s (role %q) may not read record %s", c.Key(), c.Role, a.ID)
 }
-
-func isPatient(c caller.Caller, subject string) bool {
-	if c.MSPID != PatientMSP || c.Role != RolePatient {
-		return false
-	}
-	id, ok := c.Attr(AttrPatientID)
-	return ok && id == subject
-}
-
-func isAuditor(c caller.Caller) bool { return c.MSPID == RegulatorMSP && c.Role == RoleAuditor }
 
 // Get returns a record version's anchor (version 0: the current one).
 func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string, version int) (*Anchor, error) {
@@ -518,7 +486,7 @@ func (c *Contract) History(ctx contractapi.TransactionContextInterface, id strin
 		if err != nil {
 			return nil, err
 		}
-		trace, err := state.Get[VersionTrace](t.stub, vk)
+		trace, err := state.Get[VersionTrace](t.Stub, vk)
 		if err != nil {
 			return nil, err
 		}
@@ -540,10 +508,10 @@ func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.caller.RequireRole(RoleClerk, RolePrivacy); err != nil {
+	if err := t.Caller.RequireRole(RoleClerk, RolePrivacy); err != nil {
 		return nil, err
 	}
-	if t.caller.MSPID != h.Custodian {
+	if t.Caller.MSPID != h.Custodian {
 		return nil, ccerr.Forbidden("only %s, the custodian, may erase record %s", h.Custodian, id)
 	}
 	if h.KeyErased {
@@ -554,7 +522,7 @@ func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string)
 		if err != nil {
 			return nil, err
 		}
-		if err := t.stub.PurgePrivateData(Collection, k); err != nil {
+		if err := t.Stub.PurgePrivateData(Collection, k); err != nil {
 			return nil, ccerr.Internal("purge key: %v", err)
 		}
 	}
@@ -562,6 +530,6 @@ func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string)
 	if err := t.putHead(h); err != nil {
 		return nil, err
 	}
-	t.events.Add("record.erased", id, nil)
-	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.stub.GetTxID()}, t.finish()
+	t.Events.Add("record.erased", id, nil)
+	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.Stub.GetTxID()}, t.finish()
 }
