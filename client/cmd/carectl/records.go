@@ -41,19 +41,24 @@ func (a *app) networkDir() string {
 	return a.network
 }
 
-// progressBar prints a progress line to stderr for files over 1 MiB.
+// progressBar prints a progress line to stderr once more than 1 MiB has
+// been processed; total is the expected size, or 0 when unknown.
 func (a *app) progressBar(label string, total int64) docstore.Progress {
-	if total < 1<<20 || a.output == "json" {
+	if a.output == "json" {
 		return nil
 	}
 	last := time.Time{}
 	return func(done int64) {
-		if time.Since(last) < 200*time.Millisecond && done < total {
+		if done < 1<<20 || (time.Since(last) < 200*time.Millisecond && done != total) {
 			return
 		}
 		last = time.Now()
-		fmt.Fprintf(a.errOut, "\r%s %5.1f%% (%d of %d MiB)", label, 100*float64(done)/float64(total), done>>20, total>>20)
-		if done >= total {
+		if total > 0 {
+			fmt.Fprintf(a.errOut, "\r%s %5.1f%% (%d of %d MiB)", label, 100*float64(done)/float64(total), done>>20, total>>20)
+		} else {
+			fmt.Fprintf(a.errOut, "\r%s %d MiB", label, done>>20)
+		}
+		if done == total {
 			fmt.Fprintln(a.errOut)
 		}
 	}
@@ -179,7 +184,7 @@ func (a *app) recordsGet() *cobra.Command {
 				defer tmp.Close()
 				w = tmp
 			}
-			got, err := k.Get(cmd.Context(), args[0], version, purpose, w, nil)
+			got, err := k.Get(cmd.Context(), args[0], version, purpose, w, a.progressBar("decrypting and verifying", 0))
 			if err != nil {
 				return err
 			}
