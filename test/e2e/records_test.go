@@ -24,6 +24,10 @@ import (
 	"github.com/carechain/carechain/client/records"
 )
 
+// patient2ID is the records story's patient: the consent story leaves
+// patient1 with a physician's break-glass access.
+const patient2ID = "pt-9b27d3f5a0c84e1d6f3b2a7c9e05d1f8"
+
 func recordsAs(t *testing.T, org, user string, store docstore.Store) *records.Client {
 	return records.New(session(t, org, user), "care", store)
 }
@@ -71,7 +75,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	id := fmt.Sprintf("rec-e2e-%d", time.Now().UnixNano())
 
 	clerk := recordsAs(t, "provider", "clerk1", store)
-	r, err := clerk.Put(ctx, records.Document{ID: id, Subject: patient1ID, Type: "DocumentReference", Category: "discharge",
+	r, err := clerk.Put(ctx, records.Document{ID: id, Subject: patient2ID, Type: "DocumentReference", Category: "discharge",
 		ContentType: "text/plain", Content: bytes.NewReader(plaintext)})
 	require.NoError(t, err)
 	assert.Equal(t, 1, r.Version)
@@ -82,8 +86,8 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
 
 	// With consent: the bytes come back and match.
-	patient := consentAs(t, "patients", "patient1")
-	grant, err := patient.Grant(ctx, cc.GrantInput{ID: id + "-consent", Subject: patient1ID, Decision: cc.Permit,
+	patient := consentAs(t, "patients", "patient2")
+	grant, err := patient.Grant(ctx, cc.GrantInput{ID: id + "-consent", Subject: patient2ID, Decision: cc.Permit,
 		Period: cc.Period{Start: time.Now().UTC().Add(-time.Minute).Format(time.RFC3339)},
 		Provision: cc.Provision{Actors: []cc.Actor{{Org: "ProviderMSP", Role: "physician", ID: "physician1"}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"discharge"}}})
@@ -96,7 +100,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 
 	// Amend: a second version; verify both; the history verifies.
 	v2 := append(append([]byte{}, plaintext...), []byte(" addendum")...)
-	_, err = clerk.Amend(ctx, records.Document{ID: id, Subject: patient1ID, Type: "DocumentReference", Category: "discharge",
+	_, err = clerk.Amend(ctx, records.Document{ID: id, Subject: patient2ID, Type: "DocumentReference", Category: "discharge",
 		ContentType: "text/plain", Content: bytes.NewReader(v2)})
 	require.NoError(t, err)
 	auditorRec := recordsAs(t, "regulator", "auditor1", store)
@@ -115,7 +119,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
 
 	// Break-glass: physician2 reads in an emergency; it is logged.
-	_, err = consentAs(t, "provider", "physician2").BreakGlass(ctx, cc.BreakGlassInput{Subject: patient1ID, Reason: "e2e emergency", Minutes: 5})
+	_, err = consentAs(t, "provider", "physician2").BreakGlass(ctx, cc.BreakGlassInput{Subject: patient2ID, Reason: "e2e emergency", Minutes: 5})
 	require.NoError(t, err)
 	got.Reset()
 	bgGet, err := recordsAs(t, "provider", "physician2", store).Get(ctx, id, 0, "emergency", &got, nil)
@@ -136,7 +140,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	// The patient's access log lists every release: physician1 three times
 	// (one Get and two by hand), physician2 twice (one refused for tampering
 	// after its key was released).
-	logPage, err := recordsAs(t, "patients", "patient1", store).AccessLog(ctx, patient1ID, client.Page{Size: 100})
+	logPage, err := recordsAs(t, "patients", "patient2", store).AccessLog(ctx, patient2ID, client.Page{Size: 100})
 	require.NoError(t, err)
 	var mine []rc.AccessEntry
 	for _, e := range logPage.Items {
@@ -163,7 +167,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	require.NoError(t, err)
 	_, err = recordsAs(t, "provider", "physician2", store).Get(ctx, id, 0, "emergency", &bytes.Buffer{}, nil)
 	assert.True(t, errors.Is(err, client.ErrPrecondition), "got %v", err)
-	hist, err := recordsAs(t, "patients", "patient1", store).History(ctx, id)
+	hist, err := recordsAs(t, "patients", "patient2", store).History(ctx, id)
 	require.NoError(t, err)
 	assert.True(t, hist.Verified, hist.Problem)
 	assert.Len(t, hist.Versions, 2)
@@ -182,7 +186,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	// (public) in the orderers' blocks, the patient's pseudonym (private
 	// anchor) in the peers' private data store.
 	assert.True(t, anyFileContains(t, filepath.Join(home, "nodes", "orderer1.orderer", "data"), []byte(id)))
-	assert.True(t, anyFileContains(t, filepath.Join(home, "nodes", "peer0.provider", "data", "ledgersData", "pvtdataStore"), []byte(patient1ID)))
+	assert.True(t, anyFileContains(t, filepath.Join(home, "nodes", "peer0.provider", "data", "ledgersData", "pvtdataStore"), []byte(patient2ID)))
 }
 
 func anyFileContains(t *testing.T, dir string, needle []byte) bool {
