@@ -60,6 +60,10 @@ func TestEveryTransactionForEveryRole(t *testing.T) {
 			"provider admin", "payer admin", "adjudicator", "payer clerk", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
 			return e.query(id, 10, "GetHead", "rec-1")
 		}},
+		{"MatchSubject", []string{"patient", "other patient", "physician", "physician2", "nurse", "clerk", "billing", "privacy",
+			"provider admin", "payer admin", "adjudicator", "payer clerk", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
+			return e.query(id, 10, "MatchSubject", "rec-1", pt1)
+		}},
 		{"Get", []string{"patient", "physician", "physician2", "nurse", "clerk", "privacy", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
 			return e.query(id, 10, "Get", "rec-1", "0")
 		}},

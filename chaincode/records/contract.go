@@ -364,6 +364,44 @@ func (c *Contract) GetHead(ctx contractapi.TransactionContextInterface, id strin
 	return t.head(id)
 }
 
+// SubjectMatch is MatchSubject's answer: whether a record exists, whether
+// it is the named patient's, and since when it is entered in error.
+type SubjectMatch struct {
+	Known   bool `json:"known"`
+	Matches bool `json:"matches"`
+	// EnteredInError is when the record's current version was withdrawn.
+	EnteredInError string `json:"enteredInError,omitempty" metadata:",optional"`
+}
+
+// MatchSubject tells whether record id belongs to patient subject, for a
+// claim that cites it (the claims chaincode asks). It reveals nothing to
+// anyone who does not already know both.
+func (c *Contract) MatchSubject(ctx contractapi.TransactionContextInterface, id, subject string) (*SubjectMatch, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := validate.Identifier("subject", subject); err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return &SubjectMatch{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := t.anchor(id, h.Version)
+	if err != nil {
+		return nil, err
+	}
+	m := &SubjectMatch{Known: true, Matches: a.Subject == subject}
+	if h.Status == StatusEnteredInError {
+		m.EnteredInError = h.Updated
+	}
+	return m, nil
+}
+
 // Verification results.
 const (
 	Match    = "match"

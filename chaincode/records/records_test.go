@@ -194,3 +194,18 @@ func TestAnchorNeedsARegisteredKeyAndAFreshID(t *testing.T) {
 	// PayerMSP has registered no key-encryption key.
 	e.refused(before, e.submit(payerClerk, 2, e.document("rec-2", 1, []byte("b")), "Anchor"), "FAILED_PRECONDITION: PayerMSP has registered no key-encryption key")
 }
+
+func TestMatchSubject(t *testing.T) {
+	e := newEnv(t)
+	e.must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("a")), "Anchor"), nil)
+	var m SubjectMatch
+	e.must(e.query(billing, 2, "MatchSubject", "rec-1", pt1), &m)
+	assert.Equal(t, SubjectMatch{Known: true, Matches: true}, m)
+	e.must(e.query(billing, 2, "MatchSubject", "rec-1", pt2), &m)
+	assert.Equal(t, SubjectMatch{Known: true}, m)
+	e.must(e.query(billing, 2, "MatchSubject", "rec-9", pt1), &m)
+	assert.Equal(t, SubjectMatch{}, m)
+	e.must(e.submit(clerk, 3, nil, "MarkEnteredInError", "rec-1"), nil)
+	e.must(e.query(billing, 4, "MatchSubject", "rec-1", pt1), &m)
+	assert.Equal(t, at(3).Format("2006-01-02T15:04:05Z07:00"), m.EnteredInError)
+}

@@ -1,0 +1,271 @@
+package claims
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carechain/carechain/chaincode/kit/events"
+)
+
+func TestSubmitAdjudicatePayRemit(t *testing.T) {
+	e := newEnv(t)
+	res := e.submit(billing, 1, TransientClaim, office("clm-1"), "Submit")
+	var r Receipt
+	e.must(res, &r)
+	assert.Equal(t, Receipt{ID: "clm-1", Status: StatusAdjudicated, Outcome: OutcomeApproved, TxID: r.TxID}, r)
+	env, err := events.Decode(res.Event.Payload)
+	require.NoError(t, err)
+	assert.Equal(t, "claim.adjudicated", env.Changes[0].Type)
+
+	c := e.get(2, "clm-1")
+	require.NotNil(t, c.Adjudication)
+	// 150.00 → allowed 120.00 − deductible 50.00 − copay 20.00 = 50.00; panel 40.00 paid in full.
+	assert.Equal(t, int64(9000), c.Adjudication.PaidCents)
+	assert.Equal(t, int64(7000), c.Adjudication.PatientCents)
+	assert.Equal(t, []string{RuleCoverage, RuleAllowed, RuleDeductible, RuleCopay}, c.Adjudication.Rules)
+
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "EFT-1", AmountCents: 100}, "Pay", "clm-1"), `INVALID_ARGUMENT: field "amount"`)
+	e.must(e.submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "EFT-1", AmountCents: 9000}, "Pay", "clm-1"), &r)
+	assert.Equal(t, StatusPaid, r.Status)
+
+	var rem Remittance
+	e.must(e.query(billing, 4, "Remittance", "clm-1"), &rem)
+	assert.Equal(t, int64(19000), rem.ChargedCents)
+	assert.Equal(t, int64(9000), rem.PaidCents)
+	assert.Equal(t, []Payment{{Trace: "EFT-1", AmountCents: 9000, Date: at(3).Format("2006-01-02T15:04:05Z07:00")}}, rem.Payments)
+	assert.Equal(t, []Reason{{"CO", "45", 3000}, {"PR", "1", 5000}, {"PR", "3", 2000}}, rem.Lines[0].Adjustments)
+	assert.Equal(t, "99213", rem.Lines[0].Code)
+
+	// Reverse the payment, then pay again.
+	e.must(e.submit(adjudicator, 5, "", nil, "ReversePayment", "clm-1"), &r)
+	assert.Equal(t, StatusAdjudicated, r.Status)
+	e.must(e.submit(adjudicator, 6, TransientPayment, PaymentInput{Trace: "EFT-2", AmountCents: 9000}, "Pay", "clm-1"), nil)
+	c = e.get(7, "clm-1")
+	require.Len(t, c.Payments, 2)
+	assert.NotEmpty(t, c.Payments[0].Reversed)
+	assert.Empty(t, c.Payments[1].Reversed)
+}
+
+func TestPublicStateHoldsNoClaimDetailAndTheTraceNeedsBothParties(t *testing.T) {
+	e := newEnv(t)
+	res := e.submit(billing, 1, TransientClaim, office("clm-1"), "Submit")
+	e.must(res, nil)
+	for _, k := range e.peer.Keys("claims") {
+		v, _ := e.peer.State("claims", k)
+		for _, secret := range []string{pt1, "E11.9", "99213", "19000", "cov-1", "gold"} {
+			assert.NotContains(t, string(v), secret, k)
+			assert.NotContains(t, k, secret)
+		}
+	}
+	for _, secret := range []string{pt1, "E11.9", "99213"} {
+		assert.NotContains(t, string(res.Payload), secret)
+		assert.NotContains(t, string(res.Event.Payload), secret)
+	}
+	k, _ := key(objTrace, "clm-1")
+	ep := e.peer.Ledger("care").ValidationParameter("claims", k)
+	assert.NotEmpty(t, ep, "the claim's trace carries a state-based endorsement policy")
+	assert.Contains(t, string(ep), "ProviderMSP")
+	assert.Contains(t, string(ep), "PayerMSP")
+
+	// A peer of a third org holds no claim detail and cannot read it.
+	e.peer.SetMSP("RegulatorMSP")
+	assert.False(t, e.query(auditor, 2, "Get", "clm-1").OK())
+	var tr Trace
+	e.must(e.query(auditor, 2, "GetTrace", "clm-1"), &tr)
+	assert.Equal(t, StatusAdjudicated, tr.Status)
+	assert.Len(t, tr.DetailsHash, 64)
+}
+
+func TestDuplicatesAreRefusedWithTheOriginal(t *testing.T) {
+	e := newEnv(t)
+	e.submitClaim(1, office("clm-1"))
+	dup := office("clm-2")
+	// Same services in another order, with the modifiers reordered: still a duplicate.
+	dup.Items[0], dup.Items[1] = dup.Items[1], dup.Items[0]
+	dup.Items[0].Sequence, dup.Items[1].Sequence = 1, 2
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(billing, 2, TransientClaim, dup, "Submit"), "CONFLICT: duplicate of claim clm-1")
+
+	// Another amount is another claim; voiding releases the fingerprint.
+	other := office("clm-3")
+	other.Items[1].UnitCents, other.Items[1].NetCents, other.TotalCents = 4100, 4100, 19100
+	e.submitClaim(3, other)
+	e.must(e.submit(billing, 4, "", nil, "Void", "clm-1"), nil)
+	e.submitClaim(5, dup)
+}
+
+func TestCoverageAndPriorAuthorizationPend(t *testing.T) {
+	e := newEnv(t)
+	out := office("clm-1")
+	out.Coverage = "cov-404"
+	r := e.submitClaim(1, out)
+	assert.Equal(t, Receipt{ID: "clm-1", Status: StatusPended, PendReason: PendCoverage, TxID: r.TxID}, r)
+	other := office("clm-2")
+	other.Patient = pt2 // cov-1 is pt1's
+	assert.Equal(t, PendCoverage, e.submitClaim(2, other).PendReason)
+
+	mri := office("clm-3")
+	mri.Items = []Item{{Sequence: 1, Code: "70553", Units: 1, UnitCents: 100000, NetCents: 100000, Date: "2026-06-10"}}
+	mri.TotalCents = 100000
+	assert.Equal(t, PendPriorAuth, e.submitClaim(3, mri).PendReason)
+	var adj Receipt
+	e.must(e.submit(adjudicator, 4, TransientDecision, Decision{ApprovePriorAuth: true}, "Adjudicate", "clm-3"), &adj)
+	assert.Equal(t, OutcomeApproved, adj.Outcome)
+	c := e.get(5, "clm-3")
+	assert.True(t, c.Adjudication.Manual)
+	assert.Contains(t, c.Adjudication.Rules, RulePriorAuth)
+}
+
+func TestFraudSignalsPendForReview(t *testing.T) {
+	e := newEnv(t)
+	c := office("clm-1")
+	c.Records = []string{"rec-404"}
+	r := e.submitClaim(1, c)
+	assert.Equal(t, PendFraud, r.PendReason)
+	got := e.get(2, "clm-1")
+	assert.Equal(t, []Signal{{SignalUnknownRecord, "cited record rec-404 does not exist"}}, got.Signals)
+	// The adjudicator reviews it and adjudicates.
+	e.must(e.submit(adjudicator, 3, "", nil, "Adjudicate", "clm-1"), &r)
+	assert.Equal(t, StatusAdjudicated, r.Status)
+
+	// Two claims a day for pt1 is the plan's limit: the third is flagged.
+	for i, id := range []string{"clm-2", "clm-3"} {
+		c := office(id)
+		c.Items[1].UnitCents, c.Items[1].NetCents, c.TotalCents = int64(4001+i), int64(4001+i), int64(19001+i)
+		e.submitClaim(4+i, c)
+	}
+	third := office("clm-4")
+	third.Items[1].UnitCents, third.Items[1].NetCents, third.TotalCents = 4099, 4099, 19099
+	assert.Equal(t, PendFraud, e.submitClaim(7, third).PendReason)
+	assert.Equal(t, SignalTooManyPerDay, e.get(8, "clm-4").Signals[0].Code)
+}
+
+func TestAppealReadjudicatesWithoutCountingTwice(t *testing.T) {
+	e := newEnv(t)
+	c := office("clm-1")
+	c.Items = append(c.Items, Item{Sequence: 3, Code: "J1100", Units: 1, UnitCents: 500, NetCents: 500, Date: "2026-06-10"})
+	c.TotalCents += 500
+	r := e.submitClaim(1, c)
+	assert.Equal(t, OutcomePartial, r.Outcome, "J1100 is not covered")
+	e.must(e.submit(billing, 2, "", nil, "Appeal", "clm-1"), &r)
+	assert.Equal(t, StatusAppealed, r.Status)
+	e.must(e.submit(adjudicator, 3, "", nil, "Adjudicate", "clm-1"), &r)
+	assert.Equal(t, StatusAdjudicated, r.Status)
+	got := e.get(4, "clm-1")
+	// The deductible still applies once: re-adjudication starts from the
+	// accumulator without this claim.
+	assert.Equal(t, int64(9000), got.Adjudication.PaidCents)
+	k, _ := key(objAccumulator, pt1, "2026")
+	raw, ok := e.peer.PrivateState("claims", Collection, k)
+	require.True(t, ok)
+	var acc Accumulator
+	require.NoError(t, json.Unmarshal(raw, &acc))
+	assert.Equal(t, Accumulator{PaidCents: 9000, DeductibleMetCents: 5000}, acc)
+}
+
+func TestReplaceBeforePayment(t *testing.T) {
+	e := newEnv(t)
+	e.submitClaim(1, office("clm-1"))
+	corrected := office("clm-1b")
+	corrected.Diagnoses = []string{"E11.65"}
+	var r Receipt
+	e.must(e.submit(billing, 2, TransientClaim, corrected, "Replace", "clm-1"), &r)
+	assert.Equal(t, "clm-1b", r.ID)
+	assert.Equal(t, OutcomeApproved, r.Outcome)
+	old := e.get(3, "clm-1")
+	assert.Equal(t, StatusReplaced, old.Status)
+	assert.Equal(t, "clm-1b", old.ReplacedBy)
+	assert.Equal(t, "clm-1", e.get(3, "clm-1b").Replaces)
+	// The member paid the deductible once, not twice.
+	assert.Equal(t, int64(9000), e.get(3, "clm-1b").Adjudication.PaidCents)
+}
+
+func TestIllegalTransitionsAreRefused(t *testing.T) {
+	e := newEnv(t)
+	e.submitClaim(1, office("clm-1"))
+	pend := office("clm-2")
+	pend.Coverage = "none"
+	pend.Items[1].UnitCents, pend.Items[1].NetCents, pend.TotalCents = 4200, 4200, 19200
+	e.submitClaim(2, pend)
+	e.must(e.submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "T1", AmountCents: 9000}, "Pay", "clm-1"), nil)
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(adjudicator, 4, TransientPayment, PaymentInput{Trace: "T2", AmountCents: 1}, "Pay", "clm-2"), "FAILED_PRECONDITION: ")
+	e.refused(before, e.submit(adjudicator, 4, "", nil, "Adjudicate", "clm-1"), "FAILED_PRECONDITION: ")
+	e.refused(before, e.submit(billing, 4, "", nil, "Appeal", "clm-1"), "FAILED_PRECONDITION: ")
+	e.refused(before, e.submit(billing, 4, "", nil, "Void", "clm-1"), "FAILED_PRECONDITION: ")
+	e.refused(before, e.submit(billing, 4, "", nil, "Appeal", "clm-2"), "FAILED_PRECONDITION: ")
+	e.refused(before, e.submit(adjudicator, 4, "", nil, "ReversePayment", "clm-2"), "FAILED_PRECONDITION: ")
+	e.refused(before, e.submit(billing, 4, TransientClaim, office("clm-9"), "Replace", "clm-1"), "FAILED_PRECONDITION: ")
+	// Voided and replaced are final.
+	e.must(e.submit(billing, 5, "", nil, "Void", "clm-2"), nil)
+	before = e.peer.Snapshot()
+	e.refused(before, e.submit(adjudicator, 6, "", nil, "Adjudicate", "clm-2"), "FAILED_PRECONDITION: ")
+	e.refused(before, e.submit(billing, 6, "", nil, "Void", "clm-2"), "FAILED_PRECONDITION: ")
+}
+
+func TestPaymentConsentSetting(t *testing.T) {
+	e := newEnv(t)
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(adjudicator, 1, "", nil, "SetSettings", "true"), "FORBIDDEN: ")
+	e.must(e.submit(regAdmin, 1, "", nil, "SetSettings", "true"), nil)
+	before = e.peer.Snapshot()
+	e.refused(before, e.submit(billing, 2, TransientClaim, office("clm-1"), "Submit"), "FORBIDDEN: the patient's consent does not permit")
+	grant := map[string]any{"id": "c-pay", "subject": pt1, "decision": "permit", "period": map[string]string{"start": "2026-01-01T00:00:00Z"},
+		"provision": map[string]any{"actor": []map[string]string{{"org": "ProviderMSP", "role": "billing"}},
+			"action": []string{"disclose"}, "purpose": []string{"payment"}, "class": []string{"claims"}}}
+	e.must(e.peer.Invoke("consent", patient1, at(3), map[string][]byte{"consent": js(grant)}, "Grant"), nil)
+	e.submitClaim(4, office("clm-1"))
+	var s Settings
+	e.must(e.query(auditor, 5, "GetSettings"), &s)
+	assert.True(t, s.PaymentConsentRequired)
+}
+
+func TestBadClaimsAreRefusedWithTheField(t *testing.T) {
+	mut := func(f func(*ClaimInput)) ClaimInput { c := office("clm-9"); f(&c); return c }
+	cases := map[string]struct {
+		input any
+		field string
+	}{
+		"not JSON":          {[]byte("{"), "claim"},
+		"unknown field":     {[]byte(`{"id":"x","ssn":"123"}`), "claim"},
+		"bad diagnosis":     {mut(func(c *ClaimInput) { c.Diagnoses = []string{"diabetes"} }), "diagnosis"},
+		"no diagnosis":      {mut(func(c *ClaimInput) { c.Diagnoses = nil }), "diagnosis"},
+		"bad code":          {mut(func(c *ClaimInput) { c.Items[0].Code = "9921" }), "item.productOrService"},
+		"bad modifier":      {mut(func(c *ClaimInput) { c.Items[0].Modifiers = []string{"X"} }), "item.modifier"},
+		"negative price":    {mut(func(c *ClaimInput) { c.Items[0].UnitCents, c.Items[0].NetCents = -100, -100 }), "item.unitPrice"},
+		"overflowing price": {mut(func(c *ClaimInput) { c.Items[0].UnitCents = 1 << 62 }), "item.unitPrice"},
+		"zero units":        {mut(func(c *ClaimInput) { c.Items[0].Units = 0 }), "item.quantity"},
+		"wrong net":         {mut(func(c *ClaimInput) { c.Items[0].NetCents++ }), "item.net"},
+		"wrong total":       {mut(func(c *ClaimInput) { c.TotalCents++ }), "total"},
+		"future service":    {mut(func(c *ClaimInput) { c.BillablePeriod.End, c.Items[0].Date = "2026-07-01", "2026-07-01" }), "billablePeriod.end"},
+		"line outside":      {mut(func(c *ClaimInput) { c.Items[0].Date = "2026-06-01" }), "item.servicedDate"},
+		"end before start":  {mut(func(c *ClaimInput) { c.BillablePeriod.Start = "2026-06-11" }), "billablePeriod.end"},
+		"bad NPI":           {mut(func(c *ClaimInput) { c.RenderingNPI = "1234567890" }), "renderingNpi"},
+		"bad place":         {mut(func(c *ClaimInput) { c.PlaceOfService = "office" }), "placeOfService"},
+		"sequence gap":      {mut(func(c *ClaimInput) { c.Items[1].Sequence = 3 }), "item.sequence"},
+		"no lines":          {mut(func(c *ClaimInput) { c.Items, c.TotalCents = nil, 0 }), "item"},
+		"bad id":            {mut(func(c *ClaimInput) { c.ID = "" }), "id"},
+		"self as payer":     {mut(func(c *ClaimInput) { c.Payer = "ProviderMSP" }), "payer"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			before := e.peer.Snapshot()
+			e.refused(before, e.submit(billing, 1, TransientClaim, c.input, "Submit"), `INVALID_ARGUMENT: field "`+c.field+`"`)
+		})
+	}
+	e := newEnv(t)
+	before := e.peer.Snapshot()
+	e.refused(before, e.submit(billing, 1, "", nil, "Submit"), `INVALID_ARGUMENT: field "claim"`)
+	e.refused(before, e.submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-02-01", End: "2026-01-01"}}, "RegisterCoverage"), `INVALID_ARGUMENT: field "period.end"`)
+	e.refused(before, e.submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-02-01"}, CopayCents: -1}, "RegisterCoverage"), `INVALID_ARGUMENT: field "copay"`)
+	e.refused(before, e.submit(adjudicator, 1, TransientRules, Rules{Plan: "p", Allowed: map[string]int64{"bad": 1}}, "SetRules"), `INVALID_ARGUMENT: field "allowed"`)
+	e.refused(before, e.submit(enrollment, 1, TransientSalt, map[string]string{"salt": "c2hvcnQ="}, "SetSalt"), `INVALID_ARGUMENT: field "salt"`)
+	e.refused(before, e.query(billing, 1, "ListByStatus", "lost", "10", ""), `INVALID_ARGUMENT: field "status"`)
+	assert.True(t, strings.HasPrefix(e.submit(enrollment, 1, TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, "SetSalt").Message, "CONFLICT: "))
+}

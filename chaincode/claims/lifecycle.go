@@ -1,0 +1,250 @@
+package claims
+
+import (
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// PaymentInput is the transient input "payment".
+type PaymentInput struct {
+	Trace       string `json:"trace"`
+	AmountCents int64  `json:"amount"`
+}
+
+// step loads a claim, checks the caller's side and role and that the claim
+// is in one of the statuses from, and returns it with its status.
+func (t *tx) step(id string, side func(*Trace) string, roleNames []string, from ...string) (*Claim, *Trace, string, error) {
+	cl, tr, err := t.claim(id)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if err := t.requireRole(side(tr), roleNames...); err != nil {
+		return nil, nil, "", err
+	}
+	if !containsStatus(from, cl.Status) {
+		return nil, nil, "", ccerr.Precondition("claim %s is %s: not allowed from there", id, cl.Status)
+	}
+	return cl, tr, cl.Status, nil
+}
+
+func containsStatus(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func provider(tr *Trace) string { return tr.Provider }
+func payer(tr *Trace) string    { return tr.Payer }
+
+// Adjudicate lets the payer's adjudicator decide a pended or appealed claim:
+// the rules run again, with the transient "decision" (optional) approving or
+// denying prior authorizations.
+func (c *Contract) Adjudicate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cl, tr, old, err := t.step(id, payer, []string{roles.Adjudicator}, StatusPended, StatusAppealed)
+	if err != nil {
+		return nil, err
+	}
+	var d Decision
+	if m, err := t.Stub.GetTransient(); err == nil && len(m[TransientDecision]) > 0 {
+		if err := t.Transient(TransientDecision, &d, 1024); err != nil {
+			return nil, err
+		}
+		if d.ApprovePriorAuth && d.DenyPriorAuth {
+			return nil, ccerr.Invalid(TransientDecision, "approve or deny prior authorization, not both")
+		}
+	}
+	if old == StatusAppealed && cl.Adjudication != nil {
+		// Re-adjudication starts from the accumulators before the first one.
+		if err := t.unwind(cl); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.adjudicate(cl, d); err != nil {
+		return nil, err
+	}
+	if err := t.save(cl, tr, old); err != nil {
+		return nil, err
+	}
+	return t.receipt(cl), t.finish()
+}
+
+// unwind takes a claim's adjudicated payment back out of its member's accumulator.
+func (t *tx) unwind(cl *Claim) error {
+	year := cl.Input.BillablePeriod.Start[:4]
+	acc, err := t.accumulator(cl.Input.Patient, year)
+	if err != nil {
+		return err
+	}
+	acc.PaidCents -= cl.Adjudication.PaidCents
+	for _, l := range cl.Adjudication.Lines {
+		for _, r := range l.Reasons {
+			if r.Group == "PR" && r.Code == carcDeductible {
+				acc.DeductibleMetCents -= r.Amount
+			}
+		}
+	}
+	cl.Adjudication = nil
+	return t.putAccumulator(cl.Input.Patient, year, acc)
+}
+
+// Appeal lets the provider's billing staff contest an adjudication.
+func (c *Contract) Appeal(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cl, tr, old, err := t.step(id, provider, []string{roles.Billing}, StatusAdjudicated)
+	if err != nil {
+		return nil, err
+	}
+	if cl.Adjudication.Outcome == OutcomeApproved {
+		return nil, ccerr.Precondition("claim %s was approved in full: nothing to appeal", id)
+	}
+	cl.Status = StatusAppealed
+	if err := t.save(cl, tr, old); err != nil {
+		return nil, err
+	}
+	return t.receipt(cl), t.finish()
+}
+
+// Pay records the payer's payment (transient "payment": trace number and
+// amount, which must be the adjudicated payment).
+func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cl, tr, old, err := t.step(id, payer, []string{roles.Adjudicator}, StatusAdjudicated)
+	if err != nil {
+		return nil, err
+	}
+	if cl.Adjudication.Outcome == OutcomeDenied {
+		return nil, ccerr.Precondition("claim %s was denied: there is nothing to pay", id)
+	}
+	var in PaymentInput
+	if err := t.Transient(TransientPayment, &in, 1024); err != nil {
+		return nil, err
+	}
+	if err := validate.Identifier("trace", in.Trace); err != nil {
+		return nil, err
+	}
+	if in.AmountCents != cl.Adjudication.PaidCents {
+		return nil, ccerr.Invalid("amount", "must be the adjudicated payment, %d", cl.Adjudication.PaidCents)
+	}
+	cl.Payments = append(cl.Payments, Payment{Trace: in.Trace, AmountCents: in.AmountCents, Date: t.Stamp()})
+	cl.Status = StatusPaid
+	if err := t.save(cl, tr, old); err != nil {
+		return nil, err
+	}
+	return t.receipt(cl), t.finish()
+}
+
+// ReversePayment reverses a payment; the claim is adjudicated again, unpaid.
+func (c *Contract) ReversePayment(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cl, tr, old, err := t.step(id, payer, []string{roles.Adjudicator}, StatusPaid)
+	if err != nil {
+		return nil, err
+	}
+	cl.Payments[len(cl.Payments)-1].Reversed = t.Stamp()
+	cl.Status = StatusAdjudicated
+	if err := t.save(cl, tr, old); err != nil {
+		return nil, err
+	}
+	return t.receipt(cl), t.finish()
+}
+
+// Void withdraws a claim before payment (837 frequency code 8); its
+// fingerprint is released so a corrected claim can be submitted.
+func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cl, tr, old, err := t.step(id, provider, []string{roles.Billing}, StatusPended, StatusAdjudicated, StatusAppealed)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.withdraw(cl, tr); err != nil {
+		return nil, err
+	}
+	cl.Status = StatusVoided
+	if err := t.save(cl, tr, old); err != nil {
+		return nil, err
+	}
+	return t.receipt(cl), t.finish()
+}
+
+// withdraw releases a claim's fingerprint, its patient-day index entries
+// and what it added to its member's accumulator.
+func (t *tx) withdraw(cl *Claim, tr *Trace) error {
+	fk, err := key(objFingerprint, tr.Fingerprint)
+	if err != nil {
+		return err
+	}
+	if err := state.Delete(t.Stub, fk); err != nil {
+		return err
+	}
+	salt, err := t.salt()
+	if err != nil {
+		return err
+	}
+	for _, d := range serviceDays(&cl.Input) {
+		if err := state.DeleteIndex(t.Stub, objPatientDay, mac(salt, cl.Input.Patient, d), cl.Input.ID); err != nil {
+			return err
+		}
+	}
+	if cl.Adjudication != nil {
+		return t.unwind(cl)
+	}
+	return nil
+}
+
+// Replace replaces a claim before payment with a corrected one (837
+// frequency code 7; transient "claim" with a new id).
+func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cl, tr, old, err := t.step(id, provider, []string{roles.Billing}, StatusPended, StatusAdjudicated, StatusAppealed)
+	if err != nil {
+		return nil, err
+	}
+	var in ClaimInput
+	if err := t.Transient(TransientClaim, &in, maxInputBytes); err != nil {
+		return nil, err
+	}
+	if in.ID == id {
+		return nil, ccerr.Invalid("id", "the replacement needs its own id")
+	}
+	if in.Patient != cl.Input.Patient || in.Payer != cl.Input.Payer {
+		return nil, ccerr.Invalid("patient", "a replacement is for the same patient and payer")
+	}
+	if err := t.withdraw(cl, tr); err != nil {
+		return nil, err
+	}
+	cl.Status, cl.ReplacedBy = StatusReplaced, in.ID
+	if err := t.save(cl, tr, old); err != nil {
+		return nil, err
+	}
+	next, err := t.submit(in, id)
+	if err != nil {
+		return nil, err
+	}
+	return t.receipt(next), t.finish()
+}
