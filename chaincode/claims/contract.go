@@ -179,6 +179,10 @@ func (t *tx) private(obj, what string, v any, attrs ...string) error {
 		return err
 	}
 	got, found, err := state.GetPrivateOptional[json.RawMessage](t.Stub, Collection, k)
+	if err != nil && strings.Contains(err.Error(), "does not have read access permission") {
+		// The collection is member-only: the peer refuses other orgs' clients.
+		return ccerr.Forbidden("%s is not a party to the provider–payer collection", t.Caller.MSPID)
+	}
 	if err != nil {
 		return err
 	}

@@ -18,11 +18,15 @@ type PaymentInput struct {
 // step loads a claim, checks the caller's side and role and that the claim
 // is in one of the statuses from, and returns it with its status.
 func (t *tx) step(id string, side func(*Trace) string, roleNames []string, from ...string) (*Claim, *Trace, string, error) {
-	cl, tr, err := t.claim(id)
+	tr, _, err := t.trace(id)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	if err := t.requireRole(side(tr), roleNames...); err != nil {
+		return nil, nil, "", err
+	}
+	cl, _, err := t.claim(id)
+	if err != nil {
 		return nil, nil, "", err
 	}
 	if !containsStatus(from, cl.Status) {

@@ -82,6 +82,11 @@ type ClaimInput struct {
 	Records []string `json:"supportingInfo,omitempty" metadata:",optional"`
 }
 
+// decodeClaim decodes a claim input strictly.
+func decodeClaim(data []byte, in *ClaimInput) error {
+	return validate.DecodeJSON("claim", data, in, maxInputBytes)
+}
+
 // validate refuses malformed and impossible claims; now is the transaction time.
 func (in *ClaimInput) validate(now time.Time) error {
 	if err := validate.Identifier("id", in.ID); err != nil {

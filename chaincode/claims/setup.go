@@ -55,6 +55,7 @@ func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, id s
 	if err := t.Caller.RequireRole(roles.Billing, roles.Enrollment, roles.Adjudicator); err != nil {
 		return nil, err
 	}
+
 	var cov Coverage
 	if err := t.private(objCoverage, "coverage", &cov, id); err != nil {
 		return nil, err
