@@ -1,0 +1,136 @@
+// Package claims is the typed client of the claims chaincode: providers
+// submit, void, replace and appeal claims; payers register coverage, set
+// plan rules, adjudicate and pay. Claim details, coverage and rules travel
+// in the transient map only.
+package claims
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+
+	cl "github.com/carechain/carechain/chaincode/claims"
+	"github.com/carechain/carechain/client"
+)
+
+// Chaincode is the claims chaincode's name in the topology.
+const Chaincode = "claims"
+
+// Client calls the claims chaincode as one session.
+type Client struct{ c client.Contract }
+
+// New returns a claims client on a channel (care).
+func New(s *client.Session, channel string) *Client {
+	return &Client{c: client.Contract{Session: s, Channel: channel, Chaincode: Chaincode}}
+}
+
+func (k *Client) receipt(ctx context.Context, fn string, in client.Input) (*cl.Receipt, error) {
+	var r cl.Receipt
+	if _, err := k.c.Submit(ctx, fn, in, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Submit submits a claim; it comes back adjudicated or pended.
+func (k *Client) Submit(ctx context.Context, c cl.ClaimInput) (*cl.Receipt, error) {
+	return k.receipt(ctx, "Submit", client.Input{TransientKey: cl.TransientClaim, Transient: c})
+}
+
+// Replace replaces claim id with a corrected claim.
+func (k *Client) Replace(ctx context.Context, id string, c cl.ClaimInput) (*cl.Receipt, error) {
+	return k.receipt(ctx, "Replace", client.Input{Args: []string{id}, TransientKey: cl.TransientClaim, Transient: c})
+}
+
+// Void withdraws a claim before payment.
+func (k *Client) Void(ctx context.Context, id string) (*cl.Receipt, error) {
+	return k.receipt(ctx, "Void", client.Input{Args: []string{id}})
+}
+
+// Appeal contests an adjudication.
+func (k *Client) Appeal(ctx context.Context, id string) (*cl.Receipt, error) {
+	return k.receipt(ctx, "Appeal", client.Input{Args: []string{id}})
+}
+
+// Adjudicate decides a pended or appealed claim.
+func (k *Client) Adjudicate(ctx context.Context, id string, d cl.Decision) (*cl.Receipt, error) {
+	in := client.Input{Args: []string{id}}
+	if d != (cl.Decision{}) {
+		in.TransientKey, in.Transient = cl.TransientDecision, d
+	}
+	return k.receipt(ctx, "Adjudicate", in)
+}
+
+// Pay records a payment of the adjudicated amount.
+func (k *Client) Pay(ctx context.Context, id string, p cl.PaymentInput) (*cl.Receipt, error) {
+	return k.receipt(ctx, "Pay", client.Input{Args: []string{id}, TransientKey: cl.TransientPayment, Transient: p})
+}
+
+// ReversePayment reverses a payment.
+func (k *Client) ReversePayment(ctx context.Context, id string) (*cl.Receipt, error) {
+	return k.receipt(ctx, "ReversePayment", client.Input{Args: []string{id}})
+}
+
+// RegisterCoverage records a member's coverage (payer enrollment staff).
+func (k *Client) RegisterCoverage(ctx context.Context, c cl.Coverage) (*cl.Receipt, error) {
+	return k.receipt(ctx, "RegisterCoverage", client.Input{TransientKey: cl.TransientCoverage, Transient: c})
+}
+
+// SetRules sets a plan's adjudication rules (payer adjudicator).
+func (k *Client) SetRules(ctx context.Context, r cl.Rules) (*cl.Receipt, error) {
+	return k.receipt(ctx, "SetRules", client.Input{TransientKey: cl.TransientRules, Transient: r})
+}
+
+// SetSalt sets the duplicate-fingerprint salt to 32 fresh random bytes, once.
+func (k *Client) SetSalt(ctx context.Context) (*cl.Receipt, error) {
+	salt := make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	return k.receipt(ctx, "SetSalt", client.Input{TransientKey: cl.TransientSalt,
+		Transient: map[string]string{"salt": base64.StdEncoding.EncodeToString(salt)}})
+}
+
+// SetSettings changes the channel-level settings (regulator admin).
+func (k *Client) SetSettings(ctx context.Context, paymentConsentRequired bool) (*cl.Settings, error) {
+	var s cl.Settings
+	_, err := k.c.Submit(ctx, "SetSettings", client.Input{Args: []string{boolArg(paymentConsentRequired)}}, &s)
+	return &s, err
+}
+
+func boolArg(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// Get reads a claim.
+func (k *Client) Get(ctx context.Context, id string) (*cl.Claim, error) {
+	var c cl.Claim
+	return &c, k.c.Evaluate(ctx, "Get", client.Input{Args: []string{id}}, &c)
+}
+
+// Trace reads a claim's public trace.
+func (k *Client) Trace(ctx context.Context, id string) (*cl.Trace, error) {
+	var t cl.Trace
+	return &t, k.c.Evaluate(ctx, "GetTrace", client.Input{Args: []string{id}}, &t)
+}
+
+// Coverage reads a coverage.
+func (k *Client) Coverage(ctx context.Context, id string) (*cl.Coverage, error) {
+	var c cl.Coverage
+	return &c, k.c.Evaluate(ctx, "GetCoverage", client.Input{Args: []string{id}}, &c)
+}
+
+// Remittance reads a claim's remittance advice.
+func (k *Client) Remittance(ctx context.Context, id string) (*cl.Remittance, error) {
+	var r cl.Remittance
+	return &r, k.c.Evaluate(ctx, "Remittance", client.Input{Args: []string{id}}, &r)
+}
+
+// ListByStatus lists the traces of the caller's org's claims in a status.
+func (k *Client) ListByStatus(ctx context.Context, status string, p client.Page) (*cl.TracePage, error) {
+	var out cl.TracePage
+	return &out, k.c.Evaluate(ctx, "ListByStatus", client.Input{Args: p.Args(status)}, &out)
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	cl "github.com/carechain/carechain/chaincode/claims"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/claims"
+)
+
+// withClaims runs fn with a claims client for the session's user.
+func (a *app) withClaims(fn func(cmd *cobra.Command, args []string, k *claims.Client) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := a.session()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return fn(cmd, args, claims.New(s, a.channel))
+	}
+}
+
+func dollars(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+
+func (a *app) printClaimReceipt(r *cl.Receipt) {
+	a.print(r, func(w io.Writer) {
+		fmt.Fprintf(w, "%s %s", r.ID, r.Status)
+		if r.Outcome != "" {
+			fmt.Fprintf(w, " (%s)", r.Outcome)
+		}
+		if r.PendReason != "" {
+			fmt.Fprintf(w, " (%s)", r.PendReason)
+		}
+		fmt.Fprintf(w, " (tx %s)\n", r.TxID)
+	})
+}
+
+// claimReceiptCommand is a claims command that takes IDs and prints a receipt.
+func (a *app) claimReceiptCommand(use, short string, args int, call func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error)) *cobra.Command {
+	return &cobra.Command{
+		Use: use, Short: short, Args: cobra.ExactArgs(args),
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+			r, err := call(cmd, args, k)
+			if err != nil {
+				return err
+			}
+			a.printClaimReceipt(r)
+			return nil
+		}),
+	}
+}
+
+func (a *app) claimsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "claims",
+		Short: "providers submit claims, payers adjudicate and pay; details stay between the two",
+		Long: `Claims commands on the claims chaincode (channel care). JSON arguments are
+given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
+(see chaincode/claims ClaimInput) with amounts in integer cents.`,
+	}
+	coverage := &cobra.Command{Use: "coverage", Short: "members' coverage (payer enrollment staff)"}
+	coverage.AddCommand(
+		a.claimReceiptCommand("add JSON", "register a coverage", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			var c cl.Coverage
+			if err := readJSONArg(args[0], &c); err != nil {
+				return nil, err
+			}
+			return k.RegisterCoverage(cmd.Context(), c)
+		}),
+		&cobra.Command{Use: "get ID", Short: "read a coverage", Args: cobra.ExactArgs(1),
+			RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+				c, err := k.Coverage(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				a.print(c, func(w io.Writer) {
+					fmt.Fprintf(w, "%s member %s plan %s %s..%s copay %s deductible %s annual limit %s (%s)\n", c.ID, c.Member, c.Plan,
+						c.Period.Start, c.Period.End, dollars(c.CopayCents), dollars(c.DeductibleCents), dollars(c.AnnualLimitCents), c.Status)
+				})
+				return nil
+			})})
+	cmd.AddCommand(coverage,
+		a.claimReceiptCommand("rules JSON", "set a plan's adjudication rules (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			var r cl.Rules
+			if err := readJSONArg(args[0], &r); err != nil {
+				return nil, err
+			}
+			return k.SetRules(cmd.Context(), r)
+		}),
+		a.claimReceiptCommand("salt", "set the duplicate-fingerprint salt, once (payer enrollment staff)", 0, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			return k.SetSalt(cmd.Context())
+		}),
+		a.claimReceiptCommand("submit JSON", "submit a claim (FHIR Claim-shaped JSON): adjudicated or pended", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			var c cl.ClaimInput
+			if err := readJSONArg(args[0], &c); err != nil {
+				return nil, err
+			}
+			if c.ID == "" {
+				c.ID = newID("clm-")
+			}
+			return k.Submit(cmd.Context(), c)
+		}),
+		a.claimReceiptCommand("replace ID JSON", "replace a claim before payment", 2, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			var c cl.ClaimInput
+			if err := readJSONArg(args[1], &c); err != nil {
+				return nil, err
+			}
+			if c.ID == "" {
+				c.ID = newID("clm-")
+			}
+			return k.Replace(cmd.Context(), args[0], c)
+		}),
+		a.claimReceiptCommand("void ID", "void a claim before payment", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			return k.Void(cmd.Context(), args[0])
+		}),
+		a.claimReceiptCommand("appeal ID", "appeal an adjudication", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			return k.Appeal(cmd.Context(), args[0])
+		}),
+		a.claimsAdjudicate(), a.claimsPay(),
+		a.claimReceiptCommand("reverse ID", "reverse a claim's payment", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			return k.ReversePayment(cmd.Context(), args[0])
+		}),
+		a.claimsGet(), a.claimsList(), a.claimsRemittance(), a.claimsSettings())
+	return cmd
+}
+
+func (a *app) claimsAdjudicate() *cobra.Command {
+	var d cl.Decision
+	cmd := a.claimReceiptCommand("adjudicate ID", "decide a pended or appealed claim (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		return k.Adjudicate(cmd.Context(), args[0], d)
+	})
+	cmd.Flags().BoolVar(&d.ApprovePriorAuth, "approve-prior-auth", false, "authorize the lines that need prior authorization")
+	cmd.Flags().BoolVar(&d.DenyPriorAuth, "deny-prior-auth", false, "deny those lines")
+	return cmd
+}
+
+func (a *app) claimsPay() *cobra.Command {
+	var p cl.PaymentInput
+	cmd := a.claimReceiptCommand("pay ID", "record the payment of an adjudicated claim (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		if p.AmountCents == 0 {
+			c, err := k.Get(cmd.Context(), args[0])
+			if err != nil {
+				return nil, err
+			}
+			if c.Adjudication != nil {
+				p.AmountCents = c.Adjudication.PaidCents
+			}
+		}
+		if p.Trace == "" {
+			p.Trace = newID("EFT-")
+		}
+		return k.Pay(cmd.Context(), args[0], p)
+	})
+	cmd.Flags().StringVar(&p.Trace, "trace", "", "payment trace number (default: a new one)")
+	cmd.Flags().Int64Var(&p.AmountCents, "amount", 0, "amount in cents (default: the adjudicated payment)")
+	return cmd
+}
+
+func (a *app) claimsGet() *cobra.Command {
+	return &cobra.Command{Use: "get ID", Short: "read a claim with its adjudication and history", Args: cobra.ExactArgs(1),
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+			c, err := k.Get(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(c, func(w io.Writer) {
+				fmt.Fprintf(w, "%s %s %s for %s, %d lines, total %s\n", c.Input.ID, c.Status, c.PendReason, c.Input.Patient, len(c.Input.Items), dollars(c.Input.TotalCents))
+				for _, s := range c.Signals {
+					fmt.Fprintf(w, "  signal %s: %s\n", s.Code, s.Reason)
+				}
+				if adj := c.Adjudication; adj != nil {
+					fmt.Fprintf(w, "  %s: pays %s, patient %s; rules %v\n", adj.Outcome, dollars(adj.PaidCents), dollars(adj.PatientCents), adj.Rules)
+				}
+			})
+			return nil
+		})}
+}
+
+func (a *app) claimsList() *cobra.Command {
+	var status string
+	var p client.Page
+	cmd := &cobra.Command{Use: "list", Short: "your org's claims in a status", Args: cobra.NoArgs,
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+			page, err := k.ListByStatus(cmd.Context(), status, p)
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, t := range page.Items {
+					fmt.Fprintf(w, "%s %s %s %s→%s %s\n", t.ID, t.Status, t.Outcome, t.Provider, t.Payer, t.Updated)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		})}
+	cmd.Flags().StringVar(&status, "status", cl.StatusAdjudicated, "pended, adjudicated, appealed, paid, voided or replaced")
+	pageFlags(cmd, &p)
+	return cmd
+}
+
+func (a *app) claimsRemittance() *cobra.Command {
+	return &cobra.Command{Use: "remittance ID", Short: "the 835-like remittance advice of a claim", Args: cobra.ExactArgs(1),
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+			r, err := k.Remittance(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(r, func(w io.Writer) {
+				fmt.Fprintf(w, "claim %s %s (%s): charged %s, paid %s, patient responsibility %s\n", r.Claim, r.Status, r.Outcome,
+					dollars(r.ChargedCents), dollars(r.PaidCents), dollars(r.PatientCents))
+				for _, l := range r.Lines {
+					fmt.Fprintf(w, "  %d %s %v charged %s allowed %s paid %s", l.Sequence, l.Code, l.Modifiers, dollars(l.SubmittedCents), dollars(l.AllowedCents), dollars(l.PaidCents))
+					for _, adj := range l.Adjustments {
+						fmt.Fprintf(w, " %s-%s %s", adj.Group, adj.Code, dollars(adj.Amount))
+					}
+					fmt.Fprintln(w)
+				}
+				for _, p := range r.Payments {
+					fmt.Fprintf(w, "  payment %s %s on %s %s\n", p.Trace, dollars(p.AmountCents), p.Date, p.Reversed)
+				}
+			})
+			return nil
+		})}
+}
+
+func (a *app) claimsSettings() *cobra.Command {
+	return &cobra.Command{Use: "settings [payment-consent-required true|false]", Short: "read or (regulator admin) change the channel settings",
+		Args: cobra.RangeArgs(0, 2),
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+			if len(args) == 0 {
+				return fmt.Errorf("give payment-consent-required true|false")
+			}
+			v, err := strconv.ParseBool(args[len(args)-1])
+			if err != nil {
+				return err
+			}
+			s, err := k.SetSettings(cmd.Context(), v)
+			if err != nil {
+				return err
+			}
+			a.print(s, func(w io.Writer) { fmt.Fprintf(w, "payment consent required: %v\n", s.PaymentConsentRequired) })
+			return nil
+		})}
+}
