@@ -39,8 +39,10 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 	if err := t.putPrivate(objCoverage, cov, cov.ID); err != nil {
 		return nil, err
 	}
-	t.Events.Add("coverage.registered", cov.ID, map[string]string{"payer": cov.Payer})
-	return &Receipt{ID: cov.ID, Status: cov.Status, TxID: t.ID()}, t.finish()
+	// A coverage id identifies a member (a plan beneficiary number): it
+	// stays out of the response and the event, which are in the block.
+	t.Events.Add("coverage.registered", t.ID(), map[string]string{"payer": cov.Payer})
+	return &Receipt{ID: t.ID(), Status: cov.Status, TxID: t.ID()}, t.finish()
 }
 
 // GetCoverage reads a coverage, for the payer and the provider's billing staff.
