@@ -46,3 +46,18 @@ bin/carectl --org provider --user admin records register-key >/dev/null
 wk='AQR2JpbJb0sJ9z2xqyrLxRAUr22uJDqhXsbC5EW0w7AdWReRzP3nD7S1FjkQF5YN+W631eyD7gKVQcpns4vfx7jRClNcPoCqLvwBMHiniV1EgY9oZoJlQUjqFKJsDvn3F9siqFjJz4tOozY3jCRkqPiw'
 anchor='{"id":"bench-{run}-{n}","subject":"pt-bench-0001","type":"Observation","category":"labs","contentType":"application/pdf","size":1024,"plainSha256":"{sha}","cipherSha256":"{sha2}","location":"store://sha256/{sha2}","wrappedKey":"'$wk'"}'
 bench --name "records Anchor (40 in flight)" --users clerk1 --in-flight 40 --chaincode records --fn Anchor --transient "anchor=$anchor"
+
+# Claims: 40 billing workers, each for its own patient (pt-bench-NNNN with
+# coverage cov-bench-NNNN), so that a patient's yearly accumulator is
+# written by one claim at a time. Each claim is adjudicated on submission.
+bin/carectl --org payer --user enrollment1 claims salt >/dev/null 2>&1 || true
+bin/carectl --org payer --user adjudicator1 claims rules \
+  '{"plan":"bench","allowed":{"99213":12000,"80053":4500},"maxClaimsPerPatientDay":1000}' >/dev/null
+for i in $(seq -w 1 40); do
+  bin/carectl --org payer --user enrollment1 claims coverage add \
+    '{"id":"cov-bench-00'$i'","member":"pt-bench-00'$i'","plan":"bench","period":{"start":"2020-01-01","end":"2099-12-31"}}' >/dev/null 2>&1 || true
+done
+# One line whose charge is the call's number in cents: every claim is
+# distinct, so none is a duplicate.
+claim='{"id":"bench-{run}-{n}","patient":"pt-bench-{w}","coverage":"cov-bench-{w}","payer":"PayerMSP","renderingNpi":"1234567893","billablePeriod":{"start":"2026-01-05","end":"2026-01-05"},"placeOfService":"11","diagnosis":["E11.9"],"item":[{"sequence":1,"productOrService":"99213","quantity":1,"unitPrice":{n1},"net":{n1},"servicedDate":"2026-01-05"}],"total":{n1}}'
+bench --name "claims Submit (40 in flight)" --users billing1 --in-flight 40 --chaincode claims --fn Submit --transient "claim=$claim"

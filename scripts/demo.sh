@@ -93,6 +93,41 @@ show carectl --org patients --user patient1 records history $rec
 carectl --org patients --user patient1 consent revoke $rec-consent >/dev/null
 rm -f "$doc"
 
+# ---- claims --------------------------------------------------------------
+ts=$(date +%s)
+today=$(date -u +%Y-%m-%d)
+year=$(date -u +%Y)
+cov=cov-demo-$ts
+say "Claims: the insurer sets its duplicate salt (once), a plan's rules, and the patient's coverage"
+carectl --org payer --user enrollment1 claims salt >/dev/null 2>&1 || echo "(salt already set)"
+show carectl --org payer --user adjudicator1 claims rules '{"plan":"gold","allowed":{"99213":12000,"80053":4500,"70553":90000},"priorAuth":["70553"]}'
+show carectl --org payer --user enrollment1 claims coverage add \
+  '{"id":"'$cov'","member":"'$patient'","plan":"gold","period":{"start":"'$year'-01-01","end":"'$year'-12-31"},"annualLimit":1000000,"copay":2000,"deductible":5000}'
+
+claim() { # id coverage panel-cents
+  echo '{"id":"'$1'","patient":"'$patient'","coverage":"'$2'","payer":"PayerMSP","renderingNpi":"1234567893",
+  "billablePeriod":{"start":"'$today'","end":"'$today'"},"placeOfService":"11","diagnosis":["E11.9","I10"],
+  "item":[{"sequence":1,"productOrService":"99213","modifier":["25"],"quantity":1,"unitPrice":15000,"net":15000,"servicedDate":"'$today'"},
+          {"sequence":2,"productOrService":"80053","quantity":1,"unitPrice":'$3',"net":'$3',"servicedDate":"'$today'"}],"total":'$((15000 + $3))'}'
+}
+say "The hospital's billing clerk submits a claim; the plan's rules adjudicate it at once"
+show carectl --org provider --user billing1 claims submit "$(claim clm-$ts $cov 4000)"
+show carectl --org payer --user adjudicator1 claims get clm-$ts
+
+say "The same services under another claim id: refused as a duplicate, naming the original"
+show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-dup $cov 4000)" || true
+
+say "A claim under a coverage the insurer does not know: pended, with the reason"
+show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-nocov cov-unknown 4100)"
+
+say "The insurer pays; the hospital reads the remittance advice"
+show carectl --org payer --user adjudicator1 claims pay clm-$ts
+show carectl --org provider --user billing1 claims remittance clm-$ts
+
+say "The regulator sees the public trace, not the claim"
+show carectl --org regulator --user auditor1 evaluate claims GetTrace clm-$ts
+show carectl --org regulator --user auditor1 claims get clm-$ts || true
+
 say "Done. The consortium keeps running; try:"
 cat <<'TRY'
   bin/carectl identities
@@ -100,6 +135,8 @@ cat <<'TRY'
   bin/carectl --org provider --user privacy1 consent break-glass list --clinicians-org ProviderMSP -o json
   bin/carectl --org provider --user clerk1 records put FILE --patient pt-... --type DiagnosticReport --category labs
   bin/carectl --org provider --user privacy1 records access-log --custodian ProviderMSP
+  bin/carectl --org provider --user billing1 claims list --status paid
+  bin/carectl --org provider --user billing1 claims appeal CLAIM-ID
   bin/carectl --org regulator --user auditor1 events consent --from-block 0 --timeout 5s
   bin/carectl --org provider --user physician1 submit baseline Put k1 v1
   bin/carectl --org payer --user adjudicator1 evaluate baseline Get k1 -o json

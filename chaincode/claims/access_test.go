@@ -140,3 +140,15 @@ func FuzzClaimInput(f *testing.F) {
 		Adjudicate(&in, &Coverage{CopayCents: 100, DeductibleCents: 100, AnnualLimitCents: 1000}, gold, Accumulator{}, Decision{ApprovePriorAuth: true})
 	})
 }
+
+func TestSetSaltOnceByEnrollment(t *testing.T) {
+	e := newEnv(t) // newEnv set the salt as enrollment1
+	for role, id := range everyone {
+		res := e.submit(id, 1, TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, "SetSalt")
+		if role == "enrollment" {
+			assert.True(t, strings.HasPrefix(res.Message, "CONFLICT: "), res.Message)
+		} else {
+			assert.True(t, strings.HasPrefix(res.Message, "FORBIDDEN: "), "%s: %s", role, res.Message)
+		}
+	}
+}

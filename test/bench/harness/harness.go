@@ -27,9 +27,10 @@ type Config struct {
 	Duration time.Duration
 	// Evaluate runs queries instead of submitting transactions.
 	Evaluate bool
-	// Call builds the n-th call (n from 0) for a worker's session, so every
-	// transaction can use its own keys.
-	Call func(n int64, s *client.Session) client.Call
+	// Call builds the n-th call (n from 0) for worker w (from 0, each
+	// worker one call at a time) with its session, so every transaction can
+	// use its own keys.
+	Call func(n int64, w int, s *client.Session) client.Call
 }
 
 // Report is a run's outcome.
@@ -67,11 +68,11 @@ func Run(ctx context.Context, cfg Config) Report {
 	for w := 0; w < cfg.InFlight; w++ {
 		wg.Add(1)
 		s := cfg.Sessions[w%len(cfg.Sessions)]
-		go func() {
+		go func(w int) {
 			defer wg.Done()
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := next.Add(1) - 1
-				call := cfg.Call(n, s)
+				call := cfg.Call(n, w, s)
 				t := time.Now()
 				var err error
 				if cfg.Evaluate {
@@ -91,7 +92,7 @@ func Run(ctx context.Context, cfg Config) Report {
 				}
 				mu.Unlock()
 			}
-		}()
+		}(w)
 	}
 	wg.Wait()
 	elapsed := time.Since(start)

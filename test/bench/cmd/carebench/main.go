@@ -2,8 +2,11 @@
 // consortium and prints one line (or one JSON object). A scenario is a
 // chaincode function with argument and transient templates, in which {n}
 // becomes the call's sequence number, {run} the run's id, {patient_id}
-// the acting user's patient_id attribute, and {sha} and {sha2} two SHA-256
-// digests unique to the call, so every transaction can write its own keys:
+// the acting user's patient_id attribute, {sha} and {sha2} two SHA-256
+// digests unique to the call, {n1} the sequence number plus one, and {w}
+// the worker's number (0001, 0002, …;
+// a worker has one call in flight at a time), so every transaction can
+// write its own keys:
 //
 //	carebench --chaincode baseline --fn Put --arg 'k-{run}-{n}' --arg v
 //	carebench --org patients --users benchpatient1-40 --chaincode consent --fn Grant \
@@ -74,11 +77,12 @@ func main() {
 	run := strconv.FormatInt(time.Now().UnixNano(), 36)
 	r := harness.Run(context.Background(), harness.Config{
 		Name: *name, Sessions: sessions, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate,
-		Call: func(n int64, s *client.Session) client.Call {
+		Call: func(n int64, w int, s *client.Session) client.Call {
 			sum := sha256.Sum256([]byte(run + "/" + strconv.FormatInt(n, 10)))
 			sum2 := sha256.Sum256(sum[:])
 			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s],
-				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:])).Replace
+				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:]),
+				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10)).Replace
 			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
 			for _, t := range args {
 				call.Args = append(call.Args, fill(t))
