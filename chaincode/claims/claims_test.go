@@ -2,6 +2,7 @@ package claims
 
 import (
 	"encoding/json"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"strings"
 	"testing"
 
@@ -13,9 +14,9 @@ import (
 
 func TestSubmitAdjudicatePayRemit(t *testing.T) {
 	e := newEnv(t)
-	res := e.submit(billing, 1, TransientClaim, office("clm-1"), "Submit")
+	res := e.Submit(billing, 1, TransientClaim, office("clm-1"), "Submit")
 	var r Receipt
-	e.must(res, &r)
+	e.Must(res, &r)
 	assert.Equal(t, Receipt{ID: "clm-1", Status: StatusAdjudicated, Outcome: OutcomeApproved, TxID: r.TxID}, r)
 	env, err := events.Decode(res.Event.Payload)
 	require.NoError(t, err)
@@ -28,13 +29,13 @@ func TestSubmitAdjudicatePayRemit(t *testing.T) {
 	assert.Equal(t, int64(7000), c.Adjudication.PatientCents)
 	assert.Equal(t, []string{RuleCoverage, RuleAllowed, RuleDeductible, RuleCopay}, c.Adjudication.Rules)
 
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "EFT-1", AmountCents: 100}, "Pay", "clm-1"), `INVALID_ARGUMENT: field "amount"`)
-	e.must(e.submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "EFT-1", AmountCents: 9000}, "Pay", "clm-1"), &r)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "EFT-1", AmountCents: 100}, "Pay", "clm-1"), `INVALID_ARGUMENT: field "amount"`)
+	e.Must(e.Submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "EFT-1", AmountCents: 9000}, "Pay", "clm-1"), &r)
 	assert.Equal(t, StatusPaid, r.Status)
 
 	var rem Remittance
-	e.must(e.query(billing, 4, "Remittance", "clm-1"), &rem)
+	e.Must(e.Query(billing, 4, "Remittance", "clm-1"), &rem)
 	assert.Equal(t, int64(19000), rem.ChargedCents)
 	assert.Equal(t, int64(9000), rem.PaidCents)
 	assert.Equal(t, []Payment{{Trace: "EFT-1", AmountCents: 9000, Date: at(3).Format("2006-01-02T15:04:05Z07:00")}}, rem.Payments)
@@ -42,9 +43,9 @@ func TestSubmitAdjudicatePayRemit(t *testing.T) {
 	assert.Equal(t, "99213", rem.Lines[0].Code)
 
 	// Reverse the payment, then pay again.
-	e.must(e.submit(adjudicator, 5, "", nil, "ReversePayment", "clm-1"), &r)
+	e.Must(e.Submit(adjudicator, 5, "", nil, "ReversePayment", "clm-1"), &r)
 	assert.Equal(t, StatusAdjudicated, r.Status)
-	e.must(e.submit(adjudicator, 6, TransientPayment, PaymentInput{Trace: "EFT-2", AmountCents: 9000}, "Pay", "clm-1"), nil)
+	e.Must(e.Submit(adjudicator, 6, TransientPayment, PaymentInput{Trace: "EFT-2", AmountCents: 9000}, "Pay", "clm-1"), nil)
 	c = e.get(7, "clm-1")
 	require.Len(t, c.Payments, 2)
 	assert.NotEmpty(t, c.Payments[0].Reversed)
@@ -53,10 +54,10 @@ func TestSubmitAdjudicatePayRemit(t *testing.T) {
 
 func TestPublicStateHoldsNoClaimDetailAndTheTraceNeedsBothParties(t *testing.T) {
 	e := newEnv(t)
-	res := e.submit(billing, 1, TransientClaim, office("clm-1"), "Submit")
-	e.must(res, nil)
-	for _, k := range e.peer.Keys("claims") {
-		v, _ := e.peer.State("claims", k)
+	res := e.Submit(billing, 1, TransientClaim, office("clm-1"), "Submit")
+	e.Must(res, nil)
+	for _, k := range e.Peer.Keys("claims") {
+		v, _ := e.Peer.State("claims", k)
 		for _, secret := range []string{pt1, "E11.9", "99213", "19000", "cov-1", "gold"} {
 			assert.NotContains(t, string(v), secret, k)
 			assert.NotContains(t, k, secret)
@@ -67,16 +68,16 @@ func TestPublicStateHoldsNoClaimDetailAndTheTraceNeedsBothParties(t *testing.T) 
 		assert.NotContains(t, string(res.Event.Payload), secret)
 	}
 	k, _ := key(objTrace, "clm-1")
-	ep := e.peer.Ledger("care").ValidationParameter("claims", k)
+	ep := e.Peer.Ledger("care").ValidationParameter("claims", k)
 	assert.NotEmpty(t, ep, "the claim's trace carries a state-based endorsement policy")
 	assert.Contains(t, string(ep), "ProviderMSP")
 	assert.Contains(t, string(ep), "PayerMSP")
 
 	// A peer of a third org holds no claim detail and cannot read it.
-	e.peer.SetMSP("RegulatorMSP")
-	assert.False(t, e.query(auditor, 2, "Get", "clm-1").OK())
+	e.Peer.SetMSP("RegulatorMSP")
+	assert.False(t, e.Query(auditor, 2, "Get", "clm-1").OK())
 	var tr Trace
-	e.must(e.query(auditor, 2, "GetTrace", "clm-1"), &tr)
+	e.Must(e.Query(auditor, 2, "GetTrace", "clm-1"), &tr)
 	assert.Equal(t, StatusAdjudicated, tr.Status)
 	assert.Len(t, tr.DetailsHash, 64)
 }
@@ -88,14 +89,14 @@ func TestDuplicatesAreRefusedWithTheOriginal(t *testing.T) {
 	// Same services in another order, with the modifiers reordered: still a duplicate.
 	dup.Items[0], dup.Items[1] = dup.Items[1], dup.Items[0]
 	dup.Items[0].Sequence, dup.Items[1].Sequence = 1, 2
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(billing, 2, TransientClaim, dup, "Submit"), "CONFLICT: duplicate of claim clm-1")
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(billing, 2, TransientClaim, dup, "Submit"), "CONFLICT: duplicate of claim clm-1")
 
 	// Another amount is another claim; voiding releases the fingerprint.
 	other := office("clm-3")
 	other.Items[1].UnitCents, other.Items[1].NetCents, other.TotalCents = 4100, 4100, 19100
 	e.submitClaim(3, other)
-	e.must(e.submit(billing, 4, "", nil, "Void", "clm-1"), nil)
+	e.Must(e.Submit(billing, 4, "", nil, "Void", "clm-1"), nil)
 	e.submitClaim(5, dup)
 }
 
@@ -114,7 +115,7 @@ func TestCoverageAndPriorAuthorizationPend(t *testing.T) {
 	mri.TotalCents = 100000
 	assert.Equal(t, PendPriorAuth, e.submitClaim(3, mri).PendReason)
 	var adj Receipt
-	e.must(e.submit(adjudicator, 4, TransientDecision, Decision{ApprovePriorAuth: true}, "Adjudicate", "clm-3"), &adj)
+	e.Must(e.Submit(adjudicator, 4, TransientDecision, Decision{ApprovePriorAuth: true}, "Adjudicate", "clm-3"), &adj)
 	assert.Equal(t, OutcomeApproved, adj.Outcome)
 	c := e.get(5, "clm-3")
 	assert.True(t, c.Adjudication.Manual)
@@ -130,7 +131,7 @@ func TestFraudSignalsPendForReview(t *testing.T) {
 	got := e.get(2, "clm-1")
 	assert.Equal(t, []Signal{{SignalUnknownRecord, "cited record rec-404 does not exist"}}, got.Signals)
 	// The adjudicator reviews it and adjudicates.
-	e.must(e.submit(adjudicator, 3, "", nil, "Adjudicate", "clm-1"), &r)
+	e.Must(e.Submit(adjudicator, 3, "", nil, "Adjudicate", "clm-1"), &r)
 	assert.Equal(t, StatusAdjudicated, r.Status)
 
 	// Two claims a day for pt1 is the plan's limit: the third is flagged.
@@ -152,16 +153,16 @@ func TestAppealReadjudicatesWithoutCountingTwice(t *testing.T) {
 	c.TotalCents += 500
 	r := e.submitClaim(1, c)
 	assert.Equal(t, OutcomePartial, r.Outcome, "J1100 is not covered")
-	e.must(e.submit(billing, 2, "", nil, "Appeal", "clm-1"), &r)
+	e.Must(e.Submit(billing, 2, "", nil, "Appeal", "clm-1"), &r)
 	assert.Equal(t, StatusAppealed, r.Status)
-	e.must(e.submit(adjudicator, 3, "", nil, "Adjudicate", "clm-1"), &r)
+	e.Must(e.Submit(adjudicator, 3, "", nil, "Adjudicate", "clm-1"), &r)
 	assert.Equal(t, StatusAdjudicated, r.Status)
 	got := e.get(4, "clm-1")
 	// The deductible still applies once: re-adjudication starts from the
 	// accumulator without this claim.
 	assert.Equal(t, int64(9000), got.Adjudication.PaidCents)
 	k, _ := key(objAccumulator, pt1, "2026")
-	raw, ok := e.peer.PrivateState("claims", Collection, k)
+	raw, ok := e.Peer.PrivateState("claims", Collection, k)
 	require.True(t, ok)
 	var acc Accumulator
 	require.NoError(t, json.Unmarshal(raw, &acc))
@@ -174,7 +175,7 @@ func TestReplaceBeforePayment(t *testing.T) {
 	corrected := office("clm-1b")
 	corrected.Diagnoses = []string{"E11.65"}
 	var r Receipt
-	e.must(e.submit(billing, 2, TransientClaim, corrected, "Replace", "clm-1"), &r)
+	e.Must(e.Submit(billing, 2, TransientClaim, corrected, "Replace", "clm-1"), &r)
 	assert.Equal(t, "clm-1b", r.ID)
 	assert.Equal(t, OutcomeApproved, r.Outcome)
 	old := e.get(3, "clm-1")
@@ -192,36 +193,36 @@ func TestIllegalTransitionsAreRefused(t *testing.T) {
 	pend.Coverage = "none"
 	pend.Items[1].UnitCents, pend.Items[1].NetCents, pend.TotalCents = 4200, 4200, 19200
 	e.submitClaim(2, pend)
-	e.must(e.submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "T1", AmountCents: 9000}, "Pay", "clm-1"), nil)
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(adjudicator, 4, TransientPayment, PaymentInput{Trace: "T2", AmountCents: 1}, "Pay", "clm-2"), "FAILED_PRECONDITION: ")
-	e.refused(before, e.submit(adjudicator, 4, "", nil, "Adjudicate", "clm-1"), "FAILED_PRECONDITION: ")
-	e.refused(before, e.submit(billing, 4, "", nil, "Appeal", "clm-1"), "FAILED_PRECONDITION: ")
-	e.refused(before, e.submit(billing, 4, "", nil, "Void", "clm-1"), "FAILED_PRECONDITION: ")
-	e.refused(before, e.submit(billing, 4, "", nil, "Appeal", "clm-2"), "FAILED_PRECONDITION: ")
-	e.refused(before, e.submit(adjudicator, 4, "", nil, "ReversePayment", "clm-2"), "FAILED_PRECONDITION: ")
-	e.refused(before, e.submit(billing, 4, TransientClaim, office("clm-9"), "Replace", "clm-1"), "FAILED_PRECONDITION: ")
+	e.Must(e.Submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "T1", AmountCents: 9000}, "Pay", "clm-1"), nil)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(adjudicator, 4, TransientPayment, PaymentInput{Trace: "T2", AmountCents: 1}, "Pay", "clm-2"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(adjudicator, 4, "", nil, "Adjudicate", "clm-1"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(billing, 4, "", nil, "Appeal", "clm-1"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(billing, 4, "", nil, "Void", "clm-1"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(billing, 4, "", nil, "Appeal", "clm-2"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(adjudicator, 4, "", nil, "ReversePayment", "clm-2"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(billing, 4, TransientClaim, office("clm-9"), "Replace", "clm-1"), "FAILED_PRECONDITION: ")
 	// Voided and replaced are final.
-	e.must(e.submit(billing, 5, "", nil, "Void", "clm-2"), nil)
-	before = e.peer.Snapshot()
-	e.refused(before, e.submit(adjudicator, 6, "", nil, "Adjudicate", "clm-2"), "FAILED_PRECONDITION: ")
-	e.refused(before, e.submit(billing, 6, "", nil, "Void", "clm-2"), "FAILED_PRECONDITION: ")
+	e.Must(e.Submit(billing, 5, "", nil, "Void", "clm-2"), nil)
+	before = e.Peer.Snapshot()
+	e.Refused(before, e.Submit(adjudicator, 6, "", nil, "Adjudicate", "clm-2"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(billing, 6, "", nil, "Void", "clm-2"), "FAILED_PRECONDITION: ")
 }
 
 func TestPaymentConsentSetting(t *testing.T) {
 	e := newEnv(t)
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(adjudicator, 1, "", nil, "SetSettings", "true"), "FORBIDDEN: ")
-	e.must(e.submit(regAdmin, 1, "", nil, "SetSettings", "true"), nil)
-	before = e.peer.Snapshot()
-	e.refused(before, e.submit(billing, 2, TransientClaim, office("clm-1"), "Submit"), "FORBIDDEN: the patient's consent does not permit")
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(adjudicator, 1, "", nil, "SetSettings", "true"), "FORBIDDEN: ")
+	e.Must(e.Submit(regAdmin, 1, "", nil, "SetSettings", "true"), nil)
+	before = e.Peer.Snapshot()
+	e.Refused(before, e.Submit(billing, 2, TransientClaim, office("clm-1"), "Submit"), "FORBIDDEN: the patient's consent does not permit")
 	grant := map[string]any{"id": "c-pay", "subject": pt1, "decision": "permit", "period": map[string]string{"start": "2026-01-01T00:00:00Z"},
 		"provision": map[string]any{"actor": []map[string]string{{"org": "ProviderMSP", "role": "billing"}},
 			"action": []string{"disclose"}, "purpose": []string{"payment"}, "class": []string{"claims"}}}
-	e.must(e.peer.Invoke("consent", patient1, at(3), map[string][]byte{"consent": js(grant)}, "Grant"), nil)
+	e.Must(e.Peer.Invoke("consent", patient1, at(3), map[string][]byte{"consent": cctest.JSON(grant)}, "Grant"), nil)
 	e.submitClaim(4, office("clm-1"))
 	var s Settings
-	e.must(e.query(auditor, 5, "GetSettings"), &s)
+	e.Must(e.Query(auditor, 5, "GetSettings"), &s)
 	assert.True(t, s.PaymentConsentRequired)
 }
 
@@ -255,17 +256,17 @@ func TestBadClaimsAreRefusedWithTheField(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t)
-			before := e.peer.Snapshot()
-			e.refused(before, e.submit(billing, 1, TransientClaim, c.input, "Submit"), `INVALID_ARGUMENT: field "`+c.field+`"`)
+			before := e.Peer.Snapshot()
+			e.Refused(before, e.Submit(billing, 1, TransientClaim, c.input, "Submit"), `INVALID_ARGUMENT: field "`+c.field+`"`)
 		})
 	}
 	e := newEnv(t)
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(billing, 1, "", nil, "Submit"), `INVALID_ARGUMENT: field "claim"`)
-	e.refused(before, e.submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-02-01", End: "2026-01-01"}}, "RegisterCoverage"), `INVALID_ARGUMENT: field "period.end"`)
-	e.refused(before, e.submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-02-01"}, CopayCents: -1}, "RegisterCoverage"), `INVALID_ARGUMENT: field "copay"`)
-	e.refused(before, e.submit(adjudicator, 1, TransientRules, Rules{Plan: "p", Allowed: map[string]int64{"bad": 1}}, "SetRules"), `INVALID_ARGUMENT: field "allowed"`)
-	e.refused(before, e.submit(enrollment, 1, TransientSalt, map[string]string{"salt": "c2hvcnQ="}, "SetSalt"), `INVALID_ARGUMENT: field "salt"`)
-	e.refused(before, e.query(billing, 1, "ListByStatus", "lost", "10", ""), `INVALID_ARGUMENT: field "status"`)
-	assert.True(t, strings.HasPrefix(e.submit(enrollment, 1, TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, "SetSalt").Message, "CONFLICT: "))
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(billing, 1, "", nil, "Submit"), `INVALID_ARGUMENT: field "claim"`)
+	e.Refused(before, e.Submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-02-01", End: "2026-01-01"}}, "RegisterCoverage"), `INVALID_ARGUMENT: field "period.end"`)
+	e.Refused(before, e.Submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-02-01"}, CopayCents: -1}, "RegisterCoverage"), `INVALID_ARGUMENT: field "copay"`)
+	e.Refused(before, e.Submit(adjudicator, 1, TransientRules, Rules{Plan: "p", Allowed: map[string]int64{"bad": 1}}, "SetRules"), `INVALID_ARGUMENT: field "allowed"`)
+	e.Refused(before, e.Submit(enrollment, 1, TransientSalt, map[string]string{"salt": "c2hvcnQ="}, "SetSalt"), `INVALID_ARGUMENT: field "salt"`)
+	e.Refused(before, e.Query(billing, 1, "ListByStatus", "lost", "10", ""), `INVALID_ARGUMENT: field "status"`)
+	assert.True(t, strings.HasPrefix(e.Submit(enrollment, 1, TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, "SetSalt").Message, "CONFLICT: "))
 }

@@ -2,7 +2,7 @@ package claims
 
 import (
 	"encoding/base64"
-	"encoding/json"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
 
@@ -38,24 +38,13 @@ var start = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
 
-type env struct {
-	t    *testing.T
-	peer *memstub.Peer
-}
-
-func js(v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return data
-}
+type env struct{ *cctest.Harness }
 
 // newEnv installs consent, records and claims, and sets up the payer: a
 // salt, the "gold" plan's rules and coverage cov-1 of pt1 for 2026.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, peer: memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))}
+	e := &env{&cctest.Harness{T: t, Peer: memstub.NewPeer("care", memstub.WithMSP("ProviderMSP")), Chaincode: "claims", At: at}}
 	care := []string{"ProviderMSP", "PayerMSP", "RegulatorMSP"}
 	for name, cc := range map[string]contractapi.ContractInterface{"consent": &consent.Contract{}, "records": &records.Contract{}, "claims": &Contract{}} {
 		chaincode, err := contractapi.NewChaincode(cc)
@@ -65,45 +54,14 @@ func newEnv(t *testing.T) *env {
 			"records": {Name: records.Collection, Members: care},
 			"claims":  {Name: Collection, Members: []string{"ProviderMSP", "PayerMSP"}, MemberOnlyRead: true, MemberOnlyWrite: true},
 		}[name]
-		e.peer.Install(name, chaincode, memstub.WithCollections(coll))
+		e.Peer.Install(name, chaincode, memstub.WithCollections(coll))
 	}
-	e.must(e.submit(enrollment, 0, TransientSalt, map[string]string{"salt": base64.StdEncoding.EncodeToString(make([]byte, 32))}, "SetSalt"), nil)
-	e.must(e.submit(adjudicator, 0, TransientRules, Rules{Plan: "gold", Allowed: map[string]int64{"99213": 12000, "80053": 4500, "70553": 90000},
+	e.Must(e.Submit(enrollment, 0, TransientSalt, map[string]string{"salt": base64.StdEncoding.EncodeToString(make([]byte, 32))}, "SetSalt"), nil)
+	e.Must(e.Submit(adjudicator, 0, TransientRules, Rules{Plan: "gold", Allowed: map[string]int64{"99213": 12000, "80053": 4500, "70553": 90000},
 		PriorAuth: []string{"70553"}, MaxClaimsPerPatientDay: 2}, "SetRules"), nil)
-	e.must(e.submit(enrollment, 0, TransientCoverage, Coverage{ID: "cov-1", Member: pt1, Plan: "gold",
+	e.Must(e.Submit(enrollment, 0, TransientCoverage, Coverage{ID: "cov-1", Member: pt1, Plan: "gold",
 		Period: Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2000, DeductibleCents: 5000, AnnualLimitCents: 1_000_000}, "RegisterCoverage"), nil)
 	return e
-}
-
-func (e *env) submit(id *memstub.Identity, minute int, tkey string, transient any, fn string, args ...string) memstub.Result {
-	var tm map[string][]byte
-	if tkey != "" {
-		raw, ok := transient.([]byte)
-		if !ok {
-			raw = js(transient)
-		}
-		tm = map[string][]byte{tkey: raw}
-	}
-	return e.peer.Invoke("claims", id, at(minute), tm, fn, args...)
-}
-
-func (e *env) query(id *memstub.Identity, minute int, fn string, args ...string) memstub.Result {
-	return e.peer.Query("claims", id, at(minute), fn, args...)
-}
-
-func (e *env) must(res memstub.Result, v any) {
-	e.t.Helper()
-	require.True(e.t, res.OK(), "status %d: %s", res.Status, res.Message)
-	if v != nil {
-		require.NoError(e.t, json.Unmarshal(res.Payload, v), string(res.Payload))
-	}
-}
-
-func (e *env) refused(before memstub.Snapshot, res memstub.Result, prefix string) {
-	e.t.Helper()
-	require.False(e.t, res.OK(), "expected refusal %q, got %s", prefix, res.Payload)
-	require.Contains(e.t, res.Message, prefix)
-	require.Equal(e.t, before, e.peer.Snapshot(), "a refused transaction changed state")
 }
 
 // office is a typical claim: an office visit and a metabolic panel on 2026-06-10.
@@ -119,15 +77,15 @@ func office(id string) ClaimInput {
 }
 
 func (e *env) submitClaim(minute int, c ClaimInput) Receipt {
-	e.t.Helper()
+	e.T.Helper()
 	var r Receipt
-	e.must(e.submit(billing, minute, TransientClaim, c, "Submit"), &r)
+	e.Must(e.Submit(billing, minute, TransientClaim, c, "Submit"), &r)
 	return r
 }
 
 func (e *env) get(minute int, id string) Claim {
-	e.t.Helper()
+	e.T.Helper()
 	var c Claim
-	e.must(e.query(billing, minute, "Get", id), &c)
+	e.Must(e.Query(billing, minute, "Get", id), &c)
 	return c
 }

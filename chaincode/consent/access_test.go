@@ -33,9 +33,9 @@ func seeded(t *testing.T) *env {
 	draft := grantInput("d1")
 	draft.Status = StatusDraft
 	e.grant(patient1, 0, draft)
-	e.must(e.submit(patient1, 1, TransientDelegate, DelegateInput{Subject: pt1, Delegate: PatientMSP + "/guardian1",
+	e.Must(e.Submit(patient1, 1, TransientDelegate, DelegateInput{Subject: pt1, Delegate: PatientMSP + "/guardian1",
 		Kind: KindGuardian, Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), nil)
-	e.must(e.submit(physician, 2, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "unconscious in ER", Minutes: 60}, "BreakGlass"), nil)
+	e.Must(e.Submit(physician, 2, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "unconscious in ER", Minutes: 60}, "BreakGlass"), nil)
 	return e
 }
 
@@ -49,72 +49,72 @@ func TestEveryTransactionForEveryRole(t *testing.T) {
 		run     func(e *env, id *memstub.Identity) memstub.Result
 	}{
 		{"Grant", []string{"patient", "guardian"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, TransientConsent, c2, "Grant")
+			return e.Submit(id, 10, TransientConsent, c2, "Grant")
 		}},
 		{"Update", []string{"patient", "guardian"}, func(e *env, id *memstub.Identity) memstub.Result {
 			d := grantInput("d1")
 			d.Status = StatusDraft
-			return e.submit(id, 10, TransientConsent, d, "Update", "d1")
+			return e.Submit(id, 10, TransientConsent, d, "Update", "d1")
 		}},
 		{"Activate", []string{"patient", "guardian"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, "", nil, "Activate", "d1")
+			return e.Submit(id, 10, "", nil, "Activate", "d1")
 		}},
 		{"Revoke", []string{"patient", "guardian"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, "", nil, "Revoke", "c1")
+			return e.Submit(id, 10, "", nil, "Revoke", "c1")
 		}},
 		{"MarkEnteredInError", []string{"patient", "guardian"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, "", nil, "MarkEnteredInError", "c1")
+			return e.Submit(id, 10, "", nil, "MarkEnteredInError", "c1")
 		}},
 		{"AttachForm", []string{"patient", "guardian"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, "", nil, "AttachForm", "c1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+			return e.Submit(id, 10, "", nil, "AttachForm", "c1", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
 		}},
 		{"RegisterDelegate", []string{"patient"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/patient2", Kind: KindProxy,
+			return e.Submit(id, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/patient2", Kind: KindProxy,
 				Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate")
 		}},
 		{"RevokeDelegate", []string{"patient", "guardian"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/guardian1"}, "RevokeDelegate")
+			return e.Submit(id, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/guardian1"}, "RevokeDelegate")
 		}},
 		{"BreakGlass", []string{"physician", "physician2", "nurse"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.submit(id, 10, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "cardiac arrest", Minutes: 30}, "BreakGlass")
+			return e.Submit(id, 10, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "cardiac arrest", Minutes: 30}, "BreakGlass")
 		}},
 		{"Get", []string{"patient", "guardian", "physician", "physician2", "privacy", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "Get", "c1")
+			return e.Query(id, 10, "Get", "c1")
 		}},
 		{"History", []string{"patient", "guardian", "physician", "physician2", "privacy", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "History", "c1")
+			return e.Query(id, 10, "History", "c1")
 		}},
 		{"ListBySubject", []string{"patient", "guardian", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "ListBySubject", pt1, "10", "")
+			return e.Query(id, 10, "ListBySubject", pt1, "10", "")
 		}},
 		{"ListGrants (physician1's own)", []string{"physician", "privacy", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", "")
+			return e.Query(id, 10, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", "")
 		}},
 		{"ListDelegates", []string{"patient", "guardian", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "ListDelegates", pt1, "10", "")
+			return e.Query(id, 10, "ListDelegates", pt1, "10", "")
 		}},
 		{"ListBreakGlass", []string{"patient", "guardian", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "ListBreakGlass", pt1, "10", "")
+			return e.Query(id, 10, "ListBreakGlass", pt1, "10", "")
 		}},
 		{"ListBreakGlassByOrg", []string{"privacy", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "ListBreakGlassByOrg", "ProviderMSP", "10", "")
+			return e.Query(id, 10, "ListBreakGlassByOrg", "ProviderMSP", "10", "")
 		}},
 		{"Check (physician1's access)", []string{"patient", "guardian", "physician", "privacy", "auditor"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.query(id, 10, "Check", request(pt1, "labs", physicianActor))
+			return e.Query(id, 10, "Check", request(pt1, "labs", physicianActor))
 		}},
 	}
 	for _, op := range ops {
 		for role, id := range everyone {
 			t.Run(op.name+"/"+role, func(t *testing.T) {
 				e := seeded(t)
-				before := e.peer.Snapshot()
+				before := e.Peer.Snapshot()
 				res := op.run(e, id)
 				allowed := contains(op.allowed, role)
 				if allowed {
 					assert.True(t, res.OK(), "%s as %s: %s", op.name, role, res.Message)
 					return
 				}
-				e.refused(before, res, "FORBIDDEN: ")
+				e.Refused(before, res, "FORBIDDEN: ")
 			})
 		}
 	}
@@ -126,20 +126,20 @@ func TestDelegateActsForThePatientUntilRevoked(t *testing.T) {
 	r := e.grant(guardian, 5, in)
 	assert.Equal(t, StatusActive, r.Status)
 	var v View
-	e.must(e.query(patient1, 6, "Get", "by-guardian"), &v)
+	e.Must(e.Query(patient1, 6, "Get", "by-guardian"), &v)
 	assert.Equal(t, PatientMSP+"/guardian1", v.Grantor)
 
 	// A delegate cannot appoint another delegate.
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(guardian, 7, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/patient2",
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(guardian, 7, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/patient2",
 		Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), "FORBIDDEN: ")
 
-	e.must(e.submit(patient1, 8, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/guardian1"}, "RevokeDelegate"), nil)
-	before = e.peer.Snapshot()
-	e.refused(before, e.submit(guardian, 9, TransientConsent, grantInput("late"), "Grant"), "FORBIDDEN: ")
+	e.Must(e.Submit(patient1, 8, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/guardian1"}, "RevokeDelegate"), nil)
+	before = e.Peer.Snapshot()
+	e.Refused(before, e.Submit(guardian, 9, TransientConsent, grantInput("late"), "Grant"), "FORBIDDEN: ")
 
 	var list DelegatePage
-	e.must(e.query(patient1, 9, "ListDelegates", pt1, "10", ""), &list)
+	e.Must(e.Query(patient1, 9, "ListDelegates", pt1, "10", ""), &list)
 	if assert.Len(t, list.Items, 1) {
 		assert.Equal(t, StatusInactive, list.Items[0].Status)
 	}
@@ -147,11 +147,11 @@ func TestDelegateActsForThePatientUntilRevoked(t *testing.T) {
 
 func TestDelegationPeriodEnds(t *testing.T) {
 	e := newEnv(t)
-	e.must(e.submit(patient1, 0, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/guardian1", Kind: KindProxy,
+	e.Must(e.Submit(patient1, 0, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/guardian1", Kind: KindProxy,
 		Period: Period{Start: at(0).Format(time.RFC3339), End: at(60).Format(time.RFC3339)}}, "RegisterDelegate"), nil)
 	e.grant(guardian, 59, grantInput("in-time"))
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(guardian, 60, TransientConsent, grantInput("too-late"), "Grant"), "FORBIDDEN: ")
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(guardian, 60, TransientConsent, grantInput("too-late"), "Grant"), "FORBIDDEN: ")
 }
 
 func TestBreakGlass(t *testing.T) {
@@ -159,9 +159,9 @@ func TestBreakGlass(t *testing.T) {
 	// No consent: denied.
 	assert.Equal(t, Deny, e.check(physician, 0, request(pt1, "psychiatry", Actor{})).Decision)
 
-	res := e.submit(physician, 1, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "unconscious, suspected overdose", Minutes: 120}, "BreakGlass")
+	res := e.Submit(physician, 1, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "unconscious, suspected overdose", Minutes: 120}, "BreakGlass")
 	var r Receipt
-	e.must(res, &r)
+	e.Must(res, &r)
 	assert.Equal(t, at(121).Format(time.RFC3339Nano), r.End)
 	assert.Contains(t, string(res.Event.Payload), "consent.break-glass")
 	assert.Contains(t, string(res.Event.Payload), `"org":"ProviderMSP"`)
@@ -177,18 +177,18 @@ func TestBreakGlass(t *testing.T) {
 
 	// The patient and the privacy officer list it.
 	var mine BreakGlassPage
-	e.must(e.query(patient1, 3, "ListBreakGlass", pt1, "10", ""), &mine)
+	e.Must(e.Query(patient1, 3, "ListBreakGlass", pt1, "10", ""), &mine)
 	if assert.Len(t, mine.Items, 1) {
 		assert.Equal(t, "unconscious, suspected overdose", mine.Items[0].Reason)
 		assert.Equal(t, physicianActor, mine.Items[0].Requester)
 	}
 	var org BreakGlassPage
-	e.must(e.query(privacy, 3, "ListBreakGlassByOrg", "ProviderMSP", "10", ""), &org)
+	e.Must(e.Query(privacy, 3, "ListBreakGlassByOrg", "ProviderMSP", "10", ""), &org)
 	assert.Len(t, org.Items, 1)
-	before := e.peer.Snapshot()
-	e.refused(before, e.query(payerPriv, 3, "ListBreakGlassByOrg", "ProviderMSP", "10", ""), "FORBIDDEN: ")
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Query(payerPriv, 3, "ListBreakGlassByOrg", "ProviderMSP", "10", ""), "FORBIDDEN: ")
 
 	// Longer than 24 hours, or without a reason: refused.
-	e.refused(before, e.submit(physician, 4, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "x", Minutes: 24*60 + 1}, "BreakGlass"), `INVALID_ARGUMENT: field "minutes"`)
-	e.refused(before, e.submit(physician, 4, TransientBreakGlass, BreakGlassInput{Subject: pt1, Minutes: 10}, "BreakGlass"), `INVALID_ARGUMENT: field "reason"`)
+	e.Refused(before, e.Submit(physician, 4, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "x", Minutes: 24*60 + 1}, "BreakGlass"), `INVALID_ARGUMENT: field "minutes"`)
+	e.Refused(before, e.Submit(physician, 4, TransientBreakGlass, BreakGlassInput{Subject: pt1, Minutes: 10}, "BreakGlass"), `INVALID_ARGUMENT: field "reason"`)
 }

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"encoding/json"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
 
@@ -23,9 +24,9 @@ func TestGrantCheckRevoke(t *testing.T) {
 	assert.Equal(t, Permit, e.check(auditor, 10, request(pt1, "labs", physicianActor)).Decision)
 	assert.Equal(t, Deny, e.check(physician, 10, request(pt1, "psychiatry", Actor{})).Decision)
 
-	rev := e.submit(patient1, 20, "", nil, "Revoke", "c1")
+	rev := e.Submit(patient1, 20, "", nil, "Revoke", "c1")
 	var rr Receipt
-	e.must(rev, &rr)
+	e.Must(rev, &rr)
 	assert.Equal(t, StatusInactive, rr.Status)
 	assert.Equal(t, ReasonRevoked, rr.StatusReason)
 	assert.Equal(t, 2, rr.Version)
@@ -37,8 +38,8 @@ func TestGrantCheckRevoke(t *testing.T) {
 
 func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
 	e := newEnv(t)
-	res := e.submit(patient1, 0, TransientConsent, grantInput("c1"), "Grant")
-	e.must(res, nil)
+	res := e.Submit(patient1, 0, TransientConsent, grantInput("c1"), "Grant")
+	e.Must(res, nil)
 	// The response and the event go into the block: ids and status only.
 	assert.NotContains(t, string(res.Payload), pt1)
 	assert.NotContains(t, string(res.Payload), "labs")
@@ -51,21 +52,21 @@ func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
 	assert.Equal(t, "c1", env.Changes[0].ID)
 	assert.NotContains(t, string(res.Event.Payload), pt1)
 
-	for _, key := range e.peer.Keys("consent") {
-		v, _ := e.peer.State("consent", key)
+	for _, key := range e.Peer.Keys("consent") {
+		v, _ := e.Peer.State("consent", key)
 		assert.NotContains(t, string(v), pt1, key)
 		assert.NotContains(t, string(v), "labs", key)
 		assert.NotContains(t, key, pt1)
 	}
 	skey, _ := statusKey("c1")
-	raw, ok := e.peer.State("consent", skey)
+	raw, ok := e.Peer.State("consent", skey)
 	require.True(t, ok)
 	var sr StatusRecord
 	require.NoError(t, json.Unmarshal(raw, &sr))
 	assert.Equal(t, StatusActive, sr.Status)
 	assert.Len(t, sr.DetailsHash, 64)
 	ckey, _ := consentKey("c1")
-	priv, ok := e.peer.PrivateState("consent", Collection, ckey)
+	priv, ok := e.Peer.PrivateState("consent", Collection, ckey)
 	require.True(t, ok)
 	assert.Contains(t, string(priv), pt1)
 }
@@ -98,14 +99,14 @@ func TestStatusTransitions(t *testing.T) {
 			in.Status = c.initial
 			e.grant(patient1, 0, in)
 			for i, s := range c.steps {
-				before := e.peer.Snapshot()
-				res := e.submit(patient1, i+1, "", nil, s.fn, "c1")
+				before := e.Peer.Snapshot()
+				res := e.Submit(patient1, i+1, "", nil, s.fn, "c1")
 				if !s.ok {
-					e.refused(before, res, "FAILED_PRECONDITION: ")
+					e.Refused(before, res, "FAILED_PRECONDITION: ")
 					continue
 				}
 				var r Receipt
-				e.must(res, &r)
+				e.Must(res, &r)
 				assert.Equal(t, s.status, r.Status, "step %d %s", i, s.fn)
 			}
 		})
@@ -115,23 +116,23 @@ func TestStatusTransitions(t *testing.T) {
 func TestExpiredConsentCannotBeRevokedOrActivated(t *testing.T) {
 	e := newEnv(t)
 	e.grant(patient1, 0, grantInput("c1"))
-	before := e.peer.Snapshot()
+	before := e.Peer.Snapshot()
 	// The consent ends at minute 1440; at that second it is expired.
-	e.refused(before, e.submit(patient1, 24*60, "", nil, "Revoke", "c1"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(patient1, 24*60, "", nil, "Revoke", "c1"), "FAILED_PRECONDITION: ")
 	var v View
-	e.must(e.query(patient1, 24*60, "Get", "c1"), &v)
+	e.Must(e.Query(patient1, 24*60, "Get", "c1"), &v)
 	assert.Equal(t, StatusActive, v.Status, "stored status is untouched")
 	assert.Equal(t, StatusInactive, v.EffectiveStatus)
 	assert.Equal(t, ReasonExpired, v.EffectiveReason)
-	e.must(e.query(patient1, 24*60-1, "Get", "c1"), &v)
+	e.Must(e.Query(patient1, 24*60-1, "Get", "c1"), &v)
 	assert.Equal(t, StatusActive, v.EffectiveStatus)
 
 	// A draft whose period has ended cannot be activated.
 	in := grantInput("c2")
 	in.Status = StatusDraft
 	e.grant(patient1, 1, in)
-	before = e.peer.Snapshot()
-	e.refused(before, e.submit(patient1, 24*60+5, "", nil, "Activate", "c2"), "FAILED_PRECONDITION: ")
+	before = e.Peer.Snapshot()
+	e.Refused(before, e.Submit(patient1, 24*60+5, "", nil, "Activate", "c2"), "FAILED_PRECONDITION: ")
 }
 
 func TestCheckAtTheBoundarySecondOnTheLedger(t *testing.T) {
@@ -140,9 +141,9 @@ func TestCheckAtTheBoundarySecondOnTheLedger(t *testing.T) {
 	in.Period = Period{Start: at(0).Format(time.RFC3339), End: at(60).Format(time.RFC3339)}
 	e.grant(patient1, 0, in)
 	tx := func(instant time.Time) string {
-		res := e.peer.Query("consent", physician, instant, "Check", request(pt1, "labs", Actor{}))
+		res := e.Peer.Query("consent", physician, instant, "Check", request(pt1, "labs", Actor{}))
 		var d Decision
-		e.must(res, &d)
+		e.Must(res, &d)
 		return d.Decision
 	}
 	assert.Equal(t, Permit, tx(at(60).Add(-time.Second)))
@@ -156,8 +157,8 @@ func TestSupersede(t *testing.T) {
 	next := grantInput("c2")
 	next.Supersedes = "c1"
 	next.Provision.DataClasses = []string{"labs"}
-	res := e.submit(patient1, 5, TransientConsent, next, "Grant")
-	e.must(res, nil)
+	res := e.Submit(patient1, 5, TransientConsent, next, "Grant")
+	e.Must(res, nil)
 	env, err := events.Decode(res.Event.Payload)
 	require.NoError(t, err)
 	require.Len(t, env.Changes, 2)
@@ -165,7 +166,7 @@ func TestSupersede(t *testing.T) {
 	assert.Equal(t, "consent.granted", env.Changes[1].Type)
 
 	var old View
-	e.must(e.query(patient1, 6, "Get", "c1"), &old)
+	e.Must(e.Query(patient1, 6, "Get", "c1"), &old)
 	assert.Equal(t, StatusInactive, old.Status)
 	assert.Equal(t, ReasonSuperseded, old.StatusReason)
 	assert.Equal(t, "c2", old.SupersededBy)
@@ -176,11 +177,11 @@ func TestSupersede(t *testing.T) {
 	// Another patient's consent cannot be superseded; an inactive one neither.
 	other := grantInput("c3")
 	other.Subject, other.Supersedes = pt2, "c2"
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(patient2, 7, TransientConsent, other, "Grant"), `INVALID_ARGUMENT: field "supersedes"`)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(patient2, 7, TransientConsent, other, "Grant"), `INVALID_ARGUMENT: field "supersedes"`)
 	again := grantInput("c4")
 	again.Supersedes = "c1"
-	e.refused(before, e.submit(patient1, 7, TransientConsent, again, "Grant"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(patient1, 7, TransientConsent, again, "Grant"), "FAILED_PRECONDITION: ")
 }
 
 func TestUpdateOnlyDrafts(t *testing.T) {
@@ -190,13 +191,13 @@ func TestUpdateOnlyDrafts(t *testing.T) {
 	e.grant(patient1, 0, in)
 	in.Provision.DataClasses = []string{"labs"}
 	var r Receipt
-	e.must(e.submit(patient1, 1, TransientConsent, in, "Update", "c1"), &r)
+	e.Must(e.Submit(patient1, 1, TransientConsent, in, "Update", "c1"), &r)
 	assert.Equal(t, 2, r.Version)
-	e.must(e.submit(patient1, 2, "", nil, "Activate", "c1"), nil)
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(patient1, 3, TransientConsent, in, "Update", "c1"), "FAILED_PRECONDITION: ")
+	e.Must(e.Submit(patient1, 2, "", nil, "Activate", "c1"), nil)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(patient1, 3, TransientConsent, in, "Update", "c1"), "FAILED_PRECONDITION: ")
 	in.ID = "other"
-	e.refused(before, e.submit(patient1, 3, TransientConsent, in, "Update", "c1"), `INVALID_ARGUMENT: field "consent"`)
+	e.Refused(before, e.Submit(patient1, 3, TransientConsent, in, "Update", "c1"), `INVALID_ARGUMENT: field "consent"`)
 }
 
 func TestDenyConsentOverridesPermitOnTheLedger(t *testing.T) {
@@ -215,10 +216,10 @@ func TestHistoryKeepsEveryVersion(t *testing.T) {
 	e := newEnv(t)
 	e.grant(patient1, 0, grantInput("c1"))
 	hash := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-	e.must(e.submit(patient1, 1, "", nil, "AttachForm", "c1", hash), nil)
-	e.must(e.submit(patient1, 2, "", nil, "Revoke", "c1"), nil)
+	e.Must(e.Submit(patient1, 1, "", nil, "AttachForm", "c1", hash), nil)
+	e.Must(e.Submit(patient1, 2, "", nil, "Revoke", "c1"), nil)
 	var versions []Consent
-	e.must(e.query(patient1, 3, "History", "c1"), &versions)
+	e.Must(e.Query(patient1, 3, "History", "c1"), &versions)
 	require.Len(t, versions, 3)
 	assert.Equal(t, []int{3, 2, 1}, []int{versions[0].Version, versions[1].Version, versions[2].Version})
 	assert.Equal(t, StatusInactive, versions[0].Status)
@@ -226,7 +227,7 @@ func TestHistoryKeepsEveryVersion(t *testing.T) {
 	assert.Empty(t, versions[2].FormHash)
 	// The public trail has one entry per version.
 	skey, _ := statusKey("c1")
-	assert.Len(t, e.peer.History("consent", skey), 3)
+	assert.Len(t, e.Peer.History("consent", skey), 3)
 }
 
 func TestListBySubjectAndGrantsPaginate(t *testing.T) {
@@ -234,17 +235,17 @@ func TestListBySubjectAndGrantsPaginate(t *testing.T) {
 	for i, id := range []string{"c1", "c2", "c3"} {
 		e.grant(patient1, i, grantInput(id))
 	}
-	e.must(e.submit(patient1, 5, "", nil, "Revoke", "c2"), nil)
+	e.Must(e.Submit(patient1, 5, "", nil, "Revoke", "c2"), nil)
 	other := grantInput("x1")
 	other.Subject = pt2
 	e.grant(patient2, 6, other)
 
 	var page ConsentPage
-	e.must(e.query(patient1, 7, "ListBySubject", pt1, "2", ""), &page)
+	e.Must(e.Query(patient1, 7, "ListBySubject", pt1, "2", ""), &page)
 	require.Len(t, page.Items, 2)
 	require.NotEmpty(t, page.Bookmark)
 	var rest ConsentPage
-	e.must(e.query(patient1, 7, "ListBySubject", pt1, "2", page.Bookmark), &rest)
+	e.Must(e.Query(patient1, 7, "ListBySubject", pt1, "2", page.Bookmark), &rest)
 	require.Len(t, rest.Items, 1)
 	assert.Empty(t, rest.Bookmark)
 	ids := []string{page.Items[0].ID, page.Items[1].ID, rest.Items[0].ID}
@@ -252,7 +253,7 @@ func TestListBySubjectAndGrantsPaginate(t *testing.T) {
 
 	// Active grants to physician1: c1 and c3 (c2 revoked); the other patient's x1 too.
 	var grants ConsentPage
-	e.must(e.query(physician, 7, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", ""), &grants)
+	e.Must(e.Query(physician, 7, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", ""), &grants)
 	got := []string{}
 	for _, v := range grants.Items {
 		got = append(got, v.ID)
@@ -260,9 +261,9 @@ func TestListBySubjectAndGrantsPaginate(t *testing.T) {
 	assert.ElementsMatch(t, []string{"c1", "c3", "x1"}, got)
 
 	// A bookmark of another query is refused.
-	before := e.peer.Snapshot()
-	e.refused(before, e.query(patient2, 7, "ListBySubject", pt2, "2", page.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
-	e.refused(before, e.query(patient1, 7, "ListBySubject", pt1, "101", ""), `INVALID_ARGUMENT: field "pageSize"`)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Query(patient2, 7, "ListBySubject", pt2, "2", page.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
+	e.Refused(before, e.Query(patient1, 7, "ListBySubject", pt1, "101", ""), `INVALID_ARGUMENT: field "pageSize"`)
 }
 
 func TestOpenConsentLimit(t *testing.T) {
@@ -274,11 +275,11 @@ func TestOpenConsentLimit(t *testing.T) {
 		}
 		e.grant(patient1, 1, in)
 	}
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(patient1, 2, TransientConsent, grantInput("one-too-many"), "Grant"), "FAILED_PRECONDITION: ")
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(patient1, 2, TransientConsent, grantInput("one-too-many"), "Grant"), "FAILED_PRECONDITION: ")
 	// Once some have expired, room is made by dropping them from the open set.
 	e.grant(patient1, 31, grantInput("after-expiry"))
 	assert.Equal(t, Permit, e.check(physician, 32, request(pt1, "labs", Actor{})).Decision)
 }
 
-func itoa(i int) string { return string(js(i)) }
+func itoa(i int) string { return string(cctest.JSON(i)) }

@@ -35,20 +35,20 @@ var releaser = memstub.ChaincodeFunc(func(stub shim.ChaincodeStubInterface) *pb.
 
 func TestOtherChaincodesAskCheckAsTheCaller(t *testing.T) {
 	e := newEnv(t)
-	e.peer.Install("records", releaser)
+	e.Peer.Install("records", releaser)
 	e.grant(patient1, 0, grantInput("c1"))
 
 	// The physician's own request: Check sees the physician as the caller.
-	res := e.peer.Invoke("records", physician, at(1), nil, "Release", request(pt1, "labs", Actor{}))
+	res := e.Peer.Invoke("records", physician, at(1), nil, "Release", request(pt1, "labs", Actor{}))
 	require.True(t, res.OK(), res.Message)
-	v, ok := e.peer.State("records", "released")
+	v, ok := e.Peer.State("records", "released")
 	require.True(t, ok)
 	assert.Equal(t, "c1", string(v))
 
 	// A billing clerk cannot ride on a physician's consent, nor ask for one.
-	before := e.peer.Snapshot()
-	res = e.peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", Actor{}))
-	e.refused(before, res, "FORBIDDEN: no consent")
-	res = e.peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", physicianActor))
-	e.refused(before, res, "FORBIDDEN: caller ProviderMSP/billing1 may check only its own access")
+	before := e.Peer.Snapshot()
+	res = e.Peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", Actor{}))
+	e.Refused(before, res, "FORBIDDEN: no consent")
+	res = e.Peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", physicianActor))
+	e.Refused(before, res, "FORBIDDEN: caller ProviderMSP/billing1 may check only its own access")
 }

@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 // FuzzGrantInput decodes and validates arbitrary consent input: it must
 // never panic, and whatever it accepts must evaluate without panicking.
 func FuzzGrantInput(f *testing.F) {
-	f.Add(js(grantInput("c1")))
+	f.Add(cctest.JSON(grantInput("c1")))
 	f.Add([]byte(`{"id":"c","subject":"s","decision":"deny","period":{"start":"2026-01-01T00:00:00Z"},"provision":{"provision":[{"class":["x"]}]}}`))
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"provision":{"provision":[{"provision":[{"provision":[{"provision":[{}]}]}]}]}}`))

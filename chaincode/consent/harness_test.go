@@ -1,7 +1,7 @@
 package consent
 
 import (
-	"encoding/json"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
 
@@ -41,10 +41,7 @@ var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 // at returns the test clock: start plus minutes.
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
 
-type env struct {
-	t    *testing.T
-	peer *memstub.Peer
-}
+type env struct{ *cctest.Harness }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -54,51 +51,7 @@ func newEnv(t *testing.T) *env {
 	p.Install("consent", cc, memstub.WithCollections(memstub.Collection{
 		Name: Collection, Members: []string{"ProviderMSP", "PayerMSP", RegulatorMSP},
 	}))
-	return &env{t: t, peer: p}
-}
-
-func js(v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return data
-}
-
-// submit runs a transaction with a transient input.
-func (e *env) submit(id *memstub.Identity, minute int, transientKey string, transient any, fn string, args ...string) memstub.Result {
-	var tm map[string][]byte
-	if transientKey != "" {
-		raw, ok := transient.([]byte)
-		if !ok {
-			raw = js(transient)
-		}
-		tm = map[string][]byte{transientKey: raw}
-	}
-	return e.peer.Invoke("consent", id, at(minute), tm, fn, args...)
-}
-
-func (e *env) query(id *memstub.Identity, minute int, fn string, args ...string) memstub.Result {
-	return e.peer.Query("consent", id, at(minute), fn, args...)
-}
-
-// must asserts a result committed and decodes its payload into v.
-func (e *env) must(res memstub.Result, v any) {
-	e.t.Helper()
-	require.True(e.t, res.OK(), "status %d: %s", res.Status, res.Message)
-	if v != nil {
-		require.NoError(e.t, json.Unmarshal(res.Payload, v), string(res.Payload))
-	}
-}
-
-// refused asserts a result failed with the wire error prefix (code and,
-// optionally, field) and changed nothing.
-func (e *env) refused(before memstub.Snapshot, res memstub.Result, prefix string) {
-	e.t.Helper()
-	require.False(e.t, res.OK(), "expected refusal %q, got status %d: %s", prefix, res.Status, res.Payload)
-	require.Contains(e.t, res.Message, prefix)
-	require.False(e.t, res.Committed)
-	require.Equal(e.t, before, e.peer.Snapshot(), "a refused transaction changed state")
+	return &env{&cctest.Harness{T: t, Peer: p, Chaincode: "consent", At: at}}
 }
 
 // grantInput is a typical consent: patient pt1 lets ProviderMSP physicians
@@ -111,21 +64,21 @@ func grantInput(id string) GrantInput {
 }
 
 func (e *env) grant(id *memstub.Identity, minute int, in GrantInput) Receipt {
-	e.t.Helper()
+	e.T.Helper()
 	var r Receipt
-	e.must(e.submit(id, minute, TransientConsent, in, "Grant"), &r)
+	e.Must(e.Submit(id, minute, TransientConsent, in, "Grant"), &r)
 	return r
 }
 
 func request(subject, class string, requester Actor) string {
-	return string(js(Request{Subject: subject, Requester: requester, Action: "access", Purpose: "treatment", DataClass: class}))
+	return string(cctest.JSON(Request{Subject: subject, Requester: requester, Action: "access", Purpose: "treatment", DataClass: class}))
 }
 
 var physicianActor = Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician1"}
 
 func (e *env) check(id *memstub.Identity, minute int, req string) Decision {
-	e.t.Helper()
+	e.T.Helper()
 	var d Decision
-	e.must(e.query(id, minute, "Check", req), &d)
+	e.Must(e.Query(id, minute, "Check", req), &d)
 	return d
 }

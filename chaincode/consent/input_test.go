@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 		"not JSON":               {[]byte("{not json"), "consent"},
 		"empty object":           {[]byte("{}"), "id"},
 		"unknown field":          {[]byte(`{"id":"c9","subject":"pt-1","decision":"permit","diagnosis":"F32"}`), "consent"},
-		"trailing data":          {append(js(grantInput("c9")), []byte(" {}")...), "consent"},
+		"trailing data":          {append(cctest.JSON(grantInput("c9")), []byte(" {}")...), "consent"},
 		"oversized":              {[]byte(`{"id":"` + strings.Repeat("a", maxInputBytes) + `"}`), "consent"},
 		"empty id":               {mut(func(in *GrantInput) { in.ID = "" }), "id"},
 		"id with separator":      {mut(func(in *GrantInput) { in.ID = "a\x00b" }), "id"},
@@ -57,27 +58,27 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			e := seeded(t)
-			before := e.peer.Snapshot()
-			e.refused(before, e.submit(patient1, 10, TransientConsent, c.input, "Grant"), `INVALID_ARGUMENT: field "`+c.field+`"`)
+			before := e.Peer.Snapshot()
+			e.Refused(before, e.Submit(patient1, 10, TransientConsent, c.input, "Grant"), `INVALID_ARGUMENT: field "`+c.field+`"`)
 		})
 	}
 }
 
 func TestMissingTransientIsRefused(t *testing.T) {
 	e := seeded(t)
-	before := e.peer.Snapshot()
+	before := e.Peer.Snapshot()
 	for fn, key := range map[string]string{"Grant": TransientConsent, "BreakGlass": TransientBreakGlass, "RegisterDelegate": TransientDelegate, "RevokeDelegate": TransientDelegate} {
 		id := patient1
 		if fn == "BreakGlass" {
 			id = physician
 		}
-		e.refused(before, e.submit(id, 10, "", nil, fn), `INVALID_ARGUMENT: field "`+key+`"`)
+		e.Refused(before, e.Submit(id, 10, "", nil, fn), `INVALID_ARGUMENT: field "`+key+`"`)
 	}
 }
 
 func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 	e := seeded(t)
-	before := e.peer.Snapshot()
+	before := e.Peer.Snapshot()
 	cases := []struct {
 		id    string
 		fn    string
@@ -98,18 +99,18 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.id, func(t *testing.T) {
-			res := e.submit(patient1, 10, "", nil, c.fn, c.args...)
+			res := e.Submit(patient1, 10, "", nil, c.fn, c.args...)
 			prefix := "NOT_FOUND: "
 			if c.field != "" {
 				prefix = `INVALID_ARGUMENT: field "` + c.field + `"`
 			}
-			e.refused(before, res, prefix)
+			e.Refused(before, res, prefix)
 		})
 	}
-	e.refused(before, e.submit(physician, 10, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "r", Minutes: 0}, "BreakGlass"), `INVALID_ARGUMENT: field "minutes"`)
-	e.refused(before, e.submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
+	e.Refused(before, e.Submit(physician, 10, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "r", Minutes: 0}, "BreakGlass"), `INVALID_ARGUMENT: field "minutes"`)
+	e.Refused(before, e.Submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
 		Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), `INVALID_ARGUMENT: field "delegate"`)
-	e.refused(before, e.submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/x", Kind: "parent",
+	e.Refused(before, e.Submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/x", Kind: "parent",
 		Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), `INVALID_ARGUMENT: field "kind"`)
-	e.refused(before, e.submit(patient1, 10, TransientConsent, grantInput("c1"), "Grant"), "CONFLICT: ")
+	e.Refused(before, e.Submit(patient1, 10, TransientConsent, grantInput("c1"), "Grant"), "CONFLICT: ")
 }

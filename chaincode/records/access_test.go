@@ -22,10 +22,10 @@ var everyone = map[string]*memstub.Identity{
 // physicians access labs; physician1 requested access (access id returned).
 func seeded(t *testing.T) (*env, string) {
 	e := newEnv(t)
-	e.must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("report")), "Anchor"), nil)
+	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("report")), "Anchor"), nil)
 	e.grantLabs(2)
 	var r Receipt
-	e.must(e.submit(physician, 3, nil, "RequestAccess", "rec-1", "0", "treatment"), &r)
+	e.Must(e.submit(physician, 3, nil, "RequestAccess", "rec-1", "0", "treatment"), &r)
 	return e, r.AccessID
 }
 
@@ -54,41 +54,41 @@ func TestEveryTransactionForEveryRole(t *testing.T) {
 		}},
 		{"Verify", []string{"patient", "other patient", "physician", "physician2", "nurse", "clerk", "billing", "privacy",
 			"provider admin", "payer admin", "adjudicator", "payer clerk", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
-			return e.query(id, 10, "Verify", "rec-1", "0", hexSum([]byte("report")))
+			return e.Query(id, 10, "Verify", "rec-1", "0", hexSum([]byte("report")))
 		}},
 		{"GetHead", []string{"patient", "other patient", "physician", "physician2", "nurse", "clerk", "billing", "privacy",
 			"provider admin", "payer admin", "adjudicator", "payer clerk", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
-			return e.query(id, 10, "GetHead", "rec-1")
+			return e.Query(id, 10, "GetHead", "rec-1")
 		}},
 		{"MatchSubject", []string{"patient", "other patient", "physician", "physician2", "nurse", "clerk", "billing", "privacy",
 			"provider admin", "payer admin", "adjudicator", "payer clerk", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
-			return e.query(id, 10, "MatchSubject", "rec-1", pt1)
+			return e.Query(id, 10, "MatchSubject", "rec-1", pt1)
 		}},
 		{"Get", []string{"patient", "physician", "physician2", "nurse", "clerk", "privacy", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
-			return e.query(id, 10, "Get", "rec-1", "0")
+			return e.Query(id, 10, "Get", "rec-1", "0")
 		}},
 		{"History", []string{"patient", "physician", "physician2", "nurse", "clerk", "privacy", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
-			return e.query(id, 10, "History", "rec-1")
+			return e.Query(id, 10, "History", "rec-1")
 		}},
 		// Consent permits ProviderMSP physicians; the patient reads their own.
 		{"RequestAccess", []string{"patient", "physician", "physician2"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
 			return e.submit(id, 10, nil, "RequestAccess", "rec-1", "0", "treatment")
 		}},
 		{"ReleaseKey", []string{"physician"}, func(e *env, id *memstub.Identity, access string) memstub.Result {
-			return e.query(id, 10, "ReleaseKey", access, pub)
+			return e.Query(id, 10, "ReleaseKey", access, pub)
 		}},
 		{"ListAccessLog", []string{"patient", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
-			return e.query(id, 10, "ListAccessLog", pt1, "10", "")
+			return e.Query(id, 10, "ListAccessLog", pt1, "10", "")
 		}},
 		{"ListAccessLogByCustodian", []string{"privacy", "auditor"}, func(e *env, id *memstub.Identity, _ string) memstub.Result {
-			return e.query(id, 10, "ListAccessLogByCustodian", "ProviderMSP", "10", "")
+			return e.Query(id, 10, "ListAccessLogByCustodian", "ProviderMSP", "10", "")
 		}},
 	}
 	for _, op := range ops {
 		for role, id := range everyone {
 			t.Run(op.name+"/"+role, func(t *testing.T) {
 				e, access := seeded(t)
-				before := e.peer.Snapshot()
+				before := e.Peer.Snapshot()
 				res := op.run(e, id, access)
 				if slices.Contains(op.allowed, role) {
 					assert.True(t, res.OK(), "%s as %s: %s", op.name, role, res.Message)
@@ -96,7 +96,7 @@ func TestEveryTransactionForEveryRole(t *testing.T) {
 				}
 				assert.False(t, res.OK(), "%s as %s should be refused", op.name, role)
 				assert.True(t, strings.HasPrefix(res.Message, "FORBIDDEN: ") || strings.HasPrefix(res.Message, "FAILED_PRECONDITION: "), res.Message)
-				assert.Equal(t, before, e.peer.Snapshot())
+				assert.Equal(t, before, e.Peer.Snapshot())
 			})
 		}
 	}
@@ -137,18 +137,18 @@ func TestBadAnchorInputIsRefusedWithTheField(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			e, _ := seeded(t)
-			before := e.peer.Snapshot()
-			e.refused(before, e.submit(clerk, 10, c.input(e), "Anchor"), `INVALID_ARGUMENT: field "`+c.field+`"`)
+			before := e.Peer.Snapshot()
+			e.Refused(before, e.submit(clerk, 10, c.input(e), "Anchor"), `INVALID_ARGUMENT: field "`+c.field+`"`)
 		})
 	}
 	e, _ := seeded(t)
-	before := e.peer.Snapshot()
-	e.refused(before, e.submit(clerk, 10, nil, "Anchor"), `INVALID_ARGUMENT: field "anchor"`)
-	e.refused(before, e.submit(physician, 10, nil, "RequestAccess", "rec-1", "0", "curiosity"), `INVALID_ARGUMENT: field "purpose"`)
-	e.refused(before, e.submit(physician, 10, nil, "RequestAccess", "rec-1", "7", "treatment"), `INVALID_ARGUMENT: field "version"`)
-	e.refused(before, e.submit(physician, 10, nil, "RequestAccess", "", "0", "treatment"), `INVALID_ARGUMENT: field "id"`)
-	e.refused(before, e.query(physician, 10, "Verify", "rec-1", "0", "xyz"), `INVALID_ARGUMENT: field "sha256"`)
-	e.refused(before, e.submit(provAdmin, 10, nil, "RegisterCustodianKey", "AAAA"), `INVALID_ARGUMENT: field "publicKey"`)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.submit(clerk, 10, nil, "Anchor"), `INVALID_ARGUMENT: field "anchor"`)
+	e.Refused(before, e.submit(physician, 10, nil, "RequestAccess", "rec-1", "0", "curiosity"), `INVALID_ARGUMENT: field "purpose"`)
+	e.Refused(before, e.submit(physician, 10, nil, "RequestAccess", "rec-1", "7", "treatment"), `INVALID_ARGUMENT: field "version"`)
+	e.Refused(before, e.submit(physician, 10, nil, "RequestAccess", "", "0", "treatment"), `INVALID_ARGUMENT: field "id"`)
+	e.Refused(before, e.Query(physician, 10, "Verify", "rec-1", "0", "xyz"), `INVALID_ARGUMENT: field "sha256"`)
+	e.Refused(before, e.submit(provAdmin, 10, nil, "RegisterCustodianKey", "AAAA"), `INVALID_ARGUMENT: field "publicKey"`)
 }
 
 func FuzzAnchorInput(f *testing.F) {

@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
 
@@ -43,67 +43,35 @@ var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
 
 type env struct {
-	t    *testing.T
-	peer *memstub.Peer
-	kek  []byte // ProviderMSP's KEK (ECDH private scalar)
-	doc  map[string][]byte
+	*cctest.Harness
+	kek []byte // ProviderMSP's KEK (ECDH private scalar)
+	doc map[string][]byte
+}
+
+// submit invokes fn with the anchor input, if any, as transient "anchor".
+func (e *env) submit(id *memstub.Identity, minute int, anchor any, fn string, args ...string) memstub.Result {
+	if anchor == nil {
+		return e.Submit(id, minute, "", nil, fn, args...)
+	}
+	return e.Submit(id, minute, TransientAnchor, anchor, fn, args...)
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	kek, err := keywrap.NewEphemeral()
 	require.NoError(t, err)
-	e := &env{t: t, kek: kek.Bytes(), doc: map[string][]byte{}}
-	records, err := contractapi.NewChaincode(&Contract{KEK: func() (string, []byte, error) { return e.peer.MSPID(), e.kek, nil }})
+	e := &env{Harness: &cctest.Harness{T: t, Chaincode: "records", At: at}, kek: kek.Bytes(), doc: map[string][]byte{}}
+	records, err := contractapi.NewChaincode(&Contract{KEK: func() (string, []byte, error) { return e.Peer.MSPID(), e.kek, nil }})
 	require.NoError(t, err)
 	consentCC, err := contractapi.NewChaincode(&consent.Contract{})
 	require.NoError(t, err)
-	e.peer = memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
+	e.Peer = memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
 	members := []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
-	e.peer.Install("consent", consentCC, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: members}))
-	e.peer.Install("records", records, memstub.WithCollections(memstub.Collection{Name: Collection, Members: members}))
+	e.Peer.Install("consent", consentCC, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: members}))
+	e.Peer.Install("records", records, memstub.WithCollections(memstub.Collection{Name: Collection, Members: members}))
 	pub := base64.StdEncoding.EncodeToString(kek.PublicKey().Bytes())
-	e.must(e.peer.Invoke("records", provAdmin, at(0), nil, "RegisterCustodianKey", pub), nil)
+	e.Must(e.Peer.Invoke("records", provAdmin, at(0), nil, "RegisterCustodianKey", pub), nil)
 	return e
-}
-
-func js(v any) []byte {
-	data, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return data
-}
-
-func (e *env) submit(id *memstub.Identity, minute int, transient any, fn string, args ...string) memstub.Result {
-	var tm map[string][]byte
-	if transient != nil {
-		raw, ok := transient.([]byte)
-		if !ok {
-			raw = js(transient)
-		}
-		tm = map[string][]byte{TransientAnchor: raw}
-	}
-	return e.peer.Invoke("records", id, at(minute), tm, fn, args...)
-}
-
-func (e *env) query(id *memstub.Identity, minute int, fn string, args ...string) memstub.Result {
-	return e.peer.Query("records", id, at(minute), fn, args...)
-}
-
-func (e *env) must(res memstub.Result, v any) {
-	e.t.Helper()
-	require.True(e.t, res.OK(), "status %d: %s", res.Status, res.Message)
-	if v != nil {
-		require.NoError(e.t, json.Unmarshal(res.Payload, v), string(res.Payload))
-	}
-}
-
-func (e *env) refused(before memstub.Snapshot, res memstub.Result, prefix string) {
-	e.t.Helper()
-	require.False(e.t, res.OK(), "expected refusal %q, got %s", prefix, res.Payload)
-	require.Contains(e.t, res.Message, prefix)
-	require.Equal(e.t, before, e.peer.Snapshot(), "a refused transaction changed state")
 }
 
 func hexSum(b []byte) string {
@@ -115,14 +83,14 @@ func hexSum(b []byte) string {
 // fresh key, the ciphertext's and plaintext's hashes, the key wrapped to
 // the custodian's KEK. It remembers the key to compare releases with.
 func (e *env) document(id string, version int, plaintext []byte) AnchorInput {
-	e.t.Helper()
+	e.T.Helper()
 	docKey := make([]byte, 32)
 	_, _ = rand.Read(docKey)
 	kek, err := keywrap.ParsePublic(e.kekPublic())
-	require.NoError(e.t, err)
+	require.NoError(e.T, err)
 	eph, _ := keywrap.NewEphemeral()
 	wrapped, err := keywrap.Wrap(kek, eph, docKey, WrapAAD(id, version))
-	require.NoError(e.t, err)
+	require.NoError(e.T, err)
 	cipher := append([]byte("ciphertext-of:"), plaintext...)
 	e.doc[id+"/"+itoa(version)] = docKey
 	return AnchorInput{ID: id, Subject: pt1, Type: "DiagnosticReport", Category: "labs", ContentType: "application/pdf",
@@ -132,7 +100,7 @@ func (e *env) document(id string, version int, plaintext []byte) AnchorInput {
 
 func (e *env) kekPublic() []byte {
 	k, err := keywrapKey(e.kek)
-	require.NoError(e.t, err)
+	require.NoError(e.T, err)
 	return k
 }
 
@@ -142,23 +110,23 @@ func (e *env) grantLabs(minute int) {
 		Period: consent.Period{Start: at(0).Format(time.RFC3339)},
 		Provision: consent.Provision{Actors: []consent.Actor{{Org: "ProviderMSP", Role: RolePhysician}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}}
-	e.must(e.peer.Invoke("consent", patient1, at(minute), map[string][]byte{consent.TransientConsent: js(in)}, "Grant"), nil)
+	e.Must(e.Peer.Invoke("consent", patient1, at(minute), map[string][]byte{consent.TransientConsent: cctest.JSON(in)}, "Grant"), nil)
 }
 
 // release requests access and releases the key as id, returning the key.
 func (e *env) release(id *memstub.Identity, minute int, record string) ([]byte, Release) {
-	e.t.Helper()
+	e.T.Helper()
 	var r Receipt
-	e.must(e.submit(id, minute, nil, "RequestAccess", record, "0", "treatment"), &r)
+	e.Must(e.submit(id, minute, nil, "RequestAccess", record, "0", "treatment"), &r)
 	oneTime, err := keywrap.NewEphemeral()
-	require.NoError(e.t, err)
+	require.NoError(e.T, err)
 	var rel Release
-	e.must(e.query(id, minute+1, "ReleaseKey", r.AccessID, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())), &rel)
+	e.Must(e.Query(id, minute+1, "ReleaseKey", r.AccessID, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())), &rel)
 	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
-	require.NoError(e.t, err)
+	require.NoError(e.T, err)
 	docKey, err := keywrap.Unwrap(oneTime, wrapped, WrapAAD(rel.Record, rel.Version))
-	require.NoError(e.t, err)
+	require.NoError(e.T, err)
 	return docKey, rel
 }
 
-func itoa(n int) string { return string(js(n)) }
+func itoa(n int) string { return string(cctest.JSON(n)) }
