@@ -81,8 +81,12 @@ func TestClaimsStory(t *testing.T) {
 	require.NoError(t, err)
 	// 210.00 → allowed 180.00 − copay 25.00 = 155.00; panel 40.00.
 	assert.Equal(t, int64(19500), c.Adjudication.PaidCents)
-	_, err = payer.Pay(ctx, id, claimcc.PaymentInput{Trace: "EFT-" + id, AmountCents: c.Adjudication.PaidCents})
+	paid, err := payer.Pay(ctx, id, claimcc.PaymentInput{Trace: "EFT-" + id, AmountCents: c.Adjudication.PaidCents})
 	require.NoError(t, err)
+	// Paid through the payer's gateway: the provider's and the regulator's
+	// peers commit the block on their own time.
+	waitForTx(t, "peer0.provider", paid.TxID)
+	waitForTx(t, "peer0.regulator", paid.TxID)
 
 	rem, err := provider.Remittance(ctx, id)
 	require.NoError(t, err)

@@ -132,11 +132,24 @@ func TestConsentStory(t *testing.T) {
 }
 
 // waitForTx waits until a peer has committed the block holding txID.
+// waitForTx waits until a peer has committed the block holding txID. The
+// block number is read from whichever org's peer has the transaction first.
 func waitForTx(t *testing.T, peerID, txID string) {
 	t.Helper()
-	info, err := session(t, "provider", "physician1").Transaction(context.Background(), "care", txID)
-	require.NoError(t, err)
-	waitHeight(t, peerID, "care", info.Block)
+	readers := []*client.Session{session(t, "provider", "physician1"), session(t, "payer", "adjudicator1")}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, s := range readers {
+			if info, err := s.Transaction(context.Background(), "care", txID); err == nil {
+				waitHeight(t, peerID, "care", info.Block)
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("transaction %s not found on any peer", txID)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // blockDirs are the block stores of every peer and orderer.

@@ -100,9 +100,10 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 
 	// Amend: a second version; verify both; the history verifies.
 	v2 := append(append([]byte{}, plaintext...), []byte(" addendum")...)
-	_, err = clerk.Amend(ctx, records.Document{ID: id, Subject: patient2ID, Type: "DocumentReference", Category: "discharge",
+	amended, err := clerk.Amend(ctx, records.Document{ID: id, Subject: patient2ID, Type: "DocumentReference", Category: "discharge",
 		ContentType: "text/plain", Content: bytes.NewReader(v2)})
 	require.NoError(t, err)
+	waitForTx(t, "peer0.regulator", amended.TxID)
 	auditorRec := recordsAs(t, "regulator", "auditor1", store)
 	ver, _, err := auditorRec.Verify(ctx, id, 1, bytes.NewReader(plaintext))
 	require.NoError(t, err)
