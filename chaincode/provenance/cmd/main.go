@@ -1,0 +1,26 @@
+// Command provenance runs the provenance chaincode (package provenance) as
+// a process the peer starts through carechain's external builder.
+package main
+
+import (
+	"log"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/provenance"
+)
+
+// buildVersion is stamped at deploy time (-X main.buildVersion).
+var buildVersion = "dev"
+
+func main() {
+	cc, err := contractapi.NewChaincode(&provenance.Contract{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cc.Info.Title = "carechain provenance"
+	cc.Info.Version = buildVersion
+	if err := cc.Start(); err != nil {
+		log.Fatal(err)
+	}
+}

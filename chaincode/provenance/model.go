@@ -1,0 +1,173 @@
+package provenance
+
+// Dispositions (GS1 CBV) a unit or container can be in.
+const (
+	DispActive       = "active"
+	DispInTransit    = "in_transit"
+	DispSellable     = "sellable_accessible"
+	DispDispensed    = "dispensed"
+	DispRecalled     = "recalled"
+	DispQuarantined  = "non_sellable_other"
+	DispDestroyed    = "destroyed"
+	DispInactive     = "inactive"
+	DispIllegitimate = "stolen" // CBV has no "illegitimate"; DSCSA illegitimate product is not to be sold
+)
+
+// Business steps (GS1 CBV).
+const (
+	StepCommissioning   = "commissioning"
+	StepPacking         = "packing"
+	StepUnpacking       = "unpacking"
+	StepShipping        = "shipping"
+	StepReceiving       = "receiving"
+	StepDispensing      = "dispensing"
+	StepDecommissioning = "decommissioning"
+	StepDestroying      = "destroying"
+	StepHolding         = "holding"
+	StepRecalling       = "recalling"
+	StepInspecting      = "inspecting"
+	StepSensorReporting = "sensor_reporting"
+)
+
+// Verification results.
+const (
+	Verified         = "VERIFIED"
+	UnknownSerial    = "UNKNOWN_SERIAL"
+	LotMismatch      = "LOT_MISMATCH"
+	ExpiryMismatch   = "EXPIRY_MISMATCH"
+	Recalled         = "RECALLED"
+	Expired          = "EXPIRED"
+	AlreadyDispensed = "ALREADY_DISPENSED"
+	Decommissioned   = "DECOMMISSIONED"
+	Suspect          = "SUSPECT"
+)
+
+// Suspect product states (DSCSA).
+const (
+	SuspectNone         = ""
+	SuspectQuarantine   = "quarantine"
+	SuspectCleared      = "cleared"
+	SuspectIllegitimate = "illegitimate"
+)
+
+// Partner is an authorized trading partner in the regulator's registry.
+type Partner struct {
+	MSPID     string `json:"mspId"`
+	Name      string `json:"name"`
+	License   string `json:"license"`
+	GLN       string `json:"gln"`
+	ValidFrom string `json:"validFrom"`
+	ValidTo   string `json:"validTo"`
+	Status    string `json:"status"`
+}
+
+// Product is a registered drug product.
+type Product struct {
+	GTIN         string `json:"gtin"`
+	Name         string `json:"name"`
+	Strength     string `json:"strength"`
+	DosageForm   string `json:"dosageForm"`
+	NDC          string `json:"ndc"`
+	Manufacturer string `json:"manufacturer"`
+	// Storage range in tenths of a degree Celsius.
+	MinTenthC int `json:"minTemp"`
+	MaxTenthC int `json:"maxTemp"`
+}
+
+// Batch is a lot of a product.
+type Batch struct {
+	GTIN         string `json:"gtin"`
+	Lot          string `json:"lot"`
+	Expiry       string `json:"expiry"`
+	Manufacturer string `json:"manufacturer"`
+	Recalled     string `json:"recalled,omitempty" metadata:",optional"`
+	RecallReason string `json:"recallReason,omitempty" metadata:",optional"`
+}
+
+// Item is a serialized unit (SGTIN) or a container (SSCC). Ownership and
+// custody live on the outermost container only: a unit in a case on a
+// pallet is where the pallet is, so shipping a pallet writes one key.
+type Item struct {
+	ID          string `json:"id"`
+	Kind        string `json:"kind"` // unit, case, pallet
+	GTIN        string `json:"gtin,omitempty" metadata:",optional"`
+	Serial      string `json:"serial,omitempty" metadata:",optional"`
+	Lot         string `json:"lot,omitempty" metadata:",optional"`
+	Expiry      string `json:"expiry,omitempty" metadata:",optional"`
+	Parent      string `json:"parent,omitempty" metadata:",optional"`
+	Owner       string `json:"owner"`
+	Custodian   string `json:"custodian"`
+	Disposition string `json:"disposition"`
+	Suspect     string `json:"suspect,omitempty" metadata:",optional"`
+	Shipment    string `json:"shipment,omitempty" metadata:",optional"`
+	// Containers lists every container the unit was ever packed in, for its trace.
+	Containers []string `json:"containers,omitempty" metadata:",optional"`
+	// GTINs are the products inside a container (for its storage range).
+	GTINs   []string `json:"gtins,omitempty" metadata:",optional"`
+	Updated string   `json:"updated"`
+}
+
+// Shipment moves items from their owner to an authorized receiver.
+type Shipment struct {
+	ID       string   `json:"id"`
+	From     string   `json:"from"`
+	To       string   `json:"to"`
+	Items    []string `json:"items"`
+	Status   string   `json:"status"` // in_transit, received
+	DocHash  string   `json:"dscsaHash"`
+	Shipped  string   `json:"shipped"`
+	Received string   `json:"received,omitempty" metadata:",optional"`
+	// Excursions counts sensor readings outside a product's range.
+	Excursions int `json:"excursions"`
+}
+
+// Signal is a counterfeit signal, recorded with its reason.
+type Signal struct {
+	ID     string `json:"id"`
+	Code   string `json:"code"`
+	Object string `json:"object"`
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+	At     string `json:"at"`
+}
+
+// Counterfeit signal codes.
+const (
+	SignalDoubleCommission = "SERIAL_COMMISSIONED_TWICE"
+	SignalNotHolder        = "SHIPPED_BY_NON_HOLDER"
+	SignalScanAfterEnd     = "SCAN_AFTER_DISPENSE_OR_DESTRUCTION"
+)
+
+// Event is a GS1 EPCIS 2.0 event as carechain records it.
+type Event struct {
+	Type        string     `json:"type"` // ObjectEvent, AggregationEvent, TransactionEvent
+	EventID     string     `json:"eventID"`
+	EventTime   string     `json:"eventTime"`
+	TimeZone    string     `json:"eventTimeZoneOffset"`
+	Action      string     `json:"action"` // ADD, OBSERVE, DELETE
+	BizStep     string     `json:"bizStep"`
+	Disposition string     `json:"disposition,omitempty" metadata:",optional"`
+	EPCList     []string   `json:"epcList,omitempty" metadata:",optional"`
+	ParentID    string     `json:"parentID,omitempty" metadata:",optional"`
+	ChildEPCs   []string   `json:"childEPCs,omitempty" metadata:",optional"`
+	ReadPoint   string     `json:"readPoint,omitempty" metadata:",optional"`
+	BizTx       []BizTx    `json:"bizTransactionList,omitempty" metadata:",optional"`
+	Source      string     `json:"source,omitempty" metadata:",optional"`
+	Destination string     `json:"destination,omitempty" metadata:",optional"`
+	Sensor      *SensorRep `json:"sensorReport,omitempty" metadata:",optional"`
+	By          string     `json:"recordedBy"`
+}
+
+// BizTx is an EPCIS business transaction reference.
+type BizTx struct {
+	Type string `json:"type"`
+	ID   string `json:"bizTransaction"`
+}
+
+// SensorRep is a temperature reading.
+type SensorRep struct {
+	Type      string `json:"type"`
+	TenthC    int    `json:"value"`
+	Device    string `json:"deviceID"`
+	Excursion bool   `json:"excursion"`
+}
