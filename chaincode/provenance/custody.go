@@ -242,7 +242,7 @@ func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipm
 	}
 	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepSensorReporting,
 		BizTx:  []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + shipmentID}},
-		Sensor: &SensorRep{Type: "gs1:Temperature", TenthC: tenthC, Device: device, Excursion: excursion}}, shipmentID); err != nil {
+		Sensor: &SensorRep{Type: "gs1:Temperature", TenthC: tenthC, Device: device, Excursion: excursion}}, append([]string{shipmentID}, sh.Items...)...); err != nil {
 		return nil, err
 	}
 	status := "recorded"
