@@ -77,7 +77,7 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringVar(&a.gateway, "gateway", "", "gateway peer id (default: the org's first)")
 	f.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	root.AddCommand(a.submitCommand(), a.evaluateCommand(), a.eventsCommand(), a.txInfoCommand(), a.identitiesCommand(),
-		a.consentCommand(), a.recordsCommand(), a.claimsCommand())
+		a.consentCommand(), a.recordsCommand(), a.claimsCommand(), a.drugsCommand())
 	return root
 }
 

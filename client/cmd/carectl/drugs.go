@@ -1,0 +1,313 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	pv "github.com/carechain/carechain/chaincode/provenance"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/provenance"
+)
+
+// withDrugs runs fn with a provenance client on the supply channel (unless
+// --channel says otherwise).
+func (a *app) withDrugs(fn func(cmd *cobra.Command, args []string, k *provenance.Client) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := a.session()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		channel := a.channel
+		if !cmd.Flags().Changed("channel") {
+			channel = "supply"
+		}
+		return fn(cmd, args, provenance.New(s, channel))
+	}
+}
+
+func (a *app) printDrugReceipt(r *pv.Receipt) {
+	a.print(r, func(w io.Writer) {
+		fmt.Fprintf(w, "%s %s", r.ID, r.Status)
+		if r.Count > 0 {
+			fmt.Fprintf(w, " (%d)", r.Count)
+		}
+		fmt.Fprintf(w, " (tx %s)\n", r.TxID)
+		for _, s := range r.Signals {
+			fmt.Fprintf(w, "  counterfeit signal %s on %s: %s\n", s.Code, s.Object, s.Reason)
+		}
+	})
+}
+
+func (a *app) drugReceiptCommand(use, short string, args int, call func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error)) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.ExactArgs(args),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			r, err := call(cmd, args, k)
+			if err != nil {
+				return err
+			}
+			a.printDrugReceipt(r)
+			if r.Status == "refused" {
+				return fmt.Errorf("refused")
+			}
+			return nil
+		})}
+}
+
+func (a *app) drugsCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "drugs",
+		Short: "drug supply chain on the supply channel: serialized units, custody, verification, recalls",
+		Long: `Provenance commands (channel supply by default). Units are GTIN.serial
+(SGTIN), containers are SSCCs; GS1 check digits are verified.`,
+	}
+	partner := &cobra.Command{Use: "partner", Short: "the regulator's registry of authorized trading partners"}
+	partner.AddCommand(a.drugReceiptCommand("add JSON", "add or update a partner (regulator's registrar)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		var p pv.Partner
+		if err := readJSONArg(args[0], &p); err != nil {
+			return nil, err
+		}
+		return k.RegisterPartner(cmd.Context(), p)
+	}))
+	product := &cobra.Command{Use: "product", Short: "drug products"}
+	product.AddCommand(a.drugReceiptCommand("add JSON", "register a product of your org (quality staff)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		var p pv.Product
+		if err := readJSONArg(args[0], &p); err != nil {
+			return nil, err
+		}
+		return k.RegisterProduct(cmd.Context(), p)
+	}))
+	batch := &cobra.Command{Use: "batch", Short: "lots and their serialized units"}
+	batch.AddCommand(
+		a.drugReceiptCommand("create GTIN LOT EXPIRY", "register a lot (expiry YYYY-MM-DD)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.CreateBatch(cmd.Context(), args[0], args[1], args[2])
+		}),
+		a.drugsCommission())
+	cmd.AddCommand(partner, product, batch, a.drugsPack(),
+		a.drugReceiptCommand("unpack SSCC", "empty a container", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Unpack(cmd.Context(), args[0])
+		}),
+		a.drugsShip(),
+		a.drugReceiptCommand("receive SHIPMENT", "confirm a shipment: ownership moves to you", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Receive(cmd.Context(), args[0])
+		}),
+		a.drugReceiptCommand("reading SHIPMENT DEVICE CELSIUS", "attach a temperature reading to a shipment in transit", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			c, err := strconv.ParseFloat(args[2], 64)
+			if err != nil {
+				return nil, err
+			}
+			return k.AddReading(cmd.Context(), args[0], args[1], int(c*10))
+		}),
+		a.drugsVerify(),
+		a.drugReceiptCommand("dispense UNIT", "dispense a unit to a patient (pharmacist)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Dispense(cmd.Context(), args[0])
+		}),
+		a.drugReceiptCommand("suspect ID REASON", "quarantine a suspect unit or container", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Suspect(cmd.Context(), args[0], args[1])
+		}),
+		a.drugReceiptCommand("clear ID REASON", "end a quarantine: legitimate", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Clear(cmd.Context(), args[0], args[1])
+		}),
+		a.drugReceiptCommand("illegitimate ID REASON", "end a quarantine: illegitimate", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.MarkIllegitimate(cmd.Context(), args[0], args[1])
+		}),
+		a.drugReceiptCommand("recall GTIN LOT REASON", "recall a lot (its manufacturer's quality staff or the regulator)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.RecallLot(cmd.Context(), args[0], args[1], args[2])
+		}),
+		a.drugsRecallReport(),
+		a.drugReceiptCommand("decommission ID REASON", "take an item out of circulation", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Decommission(cmd.Context(), args[0], args[1], false)
+		}),
+		a.drugReceiptCommand("destroy ID REASON", "record an item's destruction", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Decommission(cmd.Context(), args[0], args[1], true)
+		}),
+		a.drugsItem(), a.drugsTrace(), a.drugsEPCIS())
+	return cmd
+}
+
+func (a *app) drugsCommission() *cobra.Command {
+	var count int
+	var prefix, serialList string
+	cmd := &cobra.Command{
+		Use:     "commission GTIN LOT",
+		Short:   "serialize units of a lot: --count N with --prefix, or --serials A,B,C",
+		Example: "  carectl --org manufacturer --user quality1 drugs batch commission 10614141123459 LOT-1 --count 1000 --prefix SN",
+		Args:    cobra.ExactArgs(2),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			var serials []string
+			if serialList != "" {
+				serials = strings.Split(serialList, ",")
+			}
+			for i := 0; i < count; i++ {
+				serials = append(serials, fmt.Sprintf("%s%06d", prefix, i+1))
+			}
+			if len(serials) == 0 {
+				return fmt.Errorf("give --count or --serials")
+			}
+			done, signals, err := k.Commission(cmd.Context(), args[0], args[1], serials, func(d, total int) {
+				if a.output != "json" {
+					fmt.Fprintf(a.errOut, "\rcommissioning %d/%d", d, total)
+					if d == total {
+						fmt.Fprintln(a.errOut)
+					}
+				}
+			})
+			if err != nil {
+				return err
+			}
+			out := map[string]any{"gtin": args[0], "lot": args[1], "commissioned": done, "signals": signals}
+			a.print(out, func(w io.Writer) {
+				fmt.Fprintf(w, "commissioned %d units of %s lot %s\n", done, args[0], args[1])
+				for _, s := range signals {
+					fmt.Fprintf(w, "  counterfeit signal %s on %s: %s\n", s.Code, s.Object, s.Reason)
+				}
+			})
+			return nil
+		}),
+	}
+	cmd.Flags().IntVar(&count, "count", 0, "how many units")
+	cmd.Flags().StringVar(&prefix, "prefix", "SN", "serial prefix for --count (serials PREFIX000001, …)")
+	cmd.Flags().StringVar(&serialList, "serials", "", "explicit serials, comma-separated")
+	return cmd
+}
+
+func (a *app) drugsPack() *cobra.Command {
+	var kind string
+	cmd := a.drugReceiptCommand("pack SSCC CHILD,CHILD,...", "aggregate units into a case, or cases into a pallet (--kind pallet)", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		return k.Pack(cmd.Context(), pv.PackInput{SSCC: args[0], Kind: kind, Children: strings.Split(args[1], ",")})
+	})
+	cmd.Flags().StringVar(&kind, "kind", "case", "case (of units) or pallet (of cases)")
+	return cmd
+}
+
+func (a *app) drugsShip() *cobra.Command {
+	var dscsa string
+	cmd := a.drugReceiptCommand("ship SHIPMENT-ID TO-MSP ITEM,ITEM,...", "ship items to an authorized partner, with DSCSA documents", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		var doc any = map[string]string{"transactionInformation": "shipment " + args[0], "transactionStatement": "DSCSA transaction statement"}
+		if dscsa != "" {
+			if err := readJSONArg(dscsa, &doc); err != nil {
+				return nil, err
+			}
+		}
+		return k.Ship(cmd.Context(), pv.ShipInput{ID: args[0], To: args[1], Items: strings.Split(args[2], ",")}, doc)
+	})
+	cmd.Flags().StringVar(&dscsa, "dscsa", "", "DSCSA transaction information and statement, JSON (inline, @FILE or -)")
+	return cmd
+}
+
+func (a *app) drugsVerify() *cobra.Command {
+	return &cobra.Command{Use: "verify GTIN SERIAL LOT EXPIRY", Short: "verify a product identifier (recorded)", Args: cobra.ExactArgs(4),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			v, err := k.Verify(cmd.Context(), args[0], args[1], args[2], args[3])
+			if err != nil {
+				return err
+			}
+			a.print(v, func(w io.Writer) { fmt.Fprintf(w, "%s: %s (verification %s)\n", v.Unit, v.Result, v.ID) })
+			return nil
+		})}
+}
+
+func (a *app) drugsRecallReport() *cobra.Command {
+	var p client.Page
+	cmd := &cobra.Command{Use: "recall-report GTIN LOT", Short: "a lot's units and their current custodians", Args: cobra.ExactArgs(2),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			page, err := k.RecallReport(cmd.Context(), args[0], args[1], p)
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, h := range page.Items {
+					fmt.Fprintf(w, "%s held by %s (%s) %s\n", h.Unit, h.Owner, h.Disposition, h.Container)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		})}
+	pageFlags(cmd, &p)
+	return cmd
+}
+
+func (a *app) drugsItem() *cobra.Command {
+	return &cobra.Command{Use: "item ID", Short: "a unit or container and who holds it", Args: cobra.ExactArgs(1),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			it, err := k.Item(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(it, func(w io.Writer) {
+				fmt.Fprintf(w, "%s %s owner %s custodian %s %s %s %s\n", it.ID, it.Kind, it.Owner, it.Custodian, it.Disposition, it.Suspect, it.Parent)
+			})
+			return nil
+		})}
+}
+
+func (a *app) drugsTrace() *cobra.Command {
+	var p client.Page
+	cmd := &cobra.Command{Use: "trace ID", Short: "chain of custody of a unit or container, back to commissioning", Args: cobra.ExactArgs(1),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			page, err := k.Trace(cmd.Context(), args[0], p)
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, e := range page.Items {
+					fmt.Fprintf(w, "%s %-16s %-17s %-8s by %s", e.EventTime, e.BizStep, e.Type, e.Action, e.By)
+					if e.Source != "" {
+						fmt.Fprintf(w, " %s → %s", e.Source, e.Destination)
+					}
+					if e.Sensor != nil {
+						fmt.Fprintf(w, " %.1f °C excursion=%v", float64(e.Sensor.TenthC)/10, e.Sensor.Excursion)
+					}
+					fmt.Fprintln(w)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		})}
+	pageFlags(cmd, &p)
+	return cmd
+}
+
+func (a *app) drugsEPCIS() *cobra.Command {
+	cmd := &cobra.Command{Use: "epcis", Short: "EPCIS 2.0 JSON documents"}
+	export := &cobra.Command{Use: "export ID", Short: "an item's trace as an EPCIS 2.0 document", Args: cobra.ExactArgs(1),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			doc, err := k.ExportEPCIS(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			_, err = a.out.Write(append(doc, '\n'))
+			return err
+		})}
+	importCmd := &cobra.Command{Use: "import FILE", Short: "replay an EPCIS 2.0 document's events as transactions", Args: cobra.ExactArgs(1),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			n, err := k.ImportEPCIS(cmd.Context(), data, map[string]string{"transactionInformation": "EPCIS import " + args[0]}, func(d, total int) {
+				if a.output != "json" {
+					fmt.Fprintf(a.errOut, "\rimporting event %d/%d", d, total)
+					if d == total {
+						fmt.Fprintln(a.errOut)
+					}
+				}
+			})
+			if err != nil {
+				return err
+			}
+			a.print(map[string]int{"events": n}, func(w io.Writer) { fmt.Fprintf(w, "imported %d events\n", n) })
+			return nil
+		})}
+	cmd.AddCommand(export, importCmd)
+	return cmd
+}
