@@ -61,3 +61,33 @@ done
 # distinct, so none is a duplicate.
 claim='{"id":"bench-{run}-{n}","patient":"pt-bench-{w}","coverage":"cov-bench-{w}","payer":"PayerMSP","renderingNpi":"1234567893","billablePeriod":{"start":"2026-01-05","end":"2026-01-05"},"placeOfService":"11","diagnosis":["E11.9"],"item":[{"sequence":1,"productOrService":"99213","quantity":1,"unitPrice":{n1},"net":{n1},"servicedDate":"2026-01-05"}],"total":{n1}}'
 bench --name "claims Submit (40 in flight)" --users billing1 --in-flight 40 --chaincode claims --fn Submit --transient "claim=$claim"
+
+# Provenance: commissioning throughput (the client splits a batch into
+# transactions of 500 serials), then single-unit shipments and receipts, 40
+# in flight, against the baseline at 40 above.
+go build -o bin/carectl ./client/cmd/carectl
+gtin=10614141123459
+lot=B$(date +%s)
+for m in ManufacturerMSP DistributorMSP ProviderMSP; do
+  bin/carectl --org regulator --user registrar1 drugs partner add \
+    '{"mspId":"'$m'","name":"'$m'","license":"LIC-'$m'","gln":"0614141000012","validFrom":"2026-01-01","validTo":"2099-12-31"}' >/dev/null
+done
+bin/carectl --org manufacturer --user quality1 drugs product add \
+  '{"gtin":"'$gtin'","name":"Amoxicillin","strength":"500 mg","dosageForm":"capsule","ndc":"0093-3109","minTemp":20,"maxTemp":250}' >/dev/null
+bin/carectl --org manufacturer --user quality1 drugs batch create $gtin $lot 2099-12-31 >/dev/null
+units=${BENCH_UNITS:-10000}
+t0=$(date +%s.%N)
+# Serials are unique to the lot: a serial commissioned twice is a signal, not a unit.
+bin/carectl --org manufacturer --user quality1 drugs batch commission $gtin $lot --count "$units" --prefix "$lot" 2>/dev/null >/dev/null
+t1=$(date +%s.%N)
+awk -v n="$units" -v a="$t0" -v b="$t1" 'BEGIN { printf "%-28s %-8s %d units in %.1f s = %.0f units/s (%d transactions of 500)\n", "provenance Commission", "bulk", n, b-a, n/(b-a), n/500 }'
+run=r$(date +%s)
+shipped=$(mktemp)
+bench --json-out "$shipped" --run "$run" --name "provenance Ship (40 in flight)" --org manufacturer \
+  --users logistics1 --in-flight 40 --channel supply --max "$units" --chaincode provenance --fn Ship \
+  --arg '{"id":"S-{run}-{n}","to":"DistributorMSP","items":["'$gtin.$lot'{n6}"]}' --transient 'dscsa={"ti":"bench {n}"}'
+n=$(sed -n 's/.*"succeeded":\([0-9]*\).*/\1/p' "$shipped")
+rm -f "$shipped"
+# Receive exactly the shipments made (shipment n is the n-th call).
+bench --run "$run" --name "provenance Receive (40 in flight)" --org distributor --users logistics1 --in-flight 40 --channel supply \
+  --max "$n" --chaincode provenance --fn Receive --arg 'S-{run}-{n}'

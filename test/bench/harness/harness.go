@@ -27,6 +27,9 @@ type Config struct {
 	Duration time.Duration
 	// Evaluate runs queries instead of submitting transactions.
 	Evaluate bool
+	// Max, when positive, stops after that many calls (for scenarios that
+	// consume what an earlier one made).
+	Max int64
 	// Call builds the n-th call (n from 0) for worker w (from 0, each
 	// worker one call at a time) with its session, so every transaction can
 	// use its own keys.
@@ -72,6 +75,9 @@ func Run(ctx context.Context, cfg Config) Report {
 			defer wg.Done()
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				n := next.Add(1) - 1
+				if cfg.Max > 0 && n >= cfg.Max {
+					return
+				}
 				call := cfg.Call(n, w, s)
 				t := time.Now()
 				var err error

@@ -3,7 +3,8 @@
 // chaincode function with argument and transient templates, in which {n}
 // becomes the call's sequence number, {run} the run's id, {patient_id}
 // the acting user's patient_id attribute, {sha} and {sha2} two SHA-256
-// digests unique to the call, {n1} the sequence number plus one, and {w}
+// digests unique to the call, {n1} the sequence number plus one ({n6}: six
+// digits, zero-padded), and {w}
 // the worker's number (0001, 0002, …;
 // a worker has one call in flight at a time), so every transaction can
 // write its own keys:
@@ -46,6 +47,9 @@ func main() {
 	duration := flag.Duration("duration", 20*time.Second, "how long to run")
 	evaluate := flag.Bool("evaluate", false, "evaluate (query) instead of submit")
 	output := flag.String("output", "text", "text or json")
+	runID := flag.String("run", "", "the run id {run} stands for (default: a new one), to address keys of an earlier run")
+	maxCalls := flag.Int64("max", 0, "stop after this many calls (0: no limit)")
+	jsonOut := flag.String("json-out", "", "also write the report as JSON to this file")
 	var args, transient multiFlag
 	flag.Var(&args, "arg", "argument template, repeatable")
 	flag.Var(&transient, "transient", "transient entry KEY=TEMPLATE, repeatable")
@@ -74,15 +78,18 @@ func main() {
 	if *name == "" {
 		*name = *chaincode + " " + *fn
 	}
-	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	if *runID == "" {
+		*runID = strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	run := *runID
 	r := harness.Run(context.Background(), harness.Config{
-		Name: *name, Sessions: sessions, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate,
+		Name: *name, Sessions: sessions, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate, Max: *maxCalls,
 		Call: func(n int64, w int, s *client.Session) client.Call {
 			sum := sha256.Sum256([]byte(run + "/" + strconv.FormatInt(n, 10)))
 			sum2 := sha256.Sum256(sum[:])
 			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s],
 				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:]),
-				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10)).Replace
+				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1)).Replace
 			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
 			for _, t := range args {
 				call.Args = append(call.Args, fill(t))
@@ -97,6 +104,12 @@ func main() {
 			return call
 		},
 	})
+	if *jsonOut != "" {
+		data, _ := json.Marshal(r)
+		if err := os.WriteFile(*jsonOut, data, 0o644); err != nil {
+			fail(err)
+		}
+	}
 	if *output == "json" {
 		_ = json.NewEncoder(os.Stdout).Encode(r)
 	} else {
