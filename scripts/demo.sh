@@ -111,14 +111,16 @@ claim() { # id coverage panel-cents
           {"sequence":2,"productOrService":"80053","quantity":1,"unitPrice":'$3',"net":'$3',"servicedDate":"'$today'"}],"total":'$((15000 + $3))'}'
 }
 say "The hospital's billing clerk submits a claim; the plan's rules adjudicate it at once"
-show carectl --org provider --user billing1 claims submit "$(claim clm-$ts $cov 4000)"
+# The panel's charge varies per run, so that a second demo is not a duplicate of the first.
+panel=$((4000 + ts % 997))
+show carectl --org provider --user billing1 claims submit "$(claim clm-$ts $cov $panel)"
 show carectl --org payer --user adjudicator1 claims get clm-$ts
 
 say "The same services under another claim id: refused as a duplicate, naming the original"
-show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-dup $cov 4000)" || true
+show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-dup $cov $panel)" || true
 
 say "A claim under a coverage the insurer does not know: pended, with the reason"
-show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-nocov cov-unknown 4100)"
+show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-nocov cov-unknown $((panel + 1)))"
 
 say "The insurer pays; the hospital reads the remittance advice"
 show carectl --org payer --user adjudicator1 claims pay clm-$ts
@@ -127,6 +129,49 @@ show carectl --org provider --user billing1 claims remittance clm-$ts
 say "The regulator sees the public trace, not the claim"
 show carectl --org regulator --user auditor1 evaluate claims GetTrace clm-$ts
 show carectl --org regulator --user auditor1 claims get clm-$ts || true
+
+# ---- drug provenance -----------------------------------------------------
+gtin=10614141123459
+dlot=DEMO$(date +%s | tail -c 7)
+say "Drug provenance (channel supply): the regulator authorizes the trading partners"
+for m in ManufacturerMSP DistributorMSP ProviderMSP; do
+  carectl --org regulator --user registrar1 drugs partner add \
+    '{"mspId":"'$m'","name":"'$m'","license":"LIC-'$m'","gln":"0614141000012","validFrom":"2026-01-01","validTo":"2099-12-31"}'
+done
+say "The manufacturer registers a product and a lot, and commissions 200 serialized units"
+show carectl --org manufacturer --user quality1 drugs product add \
+  '{"gtin":"'$gtin'","name":"Amoxicillin","strength":"500 mg","dosageForm":"capsule","ndc":"0093-3109","minTemp":20,"maxTemp":250}'
+show carectl --org manufacturer --user quality1 drugs batch create $gtin $dlot 2028-12-31
+show carectl --org manufacturer --user quality1 drugs batch commission $gtin $dlot --count 200 --prefix $dlot
+u() { printf '%s.%s%06d' $gtin $dlot "$1"; }
+units() { local out=""; for i in $(seq "$1" "$2"); do out="$out${out:+,}$(u "$i")"; done; echo "$out"; }
+sum17() { local b=$1 s=0 i d; for ((i=${#b}-1; i>=0; i--)); do d=${b:i:1}; if (( (${#b}-1-i) % 2 == 0 )); then d=$((d*3)); fi; s=$((s+d)); done; echo "$b$(( (10 - s % 10) % 10 ))"; }
+n=$(date +%s | tail -c 9)
+case1=$(sum17 10614141${n}1); case2=$(sum17 10614141${n}2); pallet=$(sum17 20614141${n}0)
+
+say "Packed into two cases of 100 and a pallet; the pallet ships to the distributor (custody moves on receipt)"
+carectl --org manufacturer --user logistics1 drugs pack $case1 "$(units 1 100)"
+carectl --org manufacturer --user logistics1 drugs pack $case2 "$(units 101 200)"
+show carectl --org manufacturer --user logistics1 drugs pack $pallet $case1,$case2 --kind pallet
+show carectl --org manufacturer --user logistics1 drugs ship SHP-$dlot-1 DistributorMSP $pallet
+show carectl --org distributor --user logistics1 drugs reading SHP-$dlot-1 logger-7 31.5
+show carectl --org distributor --user logistics1 drugs receive SHP-$dlot-1
+show carectl --org distributor --user logistics1 drugs unpack $pallet
+show carectl --org distributor --user logistics1 drugs ship SHP-$dlot-2 ProviderMSP $case1
+show carectl --org provider --user pharmacist1 drugs receive SHP-$dlot-2
+
+say "The hospital pharmacist verifies and dispenses a unit"
+show carectl --org provider --user pharmacist1 drugs verify $gtin ${dlot}000007 $dlot 2028-12-31
+show carectl --org provider --user pharmacist1 drugs dispense "$(u 7)"
+
+say "The regulator recalls the lot: verification says so, dispensing is refused, a forged serial is unknown"
+show carectl --org regulator --user registrar1 drugs recall $gtin $dlot "demo: contamination"
+show carectl --org provider --user pharmacist1 drugs verify $gtin ${dlot}000008 $dlot 2028-12-31
+show carectl --org provider --user pharmacist1 drugs dispense "$(u 8)" || true
+show carectl --org provider --user pharmacist1 drugs verify $gtin FORGED123 $dlot 2028-12-31
+
+say "Every hop of a unit, back to commissioning"
+show carectl --org regulator --user auditor1 drugs trace "$(u 8)"
 
 say "Done. The consortium keeps running; try:"
 cat <<'TRY'
@@ -137,6 +182,8 @@ cat <<'TRY'
   bin/carectl --org provider --user privacy1 records access-log --custodian ProviderMSP
   bin/carectl --org provider --user billing1 claims list --status paid
   bin/carectl --org provider --user billing1 claims appeal CLAIM-ID
+  bin/carectl --org regulator --user auditor1 drugs recall-report 10614141123459 LOT
+  bin/carectl --org regulator --user auditor1 drugs epcis export 10614141123459.SERIAL
   bin/carectl --org regulator --user auditor1 events consent --from-block 0 --timeout 5s
   bin/carectl --org provider --user physician1 submit baseline Put k1 v1
   bin/carectl --org payer --user adjudicator1 evaluate baseline Get k1 -o json

@@ -168,7 +168,7 @@ func (t *tx) record(e Event, objects ...string) error {
 		return err
 	}
 	for _, o := range objects {
-		if err := state.PutIndex(t.Stub, objEventByObj, o, t.Stamp(), t.ID(), n); err != nil {
+		if err := state.PutIndex(t.Stub, objEventByObj, o, t.SortStamp(), t.ID(), n); err != nil {
 			return err
 		}
 	}

@@ -226,7 +226,7 @@ func (t *tx) logAccess(e AccessEntry) error {
 	if err := state.PutPrivate(t.Stub, Collection, k, e); err != nil {
 		return err
 	}
-	for _, idx := range [][]string{{objAccessBySubject, e.Subject, e.Date, e.ID}, {objAccessByCust, e.Custodian, e.Date, e.ID}} {
+	for _, idx := range [][]string{{objAccessBySubject, e.Subject, t.SortStamp(), e.ID}, {objAccessByCust, e.Custodian, t.SortStamp(), e.ID}} {
 		ik, err := key(idx[0], idx[1:]...)
 		if err != nil {
 			return err

@@ -42,6 +42,11 @@ func Begin(stub shim.ChaincodeStubInterface) (*Tx, error) {
 // Stamp is the transaction time as RFC 3339 with nanoseconds.
 func (t *Tx) Stamp() string { return t.Now.Format(time.RFC3339Nano) }
 
+// SortStamp is the transaction time with a fixed width (nine fraction
+// digits), for index keys that must sort in time order: Stamp drops trailing
+// zeros, so its strings do not always sort like the times.
+func (t *Tx) SortStamp() string { return t.Now.Format("2006-01-02T15:04:05.000000000Z07:00") }
+
 // ID is the transaction id.
 func (t *Tx) ID() string { return t.Stub.GetTxID() }
 

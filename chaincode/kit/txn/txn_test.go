@@ -52,6 +52,12 @@ func TestBeginTransientEmit(t *testing.T) {
 	assert.Equal(t, events.Change{Type: "thing.done", ID: "x",
 		Attrs: map[string]string{"by": "ProviderMSP/clerk1", "at": "2026-01-02T03:04:05.000000006Z"}}, env.Changes[0])
 
+	// SortStamp keeps every fraction digit so that its strings sort like times.
+	a := &Tx{Now: time.Date(2026, 1, 1, 0, 0, 22, 500_000_000, time.UTC)}
+	b := &Tx{Now: time.Date(2026, 1, 1, 0, 0, 22, 510_000_000, time.UTC)}
+	assert.Less(t, a.SortStamp(), b.SortStamp())
+	assert.Greater(t, a.Stamp(), b.Stamp(), "Stamp's strings do not sort like the times")
+
 	for name, tm := range map[string]map[string][]byte{
 		"missing":       nil,
 		"empty":         {"in": {}},
