@@ -440,7 +440,8 @@ func (c *Contract) Commission(ctx contractapi.TransactionContextInterface, gtin,
 		epcs, ids = append(epcs, epc(it)), append(ids, id)
 	}
 	if len(ids) > 0 {
-		if err := t.record(Event{Type: "ObjectEvent", Action: "ADD", BizStep: StepCommissioning, Disposition: DispActive, EPCList: epcs}, ids...); err != nil {
+		if err := t.record(Event{Type: "ObjectEvent", Action: "ADD", BizStep: StepCommissioning, Disposition: DispActive, EPCList: epcs,
+			ILMD: map[string]string{"cbvmda:lotNumber": lot, "cbvmda:itemExpirationDate": b.Expiry}}, ids...); err != nil {
 			return nil, err
 		}
 	}

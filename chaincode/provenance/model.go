@@ -155,7 +155,9 @@ type Event struct {
 	Source      string     `json:"source,omitempty" metadata:",optional"`
 	Destination string     `json:"destination,omitempty" metadata:",optional"`
 	Sensor      *SensorRep `json:"sensorReport,omitempty" metadata:",optional"`
-	By          string     `json:"recordedBy"`
+	// ILMD is the instance/lot master data of a commissioning event.
+	ILMD map[string]string `json:"ilmd,omitempty" metadata:",optional"`
+	By   string            `json:"recordedBy"`
 }
 
 // BizTx is an EPCIS business transaction reference.

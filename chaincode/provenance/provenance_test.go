@@ -214,3 +214,44 @@ func TestBadInputIsRefusedWithTheField(t *testing.T) {
 		e.Refused(before, res, `INVALID_ARGUMENT: field "`+c.field+`"`)
 	}
 }
+
+// Every end state refuses the moves that would leave it; in transit refuses
+// everything but receipt.
+func TestDispositionTransitions(t *testing.T) {
+	type move struct {
+		who  *memstub.Identity
+		fn   string
+		args []string
+	}
+	setup := func(e *env) {
+		e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 5)), nil)
+		e.Must(e.ship(mfgLogistic, 2, "S1", "ProviderMSP", unit(0), unit(1), unit(2), unit(3)), nil)
+		e.Must(e.Submit(pharmacist, 3, "", nil, "Receive", "S1"), nil)
+		e.Must(e.Submit(pharmacist, 4, "", nil, "Dispense", unit(0)), nil)               // dispensed
+		e.Must(e.Submit(pharmacist, 4, "", nil, "Destroy", unit(1), "broken"), nil)      // destroyed
+		e.Must(e.Submit(pharmacist, 4, "", nil, "Decommission", unit(2), "sample"), nil) // inactive
+		e.Must(e.ship(mfgLogistic, 5, "S2", "DistributorMSP", unit(4)), nil)             // in transit
+	}
+	illegal := []move{
+		{pharmacist, "Dispense", []string{unit(0)}}, {pharmacist, "Destroy", []string{unit(0), "x"}},
+		{pharmacist, "Dispense", []string{unit(1)}}, {pharmacist, "Decommission", []string{unit(1), "x"}},
+		{pharmacist, "Dispense", []string{unit(2)}}, {pharmacist, "Destroy", []string{unit(2), "x"}},
+		{mfgLogistic, "Destroy", []string{unit(4), "x"}}, {mfgLogistic, "Decommission", []string{unit(4), "x"}},
+		{quality, "Pack", []string{string(cctest.JSON(PackInput{SSCC: case1, Kind: "case", Children: []string{unit(4)}}))}},
+		{pharmacist, "Receive", []string{"S1"}},
+	}
+	for _, m := range illegal {
+		e := newEnv(t)
+		setup(e)
+		before := e.Peer.Snapshot()
+		res := e.Submit(m.who, 10, "", nil, m.fn, m.args...)
+		assert.False(t, res.OK(), "%s %v should be refused", m.fn, m.args)
+		assert.Equal(t, before, e.Peer.Snapshot(), "%s %v", m.fn, m.args)
+	}
+	// The shipment in transit can only be received, and then it moves on.
+	e := newEnv(t)
+	setup(e)
+	e.Must(e.Submit(distributor, 10, "", nil, "Receive", "S2"), nil)
+	assert.Equal(t, DispActive, e.item(unit(4)).Disposition)
+	assert.Equal(t, "DistributorMSP", e.item(unit(4)).Owner)
+}

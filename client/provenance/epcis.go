@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,34 +32,52 @@ type epcisEvent struct {
 	ILMD map[string]string `json:"ilmd"`
 }
 
-// ImportEPCIS replays an EPCIS 2.0 JSON document's events as transactions,
-// in order: commissioning (ObjectEvent ADD, with ilmd lot and expiry),
-// packing and unpacking (AggregationEvent ADD and DELETE), shipping (with
-// destination, the receiver's MSP id, and a bizTransaction naming the
-// shipment), receiving, dispensing, decommissioning and destroying. It
-// stops at the first event it cannot apply and says which.
-func (k *Client) ImportEPCIS(ctx context.Context, data []byte, dscsa any, progress func(done, total int)) (int, error) {
-	var doc epcisDocument
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	if err := dec.Decode(&doc); err != nil {
-		return 0, fmt.Errorf("EPCIS document: %w", err)
-	}
-	if doc.Type != "EPCISDocument" {
-		return 0, fmt.Errorf("EPCIS document: type %q is not EPCISDocument", doc.Type)
-	}
-	events := doc.EPCISBody.EventList
-	for i, e := range events {
-		if err := k.apply(ctx, e, dscsa); err != nil {
-			return i, fmt.Errorf("event %d (%s %s %s): %w", i, e.Type, e.Action, e.BizStep, err)
-		}
-		if progress != nil {
-			progress(i+1, len(events))
-		}
-	}
-	return len(events), nil
+// Step is one transaction an EPCIS event becomes.
+type Step struct {
+	Fn       string   `json:"fn"` // Commission, Pack, Unpack, Ship, Receive, Dispense, Decommission, Destroy
+	GTIN     string   `json:"gtin,omitempty"`
+	Lot      string   `json:"lot,omitempty"`
+	Serials  []string `json:"serials,omitempty"`
+	ID       string   `json:"id,omitempty"` // container, shipment or unit
+	Kind     string   `json:"kind,omitempty"`
+	Children []string `json:"children,omitempty"`
+	To       string   `json:"to,omitempty"`
+	Items    []string `json:"items,omitempty"`
 }
 
-func step(s string) string { return strings.TrimPrefix(s, "urn:epcglobal:cbv:bizstep:") }
+// maxEPCISBytes bounds an imported document.
+const maxEPCISBytes = 64 << 20
+
+// Plan reads an EPCIS 2.0 JSON document and turns its events, in order,
+// into the transactions that reproduce them: commissioning (ObjectEvent
+// ADD with ilmd lot), packing and unpacking (AggregationEvent ADD and
+// DELETE), shipping (destination: the receiver's MSP id; a bizTransaction
+// naming the shipment), receiving, dispensing, decommissioning and
+// destroying. Any other event, or a malformed identifier, is an error that
+// names the event.
+func Plan(data []byte) ([]Step, error) {
+	if len(data) > maxEPCISBytes {
+		return nil, fmt.Errorf("EPCIS document: larger than %d bytes", maxEPCISBytes)
+	}
+	var doc epcisDocument
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("EPCIS document: %w", err)
+	}
+	if doc.Type != "EPCISDocument" {
+		return nil, fmt.Errorf("EPCIS document: type %q is not EPCISDocument", doc.Type)
+	}
+	var steps []Step
+	for i, e := range doc.EPCISBody.EventList {
+		s, err := plan(e)
+		if err != nil {
+			return nil, fmt.Errorf("event %d (%s %s %s): %w", i, e.Type, e.Action, e.BizStep, err)
+		}
+		steps = append(steps, s...)
+	}
+	return steps, nil
+}
+
+func bizStep(s string) string { return strings.TrimPrefix(s, "urn:epcglobal:cbv:bizstep:") }
 
 func ids(uris []string) ([]string, error) {
 	out := make([]string, 0, len(uris))
@@ -72,89 +91,118 @@ func ids(uris []string) ([]string, error) {
 	return out, nil
 }
 
-func (k *Client) apply(ctx context.Context, e epcisEvent, dscsa any) error {
+func plan(e epcisEvent) ([]Step, error) {
+	step := bizStep(e.BizStep)
 	switch {
-	case e.Type == "ObjectEvent" && e.Action == "ADD" && step(e.BizStep) == pv.StepCommissioning:
+	case e.Type == "ObjectEvent" && e.Action == "ADD" && step == pv.StepCommissioning:
 		units, err := ids(e.EPCList)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		lot, expiry := e.ILMD["cbvmda:lotNumber"], e.ILMD["cbvmda:itemExpirationDate"]
-		if lot == "" || expiry == "" {
-			return fmt.Errorf("ilmd must give cbvmda:lotNumber and cbvmda:itemExpirationDate")
+		lot := e.ILMD["cbvmda:lotNumber"]
+		if lot == "" {
+			return nil, fmt.Errorf("ilmd must give cbvmda:lotNumber")
 		}
-		bySKU := map[string][]string{}
-		var order []string
+		var out []Step
 		for _, u := range units {
 			gtin, serial, _ := pv.ParseSGTIN("epc", u)
-			if _, ok := bySKU[gtin]; !ok {
-				order = append(order, gtin)
+			if n := len(out); n > 0 && out[n-1].GTIN == gtin {
+				out[n-1].Serials = append(out[n-1].Serials, serial)
+				continue
 			}
-			bySKU[gtin] = append(bySKU[gtin], serial)
+			out = append(out, Step{Fn: "Commission", GTIN: gtin, Lot: lot, Serials: []string{serial}})
 		}
-		for _, gtin := range order {
-			if _, _, err := k.Commission(ctx, gtin, lot, bySKU[gtin], nil); err != nil {
-				return err
-			}
-		}
-		return nil
+		return out, nil
 	case e.Type == "AggregationEvent" && (e.Action == "ADD" || e.Action == "DELETE"):
 		parent, err := ids([]string{e.ParentID})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if e.Action == "DELETE" {
-			_, err = k.Unpack(ctx, parent[0])
-			return err
+			return []Step{{Fn: "Unpack", ID: parent[0]}}, nil
 		}
 		children, err := ids(e.ChildEPCs)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		kind := "case"
 		if len(children) > 0 && !strings.Contains(children[0], ".") {
 			kind = "pallet"
 		}
-		_, err = k.Pack(ctx, pv.PackInput{SSCC: parent[0], Kind: kind, Children: children})
-		return err
-	case e.Type == "ObjectEvent" && step(e.BizStep) == pv.StepShipping:
+		return []Step{{Fn: "Pack", ID: parent[0], Kind: kind, Children: children}}, nil
+	case e.Type == "ObjectEvent" && (step == pv.StepShipping || step == pv.StepReceiving):
+		if len(e.BizTx) == 0 {
+			return nil, fmt.Errorf("%s needs a bizTransaction naming the shipment", step)
+		}
+		id := strings.TrimPrefix(e.BizTx[0].ID, "urn:carechain:shipment:")
+		if step == pv.StepReceiving {
+			return []Step{{Fn: "Receive", ID: id}}, nil
+		}
 		items, err := ids(e.EPCList)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if len(e.BizTx) == 0 || e.Destination == "" {
-			return fmt.Errorf("shipping needs a bizTransaction (the shipment) and a destination (the receiver's MSP id)")
+		if e.Destination == "" {
+			return nil, fmt.Errorf("shipping needs a destination (the receiver's MSP id)")
 		}
-		r, err := k.Ship(ctx, pv.ShipInput{ID: shipmentID(e.BizTx[0].ID), To: e.Destination, Items: items}, dscsa)
+		return []Step{{Fn: "Ship", ID: id, To: e.Destination, Items: items}}, nil
+	case e.Type == "ObjectEvent" && (step == pv.StepDispensing || step == pv.StepDecommissioning || step == pv.StepDestroying):
+		items, err := ids(e.EPCList)
+		if err != nil {
+			return nil, err
+		}
+		fn := map[string]string{pv.StepDispensing: "Dispense", pv.StepDecommissioning: "Decommission", pv.StepDestroying: "Destroy"}[step]
+		var out []Step
+		for _, it := range items {
+			out = append(out, Step{Fn: fn, ID: it})
+		}
+		return out, nil
+	case e.Type == "ObjectEvent" && e.Action == "OBSERVE" && (step == pv.StepSensorReporting || step == pv.StepInspecting || step == pv.StepRecalling):
+		return nil, nil // observations carechain records itself; nothing to replay
+	}
+	return nil, fmt.Errorf("not an event carechain imports")
+}
+
+// ImportEPCIS replays an EPCIS 2.0 JSON document as transactions (see
+// Plan), with dscsa as the DSCSA documents of its shipments. It stops at the
+// first step that fails and says which.
+func (k *Client) ImportEPCIS(ctx context.Context, data []byte, dscsa any, progress func(done, total int)) (int, error) {
+	steps, err := Plan(data)
+	if err != nil {
+		return 0, err
+	}
+	for i, s := range steps {
+		if err := k.run(ctx, s, dscsa); err != nil {
+			return i, fmt.Errorf("step %d (%s %s): %w", i, s.Fn, s.ID, err)
+		}
+		if progress != nil {
+			progress(i+1, len(steps))
+		}
+	}
+	return len(steps), nil
+}
+
+func (k *Client) run(ctx context.Context, s Step, dscsa any) error {
+	var err error
+	switch s.Fn {
+	case "Commission":
+		_, _, err = k.Commission(ctx, s.GTIN, s.Lot, s.Serials, nil)
+	case "Pack":
+		_, err = k.Pack(ctx, pv.PackInput{SSCC: s.ID, Kind: s.Kind, Children: s.Children})
+	case "Unpack":
+		_, err = k.Unpack(ctx, s.ID)
+	case "Ship":
+		var r *pv.Receipt
+		r, err = k.Ship(ctx, pv.ShipInput{ID: s.ID, To: s.To, Items: s.Items}, dscsa)
 		if err == nil && r.Status == "refused" {
 			err = fmt.Errorf("shipment refused: %s", r.Signals[0].Reason)
 		}
-		return err
-	case e.Type == "ObjectEvent" && step(e.BizStep) == pv.StepReceiving:
-		if len(e.BizTx) == 0 {
-			return fmt.Errorf("receiving needs a bizTransaction naming the shipment")
-		}
-		_, err := k.Receive(ctx, shipmentID(e.BizTx[0].ID))
-		return err
-	case e.Type == "ObjectEvent" && (step(e.BizStep) == pv.StepDispensing || step(e.BizStep) == pv.StepDecommissioning || step(e.BizStep) == pv.StepDestroying):
-		items, err := ids(e.EPCList)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			switch step(e.BizStep) {
-			case pv.StepDispensing:
-				_, err = k.Dispense(ctx, it)
-			default:
-				_, err = k.Decommission(ctx, it, "imported EPCIS event", step(e.BizStep) == pv.StepDestroying)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+	case "Receive":
+		_, err = k.Receive(ctx, s.ID)
+	case "Dispense":
+		_, err = k.Dispense(ctx, s.ID)
+	case "Decommission", "Destroy":
+		_, err = k.Decommission(ctx, s.ID, "imported EPCIS event", s.Fn == "Destroy")
 	}
-	return fmt.Errorf("not an event carechain imports")
+	return err
 }
-
-func shipmentID(bizTx string) string { return strings.TrimPrefix(bizTx, "urn:carechain:shipment:") }

@@ -163,6 +163,20 @@ func TestSupplyStory(t *testing.T) {
 		"shipping:DistributorMSP>ProviderMSP", "receiving:DistributorMSP>ProviderMSP"}, hops)
 	assert.Equal(t, pv.StepCommissioning, trace.Items[0].BizStep)
 
+	// EPCIS: the export of a unit plans back into the transactions that made it.
+	doc, err := pharmacy.ExportEPCIS(ctx, pv.SGTIN(gtin, serials[6]))
+	require.NoError(t, err)
+	steps, err := provenance.Plan(doc)
+	require.NoError(t, err)
+	require.NotEmpty(t, steps)
+	assert.Equal(t, "Commission", steps[0].Fn)
+	assert.Equal(t, lot, steps[0].Lot)
+	var fns []string
+	for _, st := range steps {
+		fns = append(fns, st.Fn)
+	}
+	assert.Equal(t, []string{"Commission", "Pack", "Pack", "Ship", "Receive", "Unpack", "Ship", "Receive"}, fns)
+
 	// An unauthorized partner cannot ship: the registrar suspends the
 	// distributor, which then cannot ship the cases it holds.
 	sus, err := registrar.RegisterPartner(ctx, pv.Partner{MSPID: "DistributorMSP", Name: "DistributorMSP", License: "LIC-DistributorMSP",
