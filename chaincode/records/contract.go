@@ -211,6 +211,20 @@ func (t *tx) requireCustodian(custodian string) error {
 	return nil
 }
 
+// beginCustodianChange starts a change of record id by its custodian's
+// clinicians or clerks.
+func beginCustodianChange(ctx contractapi.TransactionContextInterface, id string) (*tx, *Head, error) {
+	t, err := begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, h, t.requireCustodian(h.Custodian)
+}
+
 func (t *tx) newAnchor(in AnchorInput, version int, previous string) *Anchor {
 	return &Anchor{ResourceType: "DocumentReference", ID: in.ID, Version: version, Status: StatusCurrent,
 		Subject: in.Subject, Custodian: t.Caller.MSPID, Type: in.Type, Category: in.Category,
@@ -270,15 +284,8 @@ func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt
 // Amend anchors a new version of a record (transient "anchor"); the
 // previous version becomes superseded and the new one links to its hash.
 func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, h, err := beginCustodianChange(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	h, err := t.head(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.requireCustodian(h.Custodian); err != nil {
 		return nil, err
 	}
 	in, wrapped, err := t.transientAnchor()
@@ -323,15 +330,8 @@ func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string)
 
 // MarkEnteredInError withdraws the current version of a record anchored by mistake.
 func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, h, err := beginCustodianChange(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	h, err := t.head(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.requireCustodian(h.Custodian); err != nil {
 		return nil, err
 	}
 	if h.Status != StatusCurrent {
