@@ -3,6 +3,7 @@ package consortium
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -92,9 +93,26 @@ func (c *Consortium) startNodes(ctx context.Context, kind topology.Kind) error {
 		if !c.local(n) {
 			return nil
 		}
+		err := c.waitHealthy(ctx, n)
+		if !errors.Is(err, errExited) {
+			return err
+		}
+		// A node that dies while starting gets one more start, as a
+		// supervisor would; its log keeps the first failure.
+		fmt.Fprintf(c.Out, "  %s exited while starting (log: %s); starting it once more\n", n.ID(), c.Home.Log(n.ID()))
+		spec, serr := c.procSpec(n)
+		if serr != nil {
+			return c.nodeErr(n, serr)
+		}
+		if _, serr := proc.Start(spec); serr != nil {
+			return c.nodeErr(n, serr)
+		}
 		return c.waitHealthy(ctx, n)
 	})
 }
+
+// errExited is a node process that is gone.
+var errExited = errors.New("process exited")
 
 func (c *Consortium) waitHealthy(ctx context.Context, n topology.Node) error {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -102,19 +120,19 @@ func (c *Consortium) waitHealthy(ctx context.Context, n topology.Node) error {
 	last := ""
 	err := health.Poll(ctx, 100*time.Millisecond, func(ctx context.Context) (bool, error) {
 		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); !ok {
-			return false, fmt.Errorf("process exited")
+			return false, errExited
 		}
 		ok, body := health.Healthy(ctx, n.OperationsAddress())
 		last = body
 		return ok, nil
 	})
 	if err != nil {
-		return c.nodeErr(n, fmt.Errorf("not healthy at http://%s/healthz: %v (last answer: %s)", n.OperationsAddress(), err, last))
+		return c.nodeErr(n, fmt.Errorf("not healthy at http://%s/healthz: %w (last answer: %s)", n.OperationsAddress(), err, last))
 	}
 	// /healthz answers before the node's main listener opens.
 	err = health.Poll(ctx, 50*time.Millisecond, func(ctx context.Context) (bool, error) {
 		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); !ok {
-			return false, fmt.Errorf("process exited")
+			return false, errExited
 		}
 		conn, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", n.Address())
 		if err != nil {
@@ -124,7 +142,7 @@ func (c *Consortium) waitHealthy(ctx context.Context, n topology.Node) error {
 		return true, nil
 	})
 	if err != nil {
-		return c.nodeErr(n, fmt.Errorf("not listening on %s: %v", n.Address(), err))
+		return c.nodeErr(n, fmt.Errorf("not listening on %s: %w", n.Address(), err))
 	}
 	return nil
 }
