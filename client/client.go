@@ -159,8 +159,9 @@ func (s *Session) Evaluate(ctx context.Context, call Call) (*Result, error) {
 }
 
 // Submit endorses, orders and waits for the commit of a transaction. An
-// MVCC conflict (the transaction had no effect) and an unreachable endorser
-// (nothing was ordered) are retried with a new transaction.
+// MVCC conflict (the transaction had no effect), an unreachable endorser and
+// endorsers that disagree (nothing was ordered) are retried with a new
+// transaction.
 func (s *Session) Submit(ctx context.Context, call Call) (*Result, error) {
 	contract := s.gw.GetNetwork(call.Channel).GetContract(call.Chaincode)
 	var res *Result
@@ -217,8 +218,10 @@ func (r RetryPolicy) evaluateRetryable(c Code) bool {
 }
 
 func (r RetryPolicy) submitRetryable(c Code) bool {
-	// A timeout is not retried: the transaction may still commit.
-	return c == CodeMVCCConflict || c == CodeUnavailable
+	// A timeout is not retried: the transaction may still commit. An
+	// endorsement mismatch ordered nothing: typically one endorser had not
+	// yet committed the block a read depends on, and a retry sees it.
+	return c == CodeMVCCConflict || c == CodeUnavailable || c == CodeEndorsementMismatch
 }
 
 func (r RetryPolicy) do(ctx context.Context, fn func(attempt int) (retry bool, err error)) error {

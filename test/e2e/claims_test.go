@@ -17,7 +17,20 @@ import (
 	claimcc "github.com/carechain/carechain/chaincode/claims"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/claims"
+	"github.com/carechain/carechain/network/health"
 )
+
+// catchUp waits until peer "to" has every block peer "from" has now.
+func catchUp(t *testing.T, from, to, channel string) {
+	t.Helper()
+	node, err := cl.Profile.Peer(from)
+	require.NoError(t, err)
+	samples, err := health.Metrics(context.Background(), node.Operations)
+	require.NoError(t, err)
+	h, ok := health.Value(samples, "ledger_blockchain_height", map[string]string{"channel": channel})
+	require.True(t, ok)
+	waitHeight(t, to, channel, uint64(h)-1)
+}
 
 func claimsAs(t *testing.T, org, user string) *claims.Client {
 	return claims.New(session(t, org, user), "care")
@@ -149,6 +162,9 @@ func TestConcurrentIndependentClaims(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
+	// The coverages were committed through the payer's gateway; the
+	// provider's peer, which endorses every claim too, must have them.
+	catchUp(t, "peer0.payer", "peer0.provider", "care")
 	// No retry: a conflict would surface as an error.
 	noRetry := session(t, "provider", "billing1", client.SessionOptions{Retry: &client.NoRetry})
 	_ = provider

@@ -34,6 +34,17 @@ func sscc(body string) string {
 	return body + fmt.Sprint((10-sum%10)%10)
 }
 
+// settled waits until every supply peer has committed a transaction: the
+// next step is endorsed by another org's peer, which must see it.
+func settled(t *testing.T, r *pv.Receipt, err error) *pv.Receipt {
+	t.Helper()
+	require.NoError(t, err)
+	for _, p := range []string{"peer0.manufacturer", "peer0.distributor", "peer0.provider", "peer0.regulator"} {
+		waitSupply(t, p, r.TxID)
+	}
+	return r
+}
+
 // waitSupply waits until a supply peer has the block of a transaction.
 func waitSupply(t *testing.T, peerID, txID string) {
 	t.Helper()
@@ -67,6 +78,7 @@ func TestSupplyStory(t *testing.T) {
 	expiry := "2028-12-31"
 	prefix := fmt.Sprintf("%06d", run%1_000_000)
 
+	settle := func(r *pv.Receipt, err error) *pv.Receipt { t.Helper(); return settled(t, r, err) }
 	registrar := drugsAs(t, "regulator", "registrar1")
 	for _, m := range []string{"ManufacturerMSP", "DistributorMSP", "ProviderMSP"} {
 		_, err := registrar.RegisterPartner(ctx, pv.Partner{MSPID: m, Name: m, License: "LIC-" + m, GLN: "0614141000012",
@@ -98,13 +110,15 @@ func TestSupplyStory(t *testing.T) {
 		for i := c * 100; i < (c+1)*100; i++ {
 			units = append(units, pv.SGTIN(gtin, serials[i]))
 		}
-		_, err := mfg.Pack(ctx, pv.PackInput{SSCC: id, Kind: "case", Children: units})
+		r, err := mfg.Pack(ctx, pv.PackInput{SSCC: id, Kind: "case", Children: units})
 		require.NoError(t, err, "case %d", c)
+		if c == 9 {
+			settled(t, r, err)
+		}
 		cases = append(cases, id)
 	}
 	pallet := sscc(fmt.Sprintf("2061414%010d", (run/1000)%10_000_000_000))
-	_, err = mfg.Pack(ctx, pv.PackInput{SSCC: pallet, Kind: "pallet", Children: cases})
-	require.NoError(t, err)
+	settle(mfg.Pack(ctx, pv.PackInput{SSCC: pallet, Kind: "pallet", Children: cases}))
 
 	ship1 := fmt.Sprintf("SHP-%d-1", run)
 	r, err := mfg.Ship(ctx, pv.ShipInput{ID: ship1, To: "DistributorMSP", Items: []string{pallet}}, map[string]string{"ti": "invoice 1"})
@@ -113,28 +127,22 @@ func TestSupplyStory(t *testing.T) {
 	waitSupply(t, "peer0.distributor", r.TxID)
 
 	dist := drugsAs(t, "distributor", "logistics1")
-	_, err = dist.Receive(ctx, ship1)
-	require.NoError(t, err)
-	_, err = dist.Unpack(ctx, pallet)
-	require.NoError(t, err)
+	settle(dist.Receive(ctx, ship1))
+	settle(dist.Unpack(ctx, pallet))
 	ship2 := fmt.Sprintf("SHP-%d-2", run)
 	r, err = dist.Ship(ctx, pv.ShipInput{ID: ship2, To: "ProviderMSP", Items: cases[:2]}, map[string]string{"ti": "invoice 2"})
 	require.NoError(t, err)
 	waitSupply(t, "peer0.provider", r.TxID)
 
 	pharmacy := drugsAs(t, "provider", "pharmacist1")
-	_, err = pharmacy.Receive(ctx, ship2)
-	require.NoError(t, err)
+	settle(pharmacy.Receive(ctx, ship2))
 	v, err := pharmacy.Verify(ctx, gtin, serials[5], lot, expiry)
 	require.NoError(t, err)
 	assert.Equal(t, pv.Verified, v.Result)
-	_, err = pharmacy.Dispense(ctx, pv.SGTIN(gtin, serials[5]))
-	require.NoError(t, err)
+	settle(pharmacy.Dispense(ctx, pv.SGTIN(gtin, serials[5])))
 
 	// The regulator recalls the lot.
-	rec, err := registrar.RecallLot(ctx, gtin, lot, "e2e: contamination found")
-	require.NoError(t, err)
-	waitSupply(t, "peer0.provider", rec.TxID)
+	settle(registrar.RecallLot(ctx, gtin, lot, "e2e: contamination found"))
 	v, err = pharmacy.Verify(ctx, gtin, serials[6], lot, expiry)
 	require.NoError(t, err)
 	assert.Equal(t, pv.Recalled, v.Result)
@@ -179,10 +187,8 @@ func TestSupplyStory(t *testing.T) {
 
 	// An unauthorized partner cannot ship: the registrar suspends the
 	// distributor, which then cannot ship the cases it holds.
-	sus, err := registrar.RegisterPartner(ctx, pv.Partner{MSPID: "DistributorMSP", Name: "DistributorMSP", License: "LIC-DistributorMSP",
-		GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2030-12-31", Status: "suspended"})
-	require.NoError(t, err)
-	waitSupply(t, "peer0.distributor", sus.TxID)
+	settle(registrar.RegisterPartner(ctx, pv.Partner{MSPID: "DistributorMSP", Name: "DistributorMSP", License: "LIC-DistributorMSP",
+		GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2030-12-31", Status: "suspended"}))
 	_, err = dist.Ship(ctx, pv.ShipInput{ID: ship1 + "-x", To: "ProviderMSP", Items: cases[2:3]}, map[string]string{"ti": "x"})
 	var ce *client.Error
 	require.True(t, errors.As(err, &ce), "got %v", err)
