@@ -13,6 +13,7 @@ import (
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
@@ -485,17 +486,13 @@ func (t *tx) adjudicate(cl *Claim, d Decision) error {
 func (t *tx) signals(in *ClaimInput, salt []byte, replaces string) ([]Signal, error) {
 	out := []Signal{}
 	for _, rec := range in.Records {
-		res := t.Stub.InvokeChaincode(RecordsChaincode, [][]byte{[]byte("MatchSubject"), []byte(rec), []byte(in.Patient)}, "")
-		if res.GetStatus() >= 400 {
-			return nil, ccerr.Internal("records: %s", res.GetMessage())
-		}
 		var m struct {
 			Known          bool   `json:"known"`
 			Matches        bool   `json:"matches"`
 			EnteredInError string `json:"enteredInError"`
 		}
-		if err := json.Unmarshal(res.GetPayload(), &m); err != nil {
-			return nil, ccerr.Internal("records answer: %v", err)
+		if err := cccall.Call(t.Stub, RecordsChaincode, "MatchSubject", &m, rec, in.Patient); err != nil {
+			return nil, err
 		}
 		switch {
 		case !m.Known:
@@ -550,18 +547,11 @@ func (t *tx) askPaymentConsent(in *ClaimInput) error {
 		return err
 	}
 	req, _ := json.Marshal(map[string]string{"subject": in.Patient, "action": "disclose", "purpose": "payment", "class": "claims"})
-	res := t.Stub.InvokeChaincode(ConsentChaincode, [][]byte{[]byte("Check"), req}, "")
-	if res.GetStatus() >= 400 {
-		if e, ok := ccerr.Parse(res.GetMessage()); ok {
-			return e
-		}
-		return ccerr.Internal("consent: %s", res.GetMessage())
-	}
 	var d struct {
 		Decision string `json:"decision"`
 	}
-	if err := json.Unmarshal(res.GetPayload(), &d); err != nil {
-		return ccerr.Internal("consent answer: %v", err)
+	if err := cccall.Call(t.Stub, ConsentChaincode, "Check", &d, string(req)); err != nil {
+		return err
 	}
 	if d.Decision != "permit" {
 		return ccerr.Forbidden("the patient's consent does not permit disclosure for payment, which this channel requires")

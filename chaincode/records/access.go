@@ -10,6 +10,7 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
 	"github.com/carechain/carechain/chaincode/kit/roles"
@@ -193,20 +194,9 @@ func (c *Contract) RequestAccess(ctx contractapi.TransactionContextInterface, id
 // askConsent calls consent's Check for the caller and returns the basis.
 func (t *tx) askConsent(a *Anchor, purpose string) (string, error) {
 	req, _ := json.Marshal(checkRequest{Subject: a.Subject, Action: "access", Purpose: purpose, Class: a.Category, Data: a.ID})
-	res := t.Stub.InvokeChaincode(ConsentChaincode, [][]byte{[]byte("Check"), req}, "")
-	if res.GetStatus() >= 400 {
-		msg := res.GetMessage()
-		if msg == "" {
-			msg = string(res.GetPayload())
-		}
-		if e, ok := ccerr.Parse(msg); ok {
-			return "", e
-		}
-		return "", ccerr.Internal("consent check: %s", msg)
-	}
 	var d checkDecision
-	if err := json.Unmarshal(res.GetPayload(), &d); err != nil {
-		return "", ccerr.Internal("consent check answer: %v", err)
+	if err := cccall.Call(t.Stub, ConsentChaincode, "Check", &d, string(req)); err != nil {
+		return "", err
 	}
 	switch {
 	case d.Decision != "permit":
