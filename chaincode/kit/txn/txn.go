@@ -26,18 +26,53 @@ type Tx struct {
 	Events events.Collector
 }
 
+// Option configures Begin.
+type Option func(*config)
+
+type config struct {
+	clock func() time.Time
+	skew  txtime.Skew
+}
+
+// WithClock makes Begin refuse a transaction whose timestamp is further
+// from clock (the endorsing peer's wall clock, time.Now in a chaincode's
+// main) than skew allows (txtime.DefaultSkew when zero). The clock only
+// ever refuses: what the transaction writes never depends on it. A nil
+// clock checks nothing (unit tests that drive a test calendar).
+func WithClock(clock func() time.Time, skew txtime.Skew) Option {
+	return func(c *config) {
+		c.clock, c.skew = clock, skew
+		if skew == (txtime.Skew{}) {
+			c.skew = txtime.DefaultSkew
+		}
+	}
+}
+
 // Begin reads the caller and the transaction time.
-func Begin(stub shim.ChaincodeStubInterface) (*Tx, error) {
-	c, err := caller.From(stub)
-	if err != nil {
-		return nil, err
+func Begin(stub shim.ChaincodeStubInterface, opts ...Option) (*Tx, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
 	}
 	now, err := txtime.Now(stub)
 	if err != nil {
 		return nil, err
 	}
+	if cfg.clock != nil {
+		if err := cfg.skew.Check(now, cfg.clock()); err != nil {
+			return nil, err
+		}
+	}
+	c, err := caller.From(stub)
+	if err != nil {
+		return nil, err
+	}
 	return &Tx{Stub: stub, Caller: c, Now: now}, nil
 }
+
+// NotBefore refuses the transaction when its time is before last, the
+// latest committed stamp of the object what (see txtime.NotBefore).
+func (t *Tx) NotBefore(what, last string) error { return txtime.NotBefore(t.Now, what, last) }
 
 // Stamp is the transaction time as RFC 3339 with nanoseconds.
 func (t *Tx) Stamp() string { return t.Now.Format(time.RFC3339Nano) }

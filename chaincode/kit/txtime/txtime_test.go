@@ -2,6 +2,7 @@ package txtime_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,5 +55,37 @@ func TestNowFailures(t *testing.T) {
 			_, err := txtime.Now(tt.stub)
 			assert.Equal(t, ccerr.CodeInternal, ccerr.CodeOf(err))
 		})
+	}
+}
+
+func TestSkewRefusesTimestampsFarFromThePeersClock(t *testing.T) {
+	clock := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
+	s := txtime.DefaultSkew
+	for _, ok := range []time.Duration{0, 5 * time.Minute, -5 * time.Minute, time.Second} {
+		if err := s.Check(clock.Add(ok), clock); err != nil {
+			t.Errorf("%v off: %v", ok, err)
+		}
+	}
+	for _, bad := range []time.Duration{5*time.Minute + time.Second, 365 * 24 * time.Hour, -6 * time.Minute, -30 * 24 * time.Hour} {
+		err := s.Check(clock.Add(bad), clock)
+		if ccerr.CodeOf(err) != ccerr.CodeInvalidArgument || !strings.Contains(err.Error(), `field "timestamp"`) {
+			t.Errorf("%v off: want INVALID_ARGUMENT timestamp, got %v", bad, err)
+		}
+	}
+}
+
+func TestNotBeforeKeepsTimeMovingForward(t *testing.T) {
+	last := time.Date(2026, 6, 15, 12, 0, 0, 5, time.UTC)
+	if err := txtime.NotBefore(last, "x", last.Format(time.RFC3339Nano)); err != nil {
+		t.Fatal(err)
+	}
+	if err := txtime.NotBefore(last.Add(-1), "consent c1", last.Format(time.RFC3339Nano)); ccerr.CodeOf(err) != ccerr.CodeFailedPrecondition || !strings.Contains(err.Error(), "consent c1") {
+		t.Fatalf("backdated: %v", err)
+	}
+	if err := txtime.NotBefore(last, "x", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := txtime.NotBefore(last, "x", "yesterday"); ccerr.CodeOf(err) != ccerr.CodeInternal {
+		t.Fatalf("malformed: %v", err)
 	}
 }

@@ -1,0 +1,26 @@
+// Command parts runs the parts registry chaincode (package parts) as a
+// process the peer starts through carechain's external builder.
+package main
+
+import (
+	"log"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/parts"
+)
+
+// buildVersion is stamped at deploy time (-X main.buildVersion).
+var buildVersion = "dev"
+
+func main() {
+	cc, err := contractapi.NewChaincode(&parts.Contract{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	cc.Info.Title = "carechain parts registry"
+	cc.Info.Version = buildVersion
+	if err := cc.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
