@@ -90,16 +90,16 @@ func TestBadChangesNameTheField(t *testing.T) {
 		change string
 		prefix string
 	}{
-		"neither":         {`{}`, `field "change"`},
-		"both":            {`{"set":{"mspId":"XMSP","parts":["payer"]},"remove":"PayerMSP"}`, `field "change"`},
-		"unknown part":    {`{"set":{"mspId":"XMSP","parts":["payer","bank"]}}`, `field "change.set.parts[1]"`},
-		"no parts":        {`{"set":{"mspId":"XMSP","parts":[]}}`, `field "change.set.parts"`},
+		"neither":            {`{}`, `field "change"`},
+		"both":               {`{"set":{"mspId":"XMSP","parts":["payer"]},"remove":"PayerMSP"}`, `field "change"`},
+		"unknown part":       {`{"set":{"mspId":"XMSP","parts":["payer","bank"]}}`, `field "change.set.parts[1]"`},
+		"no parts":           {`{"set":{"mspId":"XMSP","parts":[]}}`, `field "change.set.parts"`},
 		"plans of non-payer": {`{"set":{"mspId":"XMSP","parts":["provider"],"plans":["gold"]}}`, `field "change.set.plans"`},
-		"bad prefix":      {`{"set":{"mspId":"XMSP","parts":["manufacturer"],"companyPrefixes":["06141","12"]}}`, `field "change.set.companyPrefixes[1]"`},
-		"bad cert":        {`{"set":{"mspId":"XMSP","parts":["payer"],"rootCerts":["nope"]}}`, `field "change.set.rootCerts[0]"`},
-		"bad msp":         {`{"set":{"mspId":"1x","parts":["payer"]}}`, `field "change.set.mspId"`},
-		"unknown field":   {`{"set":{"mspId":"XMSP","parts":["payer"],"admin":true}}`, `INVALID_ARGUMENT`},
-		"remove unknown":  {`{"remove":"NopeMSP"}`, `NOT_FOUND`},
+		"bad prefix":         {`{"set":{"mspId":"XMSP","parts":["manufacturer"],"companyPrefixes":["06141","12"]}}`, `field "change.set.companyPrefixes[1]"`},
+		"bad cert":           {`{"set":{"mspId":"XMSP","parts":["payer"],"rootCerts":["nope"]}}`, `field "change.set.rootCerts[0]"`},
+		"bad msp":            {`{"set":{"mspId":"1x","parts":["payer"]}}`, `field "change.set.mspId"`},
+		"unknown field":      {`{"set":{"mspId":"XMSP","parts":["payer"],"admin":true}}`, `INVALID_ARGUMENT`},
+		"remove unknown":     {`{"remove":"NopeMSP"}`, `NOT_FOUND`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
