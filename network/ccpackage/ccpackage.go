@@ -57,9 +57,20 @@ type Package struct {
 	Bytes []byte
 }
 
+// Overlay replaces the content of one of the package's files (a slash path
+// relative to the module root) with Data: how carenet puts a consortium's
+// own data, such as the parts registry's genesis, into the package every
+// org approves.
+type Overlay struct {
+	Path string
+	Data []byte
+}
+
 // Build packages the chaincode whose main package is at mainPath (relative
-// to the module root, "./..."), stamped with version when it is not empty.
-func Build(moduleRoot, name, mainPath, version string) (*Package, error) {
+// to the module root, "./..."), stamped with version when it is not empty,
+// with the overlays applied. An overlay whose path is not a file of the
+// package is an error.
+func Build(moduleRoot, name, mainPath, version string, overlays ...Overlay) (*Package, error) {
 	if version != "" && !versionPattern.MatchString(version) {
 		return nil, fmt.Errorf("chaincode %s: version %q must match %s", name, version, versionPattern)
 	}
@@ -74,6 +85,12 @@ func Build(moduleRoot, name, mainPath, version string) (*Package, error) {
 			return nil, err
 		}
 		entries[f] = data
+	}
+	for _, o := range overlays {
+		if _, ok := entries[o.Path]; !ok {
+			return nil, fmt.Errorf("chaincode %s: overlay %s is not a file of the package", name, o.Path)
+		}
+		entries[o.Path] = o.Data
 	}
 	spec, _ := json.Marshal(BuildSpec{Main: mainPath, Version: version})
 	entries[BuildFile] = spec

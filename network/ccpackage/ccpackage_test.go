@@ -76,3 +76,17 @@ func keys(m map[string][]byte) []string {
 	sort.Strings(out)
 	return out
 }
+
+func TestOverlayReplacesAPackagedFileAndChangesTheID(t *testing.T) {
+	plain, err := Build("../..", "parts", "./chaincode/parts/cmd", "")
+	require.NoError(t, err)
+	genesis := []byte(`{"channels":{"care":{"orgs":[]}}}`)
+	over, err := Build("../..", "parts", "./chaincode/parts/cmd", "", Overlay{Path: "chaincode/parts/genesis.json", Data: genesis})
+	require.NoError(t, err)
+	require.NotEqual(t, plain.ID, over.ID)
+	again, err := Build("../..", "parts", "./chaincode/parts/cmd", "", Overlay{Path: "chaincode/parts/genesis.json", Data: genesis})
+	require.NoError(t, err)
+	require.Equal(t, over.ID, again.ID)
+	_, err = Build("../..", "parts", "./chaincode/parts/cmd", "", Overlay{Path: "chaincode/parts/nope.json", Data: genesis})
+	require.ErrorContains(t, err, "not a file of the package")
+}

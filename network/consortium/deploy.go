@@ -54,13 +54,29 @@ func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 			}); err != nil {
 				return err
 			}
+			if cc.Genesis == "" {
+				continue
+			}
+			if err := p.step(fmt.Sprintf("bootstrap %s on %s", cc.Name, ch), func() error {
+				return c.bootstrapRegistry(ctx, p, cc, ch)
+			}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
 func (c *Consortium) packageChaincode(cc topology.Chaincode) (*ccpackage.Package, error) {
-	pkg, err := ccpackage.Build(c.Repo, cc.Name, cc.Path, c.Versions[cc.Name])
+	var overlays []ccpackage.Overlay
+	if cc.Genesis != "" {
+		data, err := c.registryGenesis()
+		if err != nil {
+			return nil, err
+		}
+		overlays = append(overlays, ccpackage.Overlay{Path: strings.TrimPrefix(cc.Genesis, "./"), Data: data})
+	}
+	pkg, err := ccpackage.Build(c.Repo, cc.Name, cc.Path, c.Versions[cc.Name], overlays...)
 	if err != nil {
 		return nil, err
 	}

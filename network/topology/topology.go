@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // DefaultHost is where a node listens unless the description says otherwise.
@@ -37,6 +40,14 @@ type Org struct {
 	Users       []User   `yaml:"users"`
 	// NodeHosts places single nodes (and "ca") on another host than Host.
 	NodeHosts map[string]string `yaml:"nodeHosts"`
+	// Parts are what the org does in the consortium (provider, pharmacy,
+	// payer, manufacturer, distributor, regulator, patient-registry): the
+	// parts registry's genesis (chaincode parts) is made from them.
+	Parts []string `yaml:"parts"`
+	// Plans are a payer's health plans.
+	Plans []string `yaml:"plans"`
+	// CompanyPrefixes are a manufacturer's GS1 company prefixes.
+	CompanyPrefixes []string `yaml:"companyPrefixes"`
 }
 
 // User is an identity registered with the org's CA.
@@ -61,6 +72,11 @@ type Chaincode struct {
 	Name     string                      `yaml:"name"`
 	Path     string                      `yaml:"path"`
 	Channels map[string]ChaincodeChannel `yaml:"channels"`
+	// Genesis, for the parts registry, names the file of the package
+	// (relative to the repository) that carenet replaces with the
+	// registry's genesis made from this topology, and the chaincode is
+	// bootstrapped after it is defined.
+	Genesis string `yaml:"genesis"`
 }
 
 // ChaincodeChannel is a chaincode's definition on one channel.
@@ -185,6 +201,9 @@ func (t *Topology) validate() error {
 	}
 	if ordererOrgs != 1 {
 		return fmt.Errorf("exactly one org must run orderers, found %d", ordererOrgs)
+	}
+	if err := t.validateParts(); err != nil {
+		return err
 	}
 	channels := map[string]bool{}
 	for _, c := range t.Channels {
@@ -314,4 +333,22 @@ func (o *Org) HostOf(node string) string {
 		return o.Host
 	}
 	return DefaultHost
+}
+
+// validateParts checks every org's parts and their facts.
+func (t *Topology) validateParts() error {
+	for _, o := range t.Orgs {
+		for _, p := range o.Parts {
+			if !slices.Contains(wire.Parts(), p) {
+				return fmt.Errorf("org %q: part %q: must be one of %v", o.Name, p, wire.Parts())
+			}
+		}
+		if len(o.Plans) > 0 && !slices.Contains(o.Parts, wire.PartPayer) {
+			return fmt.Errorf("org %q: only a payer has plans", o.Name)
+		}
+		if len(o.CompanyPrefixes) > 0 && !slices.Contains(o.Parts, wire.PartManufacturer) {
+			return fmt.Errorf("org %q: only a manufacturer has GS1 company prefixes", o.Name)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -88,4 +89,28 @@ func TestInvalidTopologies(t *testing.T) {
 	}
 	_, err := os.Stat("../topology.yaml")
 	require.NoError(t, err)
+}
+
+func TestPartsAreChecked(t *testing.T) {
+	base := `portBase: 7000
+orgs:
+  - {name: orderer, mspId: OrdererMSP, orderers: [o1], users: [{name: admin, type: admin}]}
+  - {name: a, mspId: AMSP, peers: [peer0], users: [{name: admin, type: admin}], %s}
+channels:
+  - {name: ch, orgs: [a]}
+`
+	for extra, want := range map[string]string{
+		"parts: [payer], plans: [gold]":                 "",
+		"parts: [bank]":                                 `part "bank"`,
+		"parts: [provider], plans: [gold]":              "only a payer has plans",
+		"parts: [payer], companyPrefixes: ['0614141']":  "only a manufacturer",
+		"parts: [manufacturer], companyPrefixes: ['1']": "",
+	} {
+		_, err := Parse([]byte(fmt.Sprintf(base, extra)))
+		if want == "" {
+			require.NoError(t, err, extra)
+		} else {
+			require.ErrorContains(t, err, want, extra)
+		}
+	}
 }
