@@ -278,7 +278,7 @@ func listOrgs(stub shim.ChaincodeStubInterface) ([]wire.Org, error) {
 		return nil, ccerr.Internal("list registry: %v", err)
 	}
 	defer it.Close()
-	var orgs []wire.Org
+	orgs := []wire.Org{}
 	for it.HasNext() {
 		kv, err := it.Next()
 		if err != nil {

@@ -118,3 +118,12 @@ func TestRemovingAnOrg(t *testing.T) {
 	before := h.Peer.Snapshot()
 	h.Refused(before, h.Query(admin("ProviderMSP"), 3, wire.FnGet, "RegulatorMSP"), "NOT_FOUND")
 }
+
+func TestListBeforeBootstrapIsEmpty(t *testing.T) {
+	p := memstub.NewPeer("care")
+	h := &cctest.Harness{T: t, Peer: p, Chaincode: wire.Chaincode, At: func(int) time.Time { return t0 }}
+	partstest.InstallOnly(p, partstest.Reference())
+	res := h.Query(admin("PayerMSP"), 0, wire.FnList)
+	require.True(t, res.OK(), res.Message)
+	require.JSONEq(t, `{"orgs":[]}`, string(res.Payload))
+}

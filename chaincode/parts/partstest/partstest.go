@@ -41,9 +41,9 @@ func With(g wire.Genesis, channel string, o wire.Org) wire.Genesis {
 	return out
 }
 
-// Install installs the parts chaincode with genesis g on the peer's
-// channel and bootstraps it at the given time.
-func Install(p *memstub.Peer, g wire.Genesis, at time.Time) {
+// InstallOnly installs the parts chaincode with genesis g on the peer's
+// channel, without bootstrapping it.
+func InstallOnly(p *memstub.Peer, g wire.Genesis) {
 	data, err := json.Marshal(g)
 	if err != nil {
 		panic(err)
@@ -53,6 +53,12 @@ func Install(p *memstub.Peer, g wire.Genesis, at time.Time) {
 		panic(err)
 	}
 	p.Install(wire.Chaincode, cc)
+}
+
+// Install installs the parts chaincode with genesis g on the peer's
+// channel and bootstraps it at the given time.
+func Install(p *memstub.Peer, g wire.Genesis, at time.Time) {
+	InstallOnly(p, g)
 	anyone := memstub.NewIdentity("OrdererMSP", "bootstrap", nil)
 	if res := p.Invoke(wire.Chaincode, anyone, at, nil, wire.FnBootstrap); !res.OK() {
 		panic(fmt.Sprintf("partstest: bootstrap: %s", res.Message))
