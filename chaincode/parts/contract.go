@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -15,6 +16,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
+	"github.com/carechain/carechain/chaincode/kit/txtime"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 	"github.com/carechain/carechain/chaincode/parts/wire"
 )
@@ -41,6 +43,14 @@ type Contract struct {
 	contractapi.Contract
 	// Genesis is the registry Bootstrap writes; DefaultGenesis when nil.
 	Genesis []byte
+	// Clock is the endorsing peer's clock (time.Now in the chaincode's
+	// main); transactions stamped too far from it are refused. Nil checks
+	// nothing (unit tests on a test calendar).
+	Clock func() time.Time
+}
+
+func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*txn.Tx, error) {
+	return txn.Begin(ctx.GetStub(), txn.WithClock(c.Clock, txtime.Skew{}))
 }
 
 // genesis is the packaged registry of the channel.
@@ -68,7 +78,7 @@ func (c *Contract) genesis(channel string) (wire.Registry, error) {
 
 // Bootstrap writes the packaged genesis registry, once.
 func (c *Contract) Bootstrap(ctx contractapi.TransactionContextInterface) (*wire.Registry, error) {
-	t, err := txn.Begin(ctx.GetStub())
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +150,7 @@ func (c *Contract) Proposal(ctx contractapi.TransactionContextInterface, id stri
 // runs peers; the proposer's approval is the first. It applies at once when
 // that is already a majority.
 func (c *Contract) Propose(ctx contractapi.TransactionContextInterface, change string) (*wire.Proposal, error) {
-	t, err := txn.Begin(ctx.GetStub())
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +175,7 @@ func (c *Contract) Propose(ctx contractapi.TransactionContextInterface, change s
 // of an org that runs peers; the change applies with the approval that
 // makes a majority.
 func (c *Contract) Approve(ctx contractapi.TransactionContextInterface, id string) (*wire.Proposal, error) {
-	t, err := txn.Begin(ctx.GetStub())
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
