@@ -6,11 +6,31 @@ import (
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
 )
 
-// stateIterator iterates over materialised query results.
+// stateIterator iterates over materialised query results. When rr is set
+// it adds the results to the range query's read set as the peer's handler
+// sends them: batch at a time, the first batch at once.
 type stateIterator struct {
 	results []*queryresult.KV
 	pos     int
 	closed  bool
+
+	versions []version
+	rr       *rangeRead
+	batch    int
+	fetched  int
+	complete bool // results are the whole range
+}
+
+// fetch adds the next batch of results to the read set.
+func (it *stateIterator) fetch() {
+	n := min(it.fetched+it.batch, len(it.results))
+	for i := it.fetched; i < n; i++ {
+		it.rr.reads = append(it.rr.reads, keyVersion{key: it.results[i].GetKey(), ver: it.versions[i]})
+	}
+	it.fetched = n
+	if n == len(it.results) && it.complete {
+		it.rr.exhausted = true
+	}
 }
 
 // HasNext reports whether Next has another result.
@@ -20,6 +40,9 @@ func (it *stateIterator) HasNext() bool { return !it.closed && it.pos < len(it.r
 func (it *stateIterator) Next() (*queryresult.KV, error) {
 	if !it.HasNext() {
 		return nil, errors.New("no such key")
+	}
+	if it.rr != nil && it.pos == it.fetched {
+		it.fetch()
 	}
 	kv := it.results[it.pos]
 	it.pos++

@@ -52,14 +52,16 @@ type Snapshot map[string]LedgerSnapshot
 // record is the committed state of one key.
 type record struct {
 	value []byte
-	hash  []byte // private data only
-	param []byte // validation parameter
+	hash  []byte  // private data only
+	param []byte  // validation parameter
+	ver   version // of the last transaction that wrote the value or parameter
 }
 
 // Ledger is the committed state of one channel.
 type Ledger struct {
 	channel string
 	height  uint64
+	blocks  uint64 // number of the last block
 	records map[StateKey]*record
 	history map[StateKey][]HistoryEntry
 	txIDs   map[string]bool
@@ -167,6 +169,15 @@ func (l *Ledger) value(k StateKey) ([]byte, bool) {
 	return bytes.Clone(r.value), true
 }
 
+// version returns the version of k, the zero version if it does not
+// exist.
+func (l *Ledger) version(k StateKey) version {
+	if r, ok := l.records[k]; ok {
+		return r.ver
+	}
+	return version{}
+}
+
 func (l *Ledger) param(k StateKey) []byte {
 	if r, ok := l.records[k]; ok {
 		return bytes.Clone(r.param)
@@ -212,12 +223,11 @@ func cloneHistory(h []HistoryEntry) []HistoryEntry {
 // value write keeps the existing validation parameter unless the
 // transaction also sets one; a validation parameter written for a key that
 // does not exist is ignored; a purge removes a private key with its hash
-// and private history.
-func (l *Ledger) commit(txID string, ts time.Time, ws *writeSet) {
+// and private history. Every key written gets version ver.
+func (l *Ledger) commit(txID string, ts time.Time, ws *writeSet, ver version) {
 	keys := slices.SortedFunc(maps.Keys(ws.writes), compareStateKeys)
 	for _, k := range keys {
 		w := ws.writes[k]
-		private := k.Collection != ""
 		switch {
 		case w.purge:
 			delete(l.records, k)
@@ -226,30 +236,44 @@ func (l *Ledger) commit(txID string, ts time.Time, ws *writeSet) {
 			delete(l.records, k)
 			l.history[k] = append(l.history[k], HistoryEntry{TxID: txID, Timestamp: ts, IsDelete: true})
 		case w.valueSet:
-			r := l.records[k]
-			if r == nil {
-				r = &record{}
-				l.records[k] = r
-			}
-			r.value = bytes.Clone(w.value)
-			entry := HistoryEntry{TxID: txID, Timestamp: ts, Value: bytes.Clone(w.value)}
-			if private {
-				sum := sha256.Sum256(w.value)
-				r.hash = sum[:]
-				entry.Hash = bytes.Clone(r.hash)
-			}
-			if w.paramSet {
-				r.param = bytes.Clone(w.param)
-			}
-			l.history[k] = append(l.history[k], entry)
+			l.put(k, w, HistoryEntry{TxID: txID, Timestamp: ts}, ver)
 		case w.paramSet:
 			if r := l.records[k]; r != nil {
-				r.param = bytes.Clone(w.param)
+				r.param, r.ver = paramOf(w), ver
 			}
 		}
 	}
 	l.txIDs[txID] = true
 	l.height++
+}
+
+// put applies the value write w of k, recording it in the history.
+func (l *Ledger) put(k StateKey, w *write, entry HistoryEntry, ver version) {
+	r := l.records[k]
+	if r == nil {
+		r = &record{}
+		l.records[k] = r
+	}
+	r.value, r.ver = bytes.Clone(w.value), ver
+	entry.Value = bytes.Clone(w.value)
+	if k.Collection != "" {
+		sum := sha256.Sum256(w.value)
+		r.hash = sum[:]
+		entry.Hash = bytes.Clone(r.hash)
+	}
+	if w.paramSet {
+		r.param = paramOf(w)
+	}
+	l.history[k] = append(l.history[k], entry)
+}
+
+// paramOf returns the validation parameter w writes; nil, none, for an
+// empty one.
+func paramOf(w *write) []byte {
+	if len(w.param) == 0 {
+		return nil
+	}
+	return bytes.Clone(w.param)
 }
 
 func compareStateKeys(a, b StateKey) int {

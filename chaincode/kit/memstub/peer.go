@@ -1,9 +1,6 @@
 package memstub
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,6 +11,8 @@ import (
 	pb "github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/carechain/carechain/chaincode/kit/policy"
 )
 
 // DefaultMSP is the organisation a Peer belongs to unless WithMSP says
@@ -33,6 +32,12 @@ type Collection struct {
 	// clients of member organisations.
 	MemberOnlyRead  bool
 	MemberOnlyWrite bool
+	// EndorsementPolicy is the collection-level endorsement policy in the
+	// syntax of policy.Parse, e.g. "OR('Org1MSP.peer','Org2MSP.peer')".
+	// When set, writes of the collection's keys must satisfy it instead of
+	// the chaincode-level policy (unless a key has its own validation
+	// parameter). Install and DefineCollections panic if it does not parse.
+	EndorsementPolicy string
 }
 
 func (c Collection) hasMember(mspID string) bool { return slices.Contains(c.Members, mspID) }
@@ -45,6 +50,7 @@ type Peer struct {
 	ledgers    map[string]*Ledger
 	chaincodes map[string]map[string]shim.Chaincode // channel → name
 	colls      map[string]map[string][]Collection   // channel → namespace
+	policies   map[string]map[string]policy.Policy  // channel → namespace → endorsement policy
 	nonce      uint64
 }
 
@@ -67,6 +73,7 @@ func NewPeer(channel string, opts ...PeerOption) *Peer {
 		ledgers:    map[string]*Ledger{},
 		chaincodes: map[string]map[string]shim.Chaincode{},
 		colls:      map[string]map[string][]Collection{},
+		policies:   map[string]map[string]policy.Policy{},
 	}
 	for _, opt := range opts {
 		opt(p)
@@ -82,6 +89,7 @@ func (p *Peer) join(channel string) *Ledger {
 		p.ledgers[channel] = l
 		p.chaincodes[channel] = map[string]shim.Chaincode{}
 		p.colls[channel] = map[string][]Collection{}
+		p.policies[channel] = map[string]policy.Policy{}
 	}
 	return l
 }
@@ -100,8 +108,9 @@ func (p *Peer) Channel() string { return p.channel }
 type InstallOption func(*installConfig)
 
 type installConfig struct {
-	channel string
-	colls   []Collection
+	channel     string
+	colls       []Collection
+	endorsement string
 }
 
 // OnChannel installs the chaincode on channel instead of the default one,
@@ -115,6 +124,16 @@ func WithCollections(colls ...Collection) InstallOption {
 	return func(c *installConfig) { c.colls = append(c.colls, colls...) }
 }
 
+// WithEndorsement sets the chaincode-level endorsement policy of the
+// chaincode definition, in the syntax of policy.Parse, e.g.
+// "AND('Org1MSP.peer','Org2MSP.peer')". Without it any endorsement
+// satisfies the chaincode. The policy is enforced for transactions that
+// name their endorsers (Tx.Endorsers, Forgery.Endorsers); Install panics
+// if it does not parse.
+func WithEndorsement(policy string) InstallOption {
+	return func(c *installConfig) { c.endorsement = policy }
+}
+
 // Install deploys chaincode cc under name, which is also its namespace.
 func (p *Peer) Install(name string, cc shim.Chaincode, opts ...InstallOption) {
 	cfg := installConfig{channel: p.channel}
@@ -123,15 +142,37 @@ func (p *Peer) Install(name string, cc shim.Chaincode, opts ...InstallOption) {
 	}
 	p.join(cfg.channel)
 	p.chaincodes[cfg.channel][name] = cc
+	if cfg.endorsement != "" {
+		p.policies[cfg.channel][name] = mustParsePolicy(cfg.endorsement)
+	}
 	if len(cfg.colls) > 0 {
-		p.colls[cfg.channel][name] = slices.Clone(cfg.colls)
+		p.colls[cfg.channel][name] = checkedCollections(cfg.colls)
 	}
 }
 
 // DefineCollections sets the private data collections of namespace ns on
 // the default channel, for transactions run with Run.
 func (p *Peer) DefineCollections(ns string, colls ...Collection) {
-	p.colls[p.channel][ns] = slices.Clone(colls)
+	p.colls[p.channel][ns] = checkedCollections(colls)
+}
+
+// checkedCollections copies colls, panicking if an endorsement policy
+// does not parse.
+func checkedCollections(colls []Collection) []Collection {
+	for _, c := range colls {
+		if c.EndorsementPolicy != "" {
+			mustParsePolicy(c.EndorsementPolicy)
+		}
+	}
+	return slices.Clone(colls)
+}
+
+func mustParsePolicy(s string) policy.Policy {
+	pol, err := policy.Parse(s)
+	if err != nil {
+		panic("memstub: " + err.Error())
+	}
+	return pol
 }
 
 // Ledger returns the ledger of channel, or nil if the peer has not joined it.
@@ -185,19 +226,30 @@ type Result struct {
 	Event *Event
 	// Committed reports whether the writes were applied to the ledger.
 	Committed bool
+	// Validation is the validation code the committing peer gave the
+	// transaction, as Fabric names it: Valid when it committed, or
+	// EndorsementPolicyFailure, MVCCReadConflict, PhantomReadConflict or
+	// DuplicateTxID. It is empty when the transaction was not submitted
+	// for ordering: an evaluation, or a response status of 400 or more.
+	Validation string
 }
 
 // OK reports whether the peer would endorse the response: a status below
 // 400.
 func (r Result) OK() bool { return r.Status < shim.ERRORTHRESHOLD }
 
-// Err returns nil for a success status and otherwise an error whose text
-// is the response message, as a client would see it.
+// Err returns an error as a client would see it: for an error status one
+// whose text is the response message; for a transaction that failed
+// validation the gateway's commit error, naming the validation code; nil
+// otherwise.
 func (r Result) Err() error {
-	if r.OK() {
-		return nil
+	if !r.OK() {
+		return errors.New(r.Message)
 	}
-	return errors.New(r.Message)
+	if r.Validation != "" && r.Validation != Valid {
+		return fmt.Errorf("transaction %s failed to commit with status code %d (%s)", r.TxID, pb.TxValidationCode_value[r.Validation], r.Validation)
+	}
+	return nil
 }
 
 // Tx describes a transaction proposal in full.
@@ -219,6 +271,13 @@ type Tx struct {
 	// Evaluate simulates the transaction without committing it, as the
 	// gateway's Evaluate does.
 	Evaluate bool
+	// Endorsers are the MSP ids of the organisations whose peers endorsed
+	// the transaction. When nil, the client is taken to have collected the
+	// endorsements every applicable policy needs, so endorsement
+	// validation passes. When set, every endorsement policy that applies
+	// to the transaction's writes must be satisfied by them, or the
+	// transaction is invalidated with EndorsementPolicyFailure.
+	Endorsers []string
 }
 
 // Invoke submits a transaction calling fn with string arguments on
@@ -264,86 +323,22 @@ func (p *Peer) Run(ns string, id *Identity, at time.Time, fn func(stub shim.Chai
 	return p.submit(Tx{Chaincode: ns, Identity: id, Time: at, Args: [][]byte{[]byte("run")}}, cc)
 }
 
-// Submit runs a transaction proposal and commits it unless the response
-// status is 400 or more or tx.Evaluate is set. Problems the peer would
-// report instead of running the chaincode (unknown chaincode, duplicate
-// transaction id) yield a 500 result. It panics if tx has no identity or
-// time, which is a mistake in the test.
+// Submit runs a transaction proposal and, unless the response status is
+// 400 or more or tx.Evaluate is set, orders it in a block of its own and
+// commits it if it passes validation: Simulate and Commit at once.
+// Problems the peer would report instead of running the chaincode
+// (unknown chaincode, duplicate transaction id) yield a 500 result. It
+// panics if tx has no identity or time, which is a mistake in the test.
 func (p *Peer) Submit(tx Tx) Result {
 	return p.submit(tx, nil)
 }
 
 func (p *Peer) submit(tx Tx, override shim.Chaincode) Result {
-	if tx.Identity == nil {
-		panic("memstub: transaction without identity")
+	pending := p.simulate(tx, override)
+	if !pending.submit {
+		return pending.res
 	}
-	if tx.Time.IsZero() {
-		panic("memstub: transaction without time")
-	}
-	if tx.Channel == "" {
-		tx.Channel = p.channel
-	}
-	ledger := p.ledgers[tx.Channel]
-	if ledger == nil {
-		return Result{Status: shim.ERROR, Message: fmt.Sprintf("channel %s not found", tx.Channel)}
-	}
-	cc := override
-	if cc == nil {
-		cc = p.chaincodes[tx.Channel][tx.Chaincode]
-	}
-	if cc == nil {
-		return Result{Status: shim.ERROR, Message: fmt.Sprintf("make sure the chaincode %s has been successfully defined on channel %s and try again: chaincode %s not found", tx.Chaincode, tx.Channel, tx.Chaincode)}
-	}
-	p.nonce++
-	nonce := binary.BigEndian.AppendUint64([]byte("memstub-nonce"), p.nonce)
-	creator := tx.Identity.Creator()
-	if tx.TxID == "" {
-		sum := sha256.Sum256(append(slices.Clone(nonce), creator...))
-		tx.TxID = hex.EncodeToString(sum[:])
-	}
-	if ledger.txIDs[tx.TxID] {
-		return Result{TxID: tx.TxID, Status: shim.ERROR, Message: fmt.Sprintf("duplicate transaction found [%s]. Creator [%x]", tx.TxID, creator)}
-	}
-	signed, err := signedProposal(tx, nonce, creator)
-	if err != nil {
-		panic(fmt.Sprintf("memstub: build proposal: %v", err))
-	}
-	binding := sha256.Sum256(append(append(slices.Clone(nonce), creator...), make([]byte, 8)...))
-	t := &txContext{
-		peer:       p,
-		ledger:     ledger,
-		channel:    tx.Channel,
-		txID:       tx.TxID,
-		timestamp:  timestamppb.New(tx.Time),
-		creator:    creator,
-		creatorMSP: tx.Identity.MSPID,
-		signed:     signed,
-		transient:  tx.Transient,
-		binding:    binding[:],
-		writes:     newWriteSet(),
-		active:     map[string]bool{},
-	}
-	s := t.newStub(tx.Chaincode, tx.Args, tx.Init)
-	t.active[tx.Chaincode] = true
-	var resp *pb.Response
-	if tx.Init {
-		resp = cc.Init(s)
-	} else {
-		resp = cc.Invoke(s)
-	}
-	if resp == nil {
-		resp = &pb.Response{Status: shim.ERROR, Message: "chaincode returned a nil response"}
-	}
-	res := Result{TxID: tx.TxID, Status: resp.Status, Payload: resp.Payload, Message: resp.Message}
-	if resp.Status >= shim.ERRORTHRESHOLD || tx.Evaluate {
-		return res
-	}
-	ledger.commit(tx.TxID, tx.Time.UTC(), t.writes)
-	res.Committed = true
-	if s.event != nil {
-		res.Event = &Event{Name: s.event.GetEventName(), Payload: s.event.GetPayload()}
-	}
-	return res
+	return p.Commit(pending)[0]
 }
 
 // signedProposal builds the signed proposal a client would send.

@@ -1,6 +1,7 @@
 package memstub
 
 import (
+	"bytes"
 	"errors"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
@@ -58,15 +59,14 @@ func errEmptyCollection() error { return errors.New("collection must not be an e
 // privateValue reads a committed private value as this peer can: a peer
 // outside the collection has only the hash and fails for existing keys.
 func (s *stub) privateValue(c Collection, key string) ([]byte, error) {
-	k := s.pkey(c.Name, key)
-	v, ok := s.tx.ledger.value(k)
-	if !ok {
+	r := s.tx.read(s.pkey(c.Name, key))
+	if r == nil {
 		return nil, nil
 	}
 	if !c.hasMember(s.tx.peer.mspID) {
 		return nil, s.peerError(pb.ChaincodeMessage_GET_STATE, "private data matching public hash version is not available. Public hash version = {Height:%d}, Private data version = <nil>", s.tx.ledger.height)
 	}
-	return v, nil
+	return bytes.Clone(r.value), nil
 }
 
 func (s *stub) GetPrivateData(collection, key string) ([]byte, error) {
@@ -105,8 +105,10 @@ func (s *stub) GetPrivateDataHash(collection, key string) ([]byte, error) {
 	if _, err := s.collection(pb.ChaincodeMessage_GET_PRIVATE_DATA_HASH, collection); err != nil {
 		return nil, err
 	}
-	h, _ := s.tx.ledger.PrivateHash(s.ns, collection, key)
-	return h, nil
+	if r := s.tx.read(s.pkey(collection, key)); r != nil {
+		return bytes.Clone(r.hash), nil
+	}
+	return nil, nil
 }
 
 func (s *stub) PutPrivateData(collection, key string, value []byte) error {
@@ -176,7 +178,10 @@ func (s *stub) GetPrivateDataValidationParameter(collection, key string) ([]byte
 	if _, err := s.readable(pb.ChaincodeMessage_GET_STATE_METADATA, collection); err != nil {
 		return nil, err
 	}
-	return s.tx.ledger.param(s.pkey(collection, key)), nil
+	if r := s.tx.read(s.pkey(collection, key)); r != nil {
+		return bytes.Clone(r.param), nil
+	}
+	return nil, nil
 }
 
 // privateScan applies the peer's rules for private range queries: they are
@@ -194,7 +199,7 @@ func (s *stub) privateScan(collection, start, end string) (shim.StateQueryIterat
 	if !c.hasMember(s.tx.peer.mspID) {
 		return &stateIterator{}, nil
 	}
-	return s.scan(collection, start, end, s.tx.peer.queryLimit), nil
+	return s.scan(collection, start, end), nil
 }
 
 func (s *stub) GetPrivateDataByRange(collection, startKey, endKey string) (shim.StateQueryIteratorInterface, error) {

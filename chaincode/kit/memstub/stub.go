@@ -34,6 +34,9 @@ type txContext struct {
 	binding    []byte
 
 	writes *writeSet
+	// reads is the read set; nil in a simulation on another channel,
+	// whose reads are not validated.
+	reads *readSet
 	// The simulator's flags for Fabric's "read-only transaction" rules.
 	writePerformed     bool
 	paginatedPerformed bool
@@ -118,9 +121,24 @@ func (s *stub) FinishWriteBatch() error { return nil }
 
 func (s *stub) key(k string) StateKey { return StateKey{Namespace: s.ns, Key: k} }
 
+// read returns the committed record of k, nil if there is none, and adds
+// its version to the read set.
+func (t *txContext) read(k StateKey) *record {
+	r := t.ledger.records[k]
+	t.reads.add(k, t.ledger.version(k))
+	return r
+}
+
+// valueOf returns a copy of the value of r, nil for no record.
+func valueOf(r *record) []byte {
+	if r == nil {
+		return nil
+	}
+	return bytes.Clone(r.value)
+}
+
 func (s *stub) GetState(key string) ([]byte, error) {
-	v, _ := s.tx.ledger.value(s.key(key))
-	return v, nil
+	return valueOf(s.tx.read(s.key(key))), nil
 }
 
 func (s *stub) GetMultipleStates(keys ...string) ([][]byte, error) {
@@ -129,7 +147,7 @@ func (s *stub) GetMultipleStates(keys ...string) ([][]byte, error) {
 	}
 	out := make([][]byte, len(keys))
 	for i, k := range keys {
-		out[i], _ = s.tx.ledger.value(s.key(k))
+		out[i] = valueOf(s.tx.read(s.key(k)))
 	}
 	return out, nil
 }
@@ -175,7 +193,10 @@ func (s *stub) SetStateValidationParameter(key string, ep []byte) error {
 }
 
 func (s *stub) GetStateValidationParameter(key string) ([]byte, error) {
-	return s.tx.ledger.param(s.key(key)), nil
+	if r := s.tx.read(s.key(key)); r != nil {
+		return bytes.Clone(r.param), nil
+	}
+	return nil, nil
 }
 
 // validateSimpleKeys is the shim's check that range bounds are not in the
@@ -204,7 +225,7 @@ func (s *stub) GetStateByRange(startKey, endKey string) (shim.StateQueryIterator
 	if err := validateSimpleKeys(startKey, endKey); err != nil {
 		return nil, err
 	}
-	return s.scan("", startKey, endKey, s.tx.peer.queryLimit), nil
+	return s.scan("", startKey, endKey), nil
 }
 
 func (s *stub) GetStateByPartialCompositeKey(objectType string, attrs []string) (shim.StateQueryIteratorInterface, error) {
@@ -212,7 +233,7 @@ func (s *stub) GetStateByPartialCompositeKey(objectType string, attrs []string) 
 	if err != nil {
 		return nil, err
 	}
-	return s.scan("", start, end, s.tx.peer.queryLimit), nil
+	return s.scan("", start, end), nil
 }
 
 func (s *stub) GetStateByRangeWithPagination(startKey, endKey string, pageSize int32, bookmark string) (shim.StateQueryIteratorInterface, *pb.QueryResponseMetadata, error) {
@@ -245,7 +266,7 @@ func (s *stub) GetAllStatesCompositeKeyWithPagination(pageSize int32, bookmark s
 func (s *stub) paginated(start, end string, pageSize int32, bookmark string) (shim.StateQueryIteratorInterface, *pb.QueryResponseMetadata, error) {
 	limit := s.tx.peer.queryLimit
 	if pageSize == 0 && bookmark == "" {
-		return s.scan("", start, end, limit), &pb.QueryResponseMetadata{}, nil
+		return s.scan("", start, end), &pb.QueryResponseMetadata{}, nil
 	}
 	if s.tx.writePerformed {
 		return nil, nil, s.peerError(pb.ChaincodeMessage_GET_STATE_BY_RANGE, "txid [%s]: unsuppored transaction. Paginated queries are supported only in a read-only transaction", s.tx.txID)
@@ -263,28 +284,40 @@ func (s *stub) paginated(start, end string, pageSize int32, bookmark string) (sh
 		next = keys[limit]
 		keys = keys[:limit]
 	}
-	it := s.iterator("", keys)
+	rr := &rangeRead{scope: StateKey{Namespace: s.ns}, start: start, end: end}
+	it := s.iterator(rr, keys, next == "", len(keys))
 	return it, &pb.QueryResponseMetadata{FetchedRecordsCount: int32(len(keys)), Bookmark: next}, nil
 }
 
 // scan returns an iterator over the committed keys of coll in [start, end),
-// at most limit of them.
-func (s *stub) scan(coll, start, end string, limit int) *stateIterator {
+// at most the total query limit of them.
+func (s *stub) scan(coll, start, end string) *stateIterator {
 	keys := s.tx.ledger.keys(s.ns, coll, start, end)
-	if len(keys) > limit {
-		keys = keys[:limit]
+	complete := len(keys) <= s.tx.peer.queryLimit
+	if !complete {
+		keys = keys[:s.tx.peer.queryLimit]
 	}
-	return s.iterator(coll, keys)
+	rr := &rangeRead{scope: StateKey{Namespace: s.ns, Collection: coll}, start: start, end: end}
+	return s.iterator(rr, keys, complete, queryBatchSize)
 }
 
-// iterator materialises the results for keys of coll.
-func (s *stub) iterator(coll string, keys []string) *stateIterator {
-	results := make([]*queryresult.KV, 0, len(keys))
+// iterator materialises the results for keys in the scope of rr, which
+// the iterator adds to the read set batch results at a time; complete says
+// keys are the whole range.
+func (s *stub) iterator(rr *rangeRead, keys []string, complete bool, batch int) *stateIterator {
+	it := &stateIterator{results: make([]*queryresult.KV, 0, len(keys)), complete: complete, batch: batch}
 	for _, k := range keys {
-		v, _ := s.tx.ledger.value(StateKey{Namespace: s.ns, Collection: coll, Key: k})
-		results = append(results, &queryresult.KV{Namespace: s.ns, Key: k, Value: v})
+		sk := StateKey{Namespace: s.ns, Collection: rr.scope.Collection, Key: k}
+		v, _ := s.tx.ledger.value(sk)
+		it.results = append(it.results, &queryresult.KV{Namespace: s.ns, Key: k, Value: v})
+		it.versions = append(it.versions, s.tx.ledger.version(sk))
 	}
-	return &stateIterator{results: results}
+	if s.tx.reads != nil {
+		it.rr = rr
+		s.tx.reads.ranges = append(s.tx.reads.ranges, rr)
+		it.fetch()
+	}
+	return it
 }
 
 func (s *stub) CreateCompositeKey(objectType string, attributes []string) (string, error) {

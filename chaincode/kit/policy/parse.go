@@ -161,8 +161,13 @@ func (p *parser) args(afterThreshold bool) ([]*rule, error) {
 
 // arg reads a quoted principal or a nested gate.
 func (p *parser) arg() (*rule, error) {
-	if c := p.peek(); c != '\'' && c != '"' {
+	switch c := p.peek(); {
+	case c == 0:
+		return nil, p.errorf("unexpected end of the policy")
+	case isAlnum(c):
 		return p.gate()
+	case c != '\'' && c != '"':
+		return nil, p.errorf("expected a quoted principal or a gate")
 	}
 	s, err := p.quoted()
 	if err != nil {
