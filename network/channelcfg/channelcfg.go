@@ -22,6 +22,12 @@ type Org struct {
 	Anchors []string // host:port of anchor peers
 	// OrdererEndpoints is set for the orderer org.
 	OrdererEndpoints []string
+	// SubmitOnly orgs' clients submit and evaluate through a member's
+	// gateway and learn their own transactions' commit status, but are not
+	// channel Readers: they cannot fetch blocks, subscribe to block or
+	// chaincode events or query qscc (patients: every block carries every
+	// member's certificates and private-data hashes).
+	SubmitOnly bool
 }
 
 // Consenter is one etcdraft orderer.
@@ -50,7 +56,15 @@ type policy struct {
 func signature(rule string) policy { return policy{Type: "Signature", Rule: rule} }
 func implicit(rule string) policy  { return policy{Type: "ImplicitMeta", Rule: rule} }
 
-func orgPolicies(msp string, orderer bool) map[string]policy {
+func orgPolicies(msp string, orderer, submitOnly bool) map[string]policy {
+	if submitOnly {
+		return map[string]policy{
+			"Readers":     signature(fmt.Sprintf("OR('%s.admin', '%[1]s.peer')", msp)),
+			"Writers":     signature(fmt.Sprintf("OR('%[1]s.admin', '%[1]s.client')", msp)),
+			"Admins":      signature(fmt.Sprintf("OR('%s.admin')", msp)),
+			"Endorsement": signature(fmt.Sprintf("OR('%s.peer')", msp)),
+		}
+	}
 	if orderer {
 		return map[string]policy{
 			"Readers": signature(fmt.Sprintf("OR('%s.member')", msp)),
@@ -71,7 +85,7 @@ func orgSection(o Org, orderer bool) map[string]any {
 		"Name":     o.MSPID,
 		"ID":       o.MSPID,
 		"MSPDir":   o.MSPDir,
-		"Policies": orgPolicies(o.MSPID, orderer),
+		"Policies": orgPolicies(o.MSPID, orderer, o.SubmitOnly),
 	}
 	if len(o.OrdererEndpoints) > 0 {
 		s["OrdererEndpoints"] = o.OrdererEndpoints
@@ -96,6 +110,17 @@ func MajorityOf(msps []string) string {
 		quoted[i] = fmt.Sprintf("'%s.peer'", m)
 	}
 	return fmt.Sprintf("OutOf(%d, %s)", len(msps)/2+1, strings.Join(quoted, ", "))
+}
+
+// commitStatusRule lets every member's identities, submit-only orgs'
+// clients included, ask the commit status of a transaction (ACL
+// gateway/CommitStatus): a client that submits must learn its outcome.
+func commitStatusRule(members []Org) string {
+	quoted := make([]string, len(members))
+	for i, m := range members {
+		quoted[i] = fmt.Sprintf("'%s.member'", m.MSPID)
+	}
+	return fmt.Sprintf("OR(%s)", strings.Join(quoted, ", "))
 }
 
 // Configtx renders the channel's configtx.yaml.
@@ -157,6 +182,12 @@ func Configtx(c Channel) ([]byte, error) {
 				// the majorities count only the orgs that run peers.
 				"LifecycleEndorsement": signature(majority),
 				"Endorsement":          signature(majority),
+				"CommitStatus":         signature(commitStatusRule(c.Members)),
+			},
+			// Resources not listed keep Fabric's defaults (block and
+			// chaincode events, qscc: the channel's Readers).
+			"ACLs": map[string]string{
+				"gateway/CommitStatus": "/Channel/Application/CommitStatus",
 			},
 			// V2_5 brings the purge of private data (records' crypto-shredding).
 			"Capabilities": map[string]bool{"V2_5": true},

@@ -8,9 +8,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records"
 	"github.com/carechain/carechain/network/ccbuilder"
 	"github.com/carechain/carechain/network/channelcfg"
@@ -355,7 +357,8 @@ func (c *Consortium) channelSpec(name string) channelcfg.Channel {
 	peers := c.nodesOf(topology.KindPeer)
 	for _, orgName := range c.Topo.Channel(name).Orgs {
 		o := c.Topo.Org(orgName)
-		m := channelcfg.Org{Name: o.Name, MSPID: o.MSPID, MSPDir: c.Home.OrgMSP(o.Name)}
+		m := channelcfg.Org{Name: o.Name, MSPID: o.MSPID, MSPDir: c.Home.OrgMSP(o.Name),
+			SubmitOnly: slices.Contains(o.Parts, wire.PartPatientRegistry)}
 		for _, n := range peers {
 			if n.Org.Name == o.Name {
 				m.Anchors = append(m.Anchors, n.Address())
