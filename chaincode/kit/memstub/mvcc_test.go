@@ -153,6 +153,8 @@ func TestMVCCPrivateData(t *testing.T) {
 	assert.Equal(t, []string{memstub.Valid, memstub.MVCCReadConflict}, got, "the hash read is versioned too")
 	got = concurrently(p, tx(id, 6, nil, "pguard", "pdc", "k", org1), tx(id, 7, nil, "pinc", "pdc", "k"))
 	assert.Equal(t, []string{memstub.Valid, memstub.MVCCReadConflict}, got)
+	got = concurrently(p, tx(id, 16, nil, "pguard", "pdc", "k", org2), tx(id, 17, nil, "pvpread", "pdc", "k", "out"))
+	assert.Equal(t, []string{memstub.Valid, memstub.MVCCReadConflict}, got)
 	got = concurrently(p, tx(id, 8, nil, "pput", "pdc", "other", "1"), tx(id, 9, nil, "pinc", "pdc", "k"))
 	assert.Equal(t, []string{memstub.Valid, memstub.Valid}, got)
 

@@ -125,6 +125,13 @@ var bookOps = map[string]bookOp{
 	"pguard": func(stub shim.ChaincodeStubInterface, a []string) ([]byte, error) {
 		return nil, stub.SetPrivateDataValidationParameter(a[0], a[1], keyPolicy(a[2:]...))
 	},
+	// pvpread coll k out: read the validation parameter of private k, write out.
+	"pvpread": func(stub shim.ChaincodeStubInterface, a []string) ([]byte, error) {
+		if _, err := stub.GetPrivateDataValidationParameter(a[0], a[1]); err != nil {
+			return nil, err
+		}
+		return nil, stub.PutState(a[2], []byte("read"))
+	},
 	// pscan coll: a private range query, read-only as the peer requires.
 	"pscan": func(stub shim.ChaincodeStubInterface, a []string) ([]byte, error) {
 		it, err := stub.GetPrivateDataByRange(a[0], "", "")
