@@ -338,14 +338,23 @@ func TestEndorsementChaincodeToChaincode(t *testing.T) {
 	valid(t, p, tx(id, 4, orgs(org3), "call", "ledger", "get", "k"))
 }
 
-func TestForge(t *testing.T) {
-	p, id := bookPeer(t,
+// forgePeer has a chaincode needing Org1 and Org2 with a private
+// collection, and key k guarded by a key-level policy naming Org3,
+// written by a forgery that satisfied the chaincode policy.
+func forgePeer(t *testing.T) (*memstub.Peer, memstub.Result) {
+	t.Helper()
+	p, _ := bookPeer(t,
 		memstub.WithEndorsement("AND('Org1MSP.peer', 'Org2MSP.peer')"),
 		memstub.WithCollections(memstub.Collection{Name: "pdc", Members: []string{org1}}))
 	res := p.Forge(memstub.Forgery{Chaincode: ns, Endorsers: orgs(org1, org2), Time: at(1), Writes: []memstub.ForgedWrite{
 		{Key: "k", Value: []byte("forged"), ValidationParameter: keyPolicy(org3)},
 		{Collection: "pdc", Key: "p", Value: []byte("secret")},
 	}})
+	return p, res
+}
+
+func TestForgeCommits(t *testing.T) {
+	p, res := forgePeer(t)
 	require.Equal(t, memstub.Valid, res.Validation)
 	assert.True(t, res.Committed)
 	assert.True(t, res.OK())
@@ -358,6 +367,22 @@ func TestForge(t *testing.T) {
 	assert.Equal(t, []memstub.HistoryEntry{{TxID: res.TxID, Timestamp: at(1), Value: []byte("forged")}}, p.History(ns, "k"))
 	assert.Equal(t, uint64(1), p.Ledger("care").Height())
 
+	res = p.Forge(memstub.Forgery{Chaincode: ns, Endorsers: orgs(org3), Writes: []memstub.ForgedWrite{{Key: "k", Delete: true}}})
+	assert.True(t, res.Committed, "the key-level policy alone decides")
+	_, ok := p.State(ns, "k")
+	assert.False(t, ok)
+
+	dup := p.Forge(memstub.Forgery{Chaincode: ns, TxID: res.TxID})
+	assert.Equal(t, memstub.DuplicateTxID, dup.Validation)
+	assert.Equal(t, int32(500), p.Forge(memstub.Forgery{Channel: "nowhere", Chaincode: ns}).Status)
+	assert.Panics(t, func() {
+		p.Forge(memstub.Forgery{Chaincode: ns, Writes: []memstub.ForgedWrite{{Collection: "nope", Key: "k"}}})
+	})
+	assert.Panics(t, func() { p.Forge(memstub.Forgery{Chaincode: ns, Writes: []memstub.ForgedWrite{{Value: []byte("v")}}}) })
+}
+
+func TestForgeRefused(t *testing.T) {
+	p, _ := forgePeer(t)
 	before := p.Snapshot()
 	for i, f := range []memstub.Forgery{
 		{Chaincode: ns, Endorsers: orgs(org1, org2), Writes: []memstub.ForgedWrite{{Key: "k", Value: []byte("stolen")}}},
@@ -372,20 +397,6 @@ func TestForge(t *testing.T) {
 		assert.False(t, res.Committed)
 		assert.Equal(t, before, p.Snapshot(), "forgery %d changed the ledger", i)
 	}
-
-	res = p.Forge(memstub.Forgery{Chaincode: ns, Endorsers: orgs(org3), Writes: []memstub.ForgedWrite{{Key: "k", Delete: true}}})
-	assert.True(t, res.Committed, "the key-level policy alone decides")
-	_, ok := p.State(ns, "k")
-	assert.False(t, ok)
-
-	dup := p.Forge(memstub.Forgery{Chaincode: ns, TxID: res.TxID})
-	assert.Equal(t, memstub.DuplicateTxID, dup.Validation)
-	assert.Equal(t, int32(500), p.Forge(memstub.Forgery{Channel: "nowhere", Chaincode: ns}).Status)
-	assert.Panics(t, func() {
-		p.Forge(memstub.Forgery{Chaincode: ns, Writes: []memstub.ForgedWrite{{Collection: "nope", Key: "k"}}})
-	})
-	assert.Panics(t, func() { p.Forge(memstub.Forgery{Chaincode: ns, Writes: []memstub.ForgedWrite{{Value: []byte("v")}}}) })
-	_ = id
 }
 
 func TestForgeValidationParameterOnly(t *testing.T) {
