@@ -1,120 +1,201 @@
 package claims
 
 import (
-	"github.com/carechain/carechain/chaincode/kit/cctest"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-var everyone = map[string]*memstub.Identity{
-	"billing": billing, "physician": physician, "provider privacy": provPrivacy, "records clerk": clerk,
-	"adjudicator": adjudicator, "enrollment": enrollment, "payer admin": payerAdmin,
-	"auditor": auditor, "regulator admin": regAdmin, "patient": patient1,
+// The orgs of channel care in the reference registry, and one the registry
+// does not list.
+var matrixOrgs = []string{"PatientsMSP", "PayerMSP", "ProviderMSP", "RegulatorMSP", "StrangerMSP"}
+
+// matrixRoles is every role attribute there is, and "admin": the org's
+// admin (hf.Type admin, no role).
+var matrixRoles = []string{
+	wire.RolePatient, wire.RolePhysician, wire.RoleNurse, wire.RoleRecordsClerk, wire.RoleBilling,
+	wire.RolePharmacist, wire.RolePrivacy, wire.RoleAdjudicator, wire.RoleEnrollment, wire.RoleClaimsIntake,
+	wire.RoleQuality, wire.RoleLogistics, wire.RoleAuditor, wire.RoleRegistrar, "admin",
+}
+
+var matrixIDs = map[string]*memstub.Identity{}
+
+// identity is org's identity with role (minted once per test binary).
+func identity(org, role string) *memstub.Identity {
+	k := org + "/" + role
+	if id, ok := matrixIDs[k]; ok {
+		return id
+	}
+	attrs := map[string]string{"role": role, "patient_id": pt1, "npi": npi}
+	if role == "admin" {
+		attrs = map[string]string{"hf.Type": "admin"}
+	}
+	matrixIDs[k] = memstub.NewIdentity(org, role+"1", attrs)
+	return matrixIDs[k]
 }
 
 // seeded: clm-1 adjudicated (partial: one non-covered line), clm-2 paid,
 // clm-3 pended for prior authorization.
-func seededClaims(t *testing.T) *env {
+func seededClaims(t testing.TB) *env {
 	e := newEnv(t)
 	c1 := office("clm-1")
 	c1.Items = append(c1.Items, Item{Sequence: 3, Code: "J1100", Units: 1, UnitCents: 500, NetCents: 500, Date: "2026-06-10"})
 	c1.TotalCents += 500
 	e.submitClaim(1, c1)
-	c2 := office("clm-2")
-	c2.Items[1].UnitCents, c2.Items[1].NetCents, c2.TotalCents = 4100, 4100, 19100
-	e.submitClaim(1, c2)
+	e.submitClaim(1, onDay(office("clm-2"), "2026-06-09"))
 	var c Claim
 	e.Must(e.Query(billing, 1, "Get", "clm-2"), &c)
 	e.Must(e.Submit(adjudicator, 2, TransientPayment, PaymentInput{Trace: "T", AmountCents: c.Adjudication.PaidCents}, "Pay", "clm-2"), nil)
-	mri := office("clm-3")
-	mri.Items = []Item{{Sequence: 1, Code: "70553", Units: 1, UnitCents: 100000, NetCents: 100000, Date: "2026-06-10"}}
+	mri := onDay(office("clm-3"), "2026-06-08")
+	mri.Items = []Item{{Sequence: 1, Code: "70553", Units: 1, UnitCents: 100000, NetCents: 100000, Date: "2026-06-08"}}
 	mri.TotalCents = 100000
 	e.submitClaim(2, mri)
 	return e
 }
 
-func TestEveryClaimsFunctionForEveryRole(t *testing.T) {
-	newClaim := office("clm-new")
-	newClaim.Items[1].UnitCents, newClaim.Items[1].NetCents, newClaim.TotalCents = 3900, 3900, 18900
+// matrixOp is a transaction and who may call it, written from the domain:
+// "ORG/role" entries; "*" lets every identity of an org the registry
+// lists.
+type matrixOp struct {
+	name    string
+	allowed []string
+	// allowedPrefix is what an allowed call answers when it is not OK
+	// (SetSalt: the salt is already set); empty means it succeeds.
+	allowedPrefix string
+	write         bool
+	run           func(e *env, id *memstub.Identity) memstub.Result
+}
+
+func (op matrixOp) allows(org, role string) bool {
+	if slices.Contains(op.allowed, "*") {
+		return org != "StrangerMSP"
+	}
+	return slices.Contains(op.allowed, org+"/"+role)
+}
+
+func matrixOps() []matrixOp {
+	newClaim := onDay(office("clm-new"), "2026-06-05")
 	replacement := office("clm-1r")
-	replacement.Items[1].UnitCents, replacement.Items[1].NetCents, replacement.TotalCents = 3800, 3800, 18800
-	ops := []struct {
-		name    string
-		allowed []string
-		run     func(e *env, id *memstub.Identity) memstub.Result
-	}{
-		{"Submit", []string{"billing"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Submit(id, 10, TransientClaim, newClaim, "Submit")
-		}},
-		{"Appeal", []string{"billing"}, func(e *env, id *memstub.Identity) memstub.Result { return e.Submit(id, 10, "", nil, "Appeal", "clm-1") }},
-		{"Void", []string{"billing"}, func(e *env, id *memstub.Identity) memstub.Result { return e.Submit(id, 10, "", nil, "Void", "clm-1") }},
-		{"Replace", []string{"billing"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Submit(id, 10, TransientClaim, replacement, "Replace", "clm-1")
-		}},
-		{"Adjudicate", []string{"adjudicator"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Submit(id, 10, TransientDecision, Decision{ApprovePriorAuth: true}, "Adjudicate", "clm-3")
-		}},
-		{"Pay", []string{"adjudicator"}, func(e *env, id *memstub.Identity) memstub.Result {
+	replacement.Diagnoses = []string{"E11.65"}
+	billingOnly := []string{"ProviderMSP/billing"}
+	adjudicatorOnly := []string{"PayerMSP/adjudicator"}
+	claimReaders := []string{"ProviderMSP/billing", "PayerMSP/adjudicator", "PayerMSP/claims-intake"}
+	submit := func(fn, key string, v any, args ...string) func(e *env, id *memstub.Identity) memstub.Result {
+		return func(e *env, id *memstub.Identity) memstub.Result { return e.Submit(id, 10, key, v, fn, args...) }
+	}
+	query := func(fn string, args ...string) func(e *env, id *memstub.Identity) memstub.Result {
+		return func(e *env, id *memstub.Identity) memstub.Result { return e.Query(id, 10, fn, args...) }
+	}
+	return []matrixOp{
+		{name: "Submit", allowed: billingOnly, write: true, run: submit("Submit", TransientClaim, newClaim)},
+		{name: "Appeal", allowed: billingOnly, write: true, run: submit("Appeal", "", nil, "clm-1")},
+		{name: "Void", allowed: billingOnly, write: true, run: submit("Void", "", nil, "clm-1")},
+		{name: "Replace", allowed: billingOnly, write: true, run: submit("Replace", TransientClaim, replacement, "clm-1")},
+		{name: "Adjudicate", allowed: adjudicatorOnly, write: true, run: submit("Adjudicate", TransientDecision, Decision{ApprovePriorAuth: true}, "clm-3")},
+		{name: "Pay", allowed: adjudicatorOnly, write: true, run: func(e *env, id *memstub.Identity) memstub.Result {
 			var c Claim
 			e.Must(e.Query(billing, 10, "Get", "clm-1"), &c)
 			return e.Submit(id, 10, TransientPayment, PaymentInput{Trace: "T9", AmountCents: c.Adjudication.PaidCents}, "Pay", "clm-1")
 		}},
-		{"ReversePayment", []string{"adjudicator"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Submit(id, 10, "", nil, "ReversePayment", "clm-2")
-		}},
-		{"RegisterCoverage", []string{"enrollment"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Submit(id, 10, TransientCoverage, Coverage{ID: "cov-9", Member: pt2, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-12-31"}}, "RegisterCoverage")
-		}},
-		{"SetRules", []string{"adjudicator"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Submit(id, 10, TransientRules, Rules{Plan: "silver", Allowed: map[string]int64{"99213": 9000}}, "SetRules")
-		}},
-		{"SetSettings", []string{"regulator admin"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Submit(id, 10, "", nil, "SetSettings", "false")
-		}},
-		{"Get", []string{"billing", "adjudicator", "enrollment"}, func(e *env, id *memstub.Identity) memstub.Result { return e.Query(id, 10, "Get", "clm-1") }},
-		{"Remittance", []string{"billing", "adjudicator", "enrollment"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Query(id, 10, "Remittance", "clm-2")
-		}},
-		{"GetCoverage", []string{"billing", "adjudicator", "enrollment"}, func(e *env, id *memstub.Identity) memstub.Result {
-			return e.Query(id, 10, "GetCoverage", "cov-1")
-		}},
-	}
-	for _, op := range ops {
-		for role, id := range everyone {
-			t.Run(op.name+"/"+role, func(t *testing.T) {
-				e := seededClaims(t)
-				before := e.Peer.Snapshot()
-				res := op.run(e, id)
-				if slices.Contains(op.allowed, role) {
-					assert.True(t, res.OK(), "%s as %s: %s", op.name, role, res.Message)
-					return
-				}
-				assert.False(t, res.OK(), "%s as %s should be refused", op.name, role)
-				assert.True(t, strings.HasPrefix(res.Message, "FORBIDDEN: "), res.Message)
-				assert.Equal(t, before, e.Peer.Snapshot())
-			})
-		}
+		{name: "ReversePayment", allowed: adjudicatorOnly, write: true, run: submit("ReversePayment", "", nil, "clm-2")},
+		{name: "RegisterCoverage", allowed: []string{"PayerMSP/enrollment"}, write: true, run: submit("RegisterCoverage", TransientCoverage,
+			Coverage{ID: "cov-9", Member: pt2, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-12-31"}})},
+		{name: "SetRules", allowed: adjudicatorOnly, write: true, run: submit("SetRules", TransientRules, Rules{Plan: "silver", Allowed: map[string]int64{"99213": 9000}})},
+		{name: "SetSalt", allowed: []string{"PayerMSP/enrollment"}, allowedPrefix: "CONFLICT: ", write: true,
+			run: submit("SetSalt", TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})},
+		{name: "SetSettings", allowed: []string{"RegulatorMSP/admin"}, write: true, run: submit("SetSettings", "", nil, "false")},
+		{name: "Get", allowed: claimReaders, run: query("Get", "clm-1")},
+		{name: "Remittance", allowed: claimReaders, run: query("Remittance", "clm-2")},
+		{name: "GetCoverage", allowed: []string{"ProviderMSP/billing", "PayerMSP/adjudicator", "PayerMSP/claims-intake", "PayerMSP/enrollment"},
+			run: query("GetCoverage", "PayerMSP", "cov-1")},
+		{name: "ListByStatus", allowed: append(claimReaders, "RegulatorMSP/auditor"), run: query("ListByStatus", StatusPaid, "10", "")},
+		{name: "GetTrace", allowed: []string{"*"}, run: query("GetTrace", "clm-1")},
+		{name: "GetSettings", allowed: []string{"*"}, run: query("GetSettings")},
 	}
 }
 
-func TestEveryoneReadsTracesAndListsTheirOwn(t *testing.T) {
-	e := seededClaims(t)
-	for role, id := range everyone {
-		assert.True(t, e.Query(id, 10, "GetTrace", "clm-1").OK(), role)
-		assert.True(t, e.Query(id, 10, "GetSettings").OK(), role)
+// TestRoleOrgMatrix calls every transaction as every role minted in every
+// org of the channel (and one the registry does not list), and each org's
+// admin: allowed exactly where the org's part and ownership allow it,
+// FORBIDDEN with nothing changed everywhere else.
+func TestRoleOrgMatrix(t *testing.T) {
+	for _, op := range matrixOps() {
+		t.Run(op.name, func(t *testing.T) {
+			e := seededClaims(t)
+			for _, org := range matrixOrgs {
+				for _, role := range matrixRoles {
+					before := e.Peer.Snapshot()
+					res := op.run(e, identity(org, role))
+					who := fmt.Sprintf("%s as %s/%s", op.name, org, role)
+					if !op.allows(org, role) {
+						assert.True(t, strings.HasPrefix(res.Message, "FORBIDDEN: "), "%s: want FORBIDDEN, got %d %s", who, res.Status, res.Message)
+						assert.False(t, res.Committed, who)
+						assert.Equal(t, before, e.Peer.Snapshot(), who)
+						continue
+					}
+					if op.allowedPrefix != "" {
+						assert.True(t, strings.HasPrefix(res.Message, op.allowedPrefix), "%s: %s", who, res.Message)
+					} else {
+						require.True(t, res.OK(), "%s: %s", who, res.Message)
+					}
+					if op.write && res.Committed {
+						e = seededClaims(t)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestOwnershipAcrossOrgs: a second provider and a second payer, both in
+// the registry with the right parts and roles, cannot act on or read a
+// claim they are not party to, nor each other's coverage.
+func TestOwnershipAcrossOrgs(t *testing.T) {
+	g := withOrg(withOrg(partstest.Reference(), wire.Org{MSPID: "ClinicMSP", Parts: []string{wire.PartProvider}, Peer: true}),
+		wire.Org{MSPID: "MutualMSP", Parts: []string{wire.PartPayer}, Peer: true, Plans: []string{"bronze"}})
+	e := newEnvWith(t, g, &Contract{})
+	setupPayer(e)
+	e.submitClaim(1, office("clm-1"))
+	clinic := identity("ClinicMSP", wire.RoleBilling)
+	mutual := identity("MutualMSP", wire.RoleAdjudicator)
+	mutualIntake := identity("MutualMSP", wire.RoleClaimsIntake)
+	before := e.Peer.Snapshot()
+	for _, res := range []memstub.Result{
+		e.Submit(clinic, 2, "", nil, "Void", "clm-1"),
+		e.Submit(clinic, 2, "", nil, "Appeal", "clm-1"),
+		e.Submit(clinic, 2, TransientClaim, office("clm-1r"), "Replace", "clm-1"),
+		e.Submit(mutual, 2, TransientPayment, PaymentInput{Trace: "T", AmountCents: 9000}, "Pay", "clm-1"),
+		e.Submit(mutual, 2, "", nil, "Adjudicate", "clm-1"),
+		e.Query(clinic, 2, "Get", "clm-1"),
+		e.Query(mutualIntake, 2, "Remittance", "clm-1"),
+		e.Query(mutualIntake, 2, "GetCoverage", "PayerMSP", "cov-1"),
+	} {
+		e.Refused(before, res, "FORBIDDEN: ")
 	}
 	var page TracePage
-	e.Must(e.Query(billing, 10, "ListByStatus", StatusAdjudicated, "10", ""), &page)
+	e.Must(e.Query(mutualIntake, 2, "ListByStatus", StatusAdjudicated, "10", ""), &page)
+	assert.Empty(t, page.Items, "a payer lists only its own claims")
+	e.Must(e.Query(intake, 2, "ListByStatus", StatusAdjudicated, "10", ""), &page)
 	assert.Len(t, page.Items, 1)
-	e.Must(e.Query(physician, 10, "ListByStatus", StatusPaid, "10", ""), &page)
-	assert.Len(t, page.Items, 1, "an org lists the claims it is party to")
-	e.Must(e.Query(patient1, 10, "ListByStatus", StatusPaid, "10", ""), &page)
-	assert.Empty(t, page.Items)
+}
+
+func withOrg(g wire.Genesis, o wire.Org) wire.Genesis { return partstest.With(g, "care", o) }
+
+// setupPayer sets PayerMSP's salt, the gold rules and cov-1.
+func setupPayer(e *env) {
+	e.Must(e.Submit(enrollment, 0, TransientSalt, map[string]string{"salt": testSalt}, "SetSalt"), nil)
+	e.Must(e.Submit(adjudicator, 0, TransientRules, goldRules(), "SetRules"), nil)
+	e.Must(e.Submit(enrollment, 0, TransientCoverage, Coverage{ID: "cov-1", Member: pt1, Plan: "gold",
+		Period: Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2000, DeductibleCents: 5000, AnnualLimitCents: 1_000_000}, "RegisterCoverage"), nil)
 }
 
 func FuzzClaimInput(f *testing.F) {
@@ -140,16 +221,4 @@ func FuzzClaimInput(f *testing.F) {
 		}
 		Adjudicate(&in, &Coverage{CopayCents: 100, DeductibleCents: 100, AnnualLimitCents: 1000}, gold, Accumulator{}, Decision{ApprovePriorAuth: true})
 	})
-}
-
-func TestSetSaltOnceByEnrollment(t *testing.T) {
-	e := newEnv(t) // newEnv set the salt as enrollment1
-	for role, id := range everyone {
-		res := e.Submit(id, 1, TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, "SetSalt")
-		if role == "enrollment" {
-			assert.True(t, strings.HasPrefix(res.Message, "CONFLICT: "), res.Message)
-		} else {
-			assert.True(t, strings.HasPrefix(res.Message, "FORBIDDEN: "), "%s: %s", role, res.Message)
-		}
-	}
 }

@@ -86,16 +86,14 @@ func TestDuplicatesAreRefusedWithTheOriginal(t *testing.T) {
 	e := newEnv(t)
 	e.submitClaim(1, office("clm-1"))
 	dup := office("clm-2")
-	// Same services in another order, with the modifiers reordered: still a duplicate.
+	// Same services in another order: still a duplicate.
 	dup.Items[0], dup.Items[1] = dup.Items[1], dup.Items[0]
 	dup.Items[0].Sequence, dup.Items[1].Sequence = 1, 2
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.Submit(billing, 2, TransientClaim, dup, "Submit"), "CONFLICT: duplicate of claim clm-1")
+	e.Refused(before, e.Submit(billing, 2, TransientClaim, dup, "Submit"), "CONFLICT: duplicate of claim clm-1: item[0] bills the service of its line 2")
 
-	// Another amount is another claim; voiding releases the fingerprint.
-	other := office("clm-3")
-	other.Items[1].UnitCents, other.Items[1].NetCents, other.TotalCents = 4100, 4100, 19100
-	e.submitClaim(3, other)
+	// Another day is another service; voiding releases the fingerprints.
+	e.submitClaim(3, onDay(office("clm-3"), "2026-06-11"))
 	e.Must(e.Submit(billing, 4, "", nil, "Void", "clm-1"), nil)
 	e.submitClaim(5, dup)
 }
@@ -136,13 +134,9 @@ func TestFraudSignalsPendForReview(t *testing.T) {
 
 	// Two claims a day for pt1 is the plan's limit: the third is flagged.
 	for i, id := range []string{"clm-2", "clm-3"} {
-		c := office(id)
-		c.Items[1].UnitCents, c.Items[1].NetCents, c.TotalCents = int64(4001+i), int64(4001+i), int64(19001+i)
-		e.submitClaim(4+i, c)
+		e.submitClaim(4+i, sameDay(id, i))
 	}
-	third := office("clm-4")
-	third.Items[1].UnitCents, third.Items[1].NetCents, third.TotalCents = 4099, 4099, 19099
-	assert.Equal(t, PendFraud, e.submitClaim(7, third).PendReason)
+	assert.Equal(t, PendFraud, e.submitClaim(7, sameDay("clm-4", 2)).PendReason)
 	assert.Equal(t, SignalTooManyPerDay, e.get(8, "clm-4").Signals[0].Code)
 }
 
@@ -161,7 +155,7 @@ func TestAppealReadjudicatesWithoutCountingTwice(t *testing.T) {
 	// The deductible still applies once: re-adjudication starts from the
 	// accumulator without this claim.
 	assert.Equal(t, int64(9000), got.Adjudication.PaidCents)
-	k, _ := key(objAccumulator, pt1, "2026")
+	k, _ := key(objAccumulator, "PayerMSP", pt1, "2026")
 	raw, ok := e.Peer.PrivateState("claims", Collection, k)
 	require.True(t, ok)
 	var acc Accumulator
@@ -189,9 +183,8 @@ func TestReplaceBeforePayment(t *testing.T) {
 func TestIllegalTransitionsAreRefused(t *testing.T) {
 	e := newEnv(t)
 	e.submitClaim(1, office("clm-1"))
-	pend := office("clm-2")
+	pend := onDay(office("clm-2"), "2026-06-11")
 	pend.Coverage = "none"
-	pend.Items[1].UnitCents, pend.Items[1].NetCents, pend.TotalCents = 4200, 4200, 19200
 	e.submitClaim(2, pend)
 	e.Must(e.Submit(adjudicator, 3, TransientPayment, PaymentInput{Trace: "T1", AmountCents: 9000}, "Pay", "clm-1"), nil)
 	before := e.Peer.Snapshot()
@@ -234,24 +227,29 @@ func TestBadClaimsAreRefusedWithTheField(t *testing.T) {
 	}{
 		"not JSON":          {[]byte("{"), "claim"},
 		"unknown field":     {[]byte(`{"id":"x","ssn":"123"}`), "claim"},
-		"bad diagnosis":     {mut(func(c *ClaimInput) { c.Diagnoses = []string{"diabetes"} }), "diagnosis"},
+		"bad diagnosis":     {mut(func(c *ClaimInput) { c.Diagnoses = []string{"I10", "diabetes"} }), "diagnosis[1]"},
 		"no diagnosis":      {mut(func(c *ClaimInput) { c.Diagnoses = nil }), "diagnosis"},
-		"bad code":          {mut(func(c *ClaimInput) { c.Items[0].Code = "9921" }), "item.productOrService"},
-		"bad modifier":      {mut(func(c *ClaimInput) { c.Items[0].Modifiers = []string{"X"} }), "item.modifier"},
-		"negative price":    {mut(func(c *ClaimInput) { c.Items[0].UnitCents, c.Items[0].NetCents = -100, -100 }), "item.unitPrice"},
-		"overflowing price": {mut(func(c *ClaimInput) { c.Items[0].UnitCents = 1 << 62 }), "item.unitPrice"},
-		"zero units":        {mut(func(c *ClaimInput) { c.Items[0].Units = 0 }), "item.quantity"},
-		"wrong net":         {mut(func(c *ClaimInput) { c.Items[0].NetCents++ }), "item.net"},
+		"bad code":          {mut(func(c *ClaimInput) { c.Items[1].Code = "9921" }), "item[1].productOrService"},
+		"bad modifier":      {mut(func(c *ClaimInput) { c.Items[0].Modifiers = []string{"25", "X"} }), "item[0].modifier[1]"},
+		"repeated modifier": {mut(func(c *ClaimInput) { c.Items[1].Modifiers = []string{"91", "91"} }), "item[1].modifier[1]"},
+		"negative price":    {mut(func(c *ClaimInput) { c.Items[0].UnitCents, c.Items[0].NetCents = -100, -100 }), "item[0].unitPrice"},
+		"overflowing price": {mut(func(c *ClaimInput) { c.Items[0].UnitCents = 1 << 62 }), "item[0].unitPrice"},
+		"zero units":        {mut(func(c *ClaimInput) { c.Items[0].Units = 0 }), "item[0].quantity"},
+		"wrong net":         {mut(func(c *ClaimInput) { c.Items[1].NetCents++ }), "item[1].net"},
 		"wrong total":       {mut(func(c *ClaimInput) { c.TotalCents++ }), "total"},
 		"future service":    {mut(func(c *ClaimInput) { c.BillablePeriod.End, c.Items[0].Date = "2026-07-01", "2026-07-01" }), "billablePeriod.end"},
-		"line outside":      {mut(func(c *ClaimInput) { c.Items[0].Date = "2026-06-01" }), "item.servicedDate"},
+		"line outside":      {mut(func(c *ClaimInput) { c.Items[0].Date = "2026-06-01" }), "item[0].servicedDate"},
 		"end before start":  {mut(func(c *ClaimInput) { c.BillablePeriod.Start = "2026-06-11" }), "billablePeriod.end"},
 		"bad NPI":           {mut(func(c *ClaimInput) { c.RenderingNPI = "1234567890" }), "renderingNpi"},
 		"bad place":         {mut(func(c *ClaimInput) { c.PlaceOfService = "office" }), "placeOfService"},
-		"sequence gap":      {mut(func(c *ClaimInput) { c.Items[1].Sequence = 3 }), "item.sequence"},
+		"sequence gap":      {mut(func(c *ClaimInput) { c.Items[1].Sequence = 3 }), "item[1].sequence"},
+		"same line twice":   {mut(func(c *ClaimInput) { c.Items[1] = c.Items[0]; c.Items[1].Sequence = 2; c.TotalCents = 30000 }), "item[1]"},
+		"bad record":        {mut(func(c *ClaimInput) { c.Records = []string{"rec-1", "bad record"} }), "supportingInfo[1]"},
 		"no lines":          {mut(func(c *ClaimInput) { c.Items, c.TotalCents = nil, 0 }), "item"},
 		"bad id":            {mut(func(c *ClaimInput) { c.ID = "" }), "id"},
 		"self as payer":     {mut(func(c *ClaimInput) { c.Payer = "ProviderMSP" }), "payer"},
+		"payer a regulator": {mut(func(c *ClaimInput) { c.Payer = "RegulatorMSP" }), "payer"},
+		"payer unknown":     {mut(func(c *ClaimInput) { c.Payer = "NobodyMSP" }), "payer"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -265,8 +263,20 @@ func TestBadClaimsAreRefusedWithTheField(t *testing.T) {
 	e.Refused(before, e.Submit(billing, 1, "", nil, "Submit"), `INVALID_ARGUMENT: field "claim"`)
 	e.Refused(before, e.Submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-02-01", End: "2026-01-01"}}, "RegisterCoverage"), `INVALID_ARGUMENT: field "period.end"`)
 	e.Refused(before, e.Submit(enrollment, 1, TransientCoverage, Coverage{ID: "c", Member: pt1, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-02-01"}, CopayCents: -1}, "RegisterCoverage"), `INVALID_ARGUMENT: field "copay"`)
-	e.Refused(before, e.Submit(adjudicator, 1, TransientRules, Rules{Plan: "p", Allowed: map[string]int64{"bad": 1}}, "SetRules"), `INVALID_ARGUMENT: field "allowed"`)
+	e.Refused(before, e.Submit(adjudicator, 1, TransientRules, Rules{Plan: "gold", Allowed: map[string]int64{"bad": 1}}, "SetRules"), `INVALID_ARGUMENT: field "allowed[\"bad\"]"`)
+	e.Refused(before, e.Submit(adjudicator, 1, TransientRules, Rules{Plan: "gold", Allowed: map[string]int64{"99213": 1}, PriorAuth: []string{"70553", "x"}}, "SetRules"), `INVALID_ARGUMENT: field "priorAuth[1]"`)
 	e.Refused(before, e.Submit(enrollment, 1, TransientSalt, map[string]string{"salt": "c2hvcnQ="}, "SetSalt"), `INVALID_ARGUMENT: field "salt"`)
 	e.Refused(before, e.Query(billing, 1, "ListByStatus", "lost", "10", ""), `INVALID_ARGUMENT: field "status"`)
 	assert.True(t, strings.HasPrefix(e.Submit(enrollment, 1, TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}, "SetSalt").Message, "CONFLICT: "))
+}
+
+// sameDay is office(id) for the same patient and day, with the services
+// told apart by a modifier (k-th of a list): another service, not a
+// duplicate.
+func sameDay(id string, k int) ClaimInput {
+	mod := []string{"59", "76", "77", "91", "XE", "XS", "XU"}[k]
+	c := office(id)
+	c.Items[0].Modifiers = []string{"25", mod}
+	c.Items[1].Modifiers = []string{mod}
+	return c
 }

@@ -2,7 +2,9 @@ package claims
 
 import (
 	"encoding/base64"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
+	"encoding/json"
+	"os"
+	"regexp"
 	"testing"
 	"time"
 
@@ -10,7 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/consent"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records"
 )
 
@@ -20,17 +25,25 @@ const (
 	npi = "1234567893"
 )
 
+// careEndorsement is the claims chaincode's policy on channel care
+// (network/topology.yaml): any two of the three peer orgs.
+const careEndorsement = "OutOf(2, 'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP.peer')"
+
 var (
 	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": "billing"})
 	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": "physician", "npi": npi})
 	provPrivacy = memstub.NewIdentity("ProviderMSP", "privacy1", map[string]string{"role": "privacy-officer"})
 	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": "adjudicator"})
 	enrollment  = memstub.NewIdentity("PayerMSP", "enrollment1", map[string]string{"role": "enrollment"})
+	intake      = memstub.NewIdentity("PayerMSP", "intake1", map[string]string{"role": "claims-intake"})
 	payerAdmin  = memstub.NewIdentity("PayerMSP", "admin", map[string]string{"hf.Type": "admin"})
 	auditor     = memstub.NewIdentity("RegulatorMSP", "auditor1", map[string]string{"role": "auditor"})
 	regAdmin    = memstub.NewIdentity("RegulatorMSP", "admin", map[string]string{"hf.Type": "admin"})
 	patient1    = memstub.NewIdentity("PatientsMSP", "patient1", map[string]string{"role": "patient", "patient_id": pt1})
 	clerk       = memstub.NewIdentity("ProviderMSP", "clerk1", map[string]string{"role": "records-clerk"})
+	// Impostors: roles their org's part does not grant.
+	hospitalAdjudicator = memstub.NewIdentity("ProviderMSP", "adjudicator9", map[string]string{"role": "adjudicator"})
+	hospitalEnrollment  = memstub.NewIdentity("ProviderMSP", "enrollment9", map[string]string{"role": "enrollment"})
 )
 
 // The test clock: 2026-06-15 12:00 UTC plus minutes.
@@ -40,28 +53,69 @@ func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.
 
 type env struct{ *cctest.Harness }
 
-// newEnv installs consent, records and claims, and sets up the payer: a
-// salt, the "gold" plan's rules and coverage cov-1 of pt1 for 2026.
-func newEnv(t *testing.T) *env {
-	t.Helper()
+// collections are the claims chaincode's collections, as collections.json
+// defines them: members from the read policy, the endorsement policy.
+func collections(t testing.TB) []memstub.Collection {
+	raw, err := os.ReadFile("collections.json")
+	require.NoError(t, err)
+	var defs []struct {
+		Name              string `json:"name"`
+		Policy            string `json:"policy"`
+		MemberOnlyRead    bool   `json:"memberOnlyRead"`
+		MemberOnlyWrite   bool   `json:"memberOnlyWrite"`
+		EndorsementPolicy struct {
+			SignaturePolicy string `json:"signaturePolicy"`
+		} `json:"endorsementPolicy"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &defs))
+	var out []memstub.Collection
+	for _, d := range defs {
+		c := memstub.Collection{Name: d.Name, MemberOnlyRead: d.MemberOnlyRead, MemberOnlyWrite: d.MemberOnlyWrite,
+			EndorsementPolicy: d.EndorsementPolicy.SignaturePolicy}
+		for _, m := range regexp.MustCompile(`'([A-Za-z0-9]+)\.member'`).FindAllStringSubmatch(d.Policy, -1) {
+			c.Members = append(c.Members, m[1])
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// newEnvWith installs the parts registry with genesis g, consent, records
+// and claims (with its collections and endorsement policy) on a
+// ProviderMSP peer of channel care.
+func newEnvWith(t testing.TB, g wire.Genesis, contract *Contract) *env {
 	e := &env{&cctest.Harness{T: t, Peer: memstub.NewPeer("care", memstub.WithMSP("ProviderMSP")), Chaincode: "claims", At: at}}
+	partstest.Install(e.Peer, g, at(-1))
 	care := []string{"ProviderMSP", "PayerMSP", "RegulatorMSP"}
-	for name, cc := range map[string]contractapi.ContractInterface{"consent": &consent.Contract{}, "records": &records.Contract{}, "claims": &Contract{}} {
+	for _, name := range []string{"consent", "records"} {
+		var cc contractapi.ContractInterface = &consent.Contract{}
+		coll := memstub.Collection{Name: consent.Collection, Members: care}
+		if name == "records" {
+			cc, coll = &records.Contract{}, memstub.Collection{Name: records.Collection, Members: care}
+		}
 		chaincode, err := contractapi.NewChaincode(cc)
 		require.NoError(t, err)
-		coll := map[string]memstub.Collection{
-			"consent": {Name: consent.Collection, Members: care},
-			"records": {Name: records.Collection, Members: care},
-			"claims":  {Name: Collection, Members: []string{"ProviderMSP", "PayerMSP"}, MemberOnlyRead: true, MemberOnlyWrite: true},
-		}[name]
 		e.Peer.Install(name, chaincode, memstub.WithCollections(coll))
 	}
-	e.Must(e.Submit(enrollment, 0, TransientSalt, map[string]string{"salt": base64.StdEncoding.EncodeToString(make([]byte, 32))}, "SetSalt"), nil)
-	e.Must(e.Submit(adjudicator, 0, TransientRules, Rules{Plan: "gold", Allowed: map[string]int64{"99213": 12000, "80053": 4500, "70553": 90000},
-		PriorAuth: []string{"70553"}, MaxClaimsPerPatientDay: 2}, "SetRules"), nil)
-	e.Must(e.Submit(enrollment, 0, TransientCoverage, Coverage{ID: "cov-1", Member: pt1, Plan: "gold",
-		Period: Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2000, DeductibleCents: 5000, AnnualLimitCents: 1_000_000}, "RegisterCoverage"), nil)
+	chaincode, err := contractapi.NewChaincode(contract)
+	require.NoError(t, err)
+	e.Peer.Install("claims", chaincode, memstub.WithCollections(collections(t)...), memstub.WithEndorsement(careEndorsement))
 	return e
+}
+
+var testSalt = base64.StdEncoding.EncodeToString(make([]byte, 32))
+
+// newEnv installs everything on the reference consortium and sets up the
+// payer: a salt, the "gold" plan's rules and coverage cov-1 of pt1 for 2026.
+func newEnv(t testing.TB) *env {
+	e := newEnvWith(t, partstest.Reference(), &Contract{})
+	setupPayer(e)
+	return e
+}
+
+func goldRules() Rules {
+	return Rules{Plan: "gold", Allowed: map[string]int64{"99213": 12000, "80053": 4500, "70553": 90000},
+		PriorAuth: []string{"70553"}, MaxClaimsPerPatientDay: 2}
 }
 
 // office is a typical claim: an office visit and a metabolic panel on 2026-06-10.
@@ -74,6 +128,16 @@ func office(id string) ClaimInput {
 			{Sequence: 2, Code: "80053", Units: 1, UnitCents: 4000, NetCents: 4000, Date: "2026-06-10"},
 		},
 		TotalCents: 19000}
+}
+
+// onDay moves a claim's services (and its billable period) to day.
+func onDay(c ClaimInput, day string) ClaimInput {
+	c.BillablePeriod = Period{Start: day, End: day}
+	c.Items = append([]Item(nil), c.Items...)
+	for i := range c.Items {
+		c.Items[i].Date = day
+	}
+	return c
 }
 
 func (e *env) submitClaim(minute int, c ClaimInput) Receipt {

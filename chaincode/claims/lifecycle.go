@@ -1,13 +1,20 @@
 package claims
 
 import (
+	"slices"
+	"time"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
+
+// AppealWindow is how long after its adjudication a claim may be appealed:
+// 180 days, the least a US group health plan must allow for an appeal of
+// an adverse benefit determination (29 CFR 2560.503-1(h)(3)(i)).
+const AppealWindow = 180 * 24 * time.Hour
 
 // PaymentInput is the transient input "payment".
 type PaymentInput struct {
@@ -15,47 +22,44 @@ type PaymentInput struct {
 	AmountCents int64  `json:"amount"`
 }
 
-// step loads a claim, checks the caller's side and role and that the claim
-// is in one of the statuses from, and returns it with its status.
-func (t *tx) step(id string, side func(*Trace) string, roleNames []string, from ...string) (*Claim, *Trace, string, error) {
-	tr, _, err := t.trace(id)
+// step checks the caller (its part and role, then that its org is the
+// claim's party on that side, before any private read), loads the claim,
+// refuses a transaction stamped before the claim's latest change, and
+// checks that the claim is in one of the statuses from.
+func (t *tx) step(id string, g grant, from ...string) (*Claim, *Trace, error) {
+	_, part, err := t.require(g)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, err
 	}
-	if err := t.requireRole(side(tr), roleNames...); err != nil {
-		return nil, nil, "", err
-	}
-	cl, _, err := t.claim(id)
+	tr, err := t.trace(id)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, err
 	}
-	if !containsStatus(from, cl.Status) {
-		return nil, nil, "", ccerr.Precondition("claim %s is %s: not allowed from there", id, cl.Status)
+	if err := t.owns(part, tr); err != nil {
+		return nil, nil, err
 	}
-	return cl, tr, cl.Status, nil
+	var cl Claim
+	if err := t.private(objClaim, "claim", &cl, id); err != nil {
+		return nil, nil, err
+	}
+	if err := t.NotBefore("claim "+id, tr.Updated); err != nil {
+		return nil, nil, err
+	}
+	if !slices.Contains(from, cl.Status) {
+		return nil, nil, ccerr.Precondition("claim %s is %s: not allowed from there", id, cl.Status)
+	}
+	return &cl, tr, nil
 }
-
-func containsStatus(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func provider(tr *Trace) string { return tr.Provider }
-func payer(tr *Trace) string    { return tr.Payer }
 
 // Adjudicate lets the payer's adjudicator decide a pended or appealed claim:
 // the rules run again, with the transient "decision" (optional) approving or
 // denying prior authorizations.
 func (c *Contract) Adjudicate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, old, err := t.step(id, payer, []string{roles.Adjudicator}, StatusPended, StatusAppealed)
+	cl, tr, err := t.step(id, payerAdjudicate, StatusPended, StatusAppealed)
 	if err != nil {
 		return nil, err
 	}
@@ -68,16 +72,16 @@ func (c *Contract) Adjudicate(ctx contractapi.TransactionContextInterface, id st
 			return nil, ccerr.Invalid(TransientDecision, "approve or deny prior authorization, not both")
 		}
 	}
-	if old == StatusAppealed && cl.Adjudication != nil {
+	if cl.Status == StatusAppealed && cl.Adjudication != nil {
 		// Re-adjudication starts from the accumulators before the first one.
 		if err := t.unwind(cl); err != nil {
 			return nil, err
 		}
 	}
-	if err := t.adjudicate(cl, d); err != nil {
+	if err := t.adjudicate(cl, t.org, d); err != nil {
 		return nil, err
 	}
-	if err := t.save(cl, tr, old); err != nil {
+	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
 	return t.receipt(cl), t.finish()
@@ -86,7 +90,7 @@ func (c *Contract) Adjudicate(ctx contractapi.TransactionContextInterface, id st
 // unwind takes a claim's adjudicated payment back out of its member's accumulator.
 func (t *tx) unwind(cl *Claim) error {
 	year := cl.Input.BillablePeriod.Start[:4]
-	acc, err := t.accumulator(cl.Input.Patient, year)
+	acc, err := t.accumulator(cl.Input.Payer, cl.Input.Patient, year)
 	if err != nil {
 		return err
 	}
@@ -99,37 +103,54 @@ func (t *tx) unwind(cl *Claim) error {
 		}
 	}
 	cl.Adjudication = nil
-	return t.putAccumulator(cl.Input.Patient, year, acc)
+	return t.putAccumulator(cl.Input.Payer, cl.Input.Patient, year, acc)
 }
 
-// Appeal lets the provider's billing staff contest an adjudication.
+// Appeal lets the provider's billing staff contest an adjudication, within
+// AppealWindow of it.
 func (c *Contract) Appeal(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, old, err := t.step(id, provider, []string{roles.Billing}, StatusAdjudicated)
+	cl, tr, err := t.step(id, providerBilling, StatusAdjudicated)
 	if err != nil {
 		return nil, err
 	}
 	if cl.Adjudication.Outcome == OutcomeApproved {
 		return nil, ccerr.Precondition("claim %s was approved in full: nothing to appeal", id)
 	}
+	if err := t.withinAppealWindow(cl); err != nil {
+		return nil, err
+	}
 	cl.Status = StatusAppealed
-	if err := t.save(cl, tr, old); err != nil {
+	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
 	return t.receipt(cl), t.finish()
 }
 
+// withinAppealWindow refuses an appeal more than AppealWindow after the
+// claim's adjudication.
+func (t *tx) withinAppealWindow(cl *Claim) error {
+	at, err := time.Parse(time.RFC3339Nano, cl.Adjudication.At)
+	if err != nil {
+		return ccerr.Internal("claim %s: adjudication stamp: %v", cl.Input.ID, err)
+	}
+	if closes := at.Add(AppealWindow); t.Now.After(closes) {
+		return ccerr.Precondition("claim %s: the appeal window closed at %s", cl.Input.ID, closes.Format(time.RFC3339))
+	}
+	return nil
+}
+
 // Pay records the payer's payment (transient "payment": trace number and
 // amount, which must be the adjudicated payment).
 func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, old, err := t.step(id, payer, []string{roles.Adjudicator}, StatusAdjudicated)
+	cl, tr, err := t.step(id, payerAdjudicate, StatusAdjudicated)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +169,7 @@ func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (
 	}
 	cl.Payments = append(cl.Payments, Payment{Trace: in.Trace, AmountCents: in.AmountCents, Date: t.Stamp()})
 	cl.Status = StatusPaid
-	if err := t.save(cl, tr, old); err != nil {
+	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
 	return t.receipt(cl), t.finish()
@@ -156,30 +177,30 @@ func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (
 
 // ReversePayment reverses a payment; the claim is adjudicated again, unpaid.
 func (c *Contract) ReversePayment(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, old, err := t.step(id, payer, []string{roles.Adjudicator}, StatusPaid)
+	cl, tr, err := t.step(id, payerAdjudicate, StatusPaid)
 	if err != nil {
 		return nil, err
 	}
 	cl.Payments[len(cl.Payments)-1].Reversed = t.Stamp()
 	cl.Status = StatusAdjudicated
-	if err := t.save(cl, tr, old); err != nil {
+	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
 	return t.receipt(cl), t.finish()
 }
 
-// Void withdraws a claim before payment (837 frequency code 8); its
-// fingerprint is released so a corrected claim can be submitted.
+// Void withdraws a claim before payment (837 frequency code 8); its line
+// fingerprints are released so a corrected claim can be submitted.
 func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, old, err := t.step(id, provider, []string{roles.Billing}, StatusPended, StatusAdjudicated, StatusAppealed)
+	cl, tr, err := t.step(id, providerBilling, StatusPended, StatusAdjudicated, StatusAppealed)
 	if err != nil {
 		return nil, err
 	}
@@ -187,25 +208,27 @@ func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) 
 		return nil, err
 	}
 	cl.Status = StatusVoided
-	if err := t.save(cl, tr, old); err != nil {
+	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
 	return t.receipt(cl), t.finish()
 }
 
-// withdraw releases a claim's fingerprint, its patient-day index entries
-// and what it added to its member's accumulator.
+// withdraw releases a claim's line fingerprints, its patient-day index
+// entries and what it added to its member's accumulator.
 func (t *tx) withdraw(cl *Claim, tr *Trace) error {
-	fk, err := key(objFingerprint, tr.Fingerprint)
+	salt, err := t.salt(tr.Payer)
 	if err != nil {
 		return err
 	}
-	if err := state.Delete(t.Stub, fk); err != nil {
-		return err
-	}
-	salt, err := t.salt()
-	if err != nil {
-		return err
+	for _, fp := range lineFingerprints(salt, cl.Provider, &cl.Input) {
+		fk, err := key(objFingerprint, fp)
+		if err != nil {
+			return err
+		}
+		if err := state.Delete(t.Stub, fk); err != nil {
+			return err
+		}
 	}
 	for _, d := range serviceDays(&cl.Input) {
 		if err := state.DeleteIndex(t.Stub, objPatientDay, mac(salt, cl.Input.Patient, d), cl.Input.ID); err != nil {
@@ -221,11 +244,11 @@ func (t *tx) withdraw(cl *Claim, tr *Trace) error {
 // Replace replaces a claim before payment with a corrected one (837
 // frequency code 7; transient "claim" with a new id).
 func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, old, err := t.step(id, provider, []string{roles.Billing}, StatusPended, StatusAdjudicated, StatusAppealed)
+	cl, tr, err := t.step(id, providerBilling, StatusPended, StatusAdjudicated, StatusAppealed)
 	if err != nil {
 		return nil, err
 	}
@@ -236,14 +259,17 @@ func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id strin
 	if in.ID == id {
 		return nil, ccerr.Invalid("id", "the replacement needs its own id")
 	}
-	if in.Patient != cl.Input.Patient || in.Payer != cl.Input.Payer {
-		return nil, ccerr.Invalid("patient", "a replacement is for the same patient and payer")
+	if in.Patient != cl.Input.Patient {
+		return nil, ccerr.Invalid("patient", "a replacement is for the same patient")
+	}
+	if in.Payer != cl.Input.Payer {
+		return nil, ccerr.Invalid("payer", "a replacement is for the same payer")
 	}
 	if err := t.withdraw(cl, tr); err != nil {
 		return nil, err
 	}
 	cl.Status, cl.ReplacedBy = StatusReplaced, in.ID
-	if err := t.save(cl, tr, old); err != nil {
+	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
 	next, err := t.submit(in, id)

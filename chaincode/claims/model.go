@@ -1,6 +1,8 @@
 package claims
 
 import (
+	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -87,94 +89,121 @@ func decodeClaim(data []byte, in *ClaimInput) error {
 	return validate.DecodeJSON("claim", data, in, maxInputBytes)
 }
 
-// validate refuses malformed and impossible claims; now is the transaction time.
+// validate refuses malformed and impossible claims; now is the transaction
+// time. Every error names its field, with the index of the line, diagnosis
+// or record it is about (item[1].modifier[0]).
 func (in *ClaimInput) validate(now time.Time) error {
-	if err := validate.Identifier("id", in.ID); err != nil {
-		return err
-	}
-	if err := validate.Identifier("patient", in.Patient); err != nil {
-		return err
-	}
-	if err := validate.Identifier("coverage", in.Coverage); err != nil {
-		return err
-	}
-	if err := validate.Identifier("payer", in.Payer); err != nil {
-		return err
-	}
-	if err := checkNPI("renderingNpi", in.RenderingNPI); err != nil {
+	if err := in.validateHeader(); err != nil {
 		return err
 	}
 	start, end, err := in.BillablePeriod.parse("billablePeriod")
 	if err != nil {
 		return err
 	}
-	today := now.UTC().Truncate(24 * time.Hour)
-	if end.After(today) {
+	if end.After(now.UTC().Truncate(24 * time.Hour)) {
 		return ccerr.Invalid("billablePeriod.end", "services cannot be billed before they happen")
 	}
-	if !placeOfService.MatchString(in.PlaceOfService) {
-		return ccerr.Invalid("placeOfService", "must be a two-digit CMS place-of-service code")
-	}
-	if len(in.Diagnoses) == 0 || len(in.Diagnoses) > maxDiagnoses {
-		return ccerr.Invalid("diagnosis", "between 1 and %d codes", maxDiagnoses)
-	}
-	for _, d := range in.Diagnoses {
-		if err := checkICD10("diagnosis", d); err != nil {
-			return err
-		}
+	if err := in.validateDiagnoses(); err != nil {
+		return err
 	}
 	if len(in.Items) == 0 || len(in.Items) > maxItems {
 		return ccerr.Invalid("item", "between 1 and %d lines", maxItems)
 	}
 	var total int64
 	for i := range in.Items {
-		it := &in.Items[i]
-		if it.Sequence != i+1 {
-			return ccerr.Invalid("item.sequence", "lines are numbered 1, 2, 3, … in order")
-		}
-		if err := checkProcedure("item.productOrService", it.Code); err != nil {
+		if err := in.Items[i].validate(fmt.Sprintf("item[%d]", i), i, start, end); err != nil {
 			return err
 		}
-		if len(it.Modifiers) > maxModifiers {
-			return ccerr.Invalid("item.modifier", "at most %d modifiers", maxModifiers)
-		}
-		for j, m := range it.Modifiers {
-			if !modifier.MatchString(m) || slices.Contains(it.Modifiers[:j], m) {
-				return ccerr.Invalid("item.modifier", "%q is not a two-character modifier, or repeats", m)
-			}
-		}
-		if err := validate.Range("item.quantity", it.Units, 1, maxUnits); err != nil {
-			return err
-		}
-		if err := validate.Range("item.unitPrice", it.UnitCents, 1, maxUnitCents); err != nil {
-			return err
-		}
-		if it.NetCents != it.Units*it.UnitCents {
-			return ccerr.Invalid("item.net", "line %d: net must be quantity × unit price", it.Sequence)
-		}
-		d, err := time.Parse(dateLayout, it.Date)
-		if err != nil {
-			return ccerr.Invalid("item.servicedDate", "must be a date YYYY-MM-DD")
-		}
-		if d.Before(start) || d.After(end) {
-			return ccerr.Invalid("item.servicedDate", "line %d is outside the billable period", it.Sequence)
-		}
-		if it.PriorAuth != "" {
-			if err := validate.Identifier("item.priorAuth", it.PriorAuth); err != nil {
-				return err
-			}
-		}
-		total += it.NetCents // bounded: 50 × 999 × 10^9 < 2^63
+		total += in.Items[i].NetCents // bounded: 50 × 999 × 10^9 < 2^63
 	}
 	if total != in.TotalCents {
 		return ccerr.Invalid("total", "must be the sum of the lines' net amounts (%d)", total)
 	}
+	return in.validateRecords()
+}
+
+func (in *ClaimInput) validateHeader() error {
+	for _, f := range []struct{ name, v string }{{"id", in.ID}, {"patient", in.Patient}, {"coverage", in.Coverage}, {"payer", in.Payer}} {
+		if err := validate.Identifier(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if err := checkNPI("renderingNpi", in.RenderingNPI); err != nil {
+		return err
+	}
+	if !placeOfService.MatchString(in.PlaceOfService) {
+		return ccerr.Invalid("placeOfService", "must be a two-digit CMS place-of-service code")
+	}
+	return nil
+}
+
+func (in *ClaimInput) validateDiagnoses() error {
+	if len(in.Diagnoses) == 0 || len(in.Diagnoses) > maxDiagnoses {
+		return ccerr.Invalid("diagnosis", "between 1 and %d codes", maxDiagnoses)
+	}
+	for i, d := range in.Diagnoses {
+		if err := checkICD10(fmt.Sprintf("diagnosis[%d]", i), d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *ClaimInput) validateRecords() error {
 	if len(in.Records) > maxRecordsCited {
 		return ccerr.Invalid("supportingInfo", "at most %d records", maxRecordsCited)
 	}
-	for _, r := range in.Records {
-		if err := validate.Identifier("supportingInfo", r); err != nil {
+	for i, r := range in.Records {
+		if err := validate.Identifier(fmt.Sprintf("supportingInfo[%d]", i), r); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// validate checks line i (field names it) against the billable period.
+func (it *Item) validate(field string, i int, start, end time.Time) error {
+	if it.Sequence != i+1 {
+		return ccerr.Invalid(field+".sequence", "lines are numbered 1, 2, 3, … in order")
+	}
+	if err := checkProcedure(field+".productOrService", it.Code); err != nil {
+		return err
+	}
+	if err := checkModifiers(field+".modifier", it.Modifiers); err != nil {
+		return err
+	}
+	if err := validate.Range(field+".quantity", it.Units, 1, maxUnits); err != nil {
+		return err
+	}
+	if err := validate.Range(field+".unitPrice", it.UnitCents, 1, maxUnitCents); err != nil {
+		return err
+	}
+	if it.NetCents != it.Units*it.UnitCents {
+		return ccerr.Invalid(field+".net", "line %d: net must be quantity × unit price", it.Sequence)
+	}
+	d, err := time.Parse(dateLayout, it.Date)
+	if err != nil {
+		return ccerr.Invalid(field+".servicedDate", "must be a date YYYY-MM-DD")
+	}
+	if d.Before(start) || d.After(end) {
+		return ccerr.Invalid(field+".servicedDate", "line %d is outside the billable period", it.Sequence)
+	}
+	if it.PriorAuth != "" {
+		return validate.Identifier(field+".priorAuth", it.PriorAuth)
+	}
+	return nil
+}
+
+func checkModifiers(field string, mods []string) error {
+	if len(mods) > maxModifiers {
+		return ccerr.Invalid(field, "at most %d modifiers", maxModifiers)
+	}
+	for j, m := range mods {
+		if !modifier.MatchString(m) {
+			return ccerr.Invalid(fmt.Sprintf("%s[%d]", field, j), "%q is not a two-character modifier (digits and capital letters)", m)
+		}
+		if slices.Contains(mods[:j], m) {
+			return ccerr.Invalid(fmt.Sprintf("%s[%d]", field, j), "%q repeats", m)
 		}
 	}
 	return nil
@@ -204,6 +233,7 @@ func (p Period) contains(date string) bool {
 type Coverage struct {
 	ID     string `json:"id"`
 	Member string `json:"member"`
+	// Payer is the payer that registered it: the caller's org.
 	Payer  string `json:"payer"`
 	Plan   string `json:"plan"`
 	Period Period `json:"period"`
@@ -215,17 +245,22 @@ type Coverage struct {
 	Registered       string `json:"registered"`
 }
 
+// validate checks a coverage's fields in a fixed order, so the first
+// error is always the same one.
 func (c *Coverage) validate() error {
-	for field, v := range map[string]string{"id": c.ID, "member": c.Member, "plan": c.Plan} {
-		if err := validate.Identifier(field, v); err != nil {
+	for _, f := range []struct{ name, v string }{{"id", c.ID}, {"member", c.Member}, {"plan", c.Plan}} {
+		if err := validate.Identifier(f.name, f.v); err != nil {
 			return err
 		}
 	}
 	if _, _, err := c.Period.parse("period"); err != nil {
 		return err
 	}
-	for field, v := range map[string]int64{"annualLimit": c.AnnualLimitCents, "copay": c.CopayCents, "deductible": c.DeductibleCents} {
-		if err := validate.Range(field, v, 0, math.MaxInt64/4); err != nil {
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"annualLimit", c.AnnualLimitCents}, {"copay", c.CopayCents}, {"deductible", c.DeductibleCents}} {
+		if err := validate.Range(f.name, f.v, 0, math.MaxInt64/4); err != nil {
 			return err
 		}
 	}
@@ -235,6 +270,8 @@ func (c *Coverage) validate() error {
 // Rules are a plan's adjudication rules.
 type Rules struct {
 	Plan string `json:"plan"`
+	// Payer is the payer whose plan it is: the caller's org (set by SetRules).
+	Payer string `json:"payer,omitempty" metadata:",optional"`
 	// Allowed is the allowed amount per unit by procedure code; codes not
 	// listed are not covered.
 	Allowed map[string]int64 `json:"allowed"`
@@ -243,8 +280,13 @@ type Rules struct {
 	// MaxClaimsPerPatientDay flags more claims than this for one patient
 	// and service day (0: 5).
 	MaxClaimsPerPatientDay int `json:"maxClaimsPerPatientDay,omitempty" metadata:",optional"`
+	// Updated is the stamp of the transaction that set them (set by SetRules).
+	Updated string `json:"updated,omitempty" metadata:",optional"`
 }
 
+// validate checks a plan's rules. The allowed amounts are a map: they are
+// checked in sorted code order, so which error comes back never depends on
+// map iteration order.
 func (r *Rules) validate() error {
 	if err := validate.Identifier("plan", r.Plan); err != nil {
 		return err
@@ -252,16 +294,17 @@ func (r *Rules) validate() error {
 	if len(r.Allowed) == 0 || len(r.Allowed) > 10000 {
 		return ccerr.Invalid("allowed", "between 1 and 10000 codes")
 	}
-	for code, cents := range r.Allowed {
-		if err := checkProcedure("allowed", code); err != nil {
+	for _, code := range slices.Sorted(maps.Keys(r.Allowed)) {
+		field := fmt.Sprintf("allowed[%q]", code)
+		if err := checkProcedure(field, code); err != nil {
 			return err
 		}
-		if err := validate.Range("allowed", cents, 0, maxUnitCents); err != nil {
+		if err := validate.Range(field, r.Allowed[code], 0, maxUnitCents); err != nil {
 			return err
 		}
 	}
-	for _, code := range r.PriorAuth {
-		if err := checkProcedure("priorAuth", code); err != nil {
+	for i, code := range r.PriorAuth {
+		if err := checkProcedure(fmt.Sprintf("priorAuth[%d]", i), code); err != nil {
 			return err
 		}
 	}

@@ -1,50 +1,61 @@
 package claims
 
 import (
+	"slices"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// mayRead lets the claim's provider's billing staff and its payer's
-// adjudicators and enrollment staff read it.
-func (t *tx) mayRead(tr *Trace) error {
-	c := t.Caller
-	if (c.MSPID == tr.Provider && c.Role == roles.Billing) ||
-		(c.MSPID == tr.Payer && (c.Role == roles.Adjudicator || c.Role == roles.Enrollment)) {
-		return nil
+// readable loads a claim for a reader: the billing staff of its provider
+// (an org playing the provider) or the adjudicators and claims intake of
+// its payer (an org playing the payer). The caller is checked before any
+// private read.
+func (t *tx) readable(id string) (*Claim, *Trace, error) {
+	_, part, err := t.require(providerBilling, payerClaimStaff)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ccerr.Forbidden("caller %s (role %q) may not read claim %s", c.Key(), c.Role, tr.ID)
+	tr, err := t.trace(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.owns(part, tr); err != nil {
+		return nil, nil, err
+	}
+	var cl Claim
+	if err := t.private(objClaim, "claim", &cl, id); err != nil {
+		return nil, nil, err
+	}
+	return &cl, tr, nil
 }
 
 // Get reads a claim with its adjudication, payments and history.
 func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*Claim, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tr, _, err := t.trace(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.mayRead(tr); err != nil {
-		return nil, err
-	}
-	cl, _, err := t.claim(id)
+	cl, _, err := t.readable(id)
 	return cl, err
 }
 
-// GetTrace reads a claim's public trace, for any member of the channel.
+// GetTrace reads a claim's public trace, for any member of an org the
+// registry lists. A trace that matches no private record of the provider
+// and the payer is NOT_FOUND.
 func (c *Contract) GetTrace(ctx contractapi.TransactionContextInterface, id string) (*Trace, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tr, _, err := t.trace(id)
-	return tr, err
+	if err := t.requireMember(); err != nil {
+		return nil, err
+	}
+	return t.trace(id)
 }
 
 // RemittanceLine is one line of a remittance advice.
@@ -74,20 +85,13 @@ type Remittance struct {
 }
 
 // Remittance returns the remittance advice of an adjudicated or paid
-// claim, for the provider's billing staff and the payer.
+// claim, for the readers of the claim.
 func (c *Contract) Remittance(ctx contractapi.TransactionContextInterface, id string) (*Remittance, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tr, _, err := t.trace(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.mayRead(tr); err != nil {
-		return nil, err
-	}
-	cl, _, err := t.claim(id)
+	cl, tr, err := t.readable(id)
 	if err != nil {
 		return nil, err
 	}
@@ -112,33 +116,63 @@ type TracePage struct {
 	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
 }
 
-// ListByStatus lists the traces of the claims in a status that the
-// caller's org is a party to (provider or payer), paginated.
+// ListByStatus lists, newest change first, the traces of the claims in a
+// status: for the billing staff of an org playing the provider and the
+// adjudicators and claims intake of an org playing the payer, the claims
+// their org is a party to; for the auditors of an org playing the
+// regulator, every claim. Pages start at the bookmark and read pageSize
+// index entries, however many claims there are.
 func (c *Contract) ListByStatus(ctx contractapi.TransactionContextInterface, status string, pageSize int32, bookmark string) (*TracePage, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_, part, err := t.require(providerBilling, payerClaimStaff, regulatorAuditor)
 	if err != nil {
 		return nil, err
 	}
 	if err := validate.OneOf("status", status, StatusPended, StatusAdjudicated, StatusAppealed, StatusPaid, StatusVoided, StatusReplaced); err != nil {
 		return nil, err
 	}
-	page, err := state.PageByPartialKey(t.Stub, objByStatus, []string{status}, pageSize, bookmark)
+	party := t.Caller.MSPID
+	if part == wire.PartRegulator {
+		party = allParties
+	}
+	page, err := state.PageByPartialKey(t.Stub, objByStatus, []string{party, status}, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
 	out := &TracePage{Items: []Trace{}, Bookmark: page.Bookmark}
 	for _, r := range page.Records {
-		_, attrs, err := state.SplitKey(r.Key)
-		if err != nil || len(attrs) != 2 {
-			return nil, ccerr.Internal("index key %s: %v", state.DisplayKey(r.Key), err)
-		}
-		tr, _, err := t.trace(attrs[1])
+		tr, err := t.listed(r.Key, party, status)
 		if err != nil {
 			return nil, err
 		}
-		if tr.Provider == t.Caller.MSPID || tr.Payer == t.Caller.MSPID || roles.IsAuditor(t.Caller) {
+		if tr != nil {
 			out.Items = append(out.Items, *tr)
 		}
 	}
 	return out, nil
+}
+
+// listed is the trace a status index entry points to, or nil when the
+// entry is stale or was not written with the claim (its trace is in
+// another status or stamp, or the party is not the claim's).
+func (t *tx) listed(k, party, status string) (*Trace, error) {
+	_, attrs, err := state.SplitKey(k)
+	if err != nil || len(attrs) != 4 {
+		return nil, ccerr.Internal("index key %s: %v", state.DisplayKey(k), err)
+	}
+	tr, err := t.trace(attrs[3])
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	inv, err := invertedStamp(tr.Updated)
+	if err != nil || tr.Status != status || inv != attrs[2] || !slices.Contains(statusParties(tr), party) {
+		return nil, nil
+	}
+	return tr, nil
 }

@@ -6,37 +6,46 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// RegisterCoverage records a member's coverage (transient "coverage"), by
-// the payer's enrollment staff. A coverage id is registered once; a new
-// period or plan is a new coverage.
+// RegisterCoverage records a member's coverage (transient "coverage") by
+// the enrollment staff of an org playing the payer, which becomes the
+// coverage's payer; the plan must be one of the payer's plans when its
+// registry entry lists plans. A coverage id is registered once per payer;
+// a new period or plan is a new coverage.
 func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.requireRole("", roles.Enrollment); err != nil {
+	payer, _, err := t.require(payerEnrollment)
+	if err != nil {
 		return nil, err
 	}
 	var cov Coverage
 	if err := t.Transient(TransientCoverage, &cov, 4096); err != nil {
 		return nil, err
 	}
-	cov.Payer, cov.Status, cov.Registered = t.Caller.MSPID, "active", t.Stamp()
+	if err := ownedBy("payer", cov.Payer, payer.MSPID); err != nil {
+		return nil, err
+	}
+	cov.Payer, cov.Status, cov.Registered = payer.MSPID, "active", t.Stamp()
 	if err := cov.validate(); err != nil {
 		return nil, err
 	}
+	if err := requirePlan("plan", payer, cov.Plan); err != nil {
+		return nil, err
+	}
 	var existing Coverage
-	if err := t.private(objCoverage, "coverage", &existing, cov.ID); err == nil {
+	if err := t.private(objCoverage, "coverage", &existing, cov.Payer, cov.ID); err == nil {
 		return nil, ccerr.Conflict("coverage %s already exists", cov.ID)
 	} else if ccerr.CodeOf(err) != ccerr.CodeNotFound {
 		return nil, err
 	}
-	if err := t.putPrivate(objCoverage, cov, cov.ID); err != nil {
+	if err := t.putPrivate(objCoverage, cov, cov.Payer, cov.ID); err != nil {
 		return nil, err
 	}
 	// A coverage id identifies a member (a plan beneficiary number): it
@@ -45,59 +54,104 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 	return &Receipt{ID: t.ID(), Status: cov.Status, TxID: t.ID()}, t.finish()
 }
 
-// GetCoverage reads a coverage, for the payer and the provider's billing staff.
-func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, id string) (*Coverage, error) {
-	t, err := begin(ctx)
+// ownedBy refuses an input's owner field (payer) naming another org than
+// the caller's; empty means the caller's.
+func ownedBy(field, given, caller string) error {
+	if given != "" && given != caller {
+		return ccerr.Invalid(field, "is %s: a payer registers only its own (caller's org %s)", given, caller)
+	}
+	return nil
+}
+
+// GetCoverage reads payer's coverage id, for that payer's adjudicators,
+// claims intake and enrollment staff, and for the billing staff of an org
+// playing the provider (to check eligibility before they bill).
+func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, payer, id string) (*Coverage, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
+		return nil, err
+	}
+	_, part, err := t.require(providerBilling, payerCoverageStaff)
+	if err != nil {
+		return nil, err
+	}
+	if part == wire.PartPayer && t.Caller.MSPID != payer {
+		return nil, ccerr.Forbidden("coverage of %s: %s reads only its own coverages", payer, t.Caller.MSPID)
+	}
+	if err := validate.Identifier("payer", payer); err != nil {
 		return nil, err
 	}
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
-	if err := t.Caller.RequireRole(roles.Billing, roles.Enrollment, roles.Adjudicator); err != nil {
-		return nil, err
-	}
-
 	var cov Coverage
-	if err := t.private(objCoverage, "coverage", &cov, id); err != nil {
+	if err := t.private(objCoverage, "coverage", &cov, payer, id); err != nil {
 		return nil, err
 	}
 	return &cov, nil
 }
 
-// SetRules sets a plan's adjudication rules (transient "rules"), by the
-// payer's adjudicator. Claims adjudicated later use them.
+// SetRules sets a plan's adjudication rules (transient "rules") by the
+// adjudicator of an org playing the payer: the rules are that payer's
+// (keyed by payer and plan), and the plan must be one of its plans when
+// its registry entry lists plans. Claims adjudicated later use them.
 func (c *Contract) SetRules(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.requireRole("", roles.Adjudicator); err != nil {
+	payer, _, err := t.require(payerAdjudicate)
+	if err != nil {
 		return nil, err
 	}
 	var r Rules
 	if err := t.Transient(TransientRules, &r, maxInputBytes); err != nil {
 		return nil, err
 	}
+	if err := ownedBy("payer", r.Payer, payer.MSPID); err != nil {
+		return nil, err
+	}
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	if err := t.putPrivate(objRules, r, r.Plan); err != nil {
+	if err := requirePlan("plan", payer, r.Plan); err != nil {
 		return nil, err
 	}
-	t.Events.Add("rules.set", r.Plan, nil)
+	if err := t.notBeforeRules(payer.MSPID, r.Plan); err != nil {
+		return nil, err
+	}
+	r.Payer, r.Updated = payer.MSPID, t.Stamp()
+	if err := t.putPrivate(objRules, r, r.Payer, r.Plan); err != nil {
+		return nil, err
+	}
+	t.Events.Add("rules.set", r.Plan, map[string]string{"payer": r.Payer})
 	return &Receipt{ID: r.Plan, Status: "set", TxID: t.ID()}, t.finish()
 }
 
-// SetSalt sets the duplicate-fingerprint salt once (transient "salt":
-// {"salt": base64 of at least 32 random bytes}), by the payer's enrollment
-// staff. It cannot change: fingerprints made with it must keep matching.
+// notBeforeRules refuses new rules stamped before the plan's current ones.
+func (t *tx) notBeforeRules(payer, plan string) error {
+	var old Rules
+	err := t.private(objRules, "rules", &old, payer, plan)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return t.NotBefore("rules of plan "+plan, old.Updated)
+}
+
+// SetSalt sets the caller's payer org's duplicate-fingerprint salt once
+// (transient "salt": {"salt": base64 of at least 32 random bytes}), by its
+// enrollment staff. It cannot change: fingerprints made with it must keep
+// matching.
 func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.requireRole("", roles.Enrollment); err != nil {
+	payer, _, err := t.require(payerEnrollment)
+	if err != nil {
 		return nil, err
 	}
 	var in struct {
@@ -113,25 +167,33 @@ func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*Receip
 	if len(raw) < 32 {
 		return nil, ccerr.Invalid("salt", "needs at least 32 random bytes")
 	}
-	if _, err := t.salt(); err == nil {
-		return nil, ccerr.Conflict("the salt is already set and cannot change")
+	if _, err := t.salt(payer.MSPID); err == nil {
+		return nil, ccerr.Conflict("the salt of %s is already set and cannot change", payer.MSPID)
 	} else if ccerr.CodeOf(err) != ccerr.CodeFailedPrecondition {
 		return nil, err
 	}
-	if err := t.putPrivate(objSalt, map[string]string{"salt": base64.StdEncoding.EncodeToString(raw)}, "current"); err != nil {
+	if err := t.putPrivate(objSalt, map[string]string{"salt": base64.StdEncoding.EncodeToString(raw)}, payer.MSPID); err != nil {
 		return nil, err
 	}
 	return &Receipt{ID: "salt", Status: "set", TxID: t.ID()}, nil
 }
 
-// SetSettings changes the channel-level settings, by the regulator's admin.
+// SetSettings changes the channel-level settings, by an admin of the org
+// playing the regulator.
 func (c *Contract) SetSettings(ctx contractapi.TransactionContextInterface, paymentConsentRequired bool) (*Settings, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if t.Caller.MSPID != roles.RegulatorMSP || t.Caller.Type != "admin" {
-		return nil, ccerr.Forbidden("only the regulator's admin changes channel settings")
+	if err := t.requireRegulatorAdmin(); err != nil {
+		return nil, err
+	}
+	old, err := t.settings()
+	if err != nil {
+		return nil, err
+	}
+	if err := t.NotBefore("the channel settings", old.Updated); err != nil {
+		return nil, err
 	}
 	s := Settings{PaymentConsentRequired: paymentConsentRequired, Updated: t.Stamp()}
 	k, err := key(objSettings, "channel")
@@ -145,10 +207,14 @@ func (c *Contract) SetSettings(ctx contractapi.TransactionContextInterface, paym
 	return &s, t.finish()
 }
 
-// GetSettings reads the channel-level settings.
+// GetSettings reads the channel-level settings, for any member of an org
+// the registry lists.
 func (c *Contract) GetSettings(ctx contractapi.TransactionContextInterface) (*Settings, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
 		return nil, err
 	}
 	s, err := t.settings()

@@ -1,0 +1,197 @@
+package claims
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// Trace is the public trace of a claim.
+type Trace struct {
+	ID          string `json:"id"`
+	Status      string `json:"status"`
+	Outcome     string `json:"outcome,omitempty" metadata:",optional"`
+	Provider    string `json:"provider"`
+	Payer       string `json:"payer"`
+	DetailsHash string `json:"detailsHash"`
+	Updated     string `json:"updated"`
+}
+
+// allParties is the party attribute of the status index entries every
+// claim has, for the regulator's auditors.
+const allParties = "*"
+
+// partiesPolicy is the state-based endorsement policy of every public key
+// of a claim: the provider's and the payer's peers, both.
+func partiesPolicy(tr *Trace) ([]byte, error) {
+	ep, err := statebased.NewStateEP(nil)
+	if err != nil {
+		return nil, ccerr.Internal("endorsement policy: %v", err)
+	}
+	if err := ep.AddOrgs(statebased.RoleTypePeer, tr.Provider, tr.Payer); err != nil {
+		return nil, ccerr.Internal("endorsement policy: %v", err)
+	}
+	policy, err := ep.Policy()
+	if err != nil {
+		return nil, ccerr.Internal("endorsement policy: %v", err)
+	}
+	return policy, nil
+}
+
+// putEndorsed writes a public key of a claim with the parties' policy.
+func (t *tx) putEndorsed(k string, raw, policy []byte) error {
+	if err := t.Stub.PutState(k, raw); err != nil {
+		return ccerr.Internal("put %s: %v", state.DisplayKey(k), err)
+	}
+	if err := t.Stub.SetStateValidationParameter(k, policy); err != nil {
+		return ccerr.Internal("endorsement policy of %s: %v", state.DisplayKey(k), err)
+	}
+	return nil
+}
+
+// putIndexEndorsed writes an index entry of a claim with the parties' policy.
+func (t *tx) putIndexEndorsed(policy []byte, obj string, attrs ...string) error {
+	k, err := key(obj, attrs...)
+	if err != nil {
+		return err
+	}
+	return t.putEndorsed(k, []byte{0}, policy)
+}
+
+// trace reads a claim's public trace and checks it against the hash of
+// the claim's private record, which only the provider and the payer
+// together can write: a trace without its record (written by anyone else)
+// is not a claim.
+func (t *tx) trace(id string) (*Trace, error) {
+	if err := validate.Identifier("id", id); err != nil {
+		return nil, err
+	}
+	k, err := key(objTrace, id)
+	if err != nil {
+		return nil, err
+	}
+	tr, found, err := state.GetOptional[Trace](t.Stub, k)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("claim %s", id)
+	}
+	ck, err := key(objClaim, id)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := t.Stub.GetPrivateDataHash(Collection, ck)
+	if err != nil {
+		return nil, ccerr.Internal("hash of claim %s: %v", id, err)
+	}
+	if hex.EncodeToString(sum) != tr.DetailsHash {
+		return nil, ccerr.NotFound("claim %s (its public trace matches no record of the provider and the payer)", id)
+	}
+	return &tr, nil
+}
+
+func (t *tx) claim(id string) (*Claim, *Trace, error) {
+	tr, err := t.trace(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var c Claim
+	if err := t.private(objClaim, "claim", &c, id); err != nil {
+		return nil, nil, err
+	}
+	return &c, tr, nil
+}
+
+// invertedStamp makes index keys sort newest first.
+func invertedStamp(stamp string) (string, error) {
+	ts, err := time.Parse(time.RFC3339Nano, stamp)
+	if err != nil {
+		return "", ccerr.Internal("stamp %q: %v", stamp, err)
+	}
+	return fmt.Sprintf("%019d", math.MaxInt64-ts.UnixNano()), nil
+}
+
+// statusParties are the party attributes of a claim's status index entries.
+func statusParties(tr *Trace) []string { return []string{tr.Provider, tr.Payer, allParties} }
+
+// save writes a claim's private record and public trace (tr as it was
+// read; empty for a new claim) and moves its status index entries, every
+// key with the provider-and-payer endorsement policy.
+func (t *tx) save(c *Claim, tr *Trace) error {
+	oldStatus, oldUpdated := tr.Status, tr.Updated
+	c.Updated = t.Stamp()
+	c.History = append(c.History, Change{Status: c.Status, At: c.Updated, By: t.Caller.Key(), TxID: t.ID()})
+	if err := t.putPrivate(objClaim, c, c.Input.ID); err != nil {
+		return err
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return ccerr.Internal("encode claim: %v", err)
+	}
+	sum := sha256.Sum256(data)
+	tr.Status, tr.DetailsHash, tr.Updated, tr.Outcome = c.Status, hex.EncodeToString(sum[:]), c.Updated, ""
+	if c.Adjudication != nil {
+		tr.Outcome = c.Adjudication.Outcome
+	}
+	policy, err := partiesPolicy(tr)
+	if err != nil {
+		return err
+	}
+	if err := t.putTrace(tr, policy); err != nil {
+		return err
+	}
+	if err := t.moveStatus(tr, oldStatus, oldUpdated, policy); err != nil {
+		return err
+	}
+	t.Events.Add("claim."+c.Status, tr.ID, map[string]string{"provider": tr.Provider, "payer": tr.Payer})
+	return nil
+}
+
+func (t *tx) putTrace(tr *Trace, policy []byte) error {
+	k, err := key(objTrace, tr.ID)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(tr)
+	if err != nil {
+		return ccerr.Internal("encode trace: %v", err)
+	}
+	return t.putEndorsed(k, raw, policy)
+}
+
+// moveStatus replaces the claim's status index entries (party, status,
+// inverted stamp of the latest change, id) by ones for its new status and
+// stamp, so every list is newest first.
+func (t *tx) moveStatus(tr *Trace, oldStatus, oldUpdated string, policy []byte) error {
+	if oldStatus != "" {
+		inv, err := invertedStamp(oldUpdated)
+		if err != nil {
+			return err
+		}
+		for _, p := range statusParties(tr) {
+			if err := state.DeleteIndex(t.Stub, objByStatus, p, oldStatus, inv, tr.ID); err != nil {
+				return err
+			}
+		}
+	}
+	inv, err := invertedStamp(tr.Updated)
+	if err != nil {
+		return err
+	}
+	for _, p := range statusParties(tr) {
+		if err := t.putIndexEndorsed(policy, objByStatus, p, tr.Status, inv, tr.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
