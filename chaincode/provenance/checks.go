@@ -1,12 +1,15 @@
 package provenance
 
 import (
+	"slices"
+
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/roles"
+	"github.com/carechain/carechain/chaincode/kit/registry"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Verification is Verify's answer, as recorded.
@@ -20,8 +23,57 @@ type Verification struct {
 	At        string `json:"at"`
 }
 
-// verdict decides a unit's verification result at today (YYYY-MM-DD).
-func verdict(it *Item, root *Item, b *Batch, lot, expiry, today string) string {
+// finished reports whether a disposition ends an item's life in the
+// supply chain: nothing moves it again.
+func finished(disp string) bool {
+	return disp == DispDispensed || disp == DispDestroyed || disp == DispInactive || disp == DispIllegitimate
+}
+
+func suspectRank(s string) int {
+	return map[string]int{SuspectCleared: 1, SuspectQuarantine: 2, SuspectIllegitimate: 3}[s]
+}
+
+// worseSuspect is the graver of two suspect states.
+func worseSuspect(a, b string) string {
+	if suspectRank(b) > suspectRank(a) {
+		return b
+	}
+	return a
+}
+
+// effective is what counts for an item: the state of the outermost
+// container it is in, unless the item or a container between has ended
+// (its own end wins) — and the gravest suspect state on the way out.
+type effective struct {
+	Disposition string
+	Suspect     string
+	Root        *Item
+}
+
+// effectiveOf reads the effective state of chain (the item first).
+func effectiveOf(chain []*Item) effective {
+	root := chain[len(chain)-1]
+	e := effective{Disposition: root.Disposition, Root: root}
+	ended, quarantined := "", false
+	for _, it := range chain {
+		e.Suspect = worseSuspect(e.Suspect, it.Suspect)
+		if ended == "" && finished(it.Disposition) {
+			ended = it.Disposition
+		}
+		quarantined = quarantined || it.Disposition == DispQuarantined
+	}
+	switch {
+	case ended != "":
+		e.Disposition = ended
+	case quarantined:
+		e.Disposition = DispQuarantined
+	}
+	return e
+}
+
+// verdict decides a unit's verification result at today (YYYY-MM-DD) from
+// its effective state (nil it: unknown serial).
+func verdict(it *Item, e effective, recalled bool, lot, expiry, today string) string {
 	switch {
 	case it == nil:
 		return UnknownSerial
@@ -29,13 +81,13 @@ func verdict(it *Item, root *Item, b *Batch, lot, expiry, today string) string {
 		return LotMismatch
 	case it.Expiry != expiry:
 		return ExpiryMismatch
-	case it.Disposition == DispDispensed:
+	case e.Disposition == DispDispensed:
 		return AlreadyDispensed
-	case it.Disposition == DispDestroyed || it.Disposition == DispInactive || it.Suspect == SuspectIllegitimate:
+	case finished(e.Disposition) || e.Suspect == SuspectIllegitimate:
 		return Decommissioned
-	case b != nil && b.Recalled != "":
+	case recalled:
 		return Recalled
-	case it.Suspect == SuspectQuarantine || root.Suspect == SuspectQuarantine:
+	case e.Suspect == SuspectQuarantine || e.Disposition == DispQuarantined:
 		return Suspect
 	case it.Expiry < today:
 		return Expired
@@ -43,47 +95,67 @@ func verdict(it *Item, root *Item, b *Batch, lot, expiry, today string) string {
 	return Verified
 }
 
-// Verify checks a product identifier (GTIN, serial, lot, expiry) for anyone
-// on the channel, typically a pharmacist, and records the request. A scan
+// unitState reads a unit's chain, effective state and whether its lot is
+// recalled; it refuses a transaction stamped before the latest change of
+// the unit, a container around it or its lot (a backdated verification
+// cannot reopen an expired or closed window).
+func (t *tx) unitState(it *Item) ([]*Item, effective, bool, error) {
+	chain, err := t.chain(it)
+	if err != nil {
+		return nil, effective{}, false, err
+	}
+	for _, c := range chain {
+		if err := t.NotBefore("item "+c.ID, c.Updated); err != nil {
+			return nil, effective{}, false, err
+		}
+	}
+	b, err := t.batch(it.GTIN, it.Lot)
+	if err != nil {
+		return nil, effective{}, false, err
+	}
+	r, err := t.recall(b)
+	if err == nil && r != nil {
+		err = t.NotBefore("recall of lot "+b.Lot, r.At)
+	}
+	return chain, effectiveOf(chain), r != nil, err
+}
+
+// Verify checks a product identifier (GTIN, serial, lot, expiry) for any
+// supply member, typically a pharmacist, and records the request. A scan
 // of a dispensed or destroyed unit is also recorded as a counterfeit signal.
 func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, serial, lot, expiry string) (*Verification, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckGTIN("gtin", gtin); err != nil {
+	if err := t.requireMember(); err != nil {
 		return nil, err
 	}
-	if err := CheckSerial("serial", serial); err != nil {
-		return nil, err
-	}
-	if err := CheckLot("lot", lot); err != nil {
-		return nil, err
-	}
-	if _, err := ParseExpiry("expiry", expiry); err != nil {
+	if err := checkIdentifier(gtin, serial, lot, expiry); err != nil {
 		return nil, err
 	}
 	id := SGTIN(gtin, serial)
-	var it, r *Item
-	var b *Batch
-	if found, err := t.item(id); err == nil {
-		it = found
-		if r, err = t.root(it); err != nil {
-			return nil, err
-		}
-		if b, err = t.batch(it.GTIN, it.Lot); err != nil {
-			return nil, err
-		}
-	} else if ccerr.CodeOf(err) != ccerr.CodeNotFound {
+	v := &Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.Key(), At: t.Stamp(), Result: UnknownSerial}
+	it, err := t.item(id)
+	if err != nil && ccerr.CodeOf(err) != ccerr.CodeNotFound {
 		return nil, err
 	}
-	v := &Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.Key(), At: t.Stamp(),
-		Result: verdict(it, r, b, lot, expiry, t.Now.Format("2006-01-02"))}
+	var e effective
+	if it != nil {
+		_, eff, recalled, err := t.unitState(it)
+		if err != nil {
+			return nil, err
+		}
+		e, v.Result = eff, verdict(it, eff, recalled, lot, expiry, t.Now.Format("2006-01-02"))
+	}
 	if err := t.put(objVerification, v, id, t.ID()); err != nil {
 		return nil, err
 	}
-	if v.Result == AlreadyDispensed || (it != nil && it.Disposition == DispDestroyed) {
-		if err := t.saveSignals([]Signal{t.signal(SignalScanAfterEnd, id, "scanned after "+it.Disposition)}); err != nil {
+	if err := t.sealKey(objVerification, id, t.ID()); err != nil {
+		return nil, err
+	}
+	if v.Result == AlreadyDispensed || e.Disposition == DispDestroyed {
+		if err := t.saveSignals([]Signal{t.signal(SignalScanAfterEnd, id, "scanned after "+e.Disposition)}); err != nil {
 			return nil, err
 		}
 	}
@@ -91,37 +163,57 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, ser
 	return v, t.finish()
 }
 
-// Dispense hands a unit the pharmacy holds to a patient. Recalled, suspect,
-// expired, decommissioned or already dispensed units are refused.
+func checkIdentifier(gtin, serial, lot, expiry string) error {
+	if err := CheckGTIN("gtin", gtin); err != nil {
+		return err
+	}
+	if err := CheckSerial("serial", serial); err != nil {
+		return err
+	}
+	if err := CheckLot("lot", lot); err != nil {
+		return err
+	}
+	_, err := ParseExpiry("expiry", expiry)
+	return err
+}
+
+// Dispense hands a unit the pharmacy holds to a patient, by one of the
+// pharmacy's pharmacists. The unit's effective state decides: a unit in an
+// illegitimate, destroyed or quarantined case is refused like one that is
+// so itself, as are recalled, expired or already dispensed units. A unit
+// taken from a container leaves it (and the container's lot counts).
 func (c *Contract) Dispense(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.requirePartner(roles.Pharmacist); err != nil {
+	if _, err := registry.Require(t.Stub, t.Caller, wire.PartPharmacy, wire.RolePharmacist); err != nil {
+		return nil, err
+	}
+	if _, err := t.partner(t.Caller.MSPID); err != nil {
 		return nil, err
 	}
 	if _, _, err := ParseSGTIN("id", id); err != nil {
 		return nil, err
 	}
-	it, r, err := t.held(id)
+	chain, err := t.held(id)
 	if err != nil {
 		return nil, err
 	}
-	b, err := t.batch(it.GTIN, it.Lot)
-	if err != nil {
+	it := chain[0]
+	if _, e, recalled, err := t.unitState(it); err != nil {
 		return nil, err
-	}
-	if v := verdict(it, r, b, it.Lot, it.Expiry, t.Now.Format("2006-01-02")); v != Verified {
+	} else if v := verdict(it, e, recalled, it.Lot, it.Expiry, t.Now.Format("2006-01-02")); v != Verified {
 		return nil, ccerr.Precondition("%s cannot be dispensed: %s", id, v)
 	}
-	if it.Parent != "" {
-		if err := state.DeleteIndex(t.Stub, objContains, it.Parent, id); err != nil {
-			return nil, err
-		}
+	if err := t.takeOut(chain); err != nil {
+		return nil, err
 	}
-	it.Parent, it.Owner, it.Custodian, it.Disposition = "", t.Caller.MSPID, t.Caller.MSPID, DispDispensed
+	it.Owner, it.Custodian, it.Disposition = t.Caller.MSPID, t.Caller.MSPID, DispDispensed
 	if err := t.saveItem(it); err != nil {
+		return nil, err
+	}
+	if err := t.ownItem(it); err != nil {
 		return nil, err
 	}
 	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepDispensing, Disposition: DispDispensed,
@@ -131,61 +223,58 @@ func (c *Contract) Dispense(ctx contractapi.TransactionContextInterface, id stri
 	return &Receipt{ID: id, Status: DispDispensed, TxID: t.ID()}, t.finish()
 }
 
-// mayInvestigate lets the holder's staff and the regulator act on suspect product.
-func (t *tx) mayInvestigate(r *Item) error {
-	if t.Caller.MSPID == roles.RegulatorMSP && (t.Caller.Role == roles.Auditor || t.Caller.Role == roles.Registrar) {
+// takeOut removes a unit from the containers around it: its index entry
+// goes, every container's lot count drops, and the unit keeps the
+// containers in its trace.
+func (t *tx) takeOut(chain []*Item) error {
+	it := chain[0]
+	if it.Parent == "" {
 		return nil
 	}
-	if _, err := t.requirePartner(roles.Quality, roles.Logistics, roles.Pharmacist); err != nil {
+	if err := state.DeleteIndex(t.Stub, objContains, it.Parent, it.ID); err != nil {
 		return err
 	}
-	if r.Owner != t.Caller.MSPID {
-		return ccerr.Forbidden("%s holds the item, not %s", r.Owner, t.Caller.MSPID)
+	for _, c := range chain[1:] {
+		c.Lots = addLot(c.Lots, it.GTIN, it.Lot, -1)
+		if err := t.saveItem(c); err != nil {
+			return err
+		}
+		it.Containers = union(it.Containers, append([]string{c.ID}, c.Containers...))
 	}
+	it.Parent = ""
 	return nil
 }
 
-// setSuspect moves an item through suspect → quarantine → cleared | illegitimate.
-func (c *Contract) setSuspect(ctx contractapi.TransactionContextInterface, id, reason, to string, from ...string) (*Receipt, error) {
-	t, err := begin(ctx)
+// setSuspect moves an outermost item through suspect → quarantine →
+// cleared | illegitimate. Who: the registrar, or the holder's staff with
+// one of roles (DSCSA: the trading partner that holds the product
+// investigates). The item's owner's peer endorses the change.
+func (c *Contract) setSuspect(ctx contractapi.TransactionContextInterface, id, reason, to string, roles []string, from ...string) (*Receipt, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := validate.Required("reason", reason); err != nil {
-		return nil, err
-	}
-	if err := validate.MaxLen("reason", reason, 500); err != nil {
-		return nil, err
-	}
-	it, err := t.item(id)
+	registrar, err := t.registrarOr(roles...)
 	if err != nil {
 		return nil, err
 	}
-	r, err := t.root(it)
+	if err := checkReason(reason); err != nil {
+		return nil, err
+	}
+	it, err := t.investigated(id, registrar)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.mayInvestigate(r); err != nil {
-		return nil, err
-	}
-	allowed := false
-	for _, f := range from {
-		allowed = allowed || it.Suspect == f
-	}
-	if !allowed {
+	if !slices.Contains(from, it.Suspect) {
 		return nil, ccerr.Precondition("%s is %q: it cannot become %s", id, it.Suspect, to)
 	}
 	it.Suspect = to
-	disp := ""
-	switch to {
-	case SuspectQuarantine:
-		disp = DispQuarantined
-	case SuspectIllegitimate:
-		disp = DispIllegitimate
-	}
-	if disp != "" {
-		it.Disposition = disp
-	} else if it.Disposition == DispQuarantined {
+	switch {
+	case to == SuspectQuarantine:
+		it.Disposition = DispQuarantined
+	case to == SuspectIllegitimate:
+		it.Disposition = DispIllegitimate
+	case it.Disposition == DispQuarantined:
 		it.Disposition = DispActive
 	}
 	if err := t.saveItem(it); err != nil {
@@ -199,150 +288,47 @@ func (c *Contract) setSuspect(ctx contractapi.TransactionContextInterface, id, r
 	return &Receipt{ID: id, Status: to, TxID: t.ID()}, t.finish()
 }
 
-// Suspect quarantines an item (DSCSA suspect product), with a reason.
+func checkReason(reason string) error {
+	if err := validate.Required("reason", reason); err != nil {
+		return err
+	}
+	return validate.MaxLen("reason", reason, 500)
+}
+
+// investigated returns an outermost item at rest that the caller may act
+// on: any for the registrar, the org's own for a holder.
+func (t *tx) investigated(id string, registrar bool) (*Item, error) {
+	it, err := t.item(id)
+	if err != nil {
+		return nil, err
+	}
+	if !registrar && it.Owner != t.Caller.MSPID {
+		return nil, ccerr.Forbidden("%s holds %s, not %s", it.Owner, id, t.Caller.MSPID)
+	}
+	if it.Parent != "" {
+		return nil, ccerr.Precondition("%s is inside %s: act on the outermost container, or unpack it first", id, it.Parent)
+	}
+	if it.Disposition == DispInTransit {
+		return nil, ccerr.Precondition("%s is in transit: its receiver investigates on receipt", id)
+	}
+	return it, nil
+}
+
+// Suspect quarantines an outermost item (DSCSA suspect product), with a
+// reason: by the holder's quality, logistics or pharmacist staff, or the
+// registrar. Everything inside a quarantined container is quarantined.
 func (c *Contract) Suspect(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.setSuspect(ctx, id, reason, SuspectQuarantine, SuspectNone, SuspectCleared)
+	return c.setSuspect(ctx, id, reason, SuspectQuarantine, handlerRoles, SuspectNone, SuspectCleared)
 }
 
 // Clear ends a quarantine: the investigation found the item legitimate.
+// By the holder's quality staff or pharmacist, or the registrar.
 func (c *Contract) Clear(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.setSuspect(ctx, id, reason, SuspectCleared, SuspectQuarantine)
+	return c.setSuspect(ctx, id, reason, SuspectCleared, investigatorRoles, SuspectQuarantine)
 }
 
 // MarkIllegitimate ends a quarantine: the item is illegitimate, for good.
+// By the holder's quality staff or pharmacist, or the registrar.
 func (c *Contract) MarkIllegitimate(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.setSuspect(ctx, id, reason, SuspectIllegitimate, SuspectQuarantine)
-}
-
-// RecallLot recalls a lot, by its manufacturer or the regulator: every
-// unit of it verifies as recalled and cannot ship or be dispensed, wherever
-// it is; RecallReport lists the units and their current custodians.
-func (c *Contract) RecallLot(ctx contractapi.TransactionContextInterface, gtin, lot, reason string) (*Receipt, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := validate.Required("reason", reason); err != nil {
-		return nil, err
-	}
-	b, err := t.batch(gtin, lot)
-	if err != nil {
-		return nil, err
-	}
-	regulator := t.Caller.MSPID == roles.RegulatorMSP && (t.Caller.Role == roles.Auditor || t.Caller.Role == roles.Registrar)
-	if !regulator && !(t.Caller.MSPID == b.Manufacturer && t.Caller.Role == roles.Quality) {
-		return nil, ccerr.Forbidden("only %s's quality staff or the regulator recall lot %s", b.Manufacturer, lot)
-	}
-	if b.Recalled != "" {
-		return nil, ccerr.Precondition("lot %s was recalled on %s", lot, b.Recalled)
-	}
-	b.Recalled, b.RecallReason = t.Stamp(), reason
-	if err := t.put(objBatch, b, gtin, lot); err != nil {
-		return nil, err
-	}
-	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepRecalling, Disposition: DispRecalled,
-		EPCList: []string{"urn:epc:class:lgtin:" + gtin[1:8] + "." + gtin[0:1] + gtin[8:13] + "." + lot}}, gtin+"/"+lot); err != nil {
-		return nil, err
-	}
-	t.Events.Add("lot.recalled", gtin+"/"+lot, map[string]string{"by": t.Caller.MSPID})
-	return &Receipt{ID: gtin + "/" + lot, Status: DispRecalled, TxID: t.ID()}, t.finish()
-}
-
-// Holding is a unit of a lot and who has it now.
-type Holding struct {
-	Unit        string `json:"unit"`
-	Owner       string `json:"owner"`
-	Custodian   string `json:"custodian"`
-	Disposition string `json:"disposition"`
-	Container   string `json:"container,omitempty" metadata:",optional"`
-}
-
-// HoldingPage is a page of a recall report.
-type HoldingPage struct {
-	Items    []Holding `json:"items"`
-	Bookmark string    `json:"bookmark,omitempty" metadata:",optional"`
-}
-
-// RecallReport lists a lot's units with their current custodians, paginated.
-func (c *Contract) RecallReport(ctx contractapi.TransactionContextInterface, gtin, lot string, pageSize int32, bookmark string) (*HoldingPage, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := CheckGTIN("gtin", gtin); err != nil {
-		return nil, err
-	}
-	if err := CheckLot("lot", lot); err != nil {
-		return nil, err
-	}
-	page, err := state.PageByPartialKey(t.Stub, objUnitsByLot, []string{gtin, lot}, pageSize, bookmark)
-	if err != nil {
-		return nil, err
-	}
-	out := &HoldingPage{Items: []Holding{}, Bookmark: page.Bookmark}
-	for _, rec := range page.Records {
-		_, attrs, err := state.SplitKey(rec.Key)
-		if err != nil || len(attrs) != 3 {
-			return nil, ccerr.Internal("lot index: %v", err)
-		}
-		it, err := t.item(SGTIN(gtin, attrs[2]))
-		if err != nil {
-			return nil, err
-		}
-		r, err := t.root(it)
-		if err != nil {
-			return nil, err
-		}
-		h := Holding{Unit: it.ID, Owner: r.Owner, Custodian: r.Custodian, Disposition: r.Disposition}
-		if r != it {
-			h.Container = r.ID
-			if it.Disposition == DispDispensed {
-				h.Disposition = DispDispensed
-			}
-		}
-		out.Items = append(out.Items, h)
-	}
-	return out, nil
-}
-
-// Decommission takes a unit or container out of circulation (damaged,
-// sample); Destroy records its destruction. Both are final.
-func (c *Contract) Decommission(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.end(ctx, id, reason, DispInactive, StepDecommissioning)
-}
-
-// Destroy records an item's destruction.
-func (c *Contract) Destroy(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.end(ctx, id, reason, DispDestroyed, StepDestroying)
-}
-
-func (c *Contract) end(ctx contractapi.TransactionContextInterface, id, reason, disp, step string) (*Receipt, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := t.requirePartner(roles.Quality, roles.Logistics, roles.Pharmacist); err != nil {
-		return nil, err
-	}
-	if err := validate.Required("reason", reason); err != nil {
-		return nil, err
-	}
-	it, r, err := t.held(id)
-	if err != nil {
-		return nil, err
-	}
-	if r != it {
-		return nil, ccerr.Precondition("%s is inside %s: unpack it first", id, it.Parent)
-	}
-	if it.Disposition == DispDispensed || it.Disposition == DispDestroyed || it.Disposition == DispInactive {
-		return nil, ccerr.Precondition("%s is already %s", id, it.Disposition)
-	}
-	it.Disposition = disp
-	if err := t.saveItem(it); err != nil {
-		return nil, err
-	}
-	if err := t.record(Event{Type: "ObjectEvent", Action: "DELETE", BizStep: step, Disposition: disp, EPCList: []string{epc(it)}}, id); err != nil {
-		return nil, err
-	}
-	return &Receipt{ID: id, Status: disp, TxID: t.ID()}, t.finish()
+	return c.setSuspect(ctx, id, reason, SuspectIllegitimate, investigatorRoles, SuspectQuarantine)
 }

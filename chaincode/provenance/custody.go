@@ -2,13 +2,15 @@ package provenance
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/roles"
+	"github.com/carechain/carechain/chaincode/kit/registry"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // ShipInput is Ship's argument.
@@ -18,79 +20,41 @@ type ShipInput struct {
 	Items []string `json:"items"`
 }
 
-// Ship sends items the caller's org owns (units not in a container, or
-// outermost containers) to an authorized partner: they are in transit
-// until the receiver confirms. The DSCSA transaction information and
-// statement (transient "dscsa", any JSON object) stay in the two partners'
-// collection, with its hash on the shipment. Items the caller does not hold
-// refuse the shipment, and the attempt is recorded as a counterfeit signal.
+// Ship sends items the caller's org holds at rest (units in no container,
+// or outermost containers) to another licensed trading partner, by the
+// sender's logistics staff or pharmacist: they are in transit until the
+// receiver confirms, and until then every change needs both partners'
+// peers. The DSCSA transaction information and statement (transient
+// "dscsa", any JSON object) stay in the two partners' collection, with its
+// hash on the shipment. Items the caller does not hold refuse the
+// shipment, and the attempt is recorded as a counterfeit signal.
 func (c *Contract) Ship(ctx contractapi.TransactionContextInterface, input string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.requirePartner(roles.Logistics, roles.Pharmacist); err != nil {
+	if err := t.requireTrader(shipperRoles...); err != nil {
 		return nil, err
 	}
-	var in ShipInput
-	if err := decode("shipment", input, &in); err != nil {
+	in, err := decodeShip(input, t.Caller.MSPID)
+	if err != nil {
 		return nil, err
 	}
-	if err := validate.Identifier("id", in.ID); err != nil {
+	if err := t.receiver(in.To); err != nil {
 		return nil, err
-	}
-	if len(in.Items) == 0 || len(in.Items) > maxPack {
-		return nil, ccerr.Invalid("items", "between 1 and %d", maxPack)
-	}
-	if in.To == t.Caller.MSPID {
-		return nil, ccerr.Invalid("to", "cannot ship to yourself")
-	}
-	if _, err := t.partner(in.To); err != nil {
-		return nil, ccerr.Forbidden("receiver %s is not an authorized trading partner", in.To)
 	}
 	var doc json.RawMessage
 	if err := t.Transient(TransientDSCSA, &doc, maxInput); err != nil {
 		return nil, err
 	}
-	var existing Shipment
-	if found, err := t.get(objShipment, &existing, in.ID); err != nil {
+	if found, err := t.get(objShipment, &Shipment{}, in.ID); err != nil {
 		return nil, err
 	} else if found {
 		return nil, ccerr.Conflict("shipment %s exists", in.ID)
 	}
-	var items []*Item
-	var signals []Signal
-	for _, id := range in.Items {
-		it, err := t.item(id)
-		if ccerr.CodeOf(err) == ccerr.CodeNotFound {
-			return nil, ccerr.Invalid("items", "%s does not exist", id)
-		}
-		if err != nil {
-			return nil, err
-		}
-		r, err := t.root(it)
-		if err != nil {
-			return nil, err
-		}
-		if r.Owner != t.Caller.MSPID {
-			signals = append(signals, t.signal(SignalNotHolder, id, t.Caller.MSPID+" tried to ship an item held by "+r.Owner))
-			continue
-		}
-		if it.Parent != "" {
-			return nil, ccerr.Invalid("items", "%s is inside %s: ship the outermost container", id, it.Parent)
-		}
-		if it.Disposition == DispInTransit || it.Suspect == SuspectQuarantine || it.Suspect == SuspectIllegitimate ||
-			!slices.Contains([]string{DispActive, DispSellable}, it.Disposition) {
-			return nil, ccerr.Precondition("%s is %s %s and cannot ship", id, it.Disposition, it.Suspect)
-		}
-		if it.Kind == "unit" {
-			if b, err := t.batch(it.GTIN, it.Lot); err != nil {
-				return nil, err
-			} else if b.Recalled != "" {
-				return nil, ccerr.Precondition("%s belongs to recalled lot %s", id, it.Lot)
-			}
-		}
-		items = append(items, it)
+	items, signals, err := t.shippable(in.Items)
+	if err != nil {
+		return nil, err
 	}
 	if len(signals) > 0 {
 		// Refused: nothing moves, the attempt is on record.
@@ -99,35 +63,137 @@ func (c *Contract) Ship(ctx contractapi.TransactionContextInterface, input strin
 		}
 		return &Receipt{ID: in.ID, Status: "refused", Signals: signals, TxID: t.ID()}, t.finish()
 	}
-	var epcs []string
-	for _, it := range items {
-		it.Disposition, it.Shipment, it.Custodian = DispInTransit, in.ID, t.Caller.MSPID
-		if err := t.saveItem(it); err != nil {
-			return nil, err
-		}
-		epcs = append(epcs, epc(it))
-	}
-	docKey, err := key(objDSCSA, in.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.Stub.PutPrivateData(DSCSACollection(t.Caller.MSPID, in.To), docKey, doc); err != nil {
-		return nil, ccerr.Internal("DSCSA documents: %v", err)
-	}
-	sh := Shipment{ID: in.ID, From: t.Caller.MSPID, To: in.To, Items: in.Items, Status: DispInTransit,
-		DocHash: hexSum(string(doc)), Shipped: t.Stamp()}
-	if err := t.put(objShipment, sh, in.ID); err != nil {
-		return nil, err
-	}
-	biz := []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + in.ID}}
-	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepShipping, Disposition: DispInTransit,
-		EPCList: epcs, BizTx: biz, Source: t.Caller.MSPID, Destination: in.To}, append([]string{in.ID}, in.Items...)...); err != nil {
+	if err := t.dispatch(in, items, doc); err != nil {
 		return nil, err
 	}
 	return &Receipt{ID: in.ID, Status: DispInTransit, Count: len(items), TxID: t.ID()}, t.finish()
 }
 
+// decodeShip validates Ship's input: a shipment id, a receiver other than
+// the sender, and 1 to maxPack distinct items (errors name the index).
+func decodeShip(input, sender string) (*ShipInput, error) {
+	var in ShipInput
+	if err := decode("shipment", input, &in); err != nil {
+		return nil, err
+	}
+	if err := validate.Identifier("id", in.ID); err != nil {
+		return nil, err
+	}
+	if err := validate.Identifier("to", in.To); err != nil {
+		return nil, err
+	}
+	if in.To == sender {
+		return nil, ccerr.Invalid("to", "cannot ship to yourself")
+	}
+	if len(in.Items) == 0 || len(in.Items) > maxPack {
+		return nil, ccerr.Invalid("items", "between 1 and %d", maxPack)
+	}
+	first := map[string]int{}
+	for i, id := range in.Items {
+		field := fmt.Sprintf("items[%d]", i)
+		if err := checkItemID(field, id); err != nil {
+			return nil, err
+		}
+		if j, dup := first[id]; dup {
+			return nil, ccerr.Invalid(field, "%s is listed twice (also items[%d])", id, j)
+		}
+		first[id] = i
+	}
+	return &in, nil
+}
+
+// checkItemID validates a unit (GTIN.serial) or container (SSCC) id.
+func checkItemID(field, id string) error {
+	if len(id) == 18 && CheckSSCC(field, id) == nil {
+		return nil
+	}
+	_, _, err := ParseSGTIN(field, id)
+	return err
+}
+
+// receiver refuses a receiver that plays no trading part or is not a
+// licensed trading partner today.
+func (t *tx) receiver(to string) error {
+	if _, err := registry.RequirePart(t.Stub, to, tradingParts()...); err != nil {
+		return ccerr.Forbidden("receiver %s plays no trading part in the consortium registry", to)
+	}
+	if _, err := t.partner(to); err != nil {
+		return ccerr.Forbidden("receiver %s is not an authorized trading partner", to)
+	}
+	return nil
+}
+
+// shippable reads the items of a shipment: the caller's outermost items at
+// rest and fit to travel, or counterfeit signals for those it does not hold.
+func (t *tx) shippable(ids []string) ([]*Item, []Signal, error) {
+	var items []*Item
+	var signals []Signal
+	for i, id := range ids {
+		field := fmt.Sprintf("items[%d]", i)
+		it, err := t.item(id)
+		if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+			return nil, nil, ccerr.Invalid(field, "%s does not exist", id)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		r, err := t.root(it)
+		if err != nil {
+			return nil, nil, err
+		}
+		if r.Owner != t.Caller.MSPID {
+			signals = append(signals, t.signal(SignalNotHolder, id, t.Caller.MSPID+" tried to ship an item held by "+r.Owner))
+			continue
+		}
+		if it.Parent != "" {
+			return nil, nil, ccerr.Invalid(field, "%s is inside %s: ship the outermost container", id, it.Parent)
+		}
+		if err := t.movable(it, "shipped"); err != nil {
+			return nil, nil, err
+		}
+		items = append(items, it)
+	}
+	return items, signals, nil
+}
+
+// dispatch puts the items in transit under AND(sender, receiver), keeps the
+// DSCSA documents in the partners' collection and writes the shipment.
+func (t *tx) dispatch(in *ShipInput, items []*Item, doc json.RawMessage) error {
+	epcs := make([]string, 0, len(items))
+	for _, it := range items {
+		it.Disposition, it.Shipment, it.Custodian = DispInTransit, in.ID, t.Caller.MSPID
+		if err := t.saveItem(it); err != nil {
+			return err
+		}
+		if err := t.endorseBy(objItem, []string{it.ID}, t.Caller.MSPID, in.To); err != nil {
+			return err
+		}
+		epcs = append(epcs, epc(it))
+	}
+	docKey, err := key(objDSCSA, in.ID)
+	if err != nil {
+		return err
+	}
+	if err := t.Stub.PutPrivateData(DSCSACollection(t.Caller.MSPID, in.To), docKey, doc); err != nil {
+		return ccerr.Internal("DSCSA documents: %v", err)
+	}
+	sh := &Shipment{ID: in.ID, From: t.Caller.MSPID, To: in.To, Items: in.Items, Status: DispInTransit,
+		DocHash: hexSum(string(doc)), Shipped: t.Stamp()}
+	if err := t.saveShipment(sh); err != nil {
+		return err
+	}
+	if err := t.endorseBy(objShipment, []string{in.ID}, sh.From, sh.To); err != nil {
+		return err
+	}
+	biz := []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + in.ID}}
+	return t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepShipping, Disposition: DispInTransit,
+		EPCList: epcs, BizTx: biz, Source: t.Caller.MSPID, Destination: in.To}, append([]string{in.ID}, in.Items...)...)
+}
+
 func (t *tx) shipment(id string) (*Shipment, error) {
+	if err := validate.Identifier("id", id); err != nil {
+		return nil, err
+	}
 	var sh Shipment
 	found, err := t.get(objShipment, &sh, id)
 	if err != nil {
@@ -139,13 +205,16 @@ func (t *tx) shipment(id string) (*Shipment, error) {
 	return &sh, nil
 }
 
-// Receive confirms a shipment at the receiver: only then does ownership move.
+// Receive confirms a shipment, by the named receiver's logistics staff or
+// pharmacist: only then does ownership move, and with it the items'
+// endorsement policy (the receiver's peer). A shipment holding a recalled
+// lot is refused: it stays with its sender, in transit.
 func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.requirePartner(roles.Logistics, roles.Pharmacist); err != nil {
+	if err := t.requireTrader(shipperRoles...); err != nil {
 		return nil, err
 	}
 	sh, err := t.shipment(id)
@@ -159,23 +228,18 @@ func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id strin
 		return nil, ccerr.Precondition("shipment %s is %s", id, sh.Status)
 	}
 	disp := DispActive
-	if t.Caller.Role == roles.Pharmacist {
+	if t.Caller.Role == wire.RolePharmacist {
 		disp = DispSellable
 	}
-	var epcs []string
-	for _, iid := range sh.Items {
-		it, err := t.item(iid)
-		if err != nil {
-			return nil, err
-		}
-		it.Owner, it.Custodian, it.Disposition, it.Shipment = sh.To, sh.To, disp, ""
-		if err := t.saveItem(it); err != nil {
-			return nil, err
-		}
-		epcs = append(epcs, epc(it))
+	epcs, err := t.takeOver(sh, disp)
+	if err != nil {
+		return nil, err
 	}
 	sh.Status, sh.Received = "received", t.Stamp()
-	if err := t.put(objShipment, sh, id); err != nil {
+	if err := t.saveShipment(sh); err != nil {
+		return nil, err
+	}
+	if err := t.endorseBy(objShipment, []string{id}, sh.To); err != nil {
 		return nil, err
 	}
 	biz := []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + id}}
@@ -186,15 +250,38 @@ func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id strin
 	return &Receipt{ID: id, Status: "received", Count: len(sh.Items), TxID: t.ID()}, t.finish()
 }
 
+// takeOver gives a shipment's items to its receiver.
+func (t *tx) takeOver(sh *Shipment, disp string) ([]string, error) {
+	epcs := make([]string, 0, len(sh.Items))
+	for _, iid := range sh.Items {
+		it, err := t.item(iid)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.noRecalledLot(it, "received"); err != nil {
+			return nil, err
+		}
+		it.Owner, it.Custodian, it.Disposition, it.Shipment = sh.To, sh.To, disp, ""
+		if err := t.saveItem(it); err != nil {
+			return nil, err
+		}
+		if err := t.ownItem(it); err != nil {
+			return nil, err
+		}
+		epcs = append(epcs, epc(it))
+	}
+	return epcs, nil
+}
+
 // AddReading attaches a temperature reading (tenths of a degree Celsius)
-// to a shipment in transit, by its sender or receiver; a reading outside a
-// shipped product's storage range flags the shipment.
+// to a shipment in transit, by its sender's or receiver's staff; a reading
+// outside a shipped product's storage range flags the shipment.
 func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipmentID, device string, tenthC int) (*Receipt, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.requirePartner(roles.Logistics, roles.Pharmacist, roles.Quality); err != nil {
+	if err := t.requireTrader(handlerRoles...); err != nil {
 		return nil, err
 	}
 	if err := validate.Identifier("device", device); err != nil {
@@ -213,58 +300,80 @@ func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipm
 	if sh.Status != DispInTransit {
 		return nil, ccerr.Precondition("shipment %s is %s", shipmentID, sh.Status)
 	}
+	if err := t.NotBefore("shipment "+sh.ID, sh.Updated); err != nil {
+		return nil, err
+	}
+	excursion, err := t.excursion(sh, tenthC)
+	if err != nil {
+		return nil, err
+	}
+	return t.reading(sh, device, tenthC, excursion)
+}
+
+// excursion reports whether a reading is outside the storage range of a
+// product in the shipment (products in GTIN order).
+func (t *tx) excursion(sh *Shipment, tenthC int) (bool, error) {
 	var gtins []string
 	for _, iid := range sh.Items {
 		it, err := t.item(iid)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		if it.Kind == "unit" {
 			gtins = append(gtins, it.GTIN)
 		}
 		gtins = append(gtins, it.GTINs...)
 	}
-	excursion := false
-	for _, g := range gtins {
+	slices.Sort(gtins)
+	for _, g := range slices.Compact(gtins) {
 		p, err := t.product(g)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		if tenthC < p.MinTenthC || tenthC > p.MaxTenthC {
-			excursion = true
+			return true, nil
 		}
 	}
+	return false, nil
+}
+
+func (t *tx) reading(sh *Shipment, device string, tenthC int, excursion bool) (*Receipt, error) {
+	status := "recorded"
 	if excursion {
+		status = "excursion"
 		sh.Excursions++
-		if err := t.put(objShipment, sh, shipmentID); err != nil {
+		if err := t.saveShipment(sh); err != nil {
 			return nil, err
 		}
 	}
 	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepSensorReporting,
-		BizTx:  []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + shipmentID}},
-		Sensor: &SensorRep{Type: "gs1:Temperature", TenthC: tenthC, Device: device, Excursion: excursion}}, append([]string{shipmentID}, sh.Items...)...); err != nil {
+		BizTx:  []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + sh.ID}},
+		Sensor: &SensorRep{Type: "gs1:Temperature", TenthC: tenthC, Device: device, Excursion: excursion}}, append([]string{sh.ID}, sh.Items...)...); err != nil {
 		return nil, err
 	}
-	status := "recorded"
-	if excursion {
-		status = "excursion"
-	}
-	return &Receipt{ID: shipmentID, Status: status, TxID: t.ID()}, t.finish()
+	return &Receipt{ID: sh.ID, Status: status, TxID: t.ID()}, t.finish()
 }
 
-// GetShipment reads a shipment.
+// GetShipment reads a shipment, for any supply member.
 func (c *Contract) GetShipment(ctx contractapi.TransactionContextInterface, id string) (*Shipment, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
 		return nil, err
 	}
 	return t.shipment(id)
 }
 
-// GetDSCSA reads a shipment's DSCSA documents, for its two partners.
+// GetDSCSA reads a shipment's DSCSA documents, for the staff of its two
+// partners (licensed or not any more: DSCSA records are kept for years).
 func (c *Contract) GetDSCSA(ctx contractapi.TransactionContextInterface, id string) (string, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
+		return "", err
+	}
+	if _, _, err := registry.RequireAny(t.Stub, t.Caller, tradingParts(), handlerRoles...); err != nil {
 		return "", err
 	}
 	sh, err := t.shipment(id)

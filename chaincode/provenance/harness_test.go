@@ -5,31 +5,51 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/policy"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
+// GTINs and SSCCs under the reference manufacturer's GS1 company prefix
+// 0614141 (chaincode/parts/genesis.json).
 const (
 	gtin   = "10614141123459"
+	gtin2  = "00614141123452"
 	lot    = "LOT-A1"
 	exp    = "2028-12-31"
 	case1  = "106141411234567897"
 	case2  = "106141411234567903"
+	case3  = "106141411234567927"
 	pallet = "106141411234567910"
 )
 
+// The supply channel's orgs (parts registry), plus one the registry does
+// not list.
+const (
+	mfrMSP   = "ManufacturerMSP"
+	distMSP  = "DistributorMSP"
+	provMSP  = "ProviderMSP"
+	regMSP   = "RegulatorMSP"
+	rogueMSP = "RogueMSP"
+)
+
 var (
-	quality     = memstub.NewIdentity("ManufacturerMSP", "quality1", map[string]string{"role": "quality"})
-	mfgLogistic = memstub.NewIdentity("ManufacturerMSP", "logistics1", map[string]string{"role": "logistics"})
-	distributor = memstub.NewIdentity("DistributorMSP", "logistics1", map[string]string{"role": "logistics"})
-	pharmacist  = memstub.NewIdentity("ProviderMSP", "pharmacist1", map[string]string{"role": "pharmacist"})
-	registrar   = memstub.NewIdentity("RegulatorMSP", "registrar1", map[string]string{"role": "registrar"})
-	auditor     = memstub.NewIdentity("RegulatorMSP", "auditor1", map[string]string{"role": "auditor"})
-	rogue       = memstub.NewIdentity("RogueMSP", "logistics1", map[string]string{"role": "logistics"})
-	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": "physician"})
+	quality     = memstub.NewIdentity(mfrMSP, "quality1", map[string]string{"role": "quality"})
+	mfgLogistic = memstub.NewIdentity(mfrMSP, "logistics1", map[string]string{"role": "logistics"})
+	distributor = memstub.NewIdentity(distMSP, "logistics1", map[string]string{"role": "logistics"})
+	distQuality = memstub.NewIdentity(distMSP, "quality1", map[string]string{"role": "quality"})
+	pharmacist  = memstub.NewIdentity(provMSP, "pharmacist1", map[string]string{"role": "pharmacist"})
+	provLogist  = memstub.NewIdentity(provMSP, "logistics1", map[string]string{"role": "logistics"})
+	registrar   = memstub.NewIdentity(regMSP, "registrar1", map[string]string{"role": "registrar"})
+	auditor     = memstub.NewIdentity(regMSP, "auditor1", map[string]string{"role": "auditor"})
+	rogue       = memstub.NewIdentity(rogueMSP, "logistics1", map[string]string{"role": "logistics"})
+	physician   = memstub.NewIdentity(provMSP, "physician1", map[string]string{"role": "physician"})
 )
 
 var start = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
@@ -38,26 +58,35 @@ func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.
 
 type env struct{ *cctest.Harness }
 
-// newEnv registers the three partners, a product and a lot.
-func newEnv(t *testing.T) *env {
+// newEnv registers the three partners (and RogueMSP, which is licensed but
+// plays no part in the parts registry), a product and a lot.
+func newEnv(t *testing.T) *env { return newEnvWith(t, &Contract{}, partstest.Reference()) }
+
+// newEnvWith is newEnv with a contract (its Clock) and a parts genesis.
+func newEnvWith(t testing.TB, c *Contract, genesis wire.Genesis) *env {
 	t.Helper()
-	cc, err := contractapi.NewChaincode(&Contract{})
+	cc, err := contractapi.NewChaincode(c)
 	require.NoError(t, err)
-	p := memstub.NewPeer("supply", memstub.WithMSP("ManufacturerMSP"))
+	p := memstub.NewPeer("supply", memstub.WithMSP(mfrMSP))
+	partstest.Install(p, genesis, at(-10))
 	var colls []memstub.Collection
-	for _, pair := range [][2]string{{"ManufacturerMSP", "DistributorMSP"}, {"DistributorMSP", "ProviderMSP"}, {"ManufacturerMSP", "ProviderMSP"}} {
+	for _, pair := range [][2]string{{mfrMSP, distMSP}, {distMSP, provMSP}, {mfrMSP, provMSP}} {
 		colls = append(colls, memstub.Collection{Name: DSCSACollection(pair[0], pair[1]), Members: pair[:]})
 	}
 	p.Install("provenance", cc, memstub.WithCollections(colls...))
 	e := &env{&cctest.Harness{T: t, Peer: p, Chaincode: "provenance", At: at}}
-	for i, msp := range []string{"ManufacturerMSP", "DistributorMSP", "ProviderMSP"} {
-		e.Must(e.Submit(registrar, 0, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i),
+	for i, msp := range []string{mfrMSP, distMSP, provMSP, rogueMSP} {
+		e.Must(e.Submit(registrar, -5, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i),
 			GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}))), nil)
 	}
-	e.Must(e.Submit(quality, 0, "", nil, "RegisterProduct", string(cctest.JSON(Product{GTIN: gtin, Name: "Amoxicillin", Strength: "500 mg",
-		DosageForm: "capsule", NDC: "0093-3109", MinTenthC: 20, MaxTenthC: 250}))), nil)
-	e.Must(e.Submit(quality, 0, "", nil, "CreateBatch", gtin, lot, exp), nil)
+	e.Must(e.Submit(quality, -4, "", nil, "RegisterProduct", product(gtin)), nil)
+	e.Must(e.Submit(quality, -3, "", nil, "CreateBatch", gtin, lot, exp), nil)
 	return e
+}
+
+func product(g string) string {
+	return string(cctest.JSON(Product{GTIN: g, Name: "Amoxicillin", Strength: "500 mg",
+		DosageForm: "capsule", NDC: "0093-3109", MinTenthC: 20, MaxTenthC: 250}))
 }
 
 func serials(from, n int) string {
@@ -83,8 +112,44 @@ func (e *env) ship(id *memstub.Identity, minute int, shipment, to string, items 
 		"Ship", string(cctest.JSON(ShipInput{ID: shipment, To: to, Items: items})))
 }
 
+func (e *env) pack(id *memstub.Identity, minute int, sscc, kind string, children ...string) memstub.Result {
+	return e.Submit(id, minute, "", nil, "Pack", string(cctest.JSON(PackInput{SSCC: sscc, Kind: kind, Children: children})))
+}
+
+func (e *env) verify(minute, serial int) string {
+	var v Verification
+	e.Must(e.Submit(pharmacist, minute, "", nil, "Verify", gtin, fmt.Sprintf("SN%05d", serial), lot, exp), &v)
+	return v.Result
+}
+
 func (e *env) item(id string) Item {
 	var it Item
-	e.Must(e.Query(auditor, 999, "GetItem", id), &it)
+	e.Must(e.Query(auditor, 99999, "GetItem", id), &it)
 	return it
+}
+
+// policyOf reads the committed key-level endorsement policy of a key, in
+// the peer CLI's syntax ("" when the key has none).
+func (e *env) policyOf(obj string, attrs ...string) string {
+	k := mustKey(obj, attrs...)
+	var out string
+	res := e.Peer.Run("provenance", auditor, at(99999), func(stub shim.ChaincodeStubInterface) error {
+		ep, err := stub.GetStateValidationParameter(k)
+		if err != nil || len(ep) == 0 {
+			return err
+		}
+		p, err := policy.FromEnvelope(ep)
+		out = p.String()
+		return err
+	})
+	require.True(e.T, res.OK(), res.Message)
+	return out
+}
+
+func mustKey(obj string, attrs ...string) string {
+	k, err := key(obj, attrs...)
+	if err != nil {
+		panic(err)
+	}
+	return k
 }

@@ -59,6 +59,8 @@ type Partner struct {
 	ValidFrom string `json:"validFrom"`
 	ValidTo   string `json:"validTo"`
 	Status    string `json:"status"`
+	// Updated is the stamp of the entry's latest change.
+	Updated string `json:"updated,omitempty" metadata:",optional"`
 }
 
 // Product is a registered drug product.
@@ -72,6 +74,8 @@ type Product struct {
 	// Storage range in tenths of a degree Celsius.
 	MinTenthC int `json:"minTemp"`
 	MaxTenthC int `json:"maxTemp"`
+	// Updated is the stamp of the product's latest change.
+	Updated string `json:"updated,omitempty" metadata:",optional"`
 }
 
 // Batch is a lot of a product.
@@ -80,8 +84,29 @@ type Batch struct {
 	Lot          string `json:"lot"`
 	Expiry       string `json:"expiry"`
 	Manufacturer string `json:"manufacturer"`
+	// Recalled and RecallReason are how lots recalled before the recall
+	// got its own record (Recall) were marked; they are still honoured.
 	Recalled     string `json:"recalled,omitempty" metadata:",optional"`
 	RecallReason string `json:"recallReason,omitempty" metadata:",optional"`
+	// Updated is the stamp of the lot's latest change.
+	Updated string `json:"updated,omitempty" metadata:",optional"`
+}
+
+// Recall is a lot's recall, kept under its own key: the batch belongs to
+// its manufacturer, the recall to nobody alone (see the package doc).
+type Recall struct {
+	GTIN   string `json:"gtin"`
+	Lot    string `json:"lot"`
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+	At     string `json:"at"`
+}
+
+// LotCount is how many units of one lot a container holds.
+type LotCount struct {
+	GTIN  string `json:"gtin"`
+	Lot   string `json:"lot"`
+	Units int    `json:"units"`
 }
 
 // Item is a serialized unit (SGTIN) or a container (SSCC). Ownership and
@@ -103,8 +128,13 @@ type Item struct {
 	// Containers lists every container the unit was ever packed in, for its trace.
 	Containers []string `json:"containers,omitempty" metadata:",optional"`
 	// GTINs are the products inside a container (for its storage range).
-	GTINs   []string `json:"gtins,omitempty" metadata:",optional"`
-	Updated string   `json:"updated"`
+	GTINs []string `json:"gtins,omitempty" metadata:",optional"`
+	// Lots are the lots inside a container with their unit counts, sorted
+	// by GTIN and lot, kept on pack, unpack and dispense: a recall check of
+	// a pallet reads its lots, not its 1,000 units.
+	Lots []LotCount `json:"lots,omitempty" metadata:",optional"`
+	// Updated is the stamp of the item's latest change.
+	Updated string `json:"updated"`
 }
 
 // Shipment moves items from their owner to an authorized receiver.
@@ -119,6 +149,8 @@ type Shipment struct {
 	Received string   `json:"received,omitempty" metadata:",optional"`
 	// Excursions counts sensor readings outside a product's range.
 	Excursions int `json:"excursions"`
+	// Updated is the stamp of the shipment's latest change.
+	Updated string `json:"updated,omitempty" metadata:",optional"`
 }
 
 // Signal is a counterfeit signal, recorded with its reason.

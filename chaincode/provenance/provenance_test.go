@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,10 +57,10 @@ func TestSupplyStory(t *testing.T) {
 	assert.Equal(t, DispDispensed, r.Status)
 	e.Must(e.Submit(pharmacist, 23, "", nil, "Verify", gtin, "SN00003", lot, exp), &v)
 	assert.Equal(t, AlreadyDispensed, v.Result)
-	var signals []Signal
-	e.Must(e.Query(auditor, 23, "ListSignals", unit(3), "10", ""), &signals)
-	require.Len(t, signals, 1)
-	assert.Equal(t, SignalScanAfterEnd, signals[0].Code)
+	var signals SignalPage
+	e.Must(e.Query(auditor, 23, "ListSignals", unit(3), "", "10", ""), &signals)
+	require.Len(t, signals.Items, 1)
+	assert.Equal(t, SignalScanAfterEnd, signals.Items[0].Code)
 
 	// The regulator recalls the lot.
 	e.Must(e.Submit(registrar, 30, "", nil, "RecallLot", gtin, lot, "contamination"), nil)
@@ -84,27 +83,19 @@ func TestSupplyStory(t *testing.T) {
 
 	// The trace shows every hop of unit 4, from commissioning.
 	var page EventPage
-	e.Must(e.Query(auditor, 35, "Trace", unit(4), "100", ""), &page)
+	e.Must(e.Query(auditor, 35, "Trace", unit(4), "", "100", ""), &page)
 	var steps []string
 	for _, ev := range page.Items {
 		steps = append(steps, ev.BizStep)
 	}
 	assert.Equal(t, []string{StepCommissioning, StepPacking, StepPacking, StepShipping, StepSensorReporting, StepSensorReporting,
 		StepReceiving, StepUnpacking, StepShipping, StepReceiving}, steps)
-	exported := e.Query(auditor, 35, "ExportEPCIS", unit(4))
-	e.Must(exported, nil)
-	var docEPCIS map[string]any
-	require.NoError(t, json.Unmarshal(exported.Payload, &docEPCIS))
-	assert.Equal(t, "EPCISDocument", docEPCIS["type"])
-	assert.Equal(t, "2.0", docEPCIS["schemaVersion"])
-}
-
-func mustKey(obj string, attrs ...string) string {
-	k, err := key(obj, attrs...)
-	if err != nil {
-		panic(err)
+	var newest EventPage
+	e.Must(e.Query(auditor, 35, "Trace", unit(4), NewestFirst, "100", ""), &newest)
+	require.Len(t, newest.Items, len(page.Items))
+	for i := range page.Items {
+		assert.Equal(t, page.Items[i].EventID, newest.Items[len(page.Items)-1-i].EventID)
 	}
-	return k
 }
 
 func TestUnauthorizedPartnersAndNonHoldersCannotShip(t *testing.T) {
@@ -112,9 +103,10 @@ func TestUnauthorizedPartnersAndNonHoldersCannotShip(t *testing.T) {
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 3)), nil)
 	before := e.Peer.Snapshot()
 	// Not in the registry.
-	e.Refused(before, e.ship(rogue, 2, "SHP-X", "DistributorMSP", unit(0)), "FORBIDDEN: RogueMSP is not an authorized trading partner")
+	// RogueMSP is licensed but plays no part in the parts registry.
+	e.Refused(before, e.ship(rogue, 2, "SHP-X", "DistributorMSP", unit(0)), "FORBIDDEN: RogueMSP plays no part in the consortium registry")
 	// To a receiver not in the registry.
-	e.Refused(before, e.ship(mfgLogistic, 2, "SHP-X", "RogueMSP", unit(0)), "FORBIDDEN: receiver RogueMSP")
+	e.Refused(before, e.ship(mfgLogistic, 2, "SHP-X", "RogueMSP", unit(0)), "FORBIDDEN: receiver RogueMSP plays no trading part")
 	// A partner shipping what it does not hold: refused, and on record.
 	var r Receipt
 	e.Must(e.ship(distributor, 3, "SHP-Y", "ProviderMSP", unit(1)), &r)
@@ -155,13 +147,13 @@ func TestSuspectTransitions(t *testing.T) {
 	assert.Equal(t, Suspect, v.Result)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.ship(mfgLogistic, 5, "S", "DistributorMSP", unit(0)), "FAILED_PRECONDITION: ")
-	e.Must(e.Submit(auditor, 6, "", nil, "Clear", unit(0), "investigated: legitimate"), nil)
+	e.Must(e.Submit(quality, 6, "", nil, "Clear", unit(0), "investigated: legitimate"), nil)
 	e.Must(e.Submit(pharmacist, 7, "", nil, "Verify", gtin, "SN00000", lot, exp), &v)
 	assert.Equal(t, Verified, v.Result)
 	e.Must(e.Submit(quality, 8, "", nil, "Suspect", unit(1), "seal broken"), nil)
 	e.Must(e.Submit(registrar, 9, "", nil, "MarkIllegitimate", unit(1), "counterfeit"), nil)
 	before = e.Peer.Snapshot()
-	e.Refused(before, e.Submit(auditor, 10, "", nil, "Clear", unit(1), "no"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(registrar, 10, "", nil, "Clear", unit(1), "no"), "FAILED_PRECONDITION: ")
 	e.Must(e.Submit(pharmacist, 11, "", nil, "Verify", gtin, "SN00001", lot, exp), &v)
 	assert.Equal(t, Decommissioned, v.Result)
 }
@@ -198,18 +190,25 @@ func TestBadInputIsRefusedWithTheField(t *testing.T) {
 		{"q", "CreateBatch", []string{"10614141123458", "L", exp}, "gtin"},
 		{"q", "CreateBatch", []string{gtin, "L 1", exp}, "lot"},
 		{"q", "CreateBatch", []string{gtin, "L2", "31/12/2028"}, "expiry"},
-		{"q", "Commission", []string{gtin, lot, `["A B"]`}, "serials"},
+		{"q", "Commission", []string{gtin, lot, `["A B"]`}, "serials[0]"},
 		{"q", "Commission", []string{gtin, lot, `[]`}, "serials"},
-		{"q", "Commission", []string{gtin, lot, `["A","A"]`}, "serials"},
+		{"q", "Commission", []string{gtin, lot, `["A","B","A"]`}, "serials[2]"},
 		{"q", "Commission", []string{gtin, lot, `not json`}, "serials"},
 		{"q", "RegisterProduct", []string{`{"gtin":"123"}`}, "gtin"},
 		{"q", "RegisterProduct", []string{`{"gtin":"` + gtin + `","name":"x","strength":"1","dosageForm":"t","ndc":"1","minTemp":50,"maxTemp":10}`}, "maxTemp"},
 		{"l", "Pack", []string{`{"sscc":"106141411234567890","kind":"case","children":[]}`}, "sscc"},
 		{"l", "Pack", []string{`{"sscc":"` + case1 + `","kind":"box","children":[]}`}, "kind"},
 		{"p", "Verify", []string{"1234", "SN1", lot, exp}, "gtin"},
+		{"l", "Pack", []string{`{"sscc":"` + case1 + `","kind":"case","children":["` + unit(0) + `","x"]}`}, "children[1]"},
+		{"l", "Pack", []string{`{"sscc":"` + case1 + `","kind":"pallet","children":["` + unit(0) + `"]}`}, "children[0]"},
+		{"l", "Ship", []string{`{"id":"S1","to":"DistributorMSP","items":["` + unit(0) + `","12"]}`}, "items[1]"},
+		{"l", "Ship", []string{`{"id":"S1","to":"ManufacturerMSP","items":["` + unit(0) + `"]}`}, "to"},
+		{"q", "RegisterProduct", []string{`{"gtin":"` + gtin + `","name":"x","strength":"1","dosageForm":"t","ndc":"1","minTemp":1,"maxTemp":10,"manufacturer":"X"}`}, "manufacturer"},
+		{"a", "Trace", []string{unit(0), "sideways", "10", ""}, "order"},
+		{"a", "Trace", []string{unit(0), "", "10", "bm"}, "bookmark"},
 		{"r", "RegisterPartner", []string{`{"mspId":"X","name":"x","license":"L","gln":"0614141000011","validFrom":"2026-01-01","validTo":"2027-01-01"}`}, "gln"},
 	} {
-		id := map[string]any{"q": quality, "l": mfgLogistic, "p": pharmacist, "r": registrar}[c.who]
+		id := map[string]any{"q": quality, "l": mfgLogistic, "p": pharmacist, "r": registrar, "a": auditor}[c.who]
 		res := e.Submit(id.(*memstub.Identity), 1, "", nil, c.fn, c.args...)
 		e.Refused(before, res, `INVALID_ARGUMENT: field "`+c.field+`"`)
 	}

@@ -1,9 +1,9 @@
 package provenance
 
 import (
-	"encoding/json"
-	"sort"
-	"strconv"
+	"encoding/base64"
+	"slices"
+	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -11,26 +11,37 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/state"
 )
 
-// maxTraceEvents bounds a trace: a unit's own events and its containers'.
-const maxTraceEvents = 1000
+// Orders of a listing.
+const (
+	OldestFirst = "oldest"
+	NewestFirst = "newest"
+)
 
-// GetItem reads a unit or container, with its effective holder.
+// GetItem reads a unit or container with its effective holder,
+// disposition and suspect state (those of the outermost container around
+// it, unless its own life has ended), for any supply member.
 func (c *Contract) GetItem(ctx contractapi.TransactionContextInterface, id string) (*Item, error) {
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
+		return nil, err
+	}
+	if err := checkItemID("id", id); err != nil {
 		return nil, err
 	}
 	it, err := t.item(id)
 	if err != nil {
 		return nil, err
 	}
-	r, err := t.root(it)
+	chain, err := t.chain(it)
 	if err != nil {
 		return nil, err
 	}
-	if r != it && it.Disposition != DispDispensed {
-		it.Owner, it.Custodian, it.Disposition, it.Shipment = r.Owner, r.Custodian, r.Disposition, r.Shipment
-	}
+	e := effectiveOf(chain)
+	it.Owner, it.Custodian, it.Shipment = e.Root.Owner, e.Root.Custodian, e.Root.Shipment
+	it.Disposition, it.Suspect = e.Disposition, e.Suspect
 	return it, nil
 }
 
@@ -40,74 +51,64 @@ type EventPage struct {
 	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
 }
 
-// events collects the events of an item and of every container it was in,
-// in time order.
-func (t *tx) events(id string) ([]Event, error) {
+// SignalPage is a page of counterfeit signals.
+type SignalPage struct {
+	Items    []Signal `json:"items"`
+	Bookmark string   `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// indexFor is the event or signal index of an order.
+func indexFor(order, asc, desc string) (string, error) {
+	switch order {
+	case "", OldestFirst:
+		return asc, nil
+	case NewestFirst:
+		return desc, nil
+	}
+	return "", ccerr.Invalid("order", "is %q or %q", OldestFirst, NewestFirst)
+}
+
+// traceObjects are the item and every container it travelled in.
+func (t *tx) traceObjects(id string) ([]string, error) {
+	if err := checkItemID("id", id); err != nil {
+		return nil, err
+	}
 	it, err := t.item(id)
 	if err != nil {
 		return nil, err
 	}
-	objects := append([]string{id}, it.Containers...)
-	for p := it.Parent; p != ""; {
-		parent, err := t.item(p)
-		if err != nil {
-			return nil, err
-		}
-		objects = append(objects, parent.Containers...)
-		p = parent.Parent
+	chain, err := t.chain(it)
+	if err != nil {
+		return nil, err
 	}
-	type ref struct{ at, tx, n string }
-	var refs []ref
-	seen := map[string]bool{}
-	for _, o := range objects {
-		if seen[o] {
-			continue
-		}
-		seen[o] = true
-		iter, err := t.Stub.GetStateByPartialCompositeKey(objEventByObj, []string{o})
-		if err != nil {
-			return nil, ccerr.Internal("trace: %v", err)
-		}
-		for iter.HasNext() && len(refs) < maxTraceEvents {
-			kv, err := iter.Next()
-			if err != nil {
-				iter.Close()
-				return nil, ccerr.Internal("trace: %v", err)
-			}
-			_, attrs, err := state.SplitKey(kv.GetKey())
-			if err != nil || len(attrs) != 4 {
-				iter.Close()
-				return nil, ccerr.Internal("trace index: %v", err)
-			}
-			if !seen[attrs[2]+"/"+attrs[3]] {
-				seen[attrs[2]+"/"+attrs[3]] = true
-				refs = append(refs, ref{attrs[1], attrs[2], attrs[3]})
-			}
-		}
-		iter.Close()
+	objects := []string{id}
+	for _, c := range chain {
+		objects = union(objects, c.Containers)
 	}
-	sort.Slice(refs, func(i, j int) bool {
-		if refs[i].at != refs[j].at {
-			return refs[i].at < refs[j].at
-		}
-		return refs[i].tx+refs[i].n < refs[j].tx+refs[j].n
-	})
-	out := make([]Event, 0, len(refs))
-	for _, r := range refs {
-		var e Event
-		if _, err := t.get(objEvent, &e, r.tx, r.n); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, nil
+	return objects, nil
+}
+
+// ref is an event's place in an index: its stamp (ascending or
+// descending), transaction and number.
+type ref struct{ at, tx, n string }
+
+func (r ref) less(o ref) int {
+	return strings.Compare(r.at+"\x00"+r.tx+"\x00"+r.n, o.at+"\x00"+o.tx+"\x00"+o.n)
 }
 
 // Trace returns the chain of custody of a unit or container — its events
 // and those of every container it travelled in — back to commissioning,
-// oldest first, paginated (the bookmark is the offset of the next page).
-func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*EventPage, error) {
-	t, err := begin(ctx)
+// oldest first (order "oldest" or "") or newest first ("newest"), one page
+// from the bookmark, to any length, for any supply member.
+func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id, order string, pageSize int32, bookmark string) (*EventPage, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
+		return nil, err
+	}
+	index, err := indexFor(order, objEventByObj, objEventByObjDesc)
 	if err != nil {
 		return nil, err
 	}
@@ -115,65 +116,120 @@ func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id string,
 	if err != nil {
 		return nil, err
 	}
-	from := 0
-	if bookmark != "" {
-		if from, err = strconv.Atoi(bookmark); err != nil || from < 0 {
-			return nil, ccerr.Invalid("bookmark", "is not a bookmark of this trace")
-		}
-	}
-	all, err := t.events(id)
+	from, err := decodeRef(bookmark)
 	if err != nil {
 		return nil, err
 	}
-	if from > len(all) {
-		from = len(all)
+	objects, err := t.traceObjects(id)
+	if err != nil {
+		return nil, err
 	}
-	end := min(from+int(size), len(all))
-	page := &EventPage{Items: all[from:end]}
-	if end < len(all) {
-		page.Bookmark = strconv.Itoa(end)
+	refs, err := t.mergeRefs(index, objects, from, int(size)+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &EventPage{Items: make([]Event, 0, min(len(refs), int(size)))}
+	if len(refs) > int(size) {
+		page.Bookmark, refs = encodeRef(refs[size]), refs[:size]
+	}
+	for _, r := range refs {
+		var e Event
+		if found, err := t.get(objEvent, &e, r.tx, r.n); err != nil {
+			return nil, err
+		} else if found {
+			page.Items = append(page.Items, e)
+		}
 	}
 	return page, nil
 }
 
-// ExportEPCIS returns a unit's or container's trace as an EPCIS 2.0 JSON document.
-func (c *Contract) ExportEPCIS(ctx contractapi.TransactionContextInterface, id string) (string, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return "", err
+// mergeRefs returns the first n distinct events at or after from, in index
+// order, over the index ranges of every object: each range is read from
+// from for at most n entries, which is enough for the first n of the merge.
+func (t *tx) mergeRefs(index string, objects []string, from ref, n int) ([]ref, error) {
+	var refs []ref
+	for _, o := range objects {
+		got, err := t.refsOf(index, o, from, n)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, got...)
 	}
-	evs, err := t.events(id)
-	if err != nil {
-		return "", err
-	}
-	doc := map[string]any{
-		"@context":      []string{"https://ref.gs1.org/standards/epcis/epcis-context.jsonld"},
-		"type":          "EPCISDocument",
-		"schemaVersion": "2.0",
-		"creationDate":  t.Stamp(),
-		"epcisBody":     map[string]any{"eventList": evs},
-	}
-	data, err := json.Marshal(doc)
-	return string(data), err
+	slices.SortFunc(refs, ref.less)
+	refs = slices.CompactFunc(refs, func(a, b ref) bool { return a.tx == b.tx && a.n == b.n })
+	return refs[:min(len(refs), n)], nil
 }
 
-// ListSignals lists the counterfeit signals recorded for an object.
-func (c *Contract) ListSignals(ctx contractapi.TransactionContextInterface, object string, pageSize int32, bookmark string) ([]Signal, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	page, err := state.PageByPartialKey(t.Stub, objSignal, []string{object}, pageSize, bookmark)
-	if err != nil {
-		return nil, err
-	}
-	out := []Signal{}
-	for _, r := range page.Records {
-		var s Signal
-		if err := json.Unmarshal(r.Value, &s); err != nil {
-			return nil, ccerr.Internal("signal: %v", err)
+// refsOf reads up to n entries of one object's event index from from.
+func (t *tx) refsOf(index, object string, from ref, n int) ([]ref, error) {
+	start := ""
+	if from.at != "" {
+		k, err := key(index, object, from.at, from.tx, from.n)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, s)
+		start = k
+	}
+	it, _, err := t.Stub.GetStateByPartialCompositeKeyWithPagination(index, []string{object}, int32(n), start)
+	if err != nil {
+		return nil, ccerr.Internal("trace of %s: %v", object, err)
+	}
+	defer it.Close()
+	var out []ref
+	for it.HasNext() && len(out) < n {
+		kv, err := it.Next()
+		if err != nil {
+			return nil, ccerr.Internal("trace of %s: %v", object, err)
+		}
+		_, attrs, err := state.SplitKey(kv.GetKey())
+		if err != nil || len(attrs) != 4 {
+			return nil, ccerr.Internal("event index of %s is malformed", object)
+		}
+		out = append(out, ref{attrs[1], attrs[2], attrs[3]})
 	}
 	return out, nil
+}
+
+// Bookmarks of a trace name the next event's place in the index.
+func encodeRef(r ref) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(r.at + "\x00" + r.tx + "\x00" + r.n))
+}
+
+func decodeRef(bookmark string) (ref, error) {
+	if bookmark == "" {
+		return ref{}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(bookmark)
+	parts := strings.Split(string(raw), "\x00")
+	if err != nil || len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return ref{}, ccerr.Invalid("bookmark", "is not a bookmark of a trace")
+	}
+	if _, err := key(objEventByObj, "x", parts[0], parts[1], parts[2]); err != nil {
+		return ref{}, ccerr.Invalid("bookmark", "is not a bookmark of a trace")
+	}
+	return ref{parts[0], parts[1], parts[2]}, nil
+}
+
+// ListSignals lists the counterfeit signals recorded for an object, oldest
+// or newest first, one page from the bookmark, for any supply member.
+func (c *Contract) ListSignals(ctx contractapi.TransactionContextInterface, object, order string, pageSize int32, bookmark string) (*SignalPage, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
+		return nil, err
+	}
+	index, err := indexFor(order, objSignal, objSignalDesc)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkItemID("object", object); err != nil {
+		return nil, err
+	}
+	list, err := state.ListByPartialKey[Signal](t.Stub, index, []string{object}, pageSize, bookmark)
+	if err != nil {
+		return nil, err
+	}
+	return &SignalPage{Items: list.Items, Bookmark: list.Bookmark}, nil
 }

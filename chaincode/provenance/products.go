@@ -1,0 +1,386 @@
+package provenance
+
+import (
+	"fmt"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/parts/wire"
+)
+
+// RegisterPartner adds or updates an authorized trading partner, by the
+// regulator's registrar. The entry is the regulator's licensing record;
+// only the regulator's peer endorses its later changes.
+func (c *Contract) RegisterPartner(ctx contractapi.TransactionContextInterface, partner string) (*Receipt, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireRegistrar(); err != nil {
+		return nil, err
+	}
+	var p Partner
+	if err := decode("partner", partner, &p); err != nil {
+		return nil, err
+	}
+	if err := checkPartner(&p); err != nil {
+		return nil, err
+	}
+	var old Partner
+	if _, err := t.get(objPartner, &old, p.MSPID); err != nil {
+		return nil, err
+	}
+	if err := t.NotBefore("partner "+p.MSPID, old.Updated); err != nil {
+		return nil, err
+	}
+	p.Updated = t.Stamp()
+	if err := t.put(objPartner, p, p.MSPID); err != nil {
+		return nil, err
+	}
+	if err := t.endorseBy(objPartner, []string{p.MSPID}, t.Caller.MSPID); err != nil {
+		return nil, err
+	}
+	t.Events.Add("partner."+p.Status, p.MSPID, nil)
+	return &Receipt{ID: p.MSPID, Status: p.Status, TxID: t.ID()}, t.finish()
+}
+
+func checkPartner(p *Partner) error {
+	if err := validate.Identifier("mspId", p.MSPID); err != nil {
+		return err
+	}
+	if err := validate.Required("name", p.Name); err != nil {
+		return err
+	}
+	if err := validate.Identifier("license", p.License); err != nil {
+		return err
+	}
+	if err := CheckGLN("gln", p.GLN); err != nil {
+		return err
+	}
+	from, err := ParseExpiry("validFrom", p.ValidFrom)
+	if err != nil {
+		return err
+	}
+	to, err := ParseExpiry("validTo", p.ValidTo)
+	if err != nil {
+		return err
+	}
+	if to.Before(from) {
+		return ccerr.Invalid("validTo", "must not be before validFrom")
+	}
+	if p.Status == "" {
+		p.Status = "active"
+	}
+	if p.Updated != "" {
+		return ccerr.Invalid("updated", "is set by the chaincode")
+	}
+	return validate.OneOf("status", p.Status, "active", "suspended", "revoked")
+}
+
+// GetPartner reads a registry entry, for any supply member.
+func (c *Contract) GetPartner(ctx contractapi.TransactionContextInterface, msp string) (*Partner, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
+		return nil, err
+	}
+	var p Partner
+	found, err := t.get(objPartner, &p, msp)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("partner %s", msp)
+	}
+	return &p, nil
+}
+
+// RegisterProduct registers (or updates) a drug product, by the quality
+// staff of the manufacturer whose GS1 company prefix the GTIN carries.
+func (c *Contract) RegisterProduct(ctx contractapi.TransactionContextInterface, product string) (*Receipt, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := t.requireMaker(wire.RoleQuality)
+	if err != nil {
+		return nil, err
+	}
+	var p Product
+	if err := decode("product", product, &p); err != nil {
+		return nil, err
+	}
+	if err := CheckGTIN("gtin", p.GTIN); err != nil {
+		return nil, err
+	}
+	if err := ownsGTIN(o, p.GTIN); err != nil {
+		return nil, err
+	}
+	if err := checkProduct(&p); err != nil {
+		return nil, err
+	}
+	var old Product
+	if found, err := t.get(objProduct, &old, p.GTIN); err != nil {
+		return nil, err
+	} else if found && old.Manufacturer != t.Caller.MSPID {
+		return nil, ccerr.Forbidden("GTIN %s belongs to %s", p.GTIN, old.Manufacturer)
+	}
+	if err := t.NotBefore("product "+p.GTIN, old.Updated); err != nil {
+		return nil, err
+	}
+	p.Manufacturer, p.Updated = t.Caller.MSPID, t.Stamp()
+	if err := t.put(objProduct, p, p.GTIN); err != nil {
+		return nil, err
+	}
+	if err := t.endorseBy(objProduct, []string{p.GTIN}, p.Manufacturer); err != nil {
+		return nil, err
+	}
+	t.Events.Add("product.registered", p.GTIN, nil)
+	return &Receipt{ID: p.GTIN, Status: "registered", TxID: t.ID()}, t.finish()
+}
+
+// checkProduct validates a product's fields in a fixed order.
+func checkProduct(p *Product) error {
+	for _, f := range []struct{ name, v string }{{"name", p.Name}, {"strength", p.Strength}, {"dosageForm", p.DosageForm}} {
+		if err := validate.Required(f.name, f.v); err != nil {
+			return err
+		}
+		if err := validate.MaxLen(f.name, f.v, 200); err != nil {
+			return err
+		}
+	}
+	if err := validate.Identifier("ndc", p.NDC); err != nil {
+		return err
+	}
+	if p.MinTenthC >= p.MaxTenthC || p.MinTenthC < -800 || p.MaxTenthC > 600 {
+		return ccerr.Invalid("maxTemp", "the storage range must be min < max, within -80.0 to 60.0 °C")
+	}
+	if p.Manufacturer != "" || p.Updated != "" {
+		return ccerr.Invalid("manufacturer", "manufacturer and updated are set by the chaincode")
+	}
+	return nil
+}
+
+func (t *tx) product(gtin string) (*Product, error) {
+	var p Product
+	found, err := t.get(objProduct, &p, gtin)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("product %s", gtin)
+	}
+	return &p, nil
+}
+
+// CreateBatch registers a lot of one of the caller's products.
+func (c *Contract) CreateBatch(ctx contractapi.TransactionContextInterface, gtin, lot, expiry string) (*Receipt, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := t.requireMaker(wire.RoleQuality)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckGTIN("gtin", gtin); err != nil {
+		return nil, err
+	}
+	if err := ownsGTIN(o, gtin); err != nil {
+		return nil, err
+	}
+	if err := CheckLot("lot", lot); err != nil {
+		return nil, err
+	}
+	if _, err := ParseExpiry("expiry", expiry); err != nil {
+		return nil, err
+	}
+	p, err := t.product(gtin)
+	if err != nil {
+		return nil, err
+	}
+	if p.Manufacturer != t.Caller.MSPID {
+		return nil, ccerr.Forbidden("only %s makes batches of %s", p.Manufacturer, gtin)
+	}
+	if found, err := t.get(objBatch, &Batch{}, gtin, lot); err != nil {
+		return nil, err
+	} else if found {
+		return nil, ccerr.Conflict("lot %s of %s exists", lot, gtin)
+	}
+	if err := t.NotBefore("product "+gtin, p.Updated); err != nil {
+		return nil, err
+	}
+	b := Batch{GTIN: gtin, Lot: lot, Expiry: expiry, Manufacturer: t.Caller.MSPID, Updated: t.Stamp()}
+	if err := t.put(objBatch, b, gtin, lot); err != nil {
+		return nil, err
+	}
+	if err := t.endorseBy(objBatch, []string{gtin, lot}, b.Manufacturer); err != nil {
+		return nil, err
+	}
+	t.Events.Add("batch.created", gtin+"/"+lot, nil)
+	return &Receipt{ID: gtin + "/" + lot, Status: "created", TxID: t.ID()}, t.finish()
+}
+
+func (t *tx) batch(gtin, lot string) (*Batch, error) {
+	var b Batch
+	found, err := t.get(objBatch, &b, gtin, lot)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, ccerr.NotFound("lot %s of %s", lot, gtin)
+	}
+	return &b, nil
+}
+
+// recall returns a lot's recall, or nil. A lot recalled by an earlier
+// version of the chaincode is marked on its batch.
+func (t *tx) recall(b *Batch) (*Recall, error) {
+	if b.Recalled != "" {
+		return &Recall{GTIN: b.GTIN, Lot: b.Lot, Reason: b.RecallReason, At: b.Recalled}, nil
+	}
+	var r Recall
+	found, err := t.get(objRecall, &r, b.GTIN, b.Lot)
+	if err != nil || !found {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// recalledLot reports whether a lot is recalled.
+func (t *tx) recalledLot(gtin, lot string) (bool, error) {
+	b, err := t.batch(gtin, lot)
+	if err != nil {
+		return false, err
+	}
+	r, err := t.recall(b)
+	return r != nil, err
+}
+
+// Commission serializes units of a batch (serials: a JSON array, at most
+// MaxCommission), by the manufacturer that owns the GTIN. A serial that
+// already exists is not commissioned again: it is recorded as a
+// counterfeit signal.
+func (c *Contract) Commission(ctx contractapi.TransactionContextInterface, gtin, lot, serials string) (*Receipt, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := t.requireMaker(wire.RoleQuality, wire.RoleLogistics)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckGTIN("gtin", gtin); err != nil {
+		return nil, err
+	}
+	if err := ownsGTIN(o, gtin); err != nil {
+		return nil, err
+	}
+	list, err := decodeSerials(serials)
+	if err != nil {
+		return nil, err
+	}
+	b, err := t.commissionable(gtin, lot)
+	if err != nil {
+		return nil, err
+	}
+	ids, signals, err := t.commission(b, list)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.saveSignals(signals); err != nil {
+		return nil, err
+	}
+	return &Receipt{ID: gtin + "/" + lot, Status: "commissioned", Count: len(ids), Signals: signals, TxID: t.ID()}, t.finish()
+}
+
+// decodeSerials reads Commission's serials: 1 to MaxCommission, each valid
+// and listed once (the error names the index).
+func decodeSerials(serials string) ([]string, error) {
+	var list []string
+	if err := decode("serials", serials, &list); err != nil {
+		return nil, err
+	}
+	if len(list) == 0 || len(list) > MaxCommission {
+		return nil, ccerr.Invalid("serials", "between 1 and %d per transaction", MaxCommission)
+	}
+	first := map[string]int{}
+	for i, s := range list {
+		field := fmt.Sprintf("serials[%d]", i)
+		if err := CheckSerial(field, s); err != nil {
+			return nil, err
+		}
+		if j, dup := first[s]; dup {
+			return nil, ccerr.Invalid(field, "serial %s is listed twice (also serials[%d])", s, j)
+		}
+		first[s] = i
+	}
+	return list, nil
+}
+
+// commissionable returns the caller's batch, refused when it is recalled or
+// changed after the transaction time.
+func (t *tx) commissionable(gtin, lot string) (*Batch, error) {
+	if err := CheckLot("lot", lot); err != nil {
+		return nil, err
+	}
+	b, err := t.batch(gtin, lot)
+	if err != nil {
+		return nil, err
+	}
+	if b.Manufacturer != t.Caller.MSPID {
+		return nil, ccerr.Forbidden("only %s commissions units of %s", b.Manufacturer, gtin)
+	}
+	if err := t.NotBefore("lot "+gtin+"/"+lot, b.Updated); err != nil {
+		return nil, err
+	}
+	if r, err := t.recall(b); err != nil {
+		return nil, err
+	} else if r != nil {
+		return nil, ccerr.Precondition("lot %s is recalled", lot)
+	}
+	return b, nil
+}
+
+// commission writes the new units (owned by the manufacturer, endorsed by
+// its peer; their lot index entries sealed) and their commissioning event.
+func (t *tx) commission(b *Batch, serials []string) ([]string, []Signal, error) {
+	var signals []Signal
+	var epcs, ids []string
+	for _, s := range serials {
+		id := SGTIN(b.GTIN, s)
+		if found, err := t.get(objItem, &Item{}, id); err != nil {
+			return nil, nil, err
+		} else if found {
+			signals = append(signals, t.signal(SignalDoubleCommission, id, "serial "+s+" was already commissioned"))
+			continue
+		}
+		it := &Item{ID: id, Kind: "unit", GTIN: b.GTIN, Serial: s, Lot: b.Lot, Expiry: b.Expiry,
+			Owner: t.Caller.MSPID, Custodian: t.Caller.MSPID, Disposition: DispActive}
+		if err := t.saveItem(it); err != nil {
+			return nil, nil, err
+		}
+		if err := t.ownItem(it); err != nil {
+			return nil, nil, err
+		}
+		if err := state.PutIndex(t.Stub, objUnitsByLot, b.GTIN, b.Lot, s); err != nil {
+			return nil, nil, err
+		}
+		if err := t.sealKey(objUnitsByLot, b.GTIN, b.Lot, s); err != nil {
+			return nil, nil, err
+		}
+		epcs, ids = append(epcs, epc(it)), append(ids, id)
+	}
+	if len(ids) > 0 {
+		if err := t.record(Event{Type: "ObjectEvent", Action: "ADD", BizStep: StepCommissioning, Disposition: DispActive, EPCList: epcs,
+			ILMD: map[string]string{"cbvmda:lotNumber": b.Lot, "cbvmda:itemExpirationDate": b.Expiry}}, ids...); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ids, signals, nil
+}
