@@ -163,6 +163,7 @@ func TestOwnershipAcrossOrgs(t *testing.T) {
 	g := withOrg(withOrg(partstest.Reference(), wire.Org{MSPID: "ClinicMSP", Parts: []string{wire.PartProvider}, Peer: true}),
 		wire.Org{MSPID: "MutualMSP", Parts: []string{wire.PartPayer}, Peer: true, Plans: []string{"bronze"}})
 	e := newEnvWith(t, g, &Contract{})
+	widenCollection(e, "ClinicMSP", "MutualMSP")
 	setupPayer(e)
 	e.submitClaim(1, office("clm-1"))
 	clinic := identity("ClinicMSP", wire.RoleBilling)
