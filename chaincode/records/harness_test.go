@@ -5,16 +5,25 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
+	"encoding/json"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	pb "github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/consent"
+	"github.com/carechain/carechain/chaincode/consent/consenttest"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 const (
@@ -23,29 +32,73 @@ const (
 )
 
 var (
-	patient1    = memstub.NewIdentity(PatientMSP, "patient1", map[string]string{"role": RolePatient, AttrPatientID: pt1})
-	patient2    = memstub.NewIdentity(PatientMSP, "patient2", map[string]string{"role": RolePatient, AttrPatientID: pt2})
+	// pts is the patients' CA: consent honours only what a patient whose
+	// certificate chains to the registry's PatientsMSP root signed.
+	pts         = consenttest.New()
+	patient1    = pts.Patient("patient1", pt1)
+	patient2    = pts.Patient("patient2", pt2)
 	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": RolePhysician})
 	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": RolePhysician})
 	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": RoleNurse})
 	clerk       = memstub.NewIdentity("ProviderMSP", "clerk1", map[string]string{"role": RoleClerk})
-	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": "billing"})
+	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": RoleBilling})
 	privacy     = memstub.NewIdentity("ProviderMSP", "privacy1", map[string]string{"role": RolePrivacy})
 	provAdmin   = memstub.NewIdentity("ProviderMSP", "admin", map[string]string{"hf.Type": "admin"})
-	payerAdmin  = memstub.NewIdentity("PayerMSP", "admin", map[string]string{"hf.Type": "admin"})
-	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": "adjudicator"})
+	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": RoleAdjudicator})
 	payerClerk  = memstub.NewIdentity("PayerMSP", "clerk9", map[string]string{"role": RoleClerk})
-	auditor     = memstub.NewIdentity(RegulatorMSP, "auditor1", map[string]string{"role": RoleAuditor})
+	// payerDoc is an insurer's identity minted as a physician: its role
+	// does not count in an org playing the payer part.
+	payerDoc = memstub.NewIdentity("PayerMSP", "doc1", map[string]string{"role": RolePhysician})
+	auditor  = memstub.NewIdentity(RegulatorMSP, "auditor1", map[string]string{"role": RoleAuditor})
 )
 
 var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
 
+// care are the orgs that run peers on the channel and hold the collections.
+var care = []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
+
 type env struct {
 	*cctest.Harness
-	kek []byte // ProviderMSP's KEK (ECDH private scalar)
 	doc map[string][]byte
+	// clock is what the records chaincode's Clock answers (clocked envs).
+	clock time.Time
+	// parts replaces the reference registry (withGenesis).
+	parts shim.Chaincode
+}
+
+// The chaincodes are built once per test binary: contractapi.NewChaincode
+// compiles JSON schemas and costs far more than a whole test transaction.
+// They find the test's peer and clock through current.
+var (
+	current  *env
+	buildCCs sync.Once
+	ccs      struct {
+		records, clocked, consent, parts shim.Chaincode
+		kek                              []byte
+	}
+)
+
+func chaincodes(t testing.TB) {
+	buildCCs.Do(func() {
+		kek, err := keywrap.NewEphemeral()
+		require.NoError(t, err)
+		ccs.kek = kek.Bytes()
+		source := func() (string, []byte, error) { return current.Peer.MSPID(), ccs.kek, nil }
+		ccs.records = mustChaincode(t, &Contract{KEK: source})
+		ccs.clocked = mustChaincode(t, &Contract{KEK: source, Clock: func() time.Time { return current.clock }})
+		ccs.consent = mustChaincode(t, &consent.Contract{})
+		genesis, err := json.Marshal(pts.Genesis(partstest.Reference()))
+		require.NoError(t, err)
+		ccs.parts = mustChaincode(t, &parts.Contract{Genesis: genesis})
+	})
+}
+
+func mustChaincode(t testing.TB, c contractapi.ContractInterface) shim.Chaincode {
+	cc, err := contractapi.NewChaincode(c)
+	require.NoError(t, err)
+	return cc
 }
 
 // submit invokes fn with the anchor input, if any, as transient "anchor".
@@ -56,21 +109,47 @@ func (e *env) submit(id *memstub.Identity, minute int, anchor any, fn string, ar
 	return e.Submit(id, minute, TransientAnchor, anchor, fn, args...)
 }
 
-func newEnv(t *testing.T) *env {
+type envOption func(*env)
+
+// withGenesis installs the parts registry with another genesis.
+func withGenesis(t testing.TB, g wire.Genesis) envOption {
+	data, err := json.Marshal(pts.Genesis(g))
+	require.NoError(t, err)
+	cc := mustChaincode(t, &parts.Contract{Genesis: data})
+	return func(e *env) { e.parts = cc }
+}
+
+// withClock makes the records chaincode check transaction times against
+// the given peer clock.
+func withClock(clock time.Time) envOption { return func(e *env) { e.clock = clock } }
+
+// newEnv is a ProviderMSP peer on channel care with the parts registry
+// (reference genesis), consent and records, and ProviderMSP's KEK
+// registered by its admin at minute 0.
+func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	kek, err := keywrap.NewEphemeral()
-	require.NoError(t, err)
-	e := &env{Harness: &cctest.Harness{T: t, Chaincode: "records", At: at}, kek: kek.Bytes(), doc: map[string][]byte{}}
-	records, err := contractapi.NewChaincode(&Contract{KEK: func() (string, []byte, error) { return e.Peer.MSPID(), e.kek, nil }})
-	require.NoError(t, err)
-	consentCC, err := contractapi.NewChaincode(&consent.Contract{})
-	require.NoError(t, err)
+	chaincodes(t)
+	e := &env{Harness: &cctest.Harness{T: t, Chaincode: "records", At: at}, doc: map[string][]byte{}}
+	for _, o := range opts {
+		o(e)
+	}
+	current = e
 	e.Peer = memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
-	members := []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
-	e.Peer.Install("consent", consentCC, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: members}))
-	e.Peer.Install("records", records, memstub.WithCollections(memstub.Collection{Name: Collection, Members: members}))
-	pub := base64.StdEncoding.EncodeToString(kek.PublicKey().Bytes())
-	e.Must(e.Peer.Invoke("records", provAdmin, at(0), nil, "RegisterCustodianKey", pub), nil)
+	if e.parts == nil {
+		e.parts = ccs.parts
+	}
+	e.Peer.Install(wire.Chaincode, e.parts)
+	if res := e.Peer.Invoke(wire.Chaincode, memstub.NewIdentity("OrdererMSP", "bootstrap", nil), start.Add(-time.Hour), nil, wire.FnBootstrap); !res.OK() {
+		t.Fatalf("bootstrap the parts registry: %s", res.Message)
+	}
+	e.Peer.Install("consent", ccs.consent, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: care}))
+	records := ccs.records
+	if !e.clock.IsZero() {
+		records = ccs.clocked
+	}
+	e.Peer.Install("records", records, memstub.WithCollections(memstub.Collection{Name: Collection, Members: care}))
+	e.Peer.Install(ClaimsChaincode, fakeClaims)
+	e.Must(e.submit(provAdmin, 0, nil, "RegisterCustodianKey", b64(e.kekPublic())), nil)
 	return e
 }
 
@@ -99,34 +178,93 @@ func (e *env) document(id string, version int, plaintext []byte) AnchorInput {
 }
 
 func (e *env) kekPublic() []byte {
-	k, err := keywrapKey(e.kek)
+	k, err := keywrapKey(ccs.kek)
 	require.NoError(e.T, err)
 	return k
 }
 
+// grant commits a consent of patient1's, signed.
+func (e *env) grant(minute int, in consent.GrantInput) {
+	e.T.Helper()
+	pts.Grant(e.Harness, patient1, minute, in)
+}
+
+// revoke commits patient1's signed revocation of a consent.
+func (e *env) revoke(minute int, id string) {
+	e.T.Helper()
+	pts.Revoke(e.Harness, patient1, minute, id)
+}
+
 // grantLabs makes patient1 permit ProviderMSP physicians to access labs for treatment.
 func (e *env) grantLabs(minute int) {
-	in := consent.GrantInput{ID: "c-labs", Subject: pt1, Decision: consent.Permit,
+	e.grant(minute, consent.GrantInput{ID: "c-labs", Subject: pt1, Decision: consent.Permit,
 		Period: consent.Period{Start: at(0).Format(time.RFC3339)},
 		Provision: consent.Provision{Actors: []consent.Actor{{Org: "ProviderMSP", Role: RolePhysician}},
-			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}}
-	e.Must(e.Peer.Invoke("consent", patient1, at(minute), map[string][]byte{consent.TransientConsent: cctest.JSON(in)}, "Grant"), nil)
+			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
+}
+
+// grantEveryone makes patient1 permit every org of the channel to access
+// labs for any purpose: consent then says yes to everyone, and only the
+// records chaincode's own checks (part, role, purpose) stand.
+func (e *env) grantEveryone(minute int) {
+	actors := []consent.Actor{}
+	for _, org := range append(care, PatientMSP) {
+		actors = append(actors, consent.Actor{Org: org})
+	}
+	e.grant(minute, consent.GrantInput{ID: "c-everyone", Subject: pt1, Decision: consent.Permit,
+		Period:    consent.Period{Start: at(0).Format(time.RFC3339)},
+		Provision: consent.Provision{Actors: actors, Actions: []string{"access"}, Purposes: Purposes, DataClasses: []string{"labs"}}})
+}
+
+// breakGlass has a clinician break the glass on patient1 (the consent
+// chaincode decides whether it may).
+func (e *env) breakGlass(id *memstub.Identity, minute int, minutes int64) memstub.Result {
+	bg := consent.BreakGlassInput{Subject: pt1, Reason: "unconscious", Minutes: minutes,
+		Purposes: []string{"emergency", "treatment"}, DataClasses: []string{"labs"}}
+	return e.Peer.Invoke("consent", id, at(minute), map[string][]byte{consent.TransientBreakGlass: cctest.JSON(bg)}, "BreakGlass")
+}
+
+func oneTimeKey(t testing.TB) (*keywrapKeyPair, string) {
+	k, err := keywrap.NewEphemeral()
+	require.NoError(t, err)
+	return &keywrapKeyPair{k}, b64(k.PublicKey().Bytes())
+}
+
+// request submits RequestAccess for the current version.
+func (e *env) request(id *memstub.Identity, minute int, record, purpose string) memstub.Result {
+	return e.submit(id, minute, nil, "RequestAccess", record, "0", purpose)
+}
+
+// releaseKey evaluates ReleaseKey at a time.
+func (e *env) releaseKey(id *memstub.Identity, when time.Time, access, record, purpose, pub string) memstub.Result {
+	return e.Peer.Query("records", id, when, "ReleaseKey", access, record, purpose, pub)
 }
 
 // release requests access and releases the key as id, returning the key.
-func (e *env) release(id *memstub.Identity, minute int, record string) ([]byte, Release) {
+func (e *env) release(id *memstub.Identity, minute int, record, purpose string) ([]byte, Release) {
 	e.T.Helper()
 	var r Receipt
-	e.Must(e.submit(id, minute, nil, "RequestAccess", record, "0", "treatment"), &r)
-	oneTime, err := keywrap.NewEphemeral()
-	require.NoError(e.T, err)
+	e.Must(e.request(id, minute, record, purpose), &r)
+	oneTime, pub := oneTimeKey(e.T)
 	var rel Release
-	e.Must(e.Query(id, minute+1, "ReleaseKey", r.AccessID, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())), &rel)
-	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
-	require.NoError(e.T, err)
-	docKey, err := keywrap.Unwrap(oneTime, wrapped, WrapAAD(rel.Record, rel.Version))
-	require.NoError(e.T, err)
-	return docKey, rel
+	e.Must(e.releaseKey(id, at(minute+1), r.AccessID, record, purpose, pub), &rel)
+	return oneTime.open(e.T, rel), rel
 }
 
-func itoa(n int) string { return string(cctest.JSON(n)) }
+// fakeClaims is a chaincode installed as "claims" that asks records'
+// MatchSubject, as the claims chaincode does when a claim cites a record.
+var fakeClaims = memstub.ChaincodeFunc(func(stub shim.ChaincodeStubInterface) *pb.Response {
+	_, args := stub.GetFunctionAndParameters()
+	res := stub.InvokeChaincode("records", [][]byte{[]byte("MatchSubject"), []byte(args[0]), []byte(args[1])}, "")
+	if res.GetStatus() >= shim.ERRORTHRESHOLD {
+		return shim.Error(res.GetMessage())
+	}
+	return shim.Success(res.GetPayload())
+})
+
+// matchViaClaims asks MatchSubject through the fake claims chaincode.
+func (e *env) matchViaClaims(id *memstub.Identity, minute int, record, subject string) memstub.Result {
+	return e.Peer.Query(ClaimsChaincode, id, at(minute), "Match", record, subject)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

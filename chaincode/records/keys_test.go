@@ -1,6 +1,14 @@
 package records
 
-import "crypto/ecdh"
+import (
+	"crypto/ecdh"
+	"encoding/base64"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/carechain/carechain/chaincode/kit/keywrap"
+)
 
 func keywrapKey(priv []byte) ([]byte, error) {
 	k, err := ecdh.P256().NewPrivateKey(priv)
@@ -8,4 +16,17 @@ func keywrapKey(priv []byte) ([]byte, error) {
 		return nil, err
 	}
 	return k.PublicKey().Bytes(), nil
+}
+
+// keywrapKeyPair is a requester's one-time key.
+type keywrapKeyPair struct{ *ecdh.PrivateKey }
+
+// open unwraps a released key.
+func (k *keywrapKeyPair) open(t testing.TB, rel Release) []byte {
+	t.Helper()
+	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
+	require.NoError(t, err)
+	docKey, err := keywrap.Unwrap(k.PrivateKey, wrapped, WrapAAD(rel.Record, rel.Version))
+	require.NoError(t, err)
+	return docKey
 }

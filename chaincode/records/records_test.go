@@ -2,18 +2,17 @@ package records
 
 import (
 	"bytes"
-	"encoding/base64"
 	"fmt"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carechain/carechain/chaincode/consent"
-	"github.com/carechain/carechain/chaincode/kit/keywrap"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 func TestAnchorRequestReleaseWithConsent(t *testing.T) {
@@ -25,17 +24,17 @@ func TestAnchorRequestReleaseWithConsent(t *testing.T) {
 
 	// Without consent: refused, and nothing is logged.
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.submit(physician, 2, nil, "RequestAccess", "rec-1", "0", "treatment"), "FORBIDDEN: no consent")
+	e.Refused(before, e.request(physician, 2, "rec-1", "treatment"), "FORBIDDEN: no consent")
 
 	e.grantLabs(3)
-	docKey, rel := e.release(physician, 4, "rec-1")
+	docKey, rel := e.release(physician, 4, "rec-1", "treatment")
 	assert.Equal(t, e.doc["rec-1/1"], docKey)
 	assert.Equal(t, hexSum(plaintext), rel.PlainSHA256)
 	assert.Equal(t, "application/pdf", rel.ContentType)
 
 	// The access log, as the patient and the custodian's privacy officer see it.
 	var log AccessPage
-	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, "10", ""), &log)
+	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, "", "10", ""), &log)
 	require.Len(t, log.Items, 1)
 	entry := log.Items[0]
 	assert.Equal(t, "ProviderMSP/physician1", entry.Recipient)
@@ -43,14 +42,15 @@ func TestAnchorRequestReleaseWithConsent(t *testing.T) {
 	assert.Equal(t, "treatment", entry.Purpose)
 	assert.Equal(t, "consent:c-labs", entry.Basis)
 	assert.Equal(t, "rec-1", entry.Record)
+	assert.Equal(t, at(4).Format("2006-01-02T15:04:05Z07:00"), entry.Date)
 	var byOrg AccessPage
-	e.Must(e.Query(privacy, 5, "ListAccessLogByCustodian", "ProviderMSP", "10", ""), &byOrg)
+	e.Must(e.Query(privacy, 5, "ListAccessLogByCustodian", "ProviderMSP", Oldest, "10", ""), &byOrg)
 	assert.Len(t, byOrg.Items, 1)
 
 	// After the patient revokes, access is refused again.
-	e.Must(e.Peer.Invoke("consent", patient1, at(6), nil, "Revoke", "c-labs"), nil)
+	e.revoke(6, "c-labs")
 	before = e.Peer.Snapshot()
-	e.Refused(before, e.submit(physician, 7, nil, "RequestAccess", "rec-1", "0", "treatment"), "FORBIDDEN: ")
+	e.Refused(before, e.request(physician, 7, "rec-1", "treatment"), "FORBIDDEN: ")
 }
 
 func TestNothingSensitiveInPublicStateResponsesOrEvents(t *testing.T) {
@@ -59,7 +59,7 @@ func TestNothingSensitiveInPublicStateResponsesOrEvents(t *testing.T) {
 	res := e.submit(clerk, 1, in, "Anchor")
 	e.Must(res, nil)
 	e.grantLabs(2)
-	req := e.submit(physician, 3, nil, "RequestAccess", "rec-1", "0", "treatment")
+	req := e.request(physician, 3, "rec-1", "treatment")
 	e.Must(req, nil)
 	docKey := e.doc["rec-1/1"]
 	for _, r := range []memstub.Result{res, req} {
@@ -73,48 +73,69 @@ func TestNothingSensitiveInPublicStateResponsesOrEvents(t *testing.T) {
 		assert.NotContains(t, string(v), pt1, k)
 		assert.NotContains(t, string(v), "labs", k)
 		assert.False(t, bytes.Contains(v, docKey), k)
+		assert.NotContains(t, k, pt1, "no public key names the patient")
 	}
 	// The private collection holds the wrapped key, never the key itself.
 	snap := e.Peer.Snapshot()
-	assert.False(t, strings.Contains(snapString(snap), fmt.Sprintf("%v", docKey)[1:40]))
+	assert.False(t, strings.Contains(fmt.Sprintf("%v", snap), fmt.Sprintf("%v", docKey)[1:40]))
 }
-
-func snapString(s memstub.Snapshot) string { return fmt.Sprintf("%v", s) }
 
 func TestBreakGlassAndPatientAccessAreLogged(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("x-ray report")), "Anchor"), nil)
-	bg := consent.BreakGlassInput{Subject: pt1, Reason: "unconscious", Minutes: 30}
-	e.Must(e.Peer.Invoke("consent", physician2, at(2), map[string][]byte{consent.TransientBreakGlass: cctest.JSON(bg)}, "BreakGlass"), nil)
-	key, _ := e.release(physician2, 3, "rec-1")
+	e.Must(e.breakGlass(physician2, 2, 30), nil)
+	key, _ := e.release(physician2, 3, "rec-1", "emergency")
 	assert.Equal(t, e.doc["rec-1/1"], key)
-	key, _ = e.release(patient1, 4, "rec-1")
+	key, _ = e.release(patient1, 4, "rec-1", "treatment")
 	assert.Equal(t, e.doc["rec-1/1"], key, "patients read their own records without consent")
 	var log AccessPage
-	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, "10", ""), &log)
+	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, Oldest, "10", ""), &log)
 	require.Len(t, log.Items, 2)
 	assert.True(t, strings.HasPrefix(log.Items[0].Basis, "break-glass:bg-"), log.Items[0].Basis)
 	assert.Equal(t, "patient", log.Items[1].Basis)
+	var newest AccessPage
+	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, Newest, "10", ""), &newest)
+	assert.Equal(t, []AccessEntry{log.Items[1], log.Items[0]}, newest.Items)
 }
 
 func TestReleaseKeyRules(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("note")), "Anchor"), nil)
+	e.Must(e.submit(clerk, 1, e.document("rec-2", 1, []byte("other")), "Anchor"), nil)
+	e.grantEveryone(2)
+	var r Receipt
+	e.Must(e.request(physician, 3, "rec-1", "treatment"), &r)
+	_, pub := oneTimeKey(t)
+	before := e.Peer.Snapshot()
+	rel := func(id *memstub.Identity, minute int, access, record, purpose, key string) memstub.Result {
+		return e.releaseKey(id, at(minute), access, record, purpose, key)
+	}
+	// Only the logged requester, for the record and purpose it asked,
+	// within the window, on the custodian's peer.
+	e.Refused(before, rel(physician2, 4, r.AccessID, "rec-1", "treatment", pub), "FORBIDDEN: access")
+	e.Refused(before, rel(physician, 4, r.AccessID, "rec-2", "treatment", pub), "FORBIDDEN: access")
+	e.Refused(before, rel(physician, 4, r.AccessID, "rec-1", "research", pub), "FORBIDDEN: access")
+	e.Refused(before, rel(physician, 3+int(ReleaseWindow.Minutes()), r.AccessID, "rec-1", "treatment", pub), "FAILED_PRECONDITION: access")
+	e.Refused(before, rel(physician, 2, r.AccessID, "rec-1", "treatment", pub), "FAILED_PRECONDITION: transaction time")
+	e.Peer.SetMSP("PayerMSP")
+	e.Refused(before, rel(physician, 4, r.AccessID, "rec-1", "treatment", pub), "FAILED_PRECONDITION: this peer holds no key-encryption key of ProviderMSP")
+	e.Peer.SetMSP("ProviderMSP")
+	e.Refused(before, rel(physician, 4, r.AccessID, "rec-1", "treatment", "bm90IGEga2V5"), `INVALID_ARGUMENT: field "recipientKey"`)
+	e.Refused(before, rel(physician, 4, r.AccessID, "rec-1", "curiosity", pub), `INVALID_ARGUMENT: field "purpose"`)
+	e.Refused(before, rel(physician, 4, r.AccessID, "", "treatment", pub), `INVALID_ARGUMENT: field "id"`)
+	e.Refused(before, rel(physician, 4, "nope", "rec-1", "treatment", pub), "NOT_FOUND: ")
+	e.Must(rel(physician, 3+int(ReleaseWindow.Minutes())-1, r.AccessID, "rec-1", "treatment", pub), nil)
+}
+
+func TestReleaseKeyChecksConsentAgain(t *testing.T) {
+	e := newEnv(t)
+	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("note")), "Anchor"), nil)
 	e.grantLabs(2)
 	var r Receipt
-	e.Must(e.submit(physician, 3, nil, "RequestAccess", "rec-1", "0", "treatment"), &r)
-	one, _ := keywrap.NewEphemeral()
-	pub := base64.StdEncoding.EncodeToString(one.PublicKey().Bytes())
-	before := e.Peer.Snapshot()
-	// Only the logged recipient, within the window, on the custodian's peer.
-	e.Refused(before, e.Query(physician2, 4, "ReleaseKey", r.AccessID, pub), "FORBIDDEN: ")
-	e.Refused(before, e.Query(physician, 3+int(ReleaseWindow.Minutes()), "ReleaseKey", r.AccessID, pub), "FAILED_PRECONDITION: ")
-	e.Peer.SetMSP("PayerMSP")
-	e.Refused(before, e.Query(physician, 4, "ReleaseKey", r.AccessID, pub), "FAILED_PRECONDITION: this peer holds no key-encryption key of ProviderMSP")
-	e.Peer.SetMSP("ProviderMSP")
-	e.Refused(before, e.Query(physician, 4, "ReleaseKey", r.AccessID, "bm90IGEga2V5"), `INVALID_ARGUMENT: field "recipientKey"`)
-	e.Refused(before, e.Query(physician, 4, "ReleaseKey", "nope", pub), "NOT_FOUND: ")
-	e.Must(e.Query(physician, 4, "ReleaseKey", r.AccessID, pub), nil)
+	e.Must(e.request(physician, 3, "rec-1", "treatment"), &r)
+	e.revoke(4, "c-labs")
+	_, pub := oneTimeKey(t)
+	e.Refused(e.Peer.Snapshot(), e.releaseKey(physician, at(5), r.AccessID, "rec-1", "treatment", pub), "FORBIDDEN: no consent")
 }
 
 func TestAmendVersionsAndHistoryVerify(t *testing.T) {
@@ -123,15 +144,24 @@ func TestAmendVersionsAndHistoryVerify(t *testing.T) {
 	var r Receipt
 	e.Must(e.submit(physician, 2, e.document("rec-1", 2, []byte("v2")), "Amend", "rec-1"), &r)
 	assert.Equal(t, 2, r.Version)
-	var hist []VersionEntry
-	e.Must(e.Query(clerk, 3, "History", "rec-1"), &hist)
-	require.Len(t, hist, 2)
-	assert.Equal(t, StatusCurrent, hist[0].Anchor.Status)
-	assert.Equal(t, StatusSuperseded, hist[1].Anchor.Status)
+	var hist HistoryPage
+	e.Must(e.Query(clerk, 3, "History", "rec-1", "0", ""), &hist)
+	require.Len(t, hist.Items, 2)
+	assert.Empty(t, hist.Bookmark)
+	assert.Equal(t, StatusCurrent, hist.Items[0].Anchor.Status)
+	assert.Equal(t, StatusSuperseded, hist.Items[1].Anchor.Status)
 	// The chain: v2 links to v1's anchor hash, which is public.
-	assert.Equal(t, hist[1].AnchorHash, hist[0].Anchor.PreviousAnchorHash)
-	assert.Equal(t, hexSum(cctest.JSON(hist[1].Anchor)), hist[1].AnchorHash)
-	assert.Equal(t, hexSum(cctest.JSON(hist[0].Anchor)), hist[0].AnchorHash)
+	assert.Equal(t, hist.Items[1].AnchorHash, hist.Items[0].Anchor.PreviousAnchorHash)
+	assert.Equal(t, hexSum(cctest.JSON(hist.Items[1].Anchor)), hist.Items[1].AnchorHash)
+	assert.Equal(t, hexSum(cctest.JSON(hist.Items[0].Anchor)), hist.Items[0].AnchorHash)
+	// Page by page.
+	var first, second HistoryPage
+	e.Must(e.Query(patient1, 3, "History", "rec-1", "1", ""), &first)
+	require.Len(t, first.Items, 1)
+	e.Must(e.Query(patient1, 3, "History", "rec-1", "1", first.Bookmark), &second)
+	assert.Equal(t, hist.Items, append(first.Items, second.Items...))
+	assert.Empty(t, second.Bookmark)
+	e.Refused(e.Peer.Snapshot(), e.Query(patient1, 3, "History", "rec-1", "1", "7"), `INVALID_ARGUMENT: field "bookmark"`)
 
 	var v Verification
 	e.Must(e.Query(adjudicator, 4, "Verify", "rec-1", "1", hexSum([]byte("v1"))), &v)
@@ -143,7 +173,7 @@ func TestAmendVersionsAndHistoryVerify(t *testing.T) {
 
 	// Each version has its own key.
 	e.grantLabs(5)
-	k2, rel := e.release(physician, 6, "rec-1")
+	k2, rel := e.release(physician, 6, "rec-1", "treatment")
 	assert.Equal(t, e.doc["rec-1/2"], k2)
 	assert.Equal(t, 2, rel.Version)
 
@@ -161,52 +191,78 @@ func TestEraseShredsTheKeys(t *testing.T) {
 	e.Must(e.submit(clerk, 2, e.document("rec-1", 2, []byte("v2")), "Amend", "rec-1"), nil)
 	e.grantLabs(3)
 	var r Receipt
-	e.Must(e.submit(physician, 4, nil, "RequestAccess", "rec-1", "0", "treatment"), &r)
+	e.Must(e.request(physician, 4, "rec-1", "treatment"), &r)
 
 	e.Must(e.submit(privacy, 5, nil, "Erase", "rec-1"), nil)
 	for v := 1; v <= 2; v++ {
-		k, _ := key(objKey, "rec-1", "00000"+itoa(v))
+		k, _ := versionKey(objKey, "rec-1", v)
 		_, ok := e.Peer.PrivateState("records", Collection, k)
 		assert.False(t, ok, "version %d key purged", v)
 		_, ok = e.Peer.PrivateHash("records", Collection, k)
 		assert.False(t, ok, "version %d key hash purged", v)
 	}
 	before := e.Peer.Snapshot()
-	one, _ := keywrap.NewEphemeral()
-	e.Refused(before, e.Query(physician, 5, "ReleaseKey", r.AccessID, base64.StdEncoding.EncodeToString(one.PublicKey().Bytes())), "FAILED_PRECONDITION: ")
-	e.Refused(before, e.submit(physician, 6, nil, "RequestAccess", "rec-1", "0", "treatment"), "FAILED_PRECONDITION: ")
+	_, pub := oneTimeKey(t)
+	e.Refused(before, e.releaseKey(physician, at(5), r.AccessID, "rec-1", "treatment", pub), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.request(physician, 6, "rec-1", "treatment"), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.submit(privacy, 6, nil, "Erase", "rec-1"), "FAILED_PRECONDITION: ")
 	// History still verifies.
-	var hist []VersionEntry
-	e.Must(e.Query(patient1, 7, "History", "rec-1"), &hist)
-	require.Len(t, hist, 2)
-	assert.True(t, hist[0].KeyErased)
-	assert.Equal(t, hist[1].AnchorHash, hist[0].Anchor.PreviousAnchorHash)
+	var hist HistoryPage
+	e.Must(e.Query(patient1, 7, "History", "rec-1", "0", ""), &hist)
+	require.Len(t, hist.Items, 2)
+	assert.True(t, hist.Items[0].KeyErased)
+	assert.Equal(t, hist.Items[1].AnchorHash, hist.Items[0].Anchor.PreviousAnchorHash)
 	var v Verification
 	e.Must(e.Query(auditor, 7, "Verify", "rec-1", "2", hexSum([]byte("v2"))), &v)
 	assert.Equal(t, Match, v.Result)
 }
 
 func TestAnchorNeedsARegisteredKeyAndAFreshID(t *testing.T) {
-	e := newEnv(t)
+	clinic := wire.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{wire.PartProvider}, Peer: true}
+	e := newEnv(t, withGenesis(t, partstest.With(partstest.Reference(), "care", clinic)))
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("a")), "Anchor"), nil)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.submit(clerk, 2, e.document("rec-1", 1, []byte("b")), "Anchor"), "CONFLICT: ")
-	// PayerMSP has registered no key-encryption key.
-	e.Refused(before, e.submit(payerClerk, 2, e.document("rec-2", 1, []byte("b")), "Anchor"), "FAILED_PRECONDITION: PayerMSP has registered no key-encryption key")
+	// ClinicMSP plays the provider part but has registered no key-encryption key.
+	clinicClerk := memstub.NewIdentity("ClinicMSP", "clerk1", map[string]string{"role": RoleClerk})
+	e.Refused(before, e.submit(clinicClerk, 2, e.document("rec-2", 1, []byte("b")), "Anchor"), "FAILED_PRECONDITION: ClinicMSP has registered no key-encryption key")
+	// PayerMSP does not play the provider part: its clerk's role does not count.
+	e.Refused(before, e.submit(payerClerk, 2, e.document("rec-2", 1, []byte("b")), "Anchor"), "FORBIDDEN: ")
 }
 
-func TestMatchSubject(t *testing.T) {
+func TestMatchSubjectThroughClaims(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("a")), "Anchor"), nil)
 	var m SubjectMatch
-	e.Must(e.Query(billing, 2, "MatchSubject", "rec-1", pt1), &m)
+	e.Must(e.matchViaClaims(billing, 2, "rec-1", pt1), &m)
 	assert.Equal(t, SubjectMatch{Known: true, Matches: true}, m)
-	e.Must(e.Query(billing, 2, "MatchSubject", "rec-1", pt2), &m)
+	e.Must(e.matchViaClaims(billing, 2, "rec-1", pt2), &m)
 	assert.Equal(t, SubjectMatch{Known: true}, m)
-	e.Must(e.Query(billing, 2, "MatchSubject", "rec-9", pt1), &m)
+	e.Must(e.matchViaClaims(billing, 2, "rec-9", pt1), &m)
 	assert.Equal(t, SubjectMatch{}, m)
+	e.Must(e.matchViaClaims(adjudicator, 2, "rec-1", pt1), &m)
+	assert.Equal(t, SubjectMatch{Known: true, Matches: true}, m)
 	e.Must(e.submit(clerk, 3, nil, "MarkEnteredInError", "rec-1"), nil)
-	e.Must(e.Query(billing, 4, "MatchSubject", "rec-1", pt1), &m)
+	e.Must(e.matchViaClaims(billing, 4, "rec-1", pt1), &m)
 	assert.Equal(t, at(3).Format("2006-01-02T15:04:05Z07:00"), m.EnteredInError)
+}
+
+func TestListBySubject(t *testing.T) {
+	e := newEnv(t)
+	for i := 1; i <= 3; i++ {
+		e.Must(e.submit(clerk, i, e.document("rec-"+itoa(i), 1, []byte("doc")), "Anchor"), nil)
+	}
+	var page RecordPage
+	e.Must(e.Query(patient1, 5, "ListBySubject", pt1, "", "2", ""), &page)
+	require.Len(t, page.Items, 2)
+	assert.Equal(t, []string{"rec-3", "rec-2"}, []string{page.Items[0].ID, page.Items[1].ID})
+	var rest RecordPage
+	e.Must(e.Query(patient1, 5, "ListBySubject", pt1, "", "2", page.Bookmark), &rest)
+	require.Len(t, rest.Items, 1)
+	assert.Equal(t, "rec-1", rest.Items[0].ID)
+	assert.Empty(t, rest.Bookmark)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Query(patient2, 5, "ListBySubject", pt1, "", "2", ""), "FORBIDDEN: ")
+	e.Refused(before, e.Query(patient1, 5, "ListBySubject", pt1, Oldest, "2", page.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
+	e.Refused(before, e.Query(patient1, 5, "ListBySubject", pt1, "sideways", "2", ""), `INVALID_ARGUMENT: field "order"`)
 }

@@ -1,0 +1,149 @@
+package records
+
+import (
+	"encoding/json"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/parts/wire"
+)
+
+// AccessEntry is one disclosure, shaped as a HIPAA accounting of
+// disclosures: when, to whom (org, identity, role), why, what.
+type AccessEntry struct {
+	ID        string `json:"id"`
+	Date      string `json:"date"`
+	Subject   string `json:"subject"`
+	Record    string `json:"record"`
+	Version   int    `json:"version"`
+	Category  string `json:"category"`
+	Custodian string `json:"custodian"`
+	Org       string `json:"recipientOrg"`
+	Recipient string `json:"recipient"`
+	Role      string `json:"role"`
+	Purpose   string `json:"purpose"`
+	// Basis is "consent:ID", "break-glass:ID" or "patient".
+	Basis string `json:"basis"`
+}
+
+// AccessPage is a page of the access log.
+type AccessPage struct {
+	Items    []AccessEntry `json:"items"`
+	Bookmark string        `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// accessHead is the latest request of one record by one requester: their
+// requests of it only move forward in time. One key per record and
+// requester, not per record, so that requests by different people never
+// conflict.
+type accessHead struct {
+	Last string `json:"last"`
+}
+
+func accessHeadKey(record, requester string) (string, error) {
+	return key(objAccessHead, record, requester)
+}
+
+func (t *tx) accessHead(record string) (accessHead, error) {
+	k, err := accessHeadKey(record, t.Caller.Key())
+	if err != nil {
+		return accessHead{}, err
+	}
+	ah, _, err := state.GetPrivateOptional[accessHead](t.Stub, Collection, k)
+	return ah, err
+}
+
+// logAccess writes the entry (owned by the custodian: only its peer, with
+// one other org, could ever change or remove it), its four index entries
+// and the requester's access head.
+func (t *tx) logAccess(e AccessEntry) error {
+	k, err := key(objAccess, e.ID)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		return ccerr.Internal("encode access: %v", err)
+	}
+	if err := t.putOwnedPrivate(e.Custodian, k, data); err != nil {
+		return err
+	}
+	if err := t.putIndex(e.Custodian, ixAccessBySubject, e.Subject, e.ID); err != nil {
+		return err
+	}
+	if err := t.putIndex(e.Custodian, ixAccessByCustodian, e.Custodian, e.ID); err != nil {
+		return err
+	}
+	hk, err := accessHeadKey(e.Record, e.Recipient)
+	if err != nil {
+		return err
+	}
+	return state.PutPrivate(t.Stub, Collection, hk, accessHead{Last: e.Date})
+}
+
+// ListAccessLog lists the disclosures of a patient's records, newest first
+// (order "newest", the default) or oldest first ("oldest"), from any
+// bookmark to any length, for the patient and the regulator's auditor.
+func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*AccessPage, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !t.isPatient() && !t.isAuditor() {
+		return nil, ccerr.Forbidden("only the patient or the regulator's auditor may read a patient's access log")
+	}
+	if err := validate.Identifier("subject", subject); err != nil {
+		return nil, err
+	}
+	if !t.isSubject(subject) && !t.isAuditor() {
+		return nil, ccerr.Forbidden("a patient reads only their own access log")
+	}
+	return t.listAccess(ixAccessBySubject, order, subject, pageSize, bookmark)
+}
+
+// ListAccessLogByCustodian lists the disclosures of an org's records (order
+// as for ListAccessLog), for the org's privacy officer (the org plays the
+// provider part) and the regulator's auditor.
+func (c *Contract) ListAccessLogByCustodian(ctx contractapi.TransactionContextInterface, mspID, order string, pageSize int32, bookmark string) (*AccessPage, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !t.isAuditor() && !t.counts(wire.PartProvider, RolePrivacy) {
+		return nil, ccerr.Forbidden("only a custodian's privacy officer or the regulator's auditor may read a custodian's access log")
+	}
+	if err := validate.Identifier("mspId", mspID); err != nil {
+		return nil, err
+	}
+	if !t.isAuditor() && t.Caller.MSPID != mspID {
+		return nil, ccerr.Forbidden("%s's privacy officer reads only %s's access log, not %s's", t.Caller.MSPID, t.Caller.MSPID, mspID)
+	}
+	return t.listAccess(ixAccessByCustodian, order, mspID, pageSize, bookmark)
+}
+
+func (t *tx) listAccess(index, order, attr string, pageSize int32, bookmark string) (*AccessPage, error) {
+	order, err := orderOf(order)
+	if err != nil {
+		return nil, err
+	}
+	ids, next, err := t.pageIndex(index, order, attr, pageSize, bookmark)
+	if err != nil {
+		return nil, err
+	}
+	out := &AccessPage{Items: make([]AccessEntry, 0, len(ids)), Bookmark: next}
+	for _, id := range ids {
+		k, err := key(objAccess, id)
+		if err != nil {
+			return nil, err
+		}
+		e, err := state.GetPrivate[AccessEntry](t.Stub, Collection, k)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,234 @@
+package records
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/parts/wire"
+)
+
+// saveAnchor writes a version's private anchor and its public trace, both
+// owned by the custodian, and returns the anchor's hash.
+func (t *tx) saveAnchor(a *Anchor) (string, error) {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return "", ccerr.Internal("encode anchor: %v", err)
+	}
+	k, err := versionKey(objAnchor, a.ID, a.Version)
+	if err != nil {
+		return "", err
+	}
+	if err := t.putOwnedPrivate(a.Custodian, k, data); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	vk, err := versionKey(objVersion, a.ID, a.Version)
+	if err != nil {
+		return "", err
+	}
+	return hash, t.putOwned(a.Custodian, vk, VersionTrace{ID: a.ID, Version: a.Version, Status: a.Status, AnchorHash: hash})
+}
+
+// putHead stamps and writes a record's head: its Updated stamp is the
+// record's latest change, before which no later transaction may be stamped.
+func (t *tx) putHead(h *Head) error {
+	h.Updated = t.Stamp()
+	k, err := key(objHead, h.ID)
+	if err != nil {
+		return err
+	}
+	return t.putOwned(h.Custodian, k, h)
+}
+
+func (t *tx) putKey(a *Anchor, wrapped []byte) error {
+	k, err := versionKey(objKey, a.ID, a.Version)
+	if err != nil {
+		return err
+	}
+	return t.putOwnedPrivate(a.Custodian, k, wrapped)
+}
+
+// beginCustodianChange starts a change of record id by roleNames of its
+// custodian org (which plays the provider part): the part and role first,
+// then the record's owner, then time (nothing is stamped before the
+// record's latest change).
+func (c *Contract) beginCustodianChange(ctx contractapi.TransactionContextInterface, id string, roleNames ...string) (*tx, *Head, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.require(wire.PartProvider, roleNames...); err != nil {
+		return nil, nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.requireCustodian(h.Custodian, id); err != nil {
+		return nil, nil, err
+	}
+	return t, h, t.NotBefore("record "+id, h.Updated)
+}
+
+func (t *tx) newAnchor(in AnchorInput, version int, previous string) *Anchor {
+	return &Anchor{ResourceType: "DocumentReference", ID: in.ID, Version: version, Status: StatusCurrent,
+		Subject: in.Subject, Custodian: t.Caller.MSPID, Type: in.Type, Category: in.Category,
+		ContentType: in.ContentType, Size: in.Size, PlainSHA256: in.PlainSHA256, CipherSHA256: in.CipherSHA256,
+		Location: in.Location, PreviousAnchorHash: previous, Author: t.Caller.Key(), Created: t.Stamp(), TxID: t.Stub.GetTxID()}
+}
+
+// Anchor records a new document (transient "anchor", AnchorInput) as
+// version 1, with the caller's org as custodian. Only physicians, nurses
+// and records clerks of an org playing the provider part anchor, for their
+// own org, and only once the org has registered its key-encryption key.
+func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.require(wire.PartProvider, custodianRoles...); err != nil {
+		return nil, err
+	}
+	in, wrapped, err := t.transientAnchor()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.custodianKey(t.Caller.MSPID); err != nil {
+		return nil, err
+	}
+	if _, err := t.head(in.ID); err == nil {
+		return nil, ccerr.Conflict("record %s already exists", in.ID)
+	} else if ccerr.CodeOf(err) != ccerr.CodeNotFound {
+		return nil, err
+	}
+	a := t.newAnchor(in, 1, "")
+	if _, err := t.saveAnchor(a); err != nil {
+		return nil, err
+	}
+	if err := t.putKey(a, wrapped); err != nil {
+		return nil, err
+	}
+	if err := t.putIndex(a.Custodian, ixRecordsBySubject, a.Subject, a.ID); err != nil {
+		return nil, err
+	}
+	if err := t.putHead(&Head{ID: a.ID, Version: 1, Status: StatusCurrent, Custodian: a.Custodian}); err != nil {
+		return nil, err
+	}
+	t.Events.Add("record.anchored", a.ID, map[string]string{"version": "1", "custodian": a.Custodian})
+	return &Receipt{ID: a.ID, Version: 1, Status: StatusCurrent, TxID: t.ID()}, t.finish()
+}
+
+// Amend anchors a new version of a record (transient "anchor"); the
+// previous version becomes superseded and the new one links to its hash.
+func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, h, err := c.beginCustodianChange(ctx, id, custodianRoles...)
+	if err != nil {
+		return nil, err
+	}
+	in, wrapped, err := t.transientAnchor()
+	if err != nil {
+		return nil, err
+	}
+	if in.ID != id {
+		return nil, ccerr.Invalid("id", "must be the amended record's id %s", id)
+	}
+	if err := amendable(h); err != nil {
+		return nil, err
+	}
+	prev, err := t.anchor(id, h.Version)
+	if err != nil {
+		return nil, err
+	}
+	if in.Subject != prev.Subject {
+		return nil, ccerr.Invalid("subject", "must stay the record's patient")
+	}
+	prev.Status = StatusSuperseded
+	prevHash, err := t.saveAnchor(prev)
+	if err != nil {
+		return nil, err
+	}
+	a := t.newAnchor(in, h.Version+1, prevHash)
+	if _, err := t.saveAnchor(a); err != nil {
+		return nil, err
+	}
+	if err := t.putKey(a, wrapped); err != nil {
+		return nil, err
+	}
+	h.Version, h.Status = a.Version, StatusCurrent
+	if err := t.putHead(h); err != nil {
+		return nil, err
+	}
+	t.Events.Add("record.amended", id, map[string]string{"version": fmt.Sprint(a.Version)})
+	return &Receipt{ID: id, Version: a.Version, Status: StatusCurrent, TxID: t.ID()}, t.finish()
+}
+
+func amendable(h *Head) error {
+	if h.KeyErased {
+		return ccerr.Precondition("record %s was erased", h.ID)
+	}
+	if h.Status != StatusCurrent {
+		return ccerr.Precondition("record %s is %s: only a current record is amended", h.ID, h.Status)
+	}
+	return nil
+}
+
+// MarkEnteredInError withdraws the current version of a record anchored by mistake.
+func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, h, err := c.beginCustodianChange(ctx, id, custodianRoles...)
+	if err != nil {
+		return nil, err
+	}
+	if h.Status != StatusCurrent {
+		return nil, ccerr.Precondition("record %s is %s: it cannot become %s", id, h.Status, StatusEnteredInError)
+	}
+	a, err := t.anchor(id, h.Version)
+	if err != nil {
+		return nil, err
+	}
+	a.Status = StatusEnteredInError
+	if _, err := t.saveAnchor(a); err != nil {
+		return nil, err
+	}
+	h.Status = StatusEnteredInError
+	if err := t.putHead(h); err != nil {
+		return nil, err
+	}
+	t.Events.Add("record.entered-in-error", id, map[string]string{"version": fmt.Sprint(h.Version)})
+	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.ID()}, t.finish()
+}
+
+// Erase crypto-shreds a record: the wrapped keys of all its versions are
+// purged from the private data collection, so the documents can never be
+// decrypted again; anchors and their public hashes remain. The custodian's
+// records clerks and privacy officer erase.
+func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, h, err := c.beginCustodianChange(ctx, id, eraseRoles...)
+	if err != nil {
+		return nil, err
+	}
+	if h.KeyErased {
+		return nil, ccerr.Precondition("record %s is already erased", id)
+	}
+	for v := 1; v <= h.Version; v++ {
+		k, err := versionKey(objKey, id, v)
+		if err != nil {
+			return nil, err
+		}
+		if err := state.PurgePrivate(t.Stub, Collection, k); err != nil {
+			return nil, err
+		}
+	}
+	h.KeyErased = true
+	if err := t.putHead(h); err != nil {
+		return nil, err
+	}
+	t.Events.Add("record.erased", id, nil)
+	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.ID()}, t.finish()
+}

@@ -1,0 +1,124 @@
+package records
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// Private list indexes.
+//
+// Fabric has no paginated private-data queries, and a partial composite
+// key query always starts at the first key of the partial key, so a list
+// that skips to its bookmark reads every earlier entry: past a few
+// thousand entries it fails, and an insider who makes many requests could
+// bury later ones. These indexes are simple keys instead,
+//
+//	NAME/ATTR/STAMP/ID   (value: ID)
+//
+// where ATTR is an identifier (no '/'), STAMP a fixed-width time stamp and
+// ID a record or transaction id, so GetPrivateDataByRange starts a page
+// exactly at its bookmark (the next page's first key) and stops after
+// pageSize+1 keys, at any length. Every list has two indexes: oldest first
+// (STAMP is the time) and newest first (STAMP has every digit inverted,
+// 9-d, so that its strings sort in reverse time order). Simple keys never
+// collide with composite ones, which start with U+0000.
+
+// Index names.
+const (
+	ixAccessBySubject   = "ix.accessBySubject"
+	ixAccessByCustodian = "ix.accessByCustodian"
+	ixRecordsBySubject  = "ix.recordsBySubject"
+)
+
+// List orders.
+const (
+	Newest = "newest"
+	Oldest = "oldest"
+)
+
+// orderOf validates a list order; empty means newest first.
+func orderOf(order string) (string, error) {
+	if order == "" {
+		return Newest, nil
+	}
+	return order, validate.OneOf("order", order, Newest, Oldest)
+}
+
+// invert turns a fixed-width stamp into one that sorts in reverse.
+func invert(stamp string) string {
+	b := []byte(stamp)
+	for i, c := range b {
+		if c >= '0' && c <= '9' {
+			b[i] = '9' - (c - '0')
+		}
+	}
+	return string(b)
+}
+
+func indexPrefix(name, order, attr string) string {
+	return name + "." + order + "/" + attr + "/"
+}
+
+// indexKeys are the oldest-first and newest-first keys of one entry.
+func indexKeys(name, attr, stamp, id string) []string {
+	return []string{indexPrefix(name, Oldest, attr) + stamp + "/" + id, indexPrefix(name, Newest, attr) + invert(stamp) + "/" + id}
+}
+
+// putIndex writes both index entries of id, owned by custodian.
+func (t *tx) putIndex(custodian, name, attr, id string) error {
+	for _, k := range indexKeys(name, attr, t.SortStamp(), id) {
+		if err := t.putOwnedPrivate(custodian, k, []byte(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pageIndex returns up to pageSize ids of an index from bookmark, and the
+// bookmark of the next page ("" after the last).
+func (t *tx) pageIndex(name, order, attr string, pageSize int32, bookmark string) ([]string, string, error) {
+	size, err := state.PageSize(pageSize)
+	if err != nil {
+		return nil, "", err
+	}
+	prefix := indexPrefix(name, order, attr)
+	start, err := indexBookmark(prefix, bookmark)
+	if err != nil {
+		return nil, "", err
+	}
+	it, err := t.Stub.GetPrivateDataByRange(Collection, start, prefix+string(utf8.MaxRune))
+	if err != nil {
+		return nil, "", ccerr.Internal("list %s: %v", name, err)
+	}
+	defer it.Close()
+	ids := []string{}
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return nil, "", ccerr.Internal("list %s: %v", name, err)
+		}
+		if int32(len(ids)) == size {
+			return ids, base64.RawURLEncoding.EncodeToString([]byte(kv.GetKey())), nil
+		}
+		ids = append(ids, string(kv.GetValue()))
+	}
+	return ids, "", nil
+}
+
+// indexBookmark decodes a bookmark, which must be a key of this list: the
+// range would otherwise start anywhere a client names.
+func indexBookmark(prefix, bookmark string) (string, error) {
+	if bookmark == "" {
+		return prefix, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(bookmark)
+	if err != nil || len(raw) <= len(prefix) || !strings.HasPrefix(string(raw), prefix) || !utf8.Valid(raw) {
+		return "", ccerr.Invalid("bookmark", "is not a bookmark of this list")
+	}
+	return string(raw), nil
+}

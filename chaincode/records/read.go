@@ -1,0 +1,287 @@
+package records
+
+import (
+	"strconv"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/kit/validate"
+)
+
+// GetHead returns a record's public trace (current version, status,
+// custodian, erased), for any member of an org in the parts registry:
+// requesters need the custodian to ask its peer for the key.
+func (c *Contract) GetHead(ctx contractapi.TransactionContextInterface, id string) (*Head, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
+		return nil, err
+	}
+	return t.head(id)
+}
+
+// SubjectMatch is MatchSubject's answer: whether a record exists, whether
+// it is the named patient's, and since when it is entered in error.
+type SubjectMatch struct {
+	Known   bool `json:"known"`
+	Matches bool `json:"matches"`
+	// EnteredInError is when the record's current version was withdrawn.
+	EnteredInError string `json:"enteredInError,omitempty" metadata:",optional"`
+}
+
+// MatchSubject tells whether record id belongs to patient subject, for a
+// claim that cites it. It answers only the claims chaincode (a direct call
+// is FORBIDDEN), asking as a provider's billing staff about the provider's
+// own records or as a payer's adjudicator: a yes/no answer on a pseudonym
+// is otherwise an oracle of who was treated where.
+func (c *Contract) MatchSubject(ctx contractapi.TransactionContextInterface, id, subject string) (*SubjectMatch, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.mayMatchSubject(); err != nil {
+		return nil, err
+	}
+	if err := validate.Identifier("subject", subject); err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return &SubjectMatch{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Caller.Role == RoleBilling && h.Custodian != t.Caller.MSPID {
+		return nil, ccerr.Forbidden("%s's billing staff may ask only about %s's records, not %s's", t.Caller.MSPID, t.Caller.MSPID, h.Custodian)
+	}
+	a, err := t.anchor(id, h.Version)
+	if err != nil {
+		return nil, err
+	}
+	m := &SubjectMatch{Known: true, Matches: a.Subject == subject}
+	if h.Status == StatusEnteredInError {
+		m.EnteredInError = h.Updated
+	}
+	return m, nil
+}
+
+// Verification results.
+const (
+	Match    = "match"
+	Mismatch = "mismatch"
+	Unknown  = "unknown"
+)
+
+// Verification is Verify's answer; it reveals nothing of the record.
+type Verification struct {
+	Result string `json:"result"`
+	// Of says which hash matched: plaintext or ciphertext.
+	Of      string `json:"of,omitempty" metadata:",optional"`
+	Status  string `json:"status,omitempty" metadata:",optional"`
+	Version int    `json:"version,omitempty" metadata:",optional"`
+}
+
+// Verify compares a SHA-256 with a record version's plaintext (or
+// ciphertext) hash, for any member of an org in the parts registry.
+// version 0 is the current.
+func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string, version int, sha256Hex string) (*Verification, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireMember(); err != nil {
+		return nil, err
+	}
+	if err := validate.SHA256Hex("sha256", sha256Hex); err != nil {
+		return nil, err
+	}
+	if err := validate.Range("version", int64(version), 0, 1<<30); err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return &Verification{Result: Unknown}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = h.Version
+	}
+	a, err := t.anchor(id, version)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
+		return &Verification{Result: Unknown}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &Verification{Result: Mismatch, Status: a.Status, Version: a.Version}
+	switch sha256Hex {
+	case a.PlainSHA256:
+		v.Result, v.Of = Match, "plaintext"
+	case a.CipherSHA256:
+		v.Result, v.Of = Match, "ciphertext"
+	}
+	return v, nil
+}
+
+// Get returns a record version's anchor (version 0: the current one), for
+// the custodian org's clinicians, clerks and privacy officer, the patient
+// and the regulator's auditor.
+func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string, version int) (*Anchor, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.mayReadAnchors(); err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, err
+	}
+	if version, err = versionOf(h, version); err != nil {
+		return nil, err
+	}
+	a, err := t.anchor(id, version)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.mayReadAnchor(a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// VersionEntry is one version in a record's history, with the public hash
+// that proves its private anchor.
+type VersionEntry struct {
+	Anchor     Anchor `json:"anchor"`
+	AnchorHash string `json:"anchorHash"`
+	KeyErased  bool   `json:"keyErased"`
+}
+
+// HistoryPage is a page of a record's versions, newest first.
+type HistoryPage struct {
+	Items    []VersionEntry `json:"items"`
+	Bookmark string         `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// History returns a record's versions, newest first, from bookmark (the
+// next version to list; empty: the current one), each with its public
+// anchor hash: the chain of PreviousAnchorHash links and these hashes
+// verify the whole history, key erased or not. Readers as for Get.
+func (c *Contract) History(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*HistoryPage, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.mayReadAnchors(); err != nil {
+		return nil, err
+	}
+	h, err := t.head(id)
+	if err != nil {
+		return nil, err
+	}
+	size, err := state.PageSize(pageSize)
+	if err != nil {
+		return nil, err
+	}
+	from, err := historyBookmark(h, bookmark)
+	if err != nil {
+		return nil, err
+	}
+	current, err := t.anchor(id, h.Version)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.mayReadAnchor(current); err != nil {
+		return nil, err
+	}
+	return t.historyPage(h, from, size)
+}
+
+func historyBookmark(h *Head, bookmark string) (int, error) {
+	if bookmark == "" {
+		return h.Version, nil
+	}
+	v, err := strconv.Atoi(bookmark)
+	if err != nil || v < 1 || v >= h.Version {
+		return 0, ccerr.Invalid("bookmark", "is not a bookmark of this record's history")
+	}
+	return v, nil
+}
+
+func (t *tx) historyPage(h *Head, from int, size int32) (*HistoryPage, error) {
+	out := &HistoryPage{Items: []VersionEntry{}}
+	for v := from; v >= 1; v-- {
+		if int32(len(out.Items)) == size {
+			out.Bookmark = strconv.Itoa(v)
+			break
+		}
+		a, err := t.anchor(h.ID, v)
+		if err != nil {
+			return nil, err
+		}
+		vk, err := versionKey(objVersion, h.ID, v)
+		if err != nil {
+			return nil, err
+		}
+		trace, err := state.Get[VersionTrace](t.Stub, vk)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, VersionEntry{Anchor: *a, AnchorHash: trace.AnchorHash, KeyErased: h.KeyErased})
+	}
+	return out, nil
+}
+
+// RecordPage is a page of a patient's records: each one's current anchor.
+type RecordPage struct {
+	Items    []Anchor `json:"items"`
+	Bookmark string   `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// ListBySubject lists a patient's records by the time they were anchored
+// (order "newest" — the default — or "oldest"), each as its current
+// anchor, for the patient and the regulator's auditor.
+func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*RecordPage, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !t.isPatient() && !t.isAuditor() {
+		return nil, ccerr.Forbidden("only the patient or the regulator's auditor may list a patient's records")
+	}
+	if err := validate.Identifier("subject", subject); err != nil {
+		return nil, err
+	}
+	if !t.isSubject(subject) && !t.isAuditor() {
+		return nil, ccerr.Forbidden("a patient lists only their own records")
+	}
+	if order, err = orderOf(order); err != nil {
+		return nil, err
+	}
+	ids, next, err := t.pageIndex(ixRecordsBySubject, order, subject, pageSize, bookmark)
+	if err != nil {
+		return nil, err
+	}
+	out := &RecordPage{Items: make([]Anchor, 0, len(ids)), Bookmark: next}
+	for _, id := range ids {
+		h, err := t.head(id)
+		if err != nil {
+			return nil, err
+		}
+		a, err := t.anchor(id, h.Version)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, *a)
+	}
+	return out, nil
+}
