@@ -81,7 +81,8 @@ func (k *Client) SetRules(ctx context.Context, r cl.Rules) (*cl.Receipt, error) 
 	return k.receipt(ctx, "SetRules", client.Input{TransientKey: cl.TransientRules, Transient: r})
 }
 
-// SetSalt sets the duplicate-fingerprint salt to 32 fresh random bytes, once.
+// SetSalt sets the caller's payer org's duplicate-fingerprint salt to 32
+// fresh random bytes, once.
 func (k *Client) SetSalt(ctx context.Context) (*cl.Receipt, error) {
 	salt := make([]byte, 32)
 	if _, err := rand.Read(salt); err != nil {
@@ -117,10 +118,10 @@ func (k *Client) Trace(ctx context.Context, id string) (*cl.Trace, error) {
 	return &t, k.c.Evaluate(ctx, "GetTrace", client.Input{Args: []string{id}}, &t)
 }
 
-// Coverage reads a coverage.
-func (k *Client) Coverage(ctx context.Context, id string) (*cl.Coverage, error) {
+// Coverage reads payer's coverage id (coverage ids are the payer's own).
+func (k *Client) Coverage(ctx context.Context, payer, id string) (*cl.Coverage, error) {
 	var c cl.Coverage
-	return &c, k.c.Evaluate(ctx, "GetCoverage", client.Input{Args: []string{id}}, &c)
+	return &c, k.c.Evaluate(ctx, "GetCoverage", client.Input{Args: []string{payer, id}}, &c)
 }
 
 // Remittance reads a claim's remittance advice.
@@ -129,7 +130,8 @@ func (k *Client) Remittance(ctx context.Context, id string) (*cl.Remittance, err
 	return &r, k.c.Evaluate(ctx, "Remittance", client.Input{Args: []string{id}}, &r)
 }
 
-// ListByStatus lists the traces of the caller's org's claims in a status.
+// ListByStatus lists the traces of the caller's org's claims in a status
+// (every claim, for a regulator's auditor), newest change first.
 func (k *Client) ListByStatus(ctx context.Context, status string, p client.Page) (*cl.TracePage, error) {
 	var out cl.TracePage
 	return &out, k.c.Evaluate(ctx, "ListByStatus", client.Input{Args: p.Args(status)}, &out)

@@ -114,8 +114,16 @@ func TestClaimsStory(t *testing.T) {
 	assert.Equal(t, client.CodeConflict, ce.Code)
 	assert.Contains(t, ce.Message, id)
 
-	// Outside coverage: pended with the reason.
-	pend, err := provider.Submit(ctx, visit(id+"-nocov", member, "cov-none", day, 4100))
+	// The same services billed 1 cent higher: still a duplicate (the
+	// fingerprint is the service, not the charge).
+	_, err = provider.Submit(ctx, visit(id+"-cent", member, covID, day, 4001))
+	require.True(t, errors.As(err, &ce), "got %v", err)
+	assert.Equal(t, client.CodeConflict, ce.Code)
+
+	// Outside coverage (another day's services): pended with the reason.
+	d, err := time.Parse("2006-01-02", day)
+	require.NoError(t, err)
+	pend, err := provider.Submit(ctx, visit(id+"-nocov", member, "cov-none", d.AddDate(0, 0, -1).Format("2006-01-02"), 4100))
 	require.NoError(t, err)
 	assert.Equal(t, claimcc.PendCoverage, pend.PendReason)
 
@@ -124,6 +132,10 @@ func TestClaimsStory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, claimcc.StatusPaid, tr.Status)
 	_, err = claimsAs(t, "regulator", "auditor1").Get(ctx, id)
+	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
+	// A hospital identity minted with role=adjudicator is not the payer's:
+	// it cannot rewrite the payer's fee schedule.
+	_, err = claimsAs(t, "provider", "impostor-adjudicator").SetRules(ctx, claimcc.Rules{Plan: "e2e-gold", Allowed: map[string]int64{"99214": 5_000_000}})
 	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
 
 	// Checked on the peers themselves: no claim detail on RegulatorOrg's

@@ -71,18 +71,7 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 			}
 			return k.RegisterCoverage(cmd.Context(), c)
 		}),
-		&cobra.Command{Use: "get ID", Short: "read a coverage", Args: cobra.ExactArgs(1),
-			RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
-				c, err := k.Coverage(cmd.Context(), args[0])
-				if err != nil {
-					return err
-				}
-				a.print(c, func(w io.Writer) {
-					fmt.Fprintf(w, "%s member %s plan %s %s..%s copay %s deductible %s annual limit %s (%s)\n", c.ID, c.Member, c.Plan,
-						c.Period.Start, c.Period.End, dollars(c.CopayCents), dollars(c.DeductibleCents), dollars(c.AnnualLimitCents), c.Status)
-				})
-				return nil
-			})})
+		a.claimsCoverageGet())
 	cmd.AddCommand(coverage,
 		a.claimReceiptCommand("rules JSON", "set a plan's adjudication rules (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
 			var r cl.Rules
@@ -125,6 +114,24 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 			return k.ReversePayment(cmd.Context(), args[0])
 		}),
 		a.claimsGet(), a.claimsList(), a.claimsRemittance(), a.claimsSettings())
+	return cmd
+}
+
+func (a *app) claimsCoverageGet() *cobra.Command {
+	var payer string
+	cmd := &cobra.Command{Use: "get ID", Short: "read a payer's coverage (its staff, or a provider's billing staff)", Args: cobra.ExactArgs(1),
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+			c, err := k.Coverage(cmd.Context(), payer, args[0])
+			if err != nil {
+				return err
+			}
+			a.print(c, func(w io.Writer) {
+				fmt.Fprintf(w, "%s member %s plan %s %s..%s copay %s deductible %s annual limit %s (%s)\n", c.ID, c.Member, c.Plan,
+					c.Period.Start, c.Period.End, dollars(c.CopayCents), dollars(c.DeductibleCents), dollars(c.AnnualLimitCents), c.Status)
+			})
+			return nil
+		})}
+	cmd.Flags().StringVar(&payer, "payer", "PayerMSP", "the payer (MSP id) whose coverage it is")
 	return cmd
 }
 
