@@ -1,85 +1,180 @@
 package consent
 
 import (
-	"time"
-
-	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
+	"slices"
 
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/registry"
 	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// Who is who, by certificate: patients are identities of PatientMSP with
-// role "patient" and their pseudonym in the patient_id attribute.
+// Who is who, by certificate and registry: patients are identities of
+// PatientsMSP, an org that plays the patient registry's part, with role
+// "patient" and their pseudonym in the patient_id attribute.
 const (
-	PatientMSP     = roles.PatientMSP
-	RolePatient    = roles.Patient
-	AttrPatientID  = roles.AttrPatientID
-	RolePhysician  = roles.Physician
-	RoleNurse      = roles.Nurse
-	RolePrivacy    = roles.Privacy
-	RoleAuditor    = roles.Auditor
-	RegulatorMSP   = roles.RegulatorMSP
-	maxBreakGlassM = 24 * 60
+	PatientMSP    = roles.PatientMSP
+	RolePatient   = parts.RolePatient
+	AttrPatientID = roles.AttrPatientID
+	RolePhysician = parts.RolePhysician
+	RoleNurse     = parts.RoleNurse
+	RolePrivacy   = parts.RolePrivacy
+	RoleAuditor   = parts.RoleAuditor
+	RegulatorMSP  = roles.RegulatorMSP
 )
-
-// clinicianRoles may break the glass.
-var clinicianRoles = []string{RolePhysician, RoleNurse}
 
 // asActor is the caller as a grantee would name it.
 func asActor(c caller.Caller) Actor {
 	return Actor{Org: c.MSPID, Role: c.Role, ID: c.EnrollmentID}
 }
 
-// activeDelegate reports whether the caller is a delegate of subject at t.
-func activeDelegate(stub shim.ChaincodeStubInterface, c caller.Caller, subject string, t time.Time) (bool, error) {
-	key, err := delegateKey(subject, c.Key())
+// org reads an org's registry entry once per transaction; ok is false when
+// the registry does not list it (it plays no part).
+func (t *tx) org(mspID string) (parts.Org, bool, error) {
+	if o, ok := t.orgs[mspID]; ok {
+		return o, o.MSPID != "", nil
+	}
+	o, err := registry.Org(t.Stub, mspID)
+	switch {
+	case ccerr.CodeOf(err) == ccerr.CodeForbidden:
+		t.orgs[mspID] = parts.Org{}
+		return parts.Org{}, false, nil
+	case err != nil:
+		return parts.Org{}, false, err
+	}
+	t.orgs[mspID] = o
+	return o, true, nil
+}
+
+// roleCounts reports whether role counts in one of the parts mspID plays:
+// a certificate's role means something only together with its org's part.
+func (t *tx) roleCounts(mspID, role string) (bool, error) {
+	o, ok, err := t.org(mspID)
+	if err != nil || !ok {
+		return false, err
+	}
+	return slices.ContainsFunc(o.Parts, func(p string) bool { return o.Allows(p, role) }), nil
+}
+
+// orgAllows reports whether mspID plays part and part lets role count.
+func (t *tx) orgAllows(mspID, part, role string) (bool, error) {
+	o, ok, err := t.org(mspID)
+	if err != nil || !ok {
+		return false, err
+	}
+	return o.Allows(part, role), nil
+}
+
+// isPatientsMember reports whether the caller is a person of the patients'
+// org: PatientsMSP, playing the patient registry, role patient. Patients
+// and their delegates are such members.
+func (t *tx) isPatientsMember() (bool, error) {
+	if t.Caller.MSPID != PatientMSP || t.Caller.Role != RolePatient {
+		return false, nil
+	}
+	return t.orgAllows(PatientMSP, parts.PartPatientRegistry, RolePatient)
+}
+
+// requirePatientsMember is the first gate of every change to consents and
+// delegations: only patients (and delegates, who are patients' org
+// members too) get past it.
+func (t *tx) requirePatientsMember() error {
+	ok, err := t.isPatientsMember()
 	if err != nil {
+		return err
+	}
+	if !ok {
+		return ccerr.Forbidden("only a patient of %s (role %q, in the registry's %s part) or their delegate manages consents (caller %s, role %q)",
+			PatientMSP, RolePatient, parts.PartPatientRegistry, t.Caller.Key(), t.Caller.Role)
+	}
+	return nil
+}
+
+// isPatient reports whether the caller is the patient subject.
+func (t *tx) isPatient(subject string) (bool, error) {
+	if id, _ := t.Caller.Attr(AttrPatientID); id != subject {
+		return false, nil
+	}
+	return t.isPatientsMember()
+}
+
+// isAuditor reports whether the caller is an auditor of an org playing
+// the regulator's part.
+func (t *tx) isAuditor() (bool, error) {
+	if t.Caller.Role != RoleAuditor {
+		return false, nil
+	}
+	return t.orgAllows(t.Caller.MSPID, parts.PartRegulator, RoleAuditor)
+}
+
+// isPrivacyOfficerOf reports whether the caller is org's privacy officer:
+// of org itself, whose part (provider or payer) lets the role count.
+func (t *tx) isPrivacyOfficerOf(org string) (bool, error) {
+	if t.Caller.MSPID != org || t.Caller.Role != RolePrivacy {
+		return false, nil
+	}
+	return t.roleCounts(org, RolePrivacy)
+}
+
+// isDelegate reports whether the caller is an active delegate of subject
+// now, by a delegation whose patient signature verifies.
+func (t *tx) isDelegate(subject string) (bool, error) {
+	ok, err := t.isPatientsMember()
+	if err != nil || !ok {
 		return false, err
 	}
-	d, found, err := state.GetPrivateOptional[Delegate](stub, Collection, key)
-	if err != nil || !found {
+	d, found, err := t.delegate(subject, t.Caller.Key())
+	if err != nil || !found || d.Status != StatusActive || !d.Period.Covers(t.Now) {
 		return false, err
 	}
-	return d.Status == StatusActive && d.Period.covers(t), nil
+	return t.verifiedDelegation(d) == nil, nil
+}
+
+// anyOf runs checks in order and reports whether one passes.
+func anyOf(checks ...func() (bool, error)) (bool, error) {
+	for _, c := range checks {
+		ok, err := c()
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 // requireControl lets only the patient or an active delegate change a
-// patient's consents and delegates.
-func requireControl(stub shim.ChaincodeStubInterface, c caller.Caller, subject string, t time.Time) error {
-	if roles.IsPatient(c, subject) {
-		return nil
-	}
-	ok, err := activeDelegate(stub, c, subject, t)
+// patient's consents.
+func (t *tx) requireControl(subject string) error {
+	ok, err := anyOf(func() (bool, error) { return t.isPatient(subject) }, func() (bool, error) { return t.isDelegate(subject) })
 	if err != nil {
 		return err
 	}
-	if ok {
-		return nil
+	if !ok {
+		return ccerr.Forbidden("only the patient or a delegate the patient registered may manage this patient's consents (caller %s, role %q)", t.Caller.Key(), t.Caller.Role)
 	}
-	return ccerr.Forbidden("only the patient or a delegate the patient registered may manage this patient's consents (caller %s, role %q)", c.Key(), c.Role)
+	return nil
 }
 
-// mayRead decides who reads a consent: its patient and delegates, the
-// regulator's auditor, a grantee it names, and the privacy officer of an org
-// it names.
-func mayRead(stub shim.ChaincodeStubInterface, c caller.Caller, cs *Consent, t time.Time) error {
-	if roles.IsPatient(c, cs.Subject) || roles.IsAuditor(c) {
-		return nil
-	}
-	for _, a := range cs.Provision.Actors {
-		if a.covers(asActor(c)) || (c.Role == RolePrivacy && a.Org == c.MSPID) {
-			return nil
-		}
-	}
-	ok, err := activeDelegate(stub, c, cs.Subject, t)
+// mayReadPatient lets the patient, a delegate and the regulator's auditor
+// read what is listed by patient.
+func (t *tx) mayReadPatient(subject string) error {
+	ok, err := anyOf(func() (bool, error) { return t.isPatient(subject) }, t.isAuditor,
+		func() (bool, error) { return t.isDelegate(subject) })
 	if err != nil {
 		return err
 	}
-	if ok {
-		return nil
+	if !ok {
+		return ccerr.Forbidden("caller %s (role %q) may not list this patient's records", t.Caller.Key(), t.Caller.Role)
 	}
-	return ccerr.Forbidden("caller %s (role %q) may not read consent %s", c.Key(), c.Role, cs.ID)
+	return nil
+}
+
+// delegate reads subject's delegation to delegate.
+func (t *tx) delegate(subject, delegate string) (Delegate, bool, error) {
+	key, err := delegateKey(subject, delegate)
+	if err != nil {
+		return Delegate{}, false, err
+	}
+	return state.GetPrivateOptional[Delegate](t.Stub, Collection, key)
 }

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"slices"
@@ -9,10 +10,13 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
+	"github.com/carechain/carechain/chaincode/kit/txtime"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // EventName is the chaincode event every transaction's changes are published under.
@@ -20,66 +24,22 @@ const EventName = "consent"
 
 // Transient map keys of the inputs that must never reach a block.
 const (
-	TransientConsent    = "consent"
-	TransientBreakGlass = "breakglass"
-	TransientDelegate   = "delegate"
+	TransientConsent    = wire.TransientConsent
+	TransientBreakGlass = wire.TransientBreakGlass
+	TransientDelegate   = wire.TransientDelegate
+	TransientSignature  = wire.TransientSignature
 )
 
-// Contract is the consent chaincode. Read functions (Get, History, List*,
-// Check) return private data: clients must evaluate them, never submit
-// them, or the answer would be written into a block.
+// Contract is the consent chaincode. Read functions (Get, History, List*)
+// return private data: clients must evaluate them, never submit them, or
+// the answer would be written into a block.
 type Contract struct {
 	contractapi.Contract
+	// Clock is the endorsing peer's clock (time.Now in cmd/main.go): a
+	// transaction stamped further from it than txtime.DefaultSkew is
+	// refused. Nil checks nothing (unit tests drive a test calendar).
+	Clock func() time.Time
 }
-
-// Receipt is what a submitted transaction returns. Submitted responses are
-// written into the block, so a receipt carries ids and status only.
-type Receipt struct {
-	ID           string `json:"id"`
-	Status       string `json:"status,omitempty" metadata:",optional"`
-	StatusReason string `json:"statusReason,omitempty" metadata:",optional"`
-	Version      int    `json:"version,omitempty" metadata:",optional"`
-	End          string `json:"end,omitempty" metadata:",optional"`
-	TxID         string `json:"txId"`
-}
-
-// StatusRecord is the public trace of a consent: its lifecycle and the hash
-// of its private record, nothing of its content.
-type StatusRecord struct {
-	ID           string `json:"id"`
-	Status       string `json:"status"`
-	StatusReason string `json:"statusReason,omitempty" metadata:",optional"`
-	Version      int    `json:"version"`
-	DetailsHash  string `json:"detailsHash"`
-	Updated      string `json:"lastUpdated"`
-}
-
-// View is a consent as read, with its status at the time of reading.
-type View struct {
-	Consent
-	EffectiveStatus string `json:"effectiveStatus"`
-	EffectiveReason string `json:"effectiveReason,omitempty" metadata:",optional"`
-}
-
-// Pages of query results. The contract API describes every return type in
-// its metadata, which generic types cannot be, hence one type per list.
-type (
-	// ConsentPage is a page of consents.
-	ConsentPage struct {
-		Items    []View `json:"items"`
-		Bookmark string `json:"bookmark,omitempty" metadata:",optional"`
-	}
-	// BreakGlassPage is a page of break-glass accesses.
-	BreakGlassPage struct {
-		Items    []BreakGlass `json:"items"`
-		Bookmark string       `json:"bookmark,omitempty" metadata:",optional"`
-	}
-	// DelegatePage is a page of delegations.
-	DelegatePage struct {
-		Items    []Delegate `json:"items"`
-		Bookmark string     `json:"bookmark,omitempty" metadata:",optional"`
-	}
-)
 
 // openSet lists a patient's draft and active consents, with their period
 // ends: what Check evaluates, without loading the ones that have expired.
@@ -100,22 +60,27 @@ func (s openSet) index(id string) int {
 func (s openSet) live(t time.Time) []string {
 	var ids []string
 	for _, e := range s.Consents {
-		if !(Period{End: e.End}).ended(t) {
+		if !(Period{End: e.End}).Ended(t) {
 			ids = append(ids, e.ID)
 		}
 	}
 	return ids
 }
 
-// tx is one transaction's context (package txn) with consent's helpers.
-type tx struct{ *txn.Tx }
+// tx is one transaction's context (package txn) with consent's helpers and
+// what it read from the registry.
+type tx struct {
+	*txn.Tx
+	orgs  map[string]parts.Org
+	roots *x509.CertPool
+}
 
-func begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
-	t, err := txn.Begin(ctx.GetStub())
+func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
+	t, err := txn.Begin(ctx.GetStub(), txn.WithClock(c.Clock, txtime.Skew{}))
 	if err != nil {
 		return nil, err
 	}
-	return &tx{t}, nil
+	return &tx{Tx: t, orgs: map[string]parts.Org{}}, nil
 }
 
 // finish publishes the transaction's changes as one event.
@@ -146,13 +111,22 @@ func (t *tx) load(id string) (*Consent, error) {
 	return &cs, nil
 }
 
-// save writes a consent's new version: the private record and its version
+// sign verifies the caller's signature of next (its version's canonical
+// statement) and keeps it with next, stamped by this transaction.
+func (t *tx) sign(next *Consent) error {
+	sig, signer, err := t.creatorSignature(wire.ConsentStatement(t.Stub.GetChannelID(), *next))
+	if err != nil {
+		return err
+	}
+	next.Signature, next.Signer, next.Grantor = sig, signer, t.Caller.Key()
+	return nil
+}
+
+// save writes a consent's version: the private record and its version
 // snapshot, and the public status trace.
 func (t *tx) save(cs *Consent) error {
-	cs.Version++
 	cs.Updated = t.Stamp()
 	cs.LastTxID = t.Stub.GetTxID()
-	cs.Grantor = t.Caller.Key()
 	data, err := json.Marshal(cs)
 	if err != nil {
 		return ccerr.Internal("encode consent: %v", err)
@@ -179,17 +153,6 @@ func (t *tx) save(cs *Consent) error {
 		Version: cs.Version, DetailsHash: hex.EncodeToString(sum[:]), Updated: cs.Updated})
 }
 
-func (t *tx) putPrivateIndex(objectType string, attrs ...string) error {
-	key, err := state.Key(objectType, attrs...)
-	if err != nil {
-		return err
-	}
-	if err := t.Stub.PutPrivateData(Collection, key, []byte{0}); err != nil {
-		return ccerr.Internal("write index: %v", err)
-	}
-	return nil
-}
-
 func (t *tx) openSet(subject string) (openSet, string, error) {
 	key, err := subjectOpenKey(subject)
 	if err != nil {
@@ -199,123 +162,212 @@ func (t *tx) openSet(subject string) (openSet, string, error) {
 	return set, key, err
 }
 
-// setOpen adds, updates or removes a consent in its patient's open set.
-// When the set is full, the consents whose period has ended make room.
-func (t *tx) setOpen(cs *Consent, open bool) error {
-	set, key, err := t.openSet(cs.Subject)
+// openChange is one consent's change in its patient's open set.
+type openChange struct {
+	cs   *Consent
+	open bool
+}
+
+// setOpen applies every change a transaction makes to one patient's open
+// set in a single read and a single write: a second read would see the
+// committed set, not the first change (no read-your-writes), and undo it.
+// When the set is full, consents whose period has ended make room.
+func (t *tx) setOpen(subject string, changes ...openChange) error {
+	set, key, err := t.openSet(subject)
 	if err != nil {
 		return err
 	}
-	i := set.index(cs.ID)
-	entry := openEntry{ID: cs.ID, End: cs.Period.End}
-	switch {
-	case open && i < 0:
-		if len(set.Consents) >= MaxOpenConsents {
-			set.Consents = slices.DeleteFunc(set.Consents, func(e openEntry) bool { return (Period{End: e.End}).ended(t.Now) })
+	for _, c := range changes {
+		i := set.index(c.cs.ID)
+		switch {
+		case !c.open && i >= 0:
+			set.Consents = slices.Delete(set.Consents, i, i+1)
+		case c.open && i >= 0:
+			set.Consents[i] = openEntry{ID: c.cs.ID, End: c.cs.Period.End}
+		case c.open:
+			if err := t.makeRoom(&set); err != nil {
+				return err
+			}
+			set.Consents = append(set.Consents, openEntry{ID: c.cs.ID, End: c.cs.Period.End})
 		}
-		if len(set.Consents) >= MaxOpenConsents {
-			return ccerr.Precondition("patient holds %d open consents, the most allowed: revoke some first", MaxOpenConsents)
-		}
-		set.Consents = append(set.Consents, entry)
-	case open && set.Consents[i] != entry:
-		set.Consents[i] = entry
-	case !open && i >= 0:
-		set.Consents = slices.Delete(set.Consents, i, i+1)
-	default:
-		return nil
 	}
 	return state.PutPrivate(t.Stub, Collection, key, set)
 }
 
+func (t *tx) makeRoom(set *openSet) error {
+	if len(set.Consents) >= MaxOpenConsents {
+		set.Consents = slices.DeleteFunc(set.Consents, func(e openEntry) bool { return (Period{End: e.End}).Ended(t.Now) })
+	}
+	if len(set.Consents) >= MaxOpenConsents {
+		return ccerr.Precondition("patient holds %d open consents, the most allowed: revoke some first", MaxOpenConsents)
+	}
+	return nil
+}
+
 // Grant creates a consent from the transient input "consent" (GrantInput),
-// as a draft or directly active. With supersedes, the named consent of the
-// same patient becomes inactive (superseded).
-func (Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, err := begin(ctx)
+// as a draft or directly active, signed by the caller (transient
+// "signature" of wire.ConsentStatement of wire.GrantedConsent(input)).
+// With supersedes, the named consent of the same patient becomes inactive
+// (superseded).
+func (c *Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.requirePatientsMember(); err != nil {
 		return nil, err
 	}
 	var in GrantInput
 	if err := t.transient(TransientConsent, &in); err != nil {
 		return nil, err
 	}
-	if err := in.validate(); err != nil {
+	if err := validateGrant(&in); err != nil {
 		return nil, err
 	}
-	if err := requireControl(t.Stub, t.Caller, in.Subject, t.Now); err != nil {
+	if err := t.requireControl(in.Subject); err != nil {
 		return nil, err
 	}
-	skey, err := statusKey(in.ID)
-	if err != nil {
+	if err := t.requireNew(in.ID); err != nil {
 		return nil, err
 	}
-	if exists, err := state.Exists(t.Stub, skey); err != nil {
+	cs := wire.GrantedConsent(in)
+	cs.Created = t.Stamp()
+	if err := t.sign(&cs); err != nil {
 		return nil, err
-	} else if exists {
-		return nil, ccerr.Conflict("consent %s already exists", in.ID)
 	}
-	cs := &Consent{ResourceType: "Consent", ID: in.ID, Status: in.Status, Subject: in.Subject, Decision: in.Decision,
-		Period: in.Period, Provision: in.Provision, FormHash: in.FormHash, Supersedes: in.Supersedes, Created: t.Stamp()}
+	changes := []openChange{{cs: &cs, open: true}}
 	if in.Supersedes != "" {
-		if err := t.supersede(in.Supersedes, cs); err != nil {
+		old, err := t.supersede(in.Supersedes, &cs)
+		if err != nil {
 			return nil, err
 		}
+		changes = append([]openChange{{cs: old, open: false}}, changes...)
 	}
-	if err := t.save(cs); err != nil {
+	if err := t.saveNew(&cs); err != nil {
 		return nil, err
 	}
-	if err := t.putPrivateIndex(objBySubject, cs.Subject, cs.ID); err != nil {
-		return nil, err
-	}
-	orgs := map[string]bool{}
-	for _, a := range cs.Provision.Actors {
-		if !orgs[a.Org] {
-			orgs[a.Org] = true
-			if err := t.putPrivateIndex(objByGrantee, a.Org, cs.ID); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := t.setOpen(cs, true); err != nil {
+	if err := t.setOpen(cs.Subject, changes...); err != nil {
 		return nil, err
 	}
 	t.Events.Add("consent."+map[string]string{StatusDraft: "drafted", StatusActive: "granted"}[cs.Status], cs.ID, nil)
-	return t.receipt(cs), t.finish()
+	return t.receipt(&cs), t.finish()
 }
 
-func (t *tx) supersede(oldID string, next *Consent) error {
-	old, err := t.load(oldID)
+func (t *tx) requireNew(id string) error {
+	skey, err := statusKey(id)
 	if err != nil {
-		return ccerr.New(ccerr.CodeOf(err), "supersedes", "%v", err)
-	}
-	if old.Subject != next.Subject {
-		return ccerr.Invalid("supersedes", "consent %s belongs to another patient", oldID)
-	}
-	if status, _ := old.EffectiveStatus(t.Now); status != StatusActive && status != StatusDraft {
-		return ccerr.Precondition("consent %s is %s and cannot be superseded", oldID, status)
-	}
-	old.Status, old.StatusReason, old.SupersededBy = StatusInactive, ReasonSuperseded, next.ID
-	if err := t.save(old); err != nil {
 		return err
 	}
-	if err := t.setOpen(old, false); err != nil {
+	exists, err := state.Exists(t.Stub, skey)
+	if err != nil {
 		return err
 	}
-	t.Events.Add("consent.superseded", old.ID, map[string]string{"by": next.ID})
+	if exists {
+		return ccerr.Conflict("consent %s already exists", id)
+	}
 	return nil
 }
 
-// Update replaces a draft's content from the transient input "consent".
-func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	t, err := begin(ctx)
+// saveNew saves a new consent and its index entries: by patient, and by
+// each org a permit names (deny consents grant nothing, ListGrants skips
+// them).
+func (t *tx) saveNew(cs *Consent) error {
+	if err := t.save(cs); err != nil {
+		return err
+	}
+	if err := t.putIndex(ixBySubject, cs.Subject, cs.Created, cs.ID, nil); err != nil {
+		return err
+	}
+	return t.indexGrantees(cs)
+}
+
+func (t *tx) indexGrantees(cs *Consent) error {
+	if cs.Decision != Permit {
+		return nil
+	}
+	var done []string
+	for _, a := range cs.Provision.Actors {
+		if slices.Contains(done, a.Org) {
+			continue
+		}
+		done = append(done, a.Org)
+		if err := t.putIndex(ixByGrantee, a.Org, cs.Created, cs.ID, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// supersede makes the consent oldID inactive (superseded by next) and
+// returns it; the caller removes it from the open set.
+func (t *tx) supersede(oldID string, next *Consent) (*Consent, error) {
+	old, err := t.load(oldID)
 	if err != nil {
+		return nil, ccerr.New(ccerr.CodeOf(err), "supersedes", "%v", err)
+	}
+	if old.Subject != next.Subject {
+		return nil, ccerr.Invalid("supersedes", "consent %s belongs to another patient", oldID)
+	}
+	if err := t.NotBefore("consent "+old.ID, old.Updated); err != nil {
 		return nil, err
+	}
+	if status, _ := old.EffectiveStatus(t.Now); status != StatusActive && status != StatusDraft {
+		return nil, ccerr.Precondition("consent %s is %s and cannot be superseded", oldID, status)
+	}
+	old.Version++
+	old.Status, old.StatusReason, old.SupersededBy = StatusInactive, ReasonSuperseded, next.ID
+	if err := t.save(old); err != nil {
+		return nil, err
+	}
+	t.Events.Add("consent.superseded", old.ID, map[string]string{"by": next.ID})
+	return old, nil
+}
+
+// change starts a change of consent id by its patient or a delegate: the
+// caller's standing first, then the consent's own time (a transaction
+// stamped before its latest change is refused).
+func (c *Contract) change(ctx contractapi.TransactionContextInterface, id string) (*tx, *Consent, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.requirePatientsMember(); err != nil {
+		return nil, nil, err
 	}
 	cs, err := t.load(id)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.requireControl(cs.Subject); err != nil {
+		return nil, nil, err
+	}
+	if err := t.NotBefore("consent "+id, cs.Updated); err != nil {
+		return nil, nil, err
+	}
+	return t, cs, nil
+}
+
+// commit signs and saves a consent's next version and updates the open set.
+func (t *tx) commit(next *Consent, event string) (*Receipt, error) {
+	if err := t.sign(next); err != nil {
 		return nil, err
 	}
-	if err := requireControl(t.Stub, t.Caller, cs.Subject, t.Now); err != nil {
+	if err := t.save(next); err != nil {
+		return nil, err
+	}
+	open := next.Status == StatusActive || next.Status == StatusDraft
+	if err := t.setOpen(next.Subject, openChange{cs: next, open: open}); err != nil {
+		return nil, err
+	}
+	t.Events.Add(event, next.ID, nil)
+	return t.receipt(next), t.finish()
+}
+
+// Update replaces a draft's content from the transient input "consent",
+// signed like a grant (wire.Drafted).
+func (c *Contract) Update(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	t, cs, err := c.change(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	var in GrantInput
@@ -323,7 +375,7 @@ func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (
 		return nil, err
 	}
 	in.Status = StatusDraft
-	if err := in.validate(); err != nil {
+	if err := validateGrant(&in); err != nil {
 		return nil, err
 	}
 	if in.ID != id || in.Subject != cs.Subject {
@@ -335,162 +387,77 @@ func (Contract) Update(ctx contractapi.TransactionContextInterface, id string) (
 	if cs.Status != StatusDraft {
 		return nil, ccerr.Precondition("consent %s is %s: only a draft can be updated; grant a new consent that supersedes it", id, cs.Status)
 	}
-	for _, a := range in.Provision.Actors {
-		if err := t.putPrivateIndex(objByGrantee, a.Org, cs.ID); err != nil {
-			return nil, err
-		}
-	}
-	cs.Decision, cs.Period, cs.Provision, cs.FormHash = in.Decision, in.Period, in.Provision, in.FormHash
-	if err := t.save(cs); err != nil {
+	next := wire.Drafted(*cs, in)
+	if err := t.indexGrantees(&next); err != nil {
 		return nil, err
 	}
-	if err := t.setOpen(cs, true); err != nil {
-		return nil, err
-	}
-	t.Events.Add("consent.updated", cs.ID, nil)
-	return t.receipt(cs), t.finish()
+	return t.commit(&next, "consent.updated")
 }
 
-// transition moves a consent to a new status after checking who may and,
-// with check, whether the move from its effective status is legal.
-func transition(ctx contractapi.TransactionContextInterface, id string, check func(t *tx, cs *Consent, status string) error, to, reason, event string) (*Receipt, error) {
-	t, err := begin(ctx)
+// transition moves a consent to the state nextOf gives, after check has
+// accepted the move from its effective status.
+func (c *Contract) transition(ctx contractapi.TransactionContextInterface, id string, check func(t *tx, cs *Consent, status string) error, nextOf func(wire.Consent) wire.Consent, event string) (*Receipt, error) {
+	t, cs, err := c.change(ctx, id)
 	if err != nil {
-		return nil, err
-	}
-	cs, err := t.load(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := requireControl(t.Stub, t.Caller, cs.Subject, t.Now); err != nil {
 		return nil, err
 	}
 	status, _ := cs.EffectiveStatus(t.Now)
 	if err := check(t, cs, status); err != nil {
 		return nil, err
 	}
-	cs.Status, cs.StatusReason = to, reason
-	if err := t.save(cs); err != nil {
-		return nil, err
-	}
-	if err := t.setOpen(cs, to == StatusActive || to == StatusDraft); err != nil {
-		return nil, err
-	}
-	t.Events.Add(event, cs.ID, nil)
-	return t.receipt(cs), t.finish()
+	next := nextOf(*cs)
+	return t.commit(&next, event)
 }
 
 func illegal(id, from, to string) error {
 	return ccerr.Precondition("consent %s is %s: it cannot become %s", id, from, to)
 }
 
-// Activate makes a draft active.
-func (Contract) Activate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	return transition(ctx, id, func(t *tx, cs *Consent, status string) error {
+// Activate makes a draft active (signed: wire.Activated).
+func (c *Contract) Activate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
 		if status != StatusDraft {
 			return illegal(id, status, StatusActive)
 		}
-		if cs.Period.ended(t.Now) {
+		if cs.Period.Ended(t.Now) {
 			return ccerr.Precondition("consent %s: its period has already ended", id)
 		}
 		return nil
-	}, StatusActive, "", "consent.activated")
+	}, wire.Activated, "consent.activated")
 }
 
-// Revoke makes an active consent inactive (revoked), from this transaction on.
-func (Contract) Revoke(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	return transition(ctx, id, func(t *tx, cs *Consent, status string) error {
+// Revoke makes an active consent inactive (revoked), from this transaction
+// on (signed: wire.Revoked).
+func (c *Contract) Revoke(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
 		if status != StatusActive {
 			return illegal(id, status, StatusInactive)
 		}
 		return nil
-	}, StatusInactive, ReasonRevoked, "consent.revoked")
+	}, wire.Revoked, "consent.revoked")
 }
 
-// MarkEnteredInError withdraws a consent recorded by mistake, whatever its status.
-func (Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	return transition(ctx, id, func(t *tx, cs *Consent, status string) error {
+// MarkEnteredInError withdraws a consent recorded by mistake, whatever its
+// status (signed: wire.EnteredInError).
+func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
 		if cs.Status == StatusEnteredInError {
 			return illegal(id, cs.Status, StatusEnteredInError)
 		}
 		return nil
-	}, StatusEnteredInError, "", "consent.entered-in-error")
+	}, wire.EnteredInError, "consent.entered-in-error")
 }
 
 // AttachForm records the SHA-256 of the signed consent form of a draft or
-// active consent.
-func (Contract) AttachForm(ctx contractapi.TransactionContextInterface, id, sha256Hex string) (*Receipt, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := validate.SHA256Hex("formHash", sha256Hex); err != nil {
-		return nil, err
-	}
-	cs, err := t.load(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := requireControl(t.Stub, t.Caller, cs.Subject, t.Now); err != nil {
-		return nil, err
-	}
-	if status, _ := cs.EffectiveStatus(t.Now); status != StatusActive && status != StatusDraft {
-		return nil, ccerr.Precondition("consent %s is %s: a form can be attached only to a draft or active consent", id, status)
-	}
-	cs.FormHash = sha256Hex
-	if err := t.save(cs); err != nil {
-		return nil, err
-	}
-	t.Events.Add("consent.form-attached", cs.ID, nil)
-	return t.receipt(cs), t.finish()
-}
-
-// Get returns a consent to whoever may read it.
-func (Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*View, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := t.load(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := mayRead(t.Stub, t.Caller, cs, t.Now); err != nil {
-		return nil, err
-	}
-	return t.view(cs), nil
-}
-
-func (t *tx) view(cs *Consent) *View {
-	v := &View{Consent: *cs}
-	v.EffectiveStatus, v.EffectiveReason = cs.EffectiveStatus(t.Now)
-	return v
-}
-
-// History returns every version of a consent, newest first.
-func (Contract) History(ctx contractapi.TransactionContextInterface, id string) ([]Consent, error) {
-	t, err := begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := t.load(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := mayRead(t.Stub, t.Caller, cs, t.Now); err != nil {
-		return nil, err
-	}
-	out := []Consent{}
-	for v := cs.Version; v >= 1 && len(out) < int(state.MaxPageSize); v-- {
-		key, err := versionKey(id, v)
-		if err != nil {
-			return nil, err
+// active consent (signed: wire.FormAttached).
+func (c *Contract) AttachForm(ctx contractapi.TransactionContextInterface, id, sha256Hex string) (*Receipt, error) {
+	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
+		if err := validate.SHA256Hex("formHash", sha256Hex); err != nil {
+			return err
 		}
-		version, err := state.GetPrivate[Consent](t.Stub, Collection, key)
-		if err != nil {
-			return nil, err
+		if status != StatusActive && status != StatusDraft {
+			return ccerr.Precondition("consent %s is %s: a form can be attached only to a draft or active consent", id, status)
 		}
-		out = append(out, version)
-	}
-	return out, nil
+		return nil
+	}, func(cs wire.Consent) wire.Consent { return wire.FormAttached(cs, sha256Hex) }, "consent.form-attached")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/events"
 )
 
@@ -24,7 +25,7 @@ func TestGrantCheckRevoke(t *testing.T) {
 	assert.Equal(t, Permit, e.check(auditor, 10, request(pt1, "labs", physicianActor)).Decision)
 	assert.Equal(t, Deny, e.check(physician, 10, request(pt1, "psychiatry", Actor{})).Decision)
 
-	rev := e.Submit(patient1, 20, "", nil, "Revoke", "c1")
+	rev := e.revoke(patient1, 20, "c1")
 	var rr Receipt
 	e.Must(rev, &rr)
 	assert.Equal(t, StatusInactive, rr.Status)
@@ -38,7 +39,7 @@ func TestGrantCheckRevoke(t *testing.T) {
 
 func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
 	e := newEnv(t)
-	res := e.Submit(patient1, 0, TransientConsent, grantInput("c1"), "Grant")
+	res := e.grantRes(patient1, 0, grantInput("c1"))
 	e.Must(res, nil)
 	// The response and the event go into the block: ids and status only.
 	assert.NotContains(t, string(res.Payload), pt1)
@@ -71,6 +72,8 @@ func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
 	assert.Contains(t, string(priv), pt1)
 }
 
+var nextOf = map[string]func(Consent) Consent{"Activate": wire.Activated, "Revoke": wire.Revoked, "MarkEnteredInError": wire.EnteredInError}
+
 func TestStatusTransitions(t *testing.T) {
 	type step struct {
 		fn     string
@@ -100,7 +103,7 @@ func TestStatusTransitions(t *testing.T) {
 			e.grant(patient1, 0, in)
 			for i, s := range c.steps {
 				before := e.Peer.Snapshot()
-				res := e.Submit(patient1, i+1, "", nil, s.fn, "c1")
+				res := e.change(patient1, i+1, s.fn, "c1", nextOf[s.fn])
 				if !s.ok {
 					e.Refused(before, res, "FAILED_PRECONDITION: ")
 					continue
@@ -118,7 +121,7 @@ func TestExpiredConsentCannotBeRevokedOrActivated(t *testing.T) {
 	e.grant(patient1, 0, grantInput("c1"))
 	before := e.Peer.Snapshot()
 	// The consent ends at minute 1440; at that second it is expired.
-	e.Refused(before, e.Submit(patient1, 24*60, "", nil, "Revoke", "c1"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.revoke(patient1, 24*60, "c1"), "FAILED_PRECONDITION: ")
 	var v View
 	e.Must(e.Query(patient1, 24*60, "Get", "c1"), &v)
 	assert.Equal(t, StatusActive, v.Status, "stored status is untouched")
@@ -132,7 +135,7 @@ func TestExpiredConsentCannotBeRevokedOrActivated(t *testing.T) {
 	in.Status = StatusDraft
 	e.grant(patient1, 1, in)
 	before = e.Peer.Snapshot()
-	e.Refused(before, e.Submit(patient1, 24*60+5, "", nil, "Activate", "c2"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.activate(patient1, 24*60+5, "c2"), "FAILED_PRECONDITION: ")
 }
 
 func TestCheckAtTheBoundarySecondOnTheLedger(t *testing.T) {
@@ -157,7 +160,7 @@ func TestSupersede(t *testing.T) {
 	next := grantInput("c2")
 	next.Supersedes = "c1"
 	next.Provision.DataClasses = []string{"labs"}
-	res := e.Submit(patient1, 5, TransientConsent, next, "Grant")
+	res := e.grantRes(patient1, 5, next)
 	e.Must(res, nil)
 	env, err := events.Decode(res.Event.Payload)
 	require.NoError(t, err)
@@ -178,10 +181,10 @@ func TestSupersede(t *testing.T) {
 	other := grantInput("c3")
 	other.Subject, other.Supersedes = pt2, "c2"
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.Submit(patient2, 7, TransientConsent, other, "Grant"), `INVALID_ARGUMENT: field "supersedes"`)
+	e.Refused(before, e.grantRes(patient2, 7, other), `INVALID_ARGUMENT: field "supersedes"`)
 	again := grantInput("c4")
 	again.Supersedes = "c1"
-	e.Refused(before, e.Submit(patient1, 7, TransientConsent, again, "Grant"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.grantRes(patient1, 7, again), "FAILED_PRECONDITION: ")
 }
 
 func TestUpdateOnlyDrafts(t *testing.T) {
@@ -191,13 +194,13 @@ func TestUpdateOnlyDrafts(t *testing.T) {
 	e.grant(patient1, 0, in)
 	in.Provision.DataClasses = []string{"labs"}
 	var r Receipt
-	e.Must(e.Submit(patient1, 1, TransientConsent, in, "Update", "c1"), &r)
+	e.Must(e.update(patient1, 1, in), &r)
 	assert.Equal(t, 2, r.Version)
-	e.Must(e.Submit(patient1, 2, "", nil, "Activate", "c1"), nil)
+	e.Must(e.activate(patient1, 2, "c1"), nil)
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.Submit(patient1, 3, TransientConsent, in, "Update", "c1"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.update(patient1, 3, in), "FAILED_PRECONDITION: ")
 	in.ID = "other"
-	e.Refused(before, e.Submit(patient1, 3, TransientConsent, in, "Update", "c1"), `INVALID_ARGUMENT: field "consent"`)
+	e.Refused(before, e.Peer.Invoke("consent", patient1, at(3), signed(patient1, []byte("x"), TransientConsent, in), "Update", "c1"), `INVALID_ARGUMENT: field "consent"`)
 }
 
 func TestDenyConsentOverridesPermitOnTheLedger(t *testing.T) {
@@ -216,10 +219,11 @@ func TestHistoryKeepsEveryVersion(t *testing.T) {
 	e := newEnv(t)
 	e.grant(patient1, 0, grantInput("c1"))
 	hash := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-	e.Must(e.Submit(patient1, 1, "", nil, "AttachForm", "c1", hash), nil)
-	e.Must(e.Submit(patient1, 2, "", nil, "Revoke", "c1"), nil)
-	var versions []Consent
-	e.Must(e.Query(patient1, 3, "History", "c1"), &versions)
+	e.Must(e.change(patient1, 1, "AttachForm", "c1", func(c Consent) Consent { return wire.FormAttached(c, hash) }, hash), nil)
+	e.Must(e.revoke(patient1, 2, "c1"), nil)
+	var page VersionPage
+	e.Must(e.Query(patient1, 3, "History", "c1", "10", ""), &page)
+	versions := page.Items
 	require.Len(t, versions, 3)
 	assert.Equal(t, []int{3, 2, 1}, []int{versions[0].Version, versions[1].Version, versions[2].Version})
 	assert.Equal(t, StatusInactive, versions[0].Status)
@@ -235,7 +239,7 @@ func TestListBySubjectAndGrantsPaginate(t *testing.T) {
 	for i, id := range []string{"c1", "c2", "c3"} {
 		e.grant(patient1, i, grantInput(id))
 	}
-	e.Must(e.Submit(patient1, 5, "", nil, "Revoke", "c2"), nil)
+	e.Must(e.revoke(patient1, 5, "c2"), nil)
 	other := grantInput("x1")
 	other.Subject = pt2
 	e.grant(patient2, 6, other)
@@ -276,7 +280,7 @@ func TestOpenConsentLimit(t *testing.T) {
 		e.grant(patient1, 1, in)
 	}
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.Submit(patient1, 2, TransientConsent, grantInput("one-too-many"), "Grant"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.grantRes(patient1, 2, grantInput("one-too-many")), "FAILED_PRECONDITION: ")
 	// Once some have expired, room is made by dropping them from the open set.
 	e.grant(patient1, 31, grantInput("after-expiry"))
 	assert.Equal(t, Permit, e.check(physician, 32, request(pt1, "labs", Actor{})).Decision)

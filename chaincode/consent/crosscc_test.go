@@ -50,5 +50,5 @@ func TestOtherChaincodesAskCheckAsTheCaller(t *testing.T) {
 	res = e.Peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", Actor{}))
 	e.Refused(before, res, "FORBIDDEN: no consent")
 	res = e.Peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", physicianActor))
-	e.Refused(before, res, "FORBIDDEN: caller ProviderMSP/billing1 may check only its own access")
+	e.Refused(before, res, "FORBIDDEN: caller ProviderMSP/billing1 (role \"billing\") may check only its own access")
 }

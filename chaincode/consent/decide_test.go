@@ -122,10 +122,10 @@ func TestDecideByRecordID(t *testing.T) {
 
 func TestActorCovers(t *testing.T) {
 	req := Actor{Org: "ProviderMSP", Role: "physician", ID: "physician1"}
-	assert.True(t, Actor{Org: "ProviderMSP"}.covers(req))
-	assert.True(t, Actor{Org: "ProviderMSP", Role: "physician"}.covers(req))
-	assert.True(t, Actor{Org: "ProviderMSP", ID: "physician1"}.covers(req))
-	assert.False(t, Actor{Org: "ProviderMSP", Role: "nurse"}.covers(req))
-	assert.False(t, Actor{Org: "ProviderMSP", ID: "physician2"}.covers(req))
-	assert.False(t, Actor{Org: "PayerMSP"}.covers(req))
+	assert.True(t, covers(Actor{Org: "ProviderMSP"}, req))
+	assert.True(t, covers(Actor{Org: "ProviderMSP", Role: "physician"}, req))
+	assert.True(t, covers(Actor{Org: "ProviderMSP", ID: "physician1"}, req))
+	assert.False(t, covers(Actor{Org: "ProviderMSP", Role: "nurse"}, req))
+	assert.False(t, covers(Actor{Org: "ProviderMSP", ID: "physician2"}, req))
+	assert.False(t, covers(Actor{Org: "PayerMSP"}, req))
 }

@@ -1,85 +1,99 @@
 package consent
 
 import (
-	"encoding/json"
 	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
 
-// Kinds of delegate.
-const (
-	KindGuardian = "guardian"
-	KindProxy    = "proxy"
-)
-
-// Delegate is someone a patient lets manage their consents.
-type Delegate struct {
-	Subject string `json:"subject"`
-	// Delegate is the delegate's identity, MSPID/enrollmentID.
-	Delegate string `json:"delegate"`
-	Kind     string `json:"kind"`
-	Status   string `json:"status"`
-	Period   Period `json:"period"`
-	Created  string `json:"created"`
-	Updated  string `json:"lastUpdated"`
-}
-
-// DelegateInput is the transient input "delegate".
-type DelegateInput struct {
-	Subject  string `json:"subject"`
-	Delegate string `json:"delegate"`
-	Kind     string `json:"kind,omitempty" metadata:",optional"`
-	Period   Period `json:"period,omitempty" metadata:",optional"`
-}
-
-func (in *DelegateInput) validateRef() error {
+// validateDelegateRef checks the subject and the delegate's identity: a
+// person of the patients' org, PatientsMSP/enrollmentID, whose signatures
+// verify against the same roots as patients'.
+func validateDelegateRef(in *DelegateInput) error {
 	if err := validatePatientID("subject", in.Subject); err != nil {
 		return err
 	}
 	if err := validate.Required("delegate", in.Delegate); err != nil {
 		return err
 	}
-	msp, id, ok := cutIdentity(in.Delegate)
-	if !ok {
-		return ccerr.Invalid("delegate", "must be MSPID/enrollmentID")
-	}
-	if err := validate.Identifier("delegate", msp); err != nil {
-		return err
+	msp, id, ok := strings.Cut(in.Delegate, "/")
+	if !ok || msp != PatientMSP {
+		return ccerr.Invalid("delegate", "must be %s/enrollmentID: a delegate is a person enrolled by the patients' org", PatientMSP)
 	}
 	return validate.Identifier("delegate", id)
 }
 
-// beginDelegate starts a delegation change from the transient input "delegate".
-func beginDelegate(ctx contractapi.TransactionContextInterface) (*tx, DelegateInput, error) {
+// beginDelegate starts a delegation change from the transient input
+// "delegate": the caller's standing first, then the input, then the
+// delegation's own time (a transaction stamped before its latest change
+// is refused).
+func (c *Contract) beginDelegate(ctx contractapi.TransactionContextInterface) (*tx, DelegateInput, *Delegate, error) {
 	var in DelegateInput
-	t, err := begin(ctx)
+	t, err := c.begin(ctx)
 	if err != nil {
-		return nil, in, err
+		return nil, in, nil, err
+	}
+	if err := t.requirePatientsMember(); err != nil {
+		return nil, in, nil, err
 	}
 	if err := t.transient(TransientDelegate, &in); err != nil {
-		return nil, in, err
+		return nil, in, nil, err
 	}
-	return t, in, in.validateRef()
+	if err := validateDelegateRef(&in); err != nil {
+		return nil, in, nil, err
+	}
+	prev, found, err := t.delegate(in.Subject, in.Delegate)
+	if err != nil {
+		return nil, in, nil, err
+	}
+	if !found {
+		return t, in, nil, nil
+	}
+	return t, in, &prev, t.NotBefore("delegation of "+in.Delegate, prev.Updated)
 }
 
-func cutIdentity(key string) (msp, id string, ok bool) {
-	msp, id, ok = strings.Cut(key, "/")
-	return msp, id, ok && msp != "" && id != ""
+// saveDelegate signs and writes a delegation's version and its snapshot.
+func (t *tx) saveDelegate(d *Delegate) error {
+	sig, signer, err := t.creatorSignature(wire.DelegateStatement(t.Stub.GetChannelID(), *d))
+	if err != nil {
+		return err
+	}
+	d.Signature, d.Signer, d.Updated = sig, signer, t.Stamp()
+	if d.Created == "" {
+		d.Created = d.Updated
+	}
+	key, err := delegateKey(d.Subject, d.Delegate)
+	if err != nil {
+		return err
+	}
+	vkey, err := delegateVersionKey(d.Subject, d.Delegate, d.Version)
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{key, vkey} {
+		if err := state.PutPrivate(t.Stub, Collection, k, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RegisterDelegate lets the patient register a guardian or proxy (transient
-// "delegate"), who may then manage the patient's consents for the period.
-// Only the patient registers delegates; a delegate cannot appoint another.
-func (Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, in, err := beginDelegate(ctx)
+// "delegate", signed: wire.Registered), who may then manage the patient's
+// consents for the period. Only the patient registers delegates; a
+// delegate cannot appoint another.
+func (c *Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, in, prev, err := c.beginDelegate(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if ok, err := t.isPatient(in.Subject); err != nil || !ok {
+		return nil, forbiddenOr(err, "only the patient may register delegates (caller %s, role %q)", t.Caller.Key(), t.Caller.Role)
 	}
 	if err := validate.OneOf("kind", in.Kind, KindGuardian, KindProxy); err != nil {
 		return nil, err
@@ -87,73 +101,99 @@ func (Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*
 	if err := normalisePeriod("period", &in.Period); err != nil {
 		return nil, err
 	}
-	if !roles.IsPatient(t.Caller, in.Subject) {
-		return nil, ccerr.Forbidden("only the patient may register delegates (caller %s, role %q)", t.Caller.Key(), t.Caller.Role)
-	}
 	if in.Delegate == t.Caller.Key() {
 		return nil, ccerr.Invalid("delegate", "a patient cannot delegate to themselves")
 	}
-	key, err := delegateKey(in.Subject, in.Delegate)
-	if err != nil {
+	d := wire.Registered(prev, in)
+	if err := t.saveDelegate(&d); err != nil {
 		return nil, err
 	}
-	d := Delegate{Subject: in.Subject, Delegate: in.Delegate, Kind: in.Kind, Status: StatusActive,
-		Period: in.Period, Created: t.Stamp(), Updated: t.Stamp()}
-	if err := state.PutPrivate(t.Stub, Collection, key, d); err != nil {
-		return nil, err
+	if prev == nil {
+		if err := t.putIndex(ixDelegates, d.Subject, d.Created, d.Delegate, nil); err != nil {
+			return nil, err
+		}
 	}
 	t.Events.Add("consent.delegate-registered", t.Stub.GetTxID(), nil)
-	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, TxID: t.Stub.GetTxID()}, t.finish()
+	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, Version: d.Version, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // RevokeDelegate ends a delegation (transient "delegate" with subject and
-// delegate): the patient revokes it, or the delegate steps down.
-func (Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
-	t, in, err := beginDelegate(ctx)
+// delegate, signed: wire.Ended): the patient revokes it, or the delegate
+// steps down.
+func (c *Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+	t, in, prev, err := c.beginDelegate(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !roles.IsPatient(t.Caller, in.Subject) && t.Caller.Key() != in.Delegate {
+	patient, err := t.isPatient(in.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if !patient && t.Caller.Key() != in.Delegate {
 		return nil, ccerr.Forbidden("only the patient or the delegate may end a delegation")
 	}
-	key, err := delegateKey(in.Subject, in.Delegate)
+	if prev == nil {
+		return nil, ccerr.NotFound("no delegation to %s", in.Delegate)
+	}
+	if prev.Status != StatusActive {
+		return nil, ccerr.Precondition("the delegation is already %s", prev.Status)
+	}
+	d := wire.Ended(*prev)
+	if err := t.saveDelegate(&d); err != nil {
+		return nil, err
+	}
+	t.Events.Add("consent.delegate-revoked", t.Stub.GetTxID(), nil)
+	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, Version: d.Version, TxID: t.Stub.GetTxID()}, t.finish()
+}
+
+// GetDelegate reads the patient's delegation to delegate (MSPID/id), for
+// the patient, the delegate and the regulator's auditor: the client reads
+// its version before it signs the next one.
+func (c *Contract) GetDelegate(ctx contractapi.TransactionContextInterface, subject, delegate string) (*Delegate, error) {
+	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d, found, err := state.GetPrivateOptional[Delegate](t.Stub, Collection, key)
+	in := DelegateInput{Subject: subject, Delegate: delegate}
+	if err := validateDelegateRef(&in); err != nil {
+		return nil, err
+	}
+	ok, err := anyOf(func() (bool, error) { return t.isPatient(subject) }, t.isAuditor, func() (bool, error) {
+		member, err := t.isPatientsMember()
+		return member && t.Caller.Key() == delegate, err
+	})
+	if err != nil || !ok {
+		return nil, forbiddenOr(err, "caller %s may not read this delegation", t.Caller.Key())
+	}
+	d, found, err := t.delegate(subject, delegate)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
-		return nil, ccerr.NotFound("no delegation to %s", in.Delegate)
+		return nil, ccerr.NotFound("no delegation to %s", delegate)
 	}
-	if d.Status != StatusActive {
-		return nil, ccerr.Precondition("the delegation is already %s", d.Status)
-	}
-	d.Status, d.Updated = StatusInactive, t.Stamp()
-	if err := state.PutPrivate(t.Stub, Collection, key, d); err != nil {
-		return nil, err
-	}
-	t.Events.Add("consent.delegate-revoked", t.Stub.GetTxID(), nil)
-	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, TxID: t.Stub.GetTxID()}, t.finish()
+	return &d, nil
 }
 
-// ListDelegates lists a patient's delegations, for the patient, a delegate
-// and the regulator's auditor.
-func (Contract) ListDelegates(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*DelegatePage, error) {
-	t, err := beginPatientRead(ctx, subject)
+// ListDelegates lists a patient's delegations, newest first, for the
+// patient, a delegate and the regulator's auditor.
+func (c *Contract) ListDelegates(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*DelegatePage, error) {
+	t, err := c.beginPatientRead(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
-	page, err := state.ScanPrivateByPartialKey(t.Stub, Collection, objDelegate, []string{subject}, pageSize, bookmark)
+	entries, next, err := t.pageIndex(ixDelegates, subject, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
-	out := &DelegatePage{Items: []Delegate{}, Bookmark: page.Bookmark}
-	for _, r := range page.Records {
-		var d Delegate
-		if err := json.Unmarshal(r.Value, &d); err != nil {
-			return nil, ccerr.Internal("stored delegate %s: %v", state.DisplayKey(r.Key), err)
+	out := &DelegatePage{Items: []Delegate{}, Bookmark: next}
+	for _, e := range entries {
+		d, found, err := t.delegate(subject, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, ccerr.Internal("delegation %s is indexed but missing", e.ID)
 		}
 		out.Items = append(out.Items, d)
 	}

@@ -20,7 +20,7 @@ func FuzzGrantInput(f *testing.F) {
 		if err := validate.DecodeJSON("consent", data, &in, maxInputBytes); err != nil {
 			return
 		}
-		if err := in.validate(); err != nil {
+		if err := validateGrant(&in); err != nil {
 			return
 		}
 		c := &Consent{ID: in.ID, Subject: in.Subject, Status: StatusActive, Decision: in.Decision, Period: in.Period, Provision: in.Provision}
@@ -41,6 +41,6 @@ func FuzzRequest(f *testing.F) {
 		if err := validate.DecodeJSON("request", data, &req, maxInputBytes); err != nil {
 			return
 		}
-		_ = req.validate()
+		_ = validateRequest(&req)
 	})
 }

@@ -1,14 +1,18 @@
 package consent
 
 import (
-	"github.com/carechain/carechain/chaincode/kit/cctest"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Patient pseudonyms as the consortium issues them: 128 random bits.
@@ -18,11 +22,18 @@ const (
 	pt3 = "pt-1d6f80c2b7e94a35c0d2f6a8b1e37c49"
 )
 
+// patientsCA is the patients' org's CA: the registry lists its root.
+var patientsCA = memstub.NewCA(PatientMSP)
+
+func patient(enrollmentID, patientID string) *memstub.Identity {
+	return patientsCA.Issue(enrollmentID, map[string]string{"role": RolePatient, AttrPatientID: patientID})
+}
+
 // The cast: one identity per role that matters to consent.
 var (
-	patient1    = memstub.NewIdentity(PatientMSP, "patient1", map[string]string{"role": RolePatient, AttrPatientID: pt1})
-	patient2    = memstub.NewIdentity(PatientMSP, "patient2", map[string]string{"role": RolePatient, AttrPatientID: pt2})
-	guardian    = memstub.NewIdentity(PatientMSP, "guardian1", map[string]string{"role": RolePatient, AttrPatientID: pt3})
+	patient1    = patient("patient1", pt1)
+	patient2    = patient("patient2", pt2)
+	guardian    = patient("guardian1", pt3)
 	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": RolePhysician, "npi": "1234567893"})
 	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": RolePhysician})
 	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": RoleNurse})
@@ -43,11 +54,26 @@ func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.
 
 type env struct{ *cctest.Harness }
 
-func newEnv(t *testing.T) *env {
+// genesis is the reference registry with the patients' CA root listed.
+func genesis() parts.Genesis {
+	g := partstest.Reference()
+	for _, o := range g.Channels["care"].Orgs {
+		if o.MSPID == PatientMSP {
+			o.RootCerts = []string{patientsCA.CertPEM()}
+			g = partstest.With(g, "care", o)
+		}
+	}
+	return g
+}
+
+func newEnv(t testing.TB) *env { return newEnvWith(t, &Contract{}, genesis()) }
+
+func newEnvWith(t testing.TB, c *Contract, g parts.Genesis) *env {
 	t.Helper()
-	cc, err := contractapi.NewChaincode(&Contract{})
+	cc, err := contractapi.NewChaincode(c)
 	require.NoError(t, err)
 	p := memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
+	partstest.Install(p, g, at(-1))
 	p.Install("consent", cc, memstub.WithCollections(memstub.Collection{
 		Name: Collection, Members: []string{"ProviderMSP", "PayerMSP", RegulatorMSP},
 	}))
@@ -63,11 +89,119 @@ func grantInput(id string) GrantInput {
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs", "imaging"}}}
 }
 
+// signed is a transient map: input under key (when set) and signer's
+// signature of statement.
+func signed(signer *memstub.Identity, statement []byte, key string, input any) map[string][]byte {
+	m := map[string][]byte{TransientSignature: signer.Sign(statement)}
+	if key != "" {
+		raw, ok := input.([]byte)
+		if !ok {
+			raw = cctest.JSON(input)
+		}
+		m[key] = raw
+	}
+	return m
+}
+
+// grantRes submits a Grant of in signed by id.
+func (e *env) grantRes(id *memstub.Identity, minute int, in GrantInput) memstub.Result {
+	tm := signed(id, wire.ConsentStatement("care", wire.GrantedConsent(in)), TransientConsent, in)
+	return e.Peer.Invoke("consent", id, at(minute), tm, "Grant")
+}
+
 func (e *env) grant(id *memstub.Identity, minute int, in GrantInput) Receipt {
 	e.T.Helper()
 	var r Receipt
-	e.Must(e.Submit(id, minute, TransientConsent, in, "Grant"), &r)
+	e.Must(e.grantRes(id, minute, in), &r)
 	return r
+}
+
+// stored reads consent id as committed (no access control: the test's view).
+func (e *env) stored(id string) Consent {
+	e.T.Helper()
+	key, _ := consentKey(id)
+	raw, ok := e.Peer.PrivateState("consent", Collection, key)
+	require.True(e.T, ok, "consent %s", id)
+	var cs Consent
+	require.NoError(e.T, json.Unmarshal(raw, &cs))
+	return cs
+}
+
+// change submits fn on consent id as signer, signing next(current).
+func (e *env) change(signer *memstub.Identity, minute int, fn, id string, next func(Consent) Consent, args ...string) memstub.Result {
+	e.T.Helper()
+	var statement []byte
+	if key, _ := consentKey(id); e.hasPrivate(key) {
+		statement = wire.ConsentStatement("care", next(e.stored(id)))
+	} else {
+		statement = []byte("nothing to sign")
+	}
+	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, "", nil), fn, append([]string{id}, args...)...)
+}
+
+func (e *env) hasPrivate(key string) bool {
+	_, ok := e.Peer.PrivateState("consent", Collection, key)
+	return ok
+}
+
+func (e *env) revoke(signer *memstub.Identity, minute int, id string) memstub.Result {
+	return e.change(signer, minute, "Revoke", id, wire.Revoked)
+}
+
+func (e *env) activate(signer *memstub.Identity, minute int, id string) memstub.Result {
+	return e.change(signer, minute, "Activate", id, wire.Activated)
+}
+
+func (e *env) update(signer *memstub.Identity, minute int, in GrantInput) memstub.Result {
+	e.T.Helper()
+	next := func(c Consent) Consent { return wire.Drafted(c, in) }
+	var statement []byte
+	if key, _ := consentKey(in.ID); e.hasPrivate(key) {
+		statement = wire.ConsentStatement("care", next(e.stored(in.ID)))
+	}
+	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, TransientConsent, in), "Update", in.ID)
+}
+
+// storedDelegate reads a delegation as committed.
+func (e *env) storedDelegate(subject, delegate string) *Delegate {
+	key, _ := delegateKey(subject, delegate)
+	raw, ok := e.Peer.PrivateState("consent", Collection, key)
+	if !ok {
+		return nil
+	}
+	var d Delegate
+	require.NoError(e.T, json.Unmarshal(raw, &d))
+	return &d
+}
+
+// registerDelegate submits the registration of in, signed by signer.
+func (e *env) registerDelegate(signer *memstub.Identity, minute int, in DelegateInput) memstub.Result {
+	next := wire.Registered(e.storedDelegate(in.Subject, in.Delegate), in)
+	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, wire.DelegateStatement("care", next), TransientDelegate, in), "RegisterDelegate")
+}
+
+// revokeDelegate submits the end of subject's delegation to delegate, signed by signer.
+func (e *env) revokeDelegate(signer *memstub.Identity, minute int, subject, delegate string) memstub.Result {
+	in := DelegateInput{Subject: subject, Delegate: delegate}
+	statement := []byte("no delegation")
+	if d := e.storedDelegate(subject, delegate); d != nil {
+		statement = wire.DelegateStatement("care", wire.Ended(*d))
+	}
+	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, TransientDelegate, in), "RevokeDelegate")
+}
+
+func guardianInput() DelegateInput {
+	return DelegateInput{Subject: pt1, Delegate: PatientMSP + "/guardian1", Kind: KindGuardian, Period: Period{Start: at(0).Format(time.RFC3339)}}
+}
+
+// breakGlassInput is an emergency access to pt1's labs and psychiatry notes.
+func breakGlassInput(minutes int64) BreakGlassInput {
+	return BreakGlassInput{Subject: pt1, Reason: "unconscious in ER", Minutes: minutes,
+		Purposes: []string{"emergency", "treatment"}, DataClasses: []string{"labs", "psychiatry"}}
+}
+
+func (e *env) breakGlass(id *memstub.Identity, minute int, in BreakGlassInput) memstub.Result {
+	return e.Submit(id, minute, TransientBreakGlass, in, "BreakGlass")
 }
 
 func request(subject, class string, requester Actor) string {

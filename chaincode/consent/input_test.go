@@ -32,10 +32,10 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 		"unknown status":         {mut(func(in *GrantInput) { in.Status = "inactive" }), "status"},
 		"bad start":              {mut(func(in *GrantInput) { in.Period.Start = "yesterday" }), "period.start"},
 		"end before start":       {mut(func(in *GrantInput) { in.Period.End = at(-60).Format(time.RFC3339) }), "period.end"},
-		"unknown action":         {mut(func(in *GrantInput) { in.Provision.Actions = []string{"delete"} }), "provision.action"},
-		"unknown purpose":        {mut(func(in *GrantInput) { in.Provision.Purposes = []string{"marketing"} }), "provision.purpose"},
-		"duplicate class":        {mut(func(in *GrantInput) { in.Provision.DataClasses = []string{"labs", "labs"} }), "provision.class"},
-		"grantee without org":    {mut(func(in *GrantInput) { in.Provision.Actors = []Actor{{Role: "physician"}} }), "provision.actor.org"},
+		"unknown action":         {mut(func(in *GrantInput) { in.Provision.Actions = []string{"delete"} }), "provision.action[0]"},
+		"unknown purpose":        {mut(func(in *GrantInput) { in.Provision.Purposes = []string{"marketing"} }), "provision.purpose[0]"},
+		"duplicate class":        {mut(func(in *GrantInput) { in.Provision.DataClasses = []string{"labs", "labs"} }), "provision.class[1]"},
+		"grantee without org":    {mut(func(in *GrantInput) { in.Provision.Actors = []Actor{{Role: "physician"}} }), "provision.actor[0].org"},
 		"permit without grantee": {mut(func(in *GrantInput) { in.Provision.Actors = nil }), "provision.actor"},
 		"permit without action":  {mut(func(in *GrantInput) { in.Provision.Actions = nil }), "provision.action"},
 		"permit without purpose": {mut(func(in *GrantInput) { in.Provision.Purposes = nil }), "provision.purpose"},
@@ -43,11 +43,15 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 		"bad form hash":          {mut(func(in *GrantInput) { in.FormHash = "abc" }), "formHash"},
 		"supersedes itself":      {mut(func(in *GrantInput) { in.Supersedes = "c9" }), "supersedes"},
 		"nested too deep": {mut(func(in *GrantInput) {
-			in.Provision.Provisions = []Provision{{Provisions: []Provision{{Provisions: []Provision{{Provisions: []Provision{{}}}}}}}}
-		}), "provision.provision.provision.provision.provision"},
+			deep := Provision{DataClasses: []string{"labs"}}
+			for i := 0; i < 4; i++ {
+				deep = Provision{DataClasses: []string{"labs"}, Provisions: []Provision{deep}}
+			}
+			in.Provision.Provisions = deep.Provisions
+		}), "provision.provision[0].provision[0].provision[0].provision[0]"},
 		"nested bad period": {mut(func(in *GrantInput) {
 			in.Provision.Provisions = []Provision{{Period: &Period{Start: "nope"}}}
-		}), "provision.provision.period.start"},
+		}), "provision.provision[0].period.start"},
 		"too many classes": {mut(func(in *GrantInput) {
 			in.Provision.DataClasses = nil
 			for i := 0; i <= maxListItems; i++ {
@@ -59,7 +63,8 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := seeded(t)
 			before := e.Peer.Snapshot()
-			e.Refused(before, e.Submit(patient1, 10, TransientConsent, c.input, "Grant"), `INVALID_ARGUMENT: field "`+c.field+`"`)
+			tm := signed(patient1, []byte("unsigned"), TransientConsent, c.input)
+			e.Refused(before, e.Peer.Invoke("consent", patient1, at(10), tm, "Grant"), `INVALID_ARGUMENT: field "`+c.field+`"`)
 		})
 	}
 }
@@ -107,10 +112,10 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 			e.Refused(before, res, prefix)
 		})
 	}
-	e.Refused(before, e.Submit(physician, 10, TransientBreakGlass, BreakGlassInput{Subject: pt1, Reason: "r", Minutes: 0}, "BreakGlass"), `INVALID_ARGUMENT: field "minutes"`)
-	e.Refused(before, e.Submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
-		Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), `INVALID_ARGUMENT: field "delegate"`)
-	e.Refused(before, e.Submit(patient1, 10, TransientDelegate, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/x", Kind: "parent",
-		Period: Period{Start: at(0).Format(time.RFC3339)}}, "RegisterDelegate"), `INVALID_ARGUMENT: field "kind"`)
-	e.Refused(before, e.Submit(patient1, 10, TransientConsent, grantInput("c1"), "Grant"), "CONFLICT: ")
+	e.Refused(before, e.breakGlass(physician, 10, breakGlassInput(0)), `INVALID_ARGUMENT: field "minutes"`)
+	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
+		Period: Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "delegate"`)
+	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/x", Kind: "parent",
+		Period: Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "kind"`)
+	e.Refused(before, e.grantRes(patient1, 10, grantInput("c1")), "CONFLICT: ")
 }

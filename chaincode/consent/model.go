@@ -1,38 +1,61 @@
 package consent
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
 
-// Statuses of a consent (FHIR ConsentState).
-const (
-	StatusDraft          = "draft"
-	StatusActive         = "active"
-	StatusInactive       = "inactive"
-	StatusEnteredInError = "entered-in-error"
+// The model lives in package wire, which the client library shares; these
+// aliases keep the chaincode's API in one place.
+type (
+	Actor           = wire.Actor
+	Period          = wire.Period
+	Provision       = wire.Provision
+	Consent         = wire.Consent
+	GrantInput      = wire.GrantInput
+	View            = wire.View
+	Receipt         = wire.Receipt
+	StatusRecord    = wire.StatusRecord
+	Request         = wire.Request
+	Decision        = wire.Decision
+	BreakGlassInput = wire.BreakGlassInput
+	BreakGlass      = wire.BreakGlass
+	BreakGlassUse   = wire.BreakGlassUse
+	Delegate        = wire.Delegate
+	DelegateInput   = wire.DelegateInput
+	ConsentPage     = wire.ConsentPage
+	VersionPage     = wire.VersionPage
+	BreakGlassPage  = wire.BreakGlassPage
+	UsePage         = wire.UsePage
+	DelegatePage    = wire.DelegatePage
 )
 
-// Reasons a consent became inactive.
+// Statuses, reasons, decisions, kinds and bases (see package wire).
 const (
-	ReasonRevoked    = "revoked"
-	ReasonExpired    = "expired"
-	ReasonSuperseded = "superseded"
+	StatusDraft          = wire.StatusDraft
+	StatusActive         = wire.StatusActive
+	StatusInactive       = wire.StatusInactive
+	StatusEnteredInError = wire.StatusEnteredInError
+	ReasonRevoked        = wire.ReasonRevoked
+	ReasonExpired        = wire.ReasonExpired
+	ReasonSuperseded     = wire.ReasonSuperseded
+	Permit               = wire.Permit
+	Deny                 = wire.Deny
+	KindGuardian         = wire.KindGuardian
+	KindProxy            = wire.KindProxy
+	BasisConsent         = wire.BasisConsent
+	BasisBreakGlass      = wire.BasisBreakGlass
+	BasisDefault         = wire.BasisDefault
 )
 
-// Decisions.
-const (
-	Permit = "permit"
-	Deny   = "deny"
-)
-
-// Vocabularies of the provision fields. Purposes follow the HL7 v3
-// PurposeOfUse codes carechain's members use, in plain words.
+// Vocabularies of the provision fields.
 var (
-	Actions  = []string{"access", "use", "disclose"}
-	Purposes = []string{"treatment", "emergency", "payment", "operations", "research", "public-health", "legal", "patient-request"}
+	Actions  = wire.Actions()
+	Purposes = wire.Purposes()
 )
 
 // Limits on a consent's size, so that Check stays cheap.
@@ -45,70 +68,12 @@ const (
 	MaxOpenConsents = 100
 )
 
-// Actor is a grantee: an org, a role within an org, or one identity.
-type Actor struct {
-	// Org is the grantee's MSP id.
-	Org string `json:"org"`
-	// Role, when set, narrows the grant to identities with that role.
-	Role string `json:"role,omitempty" metadata:",optional"`
-	// ID, when set, narrows the grant to one identity (its enrollment id).
-	ID string `json:"id,omitempty" metadata:",optional"`
-}
+// item names element i of a list field: items[2].
+func item(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
 
-// Period is a half-open time interval [Start, End); an empty End is open.
-type Period struct {
-	Start string `json:"start"`
-	End   string `json:"end,omitempty" metadata:",optional"`
-}
-
-// Provision is a rule of a consent, with nested exceptions.
-type Provision struct {
-	Actors      []Actor     `json:"actor,omitempty" metadata:",optional"`
-	Actions     []string    `json:"action,omitempty" metadata:",optional"`
-	Purposes    []string    `json:"purpose,omitempty" metadata:",optional"`
-	DataClasses []string    `json:"class,omitempty" metadata:",optional"`
-	Records     []string    `json:"data,omitempty" metadata:",optional"`
-	Period      *Period     `json:"period,omitempty" metadata:",optional"`
-	Provisions  []Provision `json:"provision,omitempty" metadata:",optional"`
-}
-
-// Consent is a patient's consent as stored in the private collection.
-type Consent struct {
-	ResourceType string    `json:"resourceType"`
-	ID           string    `json:"id"`
-	Status       string    `json:"status"`
-	StatusReason string    `json:"statusReason,omitempty" metadata:",optional"`
-	Subject      string    `json:"subject"`
-	Decision     string    `json:"decision"`
-	Period       Period    `json:"period"`
-	Provision    Provision `json:"provision"`
-	// FormHash is the SHA-256 of the signed consent form (FHIR sourceAttachment.hash, hex).
-	FormHash   string `json:"formHash,omitempty" metadata:",optional"`
-	Supersedes string `json:"supersedes,omitempty" metadata:",optional"`
-	// SupersededBy is set when a newer consent replaced this one.
-	SupersededBy string `json:"supersededBy,omitempty" metadata:",optional"`
-	// Grantor is the identity that made the last change: the patient or a delegate.
-	Grantor  string `json:"grantor"`
-	Version  int    `json:"version"`
-	Created  string `json:"dateTime"`
-	Updated  string `json:"lastUpdated"`
-	LastTxID string `json:"lastTxId"`
-}
-
-// GrantInput is what a patient sends (transient "consent") to create a consent.
-type GrantInput struct {
-	ID         string    `json:"id"`
-	Subject    string    `json:"subject"`
-	Status     string    `json:"status,omitempty" metadata:",optional"` // draft or active (default)
-	Decision   string    `json:"decision"`
-	Period     Period    `json:"period"`
-	Provision  Provision `json:"provision"`
-	FormHash   string    `json:"formHash,omitempty" metadata:",optional"`
-	Supersedes string    `json:"supersedes,omitempty" metadata:",optional"`
-}
-
-// validate checks a grant input and returns its period.
-func (in *GrantInput) validate() error {
+// validateGrant checks a grant input in field order (the first error found
+// is the one returned, whatever the input) and normalises it.
+func validateGrant(in *GrantInput) error {
 	if err := validate.Identifier("id", in.ID); err != nil {
 		return err
 	}
@@ -130,33 +95,46 @@ func (in *GrantInput) validate() error {
 	if err := validateProvision("provision", &in.Provision, 1); err != nil {
 		return err
 	}
-	if in.Decision == Permit {
-		// A permit must say whom, what for and which data: no blanket grants.
-		if len(in.Provision.Actors) == 0 {
-			return ccerr.Invalid("provision.actor", "a permit must name at least one grantee")
-		}
-		if len(in.Provision.Actions) == 0 {
-			return ccerr.Invalid("provision.action", "a permit must name its actions")
-		}
-		if len(in.Provision.Purposes) == 0 {
-			return ccerr.Invalid("provision.purpose", "a permit must name its purposes")
-		}
-		if len(in.Provision.DataClasses) == 0 && len(in.Provision.Records) == 0 {
-			return ccerr.Invalid("provision.class", "a permit must name data classes or records")
-		}
+	if err := validatePermit(in); err != nil {
+		return err
 	}
+	return validateRefs(in)
+}
+
+// validatePermit refuses blanket grants: a permit must say whom, what for
+// and which data.
+func validatePermit(in *GrantInput) error {
+	if in.Decision != Permit {
+		return nil
+	}
+	p := &in.Provision
+	switch {
+	case len(p.Actors) == 0:
+		return ccerr.Invalid("provision.actor", "a permit must name at least one grantee")
+	case len(p.Actions) == 0:
+		return ccerr.Invalid("provision.action", "a permit must name its actions")
+	case len(p.Purposes) == 0:
+		return ccerr.Invalid("provision.purpose", "a permit must name its purposes")
+	case len(p.DataClasses) == 0 && len(p.Records) == 0:
+		return ccerr.Invalid("provision.class", "a permit must name data classes or records")
+	}
+	return nil
+}
+
+func validateRefs(in *GrantInput) error {
 	if in.FormHash != "" {
 		if err := validate.SHA256Hex("formHash", in.FormHash); err != nil {
 			return err
 		}
 	}
-	if in.Supersedes != "" {
-		if err := validate.Identifier("supersedes", in.Supersedes); err != nil {
-			return err
-		}
-		if in.Supersedes == in.ID {
-			return ccerr.Invalid("supersedes", "a consent cannot supersede itself")
-		}
+	if in.Supersedes == "" {
+		return nil
+	}
+	if err := validate.Identifier("supersedes", in.Supersedes); err != nil {
+		return err
+	}
+	if in.Supersedes == in.ID {
+		return ccerr.Invalid("supersedes", "a consent cannot supersede itself")
 	}
 	return nil
 }
@@ -166,28 +144,25 @@ func validatePatientID(field, v string) error {
 	return validate.Identifier(field, v)
 }
 
+// validateProvision checks a provision and its exceptions. An exception
+// (depth > 1) must restrict something of its own: an empty one would
+// stand for "everything", which no patient means by an exception.
 func validateProvision(field string, p *Provision, depth int) error {
 	if depth > maxProvisionDepth {
 		return ccerr.Invalid(field, "provisions nest at most %d deep", maxProvisionDepth)
+	}
+	if depth > 1 && p.Empty() {
+		return ccerr.Invalid(field, "an exception must name at least one actor, action, purpose, class, record or period")
 	}
 	if len(p.Actors) > maxListItems {
 		return ccerr.Invalid(field+".actor", "at most %d grantees", maxListItems)
 	}
 	for i := range p.Actors {
-		if err := p.Actors[i].validate(field + ".actor"); err != nil {
+		if err := validateActor(item(field+".actor", i), p.Actors[i]); err != nil {
 			return err
 		}
 	}
-	if err := validateList(field+".action", p.Actions, Actions); err != nil {
-		return err
-	}
-	if err := validateList(field+".purpose", p.Purposes, Purposes); err != nil {
-		return err
-	}
-	if err := validateList(field+".class", p.DataClasses, nil); err != nil {
-		return err
-	}
-	if err := validateList(field+".data", p.Records, nil); err != nil {
+	if err := validateLists(field, p); err != nil {
 		return err
 	}
 	if p.Period != nil {
@@ -199,36 +174,51 @@ func validateProvision(field string, p *Provision, depth int) error {
 		return ccerr.Invalid(field+".provision", "at most %d nested provisions", maxProvisionChildren)
 	}
 	for i := range p.Provisions {
-		if err := validateProvision(field+".provision", &p.Provisions[i], depth+1); err != nil {
+		if err := validateProvision(item(field+".provision", i), &p.Provisions[i], depth+1); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// validateList checks identifiers, no duplicates, and membership of allowed when given.
+func validateLists(field string, p *Provision) error {
+	if err := validateList(field+".action", p.Actions, Actions); err != nil {
+		return err
+	}
+	if err := validateList(field+".purpose", p.Purposes, Purposes); err != nil {
+		return err
+	}
+	if err := validateList(field+".class", p.DataClasses, nil); err != nil {
+		return err
+	}
+	return validateList(field+".data", p.Records, nil)
+}
+
+// validateList checks identifiers, no duplicates, and membership of allowed
+// when given; errors name the item's index.
 func validateList(field string, items, allowed []string) error {
 	if len(items) > maxListItems {
 		return ccerr.Invalid(field, "at most %d items", maxListItems)
 	}
-	seen := map[string]bool{}
-	for _, it := range items {
+	for i, it := range items {
+		name := item(field, i)
 		if allowed != nil {
-			if err := validate.OneOf(field, it, allowed...); err != nil {
+			if err := validate.OneOf(name, it, allowed...); err != nil {
 				return err
 			}
-		} else if err := validate.Identifier(field, it); err != nil {
+		} else if err := validate.Identifier(name, it); err != nil {
 			return err
 		}
-		if seen[it] {
-			return ccerr.Invalid(field, "lists %q twice", it)
+		for j := 0; j < i; j++ {
+			if items[j] == it {
+				return ccerr.Invalid(name, "repeats %s", item(field, j))
+			}
 		}
-		seen[it] = true
 	}
 	return nil
 }
 
-func (a Actor) validate(field string) error {
+func validateActor(field string, a Actor) error {
 	if err := validate.Required(field+".org", a.Org); err != nil {
 		return err
 	}
@@ -259,35 +249,4 @@ func normalisePeriod(field string, p *Period) error {
 		p.End = to.UTC().Format(time.RFC3339Nano)
 	}
 	return nil
-}
-
-// covers reports whether the period contains t (start inclusive, end exclusive).
-func (p Period) covers(t time.Time) bool {
-	start, err := time.Parse(time.RFC3339Nano, p.Start)
-	if err != nil || t.Before(start) {
-		return false
-	}
-	if p.End == "" {
-		return true
-	}
-	end, err := time.Parse(time.RFC3339Nano, p.End)
-	return err == nil && t.Before(end)
-}
-
-// ended reports whether the period is over at t.
-func (p Period) ended(t time.Time) bool {
-	if p.End == "" {
-		return false
-	}
-	end, err := time.Parse(time.RFC3339Nano, p.End)
-	return err == nil && !t.Before(end)
-}
-
-// EffectiveStatus is the status at t: an active consent whose period has
-// ended is inactive (expired).
-func (c *Consent) EffectiveStatus(t time.Time) (status, reason string) {
-	if c.Status == StatusActive && c.Period.ended(t) {
-		return StatusInactive, ReasonExpired
-	}
-	return c.Status, c.StatusReason
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"log"
+	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
@@ -14,7 +15,7 @@ import (
 var buildVersion = "dev"
 
 func main() {
-	cc, err := contractapi.NewChaincode(&consent.Contract{})
+	cc, err := contractapi.NewChaincode(&consent.Contract{Clock: time.Now})
 	if err != nil {
 		log.Fatal(err)
 	}
