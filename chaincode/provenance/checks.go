@@ -302,11 +302,11 @@ func (t *tx) investigated(id string, registrar bool) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !registrar && it.Owner != t.Caller.MSPID {
-		return nil, ccerr.Forbidden("%s holds %s, not %s", it.Owner, id, t.Caller.MSPID)
-	}
 	if it.Parent != "" {
 		return nil, ccerr.Precondition("%s is inside %s: act on the outermost container, or unpack it first", id, it.Parent)
+	}
+	if !registrar && it.Owner != t.Caller.MSPID {
+		return nil, ccerr.Forbidden("%s holds %s, not %s", it.Owner, id, t.Caller.MSPID)
 	}
 	if it.Disposition == DispInTransit {
 		return nil, ccerr.Precondition("%s is in transit: its receiver investigates on receipt", id)

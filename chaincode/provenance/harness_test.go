@@ -26,6 +26,7 @@ const (
 	case1  = "106141411234567897"
 	case2  = "106141411234567903"
 	case3  = "106141411234567927"
+	case4  = "106141411234567934"
 	pallet = "106141411234567910"
 )
 
@@ -144,6 +145,11 @@ func (e *env) policyOf(obj string, attrs ...string) string {
 	})
 	require.True(e.T, res.OK(), res.Message)
 	return out
+}
+
+// roleOf mints a member of an org with a role.
+func roleOf(msp, role string) *memstub.Identity {
+	return memstub.NewIdentity(msp, role+"-x", map[string]string{"role": role})
 }
 
 func mustKey(obj string, attrs ...string) string {
