@@ -81,81 +81,105 @@ func needsPriorAuth(it Item, rules *Rules) bool {
 // returns pend = PendPriorAuth, without an adjudication, when a line needs a
 // prior authorization and the decision neither approves nor denies it.
 func Adjudicate(c *ClaimInput, cov *Coverage, rules *Rules, acc Accumulator, d Decision) (adj Adjudication, next Accumulator, pend string) {
-	fired := func(rule string) {
-		if !slices.Contains(adj.Rules, rule) {
-			adj.Rules = append(adj.Rules, rule)
-		}
-	}
-	fired(RuleCoverage)
-	copayLeft := cov.CopayCents
-	denied, reduced := 0, false
+	r := &rulesRun{cov: cov, rules: rules, d: d, acc: acc, copayLeft: cov.CopayCents}
+	r.fired(RuleCoverage)
+	denied := 0
 	for _, it := range c.Items {
-		line := LineResult{Sequence: it.Sequence, SubmittedCents: it.NetCents, Reasons: []Reason{}}
-		perUnit, covered := rules.Allowed[it.Code]
-		switch {
-		case !covered:
-			fired(RuleNonCovered)
-			line.Outcome = OutcomeDenied
-			line.Reasons = append(line.Reasons, Reason{"CO", carcNonCovered, it.NetCents})
-		case needsPriorAuth(it, rules) && d.DenyPriorAuth:
-			fired(RulePriorAuthDen)
-			line.Outcome = OutcomeDenied
-			line.Reasons = append(line.Reasons, Reason{"CO", carcPriorAuthAbs, it.NetCents})
-		case needsPriorAuth(it, rules) && !d.ApprovePriorAuth:
-			return Adjudication{}, acc, PendPriorAuth
-		default:
-			if slices.Contains(rules.PriorAuth, it.Code) {
-				fired(RulePriorAuth)
-			}
-			line.AllowedCents = min(it.NetCents, perUnit*it.Units)
-			if over := it.NetCents - line.AllowedCents; over > 0 {
-				fired(RuleAllowed)
-				line.Reasons = append(line.Reasons, Reason{"CO", carcContractual, over})
-			}
-			rest := line.AllowedCents
-			if ded := min(max(cov.DeductibleCents-acc.DeductibleMetCents, 0), rest); ded > 0 {
-				fired(RuleDeductible)
-				line.Reasons = append(line.Reasons, Reason{"PR", carcDeductible, ded})
-				acc.DeductibleMetCents += ded
-				line.PatientCents += ded
-				rest -= ded
-			}
-			if co := min(copayLeft, rest); co > 0 {
-				fired(RuleCopay)
-				line.Reasons = append(line.Reasons, Reason{"PR", carcCopay, co})
-				copayLeft -= co
-				line.PatientCents += co
-				rest -= co
-			}
-			if cov.AnnualLimitCents > 0 {
-				if left := max(cov.AnnualLimitCents-acc.PaidCents, 0); rest > left {
-					fired(RuleAnnualLimit)
-					line.Reasons = append(line.Reasons, Reason{"CO", carcBenefitMax, rest - left})
-					rest = left
-					reduced = true
-				}
-			}
-			line.PaidCents = rest
-			acc.PaidCents += rest
-			line.Outcome = OutcomeApproved
-			if rest == 0 && line.PatientCents == 0 {
-				line.Outcome = OutcomeDenied
-			}
+		line, pend := r.line(it)
+		if pend != "" {
+			return Adjudication{}, acc, pend
 		}
 		if line.Outcome == OutcomeDenied {
 			denied++
 		}
-		adj.PaidCents += line.PaidCents
-		adj.PatientCents += line.PatientCents
-		adj.Lines = append(adj.Lines, line)
+		r.adj.PaidCents += line.PaidCents
+		r.adj.PatientCents += line.PatientCents
+		r.adj.Lines = append(r.adj.Lines, line)
 	}
 	switch {
 	case denied == len(c.Items):
-		adj.Outcome = OutcomeDenied
-	case denied > 0 || reduced:
-		adj.Outcome = OutcomePartial
+		r.adj.Outcome = OutcomeDenied
+	case denied > 0 || r.reduced:
+		r.adj.Outcome = OutcomePartial
 	default:
-		adj.Outcome = OutcomeApproved
+		r.adj.Outcome = OutcomeApproved
 	}
-	return adj, acc, ""
+	return r.adj, r.acc, ""
+}
+
+// rulesRun is one run of a plan's rules over a claim's lines.
+type rulesRun struct {
+	cov       *Coverage
+	rules     *Rules
+	d         Decision
+	adj       Adjudication
+	acc       Accumulator
+	copayLeft int64
+	reduced   bool
+}
+
+func (r *rulesRun) fired(rule string) {
+	if !slices.Contains(r.adj.Rules, rule) {
+		r.adj.Rules = append(r.adj.Rules, rule)
+	}
+}
+
+// line adjudicates one line, or returns PendPriorAuth.
+func (r *rulesRun) line(it Item) (LineResult, string) {
+	line := LineResult{Sequence: it.Sequence, SubmittedCents: it.NetCents, Reasons: []Reason{}}
+	perUnit, covered := r.rules.Allowed[it.Code]
+	switch {
+	case !covered:
+		r.fired(RuleNonCovered)
+		line.Outcome = OutcomeDenied
+		line.Reasons = append(line.Reasons, Reason{"CO", carcNonCovered, it.NetCents})
+	case needsPriorAuth(it, r.rules) && r.d.DenyPriorAuth:
+		r.fired(RulePriorAuthDen)
+		line.Outcome = OutcomeDenied
+		line.Reasons = append(line.Reasons, Reason{"CO", carcPriorAuthAbs, it.NetCents})
+	case needsPriorAuth(it, r.rules) && !r.d.ApprovePriorAuth:
+		return line, PendPriorAuth
+	default:
+		r.allow(&line, it, perUnit)
+	}
+	return line, ""
+}
+
+// allow pays a covered line: the allowed amount, less the deductible and
+// the copay the member owes, within the annual limit.
+func (r *rulesRun) allow(line *LineResult, it Item, perUnit int64) {
+	if slices.Contains(r.rules.PriorAuth, it.Code) {
+		r.fired(RulePriorAuth)
+	}
+	line.AllowedCents = min(it.NetCents, perUnit*it.Units)
+	if over := it.NetCents - line.AllowedCents; over > 0 {
+		r.fired(RuleAllowed)
+		line.Reasons = append(line.Reasons, Reason{"CO", carcContractual, over})
+	}
+	rest := line.AllowedCents
+	if ded := min(max(r.cov.DeductibleCents-r.acc.DeductibleMetCents, 0), rest); ded > 0 {
+		r.fired(RuleDeductible)
+		line.Reasons = append(line.Reasons, Reason{"PR", carcDeductible, ded})
+		r.acc.DeductibleMetCents += ded
+		line.PatientCents += ded
+		rest -= ded
+	}
+	if co := min(r.copayLeft, rest); co > 0 {
+		r.fired(RuleCopay)
+		line.Reasons = append(line.Reasons, Reason{"PR", carcCopay, co})
+		r.copayLeft -= co
+		line.PatientCents += co
+		rest -= co
+	}
+	if left := max(r.cov.AnnualLimitCents-r.acc.PaidCents, 0); r.cov.AnnualLimitCents > 0 && rest > left {
+		r.fired(RuleAnnualLimit)
+		line.Reasons = append(line.Reasons, Reason{"CO", carcBenefitMax, rest - left})
+		rest, r.reduced = left, true
+	}
+	line.PaidCents = rest
+	r.acc.PaidCents += rest
+	line.Outcome = OutcomeApproved
+	if rest == 0 && line.PatientCents == 0 {
+		line.Outcome = OutcomeDenied
+	}
 }

@@ -2,13 +2,14 @@ package claims
 
 import (
 	"encoding/json"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/consent"
+	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/events"
 )
 
@@ -209,10 +210,11 @@ func TestPaymentConsentSetting(t *testing.T) {
 	e.Must(e.Submit(regAdmin, 1, "", nil, "SetSettings", "true"), nil)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.Submit(billing, 2, TransientClaim, office("clm-1"), "Submit"), "FORBIDDEN: the patient's consent does not permit")
-	grant := map[string]any{"id": "c-pay", "subject": pt1, "decision": "permit", "period": map[string]string{"start": "2026-01-01T00:00:00Z"},
-		"provision": map[string]any{"actor": []map[string]string{{"org": "ProviderMSP", "role": "billing"}},
-			"action": []string{"disclose"}, "purpose": []string{"payment"}, "class": []string{"claims"}}}
-	e.Must(e.Peer.Invoke("consent", patient1, at(3), map[string][]byte{"consent": cctest.JSON(grant)}, "Grant"), nil)
+	patient := e.patients.Patient("patient1", pt1)
+	e.patients.Grant(e.Harness, patient, 3, consent.GrantInput{ID: "c-pay", Subject: pt1, Decision: "permit",
+		Period: consentwire.Period{Start: "2026-01-01T00:00:00Z"},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: "billing"}},
+			Actions: []string{"disclose"}, Purposes: []string{"payment"}, DataClasses: []string{"claims"}}})
 	e.submitClaim(4, office("clm-1"))
 	var s Settings
 	e.Must(e.Query(auditor, 5, "GetSettings"), &s)

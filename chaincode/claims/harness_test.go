@@ -11,7 +11,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carechain/carechain/chaincode/consent"
+	"github.com/carechain/carechain/chaincode/consent/consenttest"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -51,7 +51,11 @@ var start = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
 
-type env struct{ *cctest.Harness }
+type env struct {
+	*cctest.Harness
+	// patients is the patients' CA, whose patients sign consents.
+	patients *consenttest.Patients
+}
 
 // collections are the claims chaincode's collections, as collections.json
 // defines them: members from the read policy, the endorsement policy.
@@ -80,23 +84,18 @@ func collections(t testing.TB) []memstub.Collection {
 	return out
 }
 
-// newEnvWith installs the parts registry with genesis g, consent, records
-// and claims (with its collections and endorsement policy) on a
-// ProviderMSP peer of channel care.
+// newEnvWith installs the parts registry with genesis g (and the test
+// patients' CA as PatientsMSP's root), consent, records and claims (with
+// its collections and endorsement policy) on a ProviderMSP peer of
+// channel care.
 func newEnvWith(t testing.TB, g wire.Genesis, contract *Contract) *env {
-	e := &env{&cctest.Harness{T: t, Peer: memstub.NewPeer("care", memstub.WithMSP("ProviderMSP")), Chaincode: "claims", At: at}}
-	partstest.Install(e.Peer, g, at(-1))
-	care := []string{"ProviderMSP", "PayerMSP", "RegulatorMSP"}
-	for _, name := range []string{"consent", "records"} {
-		var cc contractapi.ContractInterface = &consent.Contract{}
-		coll := memstub.Collection{Name: consent.Collection, Members: care}
-		if name == "records" {
-			cc, coll = &records.Contract{}, memstub.Collection{Name: records.Collection, Members: care}
-		}
-		chaincode, err := contractapi.NewChaincode(cc)
-		require.NoError(t, err)
-		e.Peer.Install(name, chaincode, memstub.WithCollections(coll))
-	}
+	e := &env{Harness: &cctest.Harness{T: t, Peer: memstub.NewPeer("care", memstub.WithMSP("ProviderMSP")), Chaincode: "claims", At: at}}
+	e.patients = consenttest.New()
+	partstest.Install(e.Peer, e.patients.Genesis(g), at(-1))
+	e.patients.Install(e.Peer)
+	rec, err := contractapi.NewChaincode(&records.Contract{})
+	require.NoError(t, err)
+	e.Peer.Install("records", rec, memstub.WithCollections(memstub.Collection{Name: records.Collection, Members: consenttest.Members}))
 	chaincode, err := contractapi.NewChaincode(contract)
 	require.NoError(t, err)
 	e.Peer.Install("claims", chaincode, memstub.WithCollections(collections(t)...), memstub.WithEndorsement(careEndorsement))

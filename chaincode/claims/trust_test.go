@@ -132,6 +132,8 @@ func TestAttackRolesWithoutTheirPart(t *testing.T) {
 	e.Refused(before, e.Submit(hospitalAdjudicator, 2, TransientPayment, PaymentInput{Trace: "T", AmountCents: 9000}, "Pay", "clm-1"), "FORBIDDEN: ")
 	e.Refused(before, e.Submit(identity("PayerMSP", wire.RoleBilling), 2, "", nil, "Void", "clm-1"), "FORBIDDEN: ")
 	e.Refused(before, e.Submit(identity("ProviderMSP", "admin"), 2, "", nil, "SetSettings", "true"), "FORBIDDEN: ")
+	e.Refused(before, e.Query(hospitalEnrollment, 2, "GetCoverage", "PayerMSP", "cov-1"), "FORBIDDEN: ")
+	e.Refused(before, e.Query(identity("PayerMSP", wire.RolePhysician), 2, "Get", "clm-1"), "FORBIDDEN: ")
 	// The payer named on a claim must play the payer.
 	notPayer := onDay(office("clm-3"), "2026-06-11")
 	notPayer.Payer = "OversightMSP"
