@@ -52,6 +52,10 @@ var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 // at returns the test clock: start plus minutes.
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
 
+// endorsement is consent's policy on the care channel (network/topology.yaml
+// and collections.json): two of the three peer orgs.
+const endorsement = "OutOf(2, 'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP.peer')"
+
 type env struct{ *cctest.Harness }
 
 // genesis is the reference registry with the patients' CA root listed.
@@ -74,8 +78,8 @@ func newEnvWith(t testing.TB, c *Contract, g parts.Genesis) *env {
 	require.NoError(t, err)
 	p := memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
 	partstest.Install(p, g, at(-1))
-	p.Install("consent", cc, memstub.WithCollections(memstub.Collection{
-		Name: Collection, Members: []string{"ProviderMSP", "PayerMSP", RegulatorMSP},
+	p.Install("consent", cc, memstub.WithEndorsement(endorsement), memstub.WithCollections(memstub.Collection{
+		Name: Collection, Members: []string{"ProviderMSP", "PayerMSP", RegulatorMSP}, EndorsementPolicy: endorsement,
 	}))
 	return &env{&cctest.Harness{T: t, Peer: p, Chaincode: "consent", At: at}}
 }
@@ -216,3 +220,11 @@ func (e *env) check(id *memstub.Identity, minute int, req string) Decision {
 	e.Must(e.Query(id, minute, "Check", req), &d)
 	return d
 }
+
+// memstubTx is a signed Grant of in as patient1 at when.
+func memstubTx(e *env, in GrantInput, when time.Time) memstub.Tx {
+	tm := signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(in)), TransientConsent, in)
+	return memstub.Tx{Chaincode: "consent", Identity: patient1, Time: when, Transient: tm, Args: [][]byte{[]byte("Grant")}}
+}
+
+func mustJSON(v any) []byte { return cctest.JSON(v) }

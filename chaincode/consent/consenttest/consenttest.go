@@ -39,6 +39,10 @@ import (
 // Chaincode is the consent chaincode's name on the test peer.
 const Chaincode = "consent"
 
+// Endorsement is consent's chaincode and collection endorsement policy on
+// the care channel (network/topology.yaml, collections.json).
+const Endorsement = "OutOf(2, 'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP.peer')"
+
 // Members are the orgs of the consent collection (the care channel's peer orgs).
 var Members = []string{"ProviderMSP", "PayerMSP", "RegulatorMSP"}
 
@@ -83,7 +87,8 @@ func (p *Patients) Install(peer *memstub.Peer) {
 	if err != nil {
 		panic(fmt.Sprintf("consenttest: %v", err))
 	}
-	peer.Install(Chaincode, cc, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: Members}))
+	peer.Install(Chaincode, cc, memstub.WithEndorsement(Endorsement),
+		memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: Members, EndorsementPolicy: Endorsement}))
 }
 
 // Patient enrolls a patient at the patients' CA: role patient, patient_id.
