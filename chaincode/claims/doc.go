@@ -5,22 +5,70 @@
 // # Privacy
 //
 // Diagnoses, procedures, amounts, coverage, plan rules and the duplicate
-// salt live only in the private collection "claimsProviderPayer", whose
+// salts live only in the private collection "claimsProviderPayer", whose
 // members are the provider and the payer and whose endorsement policy needs
 // both. They are sent as transient data. Public state holds per claim its
-// id, status, outcome, the two orgs, the SHA-256 of the private record and
-// its duplicate fingerprint: what the two parties must be able to prove to
+// id, status, outcome, the two orgs and the SHA-256 of the private record
+// (the trace), its status index entries, salted patient-day entries and
+// salted line fingerprints: what the two parties must be able to prove to
 // others (a regulator can ask either party for the private record and check
 // it against the hash). A third org's peer holds no claim detail.
 //
+// # Who may do what
+//
+// Every transaction checks its caller first, against the parts registry
+// (chaincode parts, read through kit/registry): a role attribute counts
+// only when the caller's org plays the part that grants it. An org the
+// registry does not list is FORBIDDEN everywhere, and an identity without
+// a role (an org's admin) wherever the table names a role.
+//
+//	Submit                  billing of an org playing the provider; the claim's
+//	                        payer must play the payer (INVALID_ARGUMENT "payer")
+//	Void, Replace, Appeal   billing of the claim's provider
+//	Adjudicate, Pay,
+//	ReversePayment          adjudicator of the claim's payer
+//	SetRules                adjudicator of a payer, for its own plans
+//	RegisterCoverage,
+//	SetSalt                 enrollment of a payer, for its own plans and salt
+//	SetSettings             an admin of the org playing the regulator
+//	Get, Remittance         billing of the claim's provider; adjudicators and
+//	                        claims intake of its payer
+//	GetCoverage             the coverage's payer's adjudicators, claims intake
+//	                        and enrollment; billing of a provider (eligibility)
+//	ListByStatus            billing of a provider and adjudicators and claims
+//	                        intake of a payer (their org's claims); auditors of
+//	                        the regulator (every claim)
+//	GetTrace, GetSettings   any identity of an org the registry lists
+//
+// Rules, coverages and salts belong to a payer: they are keyed by the payer
+// (rules by payer and plan), so one payer cannot touch another's, and when
+// the payer's registry entry lists plans, the plan must be one of them. A
+// coverage is adjudicated only while its payer still owns its plan. Each
+// payer has its own salt, set once.
+//
 // # Duplicates and fingerprints
 //
-// A claim's fingerprint is HMAC-SHA256 over provider, patient, service
-// dates, procedure codes with modifiers and the total, keyed with a salt the
-// payer sets once and that only the two parties hold. It is kept in public
-// state under its own composite key, so a duplicate is found with one read,
-// and nobody without the salt can test guesses of a patient and a service
-// against it. A duplicate is refused with the original claim's id.
+// Each claim line has a fingerprint: HMAC-SHA256, keyed with the payer's
+// salt, over what makes a service the same service — provider, patient,
+// date of service, procedure code, modifiers (normalised and sorted) and
+// units — and never over what the provider bills for it or how the
+// billable period is written. Each line fingerprint is a public key of its
+// own, so a duplicate is found with one read per line, and nobody without
+// the salt (only the provider and the payer hold it) can test guesses of a
+// patient and a service against it. A claim with a line that an earlier,
+// live claim to the same payer billed is refused with CONFLICT naming the
+// original claim and line; two lines of one claim that bill the same
+// service are INVALID_ARGUMENT. Void and Replace release the fingerprints.
+//
+// # Time
+//
+// Contract.Clock (time.Now in cmd/main.go) is the endorsing peer's clock:
+// a transaction stamped more than five minutes from it is refused
+// (INVALID_ARGUMENT "timestamp"). Each claim keeps the stamp of its latest
+// change, and a transaction stamped before it is refused; so do new rules
+// of a plan and new settings. Appeals are allowed for AppealWindow after
+// the adjudication; with the two checks, a backdated appeal cannot reopen
+// a window that has closed.
 //
 // # Consent
 //
@@ -42,10 +90,78 @@
 // validation), so a dispensed-unit check would not be endorsed state; it is
 // left to the payer's off-chain review.
 //
-// # State-based endorsement
+// # Lists
 //
-// Once submitted, a claim's public key needs endorsements from both the
-// provider's and the payer's peers to change, whatever the chaincode policy.
-// Independent claims write no common key: only their own claim, trace,
-// fingerprint, index entries and the patient's yearly accumulator.
+// Every change of a claim moves its status index entries, keyed (party,
+// status, inverted stamp of the change, id) for the provider, the payer and
+// all parties: a list is one partial-key range that starts at its bookmark
+// and stops after the page, newest change first, however many claims there
+// are. Independent claims write no common key: only their own trace, index
+// entries, fingerprints, patient-day entries and the member's accumulator.
+//
+// # Trust model
+//
+// The chaincode's endorsement policy on care is any two of the three peer
+// orgs (provider, payer, regulator). On top of it:
+//
+//   - Claim keys. Every public key of a claim — its trace, its status index
+//     entries, its line fingerprints and patient-day entries — carries a
+//     key-level endorsement policy: the claim's provider's peer AND its
+//     payer's peer. Submitting, adjudicating, paying, reversing, appealing,
+//     voiding or replacing a claim therefore needs both parties' peers,
+//     whatever the chaincode policy, and both peers run the checks above.
+//   - Private records. Claims, coverages, rules, salts and accumulators are
+//     in the collection claimsProviderPayer, whose endorsement policy
+//     (collections.json) is AND of the provider's and the payer's peers. We
+//     chose the collection-level policy over key-level policies on private
+//     keys because it also covers the first write of a key (a key-level
+//     policy exists only once the key does, so another pair could create a
+//     plan's rules first). What protects a payer's rules, coverages and
+//     salt is the payer's own peer, which endorses only what its
+//     adjudicator or enrollment staff submitted; the provider's peer adds a
+//     second check of the same code.
+//   - Reads that distrust state. A trace is a claim only when the SHA-256
+//     of the claim's private record (readable on every peer) matches its
+//     detailsHash; a status index entry counts only when its claim's trace
+//     has that status, stamp and party; a fingerprint entry counts only
+//     when the live claim it names has that line fingerprint.
+//
+// What two colluding orgs can and cannot do:
+//
+//   - The provider and the payer of a claim (both endorse every write of
+//     it) can write anything about their own claims and their collection —
+//     that is the agreement the claim records — including skipping the
+//     consent check; they can forge the channel settings, which guard only
+//     disclosures between the two of them. They cannot touch another
+//     provider's or payer's claims, whose keys name other peers, nor put
+//     claim details on a third org's peer.
+//   - The provider and the regulator cannot change a claim, its index
+//     entries or fingerprints (the payer's peer is missing), nor write any
+//     private record: the hospital cannot rewrite the insurer's fee
+//     schedule, coverage or salt. The payer and the regulator likewise
+//     cannot change a claim or a private record without the provider's
+//     peer. Either pair can create public keys no claim owns yet (the
+//     chaincode policy allows it): a fake trace, status entry or
+//     fingerprint entry is ignored when read; a squatted claim id is a
+//     CONFLICT for that id only, and a squatted fingerprint key whose
+//     forged policy blocks the honest claim is a denial of service, not a
+//     forgery.
+//   - Any two of the three peer orgs are a majority of care and can change
+//     the parts registry (its governance rule, in blocks for all to see):
+//     they could make the hospital a payer. Its adjudicator could then set
+//     rules, but only the hospital's own (rules are keyed by payer): claims
+//     to the insurer keep the insurer's rules.
+//
+// Residual risks: Fabric does not bound the client's timestamp; the skew
+// guard relies on honest endorsers' clocks, and within its five minutes a
+// client chooses its time. Accumulators carry no stamp of their own: they
+// change only in claim transactions, which are stamp-checked per claim.
+// The fingerprint counts units and modifiers as part of the service: the
+// same visit billed with another modifier or unit count is not a
+// duplicate (the patient-day signal and the payer's review remain). The
+// deployment has one provider–payer collection; another provider or payer
+// needs a collection of its own pair (like provenance's dscsa_A_B), which
+// is not built yet. State written by versions before the parts registry
+// (unkeyed rules, coverages and salt, whole-claim fingerprints) is not
+// read: payers set their salt, rules and coverages again.
 package claims
