@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -109,6 +110,26 @@ func (e *env) submit(id *memstub.Identity, minute int, anchor any, fn string, ar
 	return e.Submit(id, minute, TransientAnchor, anchor, fn, args...)
 }
 
+// chaincodePolicy is records' endorsement policy on care
+// (network/topology.yaml).
+const chaincodePolicy = "OutOf(2, 'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP.peer')"
+
+// collectionPolicy is recordDetails' endorsement policy, as collections.json defines it.
+func collectionPolicy(t testing.TB) string {
+	data, err := os.ReadFile("collections.json")
+	require.NoError(t, err)
+	var defs []struct {
+		Name              string `json:"name"`
+		EndorsementPolicy struct {
+			SignaturePolicy string `json:"signaturePolicy"`
+		} `json:"endorsementPolicy"`
+	}
+	require.NoError(t, json.Unmarshal(data, &defs))
+	require.Len(t, defs, 1)
+	require.Equal(t, Collection, defs[0].Name)
+	return defs[0].EndorsementPolicy.SignaturePolicy
+}
+
 type envOption func(*env)
 
 // withGenesis installs the parts registry with another genesis.
@@ -127,6 +148,11 @@ func withClock(clock time.Time) envOption { return func(e *env) { e.clock = cloc
 // (reference genesis), consent and records, and ProviderMSP's KEK
 // registered by its admin at minute 0.
 func newEnv(t *testing.T, opts ...envOption) *env {
+	t.Helper()
+	return newEnvWith(t, true, opts...)
+}
+
+func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	t.Helper()
 	chaincodes(t)
 	e := &env{Harness: &cctest.Harness{T: t, Chaincode: "records", At: at}, doc: map[string][]byte{}}
@@ -147,9 +173,12 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if !e.clock.IsZero() {
 		records = ccs.clocked
 	}
-	e.Peer.Install("records", records, memstub.WithCollections(memstub.Collection{Name: Collection, Members: care}))
+	e.Peer.Install("records", records, memstub.WithEndorsement(chaincodePolicy),
+		memstub.WithCollections(memstub.Collection{Name: Collection, Members: care, EndorsementPolicy: collectionPolicy(t)}))
 	e.Peer.Install(ClaimsChaincode, fakeClaims)
-	e.Must(e.submit(provAdmin, 0, nil, "RegisterCustodianKey", b64(e.kekPublic())), nil)
+	if registerKey {
+		e.Must(e.submit(provAdmin, 0, nil, "RegisterCustodianKey", b64(e.kekPublic())), nil)
+	}
 	return e
 }
 
