@@ -53,6 +53,10 @@ var (
 	physician   = memstub.NewIdentity(provMSP, "physician1", map[string]string{"role": "physician"})
 )
 
+// chaincodePolicy is provenance's policy on the supply channel
+// (network/topology.yaml): any two of the four peer orgs.
+const chaincodePolicy = "OutOf(2, 'ManufacturerMSP.peer', 'DistributorMSP.peer', 'ProviderMSP.peer', 'RegulatorMSP.peer')"
+
 var start = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
 
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
@@ -72,9 +76,10 @@ func newEnvWith(t testing.TB, c *Contract, genesis wire.Genesis) *env {
 	partstest.Install(p, genesis, at(-10))
 	var colls []memstub.Collection
 	for _, pair := range [][2]string{{mfrMSP, distMSP}, {distMSP, provMSP}, {mfrMSP, provMSP}} {
-		colls = append(colls, memstub.Collection{Name: DSCSACollection(pair[0], pair[1]), Members: pair[:]})
+		colls = append(colls, memstub.Collection{Name: DSCSACollection(pair[0], pair[1]), Members: pair[:],
+			EndorsementPolicy: "AND('" + pair[0] + ".peer', '" + pair[1] + ".peer')"})
 	}
-	p.Install("provenance", cc, memstub.WithCollections(colls...))
+	p.Install("provenance", cc, memstub.WithCollections(colls...), memstub.WithEndorsement(chaincodePolicy))
 	e := &env{&cctest.Harness{T: t, Peer: p, Chaincode: "provenance", At: at}}
 	for i, msp := range []string{mfrMSP, distMSP, provMSP, rogueMSP} {
 		e.Must(e.Submit(registrar, -5, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i),
