@@ -50,7 +50,6 @@ var (
 	registrar   = memstub.NewIdentity(regMSP, "registrar1", map[string]string{"role": "registrar"})
 	auditor     = memstub.NewIdentity(regMSP, "auditor1", map[string]string{"role": "auditor"})
 	rogue       = memstub.NewIdentity(rogueMSP, "logistics1", map[string]string{"role": "logistics"})
-	physician   = memstub.NewIdentity(provMSP, "physician1", map[string]string{"role": "physician"})
 )
 
 // chaincodePolicy is provenance's policy on the supply channel

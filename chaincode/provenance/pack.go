@@ -42,22 +42,8 @@ func (c *Contract) Pack(ctx contractapi.TransactionContextInterface, input strin
 		return nil, ccerr.Conflict("container %s exists", in.SSCC)
 	}
 	container := &Item{ID: in.SSCC, Kind: in.Kind, Owner: t.Caller.MSPID, Custodian: t.Caller.MSPID, Disposition: DispActive}
-	epcs := make([]string, 0, len(in.Children))
-	for i, id := range in.Children {
-		child, err := t.packable(fmt.Sprintf("children[%d]", i), id, in.Kind)
-		if err != nil {
-			return nil, err
-		}
-		if err := t.putInside(container, child); err != nil {
-			return nil, err
-		}
-		epcs = append(epcs, epc(child))
-	}
-	tidyGTINs(container)
-	if err := t.saveItem(container); err != nil {
-		return nil, err
-	}
-	if err := t.ownItem(container); err != nil {
+	epcs, err := t.fill(container, in.Children)
+	if err != nil {
 		return nil, err
 	}
 	if err := t.record(Event{Type: "AggregationEvent", Action: "ADD", BizStep: StepPacking, Disposition: DispActive,
@@ -104,6 +90,27 @@ func checkChild(field, kind, id string) error {
 		return err
 	}
 	return CheckSSCC(field, id)
+}
+
+// fill packs the children into the new container and writes it, owned by
+// the caller's peer; it returns the children's EPCs.
+func (t *tx) fill(container *Item, children []string) ([]string, error) {
+	epcs := make([]string, 0, len(children))
+	for i, id := range children {
+		child, err := t.packable(fmt.Sprintf("children[%d]", i), id, container.Kind)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.putInside(container, child); err != nil {
+			return nil, err
+		}
+		epcs = append(epcs, epc(child))
+	}
+	tidyGTINs(container)
+	if err := t.saveItem(container); err != nil {
+		return nil, err
+	}
+	return epcs, t.ownItem(container)
 }
 
 // packable returns a child the caller holds at rest, in no container, of

@@ -124,24 +124,30 @@ func (c *Contract) RegisterProduct(ctx contractapi.TransactionContextInterface, 
 	if err := checkProduct(&p); err != nil {
 		return nil, err
 	}
-	var old Product
-	if found, err := t.get(objProduct, &old, p.GTIN); err != nil {
-		return nil, err
-	} else if found && old.Manufacturer != t.Caller.MSPID {
-		return nil, ccerr.Forbidden("GTIN %s belongs to %s", p.GTIN, old.Manufacturer)
-	}
-	if err := t.NotBefore("product "+p.GTIN, old.Updated); err != nil {
-		return nil, err
-	}
-	p.Manufacturer, p.Updated = t.Caller.MSPID, t.Stamp()
-	if err := t.put(objProduct, p, p.GTIN); err != nil {
-		return nil, err
-	}
-	if err := t.endorseBy(objProduct, []string{p.GTIN}, p.Manufacturer); err != nil {
+	if err := t.saveProduct(&p); err != nil {
 		return nil, err
 	}
 	t.Events.Add("product.registered", p.GTIN, nil)
 	return &Receipt{ID: p.GTIN, Status: "registered", TxID: t.ID()}, t.finish()
+}
+
+// saveProduct writes a product of the caller's org (refused when another
+// manufacturer registered it, or after a later change), endorsed by its peer.
+func (t *tx) saveProduct(p *Product) error {
+	var old Product
+	if found, err := t.get(objProduct, &old, p.GTIN); err != nil {
+		return err
+	} else if found && old.Manufacturer != t.Caller.MSPID {
+		return ccerr.Forbidden("GTIN %s belongs to %s", p.GTIN, old.Manufacturer)
+	}
+	if err := t.NotBefore("product "+p.GTIN, old.Updated); err != nil {
+		return err
+	}
+	p.Manufacturer, p.Updated = t.Caller.MSPID, t.Stamp()
+	if err := t.put(objProduct, p, p.GTIN); err != nil {
+		return err
+	}
+	return t.endorseBy(objProduct, []string{p.GTIN}, p.Manufacturer)
 }
 
 // checkProduct validates a product's fields in a fixed order.
@@ -200,19 +206,7 @@ func (c *Contract) CreateBatch(ctx contractapi.TransactionContextInterface, gtin
 	if _, err := ParseExpiry("expiry", expiry); err != nil {
 		return nil, err
 	}
-	p, err := t.product(gtin)
-	if err != nil {
-		return nil, err
-	}
-	if p.Manufacturer != t.Caller.MSPID {
-		return nil, ccerr.Forbidden("only %s makes batches of %s", p.Manufacturer, gtin)
-	}
-	if found, err := t.get(objBatch, &Batch{}, gtin, lot); err != nil {
-		return nil, err
-	} else if found {
-		return nil, ccerr.Conflict("lot %s of %s exists", lot, gtin)
-	}
-	if err := t.NotBefore("product "+gtin, p.Updated); err != nil {
+	if err := t.newLot(gtin, lot); err != nil {
 		return nil, err
 	}
 	b := Batch{GTIN: gtin, Lot: lot, Expiry: expiry, Manufacturer: t.Caller.MSPID, Updated: t.Stamp()}
@@ -224,6 +218,24 @@ func (c *Contract) CreateBatch(ctx contractapi.TransactionContextInterface, gtin
 	}
 	t.Events.Add("batch.created", gtin+"/"+lot, nil)
 	return &Receipt{ID: gtin + "/" + lot, Status: "created", TxID: t.ID()}, t.finish()
+}
+
+// newLot refuses a lot of a product the caller's org did not register, or
+// one that exists.
+func (t *tx) newLot(gtin, lot string) error {
+	p, err := t.product(gtin)
+	if err != nil {
+		return err
+	}
+	if p.Manufacturer != t.Caller.MSPID {
+		return ccerr.Forbidden("only %s makes batches of %s", p.Manufacturer, gtin)
+	}
+	if found, err := t.get(objBatch, &Batch{}, gtin, lot); err != nil {
+		return err
+	} else if found {
+		return ccerr.Conflict("lot %s of %s exists", lot, gtin)
+	}
+	return t.NotBefore("product "+gtin, p.Updated)
 }
 
 func (t *tx) batch(gtin, lot string) (*Batch, error) {

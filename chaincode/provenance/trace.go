@@ -128,19 +128,27 @@ func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id, order 
 	if err != nil {
 		return nil, err
 	}
-	page := &EventPage{Items: make([]Event, 0, min(len(refs), int(size)))}
+	page := &EventPage{}
 	if len(refs) > int(size) {
 		page.Bookmark, refs = encodeRef(refs[size]), refs[:size]
 	}
+	page.Items, err = t.eventsAt(refs)
+	return page, err
+}
+
+// eventsAt reads the events of refs; an index entry without its event
+// (which no honest transaction writes) is skipped.
+func (t *tx) eventsAt(refs []ref) ([]Event, error) {
+	out := make([]Event, 0, len(refs))
 	for _, r := range refs {
 		var e Event
 		if found, err := t.get(objEvent, &e, r.tx, r.n); err != nil {
 			return nil, err
 		} else if found {
-			page.Items = append(page.Items, e)
+			out = append(out, e)
 		}
 	}
-	return page, nil
+	return out, nil
 }
 
 // mergeRefs returns the first n distinct events at or after from, in index
