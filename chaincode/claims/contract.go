@@ -143,18 +143,6 @@ func (t *tx) putPrivate(obj string, v any, attrs ...string) error {
 	return state.PutPrivate(t.Stub, Collection, k, v)
 }
 
-// getOptional reads a public record.
-func getOptional(t *tx, k string, v any) (bool, error) {
-	raw, found, err := state.GetOptional[json.RawMessage](t.Stub, k)
-	if err != nil || !found {
-		return found, err
-	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return false, ccerr.Internal("stored %s: %v", state.DisplayKey(k), err)
-	}
-	return true, nil
-}
-
 func (t *tx) settings() (Settings, error) {
 	k, err := key(objSettings, "channel")
 	if err != nil {

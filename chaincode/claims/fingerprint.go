@@ -81,13 +81,13 @@ func (t *tx) refuseDuplicates(in *ClaimInput, salt []byte, fps []string, replace
 		if err != nil {
 			return err
 		}
-		var orig fingerprintEntry
-		found, err := getOptional(t, k, &orig)
+		raw, err := t.Stub.GetState(k)
 		if err != nil {
-			return err
+			return ccerr.Internal("fingerprint: %v", err)
 		}
-		if !found || orig.Claim == replaces {
-			continue
+		var orig fingerprintEntry
+		if len(raw) == 0 || json.Unmarshal(raw, &orig) != nil || orig.Claim == replaces {
+			continue // none, or not one this chaincode wrote
 		}
 		if ok, err := t.genuine(orig, in.Payer, salt, fp); err != nil {
 			return err

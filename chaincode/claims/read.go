@@ -161,7 +161,7 @@ func (c *Contract) ListByStatus(ctx contractapi.TransactionContextInterface, sta
 func (t *tx) listed(k, party, status string) (*Trace, error) {
 	_, attrs, err := state.SplitKey(k)
 	if err != nil || len(attrs) != 4 {
-		return nil, ccerr.Internal("index key %s: %v", state.DisplayKey(k), err)
+		return nil, nil // not an entry this chaincode wrote
 	}
 	tr, err := t.trace(attrs[3])
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {

@@ -242,9 +242,14 @@ func TestForgedNewKeysAreIgnored(t *testing.T) {
 			forge(memstub.ForgedWrite{Key: k, Value: []byte{0}})
 		}
 	}
+	malformed, _ := key(objByStatus, "ProviderMSP", StatusPaid, "x")
+	forge(memstub.ForgedWrite{Key: malformed, Value: []byte{0}})
 	next := onDay(office("clm-8"), "2026-06-12")
-	fk, _ := key(objFingerprint, lineFingerprints(make([]byte, 32), "ProviderMSP", &next)[0])
+	fps := lineFingerprints(make([]byte, 32), "ProviderMSP", &next)
+	fk, _ := key(objFingerprint, fps[0])
 	forge(memstub.ForgedWrite{Key: fk, Value: []byte(`{"claim":"clm-1","sequence":1}`)})
+	garbage, _ := key(objFingerprint, fps[1])
+	forge(memstub.ForgedWrite{Key: garbage, Value: []byte(`not json`)})
 
 	e.Refused(e.Peer.Snapshot(), e.Query(auditor, 10, "GetTrace", "clm-fake"), "NOT_FOUND: ")
 	for _, id := range []*memstub.Identity{billing, auditor} {
