@@ -142,15 +142,7 @@ func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string)
 	if err := amendable(h); err != nil {
 		return nil, err
 	}
-	prev, err := t.anchor(id, h.Version)
-	if err != nil {
-		return nil, err
-	}
-	if in.Subject != prev.Subject {
-		return nil, ccerr.Invalid("subject", "must stay the record's patient")
-	}
-	prev.Status = StatusSuperseded
-	prevHash, err := t.saveAnchor(prev)
+	prevHash, err := t.supersede(h, in.Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -167,6 +159,20 @@ func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string)
 	}
 	t.Events.Add("record.amended", id, map[string]string{"version": fmt.Sprint(a.Version)})
 	return &Receipt{ID: id, Version: a.Version, Status: StatusCurrent, TxID: t.ID()}, t.finish()
+}
+
+// supersede marks the current version superseded and returns its hash;
+// the new version must keep the record's patient.
+func (t *tx) supersede(h *Head, subject string) (string, error) {
+	prev, err := t.anchor(h.ID, h.Version)
+	if err != nil {
+		return "", err
+	}
+	if subject != prev.Subject {
+		return "", ccerr.Invalid("subject", "must stay the record's patient")
+	}
+	prev.Status = StatusSuperseded
+	return t.saveAnchor(prev)
 }
 
 func amendable(h *Head) error {

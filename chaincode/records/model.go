@@ -97,6 +97,11 @@ func (in *AnchorInput) validate() ([]byte, error) {
 	if in.PlainSHA256 == in.CipherSHA256 {
 		return nil, ccerr.Invalid("cipherSha256", "equals the plaintext hash: the document is not encrypted")
 	}
+	return in.validateStorage()
+}
+
+// validateStorage checks where the ciphertext is and the wrapped key.
+func (in *AnchorInput) validateStorage() ([]byte, error) {
 	if err := validate.Required("location", in.Location); err != nil {
 		return nil, err
 	}
