@@ -28,13 +28,6 @@ func (t *tx) readAccess(cs *Consent) (int, func(Actor) bool, error) {
 		return readFull, nil, err
 	}
 	self := asActor(t.Caller)
-	counts, err := t.roleCounts(self.Org, self.Role)
-	if err != nil {
-		return readNone, nil, err
-	}
-	if counts && namesActor(&cs.Provision, func(a Actor) bool { return covers(a, self) }) {
-		return readRedacted, func(a Actor) bool { return covers(a, self) }, nil
-	}
 	officer, err := t.isPrivacyOfficerOf(self.Org)
 	if err != nil {
 		return readNone, nil, err
@@ -42,6 +35,14 @@ func (t *tx) readAccess(cs *Consent) (int, func(Actor) bool, error) {
 	ofOrg := func(a Actor) bool { return a.Org == self.Org }
 	if officer && namesActor(&cs.Provision, ofOrg) {
 		return readRedacted, ofOrg, nil
+	}
+	counts, err := t.roleCounts(self.Org, self.Role)
+	if err != nil {
+		return readNone, nil, err
+	}
+	mine := func(a Actor) bool { return covers(a, self) }
+	if counts && namesActor(&cs.Provision, mine) {
+		return readRedacted, mine, nil
 	}
 	return readNone, nil, nil
 }
