@@ -7,12 +7,11 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-gateway/pkg/hash"
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 
 	"github.com/carechain/carechain/client/profile"
 )
@@ -53,6 +52,7 @@ type Session struct {
 	Identity *Identity
 	Peer     profile.Node
 	gw       *client.Gateway
+	api      gatewayAPI
 	retry    RetryPolicy
 }
 
@@ -73,30 +73,7 @@ func (c *Client) Session(org, user string, opts ...SessionOptions) (*Session, er
 	if err != nil {
 		return nil, err
 	}
-	gwID := o.Gateway
-	if gwID == "" {
-		if len(po.Gateways) == 0 {
-			return nil, fmt.Errorf("org %s has no gateway peer", po.Name)
-		}
-		gwID = po.Gateways[0]
-	}
-	node, err := c.Profile.Peer(gwID)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := c.pool.Conn(*node)
-	if err != nil {
-		return nil, err
-	}
-	gw, err := client.Connect(id.ID,
-		client.WithSign(id.Sign),
-		client.WithHash(hash.SHA256),
-		client.WithClientConnection(conn),
-		client.WithEvaluateTimeout(30*time.Second),
-		client.WithEndorseTimeout(30*time.Second),
-		client.WithSubmitTimeout(30*time.Second),
-		client.WithCommitStatusTimeout(60*time.Second),
-	)
+	node, gw, err := c.connect(po, o.Gateway, id)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +81,36 @@ func (c *Client) Session(org, user string, opts ...SessionOptions) (*Session, er
 	if o.Retry != nil {
 		retry = *o.Retry
 	}
-	return &Session{Org: po, User: user, Identity: id, Peer: *node, gw: gw, retry: retry}, nil
+	return &Session{Org: po, User: user, Identity: id, Peer: *node, gw: gw, api: fabricGateway{gw}, retry: retry}, nil
+}
+
+// connect makes a gateway for id through peer gwID (default: the org's
+// first gateway peer).
+func (c *Client) connect(po *profile.Org, gwID string, id *Identity) (*profile.Node, *client.Gateway, error) {
+	if gwID == "" {
+		if len(po.Gateways) == 0 {
+			return nil, nil, fmt.Errorf("org %s has no gateway peer", po.Name)
+		}
+		gwID = po.Gateways[0]
+	}
+	node, err := c.Profile.Peer(gwID)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := c.pool.Conn(*node)
+	if err != nil {
+		return nil, nil, err
+	}
+	gw, err := client.Connect(id.ID,
+		client.WithSign(id.Sign),
+		client.WithHash(hash.SHA256),
+		client.WithClientConnection(conn),
+		client.WithEvaluateTimeout(evaluateTimeout),
+		client.WithEndorseTimeout(endorseTimeout),
+		client.WithSubmitTimeout(submitTimeout),
+		client.WithCommitStatusTimeout(DefaultCommitWait),
+	)
+	return node, gw, err
 }
 
 // Close releases the session's gateway (the connection stays in the pool).
@@ -127,30 +133,25 @@ type Result struct {
 	TxID    string `json:"txId,omitempty"`
 	Block   uint64 `json:"block,omitempty"`
 	Payload []byte `json:"-"`
-	// Attempts counts submissions, retries included.
+	// Attempts counts the transactions built (Submit) or the requests made
+	// (Evaluate), retries included. A Submit that sends its one
+	// transaction again still counts one.
 	Attempts int `json:"attempts,omitempty"`
 }
 
-func (s *Session) proposalOptions(call Call) []client.ProposalOption {
-	opts := []client.ProposalOption{client.WithArguments(call.Args...)}
-	if len(call.Transient) > 0 {
-		opts = append(opts, client.WithTransient(call.Transient))
-	}
-	if len(call.Endorsers) > 0 {
-		opts = append(opts, client.WithEndorsingOrganizations(call.Endorsers...))
-	}
-	return opts
+// Evaluate runs a query on the gateway's peers; nothing is written. An
+// unreachable peer or a timeout is retried.
+func (s *Session) Evaluate(ctx context.Context, call Call) (*Result, error) {
+	return evaluate(ctx, s.api, s.retry, call)
 }
 
-// Evaluate runs a query on the gateway's peers; nothing is written.
-func (s *Session) Evaluate(ctx context.Context, call Call) (*Result, error) {
-	contract := s.gw.GetNetwork(call.Channel).GetContract(call.Chaincode)
+func evaluate(ctx context.Context, api gatewayAPI, policy RetryPolicy, call Call) (*Result, error) {
 	var res *Result
-	err := s.retry.do(ctx, func(attempt int) (bool, error) {
-		payload, err := contract.EvaluateWithContext(ctx, call.Function, s.proposalOptions(call)...)
+	err := policy.do(ctx, func(attempt int) (bool, *Error) {
+		payload, err := api.evaluate(ctx, call)
 		if err != nil {
 			e := classify(err, "")
-			return s.retry.evaluateRetryable(e.Code), e
+			return policy.evaluateRetryable(e.Code), e
 		}
 		res = &Result{Payload: payload, Attempts: attempt}
 		return false, nil
@@ -158,94 +159,58 @@ func (s *Session) Evaluate(ctx context.Context, call Call) (*Result, error) {
 	return res, err
 }
 
-// Submit endorses, orders and waits for the commit of a transaction. An
-// MVCC conflict (the transaction had no effect), an unreachable endorser and
-// endorsers that disagree (nothing was ordered) are retried with a new
-// transaction.
+// Submit endorses, orders and waits for the commit of a transaction, and
+// reports what happened to it. At most one transaction of the call can
+// take effect: once the signed transaction has been handed to the gateway's
+// Submit, retries send that same transaction (same id) and ask its commit
+// status; a new transaction is built only after an endorsement failure
+// (UNAVAILABLE, TIMEOUT, ENDORSEMENT_MISMATCH: nothing was ordered) or an
+// MVCC conflict (committed as invalid, no effect). When the outcome cannot
+// be learned within the policy's CommitWait the error is COMMIT_UNKNOWN with
+// the transaction's id (see CommitStatus).
 func (s *Session) Submit(ctx context.Context, call Call) (*Result, error) {
-	contract := s.gw.GetNetwork(call.Channel).GetContract(call.Chaincode)
-	var res *Result
-	err := s.retry.do(ctx, func(attempt int) (bool, error) {
-		r, err := s.submitOnce(ctx, contract, call)
+	return (&submission{api: s.api, call: call, policy: s.retry}).run(ctx)
+}
+
+// TxStatus is a transaction's commit status, as the ledger records it.
+type TxStatus struct {
+	TxID  string `json:"txId"`
+	Block uint64 `json:"block"`
+	// Validation is the validation code: VALID, MVCC_READ_CONFLICT, ...
+	Validation string `json:"validation"`
+}
+
+// Valid reports whether the transaction committed as valid: it took effect.
+func (t *TxStatus) Valid() bool { return t.Validation == peer.TxValidationCode_VALID.String() }
+
+// CommitStatus tells whether transaction txID committed on channel, in
+// which block and how it was validated: the way to settle a COMMIT_UNKNOWN
+// error. The gateway waits for a commit that has not happened yet, until
+// ctx ends or, when ctx has no deadline, the session's CommitWait; with no
+// commit by then the error is COMMIT_UNKNOWN again. An unreachable gateway
+// is retried.
+func (s *Session) CommitStatus(ctx context.Context, channel, txID string) (*TxStatus, error) {
+	return commitStatus(ctx, s.api, s.retry, channel, txID)
+}
+
+func commitStatus(ctx context.Context, api gatewayAPI, policy RetryPolicy, channel, txID string) (*TxStatus, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, policy.commitWait())
+		defer cancel()
+	}
+	var out *TxStatus
+	err := policy.do(ctx, func(int) (bool, *Error) {
+		st, err := api.commitStatus(ctx, channel, txID)
 		if err != nil {
-			return s.retry.submitRetryable(err.Code), err
+			e := classify(err, txID)
+			if e.Code == CodeTimeout {
+				return false, commitUnknown(txID, e)
+			}
+			return e.Code == CodeUnavailable, e
 		}
-		r.Attempts = attempt
-		res = r
+		out = &TxStatus{TxID: txID, Block: st.block, Validation: st.code.String()}
 		return false, nil
 	})
-	return res, err
-}
-
-func (s *Session) submitOnce(ctx context.Context, contract *client.Contract, call Call) (*Result, *Error) {
-	proposal, err := contract.NewProposal(call.Function, s.proposalOptions(call)...)
-	if err != nil {
-		return nil, classify(err, "")
-	}
-	txID := proposal.TransactionID()
-	txn, err := proposal.EndorseWithContext(ctx)
-	if err != nil {
-		return nil, classify(err, txID)
-	}
-	commit, err := txn.SubmitWithContext(ctx)
-	if err != nil {
-		return nil, classify(err, txID)
-	}
-	st, err := commit.StatusWithContext(ctx)
-	if err != nil {
-		return nil, classify(err, txID)
-	}
-	if !st.Successful {
-		return nil, classify(&client.CommitError{TransactionID: txID, Code: st.Code}, txID)
-	}
-	return &Result{TxID: txID, Block: st.BlockNumber, Payload: txn.Result()}, nil
-}
-
-// RetryPolicy says how often and how fast safe retries happen.
-type RetryPolicy struct {
-	Attempts int           // total attempts, 1 = no retry
-	Backoff  time.Duration // first pause, doubled each time
-}
-
-// DefaultRetry makes up to 4 attempts, 100 ms apart and doubling.
-var DefaultRetry = RetryPolicy{Attempts: 4, Backoff: 100 * time.Millisecond}
-
-// NoRetry makes one attempt (benchmarks count every failure).
-var NoRetry = RetryPolicy{Attempts: 1}
-
-func (r RetryPolicy) evaluateRetryable(c Code) bool {
-	return c == CodeUnavailable || c == CodeTimeout
-}
-
-func (r RetryPolicy) submitRetryable(c Code) bool {
-	// A timeout is not retried: the transaction may still commit. An
-	// endorsement mismatch ordered nothing: typically one endorser had not
-	// yet committed the block a read depends on, and a retry sees it.
-	return c == CodeMVCCConflict || c == CodeUnavailable || c == CodeEndorsementMismatch
-}
-
-func (r RetryPolicy) do(ctx context.Context, fn func(attempt int) (retry bool, err error)) error {
-	attempts := max(r.Attempts, 1)
-	pause := r.Backoff
-	var err error
-	for i := 1; i <= attempts; i++ {
-		var retry bool
-		retry, err = fn(i)
-		if err == nil || !retry || i == attempts {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(err, ctx.Err())
-		case <-time.After(pause):
-		}
-		pause *= 2
-	}
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			return e
-		}
-	}
-	return err
+	return out, err
 }

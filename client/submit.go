@@ -1,0 +1,203 @@
+package client
+
+import (
+	"context"
+	"time"
+
+	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
+	"google.golang.org/grpc/codes"
+)
+
+// submission is one Session.Submit call, run as a state machine. Its rule:
+// at most one transaction of the call may have been ordered, and a new one
+// is built only when the previous one certainly had no effect:
+//
+//   - its endorsement failed (UNAVAILABLE, TIMEOUT, ENDORSEMENT_MISMATCH):
+//     only this client can sign the endorsed transaction, and it had not,
+//     so nothing can have been ordered;
+//   - it committed as an MVCC conflict: it is in a block, marked invalid.
+//
+// Once the signed transaction has been handed to Submit, a retry sends that
+// same transaction again (a copy that reaches a block after the first is
+// marked DUPLICATE_TXID and has no effect) and asks the commit status of its
+// id, until the outcome is known or RetryPolicy.CommitWait has passed
+// (COMMIT_UNKNOWN).
+type submission struct {
+	api    gatewayAPI
+	call   Call
+	policy RetryPolicy
+
+	proposals int         // transactions built
+	tx        transaction // the transaction that may have been ordered
+	sends     int         // sends of tx to the gateway's Submit
+	accepted  bool        // the gateway said the ordering service has tx
+	tries     int         // pauses since tx was endorsed
+	deadline  time.Time   // end of the wait for tx's outcome
+	last      *Error      // the last failure while tx's outcome is unknown
+
+	res *Result
+	err *Error
+}
+
+// state is one step of a submission; it returns the next step, nil at the end.
+type state func(ctx context.Context) state
+
+func (s *submission) run(ctx context.Context) (*Result, error) {
+	for next := s.propose; next != nil; {
+		next = next(ctx)
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	return s.res, nil
+}
+
+func (s *submission) fail(e *Error) state {
+	s.err = e
+	return nil
+}
+
+// propose builds a new transaction and has it endorsed.
+func (s *submission) propose(ctx context.Context) state {
+	s.proposals++
+	s.tx, s.sends, s.accepted, s.tries, s.last = nil, 0, false, 0, nil
+	p, err := s.api.propose(s.call)
+	if err != nil {
+		return s.fail(classify(err, ""))
+	}
+	tx, err := p.endorse(ctx)
+	if err != nil {
+		e := classify(err, "")
+		if retryBeforeOrdering(e.Code) {
+			return s.again(ctx, e)
+		}
+		return s.fail(e)
+	}
+	s.tx, s.deadline = tx, time.Now().Add(s.policy.commitWait())
+	return s.submit
+}
+
+// again builds a new transaction, after one that certainly had no effect,
+// when the policy allows one more.
+func (s *submission) again(ctx context.Context, e *Error) state {
+	if s.proposals >= s.policy.attempts() {
+		return s.fail(e)
+	}
+	if !pause(ctx, s.policy.backoff(s.proposals)) {
+		return s.fail(withCause(e, ctx.Err()))
+	}
+	return s.propose
+}
+
+// submit hands the signed transaction to the gateway's Submit.
+func (s *submission) submit(ctx context.Context) state {
+	s.sends++
+	err := s.tx.submit(ctx)
+	if err == nil {
+		s.accepted = true
+		return s.status
+	}
+	e := classify(err, s.tx.txID())
+	switch {
+	case e.Code == CodeDuplicateTxID:
+		s.accepted = true // an earlier send got through
+	case refusedBySubmit(err):
+		return s.fail(e)
+	default:
+		s.last = e // the ordering service may have it anyway
+	}
+	return s.status
+}
+
+// status asks the commit status of the transaction's id, waiting at most
+// until the next send is due (see wait).
+func (s *submission) status(ctx context.Context) state {
+	wait := s.wait()
+	if wait <= 0 {
+		return s.fail(commitUnknown(s.tx.txID(), s.last))
+	}
+	sctx, cancel := context.WithTimeout(ctx, wait)
+	st, err := s.api.commitStatus(sctx, s.call.Channel, s.tx.txID())
+	cancel()
+	if err == nil {
+		return s.verdict(ctx, st)
+	}
+	e := classify(err, s.tx.txID())
+	s.last = e
+	switch {
+	case ctx.Err() != nil || !retryableStatus(e.Code):
+		return s.fail(commitUnknown(s.tx.txID(), e))
+	case s.sends < s.policy.attempts() && (!s.accepted || e.Code == CodeTimeout):
+		return s.after(ctx, s.submit) // the same transaction again
+	}
+	return s.after(ctx, s.status)
+}
+
+// wait is how long the next status request may wait for the commit: after
+// a failed send a short probe, after an accepted one a quarter of the
+// commit wait, then the transaction is sent again while sends are left;
+// with none left, the rest of the commit wait.
+func (s *submission) wait() time.Duration {
+	left := time.Until(s.deadline)
+	if s.sends >= s.policy.attempts() {
+		return left
+	}
+	probe := s.policy.commitWait() / 4
+	if !s.accepted {
+		probe = min(maxPause, probe/4)
+	}
+	return min(left, probe)
+}
+
+// after pauses, then goes on with next, while the outcome is unknown.
+func (s *submission) after(ctx context.Context, next state) state {
+	s.tries++
+	if !pause(ctx, min(s.policy.backoff(s.tries), time.Until(s.deadline))) {
+		return s.fail(commitUnknown(s.tx.txID(), s.last))
+	}
+	return next
+}
+
+// verdict acts on the ledger's answer for the transaction's id.
+func (s *submission) verdict(ctx context.Context, st txStatus) state {
+	id := s.tx.txID()
+	e := committedInvalid(id, st.code, nil)
+	switch {
+	case st.code == peer.TxValidationCode_VALID:
+		s.res = &Result{TxID: id, Block: st.block, Payload: s.tx.result(), Attempts: s.proposals}
+		return nil
+	case e.Code == CodeDuplicateTxID:
+		// A later copy of this transaction: the ledger keeps the first
+		// copy's outcome under the id, so ask again.
+		s.accepted, s.last = true, e
+		return s.after(ctx, s.status)
+	case e.Code == CodeMVCCConflict:
+		return s.again(ctx, e) // it had no effect
+	}
+	return s.fail(e)
+}
+
+// retryBeforeOrdering: an endorsement failure worth a new transaction.
+func retryBeforeOrdering(c Code) bool {
+	// An endorsement mismatch is typically one endorser that had not yet
+	// committed the block a read depends on; a new proposal sees it.
+	return c == CodeUnavailable || c == CodeTimeout || c == CodeEndorsementMismatch
+}
+
+// retryableStatus: a commit status failure worth asking again.
+func retryableStatus(c Code) bool {
+	return c == CodeUnavailable || c == CodeTimeout
+}
+
+// refusedBySubmit: the gateway or an orderer answered that it refuses the
+// transaction (malformed, unauthorized, too large, unknown channel), so it
+// was not ordered. Transport failures (UNAVAILABLE, a reset link, a
+// deadline) say nothing of the sort: the orderer may have it.
+func refusedBySubmit(err error) bool {
+	switch grpcCode(err) {
+	case codes.InvalidArgument, codes.FailedPrecondition, codes.PermissionDenied,
+		codes.Unauthenticated, codes.Aborted, codes.ResourceExhausted:
+		return true
+	}
+	return false
+}
