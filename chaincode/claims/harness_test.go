@@ -31,16 +31,11 @@ const careEndorsement = "OutOf(2, 'ProviderMSP.peer', 'PayerMSP.peer', 'Regulato
 
 var (
 	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": "billing"})
-	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": "physician", "npi": npi})
-	provPrivacy = memstub.NewIdentity("ProviderMSP", "privacy1", map[string]string{"role": "privacy-officer"})
 	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": "adjudicator"})
 	enrollment  = memstub.NewIdentity("PayerMSP", "enrollment1", map[string]string{"role": "enrollment"})
 	intake      = memstub.NewIdentity("PayerMSP", "intake1", map[string]string{"role": "claims-intake"})
-	payerAdmin  = memstub.NewIdentity("PayerMSP", "admin", map[string]string{"hf.Type": "admin"})
 	auditor     = memstub.NewIdentity("RegulatorMSP", "auditor1", map[string]string{"role": "auditor"})
 	regAdmin    = memstub.NewIdentity("RegulatorMSP", "admin", map[string]string{"hf.Type": "admin"})
-	patient1    = memstub.NewIdentity("PatientsMSP", "patient1", map[string]string{"role": "patient", "patient_id": pt1})
-	clerk       = memstub.NewIdentity("ProviderMSP", "clerk1", map[string]string{"role": "records-clerk"})
 	// Impostors: roles their org's part does not grant.
 	hospitalAdjudicator = memstub.NewIdentity("ProviderMSP", "adjudicator9", map[string]string{"role": "adjudicator"})
 	hospitalEnrollment  = memstub.NewIdentity("ProviderMSP", "enrollment9", map[string]string{"role": "enrollment"})
