@@ -92,75 +92,104 @@ func ids(uris []string) ([]string, error) {
 }
 
 func plan(e epcisEvent) ([]Step, error) {
-	step := bizStep(e.BizStep)
-	switch {
-	case e.Type == "ObjectEvent" && e.Action == "ADD" && step == pv.StepCommissioning:
-		units, err := ids(e.EPCList)
-		if err != nil {
-			return nil, err
-		}
-		lot := e.ILMD["cbvmda:lotNumber"]
-		if lot == "" {
-			return nil, fmt.Errorf("ilmd must give cbvmda:lotNumber")
-		}
-		var out []Step
-		for _, u := range units {
-			gtin, serial, _ := pv.ParseSGTIN("epc", u)
-			if n := len(out); n > 0 && out[n-1].GTIN == gtin {
-				out[n-1].Serials = append(out[n-1].Serials, serial)
-				continue
-			}
-			out = append(out, Step{Fn: "Commission", GTIN: gtin, Lot: lot, Serials: []string{serial}})
-		}
-		return out, nil
-	case e.Type == "AggregationEvent" && (e.Action == "ADD" || e.Action == "DELETE"):
-		parent, err := ids([]string{e.ParentID})
-		if err != nil {
-			return nil, err
-		}
-		if e.Action == "DELETE" {
-			return []Step{{Fn: "Unpack", ID: parent[0]}}, nil
-		}
-		children, err := ids(e.ChildEPCs)
-		if err != nil {
-			return nil, err
-		}
-		kind := "case"
-		if len(children) > 0 && !strings.Contains(children[0], ".") {
-			kind = "pallet"
-		}
-		return []Step{{Fn: "Pack", ID: parent[0], Kind: kind, Children: children}}, nil
-	case e.Type == "ObjectEvent" && (step == pv.StepShipping || step == pv.StepReceiving):
-		if len(e.BizTx) == 0 {
-			return nil, fmt.Errorf("%s needs a bizTransaction naming the shipment", step)
-		}
-		id := strings.TrimPrefix(e.BizTx[0].ID, "urn:carechain:shipment:")
-		if step == pv.StepReceiving {
-			return []Step{{Fn: "Receive", ID: id}}, nil
-		}
-		items, err := ids(e.EPCList)
-		if err != nil {
-			return nil, err
-		}
-		if e.Destination == "" {
-			return nil, fmt.Errorf("shipping needs a destination (the receiver's MSP id)")
-		}
-		return []Step{{Fn: "Ship", ID: id, To: e.Destination, Items: items}}, nil
-	case e.Type == "ObjectEvent" && (step == pv.StepDispensing || step == pv.StepDecommissioning || step == pv.StepDestroying):
-		items, err := ids(e.EPCList)
-		if err != nil {
-			return nil, err
-		}
-		fn := map[string]string{pv.StepDispensing: "Dispense", pv.StepDecommissioning: "Decommission", pv.StepDestroying: "Destroy"}[step]
-		var out []Step
-		for _, it := range items {
-			out = append(out, Step{Fn: fn, ID: it})
-		}
-		return out, nil
-	case e.Type == "ObjectEvent" && e.Action == "OBSERVE" && (step == pv.StepSensorReporting || step == pv.StepInspecting || step == pv.StepRecalling):
-		return nil, nil // observations carechain records itself; nothing to replay
+	unknown := fmt.Errorf("not an event carechain imports")
+	if e.Type == "AggregationEvent" && (e.Action == "ADD" || e.Action == "DELETE") {
+		return planAggregation(e)
 	}
-	return nil, fmt.Errorf("not an event carechain imports")
+	if e.Type != "ObjectEvent" {
+		return nil, unknown
+	}
+	switch step := bizStep(e.BizStep); step {
+	case pv.StepCommissioning:
+		if e.Action == "ADD" {
+			return planCommission(e)
+		}
+	case pv.StepShipping, pv.StepReceiving:
+		return planCustody(e, step)
+	case pv.StepDispensing, pv.StepDecommissioning, pv.StepDestroying:
+		return planEnd(e, step)
+	case pv.StepSensorReporting, pv.StepInspecting, pv.StepRecalling:
+		if e.Action == "OBSERVE" {
+			return nil, nil // observations carechain records itself; nothing to replay
+		}
+	}
+	return nil, unknown
+}
+
+// planCommission groups the units of a commissioning event by GTIN.
+func planCommission(e epcisEvent) ([]Step, error) {
+	units, err := ids(e.EPCList)
+	if err != nil {
+		return nil, err
+	}
+	lot := e.ILMD["cbvmda:lotNumber"]
+	if lot == "" {
+		return nil, fmt.Errorf("ilmd must give cbvmda:lotNumber")
+	}
+	var out []Step
+	for _, u := range units {
+		gtin, serial, _ := pv.ParseSGTIN("epc", u)
+		if n := len(out); n > 0 && out[n-1].GTIN == gtin {
+			out[n-1].Serials = append(out[n-1].Serials, serial)
+			continue
+		}
+		out = append(out, Step{Fn: "Commission", GTIN: gtin, Lot: lot, Serials: []string{serial}})
+	}
+	return out, nil
+}
+
+// planAggregation is a Pack (of units: a case; of cases: a pallet) or an Unpack.
+func planAggregation(e epcisEvent) ([]Step, error) {
+	parent, err := ids([]string{e.ParentID})
+	if err != nil {
+		return nil, err
+	}
+	if e.Action == "DELETE" {
+		return []Step{{Fn: "Unpack", ID: parent[0]}}, nil
+	}
+	children, err := ids(e.ChildEPCs)
+	if err != nil {
+		return nil, err
+	}
+	kind := "case"
+	if len(children) > 0 && !strings.Contains(children[0], ".") {
+		kind = "pallet"
+	}
+	return []Step{{Fn: "Pack", ID: parent[0], Kind: kind, Children: children}}, nil
+}
+
+// planCustody is a Ship (to the destination MSP) or a Receive, of the
+// shipment the bizTransaction names.
+func planCustody(e epcisEvent, step string) ([]Step, error) {
+	if len(e.BizTx) == 0 {
+		return nil, fmt.Errorf("%s needs a bizTransaction naming the shipment", step)
+	}
+	id := strings.TrimPrefix(e.BizTx[0].ID, "urn:carechain:shipment:")
+	if step == pv.StepReceiving {
+		return []Step{{Fn: "Receive", ID: id}}, nil
+	}
+	items, err := ids(e.EPCList)
+	if err != nil {
+		return nil, err
+	}
+	if e.Destination == "" {
+		return nil, fmt.Errorf("shipping needs a destination (the receiver's MSP id)")
+	}
+	return []Step{{Fn: "Ship", ID: id, To: e.Destination, Items: items}}, nil
+}
+
+// planEnd is a Dispense, Decommission or Destroy per item.
+func planEnd(e epcisEvent, step string) ([]Step, error) {
+	items, err := ids(e.EPCList)
+	if err != nil {
+		return nil, err
+	}
+	fn := map[string]string{pv.StepDispensing: "Dispense", pv.StepDecommissioning: "Decommission", pv.StepDestroying: "Destroy"}[step]
+	out := make([]Step, 0, len(items))
+	for _, it := range items {
+		out = append(out, Step{Fn: fn, ID: it})
+	}
+	return out, nil
 }
 
 // ImportEPCIS replays an EPCIS 2.0 JSON document as transactions (see

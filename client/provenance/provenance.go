@@ -4,6 +4,11 @@
 // receive, verify and dispense; the regulator keeps the partner registry
 // and recalls lots. EPCIS 2.0 JSON documents are imported by replaying
 // their events as transactions, and exported from the ledger.
+//
+// Endorsement: items carry key-level policies (the owner's peer at rest,
+// sender and receiver in transit, the channel majority for what is packed
+// inside a container). The gateway plans endorsements from them; Ship
+// names its two partners, whose private collection it writes.
 package provenance
 
 import (
@@ -11,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	pv "github.com/carechain/carechain/chaincode/provenance"
 	"github.com/carechain/carechain/client"
@@ -161,23 +167,48 @@ func (k *Client) Shipment(ctx context.Context, id string) (*pv.Shipment, error) 
 	return &s, k.c.Evaluate(ctx, "GetShipment", client.Input{Args: []string{id}}, &s)
 }
 
-// Trace reads a page of an item's chain of custody.
-func (k *Client) Trace(ctx context.Context, id string, p client.Page) (*pv.EventPage, error) {
+// Trace reads a page of an item's chain of custody, oldest first or (with
+// newestFirst) newest first.
+func (k *Client) Trace(ctx context.Context, id string, newestFirst bool, p client.Page) (*pv.EventPage, error) {
 	var out pv.EventPage
-	return &out, k.c.Evaluate(ctx, "Trace", client.Input{Args: p.Args(id)}, &out)
+	return &out, k.c.Evaluate(ctx, "Trace", client.Input{Args: p.Args(id, order(newestFirst))}, &out)
 }
 
-// ExportEPCIS returns an item's trace as an EPCIS 2.0 JSON document.
-func (k *Client) ExportEPCIS(ctx context.Context, id string) ([]byte, error) {
-	res, err := k.c.Session.Evaluate(ctx, client.Call{Channel: k.c.Channel, Chaincode: Chaincode, Function: "ExportEPCIS", Args: []string{id}})
-	if err != nil {
-		return nil, err
+func order(newestFirst bool) string {
+	if newestFirst {
+		return pv.NewestFirst
 	}
-	return res.Payload, nil
+	return pv.OldestFirst
 }
 
-// Signals lists the counterfeit signals of an object.
-func (k *Client) Signals(ctx context.Context, object string, p client.Page) ([]pv.Signal, error) {
-	var out []pv.Signal
-	return out, k.c.Evaluate(ctx, "ListSignals", client.Input{Args: p.Args(object)}, &out)
+// ExportEPCIS returns an item's whole trace, read page by page, as an
+// EPCIS 2.0 JSON document.
+func (k *Client) ExportEPCIS(ctx context.Context, id string) ([]byte, error) {
+	events := []pv.Event{}
+	p := client.Page{Size: 100}
+	for {
+		page, err := k.Trace(ctx, id, false, p)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, page.Items...)
+		if page.Bookmark == "" {
+			break
+		}
+		p.Bookmark = page.Bookmark
+	}
+	return json.Marshal(map[string]any{
+		"@context":      []string{"https://ref.gs1.org/standards/epcis/epcis-context.jsonld"},
+		"type":          "EPCISDocument",
+		"schemaVersion": "2.0",
+		"creationDate":  time.Now().UTC().Format(time.RFC3339),
+		"epcisBody":     map[string]any{"eventList": events},
+	})
+}
+
+// Signals lists a page of the counterfeit signals of an object, oldest or
+// newest first.
+func (k *Client) Signals(ctx context.Context, object string, newestFirst bool, p client.Page) (*pv.SignalPage, error) {
+	var out pv.SignalPage
+	return &out, k.c.Evaluate(ctx, "ListSignals", client.Input{Args: p.Args(object, order(newestFirst))}, &out)
 }

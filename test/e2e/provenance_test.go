@@ -159,7 +159,7 @@ func TestSupplyStory(t *testing.T) {
 	assert.Equal(t, pv.UnknownSerial, v.Result)
 
 	// The trace shows every hop, back to the manufacturer.
-	trace, err := pharmacy.Trace(ctx, pv.SGTIN(gtin, serials[6]), client.Page{Size: 100})
+	trace, err := pharmacy.Trace(ctx, pv.SGTIN(gtin, serials[6]), false, client.Page{Size: 100})
 	require.NoError(t, err)
 	var hops []string
 	for _, e := range trace.Items {
@@ -170,6 +170,15 @@ func TestSupplyStory(t *testing.T) {
 	assert.Equal(t, []string{"shipping:ManufacturerMSP>DistributorMSP", "receiving:ManufacturerMSP>DistributorMSP",
 		"shipping:DistributorMSP>ProviderMSP", "receiving:DistributorMSP>ProviderMSP"}, hops)
 	assert.Equal(t, pv.StepCommissioning, trace.Items[0].BizStep)
+	newest, err := pharmacy.Trace(ctx, pv.SGTIN(gtin, serials[6]), true, client.Page{Size: 1})
+	require.NoError(t, err)
+	require.Len(t, newest.Items, 1)
+	assert.Equal(t, trace.Items[len(trace.Items)-1].EventID, newest.Items[0].EventID, "newest first")
+	assert.NotEmpty(t, newest.Bookmark)
+
+	// The auditor reads but does not act: no recall, no clearance.
+	_, err = drugsAs(t, "regulator", "auditor1").RecallLot(ctx, gtin, lot+"-x", "e2e: not the auditor's")
+	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
 
 	// EPCIS: the export of a unit plans back into the transactions that made it.
 	doc, err := pharmacy.ExportEPCIS(ctx, pv.SGTIN(gtin, serials[6]))

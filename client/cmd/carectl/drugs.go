@@ -66,34 +66,13 @@ func (a *app) drugsCommand() *cobra.Command {
 		Long: `Provenance commands (channel supply by default). Units are GTIN.serial
 (SGTIN), containers are SSCCs; GS1 check digits are verified.`,
 	}
-	partner := &cobra.Command{Use: "partner", Short: "the regulator's registry of authorized trading partners"}
-	partner.AddCommand(a.drugReceiptCommand("add JSON", "add or update a partner (regulator's registrar)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-		var p pv.Partner
-		if err := readJSONArg(args[0], &p); err != nil {
-			return nil, err
-		}
-		return k.RegisterPartner(cmd.Context(), p)
-	}))
-	product := &cobra.Command{Use: "product", Short: "drug products"}
-	product.AddCommand(a.drugReceiptCommand("add JSON", "register a product of your org (quality staff)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-		var p pv.Product
-		if err := readJSONArg(args[0], &p); err != nil {
-			return nil, err
-		}
-		return k.RegisterProduct(cmd.Context(), p)
-	}))
-	batch := &cobra.Command{Use: "batch", Short: "lots and their serialized units"}
-	batch.AddCommand(
-		a.drugReceiptCommand("create GTIN LOT EXPIRY", "register a lot (expiry YYYY-MM-DD)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-			return k.CreateBatch(cmd.Context(), args[0], args[1], args[2])
-		}),
-		a.drugsCommission())
-	cmd.AddCommand(partner, product, batch, a.drugsPack(),
-		a.drugReceiptCommand("unpack SSCC", "empty a container", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+	cmd.AddCommand(a.drugsMasterData()...)
+	cmd.AddCommand(a.drugsPack(),
+		a.drugReceiptCommand("unpack SSCC", "empty a container you hold: its contents take over its owner, disposition and suspect state", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Unpack(cmd.Context(), args[0])
 		}),
 		a.drugsShip(),
-		a.drugReceiptCommand("receive SHIPMENT", "confirm a shipment: ownership moves to you", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		a.drugReceiptCommand("receive SHIPMENT", "confirm a shipment addressed to your org: ownership moves to you", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Receive(cmd.Context(), args[0])
 		}),
 		a.drugReceiptCommand("reading SHIPMENT DEVICE CELSIUS", "attach a temperature reading to a shipment in transit", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
@@ -104,19 +83,54 @@ func (a *app) drugsCommand() *cobra.Command {
 			return k.AddReading(cmd.Context(), args[0], args[1], int(c*10))
 		}),
 		a.drugsVerify(),
-		a.drugReceiptCommand("dispense UNIT", "dispense a unit to a patient (pharmacist)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		a.drugReceiptCommand("dispense UNIT", "dispense a unit your pharmacy holds to a patient (pharmacist)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Dispense(cmd.Context(), args[0])
 		}),
-		a.drugReceiptCommand("suspect ID REASON", "quarantine a suspect unit or container", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		a.drugsItem(), a.drugsTrace(), a.drugsSignals(), a.drugsEPCIS())
+	cmd.AddCommand(a.drugsInvestigation()...)
+	return cmd
+}
+
+// drugsMasterData: the partner registry, products and lots.
+func (a *app) drugsMasterData() []*cobra.Command {
+	partner := &cobra.Command{Use: "partner", Short: "the regulator's registry of authorized trading partners"}
+	partner.AddCommand(a.drugReceiptCommand("add JSON", "add or update a partner (regulator's registrar)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		var p pv.Partner
+		if err := readJSONArg(args[0], &p); err != nil {
+			return nil, err
+		}
+		return k.RegisterPartner(cmd.Context(), p)
+	}))
+	product := &cobra.Command{Use: "product", Short: "drug products"}
+	product.AddCommand(a.drugReceiptCommand("add JSON", "register a product under your org's GS1 company prefix (manufacturer's quality staff)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		var p pv.Product
+		if err := readJSONArg(args[0], &p); err != nil {
+			return nil, err
+		}
+		return k.RegisterProduct(cmd.Context(), p)
+	}))
+	batch := &cobra.Command{Use: "batch", Short: "lots and their serialized units"}
+	batch.AddCommand(
+		a.drugReceiptCommand("create GTIN LOT EXPIRY", "register a lot of your product (manufacturer's quality staff; expiry YYYY-MM-DD)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.CreateBatch(cmd.Context(), args[0], args[1], args[2])
+		}),
+		a.drugsCommission())
+	return []*cobra.Command{partner, product, batch}
+}
+
+// drugsInvestigation: suspect product, recalls and the ends of an item's life.
+func (a *app) drugsInvestigation() []*cobra.Command {
+	return []*cobra.Command{
+		a.drugReceiptCommand("suspect ID REASON", "quarantine a suspect outermost unit or container (its holder's staff or the registrar)", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Suspect(cmd.Context(), args[0], args[1])
 		}),
-		a.drugReceiptCommand("clear ID REASON", "end a quarantine: legitimate", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		a.drugReceiptCommand("clear ID REASON", "end a quarantine: legitimate (holder's quality staff or pharmacist, or the registrar)", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Clear(cmd.Context(), args[0], args[1])
 		}),
-		a.drugReceiptCommand("illegitimate ID REASON", "end a quarantine: illegitimate", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		a.drugReceiptCommand("illegitimate ID REASON", "end a quarantine: illegitimate (holder's quality staff or pharmacist, or the registrar)", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.MarkIllegitimate(cmd.Context(), args[0], args[1])
 		}),
-		a.drugReceiptCommand("recall GTIN LOT REASON", "recall a lot (its manufacturer's quality staff or the regulator)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		a.drugReceiptCommand("recall GTIN LOT REASON", "recall a lot (its manufacturer's quality staff or the regulator's registrar)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.RecallLot(cmd.Context(), args[0], args[1], args[2])
 		}),
 		a.drugsRecallReport(),
@@ -126,8 +140,7 @@ func (a *app) drugsCommand() *cobra.Command {
 		a.drugReceiptCommand("destroy ID REASON", "record an item's destruction", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Decommission(cmd.Context(), args[0], args[1], true)
 		}),
-		a.drugsItem(), a.drugsTrace(), a.drugsEPCIS())
-	return cmd
+	}
 }
 
 func (a *app) drugsCommission() *cobra.Command {
@@ -139,15 +152,9 @@ func (a *app) drugsCommission() *cobra.Command {
 		Example: "  carectl --org manufacturer --user quality1 drugs batch commission 10614141123459 LOT-1 --count 1000 --prefix SN",
 		Args:    cobra.ExactArgs(2),
 		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
-			var serials []string
-			if serialList != "" {
-				serials = strings.Split(serialList, ",")
-			}
-			for i := 0; i < count; i++ {
-				serials = append(serials, fmt.Sprintf("%s%06d", prefix, i+1))
-			}
-			if len(serials) == 0 {
-				return fmt.Errorf("give --count or --serials")
+			serials, err := commissionSerials(serialList, prefix, count)
+			if err != nil {
+				return err
 			}
 			done, signals, err := k.Commission(cmd.Context(), args[0], args[1], serials, func(d, total int) {
 				if a.output != "json" {
@@ -174,6 +181,21 @@ func (a *app) drugsCommission() *cobra.Command {
 	cmd.Flags().StringVar(&prefix, "prefix", "SN", "serial prefix for --count (serials PREFIX000001, …)")
 	cmd.Flags().StringVar(&serialList, "serials", "", "explicit serials, comma-separated")
 	return cmd
+}
+
+// commissionSerials are --serials, then --count serials PREFIX000001, ….
+func commissionSerials(list, prefix string, count int) ([]string, error) {
+	var serials []string
+	if list != "" {
+		serials = strings.Split(list, ",")
+	}
+	for i := 0; i < count; i++ {
+		serials = append(serials, fmt.Sprintf("%s%06d", prefix, i+1))
+	}
+	if len(serials) == 0 {
+		return nil, fmt.Errorf("give --count or --serials")
+	}
+	return serials, nil
 }
 
 func (a *app) drugsPack() *cobra.Command {
@@ -250,9 +272,10 @@ func (a *app) drugsItem() *cobra.Command {
 
 func (a *app) drugsTrace() *cobra.Command {
 	var p client.Page
+	var newest bool
 	cmd := &cobra.Command{Use: "trace ID", Short: "chain of custody of a unit or container, back to commissioning", Args: cobra.ExactArgs(1),
 		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
-			page, err := k.Trace(cmd.Context(), args[0], p)
+			page, err := k.Trace(cmd.Context(), args[0], newest, p)
 			if err != nil {
 				return err
 			}
@@ -274,6 +297,31 @@ func (a *app) drugsTrace() *cobra.Command {
 			return nil
 		})}
 	pageFlags(cmd, &p)
+	cmd.Flags().BoolVar(&newest, "newest", false, "newest events first")
+	return cmd
+}
+
+func (a *app) drugsSignals() *cobra.Command {
+	var p client.Page
+	var newest bool
+	cmd := &cobra.Command{Use: "signals ID", Short: "counterfeit signals recorded for a unit or container", Args: cobra.ExactArgs(1),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			page, err := k.Signals(cmd.Context(), args[0], newest, p)
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, s := range page.Items {
+					fmt.Fprintf(w, "%s %s by %s: %s\n", s.At, s.Code, s.By, s.Reason)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		})}
+	pageFlags(cmd, &p)
+	cmd.Flags().BoolVar(&newest, "newest", false, "newest signals first")
 	return cmd
 }
 
