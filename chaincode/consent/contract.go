@@ -235,22 +235,28 @@ func (c *Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt,
 	if err := t.sign(&cs); err != nil {
 		return nil, err
 	}
-	changes := []openChange{{cs: &cs, open: true}}
-	if in.Supersedes != "" {
-		old, err := t.supersede(in.Supersedes, &cs)
-		if err != nil {
-			return nil, err
-		}
-		changes = append([]openChange{{cs: old, open: false}}, changes...)
-	}
-	if err := t.saveNew(&cs); err != nil {
-		return nil, err
-	}
-	if err := t.setOpen(cs.Subject, changes...); err != nil {
+	if err := t.create(&cs); err != nil {
 		return nil, err
 	}
 	t.Events.Add("consent."+map[string]string{StatusDraft: "drafted", StatusActive: "granted"}[cs.Status], cs.ID, nil)
 	return t.receipt(&cs), t.finish()
+}
+
+// create supersedes what cs names, saves cs and its index entries, and
+// updates the patient's open set once for both.
+func (t *tx) create(cs *Consent) error {
+	changes := []openChange{{cs: cs, open: true}}
+	if cs.Supersedes != "" {
+		old, err := t.supersede(cs.Supersedes, cs)
+		if err != nil {
+			return err
+		}
+		changes = append([]openChange{{cs: old, open: false}}, changes...)
+	}
+	if err := t.saveNew(cs); err != nil {
+		return err
+	}
+	return t.setOpen(cs.Subject, changes...)
 }
 
 func (t *tx) requireNew(id string) error {
