@@ -37,7 +37,8 @@ func New(s *client.Session, channel string, store docstore.Store) *Client {
 }
 
 // RegisterCustodianKey publishes the caller's org key-encryption public key
-// (uncompressed P-256); the caller must be an org admin.
+// (uncompressed P-256); the caller must be the admin of an org playing the
+// provider part.
 func (k *Client) RegisterCustodianKey(ctx context.Context, public []byte) (*rc.Receipt, error) {
 	var r rc.Receipt
 	_, err := k.c.Submit(ctx, "RegisterCustodianKey", client.Input{Args: []string{base64.StdEncoding.EncodeToString(public)}}, &r)
@@ -148,7 +149,10 @@ func (k *Client) Get(ctx context.Context, id string, version int, purpose string
 		return nil, err
 	}
 	var rel rc.Release
-	in := client.Input{Args: []string{r.AccessID, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())}, Endorsers: []string{h.Custodian}}
+	// Evaluated on the custodian's peer, the only one holding its KEK; it
+	// checks the request is this caller's, of this record, for this purpose.
+	in := client.Input{Args: []string{r.AccessID, id, purpose, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())},
+		Endorsers: []string{h.Custodian}}
 	if err := k.c.Evaluate(ctx, "ReleaseKey", in, &rel); err != nil {
 		return nil, err
 	}
@@ -206,12 +210,25 @@ type History struct {
 	Problem  string `json:"problem,omitempty"`
 }
 
-// History reads and verifies every version of a record.
+// History reads every version of a record, page by page, and verifies
+// their chain.
 func (k *Client) History(ctx context.Context, id string) (*History, error) {
 	var versions []rc.VersionEntry
-	if err := k.c.Evaluate(ctx, "History", client.Input{Args: []string{id}}, &versions); err != nil {
-		return nil, err
+	bookmark := ""
+	for {
+		var page rc.HistoryPage
+		if err := k.c.Evaluate(ctx, "History", client.Input{Args: client.Page{Size: 100, Bookmark: bookmark}.Args(id)}, &page); err != nil {
+			return nil, err
+		}
+		versions = append(versions, page.Items...)
+		if bookmark = page.Bookmark; bookmark == "" {
+			break
+		}
 	}
+	return verifyHistory(versions)
+}
+
+func verifyHistory(versions []rc.VersionEntry) (*History, error) {
 	h := &History{Versions: versions, Verified: true}
 	for i, v := range versions {
 		data, err := json.Marshal(v.Anchor)
@@ -231,16 +248,27 @@ func (k *Client) History(ctx context.Context, id string) (*History, error) {
 	return h, nil
 }
 
-// AccessLog lists the disclosures of a patient's records.
-func (k *Client) AccessLog(ctx context.Context, subject string, p client.Page) (*rc.AccessPage, error) {
+// Orders of the lists: rc.Newest (the default when empty) or rc.Oldest.
+
+// AccessLog lists the disclosures of a patient's records, for the patient
+// and the regulator's auditor.
+func (k *Client) AccessLog(ctx context.Context, subject, order string, p client.Page) (*rc.AccessPage, error) {
 	var out rc.AccessPage
-	return &out, k.c.Evaluate(ctx, "ListAccessLog", client.Input{Args: p.Args(subject)}, &out)
+	return &out, k.c.Evaluate(ctx, "ListAccessLog", client.Input{Args: p.Args(subject, order)}, &out)
 }
 
-// AccessLogByCustodian lists the disclosures of an org's records.
-func (k *Client) AccessLogByCustodian(ctx context.Context, msp string, p client.Page) (*rc.AccessPage, error) {
+// AccessLogByCustodian lists the disclosures of an org's records, for its
+// privacy officer and the regulator's auditor.
+func (k *Client) AccessLogByCustodian(ctx context.Context, msp, order string, p client.Page) (*rc.AccessPage, error) {
 	var out rc.AccessPage
-	return &out, k.c.Evaluate(ctx, "ListAccessLogByCustodian", client.Input{Args: p.Args(msp)}, &out)
+	return &out, k.c.Evaluate(ctx, "ListAccessLogByCustodian", client.Input{Args: p.Args(msp, order)}, &out)
+}
+
+// ListBySubject lists a patient's records (each one's current anchor), for
+// the patient and the regulator's auditor.
+func (k *Client) ListBySubject(ctx context.Context, subject, order string, p client.Page) (*rc.RecordPage, error) {
+	var out rc.RecordPage
+	return &out, k.c.Evaluate(ctx, "ListBySubject", client.Input{Args: p.Args(subject, order)}, &out)
 }
 
 // Erase crypto-shreds a record.

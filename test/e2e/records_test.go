@@ -44,7 +44,7 @@ func releasedKey(t *testing.T, org, user, id string) []byte {
 	one, err := keywrap.NewEphemeral()
 	require.NoError(t, err)
 	var rel rc.Release
-	require.NoError(t, c.Evaluate(ctx, "ReleaseKey", client.Input{Args: []string{r.AccessID,
+	require.NoError(t, c.Evaluate(ctx, "ReleaseKey", client.Input{Args: []string{r.AccessID, id, "treatment",
 		base64.StdEncoding.EncodeToString(one.PublicKey().Bytes())}, Endorsers: []string{"ProviderMSP"}}, &rel))
 	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
 	require.NoError(t, err)
@@ -120,7 +120,8 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
 
 	// Break-glass: physician2 reads in an emergency; it is logged.
-	_, err = consentAs(t, "provider", "physician2").BreakGlass(ctx, cc.BreakGlassInput{Subject: patient2ID, Reason: "e2e emergency", Minutes: 5})
+	_, err = consentAs(t, "provider", "physician2").BreakGlass(ctx, cc.BreakGlassInput{Subject: patient2ID, Reason: "e2e emergency", Minutes: 5,
+		Purposes: []string{"emergency"}, DataClasses: []string{"discharge"}})
 	require.NoError(t, err)
 	got.Reset()
 	bgGet, err := recordsAs(t, "provider", "physician2", store).Get(ctx, id, 0, "emergency", &got, nil)
@@ -141,7 +142,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	// The patient's access log lists every release: physician1 three times
 	// (one Get and two by hand), physician2 twice (one refused for tampering
 	// after its key was released).
-	logPage, err := recordsAs(t, "patients", "patient2", store).AccessLog(ctx, patient2ID, client.Page{Size: 100})
+	logPage, err := recordsAs(t, "patients", "patient2", store).AccessLog(ctx, patient2ID, rc.Newest, client.Page{Size: 100})
 	require.NoError(t, err)
 	var mine []rc.AccessEntry
 	for _, e := range logPage.Items {

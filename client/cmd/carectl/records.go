@@ -71,14 +71,14 @@ func (a *app) recordsCommand() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&a.store, "store", "", "document store folder (default NETWORK/documents)")
 	cmd.AddCommand(a.recordsRegisterKey(), a.recordsPut(false), a.recordsPut(true), a.recordsGet(), a.recordsVerify(),
-		a.recordsHead(), a.recordsHistory(), a.recordsAccessLog(), a.recordsErase(), a.recordsEnteredInError())
+		a.recordsHead(), a.recordsHistory(), a.recordsAccessLog(), a.recordsList(), a.recordsErase(), a.recordsEnteredInError())
 	return cmd
 }
 
 func (a *app) recordsRegisterKey() *cobra.Command {
 	return &cobra.Command{
 		Use:   "register-key",
-		Short: "publish your org's key-encryption public key (org admin)",
+		Short: "publish your org's key-encryption public key (the admin of a provider org)",
 		Args:  cobra.NoArgs,
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			if s.Org.KEKDir == "" {
@@ -289,22 +289,22 @@ func (a *app) recordsHistory() *cobra.Command {
 }
 
 func (a *app) recordsAccessLog() *cobra.Command {
-	var patient, custodian string
+	var patient, custodian, order string
 	var p client.Page
 	cmd := &cobra.Command{
 		Use:   "access-log",
-		Short: "disclosures of a patient's records (--patient, default you) or of an org's (--custodian)",
+		Short: "disclosures of a patient's records (--patient, default you) or of an org's (--custodian), newest first",
 		Args:  cobra.NoArgs,
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			var page *rc.AccessPage
 			var err error
 			if custodian != "" {
-				page, err = k.AccessLogByCustodian(cmd.Context(), custodian, p)
+				page, err = k.AccessLogByCustodian(cmd.Context(), custodian, order, p)
 			} else {
 				if patient == "" {
 					patient = ownPatientID(s)
 				}
-				page, err = k.AccessLog(cmd.Context(), patient, p)
+				page, err = k.AccessLog(cmd.Context(), patient, order, p)
 			}
 			if err != nil {
 				return err
@@ -322,6 +322,43 @@ func (a *app) recordsAccessLog() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&patient, "patient", "", "patient id")
 	cmd.Flags().StringVar(&custodian, "custodian", "", "custodian MSP id")
+	orderFlag(cmd, &order)
+	pageFlags(cmd, &p)
+	return cmd
+}
+
+func orderFlag(cmd *cobra.Command, order *string) {
+	cmd.Flags().StringVar(order, "order", rc.Newest, "newest or oldest first")
+}
+
+func (a *app) recordsList() *cobra.Command {
+	var patient, order string
+	var p client.Page
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "a patient's records (--patient, default you), newest first: the patient and the regulator's auditor",
+		Args:  cobra.NoArgs,
+		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
+			if patient == "" {
+				patient = ownPatientID(s)
+			}
+			page, err := k.ListBySubject(cmd.Context(), patient, order, p)
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, r := range page.Items {
+					fmt.Fprintf(w, "%s version %d %s %s (%s) at %s, anchored %s\n", r.ID, r.Version, r.Status, r.Type, r.Category, r.Custodian, r.Created)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&patient, "patient", "", "patient id")
+	orderFlag(cmd, &order)
 	pageFlags(cmd, &p)
 	return cmd
 }
