@@ -1,0 +1,165 @@
+// Package provenance is the carechain drug supply chain chaincode (channel
+// supply), after GS1 EPCIS 2.0 and the US DSCSA: manufacturers register
+// products and lots and commission serialized units; units are packed into
+// cases and cases onto pallets; trading partners ship and receive them with
+// their DSCSA documents kept between the two; pharmacists verify and
+// dispense; suspect product is quarantined, cleared or found illegitimate;
+// lots are recalled; every step is an EPCIS event on the unit's trace.
+//
+// # State
+//
+// Ownership, custody and disposition live on the outermost container: a
+// unit in a case on a pallet is wherever the pallet is, so shipping a
+// pallet of 1,000 units writes one item key. What counts for a unit is
+// therefore its effective state (effectiveOf): the outermost container's
+// disposition and the gravest suspect state on the way out, unless the
+// unit's own life has ended (dispensed, destroyed, decommissioned,
+// illegitimate). Verify, Dispense, GetItem and RecallReport read it;
+// Unpack carries it down to what it releases, so a destroyed or
+// illegitimate case never yields live units. Only outermost items are
+// suspected, cleared, destroyed or decommissioned, so an inner unit has no
+// state its containers do not show. A container keeps the lots it holds
+// with their unit counts (maintained by Pack, Unpack and Dispense): Pack,
+// Ship and Receive refuse a recalled lot inside a pallet by reading the
+// pallet's lots, not its units. Nothing unfit travels hidden: Pack refuses
+// recalled, suspect, quarantined, illegitimate or finished items.
+//
+// # Who may do what
+//
+// Every transaction checks its caller first against the parts registry
+// (chaincode parts, through kit/registry): a role attribute counts only in
+// an org playing a part that grants it. Trading partners (manufacturer,
+// distributor, pharmacy) must in addition hold an active licence today in
+// the regulator's partner registry (RegisterPartner), which stays the
+// regulator's licensing record: the parts registry says what an org is,
+// the licence that it may trade now. Ownership comes last: the holder is
+// the owner of the outermost container, at rest (not in transit).
+//
+//	RegisterPartner              the regulator's registrar
+//	RegisterProduct, CreateBatch quality staff of a manufacturer whose GS1
+//	                             company prefixes (registry) own the GTIN;
+//	                             a lot only of its own registered product
+//	Commission                   quality or logistics staff of that manufacturer
+//	Pack, Unpack, Decommission,
+//	Destroy                      the holder's quality, logistics or pharmacist
+//	                             staff (each as its part grants it)
+//	Ship                         the holder's logistics staff or pharmacist, to
+//	                             another licensed org playing a trading part;
+//	                             a licensed shipper that does not hold an item
+//	                             is refused and its attempt kept as a
+//	                             counterfeit signal
+//	Receive                      logistics staff or pharmacist of the named
+//	                             receiver
+//	AddReading                   staff of the shipment's sender or receiver
+//	Dispense                     a pharmacist of an org playing the pharmacy,
+//	                             holding the unit
+//	Suspect                      the holder's staff, or the registrar
+//	Clear, MarkIllegitimate      the holder's quality staff or pharmacist (the
+//	                             trading partner that holds suspect product
+//	                             investigates, DSCSA), or the registrar
+//	RecallLot                    quality staff of the product's manufacturer, or
+//	                             the registrar
+//	Verify, GetItem, GetShipment,
+//	GetPartner, Trace,
+//	RecallReport, ListSignals    any member of a supply part with a role that
+//	                             counts there (the auditor reads, never acts)
+//	GetDSCSA                     staff of the shipment's two partners
+//
+// An org the registry does not list is FORBIDDEN everywhere, licence or
+// not, and so is an identity without a role (an org's admin).
+//
+// # Trust model: who must agree to each write
+//
+// The chaincode's own policy on supply is any two of the four peer orgs
+// (network/topology.yaml). That alone would let two colluding orgs endorse
+// a fabricated write set for any key, so every record that belongs to
+// someone carries a key-level (state-based) policy, set when it is
+// created and moved with the state (endorse.go):
+//
+//	item or container at rest       AND(owner)      Commission, Pack, Receive,
+//	                                                Unpack, Dispense set it
+//	item in transit, its shipment   AND(sender, receiver)   Ship
+//	shipment received               AND(receiver)   Receive
+//	unit or case inside a container,
+//	container-content entries, lot
+//	index entries, recalls, events,
+//	verifications, signals          sealed: OutOf(n/2+1) of the n orgs
+//	                                with peers in the parts registry
+//	product, lot                    AND(manufacturer)
+//	partner licence                 AND(the registrar's org)
+//
+// Units inside a container are sealed rather than owned because their
+// owner changes with the outermost container, which their keys cannot
+// follow without rewriting every unit (the pallet would no longer be one
+// key): with the owner-at-packing policy the packer alone could later pull
+// a unit it sold out of the pallet. Sealed, such a change needs a majority
+// of the peer orgs — the same majority that governs the parts registry and
+// the chaincode lifecycle, so it adds no new power. The price: Unpack and
+// a Dispense from a container are endorsed by that majority, which the
+// gateway plans from the policies the simulation touched.
+//
+// Hence, for each write: the caller's org must pass the access table and
+// the listed peers must endorse. Any two colluding orgs cannot: move,
+// release or rewrite an item or shipment held by a third org, or one in
+// transit between a third org and one of them (sender and receiver
+// together decide only their own trade); pull a unit out of a container;
+// take a recall back or hide a unit from its recall report; rewrite
+// another's product, lot or licence; rewrite or delete an event,
+// verification or signal. They can: create keys that do not exist yet —
+// a unit serial the manufacturer never commissioned (it would verify; see
+// the residual risks), a licence for a registry org the regulator never
+// licensed (a licence for an org the parts registry does not list is
+// useless, as both checks are needed; rewriting or reinstating an existing
+// one needs the regulator), a recall or quarantine (a visible denial of
+// service); add or remove event index entries (a trace shows more or
+// fewer events; the events themselves are sealed) and forge counterfeit
+// signals. One org alone can change only what it owns at rest, its own
+// products and lots (the manufacturer) or licences (the regulator) —
+// which the chaincode lets it change anyway.
+//
+// # Time
+//
+// The transaction timestamp is the only now. Begin refuses one further
+// than txtime's default skew (five minutes) from the endorsing peer's
+// clock (Contract.Clock, time.Now in cmd/main.go; nil in unit tests), and
+// every item, container, shipment, lot, product and licence keeps the stamp
+// of its latest change: a transaction stamped before it is refused, and a
+// verification is refused before the latest change of the unit, its
+// containers or its lot's recall. Backdating therefore cannot reopen a
+// window that a later change closed. Event index keys carry fixed-width
+// stamps, ascending and descending, so traces read either way.
+//
+// # Lists
+//
+// Trace merges the event indexes of an item and of every container it
+// travelled in, page by page from a bookmark that names the next event's
+// place (each index is read from there for at most one page), so a trace
+// pages to any length, oldest or newest first. ListSignals pages an
+// object's signals either way; RecallReport pages a lot's units in serial
+// order. No scan reads more than a page, or the at most 1,000 children of
+// one container (Unpack).
+//
+// # Residual risks
+//
+//   - Fabric does not bound client timestamps: the skew guard relies on
+//     the endorsing peers' clocks being honest and roughly right; within
+//     the skew a client still picks its time.
+//   - New keys are written under the chaincode's policy, which no
+//     key-level policy can precede: two colluding orgs can create records
+//     that never existed (see above). The gravest is a forged unit of a
+//     real lot, which verifies until someone notices; recalls and
+//     quarantines of the lot still reach it. Closing it needs a stricter
+//     chaincode-level policy on supply (the peer-org majority) or
+//     commissioning through a key the manufacturer owns. Signals, events
+//     and their indexes are append-only evidence, not access decisions.
+//   - A majority of the peer orgs can do anything, as it can change the
+//     chaincode.
+//   - Endorsers that withhold endorsement (an owner refusing to endorse the
+//     registrar's quarantine of its stock) block a change; the refusal is
+//     visible, the change is not forged.
+//   - A shipment holding a recalled lot cannot be received and stays in
+//     transit with its sender; containers packed before lot counts existed
+//     carry none and are not checked for recalled lots until repacked.
+//   - The DSCSA documents are in the two partners' collection only; the
+//     regulator sees their hash, and must ask a partner for them.
+package provenance
