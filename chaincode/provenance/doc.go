@@ -110,8 +110,7 @@
 // the residual risks), a licence for a registry org the regulator never
 // licensed (a licence for an org the parts registry does not list is
 // useless, as both checks are needed; rewriting or reinstating an existing
-// one needs the regulator), a recall or quarantine (a visible denial of
-// service); add or remove event index entries (a trace shows more or
+// one needs the regulator), a recall (a visible denial of service); add or remove event index entries (a trace shows more or
 // fewer events; the events themselves are sealed) and forge counterfeit
 // signals. One org alone can change only what it owns at rest, its own
 // products and lots (the manufacturer) or licences (the regulator) —
@@ -160,6 +159,9 @@
 //   - A shipment holding a recalled lot cannot be received and stays in
 //     transit with its sender; containers packed before lot counts existed
 //     carry none and are not checked for recalled lots until repacked.
+//   - Events recorded before the newest-first index existed are only in
+//     the oldest-first one, and signals recorded before signals were
+//     time-keyed list oldest-first only.
 //   - The DSCSA documents are in the two partners' collection only; the
 //     regulator sees their hash, and must ask a partner for them.
 package provenance
