@@ -57,13 +57,13 @@ for i in $(seq -w 1 40); do
   bin/carectl --org payer --user enrollment1 claims coverage add \
     '{"id":"cov-bench-00'$i'","member":"pt-bench-00'$i'","plan":"bench","period":{"start":"2020-01-01","end":"2099-12-31"}}' >/dev/null 2>&1 || true
 done
-# One line whose charge is the call's number in cents: every claim of a run
-# is distinct. A service date and a modifier drawn per run keep one run's
-# claims from duplicating an earlier run's.
-day=$(date -u -d "today - $((RANDOM % 365)) days" +%Y-%m-%d)
+# One line per claim; a duplicate is the same patient, day, code, modifiers
+# and units, whatever the charge. The quantity {q} and the service date {day}
+# differ for every call of a run, and a modifier drawn per run keeps one
+# run's claims from duplicating an earlier run's.
 chars=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ
 mod=${chars:$((RANDOM % 36)):1}${chars:$((RANDOM % 36)):1}
-claim='{"id":"bench-{run}-{n}","patient":"pt-bench-{w}","coverage":"cov-bench-{w}","payer":"PayerMSP","renderingNpi":"1234567893","billablePeriod":{"start":"'$day'","end":"'$day'"},"placeOfService":"11","diagnosis":["E11.9"],"item":[{"sequence":1,"productOrService":"99213","modifier":["'$mod'"],"quantity":1,"unitPrice":{n1},"net":{n1},"servicedDate":"'$day'"}],"total":{n1}}'
+claim='{"id":"bench-{run}-{n}","patient":"pt-bench-{w}","coverage":"cov-bench-{w}","payer":"PayerMSP","renderingNpi":"1234567893","billablePeriod":{"start":"{day}","end":"{day}"},"placeOfService":"11","diagnosis":["E11.9"],"item":[{"sequence":1,"productOrService":"99213","modifier":["'$mod'"],"quantity":{q},"unitPrice":100,"net":{q}00,"servicedDate":"{day}"}],"total":{q}00}'
 bench --name "claims Submit (40 in flight)" --users billing1 --in-flight 40 --chaincode claims --fn Submit --transient "claim=$claim"
 
 # Provenance: commissioning throughput (the client splits a batch into

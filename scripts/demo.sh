@@ -96,23 +96,28 @@ rm -f "$doc"
 # ---- claims --------------------------------------------------------------
 ts=$(date +%s)
 today=$(date -u +%Y-%m-%d)
+# A duplicate is the same patient, day, codes, modifiers and units — not the
+# same charge: each run bills its own day of the past 300, so that a second
+# demo is not a duplicate of the first.
+served=$(date -u -d "today - $((ts % 300)) days" +%Y-%m-%d)
+served_before=$(date -u -d "$served - 1 day" +%Y-%m-%d)
 year=$(date -u +%Y)
 cov=cov-demo-$ts
 say "Claims: the insurer sets its duplicate salt (once), a plan's rules, and the patient's coverage"
 carectl --org payer --user enrollment1 claims salt >/dev/null 2>&1 || echo "(salt already set)"
 show carectl --org payer --user adjudicator1 claims rules '{"plan":"gold","allowed":{"99213":12000,"80053":4500,"70553":90000},"priorAuth":["70553"]}'
 show carectl --org payer --user enrollment1 claims coverage add \
-  '{"id":"'$cov'","member":"'$patient'","plan":"gold","period":{"start":"'$year'-01-01","end":"'$year'-12-31"},"annualLimit":1000000,"copay":2000,"deductible":5000}'
+  '{"id":"'$cov'","member":"'$patient'","plan":"gold","period":{"start":"'$((year - 1))'-01-01","end":"'$year'-12-31"},"annualLimit":1000000,"copay":2000,"deductible":5000}'
 
-claim() { # id coverage panel-cents
-  echo '{"id":"'$1'","patient":"'$patient'","coverage":"'$2'","payer":"PayerMSP","renderingNpi":"1234567893",
-  "billablePeriod":{"start":"'$today'","end":"'$today'"},"placeOfService":"11","diagnosis":["E11.9","I10"],
-  "item":[{"sequence":1,"productOrService":"99213","modifier":["25"],"quantity":1,"unitPrice":15000,"net":15000,"servicedDate":"'$today'"},
-          {"sequence":2,"productOrService":"80053","quantity":1,"unitPrice":'$3',"net":'$3',"servicedDate":"'$today'"}],"total":'$((15000 + $3))'}'
+claim_on() { # day id coverage panel-units
+  echo '{"id":"'$2'","patient":"'$patient'","coverage":"'$3'","payer":"PayerMSP","renderingNpi":"1234567893",
+  "billablePeriod":{"start":"'$1'","end":"'$1'"},"placeOfService":"11","diagnosis":["E11.9","I10"],
+  "item":[{"sequence":1,"productOrService":"99213","modifier":["25"],"quantity":1,"unitPrice":15000,"net":15000,"servicedDate":"'$1'"},
+          {"sequence":2,"productOrService":"80053","quantity":'$4',"unitPrice":4000,"net":'$((4000 * $4))',"servicedDate":"'$1'"}],"total":'$((15000 + 4000 * $4))'}'
 }
+claim() { claim_on "$served" "$@"; } # id coverage panel-units
 say "The hospital's billing clerk submits a claim; the plan's rules adjudicate it at once"
-# The panel's charge varies per run, so that a second demo is not a duplicate of the first.
-panel=$((4000 + ts % 997))
+panel=$((1 + ts % 3))
 show carectl --org provider --user billing1 claims submit "$(claim clm-$ts $cov $panel)"
 show carectl --org payer --user adjudicator1 claims get clm-$ts
 
@@ -120,7 +125,7 @@ say "The same services under another claim id: refused as a duplicate, naming th
 show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-dup $cov $panel)" || true
 
 say "A claim under a coverage the insurer does not know: pended, with the reason"
-show carectl --org provider --user billing1 claims submit "$(claim clm-$ts-nocov cov-unknown $((panel + 1)))"
+show carectl --org provider --user billing1 claims submit "$(claim_on "$served_before" clm-$ts-nocov cov-unknown $panel)"
 
 say "The insurer pays; the hospital reads the remittance advice"
 show carectl --org payer --user adjudicator1 claims pay clm-$ts

@@ -4,10 +4,11 @@
 // becomes the call's sequence number, {run} the run's id, {patient_id}
 // the acting user's patient_id attribute, {sha} and {sha2} two SHA-256
 // digests unique to the call, {n1} the sequence number plus one ({n6}: six
-// digits, zero-padded), and {w}
-// the worker's number (0001, 0002, …;
+// digits, zero-padded), {q} a quantity and {day} a service date that
+// together differ for every call ({q} runs 1…999, then {day} steps back one
+// day from today, UTC), and {w} the worker's number (0001, 0002, …;
 // a worker has one call in flight at a time), so every transaction can
-// write its own keys:
+// write its own keys — and no two claims bill the same service:
 //
 //	carebench --chaincode baseline --fn Put --arg 'k-{run}-{n}' --arg v
 //	carebench --org patients --users benchpatient1-40 --chaincode consent --fn Grant \
@@ -82,6 +83,7 @@ func main() {
 		*runID = strconv.FormatInt(time.Now().UnixNano(), 36)
 	}
 	run := *runID
+	today := time.Now().UTC()
 	r := harness.Run(context.Background(), harness.Config{
 		Name: *name, Sessions: sessions, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate, Max: *maxCalls,
 		Call: func(n int64, w int, s *client.Session) client.Call {
@@ -89,7 +91,8 @@ func main() {
 			sum2 := sha256.Sum256(sum[:])
 			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s],
 				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:]),
-				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1)).Replace
+				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1),
+				"{q}", strconv.FormatInt(n%999+1, 10), "{day}", today.AddDate(0, 0, -int(n/999)).Format(time.DateOnly)).Replace
 			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
 			for _, t := range args {
 				call.Args = append(call.Args, fill(t))
