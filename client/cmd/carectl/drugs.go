@@ -272,9 +272,13 @@ func (a *app) drugsItem() *cobra.Command {
 
 func (a *app) drugsTrace() *cobra.Command {
 	var p client.Page
-	var newest bool
+	var order string
 	cmd := &cobra.Command{Use: "trace ID", Short: "chain of custody of a unit or container, back to commissioning", Args: cobra.ExactArgs(1),
 		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			newest, err := newestFirst(order)
+			if err != nil {
+				return err
+			}
 			page, err := k.Trace(cmd.Context(), args[0], newest, p)
 			if err != nil {
 				return err
@@ -297,15 +301,27 @@ func (a *app) drugsTrace() *cobra.Command {
 			return nil
 		})}
 	pageFlags(cmd, &p)
-	cmd.Flags().BoolVar(&newest, "newest", false, "newest events first")
+	cmd.Flags().StringVar(&order, "order", pv.OldestFirst, "oldest or newest first")
 	return cmd
+}
+
+// newestFirst reads --order.
+func newestFirst(order string) (bool, error) {
+	if order != pv.OldestFirst && order != pv.NewestFirst {
+		return false, fmt.Errorf("--order is %s or %s", pv.OldestFirst, pv.NewestFirst)
+	}
+	return order == pv.NewestFirst, nil
 }
 
 func (a *app) drugsSignals() *cobra.Command {
 	var p client.Page
-	var newest bool
+	var order string
 	cmd := &cobra.Command{Use: "signals ID", Short: "counterfeit signals recorded for a unit or container", Args: cobra.ExactArgs(1),
 		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			newest, err := newestFirst(order)
+			if err != nil {
+				return err
+			}
 			page, err := k.Signals(cmd.Context(), args[0], newest, p)
 			if err != nil {
 				return err
@@ -321,7 +337,7 @@ func (a *app) drugsSignals() *cobra.Command {
 			return nil
 		})}
 	pageFlags(cmd, &p)
-	cmd.Flags().BoolVar(&newest, "newest", false, "newest signals first")
+	cmd.Flags().StringVar(&order, "order", pv.OldestFirst, "oldest or newest first")
 	return cmd
 }
 
