@@ -2,13 +2,23 @@
 // and their delegates grant and revoke, clinicians break the glass, anyone
 // entitled checks. Every input that names a patient or describes a consent
 // travels in the transient map, never in the transaction's arguments.
+//
+// Every change a patient or delegate makes is signed with the session's
+// enrollment key over the canonical statement of the state it produces
+// (package chaincode/consent/wire), as the chaincode requires: a change of
+// an existing consent or delegation reads its current version first, so a
+// change committed in between makes the signature stale and the chaincode
+// refuses it (INVALID_ARGUMENT on "signature"); read and try again.
 package consent
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"fmt"
 
-	cc "github.com/carechain/carechain/chaincode/consent"
+	cc "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/client"
 )
 
@@ -31,55 +41,112 @@ func (k *Client) receipt(ctx context.Context, fn string, in client.Input) (*cc.R
 	return &r, nil
 }
 
-// Grant creates a consent (draft or active).
+// sign signs a statement with the session's enrollment key: ECDSA over its
+// SHA-256 digest, ASN.1 DER, as Fabric clients sign proposals.
+func (k *Client) sign(statement []byte) ([]byte, error) {
+	id := k.c.Session.Identity
+	if id == nil || id.Sign == nil {
+		return nil, errors.New("consent: the session has no signing identity")
+	}
+	digest := sha256.Sum256(statement)
+	sig, err := id.Sign(digest[:])
+	if err != nil {
+		return nil, fmt.Errorf("consent: sign: %w", err)
+	}
+	return sig, nil
+}
+
+// signed submits fn with the statement's signature and, under key, input
+// (JSON), in the transient map.
+func (k *Client) signed(ctx context.Context, fn string, args []string, statement []byte, key string, input any) (*cc.Receipt, error) {
+	sig, err := k.sign(statement)
+	if err != nil {
+		return nil, err
+	}
+	transient := map[string][]byte{cc.TransientSignature: sig}
+	if key != "" {
+		data, err := json.Marshal(input)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", key, err)
+		}
+		transient[key] = data
+	}
+	res, err := k.c.Session.Submit(ctx, client.Call{Channel: k.c.Channel, Chaincode: Chaincode, Function: fn, Args: args, Transient: transient})
+	if err != nil {
+		return nil, err
+	}
+	var r cc.Receipt
+	if err := json.Unmarshal(res.Payload, &r); err != nil {
+		return nil, fmt.Errorf("consent %s: decode receipt: %w", fn, err)
+	}
+	return &r, nil
+}
+
+// statement is the canonical statement of c on the client's channel.
+func (k *Client) statement(c cc.Consent) []byte { return cc.ConsentStatement(k.c.Channel, c) }
+
+// Grant creates a consent (draft or active), signed by the session.
 func (k *Client) Grant(ctx context.Context, in cc.GrantInput) (*cc.Receipt, error) {
-	return k.receipt(ctx, "Grant", client.Input{TransientKey: cc.TransientConsent, Transient: in})
+	return k.signed(ctx, "Grant", nil, k.statement(cc.GrantedConsent(in)), cc.TransientConsent, in)
+}
+
+// change reads consent id, and signs and submits fn for the state next makes of it.
+func (k *Client) change(ctx context.Context, fn, id string, next func(cc.Consent) cc.Consent, args ...string) (*cc.Receipt, error) {
+	v, err := k.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return k.signed(ctx, fn, append([]string{id}, args...), k.statement(next(v.Consent)), "", nil)
 }
 
 // Update replaces a draft's content.
 func (k *Client) Update(ctx context.Context, in cc.GrantInput) (*cc.Receipt, error) {
-	return k.receipt(ctx, "Update", client.Input{Args: []string{in.ID}, TransientKey: cc.TransientConsent, Transient: in})
+	v, err := k.Get(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return k.signed(ctx, "Update", []string{in.ID}, k.statement(cc.Drafted(v.Consent, in)), cc.TransientConsent, in)
 }
 
 // Activate makes a draft active.
 func (k *Client) Activate(ctx context.Context, id string) (*cc.Receipt, error) {
-	return k.receipt(ctx, "Activate", client.Input{Args: []string{id}})
+	return k.change(ctx, "Activate", id, cc.Activated)
 }
 
 // Revoke revokes an active consent.
 func (k *Client) Revoke(ctx context.Context, id string) (*cc.Receipt, error) {
-	return k.receipt(ctx, "Revoke", client.Input{Args: []string{id}})
+	return k.change(ctx, "Revoke", id, cc.Revoked)
 }
 
 // MarkEnteredInError withdraws a consent recorded by mistake.
 func (k *Client) MarkEnteredInError(ctx context.Context, id string) (*cc.Receipt, error) {
-	return k.receipt(ctx, "MarkEnteredInError", client.Input{Args: []string{id}})
+	return k.change(ctx, "MarkEnteredInError", id, cc.EnteredInError)
 }
 
 // AttachForm records the SHA-256 (hex) of the signed consent form.
 func (k *Client) AttachForm(ctx context.Context, id, sha256Hex string) (*cc.Receipt, error) {
-	return k.receipt(ctx, "AttachForm", client.Input{Args: []string{id, sha256Hex}})
+	return k.change(ctx, "AttachForm", id, func(c cc.Consent) cc.Consent { return cc.FormAttached(c, sha256Hex) }, sha256Hex)
 }
 
-// Get reads a consent.
+// Get reads a consent (a redacted view for a grantee or its privacy officer).
 func (k *Client) Get(ctx context.Context, id string) (*cc.View, error) {
 	var v cc.View
 	return &v, k.c.Evaluate(ctx, "Get", client.Input{Args: []string{id}}, &v)
 }
 
-// History reads every version of a consent, newest first.
-func (k *Client) History(ctx context.Context, id string) ([]cc.Consent, error) {
-	var out []cc.Consent
-	return out, k.c.Evaluate(ctx, "History", client.Input{Args: []string{id}}, &out)
+// History reads a page of a consent's versions, newest first.
+func (k *Client) History(ctx context.Context, id string, p client.Page) (*cc.VersionPage, error) {
+	var out cc.VersionPage
+	return &out, k.c.Evaluate(ctx, "History", client.Input{Args: p.Args(id)}, &out)
 }
 
-// ListBySubject lists a patient's consents.
+// ListBySubject lists a patient's consents, newest first.
 func (k *Client) ListBySubject(ctx context.Context, subject string, p client.Page) (*cc.ConsentPage, error) {
 	var out cc.ConsentPage
 	return &out, k.c.Evaluate(ctx, "ListBySubject", client.Input{Args: p.Args(subject)}, &out)
 }
 
-// ListGrants lists the active grants to a grantee.
+// ListGrants lists the active grants to a grantee, newest first.
 func (k *Client) ListGrants(ctx context.Context, grantee cc.Actor, p client.Page) (*cc.ConsentPage, error) {
 	var out cc.ConsentPage
 	return &out, k.c.Evaluate(ctx, "ListGrants", client.Input{Args: p.Args(grantee.Org, grantee.Role, grantee.ID)}, &out)
@@ -100,30 +167,60 @@ func (k *Client) BreakGlass(ctx context.Context, in cc.BreakGlassInput) (*cc.Rec
 	return k.receipt(ctx, "BreakGlass", client.Input{TransientKey: cc.TransientBreakGlass, Transient: in})
 }
 
-// ListBreakGlass lists a patient's emergency accesses.
+// ListBreakGlass lists a patient's emergency accesses, newest first.
 func (k *Client) ListBreakGlass(ctx context.Context, subject string, p client.Page) (*cc.BreakGlassPage, error) {
 	var out cc.BreakGlassPage
 	return &out, k.c.Evaluate(ctx, "ListBreakGlass", client.Input{Args: p.Args(subject)}, &out)
 }
 
-// ListBreakGlassByOrg lists the emergency accesses by an org's clinicians.
+// ListBreakGlassByOrg lists the emergency accesses by an org's clinicians, newest first.
 func (k *Client) ListBreakGlassByOrg(ctx context.Context, org string, p client.Page) (*cc.BreakGlassPage, error) {
 	var out cc.BreakGlassPage
 	return &out, k.c.Evaluate(ctx, "ListBreakGlassByOrg", client.Input{Args: p.Args(org)}, &out)
 }
 
-// RegisterDelegate registers a guardian or proxy for the patient.
+// ListBreakGlassUses lists what an emergency access permitted, newest first.
+func (k *Client) ListBreakGlassUses(ctx context.Context, id string, p client.Page) (*cc.UsePage, error) {
+	var out cc.UsePage
+	return &out, k.c.Evaluate(ctx, "ListBreakGlassUses", client.Input{Args: p.Args(id)}, &out)
+}
+
+// GetDelegate reads the patient's delegation to delegate (MSPID/enrollmentID).
+func (k *Client) GetDelegate(ctx context.Context, subject, delegate string) (*cc.Delegate, error) {
+	var d cc.Delegate
+	return &d, k.c.Evaluate(ctx, "GetDelegate", client.Input{Args: []string{subject, delegate}}, &d)
+}
+
+// current reads the delegation to delegate, nil when there is none.
+func (k *Client) current(ctx context.Context, subject, delegate string) (*cc.Delegate, error) {
+	d, err := k.GetDelegate(ctx, subject, delegate)
+	if errors.Is(err, client.ErrNotFound) {
+		return nil, nil
+	}
+	return d, err
+}
+
+// RegisterDelegate registers (or renews) a guardian or proxy for the patient.
 func (k *Client) RegisterDelegate(ctx context.Context, in cc.DelegateInput) (*cc.Receipt, error) {
-	return k.receipt(ctx, "RegisterDelegate", client.Input{TransientKey: cc.TransientDelegate, Transient: in})
+	prev, err := k.current(ctx, in.Subject, in.Delegate)
+	if err != nil {
+		return nil, err
+	}
+	statement := cc.DelegateStatement(k.c.Channel, cc.Registered(prev, in))
+	return k.signed(ctx, "RegisterDelegate", nil, statement, cc.TransientDelegate, in)
 }
 
-// RevokeDelegate ends a delegation.
+// RevokeDelegate ends a delegation (the patient, or the delegate stepping down).
 func (k *Client) RevokeDelegate(ctx context.Context, subject, delegate string) (*cc.Receipt, error) {
-	return k.receipt(ctx, "RevokeDelegate", client.Input{TransientKey: cc.TransientDelegate,
-		Transient: cc.DelegateInput{Subject: subject, Delegate: delegate}})
+	d, err := k.GetDelegate(ctx, subject, delegate)
+	if err != nil {
+		return nil, err
+	}
+	in := cc.DelegateInput{Subject: subject, Delegate: delegate}
+	return k.signed(ctx, "RevokeDelegate", nil, cc.DelegateStatement(k.c.Channel, cc.Ended(*d)), cc.TransientDelegate, in)
 }
 
-// ListDelegates lists a patient's delegations.
+// ListDelegates lists a patient's delegations, newest first.
 func (k *Client) ListDelegates(ctx context.Context, subject string, p client.Page) (*cc.DelegatePage, error) {
 	var out cc.DelegatePage
 	return &out, k.c.Evaluate(ctx, "ListDelegates", client.Input{Args: p.Args(subject)}, &out)

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	cc "github.com/carechain/carechain/chaincode/consent"
+	cc "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/events"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/consent"
@@ -88,12 +88,23 @@ func TestConsentStory(t *testing.T) {
 
 	// Break-glass: recorded, permits the clinician, listed for the patient
 	// and for the provider's privacy officer.
-	bg, err := consentAs(t, "provider", "physician1").BreakGlass(ctx, cc.BreakGlassInput{Subject: patient1ID, Reason: "e2e: unconscious in ER", Minutes: 30})
+	bg, err := consentAs(t, "provider", "physician1").BreakGlass(ctx, cc.BreakGlassInput{Subject: patient1ID, Reason: "e2e: unconscious in ER", Minutes: 30,
+		Purposes: []string{"emergency", "treatment"}, DataClasses: []string{"labs"}})
 	require.NoError(t, err)
 	d, err = consentAs(t, "provider", "physician1").Check(ctx, req)
 	require.NoError(t, err)
 	assert.Equal(t, cc.BasisBreakGlass, d.Basis)
 	assert.Equal(t, bg.ID, d.BreakGlassID)
+	// It covers what it names, nothing else.
+	other := req
+	other.Action, other.Purpose, other.DataClass = "disclose", "research", "psychiatry"
+	d, err = consentAs(t, "provider", "physician1").Check(ctx, other)
+	require.NoError(t, err)
+	assert.Equal(t, cc.Deny, d.Decision)
+	// A payer's "physician" cannot break the glass: the payer plays no provider part.
+	_, err = consentAs(t, "payer", "adjudicator1").BreakGlass(ctx, cc.BreakGlassInput{Subject: patient1ID, Reason: "e2e: not a clinician", Minutes: 5,
+		Purposes: []string{"emergency"}, DataClasses: []string{"labs"}})
+	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
 	waitForTx(t, "peer0.provider", bg.TxID)
 	mine, err := patient.ListBreakGlass(ctx, patient1ID, client.Page{Size: 100})
 	require.NoError(t, err)

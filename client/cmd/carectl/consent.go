@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	cc "github.com/carechain/carechain/chaincode/consent"
+	cc "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/consent"
 )
@@ -60,8 +60,11 @@ func newID(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
+// attrPatientID is the certificate attribute with a patient's pseudonym.
+const attrPatientID = "patient_id"
+
 // ownPatientID is the caller's patient_id attribute, for defaults.
-func ownPatientID(s *client.Session) string { return s.Identity.Attrs()[cc.AttrPatientID] }
+func ownPatientID(s *client.Session) string { return s.Identity.Attrs()[attrPatientID] }
 
 func (a *app) printReceipt(r *cc.Receipt) {
 	a.print(r, func(w io.Writer) {
@@ -250,23 +253,29 @@ func printProvision(w io.Writer, p *cc.Provision, indent string) {
 }
 
 func (a *app) consentHistory() *cobra.Command {
-	return &cobra.Command{
+	var p client.Page
+	cmd := &cobra.Command{
 		Use:   "history ID",
-		Short: "every version of a consent, newest first",
+		Short: "the versions of a consent, newest first, a page at a time",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			versions, err := k.History(cmd.Context(), args[0])
+			page, err := k.History(cmd.Context(), args[0], p)
 			if err != nil {
 				return err
 			}
-			a.print(versions, func(w io.Writer) {
-				for _, v := range versions {
+			a.print(page, func(w io.Writer) {
+				for _, v := range page.Items {
 					fmt.Fprintf(w, "version %d  %s %s  by %s at %s (tx %s)\n", v.Version, v.Status, v.StatusReason, v.Grantor, v.Updated, v.LastTxID)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
 			return nil
 		}),
 	}
+	pageFlags(cmd, &p)
+	return cmd
 }
 
 func pageFlags(cmd *cobra.Command, p *client.Page) {
@@ -385,8 +394,10 @@ func (a *app) consentBreakGlass() *cobra.Command {
 	var in cc.BreakGlassInput
 	cmd := &cobra.Command{
 		Use:   "break-glass",
-		Short: "emergency access without consent (clinicians; needs a reason; at most 24 h; audited)",
-		Args:  cobra.NoArgs,
+		Short: "emergency access without consent (a provider's physicians and nurses; a reason; at most 24 h, renewed at most twice; audited)",
+		Example: `  carectl --org provider --user physician1 consent break-glass --patient pt-... --reason "unconscious on arrival" \
+    --minutes 30 --class labs,imaging --purpose emergency`,
+		Args: cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			r, err := k.BreakGlass(cmd.Context(), in)
 			if err != nil {
@@ -399,12 +410,19 @@ func (a *app) consentBreakGlass() *cobra.Command {
 	cmd.Flags().StringVar(&in.Subject, "patient", "", "patient id")
 	cmd.Flags().StringVar(&in.Reason, "reason", "", "why (required)")
 	cmd.Flags().Int64Var(&in.Minutes, "minutes", 60, "how long, at most 1440")
-	cmd.Flags().StringVar(&in.DataClass, "class", "", "data class needed, if known")
+	cmd.Flags().StringSliceVar(&in.DataClasses, "class", nil, "data classes needed (required, comma-separated)")
+	cmd.Flags().StringSliceVar(&in.Purposes, "purpose", []string{"emergency"}, "emergency and/or treatment")
+	cmd.Flags().StringSliceVar(&in.Actions, "action", []string{"access"}, "access and/or use")
+	cmd.AddCommand(a.consentBreakGlassList(), a.consentBreakGlassUses())
+	return cmd
+}
+
+func (a *app) consentBreakGlassList() *cobra.Command {
 	var patient, org string
 	var p client.Page
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "emergency accesses to a patient (--patient, default you) or by an org's clinicians (--clinicians-org)",
+		Short: "emergency accesses to a patient (--patient, default you) or by an org's clinicians (--clinicians-org), newest first",
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			var page *cc.BreakGlassPage
@@ -422,7 +440,8 @@ func (a *app) consentBreakGlass() *cobra.Command {
 			}
 			a.print(page, func(w io.Writer) {
 				for _, b := range page.Items {
-					fmt.Fprintf(w, "%s  %s/%s (%s) %s → %s: %s\n", b.ID, b.Requester.Org, b.Requester.ID, b.Requester.Role, b.Start, b.End, b.Reason)
+					fmt.Fprintf(w, "%s  %s/%s (%s) %s → %s renewal %d, %v %v %v: %s\n", b.ID, b.Requester.Org, b.Requester.ID, b.Requester.Role,
+						b.Start, b.End, b.Renewal, b.Actions, b.Purposes, b.DataClasses, b.Reason)
 				}
 				if page.Bookmark != "" {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
@@ -434,8 +453,33 @@ func (a *app) consentBreakGlass() *cobra.Command {
 	list.Flags().StringVar(&patient, "patient", "", "patient id")
 	list.Flags().StringVar(&org, "clinicians-org", "", "MSP id of the clinicians' org")
 	pageFlags(list, &p)
-	cmd.AddCommand(list)
-	return cmd
+	return list
+}
+
+func (a *app) consentBreakGlassUses() *cobra.Command {
+	var p client.Page
+	uses := &cobra.Command{
+		Use:   "uses ID",
+		Short: "every decision an emergency access permitted, newest first (patient, privacy officer, auditor)",
+		Args:  cobra.ExactArgs(1),
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
+			page, err := k.ListBreakGlassUses(cmd.Context(), args[0], p)
+			if err != nil {
+				return err
+			}
+			a.print(page, func(w io.Writer) {
+				for _, u := range page.Items {
+					fmt.Fprintf(w, "%s  %s %s %s for %s %s (tx %s)\n", u.At, u.Caller, u.Action, u.DataClass, u.Purpose, u.Record, u.TxID)
+				}
+				if page.Bookmark != "" {
+					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
+				}
+			})
+			return nil
+		}),
+	}
+	pageFlags(uses, &p)
+	return uses
 }
 
 func (a *app) consentDelegate() *cobra.Command {
