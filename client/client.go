@@ -2,7 +2,10 @@
 // Client reads the consortium's connection profile and keeps one gRPC
 // connection per peer; a Session is one user of one org acting through that
 // org's gateway peer. Transactions return typed results and typed errors
-// (*Error with a Code), and what is safe to retry is retried.
+// (*Error with a Code). Retries never make a second transaction of one
+// call once the first may have been ordered: Submit resends the same signed
+// transaction and reports what the ledger says of it, or COMMIT_UNKNOWN
+// with its id (see Session.Submit and Session.CommitStatus).
 package client
 
 import (
@@ -167,7 +170,8 @@ func evaluate(ctx context.Context, api gatewayAPI, policy RetryPolicy, call Call
 // (UNAVAILABLE, TIMEOUT, ENDORSEMENT_MISMATCH: nothing was ordered) or an
 // MVCC conflict (committed as invalid, no effect). When the outcome cannot
 // be learned within the policy's CommitWait the error is COMMIT_UNKNOWN with
-// the transaction's id (see CommitStatus).
+// the transaction's id (see CommitStatus). Any other error means the call
+// had no effect.
 func (s *Session) Submit(ctx context.Context, call Call) (*Result, error) {
 	return (&submission{api: s.api, call: call, policy: s.retry}).run(ctx)
 }

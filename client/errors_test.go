@@ -57,77 +57,81 @@ func fabricError(t *testing.T, at step, err error) error {
 
 const unreachable = `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:7051: connect: connection refused"`
 
+// gatewayErrorCase is a gateway's answer at a step and its classification.
+type gatewayErrorCase struct {
+	name      string
+	at        step
+	err       error
+	wantCode  Code
+	wantField string
+	wantMsg   string // contained in the message
+}
+
+var gatewayErrorCases = []gatewayErrorCase{
+	{"chaincode code with a field", stepEndorse,
+		withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
+			`chaincode response 500, INVALID_ARGUMENT: field "key": must not be empty`),
+		CodeInvalidArgument, "key", "must not be empty"},
+	{"chaincode code without a field", stepEndorse,
+		withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
+			`chaincode response 500, NOT_FOUND: claim "c1" not found`),
+		CodeNotFound, "", `claim "c1" not found`},
+	{"a chaincode code beats an unreachable peer", stepEndorse,
+		withDetails(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info",
+			unreachable, "chaincode response 500, CONFLICT: claim c1 is paid"),
+		CodeConflict, "", "claim c1 is paid"},
+	{"endorsement mismatch", stepEndorse,
+		withDetails(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info",
+			"ProposalResponsePayloads do not match"),
+		CodeEndorsementMismatch, "", "do not match"},
+	{"endorsers unreachable behind the gateway", stepEndorse,
+		withDetails(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info", unreachable),
+		CodeUnavailable, "", "connection refused"},
+	{"creator refused", stepEndorse,
+		withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
+			"error validating proposal: access denied: channel [care] creator org unknown, creator is malformed"),
+		CodeAccessDenied, "", "access denied"},
+	{"duplicate transaction id at endorsement", stepEndorse,
+		withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
+			"duplicate transaction found [tx1]. Creator [0a07]"),
+		CodeDuplicateTxID, "", "duplicate"},
+	{"gateway has no peers", stepEndorse, status.Error(codes.Unavailable, "no peers available to evaluate chaincode baseline"),
+		CodeUnavailable, "", "no peers"},
+	{"endorse timeout", stepEndorse, status.Error(codes.DeadlineExceeded, "endorsement timeout expired while collecting endorsements"),
+		CodeTimeout, "", "timeout"},
+	{"no endorsers", stepEndorse, status.Error(codes.FailedPrecondition, "no endorsers found in the gateway's organization"),
+		CodeUnknown, "", "no endorsers"},
+
+	{"orderer already has it: details beat the code", stepSubmit,
+		withDetails(codes.Unavailable, "no orderers could successfully process transaction",
+			"received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=failed to submit request: request already exists"),
+		CodeDuplicateTxID, "", "request already exists"},
+	{"orderers unreachable", stepSubmit,
+		withDetails(codes.Unavailable, "no orderers could successfully process transaction", unreachable),
+		CodeUnavailable, "", "no orderers"},
+	{"orderer refuses", stepSubmit,
+		status.Error(codes.Aborted, "received unsuccessful response from orderer: status=BAD_REQUEST, info=message too large"),
+		CodeUnknown, "", "BAD_REQUEST"},
+	{"submit timeout", stepSubmit, status.Error(codes.DeadlineExceeded, "submit timeout expired while broadcasting to ordering service"),
+		CodeTimeout, "", "submit timeout"},
+
+	{"commit status refused by ACL", stepStatus, status.Error(codes.PermissionDenied, "failed evaluating policy"),
+		CodeAccessDenied, "", "failed evaluating policy"},
+	{"commit status not in time", stepStatus, status.Error(codes.DeadlineExceeded, "context deadline exceeded"),
+		CodeTimeout, "", "deadline"},
+	{"commit status aborted", stepStatus, status.Error(codes.Aborted, "unexpected close of commit notification channel"),
+		CodeUnknown, "", "unexpected close"},
+
+	{"evaluate: chaincode code in the message", stepEvaluate,
+		withDetails(codes.Unknown, `evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: consent "c1" not found`,
+			`chaincode response 500, NOT_FOUND: consent "c1" not found`),
+		CodeNotFound, "", `consent "c1" not found`},
+	{"evaluate: unreachable", stepEvaluate, status.Error(codes.Unavailable, "connection refused"),
+		CodeUnavailable, "", "connection refused"},
+}
+
 func TestClassifyGatewayErrors(t *testing.T) {
-	tests := []struct {
-		name      string
-		at        step
-		err       error
-		wantCode  Code
-		wantField string
-		wantMsg   string // contained in the message
-	}{
-		{"chaincode code with a field", stepEndorse,
-			withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
-				`chaincode response 500, INVALID_ARGUMENT: field "key": must not be empty`),
-			CodeInvalidArgument, "key", "must not be empty"},
-		{"chaincode code without a field", stepEndorse,
-			withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
-				`chaincode response 500, NOT_FOUND: claim "c1" not found`),
-			CodeNotFound, "", `claim "c1" not found`},
-		{"a chaincode code beats an unreachable peer", stepEndorse,
-			withDetails(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info",
-				unreachable, "chaincode response 500, CONFLICT: claim c1 is paid"),
-			CodeConflict, "", "claim c1 is paid"},
-		{"endorsement mismatch", stepEndorse,
-			withDetails(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info",
-				"ProposalResponsePayloads do not match"),
-			CodeEndorsementMismatch, "", "do not match"},
-		{"endorsers unreachable behind the gateway", stepEndorse,
-			withDetails(codes.Aborted, "failed to collect enough transaction endorsements, see attached details for more info", unreachable),
-			CodeUnavailable, "", "connection refused"},
-		{"creator refused", stepEndorse,
-			withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
-				"error validating proposal: access denied: channel [care] creator org unknown, creator is malformed"),
-			CodeAccessDenied, "", "access denied"},
-		{"duplicate transaction id at endorsement", stepEndorse,
-			withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
-				"duplicate transaction found [tx1]. Creator [0a07]"),
-			CodeDuplicateTxID, "", "duplicate"},
-		{"gateway has no peers", stepEndorse, status.Error(codes.Unavailable, "no peers available to evaluate chaincode baseline"),
-			CodeUnavailable, "", "no peers"},
-		{"endorse timeout", stepEndorse, status.Error(codes.DeadlineExceeded, "endorsement timeout expired while collecting endorsements"),
-			CodeTimeout, "", "timeout"},
-		{"no endorsers", stepEndorse, status.Error(codes.FailedPrecondition, "no endorsers found in the gateway's organization"),
-			CodeUnknown, "", "no endorsers"},
-
-		{"orderer already has it: details beat the code", stepSubmit,
-			withDetails(codes.Unavailable, "no orderers could successfully process transaction",
-				"received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=failed to submit request: request already exists"),
-			CodeDuplicateTxID, "", "request already exists"},
-		{"orderers unreachable", stepSubmit,
-			withDetails(codes.Unavailable, "no orderers could successfully process transaction", unreachable),
-			CodeUnavailable, "", "no orderers"},
-		{"orderer refuses", stepSubmit,
-			status.Error(codes.Aborted, "received unsuccessful response from orderer: status=BAD_REQUEST, info=message too large"),
-			CodeUnknown, "", "BAD_REQUEST"},
-		{"submit timeout", stepSubmit, status.Error(codes.DeadlineExceeded, "submit timeout expired while broadcasting to ordering service"),
-			CodeTimeout, "", "submit timeout"},
-
-		{"commit status refused by ACL", stepStatus, status.Error(codes.PermissionDenied, "failed evaluating policy"),
-			CodeAccessDenied, "", "failed evaluating policy"},
-		{"commit status not in time", stepStatus, status.Error(codes.DeadlineExceeded, "context deadline exceeded"),
-			CodeTimeout, "", "deadline"},
-		{"commit status aborted", stepStatus, status.Error(codes.Aborted, "unexpected close of commit notification channel"),
-			CodeUnknown, "", "unexpected close"},
-
-		{"evaluate: chaincode code in the message", stepEvaluate,
-			withDetails(codes.Unknown, `evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: consent "c1" not found`,
-				`chaincode response 500, NOT_FOUND: consent "c1" not found`),
-			CodeNotFound, "", `consent "c1" not found`},
-		{"evaluate: unreachable", stepEvaluate, status.Error(codes.Unavailable, "connection refused"),
-			CodeUnavailable, "", "connection refused"},
-	}
-	for _, tt := range tests {
+	for _, tt := range gatewayErrorCases {
 		t.Run(tt.name, func(t *testing.T) {
 			err := fabricError(t, tt.at, tt.err)
 			e := classify(err, "tx1")
