@@ -140,7 +140,10 @@
 // Residual risks: the skew guard trusts the endorsers' clocks; the
 // custodian's clients see the plaintext and the custodian's peer sees every
 // key it releases; an evaluated ReleaseKey leaves no trace beyond its
-// RequestAccess, and may be evaluated repeatedly within the window; anyone
+// RequestAccess, and may be evaluated repeatedly within the window; a
+// requester's access head is written by the requester's own transactions,
+// not owned by the custodian, so two colluding orgs can reset it (the skew
+// guard still bounds the stamps); anyone
 // who learns a record id sees its public head (custodian, status,
 // versions), which is how requesters find the custodian's peer.
 //
