@@ -29,7 +29,7 @@ bench --name "baseline Get" --in-flight 20 --evaluate --fn Get --arg bench-key
 start=$(now '-1 minute'); end=$(now '+2 minutes')
 grant='{"id":"bench-{run}-{n}","subject":"{patient_id}","decision":"permit","period":{"start":"'$start'","end":"'$end'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs","imaging"]}}'
 bench --name "consent Grant (40 in flight)" --org patients --users benchpatient1-40 --in-flight 40 \
-  --chaincode consent --fn Grant --transient "consent=$grant"
+  --chaincode consent --fn Grant --transient "consent=$grant" --sign-consent
 # Check: a physician's own access to a patient (patient2, whom nothing else
 # here uses) with one active consent.
 bin/carectl --org patients --user patient2 consent grant \

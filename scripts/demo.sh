@@ -58,7 +58,7 @@ show carectl --org patients --user patient1 consent revoke $cid
 show carectl --org provider --user physician1 consent check --patient $patient --class labs
 
 say "Emergency: the physician breaks the glass (a reason, here 1 minute, an event); the patient sees it"
-show carectl --org provider --user physician1 consent break-glass --patient $patient --reason "unconscious on arrival" --minutes 1
+show carectl --org provider --user physician1 consent break-glass --patient $patient --reason "unconscious on arrival" --minutes 1 --class labs
 show carectl --org provider --user physician1 consent check --patient $patient --class labs
 show carectl --org patients --user patient1 consent break-glass list
 show carectl --org patients --user patient1 consent history $cid

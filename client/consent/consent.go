@@ -43,8 +43,11 @@ func (k *Client) receipt(ctx context.Context, fn string, in client.Input) (*cc.R
 
 // sign signs a statement with the session's enrollment key: ECDSA over its
 // SHA-256 digest, ASN.1 DER, as Fabric clients sign proposals.
-func (k *Client) sign(statement []byte) ([]byte, error) {
-	id := k.c.Session.Identity
+func (k *Client) sign(statement []byte) ([]byte, error) { return Sign(k.c.Session.Identity, statement) }
+
+// Sign signs a canonical statement with id's enrollment key: ECDSA over its
+// SHA-256 digest, ASN.1 DER, as Fabric clients sign proposals.
+func Sign(id *client.Identity, statement []byte) ([]byte, error) {
 	if id == nil || id.Sign == nil {
 		return nil, errors.New("consent: the session has no signing identity")
 	}
@@ -84,6 +87,20 @@ func (k *Client) signed(ctx context.Context, fn string, args []string, statement
 
 // statement is the canonical statement of c on the client's channel.
 func (k *Client) statement(c cc.Consent) []byte { return cc.ConsentStatement(k.c.Channel, c) }
+
+// GrantTransient is the transient map of a Grant of in on channel, signed
+// by id: for callers that submit the call themselves (benchmarks).
+func GrantTransient(id *client.Identity, channel string, in cc.GrantInput) (map[string][]byte, error) {
+	sig, err := Sign(id, cc.ConsentStatement(channel, cc.GrantedConsent(in)))
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", cc.TransientConsent, err)
+	}
+	return map[string][]byte{cc.TransientSignature: sig, cc.TransientConsent: data}, nil
+}
 
 // Grant creates a consent (draft or active), signed by the session.
 func (k *Client) Grant(ctx context.Context, in cc.GrantInput) (*cc.Receipt, error) {

@@ -27,7 +27,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/consent"
 	"github.com/carechain/carechain/test/bench/harness"
 )
 
@@ -51,6 +53,7 @@ func main() {
 	runID := flag.String("run", "", "the run id {run} stands for (default: a new one), to address keys of an earlier run")
 	maxCalls := flag.Int64("max", 0, "stop after this many calls (0: no limit)")
 	jsonOut := flag.String("json-out", "", "also write the report as JSON to this file")
+	signConsent := flag.Bool("sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
 	var args, transient multiFlag
 	flag.Var(&args, "arg", "argument template, repeatable")
 	flag.Var(&transient, "transient", "transient entry KEY=TEMPLATE, repeatable")
@@ -104,6 +107,9 @@ func main() {
 				}
 				call.Transient[k] = []byte(fill(v))
 			}
+			if *signConsent {
+				signGrant(&call, s)
+			}
 			return call
 		},
 	})
@@ -124,6 +130,20 @@ func main() {
 	if r.Succeeded == 0 {
 		os.Exit(1)
 	}
+}
+
+// signGrant replaces the call's transient map with the signed Grant of its
+// "consent" entry; a malformed template is a mistake in the scenario.
+func signGrant(call *client.Call, s *client.Session) {
+	var in wire.GrantInput
+	if err := json.Unmarshal(call.Transient[wire.TransientConsent], &in); err != nil {
+		fail(fmt.Errorf("--sign-consent: transient consent: %w", err))
+	}
+	tm, err := consent.GrantTransient(s.Identity, call.Channel, in)
+	if err != nil {
+		fail(err)
+	}
+	call.Transient = tm
 }
 
 // expandUsers reads "a,b" or "name1-40".
