@@ -92,6 +92,17 @@ func TestAttackInsurerObtainsHospitalDocumentKeys(t *testing.T) {
 	e.Refused(before, e.releaseKey(physician, at(8), r.AccessID, "rec-labs", "treatment", pub), "FAILED_PRECONDITION: this peer holds no key-encryption key of ProviderMSP")
 	e.Peer.SetMSP("ProviderMSP")
 	e.Must(e.releaseKey(physician, at(8), r.AccessID, "rec-labs", "treatment", pub), nil)
+
+	// Records refuses on its own, whatever consent answers.
+	y := newEnv(t, withYesConsent())
+	y.psychiatry(1)
+	before = y.Peer.Snapshot()
+	y.Refused(before, y.request(payerDoc, 4, "rec-psy", "research"), "FORBIDDEN: role \"physician\" of PayerMSP may not request")
+	y.Refused(before, y.request(adjudicator, 4, "rec-psy", "research"), "FORBIDDEN: role \"adjudicator\" of PayerMSP may not request records for research")
+	forged.ID, forged.Org, forged.Recipient = "forged-3", "PayerMSP", "PayerMSP/doc1"
+	require.Equal(t, memstub.Valid, y.forgeAccess(forged, "PayerMSP", RegulatorMSP).Validation)
+	before = y.Peer.Snapshot()
+	y.Refused(before, y.releaseKey(payerDoc, at(5), "forged-3", "rec-psy", "research", pub), "FORBIDDEN: role \"physician\" of PayerMSP may not request")
 }
 
 // Attack 2a: the clock. A transaction stamped a year ahead of, or 30 days

@@ -67,11 +67,14 @@ type env struct {
 	clock time.Time
 	// parts replaces the reference registry (withGenesis).
 	parts shim.Chaincode
+	// consent replaces the consent chaincode (withYesConsent).
+	consent shim.Chaincode
 }
 
 // The chaincodes are built once per test binary: contractapi.NewChaincode
 // compiles JSON schemas and costs far more than a whole test transaction.
-// They find the test's peer and clock through current.
+// They find the test's peer and clock through current, the env made last:
+// a test that makes a second env is done with the first.
 var (
 	current  *env
 	buildCCs sync.Once
@@ -132,6 +135,16 @@ func collectionPolicy(t testing.TB) string {
 
 type envOption func(*env)
 
+// yesConsent is a consent chaincode that permits every Check, as a broken
+// consent once permitted an insurer's break-glass: what records refuses
+// then, it refuses on its own.
+var yesConsent = memstub.ChaincodeFunc(func(stub shim.ChaincodeStubInterface) *pb.Response {
+	return shim.Success([]byte(`{"decision":"permit","basis":"break-glass","breakGlassId":"bg-yes"}`))
+})
+
+// withYesConsent installs yesConsent as the consent chaincode.
+func withYesConsent() envOption { return func(e *env) { e.consent = yesConsent } }
+
 // withGenesis installs the parts registry with another genesis.
 func withGenesis(t testing.TB, g wire.Genesis) envOption {
 	data, err := json.Marshal(pts.Genesis(g))
@@ -168,7 +181,10 @@ func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	if res := e.Peer.Invoke(wire.Chaincode, memstub.NewIdentity("OrdererMSP", "bootstrap", nil), start.Add(-time.Hour), nil, wire.FnBootstrap); !res.OK() {
 		t.Fatalf("bootstrap the parts registry: %s", res.Message)
 	}
-	e.Peer.Install("consent", ccs.consent, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: care}))
+	if e.consent == nil {
+		e.consent = ccs.consent
+	}
+	e.Peer.Install("consent", e.consent, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: care}))
 	records := ccs.records
 	if !e.clock.IsZero() {
 		records = ccs.clocked

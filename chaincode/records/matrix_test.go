@@ -207,3 +207,46 @@ func TestEveryTransactionForEveryRoleInEveryOrg(t *testing.T) {
 		})
 	}
 }
+
+// requestPurposes is, from the domain, what each caller may request a
+// record of the provider's for (the subject patient: anything).
+var requestPurposes = map[who][]string{
+	"ProviderMSP/physician":       {"treatment", "emergency", "research", "public-health"},
+	"ProviderMSP/nurse":           {"treatment", "emergency"},
+	"ProviderMSP/records-clerk":   {"operations", "legal", "patient-request"},
+	"ProviderMSP/billing":         {"payment", "operations"},
+	"ProviderMSP/privacy-officer": {"operations", "legal"},
+	"ProviderMSP/pharmacist":      {"treatment"},
+	"PayerMSP/adjudicator":        {"payment"},
+	"PayerMSP/claims-intake":      {"payment"},
+	"RegulatorMSP/auditor":        {"legal", "public-health"},
+	"PatientsMSP/patient":         Purposes,
+}
+
+// With a consent chaincode that permits everything, every caller asks for
+// rec-1 for every purpose: only the records chaincode's own table stands.
+func TestRequestersWhateverConsentSays(t *testing.T) {
+	e := newEnv(t, withYesConsent())
+	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("report")), "Anchor"), nil)
+	ids := matrixCast()
+	names := make([]who, 0, len(ids))
+	for w := range ids {
+		names = append(names, w)
+	}
+	slices.Sort(names)
+	_, pub := oneTimeKey(t)
+	for _, w := range names {
+		for _, purpose := range Purposes {
+			before := e.Peer.Snapshot()
+			res := e.request(ids[w], 10, "rec-1", purpose)
+			if slices.Contains(requestPurposes[w], purpose) {
+				var r Receipt
+				e.Must(res, &r)
+				e.Must(e.releaseKey(ids[w], at(11), r.AccessID, "rec-1", purpose, pub), nil)
+				continue
+			}
+			assert.True(t, strings.HasPrefix(res.Message, "FORBIDDEN: "), "%s for %s: %s", w, purpose, res.Message)
+			assert.Equal(t, before, e.Peer.Snapshot(), "%s for %s changed state", w, purpose)
+		}
+	}
+}
