@@ -70,12 +70,11 @@
 //
 // # Trust model: who must agree to each write
 //
-// The chaincode's own policy on supply is a majority of the peer orgs,
-// three of four (network/topology.yaml): it covers every key that does not
-// exist yet, so two colluding orgs cannot create a record. Every record
-// that belongs to someone also carries a key-level (state-based) policy,
-// set when it is created and moved with the state (endorse.go), which
-// replaces the chaincode's policy for that key:
+// The chaincode's own policy on supply is any two of the four peer orgs
+// (network/topology.yaml). That alone would let two colluding orgs endorse
+// a fabricated write set for any key, so every record that belongs to
+// someone carries a key-level (state-based) policy, set when it is
+// created and moved with the state (endorse.go):
 //
 //	item or container at rest       AND(owner)      Commission, Pack, Receive,
 //	                                                Unpack, Dispense set it
@@ -106,10 +105,14 @@
 // together decide only their own trade); pull a unit out of a container;
 // take a recall back or hide a unit from its recall report; rewrite
 // another's product, lot or licence; rewrite or delete an event,
-// verification or signal; create a key that does not exist yet — a unit
-// serial the manufacturer never commissioned, a licence, a recall, an
-// event or a signal (new keys need the majority). One org alone, or two,
-// can change only what one of them owns at rest, its own
+// verification or signal. They can: create keys that do not exist yet —
+// a unit serial the manufacturer never commissioned (it would verify; see
+// the residual risks), a licence for a registry org the regulator never
+// licensed (a licence for an org the parts registry does not list is
+// useless, as both checks are needed; rewriting or reinstating an existing
+// one needs the regulator), a recall (a visible denial of service); add or remove event index entries (a trace shows more or
+// fewer events; the events themselves are sealed) and forge counterfeit
+// signals. One org alone can change only what it owns at rest, its own
 // products and lots (the manufacturer) or licences (the regulator) —
 // which the chaincode lets it change anyway.
 //
@@ -140,10 +143,14 @@
 //   - Fabric does not bound client timestamps: the skew guard relies on
 //     the endorsing peers' clocks being honest and roughly right; within
 //     the skew a client still picks its time.
-//   - New keys are written under the chaincode's policy, the majority:
-//     every transaction that creates one (commissioning, a shipment, an
-//     event) is endorsed by three of the four orgs, which costs an
-//     endorsement more than a pair of partners would.
+//   - New keys are written under the chaincode's policy, which no
+//     key-level policy can precede: two colluding orgs can create records
+//     that never existed (see above). The gravest is a forged unit of a
+//     real lot, which verifies until someone notices; recalls and
+//     quarantines of the lot still reach it. Closing it needs a stricter
+//     chaincode-level policy on supply (the peer-org majority) or
+//     commissioning through a key the manufacturer owns. Signals, events
+//     and their indexes are append-only evidence, not access decisions.
 //   - A majority of the peer orgs can do anything, as it can change the
 //     chaincode.
 //   - Endorsers that withhold endorsement (an owner refusing to endorse the

@@ -55,11 +55,10 @@ func TestForgedMoveOfAnItemIsRefused(t *testing.T) {
 	assert.Equal(t, before, e.Peer.Snapshot())
 	assert.Equal(t, mfrMSP, e.item(unit(0)).Owner)
 
-	// Nor do they create a key without a key-level policy (a serial the
-	// manufacturer never commissioned): the chaincode-level policy is a
-	// majority, three of the four orgs.
+	// The same two orgs satisfy the chaincode-level policy: a key without
+	// a key-level policy is theirs to write.
 	res := e.forge(colluders, memstub.ForgedWrite{Key: mustKey(objItem, "10614141123459.FAKE1"), Value: []byte(`{"id":"x"}`)})
-	assert.Equal(t, memstub.EndorsementPolicyFailure, res.Validation, "two orgs created a unit")
+	assert.Equal(t, memstub.Valid, res.Validation, "OutOf(2, …) alone lets two orgs write")
 }
 
 func TestForgedCustodyChangesAreRefused(t *testing.T) {
@@ -102,21 +101,17 @@ func TestForgedCustodyChangesAreRefused(t *testing.T) {
 func TestEndorsersTheFlowsNeed(t *testing.T) {
 	e := newEnv(t)
 	dscsa := map[string][]byte{TransientDSCSA: []byte(`{"ti":"invoice"}`)}
-	e.Must(e.endorsed(quality, 1, []string{mfrMSP, regMSP, distMSP}, nil, "Commission", gtin, lot, serials(0, 4)), nil)
+	e.Must(e.endorsed(quality, 1, []string{mfrMSP, regMSP}, nil, "Commission", gtin, lot, serials(0, 4)), nil)
 	pack := string(cctest.JSON(PackInput{SSCC: case1, Kind: "case", Children: units(0, 2)}))
-	e.Must(e.endorsed(mfgLogistic, 2, []string{mfrMSP, regMSP, distMSP}, nil, "Pack", pack), nil)
+	e.Must(e.endorsed(mfgLogistic, 2, []string{mfrMSP, regMSP}, nil, "Pack", pack), nil)
 	ship := string(cctest.JSON(ShipInput{ID: "SHP-1", To: distMSP, Items: []string{case1}}))
-	e.Must(e.endorsed(mfgLogistic, 3, []string{mfrMSP, distMSP, provMSP}, dscsa, "Ship", ship), nil)
-	assert.Equal(t, memstub.Valid, e.endorsed(mfgLogistic, 3, []string{mfrMSP, distMSP, provMSP}, nil, "AddReading", "SHP-1", "l1", "50").Validation)
-
-	// New keys (events, the shipment) need a majority, three of four.
-	res := e.endorsed(mfgLogistic, 3, []string{mfrMSP, distMSP}, dscsa, "Ship", string(cctest.JSON(ShipInput{ID: "SHP-2", To: distMSP, Items: []string{unit(3)}})))
-	refusedForgery(t, e, res, "a shipment endorsed by its two partners alone")
+	e.Must(e.endorsed(mfgLogistic, 3, []string{mfrMSP, distMSP}, dscsa, "Ship", ship), nil)
+	assert.Equal(t, memstub.Valid, e.endorsed(mfgLogistic, 3, []string{mfrMSP, distMSP}, nil, "AddReading", "SHP-1", "l1", "50").Validation)
 
 	// Receiving needs the sender and the receiver: the items are in transit.
-	res = e.endorsed(distributor, 4, []string{distMSP, regMSP, provMSP}, nil, "Receive", "SHP-1")
+	res := e.endorsed(distributor, 4, []string{distMSP, regMSP}, nil, "Receive", "SHP-1")
 	refusedForgery(t, e, res, "receipt without the sender")
-	res = e.endorsed(distributor, 4, []string{distMSP, mfrMSP, provMSP}, nil, "Receive", "SHP-1")
+	res = e.endorsed(distributor, 4, []string{distMSP, mfrMSP}, nil, "Receive", "SHP-1")
 	assert.Equal(t, memstub.Valid, res.Validation)
 
 	// Unpacking releases sealed units: the channel majority endorses.
@@ -126,10 +121,10 @@ func TestEndorsersTheFlowsNeed(t *testing.T) {
 	assert.Equal(t, memstub.Valid, res.Validation)
 	assert.Equal(t, distMSP, e.item(unit(0)).Owner)
 
-	// At rest, the owner's peer (with a majority for new keys) endorses.
+	// At rest, the owner's peer (with any other for new keys) endorses.
 	res = e.endorsed(distQuality, 6, []string{provMSP, regMSP}, nil, "Suspect", unit(0), "odd")
 	refusedForgery(t, e, res, "suspect without the holder's peer")
-	res = e.endorsed(registrar, 6, []string{regMSP, distMSP, provMSP}, nil, "Suspect", unit(0), "odd")
+	res = e.endorsed(registrar, 6, []string{regMSP, distMSP}, nil, "Suspect", unit(0), "odd")
 	assert.Equal(t, memstub.Valid, res.Validation, "the registrar's quarantine, endorsed by the holder's peer")
 }
 
