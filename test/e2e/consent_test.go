@@ -58,7 +58,8 @@ func TestConsentStory(t *testing.T) {
 	assert.Equal(t, id, d.ConsentID)
 
 	// Through RegulatorOrg's own gateway and peer, once it has the block.
-	info, err := session(t, "patients", "patient1").Transaction(ctx, "care", r.TxID)
+	// (Patients are not channel Readers: the auditor looks the block up.)
+	info, err := session(t, "regulator", "auditor1").Transaction(ctx, "care", r.TxID)
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, len(info.Endorsers), 2)
 	waitForTx(t, "peer0.regulator", r.TxID)
