@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/carechain/carechain/chaincode/parts/wire"
+	pv "github.com/carechain/carechain/chaincode/provenance"
 	cc "github.com/carechain/carechain/client"
 )
 
@@ -139,4 +141,86 @@ func TestForwardAndBackdatedTransactionsAreRefused(t *testing.T) {
 			Args: []string{`{"remove":"RegulatorMSP"}`}, At: at})
 		require.ErrorContains(t, err, `field "timestamp"`, "stamped %s", at)
 	}
+}
+
+// refusedAs asserts a typed client error with code.
+func refusedAs(t *testing.T, err error, code cc.Code, what string) {
+	t.Helper()
+	var e *cc.Error
+	require.ErrorAs(t, err, &e, what)
+	require.Equal(t, code, e.Code, "%s: %v", what, err)
+}
+
+// An org's CA can mint any role; the role counts only with the org's part.
+func TestImpostorsAreRefused(t *testing.T) {
+	ctx := context.Background()
+	breakGlass, err := json.Marshal(map[string]any{"subject": "pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3", "reason": "e2e impostor",
+		"minutes": 30, "purpose": []string{"emergency"}, "class": []string{"psychiatry"}})
+	require.NoError(t, err)
+	for _, c := range []struct {
+		org, user string
+		call      cc.Call
+	}{
+		{"provider", "impostor-adjudicator", cc.Call{Chaincode: "claims", Function: "SetRules",
+			Transient: map[string][]byte{"rules": []byte(`{"plan":"gold","allowed":{"99213":99999999}}`)}}},
+		{"provider", "impostor-enrollment", cc.Call{Chaincode: "claims", Function: "RegisterCoverage",
+			Transient: map[string][]byte{"coverage": []byte(`{"id":"cov-impostor","member":"pt-x","plan":"gold","period":{"start":"2026-01-01","end":"2026-12-31"}}`)}}},
+		{"provider", "impostor-enrollment", cc.Call{Chaincode: "claims", Function: "SetSalt",
+			Transient: map[string][]byte{"salt": []byte(`{"salt":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)}}},
+		{"payer", "impostor-physician", cc.Call{Chaincode: "consent", Function: "BreakGlass",
+			Transient: map[string][]byte{"breakglass": breakGlass}}},
+		{"payer", "impostor-physician", cc.Call{Chaincode: "records", Function: "RequestAccess", Args: []string{"rec-impostor", "1", "treatment"}}},
+	} {
+		c.call.Channel = "care"
+		_, err := session(t, c.org, c.user).Submit(ctx, c.call)
+		refusedAs(t, err, cc.CodeForbidden, c.org+"/"+c.user+" "+c.call.Function)
+	}
+}
+
+// A break-glass stamped a year ahead (to be open "now" for a year) is
+// refused by the endorsing peers' clocks.
+func TestForwardDatedBreakGlassIsRefused(t *testing.T) {
+	in, err := json.Marshal(map[string]any{"subject": "pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3", "reason": "e2e forward-dated",
+		"minutes": 1, "purpose": []string{"emergency"}, "class": []string{"labs"}})
+	require.NoError(t, err)
+	err = submitStamped(t, session(t, "provider", "physician1"), stamped{Channel: "care", Chaincode: "consent", Function: "BreakGlass",
+		Transient: map[string][]byte{"breakglass": in}, At: time.Now().Add(365 * 24 * time.Hour)})
+	require.ErrorContains(t, err, `field "timestamp"`)
+}
+
+// A unit belongs to its owner: changing it with the endorsements of two
+// other orgs (which satisfy the chaincode's own policy) fails validation;
+// the same change endorsed as the gateway plans it commits.
+func TestChangingAnotherOrgsItemFailsValidation(t *testing.T) {
+	ctx := context.Background()
+	const gtin = "10614141123459"
+	run := time.Now().UnixNano()
+	lot := fmt.Sprintf("SBE-%d", run%1_000_000_000)
+	serial := fmt.Sprintf("SBE%09d", run%1_000_000_000)
+	registrar := drugsAs(t, "regulator", "registrar1")
+	for _, m := range []string{"ManufacturerMSP", "DistributorMSP", "ProviderMSP"} {
+		_, err := registrar.RegisterPartner(ctx, pv.Partner{MSPID: m, Name: m, License: "LIC-" + m, GLN: "0614141000012",
+			ValidFrom: "2026-01-01", ValidTo: "2030-12-31"})
+		require.NoError(t, err)
+	}
+	quality := drugsAs(t, "manufacturer", "quality1")
+	_, err := quality.RegisterProduct(ctx, pv.Product{GTIN: gtin, Name: "Amoxicillin", Strength: "500 mg", DosageForm: "capsule",
+		NDC: "0093-3109", MinTenthC: 20, MaxTenthC: 250})
+	if err != nil {
+		refusedAs(t, err, cc.CodeConflict, "product registered earlier")
+	}
+	_, err = quality.CreateBatch(ctx, gtin, lot, "2028-12-31")
+	require.NoError(t, err)
+	_, _, err = quality.Commission(ctx, gtin, lot, []string{serial}, nil)
+	require.NoError(t, err)
+
+	owner := session(t, "manufacturer", "quality1")
+	suspect := cc.Call{Channel: "supply", Chaincode: "provenance", Function: "Suspect", Args: []string{pv.SGTIN(gtin, serial), "e2e: forged endorsers"},
+		Endorsers: []string{"DistributorMSP", "RegulatorMSP"}}
+	_, err = owner.Submit(ctx, suspect)
+	refusedAs(t, err, cc.CodeEndorsementPolicy, "a change endorsed by two orgs that do not own the unit")
+
+	suspect.Endorsers = nil
+	_, err = owner.Submit(ctx, suspect)
+	require.NoError(t, err, "the control: endorsed as the gateway plans it, with the owner's peer")
 }
