@@ -54,17 +54,30 @@ func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 			}); err != nil {
 				return err
 			}
-			if cc.Genesis == "" {
-				continue
-			}
-			if err := p.step(fmt.Sprintf("bootstrap %s on %s", cc.Name, ch), func() error {
-				return c.bootstrapRegistry(ctx, p, cc, ch)
-			}); err != nil {
+			if err := c.afterDefine(ctx, p, cc, ch); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// afterDefine bootstraps the parts registry and sets the collections'
+// blinding secrets, where the topology asks for them.
+func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.Chaincode, ch string) error {
+	if cc.Genesis != "" {
+		if err := p.step(fmt.Sprintf("bootstrap %s on %s", cc.Name, ch), func() error {
+			return c.bootstrapRegistry(ctx, p, cc, ch)
+		}); err != nil {
+			return err
+		}
+	}
+	if !cc.Blinding {
+		return nil
+	}
+	return p.step(fmt.Sprintf("blinding secrets of %s on %s", cc.Name, ch), func() error {
+		return c.setupBlinding(ctx, p, cc, ch)
+	})
 }
 
 func (c *Consortium) packageChaincode(cc topology.Chaincode) (*ccpackage.Package, error) {

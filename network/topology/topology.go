@@ -77,6 +77,9 @@ type Chaincode struct {
 	// registry's genesis made from this topology, and the chaincode is
 	// bootstrapped after it is defined.
 	Genesis string `yaml:"genesis"`
+	// Blinding: carenet gives each of the chaincode's collections its
+	// blinding secret after the definition (SetupBlinding), once.
+	Blinding bool `yaml:"blinding"`
 }
 
 // ChaincodeChannel is a chaincode's definition on one channel.
