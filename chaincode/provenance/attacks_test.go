@@ -199,9 +199,15 @@ func TestWritesAreTiedToTheOwningOrg(t *testing.T) {
 		assert.Contains(t, res.Message, "FORBIDDEN: ", "%s %s", c.who, c.fn)
 		assert.Equal(t, before, e.Peer.Snapshot(), "%s %s", c.who, c.fn)
 	}
-	// The second manufacturer registers and commissions its own GTINs.
+	// The second manufacturer registers and commissions its own GTINs,
+	// once the chaincode definition gives it a commissioning collection.
 	e.Must(e.Submit(generics, 4, "", nil, "RegisterProduct", product("00012345678905")), nil)
 	e.Must(e.Submit(generics, 4, "", nil, "CreateBatch", "00012345678905", "G1", exp), nil)
+	before = e.Peer.Snapshot()
+	res := e.Submit(generics, 5, "", nil, "Commission", "00012345678905", "G1", serials(0, 1))
+	assert.Contains(t, res.Message, "collection commission_GenericsMSP in the chaincode definition")
+	assert.Equal(t, before, e.Peer.Snapshot())
+	e.withMaker("GenericsMSP")
 	e.Must(e.Submit(generics, 5, "", nil, "Commission", "00012345678905", "G1", serials(0, 1)), nil)
 	// The registrar investigates and recalls; the manufacturer recalls its own.
 	e.Must(e.Submit(registrar, 6, "", nil, "Clear", unit(0), "legitimate"), nil)

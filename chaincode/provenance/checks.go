@@ -121,8 +121,10 @@ func (t *tx) unitState(it *Item) ([]*Item, effective, bool, error) {
 }
 
 // Verify checks a product identifier (GTIN, serial, lot, expiry) for any
-// supply member, typically a pharmacist, and records the request. A scan
-// of a dispensed or destroyed unit is also recorded as a counterfeit signal.
+// supply member, typically a pharmacist, and records the request. A unit
+// its manufacturer did not commission (no commissioning anchor, anchor.go)
+// is an unknown serial. A scan of such a record, or of a dispensed or
+// destroyed unit, is also recorded as a counterfeit signal.
 func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, serial, lot, expiry string) (*Verification, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -135,32 +137,45 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, ser
 		return nil, err
 	}
 	id := SGTIN(gtin, serial)
-	v := &Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.Key(), At: t.Stamp(), Result: UnknownSerial}
-	it, err := t.item(id)
-	if err != nil && ccerr.CodeOf(err) != ccerr.CodeNotFound {
+	result, signals, err := t.assess(id, lot, expiry)
+	if err != nil {
 		return nil, err
 	}
-	var e effective
-	if it != nil {
-		_, eff, recalled, err := t.unitState(it)
-		if err != nil {
-			return nil, err
-		}
-		e, v.Result = eff, verdict(it, eff, recalled, lot, expiry, t.Now.Format("2006-01-02"))
-	}
+	v := &Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.Key(), At: t.Stamp(), Result: result}
 	if err := t.put(objVerification, v, id, t.ID()); err != nil {
 		return nil, err
 	}
 	if err := t.sealKey(objVerification, id, t.ID()); err != nil {
 		return nil, err
 	}
-	if v.Result == AlreadyDispensed || e.Disposition == DispDestroyed {
-		if err := t.saveSignals([]Signal{t.signal(SignalScanAfterEnd, id, "scanned after "+e.Disposition)}); err != nil {
-			return nil, err
-		}
+	if err := t.saveSignals(signals); err != nil {
+		return nil, err
 	}
 	t.Events.Add("unit.verified", id, map[string]string{"result": v.Result})
 	return v, t.finish()
+}
+
+// assess returns the verification result of a unit and the counterfeit
+// signals its scan raises.
+func (t *tx) assess(id, lot, expiry string) (string, []Signal, error) {
+	it, found, err := t.stored(id)
+	if err != nil || !found {
+		return UnknownSerial, nil, err
+	}
+	if genuine, err := t.genuine(id, it); err != nil {
+		return "", nil, err
+	} else if !genuine {
+		return UnknownSerial, []Signal{t.signal(SignalNotCommissioned, id, "scanned a serial whose record its manufacturer did not commission")}, nil
+	}
+	_, e, recalled, err := t.unitState(it)
+	if err != nil {
+		return "", nil, err
+	}
+	result := verdict(it, e, recalled, lot, expiry, t.Now.Format("2006-01-02"))
+	if result == AlreadyDispensed || e.Disposition == DispDestroyed {
+		return result, []Signal{t.signal(SignalScanAfterEnd, id, "scanned after "+e.Disposition)}, nil
+	}
+	return result, nil, nil
 }
 
 func checkIdentifier(gtin, serial, lot, expiry string) error {

@@ -77,8 +77,9 @@ type Receipt struct {
 
 type tx struct {
 	*txn.Tx
-	seq  int    // events recorded by this transaction
-	seal []byte // the majority policy, once computed (endorse.go)
+	seq    int               // events recorded by this transaction
+	seal   []byte            // the majority policy, once computed (endorse.go)
+	makers map[string]string // GTIN → the org anchoring its units (anchor.go)
 }
 
 func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
@@ -114,16 +115,33 @@ func (t *tx) put(obj string, v any, attrs ...string) error {
 	return state.Put(t.Stub, k, v)
 }
 
+// item reads a unit or container that may be given meaning: a record
+// that is not genuine (anchor.go) — a unit its manufacturer never
+// commissioned — is NOT_FOUND, as if its key did not exist.
 func (t *tx) item(id string) (*Item, error) {
-	var it Item
-	found, err := t.get(objItem, &it, id)
+	it, found, err := t.stored(id)
 	if err != nil {
 		return nil, err
+	}
+	if found {
+		if found, err = t.genuine(id, it); err != nil {
+			return nil, err
+		}
 	}
 	if !found {
 		return nil, ccerr.NotFound("item %s", id)
 	}
-	return &it, nil
+	return it, nil
+}
+
+// stored reads the record under an item's key, genuine or not.
+func (t *tx) stored(id string) (*Item, bool, error) {
+	var it Item
+	found, err := t.get(objItem, &it, id)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	return &it, true, nil
 }
 
 // chain returns an item and the containers around it, innermost first: the

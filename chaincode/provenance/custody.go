@@ -254,7 +254,7 @@ func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id strin
 func (t *tx) takeOver(sh *Shipment, disp string) ([]string, error) {
 	epcs := make([]string, 0, len(sh.Items))
 	for _, iid := range sh.Items {
-		it, err := t.item(iid)
+		it, err := t.onShipment(sh, iid)
 		if err != nil {
 			return nil, err
 		}
@@ -271,6 +271,21 @@ func (t *tx) takeOver(sh *Shipment, disp string) ([]string, error) {
 		epcs = append(epcs, epc(it))
 	}
 	return epcs, nil
+}
+
+// onShipment reads an item a shipment lists, refused unless a real Ship
+// put it in transit on that shipment: a shipment record is a new key, which
+// two colluding orgs can create listing items it never moved, and an
+// honest Receive over it would otherwise hand them over.
+func (t *tx) onShipment(sh *Shipment, id string) (*Item, error) {
+	it, err := t.item(id)
+	if err != nil {
+		return nil, err
+	}
+	if it.Shipment != sh.ID || it.Disposition != DispInTransit {
+		return nil, ccerr.Precondition("%s is not in transit on shipment %s", id, sh.ID)
+	}
+	return it, nil
 }
 
 // AddReading attaches a temperature reading (tenths of a degree Celsius)
@@ -315,7 +330,7 @@ func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipm
 func (t *tx) excursion(sh *Shipment, tenthC int) (bool, error) {
 	var gtins []string
 	for _, iid := range sh.Items {
-		it, err := t.item(iid)
+		it, err := t.onShipment(sh, iid)
 		if err != nil {
 			return false, err
 		}

@@ -1,7 +1,10 @@
 package provenance
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"regexp"
 	"testing"
 	"time"
 
@@ -73,12 +76,7 @@ func newEnvWith(t testing.TB, c *Contract, genesis wire.Genesis) *env {
 	require.NoError(t, err)
 	p := memstub.NewPeer("supply", memstub.WithMSP(mfrMSP))
 	partstest.Install(p, genesis, at(-10))
-	var colls []memstub.Collection
-	for _, pair := range [][2]string{{mfrMSP, distMSP}, {distMSP, provMSP}, {mfrMSP, provMSP}} {
-		colls = append(colls, memstub.Collection{Name: DSCSACollection(pair[0], pair[1]), Members: pair[:],
-			EndorsementPolicy: "AND('" + pair[0] + ".peer', '" + pair[1] + ".peer')"})
-	}
-	p.Install("provenance", cc, memstub.WithCollections(colls...), memstub.WithEndorsement(chaincodePolicy))
+	p.Install("provenance", cc, memstub.WithCollections(collections(t)...), memstub.WithEndorsement(chaincodePolicy))
 	e := &env{&cctest.Harness{T: t, Peer: p, Chaincode: "provenance", At: at}}
 	for i, msp := range []string{mfrMSP, distMSP, provMSP, rogueMSP} {
 		e.Must(e.Submit(registrar, -5, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i),
@@ -87,6 +85,41 @@ func newEnvWith(t testing.TB, c *Contract, genesis wire.Genesis) *env {
 	e.Must(e.Submit(quality, -4, "", nil, "RegisterProduct", product(gtin)), nil)
 	e.Must(e.Submit(quality, -3, "", nil, "CreateBatch", gtin, lot, exp), nil)
 	return e
+}
+
+// collections are provenance's collections as collections.json defines
+// them for the network: members from the distribution policy, the flags
+// and the endorsement policy.
+func collections(t testing.TB) []memstub.Collection {
+	raw, err := os.ReadFile("collections.json")
+	require.NoError(t, err)
+	var defs []struct {
+		Name              string `json:"name"`
+		Policy            string `json:"policy"`
+		MemberOnlyRead    bool   `json:"memberOnlyRead"`
+		MemberOnlyWrite   bool   `json:"memberOnlyWrite"`
+		EndorsementPolicy struct {
+			SignaturePolicy string `json:"signaturePolicy"`
+		} `json:"endorsementPolicy"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &defs))
+	out := make([]memstub.Collection, 0, len(defs))
+	for _, d := range defs {
+		c := memstub.Collection{Name: d.Name, MemberOnlyRead: d.MemberOnlyRead, MemberOnlyWrite: d.MemberOnlyWrite,
+			EndorsementPolicy: d.EndorsementPolicy.SignaturePolicy}
+		for _, m := range regexp.MustCompile(`'([A-Za-z0-9]+)\.member'`).FindAllStringSubmatch(d.Policy, -1) {
+			c.Members = append(c.Members, m[1])
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// withMaker adds a manufacturer's commissioning collection to the
+// chaincode definition, as collections.json would for a new manufacturer.
+func (e *env) withMaker(msp string) {
+	e.Peer.DefineCollections("provenance", append(collections(e.T), memstub.Collection{Name: CommissionCollection(msp),
+		Members: []string{msp}, MemberOnlyRead: true, MemberOnlyWrite: true, EndorsementPolicy: "AND('" + msp + ".peer')"})...)
 }
 
 func product(g string) string {

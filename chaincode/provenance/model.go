@@ -168,6 +168,11 @@ const (
 	SignalDoubleCommission = "SERIAL_COMMISSIONED_TWICE"
 	SignalNotHolder        = "SHIPPED_BY_NON_HOLDER"
 	SignalScanAfterEnd     = "SCAN_AFTER_DISPENSE_OR_DESTRUCTION"
+	// SignalNotCommissioned: a unit record exists that its manufacturer
+	// did not commission (no commissioning anchor, anchor.go) — forged by
+	// two colluding orgs, or commissioned before anchors existed and not
+	// yet anchored (AnchorUnits). It is treated as unknown.
+	SignalNotCommissioned = "SERIAL_NOT_COMMISSIONED"
 )
 
 // Event is a GS1 EPCIS 2.0 event as carechain records it.

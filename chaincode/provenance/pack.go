@@ -289,17 +289,19 @@ func (t *tx) release(container *Item) (ids, epcs []string, err error) {
 }
 
 // releaseChild frees one child, carrying the container's state down; nil
-// when the index entry is stale (the child left before).
+// when the index entry names no genuine item inside the container (it
+// left before, or the entry was forged — a new key two colluders can
+// create, possibly with a policy of their own, so it is left alone).
 func (t *tx) releaseChild(container *Item, id string) (*Item, error) {
-	if err := state.DeleteIndex(t.Stub, objContains, container.ID, id); err != nil {
-		return nil, err
-	}
 	child, err := t.item(id)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound || err == nil && child.Parent != container.ID {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	if child.Parent != container.ID {
-		return nil, nil
+	if err := state.DeleteIndex(t.Stub, objContains, container.ID, id); err != nil {
+		return nil, err
 	}
 	child.Parent, child.Owner, child.Custodian = "", container.Owner, container.Custodian
 	child.Disposition, child.Suspect = container.Disposition, worseSuspect(child.Suspect, container.Suspect)

@@ -360,30 +360,22 @@ func (t *tx) commissionable(gtin, lot string) (*Batch, error) {
 }
 
 // commission writes the new units (owned by the manufacturer, endorsed by
-// its peer; their lot index entries sealed) and their commissioning event.
+// its peer; anchored in its commissioning collection; their lot index
+// entries sealed) and their commissioning event.
 func (t *tx) commission(b *Batch, serials []string) ([]string, []Signal, error) {
 	var signals []Signal
 	var epcs, ids []string
 	for _, s := range serials {
 		id := SGTIN(b.GTIN, s)
-		if found, err := t.get(objItem, &Item{}, id); err != nil {
+		if sig, err := t.taken(id, s); err != nil {
 			return nil, nil, err
-		} else if found {
-			signals = append(signals, t.signal(SignalDoubleCommission, id, "serial "+s+" was already commissioned"))
+		} else if sig != nil {
+			signals = append(signals, *sig)
 			continue
 		}
 		it := &Item{ID: id, Kind: "unit", GTIN: b.GTIN, Serial: s, Lot: b.Lot, Expiry: b.Expiry,
 			Owner: t.Caller.MSPID, Custodian: t.Caller.MSPID, Disposition: DispActive}
-		if err := t.saveItem(it); err != nil {
-			return nil, nil, err
-		}
-		if err := t.ownItem(it); err != nil {
-			return nil, nil, err
-		}
-		if err := state.PutIndex(t.Stub, objUnitsByLot, b.GTIN, b.Lot, s); err != nil {
-			return nil, nil, err
-		}
-		if err := t.sealKey(objUnitsByLot, b.GTIN, b.Lot, s); err != nil {
+		if err := t.newUnit(it); err != nil {
 			return nil, nil, err
 		}
 		epcs, ids = append(epcs, epc(it)), append(ids, id)
@@ -395,4 +387,42 @@ func (t *tx) commission(b *Batch, serials []string) ([]string, []Signal, error) 
 		}
 	}
 	return ids, signals, nil
+}
+
+// taken returns a counterfeit signal when a record exists under a serial's
+// key: a unit commissioned before, or one its manufacturer never
+// commissioned (two colluders can create the key; it stays unknown, and
+// the serial cannot be commissioned over it).
+func (t *tx) taken(id, serial string) (*Signal, error) {
+	it, found, err := t.stored(id)
+	if err != nil || !found {
+		return nil, err
+	}
+	genuine, err := t.genuine(id, it)
+	if err != nil {
+		return nil, err
+	}
+	s := t.signal(SignalDoubleCommission, id, "serial "+serial+" was already commissioned")
+	if !genuine {
+		s = t.signal(SignalNotCommissioned, id, "a record of serial "+serial+" exists that its manufacturer did not commission")
+	}
+	return &s, nil
+}
+
+// newUnit writes a unit, owned by the caller's peer, with its anchor and
+// its sealed lot index entry.
+func (t *tx) newUnit(it *Item) error {
+	if err := t.saveItem(it); err != nil {
+		return err
+	}
+	if err := t.ownItem(it); err != nil {
+		return err
+	}
+	if err := t.anchor(it); err != nil {
+		return err
+	}
+	if err := state.PutIndex(t.Stub, objUnitsByLot, it.GTIN, it.Lot, it.Serial); err != nil {
+		return err
+	}
+	return t.sealKey(objUnitsByLot, it.GTIN, it.Lot, it.Serial)
 }

@@ -99,7 +99,9 @@ type HoldingPage struct {
 
 // RecallReport lists a lot's units with their current custodians and
 // effective dispositions, in serial order, from the bookmark (any length),
-// for any supply member.
+// for any supply member. An index entry of a unit its manufacturer did not
+// commission (anchor.go) is left out, so a page may hold fewer entries
+// than asked; the bookmark still leads on.
 func (c *Contract) RecallReport(ctx contractapi.TransactionContextInterface, gtin, lot string, pageSize int32, bookmark string) (*HoldingPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -124,26 +126,33 @@ func (c *Contract) RecallReport(ctx contractapi.TransactionContextInterface, gti
 		if err != nil || len(attrs) != 3 {
 			return nil, ccerr.Internal("lot index of %s/%s is malformed", gtin, lot)
 		}
-		h, err := t.holding(SGTIN(gtin, attrs[2]))
+		h, err := t.holding(SGTIN(gtin, attrs[2]), lot)
 		if err != nil {
 			return nil, err
 		}
-		out.Items = append(out.Items, h)
+		if h != nil {
+			out.Items = append(out.Items, *h)
+		}
 	}
 	return out, nil
 }
 
-func (t *tx) holding(id string) (Holding, error) {
+// holding is where a unit of lot is; nil for an index entry that names no
+// genuine unit of that lot (which only a forgery writes).
+func (t *tx) holding(id, lot string) (*Holding, error) {
 	it, err := t.item(id)
+	if ccerr.CodeOf(err) == ccerr.CodeNotFound || err == nil && it.Lot != lot {
+		return nil, nil
+	}
 	if err != nil {
-		return Holding{}, err
+		return nil, err
 	}
 	chain, err := t.chain(it)
 	if err != nil {
-		return Holding{}, err
+		return nil, err
 	}
 	e := effectiveOf(chain)
-	h := Holding{Unit: it.ID, Owner: e.Root.Owner, Custodian: e.Root.Custodian, Disposition: e.Disposition}
+	h := &Holding{Unit: it.ID, Owner: e.Root.Owner, Custodian: e.Root.Custodian, Disposition: e.Disposition}
 	if e.Root != it {
 		h.Container = e.Root.ID
 	}

@@ -1,0 +1,134 @@
+package provenance
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
+
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/registry"
+)
+
+// Commissioning anchors. A key that does not exist yet has no key-level
+// policy, so its creation is validated against the chaincode-level policy
+// alone — any two of the supply orgs. Two colluding orgs could therefore
+// create a unit record for a serial its manufacturer never commissioned,
+// and no key-level policy of the manufacturer's could have preceded it.
+// (Raising the chaincode-level policy to a majority is not an option:
+// Ship's transient DSCSA documents would reach a third endorser.)
+//
+// A collection-level endorsement policy does govern the creation of keys:
+// Fabric validates every write to a private collection, new keys
+// included, against the collection's policy unless the key has a policy
+// of its own (which nobody can set without satisfying the collection's
+// first). So every manufacturer has a commissioning collection,
+// commission_<MSP> (collections.json), whose members are the manufacturer
+// alone and whose endorsement policy is its peer. Commission writes there,
+// in the same transaction as the unit, the unit's anchor: key the unit's
+// id, value the commitment to its GTIN, serial, lot and expiry.
+//
+// Every read that gives a unit meaning (item, hence Verify, Dispense,
+// Pack, Ship, Receive, GetItem, Trace, RecallReport, ...) compares the
+// hash of that commitment with the anchor's hash on the ledger —
+// GetPrivateDataHash, which every peer can answer, member or not, and
+// which Fabric does not count as a private read (the gateway still lets
+// non-members endorse). A unit without a matching anchor is treated as if
+// its key did not exist. The collection is the one of the product's
+// manufacturer, and only if the parts registry confirms that the org is a
+// manufacturer whose company prefixes own the GTIN: a forged product
+// record naming another manufacturer points nowhere.
+//
+// The cost is one private hash read per unit read, plus, once per GTIN and
+// transaction, the product record and one registry call (cached in tx).
+
+// CommissionCollection is a manufacturer's commissioning collection.
+func CommissionCollection(msp string) string { return "commission_" + msp }
+
+// commitment is what a unit's anchor commits to.
+type commitment struct {
+	GTIN   string `json:"gtin"`
+	Serial string `json:"serial"`
+	Lot    string `json:"lot"`
+	Expiry string `json:"expiry"`
+}
+
+// anchorValue is the canonical bytes of a unit's commitment (a struct's
+// fields marshal in a fixed order).
+func anchorValue(it *Item) []byte {
+	data, err := json.Marshal(commitment{GTIN: it.GTIN, Serial: it.Serial, Lot: it.Lot, Expiry: it.Expiry})
+	if err != nil {
+		panic(err) // strings only: cannot fail
+	}
+	return data
+}
+
+// anchor records in the caller's commissioning collection that it
+// commissioned the unit.
+func (t *tx) anchor(it *Item) error {
+	if err := t.Stub.PutPrivateData(CommissionCollection(t.Caller.MSPID), it.ID, anchorValue(it)); err != nil {
+		return ccerr.Internal("commissioning anchor of %s (is collection %s in the chaincode definition?): %v",
+			it.ID, CommissionCollection(t.Caller.MSPID), err)
+	}
+	return nil
+}
+
+// genuine reports whether the record stored under id may be given meaning:
+// a container (an SSCC key) that says it is one, or a unit (a GTIN.serial
+// key) that says so, matches its key and is anchored by its manufacturer.
+func (t *tx) genuine(id string, it *Item) (bool, error) {
+	if it.ID != id {
+		return false, nil
+	}
+	if !strings.Contains(id, ".") {
+		return it.Kind == "case" || it.Kind == "pallet", nil
+	}
+	if it.Kind != "unit" || id != SGTIN(it.GTIN, it.Serial) {
+		return false, nil
+	}
+	return t.anchored(it)
+}
+
+// anchored reports whether a unit's anchor matches its record.
+func (t *tx) anchored(it *Item) (bool, error) {
+	maker, err := t.makerOf(it.GTIN)
+	if err != nil || maker == "" {
+		return false, err
+	}
+	h, err := t.Stub.GetPrivateDataHash(CommissionCollection(maker), it.ID)
+	if err != nil {
+		return false, ccerr.Internal("commissioning anchor of %s: %v", it.ID, err)
+	}
+	sum := sha256.Sum256(anchorValue(it))
+	return bytes.Equal(h, sum[:]), nil
+}
+
+// makerOf returns the org whose commissioning collection anchors a GTIN's
+// units: the product's manufacturer, if the parts registry confirms that
+// it is a manufacturer owning the GTIN; "" when there is none.
+func (t *tx) makerOf(gtin string) (string, error) {
+	if m, ok := t.makers[gtin]; ok {
+		return m, nil
+	}
+	var p Product
+	found, err := t.get(objProduct, &p, gtin)
+	if err != nil {
+		return "", err
+	}
+	maker := ""
+	if found && p.Manufacturer != "" {
+		o, err := registry.Org(t.Stub, p.Manufacturer)
+		switch code := ccerr.CodeOf(err); {
+		case code == ccerr.CodeForbidden || code == ccerr.CodeInvalidArgument || code == ccerr.CodeNotFound:
+		case err != nil:
+			return "", err
+		case o.OwnsGTIN(gtin):
+			maker = o.MSPID
+		}
+	}
+	if t.makers == nil {
+		t.makers = map[string]string{}
+	}
+	t.makers[gtin] = maker
+	return maker, nil
+}
