@@ -66,6 +66,8 @@ func rules() []rule {
 		{op: "RegisterProduct", allowed: []string{mfrQuality}, run: submit("RegisterProduct", product(gtin2))},
 		{op: "CreateBatch", allowed: []string{mfrQuality}, run: submit("CreateBatch", gtin, "LOT-B", exp)},
 		{op: "Commission", allowed: mfrStaff, run: submit("Commission", gtin, lot, serials(100, 2))},
+		// Attesting units commissioned before anchors: the maker's quality staff.
+		{op: "AnchorUnits", allowed: []string{mfrQuality}, run: submit("AnchorUnits", gtin, lot, serials(0, 2))},
 		{op: "Pack", allowed: mfrStaff, run: submit("Pack", string(cctest.JSON(PackInput{SSCC: case2, Kind: "case", Children: units(2, 2)})))},
 		{op: "Unpack", allowed: mfrStaff, run: submit("Unpack", case1)},
 		{op: "Ship", allowed: []string{mfrLogistics}, signal: otherShippers, run: func(e *env, id *memstub.Identity) memstub.Result {

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Commissioning anchors. A key that does not exist yet has no key-level
@@ -131,4 +136,82 @@ func (t *tx) makerOf(gtin string) (string, error) {
 	}
 	t.makers[gtin] = maker
 	return maker, nil
+}
+
+// AnchorUnits anchors units of a lot that were commissioned before
+// commissioning anchors existed (serials: a JSON array, at most
+// MaxCommission), by the quality staff of the manufacturer that owns the
+// GTIN and made the lot. Until then such units are unknown to every read,
+// as forged ones are — the chaincode cannot tell them apart, so the
+// manufacturer lists only serials its own records show it commissioned. A
+// unit already anchored is skipped; a serial without a unit record of the
+// lot refuses the whole list. Only the manufacturer's peer endorses (the
+// collection's policy): nobody else can anchor a unit.
+func (c *Contract) AnchorUnits(ctx contractapi.TransactionContextInterface, gtin, lot, serials string) (*Receipt, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := t.requireMaker(wire.RoleQuality)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckGTIN("gtin", gtin); err != nil {
+		return nil, err
+	}
+	if err := ownsGTIN(o, gtin); err != nil {
+		return nil, err
+	}
+	list, err := decodeSerials(serials)
+	if err != nil {
+		return nil, err
+	}
+	b, err := t.ownLot(gtin, lot)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for i, s := range list {
+		fresh, err := t.anchorStored(fmt.Sprintf("serials[%d]", i), b, s)
+		if err != nil {
+			return nil, err
+		}
+		if fresh {
+			n++
+		}
+	}
+	t.Events.Add("units.anchored", gtin+"/"+lot, map[string]string{"count": strconv.Itoa(n)})
+	return &Receipt{ID: gtin + "/" + lot, Status: "anchored", Count: n, TxID: t.ID()}, t.finish()
+}
+
+// ownLot returns a lot the caller's org made.
+func (t *tx) ownLot(gtin, lot string) (*Batch, error) {
+	if err := CheckLot("lot", lot); err != nil {
+		return nil, err
+	}
+	b, err := t.batch(gtin, lot)
+	if err != nil {
+		return nil, err
+	}
+	if b.Manufacturer != t.Caller.MSPID {
+		return nil, ccerr.Forbidden("only %s anchors units of lot %s", b.Manufacturer, lot)
+	}
+	return b, nil
+}
+
+// anchorStored anchors the stored unit of a serial of lot b, unless it is
+// anchored already (false).
+func (t *tx) anchorStored(field string, b *Batch, serial string) (bool, error) {
+	id := SGTIN(b.GTIN, serial)
+	it, found, err := t.stored(id)
+	if err != nil {
+		return false, err
+	}
+	if !found || it.ID != id || it.Kind != "unit" || it.GTIN != b.GTIN || it.Serial != serial || it.Lot != b.Lot || it.Expiry != b.Expiry {
+		return false, ccerr.Invalid(field, "%s is not a unit of lot %s", id, b.Lot)
+	}
+	if anchored, err := t.anchored(it); err != nil || anchored {
+		return false, err
+	}
+	return true, t.anchor(it)
 }

@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // colluders are two orgs that satisfy the chaincode-level policy
@@ -87,4 +90,190 @@ func TestForgedShipmentDoesNotMoveRealUnits(t *testing.T) {
 	e.Refused(before, e.Submit(distributor, 3, "", nil, "Receive", "SHP-X"), "FAILED_PRECONDITION: ")
 	assert.Equal(t, mfrMSP, e.item(unit(0)).Owner)
 	assert.Equal(t, DispActive, e.item(unit(0)).Disposition)
+}
+
+// anchorWrite is a forged write of a unit's anchor in a commissioning
+// collection.
+func anchorWrite(maker string, it Item) memstub.ForgedWrite {
+	return memstub.ForgedWrite{Collection: CommissionCollection(maker), Key: it.ID, Value: anchorValue(&it)}
+}
+
+func fakeItem(g, serial, l string) Item {
+	return Item{ID: SGTIN(g, serial), Kind: "unit", GTIN: g, Serial: serial, Lot: l, Expiry: exp,
+		Owner: distMSP, Custodian: distMSP, Disposition: DispActive}
+}
+
+// The anchor itself cannot be forged: the commissioning collection's
+// endorsement policy is the manufacturer's peer, for new keys as for
+// existing ones, so a forged unit with its anchor (the analogue of a fake
+// batch key) is refused at validation and changes nothing; so are
+// rewriting or deleting a real anchor, or setting a policy on an anchor
+// key first.
+func TestForgedAnchorIsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 3)), nil)
+	fake := fakeItem(gtin, "FAKE00001", lot)
+	real := e.item(unit(0))
+	real.Expiry = "2030-01-01"
+	open, err := peersOf(distMSP)
+	require.NoError(t, err)
+	before := e.Peer.Snapshot()
+	for _, c := range []struct {
+		what   string
+		writes []memstub.ForgedWrite
+	}{
+		{"a unit with its anchor", append(forgedUnit("FAKE00001", distMSP, DispActive), anchorWrite(mfrMSP, fake))},
+		{"an anchor alone", []memstub.ForgedWrite{anchorWrite(mfrMSP, fake)}},
+		{"a real anchor rewritten", []memstub.ForgedWrite{anchorWrite(mfrMSP, real)}},
+		{"a real anchor deleted", []memstub.ForgedWrite{{Collection: CommissionCollection(mfrMSP), Key: unit(0), Delete: true}}},
+		{"a policy of their own on an anchor key", []memstub.ForgedWrite{{Collection: CommissionCollection(mfrMSP), Key: fake.ID, ValidationParameter: open}}},
+	} {
+		refusedForgery(t, e, e.forge(colluders, c.writes...), c.what)
+	}
+	assert.Equal(t, before, e.Peer.Snapshot())
+	assert.Equal(t, Verified, e.verifySerial(5, "SN00000"))
+	assert.Equal(t, UnknownSerial, e.verifySerial(5, "FAKE00001"))
+}
+
+// One level up: two colluders create a lot of the real product, or a
+// product for a GTIN the manufacturer never registered, with a unit in it.
+// The unit still has no anchor, so it is unknown. A second manufacturer
+// that colludes can write anchors in its own collection — but the parts
+// registry says whose company prefix the GTIN is under, and only that
+// org's collection counts.
+func TestForgedLotsAndProductsDoNotLendMeaning(t *testing.T) {
+	g := partstest.With(partstest.Reference(), "supply", wire.Org{MSPID: "GenericsMSP", Name: "generics",
+		Parts: []string{wire.PartManufacturer}, Peer: true, CompanyPrefixes: []string{"0012345"}})
+	e := newEnvWith(t, &Contract{}, g)
+	e.withMaker("GenericsMSP")
+	newGTIN := "10614141999993"
+	require.NoError(t, CheckGTIN("gtin", newGTIN))
+	writes := func(g, l, maker string) []memstub.ForgedWrite {
+		it := fakeItem(g, "FAKE00001", l)
+		return []memstub.ForgedWrite{
+			{Key: mustKey(objProduct, g), Value: cctest.JSON(Product{GTIN: g, Name: "x", Manufacturer: maker, MinTenthC: 20, MaxTenthC: 250})},
+			{Key: mustKey(objBatch, g, l), Value: cctest.JSON(Batch{GTIN: g, Lot: l, Expiry: exp, Manufacturer: maker})},
+			{Key: mustKey(objItem, it.ID), Value: cctest.JSON(it)},
+		}
+	}
+	// A new lot of the real product (its product record exists: skip it).
+	require.Equal(t, memstub.Valid, e.forge(colluders, writes(gtin, "LOT-FAKE", mfrMSP)[1:]...).Validation)
+	// A product never registered, under the manufacturer's prefix.
+	require.Equal(t, memstub.Valid, e.forge(colluders, writes(newGTIN, "L1", mfrMSP)...).Validation)
+	// The same naming a colluding manufacturer, with its anchor: valid, as
+	// its own peer endorses its collection.
+	other := "10614141888884"
+	require.NoError(t, CheckGTIN("gtin", other))
+	require.Equal(t, memstub.Valid, e.forge(colluders, writes(other, "L1", "GenericsMSP")...).Validation)
+	res := e.forge([]string{"GenericsMSP"}, anchorWrite("GenericsMSP", fakeItem(other, "FAKE00001", "L1")))
+	require.Equal(t, memstub.Valid, res.Validation)
+
+	for _, c := range [][2]string{{gtin, "LOT-FAKE"}, {newGTIN, "L1"}, {other, "L1"}} {
+		var v Verification
+		e.Must(e.Submit(pharmacist, 5, "", nil, "Verify", c[0], "FAKE00001", c[1], exp), &v)
+		assert.Equal(t, UnknownSerial, v.Result, c)
+		e.Refused(e.Peer.Snapshot(), e.Query(auditor, 5, "GetItem", SGTIN(c[0], "FAKE00001")), "NOT_FOUND: ")
+	}
+}
+
+// Honest commissioning of 1,000 units in two transactions, endorsed as the
+// gateway plans it (the manufacturer's peer for its collection and its
+// units, one more for the new keys): every unit is anchored, verifies on a
+// peer outside the commissioning collection, and is in the recall report.
+func TestHonestCommissioningOfAThousandUnits(t *testing.T) {
+	e := newEnv(t)
+	endorsers := []string{mfrMSP, regMSP}
+	for i := 0; i < 2; i++ {
+		res := e.endorsed(quality, 1+i, endorsers, nil, "Commission", gtin, lot, serials(i*MaxCommission, MaxCommission))
+		require.Equal(t, memstub.Valid, res.Validation, res.Message)
+	}
+	// Without the manufacturer's peer, the anchors cannot be written.
+	res := e.endorsed(quality, 3, []string{distMSP, regMSP}, nil, "Commission", gtin, lot, serials(5000, 1))
+	refusedForgery(t, e, res, "commissioning without the manufacturer's peer")
+
+	e.Peer.SetMSP(provMSP)
+	for _, i := range []int{0, 1, 499, 500, 998, 999} {
+		assert.Equal(t, Verified, e.verify(10, i), "unit %d", i)
+	}
+	var all []string
+	for bookmark := ""; ; {
+		var page HoldingPage
+		e.Must(e.Query(registrar, 11, "RecallReport", gtin, lot, "100", bookmark), &page)
+		for _, h := range page.Items {
+			all = append(all, h.Unit)
+		}
+		if bookmark = page.Bookmark; bookmark == "" {
+			break
+		}
+	}
+	assert.Equal(t, units(0, 1000), all)
+}
+
+// A serial that two colluders took first (a unit key without an anchor)
+// is not commissioned over — the key may carry their own policy — but
+// signalled; a scan of it is signalled too, and it stays unknown.
+func TestForgedSerialsAreSignalled(t *testing.T) {
+	e := newEnv(t)
+	require.Equal(t, memstub.Valid, e.forge(colluders, forgedUnit("SN00002", distMSP, DispActive)...).Validation)
+	var r Receipt
+	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 4)), &r)
+	assert.Equal(t, 3, r.Count)
+	require.Len(t, r.Signals, 1)
+	assert.Equal(t, SignalNotCommissioned, r.Signals[0].Code)
+	assert.Equal(t, UnknownSerial, e.verify(2, 2))
+	var signals SignalPage
+	e.Must(e.Query(auditor, 3, "ListSignals", unit(2), NewestFirst, "10", ""), &signals)
+	require.Len(t, signals.Items, 2)
+	assert.Equal(t, SignalNotCommissioned, signals.Items[0].Code)
+	assert.Contains(t, signals.Items[0].Reason, "scanned")
+}
+
+// Units commissioned before anchors existed are unknown until their
+// manufacturer anchors them; anchoring skips anchored units, refuses
+// serials without a unit record of the lot, and is the manufacturer's
+// alone.
+func TestAnchorUnitsUpgradesLegacyUnits(t *testing.T) {
+	e := newEnv(t)
+	legacy := Item{ID: unit(7), Kind: "unit", GTIN: gtin, Serial: "SN00007", Lot: lot, Expiry: exp,
+		Owner: mfrMSP, Custodian: mfrMSP, Disposition: DispActive, Updated: at(0).Format("2006-01-02T15:04:05Z07:00")}
+	owned, err := peersOf(mfrMSP)
+	require.NoError(t, err)
+	// As an earlier version wrote it: the manufacturer's peer and one more.
+	res := e.forge([]string{mfrMSP, regMSP}, memstub.ForgedWrite{Key: mustKey(objItem, legacy.ID), Value: cctest.JSON(legacy), ValidationParameter: owned})
+	require.Equal(t, memstub.Valid, res.Validation)
+	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 2)), nil)
+	assert.Equal(t, UnknownSerial, e.verify(2, 7))
+
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007","SN00009"]`), `INVALID_ARGUMENT: field "serials[1]"`)
+	e.Refused(before, e.Submit(distQuality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), "FORBIDDEN: ")
+	e.Refused(before, e.Submit(mfgLogistic, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), "FORBIDDEN: ")
+	var r Receipt
+	e.Must(e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007","SN00000"]`), &r)
+	assert.Equal(t, 1, r.Count, "the commissioned unit was anchored already")
+	assert.Equal(t, Verified, e.verify(4, 7))
+	var again Receipt
+	e.Must(e.Submit(quality, 5, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), &again)
+	assert.Equal(t, 0, again.Count)
+}
+
+// A forged contents entry under a real case, naming a forged unit that
+// points back at the case, is skipped by Unpack, which releases the real
+// units only.
+func TestUnpackSkipsForgedContents(t *testing.T) {
+	e := newEnv(t)
+	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 2)), nil)
+	e.Must(e.pack(mfgLogistic, 2, case1, "case", units(0, 2)...), nil)
+	writes := forgedUnit("FAKE00001", mfrMSP, DispActive)
+	var it Item
+	require.NoError(t, json.Unmarshal(writes[0].Value, &it))
+	it.Parent = case1
+	writes[0].Value = cctest.JSON(it)
+	writes = append(writes, memstub.ForgedWrite{Key: mustKey(objContains, case1, it.ID), Value: []byte{0}})
+	require.Equal(t, memstub.Valid, e.forge(colluders, writes...).Validation)
+	var r Receipt
+	e.Must(e.Submit(mfgLogistic, 3, "", nil, "Unpack", case1), &r)
+	assert.Equal(t, 2, r.Count)
+	assert.Equal(t, "", e.item(unit(0)).Parent)
+	e.Refused(e.Peer.Snapshot(), e.Query(auditor, 4, "GetItem", it.ID), "NOT_FOUND: ")
 }
