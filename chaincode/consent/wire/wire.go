@@ -34,7 +34,29 @@ const (
 	// TransientSignature carries the signer's ASN.1 DER signature of the
 	// change's statement (raw bytes).
 	TransientSignature = "signature"
+	// TransientLink carries a LinkInput (LinkPatient, UnlinkPatient).
+	TransientLink = "link"
 )
+
+// FnPatientSubject is the consent chaincode's function that answers the
+// calling patient's own subject (a Subject); other chaincodes call it
+// inside their transaction (package chaincode/kit/patient).
+const FnPatientSubject = "PatientSubject"
+
+// Subject is PatientSubject's answer: the pseudonym providers and payers
+// know the calling patient by.
+type Subject struct {
+	Subject string `json:"subject"`
+}
+
+// LinkInput is the transient input "link": the patient registry's
+// registrar links a patient's enrollment (its enrollment id, 128 random
+// bits as "p" and 32 hex digits) to the patient's subject, or unlinks it
+// (the subject is then optional; when given it must match).
+type LinkInput struct {
+	EnrollmentID string `json:"enrollmentId"`
+	Subject      string `json:"subject,omitempty" metadata:",optional"`
+}
 
 // Statuses of a consent (FHIR ConsentState).
 const (

@@ -1,7 +1,14 @@
 // Package roles names who is who in a carechain consortium, as the
-// certificates say it: the patients' org and their patient_id attribute,
-// the regulator's auditor, and the role attribute values the chaincodes
-// check. One place, so that every chaincode spells them alike.
+// certificates say it: the patients' org, the regulator's auditor, and the
+// role attribute values the chaincodes check. One place, so that every
+// chaincode spells them alike.
+//
+// Patients' certificates no longer carry their pseudonym: the patient_id
+// attribute would put it in every block the patient's transactions are
+// in. Which subject a patient is comes from package kit/patient (a private
+// link the patient registry writes in the consent chaincode). AttrPatientID
+// and IsPatient remain only until the last chaincode has moved to
+// kit/patient; a certificate without the attribute is no patient to them.
 package roles
 
 import "github.com/carechain/carechain/chaincode/kit/caller"
@@ -12,7 +19,8 @@ const (
 	RegulatorMSP = "RegulatorMSP"
 )
 
-// AttrPatientID is the certificate attribute with a patient's pseudonym.
+// AttrPatientID is the certificate attribute that carried a patient's
+// pseudonym. New patient certificates do not carry it: use kit/patient.
 const AttrPatientID = "patient_id"
 
 // Role attribute values.
@@ -33,7 +41,9 @@ const (
 )
 
 // IsPatient reports whether the caller is the patient subject: an identity
-// of the patients' org, role patient, with that patient_id.
+// of the patients' org, role patient, with that patient_id. It reads the
+// certificate attribute patients no longer carry; kit/patient.Is reads the
+// patient registry's link instead.
 func IsPatient(c caller.Caller, subject string) bool {
 	if c.MSPID != PatientMSP || c.Role != Patient {
 		return false
