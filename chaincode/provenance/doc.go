@@ -40,6 +40,8 @@
 //	                             company prefixes (registry) own the GTIN;
 //	                             a lot only of its own registered product
 //	Commission                   quality or logistics staff of that manufacturer
+//	AnchorUnits                  quality staff of the manufacturer of the lot
+//	                             (units commissioned before anchors existed)
 //	Pack, Unpack, Decommission,
 //	Destroy                      the holder's quality, logistics or pharmacist
 //	                             staff (each as its part grants it)
@@ -71,10 +73,11 @@
 // # Trust model: who must agree to each write
 //
 // The chaincode's own policy on supply is any two of the four peer orgs
-// (network/topology.yaml). That alone would let two colluding orgs endorse
-// a fabricated write set for any key, so every record that belongs to
-// someone carries a key-level (state-based) policy, set when it is
-// created and moved with the state (endorse.go):
+// (network/topology.yaml); it cannot be a majority, as Ship's transient
+// DSCSA documents would then reach a third endorser. That alone would let
+// two colluding orgs endorse a fabricated write set for any key, so every
+// record that belongs to someone carries a key-level (state-based)
+// policy, set when it is created and moved with the state (endorse.go):
 //
 //	item or container at rest       AND(owner)      Commission, Pack, Receive,
 //	                                                Unpack, Dispense set it
@@ -87,6 +90,9 @@
 //	                                with peers in the parts registry
 //	product, lot                    AND(manufacturer)
 //	partner licence                 AND(the registrar's org)
+//	a unit's commissioning anchor   AND(manufacturer), the collection-level
+//	                                policy of commission_<manufacturer>,
+//	                                which governs new keys too
 //
 // Units inside a container are sealed rather than owned because their
 // owner changes with the outermost container, which their keys cannot
@@ -98,23 +104,60 @@
 // a Dispense from a container are endorsed by that majority, which the
 // gateway plans from the policies the simulation touched.
 //
+// A key-level policy protects a key only once it exists: the creation of
+// a key is validated against the chaincode's policy alone, so any two orgs
+// can create records. What makes a unit real is therefore not its record
+// but its commissioning anchor (anchor.go): Commission writes, in the same
+// transaction, a commitment to the unit's GTIN, serial, lot and expiry
+// into its manufacturer's commissioning collection, whose collection-level
+// endorsement policy is the manufacturer's peer — for new keys as for
+// existing ones. Every read that gives a unit meaning compares its record
+// with the anchor's hash (GetPrivateDataHash, which every peer answers)
+// in the collection of the product's manufacturer as the parts registry
+// confirms it (a manufacturer whose company prefixes own the GTIN). A unit
+// record without a matching anchor is as if it did not exist: Verify
+// answers UNKNOWN_SERIAL and records a SERIAL_NOT_COMMISSIONED signal;
+// Dispense, Pack, Ship, Receive, Suspect, Destroy, GetItem and Trace are
+// NOT_FOUND (Pack and Ship: INVALID_ARGUMENT "does not exist" naming the
+// index); RecallReport leaves it out; Commission does not write over it
+// (the key may carry the forgers' policy) but signals it.
+//
+// Honest code must not act on forged input either — the owner's peer
+// would endorse the result, as it runs the same code. Receive and
+// AddReading act only on items that a real Ship put in transit on that
+// shipment (a forged shipment record naming another's stock is refused);
+// Unpack releases only genuine children that point back at the container
+// and leaves other contents entries alone; RecallReport lists only genuine
+// units of the lot it is asked about.
+//
 // Hence, for each write: the caller's org must pass the access table and
-// the listed peers must endorse. Any two colluding orgs cannot: move,
-// release or rewrite an item or shipment held by a third org, or one in
-// transit between a third org and one of them (sender and receiver
-// together decide only their own trade); pull a unit out of a container;
-// take a recall back or hide a unit from its recall report; rewrite
-// another's product, lot or licence; rewrite or delete an event,
-// verification or signal. They can: create keys that do not exist yet —
-// a unit serial the manufacturer never commissioned (it would verify; see
-// the residual risks), a licence for a registry org the regulator never
-// licensed (a licence for an org the parts registry does not list is
-// useless, as both checks are needed; rewriting or reinstating an existing
-// one needs the regulator), a recall (a visible denial of service); add or remove event index entries (a trace shows more or
-// fewer events; the events themselves are sealed) and forge counterfeit
-// signals. One org alone can change only what it owns at rest, its own
-// products and lots (the manufacturer) or licences (the regulator) —
-// which the chaincode lets it change anyway.
+// the listed peers must endorse. Any two colluding orgs cannot: create a
+// unit that verifies or can be dispensed, packed, shipped or received
+// (without the manufacturer's peer there is no anchor; a second
+// manufacturer among them anchors only in its own collection, which counts
+// only for GTINs under its own prefixes); move, release or rewrite an item
+// or shipment held by a third org, or one in transit between a third org
+// and one of them (sender and receiver together decide only their own
+// trade), including by a forged shipment record; pull a unit out of a
+// container; take a recall back or hide a unit from its recall report;
+// rewrite another's product, lot or licence; rewrite or delete an event,
+// verification, signal or anchor. They can create keys that do not exist
+// yet, none of which gives a unit meaning: a unit record (ignored, and
+// its serial is then taken: the manufacturer cannot commission it —
+// signalled), a lot or a product record (the real manufacturer can no
+// longer create that lot or register that GTIN — visible; their units are
+// unknown), a container (an empty shell: any unit it claims is unknown,
+// though the shell itself can be shipped, received and listed as a case),
+// a shipment record (nothing real moves with it), contents entries under a
+// real container (skipped by Unpack), a licence for a registry org the
+// regulator never licensed (a licence for an org the parts registry does
+// not list is useless, as both checks are needed; rewriting or
+// reinstating an existing one needs the regulator), a recall (a visible
+// denial of service); add or remove event index entries (a trace shows
+// more or fewer events; the events themselves are sealed) and forge
+// counterfeit signals. One org alone can change only what it owns at
+// rest, its own products, lots and anchors (the manufacturer) or licences
+// (the regulator) — which the chaincode lets it change anyway.
 //
 // # Time
 //
@@ -145,12 +188,26 @@
 //     the skew a client still picks its time.
 //   - New keys are written under the chaincode's policy, which no
 //     key-level policy can precede: two colluding orgs can create records
-//     that never existed (see above). The gravest is a forged unit of a
-//     real lot, which verifies until someone notices; recalls and
-//     quarantines of the lot still reach it. Closing it needs a stricter
-//     chaincode-level policy on supply (the peer-org majority) or
-//     commissioning through a key the manufacturer owns. Signals, events
-//     and their indexes are append-only evidence, not access decisions.
+//     that never existed (see above). Units are anchored; containers,
+//     shipments, lots, products, licences and recalls are not, so the
+//     forgers can squat their names (a visible denial of service) and a
+//     forged container is a shell that travels like a case until its
+//     units are verified. Signals, events and their indexes are
+//     append-only evidence, not access decisions; forged contents entries
+//     lengthen Unpack's scan past the 1,000 children of a real container.
+//   - Anchors need a commissioning collection per manufacturer in the
+//     chaincode definition (collections.json), approved like the rest of
+//     the definition by the channel majority: a manufacturer that the
+//     parts registry lists without one cannot commission (INTERNAL, naming
+//     the collection) until the definition adds it. A GTIN prefix that the
+//     registry moves to another org makes the units of its products
+//     unknown (their anchors are in the former owner's collection).
+//   - Units commissioned before anchors existed are unknown until their
+//     manufacturer anchors them (AnchorUnits). The chaincode cannot tell
+//     them from a forgery made before the upgrade: the manufacturer
+//     anchors only serials its own records show it commissioned.
+//   - Anchor values are on the manufacturer's peers only; every other
+//     peer has their hashes, which is all a read compares.
 //   - A majority of the peer orgs can do anything, as it can change the
 //     chaincode.
 //   - Endorsers that withhold endorsement (an owner refusing to endorse the
