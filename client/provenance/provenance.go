@@ -8,7 +8,10 @@
 // Endorsement: items carry key-level policies (the owner's peer at rest,
 // sender and receiver in transit, the channel majority for what is packed
 // inside a container). The gateway plans endorsements from them; Ship
-// names its two partners, whose private collection it writes.
+// names its two partners, whose private collection it writes. Commission
+// and AnchorUnits also write the manufacturer's commissioning collection,
+// whose policy is the manufacturer's peer: a unit without that anchor is
+// unknown to every read (Verify answers UNKNOWN_SERIAL).
 package provenance
 
 import (
@@ -79,6 +82,23 @@ func (k *Client) Commission(ctx context.Context, gtin, lot string, serials []str
 		}
 	}
 	return done, signals, nil
+}
+
+// AnchorUnits anchors units of a lot commissioned before commissioning
+// anchors existed, MaxCommission per transaction (the manufacturer's
+// quality staff, for serials its own records show it commissioned). It
+// returns how many were anchored; units anchored already are skipped.
+func (k *Client) AnchorUnits(ctx context.Context, gtin, lot string, serials []string) (int, error) {
+	done := 0
+	for start := 0; start < len(serials); start += pv.MaxCommission {
+		end := min(start+pv.MaxCommission, len(serials))
+		r, err := k.receipt(ctx, "AnchorUnits", client.Input{Args: []string{gtin, lot, jsonArg(serials[start:end])}})
+		if err != nil {
+			return done, fmt.Errorf("serials %d..%d: %w", start, end-1, err)
+		}
+		done += r.Count
+	}
+	return done, nil
 }
 
 // Pack aggregates units into a case or cases into a pallet.

@@ -157,6 +157,12 @@ func TestSupplyStory(t *testing.T) {
 	v, err = pharmacy.Verify(ctx, gtin, "FORGED"+prefix, lot, expiry)
 	require.NoError(t, err)
 	assert.Equal(t, pv.UnknownSerial, v.Result)
+	// Commission anchored every unit in the manufacturer's commissioning
+	// collection (the pharmacy's peer, not a member, verified against the
+	// anchor's hash above): anchoring them again anchors none.
+	anchored, err := quality.AnchorUnits(ctx, gtin, lot, serials[900:902])
+	require.NoError(t, err)
+	assert.Zero(t, anchored)
 
 	// The trace shows every hop, back to the manufacturer.
 	trace, err := pharmacy.Trace(ctx, pv.SGTIN(gtin, serials[6]), false, client.Page{Size: 100})

@@ -114,7 +114,7 @@ func (a *app) drugsMasterData() []*cobra.Command {
 		a.drugReceiptCommand("create GTIN LOT EXPIRY", "register a lot of your product (manufacturer's quality staff; expiry YYYY-MM-DD)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.CreateBatch(cmd.Context(), args[0], args[1], args[2])
 		}),
-		a.drugsCommission())
+		a.drugsCommission(), a.drugsAnchor())
 	return []*cobra.Command{partner, product, batch}
 }
 
@@ -173,6 +173,37 @@ func (a *app) drugsCommission() *cobra.Command {
 				for _, s := range signals {
 					fmt.Fprintf(w, "  counterfeit signal %s on %s: %s\n", s.Code, s.Object, s.Reason)
 				}
+			})
+			return nil
+		}),
+	}
+	cmd.Flags().IntVar(&count, "count", 0, "how many units")
+	cmd.Flags().StringVar(&prefix, "prefix", "SN", "serial prefix for --count (serials PREFIX000001, …)")
+	cmd.Flags().StringVar(&serialList, "serials", "", "explicit serials, comma-separated")
+	return cmd
+}
+
+// drugsAnchor anchors units commissioned before commissioning anchors
+// existed (until then they verify as unknown serials).
+func (a *app) drugsAnchor() *cobra.Command {
+	var count int
+	var prefix, serialList string
+	cmd := &cobra.Command{
+		Use:     "anchor GTIN LOT",
+		Short:   "anchor units commissioned before commissioning anchors existed (manufacturer's quality staff): --count N with --prefix, or --serials A,B,C",
+		Example: "  carectl --org manufacturer --user quality1 drugs batch anchor 10614141123459 LOT-1 --serials SN000001,SN000002",
+		Args:    cobra.ExactArgs(2),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			serials, err := commissionSerials(serialList, prefix, count)
+			if err != nil {
+				return err
+			}
+			done, err := k.AnchorUnits(cmd.Context(), args[0], args[1], serials)
+			if err != nil {
+				return err
+			}
+			a.print(map[string]any{"gtin": args[0], "lot": args[1], "anchored": done}, func(w io.Writer) {
+				fmt.Fprintf(w, "anchored %d units of %s lot %s\n", done, args[0], args[1])
 			})
 			return nil
 		}),
