@@ -157,7 +157,9 @@ func (c *Contract) RequestAccess(ctx contractapi.TransactionContextInterface, id
 	if err := t.logAccess(entry); err != nil {
 		return nil, err
 	}
-	t.Events.Add("record.access", id, map[string]string{"org": t.Caller.MSPID, "accessId": entry.ID})
+	// The event names only the access entry (the transaction's own id): not
+	// the record, not the requester's org.
+	t.Events.Add("record.access", entry.ID, nil)
 	return &Receipt{ID: id, Version: a.Version, AccessID: entry.ID,
 		Expires: t.Now.Add(ReleaseWindow).Format(time.RFC3339Nano), TxID: t.ID()}, t.finish()
 }

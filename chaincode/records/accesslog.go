@@ -27,6 +27,9 @@ type AccessEntry struct {
 	Purpose   string `json:"purpose"`
 	// Basis is "consent:ID", "break-glass:ID" or "patient".
 	Basis string `json:"basis"`
+	// Salt keeps the entry's hash in the block from confirming a guessed
+	// patient, category or basis.
+	Salt string `json:"salt"`
 }
 
 // AccessPage is a page of the access log.
@@ -41,14 +44,11 @@ type AccessPage struct {
 // conflict.
 type accessHead struct {
 	Last string `json:"last"`
-}
-
-func accessHeadKey(record, requester string) (string, error) {
-	return key(objAccessHead, record, requester)
+	Salt string `json:"salt"`
 }
 
 func (t *tx) accessHead(record string) (accessHead, error) {
-	k, err := accessHeadKey(record, t.Caller.Key())
+	k, err := t.accessHeadKey(record, t.Caller.Key())
 	if err != nil {
 		return accessHead{}, err
 	}
@@ -56,14 +56,19 @@ func (t *tx) accessHead(record string) (accessHead, error) {
 	return ah, err
 }
 
-// logAccess writes the entry (owned by the custodian: only its peer, with
-// one other org, could ever change or remove it), its four index entries
-// and the requester's access head.
+// logAccess writes the entry, salted (owned by the custodian: only its
+// peer, with one other org, could ever change or remove it), its four
+// index entries and the requester's access head.
 func (t *tx) logAccess(e AccessEntry) error {
-	k, err := key(objAccess, e.ID)
+	b, err := t.blinder()
 	if err != nil {
 		return err
 	}
+	k, err := accessKeyOf(b, e.ID)
+	if err != nil {
+		return err
+	}
+	e.Salt = b.Salt(k)
 	data, err := json.Marshal(e)
 	if err != nil {
 		return ccerr.Internal("encode access: %v", err)
@@ -71,17 +76,17 @@ func (t *tx) logAccess(e AccessEntry) error {
 	if err := t.putOwnedPrivate(e.Custodian, k, data); err != nil {
 		return err
 	}
-	if err := t.putIndex(e.Custodian, ixAccessBySubject, e.Subject, e.ID); err != nil {
+	if err := t.putIndex(e.Custodian, ixAccessBySubject, subjectAttr(b, e.Subject), e.ID); err != nil {
 		return err
 	}
-	if err := t.putIndex(e.Custodian, ixAccessByCustodian, e.Custodian, e.ID); err != nil {
+	if err := t.putIndex(e.Custodian, ixAccessByCustodian, custodianAttr(b, e.Custodian), e.ID); err != nil {
 		return err
 	}
-	hk, err := accessHeadKey(e.Record, e.Recipient)
+	hk, err := accessHeadKeyOf(b, e.Record, e.Recipient)
 	if err != nil {
 		return err
 	}
-	return state.PutPrivate(t.Stub, Collection, hk, accessHead{Last: e.Date})
+	return state.PutPrivate(t.Stub, Collection, hk, accessHead{Last: e.Date, Salt: b.Salt(hk)})
 }
 
 // ListAccessLog lists the disclosures of a patient's records, newest first
@@ -101,7 +106,11 @@ func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, su
 	if !t.isSubject(subject) && !t.isAuditor() {
 		return nil, ccerr.Forbidden("a patient reads only their own access log")
 	}
-	return t.listAccess(ixAccessBySubject, order, subject, pageSize, bookmark)
+	b, err := t.blinder()
+	if err != nil {
+		return nil, err
+	}
+	return t.listAccess(ixAccessBySubject, order, subjectAttr(b, subject), pageSize, bookmark)
 }
 
 // ListAccessLogByCustodian lists the disclosures of an org's records (order
@@ -121,7 +130,11 @@ func (c *Contract) ListAccessLogByCustodian(ctx contractapi.TransactionContextIn
 	if !t.isAuditor() && t.Caller.MSPID != mspID {
 		return nil, ccerr.Forbidden("%s's privacy officer reads only %s's access log, not %s's", t.Caller.MSPID, t.Caller.MSPID, mspID)
 	}
-	return t.listAccess(ixAccessByCustodian, order, mspID, pageSize, bookmark)
+	b, err := t.blinder()
+	if err != nil {
+		return nil, err
+	}
+	return t.listAccess(ixAccessByCustodian, order, custodianAttr(b, mspID), pageSize, bookmark)
 }
 
 func (t *tx) listAccess(index, order, attr string, pageSize int32, bookmark string) (*AccessPage, error) {
@@ -135,7 +148,7 @@ func (t *tx) listAccess(index, order, attr string, pageSize int32, bookmark stri
 	}
 	out := &AccessPage{Items: make([]AccessEntry, 0, len(ids)), Bookmark: next}
 	for _, id := range ids {
-		k, err := key(objAccess, id)
+		k, err := t.accessKey(id)
 		if err != nil {
 			return nil, err
 		}

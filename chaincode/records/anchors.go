@@ -1,8 +1,6 @@
 package records
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -13,27 +11,33 @@ import (
 	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// saveAnchor writes a version's private anchor and its public trace, both
-// owned by the custodian, and returns the anchor's hash.
+// saveAnchor writes a version's private anchor, salted afresh, and its
+// public trace with the anchor's commitment, both owned by the custodian,
+// and returns the commitment.
 func (t *tx) saveAnchor(a *Anchor) (string, error) {
+	k, err := t.anchorKey(a.ID, a.Version)
+	if err != nil {
+		return "", err
+	}
+	if a.Salt, err = t.salt(k); err != nil {
+		return "", err
+	}
 	data, err := json.Marshal(a)
 	if err != nil {
 		return "", ccerr.Internal("encode anchor: %v", err)
 	}
-	k, err := versionKey(objAnchor, a.ID, a.Version)
-	if err != nil {
-		return "", err
-	}
 	if err := t.putOwnedPrivate(a.Custodian, k, data); err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(data)
-	hash := hex.EncodeToString(sum[:])
+	commitment, err := AnchorCommitment(a)
+	if err != nil {
+		return "", err
+	}
 	vk, err := versionKey(objVersion, a.ID, a.Version)
 	if err != nil {
 		return "", err
 	}
-	return hash, t.putOwned(a.Custodian, vk, VersionTrace{ID: a.ID, Version: a.Version, Status: a.Status, AnchorHash: hash})
+	return commitment, t.putOwned(a.Custodian, vk, VersionTrace{ID: a.ID, Version: a.Version, Status: a.Status, AnchorHash: commitment})
 }
 
 // putHead stamps and writes a record's head: its Updated stamp is the
@@ -47,8 +51,10 @@ func (t *tx) putHead(h *Head) error {
 	return t.putOwned(h.Custodian, k, h)
 }
 
+// putKey stores the wrapped document key: fresh ECIES ciphertext, whose
+// hash in the block is unguessable without a salt.
 func (t *tx) putKey(a *Anchor, wrapped []byte) error {
-	k, err := versionKey(objKey, a.ID, a.Version)
+	k, err := t.wrappedKey(a.ID, a.Version)
 	if err != nil {
 		return err
 	}
@@ -80,7 +86,7 @@ func (c *Contract) beginCustodianChange(ctx contractapi.TransactionContextInterf
 func (t *tx) newAnchor(in AnchorInput, version int, previous string) *Anchor {
 	return &Anchor{ResourceType: "DocumentReference", ID: in.ID, Version: version, Status: StatusCurrent,
 		Subject: in.Subject, Custodian: t.Caller.MSPID, Type: in.Type, Category: in.Category,
-		ContentType: in.ContentType, Size: in.Size, PlainSHA256: in.PlainSHA256, CipherSHA256: in.CipherSHA256,
+		ContentType: in.ContentType, Size: in.Size, PlainCommitment: in.PlainCommitment, CipherSHA256: in.CipherSHA256,
 		Location: in.Location, PreviousAnchorHash: previous, Author: t.Caller.Key(), Created: t.Stamp(), TxID: t.Stub.GetTxID()}
 }
 
@@ -115,7 +121,11 @@ func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt
 	if err := t.putKey(a, wrapped); err != nil {
 		return nil, err
 	}
-	if err := t.putIndex(a.Custodian, ixRecordsBySubject, a.Subject, a.ID); err != nil {
+	b, err := t.blinder()
+	if err != nil {
+		return nil, err
+	}
+	if err := t.putIndex(a.Custodian, ixRecordsBySubject, subjectAttr(b, a.Subject), a.ID); err != nil {
 		return nil, err
 	}
 	if err := t.putHead(&Head{ID: a.ID, Version: 1, Status: StatusCurrent, Custodian: a.Custodian}); err != nil {
@@ -223,7 +233,7 @@ func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string)
 		return nil, ccerr.Precondition("record %s is already erased", id)
 	}
 	for v := 1; v <= h.Version; v++ {
-		k, err := versionKey(objKey, id, v)
+		k, err := t.wrappedKey(id, v)
 		if err != nil {
 			return nil, err
 		}

@@ -32,7 +32,7 @@ func (e *env) psychiatry(minute int) {
 // running the chaincode; the collection's policy (any two of the three
 // peer orgs) lets the new key in.
 func (e *env) forgeAccess(entry AccessEntry, endorsers ...string) memstub.Result {
-	k, err := key(objAccess, entry.ID)
+	k, err := accessKeyOf(e.blinder(), entry.ID)
 	require.NoError(e.T, err)
 	data, err := json.Marshal(entry)
 	require.NoError(e.T, err)
@@ -234,8 +234,8 @@ func TestAttackWritesNotTiedToTheOwningOrg(t *testing.T) {
 	ownedBy(t, l.ValidationParameter("records", hk), "head")
 	for v := 1; v <= 2; v++ {
 		vk, _ := versionKey(objVersion, "rec-1", v)
-		ak, _ := versionKey(objAnchor, "rec-1", v)
-		kk, _ := versionKey(objKey, "rec-1", v)
+		ak, _ := anchorKeyOf(e.blinder(), "rec-1", v)
+		kk, _ := wrappedKeyOf(e.blinder(), "rec-1", v)
 		ownedBy(t, l.ValidationParameter("records", vk), "version trace "+itoa(v))
 		ownedBy(t, l.PrivateValidationParameter("records", Collection, ak), "anchor "+itoa(v))
 		ownedBy(t, l.PrivateValidationParameter("records", Collection, kk), "wrapped key "+itoa(v))
@@ -246,7 +246,7 @@ func TestAttackWritesNotTiedToTheOwningOrg(t *testing.T) {
 	// Two orgs that are not the custodian forge changes: refused at validation.
 	head, _ := e.Peer.State("records", hk)
 	forgedHead := []byte(strings.Replace(string(head), `"status":"current"`, `"status":"entered-in-error"`, 1))
-	anchorKey, _ := versionKey(objAnchor, "rec-1", 2)
+	anchorKey, _ := anchorKeyOf(e.blinder(), "rec-1", 2)
 	forgeries := map[string][]memstub.ForgedWrite{
 		"head":           {{Key: hk, Value: forgedHead}},
 		"head deleted":   {{Key: hk, Delete: true}},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
 	"github.com/carechain/carechain/chaincode/kit/roles"
@@ -46,9 +47,10 @@ const (
 	AttrPatientID   = roles.AttrPatientID
 )
 
-// Object types (composite keys). Private: anchor, recordKey, access,
-// accessHead. Public: recordHead, recordVersion, custodianKey. The private
-// list indexes are simple keys (index.go).
+// Object types (composite keys). Private, with a token in place of every
+// identifying part (keys.go): anchor, recordKey, access, accessHead.
+// Public: recordHead, recordVersion, custodianKey. The private list
+// indexes are simple keys (index.go).
 const (
 	objAnchor       = "anchor"
 	objKey          = "recordKey"
@@ -114,6 +116,8 @@ type tx struct {
 	org wire.Org
 	// policy caches the key-level endorsement policy of a custodian.
 	policy map[string][]byte
+	// bl is the collection's Blinder, read on first use (blinder).
+	bl *blind.Blinder
 }
 
 // begin starts every transaction: the skew guard against this peer's
@@ -195,7 +199,7 @@ func (t *tx) head(id string) (*Head, error) {
 }
 
 func (t *tx) anchor(id string, version int) (*Anchor, error) {
-	k, err := versionKey(objAnchor, id, version)
+	k, err := t.anchorKey(id, version)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"strconv"
 	"sync"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent"
 	"github.com/carechain/carechain/chaincode/consent/consenttest"
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
@@ -62,7 +64,12 @@ var care = []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
 
 type env struct {
 	*cctest.Harness
+	// doc holds each version's document key, by "ID/VERSION".
 	doc map[string][]byte
+	// plain holds each version's plaintext, by "ID/VERSION".
+	plain map[string][]byte
+	// bl is the collection's Blinder (blinder).
+	bl *blind.Blinder
 	// clock is what the records chaincode's Clock answers (clocked envs).
 	clock time.Time
 	// parts replaces the reference registry (withGenesis).
@@ -168,7 +175,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	t.Helper()
 	chaincodes(t)
-	e := &env{Harness: &cctest.Harness{T: t, Chaincode: "records", At: at}, doc: map[string][]byte{}}
+	e := &env{Harness: &cctest.Harness{T: t, Chaincode: "records", At: at}, doc: map[string][]byte{}, plain: map[string][]byte{}}
 	for _, o := range opts {
 		o(e)
 	}
@@ -192,10 +199,49 @@ func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	e.Peer.Install("records", records, memstub.WithEndorsement(chaincodePolicy),
 		memstub.WithCollections(memstub.Collection{Name: Collection, Members: care, EndorsementPolicy: collectionPolicy(t)}))
 	e.Peer.Install(ClaimsChaincode, fakeClaims)
+	e.Must(e.setupBlinding(provAdmin, 0, Collection), nil)
 	if registerKey {
 		e.Must(e.submit(provAdmin, 0, nil, "RegisterCustodianKey", b64(e.kekPublic())), nil)
 	}
 	return e
+}
+
+// testSecret is the collection's blinding secret in every env.
+var testSecret = sha256.Sum256([]byte("records unit tests: blinding secret"))
+
+// setupBlinding submits SetupBlinding with the test secret, as carenet does
+// after deploying.
+func (e *env) setupBlinding(id *memstub.Identity, minute int, collection string) memstub.Result {
+	return e.Submit(id, minute, blind.TransientSecret, testSecret[:], "SetupBlinding", collection)
+}
+
+// errNoCommit ends a Run without committing it.
+var errNoCommit = errors.New("read only")
+
+// blinder is the collection's Blinder, as the chaincode makes it: tests
+// build the chaincode's private keys with it. Reading it commits nothing.
+func (e *env) blinder() *blind.Blinder {
+	e.T.Helper()
+	if e.bl != nil {
+		return e.bl
+	}
+	res := e.Peer.Run("records", provAdmin, start, func(stub shim.ChaincodeStubInterface) error {
+		b, err := blind.New(stub, Collection)
+		if err != nil {
+			return err
+		}
+		e.bl = b
+		return errNoCommit
+	})
+	require.NotNil(e.T, e.bl, res.Message)
+	return e.bl
+}
+
+// commitment is the plaintext commitment of a version the env anchored,
+// as its key holders compute it.
+func (e *env) commitment(idVersion string, plaintext []byte) string {
+	sum := sha256.Sum256(plaintext)
+	return PlaintextCommitment(PlaintextSalt(e.doc[idVersion]), sum[:])
 }
 
 func hexSum(b []byte) string {
@@ -215,10 +261,11 @@ func (e *env) document(id string, version int, plaintext []byte) AnchorInput {
 	eph, _ := keywrap.NewEphemeral()
 	wrapped, err := keywrap.Wrap(kek, eph, docKey, WrapAAD(id, version))
 	require.NoError(e.T, err)
-	cipher := append([]byte("ciphertext-of:"), plaintext...)
+	cipher := append(append([]byte("ciphertext-of:"), docKey...), plaintext...)
 	e.doc[id+"/"+itoa(version)] = docKey
+	e.plain[id+"/"+itoa(version)] = plaintext
 	return AnchorInput{ID: id, Subject: pt1, Type: "DiagnosticReport", Category: "labs", ContentType: "application/pdf",
-		Size: int64(len(plaintext)), PlainSHA256: hexSum(plaintext), CipherSHA256: hexSum(cipher),
+		Size: int64(len(plaintext)), PlainCommitment: e.commitment(id+"/"+itoa(version), plaintext), CipherSHA256: hexSum(cipher),
 		Location: "store://sha256/" + hexSum(cipher), WrappedKey: base64.StdEncoding.EncodeToString(wrapped)}
 }
 

@@ -2,6 +2,7 @@ package records
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
 
@@ -18,15 +19,19 @@ import (
 // thousand entries it fails, and an insider who makes many requests could
 // bury later ones. These indexes are simple keys instead,
 //
-//	NAME/ATTR/STAMP/ID   (value: ID)
+//	NAME.ORDER/TOKEN/STAMP/ID   (value: {"id": ID, "salt": SALT})
 //
-// where ATTR is an identifier (no '/'), STAMP a fixed-width time stamp and
-// ID a record or transaction id, so GetPrivateDataByRange starts a page
-// exactly at its bookmark (the next page's first key) and stops after
-// pageSize+1 keys, at any length. Every list has two indexes: oldest first
-// (STAMP is the time) and newest first (STAMP has every digit inverted,
-// 9-d, so that its strings sort in reverse time order). Simple keys never
-// collide with composite ones, which start with U+0000.
+// where TOKEN is the blinded list owner (subjectAttr, custodianAttr: a
+// hex HMAC, no '/'), STAMP a fixed-width time stamp and ID a record or
+// transaction id, so GetPrivateDataByRange starts a page exactly at its
+// bookmark (the next page's first key) and stops after pageSize+1 keys, at
+// any length. Every list has two indexes: oldest first (STAMP is the time)
+// and newest first (STAMP has every digit inverted, 9-d, so that its
+// strings sort in reverse time order). Simple keys never collide with
+// composite ones, which start with U+0000. The token keeps the key's hash
+// in the block from naming the patient or custodian; the salt keeps the
+// value's hash from confirming the id. A bookmark carries the key's
+// suffix (STAMP/ID) and a tag of its list, never the token.
 
 // Index names.
 const (
@@ -69,10 +74,25 @@ func indexKeys(name, attr, stamp, id string) []string {
 	return []string{indexPrefix(name, Oldest, attr) + stamp + "/" + id, indexPrefix(name, Newest, attr) + invert(stamp) + "/" + id}
 }
 
-// putIndex writes both index entries of id, owned by custodian.
+// indexEntry is an index key's value.
+type indexEntry struct {
+	ID   string `json:"id"`
+	Salt string `json:"salt"`
+}
+
+// putIndex writes both index entries of id, owned by custodian, in the
+// list of attr (a token).
 func (t *tx) putIndex(custodian, name, attr, id string) error {
 	for _, k := range indexKeys(name, attr, t.SortStamp(), id) {
-		if err := t.putOwnedPrivate(custodian, k, []byte(id)); err != nil {
+		salt, err := t.salt(k)
+		if err != nil {
+			return err
+		}
+		data, err := json.Marshal(indexEntry{ID: id, Salt: salt})
+		if err != nil {
+			return ccerr.Internal("encode index entry: %v", err)
+		}
+		if err := t.putOwnedPrivate(custodian, k, data); err != nil {
 			return err
 		}
 	}
@@ -87,7 +107,11 @@ func (t *tx) pageIndex(name, order, attr string, pageSize int32, bookmark string
 		return nil, "", err
 	}
 	prefix := indexPrefix(name, order, attr)
-	start, err := indexBookmark(prefix, bookmark)
+	tag, err := t.listTag(prefix)
+	if err != nil {
+		return nil, "", err
+	}
+	start, err := indexBookmark(prefix, tag, bookmark)
 	if err != nil {
 		return nil, "", err
 	}
@@ -103,22 +127,37 @@ func (t *tx) pageIndex(name, order, attr string, pageSize int32, bookmark string
 			return nil, "", ccerr.Internal("list %s: %v", name, err)
 		}
 		if int32(len(ids)) == size {
-			return ids, base64.RawURLEncoding.EncodeToString([]byte(kv.GetKey())), nil
+			return ids, base64.RawURLEncoding.EncodeToString([]byte(tag + kv.GetKey()[len(prefix):])), nil
 		}
-		ids = append(ids, string(kv.GetValue()))
+		var e indexEntry
+		if err := json.Unmarshal(kv.GetValue(), &e); err != nil {
+			return nil, "", ccerr.Internal("list %s: index entry: %v", name, err)
+		}
+		ids = append(ids, e.ID)
 	}
 	return ids, "", nil
 }
 
-// indexBookmark decodes a bookmark, which must be a key of this list: the
-// range would otherwise start anywhere a client names.
-func indexBookmark(prefix, bookmark string) (string, error) {
+// listTag names a list in its bookmarks without revealing its token.
+func (t *tx) listTag(prefix string) (string, error) {
+	b, err := t.blinder()
+	if err != nil {
+		return "", err
+	}
+	return b.Token("bookmark", prefix)[:bookmarkTagLen], nil
+}
+
+const bookmarkTagLen = 16
+
+// indexBookmark decodes a bookmark, which must be one of this list (its
+// tag): the range would otherwise start anywhere a client names.
+func indexBookmark(prefix, tag, bookmark string) (string, error) {
 	if bookmark == "" {
 		return prefix, nil
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(bookmark)
-	if err != nil || len(raw) <= len(prefix) || !strings.HasPrefix(string(raw), prefix) || !utf8.Valid(raw) {
+	if err != nil || len(raw) <= len(tag) || !strings.HasPrefix(string(raw), tag) || !utf8.Valid(raw) {
 		return "", ccerr.Invalid("bookmark", "is not a bookmark of this list")
 	}
-	return string(raw), nil
+	return prefix + string(raw[len(tag):]), nil
 }

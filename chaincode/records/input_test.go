@@ -37,9 +37,9 @@ func TestBadAnchorInputIsRefusedWithTheField(t *testing.T) {
 		{"zero size", mut(func(in *AnchorInput) { in.Size = 0 }), "size"},
 		{"negative size", mut(func(in *AnchorInput) { in.Size = -5 }), "size"},
 		{"huge size", mut(func(in *AnchorInput) { in.Size = 1 << 40 }), "size"},
-		{"bad plain hash", mut(func(in *AnchorInput) { in.PlainSHA256 = "ABC" }), "plainSha256"},
+		{"bad plain commitment", mut(func(in *AnchorInput) { in.PlainCommitment = "ABC" }), "plainCommitment"},
 		{"bad cipher hash", mut(func(in *AnchorInput) { in.CipherSHA256 = "" }), "cipherSha256"},
-		{"not encrypted", mut(func(in *AnchorInput) { in.CipherSHA256 = in.PlainSHA256 }), "cipherSha256"},
+		{"one value for both", mut(func(in *AnchorInput) { in.CipherSHA256 = in.PlainCommitment }), "cipherSha256"},
 		{"no location", mut(func(in *AnchorInput) { in.Location = "" }), "location"},
 		{"long location", mut(func(in *AnchorInput) { in.Location = strings.Repeat("l", maxLocation+1) }), "location"},
 		{"key not base64", mut(func(in *AnchorInput) { in.WrappedKey = "***" }), "wrappedKey"},
@@ -102,7 +102,7 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 }
 
 func FuzzAnchorInput(f *testing.F) {
-	f.Add([]byte(`{"id":"r","subject":"s","type":"Observation","category":"labs","contentType":"text/plain","size":1,"plainSha256":"` +
+	f.Add([]byte(`{"id":"r","subject":"s","type":"Observation","category":"labs","contentType":"text/plain","size":1,"plainCommitment":"` +
 		strings.Repeat("a", 64) + `","cipherSha256":"` + strings.Repeat("b", 64) + `","location":"x","wrappedKey":"AQ=="}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

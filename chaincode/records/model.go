@@ -42,16 +42,23 @@ type Anchor struct {
 	// category (the data class consent is asked about).
 	Type         string `json:"type"`
 	Category     string `json:"category"`
-	ContentType  string `json:"contentType"`
-	Size         int64  `json:"size"`
-	PlainSHA256  string `json:"plainSha256"`
-	CipherSHA256 string `json:"cipherSha256"`
-	Location     string `json:"location"`
-	// PreviousAnchorHash is the SHA-256 of the previous version's anchor.
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+	// PlainCommitment commits to the plaintext (PlaintextCommitment): only
+	// a holder of the document key, or of the salt a holder passed on, can
+	// test a plaintext against it.
+	PlainCommitment string `json:"plainCommitment"`
+	CipherSHA256    string `json:"cipherSha256"`
+	Location        string `json:"location"`
+	// PreviousAnchorHash is the previous version's public anchor
+	// commitment (AnchorCommitment).
 	PreviousAnchorHash string `json:"previousAnchorHash,omitempty" metadata:",optional"`
 	Author             string `json:"author"`
 	Created            string `json:"created"`
 	TxID               string `json:"txId"`
+	// Salt makes this private value's hash (in every block) and its public
+	// commitment unguessable; it changes with every write.
+	Salt string `json:"salt"`
 }
 
 // AnchorInput is the transient input "anchor" of Anchor and Amend.
@@ -60,11 +67,14 @@ type AnchorInput struct {
 	Subject      string `json:"subject"`
 	Type         string `json:"type"`
 	Category     string `json:"category"`
-	ContentType  string `json:"contentType"`
-	Size         int64  `json:"size"`
-	PlainSHA256  string `json:"plainSha256"`
-	CipherSHA256 string `json:"cipherSha256"`
-	Location     string `json:"location"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+	// PlainCommitment is PlaintextCommitment(PlaintextSalt(document key),
+	// SHA-256 of the plaintext), hex: never the bare plaintext hash, which
+	// confirms a guessed short document.
+	PlainCommitment string `json:"plainCommitment"`
+	CipherSHA256    string `json:"cipherSha256"`
+	Location        string `json:"location"`
 	// WrappedKey is the document key wrapped to the custodian's KEK (base64).
 	WrappedKey string `json:"wrappedKey"`
 }
@@ -88,14 +98,14 @@ func (in *AnchorInput) validate() ([]byte, error) {
 	if err := validate.Range("size", in.Size, 1, maxDocumentBytes); err != nil {
 		return nil, err
 	}
-	if err := validate.SHA256Hex("plainSha256", in.PlainSHA256); err != nil {
+	if err := validate.SHA256Hex("plainCommitment", in.PlainCommitment); err != nil {
 		return nil, err
 	}
 	if err := validate.SHA256Hex("cipherSha256", in.CipherSHA256); err != nil {
 		return nil, err
 	}
-	if in.PlainSHA256 == in.CipherSHA256 {
-		return nil, ccerr.Invalid("cipherSha256", "equals the plaintext hash: the document is not encrypted")
+	if in.PlainCommitment == in.CipherSHA256 {
+		return nil, ccerr.Invalid("cipherSha256", "equals the plaintext commitment: the client sent one value for both")
 	}
 	return in.validateStorage()
 }

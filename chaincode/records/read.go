@@ -80,15 +80,19 @@ const (
 // Verification is Verify's answer; it reveals nothing of the record.
 type Verification struct {
 	Result string `json:"result"`
-	// Of says which hash matched: plaintext or ciphertext.
+	// Of says what matched: the plaintext commitment or the ciphertext.
 	Of      string `json:"of,omitempty" metadata:",optional"`
 	Status  string `json:"status,omitempty" metadata:",optional"`
 	Version int    `json:"version,omitempty" metadata:",optional"`
 }
 
-// Verify compares a SHA-256 with a record version's plaintext (or
-// ciphertext) hash, for any member of an org in the parts registry.
-// version 0 is the current.
+// Verify compares a value with a record version's plaintext commitment
+// (PlaintextCommitment under the salt a key holder passed on with the
+// document) or its ciphertext's SHA-256, for any member of an org in the
+// parts registry; version 0 is the current. It is no oracle for guessed
+// contents: the bare SHA-256 of a plaintext never matches, and without the
+// salt, which only holders of the document key know, no guess can be
+// committed to.
 func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string, version int, sha256Hex string) (*Verification, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -122,7 +126,7 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string
 	}
 	v := &Verification{Result: Mismatch, Status: a.Status, Version: a.Version}
 	switch sha256Hex {
-	case a.PlainSHA256:
+	case a.PlainCommitment:
 		v.Result, v.Of = Match, "plaintext"
 	case a.CipherSHA256:
 		v.Result, v.Of = Match, "ciphertext"
@@ -267,7 +271,11 @@ func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, su
 	if order, err = orderOf(order); err != nil {
 		return nil, err
 	}
-	ids, next, err := t.pageIndex(ixRecordsBySubject, order, subject, pageSize, bookmark)
+	b, err := t.blinder()
+	if err != nil {
+		return nil, err
+	}
+	ids, next, err := t.pageIndex(ixRecordsBySubject, order, subjectAttr(b, subject), pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}

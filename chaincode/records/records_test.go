@@ -29,7 +29,7 @@ func TestAnchorRequestReleaseWithConsent(t *testing.T) {
 	e.grantLabs(3)
 	docKey, rel := e.release(physician, 4, "rec-1", "treatment")
 	assert.Equal(t, e.doc["rec-1/1"], docKey)
-	assert.Equal(t, hexSum(plaintext), rel.PlainSHA256)
+	assert.Equal(t, e.commitment("rec-1/1", plaintext), rel.PlainCommitment)
 	assert.Equal(t, "application/pdf", rel.ContentType)
 
 	// The access log, as the patient and the custodian's privacy officer see it.
@@ -63,7 +63,7 @@ func TestNothingSensitiveInPublicStateResponsesOrEvents(t *testing.T) {
 	e.Must(req, nil)
 	docKey := e.doc["rec-1/1"]
 	for _, r := range []memstub.Result{res, req} {
-		for _, s := range []string{pt1, "labs", in.PlainSHA256, in.WrappedKey} {
+		for _, s := range []string{pt1, "labs", in.PlainCommitment, in.WrappedKey} {
 			assert.NotContains(t, string(r.Payload), s)
 			assert.NotContains(t, string(r.Event.Payload), s)
 		}
@@ -152,8 +152,12 @@ func TestAmendVersionsAndHistoryVerify(t *testing.T) {
 	assert.Equal(t, StatusSuperseded, hist.Items[1].Anchor.Status)
 	// The chain: v2 links to v1's anchor hash, which is public.
 	assert.Equal(t, hist.Items[1].AnchorHash, hist.Items[0].Anchor.PreviousAnchorHash)
-	assert.Equal(t, hexSum(cctest.JSON(hist.Items[1].Anchor)), hist.Items[1].AnchorHash)
-	assert.Equal(t, hexSum(cctest.JSON(hist.Items[0].Anchor)), hist.Items[0].AnchorHash)
+	for _, v := range hist.Items {
+		c, err := AnchorCommitment(&v.Anchor)
+		require.NoError(t, err)
+		assert.Equal(t, c, v.AnchorHash, "version %d", v.Anchor.Version)
+		assert.NotEqual(t, hexSum(cctest.JSON(v.Anchor)), v.AnchorHash, "a commitment, not a bare hash")
+	}
 	// Page by page.
 	var first, second HistoryPage
 	e.Must(e.Query(patient1, 3, "History", "rec-1", "1", ""), &first)
@@ -164,12 +168,16 @@ func TestAmendVersionsAndHistoryVerify(t *testing.T) {
 	e.Refused(e.Peer.Snapshot(), e.Query(patient1, 3, "History", "rec-1", "1", "7"), `INVALID_ARGUMENT: field "bookmark"`)
 
 	var v Verification
-	e.Must(e.Query(adjudicator, 4, "Verify", "rec-1", "1", hexSum([]byte("v1"))), &v)
+	e.Must(e.Query(adjudicator, 4, "Verify", "rec-1", "1", e.commitment("rec-1/1", []byte("v1"))), &v)
 	assert.Equal(t, Verification{Result: Match, Of: "plaintext", Status: StatusSuperseded, Version: 1}, v)
-	e.Must(e.Query(auditor, 4, "Verify", "rec-1", "0", hexSum([]byte("v1"))), &v)
+	e.Must(e.Query(auditor, 4, "Verify", "rec-1", "0", e.commitment("rec-1/1", []byte("v1"))), &v)
 	assert.Equal(t, Mismatch, v.Result)
-	e.Must(e.Query(patient2, 4, "Verify", "rec-9", "0", hexSum([]byte("v1"))), &v)
+	e.Must(e.Query(patient2, 4, "Verify", "rec-9", "0", e.commitment("rec-1/1", []byte("v1"))), &v)
 	assert.Equal(t, Unknown, v.Result)
+	// The ciphertext's SHA-256 matches too.
+	var cv Verification
+	e.Must(e.Query(auditor, 4, "Verify", "rec-1", "2", hist.Items[0].Anchor.CipherSHA256), &cv)
+	assert.Equal(t, Verification{Result: Match, Of: "ciphertext", Status: StatusCurrent, Version: 2}, cv)
 
 	// Each version has its own key.
 	e.grantLabs(5)
@@ -192,10 +200,15 @@ func TestEraseShredsTheKeys(t *testing.T) {
 	e.grantLabs(3)
 	var r Receipt
 	e.Must(e.request(physician, 4, "rec-1", "treatment"), &r)
+	for v := 1; v <= 2; v++ {
+		k, _ := wrappedKeyOf(e.blinder(), "rec-1", v)
+		_, ok := e.Peer.PrivateState("records", Collection, k)
+		require.True(t, ok, "the test builds version %d's stored key", v)
+	}
 
 	e.Must(e.submit(privacy, 5, nil, "Erase", "rec-1"), nil)
 	for v := 1; v <= 2; v++ {
-		k, _ := versionKey(objKey, "rec-1", v)
+		k, _ := wrappedKeyOf(e.blinder(), "rec-1", v)
 		_, ok := e.Peer.PrivateState("records", Collection, k)
 		assert.False(t, ok, "version %d key purged", v)
 		_, ok = e.Peer.PrivateHash("records", Collection, k)
@@ -213,7 +226,7 @@ func TestEraseShredsTheKeys(t *testing.T) {
 	assert.True(t, hist.Items[0].KeyErased)
 	assert.Equal(t, hist.Items[1].AnchorHash, hist.Items[0].Anchor.PreviousAnchorHash)
 	var v Verification
-	e.Must(e.Query(auditor, 7, "Verify", "rec-1", "2", hexSum([]byte("v2"))), &v)
+	e.Must(e.Query(auditor, 7, "Verify", "rec-1", "2", e.commitment("rec-1/2", []byte("v2"))), &v)
 	assert.Equal(t, Match, v.Result)
 }
 

@@ -24,12 +24,14 @@ import (
 type Release struct {
 	Record       string `json:"record"`
 	Version      int    `json:"version"`
-	WrappedKey   string `json:"wrappedKey"`
-	Location     string `json:"location"`
-	ContentType  string `json:"contentType"`
-	Size         int64  `json:"size"`
-	PlainSHA256  string `json:"plainSha256"`
-	CipherSHA256 string `json:"cipherSha256"`
+	WrappedKey  string `json:"wrappedKey"`
+	Location    string `json:"location"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+	// PlainCommitment is checked, after decryption, with the salt the
+	// document key gives (PlaintextSalt).
+	PlainCommitment string `json:"plainCommitment"`
+	CipherSHA256    string `json:"cipherSha256"`
 }
 
 // ReleaseKey hands the document key of a committed access request to its
@@ -93,7 +95,7 @@ func releaseInput(accessID, id, purpose, recipientKey string) (*ecdh.PublicKey, 
 // caller's request of record id for purpose, and that now lies within its
 // release window.
 func (t *tx) committedRequest(accessID, id, purpose string) (*AccessEntry, error) {
-	k, err := key(objAccess, accessID)
+	k, err := t.accessKey(accessID)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +145,7 @@ func (t *tx) stillPermitted(e *AccessEntry) (*Anchor, error) {
 
 // rewrap opens the stored key with the KEK and wraps it to the recipient.
 func (t *tx) rewrap(a *Anchor, kek *ecdh.PrivateKey, recipient *ecdh.PublicKey, raw []byte) (*Release, error) {
-	wk, err := versionKey(objKey, a.ID, a.Version)
+	wk, err := t.wrappedKey(a.ID, a.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +174,7 @@ func (t *tx) rewrap(a *Anchor, kek *ecdh.PrivateKey, recipient *ecdh.PublicKey, 
 		return nil, ccerr.Internal("%v", err)
 	}
 	return &Release{Record: a.ID, Version: a.Version, WrappedKey: b64(out), Location: a.Location, ContentType: a.ContentType,
-		Size: a.Size, PlainSHA256: a.PlainSHA256, CipherSHA256: a.CipherSHA256}, nil
+		Size: a.Size, PlainCommitment: a.PlainCommitment, CipherSHA256: a.CipherSHA256}, nil
 }
 
 // kekFor returns the custodian's private KEK, which only its peers hold,

@@ -1,0 +1,55 @@
+package records
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/carechain/carechain/chaincode/kit/blind"
+	"github.com/carechain/carechain/chaincode/kit/ccerr"
+)
+
+// Commitments.
+//
+// A record version's public trace holds AnchorCommitment of its private
+// anchor, never its bare SHA-256: most of an anchor's fields are public or
+// guessable (record id, custodian, version, type, a category out of a
+// short list, a pseudonym out of a known set), and the SHA-256 of JSON
+// rebuilt from guesses would confirm the patient and category. The salt is
+// in the anchor itself (Anchor.Salt), so whoever may read the anchor can
+// check it against the public commitment.
+//
+// The anchor holds the plaintext's PlaintextCommitment, never the bare
+// SHA-256 of the plaintext: a short lab result ("HIV-1 antibody:
+// reactive") is guessable, and its SHA-256 would confirm the guess to every
+// member peer holding the collection, and to anyone Verify answers. The
+// commitment's salt is derived from the document key (PlaintextSalt), so
+// it is known to the custodian's client and to each requester the key is
+// released to, and to no peer and no block: those holders check a
+// decrypted plaintext against it and can hand the salt, with the document,
+// to someone else who then Verifies their copy.
+
+// AnchorCommitment is the public commitment to an anchor (with its salt).
+func AnchorCommitment(a *Anchor) (string, error) {
+	data, err := json.Marshal(a)
+	if err != nil {
+		return "", ccerr.Internal("encode anchor: %v", err)
+	}
+	return blind.Commit(a.Salt, data), nil
+}
+
+// PlaintextSalt is the salt of a document's plaintext commitment: an HMAC
+// of a fixed label under the document key, so that only key holders know it.
+func PlaintextSalt(docKey []byte) string {
+	m := hmac.New(sha256.New, docKey)
+	m.Write([]byte("carechain/records/plaintext-salt/v1"))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// PlaintextCommitment commits to a plaintext by its SHA-256 (32 bytes)
+// under salt. A client hashes a document of any size as it streams and
+// commits to the hash.
+func PlaintextCommitment(salt string, plainSHA256 []byte) string {
+	return blind.Commit(salt, plainSHA256)
+}
