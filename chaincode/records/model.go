@@ -40,8 +40,8 @@ type Anchor struct {
 	Custodian    string `json:"custodian"`
 	// Type is the FHIR resource type of the document, Category its record
 	// category (the data class consent is asked about).
-	Type         string `json:"type"`
-	Category     string `json:"category"`
+	Type        string `json:"type"`
+	Category    string `json:"category"`
 	ContentType string `json:"contentType"`
 	Size        int64  `json:"size"`
 	// PlainCommitment commits to the plaintext (PlaintextCommitment): only
@@ -63,10 +63,10 @@ type Anchor struct {
 
 // AnchorInput is the transient input "anchor" of Anchor and Amend.
 type AnchorInput struct {
-	ID           string `json:"id"`
-	Subject      string `json:"subject"`
-	Type         string `json:"type"`
-	Category     string `json:"category"`
+	ID          string `json:"id"`
+	Subject     string `json:"subject"`
+	Type        string `json:"type"`
+	Category    string `json:"category"`
 	ContentType string `json:"contentType"`
 	Size        int64  `json:"size"`
 	// PlainCommitment is PlaintextCommitment(PlaintextSalt(document key),

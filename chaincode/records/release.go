@@ -22,8 +22,8 @@ import (
 // requester's one-time key, and what the requester needs to fetch and
 // verify the document.
 type Release struct {
-	Record       string `json:"record"`
-	Version      int    `json:"version"`
+	Record      string `json:"record"`
+	Version     int    `json:"version"`
 	WrappedKey  string `json:"wrappedKey"`
 	Location    string `json:"location"`
 	ContentType string `json:"contentType"`
