@@ -246,6 +246,8 @@ func TestAnchorUnitsUpgradesLegacyUnits(t *testing.T) {
 
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007","SN00009"]`), `INVALID_ARGUMENT: field "serials[1]"`)
+	e.Refused(before, e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, lot, `[]`), `INVALID_ARGUMENT: field "serials"`)
+	e.Refused(before, e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, "NO-SUCH-LOT", `["SN00007"]`), "NOT_FOUND: ")
 	e.Refused(before, e.Submit(distQuality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), "FORBIDDEN: ")
 	e.Refused(before, e.Submit(mfgLogistic, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), "FORBIDDEN: ")
 	var r Receipt
