@@ -11,13 +11,14 @@ import (
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// Who is who, by certificate and registry: patients are identities of
-// PatientsMSP, an org that plays the patient registry's part, with role
-// "patient" and their pseudonym in the patient_id attribute.
+// Who is who, by certificate, registry and link: patients are identities
+// of PatientsMSP, an org that plays the patient registry's part, with role
+// "patient" and a random enrollment id that the registry's registrar
+// linked to their subject (identity.go).
 const (
 	PatientMSP    = roles.PatientMSP
 	RolePatient   = parts.RolePatient
-	AttrPatientID = roles.AttrPatientID
+	RoleRegistrar = parts.RoleRegistrar
 	RolePhysician = parts.RolePhysician
 	RoleNurse     = parts.RoleNurse
 	RolePrivacy   = parts.RolePrivacy
@@ -68,10 +69,11 @@ func (t *tx) orgAllows(mspID, part, role string) (bool, error) {
 }
 
 // isPatientsMember reports whether the caller is a person of the patients'
-// org: PatientsMSP, playing the patient registry, role patient. Patients
-// and their delegates are such members.
+// org: PatientsMSP, playing the patient registry, role patient, with a
+// random enrollment id (what every block shows of them). Patients and
+// their delegates are such members.
 func (t *tx) isPatientsMember() (bool, error) {
-	if t.Caller.MSPID != PatientMSP || t.Caller.Role != RolePatient {
+	if t.Caller.MSPID != PatientMSP || t.Caller.Role != RolePatient || !enrollmentPattern.MatchString(t.Caller.EnrollmentID) {
 		return false, nil
 	}
 	return t.orgAllows(PatientMSP, parts.PartPatientRegistry, RolePatient)
@@ -86,18 +88,17 @@ func (t *tx) requirePatientsMember() error {
 		return err
 	}
 	if !ok {
-		return ccerr.Forbidden("only a patient of %s (role %q, in the registry's %s part) or their delegate manages consents (caller %s, role %q)",
+		return ccerr.Forbidden("only a person of %s (role %q, in the registry's %s part, with a random enrollment id \"p\"+32 hex digits) acts as a patient or delegate (caller %s, role %q)",
 			PatientMSP, RolePatient, parts.PartPatientRegistry, t.Caller.Key(), t.Caller.Role)
 	}
 	return nil
 }
 
-// isPatient reports whether the caller is the patient subject.
+// isPatient reports whether the caller is the patient subject: a
+// patients' org member whose enrollment is linked to subject now.
 func (t *tx) isPatient(subject string) (bool, error) {
-	if id, _ := t.Caller.Attr(AttrPatientID); id != subject {
-		return false, nil
-	}
-	return t.isPatientsMember()
+	own, err := t.ownSubject()
+	return err == nil && own != "" && own == subject, err
 }
 
 // isAuditor reports whether the caller is an auditor of an org playing
@@ -172,7 +173,7 @@ func (t *tx) mayReadPatient(subject string) error {
 
 // delegate reads subject's delegation to delegate.
 func (t *tx) delegate(subject, delegate string) (Delegate, bool, error) {
-	key, err := delegateKey(subject, delegate)
+	key, err := t.delegateKey(subject, delegate)
 	if err != nil {
 		return Delegate{}, false, err
 	}

@@ -27,15 +27,15 @@ func TestDelegateActsForThePatientUntilRevoked(t *testing.T) {
 	assert.Equal(t, StatusActive, r.Status)
 	var v View
 	e.Must(e.Query(patient1, 6, "Get", "by-guardian"), &v)
-	assert.Equal(t, PatientMSP+"/guardian1", v.Grantor)
+	assert.Equal(t, keyOf(guardian), v.Grantor)
 	assert.Equal(t, Permit, e.check(physician, 6, request(pt1, "labs", Actor{})).Decision)
 
 	// A delegate cannot appoint another delegate.
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.registerDelegate(guardian, 7, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/patient2",
+	e.Refused(before, e.registerDelegate(guardian, 7, DelegateInput{Subject: pt1, Delegate: keyOf(patient2),
 		Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}}), "FORBIDDEN: ")
 
-	e.Must(e.revokeDelegate(patient1, 8, pt1, "PatientsMSP/guardian1"), nil)
+	e.Must(e.revokeDelegate(patient1, 8, pt1, keyOf(guardian)), nil)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.grantRes(guardian, 9, grantInput("late")), "FORBIDDEN: ")
 	// What the delegate signed while delegated stays honoured.

@@ -66,8 +66,8 @@ func TestAttackBreakGlassIsRecheckedAtEveryDecision(t *testing.T) {
 		bg := BreakGlass{ID: "bg-forged-" + a.ID, Subject: pt1, Requester: a, Reason: "forged", Purposes: []string{"emergency"},
 			Actions: []string{"access"}, DataClasses: []string{"labs"}, Start: at(0).Format(time.RFC3339Nano),
 			End: at(60).Format(time.RFC3339Nano), Episode: at(0).Format(time.RFC3339Nano)}
-		bkey, _ := breakGlassKey(bg.ID)
-		ekey, _ := episodeKey(pt1, a.Org+"/"+a.ID)
+		bkey, _ := e.breakGlassKey(bg.ID)
+		ekey, _ := e.episodeKey(pt1, a.Org+"/"+a.ID)
 		e.forge(private(bkey, bg), private(ekey, episode{Start: bg.Start, LastID: bg.ID, LastEnd: bg.End, Updated: bg.Start}))
 		req := string(cctest.JSON(Request{Subject: pt1, Requester: a, Action: "access", Purpose: "emergency", DataClass: "labs"}))
 		assert.Equal(t, Deny, e.check(auditor, 1, req).Decision, a.Org)
@@ -120,8 +120,8 @@ func TestAttackBreakGlassWindowIsTheTransactions(t *testing.T) {
 		bg := BreakGlass{ID: "bg-long", Subject: pt1, Requester: Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician2"},
 			Reason: "x", Purposes: []string{"emergency"}, Actions: []string{"access"}, DataClasses: []string{"labs"},
 			Start: win[0].Format(time.RFC3339Nano), End: win[1].Format(time.RFC3339Nano), Episode: win[0].Format(time.RFC3339Nano)}
-		bkey, _ := breakGlassKey(bg.ID)
-		ekey, _ := episodeKey(pt1, "ProviderMSP/physician2")
+		bkey, _ := e.breakGlassKey(bg.ID)
+		ekey, _ := e.episodeKey(pt1, "ProviderMSP/physician2")
 		e.forge(private(bkey, bg), private(ekey, episode{Start: bg.Start, LastID: bg.ID, LastEnd: bg.End, Updated: bg.Start}))
 		assert.Equal(t, Deny, e.decision(physician2, 30*60, "access", "emergency", "labs").Decision, name)
 		assert.Equal(t, Deny, e.decision(physician2, 60, "access", "emergency", "labs").Decision, name)
@@ -175,8 +175,10 @@ func TestAttackBreakGlassUsesAreLogged(t *testing.T) {
 	e.Must(e.Query(patient1, 5, "ListBreakGlassUses", r.ID, "10", ""), &uses)
 	require.Len(t, uses.Items, 3)
 	assert.Equal(t, at(4).Format(time.RFC3339Nano), uses.Items[0].At, "newest first")
+	assert.NotEmpty(t, uses.Items[2].Salt, "the stored use is salted")
 	assert.Equal(t, BreakGlassUse{BreakGlassID: r.ID, TxID: uses.Items[2].TxID, At: at(2).Format(time.RFC3339Nano),
-		Caller: "ProviderMSP/physician1", Action: "access", Purpose: "emergency", DataClass: "labs", Record: "rec-1"}, uses.Items[2])
+		Caller: "ProviderMSP/physician1", Action: "access", Purpose: "emergency", DataClass: "labs", Record: "rec-1",
+		Salt: uses.Items[2].Salt}, uses.Items[2])
 	e.Must(e.Query(privacy, 5, "ListBreakGlassUses", r.ID, "10", ""), &uses)
 	e.Must(e.Query(auditor, 5, "ListBreakGlassUses", r.ID, "10", ""), &uses)
 	before := e.Peer.Snapshot()

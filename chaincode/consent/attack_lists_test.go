@@ -32,7 +32,7 @@ func TestAttackLockedOutAfter99Regrants(t *testing.T) {
 }
 
 func openSetOf(e *env, subject string) (openSet, bool, error) {
-	key, _ := subjectOpenKey(subject)
+	key, _ := e.subjectOpenKey(subject)
 	raw, ok := e.Peer.PrivateState("consent", Collection, key)
 	var set openSet
 	if ok {
@@ -109,7 +109,7 @@ func TestAttackPrivateListsStopAt1000(t *testing.T) {
 		pt := fmt.Sprintf("pt-%032x", i+1)
 		in := open(fmt.Sprintf("g%04d", i))
 		in.Subject = pt
-		e.grant(patient(fmt.Sprintf("p%04d", i), pt), n+i, in)
+		e.grant(e.patient(fmt.Sprintf("p%04d", i), pt), n+i, in)
 		grants = append(grants, in.ID)
 	}
 	for i := 0; i < n; i++ {
@@ -128,7 +128,7 @@ func TestAttackPrivateListsStopAt1000(t *testing.T) {
 		uses = append(uses, res.TxID)
 	}
 	for i := 0; i < n; i++ {
-		in := DelegateInput{Subject: pt1, Delegate: fmt.Sprintf("%s/d%04d", PatientMSP, i), Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}}
+		in := DelegateInput{Subject: pt1, Delegate: fmt.Sprintf("%s/p%032x", PatientMSP, i), Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}}
 		e.Must(e.registerDelegate(patient1, 3*n+1+i, in), nil)
 		delegates = append(delegates, in.Delegate)
 	}

@@ -19,7 +19,7 @@ func psychiatryForPayer(id string) Consent {
 	c := wire.GrantedConsent(GrantInput{ID: id, Subject: pt1, Decision: Permit, Period: Period{Start: at(0).Format(time.RFC3339)},
 		Provision: Provision{Actors: []Actor{{Org: "PayerMSP", Role: "adjudicator"}}, Actions: []string{"access"},
 			Purposes: []string{"payment"}, DataClasses: []string{"psychiatry"}}})
-	c.Created, c.Updated, c.Grantor = at(0).Format(time.RFC3339Nano), at(0).Format(time.RFC3339Nano), PatientMSP+"/patient1"
+	c.Created, c.Updated, c.Grantor = at(0).Format(time.RFC3339Nano), at(0).Format(time.RFC3339Nano), keyOf(patient1)
 	return c
 }
 
@@ -32,8 +32,8 @@ func signWith(c *Consent, id *memstub.Identity, statement []byte) {
 // endorsers can (they satisfy consent's policy).
 func (e *env) forgeConsent(c Consent, open ...string) {
 	e.T.Helper()
-	ckey, _ := consentKey(c.ID)
-	okey, _ := subjectOpenKey(c.Subject)
+	ckey, _ := e.consentKey(c.ID)
+	okey, _ := e.subjectOpenKey(c.Subject)
 	set := openSet{}
 	for _, id := range append(open, c.ID) {
 		set.Consents = append(set.Consents, openEntry{ID: id})
@@ -54,7 +54,7 @@ func payerAsks(e *env, minute int) string {
 // consent, so a record without one, or with a signature of something
 // else, permits nothing.
 func TestAttackForgedConsentIsNeverHonoured(t *testing.T) {
-	selfSigned := memstub.NewIdentity(PatientMSP, "patient1", map[string]string{"role": RolePatient, AttrPatientID: pt1})
+	selfSigned := memstub.NewIdentity(PatientMSP, enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
 	cases := map[string]func(e *env) Consent{
 		"no signature": func(e *env) Consent { return psychiatryForPayer("forged") },
 		"the patient's signature of another consent": func(e *env) Consent {
@@ -112,7 +112,7 @@ func TestAttackForgedConsentIsNeverHonoured(t *testing.T) {
 func TestForgeryByOneOrgIsRefusedAtValidation(t *testing.T) {
 	e := newEnv(t)
 	before := e.Peer.Snapshot()
-	ckey, _ := consentKey("forged")
+	ckey, _ := e.consentKey("forged")
 	for _, org := range []string{"ProviderMSP", "PayerMSP", RegulatorMSP} {
 		res := e.Peer.Forge(memstub.Forgery{Chaincode: "consent", Endorsers: []string{org}, Writes: []memstub.ForgedWrite{private(ckey, psychiatryForPayer("forged"))}})
 		assert.Equal(t, "ENDORSEMENT_POLICY_FAILURE", res.Validation, org)
@@ -134,7 +134,7 @@ func TestAttackGrantsMustBeSignedByThePatient(t *testing.T) {
 	e.Refused(before, grant(patient1, map[string][]byte{TransientConsent: mustJSON(in)}), `INVALID_ARGUMENT: field "signature"`)
 	e.Refused(before, grant(patient1, signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(grantInput("c9"))), TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
 	e.Refused(before, grant(patient1, signed(patient2, statement, TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
-	selfSigned := memstub.NewIdentity(PatientMSP, "patient1", map[string]string{"role": RolePatient, AttrPatientID: pt1})
+	selfSigned := memstub.NewIdentity(PatientMSP, enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
 	e.Refused(before, grant(selfSigned, signed(selfSigned, statement, TransientConsent, in)), "FORBIDDEN: the signer's certificate does not chain")
 	e.Refused(before, grant(patient2, signed(patient2, statement, TransientConsent, in)), "FORBIDDEN: ")
 
@@ -174,7 +174,7 @@ func TestAttackForgedDelegationIsNeverHonoured(t *testing.T) {
 	d.Created, d.Updated = at(0).Format(time.RFC3339Nano), at(0).Format(time.RFC3339Nano)
 	d.Signature = base64.StdEncoding.EncodeToString(guardian.Sign(wire.DelegateStatement("care", d))) // the guardian's, not the patient's
 	d.Signer = string(guardian.CertPEM)
-	dkey, _ := delegateKey(pt1, PatientMSP+"/guardian1")
+	dkey, _ := e.delegateKey(pt1, keyOf(guardian))
 	e.forge(private(dkey, d))
 
 	before := e.Peer.Snapshot()

@@ -65,7 +65,7 @@ func TestAttackBackdatingCannotReopenAnExpiredWindow(t *testing.T) {
 
 	// A delegation: re-registering before its revocation is refused.
 	e.Must(e.registerDelegate(patient1, 10, guardianInput()), nil)
-	e.Must(e.revokeDelegate(patient1, 30, pt1, PatientMSP+"/guardian1"), nil)
+	e.Must(e.revokeDelegate(patient1, 30, pt1, keyOf(guardian)), nil)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.registerDelegate(patient1, 20, guardianInput()), "FAILED_PRECONDITION: transaction time")
 	e.Refused(before, e.grantRes(guardian, 20, grantInput("by-guardian")), "FORBIDDEN: ")

@@ -39,6 +39,7 @@ type episode struct {
 	LastID   string `json:"lastId"`
 	LastEnd  string `json:"lastEnd"`
 	Updated  string `json:"updated"`
+	Salt     string `json:"salt"`
 }
 
 func validateBreakGlass(in *BreakGlassInput) error {
@@ -95,7 +96,7 @@ func (c *Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*Rec
 	if err := validateBreakGlass(&in); err != nil {
 		return nil, err
 	}
-	ekey, err := episodeKey(in.Subject, t.Caller.Key())
+	ekey, err := t.episodeKey(in.Subject, t.Caller.Key())
 	if err != nil {
 		return nil, err
 	}
@@ -147,21 +148,27 @@ func (t *tx) window(in BreakGlassInput, ep episode, found bool) (*BreakGlass, er
 }
 
 func (t *tx) saveBreakGlass(ekey string, bg *BreakGlass) error {
-	key, err := breakGlassKey(bg.ID)
+	key, err := t.breakGlassKey(bg.ID)
 	if err != nil {
+		return err
+	}
+	if bg.Salt, err = t.salt(key); err != nil {
 		return err
 	}
 	if err := state.PutPrivate(t.Stub, Collection, key, bg); err != nil {
 		return err
 	}
 	ep := episode{Start: bg.Episode, Renewals: bg.Renewal, LastID: bg.ID, LastEnd: bg.End, Updated: bg.Start}
+	if ep.Salt, err = t.salt(ekey); err != nil {
+		return err
+	}
 	if err := state.PutPrivate(t.Stub, Collection, ekey, ep); err != nil {
 		return err
 	}
-	if err := t.putIndex(ixBGSubject, bg.Subject, bg.Start, bg.ID, nil); err != nil {
+	if err := t.putIndex(ixBGSubject, bg.Subject, bg.Start, bg.ID); err != nil {
 		return err
 	}
-	return t.putIndex(ixBGOrg, bg.Requester.Org, bg.Start, bg.ID, nil)
+	return t.putIndex(ixBGOrg, bg.Requester.Org, bg.Start, bg.ID)
 }
 
 // honouredBreakGlass returns the requester's break-glass that permits the
@@ -177,7 +184,7 @@ func (t *tx) honouredBreakGlass(req Request) (*BreakGlass, error) {
 	if ok, err := t.orgAllows(r.Org, parts.PartProvider, r.Role); err != nil || !ok {
 		return nil, err
 	}
-	ekey, err := episodeKey(req.Subject, r.Org+"/"+r.ID)
+	ekey, err := t.episodeKey(req.Subject, r.Org+"/"+r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +192,7 @@ func (t *tx) honouredBreakGlass(req Request) (*BreakGlass, error) {
 	if err != nil || !found {
 		return nil, err
 	}
-	key, err := breakGlassKey(ep.LastID)
+	key, err := t.breakGlassKey(ep.LastID)
 	if err != nil {
 		return nil, err
 	}
@@ -214,11 +221,21 @@ func (t *tx) permits(bg *BreakGlass, req Request) bool {
 func (t *tx) logUse(bg *BreakGlass, req Request) error {
 	use := BreakGlassUse{BreakGlassID: bg.ID, TxID: t.Stub.GetTxID(), At: t.Stamp(), Caller: t.Caller.Key(),
 		Action: req.Action, Purpose: req.Purpose, DataClass: req.DataClass, Record: req.Record}
+	key, err := t.indexKey(ixBGUses, bg.ID, use.At, use.TxID)
+	if err != nil {
+		return err
+	}
+	if use.Salt, err = t.salt(key); err != nil {
+		return err
+	}
 	data, err := json.Marshal(use)
 	if err != nil {
 		return ccerr.Internal("encode break-glass use: %v", err)
 	}
-	return t.putIndex(ixBGUses, bg.ID, use.At, use.TxID, data)
+	if err := t.Stub.PutPrivateData(Collection, key, data); err != nil {
+		return ccerr.Internal("write break-glass use: %v", err)
+	}
+	return nil
 }
 
 // ListBreakGlass lists a patient's emergency accesses, newest first, for
@@ -254,7 +271,7 @@ func (t *tx) listBreakGlass(index, attr string, pageSize int32, bookmark string)
 	}
 	out := &BreakGlassPage{Items: []BreakGlass{}, Bookmark: next}
 	for _, e := range entries {
-		key, err := breakGlassKey(e.ID)
+		key, err := t.breakGlassKey(e.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -278,7 +295,7 @@ func (c *Contract) ListBreakGlassUses(ctx contractapi.TransactionContextInterfac
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
-	key, err := breakGlassKey(id)
+	key, err := t.breakGlassKey(id)
 	if err != nil {
 		return nil, err
 	}

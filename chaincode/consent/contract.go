@@ -1,9 +1,7 @@
 package consent
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
@@ -45,6 +44,7 @@ type Contract struct {
 // ends: what Check evaluates, without loading the ones that have expired.
 type openSet struct {
 	Consents []openEntry `json:"consents"`
+	Salt     string      `json:"salt"`
 }
 
 type openEntry struct {
@@ -73,6 +73,8 @@ type tx struct {
 	*txn.Tx
 	orgs  map[string]parts.Org
 	roots *x509.CertPool
+	bl    *blind.Blinder
+	links map[string]linkRead
 }
 
 func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
@@ -80,7 +82,7 @@ func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, erro
 	if err != nil {
 		return nil, err
 	}
-	return &tx{Tx: t, orgs: map[string]parts.Org{}}, nil
+	return &tx{Tx: t, orgs: map[string]parts.Org{}, links: map[string]linkRead{}}, nil
 }
 
 // finish publishes the transaction's changes as one event.
@@ -97,7 +99,7 @@ func (t *tx) load(id string) (*Consent, error) {
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
-	key, err := consentKey(id)
+	key, err := t.consentKey(id)
 	if err != nil {
 		return nil, err
 	}
@@ -123,38 +125,42 @@ func (t *tx) sign(next *Consent) error {
 }
 
 // save writes a consent's version: the private record and its version
-// snapshot, and the public status trace.
+// snapshot, salted, and the public status trace with the record's
+// commitment (kit/blind.Commit over the salt and the stored bytes, which
+// only a reader of the record can recompute).
 func (t *tx) save(cs *Consent) error {
+	key, err := t.consentKey(cs.ID)
+	if err != nil {
+		return err
+	}
+	vkey, err := t.versionKey(cs.ID, cs.Version)
+	if err != nil {
+		return err
+	}
+	if cs.Salt, err = t.salt(key); err != nil {
+		return err
+	}
 	cs.Updated = t.Stamp()
 	cs.LastTxID = t.Stub.GetTxID()
 	data, err := json.Marshal(cs)
 	if err != nil {
 		return ccerr.Internal("encode consent: %v", err)
 	}
-	key, err := consentKey(cs.ID)
-	if err != nil {
-		return err
-	}
-	vkey, err := versionKey(cs.ID, cs.Version)
-	if err != nil {
-		return err
-	}
 	for _, k := range []string{key, vkey} {
 		if err := t.Stub.PutPrivateData(Collection, k, data); err != nil {
 			return ccerr.Internal("write consent: %v", err)
 		}
 	}
-	sum := sha256.Sum256(data)
 	skey, err := statusKey(cs.ID)
 	if err != nil {
 		return err
 	}
 	return state.Put(t.Stub, skey, StatusRecord{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
-		Version: cs.Version, DetailsHash: hex.EncodeToString(sum[:]), Updated: cs.Updated})
+		Version: cs.Version, DetailsHash: blind.Commit(cs.Salt, data)})
 }
 
 func (t *tx) openSet(subject string) (openSet, string, error) {
-	key, err := subjectOpenKey(subject)
+	key, err := t.subjectOpenKey(subject)
 	if err != nil {
 		return openSet{}, "", err
 	}
@@ -190,6 +196,9 @@ func (t *tx) setOpen(subject string, changes ...openChange) error {
 			}
 			set.Consents = append(set.Consents, openEntry{ID: c.cs.ID, End: c.cs.Period.End})
 		}
+	}
+	if set.Salt, err = t.salt(key); err != nil {
+		return err
 	}
 	return state.PutPrivate(t.Stub, Collection, key, set)
 }
@@ -281,7 +290,7 @@ func (t *tx) saveNew(cs *Consent) error {
 	if err := t.save(cs); err != nil {
 		return err
 	}
-	if err := t.putIndex(ixBySubject, cs.Subject, cs.Created, cs.ID, nil); err != nil {
+	if err := t.putIndex(ixBySubject, cs.Subject, cs.Created, cs.ID); err != nil {
 		return err
 	}
 	return t.indexGrantees(cs)
@@ -297,7 +306,7 @@ func (t *tx) indexGrantees(cs *Consent) error {
 			continue
 		}
 		done = append(done, a.Org)
-		if err := t.putIndex(ixByGrantee, a.Org, cs.Created, cs.ID, nil); err != nil {
+		if err := t.putIndex(ixByGrantee, a.Org, cs.Created, cs.ID); err != nil {
 			return err
 		}
 	}

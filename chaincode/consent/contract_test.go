@@ -66,7 +66,7 @@ func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &sr))
 	assert.Equal(t, StatusActive, sr.Status)
 	assert.Len(t, sr.DetailsHash, 64)
-	ckey, _ := consentKey("c1")
+	ckey, _ := e.consentKey("c1")
 	priv, ok := e.Peer.PrivateState("consent", Collection, ckey)
 	require.True(t, ok)
 	assert.Contains(t, string(priv), pt1)

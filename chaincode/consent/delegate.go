@@ -22,10 +22,10 @@ func validateDelegateRef(in *DelegateInput) error {
 		return err
 	}
 	msp, id, ok := strings.Cut(in.Delegate, "/")
-	if !ok || msp != PatientMSP {
-		return ccerr.Invalid("delegate", "must be %s/enrollmentID: a delegate is a person enrolled by the patients' org", PatientMSP)
+	if !ok || msp != PatientMSP || !enrollmentPattern.MatchString(id) {
+		return ccerr.Invalid("delegate", "must be %s/enrollmentID, an enrollment id \"p\"+32 hex digits: a delegate is a person enrolled by the patients' org", PatientMSP)
 	}
-	return validate.Identifier("delegate", id)
+	return nil
 }
 
 // beginDelegate starts a delegation change from the transient input
@@ -67,12 +67,15 @@ func (t *tx) saveDelegate(d *Delegate) error {
 	if d.Created == "" {
 		d.Created = d.Updated
 	}
-	key, err := delegateKey(d.Subject, d.Delegate)
+	key, err := t.delegateKey(d.Subject, d.Delegate)
 	if err != nil {
 		return err
 	}
-	vkey, err := delegateVersionKey(d.Subject, d.Delegate, d.Version)
+	vkey, err := t.delegateVersionKey(d.Subject, d.Delegate, d.Version)
 	if err != nil {
+		return err
+	}
+	if d.Salt, err = t.salt(key); err != nil {
 		return err
 	}
 	for _, k := range []string{key, vkey} {
@@ -109,7 +112,7 @@ func (c *Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface)
 		return nil, err
 	}
 	if prev == nil {
-		if err := t.putIndex(ixDelegates, d.Subject, d.Created, d.Delegate, nil); err != nil {
+		if err := t.putIndex(ixDelegates, d.Subject, d.Created, d.Delegate); err != nil {
 			return nil, err
 		}
 	}

@@ -1,16 +1,23 @@
 package consent
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
@@ -25,15 +32,46 @@ const (
 // patientsCA is the patients' org's CA: the registry lists its root.
 var patientsCA = memstub.NewCA(PatientMSP)
 
-func patient(enrollmentID, patientID string) *memstub.Identity {
-	return patientsCA.Issue(enrollmentID, map[string]string{"role": RolePatient, AttrPatientID: patientID})
+// attrPatientID is the certificate attribute patients' certificates used
+// to carry: it makes no one a patient any more.
+const attrPatientID = "patient_id"
+
+// enrollment is the enrollment id the test registry gives name: 128 bits
+// that look random, as registration chooses them.
+func enrollment(name string) string {
+	sum := sha256.Sum256([]byte("consent-test/" + name))
+	return "p" + hex.EncodeToString(sum[:16])
+}
+
+// patient enrolls a patient at the patients' CA: role patient, a random
+// enrollment id, no pseudonym. It links nothing (e.patient does).
+func patient(name string) *memstub.Identity {
+	return patientsCA.Issue(enrollment(name), map[string]string{"role": RolePatient})
+}
+
+// keyOf is id's identity as the chaincode names it (MSPID/enrollmentID).
+func keyOf(id *memstub.Identity) string { return id.MSPID + "/" + id.Cert.Subject.CommonName }
+
+// castLink is a patient of the cast, linked in every env.
+type castLink struct {
+	id      *memstub.Identity
+	subject string
+}
+
+var cast []castLink
+
+func castPatient(name, subject string) *memstub.Identity {
+	id := patient(name)
+	cast = append(cast, castLink{id: id, subject: subject})
+	return id
 }
 
 // The cast: one identity per role that matters to consent.
 var (
-	patient1    = patient("patient1", pt1)
-	patient2    = patient("patient2", pt2)
-	guardian    = patient("guardian1", pt3)
+	patient1    = castPatient("patient1", pt1)
+	patient2    = castPatient("patient2", pt2)
+	guardian    = castPatient("guardian1", pt3)
+	registrar   = memstub.NewIdentity(PatientMSP, "registrar1", map[string]string{"role": RoleRegistrar})
 	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": RolePhysician, "npi": "1234567893"})
 	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": RolePhysician})
 	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": RoleNurse})
@@ -44,7 +82,7 @@ var (
 	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": "adjudicator"})
 	auditor     = memstub.NewIdentity(RegulatorMSP, "auditor1", map[string]string{"role": RoleAuditor})
 	// An identity of a hospital claiming to be a patient: not the patients' org.
-	impostor = memstub.NewIdentity("ProviderMSP", "mallory", map[string]string{"role": RolePatient, AttrPatientID: pt1})
+	impostor = memstub.NewIdentity("ProviderMSP", enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
 )
 
 var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
@@ -72,16 +110,97 @@ func genesis() parts.Genesis {
 
 func newEnv(t testing.TB) *env { return newEnvWith(t, &Contract{}, genesis()) }
 
+// newEnvWith installs the registry and consent, sets the collection's
+// blinding secret and links the cast's patients, a few minutes before
+// the contract's clock (or before the test calendar's start).
 func newEnvWith(t testing.TB, c *Contract, g parts.Genesis) *env {
+	t.Helper()
+	e := bareEnv(t, c, g)
+	when := at(-1)
+	if c.Clock != nil {
+		when = c.Clock().Add(-4 * time.Minute)
+	}
+	e.Must(e.setupBlinding(orgAdmin, when), nil)
+	for _, l := range cast {
+		e.Must(e.linkAt(l.id, l.subject, when), nil)
+	}
+	return e
+}
+
+// bareEnv installs the registry and consent, nothing more: the collection
+// has no blinding secret yet.
+func bareEnv(t testing.TB, c *Contract, g parts.Genesis) *env {
 	t.Helper()
 	cc, err := contractapi.NewChaincode(c)
 	require.NoError(t, err)
 	p := memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
 	partstest.Install(p, g, at(-1))
 	p.Install("consent", cc, memstub.WithEndorsement(endorsement), memstub.WithCollections(memstub.Collection{
-		Name: Collection, Members: []string{"ProviderMSP", "PayerMSP", RegulatorMSP}, EndorsementPolicy: endorsement,
+		Name: Collection, Members: CollectionMembers, EndorsementPolicy: endorsement,
 	}))
 	return &env{&cctest.Harness{T: t, Peer: p, Chaincode: "consent", At: at}}
+}
+
+// setupBlinding submits SetupBlinding as id with 32 random bytes.
+func (e *env) setupBlinding(id *memstub.Identity, when time.Time) memstub.Result {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	return e.Peer.Invoke("consent", id, when, map[string][]byte{blind.TransientSecret: secret}, "SetupBlinding", Collection)
+}
+
+// linkAt links id's enrollment to subject, as the registrar, at when.
+func (e *env) linkAt(id *memstub.Identity, subject string, when time.Time) memstub.Result {
+	in := wire.LinkInput{EnrollmentID: id.Cert.Subject.CommonName, Subject: subject}
+	return e.Peer.Invoke("consent", registrar, when, map[string][]byte{TransientLink: cctest.JSON(in)}, "LinkPatient")
+}
+
+// patient enrolls a new patient and links them to subject at minute -1.
+func (e *env) patient(name, subject string) *memstub.Identity {
+	e.T.Helper()
+	id := patient(name)
+	e.Must(e.linkAt(id, subject, at(-1)), nil)
+	return id
+}
+
+var errComputed = errors.New("computed")
+
+// keyOf computes a private key as the chaincode does (tokens need the
+// collection's secret), in a transaction that is never committed.
+func (e *env) keyOf(f func(t *tx) (string, error)) (string, error) {
+	e.T.Helper()
+	var key string
+	res := e.Peer.Run("consent", orgAdmin, at(0), func(stub shim.ChaincodeStubInterface) error {
+		base, err := txn.Begin(stub)
+		if err != nil {
+			return err
+		}
+		if key, err = f(&tx{Tx: base, orgs: map[string]parts.Org{}, links: map[string]linkRead{}}); err != nil {
+			return err
+		}
+		return errComputed
+	})
+	require.Equal(e.T, errComputed.Error(), res.Message)
+	return key, nil
+}
+
+func (e *env) consentKey(id string) (string, error) {
+	return e.keyOf(func(t *tx) (string, error) { return t.consentKey(id) })
+}
+
+func (e *env) subjectOpenKey(subject string) (string, error) {
+	return e.keyOf(func(t *tx) (string, error) { return t.subjectOpenKey(subject) })
+}
+
+func (e *env) delegateKey(subject, delegate string) (string, error) {
+	return e.keyOf(func(t *tx) (string, error) { return t.delegateKey(subject, delegate) })
+}
+
+func (e *env) breakGlassKey(id string) (string, error) {
+	return e.keyOf(func(t *tx) (string, error) { return t.breakGlassKey(id) })
+}
+
+func (e *env) episodeKey(subject, requester string) (string, error) {
+	return e.keyOf(func(t *tx) (string, error) { return t.episodeKey(subject, requester) })
 }
 
 // grantInput is a typical consent: patient pt1 lets ProviderMSP physicians
@@ -123,7 +242,7 @@ func (e *env) grant(id *memstub.Identity, minute int, in GrantInput) Receipt {
 // stored reads consent id as committed (no access control: the test's view).
 func (e *env) stored(id string) Consent {
 	e.T.Helper()
-	key, _ := consentKey(id)
+	key, _ := e.consentKey(id)
 	raw, ok := e.Peer.PrivateState("consent", Collection, key)
 	require.True(e.T, ok, "consent %s", id)
 	var cs Consent
@@ -135,7 +254,7 @@ func (e *env) stored(id string) Consent {
 func (e *env) change(signer *memstub.Identity, minute int, fn, id string, next func(Consent) Consent, args ...string) memstub.Result {
 	e.T.Helper()
 	var statement []byte
-	if key, _ := consentKey(id); e.hasPrivate(key) {
+	if key, _ := e.consentKey(id); e.hasPrivate(key) {
 		statement = wire.ConsentStatement("care", next(e.stored(id)))
 	} else {
 		statement = []byte("nothing to sign")
@@ -160,7 +279,7 @@ func (e *env) update(signer *memstub.Identity, minute int, in GrantInput) memstu
 	e.T.Helper()
 	next := func(c Consent) Consent { return wire.Drafted(c, in) }
 	var statement []byte
-	if key, _ := consentKey(in.ID); e.hasPrivate(key) {
+	if key, _ := e.consentKey(in.ID); e.hasPrivate(key) {
 		statement = wire.ConsentStatement("care", next(e.stored(in.ID)))
 	}
 	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, TransientConsent, in), "Update", in.ID)
@@ -168,7 +287,7 @@ func (e *env) update(signer *memstub.Identity, minute int, in GrantInput) memstu
 
 // storedDelegate reads a delegation as committed.
 func (e *env) storedDelegate(subject, delegate string) *Delegate {
-	key, _ := delegateKey(subject, delegate)
+	key, _ := e.delegateKey(subject, delegate)
 	raw, ok := e.Peer.PrivateState("consent", Collection, key)
 	if !ok {
 		return nil
@@ -195,7 +314,7 @@ func (e *env) revokeDelegate(signer *memstub.Identity, minute int, subject, dele
 }
 
 func guardianInput() DelegateInput {
-	return DelegateInput{Subject: pt1, Delegate: PatientMSP + "/guardian1", Kind: KindGuardian, Period: Period{Start: at(0).Format(time.RFC3339)}}
+	return DelegateInput{Subject: pt1, Delegate: keyOf(guardian), Kind: KindGuardian, Period: Period{Start: at(0).Format(time.RFC3339)}}
 }
 
 // breakGlassInput is an emergency access to pt1's labs and psychiatry notes.

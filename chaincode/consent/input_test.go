@@ -115,7 +115,7 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 	e.Refused(before, e.breakGlass(physician, 10, breakGlassInput(0)), `INVALID_ARGUMENT: field "minutes"`)
 	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
 		Period: Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "delegate"`)
-	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: "PatientsMSP/x", Kind: "parent",
+	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: keyOf(patient2), Kind: "parent",
 		Period: Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "kind"`)
 	e.Refused(before, e.grantRes(patient1, 10, grantInput("c1")), "CONFLICT: ")
 }

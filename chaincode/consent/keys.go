@@ -19,7 +19,16 @@ const Collection = "consentDetails"
 
 // Record keys are composite keys. Private: consent, consentVersion,
 // subjectConsents (a patient's open set), delegate, delegateVersion,
-// breakGlass, breakGlassEpisode. Public: consentStatus.
+// breakGlass, breakGlassEpisode, patientLink. Public: consentStatus.
+//
+// Every private key carries a token (package kit/blind) where it would
+// otherwise hold a patient, a grantee, a consent, break-glass or
+// enrollment id: a block shows the SHA-256 of every private key written or
+// read, and a key built from guessable parts would be confirmed by anyone
+// who guessed them. The token is the HMAC, under the collection's secret,
+// of the key's kind and those parts, so a key hashes to something no one
+// outside the collection can recompute, and lists keep their order (the
+// token sits where the list's prefix needs it).
 const (
 	objConsent          = "consent"
 	objConsentVersion   = "consentVersion"
@@ -28,18 +37,20 @@ const (
 	objDelegateVersion  = "delegateVersion"
 	objBreakGlass       = "breakGlass"
 	objBreakGlassActive = "breakGlassEpisode"
+	objPatientLink      = "patientLink"
 	objStatus           = "consentStatus"
 )
 
-// Indexes are simple keys "index~attr~sort~id" in the private collection,
+// Indexes are simple keys "index~token~sort~id" in the private collection,
 // not composite keys: Fabric has no paginated private-data queries and
 // refuses composite keys as range bounds, so a page of a composite-key
 // index would have to be scanned from the start of its prefix. A simple
 // key range starts at the bookmark itself and stops after the page, at any
-// depth. The sort part is the inverted transaction time (newest first), so
-// that the first page shows the latest entries: an insider cannot bury an
-// access under older ones. Attributes and ids are identifiers, which never
-// contain '~'.
+// depth. The token stands for the attribute the index is by (a patient, a
+// grantee org, a break-glass); the sort part is the inverted transaction
+// time (newest first), so that the first page shows the latest entries: an
+// insider cannot bury an access under older ones. Tokens are hex and ids
+// are identifiers, which never contain '~'.
 const (
 	ixBySubject  = "ix.subject"   // patient → consents, newest first
 	ixByGrantee  = "ix.grantee"   // org named in a permit → consents
@@ -51,25 +62,36 @@ const (
 	ixPrefixStop = "\x7f" // sorts after '~', so prefix+stop ends the range
 )
 
-func consentKey(id string) (string, error)          { return state.Key(objConsent, id) }
-func statusKey(id string) (string, error)           { return state.Key(objStatus, id) }
-func subjectOpenKey(subject string) (string, error) { return state.Key(objSubjectOpen, subject) }
-func breakGlassKey(id string) (string, error)       { return state.Key(objBreakGlass, id) }
+func statusKey(id string) (string, error) { return state.Key(objStatus, id) }
 
-func versionKey(id string, version int) (string, error) {
-	return state.Key(objConsentVersion, id, fmt.Sprintf("%06d", version))
+func (t *tx) consentKey(id string) (string, error) { return t.blindKey(objConsent, id) }
+func (t *tx) subjectOpenKey(subject string) (string, error) {
+	return t.blindKey(objSubjectOpen, subject)
+}
+func (t *tx) breakGlassKey(id string) (string, error) { return t.blindKey(objBreakGlass, id) }
+
+func (t *tx) delegateKey(subject, delegate string) (string, error) {
+	return t.blindKey(objDelegate, subject, delegate)
 }
 
-func delegateKey(subject, delegate string) (string, error) {
-	return state.Key(objDelegate, subject, delegate)
+func (t *tx) episodeKey(subject, requester string) (string, error) {
+	return t.blindKey(objBreakGlassActive, subject, requester)
 }
 
-func delegateVersionKey(subject, delegate string, version int) (string, error) {
-	return state.Key(objDelegateVersion, subject, delegate, fmt.Sprintf("%06d", version))
+func (t *tx) versionKey(id string, version int) (string, error) {
+	tok, err := t.token(objConsentVersion, id)
+	if err != nil {
+		return "", err
+	}
+	return state.Key(objConsentVersion, tok, fmt.Sprintf("%06d", version))
 }
 
-func episodeKey(subject, requester string) (string, error) {
-	return state.Key(objBreakGlassActive, subject, requester)
+func (t *tx) delegateVersionKey(subject, delegate string, version int) (string, error) {
+	tok, err := t.token(objDelegateVersion, subject, delegate)
+	if err != nil {
+		return "", err
+	}
+	return state.Key(objDelegateVersion, tok, fmt.Sprintf("%06d", version))
 }
 
 // newestFirst is the sort part of an index key for stamp (RFC 3339): the
@@ -82,20 +104,30 @@ func newestFirst(stamp string) (string, error) {
 	return fmt.Sprintf("%019d", math.MaxInt64-max(t.UnixNano(), 0)), nil
 }
 
-func indexPrefix(index, attr string) string {
-	return index + ixSeparator + attr + ixSeparator
+// indexPrefix is the start of index's keys under attr: the index and
+// attr's token.
+func (t *tx) indexPrefix(index, attr string) (string, error) {
+	tok, err := t.token(index, attr)
+	if err != nil {
+		return "", err
+	}
+	return index + ixSeparator + tok + ixSeparator, nil
 }
 
 // indexKey is the key of id in index under attr, sorted by stamp.
-func indexKey(index, attr, stamp, id string) (string, error) {
+func (t *tx) indexKey(index, attr, stamp, id string) (string, error) {
 	sort, err := newestFirst(stamp)
 	if err != nil {
 		return "", err
 	}
-	if strings.Contains(attr, ixSeparator) || strings.Contains(id, ixSeparator) || !utf8.ValidString(attr+id) {
-		return "", ccerr.Internal("index %s: attribute or id contains %q", index, ixSeparator)
+	if strings.Contains(id, ixSeparator) || !utf8.ValidString(id) {
+		return "", ccerr.Internal("index %s: id contains %q", index, ixSeparator)
 	}
-	return indexPrefix(index, attr) + sort + ixSeparator + id, nil
+	prefix, err := t.indexPrefix(index, attr)
+	if err != nil {
+		return "", err
+	}
+	return prefix + sort + ixSeparator + id, nil
 }
 
 // indexID is the id an index key points at (after its last separator).
@@ -109,8 +141,9 @@ type indexEntry struct {
 }
 
 // pageIndex reads one page of index under attr, starting at bookmark (the
-// base64url of the key the page starts at) and reading at most one key
-// more than the page, whatever the index's length.
+// base64url of the part of the key after the prefix: a bookmark never
+// carries the token) and reading at most one key more than the page,
+// whatever the index's length.
 func (t *tx) pageIndex(index, attr string, pageSize int32, bookmark string) ([]indexEntry, string, error) {
 	if err := validate.Identifier(index, attr); err != nil {
 		return nil, "", err
@@ -119,8 +152,11 @@ func (t *tx) pageIndex(index, attr string, pageSize int32, bookmark string) ([]i
 	if err != nil {
 		return nil, "", err
 	}
-	prefix := indexPrefix(index, attr)
-	start, err := decodeIndexBookmark(bookmark, prefix)
+	prefix, err := t.indexPrefix(index, attr)
+	if err != nil {
+		return nil, "", err
+	}
+	start, err := t.decodeIndexBookmark(bookmark, prefix)
 	if err != nil {
 		return nil, "", err
 	}
@@ -136,37 +172,60 @@ func (t *tx) pageIndex(index, attr string, pageSize int32, bookmark string) ([]i
 			return nil, "", ccerr.Internal("read index %s: %v", index, err)
 		}
 		if int32(len(entries)) == size {
-			return entries, base64.RawURLEncoding.EncodeToString([]byte(kv.GetKey())), nil
+			next, err := t.bookmark(prefix, kv.GetKey())
+			return entries, next, err
 		}
 		entries = append(entries, indexEntry{Key: kv.GetKey(), ID: indexID(kv.GetKey()), Value: kv.GetValue()})
 	}
 	return entries, "", nil
 }
 
+// bookmark is the bookmark of the page that starts at key: the base64url
+// of the key after the prefix (a sort part and an id; never the token) and
+// a check that binds it to this query, so another patient's list refuses
+// it. The check is a token too: it says nothing about the prefix.
+func (t *tx) bookmark(prefix, key string) (string, error) {
+	check, err := t.token("bookmark", prefix)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.TrimPrefix(key, prefix))) + "." + check[:16], nil
+}
+
 // decodeIndexBookmark returns the key a page starts at: the prefix for the
-// first page, else the bookmark's key, which must lie inside the prefix
-// (a client must not start the range at another patient's entries).
-func decodeIndexBookmark(bookmark, prefix string) (string, error) {
+// first page, else the prefix and the bookmark's suffix, when the
+// bookmark's check is this query's: a page never starts outside its
+// prefix.
+func (t *tx) decodeIndexBookmark(bookmark, prefix string) (string, error) {
 	if bookmark == "" {
 		return prefix, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(bookmark)
-	if err != nil || !strings.HasPrefix(string(raw), prefix) || len(raw) == len(prefix) {
+	check, err := t.token("bookmark", prefix)
+	if err != nil {
+		return "", err
+	}
+	encoded, mac, _ := strings.Cut(bookmark, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(encoded)
+	sort, id, ok := strings.Cut(string(raw), ixSeparator)
+	if err != nil || !ok || mac != check[:16] || len(sort) != 19 || id == "" || strings.Contains(id, ixSeparator) || !utf8.ValidString(id) {
 		return "", ccerr.Invalid("bookmark", "is not a bookmark of this query")
 	}
-	return string(raw), nil
+	return prefix + string(raw), nil
 }
 
-// putIndex writes id's entry in index under attr, sorted by stamp.
-func (t *tx) putIndex(index, attr, stamp, id string, value []byte) error {
-	key, err := indexKey(index, attr, stamp, id)
+// putIndex writes id's entry in index under attr, sorted by stamp. Its
+// value is the entry's salt: a constant would do, but every private value
+// whose hash reaches a block is salted, so none is ever worth guessing.
+func (t *tx) putIndex(index, attr, stamp, id string) error {
+	key, err := t.indexKey(index, attr, stamp, id)
 	if err != nil {
 		return err
 	}
-	if len(value) == 0 {
-		value = []byte{0}
+	salt, err := t.salt(key)
+	if err != nil {
+		return err
 	}
-	if err := t.Stub.PutPrivateData(Collection, key, value); err != nil {
+	if err := t.Stub.PutPrivateData(Collection, key, []byte(salt)); err != nil {
 		return ccerr.Internal("write index %s: %v", index, err)
 	}
 	return nil

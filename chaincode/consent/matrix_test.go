@@ -16,8 +16,9 @@ import (
 
 // Every role of the consortium, minted in every org of the care channel
 // and in one the registry does not list, plus each org's admin. Every
-// identity also carries patient_id pt1: the attribute alone must not make
-// anyone the patient.
+// identity carries a random-looking enrollment id and the old patient_id
+// attribute pt1: neither makes anyone the patient; the matrix env links
+// only the patients' org's patient to pt1.
 var (
 	matrixRoles = []string{parts.RolePatient, parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk, parts.RoleBilling,
 		parts.RolePharmacist, parts.RolePrivacy, parts.RoleAdjudicator, parts.RoleEnrollment, parts.RoleClaimsIntake,
@@ -36,16 +37,16 @@ func mintAll() []minted {
 	var out []minted
 	for _, org := range matrixOrgs {
 		for _, role := range append(slices.Clone(matrixRoles), "admin") {
-			attrs := map[string]string{"role": role, AttrPatientID: pt1}
+			attrs := map[string]string{"role": role, attrPatientID: pt1}
 			if role == "admin" {
-				attrs = map[string]string{"hf.Type": "admin", AttrPatientID: pt1}
+				attrs = map[string]string{"hf.Type": "admin", attrPatientID: pt1}
 			}
-			enrollment := "m-" + role
+			name := enrollment("m-" + role)
 			var id *memstub.Identity
 			if org == PatientMSP {
-				id = patientsCA.Issue(enrollment, attrs) // signatures verify: only the registry's rules refuse
+				id = patientsCA.Issue(name, attrs) // signatures verify: only the registry's rules refuse
 			} else {
-				id = memstub.NewIdentity(org, enrollment, attrs)
+				id = memstub.NewIdentity(org, name, attrs)
 			}
 			out = append(out, minted{org: org, role: role, id: id})
 		}
@@ -60,6 +61,7 @@ func mintAll() []minted {
 // their org's part checks and lists their own grants.
 var (
 	thePatient     = []string{"patient@" + PatientMSP}
+	theRegistrar   = []string{"registrar@" + PatientMSP}
 	patientAudit   = []string{"patient@" + PatientMSP, "auditor@" + RegulatorMSP}
 	clinicians     = []string{"physician@ProviderMSP", "nurse@ProviderMSP"}
 	rolesThatCount = []string{
@@ -97,14 +99,14 @@ func matrixOps(bgID string) []matrixOp {
 			return e.change(m.id, 10, "AttachForm", "c1", func(c Consent) Consent { return wire.FormAttached(c, h) }, h)
 		}},
 		{"RegisterDelegate", thePatient, true, func(e *env, m minted) memstub.Result {
-			return e.registerDelegate(m.id, 10, DelegateInput{Subject: pt1, Delegate: PatientMSP + "/patient2", Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}})
+			return e.registerDelegate(m.id, 10, DelegateInput{Subject: pt1, Delegate: keyOf(patient2), Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}})
 		}},
 		{"RevokeDelegate", thePatient, true, func(e *env, m minted) memstub.Result {
-			return e.revokeDelegate(m.id, 10, pt1, PatientMSP+"/guardian1")
+			return e.revokeDelegate(m.id, 10, pt1, keyOf(guardian))
 		}},
 		{"BreakGlass", clinicians, true, func(e *env, m minted) memstub.Result { return e.breakGlass(m.id, 10, breakGlassInput(30)) }},
 		{"GetDelegate", patientAudit, false, func(e *env, m minted) memstub.Result {
-			return e.Query(m.id, 10, "GetDelegate", pt1, PatientMSP+"/guardian1")
+			return e.Query(m.id, 10, "GetDelegate", pt1, keyOf(guardian))
 		}},
 		{"Get", append(slices.Clone(patientAudit), "physician@ProviderMSP", "privacy-officer@ProviderMSP"), false, func(e *env, m minted) memstub.Result {
 			return e.Query(m.id, 10, "Get", c1ByPhysician)
@@ -120,7 +122,19 @@ func matrixOps(bgID string) []matrixOp {
 			return e.Query(m.id, 10, "ListBreakGlassUses", bgID, "10", "")
 		}},
 		{"ListGrants (own)", rolesThatCount, false, func(e *env, m minted) memstub.Result {
-			return e.Query(m.id, 10, "ListGrants", m.org, roleOf(m), "m-"+m.role, "10", "")
+			return e.Query(m.id, 10, "ListGrants", m.org, roleOf(m), m.id.Cert.Subject.CommonName, "10", "")
+		}},
+		{"LinkPatient", theRegistrar, true, func(e *env, m minted) memstub.Result {
+			in := wire.LinkInput{EnrollmentID: enrollment("newcomer"), Subject: pt2}
+			return e.Peer.Invoke("consent", m.id, at(10), map[string][]byte{TransientLink: mustJSON(in)}, "LinkPatient")
+		}},
+		{"UnlinkPatient", theRegistrar, true, func(e *env, m minted) memstub.Result {
+			in := wire.LinkInput{EnrollmentID: enrollment("patient2")}
+			return e.Peer.Invoke("consent", m.id, at(10), map[string][]byte{TransientLink: mustJSON(in)}, "UnlinkPatient")
+		}},
+		{"PatientSubject", thePatient, false, func(e *env, m minted) memstub.Result { return e.Query(m.id, 10, "PatientSubject") }},
+		{"BlindingReady", memberOrgsEveryone(), false, func(e *env, m minted) memstub.Result {
+			return e.Query(m.id, 10, "BlindingReady", Collection)
 		}},
 		{"Check (own access)", rolesThatCount, false, func(e *env, m minted) memstub.Result {
 			return e.Query(m.id, 10, "Check", request(pt1, "labs", Actor{}))
@@ -129,6 +143,17 @@ func matrixOps(bgID string) []matrixOp {
 			return e.Query(m.id, 10, "Check", request(pt1, "labs", physicianActor))
 		}},
 	}
+}
+
+// memberOrgsEveryone is every minted identity of the collection's member orgs.
+func memberOrgsEveryone() []string {
+	var out []string
+	for _, org := range CollectionMembers {
+		for _, role := range append(slices.Clone(matrixRoles), "admin") {
+			out = append(out, role+"@"+org)
+		}
+	}
+	return out
 }
 
 func roleOf(m minted) string {
@@ -144,13 +169,19 @@ func roleOf(m minted) string {
 func TestRoleOrgMatrix(t *testing.T) {
 	everyone := mintAll()
 	require.Len(t, everyone, len(matrixOrgs)*(len(matrixRoles)+1))
-	probe := seeded(t)
+	thePatient := everyone[slices.IndexFunc(everyone, func(m minted) bool { return m.name() == "patient@"+PatientMSP })]
+	seededMatrix := func(t *testing.T) *env {
+		e := seeded(t)
+		e.Must(e.linkAt(thePatient.id, pt1, at(3)), nil) // a second enrollment of pt1's
+		return e
+	}
+	probe := seededMatrix(t)
 	var bg BreakGlassPage
 	probe.Must(probe.Query(patient1, 3, "ListBreakGlass", pt1, "10", ""), &bg)
 	require.Len(t, bg.Items, 1)
 	for _, op := range matrixOps(bg.Items[0].ID) {
 		t.Run(op.name, func(t *testing.T) {
-			e := seeded(t)
+			e := seededMatrix(t)
 			var allowed []minted
 			for _, m := range everyone {
 				if slices.Contains(op.allowed, m.name()) {

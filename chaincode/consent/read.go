@@ -148,7 +148,7 @@ func (c *Contract) History(ctx contractapi.TransactionContextInterface, id strin
 	}
 	out := &VersionPage{Items: []Consent{}}
 	for v := from; v >= 1 && int32(len(out.Items)) < size; v-- {
-		key, err := versionKey(id, v)
+		key, err := t.versionKey(id, v)
 		if err != nil {
 			return nil, err
 		}

@@ -136,11 +136,6 @@ func signerOf(cert *x509.Certificate) (caller.Caller, error) {
 	return c, nil
 }
 
-func signerIsPatient(c caller.Caller, subject string) bool {
-	id, _ := c.Attr(AttrPatientID)
-	return c.Role == RolePatient && id == subject
-}
-
 // verifiedConsent re-verifies a consent version before Check honours it:
 // its signature of ConsentStatement verifies, and the signer is the
 // patient, or a delegate whose patient-signed delegation covered the time
@@ -151,8 +146,8 @@ func (t *tx) verifiedConsent(cs *Consent) error {
 	if err != nil {
 		return err
 	}
-	if signerIsPatient(signer, cs.Subject) {
-		return nil
+	if ok, err := t.signerIsPatient(signer, cs.Subject, cs.Updated); err != nil || ok {
+		return err
 	}
 	reg, err := t.registration(cs.Subject, signer.Key())
 	if err != nil {
@@ -173,7 +168,7 @@ func (t *tx) registration(subject, delegate string) (Delegate, error) {
 		return d, err
 	}
 	if found && d.Status != StatusActive && d.Version > 1 {
-		key, err := delegateVersionKey(subject, delegate, d.Version-1)
+		key, err := t.delegateVersionKey(subject, delegate, d.Version-1)
 		if err != nil {
 			return d, err
 		}
@@ -194,8 +189,9 @@ func (t *tx) verifiedDelegation(d Delegate) error {
 	if err != nil {
 		return err
 	}
-	if !signerIsPatient(signer, d.Subject) {
-		return ccerr.Forbidden("the delegation of %s was not signed by the patient", d.Delegate)
+	ok, err := t.signerIsPatient(signer, d.Subject, d.Updated)
+	if err != nil || ok {
+		return err
 	}
-	return nil
+	return ccerr.Forbidden("the delegation of %s was not signed by the patient", d.Delegate)
 }

@@ -1,15 +1,19 @@
 // Package consenttest sets up the consent chaincode on a memstub peer for
 // unit tests — consent's own and those of the chaincodes that ask it
-// (records, claims) — and signs what patients sign.
+// (records, claims) — enrolls and links patients, and signs what patients
+// sign.
 //
 // Consent honours only what a patient signed with a key whose certificate
-// chains to a PatientsMSP root certificate listed in the parts registry.
-// So a test needs a patients' CA, the registry listing its root, and
-// patient identities the CA issued:
+// chains to a PatientsMSP root certificate listed in the parts registry,
+// and a patient is the subject the patient registry linked their
+// enrollment to (LinkPatient), not what their certificate says. So a test
+// needs a patients' CA, the registry listing its root, the consent
+// collection's blinding secret, and patient identities the CA issued and
+// the registrar linked:
 //
 //	peer := memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
-//	pts := consenttest.Setup(peer, at(0))        // registry + consent, patients' CA
-//	patient1 := pts.Patient("patient1", pt1)     // role patient, patient_id pt1
+//	pts := consenttest.Setup(peer, at(0))        // registry + consent, patients' CA, blinding secret
+//	patient1 := pts.Patient("patient1", pt1)     // role patient, random enrollment id, linked to pt1
 //	pts.Grant(h, patient1, 1, consent.GrantInput{...}) // signed, submitted, must succeed
 //	pts.Revoke(h, patient1, 5, "c1")
 //
@@ -17,12 +21,26 @@
 // claims: consenttest always calls "consent"); only its peer, clock and T
 // are used. A harness that installs the parts registry itself uses New,
 // installs the registry with pts.Genesis(g), then calls pts.Install(peer).
-// Break-glass needs no signature; BreakGlass is a shortcut.
+// A harness that installs the consent chaincode itself calls
+// pts.Attach(peer) after it: Attach sets the collection's blinding secret
+// and links every patient issued so far. Patients issued later (Patient)
+// are linked on every attached peer at once, so package-level patients
+// work too. Setup and links happen at SetupTime, before any test
+// calendar, and consent installed here has no skew guard.
+//
+// Patient certificates carry role=patient and an enrollment id of 128
+// bits that look random ("p" and 32 hex digits, Enrollment(name)), never a
+// patient_id. A delegate is named by Key(identity) (PatientsMSP/enrollment
+// id). Break-glass needs no signature; BreakGlass is a shortcut.
 package consenttest
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -30,6 +48,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent"
 	"github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -46,18 +65,34 @@ const Endorsement = "OutOf(2, 'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP
 // Members are the orgs of the consent collection (the care channel's peer orgs).
 var Members = []string{"ProviderMSP", "PayerMSP", "RegulatorMSP"}
 
+// SetupTime is when Attach sets the blinding secret and links patients:
+// before any test calendar, so every test transaction comes after it.
+var SetupTime = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Patients is the patients' org of a test consortium: its CA, whose root
-// certificate the registry lists for PatientsMSP.
+// certificate the registry lists for PatientsMSP, its registrar, and the
+// patients the CA issued with the subjects they are linked to.
 type Patients struct {
-	CA *memstub.CA
+	CA        *memstub.CA
+	Registrar *memstub.Identity
+	issued    []issue
+	peers     []*memstub.Peer
 }
 
-// New makes a patients' CA.
-func New() *Patients { return &Patients{CA: memstub.NewCA(consent.PatientMSP)} }
+type issue struct {
+	id      *memstub.Identity
+	subject string
+}
+
+// New makes a patients' CA and registrar.
+func New() *Patients {
+	return &Patients{CA: memstub.NewCA(consent.PatientMSP),
+		Registrar: memstub.NewIdentity(consent.PatientMSP, "registrar1", map[string]string{"role": consent.RoleRegistrar})}
+}
 
 // Setup makes a patients' CA and installs on the peer's channel the parts
 // registry (the reference genesis with PatientsMSP's root certificate set
-// to the CA's, bootstrapped at at) and the consent chaincode.
+// to the CA's, bootstrapped at at) and the consent chaincode, attached.
 func Setup(peer *memstub.Peer, at time.Time) *Patients {
 	p := New()
 	partstest.Install(peer, p.Genesis(partstest.Reference()), at)
@@ -81,7 +116,7 @@ func (p *Patients) Genesis(g parts.Genesis) parts.Genesis {
 }
 
 // Install installs the consent chaincode (no clock: no skew guard) with its
-// collection on the peer's channel.
+// collection on the peer's channel, and attaches the peer.
 func (p *Patients) Install(peer *memstub.Peer) {
 	cc, err := contractapi.NewChaincode(&consent.Contract{})
 	if err != nil {
@@ -89,11 +124,77 @@ func (p *Patients) Install(peer *memstub.Peer) {
 	}
 	peer.Install(Chaincode, cc, memstub.WithEndorsement(Endorsement),
 		memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: Members, EndorsementPolicy: Endorsement}))
+	p.Attach(peer)
 }
 
-// Patient enrolls a patient at the patients' CA: role patient, patient_id.
-func (p *Patients) Patient(enrollmentID, patientID string) *memstub.Identity {
-	return p.CA.Issue(enrollmentID, map[string]string{"role": consent.RolePatient, consent.AttrPatientID: patientID})
+// admin is the member org's admin that sets the blinding secret.
+var admin = memstub.NewIdentity("ProviderMSP", "admin", map[string]string{"hf.Type": "admin"})
+
+// Attach readies the consent chaincode installed on the peer: it sets the
+// collection's blinding secret (unless set) and links every patient issued
+// so far; patients issued later are linked there too. It panics when the
+// chaincode refuses, a mistake in the harness (consent and the registry
+// must be installed first).
+func (p *Patients) Attach(peer *memstub.Peer) {
+	ready := peer.Query(Chaincode, admin, SetupTime, "BlindingReady", consent.Collection)
+	if !ready.OK() {
+		panic(fmt.Sprintf("consenttest: BlindingReady: %s", ready.Message))
+	}
+	if string(ready.Payload) != "true" {
+		secret := make([]byte, blind.MinSecretBytes)
+		_, _ = rand.Read(secret)
+		res := peer.Invoke(Chaincode, admin, SetupTime, map[string][]byte{blind.TransientSecret: secret}, "SetupBlinding", consent.Collection)
+		if !res.OK() {
+			panic(fmt.Sprintf("consenttest: SetupBlinding: %s", res.Message))
+		}
+	}
+	p.peers = append(p.peers, peer)
+	for _, is := range p.issued {
+		p.mustLink(peer, is)
+	}
+}
+
+func (p *Patients) mustLink(peer *memstub.Peer, is issue) {
+	if res := p.Link(peer, is.id, is.subject); !res.OK() {
+		panic(fmt.Sprintf("consenttest: LinkPatient %s: %s", Key(is.id), res.Message))
+	}
+}
+
+// Link links id's enrollment to subject on the peer, as the registrar, at
+// SetupTime: for identities a test enrolled itself.
+func (p *Patients) Link(peer *memstub.Peer, id *memstub.Identity, subject string) memstub.Result {
+	in := wire.LinkInput{EnrollmentID: id.Cert.Subject.CommonName, Subject: subject}
+	return peer.Invoke(Chaincode, p.Registrar, SetupTime, map[string][]byte{consent.TransientLink: cctest.JSON(in)}, "LinkPatient")
+}
+
+var enrollmentShape = regexp.MustCompile(`^p[0-9a-f]{32}$`)
+
+// Enrollment is the enrollment id the test CA gives a patient called
+// name: 128 bits that look random, the same for the same name. A name
+// that already has that shape is kept.
+func Enrollment(name string) string {
+	if enrollmentShape.MatchString(name) {
+		return name
+	}
+	sum := sha256.Sum256([]byte("consenttest/" + name))
+	return "p" + hex.EncodeToString(sum[:16])
+}
+
+// Key is an identity as consent names it: MSPID/enrollmentID (a
+// delegate, a grantor, a requester).
+func Key(id *memstub.Identity) string { return id.MSPID + "/" + id.Cert.Subject.CommonName }
+
+// Patient enrolls a patient at the patients' CA (role patient, enrollment
+// id Enrollment(name), no patient_id) and links them to subject on every
+// attached peer, now and on peers attached later.
+func (p *Patients) Patient(name, subject string) *memstub.Identity {
+	id := p.CA.Issue(Enrollment(name), map[string]string{"role": consent.RolePatient})
+	is := issue{id: id, subject: subject}
+	p.issued = append(p.issued, is)
+	for _, peer := range p.peers {
+		p.mustLink(peer, is)
+	}
+	return id
 }
 
 // Signed is the transient map of a change: input under key (none when key

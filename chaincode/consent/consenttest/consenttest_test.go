@@ -11,9 +11,13 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/consenttest"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
 )
 
-const pt1 = "pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3"
+const (
+	pt1 = "pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3"
+	pt2 = "pt-9b27d3f5a0c84e1d6f3b2a7c9e05d1f8"
+)
 
 var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 
@@ -44,7 +48,7 @@ func TestSetupGrantCheckRevoke(t *testing.T) {
 	assert.Equal(t, consent.Deny, check(4))
 
 	// A patient the CA did not issue cannot sign a consent.
-	forger := memstub.NewIdentity(consent.PatientMSP, "patient1", map[string]string{"role": consent.RolePatient, consent.AttrPatientID: pt1})
+	forger := memstub.NewIdentity(consent.PatientMSP, consenttest.Enrollment("patient1"), map[string]string{"role": consent.RolePatient})
 	in.ID = "c2"
 	res := peer.Invoke(consenttest.Chaincode, forger, at(5), consenttest.GrantTransient("care", forger, in), "Grant")
 	require.False(t, res.OK())
@@ -54,4 +58,27 @@ func TestSetupGrantCheckRevoke(t *testing.T) {
 		Minutes: 30, Purposes: []string{"emergency", "treatment"}, DataClasses: []string{"labs"}})
 	assert.NotEmpty(t, bg.ID)
 	assert.Equal(t, consent.Permit, check(7))
+
+	// The patient asks its own subject; a patient issued after setup is linked too.
+	var sub struct{ Subject string }
+	h.Must(h.Query(patient, 8, "PatientSubject"), &sub)
+	assert.Equal(t, pt1, sub.Subject)
+	late := pts.Patient("patient2", pt2)
+	h.Must(h.Query(late, 8, "PatientSubject"), &sub)
+	assert.Equal(t, pt2, sub.Subject)
+	assert.Regexp(t, `^PatientsMSP/p[0-9a-f]{32}$`, consenttest.Key(late))
+}
+
+// A harness that installs consent itself attaches the peer; patients
+// issued before are linked then.
+func TestAttachLinksEarlierPatients(t *testing.T) {
+	pts := consenttest.New()
+	early := pts.Patient("early", pt1)
+	peer := memstub.NewPeer("care", memstub.WithMSP("PayerMSP"))
+	partstest.Install(peer, pts.Genesis(partstest.Reference()), at(0))
+	pts.Install(peer)
+	h := &cctest.Harness{T: t, Peer: peer, Chaincode: consenttest.Chaincode, At: at}
+	var sub struct{ Subject string }
+	h.Must(h.Query(early, 1, "PatientSubject"), &sub)
+	assert.Equal(t, pt1, sub.Subject)
 }

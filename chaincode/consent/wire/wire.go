@@ -22,6 +22,9 @@
 package wire
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"time"
 )
@@ -192,6 +195,11 @@ type Consent struct {
 	// keeps the signature of the version before it.
 	Signature string `json:"signature,omitempty" metadata:",optional"`
 	Signer    string `json:"signer,omitempty" metadata:",optional"`
+	// Salt is the version's salt (the chaincode sets it): the public
+	// StatusRecord.DetailsHash commits to the stored record with it, and
+	// no one without the record can test a guess against that hash or
+	// against the hash of the private value in the block.
+	Salt string `json:"salt,omitempty" metadata:",optional"`
 }
 
 // EffectiveStatus is the status at t: an active consent whose period has
@@ -239,15 +247,30 @@ type Receipt struct {
 	TxID         string `json:"txId"`
 }
 
-// StatusRecord is the public trace of a consent: its lifecycle and the hash
-// of its private record, nothing of its content.
+// StatusRecord is the public trace of a consent: its lifecycle and a
+// commitment to its private record, nothing of its content and no time
+// (the block that holds each version dates it, no more precisely).
+// DetailsHash is CommitDetails(record.Salt, the stored record's JSON).
 type StatusRecord struct {
 	ID           string `json:"id"`
 	Status       string `json:"status"`
 	StatusReason string `json:"statusReason,omitempty" metadata:",optional"`
 	Version      int    `json:"version"`
 	DetailsHash  string `json:"detailsHash"`
-	Updated      string `json:"lastUpdated"`
+}
+
+// CommitDetails is the public commitment to a private record: SHA-256
+// over the salt (length-prefixed, 8 bytes big-endian) and the record's
+// bytes, in hex, as the chaincode kit's blind.Commit makes it. A reader of
+// the record (the patient, the auditor) verifies the public trace with it.
+func CommitDetails(salt string, data []byte) string {
+	h := sha256.New()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(salt)))
+	h.Write(n[:])
+	h.Write([]byte(salt))
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Request is what Check decides: may requester take action, for purpose,
@@ -309,6 +332,7 @@ type BreakGlass struct {
 	Episode     string   `json:"episode"`
 	Renewal     int      `json:"renewal"`
 	TxID        string   `json:"txId"`
+	Salt        string   `json:"salt,omitempty" metadata:",optional"`
 }
 
 // BreakGlassUse records one decision a break-glass access permitted.
@@ -322,6 +346,7 @@ type BreakGlassUse struct {
 	Purpose   string `json:"purpose"`
 	DataClass string `json:"class,omitempty" metadata:",optional"`
 	Record    string `json:"data,omitempty" metadata:",optional"`
+	Salt      string `json:"salt,omitempty" metadata:",optional"`
 }
 
 // Delegate is someone a patient lets manage their consents.
@@ -339,6 +364,7 @@ type Delegate struct {
 	// Signer (certificate PEM): the patient, or the delegate stepping down.
 	Signature string `json:"signature,omitempty" metadata:",optional"`
 	Signer    string `json:"signer,omitempty" metadata:",optional"`
+	Salt      string `json:"salt,omitempty" metadata:",optional"`
 }
 
 // DelegateInput is the transient input "delegate".
