@@ -70,6 +70,8 @@ type env struct {
 	plain map[string][]byte
 	// bl is the collection's Blinder (blinder).
 	bl *blind.Blinder
+	// unblinded: the env does not set the blinding secret.
+	unblinded bool
 	// clock is what the records chaincode's Clock answers (clocked envs).
 	clock time.Time
 	// parts replaces the reference registry (withGenesis).
@@ -172,6 +174,13 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	return newEnvWith(t, true, opts...)
 }
 
+// newEnvUnblinded is newEnv before carenet set the blinding secret (and
+// so before any key registration).
+func newEnvUnblinded(t *testing.T, opts ...envOption) *env {
+	t.Helper()
+	return newEnvWith(t, false, append(opts, func(e *env) { e.unblinded = true })...)
+}
+
 func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	t.Helper()
 	chaincodes(t)
@@ -199,7 +208,9 @@ func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	e.Peer.Install("records", records, memstub.WithEndorsement(chaincodePolicy),
 		memstub.WithCollections(memstub.Collection{Name: Collection, Members: care, EndorsementPolicy: collectionPolicy(t)}))
 	e.Peer.Install(ClaimsChaincode, fakeClaims)
-	e.Must(e.setupBlinding(provAdmin, 0, Collection), nil)
+	if !e.unblinded {
+		e.Must(e.setupBlinding(provAdmin, 0, Collection), nil)
+	}
 	if registerKey {
 		e.Must(e.submit(provAdmin, 0, nil, "RegisterCustodianKey", b64(e.kekPublic())), nil)
 	}

@@ -159,6 +159,41 @@ func matrixOps(t *testing.T) []matrixOp {
 		{"ListAccessLogByCustodian", []who{"ProviderMSP/privacy-officer", "RegulatorMSP/auditor"}, true, func(e *env, id *memstub.Identity, _ who, _ string) memstub.Result {
 			return e.Query(id, 10, "ListAccessLogByCustodian", "ProviderMSP", "", "10", "")
 		}},
+		{"BlindingReady", members, true, func(e *env, id *memstub.Identity, _ who, _ string) memstub.Result {
+			return e.Query(id, 10, "BlindingReady", Collection)
+		}},
+	}
+}
+
+// blindingAdmins are the admins of the collection's member orgs (the care
+// orgs that run peers): only they set its blinding secret.
+var blindingAdmins = []who{"ProviderMSP/admin", "PayerMSP/admin", "RegulatorMSP/admin"}
+
+// SetupBlinding, for every caller of the matrix, on a channel where the
+// secret is not set yet: the member orgs' admins set it (once), everyone
+// else is FORBIDDEN and changes nothing.
+func TestSetupBlindingForEveryRoleInEveryOrg(t *testing.T) {
+	ids := matrixCast()
+	names := make([]who, 0, len(ids))
+	for w := range ids {
+		names = append(names, w)
+	}
+	slices.Sort(names)
+	shared := newEnvUnblinded(t)
+	for _, w := range names {
+		if slices.Contains(blindingAdmins, w) {
+			e := newEnvUnblinded(t)
+			var ready bool
+			e.Must(e.Query(ids[w], 1, "BlindingReady", Collection), &ready)
+			require.False(t, ready)
+			e.Must(e.setupBlinding(ids[w], 1, Collection), nil)
+			e.Must(e.Query(ids[w], 2, "BlindingReady", Collection), &ready)
+			assert.True(t, ready, w)
+			e.Refused(e.Peer.Snapshot(), e.setupBlinding(ids[w], 2, Collection), "CONFLICT: ")
+			continue
+		}
+		before := shared.Peer.Snapshot()
+		shared.Refused(before, shared.setupBlinding(ids[w], 1, Collection), "FORBIDDEN: ")
 	}
 }
 
