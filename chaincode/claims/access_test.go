@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -79,7 +80,7 @@ func (op matrixOp) allows(org, role string) bool {
 	if slices.Contains(op.allowed, "*") {
 		return org != "StrangerMSP"
 	}
-	return slices.Contains(op.allowed, org+"/"+role)
+	return slices.Contains(op.allowed, org+"/"+role) || slices.Contains(op.allowed, org+"/*")
 }
 
 func matrixOps() []matrixOp {
@@ -120,6 +121,10 @@ func matrixOps() []matrixOp {
 		{name: "ListByStatus", allowed: append(claimReaders, "RegulatorMSP/auditor"), run: query("ListByStatus", StatusPaid, "10", "")},
 		{name: "GetTrace", allowed: []string{"*"}, run: query("GetTrace", "clm-1")},
 		{name: "GetSettings", allowed: []string{"*"}, run: query("GetSettings")},
+		// The collection's members: orgs playing the provider or the payer.
+		{name: "SetupBlinding", allowed: []string{"ProviderMSP/admin", "PayerMSP/admin"}, allowedPrefix: "CONFLICT: ", write: true,
+			run: submit("SetupBlinding", blind.TransientSecret, []byte("another secret of thirty-two bytes or more"), Collection)},
+		{name: "BlindingReady", allowed: []string{"ProviderMSP/*", "PayerMSP/*"}, run: query("BlindingReady", Collection)},
 	}
 }
 

@@ -1,13 +1,11 @@
 package claims
 
 import (
-	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
-	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/txtime"
@@ -31,11 +29,12 @@ const (
 )
 
 // Object types and their key attributes. Private (collection
-// claimsProviderPayer): claim (id), coverage (payer, id), rules (payer,
-// plan), salt (payer), accumulator (payer, member, year). Public:
-// claimTrace (id), claimFingerprint (line fingerprint), claimByStatus
-// (party, status, inverted stamp, id), claimsByPatientDay (salted
-// patient-day, id), settings.
+// claimsProviderPayer), each keyed [type, token of type and attributes]
+// but the claim: claim (id, in clear: it is public), coverage (payer, id),
+// rules (payer, plan), salt (payer), accumulator (payer, member, year),
+// claimsByPatientDay (payer, patient, service day). Public: claimTrace
+// (id), claimFingerprint (line fingerprint), claimByStatus (party,
+// status, inverted stamp, id), settings.
 const (
 	objClaim       = "claim"
 	objCoverage    = "coverage"
@@ -68,14 +67,17 @@ type Settings struct {
 }
 
 // tx is one transaction's context. Reads never see the transaction's own
-// writes, so the member accumulators it changes are kept here too: a
+// writes, so the private records it changes and may read again (member
+// accumulators, patient-day entries) are kept here too, by key: a
 // replacement adjudicated after its predecessor was unwound must see the
 // unwound figures.
 type tx struct {
 	*txn.Tx
 	// org is the caller's registry entry, once an access check read it.
 	org          wire.Org
+	bl           *blind.Blinder
 	accumulators map[string]Accumulator
+	days         map[string][]string
 }
 
 // begin starts a transaction: the skew guard against the peer's clock,
@@ -85,63 +87,43 @@ func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, erro
 	if err != nil {
 		return nil, err
 	}
-	return &tx{Tx: t, accumulators: map[string]Accumulator{}}, nil
+	return &tx{Tx: t, accumulators: map[string]Accumulator{}, days: map[string][]string{}}, nil
+}
+
+// accumulatorKey is the private key of a member's year accumulator with a
+// payer.
+func (t *tx) accumulatorKey(payer, member, year string) (string, error) {
+	return t.blindKey(objAccumulator, payer, member, year)
 }
 
 // accumulator is a member's year accumulator with a payer, as this
 // transaction left it.
 func (t *tx) accumulator(payer, member, year string) (Accumulator, error) {
-	if a, ok := t.accumulators[payer+"/"+member+"/"+year]; ok {
+	k, err := t.accumulatorKey(payer, member, year)
+	if err != nil {
+		return Accumulator{}, err
+	}
+	if a, ok := t.accumulators[k]; ok {
 		return a, nil
 	}
 	var a Accumulator
-	err := t.private(objAccumulator, "accumulator", &a, payer, member, year)
-	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
-		err = nil
-	}
+	_, err = t.lookup(k, "accumulator", &a)
 	return a, err
 }
 
 func (t *tx) putAccumulator(payer, member, year string, a Accumulator) error {
-	t.accumulators[payer+"/"+member+"/"+year] = a
-	return t.putPrivate(objAccumulator, a, payer, member, year)
+	k, err := t.accumulatorKey(payer, member, year)
+	if err != nil {
+		return err
+	}
+	t.accumulators[k] = a
+	_, err = t.putPrivate(k, a)
+	return err
 }
 
 func (t *tx) finish() error { return t.Emit(EventName) }
 
 func key(obj string, attrs ...string) (string, error) { return state.Key(obj, attrs...) }
-
-// private reads a private record; NOT_FOUND names what and its key
-// attributes.
-func (t *tx) private(obj, what string, v any, attrs ...string) error {
-	k, err := key(obj, attrs...)
-	if err != nil {
-		return err
-	}
-	got, found, err := state.GetPrivateOptional[json.RawMessage](t.Stub, Collection, k)
-	if err != nil && strings.Contains(err.Error(), "does not have read access permission") {
-		// The collection is member-only: the peer refuses other orgs' clients.
-		return ccerr.Forbidden("%s is not a party to the provider–payer collection", t.Caller.MSPID)
-	}
-	if err != nil {
-		return err
-	}
-	if !found {
-		return ccerr.NotFound("%s %s", what, strings.Join(attrs, "/"))
-	}
-	if err := json.Unmarshal(got, v); err != nil {
-		return ccerr.Internal("stored %s: %v", what, err)
-	}
-	return nil
-}
-
-func (t *tx) putPrivate(obj string, v any, attrs ...string) error {
-	k, err := key(obj, attrs...)
-	if err != nil {
-		return err
-	}
-	return state.PutPrivate(t.Stub, Collection, k, v)
-}
 
 func (t *tx) settings() (Settings, error) {
 	k, err := key(objSettings, "channel")

@@ -14,18 +14,31 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 )
 
+// payerSalt is a payer's duplicate-fingerprint salt, as stored.
+type payerSalt struct {
+	Salt string `json:"salt"`
+}
+
+// saltKey is the private key of payer's fingerprint salt.
+func (t *tx) saltKey(payer string) (string, error) { return t.blindKey(objSalt, payer) }
+
 // salt is a payer's duplicate-fingerprint salt.
 func (t *tx) salt(payer string) ([]byte, error) {
-	var s struct {
-		Salt string `json:"salt"`
-	}
-	if err := t.private(objSalt, "salt", &s, payer); err != nil {
-		if ccerr.CodeOf(err) == ccerr.CodeNotFound {
-			return nil, ccerr.Precondition("payer %s has set no fingerprint salt", payer)
-		}
+	k, err := t.saltKey(payer)
+	if err != nil {
 		return nil, err
 	}
-	return base64.StdEncoding.DecodeString(s.Salt)
+	var s payerSalt
+	if found, err := t.lookup(k, "fingerprint salt", &s); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, ccerr.Precondition("payer %s has set no fingerprint salt", payer)
+	}
+	raw, err := base64.StdEncoding.DecodeString(s.Salt)
+	if err != nil {
+		return nil, ccerr.Internal("stored fingerprint salt: %v", err)
+	}
+	return raw, nil
 }
 
 func mac(salt []byte, parts ...string) string {

@@ -1,17 +1,21 @@
 package claims
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"regexp"
 	"testing"
 	"time"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/consent/consenttest"
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -82,8 +86,16 @@ func collections(t testing.TB) []memstub.Collection {
 // newEnvWith installs the parts registry with genesis g (and the test
 // patients' CA as PatientsMSP's root), consent, records and claims (with
 // its collections and endorsement policy) on a ProviderMSP peer of
-// channel care.
+// channel care, and sets the collection's blinding secret.
 func newEnvWith(t testing.TB, g wire.Genesis, contract *Contract) *env {
+	e := newEnvUnblinded(t, g, contract)
+	e.Must(e.Peer.Invoke("claims", providerAdmin, at(-1), map[string][]byte{blind.TransientSecret: blindingSecret}, "SetupBlinding", Collection), nil)
+	return e
+}
+
+// newEnvUnblinded is newEnvWith before the collection's blinding secret
+// is set, as a fresh deployment is until carenet sets it.
+func newEnvUnblinded(t testing.TB, g wire.Genesis, contract *Contract) *env {
 	e := &env{Harness: &cctest.Harness{T: t, Peer: memstub.NewPeer("care", memstub.WithMSP("ProviderMSP")), Chaincode: "claims", At: at}}
 	e.patients = consenttest.New()
 	partstest.Install(e.Peer, e.patients.Genesis(g), at(-1))
@@ -97,7 +109,53 @@ func newEnvWith(t testing.TB, g wire.Genesis, contract *Contract) *env {
 	return e
 }
 
-var testSalt = base64.StdEncoding.EncodeToString(make([]byte, 32))
+// blindingSecret is the collection's blinding secret in the tests.
+var blindingSecret = []byte("claims unit tests: the collection's blinding secret")
+
+var providerAdmin = memstub.NewIdentity("ProviderMSP", "admin", map[string]string{"hf.Type": "admin"})
+
+// testSaltBytes is PayerMSP's fingerprint salt in the tests.
+var testSaltBytes = sha256.Sum256([]byte("PayerMSP's duplicate-fingerprint salt"))
+
+var testSalt = base64.StdEncoding.EncodeToString(testSaltBytes[:])
+
+var errPeek = errors.New("peeked")
+
+// token is the collection's token of parts, as the chaincode makes it
+// (computed in a transaction that is then abandoned: nothing changes).
+func (e *env) token(parts ...string) string {
+	e.T.Helper()
+	var tok string
+	res := e.Peer.Run("claims", billing, at(0), func(stub shim.ChaincodeStubInterface) error {
+		b, err := blind.New(stub, Collection)
+		if err != nil {
+			return err
+		}
+		tok = b.Token(parts...)
+		return errPeek
+	})
+	require.Contains(e.T, res.Message, errPeek.Error())
+	return tok
+}
+
+// blindKey is the private key the chaincode uses for obj with attrs.
+func (e *env) blindKey(obj string, attrs ...string) string {
+	k, err := key(obj, e.token(append([]string{obj}, attrs...)...))
+	require.NoError(e.T, err)
+	return k
+}
+
+// privateRecord reads and unseals the private record at k into v, and
+// returns its salt.
+func (e *env) privateRecord(k string, v any) string {
+	e.T.Helper()
+	raw, ok := e.Peer.PrivateState("claims", Collection, k)
+	require.True(e.T, ok, "no private record %q", k)
+	salt, data, err := unseal(raw)
+	require.NoError(e.T, err)
+	require.NoError(e.T, json.Unmarshal(data, v))
+	return salt
+}
 
 // newEnv installs everything on the reference consortium and sets up the
 // payer: a salt, the "gold" plan's rules and coverage cov-1 of pt1 for 2026.

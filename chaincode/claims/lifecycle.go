@@ -38,8 +38,8 @@ func (t *tx) step(id string, g grant, from ...string) (*Claim, *Trace, error) {
 	if err := t.owns(part, tr); err != nil {
 		return nil, nil, err
 	}
-	var cl Claim
-	if err := t.private(objClaim, "claim", &cl, id); err != nil {
+	cl, err := t.record(tr)
+	if err != nil {
 		return nil, nil, err
 	}
 	if err := t.NotBefore("claim "+id, tr.Updated); err != nil {
@@ -48,7 +48,7 @@ func (t *tx) step(id string, g grant, from ...string) (*Claim, *Trace, error) {
 	if !slices.Contains(from, cl.Status) {
 		return nil, nil, ccerr.Precondition("claim %s is %s: not allowed from there", id, cl.Status)
 	}
-	return &cl, tr, nil
+	return cl, tr, nil
 }
 
 // Adjudicate lets the payer's adjudicator decide a pended or appealed claim:
@@ -230,10 +230,8 @@ func (t *tx) withdraw(cl *Claim, tr *Trace) error {
 			return err
 		}
 	}
-	for _, d := range serviceDays(&cl.Input) {
-		if err := state.DeleteIndex(t.Stub, objPatientDay, mac(salt, cl.Input.Patient, d), cl.Input.ID); err != nil {
-			return err
-		}
+	if err := t.moveDays(&cl.Input, false); err != nil {
+		return err
 	}
 	if cl.Adjudication != nil {
 		return t.unwind(cl)

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
@@ -128,11 +129,28 @@ func (in *ClaimInput) validateHeader() error {
 			return err
 		}
 	}
+	if err := in.validateOpaqueID(); err != nil {
+		return err
+	}
 	if err := checkNPI("renderingNpi", in.RenderingNPI); err != nil {
 		return err
 	}
 	if !placeOfService.MatchString(in.PlaceOfService) {
 		return ccerr.Invalid("placeOfService", "must be a two-digit CMS place-of-service code")
+	}
+	return nil
+}
+
+// validateOpaqueID refuses a claim id that carries the patient's
+// pseudonym or the coverage id (of four characters or more): the id is
+// public — the trace is keyed by it and transactions name it in their
+// arguments — so it must not be a patient control number built from them.
+func (in *ClaimInput) validateOpaqueID() error {
+	id := strings.ToLower(in.ID)
+	for _, f := range []struct{ name, v string }{{"patient", in.Patient}, {"coverage", in.Coverage}} {
+		if len(f.v) >= 4 && strings.Contains(id, strings.ToLower(f.v)) {
+			return ccerr.Invalid("id", "a claim id is public: it must not contain the %s id", f.name)
+		}
 	}
 	return nil
 }

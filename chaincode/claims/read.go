@@ -27,11 +27,11 @@ func (t *tx) readable(id string) (*Claim, *Trace, error) {
 	if err := t.owns(part, tr); err != nil {
 		return nil, nil, err
 	}
-	var cl Claim
-	if err := t.private(objClaim, "claim", &cl, id); err != nil {
+	cl, err := t.record(tr)
+	if err != nil {
 		return nil, nil, err
 	}
-	return &cl, tr, nil
+	return cl, tr, nil
 }
 
 // Get reads a claim with its adjudication, payments and history.

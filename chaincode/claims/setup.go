@@ -39,17 +39,22 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 	if err := requirePlan("plan", payer, cov.Plan); err != nil {
 		return nil, err
 	}
-	var existing Coverage
-	if err := t.private(objCoverage, "coverage", &existing, cov.Payer, cov.ID); err == nil {
-		return nil, ccerr.Conflict("coverage %s already exists", cov.ID)
-	} else if ccerr.CodeOf(err) != ccerr.CodeNotFound {
+	k, err := t.coverageKey(cov.Payer, cov.ID)
+	if err != nil {
 		return nil, err
 	}
-	if err := t.putPrivate(objCoverage, cov, cov.Payer, cov.ID); err != nil {
+	var existing Coverage
+	if found, err := t.lookup(k, "coverage", &existing); err != nil {
+		return nil, err
+	} else if found {
+		return nil, ccerr.Conflict("coverage %s already exists", cov.ID)
+	}
+	if _, err := t.putPrivate(k, cov); err != nil {
 		return nil, err
 	}
 	// A coverage id identifies a member (a plan beneficiary number): it
-	// stays out of the response and the event, which are in the block.
+	// stays out of the key, the response and the event, which are in the
+	// block.
 	t.Events.Add("coverage.registered", t.ID(), map[string]string{"payer": cov.Payer})
 	return &Receipt{ID: t.ID(), Status: cov.Status, TxID: t.ID()}, t.finish()
 }
@@ -85,10 +90,34 @@ func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, paye
 		return nil, err
 	}
 	var cov Coverage
-	if err := t.private(objCoverage, "coverage", &cov, payer, id); err != nil {
+	if err := t.readCoverage(payer, id, &cov); err != nil {
 		return nil, err
 	}
 	return &cov, nil
+}
+
+// coverageKey is the private key of payer's coverage id.
+func (t *tx) coverageKey(payer, id string) (string, error) { return t.blindKey(objCoverage, payer, id) }
+
+// readCoverage reads payer's coverage id; NOT_FOUND when there is none.
+func (t *tx) readCoverage(payer, id string, cov *Coverage) error {
+	k, err := t.coverageKey(payer, id)
+	if err != nil {
+		return err
+	}
+	return t.private(k, "coverage "+payer+"/"+id, cov)
+}
+
+// rulesKey is the private key of payer's rules of plan.
+func (t *tx) rulesKey(payer, plan string) (string, error) { return t.blindKey(objRules, payer, plan) }
+
+// readRules reads payer's rules of plan; NOT_FOUND when there are none.
+func (t *tx) readRules(payer, plan string, r *Rules) error {
+	k, err := t.rulesKey(payer, plan)
+	if err != nil {
+		return err
+	}
+	return t.private(k, "rules of plan "+plan, r)
 }
 
 // SetRules sets a plan's adjudication rules (transient "rules") by the
@@ -121,17 +150,23 @@ func (c *Contract) SetRules(ctx contractapi.TransactionContextInterface) (*Recei
 		return nil, err
 	}
 	r.Payer, r.Updated = payer.MSPID, t.Stamp()
-	if err := t.putPrivate(objRules, r, r.Payer, r.Plan); err != nil {
+	k, err := t.rulesKey(r.Payer, r.Plan)
+	if err != nil {
 		return nil, err
 	}
-	t.Events.Add("rules.set", r.Plan, map[string]string{"payer": r.Payer})
-	return &Receipt{ID: r.Plan, Status: "set", TxID: t.ID()}, t.finish()
+	if _, err := t.putPrivate(k, r); err != nil {
+		return nil, err
+	}
+	// Claims read their plan's rules: a plan named here, in the block,
+	// would name the plan of every claim that reads the same key.
+	t.Events.Add("rules.set", t.ID(), map[string]string{"payer": r.Payer})
+	return &Receipt{ID: t.ID(), Status: "set", TxID: t.ID()}, t.finish()
 }
 
 // notBeforeRules refuses new rules stamped before the plan's current ones.
 func (t *tx) notBeforeRules(payer, plan string) error {
 	var old Rules
-	err := t.private(objRules, "rules", &old, payer, plan)
+	err := t.readRules(payer, plan, &old)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
 		return nil
 	}
@@ -172,7 +207,11 @@ func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*Receip
 	} else if ccerr.CodeOf(err) != ccerr.CodeFailedPrecondition {
 		return nil, err
 	}
-	if err := t.putPrivate(objSalt, map[string]string{"salt": base64.StdEncoding.EncodeToString(raw)}, payer.MSPID); err != nil {
+	k, err := t.saltKey(payer.MSPID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.putPrivate(k, payerSalt{Salt: base64.StdEncoding.EncodeToString(raw)}); err != nil {
 		return nil, err
 	}
 	return &Receipt{ID: "salt", Status: "set", TxID: t.ID()}, nil

@@ -60,17 +60,19 @@ type Change struct {
 	TxID   string `json:"txId"`
 }
 
-// Receipt is what a submitted transaction returns: ids and status only.
+// Receipt is what a submitted transaction returns. The response is written
+// into the block, so it says no more than the claim's public trace: id,
+// status and outcome. Why a claim is pended (Claim.PendReason) is read
+// with Get.
 type Receipt struct {
-	ID         string `json:"id"`
-	Status     string `json:"status"`
-	Outcome    string `json:"outcome,omitempty" metadata:",optional"`
-	PendReason string `json:"pendReason,omitempty" metadata:",optional"`
-	TxID       string `json:"txId"`
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Outcome string `json:"outcome,omitempty" metadata:",optional"`
+	TxID    string `json:"txId"`
 }
 
 func (t *tx) receipt(c *Claim) *Receipt {
-	r := &Receipt{ID: c.Input.ID, Status: c.Status, PendReason: c.PendReason, TxID: t.ID()}
+	r := &Receipt{ID: c.Input.ID, Status: c.Status, TxID: t.ID()}
 	if c.Adjudication != nil {
 		r.Outcome = c.Adjudication.Outcome
 	}
@@ -130,7 +132,7 @@ func (t *tx) submit(in ClaimInput, replaces string) (*Claim, error) {
 	}
 	cl := &Claim{Input: in, Provider: t.Caller.MSPID, Submitter: t.Caller.Key(), Signals: []Signal{}, Payments: []Payment{},
 		History: []Change{}, Submitted: t.Stamp(), Replaces: replaces}
-	if cl.Signals, err = t.signals(&in, salt, replaces); err != nil {
+	if cl.Signals, err = t.signals(&in, replaces); err != nil {
 		return nil, err
 	}
 	if err := t.adjudicate(cl, payer, Decision{}); err != nil {
@@ -140,7 +142,7 @@ func (t *tx) submit(in ClaimInput, replaces string) (*Claim, error) {
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
-	return cl, t.putClaimKeys(cl, tr, salt, fps)
+	return cl, t.putClaimKeys(cl, tr, fps)
 }
 
 // refuseExisting refuses a claim id that is taken.
@@ -157,9 +159,9 @@ func (t *tx) refuseExisting(id string) error {
 	return nil
 }
 
-// putClaimKeys writes a new claim's line fingerprints and patient-day
-// index entries, with the parties' endorsement policy.
-func (t *tx) putClaimKeys(cl *Claim, tr *Trace, salt []byte, fps []string) error {
+// putClaimKeys writes a new claim's line fingerprints, with the parties'
+// endorsement policy, and its private patient-day entries.
+func (t *tx) putClaimKeys(cl *Claim, tr *Trace, fps []string) error {
 	policy, err := partiesPolicy(tr)
 	if err != nil {
 		return err
@@ -167,12 +169,7 @@ func (t *tx) putClaimKeys(cl *Claim, tr *Trace, salt []byte, fps []string) error
 	if err := t.putFingerprints(cl.Input.ID, fps, policy); err != nil {
 		return err
 	}
-	for _, d := range serviceDays(&cl.Input) {
-		if err := t.putIndexEndorsed(policy, objPatientDay, mac(salt, cl.Input.Patient, d), cl.Input.ID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.moveDays(&cl.Input, true)
 }
 
 // serviceDays are the distinct service dates of a claim's lines, sorted.
@@ -203,7 +200,7 @@ func (t *tx) adjudicate(cl *Claim, payer wire.Org, d Decision) error {
 		return err
 	}
 	var rules Rules
-	if err := t.private(objRules, "rules", &rules, in.Payer, cov.Plan); err != nil {
+	if err := t.readRules(in.Payer, cov.Plan, &rules); err != nil {
 		return ccerr.New(ccerr.CodeOf(err), "", "plan %s: %v", cov.Plan, err)
 	}
 	year := in.BillablePeriod.Start[:4]
@@ -226,7 +223,7 @@ func (t *tx) adjudicate(cl *Claim, payer wire.Org, d Decision) error {
 // a plan the payer (still) owns.
 func (t *tx) coverageFor(in *ClaimInput, payer wire.Org) (*Coverage, bool, error) {
 	var cov Coverage
-	err := t.private(objCoverage, "coverage", &cov, in.Payer, in.Coverage)
+	err := t.readCoverage(in.Payer, in.Coverage, &cov)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
 		return nil, false, nil
 	}
@@ -239,21 +236,21 @@ func (t *tx) coverageFor(in *ClaimInput, payer wire.Org) (*Coverage, bool, error
 }
 
 // signals records the fraud signals of a claim.
-func (t *tx) signals(in *ClaimInput, salt []byte, replaces string) ([]Signal, error) {
+func (t *tx) signals(in *ClaimInput, replaces string) ([]Signal, error) {
 	out, err := t.recordSignals(in)
 	if err != nil {
 		return nil, err
 	}
 	limit := 5
 	var cov Coverage
-	if err := t.private(objCoverage, "coverage", &cov, in.Payer, in.Coverage); err == nil {
+	if err := t.readCoverage(in.Payer, in.Coverage, &cov); err == nil {
 		var rules Rules
-		if err := t.private(objRules, "rules", &rules, in.Payer, cov.Plan); err == nil {
+		if err := t.readRules(in.Payer, cov.Plan, &rules); err == nil {
 			limit = rules.maxPerDay()
 		}
 	}
 	for _, d := range serviceDays(in) {
-		n, err := t.claimsOnDay(mac(salt, in.Patient, d), replaces, limit)
+		n, err := t.claimsOnDay(in.Payer, in.Patient, d, replaces)
 		if err != nil {
 			return nil, err
 		}
@@ -286,29 +283,6 @@ func (t *tx) recordSignals(in *ClaimInput) ([]Signal, error) {
 		}
 	}
 	return out, nil
-}
-
-// claimsOnDay counts, up to limit, the claims for one salted patient-day,
-// the claim being replaced left out. It is a range read: two claims racing
-// for the same patient-day conflict, as they should.
-func (t *tx) claimsOnDay(day, replaces string, limit int) (int, error) {
-	it, err := t.Stub.GetStateByPartialCompositeKey(objPatientDay, []string{day})
-	if err != nil {
-		return 0, ccerr.Internal("claims per day: %v", err)
-	}
-	defer it.Close()
-	n := 0
-	for it.HasNext() && n < limit {
-		kv, err := it.Next()
-		if err != nil {
-			return 0, ccerr.Internal("claims per day: %v", err)
-		}
-		if _, attrs, err := state.SplitKey(kv.GetKey()); err == nil && len(attrs) == 2 && attrs[1] == replaces {
-			continue
-		}
-		n++
-	}
-	return n, nil
 }
 
 // askPaymentConsent asks the consent chaincode when the channel requires

@@ -1,7 +1,6 @@
 package claims
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -17,11 +16,18 @@ import (
 
 // Trace is the public trace of a claim.
 type Trace struct {
-	ID          string `json:"id"`
-	Status      string `json:"status"`
-	Outcome     string `json:"outcome,omitempty" metadata:",optional"`
-	Provider    string `json:"provider"`
-	Payer       string `json:"payer"`
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	Outcome  string `json:"outcome,omitempty" metadata:",optional"`
+	Provider string `json:"provider"`
+	Payer    string `json:"payer"`
+	// Record is the token in the key of the claim's private record, so
+	// that every peer finds the record's hash.
+	Record string `json:"record"`
+	// DetailsHash is the commitment to the private record (blind.Commit
+	// under the salt sealed in it), which is also the hash of the stored
+	// record: it is checked on every peer, and opened by whoever is given
+	// the record.
 	DetailsHash string `json:"detailsHash"`
 	Updated     string `json:"updated"`
 }
@@ -70,7 +76,9 @@ func (t *tx) putIndexEndorsed(policy []byte, obj string, attrs ...string) error 
 // trace reads a claim's public trace and checks it against the hash of
 // the claim's private record, which only the provider and the payer
 // together can write: a trace without its record (written by anyone else)
-// is not a claim.
+// is not a claim. The record's key is the claim's public id and its hash
+// is the trace's commitment, so every peer, member of the collection or
+// not, can check.
 func (t *tx) trace(id string) (*Trace, error) {
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
@@ -86,9 +94,9 @@ func (t *tx) trace(id string) (*Trace, error) {
 	if !found {
 		return nil, ccerr.NotFound("claim %s", id)
 	}
-	ck, err := key(objClaim, id)
+	ck, err := recordKey(tr.Record, id)
 	if err != nil {
-		return nil, err
+		return nil, ccerr.NotFound("claim %s (its public trace names no record)", id)
 	}
 	sum, err := t.Stub.GetPrivateDataHash(Collection, ck)
 	if err != nil {
@@ -105,11 +113,24 @@ func (t *tx) claim(id string) (*Claim, *Trace, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var c Claim
-	if err := t.private(objClaim, "claim", &c, id); err != nil {
+	c, err := t.record(tr)
+	if err != nil {
 		return nil, nil, err
 	}
-	return &c, tr, nil
+	return c, tr, nil
+}
+
+// record reads the private record of a claim whose trace was read.
+func (t *tx) record(tr *Trace) (*Claim, error) {
+	k, err := recordKey(tr.Record, tr.ID)
+	if err != nil {
+		return nil, err
+	}
+	var c Claim
+	if err := t.private(k, "claim "+tr.ID, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // invertedStamp makes index keys sort newest first.
@@ -126,20 +147,17 @@ func statusParties(tr *Trace) []string { return []string{tr.Provider, tr.Payer, 
 
 // save writes a claim's private record and public trace (tr as it was
 // read; empty for a new claim) and moves its status index entries, every
-// key with the provider-and-payer endorsement policy.
+// public key with the provider-and-payer endorsement policy. The trace's
+// detailsHash is the commitment to the record, under the salt sealed in
+// it.
 func (t *tx) save(c *Claim, tr *Trace) error {
 	oldStatus, oldUpdated := tr.Status, tr.Updated
 	c.Updated = t.Stamp()
 	c.History = append(c.History, Change{Status: c.Status, At: c.Updated, By: t.Caller.Key(), TxID: t.ID()})
-	if err := t.putPrivate(objClaim, c, c.Input.ID); err != nil {
+	if err := t.putRecord(c, tr); err != nil {
 		return err
 	}
-	data, err := json.Marshal(c)
-	if err != nil {
-		return ccerr.Internal("encode claim: %v", err)
-	}
-	sum := sha256.Sum256(data)
-	tr.Status, tr.DetailsHash, tr.Updated, tr.Outcome = c.Status, hex.EncodeToString(sum[:]), c.Updated, ""
+	tr.Status, tr.Updated, tr.Outcome = c.Status, c.Updated, ""
 	if c.Adjudication != nil {
 		tr.Outcome = c.Adjudication.Outcome
 	}
@@ -155,6 +173,24 @@ func (t *tx) save(c *Claim, tr *Trace) error {
 	}
 	t.Events.Add("claim."+c.Status, tr.ID, map[string]string{"provider": tr.Provider, "payer": tr.Payer})
 	return nil
+}
+
+// putRecord writes a claim's private record, under the token the trace
+// names (a new one for a new claim), and sets the trace's commitment.
+func (t *tx) putRecord(c *Claim, tr *Trace) error {
+	if tr.Record == "" {
+		token, err := t.recordToken(c.Input.ID)
+		if err != nil {
+			return err
+		}
+		tr.Record = token
+	}
+	k, err := recordKey(tr.Record, c.Input.ID)
+	if err != nil {
+		return err
+	}
+	tr.DetailsHash, err = t.putPrivate(k, c)
+	return err
 }
 
 func (t *tx) putTrace(tr *Trace, policy []byte) error {

@@ -158,8 +158,9 @@ func TestEveryPublicKeyOfAClaimNeedsBothParties(t *testing.T) {
 		assert.Contains(t, string(ep), "PayerMSP", k)
 		n++
 	}
-	// 3 claims: trace, 3 status entries, day entries and line fingerprints.
-	assert.Equal(t, 3*(1+3+1)+3+2+1, n)
+	// 3 claims: trace, 3 status entries and line fingerprints; the
+	// patient-day entries are private.
+	assert.Equal(t, 3*(1+3)+3+2+1, n)
 }
 
 // forgedTrace is clm-1's trace as colluding endorsers would rewrite it.
@@ -183,7 +184,7 @@ func forgedTrace(t *testing.T, e *env, id, status string) memstub.ForgedWrite {
 func TestForgeriesWithoutBothPartiesFail(t *testing.T) {
 	e := seededClaims(t)
 	first := office("clm-1")
-	fp := lineFingerprints(make([]byte, 32), "ProviderMSP", &first)
+	fp := lineFingerprints(testSaltBytes[:], "ProviderMSP", &first)
 	fk, _ := key(objFingerprint, fp[0])
 	sk, _ := key(objByStatus, "PayerMSP", StatusAdjudicated)
 	var statusKey string
@@ -193,9 +194,11 @@ func TestForgeriesWithoutBothPartiesFail(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, statusKey)
-	rules, _ := key(objRules, "PayerMSP", "gold")
-	cov, _ := key(objCoverage, "PayerMSP", "cov-1")
-	salt, _ := key(objSalt, "PayerMSP")
+	rules := e.blindKey(objRules, "PayerMSP", "gold")
+	cov := e.blindKey(objCoverage, "PayerMSP", "cov-1")
+	salt := e.blindKey(objSalt, "PayerMSP")
+	acc := e.blindKey(objAccumulator, "PayerMSP", pt1, "2026")
+	day := e.blindKey(objPatientDay, "PayerMSP", pt1, "2026-06-10")
 	generous, _ := json.Marshal(Rules{Plan: "gold", Payer: "PayerMSP", Allowed: map[string]int64{"99213": 5_000_000}})
 	forgeries := map[string]memstub.ForgedWrite{
 		"trace":        forgedTrace(t, e, "clm-1", StatusPaid),
@@ -205,6 +208,8 @@ func TestForgeriesWithoutBothPartiesFail(t *testing.T) {
 		"rules":        {Collection: Collection, Key: rules, Value: generous},
 		"coverage":     {Collection: Collection, Key: cov, Delete: true},
 		"salt":         {Collection: Collection, Key: salt, Value: []byte(`{"salt":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
+		"accumulator":  {Collection: Collection, Key: acc, Delete: true},
+		"patient-day":  {Collection: Collection, Key: day, Delete: true},
 	}
 	for name, w := range forgeries {
 		for _, endorsers := range [][]string{{"ProviderMSP", "RegulatorMSP"}, {"PayerMSP", "RegulatorMSP"}} {
@@ -245,13 +250,26 @@ func TestForgedNewKeysAreIgnored(t *testing.T) {
 	malformed, _ := key(objByStatus, "ProviderMSP", StatusPaid, "x")
 	forge(memstub.ForgedWrite{Key: malformed, Value: []byte{0}})
 	next := onDay(office("clm-8"), "2026-06-12")
-	fps := lineFingerprints(make([]byte, 32), "ProviderMSP", &next)
+	fps := lineFingerprints(testSaltBytes[:], "ProviderMSP", &next)
 	fk, _ := key(objFingerprint, fps[0])
 	forge(memstub.ForgedWrite{Key: fk, Value: []byte(`{"claim":"clm-1","sequence":1}`)})
 	garbage, _ := key(objFingerprint, fps[1])
 	forge(memstub.ForgedWrite{Key: garbage, Value: []byte(`not json`)})
 
-	e.Refused(e.Peer.Snapshot(), e.Query(auditor, 10, "GetTrace", "clm-fake"), "NOT_FOUND: ")
+	// A copy of a real claim's trace under another id names the real
+	// record's token and commitment: the record is keyed by its own id too.
+	copied := forgedTrace(t, e, "clm-1", StatusAdjudicated)
+	copied.Key, _ = key(objTrace, "clm-copy")
+	copied.Value = []byte(strings.Replace(string(copied.Value), `"id":"clm-1"`, `"id":"clm-copy"`, 1))
+	forge(copied)
+	for _, peer := range []string{"ProviderMSP", "RegulatorMSP"} { // a member's peer and one outside the collection
+		e.Peer.SetMSP(peer)
+		e.Refused(e.Peer.Snapshot(), e.Query(auditor, 10, "GetTrace", "clm-fake"), "NOT_FOUND: ")
+		e.Refused(e.Peer.Snapshot(), e.Query(auditor, 10, "GetTrace", "clm-copy"), "NOT_FOUND: ")
+		var tr Trace
+		e.Must(e.Query(auditor, 10, "GetTrace", "clm-1"), &tr)
+	}
+	e.Peer.SetMSP("ProviderMSP")
 	for _, id := range []*memstub.Identity{billing, auditor} {
 		var page TracePage
 		e.Must(e.Query(id, 10, "ListByStatus", StatusPaid, "100", ""), &page)
@@ -332,7 +350,7 @@ const day = 24 * 60
 // from it, and even endorsers whose clocks are wound back (so the skew
 // guard passes) cannot act on a claim before its latest change.
 func TestBackdatingCannotReopenTheAppealWindow(t *testing.T) {
-	var clock time.Time
+	clock := at(0) // set before the harness sets the blinding secret
 	e := newEnvWith(t, partstest.Reference(), &Contract{Clock: func() time.Time { return clock }})
 	setAt := func(minute int) { clock = at(minute) }
 	setAt(0)

@@ -1,0 +1,90 @@
+package claims
+
+import "slices"
+
+// The patient-day index serves one fraud signal: more claims for one
+// patient and service day than the plan allows. Each (payer, patient,
+// day) has one private record in the provider–payer collection, keyed by
+// a token of the three, listing the live claims with a line on that day.
+// A private range query would not do: Fabric allows none in a
+// transaction that writes. A point read is in the read set, so two claims
+// racing for the same patient-day conflict, as they should; claims of
+// different patients or days share no key. Nothing of it is public: the
+// key's and the value's hashes in the block are a token's and a salted
+// record's.
+
+// dayEntry is a patient-day record.
+type dayEntry struct {
+	// Claims are the ids of the live claims with a line on the day, sorted.
+	Claims []string `json:"claims"`
+}
+
+// dayKey is the private key of a patient-day record.
+func (t *tx) dayKey(payer, patient, day string) (string, error) {
+	return t.blindKey(objPatientDay, payer, patient, day)
+}
+
+// dayClaims are the claims of a patient-day record, as this transaction
+// left it.
+func (t *tx) dayClaims(k string) ([]string, error) {
+	if ids, ok := t.days[k]; ok {
+		return ids, nil
+	}
+	var e dayEntry
+	if _, err := t.lookup(k, "claims of a patient-day", &e); err != nil {
+		return nil, err
+	}
+	return e.Claims, nil
+}
+
+// putDay writes a patient-day record, or deletes it when no claim is left.
+func (t *tx) putDay(k string, ids []string) error {
+	t.days[k] = ids
+	if len(ids) == 0 {
+		return t.deletePrivate(k)
+	}
+	_, err := t.putPrivate(k, dayEntry{Claims: ids})
+	return err
+}
+
+// claimsOnDay counts the live claims of a patient-day but the claim being
+// replaced.
+func (t *tx) claimsOnDay(payer, patient, day, replaces string) (int, error) {
+	k, err := t.dayKey(payer, patient, day)
+	if err != nil {
+		return 0, err
+	}
+	ids, err := t.dayClaims(k)
+	if err != nil {
+		return 0, err
+	}
+	n := len(ids)
+	if replaces != "" && slices.Contains(ids, replaces) {
+		n--
+	}
+	return n, nil
+}
+
+// moveDays adds (add true) or removes a claim from the records of each of
+// its service days.
+func (t *tx) moveDays(c *ClaimInput, add bool) error {
+	for _, d := range serviceDays(c) {
+		k, err := t.dayKey(c.Payer, c.Patient, d)
+		if err != nil {
+			return err
+		}
+		ids, err := t.dayClaims(k)
+		if err != nil {
+			return err
+		}
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == c.ID })
+		if add {
+			ids = append(ids, c.ID)
+			slices.Sort(ids)
+		}
+		if err := t.putDay(k, ids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
