@@ -46,6 +46,10 @@ type SessionOptions struct {
 	Gateway string
 	// Retry is how safe retries are made; zero value: DefaultRetry.
 	Retry *RetryPolicy
+	// Wallet is a folder of identities enrolled by their holders
+	// (WALLET/ORG/USER/msp): a user the profile does not list is looked
+	// up there. Patients are only ever there.
+	Wallet Wallet
 }
 
 // Session is one user of one org, connected through a gateway peer.
@@ -69,10 +73,7 @@ func (c *Client) Session(org, user string, opts ...SessionOptions) (*Session, er
 	if err != nil {
 		return nil, err
 	}
-	if _, err := po.User(user); err != nil {
-		return nil, err
-	}
-	id, err := LoadIdentity(po.MSPID, user, po.UserMSP(user))
+	id, err := c.identity(po, user, o.Wallet)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +86,34 @@ func (c *Client) Session(org, user string, opts ...SessionOptions) (*Session, er
 		retry = *o.Retry
 	}
 	return &Session{Org: po, User: user, Identity: id, Peer: *node, gw: gw, api: fabricGateway{gw}, retry: retry}, nil
+}
+
+// Identity loads org's user: a user the profile lists from the org's
+// users folder, any other from the options' wallet.
+func (c *Client) Identity(org, user string, opts ...SessionOptions) (*Identity, error) {
+	po, err := c.Profile.Org(org)
+	if err != nil {
+		return nil, err
+	}
+	var wallet Wallet
+	if len(opts) > 0 {
+		wallet = opts[0].Wallet
+	}
+	return c.identity(po, user, wallet)
+}
+
+func (c *Client) identity(po *profile.Org, user string, wallet Wallet) (*Identity, error) {
+	_, err := po.User(user)
+	if err == nil {
+		return LoadIdentity(po.MSPID, user, po.UserMSP(user))
+	}
+	if wallet.Has(po.Name, user) {
+		return wallet.load(po, user)
+	}
+	if wallet != "" {
+		return nil, fmt.Errorf("%w, nor in wallet %s (carectl enroll)", err, wallet)
+	}
+	return nil, err
 }
 
 // connect makes a gateway for id through peer gwID (default: the org's

@@ -2,11 +2,14 @@ package client
 
 import (
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/hyperledger/fabric-gateway/pkg/identity"
+
+	"github.com/carechain/carechain/client/caclient"
 )
 
 // Identity is an enrolled user: an X.509 identity and its signer.
@@ -16,6 +19,8 @@ type Identity struct {
 	Cert  *x509.Certificate
 	ID    *identity.X509Identity
 	Sign  identity.Sign
+	// MSPDir is the folder the identity was loaded from (its key is there).
+	MSPDir string
 }
 
 // LoadIdentity reads a user's enrollment from an MSP folder
@@ -49,5 +54,19 @@ func LoadIdentity(mspID, name, mspDir string) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{MSPID: mspID, Name: name, Cert: cert, ID: id, Sign: sign}, nil
+	return &Identity{MSPID: mspID, Name: name, Cert: cert, ID: id, Sign: sign, MSPDir: mspDir}, nil
+}
+
+// CertPEM is the enrollment certificate, PEM-encoded.
+func (id *Identity) CertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: id.Cert.Raw})
+}
+
+// EnrollmentID is the id the CA enrolled the identity under (its
+// certificate's common name).
+func (id *Identity) EnrollmentID() string { return id.Cert.Subject.CommonName }
+
+// Registrar is the identity as a Fabric CA registrar (token-signed calls).
+func (id *Identity) Registrar() caclient.Identity {
+	return caclient.Identity{CertPEM: id.CertPEM(), Sign: id.Sign}
 }

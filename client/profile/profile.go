@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -39,6 +40,26 @@ type Org struct {
 	Users []User `json:"users"`
 	// KEKDir holds the org's key-encryption keys (orgs that run peers).
 	KEKDir string `json:"kekDir,omitempty"`
+	// Parts are what the org plays (provider, payer, patient-registry, ...).
+	Parts []string `json:"parts,omitempty"`
+	// CA is the org's Fabric CA, where its registrars register users and
+	// users enroll.
+	CA *CA `json:"ca,omitempty"`
+}
+
+// CA is an org's Fabric CA.
+type CA struct {
+	// URL is https://host:port of its REST API.
+	URL string `json:"url"`
+	// Name is the CA's name inside its server.
+	Name string `json:"name,omitempty"`
+	// TLSRootCert is the PEM file that signed the CA's TLS certificate.
+	TLSRootCert string `json:"tlsRootCert"`
+	// ServerName is the name in the CA's TLS certificate to verify.
+	ServerName string `json:"serverName,omitempty"`
+	// RootCert is the PEM file of the CA's root, which signs the org's
+	// enrollment certificates.
+	RootCert string `json:"rootCert"`
 }
 
 // User is an enrolled identity of an org.
@@ -134,6 +155,9 @@ func (o *Org) User(name string) (*User, error) {
 
 // UserMSP is the folder of a user's enrollment.
 func (o *Org) UserMSP(user string) string { return filepath.Join(o.UsersDir, user, "msp") }
+
+// Plays reports whether the org plays part.
+func (o *Org) Plays(part string) bool { return slices.Contains(o.Parts, part) }
 
 // Channel finds a channel by name.
 func (p *Profile) Channel(name string) (*Channel, error) {

@@ -23,7 +23,13 @@ func (c *Consortium) Profile() *profile.Profile {
 	}
 	for i := range c.Topo.Orgs {
 		o := &c.Topo.Orgs[i]
-		po := profile.Org{Name: o.Name, MSPID: o.MSPID, UsersDir: c.Home.OrgUsers(o.Name)}
+		po := profile.Org{Name: o.Name, MSPID: o.MSPID, UsersDir: c.Home.OrgUsers(o.Name), Parts: o.Parts}
+		for _, n := range c.nodesOf(topology.KindCA) {
+			if n.Org.Name == o.Name {
+				po.CA = &profile.CA{URL: "https://" + n.Address(), Name: caName(o), TLSRootCert: c.Home.CACert(o.Name),
+					ServerName: n.Host, RootCert: c.Home.CACert(o.Name)}
+			}
+		}
 		for _, n := range peers {
 			if n.Org.Name == o.Name {
 				po.Peers = append(po.Peers, node(n))
@@ -63,3 +69,6 @@ func (c *Consortium) Profile() *profile.Profile {
 func (c *Consortium) writeProfile(context.Context) error {
 	return c.Profile().Save(c.Home.Profile())
 }
+
+// caName is the name of an org's CA inside its fabric-ca-server.
+func caName(o *topology.Org) string { return "ca-" + o.Name }

@@ -56,7 +56,7 @@ func (c *Consortium) Up(ctx context.Context) error {
 }
 
 func (c *Consortium) prepare(context.Context) error {
-	for _, tool := range []string{"peer", "orderer", "configtxgen", "osnadmin", "fabric-ca-server", "fabric-ca-client"} {
+	for _, tool := range []string{"peer", "orderer", "configtxgen", "osnadmin", "fabric-ca-server"} {
 		if _, err := os.Stat(c.tool(tool)); err != nil {
 			return fmt.Errorf("%s not found in FABRIC_BIN=%s: run scripts/fabric-bins.sh", tool, c.Bin)
 		}
@@ -165,7 +165,7 @@ func (c *Consortium) procSpec(n topology.Node) (proc.Spec, error) {
 		s.Args = []string{"start", "-H", dir, "-b", pki.RegistrarName + ":" + secret,
 			"--address", n.Host, "--port", fmt.Sprint(n.Port),
 			"--tls.enabled", "--csr.hosts", strings.Join(hostNames(n), ","),
-			"--csr.cn", "ca." + n.Org.Name, "--ca.name", "ca-" + n.Org.Name}
+			"--csr.cn", "ca." + n.Org.Name, "--ca.name", caName(n.Org)}
 		s.Env = []string{"FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=" + n.OperationsAddress()}
 	case topology.KindOrderer:
 		s.Args = []string{"start"}
@@ -190,37 +190,59 @@ func hostNames(n topology.Node) []string {
 	return names
 }
 
+// enrollLimit is how many identities of one CA are enrolled at once.
+const enrollLimit = 8
+
 // enrollAll issues every node's and user's certificates through the org's
-// CA. Identities already enrolled are kept.
+// CA, over its REST API, every CA and up to enrollLimit identities of each
+// at once. Identities already enrolled are kept.
 func (c *Consortium) enrollAll(ctx context.Context) error {
 	cas := c.nodesOf(topology.KindCA)
 	return parallel(cas, len(cas), func(caNode topology.Node) error {
-		org := caNode.Org
-		ca, err := pki.NewCA(org.Name, caNode.Host, caNode.Port, c.Home.CACert(org.Name), c.Home.Registrar(org.Name), c.tool("fabric-ca-client"))
+		ca, err := c.openCA(ctx, caNode)
 		if err != nil {
-			return err
-		}
-		if err := ca.EnrollRegistrar(ctx); err != nil {
 			return c.nodeErr(caNode, err)
 		}
-		if err := pki.WriteOrgMSP(c.Home.CACert(org.Name), c.Home.OrgMSP(org.Name)); err != nil {
-			return err
-		}
-		for _, n := range c.Nodes() {
-			if n.Org.Name != org.Name || n.Kind == topology.KindCA {
-				continue
-			}
-			if err := c.enrollNode(ctx, ca, n); err != nil {
-				return c.nodeErr(caNode, err)
-			}
-		}
-		return parallel(org.Users, 4, func(u topology.User) error {
-			if err := c.enrollUser(ctx, ca, org, u); err != nil {
+		defer ca.Close()
+		return parallel(c.enrollJobs(ca, caNode.Org), enrollLimit, func(job func(context.Context) error) error {
+			if err := job(ctx); err != nil {
 				return c.nodeErr(caNode, err)
 			}
 			return nil
 		})
 	})
+}
+
+// openCA reaches an org's CA as its bootstrap registrar and writes the org's MSP.
+func (c *Consortium) openCA(ctx context.Context, caNode topology.Node) (*pki.CA, error) {
+	org := caNode.Org
+	ca, err := pki.NewCA(org.Name, caNode.Host, caNode.Port, c.Home.CACert(org.Name), c.Home.Registrar(org.Name))
+	if err != nil {
+		return nil, err
+	}
+	if err := ca.EnrollRegistrar(ctx); err != nil {
+		ca.Close()
+		return nil, err
+	}
+	if err := pki.WriteOrgMSP(c.Home.CACert(org.Name), c.Home.OrgMSP(org.Name)); err != nil {
+		ca.Close()
+		return nil, err
+	}
+	return ca, nil
+}
+
+// enrollJobs are the enrollments of an org's nodes and users.
+func (c *Consortium) enrollJobs(ca *pki.CA, org *topology.Org) []func(context.Context) error {
+	var jobs []func(context.Context) error
+	for _, n := range c.Nodes() {
+		if n.Org.Name == org.Name && n.Kind != topology.KindCA {
+			jobs = append(jobs, func(ctx context.Context) error { return c.enrollNode(ctx, ca, n) })
+		}
+	}
+	for _, u := range org.Users {
+		jobs = append(jobs, func(ctx context.Context) error { return c.enrollUser(ctx, ca, org, u) })
+	}
+	return jobs
 }
 
 func (c *Consortium) enrollNode(ctx context.Context, ca *pki.CA, n topology.Node) error {
@@ -259,7 +281,7 @@ func (c *Consortium) enrollUser(ctx context.Context, ca *pki.CA, org *topology.O
 	if u.Role != "" {
 		attrs["role"] = u.Role
 	}
-	if err := ca.Register(ctx, pki.Identity{Name: u.Name, Type: typ, Attrs: attrs}); err != nil {
+	if err := ca.Register(ctx, pki.Identity{Name: u.Name, Type: typ, Attrs: attrs, Registrar: u.CARegistrar}); err != nil {
 		return err
 	}
 	enrolledTLS := tlsDir + "-enrollment"

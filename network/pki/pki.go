@@ -1,31 +1,43 @@
-// Package pki runs each org's Fabric CA and issues every identity of the
-// consortium through it: node enrollment and TLS certificates, org admins,
-// and users with their role attributes in the enrollment certificate.
+// Package pki issues every identity of the consortium through its org's
+// Fabric CA, over the CA's REST API (client/caclient): node enrollment and
+// TLS certificates, org admins, and users with their role attributes in the
+// enrollment certificate. Each private key is generated here, where the
+// identity's folder is written.
 package pki
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/carechain/carechain/client/caclient"
 )
 
-// CA is a running fabric-ca-server as seen by its registrar.
+// CA is a running fabric-ca-server as seen by its bootstrap registrar,
+// reached through its REST API (client/caclient): no process per identity,
+// and any number of enrollments at once.
 type CA struct {
 	Org        string
 	URL        string // https://host:port
 	Host       string
 	RootCert   string // the CA's root certificate (PEM file)
-	Registrar  string // fabric-ca-client home of the bootstrap admin
-	ClientBin  string // fabric-ca-client
+	Registrar  string // folder of the bootstrap admin: bootstrap.secret, msp/
+	client     *caclient.Client
+	root       []byte
 	bootSecret []byte
+	registrar  caclient.Identity
 }
 
 // BootstrapSecret returns the CA's bootstrap admin secret, creating it on
@@ -46,15 +58,28 @@ func BootstrapSecret(registrarHome string) (string, error) {
 	return secret, os.WriteFile(path, []byte(secret+"\n"), 0o600)
 }
 
-// NewCA describes an org's CA for enrollment.
-func NewCA(org, host string, port int, rootCert, registrarHome, clientBin string) (*CA, error) {
+// NewCA describes an org's CA for enrollment; its TLS certificate is
+// verified against rootCert, which also signs every enrollment.
+func NewCA(org, host string, port int, rootCert, registrarHome string) (*CA, error) {
 	secret, err := BootstrapSecret(registrarHome)
 	if err != nil {
 		return nil, err
 	}
-	return &CA{Org: org, URL: fmt.Sprintf("https://%s:%d", host, port), Host: host, RootCert: rootCert,
-		Registrar: registrarHome, ClientBin: clientBin, bootSecret: []byte(secret)}, nil
+	root, err := os.ReadFile(rootCert)
+	if err != nil {
+		return nil, fmt.Errorf("CA of %s: %w", org, err)
+	}
+	url := fmt.Sprintf("https://%s:%d", host, port)
+	cl, err := caclient.New(url, root, caclient.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("CA of %s: %w", org, err)
+	}
+	return &CA{Org: org, URL: url, Host: host, RootCert: rootCert, Registrar: registrarHome,
+		client: cl, root: root, bootSecret: []byte(secret)}, nil
 }
+
+// Close releases the CA's connections.
+func (c *CA) Close() { c.client.Close() }
 
 // secretFor derives an identity's enrollment secret from the bootstrap
 // secret, so an interrupted setup can enroll again without storing secrets.
@@ -64,25 +89,51 @@ func (c *CA) secretFor(name string) string {
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
 
-func (c *CA) run(ctx context.Context, args ...string) (string, error) {
-	args = append(args, "--tls.certfiles", c.RootCert)
-	cmd := exec.CommandContext(ctx, c.ClientBin, args...)
-	cmd.Env = append(os.Environ(), "FABRIC_CA_CLIENT_HOME="+c.Registrar)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return string(out), fmt.Errorf("fabric-ca-client %s (CA of %s): %w: %s", args[0], c.Org, err, lastLines(string(out), 3))
+// EnrollRegistrar enrolls the bootstrap admin once (REGISTRAR/msp) and
+// loads its identity for registering.
+func (c *CA) EnrollRegistrar(ctx context.Context) error {
+	mspDir := filepath.Join(c.Registrar, "msp")
+	if !Enrolled(mspDir) {
+		e, err := c.client.Enroll(ctx, RegistrarName, string(c.bootSecret), caclient.CSR{})
+		if err != nil {
+			return fmt.Errorf("CA of %s: %w", c.Org, err)
+		}
+		if err := caclient.WriteMSP(mspDir, e, caclient.SKI(&e.Key.PublicKey)+"_sk", c.root); err != nil {
+			return err
+		}
 	}
-	return string(out), nil
+	id, err := LoadIdentity(mspDir)
+	if err != nil {
+		return err
+	}
+	c.registrar = id
+	return nil
 }
 
-// EnrollRegistrar enrolls the bootstrap admin once.
-func (c *CA) EnrollRegistrar(ctx context.Context) error {
-	if _, err := os.Stat(filepath.Join(c.Registrar, "msp", "signcerts", "cert.pem")); err == nil {
-		return nil
+// LoadIdentity reads an enrolled MSP folder as a caclient identity.
+func LoadIdentity(mspDir string) (caclient.Identity, error) {
+	certPEM, err := os.ReadFile(filepath.Join(mspDir, caclient.CertFile))
+	if err != nil {
+		return caclient.Identity{}, err
 	}
-	u := strings.Replace(c.URL, "https://", "https://"+RegistrarName+":"+string(c.bootSecret)+"@", 1)
-	_, err := c.run(ctx, "enroll", "-u", u, "-H", c.Registrar)
-	return err
+	keyFile, err := KeyFile(mspDir)
+	if err != nil {
+		return caclient.Identity{}, err
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return caclient.Identity{}, err
+	}
+	block, _ := pem.Decode(keyPEM)
+	if block == nil {
+		return caclient.Identity{}, fmt.Errorf("%s: no PEM key", keyFile)
+	}
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	ec, ok := key.(*ecdsa.PrivateKey)
+	if err != nil || !ok {
+		return caclient.Identity{}, fmt.Errorf("%s: not a PKCS #8 ECDSA key", keyFile)
+	}
+	return caclient.KeyIdentity(certPEM, ec), nil
 }
 
 // Identity is what to register with the CA.
@@ -90,68 +141,64 @@ type Identity struct {
 	Name  string
 	Type  string            // client, admin, peer, orderer
 	Attrs map[string]string // put into the enrollment certificate
+	// Registrar makes the identity a registrar of its org's CA: it may
+	// register and revoke clients with the role and npi attributes.
+	Registrar bool
+}
+
+// Registrar attributes of an org's CA registrar users (topology
+// caRegistrar): clients only, the attributes chaincode reads, revocation.
+var registrarAttrs = []caclient.Attribute{
+	{Name: "hf.Registrar.Roles", Value: "client"},
+	{Name: "hf.Registrar.Attributes", Value: "role,npi"},
+	{Name: "hf.Revoker", Value: "true"},
 }
 
 // Register registers an identity; an identity already registered is fine.
 func (c *CA) Register(ctx context.Context, id Identity) error {
-	args := []string{"register", "-u", c.URL, "-H", c.Registrar,
-		"--id.name", id.Name, "--id.secret", c.secretFor(id.Name), "--id.type", id.Type}
-	if len(id.Attrs) > 0 {
-		keys := make([]string, 0, len(id.Attrs))
-		for k := range id.Attrs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var attrs []string
-		for _, k := range keys {
-			if strings.ContainsAny(id.Attrs[k], ",=\"") {
-				return fmt.Errorf("attribute %s of %s: value must not contain , = or \"", k, id.Name)
-			}
-			attrs = append(attrs, k+"="+id.Attrs[k]+":ecert")
-		}
-		args = append(args, "--id.attrs", strings.Join(attrs, ","))
+	r := caclient.Registration{Name: id.Name, Type: id.Type, Secret: c.secretFor(id.Name)}
+	for _, k := range slices.Sorted(maps.Keys(id.Attrs)) {
+		r.Attrs = append(r.Attrs, caclient.Attribute{Name: k, Value: id.Attrs[k], ECert: true})
 	}
-	out, err := c.run(ctx, args...)
-	if err != nil && strings.Contains(out, "already registered") {
+	if id.Registrar {
+		r.Attrs = append(r.Attrs, registrarAttrs...)
+	}
+	_, err := c.client.Register(ctx, c.registrar, r)
+	if errors.Is(err, caclient.ErrAlreadyRegistered) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("register %s at the CA of %s: %w", id.Name, c.Org, err)
+	}
+	return nil
 }
 
-// Enroll enrolls a registered identity into mspDir. With tls set it asks the
-// CA's TLS profile for a certificate valid for hosts.
+// Enroll enrolls a registered identity into mspDir, with a key generated
+// here. With tls set it asks the CA's TLS profile for a certificate valid
+// for hosts. The folder gets the layout Fabric's MSP expects, with fixed
+// names: signcerts/cert.pem, keystore/SKI_sk, cacerts/ca.pem and
+// tlscacerts/ca.pem (the org's root), NodeOUs config.
 func (c *CA) Enroll(ctx context.Context, name, mspDir string, tls bool, hosts []string) error {
-	// A half-written folder from an interrupted run would hold two keys.
+	csr := caclient.CSR{Hosts: hosts}
+	if tls {
+		csr.Profile = "tls"
+	}
+	e, err := c.client.Enroll(ctx, name, c.secretFor(name), csr)
+	if err != nil {
+		return fmt.Errorf("enroll %s at the CA of %s: %w", name, c.Org, err)
+	}
+	tmp := mspDir + ".enrolling"
+	if err := caclient.WriteMSP(tmp, e, caclient.SKI(&e.Key.PublicKey)+"_sk", c.root); err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := WriteOrgMSP(c.RootCert, tmp); err != nil {
+		return err
+	}
 	if err := os.RemoveAll(mspDir); err != nil {
 		return err
 	}
-	u := strings.Replace(c.URL, "https://", "https://"+name+":"+c.secretFor(name)+"@", 1)
-	args := []string{"enroll", "-u", u, "-M", mspDir}
-	if tls {
-		args = append(args, "--enrollment.profile", "tls")
-	}
-	if len(hosts) > 0 {
-		args = append(args, "--csr.hosts", strings.Join(hosts, ","))
-	}
-	args = append(args, "--csr.cn", name)
-	if _, err := c.run(ctx, args...); err != nil {
-		return err
-	}
-	return c.normalise(mspDir)
-}
-
-// normalise gives an enrolled folder the layout Fabric's MSP expects with
-// fixed names: cacerts/ca.pem and tlscacerts/ca.pem, NodeOUs config.
-func (c *CA) normalise(mspDir string) error {
-	for _, sub := range []string{"cacerts", "tlscacerts", "intermediatecerts", "user"} {
-		if err := os.RemoveAll(filepath.Join(mspDir, sub)); err != nil {
-			return err
-		}
-	}
-	for _, f := range []string{"IssuerPublicKey", "IssuerRevocationPublicKey"} {
-		_ = os.Remove(filepath.Join(mspDir, f))
-	}
-	return WriteOrgMSP(c.RootCert, mspDir)
+	return os.Rename(tmp, mspDir)
 }
 
 // WriteNodeOUs writes the MSP config that classifies identities by the OU the
@@ -228,14 +275,6 @@ func KeyFile(mspDir string) (string, error) {
 func Enrolled(mspDir string) bool {
 	_, err := os.Stat(filepath.Join(mspDir, "signcerts", "cert.pem"))
 	return err == nil
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, " | ")
 }
 
 // RegistrarName is the CA's bootstrap identity, which registers all others.

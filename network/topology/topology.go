@@ -6,6 +6,7 @@ package topology
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -59,6 +60,10 @@ type User struct {
 	// Count, when set, makes Count users NAME1..NAMECount, with "{n}" in
 	// attribute values replaced by the number (benchmark populations).
 	Count int `yaml:"count"`
+	// CARegistrar makes the user a registrar of its org's CA: with its own
+	// enrollment it registers (and revokes) client identities with the
+	// role and npi attributes — patients, staff — at run time.
+	CARegistrar bool `yaml:"caRegistrar"`
 }
 
 // Channel is an application channel and its member orgs.
@@ -129,7 +134,8 @@ func (t *Topology) expandUsers() error {
 				return fmt.Errorf("org %q: user %q: count must be 1..1000", t.Orgs[i].Name, u.Name)
 			}
 			for n := 1; n <= u.Count; n++ {
-				nu := User{Name: fmt.Sprintf("%s%d", u.Name, n), Type: u.Type, Role: u.Role, Attrs: map[string]string{}}
+				nu := User{Name: fmt.Sprintf("%s%d", u.Name, n), Type: u.Type, Role: u.Role, Attrs: map[string]string{},
+					CARegistrar: u.CARegistrar}
 				for k, v := range u.Attrs {
 					nu.Attrs[k] = strings.ReplaceAll(v, "{n}", fmt.Sprintf("%04d", n))
 				}
@@ -192,10 +198,8 @@ func (t *Topology) validate() error {
 			default:
 				return fmt.Errorf("org %q: user %q: type must be admin or client", o.Name, u.Name)
 			}
-			for k := range u.Attrs {
-				if strings.HasPrefix(k, "hf.") || k == "role" {
-					return fmt.Errorf("org %q: user %q: attribute %q is reserved", o.Name, u.Name, k)
-				}
+			if err := validateUser(u); err != nil {
+				return fmt.Errorf("org %q: user %q: %w", o.Name, u.Name, err)
 			}
 		}
 		if admins == 0 {
@@ -248,6 +252,25 @@ func (t *Topology) validate() error {
 			if def.Endorsement == "" {
 				return fmt.Errorf("chaincode %q on %q: endorsement policy missing", cc.Name, ch)
 			}
+		}
+	}
+	return nil
+}
+
+// RolePatient is the role of patients, who are never declared here.
+const RolePatient = "patient"
+
+// validateUser refuses reserved attributes and patients: a patient
+// registers at run time and enrolls with a key of their own (carectl users
+// register, carectl enroll); a topology user's key is made in the
+// operator's state folder.
+func validateUser(u User) error {
+	if u.Role == RolePatient {
+		return errors.New("patients are not declared in the topology: the patients' registrar registers them at run time (carectl users register) and they enroll themselves")
+	}
+	for k := range u.Attrs {
+		if strings.HasPrefix(k, "hf.") || k == "role" || k == "patient_id" {
+			return fmt.Errorf("attribute %q is reserved", k)
 		}
 	}
 	return nil

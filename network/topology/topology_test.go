@@ -36,17 +36,43 @@ func TestReferenceTopology(t *testing.T) {
 	}
 	assert.Len(t, seen, topo.PortSpan())
 
-	// Counted users are expanded with their number.
-	patients := topo.Org("patients")
-	var bench []User
-	for _, u := range patients.Users {
-		if u.Role == "patient" && len(u.Name) > 12 && u.Name[:12] == "benchpatient" {
-			bench = append(bench, u)
+	// No patient is declared; the patients' registrar registers them.
+	for _, o := range topo.Orgs {
+		for _, u := range o.Users {
+			assert.NotEqual(t, RolePatient, u.Role, "%s/%s", o.Name, u.Name)
+			assert.NotContains(t, u.Attrs, "patient_id")
 		}
 	}
-	require.Len(t, bench, 40)
-	assert.Equal(t, "benchpatient7", bench[6].Name)
-	assert.Equal(t, "pt-bench-0007", bench[6].Attrs["patient_id"])
+	var registrars []string
+	for _, o := range topo.Orgs {
+		for _, u := range o.Users {
+			if u.CARegistrar {
+				registrars = append(registrars, o.Name+"/"+u.Name)
+			}
+		}
+	}
+	assert.Contains(t, registrars, "patients/registrar1")
+}
+
+func TestCountedUsersAreExpanded(t *testing.T) {
+	topo, err := Parse([]byte(`
+portBase: 9000
+orgs:
+  - {name: ord, mspId: OrdMSP, orderers: [o1], users: [{name: admin, type: admin}]}
+  - name: a
+    mspId: AMSP
+    peers: [p0]
+    users:
+      - {name: admin, type: admin}
+      - {name: clerk, count: 12, role: records-clerk, caRegistrar: true, attrs: {desk: "d-{n}"}}
+channels: [{name: ch, orgs: [a]}]
+`))
+	require.NoError(t, err)
+	users := topo.Org("a").Users
+	require.Len(t, users, 13)
+	assert.Equal(t, "clerk7", users[7].Name)
+	assert.Equal(t, "d-0007", users[7].Attrs["desk"])
+	assert.True(t, users[7].CARegistrar)
 }
 
 func TestNodeHostsPlaceNodes(t *testing.T) {
@@ -79,6 +105,8 @@ func TestInvalidTopologies(t *testing.T) {
 		"no admin":              base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, peers: [p0], users: [{name: u}]}\n",
 		"duplicate msp":         base + "orgs:\n" + ord + "  - {name: a, mspId: OrdMSP, peers: [p0], users: [{name: admin, type: admin}]}\n",
 		"reserved attribute":    base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, peers: [p0], users: [{name: admin, type: admin}, {name: u, attrs: {hf.Type: admin}}]}\n",
+		"a patient":             base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, peers: [p0], users: [{name: admin, type: admin}, {name: u, role: patient}]}\n",
+		"a pseudonym":           base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, peers: [p0], users: [{name: admin, type: admin}, {name: u, attrs: {patient_id: pt-1}}]}\n",
 		"channel unknown org":   base + "orgs:\n" + ord + "channels: [{name: ch, orgs: [zz]}]\n",
 		"channel without peers": base + "orgs:\n" + ord + "  - {name: a, mspId: AMSP, users: [{name: admin, type: admin}]}\nchannels: [{name: ch, orgs: [a]}]\n",
 		"port base too low":     "portBase: 80\norgs:\n" + ord,

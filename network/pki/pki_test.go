@@ -1,0 +1,133 @@
+package pki
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carechain/carechain/client/caclient"
+)
+
+func caServer() string {
+	cache := os.Getenv("CARECHAIN_CACHE")
+	if cache == "" {
+		if home, err := os.UserCacheDir(); err == nil {
+			cache = filepath.Join(home, "carechain")
+		}
+	}
+	builds, _ := filepath.Glob(filepath.Join(cache, "fabric-*", "bin"))
+	for _, d := range append([]string{os.Getenv("FABRIC_BIN")}, builds...) {
+		if _, err := os.Stat(filepath.Join(d, "fabric-ca-server")); d != "" && err == nil {
+			return filepath.Join(d, "fabric-ca-server")
+		}
+	}
+	return ""
+}
+
+func port(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startCA runs fabric-ca-server as carenet does and returns the CA as
+// carenet sees it.
+func startCA(t *testing.T, bin string) *CA {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "registrar")
+	secret, err := BootstrapSecret(reg)
+	require.NoError(t, err)
+	p, ops := port(t), port(t)
+	cmd := exec.Command(bin, "start", "-H", filepath.Join(dir, "ca"), "-b", RegistrarName+":"+secret,
+		"--address", "127.0.0.1", "--port", fmt.Sprint(p), "--tls.enabled", "--csr.hosts", "127.0.0.1")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=127.0.0.1:%d", ops))
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	root := filepath.Join(dir, "ca", "ca-cert.pem")
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err == nil {
+			c.Close()
+		}
+		_, ferr := os.Stat(root)
+		return err == nil && ferr == nil
+	}, 30*time.Second, 100*time.Millisecond)
+	ca, err := NewCA("a", "127.0.0.1", p, root, reg)
+	require.NoError(t, err)
+	t.Cleanup(ca.Close)
+	require.NoError(t, ca.EnrollRegistrar(context.Background()))
+	return ca
+}
+
+// Against the real fabric-ca-server: many identities registered and
+// enrolled at once, each folder in Fabric's MSP layout, registration
+// idempotent; a CA registrar registers with its own enrollment.
+func TestConcurrentEnrollmentLaysOutMSPs(t *testing.T) {
+	bin := caServer()
+	if bin == "" {
+		t.Skip("fabric-ca-server not built (scripts/fabric-bins.sh)")
+	}
+	ca := startCA(t, bin)
+	ctx := context.Background()
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := fmt.Sprintf("user%d", i)
+			id := Identity{Name: name, Type: "client", Attrs: map[string]string{"role": "nurse"}, Registrar: i == 0}
+			if err := ca.Register(ctx, id); err != nil {
+				errs <- err
+				return
+			}
+			errs <- ca.Register(ctx, id) // again: fine
+			errs <- ca.Enroll(ctx, name, filepath.Join(dir, name, "msp"), false, nil)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	msp := filepath.Join(dir, "user3", "msp")
+	assert.True(t, Enrolled(msp))
+	_, err := KeyFile(msp)
+	require.NoError(t, err)
+	for _, f := range []string{"cacerts/ca.pem", "tlscacerts/ca.pem", "config.yaml"} {
+		assert.FileExists(t, filepath.Join(msp, f))
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "*", "*.enrolling"))
+	assert.Empty(t, leftovers)
+
+	tlsDir := filepath.Join(dir, "node", "tls-enrollment")
+	require.NoError(t, ca.Register(ctx, Identity{Name: "peer0.a", Type: "peer"}))
+	require.NoError(t, ca.Enroll(ctx, "peer0.a", tlsDir, true, []string{"127.0.0.1", "peer0.a", "localhost"}))
+	require.NoError(t, TLSFiles(tlsDir, filepath.Join(dir, "node", "tls")))
+	assert.FileExists(t, filepath.Join(dir, "node", "tls", "server.key"))
+
+	reg, err := LoadIdentity(filepath.Join(dir, "user0", "msp"))
+	require.NoError(t, err)
+	_, err = ca.client.Register(ctx, reg, caRegistration("patient1"))
+	require.NoError(t, err, "a caRegistrar user registers clients")
+	other, err := LoadIdentity(filepath.Join(dir, "user1", "msp"))
+	require.NoError(t, err)
+	_, err = ca.client.Register(ctx, other, caRegistration("patient2"))
+	assert.Error(t, err, "a user who is no CA registrar cannot")
+}
+
+func caRegistration(name string) caclient.Registration {
+	return caclient.Registration{Name: name, MaxEnrollments: 1,
+		Attrs: []caclient.Attribute{{Name: "role", Value: "patient", ECert: true}}}
+}
