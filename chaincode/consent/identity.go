@@ -51,15 +51,16 @@ type patientLink struct {
 	Status       string `json:"status"`
 	Linked       string `json:"linked"`
 	Unlinked     string `json:"unlinked,omitempty"`
+	Compromised  bool   `json:"compromised,omitempty"`
 	Updated      string `json:"updated"`
 	Salt         string `json:"salt"`
 }
 
 // covers reports whether the link held at t: signatures made while it held
-// stay the patient's after an unlink.
+// stay the patient's after an unlink, unless the key was compromised.
 func (l patientLink) covers(t time.Time) bool {
 	linked, err := time.Parse(time.RFC3339Nano, l.Linked)
-	if err != nil || t.Before(linked) {
+	if err != nil || t.Before(linked) || l.Compromised {
 		return false
 	}
 	if l.Unlinked == "" {
@@ -185,6 +186,9 @@ func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*Re
 	if err := validatePatientID("subject", in.Subject); err != nil {
 		return nil, err
 	}
+	if in.Compromised {
+		return nil, ccerr.Invalid("compromised", "applies to UnlinkPatient only")
+	}
 	switch {
 	case r.found && r.link.Subject != in.Subject:
 		return nil, ccerr.Conflict("the enrollment is linked to another subject: an enrollment is one patient's for good")
@@ -203,8 +207,10 @@ func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*Re
 
 // UnlinkPatient ends a patient's enrollment (transient "link" with its
 // enrollment id, and the subject if the registrar wants it checked), for
-// the patient registry's registrar: a lost or stolen key then acts for no
-// one. What the patient signed while linked stays theirs.
+// the patient registry's registrar: the key then acts for no one. What the
+// patient signed with a lost key while it was linked stays theirs; with
+// compromised set (a stolen key), nothing it ever signed counts any more
+// and the patient signs again what they still want, with a new enrollment.
 func (c *Contract) UnlinkPatient(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
 	t, in, r, err := c.beginLink(ctx)
 	if err != nil {
@@ -224,7 +230,7 @@ func (c *Contract) UnlinkPatient(ctx contractapi.TransactionContextInterface) (*
 		return nil, err
 	}
 	l := r.link
-	l.Status, l.Unlinked, l.Updated, l.Salt = LinkUnlinked, t.Stamp(), t.Stamp(), salt
+	l.Status, l.Unlinked, l.Updated, l.Salt, l.Compromised = LinkUnlinked, t.Stamp(), t.Stamp(), salt, in.Compromised
 	return t.saveLink(r.key, l, "consent.patient-unlinked")
 }
 

@@ -2,6 +2,7 @@ package consent
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
@@ -79,6 +80,9 @@ func validateGrant(in *GrantInput) error {
 	}
 	if err := validatePatientID("subject", in.Subject); err != nil {
 		return err
+	}
+	if strings.Contains(in.ID, in.Subject) {
+		return ccerr.Invalid("id", "is public (the consent's status key): it must not contain the patient's subject")
 	}
 	if in.Status == "" {
 		in.Status = StatusActive

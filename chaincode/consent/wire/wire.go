@@ -59,6 +59,10 @@ type Subject struct {
 type LinkInput struct {
 	EnrollmentID string `json:"enrollmentId"`
 	Subject      string `json:"subject,omitempty" metadata:",optional"`
+	// Compromised, when unlinking, says the key may be in someone else's
+	// hands: then nothing it ever signed counts any more, not only what it
+	// would sign next (a lost key keeps what the patient signed with it).
+	Compromised bool `json:"compromised,omitempty" metadata:",optional"`
 }
 
 // Statuses of a consent (FHIR ConsentState).
