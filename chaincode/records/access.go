@@ -194,7 +194,9 @@ func (t *tx) requestable(id string, version int) (*Anchor, error) {
 // basis is why the caller may have the record now: "patient" for the
 // subject, otherwise the consent chaincode's permit, asked as the caller.
 func (t *tx) basis(a *Anchor, purpose string) (string, error) {
-	if t.isSubject(a.Subject) {
+	if ok, err := t.isSubject(a.Subject); err != nil {
+		return "", err
+	} else if ok {
 		return "patient", nil
 	}
 	req, _ := json.Marshal(checkRequest{Subject: a.Subject, Action: "access", Purpose: purpose, Class: a.Category, Data: a.ID})

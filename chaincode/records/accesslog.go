@@ -91,7 +91,8 @@ func (t *tx) logAccess(e AccessEntry) error {
 
 // ListAccessLog lists the disclosures of a patient's records, newest first
 // (order "newest", the default) or oldest first ("oldest"), from any
-// bookmark to any length, for the patient and the regulator's auditor.
+// bookmark to any length, for the patient (subject empty or their own)
+// and the regulator's auditor.
 func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*AccessPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -100,11 +101,9 @@ func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, su
 	if !t.isPatient() && !t.isAuditor() {
 		return nil, ccerr.Forbidden("only the patient or the regulator's auditor may read a patient's access log")
 	}
-	if err := validate.Identifier("subject", subject); err != nil {
+	subject, err = t.listSubject(subject)
+	if err != nil {
 		return nil, err
-	}
-	if !t.isSubject(subject) && !t.isAuditor() {
-		return nil, ccerr.Forbidden("a patient reads only their own access log")
 	}
 	b, err := t.blinder()
 	if err != nil {

@@ -365,3 +365,43 @@ func mustJSON(v any) []byte {
 	}
 	return data
 }
+
+// Attack 8: a patient's certificate named their pseudonym (patient_id),
+// and records believed it. Patients' certificates carry none now; which
+// subject a patient is comes from the patient registry's link (consent's
+// PatientSubject, via kit/patient): a patient certificate that claims pt1
+// in the old attribute, unlinked or linked to someone else, is not pt1.
+func TestAttackPatientIDAttributeCountsForNothing(t *testing.T) {
+	e := newEnv(t)
+	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("labs")), "Anchor"), nil)
+	claims := map[string]string{"role": RolePatient, "patient_id": pt1}
+	unlinked := pts.CA.Issue("p00000000000000000000000000000bad", claims)
+	other := pts.CA.Issue("p00000000000000000000000000000b0b", claims)
+	require.True(t, pts.Link(e.Peer, other, pt2).OK())
+	before := e.Peer.Snapshot()
+	for _, id := range []*memstub.Identity{unlinked, other} {
+		e.Refused(before, e.Query(id, 2, "ListAccessLog", pt1, "", "10", ""), "FORBIDDEN: ")
+		e.Refused(before, e.Query(id, 2, "ListBySubject", pt1, "", "10", ""), "FORBIDDEN: ")
+		e.Refused(before, e.Query(id, 2, "Get", "rec-1", "0"), "FORBIDDEN: ")
+		e.Refused(before, e.Query(id, 2, "History", "rec-1", "0", ""), "FORBIDDEN: ")
+		// Not the subject: a patient request of another's record needs consent.
+		e.Refused(before, e.request(id, 2, "rec-1", "patient-request"), "FORBIDDEN: no consent")
+	}
+	e.Refused(before, e.Query(unlinked, 2, "ListAccessLog", "", "", "10", ""), "FORBIDDEN: ")
+	// The linked patient reads their own, with or without naming themselves.
+	var page RecordPage
+	e.Must(e.Query(patient1, 2, "ListBySubject", "", "", "10", ""), &page)
+	require.Len(t, page.Items, 1)
+	e.Must(e.Query(patient1, 2, "ListBySubject", pt1, "", "10", ""), &page)
+	require.Len(t, page.Items, 1)
+	var log AccessPage
+	e.Must(e.request(patient1, 3, "rec-1", "patient-request"), nil)
+	e.Must(e.Query(patient1, 4, "ListAccessLog", "", "", "10", ""), &log)
+	require.Len(t, log.Items, 1)
+	assert.Equal(t, "patient", log.Items[0].Basis)
+	// The other linked patient lists only their own (none).
+	e.Must(e.Query(other, 4, "ListAccessLog", "", "", "10", ""), &log)
+	assert.Empty(t, log.Items)
+	// The auditor must name the patient.
+	e.Refused(e.Peer.Snapshot(), e.Query(auditor, 4, "ListAccessLog", "", "", "10", ""), `INVALID_ARGUMENT: field "subject"`)
+}

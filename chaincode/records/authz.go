@@ -9,14 +9,16 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/patient"
+	"github.com/carechain/carechain/chaincode/kit/validate"
 	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Who may do what. Every check reads the caller's org entry from the parts
 // registry (tx.org, read in begin): a role attribute counts only when the
 // issuing org plays a part that lets it count (wire.PartRoles), and
-// ownership (the record's custodian, the patient's pseudonym) is checked on
-// top of it.
+// ownership (the record's custodian, the patient the registry linked the
+// caller to) is checked on top of it.
 
 // custodianRoles anchor, amend and withdraw records of their own org,
 // which must play the provider part.
@@ -86,10 +88,38 @@ func (t *tx) requireMember() error {
 	return ccerr.Forbidden("role %q of %s counts for none of its parts %v", t.Caller.Role, t.Caller.MSPID, t.org.Parts)
 }
 
-// isSubject: the patient, in an org playing the patient registry.
-func (t *tx) isSubject(subject string) bool {
-	id, _ := t.Caller.Attr(AttrPatientID)
-	return subject != "" && id == subject && t.counts(wire.PartPatientRegistry, RolePatient)
+// isSubject: the patient subject, in an org playing the patient registry.
+// Which subject a patient is comes from the patient registry's link
+// (kit/patient, asked of the consent chaincode), never from the
+// certificate: patients' certificates carry no pseudonym, since every
+// block holds its transactions' creators.
+func (t *tx) isSubject(subject string) (bool, error) {
+	if !t.isPatient() {
+		return false, nil
+	}
+	return patient.Is(t.Stub, t.Caller, subject)
+}
+
+// listSubject is whose list the caller reads, after the role check (a
+// patient or the auditor): the auditor names any subject; a patient reads
+// their own, which an empty subject names.
+func (t *tx) listSubject(subject string) (string, error) {
+	if subject != "" || t.isAuditor() {
+		if err := validate.Identifier("subject", subject); err != nil {
+			return "", err
+		}
+	}
+	if t.isAuditor() {
+		return subject, nil
+	}
+	own, err := patient.Subject(t.Stub, t.Caller)
+	if err != nil {
+		return "", err
+	}
+	if subject != "" && subject != own {
+		return "", ccerr.Forbidden("a patient reads only their own records and access log")
+	}
+	return own, nil
 }
 
 func (t *tx) isPatient() bool { return t.counts(wire.PartPatientRegistry, RolePatient) }
@@ -121,8 +151,11 @@ func (t *tx) mayReadAnchors() error {
 // mayReadAnchor lets the custodian org's clinicians, clerks and privacy
 // officer, the patient and the regulator's auditor read an anchor.
 func (t *tx) mayReadAnchor(a *Anchor) error {
-	if t.isCustodianStaff(a.Custodian, readerRoles...) || t.isSubject(a.Subject) || t.isAuditor() {
+	if t.isCustodianStaff(a.Custodian, readerRoles...) || t.isAuditor() {
 		return nil
+	}
+	if ok, err := t.isSubject(a.Subject); err != nil || ok {
+		return err
 	}
 	return ccerr.Forbidden("caller %s (role %q) may not read record %s", t.Caller.Key(), t.Caller.Role, a.ID)
 }
@@ -140,8 +173,8 @@ func (t *tx) mayRequestAny() error {
 
 // mayRequest: the subject for any purpose; anyone else by requestRules.
 func (t *tx) mayRequest(subject, purpose string) error {
-	if t.isSubject(subject) {
-		return nil
+	if ok, err := t.isSubject(subject); err != nil || ok {
+		return err
 	}
 	for _, r := range requestRules {
 		if t.counts(r.part, r.role) && slices.Contains(r.purposes, purpose) {

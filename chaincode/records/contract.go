@@ -44,7 +44,6 @@ const (
 	RolePatient     = roles.Patient
 	PatientMSP      = roles.PatientMSP
 	RegulatorMSP    = roles.RegulatorMSP
-	AttrPatientID   = roles.AttrPatientID
 )
 
 // Object types (composite keys). Private, with a token in place of every

@@ -20,6 +20,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent"
 	"github.com/carechain/carechain/chaincode/consent/consenttest"
+	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
@@ -148,6 +149,9 @@ type envOption func(*env)
 // consent once permitted an insurer's break-glass: what records refuses
 // then, it refuses on its own.
 var yesConsent = memstub.ChaincodeFunc(func(stub shim.ChaincodeStubInterface) *pb.Response {
+	if fn, _ := stub.GetFunctionAndParameters(); fn == consentwire.FnPatientSubject {
+		return shim.Success([]byte(`{"subject":"` + pt1 + `"}`)) // every patient is pt1
+	}
 	return shim.Success([]byte(`{"decision":"permit","basis":"break-glass","breakGlassId":"bg-yes"}`))
 })
 
@@ -200,7 +204,11 @@ func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	if e.consent == nil {
 		e.consent = ccs.consent
 	}
-	e.Peer.Install("consent", e.consent, memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: care}))
+	e.Peer.Install("consent", e.consent, memstub.WithEndorsement(consenttest.Endorsement),
+		memstub.WithCollections(memstub.Collection{Name: consent.Collection, Members: care, EndorsementPolicy: consenttest.Endorsement}))
+	if e.consent == ccs.consent {
+		pts.Attach(e.Peer) // consent's blinding secret, and every patient linked to their subject
+	}
 	records := ccs.records
 	if !e.clock.IsZero() {
 		records = ccs.clocked

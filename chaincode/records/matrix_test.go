@@ -35,18 +35,22 @@ var (
 	cast     map[who]*memstub.Identity
 )
 
-// matrixCast mints the identities. Every one carries patient_id pt1: the
-// attribute must count only for a patient of the patients' registry.
+// matrixCast mints the identities. Every one but the patient registry's
+// patient carries the old patient_id attribute pt1, which must count for
+// nothing: the patient is the one the registry linked to pt1.
 // PatientsMSP's come from the patients' CA.
 func matrixCast() map[who]*memstub.Identity {
 	castOnce.Do(func() {
 		cast = map[who]*memstub.Identity{}
 		for _, org := range matrixOrgs {
 			for _, role := range matrixRoles {
-				attrs := map[string]string{"role": role, AttrPatientID: pt1}
-				if org == PatientMSP {
+				attrs := map[string]string{"role": role, "patient_id": pt1}
+				switch {
+				case org == PatientMSP && role == wire.RolePatient:
+					cast[org+"/"+role] = pts.Patient("matrix-patient", pt1)
+				case org == PatientMSP:
 					cast[org+"/"+role] = pts.CA.Issue(role, attrs)
-				} else {
+				default:
 					cast[org+"/"+role] = memstub.NewIdentity(org, role, attrs)
 				}
 			}

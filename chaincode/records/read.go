@@ -253,7 +253,8 @@ type RecordPage struct {
 
 // ListBySubject lists a patient's records by the time they were anchored
 // (order "newest" — the default — or "oldest"), each as its current
-// anchor, for the patient and the regulator's auditor.
+// anchor, for the patient (subject empty or their own) and the regulator's
+// auditor.
 func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*RecordPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -262,11 +263,8 @@ func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, su
 	if !t.isPatient() && !t.isAuditor() {
 		return nil, ccerr.Forbidden("only the patient or the regulator's auditor may list a patient's records")
 	}
-	if err := validate.Identifier("subject", subject); err != nil {
+	if subject, err = t.listSubject(subject); err != nil {
 		return nil, err
-	}
-	if !t.isSubject(subject) && !t.isAuditor() {
-		return nil, ccerr.Forbidden("a patient lists only their own records")
 	}
 	if order, err = orderOf(order); err != nil {
 		return nil, err
