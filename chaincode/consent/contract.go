@@ -27,6 +27,7 @@ const (
 	TransientBreakGlass = wire.TransientBreakGlass
 	TransientDelegate   = wire.TransientDelegate
 	TransientSignature  = wire.TransientSignature
+	TransientForm       = wire.TransientForm
 )
 
 // Contract is the consent chaincode. Read functions (Get, History, List*)
@@ -464,15 +465,20 @@ func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterfac
 }
 
 // AttachForm records the SHA-256 of the signed consent form of a draft or
-// active consent (signed: wire.FormAttached).
-func (c *Contract) AttachForm(ctx contractapi.TransactionContextInterface, id, sha256Hex string) (*Receipt, error) {
+// active consent, from the transient input "form" (wire.FormInput; signed:
+// wire.FormAttached).
+func (c *Contract) AttachForm(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+	var form wire.FormInput
 	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
-		if err := validate.SHA256Hex("formHash", sha256Hex); err != nil {
+		if err := t.transient(TransientForm, &form); err != nil {
+			return err
+		}
+		if err := validate.SHA256Hex("formHash", form.SHA256); err != nil {
 			return err
 		}
 		if status != StatusActive && status != StatusDraft {
 			return ccerr.Precondition("consent %s is %s: a form can be attached only to a draft or active consent", id, status)
 		}
 		return nil
-	}, func(cs wire.Consent) wire.Consent { return wire.FormAttached(cs, sha256Hex) }, "consent.form-attached")
+	}, func(cs wire.Consent) wire.Consent { return wire.FormAttached(cs, form.SHA256) }, "consent.form-attached")
 }

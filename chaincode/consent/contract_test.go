@@ -219,7 +219,7 @@ func TestHistoryKeepsEveryVersion(t *testing.T) {
 	e := newEnv(t)
 	e.grant(patient1, 0, grantInput("c1"))
 	hash := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-	e.Must(e.change(patient1, 1, "AttachForm", "c1", func(c Consent) Consent { return wire.FormAttached(c, hash) }, hash), nil)
+	e.Must(e.attachForm(patient1, 1, "c1", hash), nil)
 	e.Must(e.revoke(patient1, 2, "c1"), nil)
 	var page VersionPage
 	e.Must(e.Query(patient1, 3, "History", "c1", "10", ""), &page)

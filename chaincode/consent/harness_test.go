@@ -262,6 +262,17 @@ func (e *env) change(signer *memstub.Identity, minute int, fn, id string, next f
 	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, "", nil), fn, append([]string{id}, args...)...)
 }
 
+// attachForm submits AttachForm of hash on consent id as signer, signed.
+func (e *env) attachForm(signer *memstub.Identity, minute int, id, hash string) memstub.Result {
+	e.T.Helper()
+	statement := []byte("nothing to sign")
+	if key, _ := e.consentKey(id); e.hasPrivate(key) {
+		statement = wire.ConsentStatement("care", wire.FormAttached(e.stored(id), hash))
+	}
+	tm := signed(signer, statement, TransientForm, wire.FormInput{SHA256: hash})
+	return e.Peer.Invoke("consent", signer, at(minute), tm, "AttachForm", id)
+}
+
 func (e *env) hasPrivate(key string) bool {
 	_, ok := e.Peer.PrivateState("consent", Collection, key)
 	return ok

@@ -92,7 +92,7 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 	}{
 		{"revoke empty id", "Revoke", []string{""}, "id"},
 		{"revoke unknown", "Revoke", []string{"nope"}, ""},
-		{"attach bad hash", "AttachForm", []string{"c1", "XYZ"}, "formHash"},
+		{"attach no form", "AttachForm", []string{"c1"}, "form"},
 		{"check not JSON", "Check", []string{"{"}, "request"},
 		{"check unknown action", "Check", []string{`{"subject":"` + pt1 + `","action":"erase","purpose":"treatment","class":"labs"}`}, "action"},
 		{"check unknown purpose", "Check", []string{`{"subject":"` + pt1 + `","action":"access","purpose":"fun","class":"labs"}`}, "purpose"},
@@ -112,6 +112,7 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 			e.Refused(before, res, prefix)
 		})
 	}
+	e.Refused(before, e.attachForm(patient1, 10, "c1", "XYZ"), `INVALID_ARGUMENT: field "formHash"`)
 	e.Refused(before, e.breakGlass(physician, 10, breakGlassInput(0)), `INVALID_ARGUMENT: field "minutes"`)
 	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
 		Period: Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "delegate"`)

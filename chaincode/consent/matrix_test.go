@@ -96,7 +96,7 @@ func matrixOps(bgID string) []matrixOp {
 		}},
 		{"AttachForm", thePatient, true, func(e *env, m minted) memstub.Result {
 			h := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-			return e.change(m.id, 10, "AttachForm", "c1", func(c Consent) Consent { return wire.FormAttached(c, h) }, h)
+			return e.attachForm(m.id, 10, "c1", h)
 		}},
 		{"RegisterDelegate", thePatient, true, func(e *env, m minted) memstub.Result {
 			return e.registerDelegate(m.id, 10, DelegateInput{Subject: pt1, Delegate: keyOf(patient2), Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}})

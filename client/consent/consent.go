@@ -140,9 +140,14 @@ func (k *Client) MarkEnteredInError(ctx context.Context, id string) (*cc.Receipt
 	return k.change(ctx, "MarkEnteredInError", id, cc.EnteredInError)
 }
 
-// AttachForm records the SHA-256 (hex) of the signed consent form.
+// AttachForm records the SHA-256 (hex) of the signed consent form; the
+// hash travels in the transient map, never in a block.
 func (k *Client) AttachForm(ctx context.Context, id, sha256Hex string) (*cc.Receipt, error) {
-	return k.change(ctx, "AttachForm", id, func(c cc.Consent) cc.Consent { return cc.FormAttached(c, sha256Hex) }, sha256Hex)
+	v, err := k.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return k.signed(ctx, "AttachForm", []string{id}, k.statement(cc.FormAttached(v.Consent, sha256Hex)), cc.TransientForm, cc.FormInput{SHA256: sha256Hex})
 }
 
 // Get reads a consent (a redacted view for a grantee or its privacy officer).

@@ -239,8 +239,9 @@ func ChangeTransient(h *cctest.Harness, signer *memstub.Identity, minute int, co
 	return Signed(signer, wire.ConsentStatement(h.Peer.Channel(), next(v.Consent)), key, input)
 }
 
-// Change signs and submits fn (Activate, Revoke, MarkEnteredInError,
-// AttachForm with args) on consent consentID, whose next state is next.
+// Change signs and submits fn (Activate, Revoke, MarkEnteredInError) on
+// consent consentID, whose next state is next. AttachForm takes its hash
+// in the transient map: ChangeTransient with key consent.TransientForm.
 func (p *Patients) Change(h *cctest.Harness, signer *memstub.Identity, minute int, fn, consentID string, next func(wire.Consent) wire.Consent, args ...string) memstub.Result {
 	h.T.Helper()
 	tm := ChangeTransient(h, signer, minute, consentID, next, "", nil)

@@ -39,7 +39,17 @@ const (
 	TransientSignature = "signature"
 	// TransientLink carries a LinkInput (LinkPatient, UnlinkPatient).
 	TransientLink = "link"
+	// TransientForm carries a FormInput (AttachForm): a form's hash in a
+	// transaction's arguments would be an unsalted hash of private data in
+	// the block.
+	TransientForm = "form"
 )
+
+// FormInput is the transient input "form": the SHA-256 (hex) of the
+// signed consent form.
+type FormInput struct {
+	SHA256 string `json:"sha256"`
+}
 
 // FnPatientSubject is the consent chaincode's function that answers the
 // calling patient's own subject (a Subject); other chaincodes call it
