@@ -11,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -109,8 +108,14 @@ func (k *Client) anchor(ctx context.Context, fn string, d Document, version int,
 	if err != nil {
 		return nil, err
 	}
+	plainSum, err := hex.DecodeString(sealed.PlainSHA256)
+	if err != nil {
+		return nil, err
+	}
+	// The chain gets a commitment to the plaintext, never its hash: a short
+	// document is guessable. Its salt comes from the document key.
 	in := rc.AnchorInput{ID: d.ID, Subject: d.Subject, Type: d.Type, Category: d.Category, ContentType: d.ContentType,
-		Size: sealed.Size, PlainSHA256: sealed.PlainSHA256, CipherSHA256: sealed.CipherSHA256,
+		Size: sealed.Size, PlainCommitment: rc.PlaintextCommitment(rc.PlaintextSalt(sealed.Key), plainSum), CipherSHA256: sealed.CipherSHA256,
 		Location: k.store.Location(sealed.CipherSHA256), WrappedKey: base64.StdEncoding.EncodeToString(wrapped)}
 	var r rc.Receipt
 	if _, err := k.c.Submit(ctx, fn, client.Input{Args: args, TransientKey: rc.TransientAnchor, Transient: in}, &r); err != nil {
@@ -130,6 +135,9 @@ type Retrieved struct {
 	Release  rc.Release `json:"release"`
 	AccessID string     `json:"accessId"`
 	TxID     string     `json:"txId"`
+	// Salt is the plaintext commitment's salt (from the document key): hand
+	// it on with the document to whoever should Verify their copy.
+	Salt string `json:"salt"`
 }
 
 // Get requests access to a record version (0: current) for a purpose,
@@ -177,7 +185,8 @@ func (k *Client) Get(ctx context.Context, id string, version int, purpose string
 	}
 	defer os.Remove(plain.Name())
 	defer plain.Close()
-	if err := docstore.Decrypt(plain, cipherFile, key, rel.PlainSHA256, progress); err != nil {
+	salt, err := decryptChecked(plain, cipherFile, key, rel, progress)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := plain.Seek(0, io.SeekStart); err != nil {
@@ -186,26 +195,47 @@ func (k *Client) Get(ctx context.Context, id string, version int, purpose string
 	if _, err := io.Copy(w, plain); err != nil {
 		return nil, err
 	}
-	return &Retrieved{Release: rel, AccessID: r.AccessID, TxID: r.TxID}, nil
+	return &Retrieved{Release: rel, AccessID: r.AccessID, TxID: r.TxID, Salt: salt}, nil
 }
 
-// Verify hashes content and asks whether it is the record version's (0: current).
-func (k *Client) Verify(ctx context.Context, id string, version int, content io.Reader) (*rc.Verification, string, error) {
+// decryptChecked decrypts into w (every chunk authenticated) and checks the
+// plaintext against the anchor's commitment; it returns the salt.
+func decryptChecked(w io.Writer, cipherFile io.Reader, key []byte, rel rc.Release, progress docstore.Progress) (string, error) {
+	h := sha256.New()
+	if err := docstore.Decrypt(io.MultiWriter(w, h), cipherFile, key, "", progress); err != nil {
+		return "", err
+	}
+	salt := rc.PlaintextSalt(key)
+	if rc.PlaintextCommitment(salt, h.Sum(nil)) != rel.PlainCommitment {
+		return "", fmt.Errorf("%w: plaintext differs from the anchor's commitment", docstore.ErrTampered)
+	}
+	return salt, nil
+}
+
+// Verify asks whether content is the record version's (0: current). With
+// the salt a key holder handed on (Retrieved.Salt) content is a plaintext,
+// checked against the anchor's commitment; without it, only a ciphertext
+// can match (the bare hash of a plaintext never does: Verify is no oracle
+// for guessed contents). It returns the value asked about.
+func (k *Client) Verify(ctx context.Context, id string, version int, content io.Reader, salt string) (*rc.Verification, string, error) {
 	h := sha256.New()
 	if _, err := io.Copy(h, content); err != nil {
 		return nil, "", err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
+	value := hex.EncodeToString(h.Sum(nil))
+	if salt != "" {
+		value = rc.PlaintextCommitment(salt, h.Sum(nil))
+	}
 	var v rc.Verification
-	return &v, sum, k.c.Evaluate(ctx, "Verify", client.Input{Args: []string{id, fmt.Sprint(version), sum}}, &v)
+	return &v, value, k.c.Evaluate(ctx, "Verify", client.Input{Args: []string{id, fmt.Sprint(version), value}}, &v)
 }
 
 // History is a record's versions, newest first, with the verification of
 // their chain.
 type History struct {
 	Versions []rc.VersionEntry `json:"versions"`
-	// Verified says every version's anchor hashes to its public hash and
-	// links to the previous version's.
+	// Verified says every version's anchor matches its public commitment
+	// and links to the previous version's.
 	Verified bool   `json:"verified"`
 	Problem  string `json:"problem,omitempty"`
 }
@@ -231,13 +261,12 @@ func (k *Client) History(ctx context.Context, id string) (*History, error) {
 func verifyHistory(versions []rc.VersionEntry) (*History, error) {
 	h := &History{Versions: versions, Verified: true}
 	for i, v := range versions {
-		data, err := json.Marshal(v.Anchor)
+		c, err := rc.AnchorCommitment(&v.Anchor)
 		if err != nil {
 			return nil, err
 		}
-		sum := sha256.Sum256(data)
-		if hex.EncodeToString(sum[:]) != v.AnchorHash {
-			h.Verified, h.Problem = false, fmt.Sprintf("version %d does not hash to its public anchor hash", v.Anchor.Version)
+		if c != v.AnchorHash {
+			h.Verified, h.Problem = false, fmt.Sprintf("version %d does not match its public anchor commitment", v.Anchor.Version)
 			break
 		}
 		if i+1 < len(versions) && v.Anchor.PreviousAnchorHash != versions[i+1].AnchorHash {
@@ -251,7 +280,7 @@ func verifyHistory(versions []rc.VersionEntry) (*History, error) {
 // Orders of the lists: rc.Newest (the default when empty) or rc.Oldest.
 
 // AccessLog lists the disclosures of a patient's records, for the patient
-// and the regulator's auditor.
+// (subject empty: the calling patient's own) and the regulator's auditor.
 func (k *Client) AccessLog(ctx context.Context, subject, order string, p client.Page) (*rc.AccessPage, error) {
 	var out rc.AccessPage
 	return &out, k.c.Evaluate(ctx, "ListAccessLog", client.Input{Args: p.Args(subject, order)}, &out)
@@ -265,7 +294,8 @@ func (k *Client) AccessLogByCustodian(ctx context.Context, msp, order string, p 
 }
 
 // ListBySubject lists a patient's records (each one's current anchor), for
-// the patient and the regulator's auditor.
+// the patient (subject empty: the calling patient's own) and the
+// regulator's auditor.
 func (k *Client) ListBySubject(ctx context.Context, subject, order string, p client.Page) (*rc.RecordPage, error) {
 	var out rc.RecordPage
 	return &out, k.c.Evaluate(ctx, "ListBySubject", client.Input{Args: p.Args(subject, order)}, &out)

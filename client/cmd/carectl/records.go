@@ -198,8 +198,9 @@ func (a *app) recordsGet() *cobra.Command {
 			}
 			if out != "-" {
 				a.print(got, func(w io.Writer) {
-					fmt.Fprintf(w, "%s version %d: %d bytes verified (sha256 %s) written to %s; access %s logged\n",
-						got.Release.Record, got.Release.Version, got.Release.Size, got.Release.PlainSHA256, out, got.AccessID)
+					fmt.Fprintf(w, "%s version %d: %d bytes verified written to %s; access %s logged\n",
+						got.Release.Record, got.Release.Version, got.Release.Size, out, got.AccessID)
+					fmt.Fprintf(w, "salt for verifying a copy (hand it on with the document): %s\n", got.Salt)
 				})
 			}
 			return nil
@@ -213,17 +214,25 @@ func (a *app) recordsGet() *cobra.Command {
 
 func (a *app) recordsVerify() *cobra.Command {
 	var version int
+	var salt string
 	cmd := &cobra.Command{
 		Use:   "verify ID FILE",
-		Short: "is FILE the record's content? match, mismatch or unknown",
-		Args:  cobra.ExactArgs(2),
+		Short: "is FILE the record's content (with --salt) or its stored ciphertext? match, mismatch or unknown",
+		Long: `verify asks whether FILE is a record version's document. The chain holds
+a salted commitment to the plaintext, never its hash, so that nobody can test
+guessed contents: a plaintext is checked with the salt its sender handed on
+(carectl records get prints it); without --salt only the stored ciphertext
+matches.`,
+		Example: `  carectl --org payer --user adjudicator1 records verify REC-ID lab.pdf --salt SALT
+  carectl --org payer --user adjudicator1 records verify REC-ID .carechain/documents/ab/abcd…`,
+		Args: cobra.ExactArgs(2),
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			f, err := os.Open(args[1])
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			v, sum, err := k.Verify(cmd.Context(), args[0], version, f)
+			v, asked, err := k.Verify(cmd.Context(), args[0], version, f, salt)
 			if err != nil {
 				return err
 			}
@@ -232,12 +241,17 @@ func (a *app) recordsVerify() *cobra.Command {
 				if v.Result != rc.Unknown {
 					fmt.Fprintf(w, " (version %d, %s)", v.Version, v.Status)
 				}
-				fmt.Fprintf(w, " sha256 %s\n", sum)
+				if salt == "" {
+					fmt.Fprintf(w, " as a ciphertext, sha256 %s (a plaintext needs --salt)\n", asked)
+				} else {
+					fmt.Fprintf(w, " as a plaintext, commitment %s\n", asked)
+				}
 			})
 			return nil
 		}),
 	}
 	cmd.Flags().IntVar(&version, "version", 0, "version (default: current)")
+	cmd.Flags().StringVar(&salt, "salt", "", "the plaintext commitment's salt the document's sender handed on")
 	return cmd
 }
 
@@ -271,11 +285,11 @@ func (a *app) recordsHistory() *cobra.Command {
 			}
 			a.print(h, func(w io.Writer) {
 				for _, v := range h.Versions {
-					fmt.Fprintf(w, "version %d %-16s %s %s %d bytes sha256 %s by %s at %s\n", v.Anchor.Version, v.Anchor.Status,
-						v.Anchor.Type, v.Anchor.ContentType, v.Anchor.Size, v.Anchor.PlainSHA256, v.Anchor.Author, v.Anchor.Created)
+					fmt.Fprintf(w, "version %d %-16s %s %s %d bytes by %s at %s\n", v.Anchor.Version, v.Anchor.Status,
+						v.Anchor.Type, v.Anchor.ContentType, v.Anchor.Size, v.Anchor.Author, v.Anchor.Created)
 				}
 				if h.Verified {
-					fmt.Fprintln(w, "history verified: every anchor matches its public hash and links to the previous one")
+					fmt.Fprintln(w, "history verified: every anchor matches its public commitment and links to the previous one")
 				} else {
 					fmt.Fprintln(w, "history NOT verified:", h.Problem)
 				}
@@ -301,9 +315,8 @@ func (a *app) recordsAccessLog() *cobra.Command {
 			if custodian != "" {
 				page, err = k.AccessLogByCustodian(cmd.Context(), custodian, order, p)
 			} else {
-				if patient == "" {
-					patient = ownPatientID(s)
-				}
+				// No --patient: a patient's own (the chaincode knows whom the
+				// registry linked them to; their certificate does not say).
 				page, err = k.AccessLog(cmd.Context(), patient, order, p)
 			}
 			if err != nil {
@@ -320,7 +333,7 @@ func (a *app) recordsAccessLog() *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.Flags().StringVar(&patient, "patient", "", "patient id")
+	cmd.Flags().StringVar(&patient, "patient", "", "patient id (default: yours, as a patient)")
 	cmd.Flags().StringVar(&custodian, "custodian", "", "custodian MSP id")
 	orderFlag(cmd, &order)
 	pageFlags(cmd, &p)
@@ -339,9 +352,6 @@ func (a *app) recordsList() *cobra.Command {
 		Short: "a patient's records (--patient, default you), newest first: the patient and the regulator's auditor",
 		Args:  cobra.NoArgs,
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
-			if patient == "" {
-				patient = ownPatientID(s)
-			}
 			page, err := k.ListBySubject(cmd.Context(), patient, order, p)
 			if err != nil {
 				return err
@@ -357,7 +367,7 @@ func (a *app) recordsList() *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.Flags().StringVar(&patient, "patient", "", "patient id")
+	cmd.Flags().StringVar(&patient, "patient", "", "patient id (default: yours, as a patient)")
 	orderFlag(cmd, &order)
 	pageFlags(cmd, &p)
 	return cmd
