@@ -14,11 +14,13 @@ import (
 
 // Verification is Verify's answer, as recorded.
 type Verification struct {
-	ID        string `json:"id"`
-	Unit      string `json:"unit"`
-	Lot       string `json:"lot"`
-	Expiry    string `json:"expiry"`
-	Result    string `json:"result"`
+	ID     string `json:"id"`
+	Unit   string `json:"unit"`
+	Lot    string `json:"lot"`
+	Expiry string `json:"expiry"`
+	Result string `json:"result"`
+	// Requester is the org that asked, never the employee (records
+	// written before carry "MSP/enrollment id").
 	Requester string `json:"requester"`
 	At        string `json:"at"`
 }
@@ -141,7 +143,7 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, ser
 	if err != nil {
 		return nil, err
 	}
-	v := &Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.Key(), At: t.Stamp(), Result: result}
+	v := &Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.MSPID, At: t.Stamp(), Result: result}
 	if err := t.put(objVerification, v, id, t.ID()); err != nil {
 		return nil, err
 	}

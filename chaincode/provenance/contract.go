@@ -11,6 +11,7 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
@@ -80,6 +81,8 @@ type tx struct {
 	seq    int               // events recorded by this transaction
 	seal   []byte            // the majority policy, once computed (endorse.go)
 	makers map[string]string // GTIN → the org anchoring its units (anchor.go)
+	// blinders are the collections' Blinders read so far (blinding.go).
+	blinders map[string]*blind.Blinder
 }
 
 func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
@@ -238,7 +241,7 @@ func epc(it *Item) string {
 }
 
 func (t *tx) signal(code, object, reason string) Signal {
-	return Signal{ID: t.ID() + "/" + object, Code: code, Object: object, By: t.Caller.Key(), Reason: reason, At: t.Stamp()}
+	return Signal{ID: t.ID() + "/" + object, Code: code, Object: object, By: t.Caller.MSPID, Reason: reason, At: t.Stamp()}
 }
 
 // saveSignals records counterfeit signals under their object, oldest first

@@ -170,15 +170,12 @@ func (t *tx) dispatch(in *ShipInput, items []*Item, doc json.RawMessage) error {
 		}
 		epcs = append(epcs, epc(it))
 	}
-	docKey, err := key(objDSCSA, in.ID)
+	commitment, err := t.putDSCSA(in, doc)
 	if err != nil {
 		return err
 	}
-	if err := t.Stub.PutPrivateData(DSCSACollection(t.Caller.MSPID, in.To), docKey, doc); err != nil {
-		return ccerr.Internal("DSCSA documents: %v", err)
-	}
 	sh := &Shipment{ID: in.ID, From: t.Caller.MSPID, To: in.To, Items: in.Items, Status: DispInTransit,
-		DocHash: hexSum(string(doc)), Shipped: t.Stamp()}
+		DocHash: commitment, Shipped: t.Stamp()}
 	if err := t.saveShipment(sh); err != nil {
 		return err
 	}
@@ -379,32 +376,4 @@ func (c *Contract) GetShipment(ctx contractapi.TransactionContextInterface, id s
 		return nil, err
 	}
 	return t.shipment(id)
-}
-
-// GetDSCSA reads a shipment's DSCSA documents, for the staff of its two
-// partners (licensed or not any more: DSCSA records are kept for years).
-func (c *Contract) GetDSCSA(ctx contractapi.TransactionContextInterface, id string) (string, error) {
-	t, err := c.begin(ctx)
-	if err != nil {
-		return "", err
-	}
-	if _, _, err := registry.RequireAny(t.Stub, t.Caller, tradingParts(), handlerRoles...); err != nil {
-		return "", err
-	}
-	sh, err := t.shipment(id)
-	if err != nil {
-		return "", err
-	}
-	if t.Caller.MSPID != sh.From && t.Caller.MSPID != sh.To {
-		return "", ccerr.Forbidden("only the two partners of shipment %s read its DSCSA documents", id)
-	}
-	k, err := key(objDSCSA, id)
-	if err != nil {
-		return "", err
-	}
-	doc, err := t.Stub.GetPrivateData(DSCSACollection(sh.From, sh.To), k)
-	if err != nil {
-		return "", ccerr.Internal("DSCSA documents: %v", err)
-	}
-	return string(doc), nil
 }

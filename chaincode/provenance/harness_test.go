@@ -1,10 +1,12 @@
 package provenance
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/policy"
@@ -71,6 +74,12 @@ func newEnv(t *testing.T) *env { return newEnvWith(t, &Contract{}, partstest.Ref
 
 // newEnvWith is newEnv with a contract (its Clock) and a parts genesis.
 func newEnvWith(t testing.TB, c *Contract, genesis wire.Genesis) *env {
+	return newEnvBlinding(t, c, genesis)
+}
+
+// newEnvBlinding is newEnvWith where every collection but the unblinded
+// ones gets its blinding secret first, as carenet does after deploying.
+func newEnvBlinding(t testing.TB, c *Contract, genesis wire.Genesis, unblinded ...string) *env {
 	t.Helper()
 	cc, err := contractapi.NewChaincode(c)
 	require.NoError(t, err)
@@ -78,6 +87,11 @@ func newEnvWith(t testing.TB, c *Contract, genesis wire.Genesis) *env {
 	partstest.Install(p, genesis, at(-10))
 	p.Install("provenance", cc, memstub.WithCollections(collections(t)...), memstub.WithEndorsement(chaincodePolicy))
 	e := &env{&cctest.Harness{T: t, Peer: p, Chaincode: "provenance", At: at}}
+	for _, coll := range collections(t) {
+		if !slices.Contains(unblinded, coll.Name) {
+			e.Must(e.setupBlinding(coll.Members[0], -5, coll.Name), nil)
+		}
+	}
 	for i, msp := range []string{mfrMSP, distMSP, provMSP, rogueMSP} {
 		e.Must(e.Submit(registrar, -5, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i),
 			GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}))), nil)
@@ -145,7 +159,36 @@ func units(from, n int) []string {
 	return out
 }
 
+// testSecret is every collection's blinding secret in the tests.
+var testSecret = sha256.Sum256([]byte("provenance unit tests: blinding secret"))
+
+// admin is an org's admin, who sets its collections' blinding secrets.
+func admin(msp string) *memstub.Identity {
+	return memstub.NewIdentity(msp, "admin", map[string]string{"hf.Type": "admin"})
+}
+
+// setupBlinding submits SetupBlinding as msp's admin on msp's peer, with
+// the test secret.
+func (e *env) setupBlinding(msp string, minute int, collection string) memstub.Result {
+	defer e.onPeer(msp)()
+	return e.Submit(admin(msp), minute, blind.TransientSecret, testSecret[:], "SetupBlinding", collection)
+}
+
+// onPeer endorses on msp's peer until the returned func restores the
+// previous one (the gateway sends a transaction that reads a collection
+// to its members' peers).
+func (e *env) onPeer(msp string) func() {
+	prev := e.Peer.MSPID()
+	if slices.Contains([]string{mfrMSP, distMSP, provMSP}, msp) {
+		e.Peer.SetMSP(msp)
+	}
+	return func() { e.Peer.SetMSP(prev) }
+}
+
+// ship submits Ship on the sender's peer, a member of the pair's
+// collection.
 func (e *env) ship(id *memstub.Identity, minute int, shipment, to string, items ...string) memstub.Result {
+	defer e.onPeer(id.MSPID)()
 	return e.Submit(id, minute, TransientDSCSA, map[string]string{"transactionInformation": "invoice 42", "statement": "DSCSA TS"},
 		"Ship", string(cctest.JSON(ShipInput{ID: shipment, To: to, Items: items})))
 }

@@ -95,8 +95,9 @@ type Batch struct {
 // Recall is a lot's recall, kept under its own key: the batch belongs to
 // its manufacturer, the recall to nobody alone (see the package doc).
 type Recall struct {
-	GTIN   string `json:"gtin"`
-	Lot    string `json:"lot"`
+	GTIN string `json:"gtin"`
+	Lot  string `json:"lot"`
+	// By is the org that recalled (the manufacturer or the regulator).
 	By     string `json:"by"`
 	Reason string `json:"reason"`
 	At     string `json:"at"`
@@ -158,6 +159,8 @@ type Signal struct {
 	ID     string `json:"id"`
 	Code   string `json:"code"`
 	Object string `json:"object"`
+	// By is the org whose staff's act raised the signal, never the
+	// employee (ListSignals cuts the enrollment id off older records).
 	By     string `json:"by"`
 	Reason string `json:"reason"`
 	At     string `json:"at"`

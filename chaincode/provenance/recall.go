@@ -33,7 +33,7 @@ func (c *Contract) RecallLot(ctx contractapi.TransactionContextInterface, gtin, 
 	if err := t.NotBefore("lot "+gtin+"/"+lot, b.Updated); err != nil {
 		return nil, err
 	}
-	r := Recall{GTIN: gtin, Lot: lot, By: t.Caller.Key(), Reason: reason, At: t.Stamp()}
+	r := Recall{GTIN: gtin, Lot: lot, By: t.Caller.MSPID, Reason: reason, At: t.Stamp()}
 	if err := t.put(objRecall, r, gtin, lot); err != nil {
 		return nil, err
 	}

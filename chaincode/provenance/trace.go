@@ -219,7 +219,8 @@ func decodeRef(bookmark string) (ref, error) {
 }
 
 // ListSignals lists the counterfeit signals recorded for an object, oldest
-// or newest first, one page from the bookmark, for any supply member.
+// or newest first, one page from the bookmark, for any supply member. A
+// signal names the org that raised it, never the employee.
 func (c *Contract) ListSignals(ctx contractapi.TransactionContextInterface, object, order string, pageSize int32, bookmark string) (*SignalPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -239,5 +240,15 @@ func (c *Contract) ListSignals(ctx contractapi.TransactionContextInterface, obje
 	if err != nil {
 		return nil, err
 	}
+	for i := range list.Items {
+		list.Items[i].By = orgOnly(list.Items[i].By)
+	}
 	return &SignalPage{Items: list.Items, Bookmark: list.Bookmark}, nil
+}
+
+// orgOnly is the org of a "MSP/enrollment id" that signals recorded before
+// they named the org alone: an employee is a person, the org suffices.
+func orgOnly(by string) string {
+	org, _, _ := strings.Cut(by, "/")
+	return org
 }
