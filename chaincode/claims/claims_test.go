@@ -180,6 +180,14 @@ func TestReplaceBeforePayment(t *testing.T) {
 	assert.Equal(t, "clm-1", e.get(3, "clm-1b").Replaces)
 	// The member paid the deductible once, not twice.
 	assert.Equal(t, int64(9000), e.get(3, "clm-1b").Adjudication.PaidCents)
+	// The patient-day record, written twice by Replace, holds the replacement only.
+	var day dayEntry
+	e.privateRecord(e.blindKey(objPatientDay, "PayerMSP", pt1, "2026-06-10"), &day)
+	assert.Equal(t, []string{"clm-1b"}, day.Claims)
+	// Voided, the last claim of the day takes its record with it.
+	e.Must(e.Submit(billing, 4, "", nil, "Void", "clm-1b"), nil)
+	_, ok := e.Peer.PrivateState("claims", Collection, e.blindKey(objPatientDay, "PayerMSP", pt1, "2026-06-10"))
+	assert.False(t, ok)
 }
 
 func TestIllegalTransitionsAreRefused(t *testing.T) {

@@ -4,15 +4,92 @@
 //
 // # Privacy
 //
-// Diagnoses, procedures, amounts, coverage, plan rules and the duplicate
-// salts live only in the private collection "claimsProviderPayer", whose
-// members are the provider and the payer and whose endorsement policy needs
-// both. They are sent as transient data. Public state holds per claim its
-// id, status, outcome, the two orgs and the SHA-256 of the private record
-// (the trace), its status index entries, salted patient-day entries and
-// salted line fingerprints: what the two parties must be able to prove to
-// others (a regulator can ask either party for the private record and check
-// it against the hash). A third org's peer holds no claim detail.
+// Diagnoses, procedures, amounts, coverage, plan rules, the duplicate
+// salts, member accumulators and the patient-day index live only in the
+// private collection "claimsProviderPayer", whose members are the provider
+// and the payer and whose endorsement policy needs both. They are sent as
+// transient data. A third org's peer holds no claim detail.
+//
+// Every block still carries, for each private key written or read, the
+// SHA-256 of the key, and for each value written, the SHA-256 of the
+// value. So nothing private is keyed or stored in a form anyone could
+// rebuild from a guess (package kit/blind; the collection's blinding
+// secret is set once by SetupBlinding, which carenet calls after deploying):
+//
+//   - Keys. Every private key is [type, token], the token an HMAC under the
+//     collection's secret of the type and its attributes: coverage (payer,
+//     coverage id — a coverage id identifies a member), rules (payer, plan
+//     — a plan name is a public fact, but a claim reads its plan's rules,
+//     so an unblinded key would name every claim's plan), salt (payer),
+//     accumulator (payer, member, year), claimsByPatientDay (payer, patient,
+//     service day). A claim's record is [claim, token, id]: the trace names
+//     the token (Trace.Record), so that every peer, member or not, finds the
+//     record's hash and checks the trace against it. That key's hash is
+//     therefore known to whoever reads the trace; it says what the
+//     transaction, which writes both, already says (this is the record of
+//     claim id) and nothing of the patient. The id in the key binds the
+//     record to its trace: a forged trace naming another claim's token
+//     finds no record.
+//   - Values. Every private value is sealed: its salt (Blinder.Salt of the
+//     key in that transaction, 256 bits, the same on every endorser),
+//     length-prefixed as blind.Commit frames it, then its JSON. The value's
+//     SHA-256, which the block carries, is thus blind.Commit(salt, JSON):
+//     unguessable, and a commitment the record's holder can open.
+//   - The trace's detailsHash is that commitment: a regulator given the
+//     record and its salt by either party checks it with blind.Commit; a
+//     diagnosis, code or amount guessed into a rebuilt claim confirms
+//     nothing without the salt.
+//
+// # What is public
+//
+// Everything below is in world state or in every block; none of it names,
+// counts or dates a patient.
+//
+//	claimTrace/ID            {id, status, outcome, provider, payer, record,
+//	                         detailsHash, updated}
+//	claimByStatus/PARTY/STATUS/INVERTED-STAMP/ID   for the provider, the
+//	                         payer and "*" (the regulator's lists)
+//	claimFingerprint/FP      {claim, sequence}, one per claim line
+//	settings/channel         {paymentConsentRequired, updated}
+//	events                   claim.STATUS (id, provider, payer);
+//	                         coverage.registered and rules.set (the
+//	                         transaction id, the payer); settings.changed
+//	responses                receipts: the claim's id, status, outcome and
+//	                         transaction id; for coverage and rules the
+//	                         transaction id only
+//	arguments                claim ids, the settings' boolean, the
+//	                         collection name; every other input is transient
+//
+// Why each reveals nothing:
+//
+//   - The claim id is the public handle of a claim (its trace, lists,
+//     events, the arguments of every transaction on it), so it must be
+//     opaque: Submit refuses one that contains the patient's pseudonym or
+//     the coverage id, and carectl mints random ids. It is not linked to a
+//     patient anywhere in public state.
+//   - Status and outcome are what the parties must be able to prove to
+//     others; parties are orgs. Why a claim is pended (coverage, prior
+//     authorization, a fraud signal) is not public: receipts leave it out,
+//     and Get tells the parties.
+//   - Time stamps (updated, the inverted stamps of the status index) are
+//     those of the transactions that changed the claim, which every block
+//     header carries anyway. They date claim actions, not a patient's
+//     visits: service dates and billable periods are private, and no public
+//     key groups a patient's claims.
+//   - A line fingerprint is an HMAC, under the payer's salt (private, set
+//     once, 32 random bytes or more), of provider, patient, date, code,
+//     modifiers and units: nobody without the salt can test a patient and
+//     a service against it, and each service has its own key, so two
+//     claims never share one (a duplicate is refused). Its value names only
+//     the claim and line.
+//   - The per-patient-day index is private (claimsByPatientDay): the old
+//     public index put all of a patient's claims of a day under one key
+//     prefix, which counted them for every block reader.
+//   - record is a token (an HMAC), detailsHash a salted commitment: neither
+//     is the hash of anything guessable.
+//   - Coverage and rules transactions name neither the coverage, the member
+//     nor the plan: only that the payer registered one, or set a plan's
+//     rules.
 //
 // # Who may do what
 //
@@ -39,6 +116,9 @@
 //	                        intake of a payer (their org's claims); auditors of
 //	                        the regulator (every claim)
 //	GetTrace, GetSettings   any identity of an org the registry lists
+//	SetupBlinding           an admin of an org playing the provider or the
+//	                        payer (the collection's members), once
+//	BlindingReady           any identity of such an org
 //
 // Rules, coverages and salts belong to a payer: they are keyed by the payer
 // (rules by payer and plan), so one payer cannot touch another's, and when
@@ -84,11 +164,12 @@
 // Recorded on the claim with their reason, and any signal pends the claim
 // for review: a cited record anchor that does not exist or belongs to
 // another patient; a service date after the cited record was entered in
-// error; more claims for one patient and service day than the plan allows.
-// Drug lines cannot be validated against the supply channel: chaincode can
-// only read another channel (a query, not part of this transaction's
-// validation), so a dispensed-unit check would not be endorsed state; it is
-// left to the payer's off-chain review.
+// error; more claims for one patient and service day than the plan allows
+// (counted in the private patient-day records, patientday.go). Drug lines
+// cannot be validated against the supply channel: chaincode can only read
+// another channel (a query, not part of this transaction's validation), so
+// a dispensed-unit check would not be endorsed state; it is left to the
+// payer's off-chain review.
 //
 // # Lists
 //
@@ -97,7 +178,8 @@
 // all parties: a list is one partial-key range that starts at its bookmark
 // and stops after the page, newest change first, however many claims there
 // are. Independent claims write no common key: only their own trace, index
-// entries, fingerprints, patient-day entries and the member's accumulator.
+// entries and fingerprints, and the private records of their patient-days
+// and their member's accumulator.
 //
 // # Trust model
 //
@@ -105,13 +187,14 @@
 // orgs (provider, payer, regulator). On top of it:
 //
 //   - Claim keys. Every public key of a claim — its trace, its status index
-//     entries, its line fingerprints and patient-day entries — carries a
-//     key-level endorsement policy: the claim's provider's peer AND its
-//     payer's peer. Submitting, adjudicating, paying, reversing, appealing,
-//     voiding or replacing a claim therefore needs both parties' peers,
-//     whatever the chaincode policy, and both peers run the checks above.
-//   - Private records. Claims, coverages, rules, salts and accumulators are
-//     in the collection claimsProviderPayer, whose endorsement policy
+//     entries and its line fingerprints — carries a key-level endorsement
+//     policy: the claim's provider's peer AND its payer's peer. Submitting,
+//     adjudicating, paying, reversing, appealing, voiding or replacing a
+//     claim therefore needs both parties' peers, whatever the chaincode
+//     policy, and both peers run the checks above.
+//   - Private records. Claims, coverages, rules, salts, accumulators,
+//     patient-day records and the collection's blinding secret are in the
+//     collection claimsProviderPayer, whose endorsement policy
 //     (collections.json) is AND of the provider's and the payer's peers. We
 //     chose the collection-level policy over key-level policies on private
 //     keys because it also covers the first write of a key (a key-level
@@ -120,11 +203,15 @@
 //     salt is the payer's own peer, which endorses only what its
 //     adjudicator or enrollment staff submitted; the provider's peer adds a
 //     second check of the same code.
-//   - Reads that distrust state. A trace is a claim only when the SHA-256
-//     of the claim's private record (readable on every peer) matches its
-//     detailsHash; a status index entry counts only when its claim's trace
-//     has that status, stamp and party; a fingerprint entry counts only
-//     when the live claim it names has that line fingerprint.
+//   - Reads that distrust state. A trace is a claim only when the private
+//     record keyed by the token it names and its own id exists and its
+//     SHA-256 (readable on every peer) is the trace's detailsHash — a trace
+//     copied under another id names a key that does not exist; a status
+//     index entry counts only when its claim's trace has that status, stamp
+//     and party; a fingerprint entry counts only when the live claim it
+//     names has that line fingerprint. The patient-day records that count
+//     claims for the fraud signal are private, so only the two parties
+//     write them (when they were public, any pair could add entries).
 //
 // What two colluding orgs can and cannot do:
 //
@@ -138,7 +225,9 @@
 //   - The provider and the regulator cannot change a claim, its index
 //     entries or fingerprints (the payer's peer is missing), nor write any
 //     private record: the hospital cannot rewrite the insurer's fee
-//     schedule, coverage or salt. The payer and the regulator likewise
+//     schedule, coverage or salt, nor the blinding secret. Neither pair
+//     learns the secret (it never leaves the collection) or any private
+//     key or value from the blocks. The payer and the regulator likewise
 //     cannot change a claim or a private record without the provider's
 //     peer. Either pair can create public keys no claim owns yet (the
 //     chaincode policy allows it): a fake trace, status entry or
@@ -152,16 +241,35 @@
 //     rules, but only the hospital's own (rules are keyed by payer): claims
 //     to the insurer keep the insurer's rules.
 //
-// Residual risks: Fabric does not bound the client's timestamp; the skew
-// guard relies on honest endorsers' clocks, and within its five minutes a
-// client chooses its time. Accumulators carry no stamp of their own: they
-// change only in claim transactions, which are stamp-checked per claim.
+// Residual risks of privacy. Fabric needs each private key's hash in the
+// block, so transactions that touch the same private record show the
+// same opaque hash: the claims of one member under one coverage (the
+// coverage is read by each), of one member and year (the accumulator), of
+// one patient and day (the patient-day record), of one plan (its rules)
+// are linkable to one another by anyone holding the blocks — to one
+// another, never to the member, whose pseudonym, coverage and plan no
+// block names or lets anyone recompute. A claim's number of lines shows
+// (one fingerprint key each), and a service billed again after a void
+// writes the fingerprint key the voided claim released, linking the two
+// claims. Blinding holds only while the secret stays in the collection:
+// it is set once, from the transient map, with the members' peers
+// endorsing (the collection's policy also guards it), and cannot change,
+// since every token depends on it. The cross-chaincode calls (records'
+// MatchSubject, consent's Check) put their own reads in the transaction:
+// those chaincodes blind their keys.
+//
+// Residual risks of trust: Fabric does not bound the client's timestamp;
+// the skew guard relies on honest endorsers' clocks, and within its five
+// minutes a client chooses its time. Accumulators carry no stamp of their
+// own: they change only in claim transactions, which are stamp-checked per
+// claim.
 // The fingerprint counts units and modifiers as part of the service: the
 // same visit billed with another modifier or unit count is not a
 // duplicate (the patient-day signal and the payer's review remain). The
 // deployment has one provider–payer collection; another provider or payer
 // needs a collection of its own pair (like provenance's dscsa_A_B), which
 // is not built yet. State written by versions before the parts registry
-// (unkeyed rules, coverages and salt, whole-claim fingerprints) is not
-// read: payers set their salt, rules and coverages again.
+// or before blinding (unblinded or unsealed private records, the public
+// patient-day index) is not read: payers set their salt, rules and
+// coverages again, and claims from before cannot be read or changed.
 package claims

@@ -39,17 +39,7 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 	if err := requirePlan("plan", payer, cov.Plan); err != nil {
 		return nil, err
 	}
-	k, err := t.coverageKey(cov.Payer, cov.ID)
-	if err != nil {
-		return nil, err
-	}
-	var existing Coverage
-	if found, err := t.lookup(k, "coverage", &existing); err != nil {
-		return nil, err
-	} else if found {
-		return nil, ccerr.Conflict("coverage %s already exists", cov.ID)
-	}
-	if _, err := t.putPrivate(k, cov); err != nil {
+	if err := t.putNewCoverage(&cov); err != nil {
 		return nil, err
 	}
 	// A coverage id identifies a member (a plan beneficiary number): it
@@ -57,6 +47,22 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 	// block.
 	t.Events.Add("coverage.registered", t.ID(), map[string]string{"payer": cov.Payer})
 	return &Receipt{ID: t.ID(), Status: cov.Status, TxID: t.ID()}, t.finish()
+}
+
+// putNewCoverage writes a coverage whose id its payer has not used yet.
+func (t *tx) putNewCoverage(cov *Coverage) error {
+	k, err := t.coverageKey(cov.Payer, cov.ID)
+	if err != nil {
+		return err
+	}
+	var existing Coverage
+	if found, err := t.lookup(k, "coverage", &existing); err != nil {
+		return err
+	} else if found {
+		return ccerr.Conflict("coverage %s already exists", cov.ID)
+	}
+	_, err = t.putPrivate(k, cov)
+	return err
 }
 
 // ownedBy refuses an input's owner field (payer) naming another org than
