@@ -26,14 +26,28 @@ func (a *app) withClaims(fn func(cmd *cobra.Command, args []string, k *claims.Cl
 
 func dollars(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
 
-func (a *app) printClaimReceipt(r *cl.Receipt) {
-	a.print(r, func(w io.Writer) {
+// claimResult is a receipt with, for a pended claim, why: the receipt is
+// written into the block and says no more than the public trace, so the
+// reason is read with Get (evaluated, never in a block).
+type claimResult struct {
+	*cl.Receipt
+	PendReason string `json:"pendReason,omitempty"`
+}
+
+func (a *app) printClaimReceipt(cmd *cobra.Command, k *claims.Client, r *cl.Receipt) {
+	res := claimResult{Receipt: r}
+	if r.Status == cl.StatusPended {
+		if c, err := k.Get(cmd.Context(), r.ID); err == nil {
+			res.PendReason = c.PendReason
+		}
+	}
+	a.print(res, func(w io.Writer) {
 		fmt.Fprintf(w, "%s %s", r.ID, r.Status)
 		if r.Outcome != "" {
 			fmt.Fprintf(w, " (%s)", r.Outcome)
 		}
-		if r.PendReason != "" {
-			fmt.Fprintf(w, " (%s)", r.PendReason)
+		if res.PendReason != "" {
+			fmt.Fprintf(w, " (%s)", res.PendReason)
 		}
 		fmt.Fprintf(w, " (tx %s)\n", r.TxID)
 	})
@@ -48,7 +62,7 @@ func (a *app) claimReceiptCommand(use, short string, args int, call func(cmd *co
 			if err != nil {
 				return err
 			}
-			a.printClaimReceipt(r)
+			a.printClaimReceipt(cmd, k, r)
 			return nil
 		}),
 	}
