@@ -5,7 +5,9 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -93,10 +95,11 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"discharge"}}})
 	require.NoError(t, err)
 	var got bytes.Buffer
-	_, err = physician.Get(ctx, id, 0, "treatment", &got, nil)
+	first, err := physician.Get(ctx, id, 0, "treatment", &got, nil)
 	require.NoError(t, err)
 	assert.Equal(t, plaintext, got.Bytes())
 	docKey := releasedKey(t, "provider", "physician1", id)
+	assert.Equal(t, rc.PlaintextSalt(docKey), first.Salt)
 
 	// Amend: a second version; verify both; the history verifies.
 	v2 := append(append([]byte{}, plaintext...), []byte(" addendum")...)
@@ -104,11 +107,17 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 		ContentType: "text/plain", Content: bytes.NewReader(v2)})
 	require.NoError(t, err)
 	waitForTx(t, "peer0.regulator", amended.TxID)
+	// A copy is verified with the salt its sender (a key holder) hands on;
+	// the bare hash of a guessed plaintext never matches.
 	auditorRec := recordsAs(t, "regulator", "auditor1", store)
-	ver, _, err := auditorRec.Verify(ctx, id, 1, bytes.NewReader(plaintext))
+	salt := rc.PlaintextSalt(docKey)
+	ver, _, err := auditorRec.Verify(ctx, id, 1, bytes.NewReader(plaintext), salt)
 	require.NoError(t, err)
 	assert.Equal(t, rc.Match, ver.Result)
-	ver, _, err = auditorRec.Verify(ctx, id, 2, bytes.NewReader(plaintext))
+	ver, _, err = auditorRec.Verify(ctx, id, 1, bytes.NewReader(plaintext), "")
+	require.NoError(t, err)
+	assert.Equal(t, rc.Mismatch, ver.Result, "Verify is no oracle for guessed contents")
+	ver, _, err = auditorRec.Verify(ctx, id, 2, bytes.NewReader(plaintext), salt)
 	require.NoError(t, err)
 	assert.Equal(t, rc.Mismatch, ver.Result)
 	key2 := releasedKey(t, "provider", "physician1", id)
@@ -180,9 +189,13 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	nodes, err := filepath.Glob(filepath.Join(home, "nodes", "*", "data"))
 	require.NoError(t, err)
 	require.Len(t, nodes, 8)
+	// Neither the bare plaintext hash nor the commitment's salt reaches a
+	// node: only key holders can test a plaintext.
+	plainSum := sha256.Sum256(plaintext)
 	for _, dir := range nodes {
 		assertNotInFiles(t, dir, []byte(canary), plaintext, docKey, key2,
-			[]byte(base64.StdEncoding.EncodeToString(docKey)), []byte(fmt.Sprintf("%x", docKey)))
+			[]byte(base64.StdEncoding.EncodeToString(docKey)), []byte(fmt.Sprintf("%x", docKey)),
+			[]byte(hex.EncodeToString(plainSum[:])), []byte(salt), []byte(rc.PlaintextSalt(key2)))
 	}
 	// Positive controls: the scan does see what is stored — the record id
 	// (public) in the orderers' blocks, the patient's pseudonym (private
