@@ -199,6 +199,7 @@ func TestForgeriesWithoutBothPartiesFail(t *testing.T) {
 	salt := e.blindKey(objSalt, "PayerMSP")
 	acc := e.blindKey(objAccumulator, "PayerMSP", pt1, "2026")
 	day := e.blindKey(objPatientDay, "PayerMSP", pt1, "2026-06-10")
+	secretKey, _ := key("blindingSecret", "v1") // kit/blind's key of the collection's secret
 	generous, _ := json.Marshal(Rules{Plan: "gold", Payer: "PayerMSP", Allowed: map[string]int64{"99213": 5_000_000}})
 	forgeries := map[string]memstub.ForgedWrite{
 		"trace":        forgedTrace(t, e, "clm-1", StatusPaid),
@@ -210,6 +211,7 @@ func TestForgeriesWithoutBothPartiesFail(t *testing.T) {
 		"salt":         {Collection: Collection, Key: salt, Value: []byte(`{"salt":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
 		"accumulator":  {Collection: Collection, Key: acc, Delete: true},
 		"patient-day":  {Collection: Collection, Key: day, Delete: true},
+		"secret":       {Collection: Collection, Key: secretKey, Value: []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
 	}
 	for name, w := range forgeries {
 		for _, endorsers := range [][]string{{"ProviderMSP", "RegulatorMSP"}, {"PayerMSP", "RegulatorMSP"}} {
@@ -319,6 +321,18 @@ func TestConcurrentIndependentClaimsCommit(t *testing.T) {
 	for _, r := range e.Peer.Commit(pending...) {
 		assert.Equal(t, memstub.Valid, r.Validation, r.Message)
 	}
+	// Two claims of one patient and day at once: they read the same
+	// private patient-day record, so the second conflicts (and is counted
+	// when submitted again).
+	var sameDayPending []*memstub.Pending
+	for i, c := range []ClaimInput{sameDay("clm-3", 0), sameDay("clm-4", 1)} {
+		raw, _ := json.Marshal(c)
+		sameDayPending = append(sameDayPending, e.Peer.Simulate(memstub.Tx{Chaincode: "claims", Identity: billing, Time: at(2 + i),
+			Transient: map[string][]byte{TransientClaim: raw}, Args: [][]byte{[]byte("Submit")}, Endorsers: []string{"ProviderMSP", "PayerMSP"}}))
+	}
+	sameDayResults := e.Peer.Commit(sameDayPending...)
+	assert.Equal(t, memstub.Valid, sameDayResults[0].Validation)
+	assert.Equal(t, memstub.MVCCReadConflict, sameDayResults[1].Validation)
 	// Paying one claim twice at once: the second payment conflicts.
 	c := e.get(3, "clm-1")
 	raw, _ := json.Marshal(PaymentInput{Trace: "T", AmountCents: c.Adjudication.PaidCents})
