@@ -41,6 +41,14 @@ func TestSetupBlindingInputs(t *testing.T) {
 	e.Refused(before, e.Submit(provAdmin, 1, blind.TransientSecret, make([]byte, 31), "SetupBlinding", Collection), `INVALID_ARGUMENT: field "blinding-secret"`)
 	e.Refused(before, e.Peer.Invoke("records", provAdmin, at(1), map[string][]byte{blind.TransientSecret: testSecret[:], "anchor": []byte("{}")},
 		"SetupBlinding", Collection), `INVALID_ARGUMENT: field "anchor"`)
+	// Unknown records need no secret: claims asks about cited records
+	// whether or not records holds any.
+	var m SubjectMatch
+	e.Must(e.matchViaClaims(billing, 1, "rec-9", pt1), &m)
+	assert.Equal(t, SubjectMatch{}, m)
+	var v Verification
+	e.Must(e.Query(auditor, 1, "Verify", "rec-9", "0", hexSum(nil)), &v)
+	assert.Equal(t, Unknown, v.Result)
 	// Before the secret is set, nothing that writes a private key works.
 	e.Must(e.submit(provAdmin, 1, nil, "RegisterCustodianKey", b64(e.kekPublic())), nil)
 	before = e.Peer.Snapshot()
