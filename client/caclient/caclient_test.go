@@ -141,3 +141,16 @@ func TestWriteMSPReplacesAWholeFolder(t *testing.T) {
 	assert.Empty(t, leftovers)
 	assert.True(t, errors.Is(&Error{Status: 409}, ErrAlreadyRegistered))
 }
+
+func TestReenrollNeedsNoSecret(t *testing.T) {
+	f, c := newFakeCA(t)
+	ctx := context.Background()
+	boot, err := c.Enroll(ctx, "registrar", "boot", CSR{})
+	require.NoError(t, err)
+	tlsCert, err := c.Reenroll(ctx, boot.Identity(), CSR{Profile: "tls", Hosts: []string{"node.a"}})
+	require.NoError(t, err)
+	assert.Equal(t, "registrar", tlsCert.Cert.Subject.CommonName)
+	assert.Equal(t, []string{"node.a"}, tlsCert.Cert.DNSNames)
+	assert.False(t, tlsCert.Key.Equal(boot.Key), "a new key")
+	assert.Equal(t, 1, f.users["registrar"].enrolled, "no enrollment used")
+}

@@ -78,6 +78,36 @@ func (c *Client) Enroll(ctx context.Context, name, secret string, csr CSR) (*Enr
 	return e, nil
 }
 
+// Reenroll issues a new certificate for the enrollment current is (a new
+// key made here, same id and attributes), authenticated by current's
+// token instead of a secret: no enrollment is used up. With Profile "tls"
+// it is how an enrolled identity gets its TLS certificate.
+func (c *Client) Reenroll(ctx context.Context, current Identity, csr CSR) (*Enrollment, error) {
+	cert, err := ParseCertificate(current.CertPEM)
+	if err != nil {
+		return nil, &Error{Op: "reenroll", Err: err}
+	}
+	name := cert.Subject.CommonName
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, &Error{Op: "reenroll", Err: err}
+	}
+	csrPEM, err := certificateRequest(name, csr.Hosts, key)
+	if err != nil {
+		return nil, &Error{Op: "reenroll", Err: err}
+	}
+	in := enrollRequest{Request: string(csrPEM), Hosts: csr.Hosts, Profile: csr.Profile, CAName: c.caName}
+	var res enrollResult
+	if err := c.call(ctx, "reenroll", http.MethodPost, "reenroll", in, current.auth(), &res); err != nil {
+		return nil, err
+	}
+	e, err := issued(name, key, res)
+	if err != nil {
+		return nil, &Error{Op: "reenroll", Err: err}
+	}
+	return e, nil
+}
+
 // certificateRequest is a PEM CSR for name and hosts, signed with key.
 func certificateRequest(name string, hosts []string, key *ecdsa.PrivateKey) ([]byte, error) {
 	tmpl := &x509.CertificateRequest{Subject: pkix.Name{CommonName: name}, SignatureAlgorithm: x509.ECDSAWithSHA256}

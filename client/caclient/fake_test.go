@@ -76,6 +76,7 @@ func newFakeCA(t *testing.T) (*fakeCA, *Client) {
 func (f *fakeCA) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/v1/enroll", f.enroll)
+	mux.HandleFunc("POST /api/v1/reenroll", f.withToken(f.reenroll))
 	mux.HandleFunc("POST /api/v1/register", f.withToken(f.register))
 	mux.HandleFunc("GET /api/v1/identities", f.withToken(f.identities))
 	mux.HandleFunc("POST /api/v1/revoke", f.withToken(f.revoke))
@@ -100,15 +101,25 @@ func (f *fakeCA) enroll(w http.ResponseWriter, r *http.Request) {
 		reply(w, 401, "", 20, "Authentication failure")
 		return
 	}
+	body, _ := io.ReadAll(r.Body)
+	f.sign(w, name, body)
+	u.enrolled++
+}
+
+func (f *fakeCA) reenroll(w http.ResponseWriter, _ *http.Request, caller string, body []byte) {
+	f.sign(w, caller, body)
+}
+
+// sign answers an enrollment request of name with a certificate.
+func (f *fakeCA) sign(w http.ResponseWriter, name string, body []byte) {
 	var req enrollRequest
-	_ = json.NewDecoder(r.Body).Decode(&req)
+	_ = json.Unmarshal(body, &req)
 	block, _ := pem.Decode([]byte(req.Request))
 	csr, err := x509.ParseCertificateRequest(block.Bytes)
 	if err != nil || csr.CheckSignature() != nil || csr.Subject.CommonName != name {
 		reply(w, 403, "", 77, "The CSR subject common name must equal the enrollment ID")
 		return
 	}
-	u.enrolled++
 	f.serial++
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(f.serial), Subject: csr.Subject, DNSNames: csr.DNSNames,
 		IPAddresses: csr.IPAddresses, NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(time.Hour)}

@@ -133,6 +133,12 @@ func TestRealFabricCA(t *testing.T) {
 	tlsCert, err := c.Enroll(ctx, "registrar", "boot", CSR{Profile: "tls", Hosts: []string{"127.0.0.1", "peer0.test"}})
 	require.NoError(t, err)
 	assert.Contains(t, tlsCert.Cert.DNSNames, "peer0.test")
+	// A used-up one-time secret does not stop a reenrollment with the
+	// enrollment itself, for a TLS certificate.
+	p1TLS, err := c.Reenroll(ctx, p1.Identity(), CSR{Profile: "tls", Hosts: []string{"p1.test"}})
+	require.NoError(t, err)
+	assert.Contains(t, p1TLS.Cert.DNSNames, "p1.test")
+	assert.Contains(t, p1TLS.Cert.ExtKeyUsage, x509.ExtKeyUsageServerAuth)
 
 	ids, err := c.Identities(ctx, reg.Identity())
 	require.NoError(t, err)
@@ -143,5 +149,7 @@ func TestRealFabricCA(t *testing.T) {
 	assert.Equal(t, "patient", names["p1"])
 	revoked, err := c.Revoke(ctx, reg.Identity(), Revocation{Name: "p1", Reason: "keycompromise"})
 	require.NoError(t, err)
-	assert.Len(t, revoked, 1)
+	assert.Len(t, revoked, 2, "the enrollment certificate and the TLS one")
+	_, err = c.Reenroll(ctx, p1.Identity(), CSR{})
+	assert.ErrorIs(t, err, ErrAuthentication, "a revoked identity cannot reenroll")
 }

@@ -255,14 +255,23 @@ func (c *Consortium) enrollNode(ctx context.Context, ca *pki.CA, n topology.Node
 	if err := ca.Register(ctx, pki.Identity{Name: n.ID(), Type: string(n.Kind)}); err != nil {
 		return err
 	}
-	if err := ca.Enroll(ctx, n.ID(), mspDir, false, hostNames(n)); err != nil {
+	return c.enrollInto(ctx, ca, n.ID(), hostNames(n), mspDir, filepath.Join(c.Home.Node(n.ID()), "tls-enrollment"), tlsDir)
+}
+
+// enrollInto enrolls name and writes its TLS folders, then its MSP last:
+// an MSP folder marks the identity done.
+func (c *Consortium) enrollInto(ctx context.Context, ca *pki.CA, name string, hosts []string, mspDir, enrolledTLS, tlsDir string) error {
+	ecert, tls, err := ca.Enroll(ctx, name, hosts)
+	if err != nil {
 		return err
 	}
-	enrolledTLS := filepath.Join(c.Home.Node(n.ID()), "tls-enrollment")
-	if err := ca.Enroll(ctx, n.ID(), enrolledTLS, true, hostNames(n)); err != nil {
+	if err := ca.Write(enrolledTLS, tls); err != nil {
 		return err
 	}
-	return pki.TLSFiles(enrolledTLS, tlsDir)
+	if err := pki.TLSFiles(enrolledTLS, tlsDir); err != nil {
+		return err
+	}
+	return ca.Write(mspDir, ecert)
 }
 
 func (c *Consortium) enrollUser(ctx context.Context, ca *pki.CA, org *topology.Org, u topology.User) error {
@@ -284,15 +293,7 @@ func (c *Consortium) enrollUser(ctx context.Context, ca *pki.CA, org *topology.O
 	if err := ca.Register(ctx, pki.Identity{Name: u.Name, Type: typ, Attrs: attrs, Registrar: u.CARegistrar}); err != nil {
 		return err
 	}
-	enrolledTLS := tlsDir + "-enrollment"
-	if err := ca.Enroll(ctx, u.Name, enrolledTLS, true, nil); err != nil {
-		return err
-	}
-	if err := pki.TLSFiles(enrolledTLS, tlsDir); err != nil {
-		return err
-	}
-	// The enrollment certificate last: its presence marks the user done.
-	return ca.Enroll(ctx, u.Name, mspDir, false, nil)
+	return c.enrollInto(ctx, ca, u.Name, nil, mspDir, tlsDir+"-enrollment", tlsDir)
 }
 
 // builderEnv are the variables the chaincode builder needs to run Go.

@@ -173,20 +173,28 @@ func (c *CA) Register(ctx context.Context, id Identity) error {
 	return nil
 }
 
-// Enroll enrolls a registered identity into mspDir, with a key generated
-// here. With tls set it asks the CA's TLS profile for a certificate valid
-// for hosts. The folder gets the layout Fabric's MSP expects, with fixed
-// names: signcerts/cert.pem, keystore/SKI_sk, cacerts/ca.pem and
-// tlscacerts/ca.pem (the org's root), NodeOUs config.
-func (c *CA) Enroll(ctx context.Context, name, mspDir string, tls bool, hosts []string) error {
-	csr := caclient.CSR{Hosts: hosts}
-	if tls {
-		csr.Profile = "tls"
-	}
-	e, err := c.client.Enroll(ctx, name, c.secretFor(name), csr)
+// Enroll enrolls a registered identity with its secret: an enrollment
+// certificate and, by a reenrollment with that certificate (no second use
+// of the secret, whose check is the CA's slowest step), a TLS certificate
+// from the CA's TLS profile, both valid for hosts. Both keys are made
+// here; nothing is written yet (see Write).
+func (c *CA) Enroll(ctx context.Context, name string, hosts []string) (ecert, tls *caclient.Enrollment, err error) {
+	ecert, err = c.client.Enroll(ctx, name, c.secretFor(name), caclient.CSR{Hosts: hosts})
 	if err != nil {
-		return fmt.Errorf("enroll %s at the CA of %s: %w", name, c.Org, err)
+		return nil, nil, fmt.Errorf("enroll %s at the CA of %s: %w", name, c.Org, err)
 	}
+	tls, err = c.client.Reenroll(ctx, ecert.Identity(), caclient.CSR{Hosts: hosts, Profile: "tls"})
+	if err != nil {
+		return nil, nil, fmt.Errorf("TLS certificate of %s at the CA of %s: %w", name, c.Org, err)
+	}
+	return ecert, tls, nil
+}
+
+// Write writes an enrollment as an MSP folder with the layout Fabric's MSP
+// expects, with fixed names: signcerts/cert.pem, keystore/SKI_sk,
+// cacerts/ca.pem and tlscacerts/ca.pem (the org's root), NodeOUs config.
+// mspDir then holds the whole enrollment or what it held before.
+func (c *CA) Write(mspDir string, e *caclient.Enrollment) error {
 	tmp := mspDir + ".enrolling"
 	if err := caclient.WriteMSP(tmp, e, caclient.SKI(&e.Key.PublicKey)+"_sk", c.root); err != nil {
 		return err

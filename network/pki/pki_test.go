@@ -2,6 +2,7 @@ package pki
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -93,7 +94,11 @@ func TestConcurrentEnrollmentLaysOutMSPs(t *testing.T) {
 				return
 			}
 			errs <- ca.Register(ctx, id) // again: fine
-			errs <- ca.Enroll(ctx, name, filepath.Join(dir, name, "msp"), false, nil)
+			ecert, _, err := ca.Enroll(ctx, name, nil)
+			if err == nil {
+				err = ca.Write(filepath.Join(dir, name, "msp"), ecert)
+			}
+			errs <- err
 		}()
 	}
 	wg.Wait()
@@ -103,7 +108,8 @@ func TestConcurrentEnrollmentLaysOutMSPs(t *testing.T) {
 	}
 	msp := filepath.Join(dir, "user3", "msp")
 	assert.True(t, Enrolled(msp))
-	_, err := KeyFile(msp)
+	key, err := KeyFile(msp)
+	assert.Regexp(t, `/[0-9a-f]{64}_sk$`, key)
 	require.NoError(t, err)
 	for _, f := range []string{"cacerts/ca.pem", "tlscacerts/ca.pem", "config.yaml"} {
 		assert.FileExists(t, filepath.Join(msp, f))
@@ -113,7 +119,11 @@ func TestConcurrentEnrollmentLaysOutMSPs(t *testing.T) {
 
 	tlsDir := filepath.Join(dir, "node", "tls-enrollment")
 	require.NoError(t, ca.Register(ctx, Identity{Name: "peer0.a", Type: "peer"}))
-	require.NoError(t, ca.Enroll(ctx, "peer0.a", tlsDir, true, []string{"127.0.0.1", "peer0.a", "localhost"}))
+	_, tls, err := ca.Enroll(ctx, "peer0.a", []string{"127.0.0.1", "peer0.a", "localhost"})
+	require.NoError(t, err)
+	assert.Contains(t, tls.Cert.DNSNames, "peer0.a")
+	assert.Contains(t, tls.Cert.ExtKeyUsage, x509.ExtKeyUsageServerAuth)
+	require.NoError(t, ca.Write(tlsDir, tls))
 	require.NoError(t, TLSFiles(tlsDir, filepath.Join(dir, "node", "tls")))
 	assert.FileExists(t, filepath.Join(dir, "node", "tls", "server.key"))
 
