@@ -185,3 +185,26 @@ func GroupMembers(pgid int) []int {
 	}
 	return out
 }
+
+// ErrRunning is Reap refusing to clear a process that still runs.
+var ErrRunning = errors.New("process still runs")
+
+// Reap clears what a node that is gone left behind, before it is started
+// again: the rest of its process group (a killed peer's chaincode
+// processes) and its pid file. It refuses while the process runs. A pid
+// recycled by another program is left alone: its group is not the node's.
+func Reap(pidFile, binary string) error {
+	pid, alive := Running(pidFile, binary)
+	if alive {
+		return fmt.Errorf("%s: %w (pid %d)", pidFile, ErrRunning, pid)
+	}
+	// While any member of a group lives, Linux gives its id to no new
+	// process: a dead leader's pid still names only its own group.
+	if pid > 0 && !Alive(pid) {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+	}
+	if err := os.Remove(pidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}

@@ -17,12 +17,15 @@ import (
 
 	"github.com/carechain/carechain/network/ccbuilder"
 	"github.com/carechain/carechain/network/consortium"
+	"github.com/carechain/carechain/network/supervise"
 )
 
 const usage = `usage: carenet [flags] COMMAND
 
 commands:
-  up        start the consortium (idempotent), create channels, deploy chaincode
+  up        start the consortium (idempotent), create channels, deploy chaincode;
+            then supervise it in the background (--watch, on by default)
+  supervise restart nodes that exit, within a restart budget (what up --watch runs)
   deploy    package, install, approve and commit changed chaincode
   down      stop every node, keep all data
   clean     stop every node and remove all state
@@ -43,6 +46,10 @@ func main() {
 	home := fs.String("home", "", "state folder (default $CARECHAIN_HOME or REPO/.carechain)")
 	host := fs.String("host", "", "only act on the nodes placed on this host")
 	noDeploy := fs.Bool("no-deploy", false, "up: do not deploy chaincode")
+	watch := fs.Bool("watch", true, "up: start a background supervisor that restarts nodes that exit (down and clean stop it)")
+	budget := supervise.DefaultBudget
+	fs.IntVar(&budget.Restarts, "restarts", budget.Restarts, "supervise: restarts allowed per node within --restart-window")
+	fs.DurationVar(&budget.Window, "restart-window", budget.Window, "supervise: the window restarts are counted in")
 	versions := map[string]string{}
 	fs.Func("cc-version", "deploy: stamp a chaincode's build, NAME=VERSION (repeatable); a new stamp upgrades it", func(v string) error {
 		name, version, ok := strings.Cut(v, "=")
@@ -71,18 +78,26 @@ func main() {
 	defer stop()
 	switch cmd := fs.Arg(0); cmd {
 	case "up":
-		err = c.Up(ctx)
+		err = up(ctx, c, *watch, superviseArgs(root, *topo, *host, budget))
 		if err == nil && !*noDeploy {
 			err = c.Deploy(ctx, fs.Args()[1:]...)
 		}
+	case "supervise":
+		err = c.Supervise(ctx, budget)
 	case "deploy":
 		err = c.Deploy(ctx, fs.Args()[1:]...)
 	case "down":
-		err = c.Down(ctx)
+		if err = c.StopSupervisor(); err == nil {
+			err = c.Down(ctx)
+		}
 	case "clean":
-		err = c.Clean(ctx)
+		if err = c.StopSupervisor(); err == nil {
+			err = c.Clean(ctx)
+		}
 	case "status":
-		err = c.Status(ctx, os.Stdout)
+		if err = c.Status(ctx, os.Stdout); err == nil {
+			printSupervisor(c)
+		}
 	case "logs":
 		err = c.Logs(os.Stdout, fs.Args()[1:]...)
 	default:
@@ -92,6 +107,43 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+}
+
+// up starts the nodes with no supervisor about (it would race up to start
+// a node), then, with watch, starts the supervisor in the background.
+func up(ctx context.Context, c *consortium.Consortium, watch bool, args []string) error {
+	if err := c.StopSupervisor(); err != nil {
+		return err
+	}
+	if err := c.Up(ctx); err != nil || !watch {
+		return err
+	}
+	pid, err := c.StartSupervisor(append([]string{"--home", string(c.Home)}, args...))
+	if err != nil {
+		return fmt.Errorf("start the supervisor: %w", err)
+	}
+	fmt.Printf("supervisor running (pid %d): restarts nodes that exit; log: %s\n", pid, c.Home.Log(c.SupervisorID()))
+	return nil
+}
+
+// superviseArgs are the flags a background `carenet supervise` needs.
+func superviseArgs(root, topo, host string, b supervise.Budget) []string {
+	args := []string{"--repo", root, "--restarts", fmt.Sprint(b.Restarts), "--restart-window", b.Window.String()}
+	if topo != "" {
+		args = append(args, "--topology", topo)
+	}
+	if host != "" {
+		args = append(args, "--host", host)
+	}
+	return args
+}
+
+func printSupervisor(c *consortium.Consortium) {
+	if pid := c.SupervisorPid(); pid > 0 {
+		fmt.Printf("supervisor running (pid %d); log: %s\n", pid, c.Home.Log(c.SupervisorID()))
+		return
+	}
+	fmt.Println("supervisor not running: nodes that exit stay down until `make up`")
 }
 
 func fail(err error) {
