@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -84,55 +82,6 @@ func (a *app) submitCommand() *cobra.Command {
 
 func (a *app) evaluateCommand() *cobra.Command {
 	return a.txCommand("evaluate", "evaluate a query on the gateway peer (nothing is written)", false)
-}
-
-func (a *app) eventsCommand() *cobra.Command {
-	var from uint64
-	var fromSet bool
-	var count int
-	var timeout time.Duration
-	cmd := &cobra.Command{
-		Use:   "events CHAINCODE",
-		Short: "print the chaincode's events as they commit",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			fromSet = cmd.Flags().Changed("from-block")
-			s, err := a.session()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			ctx := cmd.Context()
-			if timeout > 0 {
-				var cancel func()
-				ctx, cancel = context.WithTimeout(ctx, timeout)
-				defer cancel()
-			}
-			var start *uint64
-			if fromSet {
-				start = &from
-			}
-			events, err := s.Events(ctx, a.channel, args[0], start)
-			if err != nil {
-				return err
-			}
-			n := 0
-			for ev := range events {
-				a.print(ev, func(w io.Writer) {
-					fmt.Fprintf(w, "block %d tx %s %s %s\n", ev.Block, ev.TxID, ev.Name, string(ev.Payload))
-				})
-				n++
-				if count > 0 && n >= count {
-					break
-				}
-			}
-			return nil
-		},
-	}
-	cmd.Flags().Uint64Var(&from, "from-block", 0, "replay events from this block")
-	cmd.Flags().IntVar(&count, "count", 0, "stop after this many events (0: run until interrupted)")
-	cmd.Flags().DurationVar(&timeout, "timeout", 0, "stop after this long (0: no limit)")
-	return cmd
 }
 
 func (a *app) txInfoCommand() *cobra.Command {
