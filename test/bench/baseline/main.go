@@ -27,6 +27,15 @@ func (Contract) Put(ctx contractapi.TransactionContextInterface, key, value stri
 	return ctx.GetStub().PutState("baseline~"+key, []byte(value))
 }
 
+// Emit writes value under key, as Put does, and raises the chaincode event
+// "Emit" whose payload is the key (the chaos suite's durable listeners).
+func (c Contract) Emit(ctx contractapi.TransactionContextInterface, key, value string) error {
+	if err := c.Put(ctx, key, value); err != nil {
+		return err
+	}
+	return ctx.GetStub().SetEvent("Emit", []byte(key))
+}
+
 // Get reads the value under key.
 func (Contract) Get(ctx contractapi.TransactionContextInterface, key string) (string, error) {
 	v, err := ctx.GetStub().GetState("baseline~" + key)
