@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -93,15 +94,26 @@ func rules() []rule {
 		{op: "RecallReport", allowed: supplyMembers, query: true, run: query("RecallReport", gtin, lot, "10", "")},
 		{op: "ListSignals", allowed: supplyMembers, query: true, run: query("ListSignals", unit(0), NewestFirst, "10", "")},
 		{op: "GetDSCSA", allowed: []string{mfrQuality, mfrLogistics, distLogist, distQual}, query: true, run: query("GetDSCSA", "SHP-1")},
+		// A collection's blinding secret: an admin of one of its members.
+		{op: "SetupBlinding", allowed: []string{distMSP + "/admin", provMSP + "/admin"}, run: func(e *env, id *memstub.Identity) memstub.Result {
+			return e.Submit(id, 10, blind.TransientSecret, testSecret[:], "SetupBlinding", unblinded)
+		}},
+		{op: "BlindingReady", allowed: append(slices.Clone(supplyMembers), mfrMSP+"/admin", distMSP+"/admin", provMSP+"/admin", regMSP+"/admin"),
+			query: true, run: query("BlindingReady", CommissionCollection(mfrMSP))},
 	}
 }
+
+// unblinded is the collection seededSupply leaves without its blinding
+// secret (no seeded step uses it), for the SetupBlinding row.
+var unblinded = DSCSACollection(distMSP, provMSP)
 
 // seededSupply: units 0-9 commissioned; units 0-1 in case1 at the
 // manufacturer; unit 5 shipped to the distributor (SHP-1, in transit);
 // units 6-7 received by the hospital pharmacy; unit 8 quarantined at the
-// manufacturer.
+// manufacturer. The distributor–pharmacy collection has no blinding
+// secret yet.
 func seededSupply(t testing.TB) *env {
-	e := newEnvWith(t, &Contract{}, partstest.Reference())
+	e := newEnvBlinding(t, &Contract{}, partstest.Reference(), unblinded)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 10)), nil)
 	e.Must(e.pack(mfgLogistic, 2, case1, "case", units(0, 2)...), nil)
 	e.Must(e.ship(mfgLogistic, 3, "SHP-1", distMSP, unit(5)), nil)

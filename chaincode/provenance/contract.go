@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
@@ -83,6 +85,35 @@ type tx struct {
 	makers map[string]string // GTIN → the org anchoring its units (anchor.go)
 	// blinders are the collections' Blinders read so far (blinding.go).
 	blinders map[string]*blind.Blinder
+}
+
+// GetBeforeTransaction makes contractapi run checkArgs before every
+// transaction.
+func (c *Contract) GetBeforeTransaction() interface{} { return c.checkArgs }
+
+var ctxType = reflect.TypeFor[contractapi.TransactionContextInterface]()
+
+// checkArgs refuses a transaction sent more arguments than it takes.
+// contractapi ignores extra arguments, yet they would reach the block with
+// the proposal: a patient or prescription reference that a careless
+// client adds to a Dispense would be on every peer for good. Refused, the
+// proposal is never endorsed, so it is never ordered.
+func (c *Contract) checkArgs(ctx contractapi.TransactionContextInterface) error {
+	fn, params := ctx.GetStub().GetFunctionAndParameters()
+	if i := strings.LastIndex(fn, ":"); i >= 0 {
+		fn = fn[i+1:]
+	}
+	if fn == "" {
+		return nil
+	}
+	m := reflect.ValueOf(c).MethodByName(strings.ToUpper(fn[:1]) + fn[1:])
+	if !m.IsValid() || m.Type().NumIn() == 0 || m.Type().In(0) != ctxType {
+		return nil
+	}
+	if n := m.Type().NumIn() - 1; len(params) > n {
+		return ccerr.Invalid("args", "%s takes %d arguments, not %d (nothing more may reach a block)", fn, n, len(params))
+	}
+	return nil
 }
 
 func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, error) {
