@@ -8,6 +8,7 @@ package records
 
 import (
 	"context"
+	"crypto/ecdh"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -70,36 +71,15 @@ func (k *Client) Amend(ctx context.Context, d Document) (*rc.Receipt, error) {
 }
 
 func (k *Client) anchor(ctx context.Context, fn string, d Document, version int, args []string) (*rc.Receipt, error) {
-	var ck rc.CustodianKey
-	org := k.c.Session.Org.MSPID
-	if err := k.c.Evaluate(ctx, "GetCustodianKey", client.Input{Args: []string{org}}, &ck); err != nil {
-		return nil, err
-	}
-	kekRaw, err := base64.StdEncoding.DecodeString(ck.PublicKey)
+	kek, err := k.custodianKEK(ctx)
 	if err != nil {
 		return nil, err
 	}
-	kek, err := keywrap.ParsePublic(kekRaw)
-	if err != nil {
-		return nil, err
-	}
-	tmp, err := os.CreateTemp("", "carechain-seal-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	sealed, err := docstore.Encrypt(tmp, d.Content, d.Progress)
+	sealed, err := k.sealAndStore(ctx, d)
 	if err != nil {
 		return nil, err
 	}
 	defer clear(sealed.Key)
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	if err := k.store.Put(ctx, sealed.CipherSHA256, tmp); err != nil {
-		return nil, err
-	}
 	eph, err := keywrap.NewEphemeral()
 	if err != nil {
 		return nil, err
@@ -124,6 +104,43 @@ func (k *Client) anchor(ctx context.Context, fn string, d Document, version int,
 	return &r, nil
 }
 
+// custodianKEK is the session's org's registered key-encryption key.
+func (k *Client) custodianKEK(ctx context.Context) (*ecdh.PublicKey, error) {
+	var ck rc.CustodianKey
+	org := k.c.Session.Org.MSPID
+	if err := k.c.Evaluate(ctx, "GetCustodianKey", client.Input{Args: []string{org}}, &ck); err != nil {
+		return nil, err
+	}
+	kekRaw, err := base64.StdEncoding.DecodeString(ck.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	return keywrap.ParsePublic(kekRaw)
+}
+
+// sealAndStore encrypts the document with a fresh key through a temporary
+// file into the store; the caller clears the returned key.
+func (k *Client) sealAndStore(ctx context.Context, d Document) (*docstore.Sealed, error) {
+	tmp, err := os.CreateTemp("", "carechain-seal-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	sealed, err := docstore.Encrypt(tmp, d.Content, d.Progress)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err == nil {
+		err = k.store.Put(ctx, sealed.CipherSHA256, tmp)
+	}
+	if err != nil {
+		clear(sealed.Key)
+		return nil, err
+	}
+	return sealed, nil
+}
+
 // Head reads a record's public trace.
 func (k *Client) Head(ctx context.Context, id string) (*rc.Head, error) {
 	var h rc.Head
@@ -144,33 +161,9 @@ type Retrieved struct {
 // receives its key from the custodian's peer, and writes the verified
 // plaintext to w. Nothing is written to w unless every check passes.
 func (k *Client) Get(ctx context.Context, id string, version int, purpose string, w io.Writer, progress docstore.Progress) (*Retrieved, error) {
-	h, err := k.Head(ctx, id)
+	rel, r, key, err := k.release(ctx, id, version, purpose)
 	if err != nil {
 		return nil, err
-	}
-	var r rc.Receipt
-	if _, err := k.c.Submit(ctx, "RequestAccess", client.Input{Args: []string{id, fmt.Sprint(version), purpose}}, &r); err != nil {
-		return nil, err
-	}
-	oneTime, err := keywrap.NewEphemeral()
-	if err != nil {
-		return nil, err
-	}
-	var rel rc.Release
-	// Evaluated on the custodian's peer, the only one holding its KEK; it
-	// checks the request is this caller's, of this record, for this purpose.
-	in := client.Input{Args: []string{r.AccessID, id, purpose, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())},
-		Endorsers: []string{h.Custodian}}
-	if err := k.c.Evaluate(ctx, "ReleaseKey", in, &rel); err != nil {
-		return nil, err
-	}
-	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
-	if err != nil {
-		return nil, err
-	}
-	key, err := keywrap.Unwrap(oneTime, wrapped, rc.WrapAAD(rel.Record, rel.Version))
-	if err != nil {
-		return nil, fmt.Errorf("released key: %w", err)
 	}
 	defer clear(key)
 	cipherFile, err := docstore.Fetch(ctx, k.store, rel.CipherSHA256)
@@ -196,6 +189,40 @@ func (k *Client) Get(ctx context.Context, id string, version int, purpose string
 		return nil, err
 	}
 	return &Retrieved{Release: rel, AccessID: r.AccessID, TxID: r.TxID, Salt: salt}, nil
+}
+
+// release requests access (submitted, logged) and has the custodian's peer
+// release the document key to a one-time key; it returns the key.
+func (k *Client) release(ctx context.Context, id string, version int, purpose string) (rc.Release, rc.Receipt, []byte, error) {
+	var rel rc.Release
+	var r rc.Receipt
+	h, err := k.Head(ctx, id)
+	if err != nil {
+		return rel, r, nil, err
+	}
+	if _, err := k.c.Submit(ctx, "RequestAccess", client.Input{Args: []string{id, fmt.Sprint(version), purpose}}, &r); err != nil {
+		return rel, r, nil, err
+	}
+	oneTime, err := keywrap.NewEphemeral()
+	if err != nil {
+		return rel, r, nil, err
+	}
+	// Evaluated on the custodian's peer, the only one holding its KEK; it
+	// checks the request is this caller's, of this record, for this purpose.
+	in := client.Input{Args: []string{r.AccessID, id, purpose, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())},
+		Endorsers: []string{h.Custodian}}
+	if err := k.c.Evaluate(ctx, "ReleaseKey", in, &rel); err != nil {
+		return rel, r, nil, err
+	}
+	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
+	if err != nil {
+		return rel, r, nil, err
+	}
+	key, err := keywrap.Unwrap(oneTime, wrapped, rc.WrapAAD(rel.Record, rel.Version))
+	if err != nil {
+		return rel, r, nil, fmt.Errorf("released key: %w", err)
+	}
+	return rel, r, key, nil
 }
 
 // decryptChecked decrypts into w (every chunk authenticated) and checks the
