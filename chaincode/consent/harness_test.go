@@ -120,11 +120,17 @@ func newEnvWith(t testing.TB, c *Contract, g parts.Genesis) *env {
 	if c.Clock != nil {
 		when = c.Clock().Add(-4 * time.Minute)
 	}
+	e.ready(when)
+	return e
+}
+
+// ready sets the collection's blinding secret and links the cast.
+func (e *env) ready(when time.Time) {
+	e.T.Helper()
 	e.Must(e.setupBlinding(orgAdmin, when), nil)
 	for _, l := range cast {
 		e.Must(e.linkAt(l.id, l.subject, when), nil)
 	}
-	return e
 }
 
 // bareEnv installs the registry and consent, nothing more: the collection
@@ -133,6 +139,12 @@ func bareEnv(t testing.TB, c *Contract, g parts.Genesis) *env {
 	t.Helper()
 	cc, err := contractapi.NewChaincode(c)
 	require.NoError(t, err)
+	return installEnv(t, cc, g)
+}
+
+// installEnv installs the registry with genesis g and cc as consent.
+func installEnv(t testing.TB, cc shim.Chaincode, g parts.Genesis) *env {
+	t.Helper()
 	p := memstub.NewPeer("care", memstub.WithMSP("ProviderMSP"))
 	partstest.Install(p, g, at(-1))
 	p.Install("consent", cc, memstub.WithEndorsement(endorsement), memstub.WithCollections(memstub.Collection{
