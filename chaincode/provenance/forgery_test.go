@@ -7,8 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
 )
 
 // endorsed submits fn as id, endorsed by the peers of endorsers only.
@@ -148,4 +150,42 @@ func TestConcurrentShipmentsOfOneItem(t *testing.T) {
 	assert.Equal(t, memstub.Valid, res[2].Validation, "no hot key between independent units")
 	assert.Equal(t, memstub.Valid, res[3].Validation)
 	assert.Equal(t, "SHP-A", e.item(unit(0)).Shipment)
+}
+
+// A collection's blinding secret is governed by the collection's
+// endorsement policy like every key there: set by the members' peers
+// (carenet endorses SetupBlinding with them only), and neither replaced
+// nor planted by others — a replaced secret would hide every blinded key.
+// The same holds for the DSCSA documents of a pair.
+func TestBlindingSecretsNeedTheMembersPeers(t *testing.T) {
+	e := newEnvBlinding(t, &Contract{}, partstest.Reference(), unblinded)
+	secret := map[string][]byte{blind.TransientSecret: testSecret[:]}
+	restore := e.onPeer(distMSP)
+	res := e.endorsed(admin(distMSP), 1, []string{distMSP, regMSP}, secret, "SetupBlinding", unblinded)
+	restore()
+	refusedForgery(t, e, res, "a pair's secret without the other partner")
+	assert.False(t, e.ready(regMSP, unblinded))
+	e.Peer.SetMSP(distMSP)
+	res = e.endorsed(admin(distMSP), 1, []string{distMSP, provMSP}, secret, "SetupBlinding", unblinded)
+	assert.Equal(t, memstub.Valid, res.Validation, res.Message)
+	e.Peer.SetMSP(mfrMSP)
+
+	secretKey := must(blindingSecretKey())
+	replaced := []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)
+	before := e.Peer.Snapshot()
+	for _, c := range []struct {
+		what      string
+		endorsers []string
+		write     memstub.ForgedWrite
+	}{
+		{"a pair's secret replaced by one partner and a third org", []string{mfrMSP, regMSP},
+			memstub.ForgedWrite{Collection: DSCSACollection(mfrMSP, distMSP), Key: secretKey, Value: replaced}},
+		{"a manufacturer's secret replaced by others", []string{distMSP, provMSP},
+			memstub.ForgedWrite{Collection: CommissionCollection(mfrMSP), Key: secretKey, Value: replaced}},
+		{"a pair's documents forged without the other partner", []string{distMSP, regMSP},
+			memstub.ForgedWrite{Collection: DSCSACollection(mfrMSP, distMSP), Key: mustKey(objDSCSA, "token"), Value: []byte(`{"salt":"s","documents":"{}"}`)}},
+	} {
+		refusedForgery(t, e, e.forge(c.endorsers, c.write), c.what)
+	}
+	assert.Equal(t, before, e.Peer.Snapshot())
 }

@@ -187,6 +187,22 @@ func (k *Client) Shipment(ctx context.Context, id string) (*pv.Shipment, error) 
 	return &s, k.c.Evaluate(ctx, "GetShipment", client.Input{Args: []string{id}}, &s)
 }
 
+// DSCSA reads a shipment's DSCSA documents with the salt of their public
+// commitment (the staff of its two partners), and reports whether they
+// match the commitment on the public shipment record: a partner can hand
+// both to the regulator, who checks them the same way (pv.DSCSA.Matches).
+func (k *Client) DSCSA(ctx context.Context, shipment string) (*pv.DSCSA, bool, error) {
+	var d pv.DSCSA
+	if err := k.c.Evaluate(ctx, "GetDSCSA", client.Input{Args: []string{shipment}}, &d); err != nil {
+		return nil, false, err
+	}
+	sh, err := k.Shipment(ctx, shipment)
+	if err != nil {
+		return &d, false, err
+	}
+	return &d, d.Matches(sh), nil
+}
+
 // Trace reads a page of an item's chain of custody, oldest first or (with
 // newestFirst) newest first.
 func (k *Client) Trace(ctx context.Context, id string, newestFirst bool, p client.Page) (*pv.EventPage, error) {

@@ -136,9 +136,17 @@ func TestSupplyStory(t *testing.T) {
 
 	pharmacy := drugsAs(t, "provider", "pharmacist1")
 	settle(pharmacy.Receive(ctx, ship2))
+	// The partners read the DSCSA documents with their salt; the public
+	// shipment holds only the salted commitment.
+	dscsa, matches, err := pharmacy.DSCSA(ctx, ship2)
+	require.NoError(t, err)
+	assert.True(t, matches)
+	assert.Contains(t, dscsa.Documents, "invoice 2")
+	assert.NotEmpty(t, dscsa.Salt)
 	v, err := pharmacy.Verify(ctx, gtin, serials[5], lot, expiry)
 	require.NoError(t, err)
 	assert.Equal(t, pv.Verified, v.Result)
+	assert.Equal(t, "ProviderMSP", v.Requester, "a verification names the org, not the pharmacist")
 	settle(pharmacy.Dispense(ctx, pv.SGTIN(gtin, serials[5])))
 
 	// The regulator recalls the lot.

@@ -71,7 +71,7 @@ func (a *app) drugsCommand() *cobra.Command {
 		a.drugReceiptCommand("unpack SSCC", "empty a container you hold: its contents take over its owner, disposition and suspect state", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Unpack(cmd.Context(), args[0])
 		}),
-		a.drugsShip(),
+		a.drugsShip(), a.drugsDSCSA(),
 		a.drugReceiptCommand("receive SHIPMENT", "confirm a shipment addressed to your org: ownership moves to you", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
 			return k.Receive(cmd.Context(), args[0])
 		}),
@@ -251,6 +251,23 @@ func (a *app) drugsShip() *cobra.Command {
 	})
 	cmd.Flags().StringVar(&dscsa, "dscsa", "", "DSCSA transaction information and statement, JSON (inline, @FILE or -)")
 	return cmd
+}
+
+func (a *app) drugsDSCSA() *cobra.Command {
+	return &cobra.Command{Use: "dscsa SHIPMENT", Short: "a shipment's DSCSA documents and salt (its two partners), checked against its public commitment", Args: cobra.ExactArgs(1),
+		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
+			d, ok, err := k.DSCSA(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			a.print(d, func(w io.Writer) {
+				fmt.Fprintf(w, "%s\nsalt %q, matches the public commitment: %v\n", d.Documents, d.Salt, ok)
+			})
+			if !ok {
+				return fmt.Errorf("the DSCSA documents of %s do not match its public commitment", args[0])
+			}
+			return nil
+		})}
 }
 
 func (a *app) drugsVerify() *cobra.Command {
