@@ -25,8 +25,8 @@ type ShipInput struct {
 // sender's logistics staff or pharmacist: they are in transit until the
 // receiver confirms, and until then every change needs both partners'
 // peers. The DSCSA transaction information and statement (transient
-// "dscsa", any JSON object) stay in the two partners' collection, with its
-// hash on the shipment. Items the caller does not hold refuse the
+// "dscsa", any JSON) stay in the two partners' collection under a blinded
+// key, with a salted commitment on the shipment (dscsa.go). Items the caller does not hold refuse the
 // shipment, and the attempt is recorded as a counterfeit signal.
 func (c *Contract) Ship(ctx contractapi.TransactionContextInterface, input string) (*Receipt, error) {
 	t, err := c.begin(ctx)

@@ -65,10 +65,17 @@
 //	GetPartner, Trace,
 //	RecallReport, ListSignals    any member of a supply part with a role that
 //	                             counts there (the auditor reads, never acts)
-//	GetDSCSA                     staff of the shipment's two partners
+//	GetDSCSA                     staff of the shipment's two partners (the
+//	                             documents and the salt of their commitment)
+//	SetupBlinding                the admin of a member org of the collection
+//	                             (dscsa_A_B: A or B; commission_X: X)
+//	BlindingReady                any supply member, or an org's admin
 //
 // An org the registry does not list is FORBIDDEN everywhere, licence or
-// not, and so is an identity without a role (an org's admin).
+// not, and so is an identity without a role (an org's admin) except for
+// the two blinding transactions. A transaction sent more arguments than
+// it takes is INVALID_ARGUMENT "args" before anything else (contractapi
+// would ignore them, but they would reach the block).
 //
 // # Trust model: who must agree to each write
 //
@@ -93,6 +100,12 @@
 //	a unit's commissioning anchor   AND(manufacturer), the collection-level
 //	                                policy of commission_<manufacturer>,
 //	                                which governs new keys too
+//	a shipment's DSCSA documents    AND(sender, receiver), the collection-
+//	                                level policy of their dscsa collection
+//	a collection's blinding secret  the collection-level policy: both
+//	                                partners (dscsa), the manufacturer
+//	                                (commission); set once, by a member's
+//	                                admin (SetupBlinding, CONFLICT after)
 //
 // Units inside a container are sealed rather than owned because their
 // owner changes with the outermost container, which their keys cannot
@@ -141,7 +154,9 @@
 // trade), including by a forged shipment record; pull a unit out of a
 // container; take a recall back or hide a unit from its recall report;
 // rewrite another's product, lot or licence; rewrite or delete an event,
-// verification, signal or anchor. They can create keys that do not exist
+// verification, signal or anchor; set, replace or plant the blinding
+// secret or the DSCSA documents of a collection they are not both
+// members of (a replaced secret would hide every blinded key). They can create keys that do not exist
 // yet, none of which gives a unit meaning: a unit record (ignored, and
 // its serial is then taken: the manufacturer cannot commission it —
 // signalled), a lot or a product record (the real manufacturer can no
@@ -180,6 +195,90 @@
 // object's signals either way; RecallReport pages a lot's units in serial
 // order. No scan reads more than a page, or the at most 1,000 children of
 // one container (Unpack).
+//
+// # What is public
+//
+// The first rule of the domain: nothing on the ledger names a patient,
+// and nothing lets a channel member, or anyone holding the blocks, link a
+// block to one — nor, since employees are persons too, to an employee
+// (a pharmacist's verification history would be workplace surveillance).
+// Every block carries the transaction's arguments, its response, its
+// chaincode event, its public writes and, for each private write, the
+// SHA-256 of the key and of the value. What provenance puts there:
+//
+// World state (every key a composite key; values JSON):
+//
+//	partner~MSP                    an org's licence: name, licence number,
+//	                               GLN, validity, status — an org, not a person
+//	product~GTIN, batch~GTIN~LOT   product and lot master data, the
+//	                               manufacturer org
+//	recall~GTIN~LOT                the recalling org (not its employee), the
+//	                               reason (free text the client chooses:
+//	                               public, like every argument), the time
+//	item~ID                        a unit (SGTIN) or container (SSCC): owner
+//	                               and custodian orgs, disposition, shipment,
+//	                               containers, lot counts, the latest change
+//	unitsByLot~GTIN~LOT~SERIAL,
+//	contains~SSCC~CHILD            empty index entries of supply objects
+//	shipment~ID                    sender and receiver orgs, items, the
+//	                               salted commitment to the DSCSA documents
+//	                               (dscsaHash, below), stamps, excursions
+//	event~TX~N                     the EPCIS event: objects, step,
+//	                               disposition, orgs (source, destination,
+//	                               recordedBy), a logger's device id
+//	eventByObject(Desc)~OBJ~STAMP~TX~N   index entries
+//	verification~UNIT~TX           the unit, the identifier checked, the
+//	                               result and the org that asked
+//	signal(Desc)~OBJ~STAMP~TX      a counterfeit signal: code, object, the
+//	                               org whose act raised it, a reason the
+//	                               chaincode writes (orgs and serials only)
+//
+// and key-level endorsement policies naming orgs' peers. Chaincode events
+// (one envelope per transaction: its id and time, then changes) carry
+// epcis.<step> (event id, count), counterfeit.signal (object, code),
+// unit.verified (unit, result), suspect.<state> and lot.recalled (the
+// acting org), partner.<status>, product.registered, batch.created,
+// units.anchored (lot, count) and provenance.blinding-set (the
+// collection). Responses are receipts, verifications and signals, with
+// orgs only. None of them names a person: verifications, signals and
+// recalls record the org (Caller.MSPID), never Caller.Key(); ListSignals
+// cuts the enrollment id off signals written before.
+//
+// Patients: provenance knows none. A unit is dispensed by its id alone —
+// no patient, prescription or pharmacist argument exists, and a client
+// that adds one is refused before endorsement, so it never reaches a
+// block. That a unit was dispensed, by which pharmacy org and when, is
+// public by design: a dispensed serial that reappears is a counterfeit
+// signal (DSCSA), and the time is the block's own timestamp. A pack's
+// serial links to a patient only off the ledger, in the pharmacy's
+// records or in the hands of whoever holds the pack.
+//
+// Times: every record carries its transaction's stamp, which the block
+// header carries anyway; they date the supply actions of orgs.
+//
+// Private data, as the blocks show it:
+//
+//	dscsa_A_B      [dscsa, Token("shipment", id)] → {"salt", "documents"}
+//	               (dscsa.go): the key's hash is of a token only the pair
+//	               can compute, the value's hash is over a 256-bit salt,
+//	               and the public dscsaHash is blind.Commit(salt,
+//	               documents) — none is recomputable from a guessed
+//	               shipment id, invoice or statement (the partners show the
+//	               salt to the regulator with the documents). Shipments
+//	               shipped before keep [dscsa, id] → the raw documents and a
+//	               bare SHA-256 dscsaHash, in blocks that cannot be rewritten.
+//	commission_X   [unit id] → {gtin, serial, lot, expiry}: the anchor is a
+//	               commitment to facts the public unit record states in the
+//	               same transaction, and it must stay recomputable from
+//	               them: every peer, member of the collection or not,
+//	               checks a unit record against its anchor's hash
+//	               (anchor.go). Its key and value hashes reveal nothing the
+//	               public record does not, so they carry no token and no
+//	               salt (a salt kept in the public record would hide
+//	               nothing either). A test keeps anchors to exactly those
+//	               fields.
+//	both           blindingSecret~v1 → the collection's secret (32 random
+//	               bytes or more, carenet's), hashed once.
 //
 // # Residual risks
 //
@@ -220,5 +319,20 @@
 //     the oldest-first one, and signals recorded before signals were
 //     time-keyed list oldest-first only.
 //   - The DSCSA documents are in the two partners' collection only; the
-//     regulator sees their hash, and must ask a partner for them.
+//     regulator sees their commitment, and must ask a partner for them
+//     and their salt (GetDSCSA gives both).
+//   - Until a dscsa collection has its blinding secret (carenet sets it
+//     after deploying, where network/topology.yaml asks for it), Ship and
+//     GetDSCSA between that pair are FAILED_PRECONDITION. Ship now reads
+//     the pair's secret, so its endorsers must be the pair's peers — which
+//     the collection's endorsement policy required already.
+//   - Fabric signs every proposal with the submitter's enrollment
+//     certificate, so the creator of each transaction (a block field the
+//     chaincode cannot change) still names the employee; an org that wants
+//     its staff unlinkable must submit through an org-level identity.
+//   - Records written before these rules keep what they held: signals,
+//     verifications and recalls with "MSP/enrollment id", and the legacy
+//     DSCSA keys and bare hashes, in world state and in old blocks.
+//   - Free-text arguments (reasons, device ids) are public: the client
+//     must not put personal data in them.
 package provenance

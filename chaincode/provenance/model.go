@@ -140,14 +140,16 @@ type Item struct {
 
 // Shipment moves items from their owner to an authorized receiver.
 type Shipment struct {
-	ID       string   `json:"id"`
-	From     string   `json:"from"`
-	To       string   `json:"to"`
-	Items    []string `json:"items"`
-	Status   string   `json:"status"` // in_transit, received
-	DocHash  string   `json:"dscsaHash"`
-	Shipped  string   `json:"shipped"`
-	Received string   `json:"received,omitempty" metadata:",optional"`
+	ID     string   `json:"id"`
+	From   string   `json:"from"`
+	To     string   `json:"to"`
+	Items  []string `json:"items"`
+	Status string   `json:"status"` // in_transit, received
+	// DocHash is the salted commitment to the DSCSA documents
+	// (DSCSACommitment; the bare SHA-256 for shipments shipped before).
+	DocHash  string `json:"dscsaHash"`
+	Shipped  string `json:"shipped"`
+	Received string `json:"received,omitempty" metadata:",optional"`
 	// Excursions counts sensor readings outside a product's range.
 	Excursions int `json:"excursions"`
 	// Updated is the stamp of the shipment's latest change.
