@@ -157,9 +157,11 @@ func TestAttackGrantsMustBeSignedByThePatient(t *testing.T) {
 // Attack 4: with no PatientsMSP root certificate in the registry, nothing
 // verifies: every change is refused and no consent is honoured (fail closed).
 func TestAttackNoRootCertificatesFailsClosed(t *testing.T) {
-	e := newEnvWith(t, &Contract{}, partstest.Reference())
+	e := bareEnv(t, &Contract{}, partstest.Reference())
+	e.Must(e.setupBlinding(orgAdmin, at(-1)), nil)
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.grantRes(patient1, 1, grantInput("c1")), "FORBIDDEN: the parts registry lists no root certificate")
+	e.Refused(before, e.linkAt(patient1, pt1, at(0)), "FORBIDDEN: the parts registry lists no root certificate")
+	e.Refused(before, e.grantRes(patient1, 1, grantInput("c1")), "FORBIDDEN: ")
 	c := psychiatryForPayer("genuine")
 	signWith(&c, patient1, wire.ConsentStatement("care", c))
 	e.forgeConsent(c)

@@ -71,7 +71,7 @@ var (
 	patient1    = castPatient("patient1", pt1)
 	patient2    = castPatient("patient2", pt2)
 	guardian    = castPatient("guardian1", pt3)
-	registrar   = memstub.NewIdentity(PatientMSP, "registrar1", map[string]string{"role": RoleRegistrar})
+	registrar   = patientsCA.Issue("registrar1", map[string]string{"role": RoleRegistrar})
 	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": RolePhysician, "npi": "1234567893"})
 	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": RolePhysician})
 	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": RoleNurse})
@@ -163,7 +163,13 @@ func (e *env) setupBlinding(id *memstub.Identity, when time.Time) memstub.Result
 // linkAt links id's enrollment to subject, as the registrar, at when.
 func (e *env) linkAt(id *memstub.Identity, subject string, when time.Time) memstub.Result {
 	in := wire.LinkInput{EnrollmentID: id.Cert.Subject.CommonName, Subject: subject}
-	return e.Peer.Invoke("consent", registrar, when, map[string][]byte{TransientLink: cctest.JSON(in)}, "LinkPatient")
+	return e.Peer.Invoke("consent", registrar, when, linkTransient(registrar, wire.Linked(PatientMSP, in), in), "LinkPatient")
+}
+
+// linkTransient is the transient map of a link change: the input and
+// signer's signature of the link it produces.
+func linkTransient(signer *memstub.Identity, l wire.LinkRecord, in any) map[string][]byte {
+	return signed(signer, wire.LinkStatement("care", l), TransientLink, in)
 }
 
 // patient enrolls a new patient and links them to subject at minute -1.

@@ -20,8 +20,8 @@ const TransientLink = wire.TransientLink
 
 // Link statuses.
 const (
-	LinkLinked   = "linked"
-	LinkUnlinked = "unlinked"
+	LinkLinked   = wire.LinkLinked
+	LinkUnlinked = wire.LinkUnlinked
 )
 
 // enrollmentPattern is the shape of a patient's enrollment id: "p" and 32
@@ -44,7 +44,8 @@ func validateEnrollmentID(field, id string) error {
 // a read of it) is about. An enrollment is one subject's for good: it is
 // never linked to another one, and once unlinked (a lost or stolen key)
 // stays unlinked; a subject may hold several enrollments (devices, a new
-// key after a loss).
+// key after a loss). The registrar signs every version
+// (wire.LinkStatement); a link whose signature does not verify is no link.
 type patientLink struct {
 	EnrollmentID string `json:"enrollmentId"`
 	Subject      string `json:"subject"`
@@ -53,7 +54,14 @@ type patientLink struct {
 	Unlinked     string `json:"unlinked,omitempty"`
 	Compromised  bool   `json:"compromised,omitempty"`
 	Updated      string `json:"updated"`
+	Signature    string `json:"signature"`
+	Signer       string `json:"signer"`
 	Salt         string `json:"salt"`
+}
+
+// record is what the registrar signed of the link of org's enrollment.
+func (l patientLink) record(org string) wire.LinkRecord {
+	return wire.LinkRecord{Org: org, EnrollmentID: l.EnrollmentID, Subject: l.Subject, Status: l.Status, Compromised: l.Compromised}
 }
 
 // covers reports whether the link held at t: signatures made while it held
@@ -70,14 +78,17 @@ func (l patientLink) covers(t time.Time) bool {
 	return err == nil && t.Before(unlinked)
 }
 
-// linkRead is a link as read in this transaction.
+// linkRead is a link as read in this transaction: found only when the
+// registrar's signature of it verifies (an unsigned or forged link counts
+// as none).
 type linkRead struct {
 	key   string
 	link  patientLink
 	found bool
 }
 
-// link reads the link of org's enrollment id, once per transaction.
+// link reads and verifies the link of org's enrollment id, once per
+// transaction.
 func (t *tx) link(org, enrollmentID string) (linkRead, error) {
 	if r, ok := t.links[org+"/"+enrollmentID]; ok {
 		return r, nil
@@ -90,9 +101,32 @@ func (t *tx) link(org, enrollmentID string) (linkRead, error) {
 	if err != nil {
 		return linkRead{}, err
 	}
-	r := linkRead{key: key, link: l, found: found}
+	if found {
+		if found, err = t.registrarSigned(org, l); err != nil {
+			return linkRead{}, err
+		}
+	}
+	r := linkRead{key: key, link: l, found: found && l.EnrollmentID == enrollmentID}
 	t.links[org+"/"+enrollmentID] = r
 	return r, nil
+}
+
+// registrarSigned reports whether a stored link's signature verifies: by a
+// certificate that chains to the registry's roots of the patients' org
+// (at the link's stamp), with role registrar, which the org's
+// patient-registry part lets count.
+func (t *tx) registrarSigned(org string, l patientLink) (bool, error) {
+	if org != PatientMSP {
+		return false, nil
+	}
+	signer, err := t.verifyStored(wire.LinkStatement(t.Stub.GetChannelID(), l.record(org)), l.Signature, l.Signer, l.Updated)
+	if ccerr.CodeOf(err) == ccerr.CodeForbidden || (err == nil && signer.Role != RoleRegistrar) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return t.orgAllows(org, parts.PartPatientRegistry, RoleRegistrar)
 }
 
 // ownSubject is the calling patient's subject: empty unless the caller is
@@ -164,26 +198,22 @@ func (c *Contract) beginLink(ctx contractapi.TransactionContextInterface) (*tx, 
 	if err := validateEnrollmentID("enrollmentId", in.EnrollmentID); err != nil {
 		return nil, in, linkRead{}, err
 	}
-	if in.Subject != "" {
-		if err := validatePatientID("subject", in.Subject); err != nil {
-			return nil, in, linkRead{}, err
-		}
+	if err := validatePatientID("subject", in.Subject); err != nil {
+		return nil, in, linkRead{}, err
 	}
 	r, err := t.link(t.Caller.MSPID, in.EnrollmentID)
 	return t, in, r, err
 }
 
 // LinkPatient links a patient's enrollment to their subject (transient
-// "link": wire.LinkInput with both fields), for the patient registry's
+// "link": wire.LinkInput; "signature": the registrar's signature of
+// wire.LinkStatement of wire.Linked), for the patient registry's
 // registrar, after the patient's registration with the org's CA. An
 // enrollment already linked, or ever unlinked, is a CONFLICT: an
 // enrollment never changes subject.
 func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
 	t, in, r, err := c.beginLink(ctx)
 	if err != nil {
-		return nil, err
-	}
-	if err := validatePatientID("subject", in.Subject); err != nil {
 		return nil, err
 	}
 	if in.Compromised {
@@ -197,27 +227,24 @@ func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*Re
 	case r.found:
 		return nil, ccerr.Conflict("the enrollment is already linked to this subject")
 	}
-	salt, err := t.salt(r.key)
-	if err != nil {
-		return nil, err
-	}
-	l := patientLink{EnrollmentID: in.EnrollmentID, Subject: in.Subject, Status: LinkLinked, Linked: t.Stamp(), Updated: t.Stamp(), Salt: salt}
+	l := patientLink{EnrollmentID: in.EnrollmentID, Subject: in.Subject, Status: LinkLinked, Linked: t.Stamp()}
 	return t.saveLink(r.key, l, "consent.patient-linked")
 }
 
 // UnlinkPatient ends a patient's enrollment (transient "link" with its
-// enrollment id, and the subject if the registrar wants it checked), for
-// the patient registry's registrar: the key then acts for no one. What the
-// patient signed with a lost key while it was linked stays theirs; with
-// compromised set (a stolen key), nothing it ever signed counts any more
-// and the patient signs again what they still want, with a new enrollment.
+// enrollment id and subject; "signature" of wire.LinkStatement of
+// wire.Unlinked), for the patient registry's registrar: the key then acts
+// for no one. What the patient signed with a lost key while it was linked
+// stays theirs; with compromised set (a stolen key), nothing it ever
+// signed counts any more and the patient signs again what they still
+// want, with a new enrollment.
 func (c *Contract) UnlinkPatient(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
 	t, in, r, err := c.beginLink(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !r.found || (in.Subject != "" && in.Subject != r.link.Subject) {
-		return nil, ccerr.NotFound("no link of this enrollment (to this subject)")
+	if !r.found || in.Subject != r.link.Subject {
+		return nil, ccerr.NotFound("no link of this enrollment to this subject")
 	}
 	if r.link.Status != LinkLinked {
 		return nil, ccerr.Precondition("the enrollment is already unlinked")
@@ -225,18 +252,23 @@ func (c *Contract) UnlinkPatient(ctx contractapi.TransactionContextInterface) (*
 	if err := t.NotBefore("link of the enrollment", r.link.Updated); err != nil {
 		return nil, err
 	}
-	salt, err := t.salt(r.key)
-	if err != nil {
-		return nil, err
-	}
 	l := r.link
-	l.Status, l.Unlinked, l.Updated, l.Salt, l.Compromised = LinkUnlinked, t.Stamp(), t.Stamp(), salt, in.Compromised
+	l.Status, l.Unlinked, l.Compromised = LinkUnlinked, t.Stamp(), in.Compromised
 	return t.saveLink(r.key, l, "consent.patient-unlinked")
 }
 
-// saveLink writes a link; the event and receipt carry only the
-// transaction id.
+// saveLink signs (the registrar's signature, verified against the
+// creator's certificate and the patients' org's roots), salts and writes
+// a link; the event and receipt carry only the transaction id.
 func (t *tx) saveLink(key string, l patientLink, event string) (*Receipt, error) {
+	sig, signer, err := t.creatorSignature(wire.LinkStatement(t.Stub.GetChannelID(), l.record(t.Caller.MSPID)))
+	if err != nil {
+		return nil, err
+	}
+	if l.Salt, err = t.salt(key); err != nil {
+		return nil, err
+	}
+	l.Signature, l.Signer, l.Updated = sig, signer, t.Stamp()
 	if err := state.PutPrivate(t.Stub, Collection, key, l); err != nil {
 		return nil, err
 	}

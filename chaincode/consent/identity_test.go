@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -16,13 +17,19 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/caller"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	kitpatient "github.com/carechain/carechain/chaincode/kit/patient"
 )
 
+// linkTx submits fn (LinkPatient, UnlinkPatient) of in as id, signed by
+// id for the link the change produces.
 func (e *env) linkTx(id *memstub.Identity, minute int, fn string, in any) memstub.Result {
-	return e.Peer.Invoke("consent", id, at(minute), map[string][]byte{TransientLink: cctest.JSON(in)}, fn)
+	l, _ := in.(wire.LinkInput)
+	next := wire.Linked(PatientMSP, l)
+	if fn == "UnlinkPatient" {
+		next = wire.Unlinked(PatientMSP, l)
+	}
+	return e.Peer.Invoke("consent", id, at(minute), linkTransient(id, next, in), fn)
 }
 
 func (e *env) subjectOf(id *memstub.Identity, minute int) memstub.Result {
@@ -76,9 +83,17 @@ func TestLinkPatientInputAndConflicts(t *testing.T) {
 		}
 		e.Refused(before, res, `INVALID_ARGUMENT: field "`+c.field+`"`)
 	}
-	// Only the patient registry's registrar links: not a regulator's registrar.
+	// Only the patient registry's registrar links: not a regulator's
+	// registrar, nor one the patients' CA did not issue; and the registrar
+	// signs the link.
+	in := wire.LinkInput{EnrollmentID: fresh, Subject: pt2}
 	regRegistrar := memstub.NewIdentity(RegulatorMSP, "registrar1", map[string]string{"role": RoleRegistrar})
-	e.Refused(before, e.linkTx(regRegistrar, 1, "LinkPatient", wire.LinkInput{EnrollmentID: fresh, Subject: pt2}), "FORBIDDEN: ")
+	e.Refused(before, e.linkTx(regRegistrar, 1, "LinkPatient", in), "FORBIDDEN: ")
+	selfSigned := memstub.NewIdentity(PatientMSP, "registrar1", map[string]string{"role": RoleRegistrar})
+	e.Refused(before, e.linkTx(selfSigned, 1, "LinkPatient", in), "FORBIDDEN: the signer's certificate does not chain")
+	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), map[string][]byte{TransientLink: mustJSON(in)}, "LinkPatient"), `INVALID_ARGUMENT: field "signature"`)
+	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), linkTransient(registrar, wire.Linked(PatientMSP, wire.LinkInput{EnrollmentID: fresh, Subject: pt1}), in), "LinkPatient"),
+		`INVALID_ARGUMENT: field "signature"`)
 
 	// An enrollment is one subject's for good.
 	e.Refused(before, e.linkTx(registrar, 1, "LinkPatient", wire.LinkInput{EnrollmentID: enrollment("patient1"), Subject: pt2}), "CONFLICT: the enrollment is linked to another subject")
@@ -102,9 +117,10 @@ func TestUnlinkPatient(t *testing.T) {
 		e := newEnv(t)
 		e.grant(patient1, 1, grantInput("c1"))
 		before := e.Peer.Snapshot()
-		e.Refused(before, e.linkTx(registrar, 2, "UnlinkPatient", wire.LinkInput{EnrollmentID: enrollment("nobody")}), "NOT_FOUND: ")
+		e.Refused(before, e.linkTx(registrar, 2, "UnlinkPatient", wire.LinkInput{EnrollmentID: enrollment("nobody"), Subject: pt1}), "NOT_FOUND: ")
 		e.Refused(before, e.linkTx(registrar, 2, "UnlinkPatient", wire.LinkInput{EnrollmentID: enrollment("patient1"), Subject: pt2}), "NOT_FOUND: ")
-		e.Refused(before, e.linkTx(physician, 2, "UnlinkPatient", wire.LinkInput{EnrollmentID: enrollment("patient1")}), "FORBIDDEN: ")
+		e.Refused(before, e.linkTx(registrar, 2, "UnlinkPatient", wire.LinkInput{EnrollmentID: enrollment("patient1")}), `INVALID_ARGUMENT: field "subject"`)
+		e.Refused(before, e.linkTx(physician, 2, "UnlinkPatient", wire.LinkInput{EnrollmentID: enrollment("patient1"), Subject: pt1}), "FORBIDDEN: ")
 		unlink := wire.LinkInput{EnrollmentID: enrollment("patient1"), Subject: pt1, Compromised: compromised}
 		e.Refused(before, e.linkTx(registrar, -2, "UnlinkPatient", unlink), "FAILED_PRECONDITION: transaction time") // before the link
 		e.Must(e.linkTx(registrar, 2, "UnlinkPatient", unlink), nil)
@@ -144,6 +160,55 @@ func TestAttackSignatureBeforeTheLinkIsNotThePatients(t *testing.T) {
 	c.Created, c.Updated = at(5).Format(time.RFC3339Nano), at(5).Format(time.RFC3339Nano)
 	e.forgeConsent(c)
 	assert.Equal(t, Permit, payerAsks(e, 6), "the same signature, stamped while linked, counts: the test changes only the time")
+}
+
+// Attack: two colluding orgs write a link past the contract, tying an
+// enrollment they control (a real patient of the patients' org, unlinked)
+// to another patient's subject. A link counts only with the registrar's
+// signature of it.
+func TestAttackForgedLinkMakesNoOneAPatient(t *testing.T) {
+	mallory := patient("mallory")
+	forged := patientLink{EnrollmentID: enrollment("mallory"), Subject: pt1, Status: LinkLinked,
+		Linked: at(0).Format(time.RFC3339Nano), Updated: at(0).Format(time.RFC3339Nano)}
+	sign := func(l patientLink, by *memstub.Identity, r wire.LinkRecord) patientLink {
+		l.Signature, l.Signer = base64.StdEncoding.EncodeToString(by.Sign(wire.LinkStatement("care", r))), string(by.CertPEM)
+		return l
+	}
+	genuine := sign(forged, registrar, forged.record(PatientMSP))
+	cases := map[string]patientLink{
+		"no signature":               forged,
+		"signed by mallory":          sign(forged, mallory, forged.record(PatientMSP)),
+		"the registrar's of another": sign(forged, registrar, wire.Linked(PatientMSP, wire.LinkInput{EnrollmentID: enrollment("patient2"), Subject: pt2})),
+		"signed for another subject": sign(forged, registrar, wire.Linked(PatientMSP, wire.LinkInput{EnrollmentID: enrollment("mallory"), Subject: pt2})),
+		"signed by a self-made registrar": sign(forged, memstub.NewIdentity(PatientMSP, "registrar1", map[string]string{"role": RoleRegistrar}),
+			forged.record(PatientMSP)),
+	}
+	for name, l := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			e.forgeLink(l)
+			before := e.Peer.Snapshot()
+			e.Refused(before, e.subjectOf(mallory, 1), "FORBIDDEN: ")
+			e.Refused(before, e.grantRes(mallory, 1, grantInput("by-mallory")), "FORBIDDEN: ")
+			c := psychiatryForPayer("by-mallory")
+			signWith(&c, mallory, wire.ConsentStatement("care", c))
+			e.forgeConsent(c)
+			assert.Equal(t, Deny, payerAsks(e, 2))
+		})
+	}
+	// The same link, signed by the registrar, makes mallory pt1: the test
+	// forges only the signature.
+	e := newEnv(t)
+	e.forgeLink(genuine)
+	var s wire.Subject
+	e.Must(e.subjectOf(mallory, 1), &s)
+	assert.Equal(t, pt1, s.Subject)
+}
+
+func (e *env) forgeLink(l patientLink) {
+	e.T.Helper()
+	key, _ := e.keyOf(func(t *tx) (string, error) { return t.blindKey(objPatientLink, PatientMSP, l.EnrollmentID) })
+	e.forge(private(key, l))
 }
 
 // asker stands for records: it asks kit/patient who the caller is, inside

@@ -125,12 +125,10 @@ func matrixOps(bgID string) []matrixOp {
 			return e.Query(m.id, 10, "ListGrants", m.org, roleOf(m), m.id.Cert.Subject.CommonName, "10", "")
 		}},
 		{"LinkPatient", theRegistrar, true, func(e *env, m minted) memstub.Result {
-			in := wire.LinkInput{EnrollmentID: enrollment("newcomer"), Subject: pt2}
-			return e.Peer.Invoke("consent", m.id, at(10), map[string][]byte{TransientLink: mustJSON(in)}, "LinkPatient")
+			return e.linkTx(m.id, 10, "LinkPatient", wire.LinkInput{EnrollmentID: enrollment("newcomer"), Subject: pt2})
 		}},
 		{"UnlinkPatient", theRegistrar, true, func(e *env, m minted) memstub.Result {
-			in := wire.LinkInput{EnrollmentID: enrollment("patient2")}
-			return e.Peer.Invoke("consent", m.id, at(10), map[string][]byte{TransientLink: mustJSON(in)}, "UnlinkPatient")
+			return e.linkTx(m.id, 10, "UnlinkPatient", wire.LinkInput{EnrollmentID: enrollment("patient2"), Subject: pt2})
 		}},
 		{"PatientSubject", thePatient, false, func(e *env, m minted) memstub.Result { return e.Query(m.id, 10, "PatientSubject") }},
 		{"BlindingReady", memberOrgsEveryone(), false, func(e *env, m minted) memstub.Result {

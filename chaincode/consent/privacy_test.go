@@ -152,7 +152,7 @@ func story(t *testing.T) (e *env, log *readLog, txs []seen, bgID string) {
 	e, log = spiedEnv(t)
 	tablet := patient("patient1-tablet")
 	link := wire.LinkInput{EnrollmentID: tablet.Cert.Subject.CommonName, Subject: pt1}
-	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 0, map[string][]byte{TransientLink: cctest.JSON(link)}, "LinkPatient")))
+	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 0, linkTransient(registrar, wire.Linked(PatientMSP, link), link), "LinkPatient")))
 	in := grantInput("c1")
 	txs = append(txs, e.observe(log, grantTx(patient1, 1, in)))
 	draft := grantInput("d1")
@@ -172,8 +172,7 @@ func story(t *testing.T) (e *env, log *readLog, txs []seen, bgID string) {
 		Transient: signed(patient1, wire.ConsentStatement("care", wire.FormAttached(e.stored("c1"), form)), TransientForm, wire.FormInput{SHA256: form})}))
 	txs = append(txs, e.observe(log, memstub.Tx{Chaincode: "consent", Identity: patient1, Time: at(8), Args: [][]byte{[]byte("Revoke"), []byte("c1")},
 		Transient: signed(patient1, wire.ConsentStatement("care", wire.Revoked(e.stored("c1"))), "", nil)}))
-	unlink := wire.LinkInput{EnrollmentID: tablet.Cert.Subject.CommonName}
-	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 9, map[string][]byte{TransientLink: cctest.JSON(unlink)}, "UnlinkPatient")))
+	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 9, linkTransient(registrar, wire.Unlinked(PatientMSP, link), link), "UnlinkPatient")))
 	return e, log, txs, bgID
 }
 

@@ -84,10 +84,11 @@ type issue struct {
 	subject string
 }
 
-// New makes a patients' CA and registrar.
+// New makes a patients' CA and its registrar (role registrar, issued by
+// the CA: consent verifies the registrar's signature of every link).
 func New() *Patients {
-	return &Patients{CA: memstub.NewCA(consent.PatientMSP),
-		Registrar: memstub.NewIdentity(consent.PatientMSP, "registrar1", map[string]string{"role": consent.RoleRegistrar})}
+	ca := memstub.NewCA(consent.PatientMSP)
+	return &Patients{CA: ca, Registrar: ca.Issue("registrar1", map[string]string{"role": consent.RoleRegistrar})}
 }
 
 // Setup makes a patients' CA and installs on the peer's channel the parts
@@ -160,11 +161,12 @@ func (p *Patients) mustLink(peer *memstub.Peer, is issue) {
 	}
 }
 
-// Link links id's enrollment to subject on the peer, as the registrar, at
-// SetupTime: for identities a test enrolled itself.
+// Link links id's enrollment to subject on the peer, as the registrar
+// (signing the link), at SetupTime: for identities a test enrolled itself.
 func (p *Patients) Link(peer *memstub.Peer, id *memstub.Identity, subject string) memstub.Result {
 	in := wire.LinkInput{EnrollmentID: id.Cert.Subject.CommonName, Subject: subject}
-	return peer.Invoke(Chaincode, p.Registrar, SetupTime, map[string][]byte{consent.TransientLink: cctest.JSON(in)}, "LinkPatient")
+	tm := Signed(p.Registrar, wire.LinkStatement(peer.Channel(), wire.Linked(consent.PatientMSP, in)), consent.TransientLink, in)
+	return peer.Invoke(Chaincode, p.Registrar, SetupTime, tm, "LinkPatient")
 }
 
 var enrollmentShape = regexp.MustCompile(`^p[0-9a-f]{32}$`)

@@ -64,11 +64,13 @@ type Subject struct {
 
 // LinkInput is the transient input "link": the patient registry's
 // registrar links a patient's enrollment (its enrollment id, 128 random
-// bits as "p" and 32 hex digits) to the patient's subject, or unlinks it
-// (the subject is then optional; when given it must match).
+// bits as "p" and 32 hex digits) to the patient's subject, or unlinks it.
+// Both fields are required; the registrar signs LinkStatement of the
+// link the change produces (Linked, Unlinked), in the transient
+// "signature".
 type LinkInput struct {
 	EnrollmentID string `json:"enrollmentId"`
-	Subject      string `json:"subject,omitempty" metadata:",optional"`
+	Subject      string `json:"subject"`
 	// Compromised, when unlinking, says the key may be in someone else's
 	// hands: then nothing it ever signed counts any more, not only what it
 	// would sign next (a lost key keeps what the patient signed with it).
@@ -423,7 +425,49 @@ type (
 const (
 	DomainConsent  = "carechain/consent/v1"
 	DomainDelegate = "carechain/consent-delegate/v1"
+	DomainLink     = "carechain/consent-link/v1"
 )
+
+// Link statuses.
+const (
+	LinkLinked   = "linked"
+	LinkUnlinked = "unlinked"
+)
+
+// LinkRecord is what a link says: which org's enrollment is which
+// subject's, whether it still holds, and whether its key was compromised.
+// The registrar signs it (LinkStatement); the patients' org runs no peer,
+// so without that signature two colluding peer orgs could tie any
+// enrollment to any subject.
+type LinkRecord struct {
+	Org          string `json:"org"`
+	EnrollmentID string `json:"enrollmentId"`
+	Subject      string `json:"subject"`
+	Status       string `json:"status"`
+	Compromised  bool   `json:"compromised"`
+}
+
+// Linked is the link LinkPatient of in creates, by a registrar of org.
+func Linked(org string, in LinkInput) LinkRecord {
+	return LinkRecord{Org: org, EnrollmentID: in.EnrollmentID, Subject: in.Subject, Status: LinkLinked}
+}
+
+// Unlinked is the link UnlinkPatient of in leaves, by a registrar of org.
+func Unlinked(org string, in LinkInput) LinkRecord {
+	return LinkRecord{Org: org, EnrollmentID: in.EnrollmentID, Subject: in.Subject, Status: LinkUnlinked, Compromised: in.Compromised}
+}
+
+type linkStatement struct {
+	Domain  string `json:"domain"`
+	Channel string `json:"channel"`
+	LinkRecord
+}
+
+// LinkStatement is the canonical form of link l on channel, the bytes the
+// registrar signs.
+func LinkStatement(channel string, l LinkRecord) []byte {
+	return encode(linkStatement{Domain: DomainLink, Channel: channel, LinkRecord: l})
+}
 
 // consentStatement is the canonical form of a consent version: every field
 // that decides what the consent permits, and nothing the chaincode stamps.

@@ -96,3 +96,34 @@ func TestNextStates(t *testing.T) {
 		t.Errorf("registered again: %+v", again)
 	}
 }
+
+func TestLinkStatementIsStableAndCoversWhatMatters(t *testing.T) {
+	in := LinkInput{EnrollmentID: "p0123456789abcdef0123456789abcdef", Subject: "pt-1"}
+	got := string(LinkStatement("care", Linked("PatientsMSP", in)))
+	want := `{"domain":"carechain/consent-link/v1","channel":"care","org":"PatientsMSP","enrollmentId":"p0123456789abcdef0123456789abcdef",` +
+		`"subject":"pt-1","status":"linked","compromised":false}`
+	if got != want {
+		t.Fatalf("statement\n got %s\nwant %s", got, want)
+	}
+	in.Compromised = true
+	for name, other := range map[string][]byte{
+		"channel":     LinkStatement("supply", Linked("PatientsMSP", in)),
+		"org":         LinkStatement("care", Linked("OtherMSP", in)),
+		"subject":     LinkStatement("care", Linked("PatientsMSP", LinkInput{EnrollmentID: in.EnrollmentID, Subject: "pt-2"})),
+		"unlinked":    LinkStatement("care", Unlinked("PatientsMSP", LinkInput{EnrollmentID: in.EnrollmentID, Subject: "pt-1"})),
+		"compromised": LinkStatement("care", Unlinked("PatientsMSP", in)),
+	} {
+		if string(other) == want {
+			t.Errorf("%s does not change the statement", name)
+		}
+	}
+	if string(LinkStatement("care", Unlinked("PatientsMSP", in))) == string(LinkStatement("care", Unlinked("PatientsMSP", LinkInput{EnrollmentID: in.EnrollmentID, Subject: "pt-1"}))) {
+		t.Error("compromised does not change the statement")
+	}
+}
+
+func TestCommitDetailsIsLengthPrefixed(t *testing.T) {
+	if CommitDetails("ab", []byte("c")) == CommitDetails("a", []byte("bc")) {
+		t.Fatal("salt and data are ambiguous")
+	}
+}
