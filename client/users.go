@@ -88,7 +88,7 @@ func (c *Client) Register(ctx context.Context, registrar *Identity, org string, 
 		reg.Attrs = append(reg.Attrs, caclient.Attribute{Name: k, Value: r.Attrs[k], ECert: true})
 	}
 	if _, err := ca.Register(ctx, registrar.Registrar(), reg); err != nil {
-		return nil, err
+		return nil, registerHint(registrar, err)
 	}
 	return &Registered{Org: po.Name, MSPID: po.MSPID, EnrollmentID: r.Name, Secret: secret, Role: r.Role}, nil
 }
@@ -117,6 +117,9 @@ func (c *Client) Enroll(ctx context.Context, org string, r EnrollRequest, wallet
 		return nil, err
 	}
 	e, err := ca.Enroll(ctx, r.Name, r.Secret, caclient.CSR{})
+	if errors.Is(err, caclient.ErrAuthentication) {
+		return nil, fmt.Errorf("enroll %s: unknown id, wrong secret, or a secret already used (it enrolls once): %w", r.Name, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +131,18 @@ func (c *Client) Enroll(ctx context.Context, org string, r EnrollRequest, wallet
 		return nil, err
 	}
 	return wallet.load(po, r.As)
+}
+
+// registerHint explains a refused registration.
+func registerHint(registrar *Identity, err error) error {
+	if errors.Is(err, caclient.ErrAuthorization) {
+		return fmt.Errorf("register as %s: refused: only the org's CA registrars (topology caRegistrar) register, "+
+			"client identities with the role and npi attributes only: %w", registrar.Name, err)
+	}
+	if errors.Is(err, caclient.ErrAlreadyRegistered) {
+		return fmt.Errorf("register: the name is taken: %w", err)
+	}
+	return err
 }
 
 // CAIdentities lists the identities registrar may see at its org's CA.

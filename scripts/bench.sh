@@ -23,19 +23,48 @@ bench --name "baseline Put (40 in flight)" --in-flight 40 --fn Put --arg 'b40-{r
 bin/carectl --org provider --user physician1 submit baseline Put bench-key value >/dev/null
 bench --name "baseline Get" --in-flight 20 --evaluate --fn Get --arg bench-key
 
+# Benchmark patients, registered at run time as every patient is: the
+# patients' registrar registers each (a random enrollment id, a one-time
+# secret) and links it on chain to a new pseudonym, and the patient enrolls
+# into a wallet outside the state folder, with a key made there. They are
+# kept for later runs on the same consortium (an entry another consortium's
+# CA issued is replaced); $bw/subjects lists each one's pseudonym.
+bw=${BENCH_WALLET:-${CARECHAIN_HOME:-$root/.carechain}-bench-wallet}
+mkdir -p "$bw/subject"
+json_field() { sed -n 's/.*"'$1'": "\(.*\)".*/\1/p'; }
+bench_patient() { # USER: register, link and enroll USER unless the wallet has it
+  local u=$1 reg
+  if bin/carectl --wallet "$bw" --org patients --user "$u" whoami >/dev/null 2>&1 && [ -s "$bw/subject/$u" ]; then return; fi
+  reg=$(bin/carectl --wallet "$bw" --org patients --user registrar1 users register --role patient -o json)
+  bin/carectl --wallet "$bw" --org patients enroll --name "$(echo "$reg" | json_field enrollmentId)" \
+    --secret "$(echo "$reg" | json_field secret)" --as "$u" >/dev/null
+  echo "$reg" | json_field subject > "$bw/subject/$u"
+}
+t0=$(date +%s.%N)
+pids=()
+for i in $(seq 1 40) check; do
+  bench_patient "benchpatient$i" &
+  pids+=($!)
+  if (( ${#pids[@]} >= 8 )); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+done
+for p in "${pids[@]}"; do wait "$p"; done
+for f in "$bw"/subject/*; do echo "$(basename "$f") $(cat "$f")"; done > "$bw/subjects"
+awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "benchmark patients ready in %.1f s (wallet %s)\n", b-a, "'"$bw"'" }'
+
 # Consent: 40 patients grant at once, one transaction in flight each (a
 # patient's consents share the patient's open-consent set). The grants expire
 # two minutes on, so repeated runs do not pile up open consents.
 start=$(now '-1 minute'); end=$(now '+2 minutes')
-grant='{"id":"bench-{run}-{n}","subject":"{patient_id}","decision":"permit","period":{"start":"'$start'","end":"'$end'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs","imaging"]}}'
+grant='{"id":"bench-{run}-{n}","subject":"{subject}","decision":"permit","period":{"start":"'$start'","end":"'$end'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs","imaging"]}}'
 bench --name "consent Grant (40 in flight)" --org patients --users benchpatient1-40 --in-flight 40 \
-  --chaincode consent --fn Grant --transient "consent=$grant" --sign-consent
-# Check: a physician's own access to a patient (patient2, whom nothing else
-# here uses) with one active consent.
-bin/carectl --org patients --user patient2 consent grant \
-  '{"decision":"permit","period":{"start":"'$start'","end":"'$(now "+1 hour")'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}' >/dev/null
+  --wallet "$bw" --subjects "$bw/subjects" --chaincode consent --fn Grant --transient "consent=$grant" --sign-consent
+# Check: a physician's own access to a patient (benchpatientcheck, whom
+# nothing else here uses) with one active consent.
+checked=$(cat "$bw/subject/benchpatientcheck")
+bin/carectl --wallet "$bw" --org patients --user benchpatientcheck consent grant \
+  '{"subject":"'$checked'","decision":"permit","period":{"start":"'$start'","end":"'$(now "+1 hour")'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}' >/dev/null
 bench --name "consent Check" --in-flight 20 --evaluate --chaincode consent --fn Check \
-  --arg '{"subject":"pt-9b27d3f5a0c84e1d6f3b2a7c9e05d1f8","action":"access","purpose":"treatment","class":"labs"}'
+  --arg '{"subject":"'$checked'","action":"access","purpose":"treatment","class":"labs"}'
 
 # Records: anchoring (private anchor, wrapped key, public trace and index),
 # 40 in flight, against the baseline above at 40. The wrapped key is a fixed

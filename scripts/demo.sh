@@ -28,6 +28,26 @@ say "InsurerOrg (payer) and RegulatorOrg read it back through their own peers"
 show carectl --org payer --user adjudicator1 evaluate baseline Get demo-key
 show carectl --org regulator --user auditor1 evaluate baseline Get demo-key
 
+# ---- a patient -------------------------------------------------------------
+# No patient is declared in the topology, and no patient's key is in the
+# consortium's state folder: the patients' registrar registers the patient
+# (a random enrollment id, a one-time secret, a private link on chain to the
+# pseudonym), and the patient enrolls with a key made where they are, kept in
+# their wallet ($CARECTL_WALLET, default ~/.carechain/wallet).
+patient=pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3
+wallet=${CARECTL_WALLET:-$HOME/.carechain/wallet}
+json_field() { sed -n 's/.*"'$1'": "\(.*\)".*/\1/p'; }
+if carectl --org patients --user patient1 whoami >/dev/null 2>&1; then
+  say "The demo patient is already enrolled in $wallet as patient1"
+else
+  say "PatientsOrg's registrar registers a patient: an enrollment id that names no one, a one-time secret, a private link to $patient"
+  reg=$(carectl --org patients --user registrar1 users register --role patient --subject $patient -o json)
+  echo "$reg"
+  say "The patient enrolls on their own machine: the key is made there and kept in their wallet, as patient1"
+  show carectl --org patients enroll --name "$(echo "$reg" | json_field enrollmentId)" --secret "$(echo "$reg" | json_field secret)" --as patient1
+fi
+show carectl --org patients --user patient1 whoami
+
 say "A patient (PatientsOrg has no peer) acts through a member's gateway with their own identity"
 show carectl --org patients --user patient1 submit baseline Put patient-key "a patient's own entry"
 
@@ -35,14 +55,13 @@ say "ManufacturerOrg is not on the care channel: refused"
 show carectl --org manufacturer --user logistics1 --gateway peer0.provider evaluate baseline Get demo-key || true
 
 # ---- consent -------------------------------------------------------------
-patient=pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3
 start=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
 until=$(date -u -d '+1 year' +%Y-%m-%dT%H:%M:%SZ)
 cid=demo-consent-$(date +%s)
 
 say "Consent: patient1 lets ProviderOrg's physicians access their labs for treatment, for a year"
 show carectl --org patients --user patient1 consent grant \
-  '{"id":"'$cid'","decision":"permit","period":{"start":"'$start'","end":"'$until'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}'
+  '{"id":"'$cid'","subject":"'$patient'","decision":"permit","period":{"start":"'$start'","end":"'$until'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}'
 
 say "The physician checks through ProviderOrg's gateway; the auditor through RegulatorOrg's"
 show carectl --org provider --user physician1 consent check --patient $patient --class labs
@@ -76,7 +95,7 @@ echo "(the report is encrypted in .carechain/documents; on chain: hashes, metada
 say "Without consent the physician gets nothing; with the patient's consent the report comes back, verified"
 show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt || true
 show carectl --org patients --user patient1 consent grant \
-  '{"id":"'$rec'-consent","decision":"permit","period":{"start":"'$start'","end":"'$until'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician","id":"physician2"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}'
+  '{"id":"'$rec'-consent","subject":"'$patient'","decision":"permit","period":{"start":"'$start'","end":"'$until'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician","id":"physician2"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}'
 show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt
 show cmp "$doc" /tmp/carechain-demo-report.txt
 
@@ -181,6 +200,8 @@ show carectl --org regulator --user auditor1 drugs trace "$(u 8)"
 say "Done. The consortium keeps running; try:"
 cat <<'TRY'
   bin/carectl identities
+  bin/carectl --org patients --user registrar1 users register --role patient -o json   # then: bin/carectl --org patients enroll --name ID --secret S --as me
+  bin/carectl --org patients --user registrar1 users list
   bin/carectl --org patients --user patient1 consent list
   bin/carectl --org provider --user privacy1 consent break-glass list --clinicians-org ProviderMSP -o json
   bin/carectl --org provider --user clerk1 records put FILE --patient pt-... --type DiagnosticReport --category labs

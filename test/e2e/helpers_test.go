@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/network/health"
 	"github.com/carechain/carechain/network/proc"
 )
@@ -116,4 +118,42 @@ func loopback(addr string) bool {
 			(strings.HasPrefix(host, "0000000000000000FFFF0000") && strings.HasSuffix(host, "7F"))
 	}
 	return false
+}
+
+// enrollmentID is a test patient's enrollment id at the patients' CA (a
+// random "p" and 32 hex digits; the tests name patients by their wallet
+// entry, e.g. patient1): what a delegate or a creator check names.
+func enrollmentID(t *testing.T, user string) string {
+	t.Helper()
+	id, err := cl.Identity("patients", user, client.SessionOptions{Wallet: wallet})
+	if err != nil {
+		t.Fatalf("identity patients/%s: %v", user, err)
+	}
+	return id.EnrollmentID()
+}
+
+// filesContaining lists the regular files under dir that contain any needle.
+func filesContaining(t *testing.T, dir string, needles ...[]byte) []string {
+	t.Helper()
+	var hits []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil // sockets, a file removed meanwhile
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		for _, n := range needles {
+			if bytes.Contains(data, n) {
+				hits = append(hits, path)
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hits
 }

@@ -2,12 +2,17 @@
 
 // Package e2e runs carechain end to end: TestMain brings up a real
 // consortium in a fresh state folder with its own port range (carenet up,
-// exactly as `make up` does), the tests act through carectl's client
-// library on fabric-gateway, and the last test takes the consortium down and
-// removes it. Run with `make e2e` (scripts/e2e.sh).
+// exactly as `make up` does), registers the test patients at run time as
+// the patients' registrar does (CA registration, a private link on chain,
+// enrollment into a wallet outside the state folder), the tests act
+// through carectl's client library on fabric-gateway, and the last test
+// takes the consortium down and removes it. Run with `make e2e`
+// (scripts/e2e.sh).
 package e2e
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,7 +29,22 @@ var (
 	home  string
 	cl    *client.Client
 	ports = "27000"
+	// wallet holds the patients' identities, outside the state folder:
+	// their keys are made there, never in the operator's folder.
+	wallet client.Wallet
 )
+
+// patients are registered after carenet up with the subjects the tests
+// know them by; each enrolls into the wallet under its name here (its
+// enrollment id is random).
+var patients = []struct{ user, subject string }{
+	{"patient1", "pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3"},
+	{"patient2", "pt-9b27d3f5a0c84e1d6f3b2a7c9e05d1f8"},
+	{"guardian1", "pt-1d6f80c2b7e94a35c0d2f6a8b1e37c49"},
+}
+
+// patientRegistrar is the patients' org's CA registrar (topology caRegistrar).
+const patientRegistrar = "registrar1"
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -58,6 +78,18 @@ func run(m *testing.M) int {
 	}
 	if cl, err = client.Open(home); err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "carechain-e2e-wallet-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	wallet = client.Wallet(dir)
+	if err := registerPatients(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: registering the patients:", err)
+		_ = carenet("clean")
 		return 1
 	}
 	code := m.Run()
@@ -94,9 +126,54 @@ func carenet(args ...string) error {
 	return cmd.Run()
 }
 
-// session opens a session for org's user or fails the test.
+// registerPatients registers, links and enrolls the test patients.
+func registerPatients(ctx context.Context) error {
+	for _, p := range patients {
+		if _, err := registerPatient(ctx, p.user, p.subject, wallet); err != nil {
+			return fmt.Errorf("%s: %w", p.user, err)
+		}
+	}
+	return nil
+}
+
+// registerPatient registers a patient as the patients' registrar (a random
+// enrollment id, a one-time secret), links the enrollment to subject on
+// chain, and enrolls it into w as user, as the patient's carectl would
+// (carectl users register, carectl enroll).
+func registerPatient(ctx context.Context, user, subject string, w client.Wallet) (*client.Registered, error) {
+	registrar, err := cl.Identity("patients", patientRegistrar)
+	if err != nil {
+		return nil, err
+	}
+	r, err := cl.Register(ctx, registrar, "patients", client.Registration{Role: client.RolePatient})
+	if err != nil {
+		return nil, err
+	}
+	if err := linkPatient(ctx, r.EnrollmentID, subject); err != nil {
+		return nil, err
+	}
+	_, err = cl.Enroll(ctx, "patients", client.EnrollRequest{Name: r.EnrollmentID, Secret: r.Secret, As: user}, w)
+	return r, err
+}
+
+// errNoLink: the consent client cannot link patients yet.
+var errNoLink = errors.New("the consent client has no LinkPatient yet")
+
+// linkPatient links an enrollment to its subject as the patients' registrar.
+func linkPatient(ctx context.Context, enrollmentID, subject string) error {
+	return errNoLink
+}
+
+// session opens a session for org's user or fails the test; users the
+// profile does not list (patients) come from the test wallet.
 func session(t *testing.T, org, user string, opts ...client.SessionOptions) *client.Session {
 	t.Helper()
+	if len(opts) == 0 {
+		opts = []client.SessionOptions{{}}
+	}
+	if opts[0].Wallet == "" {
+		opts[0].Wallet = wallet
+	}
 	s, err := cl.Session(org, user, opts...)
 	if err != nil {
 		t.Fatalf("session %s/%s: %v", org, user, err)

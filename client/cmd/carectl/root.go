@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/caclient"
 )
 
 // app holds the global flags and the lazily opened client.
@@ -25,6 +26,7 @@ type app struct {
 	gateway string
 	output  string
 	store   string
+	wallet  string
 	out     io.Writer
 	errOut  io.Writer
 	cl      *client.Client
@@ -43,11 +45,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		_ = a.cl.Close()
 	}
 	if err != nil {
-		a.printError(err)
+		if !errors.As(err, new(reported)) {
+			a.printError(err)
+		}
 		return 1
 	}
 	return 0
 }
+
+// reported is an error the command's output already shows.
+type reported struct{ error }
+
+func (r reported) Unwrap() error { return r.error }
 
 func defaultNetwork() string {
 	if h := os.Getenv("CARECHAIN_HOME"); h != "" {
@@ -75,9 +84,11 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringVar(&a.user, "user", "admin", "enrolled user of the org")
 	f.StringVar(&a.channel, "channel", "care", "channel")
 	f.StringVar(&a.gateway, "gateway", "", "gateway peer id (default: the org's first)")
+	f.StringVar(&a.wallet, "wallet", string(client.DefaultWallet()), "wallet of identities enrolled here (WALLET/ORG/USER/msp), for users network.json does not list; $"+client.WalletEnv)
 	f.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	root.AddCommand(a.submitCommand(), a.evaluateCommand(), a.eventsCommand(), a.txInfoCommand(), a.identitiesCommand(),
-		a.consentCommand(), a.recordsCommand(), a.claimsCommand(), a.drugsCommand())
+		a.consentCommand(), a.recordsCommand(), a.claimsCommand(), a.drugsCommand(),
+		a.usersCommand(), a.enrollCommand(), a.whoamiCommand())
 	return root
 }
 
@@ -97,7 +108,7 @@ func (a *app) session() (*client.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cl.Session(a.org, a.user, client.SessionOptions{Gateway: a.gateway})
+	return cl.Session(a.org, a.user, client.SessionOptions{Gateway: a.gateway, Wallet: client.Wallet(a.wallet)})
 }
 
 // print writes v as JSON (--output json) or through text.
@@ -119,7 +130,7 @@ type jsonError struct {
 }
 
 func (a *app) printError(err error) {
-	je := jsonError{Code: string(client.CodeUnknown), Message: err.Error()}
+	je := jsonError{Code: caCode(err), Message: err.Error()}
 	var ce *client.Error
 	if errors.As(err, &ce) {
 		je = jsonError{Code: string(ce.Code), Field: ce.Field, Message: ce.Message, TxID: ce.TxID}
@@ -131,4 +142,21 @@ func (a *app) printError(err error) {
 		return
 	}
 	fmt.Fprintf(a.errOut, "carectl: %v\n", err)
+}
+
+// caCode is the JSON error code of a Fabric CA refusal.
+func caCode(err error) string {
+	switch {
+	case errors.Is(err, caclient.ErrAlreadyRegistered):
+		return "ALREADY_EXISTS"
+	case errors.Is(err, caclient.ErrAuthentication):
+		return "UNAUTHENTICATED"
+	case errors.Is(err, caclient.ErrAuthorization):
+		return string(client.CodeForbidden)
+	case errors.Is(err, caclient.ErrNotFound):
+		return string(client.CodeNotFound)
+	case errors.Is(err, caclient.ErrUnreachable):
+		return string(client.CodeUnavailable)
+	}
+	return string(client.CodeUnknown)
 }

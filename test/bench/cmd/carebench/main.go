@@ -1,8 +1,9 @@
 // Command carebench runs one benchmark scenario against a running
 // consortium and prints one line (or one JSON object). A scenario is a
 // chaincode function with argument and transient templates, in which {n}
-// becomes the call's sequence number, {run} the run's id, {patient_id}
-// the acting user's patient_id attribute, {sha} and {sha2} two SHA-256
+// becomes the call's sequence number, {run} the run's id, {subject} (or
+// {patient_id}) the acting patient's pseudonym from --subjects (patients'
+// certificates carry none), {sha} and {sha2} two SHA-256
 // digests unique to the call, {n1} the sequence number plus one ({n6}: six
 // digits, zero-padded), {q} a quantity and {day} a service date that
 // together differ for every call ({q} runs 1…999, then {day} steps back one
@@ -11,11 +12,15 @@
 // write its own keys — and no two claims bill the same service:
 //
 //	carebench --chaincode baseline --fn Put --arg 'k-{run}-{n}' --arg v
-//	carebench --org patients --users benchpatient1-40 --chaincode consent --fn Grant \
-//	  --transient 'consent={"id":"b-{run}-{n}","subject":"{patient_id}",...}'
+//	carebench --org patients --users benchpatient1-40 --wallet W --subjects W/subjects \
+//	  --chaincode consent --fn Grant --transient 'consent={"id":"b-{run}-{n}","subject":"{subject}",...}'
+//
+// Users the connection profile does not list (patients) come from the
+// wallet (--wallet, default $CARECTL_WALLET or ~/.carechain/wallet).
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -54,6 +59,8 @@ func main() {
 	maxCalls := flag.Int64("max", 0, "stop after this many calls (0: no limit)")
 	jsonOut := flag.String("json-out", "", "also write the report as JSON to this file")
 	signConsent := flag.Bool("sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
+	wallet := flag.String("wallet", string(client.DefaultWallet()), "wallet of the users network.json does not list (patients)")
+	subjectsFile := flag.String("subjects", "", "file of \"USER SUBJECT\" lines: the pseudonym {subject} stands for, per acting user")
 	var args, transient multiFlag
 	flag.Var(&args, "arg", "argument template, repeatable")
 	flag.Var(&transient, "transient", "transient entry KEY=TEMPLATE, repeatable")
@@ -68,16 +75,20 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	subjects, err := readSubjects(*subjectsFile)
+	if err != nil {
+		fail(err)
+	}
 	var sessions []*client.Session
 	patientIDs := map[*client.Session]string{}
 	for _, u := range names {
-		s, err := cl.Session(*org, u, client.SessionOptions{Retry: &client.NoRetry})
+		s, err := cl.Session(*org, u, client.SessionOptions{Retry: &client.NoRetry, Wallet: client.Wallet(*wallet)})
 		if err != nil {
 			fail(err)
 		}
 		defer s.Close()
 		sessions = append(sessions, s)
-		patientIDs[s] = s.Identity.Attrs()["patient_id"]
+		patientIDs[s] = subjects[u]
 	}
 	if *name == "" {
 		*name = *chaincode + " " + *fn
@@ -92,7 +103,7 @@ func main() {
 		Call: func(n int64, w int, s *client.Session) client.Call {
 			sum := sha256.Sum256([]byte(run + "/" + strconv.FormatInt(n, 10)))
 			sum2 := sha256.Sum256(sum[:])
-			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s],
+			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s], "{subject}", patientIDs[s],
 				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:]),
 				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1),
 				"{q}", strconv.FormatInt(n%999+1, 10), "{day}", today.AddDate(0, 0, -int(n/999)).Format(time.DateOnly)).Replace
@@ -144,6 +155,31 @@ func signGrant(call *client.Call, s *client.Session) {
 		fail(err)
 	}
 	call.Transient = tm
+}
+
+// readSubjects reads "USER SUBJECT" lines (none without a file).
+func readSubjects(path string) (map[string]string, error) {
+	out := map[string]string{}
+	if path == "" {
+		return out, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--subjects: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		if len(fields) != 2 {
+			return nil, fmt.Errorf("--subjects %s: want \"USER SUBJECT\", got %q", path, sc.Text())
+		}
+		out[fields[0]] = fields[1]
+	}
+	return out, sc.Err()
 }
 
 // expandUsers reads "a,b" or "name1-40".

@@ -1,0 +1,83 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	cc "github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/caclient"
+	"github.com/carechain/carechain/client/consent"
+)
+
+// A patient registered during the test — by the patients' registrar, with
+// a random enrollment id and a one-time secret, linked on chain to a new
+// pseudonym — enrolls through carectl's enroll code path (client.Enroll)
+// into a wallet of its own: the secret works once, the patient transacts
+// and grants a consent with its own key, and that key is in no file of the
+// operator's state folder.
+func TestRegisteredPatientEnrollsOnceAndActsWithAKeyOnlyItHolds(t *testing.T) {
+	ctx := context.Background()
+	registrar, err := cl.Identity("patients", patientRegistrar)
+	require.NoError(t, err)
+	r, err := cl.Register(ctx, registrar, "patients", client.Registration{Role: client.RolePatient})
+	require.NoError(t, err)
+	assert.Regexp(t, `^p[0-9a-f]{32}$`, r.EnrollmentID)
+	subject := client.NewSubject()
+	require.NoError(t, linkPatient(ctx, r.EnrollmentID, subject))
+
+	w := client.Wallet(t.TempDir())
+	id, err := cl.Enroll(ctx, "patients", client.EnrollRequest{Name: r.EnrollmentID, Secret: r.Secret, As: "newcomer"}, w)
+	require.NoError(t, err)
+	assert.Equal(t, client.RolePatient, id.Attrs()["role"])
+	assert.NotContains(t, id.Attrs(), "patient_id", "no pseudonym in the certificate")
+	_, err = cl.Enroll(ctx, "patients", client.EnrollRequest{Name: r.EnrollmentID, Secret: r.Secret, As: "again"}, w)
+	assert.ErrorIs(t, err, caclient.ErrAuthentication, "a one-time secret enrolls once")
+	assert.False(t, w.Has("patients", "again"))
+
+	s, err := cl.Session("patients", "newcomer", client.SessionOptions{Wallet: w})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	res := put(t, s, "care", "newcomer-key", "mine")
+	assert.NotZero(t, res.Block)
+	now := time.Now().UTC()
+	grant, err := consent.New(s, "care").Grant(ctx, cc.GrantInput{Subject: subject, Decision: cc.Permit,
+		Period: cc.Period{Start: now.Add(-time.Minute).Format(time.RFC3339), End: now.Add(time.Hour).Format(time.RFC3339)},
+		Provision: cc.Provision{Actors: []cc.Actor{{Org: "ProviderMSP", Role: "physician"}}, Actions: []string{"access"},
+			Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
+	require.NoError(t, err, "the linked patient grants with its own signature")
+	assert.NotEmpty(t, grant.TxID)
+
+	assertKeyOnlyInWallet(t, id, w)
+}
+
+// assertKeyOnlyInWallet checks that the identity's private key (PEM, PKCS
+// #8 DER, the raw scalar) is in no file of the state folder, and is in the wallet.
+func assertKeyOnlyInWallet(t *testing.T, id *client.Identity, w client.Wallet) {
+	t.Helper()
+	keyPEM, err := os.ReadFile(filepath.Join(id.MSPDir, "keystore", caclient.WalletKeyFile))
+	require.NoError(t, err)
+	block, _ := pem.Decode(keyPEM)
+	require.NotNil(t, block)
+	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	require.NoError(t, err)
+	key, ok := parsed.(*ecdsa.PrivateKey)
+	require.True(t, ok, "an ECDSA key")
+	ec, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	d := key.D.FillBytes(make([]byte, 32))
+	needles := [][]byte{keyPEM, block.Bytes, ec, d}
+	assert.Empty(t, filesContaining(t, home, needles...), "the patient's key is in the state folder")
+	assert.NotEmpty(t, filesContaining(t, string(w), d), "positive control: the scan finds the key where it is")
+}
