@@ -8,7 +8,8 @@
 // A Consent is shaped after HL7 FHIR R5 Consent, with FHIR's JSON names
 // where they fit (the types live in package consent/wire, which the client
 // library shares): status (draft, active, inactive, entered-in-error),
-// subject (the patient's pseudonymous patient_id, never a name), decision
+// subject (the pseudonym providers and payers know the patient by, never a
+// name; see Patients below), decision
 // (permit or deny), period, and a provision tree. A provision names actors
 // (an org, a role within an org, or one identity), actions (access, use,
 // disclose), purposes (treatment, payment, operations, research, ...), data
@@ -29,11 +30,18 @@
 // attribute counts only together with the part its issuing org plays.
 //
 //   - The patient is an identity of PatientsMSP, an org playing the
-//     patient registry's part, with role "patient" and the consent's
-//     patient_id. Only the patient, or a delegate the patient registered (a
-//     guardian or proxy: another PatientsMSP person), creates, changes or
-//     revokes the patient's consents; only the patient registers
+//     patient registry's part, with role "patient", a random enrollment id
+//     and a registrar-signed link of that enrollment to the consent's
+//     subject (below). Only the patient, or a delegate the patient
+//     registered (a guardian or proxy: another PatientsMSP person), creates,
+//     changes or revokes the patient's consents; only the patient registers
 //     delegates. A physician, an org admin or a peer admin cannot.
+//   - The registrar of an org playing the patient registry's part links
+//     and unlinks that org's enrollments (LinkPatient, UnlinkPatient).
+//   - An admin of a member org of the collection (ProviderMSP, PayerMSP,
+//     RegulatorMSP) sets the collection's blinding secret, once
+//     (SetupBlinding); any identity of those orgs asks whether it is set
+//     (BlindingReady).
 //   - Clinicians (wire.ClinicianRoles: physician, nurse) of an org playing
 //     the provider's part break the glass (below).
 //   - Readers: the patient, a delegate and an auditor of an org playing
@@ -47,6 +55,42 @@
 //   - Check: one's own access (role counting in one's org's part), or
 //     anyone's for the patient, a delegate, the auditor and the requester
 //     org's privacy officer.
+//   - PatientSubject: a linked patient, for their own subject only.
+//
+// # Patients
+//
+// Every block carries the creator's certificate of each of its
+// transactions, so whatever a patient's certificate says, every block the
+// patient's transactions are in says too. A patient's enrollment
+// certificate therefore carries role=patient and an enrollment id of 128
+// random bits chosen at registration ("p" and 32 hex digits; the chaincode
+// refuses any other shape for patients and delegates, so that no name can
+// reach a block), and no pseudonym. The subject (pt-…) is tied to the
+// enrollment by a link the patient registry's registrar writes
+// (LinkPatient, transient "link") in the collection, under a key made of a
+// token of the org and the enrollment id, and signs (wire.LinkStatement):
+// the patients' org runs no peer, so without the registrar's signature two
+// colluding peer orgs could tie any enrollment to any subject. Every use
+// re-verifies it; an unsigned or forged link is no link. A subject may
+// hold several enrollments (devices, a new key after a loss); an
+// enrollment belongs to one subject for good: re-linking it to another is
+// refused, and once unlinked (UnlinkPatient) it stays unlinked. A patient's
+// signature counts for the time its enrollment was linked: what a lost key
+// signed stays the patient's; when the registrar unlinks a key as
+// compromised, nothing it ever signed counts and the patient signs again,
+// with a new enrollment, what they still want. Other chaincodes learn the
+// calling patient's subject through package kit/patient (PatientSubject,
+// called inside their own transaction); consent applies the same rules
+// directly.
+//
+// What a block still shows: that one certificate (one random enrollment)
+// made these transactions, and when; that the transactions touching one
+// patient's keys concern the same patient (a private key's hash is the
+// same each time), never which patient. Fabric's Idemix identities would
+// hide even the certificate, but the Go gateway client has no Idemix
+// signer, and consent must verify an X.509 signature of each change
+// (Signed consents); so carechain keeps X.509 enrollments whose content
+// says nothing.
 //
 // # Signed consents
 //
@@ -66,9 +110,12 @@
 // root listed, it refuses (fail closed). It keeps the signature and the
 // certificate with the version. Check verifies them again before it
 // honours a consent's permit, and requireControl before it honours a
-// delegation; a consent signed by a delegate counts only while a
+// delegation: the signer is the patient when its enrollment's
+// registrar-signed link named the consent's subject at the time of
+// signing; a consent signed by a delegate counts only while a
 // patient-signed delegation covered the time of signing. Denials need no
-// one's authority: an unverifiable deny still denies.
+// one's authority: an unverifiable deny still denies. The registrar signs
+// links the same way (wire.LinkStatement).
 //
 // # Break-glass
 //
@@ -96,8 +143,8 @@
 // peer's clock is refused (INVALID_ARGUMENT on "timestamp"), so a request
 // cannot be stamped inside a consent's expired period, nor a break-glass a
 // year ahead. Every object a transaction changes — a consent, a delegation,
-// a clinician's break-glass episode — keeps the stamp of its latest
-// change, and a transaction stamped before it is refused: backdating
+// a clinician's break-glass episode, a link — keeps the stamp of its
+// latest change, and a transaction stamped before it is refused: backdating
 // cannot reopen an expired window.
 //
 // # Trust model
@@ -107,11 +154,16 @@
 // RegulatorMSP peers):
 //
 //   - Grant, Update, Activate, Revoke, MarkEnteredInError, AttachForm: the
-//     patient (PatientsMSP, patient-registry part, role patient, matching
-//     patient_id) or an active delegate with a patient-signed delegation,
-//     submitting and signing the resulting version.
+//     patient (PatientsMSP, patient-registry part, role patient, an
+//     enrollment linked to the subject) or an active delegate with a
+//     patient-signed delegation, submitting and signing the resulting
+//     version.
 //   - RegisterDelegate: the patient, signing. RevokeDelegate: the patient or
 //     the delegate, signing.
+//   - LinkPatient, UnlinkPatient: the registrar of PatientsMSP (role
+//     registrar counting in its patient-registry part, a certificate the
+//     org's CA issued), for the org's own enrollments, signing the link.
+//   - SetupBlinding: an admin of a member org of the collection, once.
 //   - BreakGlass: a physician or nurse of an org playing the provider part.
 //   - Check writes only a use record, when it permits by break-glass.
 //
@@ -119,54 +171,116 @@
 // write any state past the contract, and every such write is in a block
 // (hashes of private writes included) for the third org to see. What they
 // can do: hide or delete consents, revocations, delegations and the open
-// set (Check then denies: fail closed), forge denials, forge a break-glass
-// record for a clinician (which only helps that clinician, who must ask
-// Check themselves), and roll a consent back to an earlier version the
-// patient really signed (for instance undo a revocation) — residual,
-// visible in the blocks. What they cannot do: make Check permit anything
-// the patient (or their delegate) did not sign — a consent, a version, a
-// delegation — or replay a signature onto another consent, version or
-// channel; nor make a role count for an org whose part does not allow it,
-// since the registry's changes need a majority of its own.
+// set (Check then denies: fail closed), hide or delete links (the patient
+// is then locked out until the registrar links a new enrollment), forge
+// denials, forge a break-glass record for a clinician (which only helps
+// that clinician, who must ask Check themselves), and roll a consent or a
+// link back to an earlier version its signer really signed (undo a
+// revocation, or an unlink) — residual, visible in the blocks. What they
+// cannot do: make Check permit anything the patient (or their delegate)
+// did not sign — a consent, a version, a delegation — or replay a
+// signature onto another consent, version or channel; tie an enrollment to
+// a subject the registrar did not link it to; nor make a role count for an
+// org whose part does not allow it, since the registry's changes need a
+// majority of its own. As collection members, their peers hold every
+// consent and link in clear: the collection is where consent's content is
+// meant to be, among the orgs that run Check.
 //
 // Residual risks: Fabric does not bound client timestamps; the skew guard
 // relies on the endorsing peers' clocks being honest and synchronised, and
 // colluding endorsers can drop it. Certificates are checked to chain to the
 // registry's roots at the time of signing, not against revocation lists:
 // the MSP refuses a revoked creator's new transactions, but consents a
-// since-revoked key signed stay valid until the patient revokes them. A
-// clinician with a break-glass permit reads what it covers without the
-// patient's say; the log and the privacy officer are the control.
+// since-revoked key signed stay valid until the patient revokes them or
+// the registrar unlinks the key as compromised. The stamp a stored
+// signature is checked at is the record's own, which colluding endorsers
+// can set: with a stolen key that the registrar unlinked but did not mark
+// compromised, they could back-date what the thief signs into the time
+// the key was linked — mark stolen keys compromised. The patient registry
+// is trusted for identity, as its CA always was: its registrar can link
+// an enrollment of its own making to any subject. A clinician with a
+// break-glass permit reads what it covers without the patient's say; the
+// log and the privacy officer are the control.
 //
 // # What is public and what is private
 //
 // Everything a consent says is sensitive, not just who the patient is: that
 // a patient granted a psychiatric clinic access to "psychiatry" notes
 // reveals a diagnosis. So the consent itself, its versions, the patient's
-// delegates, the break-glass records and their uses, and every index by
-// patient or grantee live in the private data collection "consentDetails",
-// held by the peers of the care channel's orgs only (provider, payer,
-// regulator), which all need Check to run on their own peers. The
-// orderers, and any client that reads blocks, see only the hashes of those
-// keys and values. Inputs that carry them travel in the transient map,
-// which never reaches a block; events carry only ids and the acting org.
+// delegates, the break-glass records and their uses, the links of
+// enrollments to subjects, and every index by patient or grantee live in
+// the private data collection "consentDetails", held by the peers of the
+// care channel's orgs only (provider, payer, regulator), which all need
+// Check to run on their own peers. Inputs that carry them travel in the
+// transient map, which never reaches a block (a consent form's hash too:
+// AttachForm reads it from the transient "form").
 //
-// Public state holds, per consent id, its status and version and the
-// SHA-256 of its private record: enough for any member to follow a consent's
-// lifecycle and verify a private copy, nothing about its content. The
-// private records can be purged (right to erasure) while the public trail
-// remains.
+// Blocks still show, for each private key a transaction reads or writes,
+// its SHA-256, and for each private value written, its SHA-256. Patients'
+// pseudonyms are known to providers and payers, consent and break-glass
+// ids are public, grantee orgs and roles are few, block times are in the
+// block: a key or value built from them alone would be confirmed by
+// anyone who tried. So (package kit/blind):
+//
+//   - Every private key carries a token instead of what identifies it:
+//     consent~T(id), consentVersion~T(id)~version, subjectConsents~T(patient),
+//     delegate~T(patient, delegate), delegateVersion~T(patient,
+//     delegate)~version, breakGlass~T(id), breakGlassEpisode~T(patient,
+//     clinician), patientLink~T(org, enrollment), and the indexes
+//     "ix.subject|ix.grantee|ix.delegates|ix.bg.subject|ix.bg.org|ix.bg.use
+//     ~T(attribute)~inverted time~id". T is the HMAC of the key's kind and
+//     parts under the collection's blinding secret (SetupBlinding, once,
+//     from 32 random bytes carenet sends members' peers only); lists keep
+//     their order because the token is the list's prefix. Page bookmarks,
+//     which clients see, carry the part after the token and a check that
+//     binds them to their query, never the token.
+//   - Every private value carries a salt (Blinder.Salt: an HMAC of the
+//     transaction id and the key under the secret), an index entry's value
+//     is its salt: no value hash can be tested against a guess.
+//   - The public trace's detailsHash is a commitment, not a bare hash:
+//     blind.Commit(record.Salt, stored record), which a reader of the
+//     record (the patient, the auditor) recomputes (wire.CommitDetails).
+//
+// # What is public
+//
+// Every public key and value consent writes, every event, and why each
+// reveals nothing about a patient:
+//
+//   - consentStatus~<consent id> → {id, status, statusReason, version,
+//     detailsHash}: a consent's lifecycle and a salted commitment to its
+//     record, for any member to follow and any reader of the record to
+//     verify. The id is client-chosen and random (carectl draws 64 bits);
+//     Grant refuses an id that contains the subject. No time: the block
+//     that holds each version dates it anyway, and nothing more precise
+//     is kept public. Status and version say what happened to a consent,
+//     not whose it is or what it permits.
+//   - Events (one per transaction, kit/events: transaction id, its
+//     timestamp as in the block, and changes): consent.granted | drafted |
+//     updated | activated | revoked | entered-in-error | form-attached
+//     (the consent id), consent.superseded (the consent id, "by" the new
+//     id), consent.break-glass (its id bg-…, a prefix of the transaction
+//     id, with the clinician's org and role, which the creator certificate
+//     shows anyway, so that privacy officers can watch), and
+//     consent.delegate-registered | delegate-revoked | patient-linked |
+//     patient-unlinked (the transaction id alone).
+//   - Responses of submitted transactions (in the block): receipts with
+//     ids, status, version and a break-glass's end, nothing else.
+//   - Arguments of submitted transactions: consent ids and the function;
+//     everything else is in the transient map. Read functions take
+//     subjects as arguments and must be evaluated, never submitted.
+//   - Public reads: a Grant reads its consent's status key (is the id
+//     free?); every transaction reads the parts registry's org entries.
+//
+// What stays visible in blocks is said under Patients: which certificate
+// made a transaction, when, and that two transactions touched the same
+// (unknown) patient's keys.
 //
 // # Lists
 //
 // Fabric has no paginated private-data queries and refuses composite keys
 // as range bounds, so the indexes are simple private keys
-// "index~attribute~inverted-time~id" (keys.go): a page is a range that
-// starts at its bookmark and stops after the page, whatever the list's
-// length, and the newest entries come first, so that no one can bury an
-// access under older ones. History pages by version number, newest first.
-//
-// Patient pseudonyms appear in private keys, whose SHA-256 hashes are in
-// blocks: a short pseudonym could be found by hashing every candidate.
-// Patient ids must therefore carry at least 128 random bits.
+// "index~token~inverted-time~id" (keys.go): a page is a range that starts
+// at its bookmark and stops after the page, whatever the list's length,
+// and the newest entries come first, so that no one can bury an access
+// under older ones. History pages by version number, newest first.
 package consent
