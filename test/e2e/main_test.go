@@ -80,18 +80,13 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	dir, err := os.MkdirTemp("", "carechain-e2e-wallet-")
+	removeWallet, err := registerPatients(context.Background())
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	wallet = client.Wallet(dir)
-	if err := registerPatients(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: registering the patients:", err)
 		_ = carenet("clean")
 		return 1
 	}
+	defer removeWallet()
 	code := m.Run()
 	_ = cl.Close()
 	if code != 0 {
@@ -126,14 +121,22 @@ func carenet(args ...string) error {
 	return cmd.Run()
 }
 
-// registerPatients registers, links and enrolls the test patients.
-func registerPatients(ctx context.Context) error {
+// registerPatients registers, links and enrolls the test patients into a
+// new wallet outside the state folder, and returns its removal.
+func registerPatients(ctx context.Context) (func(), error) {
+	dir, err := os.MkdirTemp("", "carechain-e2e-wallet-")
+	if err != nil {
+		return nil, err
+	}
+	remove := func() { _ = os.RemoveAll(dir) }
+	wallet = client.Wallet(dir)
 	for _, p := range patients {
 		if _, err := registerPatient(ctx, p.user, p.subject, wallet); err != nil {
-			return fmt.Errorf("%s: %w", p.user, err)
+			remove()
+			return nil, fmt.Errorf("%s: %w", p.user, err)
 		}
 	}
-	return nil
+	return remove, nil
 }
 
 // registerPatient registers a patient as the patients' registrar (a random
