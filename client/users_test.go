@@ -2,68 +2,25 @@ package client
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/client/caclient"
+	"github.com/carechain/carechain/client/caclient/catest"
 	"github.com/carechain/carechain/client/profile"
 )
 
-// caServer finds a built fabric-ca-server ($FABRIC_BIN or carechain's cache).
-func caServer() string {
-	cache := os.Getenv("CARECHAIN_CACHE")
-	if cache == "" {
-		if home, err := os.UserCacheDir(); err == nil {
-			cache = filepath.Join(home, "carechain")
-		}
-	}
-	builds, _ := filepath.Glob(filepath.Join(cache, "fabric-*", "bin"))
-	for _, d := range append([]string{os.Getenv("FABRIC_BIN")}, builds...) {
-		if _, err := os.Stat(filepath.Join(d, "fabric-ca-server")); d != "" && err == nil {
-			return filepath.Join(d, "fabric-ca-server")
-		}
-	}
-	return ""
-}
-
-func listenPort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// realCAProfile starts fabric-ca-server and returns a profile whose org
-// "patients" (the patient registry) has it as CA, and its bootstrap
-// registrar enrolled in the org's users folder as "registrar".
-func realCAProfile(t *testing.T, bin string) *Client {
-	dir := t.TempDir()
-	port, ops := listenPort(t), listenPort(t)
-	cmd := exec.Command(bin, "start", "-H", filepath.Join(dir, "ca"), "-b", "registrar:boot", "--address", "127.0.0.1",
-		"--port", fmt.Sprint(port), "--tls.enabled", "--csr.hosts", "127.0.0.1")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=127.0.0.1:%d", ops))
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	root := filepath.Join(dir, "ca", "ca-cert.pem")
-	require.Eventually(t, func() bool {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
-			c.Close()
-		}
-		_, ferr := os.Stat(root)
-		return err == nil && ferr == nil
-	}, 30*time.Second, 100*time.Millisecond)
-	po := profile.Org{Name: "patients", MSPID: "PatientsMSP", UsersDir: filepath.Join(dir, "users"),
+// realCAProfile starts fabric-ca-server (or skips) and returns a client of
+// a profile whose org "patients" (the patient registry) has it as CA, with
+// its bootstrap registrar enrolled in the org's users folder as "registrar".
+func realCAProfile(t *testing.T) *Client {
+	srv := catest.Start(t, "registrar", "boot")
+	po := profile.Org{Name: "patients", MSPID: "PatientsMSP", UsersDir: filepath.Join(srv.Dir, "users"),
 		Parts: []string{PartPatientRegistry}, Users: []profile.User{{Name: "registrar", Type: "client"}},
-		CA: &profile.CA{URL: fmt.Sprintf("https://127.0.0.1:%d", port), TLSRootCert: root, RootCert: root}}
+		CA: &profile.CA{URL: srv.URL, Name: "ca-test", TLSRootCert: srv.RootCert, RootCert: srv.RootCert}}
 	c := New(&profile.Profile{Orgs: []profile.Org{po}})
 	ca, _, err := c.CA("patients")
 	require.NoError(t, err)
@@ -78,11 +35,7 @@ func realCAProfile(t *testing.T, bin string) *Client {
 // random enrollment id and a one-time secret, enrolls into a wallet under
 // a name of its choosing, and cannot enroll twice.
 func TestRegisterAndEnrollWithTheRealCA(t *testing.T) {
-	bin := caServer()
-	if bin == "" {
-		t.Skip("fabric-ca-server not built (scripts/fabric-bins.sh)")
-	}
-	c := realCAProfile(t, bin)
+	c := realCAProfile(t)
 	ctx := context.Background()
 	registrar, err := c.Identity("patients", "registrar")
 	require.NoError(t, err)

@@ -5,72 +5,21 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/json"
-	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/carechain/carechain/client/caclient/catest"
 )
 
-// fabricCAServer finds a built fabric-ca-server: $FABRIC_BIN, or a build in
-// carechain's cache (scripts/fabric-bins.sh); "" when there is none.
-func fabricCAServer() string {
-	dirs := []string{os.Getenv("FABRIC_BIN")}
-	cache := os.Getenv("CARECHAIN_CACHE")
-	if cache == "" {
-		if home, err := os.UserCacheDir(); err == nil {
-			cache = filepath.Join(home, "carechain")
-		}
-	}
-	builds, _ := filepath.Glob(filepath.Join(cache, "fabric-*", "bin"))
-	for _, d := range append(dirs, builds...) {
-		if fi, err := os.Stat(filepath.Join(d, "fabric-ca-server")); d != "" && err == nil && !fi.IsDir() {
-			return filepath.Join(d, "fabric-ca-server")
-		}
-	}
-	return ""
-}
-
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// startRealCA runs fabric-ca-server (or skips) and returns a client of it.
+func startRealCA(t *testing.T) *Client {
+	srv := catest.Start(t, "registrar", "boot")
+	root, err := os.ReadFile(srv.RootCert)
 	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startRealCA runs fabric-ca-server with TLS in a temporary folder.
-func startRealCA(t *testing.T, bin string) *Client {
-	dir := t.TempDir()
-	port, ops := freePort(t), freePort(t)
-	cmd := exec.Command(bin, "start", "-H", dir, "-b", "registrar:boot", "--address", "127.0.0.1",
-		"--port", fmt.Sprint(port), "--tls.enabled", "--csr.hosts", "127.0.0.1,localhost", "--ca.name", "ca-test")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=127.0.0.1:%d", ops))
-	logFile, err := os.Create(filepath.Join(dir, "server.log"))
-	require.NoError(t, err)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err == nil {
-			conn.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(logFile.Name())
-			t.Fatalf("fabric-ca-server did not listen: %s", log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	root, err := os.ReadFile(filepath.Join(dir, "ca-cert.pem"))
-	require.NoError(t, err)
-	c, err := New(fmt.Sprintf("https://127.0.0.1:%d", port), root, Options{})
+	c, err := New(srv.URL, root, Options{CAName: "ca-test"})
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	return c
@@ -95,11 +44,7 @@ func certAttrs(t *testing.T, cert *x509.Certificate) map[string]string {
 // one-time secret; the patient enrolls once with a key made here; the
 // sub-registrar lists and revokes; what it may not do is refused.
 func TestRealFabricCA(t *testing.T) {
-	bin := fabricCAServer()
-	if bin == "" {
-		t.Skip("fabric-ca-server not built (scripts/fabric-bins.sh)")
-	}
-	c := startRealCA(t, bin)
+	c := startRealCA(t)
 	ctx := context.Background()
 	boot, err := c.Enroll(ctx, "registrar", "boot", CSR{})
 	require.NoError(t, err)

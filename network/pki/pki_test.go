@@ -4,66 +4,31 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/client/caclient"
+	"github.com/carechain/carechain/client/caclient/catest"
 )
 
-func caServer() string {
-	cache := os.Getenv("CARECHAIN_CACHE")
-	if cache == "" {
-		if home, err := os.UserCacheDir(); err == nil {
-			cache = filepath.Join(home, "carechain")
-		}
-	}
-	builds, _ := filepath.Glob(filepath.Join(cache, "fabric-*", "bin"))
-	for _, d := range append([]string{os.Getenv("FABRIC_BIN")}, builds...) {
-		if _, err := os.Stat(filepath.Join(d, "fabric-ca-server")); d != "" && err == nil {
-			return filepath.Join(d, "fabric-ca-server")
-		}
-	}
-	return ""
-}
-
-func port(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startCA runs fabric-ca-server as carenet does and returns the CA as
-// carenet sees it.
-func startCA(t *testing.T, bin string) *CA {
-	dir := t.TempDir()
-	reg := filepath.Join(dir, "registrar")
+// startCA runs fabric-ca-server as carenet does (or skips) and returns the
+// CA as carenet sees it.
+func startCA(t *testing.T) *CA {
+	reg := filepath.Join(t.TempDir(), "registrar")
 	secret, err := BootstrapSecret(reg)
 	require.NoError(t, err)
-	p, ops := port(t), port(t)
-	cmd := exec.Command(bin, "start", "-H", filepath.Join(dir, "ca"), "-b", RegistrarName+":"+secret,
-		"--address", "127.0.0.1", "--port", fmt.Sprint(p), "--tls.enabled", "--csr.hosts", "127.0.0.1")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=127.0.0.1:%d", ops))
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	root := filepath.Join(dir, "ca", "ca-cert.pem")
-	require.Eventually(t, func() bool {
-		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-		if err == nil {
-			c.Close()
-		}
-		_, ferr := os.Stat(root)
-		return err == nil && ferr == nil
-	}, 30*time.Second, 100*time.Millisecond)
-	ca, err := NewCA("a", "127.0.0.1", p, root, reg)
+	srv := catest.Start(t, RegistrarName, secret)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	port, err := strconv.Atoi(u.Port())
+	require.NoError(t, err)
+	ca, err := NewCA("a", "127.0.0.1", port, srv.RootCert, reg)
 	require.NoError(t, err)
 	t.Cleanup(ca.Close)
 	require.NoError(t, ca.EnrollRegistrar(context.Background()))
@@ -74,11 +39,7 @@ func startCA(t *testing.T, bin string) *CA {
 // enrolled at once, each folder in Fabric's MSP layout, registration
 // idempotent; a CA registrar registers with its own enrollment.
 func TestConcurrentEnrollmentLaysOutMSPs(t *testing.T) {
-	bin := caServer()
-	if bin == "" {
-		t.Skip("fabric-ca-server not built (scripts/fabric-bins.sh)")
-	}
-	ca := startCA(t, bin)
+	ca := startCA(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	var wg sync.WaitGroup
