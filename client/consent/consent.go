@@ -1,7 +1,13 @@
 // Package consent is the typed client of the consent chaincode: patients
 // and their delegates grant and revoke, clinicians break the glass, anyone
-// entitled checks. Every input that names a patient or describes a consent
-// travels in the transient map, never in the transaction's arguments.
+// entitled checks, the patient registry's registrar links patients'
+// enrollments to their subjects. Every input that names a patient or
+// describes a consent travels in the transient map, never in the
+// transaction's arguments.
+//
+// A patient's certificate carries no pseudonym: PatientSubject asks the
+// chaincode which subject the registrar linked the session's enrollment
+// to (carectl uses it for its defaults).
 //
 // Every change a patient or delegate makes is signed with the session's
 // enrollment key over the canonical statement of the state it produces
@@ -240,6 +246,45 @@ func (k *Client) RevokeDelegate(ctx context.Context, subject, delegate string) (
 	}
 	in := cc.DelegateInput{Subject: subject, Delegate: delegate}
 	return k.signed(ctx, "RevokeDelegate", nil, cc.DelegateStatement(k.c.Channel, cc.Ended(*d)), cc.TransientDelegate, in)
+}
+
+// PatientSubject answers the session's own subject, when the session is a
+// linked patient (FORBIDDEN otherwise).
+func (k *Client) PatientSubject(ctx context.Context) (string, error) {
+	var s cc.Subject
+	if err := k.c.Evaluate(ctx, cc.FnPatientSubject, client.Input{}, &s); err != nil {
+		return "", err
+	}
+	return s.Subject, nil
+}
+
+// LinkPatient links a patient's enrollment (its enrollment id, "p" and 32
+// random hex digits chosen at registration) to the patient's subject, as
+// the patient registry's registrar: the session signs the link. Call it
+// once, after registering the patient with the patients' org CA.
+func (k *Client) LinkPatient(ctx context.Context, enrollmentID, subject string) (*cc.Receipt, error) {
+	in := cc.LinkInput{EnrollmentID: enrollmentID, Subject: subject}
+	return k.link(ctx, "LinkPatient", in, cc.Linked(k.org(), in))
+}
+
+// UnlinkPatient ends a patient's enrollment, as the registrar: its key
+// then acts for no one. compromised (a stolen key) also withdraws
+// everything it ever signed; a lost key keeps what the patient signed.
+func (k *Client) UnlinkPatient(ctx context.Context, enrollmentID, subject string, compromised bool) (*cc.Receipt, error) {
+	in := cc.LinkInput{EnrollmentID: enrollmentID, Subject: subject, Compromised: compromised}
+	return k.link(ctx, "UnlinkPatient", in, cc.Unlinked(k.org(), in))
+}
+
+func (k *Client) link(ctx context.Context, fn string, in cc.LinkInput, next cc.LinkRecord) (*cc.Receipt, error) {
+	return k.signed(ctx, fn, nil, cc.LinkStatement(k.c.Channel, next), cc.TransientLink, in)
+}
+
+// org is the session's MSP id.
+func (k *Client) org() string {
+	if k.c.Session == nil || k.c.Session.Identity == nil {
+		return ""
+	}
+	return k.c.Session.Identity.MSPID
 }
 
 // ListDelegates lists a patient's delegations, newest first.

@@ -16,7 +16,7 @@ import (
 // The client signs a statement as the chaincode verifies it: ECDSA over
 // the statement's SHA-256, ASN.1 DER, with the session's enrollment key.
 func TestSignVerifiesAsTheChaincodeChecks(t *testing.T) {
-	patient := memstub.NewCA("PatientsMSP").Issue("patient1", map[string]string{"role": "patient", "patient_id": "pt-1"})
+	patient := memstub.NewCA("PatientsMSP").Issue("p0123456789abcdef0123456789abcdef", map[string]string{"role": "patient"})
 	sign, err := identity.NewPrivateKeySign(patient.Key)
 	if err != nil {
 		t.Fatal(err)
@@ -34,5 +34,18 @@ func TestSignVerifiesAsTheChaincodeChecks(t *testing.T) {
 	}
 	if _, err := New(&client.Session{}, "care").sign(statement); err == nil {
 		t.Fatal("a session without an identity signed")
+	}
+}
+
+// The registrar's link names the session's org, as the chaincode builds
+// the statement it verifies (the registrar's MSP id).
+func TestLinkNamesTheSessionsOrg(t *testing.T) {
+	k := New(&client.Session{Identity: &client.Identity{MSPID: "PatientsMSP", Name: "registrar1"}}, "care")
+	in := cc.LinkInput{EnrollmentID: "p0123456789abcdef0123456789abcdef", Subject: "pt-1"}
+	if got := cc.Linked(k.org(), in); got.Org != "PatientsMSP" || got.Status != cc.LinkLinked {
+		t.Fatalf("link %+v", got)
+	}
+	if New(&client.Session{}, "care").org() != "" {
+		t.Fatal("a session without an identity has an org")
 	}
 }

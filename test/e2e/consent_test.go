@@ -27,8 +27,9 @@ func consentAs(t *testing.T, org, user string, opts ...client.SessionOptions) *c
 	return consent.New(session(t, org, user, opts...), "care")
 }
 
-// The consent story of the issue: a patient grants ProviderOrg physicians
-// access for treatment for a period; Check answers permit through
+// The consent story of the issue: a patient (whose subject comes from the
+// patient registry's link, not the certificate) grants ProviderOrg
+// physicians access for treatment for a period; Check answers permit through
 // ProviderOrg's gateway and RegulatorOrg's; the patient revokes; Check
 // answers deny; a physician cannot grant on the patient's behalf; a
 // break-glass access is recorded and the patient lists it.
@@ -43,7 +44,15 @@ func TestConsentStory(t *testing.T) {
 	evs, err := session(t, "regulator", "auditor1").Events(evCtx, "care", "consent", nil)
 	require.NoError(t, err)
 
+	// The patient's certificate carries no pseudonym: the chaincode knows
+	// the subject from the registrar's private link of the enrollment.
 	patient := consentAs(t, "patients", "patient1")
+	subject, err := patient.PatientSubject(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, patient1ID, subject)
+	_, err = consentAs(t, "provider", "physician1").PatientSubject(ctx)
+	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
+
 	r, err := patient.Grant(ctx, cc.GrantInput{ID: id, Subject: patient1ID, Decision: cc.Permit,
 		Period: cc.Period{Start: now.Add(-time.Minute).Format(time.RFC3339), End: now.Add(24 * time.Hour).Format(time.RFC3339)},
 		Provision: cc.Provision{Actors: []cc.Actor{{Org: "ProviderMSP", Role: "physician"}},

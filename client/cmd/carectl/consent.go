@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -60,11 +61,23 @@ func newID(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-// attrPatientID is the certificate attribute with a patient's pseudonym.
-const attrPatientID = "patient_id"
+// ownSubject is the session's own subject, for defaults: the subject the
+// patient registry linked its enrollment to (patients' certificates carry
+// no pseudonym). A session that is no linked patient gets the chaincode's
+// FORBIDDEN, which says so.
+func ownSubject(cmd *cobra.Command, k *consent.Client) (string, error) {
+	return k.PatientSubject(cmd.Context())
+}
 
-// ownPatientID is the caller's patient_id attribute, for defaults.
-func ownPatientID(s *client.Session) string { return s.Identity.Attrs()[attrPatientID] }
+// ownPatientID is the session's own subject on the care channel, "" when
+// it is no linked patient (the chaincode then refuses the empty subject).
+func ownPatientID(s *client.Session) string {
+	subject, err := consent.New(s, "care").PatientSubject(context.Background())
+	if err != nil {
+		return ""
+	}
+	return subject
+}
 
 func (a *app) printReceipt(r *cc.Receipt) {
 	a.print(r, func(w io.Writer) {
@@ -107,7 +120,7 @@ reaches a block.`,
 func (a *app) consentGrant() *cobra.Command {
 	return &cobra.Command{
 		Use:   "grant JSON",
-		Short: "create a consent (FHIR Consent-shaped JSON; id and subject default to a new id and your own patient id)",
+		Short: "create a consent (FHIR Consent-shaped JSON; id and subject default to a new id and your own subject, as the patient registry linked your enrollment)",
 		Example: `  carectl --org patients --user patient1 consent grant '{"decision":"permit",
     "period":{"start":"2026-01-01T00:00:00Z","end":"2027-01-01T00:00:00Z"},
     "provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],
@@ -122,7 +135,11 @@ func (a *app) consentGrant() *cobra.Command {
 				in.ID = newID("cns-")
 			}
 			if in.Subject == "" {
-				in.Subject = ownPatientID(s)
+				subject, err := ownSubject(cmd, k)
+				if err != nil {
+					return err
+				}
+				in.Subject = subject
 			}
 			r, err := k.Grant(cmd.Context(), in)
 			if err != nil {
@@ -146,7 +163,11 @@ func (a *app) consentUpdate() *cobra.Command {
 			}
 			in.ID = args[0]
 			if in.Subject == "" {
-				in.Subject = ownPatientID(s)
+				subject, err := ownSubject(cmd, k)
+				if err != nil {
+					return err
+				}
+				in.Subject = subject
 			}
 			r, err := k.Update(cmd.Context(), in)
 			if err != nil {
@@ -303,7 +324,11 @@ func (a *app) consentList() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if patient == "" {
-				patient = ownPatientID(s)
+				subject, err := ownSubject(cmd, k)
+				if err != nil {
+					return err
+				}
+				patient = subject
 			}
 			page, err := k.ListBySubject(cmd.Context(), patient, p)
 			if err != nil {
@@ -431,7 +456,11 @@ func (a *app) consentBreakGlassList() *cobra.Command {
 				page, err = k.ListBreakGlassByOrg(cmd.Context(), org, p)
 			} else {
 				if patient == "" {
-					patient = ownPatientID(s)
+					subject, err := ownSubject(cmd, k)
+					if err != nil {
+						return err
+					}
+					patient = subject
 				}
 				page, err = k.ListBreakGlass(cmd.Context(), patient, p)
 			}
@@ -491,7 +520,11 @@ func (a *app) consentDelegate() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if in.Subject == "" {
-				in.Subject = ownPatientID(s)
+				subject, err := ownSubject(cmd, k)
+				if err != nil {
+					return err
+				}
+				in.Subject = subject
 			}
 			if in.Period.Start == "" {
 				in.Period.Start = time.Now().UTC().Format(time.RFC3339)
@@ -516,7 +549,11 @@ func (a *app) consentDelegate() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if rsubject == "" {
-				rsubject = ownPatientID(s)
+				subject, err := ownSubject(cmd, k)
+				if err != nil {
+					return err
+				}
+				rsubject = subject
 			}
 			r, err := k.RevokeDelegate(cmd.Context(), rsubject, rdelegate)
 			if err != nil {
@@ -536,7 +573,11 @@ func (a *app) consentDelegate() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if lsubject == "" {
-				lsubject = ownPatientID(s)
+				subject, err := ownSubject(cmd, k)
+				if err != nil {
+					return err
+				}
+				lsubject = subject
 			}
 			page, err := k.ListDelegates(cmd.Context(), lsubject, p)
 			if err != nil {
