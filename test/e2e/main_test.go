@@ -12,7 +12,6 @@ package e2e
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/consent"
 	"github.com/carechain/carechain/network/consortium"
 )
 
@@ -159,12 +159,16 @@ func registerPatient(ctx context.Context, user, subject string, w client.Wallet)
 	return r, err
 }
 
-// errNoLink: the consent client cannot link patients yet.
-var errNoLink = errors.New("the consent client has no LinkPatient yet")
-
-// linkPatient links an enrollment to its subject as the patients' registrar.
+// linkPatient links an enrollment to its subject as the patients'
+// registrar (consent LinkPatient), as carectl users register does.
 func linkPatient(ctx context.Context, enrollmentID, subject string) error {
-	return errNoLink
+	s, err := cl.Session("patients", patientRegistrar)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_, err = consent.New(s, "care").LinkPatient(ctx, enrollmentID, subject)
+	return err
 }
 
 // session opens a session for org's user or fails the test; users the

@@ -11,16 +11,18 @@ import (
 
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/caclient"
+	"github.com/carechain/carechain/client/consent"
 )
 
-// errLinkUnavailable: this build's consent client cannot link patients yet.
-var errLinkUnavailable = errors.New("linking a patient on chain needs the consent client's LinkPatient, which this build lacks: " +
-	"the registration stands; link it later with `carectl users link`")
-
 // linkPatient links a patient's enrollment to its subject on chain, as the
-// patient registry's registrar (consent LinkPatient), and returns the tx id.
-var linkPatient = func(ctx context.Context, s *client.Session, channel, enrollmentID, subject string) (string, error) {
-	return "", errLinkUnavailable
+// patient registry's registrar (consent LinkPatient, signed by the
+// registrar), and returns the tx id.
+func linkPatient(ctx context.Context, s *client.Session, channel, enrollmentID, subject string) (string, error) {
+	r, err := consent.New(s, channel).LinkPatient(ctx, enrollmentID, subject)
+	if err != nil {
+		return "", err
+	}
+	return r.TxID, nil
 }
 
 // registerOutput is what users register prints: the secret enrolls once.
@@ -43,7 +45,7 @@ A registration prints an enrollment id and a one-time secret: give both to
 the person, who enrolls where they are (carectl enroll), so that their
 private key is made there and never exists anywhere else.`,
 	}
-	cmd.AddCommand(a.usersRegister(), a.usersLink(), a.usersList(), a.usersRevoke())
+	cmd.AddCommand(a.usersRegister(), a.usersLink(), a.usersUnlink(), a.usersList(), a.usersRevoke())
 	return cmd
 }
 
@@ -154,6 +156,34 @@ func (a *app) usersLink() *cobra.Command {
 	cmd.Flags().StringVar(&subject, "subject", "", "the patient's pseudonym")
 	_ = cmd.MarkFlagRequired("enrollment")
 	_ = cmd.MarkFlagRequired("subject")
+	return cmd
+}
+
+func (a *app) usersUnlink() *cobra.Command {
+	var enrollmentID, subject string
+	var compromised bool
+	cmd := &cobra.Command{
+		Use:   "unlink --enrollment ID [--subject pt-…] [--compromised]",
+		Short: "end a patient's enrollment on chain (a lost or stolen key then acts for no one)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.session()
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			r, err := consent.New(s, a.channel).UnlinkPatient(cmd.Context(), enrollmentID, subject, compromised)
+			if err != nil {
+				return err
+			}
+			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s unlinked (tx %s)\n", enrollmentID, r.TxID) })
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&enrollmentID, "enrollment", "", "the patient's enrollment id")
+	cmd.Flags().StringVar(&subject, "subject", "", "the patient's pseudonym, checked when given")
+	cmd.Flags().BoolVar(&compromised, "compromised", false, "the key was stolen: withdraw everything it signed")
+	_ = cmd.MarkFlagRequired("enrollment")
 	return cmd
 }
 
