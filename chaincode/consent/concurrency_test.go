@@ -64,3 +64,38 @@ func TestConcurrentBreakGlassRenewalsConflict(t *testing.T) {
 	assert.Equal(t, "MVCC_READ_CONFLICT", res[1].Validation)
 	assert.Equal(t, "MVCC_READ_CONFLICT", res[2].Validation)
 }
+
+func linkTx(in wire.LinkInput, fn string, minute int) memstub.Tx {
+	next := wire.Linked(PatientMSP, in)
+	if fn == "UnlinkPatient" {
+		next = wire.Unlinked(PatientMSP, in)
+	}
+	return memstub.Tx{Chaincode: "consent", Identity: registrar, Time: at(minute), Transient: linkTransient(registrar, next, in), Args: [][]byte{[]byte(fn)}}
+}
+
+// Two links of one enrollment to two subjects at once: one commits, the
+// other conflicts, so an enrollment never ends up with the wrong subject.
+func TestConcurrentLinksOfOneEnrollmentConflict(t *testing.T) {
+	e := newEnv(t)
+	twice := patient("twice")
+	in := wire.LinkInput{EnrollmentID: enrollment("twice")}
+	a, b := in, in
+	a.Subject, b.Subject = pt1, pt2
+	res := e.Peer.Commit(e.Peer.Simulate(linkTx(a, "LinkPatient", 1)), e.Peer.Simulate(linkTx(b, "LinkPatient", 1)))
+	assert.Equal(t, "VALID", res[0].Validation)
+	assert.Equal(t, "MVCC_READ_CONFLICT", res[1].Validation)
+	var s wire.Subject
+	e.Must(e.Query(twice, 2, "PatientSubject"), &s)
+	assert.Equal(t, pt1, s.Subject)
+}
+
+// A patient's change endorsed before the registrar's unlink commits fails
+// validation: it read the link, which changed.
+func TestChangeEndorsedBeforeAnUnlinkConflicts(t *testing.T) {
+	e := newEnv(t)
+	grant := e.Peer.Simulate(grantTx(patient1, 1, grantInput("c1")))
+	unlink := e.Peer.Simulate(linkTx(wire.LinkInput{EnrollmentID: enrollment("patient1"), Subject: pt1}, "UnlinkPatient", 1))
+	res := e.Peer.Commit(unlink, grant)
+	assert.Equal(t, "VALID", res[0].Validation)
+	assert.Equal(t, "MVCC_READ_CONFLICT", res[1].Validation)
+}
