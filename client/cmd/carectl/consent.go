@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -67,16 +66,6 @@ func newID(prefix string) string {
 // FORBIDDEN, which says so.
 func ownSubject(cmd *cobra.Command, k *consent.Client) (string, error) {
 	return k.PatientSubject(cmd.Context())
-}
-
-// ownPatientID is the session's own subject on the care channel, "" when
-// it is no linked patient (the chaincode then refuses the empty subject).
-func ownPatientID(s *client.Session) string {
-	subject, err := consent.New(s, "care").PatientSubject(context.Background())
-	if err != nil {
-		return ""
-	}
-	return subject
 }
 
 func (a *app) printReceipt(r *cc.Receipt) {
