@@ -30,9 +30,11 @@ const (
 	TransientForm       = wire.TransientForm
 )
 
-// Contract is the consent chaincode. Read functions (Get, History, List*)
-// return private data: clients must evaluate them, never submit them, or
-// the answer would be written into a block.
+// Contract is the consent chaincode. Read functions (Get, History, List*,
+// GetDelegate, Check, PatientSubject) return private data: clients must
+// evaluate them, never submit them, or the answer would be written into a
+// block (other chaincodes call Check and PatientSubject inside their own
+// transaction, whose block holds only their own response).
 type Contract struct {
 	contractapi.Contract
 	// Clock is the endorsing peer's clock (time.Now in cmd/main.go): a

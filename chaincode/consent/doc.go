@@ -233,7 +233,9 @@
 //     from 32 random bytes carenet sends members' peers only); lists keep
 //     their order because the token is the list's prefix. Page bookmarks,
 //     which clients see, carry the part after the token and a check that
-//     binds them to their query, never the token.
+//     binds them to their query, never the token. The one private key
+//     anyone can name is the collection's secret (kit/blind), which every
+//     transaction reads: its hash says only that consent ran.
 //   - Every private value carries a salt (Blinder.Salt: an HMAC of the
 //     transaction id and the key under the secret), an index entry's value
 //     is its salt: no value hash can be tested against a guess.
@@ -267,7 +269,11 @@
 //     ids, status, version and a break-glass's end, nothing else.
 //   - Arguments of submitted transactions: consent ids and the function;
 //     everything else is in the transient map. Read functions take
-//     subjects as arguments and must be evaluated, never submitted.
+//     subjects as arguments and answer private data: they must be
+//     evaluated, never submitted (PatientSubject's answer in a block would
+//     tie the patient's certificate to their subject); other chaincodes
+//     call Check and PatientSubject inside their own transaction, whose
+//     block holds only their response.
 //   - Public reads: a Grant reads its consent's status key (is the id
 //     free?); every transaction reads the parts registry's org entries.
 //
