@@ -73,7 +73,7 @@ bench --name "consent Check" --in-flight 20 --evaluate --chaincode consent --fn 
 go build -o bin/carectl ./client/cmd/carectl
 bin/carectl --org provider --user admin records register-key >/dev/null
 wk='AQR2JpbJb0sJ9z2xqyrLxRAUr22uJDqhXsbC5EW0w7AdWReRzP3nD7S1FjkQF5YN+W631eyD7gKVQcpns4vfx7jRClNcPoCqLvwBMHiniV1EgY9oZoJlQUjqFKJsDvn3F9siqFjJz4tOozY3jCRkqPiw'
-anchor='{"id":"bench-{run}-{n}","subject":"pt-bench-0001","type":"Observation","category":"labs","contentType":"application/pdf","size":1024,"plainSha256":"{sha}","cipherSha256":"{sha2}","location":"store://sha256/{sha2}","wrappedKey":"'$wk'"}'
+anchor='{"id":"bench-{run}-{n}","subject":"pt-bench-0001","type":"Observation","category":"labs","contentType":"application/pdf","size":1024,"plainCommitment":"{sha}","cipherSha256":"{sha2}","location":"store://sha256/{sha2}","wrappedKey":"'$wk'"}'
 bench --name "records Anchor (40 in flight)" --users clerk1 --in-flight 40 --chaincode records --fn Anchor --transient "anchor=$anchor"
 
 # Claims: 40 billing workers, each for its own patient (pt-bench-NNNN with
