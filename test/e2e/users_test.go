@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,4 +81,22 @@ func assertKeyOnlyInWallet(t *testing.T, id *client.Identity, w client.Wallet) {
 	needles := [][]byte{keyPEM, block.Bytes, ec, d}
 	assert.Empty(t, filesContaining(t, home, needles...), "the patient's key is in the state folder")
 	assert.NotEmpty(t, filesContaining(t, string(w), d), "positive control: the scan finds the key where it is")
+}
+
+// The suite's own patients were registered the same way: random
+// enrollment ids, no pseudonym in their certificates, keys in a wallet
+// outside the state folder.
+func TestSuitePatientsHoldTheirOwnKeys(t *testing.T) {
+	rel, err := filepath.Rel(home, string(wallet))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(rel, ".."), "wallet %s is outside the state folder %s", wallet, home)
+	for _, p := range patients {
+		assert.Regexp(t, `^p[0-9a-f]{32}$`, enrollmentID(t, p.user))
+		id, err := cl.Identity("patients", p.user, client.SessionOptions{Wallet: wallet})
+		require.NoError(t, err)
+		assert.NotContains(t, id.Attrs(), "patient_id")
+		subject, err := consent.New(session(t, "patients", p.user), "care").PatientSubject(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, p.subject, subject, "%s is linked to its subject", p.user)
+	}
 }
