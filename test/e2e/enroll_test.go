@@ -1,5 +1,8 @@
 //go:build e2e
 
+// Named to sort before teardown_test.go: files run in name order and the
+// teardown removes the consortium.
+
 package e2e
 
 import (
