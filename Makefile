@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 CARENET := scripts/carenet.sh
 
-.PHONY: help demo up deploy down clean status logs test unit e2e bench lint fuzz
+.PHONY: help demo up deploy down clean status logs test unit e2e bench lint fuzz chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -46,3 +46,6 @@ lint: ## gofmt, go vet, staticcheck
 
 fuzz: ## run every fuzz test for FUZZTIME (default 10s) each
 	scripts/fuzz.sh
+
+chaos: ## kill nodes, down/up, reset links under load on a consortium of its own; ledger checked (about 4 min)
+	scripts/chaos.sh

@@ -147,7 +147,7 @@ func collect(t *testing.T, f *fakeLedger, cp Checkpointer, start *uint64, n int,
 	return listen(ctx, f, "care", "cc", ListenOptions{Checkpoint: cp, StartBlock: start, Retry: fastRetry}, func(ev Event) error {
 		*got = append(*got, ev.TxID)
 		if seen++; seen == n {
-			return StopListening
+			return ErrStopListening
 		}
 		return nil
 	})

@@ -37,9 +37,9 @@ type ListenOptions struct {
 	Retry *RetryPolicy
 }
 
-// StopListening, returned by a Listen handler, stops Listen after the
+// ErrStopListening, returned by a Listen handler, stops Listen after the
 // event: it counts as delivered and is checkpointed.
-var StopListening = errors.New("stop listening")
+var ErrStopListening = errors.New("stop listening")
 
 // HandlerError is a handler's error that stopped Listen; the event it was
 // given is not checkpointed, so a resumed listener delivers it again.
@@ -63,7 +63,7 @@ func (e *HandlerError) Unwrap() error { return e.Err }
 // an event whose handling finished but whose position was not yet saved is
 // delivered again (at least once); a handler whose effect is recorded with
 // the position, or that recognises an event by TxID, sees each exactly once.
-// Listen returns nil when ctx ends or handle returns StopListening; a
+// Listen returns nil when ctx ends or handle returns ErrStopListening; a
 // refusal at the start (ACCESS_DENIED, an unknown channel) as *Error; a
 // handler's error as *HandlerError; a failed save as *CheckpointError.
 func (s *Session) Listen(ctx context.Context, channel, chaincode string, o ListenOptions, handle func(Event) error) error {
@@ -212,7 +212,7 @@ func (l *listener) run(ctx context.Context) error {
 	for attempt := 1; ; attempt++ {
 		n, err := l.stream(ctx)
 		switch {
-		case ctx.Err() != nil, errors.Is(err, StopListening):
+		case ctx.Err() != nil, errors.Is(err, ErrStopListening):
 			return nil
 		case err != nil:
 			return err
@@ -250,7 +250,7 @@ func (l *listener) stream(ctx context.Context) (int, error) {
 			continue
 		}
 		herr := l.handle(ev)
-		if herr != nil && !errors.Is(herr, StopListening) {
+		if herr != nil && !errors.Is(herr, ErrStopListening) {
 			return n, &HandlerError{Event: ev, Err: herr}
 		}
 		if err := save(l.cp, ev.Block, ev.TxID); err != nil {

@@ -83,7 +83,7 @@ func (a *app) events(cmd *cobra.Command, chaincode string, f eventsFlags) error 
 			return err
 		}
 		if n++; f.count > 0 && n >= f.count {
-			return client.StopListening
+			return client.ErrStopListening
 		}
 		return nil
 	})

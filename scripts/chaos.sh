@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The chaos suite (test/chaos, build tag chaos): brings up a consortium of
+# its own (state in CARECHAIN_CHAOS_HOME, default /tmp/cc-chaos-suite; ports
+# from CARECHAIN_CHAOS_PORT_BASE, default 36000), writes unique keys through
+# the client library while it kills orderers and peers, takes the
+# consortium down and up, and resets and blacks out the client's link to
+# its gateway; checks every peer's ledger against what the client reported,
+# prints the table and removes the consortium. Knobs: CHAOS_TX (writes per
+# fault, default 400), CHAOS_WORKERS (16), CHAOS_FAULTS (comma-separated
+# parts of fault names), CHAOS_EVENTS (200), CHAOS_KEEP, CHAOS_REUSE.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+FABRIC_BIN=$(scripts/fabric-bins.sh)
+export FABRIC_BIN
+go test -tags chaos -count=1 -timeout 20m -v ./test/chaos/ "$@"

@@ -1,0 +1,182 @@
+//go:build chaos
+
+package chaos
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/profile"
+	"github.com/carechain/carechain/network/consortium"
+)
+
+// env is the suite's consortium, set up by TestMain.
+var env *cluster
+
+// cluster is a consortium of the suite's own: its state folder, ports,
+// binaries, and two clients — one straight to the peers (for checks), one
+// whose provider gateway is reached through a TCP proxy (for the load).
+type cluster struct {
+	repo, home, bin, fabricBin string
+	portBase                   int
+	prof                       *profile.Profile
+	direct, viaProxy           *client.Client
+	proxy                      *Proxy
+}
+
+func TestMain(m *testing.M) { os.Exit(run(m)) }
+
+func run(m *testing.M) int {
+	c, err := setUp()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "chaos: set-up:", err)
+		if c != nil {
+			c.printLogTails()
+			c.tearDown()
+		}
+		return 1
+	}
+	env = c
+	code := m.Run()
+	if code != 0 {
+		c.printLogTails()
+	}
+	if os.Getenv("CHAOS_KEEP") != "" {
+		fmt.Printf("chaos: consortium left running in %s (CHAOS_KEEP)\n", c.home)
+		return code
+	}
+	c.tearDown()
+	return code
+}
+
+func setUp() (*cluster, error) {
+	repo, err := filepath.Abs("../..")
+	if err != nil {
+		return nil, err
+	}
+	c := &cluster{repo: repo, home: envOr("CARECHAIN_CHAOS_HOME", "/tmp/cc-chaos-suite")}
+	if c.portBase, err = strconv.Atoi(envOr("CARECHAIN_CHAOS_PORT_BASE", "36000")); err != nil {
+		return nil, err
+	}
+	if err := c.buildTools(); err != nil {
+		return c, err
+	}
+	start := time.Now()
+	steps := [][]string{{"clean"}, {"--no-deploy", "up"}, {"deploy", "baseline"}}
+	if os.Getenv("CHAOS_REUSE") != "" { // a consortium a CHAOS_KEEP run left
+		steps = steps[1:]
+	}
+	for _, args := range steps {
+		if err := c.carenet(args...); err != nil {
+			return c, fmt.Errorf("carenet %s: %w", strings.Join(args, " "), err)
+		}
+	}
+	fmt.Printf("chaos: consortium up with baseline in %.1fs\n", time.Since(start).Seconds())
+	return c, c.openClients()
+}
+
+// buildTools builds carenet and carectl into a folder of the run's own.
+func (c *cluster) buildTools() error {
+	out, err := exec.Command(filepath.Join(c.repo, "scripts", "fabric-bins.sh")).Output()
+	if err != nil {
+		return fmt.Errorf("fabric-bins.sh: %w", err)
+	}
+	c.fabricBin = strings.TrimSpace(string(out))
+	if c.bin, err = os.MkdirTemp("", "cc-chaos-bin-"); err != nil {
+		return err
+	}
+	for _, pkg := range []string{"./network/cmd/carenet", "./client/cmd/carectl"} {
+		cmd := exec.Command("go", "build", "-o", c.bin, pkg)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = c.repo, os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("build %s: %w", pkg, err)
+		}
+	}
+	return nil
+}
+
+// openClients opens the direct client and, through a proxy in front of
+// the provider's gateway peer, the load's.
+func (c *cluster) openClients() error {
+	var err error
+	if c.prof, err = profile.Load(c.home); err != nil {
+		return err
+	}
+	c.direct = client.New(c.prof)
+	gw, err := c.prof.Peer("peer0.provider")
+	if err != nil {
+		return err
+	}
+	if c.proxy, err = NewProxy(fmt.Sprintf("127.0.0.1:%d", c.portBase+90), gw.Address); err != nil {
+		return err
+	}
+	proxied, err := profile.Load(c.home)
+	if err != nil {
+		return err
+	}
+	pgw, _ := proxied.Peer("peer0.provider")
+	pgw.Address = c.proxy.Addr() // TLS still verifies the peer's name
+	c.viaProxy = client.New(proxied)
+	return nil
+}
+
+func (c *cluster) tearDown() {
+	if c.viaProxy != nil {
+		_ = c.viaProxy.Close()
+		_ = c.direct.Close()
+		_ = c.proxy.Close()
+	}
+	if err := c.carenet("clean"); err != nil {
+		fmt.Fprintln(os.Stderr, "chaos: clean:", err)
+	}
+	if c.bin != "" {
+		_ = os.RemoveAll(c.bin)
+	}
+}
+
+// carenet runs the run's carenet on the suite's consortium.
+func (c *cluster) carenet(args ...string) error {
+	return c.carenetCtx(context.Background(), args...)
+}
+
+func (c *cluster) carenetCtx(ctx context.Context, args ...string) error {
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, "carenet"), append([]string{"--repo", c.repo}, args...)...)
+	cmd.Env = append(os.Environ(), "CARECHAIN_HOME="+c.home, "CARECHAIN_PORT_BASE="+strconv.Itoa(c.portBase), "FABRIC_BIN="+c.fabricBin)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%w\n%s", err, out.String())
+	}
+	return nil
+}
+
+func (c *cluster) printLogTails() {
+	logs, _ := filepath.Glob(filepath.Join(c.home, "logs", "*.log"))
+	for _, l := range logs {
+		if lines, err := consortium.Tail(l, 6); err == nil {
+			fmt.Printf("==> %s <==\n%s\n", l, strings.Join(lines, "\n"))
+		}
+	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(k string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(k)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
