@@ -131,7 +131,8 @@ func (k *Client) sealAndStore(ctx context.Context, d Document) (*docstore.Sealed
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err == nil {
+	_, err = tmp.Seek(0, io.SeekStart)
+	if err == nil {
 		err = k.store.Put(ctx, sealed.CipherSHA256, tmp)
 	}
 	if err != nil {

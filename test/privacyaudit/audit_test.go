@@ -73,13 +73,6 @@ func audit(t *testing.T, envs ...[]byte) []Finding {
 	return append(out, Hashes(txs, secrets)...)
 }
 
-func kinds(fs []Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.Kind+":"+f.TxID)
-	}
-	return out
-}
 
 func TestABlindedTransactionShowsNothing(t *testing.T) {
 	env := fakeTx("blinded", []*kvrwset.KVWrite{{Key: "\x00consentStatus\x00c-1\x00", Value: []byte(`{"status":"active","commitment":"` + hex.EncodeToString(random()) + `"}`)}},
