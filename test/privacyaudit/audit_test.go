@@ -73,7 +73,6 @@ func audit(t *testing.T, envs ...[]byte) []Finding {
 	return append(out, Hashes(txs, secrets)...)
 }
 
-
 func TestABlindedTransactionShowsNothing(t *testing.T) {
 	env := fakeTx("blinded", []*kvrwset.KVWrite{{Key: "\x00consentStatus\x00c-1\x00", Value: []byte(`{"status":"active","commitment":"` + hex.EncodeToString(random()) + `"}`)}},
 		[]*kvrwset.KVWriteHash{{KeyHash: random(), ValueHash: random()}}, []byte(`{"id":"c-1"}`))
