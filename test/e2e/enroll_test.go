@@ -10,6 +10,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,7 @@ func TestRegisteredPatientEnrollsOnceAndActsWithAKeyOnlyItHolds(t *testing.T) {
 	res := put(t, s, "care", "newcomer-key", "mine")
 	assert.NotZero(t, res.Block)
 	now := time.Now().UTC()
-	grant, err := consent.New(s, "care").Grant(ctx, cc.GrantInput{Subject: subject, Decision: cc.Permit,
+	grant, err := consent.New(s, "care").Grant(ctx, cc.GrantInput{ID: fmt.Sprintf("e2e-newcomer-%d", now.UnixNano()), Subject: subject, Decision: cc.Permit,
 		Period: cc.Period{Start: now.Add(-time.Minute).Format(time.RFC3339), End: now.Add(time.Hour).Format(time.RFC3339)},
 		Provision: cc.Provision{Actors: []cc.Actor{{Org: "ProviderMSP", Role: "physician"}}, Actions: []string{"access"},
 			Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
