@@ -75,6 +75,9 @@ func TestChaos(t *testing.T) {
 					t.Logf("%s: %s", code, m)
 				}
 			}
+			if limit, err := time.ParseDuration(os.Getenv("CHAOS_MAX_LEADER_STALL")); err == nil && tally.Elected > 0 && tally.Stall > limit {
+				t.Errorf("stall %.1fs after the Raft leader's loss, want < %v (CHAOS_MAX_LEADER_STALL)", tally.Stall.Seconds(), limit)
+			}
 			if tally.UnknownOpen > 0 {
 				t.Errorf("%d COMMIT_UNKNOWN results still unknown after the network healed", tally.UnknownOpen)
 			}
@@ -195,8 +198,8 @@ func views(t *testing.T, ctx context.Context, checks []*client.Session, load *Lo
 }
 
 // settle waits until every peer and orderer answers /healthz, the care
-// channel has a Raft leader and every care peer has the same height, which
-// it returns.
+// channel has a Raft leader and every care peer and orderer has the same
+// height, which it returns.
 func settle(t *testing.T, ctx context.Context, checks []*client.Session) uint64 {
 	var height uint64
 	waitUntil(t, ctx, 120*time.Second, func() bool {
@@ -217,7 +220,7 @@ func settle(t *testing.T, ctx context.Context, checks []*client.Session) uint64 
 			hs = append(hs, h)
 		}
 		height = hs[0]
-		return hs[0] == hs[1] && hs[1] == hs[2]
+		return hs[0] == hs[1] && hs[1] == hs[2] && len(behind(ctx, height)) == 0
 	})
 	return height
 }

@@ -64,3 +64,29 @@ func raftNode(ctx context.Context, t *testing.T, leader bool) string {
 	t.Fatal("no follower")
 	return ""
 }
+
+// ordererHeights is each orderer's care height (0: unreadable).
+func ordererHeights(ctx context.Context) map[string]uint64 {
+	out := map[string]uint64{}
+	for _, n := range env.prof.Orderers {
+		samples, err := health.Metrics(ctx, n.Operations)
+		if err != nil {
+			out[n.ID] = 0
+			continue
+		}
+		h, _ := health.Value(samples, "ledger_blockchain_height", map[string]string{"channel": channel})
+		out[n.ID] = uint64(h)
+	}
+	return out
+}
+
+// behind lists the orderers whose care height is not height.
+func behind(ctx context.Context, height uint64) []string {
+	var out []string
+	for id, h := range ordererHeights(ctx) {
+		if h != height {
+			out = append(out, id)
+		}
+	}
+	return out
+}
