@@ -64,20 +64,7 @@ func healthy(ctx context.Context, dir string) bool {
 // seconds, and the child its dead process group left is gone.
 func TestKilledProcessIsBackAndHealthy(t *testing.T) {
 	dir := t.TempDir()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := proc.Spec{Binary: self, Env: []string{"FAKE_NODE_DIR=" + dir}, Dir: dir,
-		LogFile: filepath.Join(dir, "node.log"), PidFile: filepath.Join(dir, "node.pid")}
-	start := func(context.Context) error {
-		if err := proc.Reap(spec.PidFile, spec.Binary); err != nil {
-			return err
-		}
-		_ = os.Remove(filepath.Join(dir, "addr"))
-		_, err := proc.Start(spec)
-		return err
-	}
+	spec, start := fakeNodeSpec(t, dir)
 	if err := start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +102,25 @@ func TestKilledProcessIsBackAndHealthy(t *testing.T) {
 		t.Errorf("the dead node's child %d still runs", oldChild)
 	}
 	fmt.Fprintf(os.Stderr, "fake node back and healthy %.2fs after SIGKILL\n", time.Since(killed).Seconds())
+}
+
+// fakeNodeSpec is this test binary as a node in dir, and how the
+// supervisor starts it again (as carenet does: reap, then start).
+func fakeNodeSpec(t *testing.T, dir string) (proc.Spec, func(context.Context) error) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := proc.Spec{Binary: self, Env: []string{"FAKE_NODE_DIR=" + dir}, Dir: dir,
+		LogFile: filepath.Join(dir, "node.log"), PidFile: filepath.Join(dir, "node.pid")}
+	return spec, func(context.Context) error {
+		if err := proc.Reap(spec.PidFile, spec.Binary); err != nil {
+			return err
+		}
+		_ = os.Remove(filepath.Join(dir, "addr"))
+		_, err := proc.Start(spec)
+		return err
+	}
 }
 
 func readPid(t *testing.T, path string) int {
