@@ -269,6 +269,9 @@ var knownMessages = []struct {
 	{"creator org unknown", CodeAccessDenied},
 	// A peer or orderer behind the gateway could not be reached.
 	{"code = Unavailable", CodeUnavailable},
+	// Endorse: the gateway found no live set of peers for the policy (a
+	// peer restarting); nothing was endorsed, so it is safe to retry.
+	{"no combination of peers can be derived", CodeUnavailable},
 }
 
 // matchMessage returns the code of the first known message within msg

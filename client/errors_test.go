@@ -188,6 +188,7 @@ func TestMatchMessage(t *testing.T) {
 		{"error validating proposal: access denied: channel [care]", CodeAccessDenied},
 		{"Creator org unknown, creator is malformed", CodeAccessDenied},
 		{unreachable, CodeUnavailable},
+		{"no combination of peers can be derived which satisfy the endorsement policy", CodeUnavailable},
 		{"chaincode response 500, boom", ""},
 		{"", ""},
 	}

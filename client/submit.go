@@ -8,6 +8,12 @@ import (
 	"google.golang.org/grpc/codes"
 )
 
+// acceptedProbe bounds how long an accepted transaction is waited for
+// before it is sent again: an orderer that loses its Raft leadership can
+// drop what it accepted, and the same signed transaction is then resent
+// (Fabric refuses a duplicate txid, so this never commits twice).
+const acceptedProbe = 2 * time.Second
+
 // submission is one Session.Submit call, run as a state machine. Its rule:
 // at most one transaction of the call may have been ordered, and a new one
 // is built only when the previous one certainly had no effect:
@@ -142,7 +148,7 @@ func (s *submission) wait() time.Duration {
 	if s.sends >= s.policy.attempts() {
 		return left
 	}
-	probe := s.policy.commitWait() / 4
+	probe := min(s.policy.commitWait()/4, acceptedProbe)
 	if !s.accepted {
 		probe = min(maxPause, probe/4)
 	}

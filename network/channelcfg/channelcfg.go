@@ -154,10 +154,10 @@ func Configtx(c Channel) ([]byte, error) {
 			"EtcdRaft": map[string]any{
 				"Consenters": consenters,
 				"Options": map[string]any{
-					// A leader is missed after 10 ticks of 100 ms: losing it
+					// A leader is missed after 5 ticks of 100 ms: losing it
 					// stalls commits about a second plus the election.
 					"TickInterval":      "100ms",
-					"ElectionTick":      10,
+					"ElectionTick":      5,
 					"HeartbeatTick":     1,
 					"MaxInflightBlocks": 5,
 					// A tiny snapshot interval avoids a Raft restart deadlock of
