@@ -15,14 +15,22 @@ import (
 	"github.com/carechain/carechain/client"
 )
 
-// firstBlock reads block 0 of care as the session's user: it reports
-// whether a block arrived before the stream closed or timed out.
-func firstBlock(t *testing.T, s *client.Session) bool {
+// rawGateway is a fabric-gateway connection as the session's user, for
+// what the client library does not offer (block events).
+func rawGateway(t *testing.T, s *client.Session) *gw.Gateway {
 	t.Helper()
 	conn, err := client.NewPool().Conn(s.Peer)
 	require.NoError(t, err)
 	g, err := gw.Connect(s.Identity.ID, gw.WithSign(s.Identity.Sign), gw.WithHash(hash.SHA256), gw.WithClientConnection(conn))
 	require.NoError(t, err)
+	return g
+}
+
+// firstBlock reads block 0 of care as the session's user: it reports
+// whether a block arrived before the stream closed or timed out.
+func firstBlock(t *testing.T, s *client.Session) bool {
+	t.Helper()
+	g := rawGateway(t, s)
 	defer g.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

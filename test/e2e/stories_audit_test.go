@@ -16,7 +16,6 @@ import (
 	"time"
 
 	gw "github.com/hyperledger/fabric-gateway/pkg/client"
-	"github.com/hyperledger/fabric-gateway/pkg/hash"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
@@ -33,10 +32,7 @@ func allBlocks(t *testing.T, s *client.Session, channel string) []*common.Block 
 	require.NoError(t, err)
 	var ci common.BlockchainInfo
 	require.NoError(t, proto.Unmarshal(info.Payload, &ci))
-	conn, err := client.NewPool().Conn(s.Peer)
-	require.NoError(t, err)
-	g, err := gw.Connect(s.Identity.ID, gw.WithSign(s.Identity.Sign), gw.WithHash(hash.SHA256), gw.WithClientConnection(conn))
-	require.NoError(t, err)
+	g := rawGateway(t, s)
 	defer g.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
