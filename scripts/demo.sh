@@ -96,11 +96,13 @@ say "Without consent the physician gets nothing; with the patient's consent the 
 show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt || true
 show carectl --org patients --user patient1 consent grant \
   '{"id":"'$rec'-consent","subject":"'$patient'","decision":"permit","period":{"start":"'$start'","end":"'$until'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician","id":"physician2"}],"action":["access"],"purpose":["treatment"],"class":["labs"]}}'
-show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt
+got=$(show carectl --org provider --user physician2 records get $rec -O /tmp/carechain-demo-report.txt)
+echo "$got"
+salt=$(sed -n 's/^salt for verifying a copy[^:]*: //p' <<<"$got")
 show cmp "$doc" /tmp/carechain-demo-report.txt
 
-say "Anyone on the channel can verify a copy: the insurer checks the report it was sent"
-show carectl --org payer --user adjudicator1 records verify $rec "$doc"
+say "Anyone on the channel can verify a copy with the salt its sender hands on: the insurer checks the report it was sent"
+show carectl --org payer --user adjudicator1 records verify $rec "$doc" --salt "$salt"
 
 say "The patient reads who accessed their records, when and why"
 show carectl --org patients --user patient1 records access-log
