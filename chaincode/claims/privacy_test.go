@@ -169,7 +169,7 @@ func TestPrivacyPrivateKeysNeedTheSecret(t *testing.T) {
 	} {
 		assert.True(t, v.hasKey(k), "the story's key %q", state.DisplayKey(k))
 	}
-	secretKey, _ := state.Key("blindingSecret", "v1")
+	secretKey := blind.SecretKey()
 	assert.True(t, v.hasKey(secretKey), "kit/blind's own key, deliberately unblinded, is seen")
 	// A claim's record key is linked to its public trace on purpose (the
 	// trace names the token), and only that way.

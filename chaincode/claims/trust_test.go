@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	"github.com/carechain/carechain/chaincode/parts/wire"
@@ -199,7 +200,7 @@ func TestForgeriesWithoutBothPartiesFail(t *testing.T) {
 	salt := e.blindKey(objSalt, "PayerMSP")
 	acc := e.blindKey(objAccumulator, "PayerMSP", pt1, "2026")
 	day := e.blindKey(objPatientDay, "PayerMSP", pt1, "2026-06-10")
-	secretKey, _ := key("blindingSecret", "v1") // kit/blind's key of the collection's secret
+	secretKey := blind.SecretKey()
 	generous, _ := json.Marshal(Rules{Plan: "gold", Payer: "PayerMSP", Allowed: map[string]int64{"99213": 5_000_000}})
 	forgeries := map[string]memstub.ForgedWrite{
 		"trace":        forgedTrace(t, e, "clm-1", StatusPaid),

@@ -344,7 +344,7 @@ func TestPrivacyPrivateValuesAreSalted(t *testing.T) {
 			hashes[[32]byte(h)] = true
 		}
 	}
-	secretKey, _ := state.Key("blindingSecret", "v1")
+	secretKey := blind.SecretKey()
 	for _, s := range txs {
 		for key, v := range s.private {
 			if key == secretKey {

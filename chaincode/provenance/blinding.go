@@ -9,7 +9,6 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/parts/wire"
 )
 
@@ -72,20 +71,12 @@ func (c *Contract) BlindingReady(ctx contractapi.TransactionContextInterface, co
 	if _, err := t.collectionMembers(collection); err != nil {
 		return false, err
 	}
-	k, err := blindingSecretKey()
-	if err != nil {
-		return false, err
-	}
-	h, err := t.Stub.GetPrivateDataHash(collection, k)
+	h, err := t.Stub.GetPrivateDataHash(collection, blind.SecretKey())
 	if err != nil {
 		return false, ccerr.Internal("blinding secret of %s: %v", collection, err)
 	}
 	return len(h) > 0, nil
 }
-
-// blindingSecretKey is where kit/blind keeps a collection's secret (a test
-// checks it).
-func blindingSecretKey() (string, error) { return state.Key("blindingSecret", "v1") }
 
 // collectionMembers returns the members of one of the chaincode's
 // collections, from its name and the parts registry: INVALID_ARGUMENT for

@@ -170,7 +170,7 @@ func TestBlindingSecretsNeedTheMembersPeers(t *testing.T) {
 	assert.Equal(t, memstub.Valid, res.Validation, res.Message)
 	e.Peer.SetMSP(mfrMSP)
 
-	secretKey := must(blindingSecretKey())
+	secretKey := blind.SecretKey()
 	replaced := []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)
 	before := e.Peer.Snapshot()
 	for _, c := range []struct {

@@ -191,16 +191,9 @@ func TestSetupBlindingOnceByAMemberAdmin(t *testing.T) {
 	e.Must(e.setupBlinding(provMSP, 6, unblinded), nil)
 	assert.True(t, e.ready(regMSP, unblinded), "answered on a peer outside the collection")
 	assert.True(t, e.ready(provMSP, CommissionCollection(mfrMSP)))
-	hash, ok := e.Peer.PrivateHash("provenance", unblinded, must(blindingSecretKey()))
-	assert.True(t, ok && len(hash) > 0, "blindingSecretKey is where kit/blind keeps the secret")
+	hash, ok := e.Peer.PrivateHash("provenance", unblinded, blind.SecretKey())
+	assert.True(t, ok && len(hash) > 0, "blind.SecretKey is where kit/blind keeps the secret")
 	e.Must(e.ship(distributor, 7, "SHP-2", provMSP, unit(0)), nil)
-}
-
-func must(k string, err error) string {
-	if err != nil {
-		panic(err)
-	}
-	return k
 }
 
 // ready evaluates BlindingReady as msp's admin on msp's peer.
@@ -265,7 +258,7 @@ func TestAnchorsCommitOnlyToPublicFacts(t *testing.T) {
 	keys := e.Peer.Ledger("supply").PrivateKeys("provenance", coll)
 	require.Len(t, keys, 11, "ten anchors and the secret")
 	for _, k := range keys {
-		if k == must(blindingSecretKey()) {
+		if k == blind.SecretKey() {
 			continue
 		}
 		raw, ok := e.Peer.State("provenance", mustKey(objItem, k))

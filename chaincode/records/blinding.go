@@ -23,12 +23,6 @@ import (
 // Only their admins set the collection's blinding secret.
 var CollectionMembers = []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
 
-// blindingSecretKey is where kit/blind keeps a collection's secret (a test
-// checks it): records puts a validation parameter on it, so that changing
-// the secret, which would hide every blinded key, needs every member's
-// peer.
-func blindingSecretKey() (string, error) { return key("blindingSecret", "v1") }
-
 // SetupBlinding sets the blinding secret of one of the chaincode's
 // collections, once, from the transient "blinding-secret" (32 random bytes
 // or more). Only the admin of an org that is a member of the collection
@@ -97,11 +91,9 @@ func (t *tx) guardSecret(collection string) error {
 	if err != nil {
 		return ccerr.Internal("blinding secret policy: %v", err)
 	}
-	k, err := blindingSecretKey()
-	if err != nil {
-		return err
-	}
-	if err := t.Stub.SetPrivateDataValidationParameter(collection, k, env); err != nil {
+	// Changing the secret would hide every blinded key: it needs every
+	// member's peer.
+	if err := t.Stub.SetPrivateDataValidationParameter(collection, blind.SecretKey(), env); err != nil {
 		return ccerr.Internal("blinding secret policy: %v", err)
 	}
 	return nil

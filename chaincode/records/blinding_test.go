@@ -61,8 +61,7 @@ func TestSetupBlindingInputs(t *testing.T) {
 func TestAttackForgedBlindingSecretIsRefused(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("labs")), "Anchor"), nil)
-	k, err := blindingSecretKey()
-	require.NoError(t, err)
+	k := blind.SecretKey()
 	_, ok := e.Peer.PrivateState("records", Collection, k)
 	require.True(t, ok, "kit/blind keeps the secret at %q", k)
 	forged := []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)

@@ -43,7 +43,10 @@ const MinSecretBytes = 32
 
 const objSecret = "blindingSecret"
 
-func secretKey() string { k, _ := state.Key(objSecret, "v1"); return k }
+// SecretKey is the private key under which a collection keeps its secret:
+// the one private key anyone can name, so chaincodes that guard it (a
+// key-level policy) or report on it (its hash) use this, not a copy.
+func SecretKey() string { k, _ := state.Key(objSecret, "v1"); return k }
 
 type stored struct {
 	Secret []byte `json:"secret"`
@@ -61,17 +64,17 @@ func Setup(stub shim.ChaincodeStubInterface, collection string) error {
 	if len(secret) < MinSecretBytes {
 		return ccerr.Invalid(TransientSecret, "needs at least %d random bytes in the transient map", MinSecretBytes)
 	}
-	if _, found, err := state.GetPrivateOptional[stored](stub, collection, secretKey()); err != nil {
+	if _, found, err := state.GetPrivateOptional[stored](stub, collection, SecretKey()); err != nil {
 		return err
 	} else if found {
 		return ccerr.Conflict("collection %s already has its blinding secret", collection)
 	}
-	return state.PutPrivate(stub, collection, secretKey(), stored{Secret: secret})
+	return state.PutPrivate(stub, collection, SecretKey(), stored{Secret: secret})
 }
 
 // Ready reports whether the collection's secret is set.
 func Ready(stub shim.ChaincodeStubInterface, collection string) (bool, error) {
-	_, found, err := state.GetPrivateOptional[stored](stub, collection, secretKey())
+	_, found, err := state.GetPrivateOptional[stored](stub, collection, SecretKey())
 	return found, err
 }
 
@@ -86,7 +89,7 @@ type Blinder struct {
 // before Setup, and with FORBIDDEN-like peer errors on a peer that is not a
 // member of the collection (which then cannot endorse).
 func New(stub shim.ChaincodeStubInterface, collection string) (*Blinder, error) {
-	s, found, err := state.GetPrivateOptional[stored](stub, collection, secretKey())
+	s, found, err := state.GetPrivateOptional[stored](stub, collection, SecretKey())
 	if err != nil {
 		return nil, err
 	}
