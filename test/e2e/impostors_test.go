@@ -217,7 +217,13 @@ func TestChangingAnotherOrgsItemFailsValidation(t *testing.T) {
 	owner := session(t, "manufacturer", "quality1")
 	suspect := cc.Call{Channel: "supply", Chaincode: "provenance", Function: "Suspect", Args: []string{pv.SGTIN(gtin, serial), "e2e: forged endorsers"},
 		Endorsers: []string{"DistributorMSP", "RegulatorMSP"}}
-	_, err = owner.Submit(ctx, suspect)
+	// The gateway waits for its own peer only: until the two other orgs'
+	// peers have committed the commissioning they answer NOT_FOUND, which
+	// is refused at endorsement (nothing ordered), so asking again is safe.
+	deadline := time.Now().Add(15 * time.Second)
+	for _, err = owner.Submit(ctx, suspect); cc.CodeOf(err) == cc.CodeNotFound && time.Now().Before(deadline); _, err = owner.Submit(ctx, suspect) {
+		time.Sleep(200 * time.Millisecond)
+	}
 	refusedAs(t, err, cc.CodeEndorsementPolicy, "a change endorsed by two orgs that do not own the unit")
 
 	suspect.Endorsers = nil
