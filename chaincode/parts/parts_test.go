@@ -9,6 +9,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	"github.com/carechain/carechain/chaincode/parts/wire"
 )
@@ -126,4 +127,10 @@ func TestListBeforeBootstrapIsEmpty(t *testing.T) {
 	res := h.Query(admin("PayerMSP"), 0, wire.FnList)
 	require.True(t, res.OK(), res.Message)
 	require.JSONEq(t, `{"orgs":[]}`, string(res.Payload))
+}
+
+// Every function name in package wire is a transaction of the contract,
+// and every transaction has its name there: a rename breaks this test.
+func TestWireNamesEveryTransaction(t *testing.T) {
+	cctest.CheckFunctions(t, &parts.Contract{}, "wire")
 }
