@@ -118,6 +118,7 @@ run=r$(date +%s)
 shipped=$(mktemp)
 bench --json-out "$shipped" --run "$run" --name "provenance Ship (40 in flight)" --org manufacturer \
   --users logistics1 --in-flight 40 --channel supply --max "$units" --chaincode provenance --fn Ship \
+  --endorsers ManufacturerMSP,DistributorMSP \
   --arg '{"id":"S-{run}-{n}","to":"DistributorMSP","items":["'$gtin.$lot'{n6}"]}' --transient 'dscsa={"ti":"bench {n}"}'
 n=$(sed -n 's/.*"succeeded":\([0-9]*\).*/\1/p' "$shipped")
 rm -f "$shipped"

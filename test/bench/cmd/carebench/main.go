@@ -61,6 +61,7 @@ func main() {
 	signConsent := flag.Bool("sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
 	wallet := flag.String("wallet", string(client.DefaultWallet()), "wallet of the users network.json does not list (patients)")
 	subjectsFile := flag.String("subjects", "", "file of \"USER SUBJECT\" lines: the pseudonym {subject} stands for, per acting user")
+	endorsers := flag.String("endorsers", "", "MSP ids whose peers endorse, comma-separated (default: as the gateway plans); as the domain client sets them, e.g. a shipment's two partners")
 	var args, transient multiFlag
 	flag.Var(&args, "arg", "argument template, repeatable")
 	flag.Var(&transient, "transient", "transient entry KEY=TEMPLATE, repeatable")
@@ -108,6 +109,9 @@ func main() {
 				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1),
 				"{q}", strconv.FormatInt(n%999+1, 10), "{day}", today.AddDate(0, 0, -int(n/999)).Format(time.DateOnly)).Replace
 			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
+			if *endorsers != "" {
+				call.Endorsers = strings.Split(*endorsers, ",")
+			}
 			for _, t := range args {
 				call.Args = append(call.Args, fill(t))
 			}
