@@ -36,12 +36,16 @@ type Consortium struct {
 	Out io.Writer
 	// Versions stamps chaincodes by name with a build version (see ccpackage).
 	Versions map[string]string
+	// ports is the state folder's port record (HOME/ports.json), nodes the
+	// topology's nodes with the ports it gives them.
+	ports *topology.Ports
+	nodes []topology.Node
 }
 
 // Options locate a consortium.
 type Options struct {
 	Repo      string
-	Topology  string // default Repo/network/topology.yaml
+	Topology  string // default $CARECHAIN_TOPOLOGY or Repo/network/topology.yaml
 	Home      string // default $CARECHAIN_HOME or Repo/.carechain
 	PortBase  int    // default $CARECHAIN_PORT_BASE or the topology's
 	Bin       string // default $FABRIC_BIN
@@ -59,6 +63,9 @@ func New(o Options) (*Consortium, error) {
 		h = home.Resolve(o.Repo)
 	}
 	topoPath := o.Topology
+	if topoPath == "" {
+		topoPath = os.Getenv("CARECHAIN_TOPOLOGY")
+	}
 	if topoPath == "" {
 		topoPath = filepath.Join(o.Repo, "network", "topology.yaml")
 	}
@@ -98,7 +105,16 @@ func New(o Options) (*Consortium, error) {
 	if out == nil {
 		out = io.Discard
 	}
-	return &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out}, nil
+	ports, err := loadPorts(string(h), base)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := t.Assign(ports)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", portsFile(string(h)), err)
+	}
+	return &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out,
+		ports: ports, nodes: nodes}, nil
 }
 
 func readPortBase(h home.Dir) (int, error) {
@@ -113,8 +129,9 @@ func readPortBase(h home.Dir) (int, error) {
 
 func (c *Consortium) tool(name string) string { return filepath.Join(c.Bin, name) }
 
-// Nodes are all nodes of the consortium with their ports.
-func (c *Consortium) Nodes() []topology.Node { return c.Topo.Nodes(c.PortBase) }
+// Nodes are all nodes of the topology with the ports the state folder's
+// record gives them.
+func (c *Consortium) Nodes() []topology.Node { return c.nodes }
 
 // local reports whether a node runs on this host.
 func (c *Consortium) local(n topology.Node) bool { return c.Host == "" || n.Host == c.Host }
@@ -129,16 +146,7 @@ func (c *Consortium) nodesOf(kind topology.Kind) []topology.Node {
 	return out
 }
 
-func (c *Consortium) binaryOf(n topology.Node) string {
-	switch n.Kind {
-	case topology.KindCA:
-		return c.tool("fabric-ca-server")
-	case topology.KindOrderer:
-		return c.tool("orderer")
-	default:
-		return c.tool("peer")
-	}
-}
+func (c *Consortium) binaryOf(n topology.Node) string { return c.binaryOfKind(n.Kind) }
 
 // nodeErr wraps an error with the node's id and log file.
 func (c *Consortium) nodeErr(n topology.Node, err error) error {

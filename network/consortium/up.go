@@ -69,7 +69,10 @@ func (c *Consortium) prepare(context.Context) error {
 	if err := os.MkdirAll(string(c.Home), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(string(c.Home), "port-base"), []byte(fmt.Sprintf("%d\n", c.PortBase)), 0o644)
+	if err := os.WriteFile(filepath.Join(string(c.Home), "port-base"), []byte(fmt.Sprintf("%d\n", c.PortBase)), 0o644); err != nil {
+		return err
+	}
+	return c.savePorts()
 }
 
 // startNodes starts the local nodes of a kind that are not running and waits

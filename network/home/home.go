@@ -5,6 +5,7 @@
 //	HOME/
 //	  network.json               connection profile for clients (carectl)
 //	  port-base                  the port base this state was made with
+//	  ports.json                 every node's ports, kept while nodes come and go
 //	  orgs/ORG/ca/               the org's fabric-ca-server home
 //	  orgs/ORG/registrar/        the CA bootstrap admin's client home
 //	  orgs/ORG/msp/              the org's MSP (CA root, TLS CA root, NodeOUs)

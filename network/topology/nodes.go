@@ -37,26 +37,14 @@ func (n Node) Address() string { return fmt.Sprintf("%s:%d", n.Host, n.Port) }
 // OperationsAddress is host:port of the operations listener.
 func (n Node) OperationsAddress() string { return fmt.Sprintf("%s:%d", n.Host, n.OperationsPort) }
 
-// Nodes resolves every node of the consortium, CAs first, then orderers, then
-// peers, each listener at the next offset from portBase in file order. The
-// order, and so every port, depends only on the description and the base.
+// Nodes resolves every node of the consortium on a fresh port record,
+// CAs first, then orderers, then peers, each listener at the next offset
+// from portBase in file order. A running consortium's nodes come from
+// Assign on the state folder's record instead, so that they keep their
+// ports when the description changes.
 func (t *Topology) Nodes(portBase int) []Node {
-	next := portBase
-	take := func() int { next++; return next - 1 }
-	var cas, orderers, peers []Node
-	for i := range t.Orgs {
-		o := &t.Orgs[i]
-		cas = append(cas, Node{Org: o, Name: "ca", Kind: KindCA, Host: o.HostOf("ca"), Port: take(), OperationsPort: take()})
-		for _, name := range o.Orderers {
-			orderers = append(orderers, Node{Org: o, Name: name, Kind: KindOrderer, Host: o.HostOf(name),
-				Port: take(), AdminPort: take(), OperationsPort: take()})
-		}
-		for _, name := range o.Peers {
-			peers = append(peers, Node{Org: o, Name: name, Kind: KindPeer, Host: o.HostOf(name),
-				Port: take(), ChaincodePort: take(), OperationsPort: take()})
-		}
-	}
-	return append(append(cas, orderers...), peers...)
+	nodes, _ := t.Assign(NewPorts(portBase))
+	return nodes
 }
 
 // PortSpan is how many ports Nodes uses from the base.

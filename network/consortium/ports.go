@@ -1,0 +1,68 @@
+package consortium
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/carechain/carechain/network/topology"
+)
+
+// portsFile is the state folder's record of every node's ports.
+func portsFile(h string) string { return filepath.Join(h, "ports.json") }
+
+// loadPorts reads the state folder's port record; a folder without one
+// (new, or made by an earlier carenet, which assigned ports in file order
+// from the base) starts from an empty record for base.
+func loadPorts(h string, base int) (*topology.Ports, error) {
+	data, err := os.ReadFile(portsFile(h))
+	if errors.Is(err, os.ErrNotExist) {
+		return topology.NewPorts(base), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var p topology.Ports
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("%s: %w", portsFile(h), err)
+	}
+	if p.Base != base {
+		return nil, fmt.Errorf("%s was made with port base %d, not %d: run `make clean` first", portsFile(h), p.Base, base)
+	}
+	if err := p.Check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", portsFile(h), err)
+	}
+	return &p, nil
+}
+
+// savePorts writes the port record (through a temporary file, so a
+// crash leaves the old record or the new one).
+func (c *Consortium) savePorts() error {
+	data, err := json.MarshalIndent(c.ports, "", "  ")
+	if err != nil {
+		return err
+	}
+	path := portsFile(string(c.Home))
+	if err := os.WriteFile(path+".tmp", append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
+}
+
+// Retired are the nodes of the state folder that the topology no longer
+// has: stopped by up, kept until clean.
+func (c *Consortium) Retired() []topology.RetiredNode { return c.Topo.Retired(c.ports) }
+
+// binaryOfKind is the program a node of that kind runs.
+func (c *Consortium) binaryOfKind(k topology.Kind) string {
+	switch k {
+	case topology.KindCA:
+		return c.tool("fabric-ca-server")
+	case topology.KindOrderer:
+		return c.tool("orderer")
+	default:
+		return c.tool("peer")
+	}
+}
