@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carechain/carechain/chaincode/consent"
 	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/events"
 )
@@ -220,7 +219,7 @@ func TestPaymentConsentSetting(t *testing.T) {
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.Submit(billing, 2, TransientClaim, office("clm-1"), "Submit"), "FORBIDDEN: the patient's consent does not permit")
 	patient := e.patients.Patient("patient1", pt1)
-	e.patients.Grant(e.Harness, patient, 3, consent.GrantInput{ID: "c-pay", Subject: pt1, Decision: "permit",
+	e.patients.Grant(e.Harness, patient, 3, consentwire.GrantInput{ID: "c-pay", Subject: pt1, Decision: "permit",
 		Period: consentwire.Period{Start: "2026-01-01T00:00:00Z"},
 		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: "billing"}},
 			Actions: []string{"disclose"}, Purposes: []string{"payment"}, DataClasses: []string{"claims"}}})

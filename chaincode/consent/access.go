@@ -3,6 +3,7 @@ package consent
 import (
 	"slices"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
@@ -27,8 +28,8 @@ const (
 )
 
 // asActor is the caller as a grantee would name it.
-func asActor(c caller.Caller) Actor {
-	return Actor{Org: c.MSPID, Role: c.Role, ID: c.EnrollmentID}
+func asActor(c caller.Caller) wire.Actor {
+	return wire.Actor{Org: c.MSPID, Role: c.Role, ID: c.EnrollmentID}
 }
 
 // org reads an org's registry entry once per transaction; ok is false when
@@ -127,7 +128,7 @@ func (t *tx) isDelegate(subject string) (bool, error) {
 		return false, err
 	}
 	d, found, err := t.delegate(subject, t.Caller.Key())
-	if err != nil || !found || d.Status != StatusActive || !d.Period.Covers(t.Now) {
+	if err != nil || !found || d.Status != wire.StatusActive || !d.Period.Covers(t.Now) {
 		return false, err
 	}
 	return t.verifiedDelegation(d) == nil, nil
@@ -172,10 +173,10 @@ func (t *tx) mayReadPatient(subject string) error {
 }
 
 // delegate reads subject's delegation to delegate.
-func (t *tx) delegate(subject, delegate string) (Delegate, bool, error) {
+func (t *tx) delegate(subject, delegate string) (wire.Delegate, bool, error) {
 	key, err := t.delegateKey(subject, delegate)
 	if err != nil {
-		return Delegate{}, false, err
+		return wire.Delegate{}, false, err
 	}
-	return state.GetPrivateOptional[Delegate](t.Stub, Collection, key)
+	return state.GetPrivateOptional[wire.Delegate](t.Stub, Collection, key)
 }

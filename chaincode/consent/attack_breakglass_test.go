@@ -7,14 +7,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 )
 
 // checkAs asks Check for the caller's own access.
-func (e *env) decision(id *memstub.Identity, minute int, action, purpose, class string) Decision {
+func (e *env) decision(id *memstub.Identity, minute int, action, purpose, class string) wire.Decision {
 	e.T.Helper()
-	return e.check(id, minute, string(cctest.JSON(Request{Subject: pt1, Action: action, Purpose: purpose, DataClass: class})))
+	return e.check(id, minute, string(cctest.JSON(wire.Request{Subject: pt1, Action: action, Purpose: purpose, DataClass: class})))
 }
 
 // forge commits a write set that the colluding orgs fabricated, past the
@@ -48,11 +49,11 @@ func TestAttackBreakGlassByAnyOrg(t *testing.T) {
 		"provider records clk": memstub.NewIdentity("ProviderMSP", "clerk1", map[string]string{"role": "records-clerk"}),
 	} {
 		e.Refused(before, e.breakGlass(id, 1, breakGlassInput(30)), "FORBIDDEN: ")
-		assert.Equal(t, Deny, e.decision(physician, 2, "access", "emergency", "labs").Decision, name)
+		assert.Equal(t, wire.Deny, e.decision(physician, 2, "access", "emergency", "labs").Decision, name)
 	}
 	e.Must(e.breakGlass(physician, 3, breakGlassInput(30)), nil)
 	e.Must(e.breakGlass(nurse, 3, breakGlassInput(30)), nil)
-	assert.Equal(t, Permit, e.decision(nurse, 4, "access", "emergency", "labs").Decision)
+	assert.Equal(t, wire.Permit, e.decision(nurse, 4, "access", "emergency", "labs").Decision)
 }
 
 // Attack 1, second half: every decision that honours a break-glass
@@ -62,20 +63,20 @@ func TestAttackBreakGlassIsRecheckedAtEveryDecision(t *testing.T) {
 	e := newEnv(t)
 	payerDoc := memstub.NewIdentity("PayerMSP", "dr-payer", map[string]string{"role": RolePhysician})
 	pharmacist := memstub.NewIdentity("ProviderMSP", "pharm1", map[string]string{"role": "pharmacist"})
-	for _, a := range []Actor{{Org: "PayerMSP", Role: RolePhysician, ID: "dr-payer"}, {Org: "ProviderMSP", Role: "pharmacist", ID: "pharm1"}} {
-		bg := BreakGlass{ID: "bg-forged-" + a.ID, Subject: pt1, Requester: a, Reason: "forged", Purposes: []string{"emergency"},
+	for _, a := range []wire.Actor{{Org: "PayerMSP", Role: RolePhysician, ID: "dr-payer"}, {Org: "ProviderMSP", Role: "pharmacist", ID: "pharm1"}} {
+		bg := wire.BreakGlass{ID: "bg-forged-" + a.ID, Subject: pt1, Requester: a, Reason: "forged", Purposes: []string{"emergency"},
 			Actions: []string{"access"}, DataClasses: []string{"labs"}, Start: at(0).Format(time.RFC3339Nano),
 			End: at(60).Format(time.RFC3339Nano), Episode: at(0).Format(time.RFC3339Nano)}
 		bkey, _ := e.breakGlassKey(bg.ID)
 		ekey, _ := e.episodeKey(pt1, a.Org+"/"+a.ID)
 		e.forge(private(bkey, bg), private(ekey, episode{Start: bg.Start, LastID: bg.ID, LastEnd: bg.End, Updated: bg.Start}))
-		req := string(cctest.JSON(Request{Subject: pt1, Requester: a, Action: "access", Purpose: "emergency", DataClass: "labs"}))
-		assert.Equal(t, Deny, e.check(auditor, 1, req).Decision, a.Org)
+		req := string(cctest.JSON(wire.Request{Subject: pt1, Requester: a, Action: "access", Purpose: "emergency", DataClass: "labs"}))
+		assert.Equal(t, wire.Deny, e.check(auditor, 1, req).Decision, a.Org)
 	}
 	// Their own Check is refused outright: their roles count in none of their org's parts.
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.Query(payerDoc, 1, "Check", request(pt1, "labs", Actor{})), "FORBIDDEN: ")
-	e.Refused(before, e.Query(pharmacist, 1, "Check", request(pt1, "labs", Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "pharm1"})), "FORBIDDEN: ")
+	e.Refused(before, e.Query(payerDoc, 1, "Check", request(pt1, "labs", wire.Actor{})), "FORBIDDEN: ")
+	e.Refused(before, e.Query(pharmacist, 1, "Check", request(pt1, "labs", wire.Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "pharm1"})), "FORBIDDEN: ")
 }
 
 // Attack 2: a break-glass for labs permitted disclosing psychiatry notes
@@ -83,22 +84,22 @@ func TestAttackBreakGlassIsRecheckedAtEveryDecision(t *testing.T) {
 // only emergency or treatment purposes may be named.
 func TestAttackBreakGlassIsABlankCheque(t *testing.T) {
 	e := newEnv(t)
-	in := BreakGlassInput{Subject: pt1, Reason: "collapsed", Minutes: 60, Purposes: []string{"emergency"}, DataClasses: []string{"labs"}}
+	in := wire.BreakGlassInput{Subject: pt1, Reason: "collapsed", Minutes: 60, Purposes: []string{"emergency"}, DataClasses: []string{"labs"}}
 	e.Must(e.breakGlass(physician, 1, in), nil)
-	assert.Equal(t, Permit, e.decision(physician, 2, "access", "emergency", "labs").Decision)
+	assert.Equal(t, wire.Permit, e.decision(physician, 2, "access", "emergency", "labs").Decision)
 	for _, r := range [][3]string{
 		{"disclose", "research", "psychiatry"}, {"access", "research", "labs"}, {"access", "emergency", "psychiatry"},
 		{"use", "emergency", "labs"}, {"disclose", "emergency", "labs"}, {"access", "treatment", "labs"}, {"access", "payment", "labs"},
 	} {
-		assert.Equal(t, Deny, e.decision(physician, 2, r[0], r[1], r[2]).Decision, "%v", r)
+		assert.Equal(t, wire.Deny, e.decision(physician, 2, r[0], r[1], r[2]).Decision, "%v", r)
 	}
 
 	before := e.Peer.Snapshot()
-	bad := func(f func(*BreakGlassInput)) BreakGlassInput { x := breakGlassInput(30); f(&x); return x }
-	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *BreakGlassInput) { x.Purposes = []string{"research"} })), `INVALID_ARGUMENT: field "purpose[0]"`)
-	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *BreakGlassInput) { x.Purposes = nil })), `INVALID_ARGUMENT: field "purpose"`)
-	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *BreakGlassInput) { x.Actions = []string{"access", "disclose"} })), `INVALID_ARGUMENT: field "action[1]"`)
-	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *BreakGlassInput) { x.DataClasses = nil })), `INVALID_ARGUMENT: field "class"`)
+	bad := func(f func(*wire.BreakGlassInput)) wire.BreakGlassInput { x := breakGlassInput(30); f(&x); return x }
+	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *wire.BreakGlassInput) { x.Purposes = []string{"research"} })), `INVALID_ARGUMENT: field "purpose[0]"`)
+	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *wire.BreakGlassInput) { x.Purposes = nil })), `INVALID_ARGUMENT: field "purpose"`)
+	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *wire.BreakGlassInput) { x.Actions = []string{"access", "disclose"} })), `INVALID_ARGUMENT: field "action[1]"`)
+	e.Refused(before, e.breakGlass(physician2, 3, bad(func(x *wire.BreakGlassInput) { x.DataClasses = nil })), `INVALID_ARGUMENT: field "class"`)
 }
 
 // Attack 2: the window starts at the break-glass's own transaction and
@@ -106,25 +107,25 @@ func TestAttackBreakGlassIsABlankCheque(t *testing.T) {
 // honoured.
 func TestAttackBreakGlassWindowIsTheTransactions(t *testing.T) {
 	e := newEnv(t)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.breakGlass(physician, 10, breakGlassInput(24*60)), &r)
 	assert.Equal(t, at(10+24*60).Format(time.RFC3339Nano), r.End)
-	assert.Equal(t, Deny, e.decision(physician, 9, "access", "emergency", "labs").Decision, "before its start")
-	assert.Equal(t, Permit, e.decision(physician, 10, "access", "emergency", "labs").Decision)
-	assert.Equal(t, Deny, e.decision(physician, 10+24*60, "access", "emergency", "labs").Decision, "the end is exclusive")
+	assert.Equal(t, wire.Deny, e.decision(physician, 9, "access", "emergency", "labs").Decision, "before its start")
+	assert.Equal(t, wire.Permit, e.decision(physician, 10, "access", "emergency", "labs").Decision)
+	assert.Equal(t, wire.Deny, e.decision(physician, 10+24*60, "access", "emergency", "labs").Decision, "the end is exclusive")
 
 	for name, win := range map[string][2]time.Time{
 		"two days":        {at(0), at(48 * 60)},
 		"starts tomorrow": {at(24 * 60), at(25 * 60)},
 	} {
-		bg := BreakGlass{ID: "bg-long", Subject: pt1, Requester: Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician2"},
+		bg := wire.BreakGlass{ID: "bg-long", Subject: pt1, Requester: wire.Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician2"},
 			Reason: "x", Purposes: []string{"emergency"}, Actions: []string{"access"}, DataClasses: []string{"labs"},
 			Start: win[0].Format(time.RFC3339Nano), End: win[1].Format(time.RFC3339Nano), Episode: win[0].Format(time.RFC3339Nano)}
 		bkey, _ := e.breakGlassKey(bg.ID)
 		ekey, _ := e.episodeKey(pt1, "ProviderMSP/physician2")
 		e.forge(private(bkey, bg), private(ekey, episode{Start: bg.Start, LastID: bg.ID, LastEnd: bg.End, Updated: bg.Start}))
-		assert.Equal(t, Deny, e.decision(physician2, 30*60, "access", "emergency", "labs").Decision, name)
-		assert.Equal(t, Deny, e.decision(physician2, 60, "access", "emergency", "labs").Decision, name)
+		assert.Equal(t, wire.Deny, e.decision(physician2, 30*60, "access", "emergency", "labs").Decision, name)
+		assert.Equal(t, wire.Deny, e.decision(physician2, 60, "access", "emergency", "labs").Decision, name)
 	}
 }
 
@@ -134,7 +135,7 @@ func TestAttackBreakGlassWindowIsTheTransactions(t *testing.T) {
 func TestAttackBreakGlassRenewalsAreLimited(t *testing.T) {
 	e := newEnv(t)
 	const day = 24 * 60
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.breakGlass(physician, 0, breakGlassInput(day)), &r)
 	e.Must(e.breakGlass(physician, day, breakGlassInput(day)), &r)
 	assert.Equal(t, at(2*day).Format(time.RFC3339Nano), r.End)
@@ -147,7 +148,7 @@ func TestAttackBreakGlassRenewalsAreLimited(t *testing.T) {
 	e.Must(e.breakGlass(nurse, 3*day, breakGlassInput(60)), nil)
 	e.Must(e.breakGlass(physician, 4*day, breakGlassInput(60)), &r)
 
-	var page BreakGlassPage
+	var page wire.BreakGlassPage
 	e.Must(e.Query(patient1, 4*day+1, "ListBreakGlass", pt1, "10", ""), &page)
 	require.Len(t, page.Items, 5)
 	renewals := []int{}
@@ -165,18 +166,18 @@ func TestAttackBreakGlassRenewalsAreLimited(t *testing.T) {
 func TestAttackBreakGlassUsesAreLogged(t *testing.T) {
 	e := newEnv(t)
 	e.Peer.Install("records", releaser)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.breakGlass(physician, 1, breakGlassInput(60)), &r)
-	req := string(cctest.JSON(Request{Subject: pt1, Action: "access", Purpose: "emergency", DataClass: "labs", Record: "rec-1"}))
+	req := string(cctest.JSON(wire.Request{Subject: pt1, Action: "access", Purpose: "emergency", DataClass: "labs", Record: "rec-1"}))
 	for minute := 2; minute <= 4; minute++ {
 		e.Must(e.Peer.Invoke("records", physician, at(minute), nil, "Release", req), nil)
 	}
-	var uses UsePage
+	var uses wire.UsePage
 	e.Must(e.Query(patient1, 5, "ListBreakGlassUses", r.ID, "10", ""), &uses)
 	require.Len(t, uses.Items, 3)
 	assert.Equal(t, at(4).Format(time.RFC3339Nano), uses.Items[0].At, "newest first")
 	assert.NotEmpty(t, uses.Items[2].Salt, "the stored use is salted")
-	assert.Equal(t, BreakGlassUse{BreakGlassID: r.ID, TxID: uses.Items[2].TxID, At: at(2).Format(time.RFC3339Nano),
+	assert.Equal(t, wire.BreakGlassUse{BreakGlassID: r.ID, TxID: uses.Items[2].TxID, At: at(2).Format(time.RFC3339Nano),
 		Caller: "ProviderMSP/physician1", Action: "access", Purpose: "emergency", DataClass: "labs", Record: "rec-1",
 		Salt: uses.Items[2].Salt}, uses.Items[2])
 	e.Must(e.Query(privacy, 5, "ListBreakGlassUses", r.ID, "10", ""), &uses)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 )
@@ -28,7 +29,7 @@ func TestAttackLockedOutAfter99Regrants(t *testing.T) {
 	set, _, _ := openSetOf(e, pt1)
 	assert.Equal(t, []openEntry{{ID: "c150", End: at(24 * 60).Format(time.RFC3339Nano)}}, set.Consents)
 	e.grant(patient1, 151, grantInput("another"))
-	assert.Equal(t, Permit, e.check(physician, 152, request(pt1, "labs", Actor{})).Decision)
+	assert.Equal(t, wire.Permit, e.check(physician, 152, request(pt1, "labs", wire.Actor{})).Decision)
 }
 
 func openSetOf(e *env, subject string) (openSet, bool, error) {
@@ -96,7 +97,7 @@ func TestAttackPrivateListsStopAt1000(t *testing.T) {
 	e := newEnv(t)
 	e.Peer.Install("records", releaser)
 	var consents, grants, breaks, delegates, uses []string
-	open := func(id string) GrantInput { in := grantInput(id); in.Period.End = ""; return in }
+	open := func(id string) wire.GrantInput { in := grantInput(id); in.Period.End = ""; return in }
 	e.grant(patient1, 0, open("c0000"))
 	consents = append(consents, "c0000")
 	for i := 1; i < n; i++ {
@@ -114,21 +115,21 @@ func TestAttackPrivateListsStopAt1000(t *testing.T) {
 	}
 	for i := 0; i < n; i++ {
 		nurse := memstub.NewIdentity("ProviderMSP", fmt.Sprintf("nurse%04d", i), map[string]string{"role": RoleNurse})
-		var r Receipt
+		var r wire.Receipt
 		e.Must(e.breakGlass(nurse, 2*n+i, breakGlassInput(24*60)), &r)
 		breaks = append(breaks, r.ID)
 	}
-	var bg Receipt
+	var bg wire.Receipt
 	e.Must(e.breakGlass(physician, 3*n, breakGlassInput(24*60)), &bg)
 	breaks = append(breaks, bg.ID)
-	req := string(cctest.JSON(Request{Subject: pt1, Action: "access", Purpose: "emergency", DataClass: "labs"}))
+	req := string(cctest.JSON(wire.Request{Subject: pt1, Action: "access", Purpose: "emergency", DataClass: "labs"}))
 	for i := 0; i < n; i++ {
 		res := e.Peer.Invoke("records", physician, at(3*n).Add(time.Duration(i+1)*time.Second), nil, "Release", req)
 		e.Must(res, nil)
 		uses = append(uses, res.TxID)
 	}
 	for i := 0; i < n; i++ {
-		in := DelegateInput{Subject: pt1, Delegate: fmt.Sprintf("%s/p%032x", PatientMSP, i), Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}}
+		in := wire.DelegateInput{Subject: pt1, Delegate: fmt.Sprintf("%s/p%032x", PatientMSP, i), Kind: wire.KindProxy, Period: wire.Period{Start: at(0).Format(time.RFC3339)}}
 		e.Must(e.registerDelegate(patient1, 3*n+1+i, in), nil)
 		delegates = append(delegates, in.Delegate)
 	}

@@ -15,22 +15,22 @@ import (
 )
 
 // psychiatryForPayer is what colluders would like pt1 to have granted.
-func psychiatryForPayer(id string) Consent {
-	c := wire.GrantedConsent(GrantInput{ID: id, Subject: pt1, Decision: Permit, Period: Period{Start: at(0).Format(time.RFC3339)},
-		Provision: Provision{Actors: []Actor{{Org: "PayerMSP", Role: "adjudicator"}}, Actions: []string{"access"},
+func psychiatryForPayer(id string) wire.Consent {
+	c := wire.GrantedConsent(wire.GrantInput{ID: id, Subject: pt1, Decision: wire.Permit, Period: wire.Period{Start: at(0).Format(time.RFC3339)},
+		Provision: wire.Provision{Actors: []wire.Actor{{Org: "PayerMSP", Role: "adjudicator"}}, Actions: []string{"access"},
 			Purposes: []string{"payment"}, DataClasses: []string{"psychiatry"}}})
 	c.Created, c.Updated, c.Grantor = at(0).Format(time.RFC3339Nano), at(0).Format(time.RFC3339Nano), keyOf(patient1)
 	return c
 }
 
-func signWith(c *Consent, id *memstub.Identity, statement []byte) {
+func signWith(c *wire.Consent, id *memstub.Identity, statement []byte) {
 	c.Signature = base64.StdEncoding.EncodeToString(id.Sign(statement))
 	c.Signer = string(id.CertPEM)
 }
 
 // forgeConsent writes c and adds it to pt1's open set, as two colluding
 // endorsers can (they satisfy consent's policy).
-func (e *env) forgeConsent(c Consent, open ...string) {
+func (e *env) forgeConsent(c wire.Consent, open ...string) {
 	e.T.Helper()
 	ckey, _ := e.consentKey(c.ID)
 	okey, _ := e.subjectOpenKey(c.Subject)
@@ -43,8 +43,8 @@ func (e *env) forgeConsent(c Consent, open ...string) {
 
 func payerAsks(e *env, minute int) string {
 	e.T.Helper()
-	req := Request{Subject: pt1, Requester: Actor{Org: "PayerMSP", Role: "adjudicator", ID: "adjudicator1"}, Action: "access", Purpose: "payment", DataClass: "psychiatry"}
-	var d Decision
+	req := wire.Request{Subject: pt1, Requester: wire.Actor{Org: "PayerMSP", Role: "adjudicator", ID: "adjudicator1"}, Action: "access", Purpose: "payment", DataClass: "psychiatry"}
+	var d wire.Decision
 	e.Must(e.Query(adjudicator, minute, "Check", string(mustJSON(req))), &d)
 	return d.Decision
 }
@@ -55,36 +55,36 @@ func payerAsks(e *env, minute int) string {
 // else, permits nothing.
 func TestAttackForgedConsentIsNeverHonoured(t *testing.T) {
 	selfSigned := memstub.NewIdentity(PatientMSP, enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
-	cases := map[string]func(e *env) Consent{
-		"no signature": func(e *env) Consent { return psychiatryForPayer("forged") },
-		"the patient's signature of another consent": func(e *env) Consent {
+	cases := map[string]func(e *env) wire.Consent{
+		"no signature": func(e *env) wire.Consent { return psychiatryForPayer("forged") },
+		"the patient's signature of another consent": func(e *env) wire.Consent {
 			c, real := psychiatryForPayer("forged"), e.stored("c1")
 			c.Signature, c.Signer = real.Signature, real.Signer
 			return c
 		},
-		"a genuine consent replayed under another id": func(e *env) Consent {
+		"a genuine consent replayed under another id": func(e *env) wire.Consent {
 			c := e.stored("c1")
 			c.ID = "forged"
-			c.Provision.Actors = append(c.Provision.Actors, Actor{Org: "PayerMSP"})
+			c.Provision.Actors = append(c.Provision.Actors, wire.Actor{Org: "PayerMSP"})
 			c.Provision.Purposes, c.Provision.DataClasses = append(c.Provision.Purposes, "payment"), append(c.Provision.DataClasses, "psychiatry")
 			return c
 		},
-		"signed by a key no PatientsMSP root issued": func(e *env) Consent {
+		"signed by a key no PatientsMSP root issued": func(e *env) wire.Consent {
 			c := psychiatryForPayer("forged")
 			signWith(&c, selfSigned, wire.ConsentStatement("care", c))
 			return c
 		},
-		"signed by another patient": func(e *env) Consent {
+		"signed by another patient": func(e *env) wire.Consent {
 			c := psychiatryForPayer("forged")
 			signWith(&c, patient2, wire.ConsentStatement("care", c))
 			return c
 		},
-		"signed for another channel": func(e *env) Consent {
+		"signed for another channel": func(e *env) wire.Consent {
 			c := psychiatryForPayer("forged")
 			signWith(&c, patient1, wire.ConsentStatement("supply", c))
 			return c
 		},
-		"signed as version 1 but stored as version 2": func(e *env) Consent {
+		"signed as version 1 but stored as version 2": func(e *env) wire.Consent {
 			c := psychiatryForPayer("forged")
 			signWith(&c, patient1, wire.ConsentStatement("care", c))
 			c.Version = 2
@@ -96,8 +96,8 @@ func TestAttackForgedConsentIsNeverHonoured(t *testing.T) {
 			e := newEnv(t)
 			e.grant(patient1, 0, grantInput("c1"))
 			e.forgeConsent(forged(e), "c1")
-			assert.Equal(t, Deny, payerAsks(e, 1))
-			assert.Equal(t, Permit, e.check(physician, 1, request(pt1, "labs", Actor{})).Decision, "the patient's own consent still counts")
+			assert.Equal(t, wire.Deny, payerAsks(e, 1))
+			assert.Equal(t, wire.Permit, e.check(physician, 1, request(pt1, "labs", wire.Actor{})).Decision, "the patient's own consent still counts")
 		})
 	}
 	// The same record, genuinely signed, is honoured: the test forges only the signature.
@@ -105,7 +105,7 @@ func TestAttackForgedConsentIsNeverHonoured(t *testing.T) {
 	c := psychiatryForPayer("genuine")
 	signWith(&c, patient1, wire.ConsentStatement("care", c))
 	e.forgeConsent(c)
-	assert.Equal(t, Permit, payerAsks(e, 1))
+	assert.Equal(t, wire.Permit, payerAsks(e, 1))
 }
 
 // A forged write with one org's endorsement fails validation and changes nothing.
@@ -131,12 +131,12 @@ func TestAttackGrantsMustBeSignedByThePatient(t *testing.T) {
 	grant := func(id *memstub.Identity, tm map[string][]byte) memstub.Result {
 		return e.Peer.Invoke("consent", id, at(1), tm, "Grant")
 	}
-	e.Refused(before, grant(patient1, map[string][]byte{TransientConsent: mustJSON(in)}), `INVALID_ARGUMENT: field "signature"`)
-	e.Refused(before, grant(patient1, signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(grantInput("c9"))), TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
-	e.Refused(before, grant(patient1, signed(patient2, statement, TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
+	e.Refused(before, grant(patient1, map[string][]byte{wire.TransientConsent: mustJSON(in)}), `INVALID_ARGUMENT: field "signature"`)
+	e.Refused(before, grant(patient1, signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(grantInput("c9"))), wire.TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
+	e.Refused(before, grant(patient1, signed(patient2, statement, wire.TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
 	selfSigned := memstub.NewIdentity(PatientMSP, enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
-	e.Refused(before, grant(selfSigned, signed(selfSigned, statement, TransientConsent, in)), "FORBIDDEN: the signer's certificate does not chain")
-	e.Refused(before, grant(patient2, signed(patient2, statement, TransientConsent, in)), "FORBIDDEN: ")
+	e.Refused(before, grant(selfSigned, signed(selfSigned, statement, wire.TransientConsent, in)), "FORBIDDEN: the signer's certificate does not chain")
+	e.Refused(before, grant(patient2, signed(patient2, statement, wire.TransientConsent, in)), "FORBIDDEN: ")
 
 	r := e.grant(patient1, 1, in)
 	cs := e.stored("c1")
@@ -165,7 +165,7 @@ func TestAttackNoRootCertificatesFailsClosed(t *testing.T) {
 	c := psychiatryForPayer("genuine")
 	signWith(&c, patient1, wire.ConsentStatement("care", c))
 	e.forgeConsent(c)
-	assert.Equal(t, Deny, payerAsks(e, 2))
+	assert.Equal(t, wire.Deny, payerAsks(e, 2))
 }
 
 // Attack 4, for delegates: a delegation the patient did not sign lets the
@@ -186,11 +186,11 @@ func TestAttackForgedDelegationIsNeverHonoured(t *testing.T) {
 	c := psychiatryForPayer("by-guardian")
 	signWith(&c, guardian, wire.ConsentStatement("care", c))
 	e.forgeConsent(c)
-	assert.Equal(t, Deny, payerAsks(e, 2))
+	assert.Equal(t, wire.Deny, payerAsks(e, 2))
 
 	// Signed by the patient, the same delegation works.
 	e2 := newEnv(t)
 	e2.Must(e2.registerDelegate(patient1, 0, guardianInput()), nil)
 	e2.grant(guardian, 1, grantInput("by-guardian"))
-	assert.Equal(t, Permit, e2.check(physician, 2, request(pt1, "labs", Actor{})).Decision)
+	assert.Equal(t, wire.Permit, e2.check(physician, 2, request(pt1, "labs", wire.Actor{})).Decision)
 }

@@ -22,17 +22,17 @@ func TestAttackTimeIsWhateverTheClientSays(t *testing.T) {
 	before := e.Peer.Snapshot()
 	yearAhead, monthBehind := now.AddDate(1, 0, 0), now.AddDate(0, 0, -30)
 	for _, when := range []time.Time{yearAhead, monthBehind} {
-		tm := map[string][]byte{TransientBreakGlass: cctest.JSON(breakGlassInput(1))}
+		tm := map[string][]byte{wire.TransientBreakGlass: cctest.JSON(breakGlassInput(1))}
 		e.Refused(before, e.Peer.Invoke("consent", physician, when, tm, "BreakGlass"), `INVALID_ARGUMENT: field "timestamp"`)
-		e.Refused(before, e.Peer.Query("consent", physician, when, "Check", request(pt1, "labs", Actor{})), `INVALID_ARGUMENT: field "timestamp"`)
-		e.Refused(before, e.Peer.Invoke("consent", patient1, when, signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(grantInput("c2"))), TransientConsent, grantInput("c2")), "Grant"), `INVALID_ARGUMENT: field "timestamp"`)
+		e.Refused(before, e.Peer.Query("consent", physician, when, "Check", request(pt1, "labs", wire.Actor{})), `INVALID_ARGUMENT: field "timestamp"`)
+		e.Refused(before, e.Peer.Invoke("consent", patient1, when, signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(grantInput("c2"))), wire.TransientConsent, grantInput("c2")), "Grant"), `INVALID_ARGUMENT: field "timestamp"`)
 	}
 	// Inside the consent's period, by the client's stamp: refused, not honoured.
-	e.Refused(before, e.Peer.Query("consent", physician, at(60), "Check", request(pt1, "labs", Actor{})), `INVALID_ARGUMENT: field "timestamp"`)
+	e.Refused(before, e.Peer.Query("consent", physician, at(60), "Check", request(pt1, "labs", wire.Actor{})), `INVALID_ARGUMENT: field "timestamp"`)
 	// At the peer's time, the consent has expired.
-	var d Decision
-	e.Must(e.Peer.Query("consent", physician, now.Add(time.Minute), "Check", request(pt1, "labs", Actor{})), &d)
-	assert.Equal(t, Deny, d.Decision)
+	var d wire.Decision
+	e.Must(e.Peer.Query("consent", physician, now.Add(time.Minute), "Check", request(pt1, "labs", wire.Actor{})), &d)
+	assert.Equal(t, wire.Deny, d.Decision)
 }
 
 // Per-object time: a change stamped before the object's latest change is
@@ -40,7 +40,7 @@ func TestAttackTimeIsWhateverTheClientSays(t *testing.T) {
 func TestAttackBackdatingCannotReopenAnExpiredWindow(t *testing.T) {
 	e := newEnv(t)
 	draft := grantInput("d1")
-	draft.Status, draft.Period.End = StatusDraft, at(60).Format(time.RFC3339)
+	draft.Status, draft.Period.End = wire.StatusDraft, at(60).Format(time.RFC3339)
 	e.grant(patient1, 0, draft)
 	draft.Provision.DataClasses = []string{"labs"}
 	e.Must(e.update(patient1, 70, draft), nil) // the draft's period has ended at minute 70

@@ -42,7 +42,7 @@ type episode struct {
 	Salt     string `json:"salt"`
 }
 
-func validateBreakGlass(in *BreakGlassInput) error {
+func validateBreakGlass(in *wire.BreakGlassInput) error {
 	if err := validatePatientID("subject", in.Subject); err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func validateBreakGlass(in *BreakGlassInput) error {
 // transaction and lasts at most 24 hours; renewals are limited (see
 // MaxRenewals). It raises a "consent.break-glass" event naming the
 // clinician's org.
-func (c *Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -89,8 +89,8 @@ func (c *Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*Rec
 	if _, err := registry.Require(t.Stub, t.Caller, parts.PartProvider, parts.ClinicianRoles()...); err != nil {
 		return nil, err
 	}
-	var in BreakGlassInput
-	if err := t.transient(TransientBreakGlass, &in); err != nil {
+	var in wire.BreakGlassInput
+	if err := t.transient(wire.TransientBreakGlass, &in); err != nil {
 		return nil, err
 	}
 	if err := validateBreakGlass(&in); err != nil {
@@ -115,15 +115,15 @@ func (c *Contract) BreakGlass(ctx contractapi.TransactionContextInterface) (*Rec
 		return nil, err
 	}
 	t.Events.Add("consent.break-glass", bg.ID, map[string]string{"org": t.Caller.MSPID, "role": t.Caller.Role})
-	return &Receipt{ID: bg.ID, End: bg.End, TxID: bg.TxID}, t.finish()
+	return &wire.Receipt{ID: bg.ID, End: bg.End, TxID: bg.TxID}, t.finish()
 }
 
 // window makes the break-glass record: a new episode, or a renewal of the
 // current one within its limits.
-func (t *tx) window(in BreakGlassInput, ep episode, found bool) (*BreakGlass, error) {
+func (t *tx) window(in wire.BreakGlassInput, ep episode, found bool) (*wire.BreakGlass, error) {
 	txID := t.Stub.GetTxID()
 	end := t.Now.Add(time.Duration(in.Minutes) * time.Minute)
-	bg := &BreakGlass{ID: "bg-" + txID[:min(24, len(txID))], Subject: in.Subject, Requester: asActor(t.Caller),
+	bg := &wire.BreakGlass{ID: "bg-" + txID[:min(24, len(txID))], Subject: in.Subject, Requester: asActor(t.Caller),
 		Reason: in.Reason, Purposes: in.Purposes, Actions: in.Actions, DataClasses: in.DataClasses,
 		Start: t.Stamp(), Episode: t.Stamp(), TxID: txID}
 	if found {
@@ -147,7 +147,7 @@ func (t *tx) window(in BreakGlassInput, ep episode, found bool) (*BreakGlass, er
 	return bg, nil
 }
 
-func (t *tx) saveBreakGlass(ekey string, bg *BreakGlass) error {
+func (t *tx) saveBreakGlass(ekey string, bg *wire.BreakGlass) error {
 	key, err := t.breakGlassKey(bg.ID)
 	if err != nil {
 		return err
@@ -176,7 +176,7 @@ func (t *tx) saveBreakGlass(ekey string, bg *BreakGlass) error {
 // an org playing the provider's part, the window covers now and lasts at
 // most MaxBreakGlass, and its purposes, actions and classes cover the
 // request.
-func (t *tx) honouredBreakGlass(req Request) (*BreakGlass, error) {
+func (t *tx) honouredBreakGlass(req wire.Request) (*wire.BreakGlass, error) {
 	r := req.Requester
 	if r.ID == "" || req.DataClass == "" || !slices.Contains(parts.ClinicianRoles(), r.Role) {
 		return nil, nil
@@ -196,7 +196,7 @@ func (t *tx) honouredBreakGlass(req Request) (*BreakGlass, error) {
 	if err != nil {
 		return nil, err
 	}
-	bg, found, err := state.GetPrivateOptional[BreakGlass](t.Stub, Collection, key)
+	bg, found, err := state.GetPrivateOptional[wire.BreakGlass](t.Stub, Collection, key)
 	if err != nil || !found || !t.permits(&bg, req) {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (t *tx) honouredBreakGlass(req Request) (*BreakGlass, error) {
 
 // permits evaluates a break-glass record against a request at the
 // transaction time.
-func (t *tx) permits(bg *BreakGlass, req Request) bool {
+func (t *tx) permits(bg *wire.BreakGlass, req wire.Request) bool {
 	start, err1 := time.Parse(time.RFC3339Nano, bg.Start)
 	end, err2 := time.Parse(time.RFC3339Nano, bg.End)
 	if err1 != nil || err2 != nil || end.Sub(start) > MaxBreakGlass || t.Now.Before(start) || !t.Now.Before(end) {
@@ -218,8 +218,8 @@ func (t *tx) permits(bg *BreakGlass, req Request) bool {
 }
 
 // logUse records a decision the break-glass permitted, under it.
-func (t *tx) logUse(bg *BreakGlass, req Request) error {
-	use := BreakGlassUse{BreakGlassID: bg.ID, TxID: t.Stub.GetTxID(), At: t.Stamp(), Caller: t.Caller.Key(),
+func (t *tx) logUse(bg *wire.BreakGlass, req wire.Request) error {
+	use := wire.BreakGlassUse{BreakGlassID: bg.ID, TxID: t.Stub.GetTxID(), At: t.Stamp(), Caller: t.Caller.Key(),
 		Action: req.Action, Purpose: req.Purpose, DataClass: req.DataClass, Record: req.Record}
 	key, err := t.indexKey(ixBGUses, bg.ID, use.At, use.TxID)
 	if err != nil {
@@ -240,7 +240,7 @@ func (t *tx) logUse(bg *BreakGlass, req Request) error {
 
 // ListBreakGlass lists a patient's emergency accesses, newest first, for
 // the patient, a delegate and the regulator's auditor.
-func (c *Contract) ListBreakGlass(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*BreakGlassPage, error) {
+func (c *Contract) ListBreakGlass(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*wire.BreakGlassPage, error) {
 	t, err := c.beginPatientRead(ctx, subject)
 	if err != nil {
 		return nil, err
@@ -250,7 +250,7 @@ func (c *Contract) ListBreakGlass(ctx contractapi.TransactionContextInterface, s
 
 // ListBreakGlassByOrg lists the emergency accesses by an org's clinicians,
 // newest first, for that org's privacy officer and the regulator's auditor.
-func (c *Contract) ListBreakGlassByOrg(ctx contractapi.TransactionContextInterface, org string, pageSize int32, bookmark string) (*BreakGlassPage, error) {
+func (c *Contract) ListBreakGlassByOrg(ctx contractapi.TransactionContextInterface, org string, pageSize int32, bookmark string) (*wire.BreakGlassPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -264,18 +264,18 @@ func (c *Contract) ListBreakGlassByOrg(ctx contractapi.TransactionContextInterfa
 	return t.listBreakGlass(ixBGOrg, org, pageSize, bookmark)
 }
 
-func (t *tx) listBreakGlass(index, attr string, pageSize int32, bookmark string) (*BreakGlassPage, error) {
+func (t *tx) listBreakGlass(index, attr string, pageSize int32, bookmark string) (*wire.BreakGlassPage, error) {
 	entries, next, err := t.pageIndex(index, attr, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
-	out := &BreakGlassPage{Items: []BreakGlass{}, Bookmark: next}
+	out := &wire.BreakGlassPage{Items: []wire.BreakGlass{}, Bookmark: next}
 	for _, e := range entries {
 		key, err := t.breakGlassKey(e.ID)
 		if err != nil {
 			return nil, err
 		}
-		bg, err := state.GetPrivate[BreakGlass](t.Stub, Collection, key)
+		bg, err := state.GetPrivate[wire.BreakGlass](t.Stub, Collection, key)
 		if err != nil {
 			return nil, err
 		}
@@ -287,7 +287,7 @@ func (t *tx) listBreakGlass(index, attr string, pageSize int32, bookmark string)
 // ListBreakGlassUses lists, newest first, every decision a break-glass
 // access permitted, for the patient, a delegate, the privacy officer of
 // the clinician's org and the regulator's auditor.
-func (c *Contract) ListBreakGlassUses(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*UsePage, error) {
+func (c *Contract) ListBreakGlassUses(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*wire.UsePage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -299,7 +299,7 @@ func (c *Contract) ListBreakGlassUses(ctx contractapi.TransactionContextInterfac
 	if err != nil {
 		return nil, err
 	}
-	bg, found, err := state.GetPrivateOptional[BreakGlass](t.Stub, Collection, key)
+	bg, found, err := state.GetPrivateOptional[wire.BreakGlass](t.Stub, Collection, key)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +312,7 @@ func (c *Contract) ListBreakGlassUses(ctx contractapi.TransactionContextInterfac
 	return t.listUses(id, pageSize, bookmark)
 }
 
-func (t *tx) mayReadUses(bg *BreakGlass) error {
+func (t *tx) mayReadUses(bg *wire.BreakGlass) error {
 	ok, err := anyOf(func() (bool, error) { return t.isPatient(bg.Subject) }, t.isAuditor,
 		func() (bool, error) { return t.isPrivacyOfficerOf(bg.Requester.Org) },
 		func() (bool, error) { return t.isDelegate(bg.Subject) })
@@ -322,14 +322,14 @@ func (t *tx) mayReadUses(bg *BreakGlass) error {
 	return nil
 }
 
-func (t *tx) listUses(id string, pageSize int32, bookmark string) (*UsePage, error) {
+func (t *tx) listUses(id string, pageSize int32, bookmark string) (*wire.UsePage, error) {
 	entries, next, err := t.pageIndex(ixBGUses, id, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
-	out := &UsePage{Items: []BreakGlassUse{}, Bookmark: next}
+	out := &wire.UsePage{Items: []wire.BreakGlassUse{}, Bookmark: next}
 	for _, e := range entries {
-		var u BreakGlassUse
+		var u wire.BreakGlassUse
 		if err := json.Unmarshal(e.Value, &u); err != nil {
 			return nil, ccerr.Internal("stored break-glass use: %v", err)
 		}

@@ -3,6 +3,7 @@ package consent
 import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
@@ -22,16 +23,16 @@ import (
 // break-glass (ListBreakGlassUses). Other chaincodes call Check inside
 // their own submitted transaction before they release anything, so the
 // log commits with the release.
-func (c *Contract) Check(ctx contractapi.TransactionContextInterface, request string) (*Decision, error) {
+func (c *Contract) Check(ctx contractapi.TransactionContextInterface, request string) (*wire.Decision, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var req Request
+	var req wire.Request
 	if err := validate.DecodeJSON("request", request, &req, maxInputBytes); err != nil {
 		return nil, err
 	}
-	if req.Requester == (Actor{}) {
+	if req.Requester == (wire.Actor{}) {
 		req.Requester = asActor(t.Caller)
 	}
 	if err := validateRequest(&req); err != nil {
@@ -51,12 +52,12 @@ func (c *Contract) Check(ctx contractapi.TransactionContextInterface, request st
 	if err := t.logUse(bg, req); err != nil {
 		return nil, err
 	}
-	return &Decision{Decision: Permit, Basis: BasisBreakGlass, BreakGlassID: bg.ID, EvaluatedAt: d.EvaluatedAt}, nil
+	return &wire.Decision{Decision: wire.Permit, Basis: wire.BasisBreakGlass, BreakGlassID: bg.ID, EvaluatedAt: d.EvaluatedAt}, nil
 }
 
 // mayCheck: one's own access, or anyone's for the patient, a delegate,
 // the auditor and the requester org's privacy officer.
-func (t *tx) mayCheck(req Request) error {
+func (t *tx) mayCheck(req wire.Request) error {
 	self := func() (bool, error) {
 		if req.Requester != asActor(t.Caller) {
 			return false, nil
@@ -77,7 +78,7 @@ func (t *tx) mayCheck(req Request) error {
 
 // decideConsents evaluates the patient's live consents; a permit counts
 // only when the consent's signature verifies now.
-func (t *tx) decideConsents(req Request) (Decision, error) {
+func (t *tx) decideConsents(req wire.Request) (wire.Decision, error) {
 	none := decide(nil, req, t.Now, nil)
 	counts, err := t.roleCounts(req.Requester.Org, req.Requester.Role)
 	if err != nil || !counts {
@@ -88,7 +89,7 @@ func (t *tx) decideConsents(req Request) (Decision, error) {
 		return none, err
 	}
 	live := set.live(t.Now)
-	consents := make([]*Consent, 0, len(live))
+	consents := make([]*wire.Consent, 0, len(live))
 	for _, id := range live {
 		cs, err := t.load(id)
 		if err != nil {
@@ -97,7 +98,7 @@ func (t *tx) decideConsents(req Request) (Decision, error) {
 		consents = append(consents, cs)
 	}
 	var failure error
-	d := decide(consents, req, t.Now, func(cs *Consent) bool {
+	d := decide(consents, req, t.Now, func(cs *wire.Consent) bool {
 		err := t.verifiedConsent(cs)
 		if err != nil && ccerr.CodeOf(err) != ccerr.CodeForbidden && failure == nil {
 			failure = err

@@ -11,8 +11,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 )
 
-func grantTx(id *memstub.Identity, minute int, in GrantInput) memstub.Tx {
-	tm := signed(id, wire.ConsentStatement("care", wire.GrantedConsent(in)), TransientConsent, in)
+func grantTx(id *memstub.Identity, minute int, in wire.GrantInput) memstub.Tx {
+	tm := signed(id, wire.ConsentStatement("care", wire.GrantedConsent(in)), wire.TransientConsent, in)
 	return memstub.Tx{Chaincode: "consent", Identity: id, Time: at(minute), Transient: tm, Args: [][]byte{[]byte("Grant")}}
 }
 
@@ -57,7 +57,7 @@ func TestConcurrentBreakGlassRenewalsConflict(t *testing.T) {
 	e.Must(e.breakGlass(physician, 0, breakGlassInput(60)), nil)
 	tx := func() memstub.Tx {
 		return memstub.Tx{Chaincode: "consent", Identity: physician, Time: at(30),
-			Transient: map[string][]byte{TransientBreakGlass: cctest.JSON(breakGlassInput(60))}, Args: [][]byte{[]byte("BreakGlass")}}
+			Transient: map[string][]byte{wire.TransientBreakGlass: cctest.JSON(breakGlassInput(60))}, Args: [][]byte{[]byte("BreakGlass")}}
 	}
 	res := e.Peer.Commit(e.Peer.Simulate(tx()), e.Peer.Simulate(tx()), e.Peer.Simulate(tx()))
 	assert.Equal(t, "VALID", res[0].Validation)

@@ -21,15 +21,6 @@ import (
 // EventName is the chaincode event every transaction's changes are published under.
 const EventName = "consent"
 
-// Transient map keys of the inputs that must never reach a block.
-const (
-	TransientConsent    = wire.TransientConsent
-	TransientBreakGlass = wire.TransientBreakGlass
-	TransientDelegate   = wire.TransientDelegate
-	TransientSignature  = wire.TransientSignature
-	TransientForm       = wire.TransientForm
-)
-
 // Contract is the consent chaincode. Read functions (Get, History, List*,
 // GetDelegate, Check, PatientSubject) return private data: clients must
 // evaluate them, never submit them, or the answer would be written into a
@@ -63,7 +54,7 @@ func (s openSet) index(id string) int {
 func (s openSet) live(t time.Time) []string {
 	var ids []string
 	for _, e := range s.Consents {
-		if !(Period{End: e.End}).Ended(t) {
+		if !(wire.Period{End: e.End}).Ended(t) {
 			ids = append(ids, e.ID)
 		}
 	}
@@ -91,14 +82,14 @@ func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, erro
 // finish publishes the transaction's changes as one event.
 func (t *tx) finish() error { return t.Emit(EventName) }
 
-func (t *tx) receipt(cs *Consent) *Receipt {
-	return &Receipt{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason, Version: cs.Version, TxID: t.Stub.GetTxID()}
+func (t *tx) receipt(cs *wire.Consent) *wire.Receipt {
+	return &wire.Receipt{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason, Version: cs.Version, TxID: t.Stub.GetTxID()}
 }
 
 // transient decodes a required transient input strictly.
 func (t *tx) transient(key string, v any) error { return t.Transient(key, v, maxInputBytes) }
 
-func (t *tx) load(id string) (*Consent, error) {
+func (t *tx) load(id string) (*wire.Consent, error) {
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
@@ -106,7 +97,7 @@ func (t *tx) load(id string) (*Consent, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, found, err := state.GetPrivateOptional[Consent](t.Stub, Collection, key)
+	cs, found, err := state.GetPrivateOptional[wire.Consent](t.Stub, Collection, key)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +109,7 @@ func (t *tx) load(id string) (*Consent, error) {
 
 // sign verifies the caller's signature of next (its version's canonical
 // statement) and keeps it with next, stamped by this transaction.
-func (t *tx) sign(next *Consent) error {
+func (t *tx) sign(next *wire.Consent) error {
 	sig, signer, err := t.creatorSignature(wire.ConsentStatement(t.Stub.GetChannelID(), *next))
 	if err != nil {
 		return err
@@ -131,7 +122,7 @@ func (t *tx) sign(next *Consent) error {
 // snapshot, salted, and the public status trace with the record's
 // commitment (kit/blind.Commit over the salt and the stored bytes, which
 // only a reader of the record can recompute).
-func (t *tx) save(cs *Consent) error {
+func (t *tx) save(cs *wire.Consent) error {
 	key, err := t.consentKey(cs.ID)
 	if err != nil {
 		return err
@@ -158,7 +149,7 @@ func (t *tx) save(cs *Consent) error {
 	if err != nil {
 		return err
 	}
-	return state.Put(t.Stub, skey, StatusRecord{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
+	return state.Put(t.Stub, skey, wire.StatusRecord{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
 		Version: cs.Version, DetailsHash: blind.Commit(cs.Salt, data)})
 }
 
@@ -173,7 +164,7 @@ func (t *tx) openSet(subject string) (openSet, string, error) {
 
 // openChange is one consent's change in its patient's open set.
 type openChange struct {
-	cs   *Consent
+	cs   *wire.Consent
 	open bool
 }
 
@@ -208,7 +199,7 @@ func (t *tx) setOpen(subject string, changes ...openChange) error {
 
 func (t *tx) makeRoom(set *openSet) error {
 	if len(set.Consents) >= MaxOpenConsents {
-		set.Consents = slices.DeleteFunc(set.Consents, func(e openEntry) bool { return (Period{End: e.End}).Ended(t.Now) })
+		set.Consents = slices.DeleteFunc(set.Consents, func(e openEntry) bool { return (wire.Period{End: e.End}).Ended(t.Now) })
 	}
 	if len(set.Consents) >= MaxOpenConsents {
 		return ccerr.Precondition("patient holds %d open consents, the most allowed: revoke some first", MaxOpenConsents)
@@ -221,7 +212,7 @@ func (t *tx) makeRoom(set *openSet) error {
 // "signature" of wire.ConsentStatement of wire.GrantedConsent(input)).
 // With supersedes, the named consent of the same patient becomes inactive
 // (superseded).
-func (c *Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) Grant(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -229,8 +220,8 @@ func (c *Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt,
 	if err := t.requirePatientsMember(); err != nil {
 		return nil, err
 	}
-	var in GrantInput
-	if err := t.transient(TransientConsent, &in); err != nil {
+	var in wire.GrantInput
+	if err := t.transient(wire.TransientConsent, &in); err != nil {
 		return nil, err
 	}
 	if err := validateGrant(&in); err != nil {
@@ -250,13 +241,13 @@ func (c *Contract) Grant(ctx contractapi.TransactionContextInterface) (*Receipt,
 	if err := t.create(&cs); err != nil {
 		return nil, err
 	}
-	t.Events.Add("consent."+map[string]string{StatusDraft: "drafted", StatusActive: "granted"}[cs.Status], cs.ID, nil)
+	t.Events.Add("consent."+map[string]string{wire.StatusDraft: "drafted", wire.StatusActive: "granted"}[cs.Status], cs.ID, nil)
 	return t.receipt(&cs), t.finish()
 }
 
 // create supersedes what cs names, saves cs and its index entries, and
 // updates the patient's open set once for both.
-func (t *tx) create(cs *Consent) error {
+func (t *tx) create(cs *wire.Consent) error {
 	changes := []openChange{{cs: cs, open: true}}
 	if cs.Supersedes != "" {
 		old, err := t.supersede(cs.Supersedes, cs)
@@ -289,7 +280,7 @@ func (t *tx) requireNew(id string) error {
 // saveNew saves a new consent and its index entries: by patient, and by
 // each org a permit names (deny consents grant nothing, ListGrants skips
 // them).
-func (t *tx) saveNew(cs *Consent) error {
+func (t *tx) saveNew(cs *wire.Consent) error {
 	if err := t.save(cs); err != nil {
 		return err
 	}
@@ -299,8 +290,8 @@ func (t *tx) saveNew(cs *Consent) error {
 	return t.indexGrantees(cs)
 }
 
-func (t *tx) indexGrantees(cs *Consent) error {
-	if cs.Decision != Permit {
+func (t *tx) indexGrantees(cs *wire.Consent) error {
+	if cs.Decision != wire.Permit {
 		return nil
 	}
 	var done []string
@@ -318,7 +309,7 @@ func (t *tx) indexGrantees(cs *Consent) error {
 
 // supersede makes the consent oldID inactive (superseded by next) and
 // returns it; the caller removes it from the open set.
-func (t *tx) supersede(oldID string, next *Consent) (*Consent, error) {
+func (t *tx) supersede(oldID string, next *wire.Consent) (*wire.Consent, error) {
 	old, err := t.load(oldID)
 	if err != nil {
 		return nil, ccerr.New(ccerr.CodeOf(err), "supersedes", "%v", err)
@@ -329,11 +320,11 @@ func (t *tx) supersede(oldID string, next *Consent) (*Consent, error) {
 	if err := t.NotBefore("consent "+old.ID, old.Updated); err != nil {
 		return nil, err
 	}
-	if status, _ := old.EffectiveStatus(t.Now); status != StatusActive && status != StatusDraft {
+	if status, _ := old.EffectiveStatus(t.Now); status != wire.StatusActive && status != wire.StatusDraft {
 		return nil, ccerr.Precondition("consent %s is %s and cannot be superseded", oldID, status)
 	}
 	old.Version++
-	old.Status, old.StatusReason, old.SupersededBy = StatusInactive, ReasonSuperseded, next.ID
+	old.Status, old.StatusReason, old.SupersededBy = wire.StatusInactive, wire.ReasonSuperseded, next.ID
 	if err := t.save(old); err != nil {
 		return nil, err
 	}
@@ -344,7 +335,7 @@ func (t *tx) supersede(oldID string, next *Consent) (*Consent, error) {
 // change starts a change of consent id by its patient or a delegate: the
 // caller's standing first, then the consent's own time (a transaction
 // stamped before its latest change is refused).
-func (c *Contract) change(ctx contractapi.TransactionContextInterface, id string) (*tx, *Consent, error) {
+func (c *Contract) change(ctx contractapi.TransactionContextInterface, id string) (*tx, *wire.Consent, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -366,14 +357,14 @@ func (c *Contract) change(ctx contractapi.TransactionContextInterface, id string
 }
 
 // commit signs and saves a consent's next version and updates the open set.
-func (t *tx) commit(next *Consent, event string) (*Receipt, error) {
+func (t *tx) commit(next *wire.Consent, event string) (*wire.Receipt, error) {
 	if err := t.sign(next); err != nil {
 		return nil, err
 	}
 	if err := t.save(next); err != nil {
 		return nil, err
 	}
-	open := next.Status == StatusActive || next.Status == StatusDraft
+	open := next.Status == wire.StatusActive || next.Status == wire.StatusDraft
 	if err := t.setOpen(next.Subject, openChange{cs: next, open: open}); err != nil {
 		return nil, err
 	}
@@ -383,16 +374,16 @@ func (t *tx) commit(next *Consent, event string) (*Receipt, error) {
 
 // Update replaces a draft's content from the transient input "consent",
 // signed like a grant (wire.Drafted).
-func (c *Contract) Update(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Update(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, cs, err := c.change(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var in GrantInput
-	if err := t.transient(TransientConsent, &in); err != nil {
+	var in wire.GrantInput
+	if err := t.transient(wire.TransientConsent, &in); err != nil {
 		return nil, err
 	}
-	in.Status = StatusDraft
+	in.Status = wire.StatusDraft
 	if err := validateGrant(&in); err != nil {
 		return nil, err
 	}
@@ -402,7 +393,7 @@ func (c *Contract) Update(ctx contractapi.TransactionContextInterface, id string
 	if in.Supersedes != cs.Supersedes {
 		return nil, ccerr.Invalid("supersedes", "cannot change what a draft supersedes")
 	}
-	if cs.Status != StatusDraft {
+	if cs.Status != wire.StatusDraft {
 		return nil, ccerr.Precondition("consent %s is %s: only a draft can be updated; grant a new consent that supersedes it", id, cs.Status)
 	}
 	next := wire.Drafted(*cs, in)
@@ -414,7 +405,7 @@ func (c *Contract) Update(ctx contractapi.TransactionContextInterface, id string
 
 // transition moves a consent to the state nextOf gives, after check has
 // accepted the move from its effective status.
-func (c *Contract) transition(ctx contractapi.TransactionContextInterface, id string, check func(t *tx, cs *Consent, status string) error, nextOf func(wire.Consent) wire.Consent, event string) (*Receipt, error) {
+func (c *Contract) transition(ctx contractapi.TransactionContextInterface, id string, check func(t *tx, cs *wire.Consent, status string) error, nextOf func(wire.Consent) wire.Consent, event string) (*wire.Receipt, error) {
 	t, cs, err := c.change(ctx, id)
 	if err != nil {
 		return nil, err
@@ -432,10 +423,10 @@ func illegal(id, from, to string) error {
 }
 
 // Activate makes a draft active (signed: wire.Activated).
-func (c *Contract) Activate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
-		if status != StatusDraft {
-			return illegal(id, status, StatusActive)
+func (c *Contract) Activate(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
+	return c.transition(ctx, id, func(t *tx, cs *wire.Consent, status string) error {
+		if status != wire.StatusDraft {
+			return illegal(id, status, wire.StatusActive)
 		}
 		if cs.Period.Ended(t.Now) {
 			return ccerr.Precondition("consent %s: its period has already ended", id)
@@ -446,10 +437,10 @@ func (c *Contract) Activate(ctx contractapi.TransactionContextInterface, id stri
 
 // Revoke makes an active consent inactive (revoked), from this transaction
 // on (signed: wire.Revoked).
-func (c *Contract) Revoke(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
-		if status != StatusActive {
-			return illegal(id, status, StatusInactive)
+func (c *Contract) Revoke(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
+	return c.transition(ctx, id, func(t *tx, cs *wire.Consent, status string) error {
+		if status != wire.StatusActive {
+			return illegal(id, status, wire.StatusInactive)
 		}
 		return nil
 	}, wire.Revoked, "consent.revoked")
@@ -457,10 +448,10 @@ func (c *Contract) Revoke(ctx contractapi.TransactionContextInterface, id string
 
 // MarkEnteredInError withdraws a consent recorded by mistake, whatever its
 // status (signed: wire.EnteredInError).
-func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
-	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
-		if cs.Status == StatusEnteredInError {
-			return illegal(id, cs.Status, StatusEnteredInError)
+func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
+	return c.transition(ctx, id, func(t *tx, cs *wire.Consent, status string) error {
+		if cs.Status == wire.StatusEnteredInError {
+			return illegal(id, cs.Status, wire.StatusEnteredInError)
 		}
 		return nil
 	}, wire.EnteredInError, "consent.entered-in-error")
@@ -469,16 +460,16 @@ func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterfac
 // AttachForm records the SHA-256 of the signed consent form of a draft or
 // active consent, from the transient input "form" (wire.FormInput; signed:
 // wire.FormAttached).
-func (c *Contract) AttachForm(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) AttachForm(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	var form wire.FormInput
-	return c.transition(ctx, id, func(t *tx, cs *Consent, status string) error {
-		if err := t.transient(TransientForm, &form); err != nil {
+	return c.transition(ctx, id, func(t *tx, cs *wire.Consent, status string) error {
+		if err := t.transient(wire.TransientForm, &form); err != nil {
 			return err
 		}
 		if err := validate.SHA256Hex("formHash", form.SHA256); err != nil {
 			return err
 		}
-		if status != StatusActive && status != StatusDraft {
+		if status != wire.StatusActive && status != wire.StatusDraft {
 			return ccerr.Precondition("consent %s is %s: a form can be attached only to a draft or active consent", id, status)
 		}
 		return nil

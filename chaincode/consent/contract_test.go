@@ -16,25 +16,25 @@ import (
 func TestGrantCheckRevoke(t *testing.T) {
 	e := newEnv(t)
 	r := e.grant(patient1, 0, grantInput("c1"))
-	assert.Equal(t, Receipt{ID: "c1", Status: StatusActive, Version: 1, TxID: r.TxID}, r)
+	assert.Equal(t, wire.Receipt{ID: "c1", Status: wire.StatusActive, Version: 1, TxID: r.TxID}, r)
 
 	// The physician checks their own access; the regulator's auditor checks it too.
-	d := e.check(physician, 10, request(pt1, "labs", Actor{}))
-	assert.Equal(t, Permit, d.Decision)
+	d := e.check(physician, 10, request(pt1, "labs", wire.Actor{}))
+	assert.Equal(t, wire.Permit, d.Decision)
 	assert.Equal(t, "c1", d.ConsentID)
-	assert.Equal(t, Permit, e.check(auditor, 10, request(pt1, "labs", physicianActor)).Decision)
-	assert.Equal(t, Deny, e.check(physician, 10, request(pt1, "psychiatry", Actor{})).Decision)
+	assert.Equal(t, wire.Permit, e.check(auditor, 10, request(pt1, "labs", physicianActor)).Decision)
+	assert.Equal(t, wire.Deny, e.check(physician, 10, request(pt1, "psychiatry", wire.Actor{})).Decision)
 
 	rev := e.revoke(patient1, 20, "c1")
-	var rr Receipt
+	var rr wire.Receipt
 	e.Must(rev, &rr)
-	assert.Equal(t, StatusInactive, rr.Status)
-	assert.Equal(t, ReasonRevoked, rr.StatusReason)
+	assert.Equal(t, wire.StatusInactive, rr.Status)
+	assert.Equal(t, wire.ReasonRevoked, rr.StatusReason)
 	assert.Equal(t, 2, rr.Version)
 
-	d = e.check(physician, 21, request(pt1, "labs", Actor{}))
-	assert.Equal(t, Deny, d.Decision)
-	assert.Equal(t, BasisDefault, d.Basis)
+	d = e.check(physician, 21, request(pt1, "labs", wire.Actor{}))
+	assert.Equal(t, wire.Deny, d.Decision)
+	assert.Equal(t, wire.BasisDefault, d.Basis)
 }
 
 func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
@@ -62,9 +62,9 @@ func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
 	skey, _ := statusKey("c1")
 	raw, ok := e.Peer.State("consent", skey)
 	require.True(t, ok)
-	var sr StatusRecord
+	var sr wire.StatusRecord
 	require.NoError(t, json.Unmarshal(raw, &sr))
-	assert.Equal(t, StatusActive, sr.Status)
+	assert.Equal(t, wire.StatusActive, sr.Status)
 	assert.Len(t, sr.DetailsHash, 64)
 	ckey, _ := e.consentKey("c1")
 	priv, ok := e.Peer.PrivateState("consent", Collection, ckey)
@@ -72,7 +72,7 @@ func TestGrantWritesNothingSensitiveInPublicStateOrEvents(t *testing.T) {
 	assert.Contains(t, string(priv), pt1)
 }
 
-var nextOf = map[string]func(Consent) Consent{"Activate": wire.Activated, "Revoke": wire.Revoked, "MarkEnteredInError": wire.EnteredInError}
+var nextOf = map[string]func(wire.Consent) wire.Consent{"Activate": wire.Activated, "Revoke": wire.Revoked, "MarkEnteredInError": wire.EnteredInError}
 
 func TestStatusTransitions(t *testing.T) {
 	type step struct {
@@ -84,15 +84,15 @@ func TestStatusTransitions(t *testing.T) {
 		initial string
 		steps   []step
 	}{
-		"draft activates":           {StatusDraft, []step{{"Activate", true, StatusActive}}},
-		"draft cannot be revoked":   {StatusDraft, []step{{"Revoke", false, ""}}},
-		"draft entered in error":    {StatusDraft, []step{{"MarkEnteredInError", true, StatusEnteredInError}}},
-		"active cannot activate":    {StatusActive, []step{{"Activate", false, ""}}},
-		"active revokes":            {StatusActive, []step{{"Revoke", true, StatusInactive}}},
-		"active entered in error":   {StatusActive, []step{{"MarkEnteredInError", true, StatusEnteredInError}}},
-		"inactive is final":         {StatusActive, []step{{"Revoke", true, StatusInactive}, {"Revoke", false, ""}, {"Activate", false, ""}}},
-		"inactive entered in error": {StatusActive, []step{{"Revoke", true, StatusInactive}, {"MarkEnteredInError", true, StatusEnteredInError}}},
-		"entered in error is final": {StatusActive, []step{{"MarkEnteredInError", true, StatusEnteredInError},
+		"draft activates":           {wire.StatusDraft, []step{{"Activate", true, wire.StatusActive}}},
+		"draft cannot be revoked":   {wire.StatusDraft, []step{{"Revoke", false, ""}}},
+		"draft entered in error":    {wire.StatusDraft, []step{{"MarkEnteredInError", true, wire.StatusEnteredInError}}},
+		"active cannot activate":    {wire.StatusActive, []step{{"Activate", false, ""}}},
+		"active revokes":            {wire.StatusActive, []step{{"Revoke", true, wire.StatusInactive}}},
+		"active entered in error":   {wire.StatusActive, []step{{"MarkEnteredInError", true, wire.StatusEnteredInError}}},
+		"inactive is final":         {wire.StatusActive, []step{{"Revoke", true, wire.StatusInactive}, {"Revoke", false, ""}, {"Activate", false, ""}}},
+		"inactive entered in error": {wire.StatusActive, []step{{"Revoke", true, wire.StatusInactive}, {"MarkEnteredInError", true, wire.StatusEnteredInError}}},
+		"entered in error is final": {wire.StatusActive, []step{{"MarkEnteredInError", true, wire.StatusEnteredInError},
 			{"Activate", false, ""}, {"Revoke", false, ""}, {"MarkEnteredInError", false, ""}}},
 	}
 	for name, c := range cases {
@@ -108,7 +108,7 @@ func TestStatusTransitions(t *testing.T) {
 					e.Refused(before, res, "FAILED_PRECONDITION: ")
 					continue
 				}
-				var r Receipt
+				var r wire.Receipt
 				e.Must(res, &r)
 				assert.Equal(t, s.status, r.Status, "step %d %s", i, s.fn)
 			}
@@ -122,17 +122,17 @@ func TestExpiredConsentCannotBeRevokedOrActivated(t *testing.T) {
 	before := e.Peer.Snapshot()
 	// The consent ends at minute 1440; at that second it is expired.
 	e.Refused(before, e.revoke(patient1, 24*60, "c1"), "FAILED_PRECONDITION: ")
-	var v View
+	var v wire.View
 	e.Must(e.Query(patient1, 24*60, "Get", "c1"), &v)
-	assert.Equal(t, StatusActive, v.Status, "stored status is untouched")
-	assert.Equal(t, StatusInactive, v.EffectiveStatus)
-	assert.Equal(t, ReasonExpired, v.EffectiveReason)
+	assert.Equal(t, wire.StatusActive, v.Status, "stored status is untouched")
+	assert.Equal(t, wire.StatusInactive, v.EffectiveStatus)
+	assert.Equal(t, wire.ReasonExpired, v.EffectiveReason)
 	e.Must(e.Query(patient1, 24*60-1, "Get", "c1"), &v)
-	assert.Equal(t, StatusActive, v.EffectiveStatus)
+	assert.Equal(t, wire.StatusActive, v.EffectiveStatus)
 
 	// A draft whose period has ended cannot be activated.
 	in := grantInput("c2")
-	in.Status = StatusDraft
+	in.Status = wire.StatusDraft
 	e.grant(patient1, 1, in)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.activate(patient1, 24*60+5, "c2"), "FAILED_PRECONDITION: ")
@@ -141,17 +141,17 @@ func TestExpiredConsentCannotBeRevokedOrActivated(t *testing.T) {
 func TestCheckAtTheBoundarySecondOnTheLedger(t *testing.T) {
 	e := newEnv(t)
 	in := grantInput("c1")
-	in.Period = Period{Start: at(0).Format(time.RFC3339), End: at(60).Format(time.RFC3339)}
+	in.Period = wire.Period{Start: at(0).Format(time.RFC3339), End: at(60).Format(time.RFC3339)}
 	e.grant(patient1, 0, in)
 	tx := func(instant time.Time) string {
-		res := e.Peer.Query("consent", physician, instant, "Check", request(pt1, "labs", Actor{}))
-		var d Decision
+		res := e.Peer.Query("consent", physician, instant, "Check", request(pt1, "labs", wire.Actor{}))
+		var d wire.Decision
 		e.Must(res, &d)
 		return d.Decision
 	}
-	assert.Equal(t, Permit, tx(at(60).Add(-time.Second)))
-	assert.Equal(t, Deny, tx(at(60)))
-	assert.Equal(t, Deny, tx(at(0).Add(-time.Second)))
+	assert.Equal(t, wire.Permit, tx(at(60).Add(-time.Second)))
+	assert.Equal(t, wire.Deny, tx(at(60)))
+	assert.Equal(t, wire.Deny, tx(at(0).Add(-time.Second)))
 }
 
 func TestSupersede(t *testing.T) {
@@ -168,14 +168,14 @@ func TestSupersede(t *testing.T) {
 	assert.Equal(t, "consent.superseded", env.Changes[0].Type)
 	assert.Equal(t, "consent.granted", env.Changes[1].Type)
 
-	var old View
+	var old wire.View
 	e.Must(e.Query(patient1, 6, "Get", "c1"), &old)
-	assert.Equal(t, StatusInactive, old.Status)
-	assert.Equal(t, ReasonSuperseded, old.StatusReason)
+	assert.Equal(t, wire.StatusInactive, old.Status)
+	assert.Equal(t, wire.ReasonSuperseded, old.StatusReason)
 	assert.Equal(t, "c2", old.SupersededBy)
-	d := e.check(physician, 6, request(pt1, "imaging", Actor{}))
-	assert.Equal(t, Deny, d.Decision, "imaging was only in the superseded consent")
-	assert.Equal(t, Permit, e.check(physician, 6, request(pt1, "labs", Actor{})).Decision)
+	d := e.check(physician, 6, request(pt1, "imaging", wire.Actor{}))
+	assert.Equal(t, wire.Deny, d.Decision, "imaging was only in the superseded consent")
+	assert.Equal(t, wire.Permit, e.check(physician, 6, request(pt1, "labs", wire.Actor{})).Decision)
 
 	// Another patient's consent cannot be superseded; an inactive one neither.
 	other := grantInput("c3")
@@ -190,29 +190,29 @@ func TestSupersede(t *testing.T) {
 func TestUpdateOnlyDrafts(t *testing.T) {
 	e := newEnv(t)
 	in := grantInput("c1")
-	in.Status = StatusDraft
+	in.Status = wire.StatusDraft
 	e.grant(patient1, 0, in)
 	in.Provision.DataClasses = []string{"labs"}
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.update(patient1, 1, in), &r)
 	assert.Equal(t, 2, r.Version)
 	e.Must(e.activate(patient1, 2, "c1"), nil)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.update(patient1, 3, in), "FAILED_PRECONDITION: ")
 	in.ID = "other"
-	e.Refused(before, e.Peer.Invoke("consent", patient1, at(3), signed(patient1, []byte("x"), TransientConsent, in), "Update", "c1"), `INVALID_ARGUMENT: field "consent"`)
+	e.Refused(before, e.Peer.Invoke("consent", patient1, at(3), signed(patient1, []byte("x"), wire.TransientConsent, in), "Update", "c1"), `INVALID_ARGUMENT: field "consent"`)
 }
 
 func TestDenyConsentOverridesPermitOnTheLedger(t *testing.T) {
 	e := newEnv(t)
 	e.grant(patient1, 0, grantInput("permit"))
-	deny := GrantInput{ID: "deny", Subject: pt1, Decision: Deny, Period: Period{Start: at(0).Format(time.RFC3339)},
-		Provision: Provision{DataClasses: []string{"imaging"}}}
+	deny := wire.GrantInput{ID: "deny", Subject: pt1, Decision: wire.Deny, Period: wire.Period{Start: at(0).Format(time.RFC3339)},
+		Provision: wire.Provision{DataClasses: []string{"imaging"}}}
 	e.grant(patient1, 1, deny)
-	d := e.check(physician, 2, request(pt1, "imaging", Actor{}))
-	assert.Equal(t, Deny, d.Decision)
+	d := e.check(physician, 2, request(pt1, "imaging", wire.Actor{}))
+	assert.Equal(t, wire.Deny, d.Decision)
 	assert.Equal(t, "deny", d.ConsentID)
-	assert.Equal(t, Permit, e.check(physician, 2, request(pt1, "labs", Actor{})).Decision)
+	assert.Equal(t, wire.Permit, e.check(physician, 2, request(pt1, "labs", wire.Actor{})).Decision)
 }
 
 func TestHistoryKeepsEveryVersion(t *testing.T) {
@@ -221,12 +221,12 @@ func TestHistoryKeepsEveryVersion(t *testing.T) {
 	hash := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 	e.Must(e.attachForm(patient1, 1, "c1", hash), nil)
 	e.Must(e.revoke(patient1, 2, "c1"), nil)
-	var page VersionPage
+	var page wire.VersionPage
 	e.Must(e.Query(patient1, 3, "History", "c1", "10", ""), &page)
 	versions := page.Items
 	require.Len(t, versions, 3)
 	assert.Equal(t, []int{3, 2, 1}, []int{versions[0].Version, versions[1].Version, versions[2].Version})
-	assert.Equal(t, StatusInactive, versions[0].Status)
+	assert.Equal(t, wire.StatusInactive, versions[0].Status)
 	assert.Equal(t, hash, versions[1].FormHash)
 	assert.Empty(t, versions[2].FormHash)
 	// The public trail has one entry per version.
@@ -244,11 +244,11 @@ func TestListBySubjectAndGrantsPaginate(t *testing.T) {
 	other.Subject = pt2
 	e.grant(patient2, 6, other)
 
-	var page ConsentPage
+	var page wire.ConsentPage
 	e.Must(e.Query(patient1, 7, "ListBySubject", pt1, "2", ""), &page)
 	require.Len(t, page.Items, 2)
 	require.NotEmpty(t, page.Bookmark)
-	var rest ConsentPage
+	var rest wire.ConsentPage
 	e.Must(e.Query(patient1, 7, "ListBySubject", pt1, "2", page.Bookmark), &rest)
 	require.Len(t, rest.Items, 1)
 	assert.Empty(t, rest.Bookmark)
@@ -256,7 +256,7 @@ func TestListBySubjectAndGrantsPaginate(t *testing.T) {
 	assert.ElementsMatch(t, []string{"c1", "c2", "c3"}, ids)
 
 	// Active grants to physician1: c1 and c3 (c2 revoked); the other patient's x1 too.
-	var grants ConsentPage
+	var grants wire.ConsentPage
 	e.Must(e.Query(physician, 7, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", ""), &grants)
 	got := []string{}
 	for _, v := range grants.Items {
@@ -283,7 +283,7 @@ func TestOpenConsentLimit(t *testing.T) {
 	e.Refused(before, e.grantRes(patient1, 2, grantInput("one-too-many")), "FAILED_PRECONDITION: ")
 	// Once some have expired, room is made by dropping them from the open set.
 	e.grant(patient1, 31, grantInput("after-expiry"))
-	assert.Equal(t, Permit, e.check(physician, 32, request(pt1, "labs", Actor{})).Decision)
+	assert.Equal(t, wire.Permit, e.check(physician, 32, request(pt1, "labs", wire.Actor{})).Decision)
 }
 
 func itoa(i int) string { return string(cctest.JSON(i)) }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 )
 
@@ -20,7 +21,7 @@ var releaser = memstub.ChaincodeFunc(func(stub shim.ChaincodeStubInterface) *pb.
 	if res.Status != shim.OK {
 		return shim.Error(res.Message)
 	}
-	var d Decision
+	var d wire.Decision
 	if err := json.Unmarshal(res.Payload, &d); err != nil {
 		return shim.Error(err.Error())
 	}
@@ -39,7 +40,7 @@ func TestOtherChaincodesAskCheckAsTheCaller(t *testing.T) {
 	e.grant(patient1, 0, grantInput("c1"))
 
 	// The physician's own request: Check sees the physician as the caller.
-	res := e.Peer.Invoke("records", physician, at(1), nil, "Release", request(pt1, "labs", Actor{}))
+	res := e.Peer.Invoke("records", physician, at(1), nil, "Release", request(pt1, "labs", wire.Actor{}))
 	require.True(t, res.OK(), res.Message)
 	v, ok := e.Peer.State("records", "released")
 	require.True(t, ok)
@@ -47,7 +48,7 @@ func TestOtherChaincodesAskCheckAsTheCaller(t *testing.T) {
 
 	// A billing clerk cannot ride on a physician's consent, nor ask for one.
 	before := e.Peer.Snapshot()
-	res = e.Peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", Actor{}))
+	res = e.Peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", wire.Actor{}))
 	e.Refused(before, res, "FORBIDDEN: no consent")
 	res = e.Peer.Invoke("records", billing, at(2), nil, "Release", request(pt1, "labs", physicianActor))
 	e.Refused(before, res, "FORBIDDEN: caller ProviderMSP/billing1 (role \"billing\") may check only its own access")

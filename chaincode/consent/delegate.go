@@ -14,7 +14,7 @@ import (
 // validateDelegateRef checks the subject and the delegate's identity: a
 // person of the patients' org, PatientsMSP/enrollmentID, whose signatures
 // verify against the same roots as patients'.
-func validateDelegateRef(in *DelegateInput) error {
+func validateDelegateRef(in *wire.DelegateInput) error {
 	if err := validatePatientID("subject", in.Subject); err != nil {
 		return err
 	}
@@ -32,8 +32,8 @@ func validateDelegateRef(in *DelegateInput) error {
 // "delegate": the caller's standing first, then the input, then the
 // delegation's own time (a transaction stamped before its latest change
 // is refused).
-func (c *Contract) beginDelegate(ctx contractapi.TransactionContextInterface) (*tx, DelegateInput, *Delegate, error) {
-	var in DelegateInput
+func (c *Contract) beginDelegate(ctx contractapi.TransactionContextInterface) (*tx, wire.DelegateInput, *wire.Delegate, error) {
+	var in wire.DelegateInput
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, in, nil, err
@@ -41,7 +41,7 @@ func (c *Contract) beginDelegate(ctx contractapi.TransactionContextInterface) (*
 	if err := t.requirePatientsMember(); err != nil {
 		return nil, in, nil, err
 	}
-	if err := t.transient(TransientDelegate, &in); err != nil {
+	if err := t.transient(wire.TransientDelegate, &in); err != nil {
 		return nil, in, nil, err
 	}
 	if err := validateDelegateRef(&in); err != nil {
@@ -58,7 +58,7 @@ func (c *Contract) beginDelegate(ctx contractapi.TransactionContextInterface) (*
 }
 
 // saveDelegate signs and writes a delegation's version and its snapshot.
-func (t *tx) saveDelegate(d *Delegate) error {
+func (t *tx) saveDelegate(d *wire.Delegate) error {
 	sig, signer, err := t.creatorSignature(wire.DelegateStatement(t.Stub.GetChannelID(), *d))
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func (t *tx) saveDelegate(d *Delegate) error {
 // "delegate", signed: wire.Registered), who may then manage the patient's
 // consents for the period. Only the patient registers delegates; a
 // delegate cannot appoint another.
-func (c *Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, in, prev, err := c.beginDelegate(ctx)
 	if err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (c *Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface)
 	if ok, err := t.isPatient(in.Subject); err != nil || !ok {
 		return nil, forbiddenOr(err, "only the patient may register delegates (caller %s, role %q)", t.Caller.Key(), t.Caller.Role)
 	}
-	if err := validate.OneOf("kind", in.Kind, KindGuardian, KindProxy); err != nil {
+	if err := validate.OneOf("kind", in.Kind, wire.KindGuardian, wire.KindProxy); err != nil {
 		return nil, err
 	}
 	if err := normalisePeriod("period", &in.Period); err != nil {
@@ -117,13 +117,13 @@ func (c *Contract) RegisterDelegate(ctx contractapi.TransactionContextInterface)
 		}
 	}
 	t.Events.Add("consent.delegate-registered", t.Stub.GetTxID(), nil)
-	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, Version: d.Version, TxID: t.Stub.GetTxID()}, t.finish()
+	return &wire.Receipt{ID: t.Stub.GetTxID(), Status: d.Status, Version: d.Version, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // RevokeDelegate ends a delegation (transient "delegate" with subject and
 // delegate, signed: wire.Ended): the patient revokes it, or the delegate
 // steps down.
-func (c *Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, in, prev, err := c.beginDelegate(ctx)
 	if err != nil {
 		return nil, err
@@ -138,7 +138,7 @@ func (c *Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (
 	if prev == nil {
 		return nil, ccerr.NotFound("no delegation to %s", in.Delegate)
 	}
-	if prev.Status != StatusActive {
+	if prev.Status != wire.StatusActive {
 		return nil, ccerr.Precondition("the delegation is already %s", prev.Status)
 	}
 	d := wire.Ended(*prev)
@@ -146,18 +146,18 @@ func (c *Contract) RevokeDelegate(ctx contractapi.TransactionContextInterface) (
 		return nil, err
 	}
 	t.Events.Add("consent.delegate-revoked", t.Stub.GetTxID(), nil)
-	return &Receipt{ID: t.Stub.GetTxID(), Status: d.Status, Version: d.Version, TxID: t.Stub.GetTxID()}, t.finish()
+	return &wire.Receipt{ID: t.Stub.GetTxID(), Status: d.Status, Version: d.Version, TxID: t.Stub.GetTxID()}, t.finish()
 }
 
 // GetDelegate reads the patient's delegation to delegate (MSPID/id), for
 // the patient, the delegate and the regulator's auditor: the client reads
 // its version before it signs the next one.
-func (c *Contract) GetDelegate(ctx contractapi.TransactionContextInterface, subject, delegate string) (*Delegate, error) {
+func (c *Contract) GetDelegate(ctx contractapi.TransactionContextInterface, subject, delegate string) (*wire.Delegate, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	in := DelegateInput{Subject: subject, Delegate: delegate}
+	in := wire.DelegateInput{Subject: subject, Delegate: delegate}
 	if err := validateDelegateRef(&in); err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func (c *Contract) GetDelegate(ctx contractapi.TransactionContextInterface, subj
 
 // ListDelegates lists a patient's delegations, newest first, for the
 // patient, a delegate and the regulator's auditor.
-func (c *Contract) ListDelegates(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*DelegatePage, error) {
+func (c *Contract) ListDelegates(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*wire.DelegatePage, error) {
 	t, err := c.beginPatientRead(ctx, subject)
 	if err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ func (c *Contract) ListDelegates(ctx contractapi.TransactionContextInterface, su
 	if err != nil {
 		return nil, err
 	}
-	out := &DelegatePage{Items: []Delegate{}, Bookmark: next}
+	out := &wire.DelegatePage{Items: []wire.Delegate{}, Bookmark: next}
 	for _, e := range entries {
 		d, found, err := t.delegate(subject, e.ID)
 		if err != nil {

@@ -4,11 +4,12 @@ import (
 	"slices"
 	"time"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
 
-func validateRequest(r *Request) error {
+func validateRequest(r *wire.Request) error {
 	if err := validatePatientID("subject", r.Subject); err != nil {
 		return err
 	}
@@ -42,29 +43,29 @@ func validateRequest(r *Request) error {
 // it verified the right to permit; see decide). Deny overrides permit: the
 // first applicable deny (in the order given) decides; otherwise the first
 // applicable permit; otherwise the default deny.
-func Decide(consents []*Consent, req Request, t time.Time) Decision {
-	return decide(consents, req, t, func(*Consent) bool { return true })
+func Decide(consents []*wire.Consent, req wire.Request, t time.Time) wire.Decision {
+	return decide(consents, req, t, func(*wire.Consent) bool { return true })
 }
 
 // decide is Decide where a consent's permit counts only when trusted says
 // so (its patient's signature verified); an untrusted consent still
 // denies, since denying needs no one's authority (fail closed).
-func decide(consents []*Consent, req Request, t time.Time, trusted func(*Consent) bool) Decision {
-	d := Decision{Decision: Deny, Basis: BasisDefault, EvaluatedAt: t.UTC().Format(time.RFC3339Nano)}
+func decide(consents []*wire.Consent, req wire.Request, t time.Time, trusted func(*wire.Consent) bool) wire.Decision {
+	d := wire.Decision{Decision: wire.Deny, Basis: wire.BasisDefault, EvaluatedAt: t.UTC().Format(time.RFC3339Nano)}
 	var permit string
 	for _, c := range consents {
 		if c.Subject != req.Subject {
 			continue
 		}
-		if status, _ := c.EffectiveStatus(t); status != StatusActive || !c.Period.Covers(t) {
+		if status, _ := c.EffectiveStatus(t); status != wire.StatusActive || !c.Period.Covers(t) {
 			continue
 		}
 		effect, ok := evaluate(&c.Provision, req, c.Decision, t, 1)
 		if !ok {
 			continue
 		}
-		if effect == Deny {
-			d.Basis, d.ConsentID = BasisConsent, c.ID
+		if effect == wire.Deny {
+			d.Basis, d.ConsentID = wire.BasisConsent, c.ID
 			return d
 		}
 		if permit == "" && trusted(c) {
@@ -72,7 +73,7 @@ func decide(consents []*Consent, req Request, t time.Time, trusted func(*Consent
 		}
 	}
 	if permit != "" {
-		d.Decision, d.Basis, d.ConsentID = Permit, BasisConsent, permit
+		d.Decision, d.Basis, d.ConsentID = wire.Permit, wire.BasisConsent, permit
 	}
 	return d
 }
@@ -82,7 +83,7 @@ func decide(consents []*Consent, req Request, t time.Time, trusted func(*Consent
 // exception decides, each nesting level flipping the effect. An exception
 // that restricts nothing matches nothing (validation refuses it; a stored
 // one must not turn a deny into a blanket permit).
-func evaluate(p *Provision, req Request, effect string, t time.Time, depth int) (string, bool) {
+func evaluate(p *wire.Provision, req wire.Request, effect string, t time.Time, depth int) (string, bool) {
 	if depth > 1 && p.Empty() {
 		return "", false
 	}
@@ -98,19 +99,19 @@ func evaluate(p *Provision, req Request, effect string, t time.Time, depth int) 
 }
 
 func opposite(effect string) string {
-	if effect == Permit {
-		return Deny
+	if effect == wire.Permit {
+		return wire.Deny
 	}
-	return Permit
+	return wire.Permit
 }
 
 // matches reports whether the request falls within the provision. An empty
 // list places no restriction.
-func matches(p *Provision, req Request, t time.Time) bool {
+func matches(p *wire.Provision, req wire.Request, t time.Time) bool {
 	if p.Period != nil && !p.Period.Covers(t) {
 		return false
 	}
-	if len(p.Actors) > 0 && !slices.ContainsFunc(p.Actors, func(a Actor) bool { return covers(a, req.Requester) }) {
+	if len(p.Actors) > 0 && !slices.ContainsFunc(p.Actors, func(a wire.Actor) bool { return covers(a, req.Requester) }) {
 		return false
 	}
 	if len(p.Actions) > 0 && !slices.Contains(p.Actions, req.Action) {
@@ -130,6 +131,6 @@ func matches(p *Provision, req Request, t time.Time) bool {
 }
 
 // covers reports whether a grantee actor includes the requester.
-func covers(a, req Actor) bool {
+func covers(a, req wire.Actor) bool {
 	return a.Org == req.Org && (a.Role == "" || a.Role == req.Role) && (a.ID == "" || a.ID == req.ID)
 }

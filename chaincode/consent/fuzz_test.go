@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
@@ -16,16 +17,16 @@ func FuzzGrantInput(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"provision":{"provision":[{"provision":[{"provision":[{"provision":[{}]}]}]}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var in GrantInput
+		var in wire.GrantInput
 		if err := validate.DecodeJSON("consent", data, &in, maxInputBytes); err != nil {
 			return
 		}
 		if err := validateGrant(&in); err != nil {
 			return
 		}
-		c := &Consent{ID: in.ID, Subject: in.Subject, Status: StatusActive, Decision: in.Decision, Period: in.Period, Provision: in.Provision}
-		d := Decide([]*Consent{c}, physicianReq("labs"), time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
-		if d.Decision != Permit && d.Decision != Deny {
+		c := &wire.Consent{ID: in.ID, Subject: in.Subject, Status: wire.StatusActive, Decision: in.Decision, Period: in.Period, Provision: in.Provision}
+		d := Decide([]*wire.Consent{c}, physicianReq("labs"), time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+		if d.Decision != wire.Permit && d.Decision != wire.Deny {
 			t.Fatalf("decision %q", d.Decision)
 		}
 	})
@@ -37,7 +38,7 @@ func FuzzRequest(f *testing.F) {
 	f.Add(`{"subject":"x","action":"access","purpose":"treatment","data":"r1"}`)
 	f.Add(`[]`)
 	f.Fuzz(func(t *testing.T, data string) {
-		var req Request
+		var req wire.Request
 		if err := validate.DecodeJSON("request", data, &req, maxInputBytes); err != nil {
 			return
 		}

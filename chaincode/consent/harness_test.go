@@ -169,7 +169,7 @@ func (e *env) linkAt(id *memstub.Identity, subject string, when time.Time) memst
 // linkTransient is the transient map of a link change: the input and
 // signer's signature of the link it produces.
 func linkTransient(signer *memstub.Identity, l wire.LinkRecord, in any) map[string][]byte {
-	return signed(signer, wire.LinkStatement("care", l), TransientLink, in)
+	return signed(signer, wire.LinkStatement("care", l), wire.TransientLink, in)
 }
 
 // patient enrolls a new patient and links them to subject at minute -1.
@@ -223,17 +223,17 @@ func (e *env) episodeKey(subject, requester string) (string, error) {
 
 // grantInput is a typical consent: patient pt1 lets ProviderMSP physicians
 // access labs and imaging for treatment for a day.
-func grantInput(id string) GrantInput {
-	return GrantInput{ID: id, Subject: pt1, Decision: Permit,
-		Period: Period{Start: at(0).Format(time.RFC3339), End: at(24 * 60).Format(time.RFC3339)},
-		Provision: Provision{Actors: []Actor{{Org: "ProviderMSP", Role: RolePhysician}},
+func grantInput(id string) wire.GrantInput {
+	return wire.GrantInput{ID: id, Subject: pt1, Decision: wire.Permit,
+		Period: wire.Period{Start: at(0).Format(time.RFC3339), End: at(24 * 60).Format(time.RFC3339)},
+		Provision: wire.Provision{Actors: []wire.Actor{{Org: "ProviderMSP", Role: RolePhysician}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs", "imaging"}}}
 }
 
 // signed is a transient map: input under key (when set) and signer's
 // signature of statement.
 func signed(signer *memstub.Identity, statement []byte, key string, input any) map[string][]byte {
-	m := map[string][]byte{TransientSignature: signer.Sign(statement)}
+	m := map[string][]byte{wire.TransientSignature: signer.Sign(statement)}
 	if key != "" {
 		raw, ok := input.([]byte)
 		if !ok {
@@ -245,31 +245,31 @@ func signed(signer *memstub.Identity, statement []byte, key string, input any) m
 }
 
 // grantRes submits a Grant of in signed by id.
-func (e *env) grantRes(id *memstub.Identity, minute int, in GrantInput) memstub.Result {
-	tm := signed(id, wire.ConsentStatement("care", wire.GrantedConsent(in)), TransientConsent, in)
+func (e *env) grantRes(id *memstub.Identity, minute int, in wire.GrantInput) memstub.Result {
+	tm := signed(id, wire.ConsentStatement("care", wire.GrantedConsent(in)), wire.TransientConsent, in)
 	return e.Peer.Invoke("consent", id, at(minute), tm, "Grant")
 }
 
-func (e *env) grant(id *memstub.Identity, minute int, in GrantInput) Receipt {
+func (e *env) grant(id *memstub.Identity, minute int, in wire.GrantInput) wire.Receipt {
 	e.T.Helper()
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.grantRes(id, minute, in), &r)
 	return r
 }
 
 // stored reads consent id as committed (no access control: the test's view).
-func (e *env) stored(id string) Consent {
+func (e *env) stored(id string) wire.Consent {
 	e.T.Helper()
 	key, _ := e.consentKey(id)
 	raw, ok := e.Peer.PrivateState("consent", Collection, key)
 	require.True(e.T, ok, "consent %s", id)
-	var cs Consent
+	var cs wire.Consent
 	require.NoError(e.T, json.Unmarshal(raw, &cs))
 	return cs
 }
 
 // change submits fn on consent id as signer, signing next(current).
-func (e *env) change(signer *memstub.Identity, minute int, fn, id string, next func(Consent) Consent, args ...string) memstub.Result {
+func (e *env) change(signer *memstub.Identity, minute int, fn, id string, next func(wire.Consent) wire.Consent, args ...string) memstub.Result {
 	e.T.Helper()
 	var statement []byte
 	if key, _ := e.consentKey(id); e.hasPrivate(key) {
@@ -287,7 +287,7 @@ func (e *env) attachForm(signer *memstub.Identity, minute int, id, hash string) 
 	if key, _ := e.consentKey(id); e.hasPrivate(key) {
 		statement = wire.ConsentStatement("care", wire.FormAttached(e.stored(id), hash))
 	}
-	tm := signed(signer, statement, TransientForm, wire.FormInput{SHA256: hash})
+	tm := signed(signer, statement, wire.TransientForm, wire.FormInput{SHA256: hash})
 	return e.Peer.Invoke("consent", signer, at(minute), tm, "AttachForm", id)
 }
 
@@ -304,74 +304,74 @@ func (e *env) activate(signer *memstub.Identity, minute int, id string) memstub.
 	return e.change(signer, minute, "Activate", id, wire.Activated)
 }
 
-func (e *env) update(signer *memstub.Identity, minute int, in GrantInput) memstub.Result {
+func (e *env) update(signer *memstub.Identity, minute int, in wire.GrantInput) memstub.Result {
 	e.T.Helper()
-	next := func(c Consent) Consent { return wire.Drafted(c, in) }
+	next := func(c wire.Consent) wire.Consent { return wire.Drafted(c, in) }
 	var statement []byte
 	if key, _ := e.consentKey(in.ID); e.hasPrivate(key) {
 		statement = wire.ConsentStatement("care", next(e.stored(in.ID)))
 	}
-	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, TransientConsent, in), "Update", in.ID)
+	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, wire.TransientConsent, in), "Update", in.ID)
 }
 
 // storedDelegate reads a delegation as committed.
-func (e *env) storedDelegate(subject, delegate string) *Delegate {
+func (e *env) storedDelegate(subject, delegate string) *wire.Delegate {
 	key, _ := e.delegateKey(subject, delegate)
 	raw, ok := e.Peer.PrivateState("consent", Collection, key)
 	if !ok {
 		return nil
 	}
-	var d Delegate
+	var d wire.Delegate
 	require.NoError(e.T, json.Unmarshal(raw, &d))
 	return &d
 }
 
 // registerDelegate submits the registration of in, signed by signer.
-func (e *env) registerDelegate(signer *memstub.Identity, minute int, in DelegateInput) memstub.Result {
+func (e *env) registerDelegate(signer *memstub.Identity, minute int, in wire.DelegateInput) memstub.Result {
 	next := wire.Registered(e.storedDelegate(in.Subject, in.Delegate), in)
-	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, wire.DelegateStatement("care", next), TransientDelegate, in), "RegisterDelegate")
+	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, wire.DelegateStatement("care", next), wire.TransientDelegate, in), "RegisterDelegate")
 }
 
 // revokeDelegate submits the end of subject's delegation to delegate, signed by signer.
 func (e *env) revokeDelegate(signer *memstub.Identity, minute int, subject, delegate string) memstub.Result {
-	in := DelegateInput{Subject: subject, Delegate: delegate}
+	in := wire.DelegateInput{Subject: subject, Delegate: delegate}
 	statement := []byte("no delegation")
 	if d := e.storedDelegate(subject, delegate); d != nil {
 		statement = wire.DelegateStatement("care", wire.Ended(*d))
 	}
-	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, TransientDelegate, in), "RevokeDelegate")
+	return e.Peer.Invoke("consent", signer, at(minute), signed(signer, statement, wire.TransientDelegate, in), "RevokeDelegate")
 }
 
-func guardianInput() DelegateInput {
-	return DelegateInput{Subject: pt1, Delegate: keyOf(guardian), Kind: KindGuardian, Period: Period{Start: at(0).Format(time.RFC3339)}}
+func guardianInput() wire.DelegateInput {
+	return wire.DelegateInput{Subject: pt1, Delegate: keyOf(guardian), Kind: wire.KindGuardian, Period: wire.Period{Start: at(0).Format(time.RFC3339)}}
 }
 
 // breakGlassInput is an emergency access to pt1's labs and psychiatry notes.
-func breakGlassInput(minutes int64) BreakGlassInput {
-	return BreakGlassInput{Subject: pt1, Reason: "unconscious in ER", Minutes: minutes,
+func breakGlassInput(minutes int64) wire.BreakGlassInput {
+	return wire.BreakGlassInput{Subject: pt1, Reason: "unconscious in ER", Minutes: minutes,
 		Purposes: []string{"emergency", "treatment"}, DataClasses: []string{"labs", "psychiatry"}}
 }
 
-func (e *env) breakGlass(id *memstub.Identity, minute int, in BreakGlassInput) memstub.Result {
-	return e.Submit(id, minute, TransientBreakGlass, in, "BreakGlass")
+func (e *env) breakGlass(id *memstub.Identity, minute int, in wire.BreakGlassInput) memstub.Result {
+	return e.Submit(id, minute, wire.TransientBreakGlass, in, "BreakGlass")
 }
 
-func request(subject, class string, requester Actor) string {
-	return string(cctest.JSON(Request{Subject: subject, Requester: requester, Action: "access", Purpose: "treatment", DataClass: class}))
+func request(subject, class string, requester wire.Actor) string {
+	return string(cctest.JSON(wire.Request{Subject: subject, Requester: requester, Action: "access", Purpose: "treatment", DataClass: class}))
 }
 
-var physicianActor = Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician1"}
+var physicianActor = wire.Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician1"}
 
-func (e *env) check(id *memstub.Identity, minute int, req string) Decision {
+func (e *env) check(id *memstub.Identity, minute int, req string) wire.Decision {
 	e.T.Helper()
-	var d Decision
+	var d wire.Decision
 	e.Must(e.Query(id, minute, "Check", req), &d)
 	return d
 }
 
 // memstubTx is a signed Grant of in as patient1 at when.
-func memstubTx(e *env, in GrantInput, when time.Time) memstub.Tx {
-	tm := signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(in)), TransientConsent, in)
+func memstubTx(e *env, in wire.GrantInput, when time.Time) memstub.Tx {
+	tm := signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(in)), wire.TransientConsent, in)
 	return memstub.Tx{Chaincode: "consent", Identity: patient1, Time: when, Transient: tm, Args: [][]byte{[]byte("Grant")}}
 }
 

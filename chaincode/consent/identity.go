@@ -14,16 +14,6 @@ import (
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// TransientLink is the transient key of LinkPatient's and UnlinkPatient's
-// input (wire.LinkInput).
-const TransientLink = wire.TransientLink
-
-// Link statuses.
-const (
-	LinkLinked   = wire.LinkLinked
-	LinkUnlinked = wire.LinkUnlinked
-)
-
 // enrollmentPattern is the shape of a patient's enrollment id: "p" and 32
 // lower-case hex digits, 128 random bits the registration chooses. Every
 // block carries the creator's certificate, so a patients' org member acting
@@ -72,7 +62,7 @@ func (l patientLink) covers(t time.Time) bool {
 		return false
 	}
 	if l.Unlinked == "" {
-		return l.Status == LinkLinked
+		return l.Status == wire.LinkLinked
 	}
 	unlinked, err := time.Parse(time.RFC3339Nano, l.Unlinked)
 	return err == nil && t.Before(unlinked)
@@ -137,7 +127,7 @@ func (t *tx) ownSubject() (string, error) {
 		return "", err
 	}
 	r, err := t.link(t.Caller.MSPID, t.Caller.EnrollmentID)
-	if err != nil || !r.found || r.link.Status != LinkLinked {
+	if err != nil || !r.found || r.link.Status != wire.LinkLinked {
 		return "", err
 	}
 	return r.link.Subject, nil
@@ -192,7 +182,7 @@ func (c *Contract) beginLink(ctx contractapi.TransactionContextInterface) (*tx, 
 	if _, err := registry.Require(t.Stub, t.Caller, parts.PartPatientRegistry, parts.RoleRegistrar); err != nil {
 		return nil, in, linkRead{}, err
 	}
-	if err := t.transient(TransientLink, &in); err != nil {
+	if err := t.transient(wire.TransientLink, &in); err != nil {
 		return nil, in, linkRead{}, err
 	}
 	if err := validateEnrollmentID("enrollmentId", in.EnrollmentID); err != nil {
@@ -211,7 +201,7 @@ func (c *Contract) beginLink(ctx contractapi.TransactionContextInterface) (*tx, 
 // registrar, after the patient's registration with the org's CA. An
 // enrollment already linked, or ever unlinked, is a CONFLICT: an
 // enrollment never changes subject.
-func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, in, r, err := c.beginLink(ctx)
 	if err != nil {
 		return nil, err
@@ -222,12 +212,12 @@ func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*Re
 	switch {
 	case r.found && r.link.Subject != in.Subject:
 		return nil, ccerr.Conflict("the enrollment is linked to another subject: an enrollment is one patient's for good")
-	case r.found && r.link.Status == LinkUnlinked:
+	case r.found && r.link.Status == wire.LinkUnlinked:
 		return nil, ccerr.Conflict("the enrollment was unlinked and stays so: register a new enrollment")
 	case r.found:
 		return nil, ccerr.Conflict("the enrollment is already linked to this subject")
 	}
-	l := patientLink{EnrollmentID: in.EnrollmentID, Subject: in.Subject, Status: LinkLinked, Linked: t.Stamp()}
+	l := patientLink{EnrollmentID: in.EnrollmentID, Subject: in.Subject, Status: wire.LinkLinked, Linked: t.Stamp()}
 	return t.saveLink(r.key, l, "consent.patient-linked")
 }
 
@@ -238,7 +228,7 @@ func (c *Contract) LinkPatient(ctx contractapi.TransactionContextInterface) (*Re
 // stays theirs; with compromised set (a stolen key), nothing it ever
 // signed counts any more and the patient signs again what they still
 // want, with a new enrollment.
-func (c *Contract) UnlinkPatient(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) UnlinkPatient(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, in, r, err := c.beginLink(ctx)
 	if err != nil {
 		return nil, err
@@ -246,21 +236,21 @@ func (c *Contract) UnlinkPatient(ctx contractapi.TransactionContextInterface) (*
 	if !r.found || in.Subject != r.link.Subject {
 		return nil, ccerr.NotFound("no link of this enrollment to this subject")
 	}
-	if r.link.Status != LinkLinked {
+	if r.link.Status != wire.LinkLinked {
 		return nil, ccerr.Precondition("the enrollment is already unlinked")
 	}
 	if err := t.NotBefore("link of the enrollment", r.link.Updated); err != nil {
 		return nil, err
 	}
 	l := r.link
-	l.Status, l.Unlinked, l.Compromised = LinkUnlinked, t.Stamp(), in.Compromised
+	l.Status, l.Unlinked, l.Compromised = wire.LinkUnlinked, t.Stamp(), in.Compromised
 	return t.saveLink(r.key, l, "consent.patient-unlinked")
 }
 
 // saveLink signs (the registrar's signature, verified against the
 // creator's certificate and the patients' org's roots), salts and writes
 // a link; the event and receipt carry only the transaction id.
-func (t *tx) saveLink(key string, l patientLink, event string) (*Receipt, error) {
+func (t *tx) saveLink(key string, l patientLink, event string) (*wire.Receipt, error) {
 	sig, signer, err := t.creatorSignature(wire.LinkStatement(t.Stub.GetChannelID(), l.record(t.Caller.MSPID)))
 	if err != nil {
 		return nil, err
@@ -273,5 +263,5 @@ func (t *tx) saveLink(key string, l patientLink, event string) (*Receipt, error)
 		return nil, err
 	}
 	t.Events.Add(event, t.Stub.GetTxID(), nil)
-	return &Receipt{ID: t.Stub.GetTxID(), Status: l.Status, TxID: t.Stub.GetTxID()}, t.finish()
+	return &wire.Receipt{ID: t.Stub.GetTxID(), Status: l.Status, TxID: t.Stub.GetTxID()}, t.finish()
 }

@@ -91,7 +91,7 @@ func TestLinkPatientInputAndConflicts(t *testing.T) {
 	e.Refused(before, e.linkTx(regRegistrar, 1, "LinkPatient", in), "FORBIDDEN: ")
 	selfSigned := memstub.NewIdentity(PatientMSP, "registrar1", map[string]string{"role": RoleRegistrar})
 	e.Refused(before, e.linkTx(selfSigned, 1, "LinkPatient", in), "FORBIDDEN: the signer's certificate does not chain")
-	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), map[string][]byte{TransientLink: mustJSON(in)}, "LinkPatient"), `INVALID_ARGUMENT: field "signature"`)
+	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), map[string][]byte{wire.TransientLink: mustJSON(in)}, "LinkPatient"), `INVALID_ARGUMENT: field "signature"`)
 	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), linkTransient(registrar, wire.Linked(PatientMSP, wire.LinkInput{EnrollmentID: fresh, Subject: pt1}), in), "LinkPatient"),
 		`INVALID_ARGUMENT: field "signature"`)
 
@@ -101,9 +101,9 @@ func TestLinkPatientInputAndConflicts(t *testing.T) {
 
 	// Several enrollments per subject: a second device of pt1's.
 	second := patient("patient1-tablet")
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.linkAt(second, pt1, at(2)), &r)
-	assert.Equal(t, Receipt{ID: r.TxID, Status: LinkLinked, TxID: r.TxID}, r, "the receipt, in the block, names nothing")
+	assert.Equal(t, wire.Receipt{ID: r.TxID, Status: wire.LinkLinked, TxID: r.TxID}, r, "the receipt, in the block, names nothing")
 	var s wire.Subject
 	e.Must(e.subjectOf(second, 3), &s)
 	assert.Equal(t, pt1, s.Subject)
@@ -131,16 +131,16 @@ func TestUnlinkPatient(t *testing.T) {
 		e.Refused(before, e.Query(patient1, 3, "ListBySubject", pt1, "10", ""), "FORBIDDEN: ")
 		e.Refused(before, e.linkTx(registrar, 3, "UnlinkPatient", unlink), "FAILED_PRECONDITION: ")
 		e.Refused(before, e.linkAt(patient1, pt1, at(3)), "CONFLICT: the enrollment was unlinked")
-		want := Permit
+		want := wire.Permit
 		if compromised {
-			want = Deny
+			want = wire.Deny
 		}
-		assert.Equal(t, want, e.check(physician, 3, request(pt1, "labs", Actor{})).Decision, "compromised %v", compromised)
+		assert.Equal(t, want, e.check(physician, 3, request(pt1, "labs", wire.Actor{})).Decision, "compromised %v", compromised)
 
 		// The patient's new enrollment manages the patient's consents.
 		renewed := e.patient("patient1-renewed", pt1)
-		assert.Equal(t, StatusInactive, func() string {
-			var r Receipt
+		assert.Equal(t, wire.StatusInactive, func() string {
+			var r wire.Receipt
 			e.Must(e.revoke(renewed, 4, "c1"), &r)
 			return r.Status
 		}())
@@ -156,10 +156,10 @@ func TestAttackSignatureBeforeTheLinkIsNotThePatients(t *testing.T) {
 	c := psychiatryForPayer("backdated") // stamped at minute 0
 	signWith(&c, late, wire.ConsentStatement("care", c))
 	e.forgeConsent(c)
-	assert.Equal(t, Deny, payerAsks(e, 6))
+	assert.Equal(t, wire.Deny, payerAsks(e, 6))
 	c.Created, c.Updated = at(5).Format(time.RFC3339Nano), at(5).Format(time.RFC3339Nano)
 	e.forgeConsent(c)
-	assert.Equal(t, Permit, payerAsks(e, 6), "the same signature, stamped while linked, counts: the test changes only the time")
+	assert.Equal(t, wire.Permit, payerAsks(e, 6), "the same signature, stamped while linked, counts: the test changes only the time")
 }
 
 // Attack: two colluding orgs write a link past the contract, tying an
@@ -168,7 +168,7 @@ func TestAttackSignatureBeforeTheLinkIsNotThePatients(t *testing.T) {
 // signature of it.
 func TestAttackForgedLinkMakesNoOneAPatient(t *testing.T) {
 	mallory := patient("mallory")
-	forged := patientLink{EnrollmentID: enrollment("mallory"), Subject: pt1, Status: LinkLinked,
+	forged := patientLink{EnrollmentID: enrollment("mallory"), Subject: pt1, Status: wire.LinkLinked,
 		Linked: at(0).Format(time.RFC3339Nano), Updated: at(0).Format(time.RFC3339Nano)}
 	sign := func(l patientLink, by *memstub.Identity, r wire.LinkRecord) patientLink {
 		l.Signature, l.Signer = base64.StdEncoding.EncodeToString(by.Sign(wire.LinkStatement("care", r))), string(by.CertPEM)
@@ -193,7 +193,7 @@ func TestAttackForgedLinkMakesNoOneAPatient(t *testing.T) {
 			c := psychiatryForPayer("by-mallory")
 			signWith(&c, mallory, wire.ConsentStatement("care", c))
 			e.forgeConsent(c)
-			assert.Equal(t, Deny, payerAsks(e, 2))
+			assert.Equal(t, wire.Deny, payerAsks(e, 2))
 		})
 	}
 	// The same link, signed by the registrar, makes mallory pt1: the test
@@ -268,7 +268,7 @@ func TestSetupBlinding(t *testing.T) {
 	e.Refused(before, e.Query(physician, 0, "BlindingReady", "other"), `INVALID_ARGUMENT: field "collection"`)
 	e.Refused(before, e.grantRes(patient1, 0, grantInput("c1")), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.breakGlass(physician, 0, breakGlassInput(10)), "FAILED_PRECONDITION: ")
-	e.Refused(before, e.Query(physician, 0, "Check", request(pt1, "labs", Actor{})), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Query(physician, 0, "Check", request(pt1, "labs", wire.Actor{})), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.linkAt(patient1, pt1, at(0)), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.Peer.Invoke("consent", orgAdmin, at(0), map[string][]byte{blind.TransientSecret: make([]byte, 32)}, "SetupBlinding", "other"),
 		`INVALID_ARGUMENT: field "collection"`)

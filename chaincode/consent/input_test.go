@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 // Every bad input is refused with INVALID_ARGUMENT naming the field, and
 // changes nothing.
 func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
-	mut := func(f func(*GrantInput)) GrantInput {
+	mut := func(f func(*wire.GrantInput)) wire.GrantInput {
 		in := grantInput("c9")
 		f(&in)
 		return in
@@ -24,35 +25,35 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 		"unknown field":          {[]byte(`{"id":"c9","subject":"pt-1","decision":"permit","diagnosis":"F32"}`), "consent"},
 		"trailing data":          {append(cctest.JSON(grantInput("c9")), []byte(" {}")...), "consent"},
 		"oversized":              {[]byte(`{"id":"` + strings.Repeat("a", maxInputBytes) + `"}`), "consent"},
-		"empty id":               {mut(func(in *GrantInput) { in.ID = "" }), "id"},
-		"id with separator":      {mut(func(in *GrantInput) { in.ID = "a\x00b" }), "id"},
-		"id too long":            {mut(func(in *GrantInput) { in.ID = strings.Repeat("x", 129) }), "id"},
-		"empty subject":          {mut(func(in *GrantInput) { in.Subject = "" }), "subject"},
-		"unknown decision":       {mut(func(in *GrantInput) { in.Decision = "maybe" }), "decision"},
-		"unknown status":         {mut(func(in *GrantInput) { in.Status = "inactive" }), "status"},
-		"bad start":              {mut(func(in *GrantInput) { in.Period.Start = "yesterday" }), "period.start"},
-		"end before start":       {mut(func(in *GrantInput) { in.Period.End = at(-60).Format(time.RFC3339) }), "period.end"},
-		"unknown action":         {mut(func(in *GrantInput) { in.Provision.Actions = []string{"delete"} }), "provision.action[0]"},
-		"unknown purpose":        {mut(func(in *GrantInput) { in.Provision.Purposes = []string{"marketing"} }), "provision.purpose[0]"},
-		"duplicate class":        {mut(func(in *GrantInput) { in.Provision.DataClasses = []string{"labs", "labs"} }), "provision.class[1]"},
-		"grantee without org":    {mut(func(in *GrantInput) { in.Provision.Actors = []Actor{{Role: "physician"}} }), "provision.actor[0].org"},
-		"permit without grantee": {mut(func(in *GrantInput) { in.Provision.Actors = nil }), "provision.actor"},
-		"permit without action":  {mut(func(in *GrantInput) { in.Provision.Actions = nil }), "provision.action"},
-		"permit without purpose": {mut(func(in *GrantInput) { in.Provision.Purposes = nil }), "provision.purpose"},
-		"permit without data":    {mut(func(in *GrantInput) { in.Provision.DataClasses = nil }), "provision.class"},
-		"bad form hash":          {mut(func(in *GrantInput) { in.FormHash = "abc" }), "formHash"},
-		"supersedes itself":      {mut(func(in *GrantInput) { in.Supersedes = "c9" }), "supersedes"},
-		"nested too deep": {mut(func(in *GrantInput) {
-			deep := Provision{DataClasses: []string{"labs"}}
+		"empty id":               {mut(func(in *wire.GrantInput) { in.ID = "" }), "id"},
+		"id with separator":      {mut(func(in *wire.GrantInput) { in.ID = "a\x00b" }), "id"},
+		"id too long":            {mut(func(in *wire.GrantInput) { in.ID = strings.Repeat("x", 129) }), "id"},
+		"empty subject":          {mut(func(in *wire.GrantInput) { in.Subject = "" }), "subject"},
+		"unknown decision":       {mut(func(in *wire.GrantInput) { in.Decision = "maybe" }), "decision"},
+		"unknown status":         {mut(func(in *wire.GrantInput) { in.Status = "inactive" }), "status"},
+		"bad start":              {mut(func(in *wire.GrantInput) { in.Period.Start = "yesterday" }), "period.start"},
+		"end before start":       {mut(func(in *wire.GrantInput) { in.Period.End = at(-60).Format(time.RFC3339) }), "period.end"},
+		"unknown action":         {mut(func(in *wire.GrantInput) { in.Provision.Actions = []string{"delete"} }), "provision.action[0]"},
+		"unknown purpose":        {mut(func(in *wire.GrantInput) { in.Provision.Purposes = []string{"marketing"} }), "provision.purpose[0]"},
+		"duplicate class":        {mut(func(in *wire.GrantInput) { in.Provision.DataClasses = []string{"labs", "labs"} }), "provision.class[1]"},
+		"grantee without org":    {mut(func(in *wire.GrantInput) { in.Provision.Actors = []wire.Actor{{Role: "physician"}} }), "provision.actor[0].org"},
+		"permit without grantee": {mut(func(in *wire.GrantInput) { in.Provision.Actors = nil }), "provision.actor"},
+		"permit without action":  {mut(func(in *wire.GrantInput) { in.Provision.Actions = nil }), "provision.action"},
+		"permit without purpose": {mut(func(in *wire.GrantInput) { in.Provision.Purposes = nil }), "provision.purpose"},
+		"permit without data":    {mut(func(in *wire.GrantInput) { in.Provision.DataClasses = nil }), "provision.class"},
+		"bad form hash":          {mut(func(in *wire.GrantInput) { in.FormHash = "abc" }), "formHash"},
+		"supersedes itself":      {mut(func(in *wire.GrantInput) { in.Supersedes = "c9" }), "supersedes"},
+		"nested too deep": {mut(func(in *wire.GrantInput) {
+			deep := wire.Provision{DataClasses: []string{"labs"}}
 			for i := 0; i < 4; i++ {
-				deep = Provision{DataClasses: []string{"labs"}, Provisions: []Provision{deep}}
+				deep = wire.Provision{DataClasses: []string{"labs"}, Provisions: []wire.Provision{deep}}
 			}
 			in.Provision.Provisions = deep.Provisions
 		}), "provision.provision[0].provision[0].provision[0].provision[0]"},
-		"nested bad period": {mut(func(in *GrantInput) {
-			in.Provision.Provisions = []Provision{{Period: &Period{Start: "nope"}}}
+		"nested bad period": {mut(func(in *wire.GrantInput) {
+			in.Provision.Provisions = []wire.Provision{{Period: &wire.Period{Start: "nope"}}}
 		}), "provision.provision[0].period.start"},
-		"too many classes": {mut(func(in *GrantInput) {
+		"too many classes": {mut(func(in *wire.GrantInput) {
 			in.Provision.DataClasses = nil
 			for i := 0; i <= maxListItems; i++ {
 				in.Provision.DataClasses = append(in.Provision.DataClasses, "c"+itoa(i))
@@ -63,7 +64,7 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := seeded(t)
 			before := e.Peer.Snapshot()
-			tm := signed(patient1, []byte("unsigned"), TransientConsent, c.input)
+			tm := signed(patient1, []byte("unsigned"), wire.TransientConsent, c.input)
 			e.Refused(before, e.Peer.Invoke("consent", patient1, at(10), tm, "Grant"), `INVALID_ARGUMENT: field "`+c.field+`"`)
 		})
 	}
@@ -72,7 +73,7 @@ func TestBadGrantInputIsRefusedWithTheField(t *testing.T) {
 func TestMissingTransientIsRefused(t *testing.T) {
 	e := seeded(t)
 	before := e.Peer.Snapshot()
-	for fn, key := range map[string]string{"Grant": TransientConsent, "BreakGlass": TransientBreakGlass, "RegisterDelegate": TransientDelegate, "RevokeDelegate": TransientDelegate} {
+	for fn, key := range map[string]string{"Grant": wire.TransientConsent, "BreakGlass": wire.TransientBreakGlass, "RegisterDelegate": wire.TransientDelegate, "RevokeDelegate": wire.TransientDelegate} {
 		id := patient1
 		if fn == "BreakGlass" {
 			id = physician
@@ -114,9 +115,9 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 	}
 	e.Refused(before, e.attachForm(patient1, 10, "c1", "XYZ"), `INVALID_ARGUMENT: field "formHash"`)
 	e.Refused(before, e.breakGlass(physician, 10, breakGlassInput(0)), `INVALID_ARGUMENT: field "minutes"`)
-	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: KindGuardian,
-		Period: Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "delegate"`)
-	e.Refused(before, e.registerDelegate(patient1, 10, DelegateInput{Subject: pt1, Delegate: keyOf(patient2), Kind: "parent",
-		Period: Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "kind"`)
+	e.Refused(before, e.registerDelegate(patient1, 10, wire.DelegateInput{Subject: pt1, Delegate: "guardian1", Kind: wire.KindGuardian,
+		Period: wire.Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "delegate"`)
+	e.Refused(before, e.registerDelegate(patient1, 10, wire.DelegateInput{Subject: pt1, Delegate: keyOf(patient2), Kind: "parent",
+		Period: wire.Period{Start: at(0).Format(time.RFC3339)}}), `INVALID_ARGUMENT: field "kind"`)
 	e.Refused(before, e.grantRes(patient1, 10, grantInput("c1")), "CONFLICT: ")
 }

@@ -86,7 +86,7 @@ func matrixOps(bgID string) []matrixOp {
 		{"Grant", thePatient, true, func(e *env, m minted) memstub.Result { return e.grantRes(m.id, 10, grantInput("c2")) }},
 		{"Update", thePatient, true, func(e *env, m minted) memstub.Result {
 			d := grantInput("d1")
-			d.Status = StatusDraft
+			d.Status = wire.StatusDraft
 			return e.update(m.id, 10, d)
 		}},
 		{"Activate", thePatient, true, func(e *env, m minted) memstub.Result { return e.activate(m.id, 10, "d1") }},
@@ -99,7 +99,7 @@ func matrixOps(bgID string) []matrixOp {
 			return e.attachForm(m.id, 10, "c1", h)
 		}},
 		{"RegisterDelegate", thePatient, true, func(e *env, m minted) memstub.Result {
-			return e.registerDelegate(m.id, 10, DelegateInput{Subject: pt1, Delegate: keyOf(patient2), Kind: KindProxy, Period: Period{Start: at(0).Format(time.RFC3339)}})
+			return e.registerDelegate(m.id, 10, wire.DelegateInput{Subject: pt1, Delegate: keyOf(patient2), Kind: wire.KindProxy, Period: wire.Period{Start: at(0).Format(time.RFC3339)}})
 		}},
 		{"RevokeDelegate", thePatient, true, func(e *env, m minted) memstub.Result {
 			return e.revokeDelegate(m.id, 10, pt1, keyOf(guardian))
@@ -135,7 +135,7 @@ func matrixOps(bgID string) []matrixOp {
 			return e.Query(m.id, 10, "BlindingReady", Collection)
 		}},
 		{"Check (own access)", rolesThatCount, false, func(e *env, m minted) memstub.Result {
-			return e.Query(m.id, 10, "Check", request(pt1, "labs", Actor{}))
+			return e.Query(m.id, 10, "Check", request(pt1, "labs", wire.Actor{}))
 		}},
 		{"Check (physician1's access)", append(slices.Clone(patientAudit), "privacy-officer@ProviderMSP"), false, func(e *env, m minted) memstub.Result {
 			return e.Query(m.id, 10, "Check", request(pt1, "labs", physicianActor))
@@ -174,7 +174,7 @@ func TestRoleOrgMatrix(t *testing.T) {
 		return e
 	}
 	probe := seededMatrix(t)
-	var bg BreakGlassPage
+	var bg wire.BreakGlassPage
 	probe.Must(probe.Query(patient1, 3, "ListBreakGlass", pt1, "10", ""), &bg)
 	require.Len(t, bg.Items, 1)
 	for _, op := range matrixOps(bg.Items[0].ID) {

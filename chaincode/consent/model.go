@@ -10,49 +10,6 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
 
-// The model lives in package wire, which the client library shares; these
-// aliases keep the chaincode's API in one place.
-type (
-	Actor           = wire.Actor
-	Period          = wire.Period
-	Provision       = wire.Provision
-	Consent         = wire.Consent
-	GrantInput      = wire.GrantInput
-	View            = wire.View
-	Receipt         = wire.Receipt
-	StatusRecord    = wire.StatusRecord
-	Request         = wire.Request
-	Decision        = wire.Decision
-	BreakGlassInput = wire.BreakGlassInput
-	BreakGlass      = wire.BreakGlass
-	BreakGlassUse   = wire.BreakGlassUse
-	Delegate        = wire.Delegate
-	DelegateInput   = wire.DelegateInput
-	ConsentPage     = wire.ConsentPage
-	VersionPage     = wire.VersionPage
-	BreakGlassPage  = wire.BreakGlassPage
-	UsePage         = wire.UsePage
-	DelegatePage    = wire.DelegatePage
-)
-
-// Statuses, reasons, decisions, kinds and bases (see package wire).
-const (
-	StatusDraft          = wire.StatusDraft
-	StatusActive         = wire.StatusActive
-	StatusInactive       = wire.StatusInactive
-	StatusEnteredInError = wire.StatusEnteredInError
-	ReasonRevoked        = wire.ReasonRevoked
-	ReasonExpired        = wire.ReasonExpired
-	ReasonSuperseded     = wire.ReasonSuperseded
-	Permit               = wire.Permit
-	Deny                 = wire.Deny
-	KindGuardian         = wire.KindGuardian
-	KindProxy            = wire.KindProxy
-	BasisConsent         = wire.BasisConsent
-	BasisBreakGlass      = wire.BasisBreakGlass
-	BasisDefault         = wire.BasisDefault
-)
-
 // Vocabularies of the provision fields.
 var (
 	Actions  = wire.Actions()
@@ -74,7 +31,7 @@ func item(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
 
 // validateGrant checks a grant input in field order (the first error found
 // is the one returned, whatever the input) and normalises it.
-func validateGrant(in *GrantInput) error {
+func validateGrant(in *wire.GrantInput) error {
 	if err := validate.Identifier("id", in.ID); err != nil {
 		return err
 	}
@@ -85,12 +42,12 @@ func validateGrant(in *GrantInput) error {
 		return ccerr.Invalid("id", "is public (the consent's status key): it must not contain the patient's subject")
 	}
 	if in.Status == "" {
-		in.Status = StatusActive
+		in.Status = wire.StatusActive
 	}
-	if err := validate.OneOf("status", in.Status, StatusDraft, StatusActive); err != nil {
+	if err := validate.OneOf("status", in.Status, wire.StatusDraft, wire.StatusActive); err != nil {
 		return err
 	}
-	if err := validate.OneOf("decision", in.Decision, Permit, Deny); err != nil {
+	if err := validate.OneOf("decision", in.Decision, wire.Permit, wire.Deny); err != nil {
 		return err
 	}
 	if err := normalisePeriod("period", &in.Period); err != nil {
@@ -107,8 +64,8 @@ func validateGrant(in *GrantInput) error {
 
 // validatePermit refuses blanket grants: a permit must say whom, what for
 // and which data.
-func validatePermit(in *GrantInput) error {
-	if in.Decision != Permit {
+func validatePermit(in *wire.GrantInput) error {
+	if in.Decision != wire.Permit {
 		return nil
 	}
 	p := &in.Provision
@@ -125,7 +82,7 @@ func validatePermit(in *GrantInput) error {
 	return nil
 }
 
-func validateRefs(in *GrantInput) error {
+func validateRefs(in *wire.GrantInput) error {
 	if in.FormHash != "" {
 		if err := validate.SHA256Hex("formHash", in.FormHash); err != nil {
 			return err
@@ -151,7 +108,7 @@ func validatePatientID(field, v string) error {
 // validateProvision checks a provision and its exceptions. An exception
 // (depth > 1) must restrict something of its own: an empty one would
 // stand for "everything", which no patient means by an exception.
-func validateProvision(field string, p *Provision, depth int) error {
+func validateProvision(field string, p *wire.Provision, depth int) error {
 	if depth > maxProvisionDepth {
 		return ccerr.Invalid(field, "provisions nest at most %d deep", maxProvisionDepth)
 	}
@@ -185,7 +142,7 @@ func validateProvision(field string, p *Provision, depth int) error {
 	return nil
 }
 
-func validateLists(field string, p *Provision) error {
+func validateLists(field string, p *wire.Provision) error {
 	if err := validateList(field+".action", p.Actions, Actions); err != nil {
 		return err
 	}
@@ -222,7 +179,7 @@ func validateList(field string, items, allowed []string) error {
 	return nil
 }
 
-func validateActor(field string, a Actor) error {
+func validateActor(field string, a wire.Actor) error {
 	if err := validate.Required(field+".org", a.Org); err != nil {
 		return err
 	}
@@ -243,7 +200,7 @@ func validateActor(field string, a Actor) error {
 }
 
 // normalisePeriod validates a period and rewrites it in UTC, RFC 3339.
-func normalisePeriod(field string, p *Period) error {
+func normalisePeriod(field string, p *wire.Period) error {
 	from, to, err := validate.Period(field+".start", p.Start, field+".end", p.End)
 	if err != nil {
 		return err

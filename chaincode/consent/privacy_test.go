@@ -79,7 +79,7 @@ var transientReleaser = memstub.ChaincodeFunc(func(stub shim.ChaincodeStubInterf
 	if res.Status != shim.OK {
 		return shim.Error(res.Message)
 	}
-	var d Decision
+	var d wire.Decision
 	if err := json.Unmarshal(res.Payload, &d); err != nil || !d.Permitted() {
 		return shim.Error("FORBIDDEN: no consent")
 	}
@@ -156,20 +156,20 @@ func story(t *testing.T) (e *env, log *readLog, txs []seen, bgID string) {
 	in := grantInput("c1")
 	txs = append(txs, e.observe(log, grantTx(patient1, 1, in)))
 	draft := grantInput("d1")
-	draft.Status, draft.Provision.Actors = StatusDraft, []Actor{{Org: "PayerMSP", Role: "adjudicator"}}
+	draft.Status, draft.Provision.Actors = wire.StatusDraft, []wire.Actor{{Org: "PayerMSP", Role: "adjudicator"}}
 	txs = append(txs, e.observe(log, grantTx(patient1, 2, draft)))
 	d := guardianInput()
 	txs = append(txs, e.observe(log, memstub.Tx{Chaincode: "consent", Identity: patient1, Time: at(3),
-		Transient: signed(patient1, wire.DelegateStatement("care", wire.Registered(nil, d)), TransientDelegate, d), Args: [][]byte{[]byte("RegisterDelegate")}}))
-	txs = append(txs, e.observe(log, invokeTx("consent", physician, 4, map[string][]byte{TransientBreakGlass: cctest.JSON(breakGlassInput(60))}, "BreakGlass")))
+		Transient: signed(patient1, wire.DelegateStatement("care", wire.Registered(nil, d)), wire.TransientDelegate, d), Args: [][]byte{[]byte("RegisterDelegate")}}))
+	txs = append(txs, e.observe(log, invokeTx("consent", physician, 4, map[string][]byte{wire.TransientBreakGlass: cctest.JSON(breakGlassInput(60))}, "BreakGlass")))
 	bgID = e.breakGlassOf(t)
-	psych := cctest.JSON(Request{Subject: pt1, Action: "access", Purpose: "emergency", DataClass: "psychiatry"})
+	psych := cctest.JSON(wire.Request{Subject: pt1, Action: "access", Purpose: "emergency", DataClass: "psychiatry"})
 	txs = append(txs, e.observe(log, invokeTx("records", physician, 5, map[string][]byte{"request": psych}, "Release")))
-	labs := cctest.JSON(Request{Subject: pt1, Action: "access", Purpose: "treatment", DataClass: "labs"})
+	labs := cctest.JSON(wire.Request{Subject: pt1, Action: "access", Purpose: "treatment", DataClass: "labs"})
 	txs = append(txs, e.observe(log, invokeTx("records", physician, 6, map[string][]byte{"request": labs}, "Release")))
 	form := "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 	txs = append(txs, e.observe(log, memstub.Tx{Chaincode: "consent", Identity: patient1, Time: at(7), Args: [][]byte{[]byte("AttachForm"), []byte("c1")},
-		Transient: signed(patient1, wire.ConsentStatement("care", wire.FormAttached(e.stored("c1"), form)), TransientForm, wire.FormInput{SHA256: form})}))
+		Transient: signed(patient1, wire.ConsentStatement("care", wire.FormAttached(e.stored("c1"), form)), wire.TransientForm, wire.FormInput{SHA256: form})}))
 	txs = append(txs, e.observe(log, memstub.Tx{Chaincode: "consent", Identity: patient1, Time: at(8), Args: [][]byte{[]byte("Revoke"), []byte("c1")},
 		Transient: signed(patient1, wire.ConsentStatement("care", wire.Revoked(e.stored("c1"))), "", nil)}))
 	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 9, linkTransient(registrar, wire.Unlinked(PatientMSP, link), link), "UnlinkPatient")))
@@ -177,7 +177,7 @@ func story(t *testing.T) (e *env, log *readLog, txs []seen, bgID string) {
 }
 
 func (e *env) breakGlassOf(t *testing.T) string {
-	var page BreakGlassPage
+	var page wire.BreakGlassPage
 	e.Must(e.Query(patient1, 4, "ListBreakGlass", pt1, "10", ""), &page)
 	require.Len(t, page.Items, 1)
 	return page.Items[0].ID
@@ -380,12 +380,12 @@ func TestPrivacyDetailsHashIsACommitment(t *testing.T) {
 			if ot, _, err := state.SplitKey(w.Key); err != nil || ot != objStatus {
 				continue
 			}
-			var sr StatusRecord
+			var sr wire.StatusRecord
 			require.NoError(t, json.Unmarshal(w.Value, &sr))
 			key, _ := e.consentKey(sr.ID)
 			v, ok := s.private[key]
 			require.True(t, ok, "the record of %s version %d is written with its trace", sr.ID, sr.Version)
-			var cs Consent
+			var cs wire.Consent
 			require.NoError(t, json.Unmarshal(v, &cs))
 			require.NotEmpty(t, cs.Salt)
 			for name, bare := range map[string]string{
@@ -528,7 +528,7 @@ func TestPrivacyBookmarksCarryNoToken(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		e.grant(patient1, i, grantInput(fmt.Sprintf("c%d", i)))
 	}
-	var page ConsentPage
+	var page wire.ConsentPage
 	e.Must(e.Query(patient1, 5, "ListBySubject", pt1, "1", ""), &page)
 	require.NotEmpty(t, page.Bookmark)
 	prefix, _ := e.keyOf(func(t *tx) (string, error) { return t.indexPrefix(ixBySubject, pt1) })

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 )
@@ -21,7 +22,7 @@ const (
 
 // readAccess decides how much of cs the caller reads, and which grantees a
 // redacted view keeps.
-func (t *tx) readAccess(cs *Consent) (int, func(Actor) bool, error) {
+func (t *tx) readAccess(cs *wire.Consent) (int, func(wire.Actor) bool, error) {
 	full, err := anyOf(func() (bool, error) { return t.isPatient(cs.Subject) }, t.isAuditor,
 		func() (bool, error) { return t.isDelegate(cs.Subject) })
 	if err != nil || full {
@@ -32,7 +33,7 @@ func (t *tx) readAccess(cs *Consent) (int, func(Actor) bool, error) {
 	if err != nil {
 		return readNone, nil, err
 	}
-	ofOrg := func(a Actor) bool { return a.Org == self.Org }
+	ofOrg := func(a wire.Actor) bool { return a.Org == self.Org }
 	if officer && namesActor(&cs.Provision, ofOrg) {
 		return readRedacted, ofOrg, nil
 	}
@@ -40,7 +41,7 @@ func (t *tx) readAccess(cs *Consent) (int, func(Actor) bool, error) {
 	if err != nil {
 		return readNone, nil, err
 	}
-	mine := func(a Actor) bool { return covers(a, self) }
+	mine := func(a wire.Actor) bool { return covers(a, self) }
 	if counts && namesActor(&cs.Provision, mine) {
 		return readRedacted, mine, nil
 	}
@@ -49,7 +50,7 @@ func (t *tx) readAccess(cs *Consent) (int, func(Actor) bool, error) {
 
 // namesActor reports whether a provision or one of its exceptions names an
 // actor keep accepts.
-func namesActor(p *Provision, keep func(Actor) bool) bool {
+func namesActor(p *wire.Provision, keep func(wire.Actor) bool) bool {
 	for _, a := range p.Actors {
 		if keep(a) {
 			return true
@@ -64,7 +65,7 @@ func namesActor(p *Provision, keep func(Actor) bool) bool {
 }
 
 // Get returns a consent to whoever may read it (see readAccess).
-func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*View, error) {
+func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*wire.View, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -86,16 +87,16 @@ func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string) (
 	return nil, ccerr.Forbidden("caller %s (role %q) may not read consent %s", t.Caller.Key(), t.Caller.Role, cs.ID)
 }
 
-func (t *tx) view(cs *Consent) *View {
-	v := &View{Consent: *cs}
+func (t *tx) view(cs *wire.Consent) *wire.View {
+	v := &wire.View{Consent: *cs}
 	v.EffectiveStatus, v.EffectiveReason = cs.EffectiveStatus(t.Now)
 	return v
 }
 
 // redacted is the view of cs a grantee reads: its decision, period and
 // the provisions that concern the actors keep accepts, nothing else.
-func (t *tx) redacted(cs *Consent, keep func(Actor) bool) *View {
-	r := Consent{ResourceType: cs.ResourceType, ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
+func (t *tx) redacted(cs *wire.Consent, keep func(wire.Actor) bool) *wire.View {
+	r := wire.Consent{ResourceType: cs.ResourceType, ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
 		Subject: cs.Subject, Decision: cs.Decision, Period: cs.Period, Provision: prune(cs.Provision, keep),
 		Version: cs.Version, Created: cs.Created, Updated: cs.Updated}
 	v := t.view(&r)
@@ -105,7 +106,7 @@ func (t *tx) redacted(cs *Consent, keep func(Actor) bool) *View {
 
 // prune keeps, of p's actors, those keep accepts, and of its exceptions
 // those that name no actor or one keep accepts.
-func prune(p Provision, keep func(Actor) bool) Provision {
+func prune(p wire.Provision, keep func(wire.Actor) bool) wire.Provision {
 	out := p
 	out.Actors, out.Provisions = nil, nil
 	for _, a := range p.Actors {
@@ -114,7 +115,7 @@ func prune(p Provision, keep func(Actor) bool) Provision {
 		}
 	}
 	for _, sub := range p.Provisions {
-		if len(sub.Actors) == 0 || namesActor(&Provision{Actors: sub.Actors}, keep) {
+		if len(sub.Actors) == 0 || namesActor(&wire.Provision{Actors: sub.Actors}, keep) {
 			out.Provisions = append(out.Provisions, prune(sub, keep))
 		}
 	}
@@ -124,7 +125,7 @@ func prune(p Provision, keep func(Actor) bool) Provision {
 // History returns a page of a consent's versions, newest first, for the
 // patient, a delegate and the regulator's auditor. The bookmark is the
 // version the page starts at.
-func (c *Contract) History(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*VersionPage, error) {
+func (c *Contract) History(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*wire.VersionPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -146,13 +147,13 @@ func (c *Contract) History(ctx contractapi.TransactionContextInterface, id strin
 			return nil, ccerr.Invalid("bookmark", "is not a bookmark of this query")
 		}
 	}
-	out := &VersionPage{Items: []Consent{}}
+	out := &wire.VersionPage{Items: []wire.Consent{}}
 	for v := from; v >= 1 && int32(len(out.Items)) < size; v-- {
 		key, err := t.versionKey(id, v)
 		if err != nil {
 			return nil, err
 		}
-		version, err := state.GetPrivate[Consent](t.Stub, Collection, key)
+		version, err := state.GetPrivate[wire.Consent](t.Stub, Collection, key)
 		if err != nil {
 			return nil, err
 		}
@@ -173,24 +174,24 @@ func forbiddenOr(err error, format string, args ...any) error {
 
 // ListBySubject lists a patient's consents, every status, newest first,
 // for the patient, a delegate and the regulator's auditor.
-func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*ConsentPage, error) {
+func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, subject string, pageSize int32, bookmark string) (*wire.ConsentPage, error) {
 	t, err := c.beginPatientRead(ctx, subject)
 	if err != nil {
 		return nil, err
 	}
-	return t.listConsents(ixBySubject, subject, pageSize, bookmark, func(cs *Consent) *View { return t.view(cs) })
+	return t.listConsents(ixBySubject, subject, pageSize, bookmark, func(cs *wire.Consent) *wire.View { return t.view(cs) })
 }
 
 // ListGrants lists, newest first, the active permits that grant something
 // to a grantee (org, optionally narrowed to a role or one identity), for
 // the grantee itself (whose role counts in its org's part) and its org's
 // privacy officer, who read redacted views, and the regulator's auditor.
-func (c *Contract) ListGrants(ctx contractapi.TransactionContextInterface, org, role, id string, pageSize int32, bookmark string) (*ConsentPage, error) {
+func (c *Contract) ListGrants(ctx contractapi.TransactionContextInterface, org, role, id string, pageSize int32, bookmark string) (*wire.ConsentPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	q := Actor{Org: org, Role: role, ID: id}
+	q := wire.Actor{Org: org, Role: role, ID: id}
 	if err := validateActor("grantee", q); err != nil {
 		return nil, err
 	}
@@ -198,9 +199,9 @@ func (c *Contract) ListGrants(ctx contractapi.TransactionContextInterface, org, 
 	if err != nil {
 		return nil, err
 	}
-	return t.listConsents(ixByGrantee, org, pageSize, bookmark, func(cs *Consent) *View {
-		if status, _ := cs.EffectiveStatus(t.Now); cs.Decision != Permit || status != StatusActive || !cs.Period.Covers(t.Now) ||
-			!namesActor(&cs.Provision, func(a Actor) bool { return grants(a, q) }) {
+	return t.listConsents(ixByGrantee, org, pageSize, bookmark, func(cs *wire.Consent) *wire.View {
+		if status, _ := cs.EffectiveStatus(t.Now); cs.Decision != wire.Permit || status != wire.StatusActive || !cs.Period.Covers(t.Now) ||
+			!namesActor(&cs.Provision, func(a wire.Actor) bool { return grants(a, q) }) {
 			return nil
 		}
 		if full {
@@ -212,23 +213,23 @@ func (c *Contract) ListGrants(ctx contractapi.TransactionContextInterface, org, 
 
 // grants reports whether a permit's actor a grants something to the
 // grantee query q.
-func grants(a, q Actor) bool {
+func grants(a, q wire.Actor) bool {
 	return a.Org == q.Org && (q.Role == "" || a.Role == "" || a.Role == q.Role) && (q.ID == "" || a.ID == "" || a.ID == q.ID)
 }
 
 // grantsAccess decides who may list the grants to q, and what they see.
-func (t *tx) grantsAccess(q Actor) (full bool, keep func(Actor) bool, err error) {
+func (t *tx) grantsAccess(q wire.Actor) (full bool, keep func(wire.Actor) bool, err error) {
 	if ok, err := t.isAuditor(); err != nil || ok {
 		return ok, nil, err
 	}
 	if q == asActor(t.Caller) {
 		counts, err := t.roleCounts(q.Org, q.Role)
 		if err != nil || counts {
-			return false, func(a Actor) bool { return grants(a, q) }, err
+			return false, func(a wire.Actor) bool { return grants(a, q) }, err
 		}
 	}
 	if ok, err := t.isPrivacyOfficerOf(q.Org); err != nil || ok {
-		return false, func(a Actor) bool { return a.Org == q.Org }, err
+		return false, func(a wire.Actor) bool { return a.Org == q.Org }, err
 	}
 	return false, nil, ccerr.Forbidden("caller %s may list only the grants to itself (its org, role and id), or its org's as privacy officer", t.Caller.Key())
 }
@@ -236,12 +237,12 @@ func (t *tx) grantsAccess(q Actor) (full bool, keep func(Actor) bool, err error)
 // listConsents pages an index of consents and returns the views show
 // makes (nil leaves a consent out). A page may hold fewer items than
 // asked; the bookmark continues.
-func (t *tx) listConsents(index, attr string, pageSize int32, bookmark string, show func(*Consent) *View) (*ConsentPage, error) {
+func (t *tx) listConsents(index, attr string, pageSize int32, bookmark string, show func(*wire.Consent) *wire.View) (*wire.ConsentPage, error) {
 	entries, next, err := t.pageIndex(index, attr, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
-	out := &ConsentPage{Items: []View{}, Bookmark: next}
+	out := &wire.ConsentPage{Items: []wire.View{}, Bookmark: next}
 	for _, e := range entries {
 		cs, err := t.load(e.ID)
 		if err != nil {

@@ -141,7 +141,7 @@ func signerOf(cert *x509.Certificate) (caller.Caller, error) {
 // patient, or a delegate whose patient-signed delegation covered the time
 // of signing. A record that colluding endorsers wrote past the contract
 // has no such signature.
-func (t *tx) verifiedConsent(cs *Consent) error {
+func (t *tx) verifiedConsent(cs *wire.Consent) error {
 	signer, err := t.verifyStored(wire.ConsentStatement(t.Stub.GetChannelID(), *cs), cs.Signature, cs.Signer, cs.Updated)
 	if err != nil {
 		return err
@@ -162,21 +162,21 @@ func (t *tx) verifiedConsent(cs *Consent) error {
 
 // registration is the patient-signed delegation of delegate by subject in
 // force last: the current one, or the one before an ending.
-func (t *tx) registration(subject, delegate string) (Delegate, error) {
+func (t *tx) registration(subject, delegate string) (wire.Delegate, error) {
 	d, found, err := t.delegate(subject, delegate)
 	if err != nil {
 		return d, err
 	}
-	if found && d.Status != StatusActive && d.Version > 1 {
+	if found && d.Status != wire.StatusActive && d.Version > 1 {
 		key, err := t.delegateVersionKey(subject, delegate, d.Version-1)
 		if err != nil {
 			return d, err
 		}
-		if d, found, err = state.GetPrivateOptional[Delegate](t.Stub, Collection, key); err != nil {
+		if d, found, err = state.GetPrivateOptional[wire.Delegate](t.Stub, Collection, key); err != nil {
 			return d, err
 		}
 	}
-	if !found || d.Status != StatusActive {
+	if !found || d.Status != wire.StatusActive {
 		return d, ccerr.Forbidden("%s holds no delegation of this patient", delegate)
 	}
 	return d, t.verifiedDelegation(d)
@@ -184,7 +184,7 @@ func (t *tx) registration(subject, delegate string) (Delegate, error) {
 
 // verifiedDelegation checks that an active delegation was signed by its
 // patient.
-func (t *tx) verifiedDelegation(d Delegate) error {
+func (t *tx) verifiedDelegation(d wire.Delegate) error {
 	signer, err := t.verifyStored(wire.DelegateStatement(t.Stub.GetChannelID(), d), d.Signature, d.Signer, d.Updated)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carechain/carechain/chaincode/consent"
+	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/policy"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -49,9 +49,9 @@ func TestAttackInsurerObtainsHospitalDocumentKeys(t *testing.T) {
 	// Whatever consent says of the insurer's "physician" (its break-glass,
 	// or a consent naming the insurer for research)...
 	e.breakGlass(payerDoc, 2, 60)
-	e.grant(3, consent.GrantInput{ID: "c-research", Subject: pt1, Decision: consent.Permit,
-		Period: consent.Period{Start: at(0).Format(time.RFC3339)},
-		Provision: consent.Provision{Actors: []consent.Actor{{Org: "PayerMSP"}}, Actions: []string{"access"},
+	e.grant(3, consentwire.GrantInput{ID: "c-research", Subject: pt1, Decision: consentwire.Permit,
+		Period: consentwire.Period{Start: at(0).Format(time.RFC3339)},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "PayerMSP"}}, Actions: []string{"access"},
 			Purposes: []string{"research"}, DataClasses: []string{"psychiatry"}}})
 	// ...a physician counts only in an org playing the provider part.
 	before := e.Peer.Snapshot()
@@ -162,9 +162,9 @@ func TestAttackTimeReleaseLongAfterBreakGlass(t *testing.T) {
 func TestAttackTimeBackdatingCannotReopenAnExpiredWindow(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("v1")), "Anchor"), nil)
-	e.grant(2, consent.GrantInput{ID: "c-short", Subject: pt1, Decision: consent.Permit,
-		Period: consent.Period{Start: at(0).Format(time.RFC3339), End: at(20).Format(time.RFC3339)},
-		Provision: consent.Provision{Actors: []consent.Actor{{Org: "ProviderMSP", Role: RolePhysician}}, Actions: []string{"access"},
+	e.grant(2, consentwire.GrantInput{ID: "c-short", Subject: pt1, Decision: consentwire.Permit,
+		Period: consentwire.Period{Start: at(0).Format(time.RFC3339), End: at(20).Format(time.RFC3339)},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: RolePhysician}}, Actions: []string{"access"},
 			Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
 	var first Receipt
 	e.Must(e.request(physician, 19, "rec-1", "treatment"), &first)

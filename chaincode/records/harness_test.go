@@ -295,7 +295,7 @@ func (e *env) kekPublic() []byte {
 }
 
 // grant commits a consent of patient1's, signed.
-func (e *env) grant(minute int, in consent.GrantInput) {
+func (e *env) grant(minute int, in consentwire.GrantInput) {
 	e.T.Helper()
 	pts.Grant(e.Harness, patient1, minute, in)
 }
@@ -308,9 +308,9 @@ func (e *env) revoke(minute int, id string) {
 
 // grantLabs makes patient1 permit ProviderMSP physicians to access labs for treatment.
 func (e *env) grantLabs(minute int) {
-	e.grant(minute, consent.GrantInput{ID: "c-labs", Subject: pt1, Decision: consent.Permit,
-		Period: consent.Period{Start: at(0).Format(time.RFC3339)},
-		Provision: consent.Provision{Actors: []consent.Actor{{Org: "ProviderMSP", Role: RolePhysician}},
+	e.grant(minute, consentwire.GrantInput{ID: "c-labs", Subject: pt1, Decision: consentwire.Permit,
+		Period: consentwire.Period{Start: at(0).Format(time.RFC3339)},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: RolePhysician}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
 }
 
@@ -318,21 +318,21 @@ func (e *env) grantLabs(minute int) {
 // labs for any purpose: consent then says yes to everyone, and only the
 // records chaincode's own checks (part, role, purpose) stand.
 func (e *env) grantEveryone(minute int) {
-	actors := []consent.Actor{}
+	actors := []consentwire.Actor{}
 	for _, org := range append(care, PatientMSP) {
-		actors = append(actors, consent.Actor{Org: org})
+		actors = append(actors, consentwire.Actor{Org: org})
 	}
-	e.grant(minute, consent.GrantInput{ID: "c-everyone", Subject: pt1, Decision: consent.Permit,
-		Period:    consent.Period{Start: at(0).Format(time.RFC3339)},
-		Provision: consent.Provision{Actors: actors, Actions: []string{"access"}, Purposes: Purposes, DataClasses: []string{"labs"}}})
+	e.grant(minute, consentwire.GrantInput{ID: "c-everyone", Subject: pt1, Decision: consentwire.Permit,
+		Period:    consentwire.Period{Start: at(0).Format(time.RFC3339)},
+		Provision: consentwire.Provision{Actors: actors, Actions: []string{"access"}, Purposes: Purposes, DataClasses: []string{"labs"}}})
 }
 
 // breakGlass has a clinician break the glass on patient1 (the consent
 // chaincode decides whether it may).
 func (e *env) breakGlass(id *memstub.Identity, minute int, minutes int64) memstub.Result {
-	bg := consent.BreakGlassInput{Subject: pt1, Reason: "unconscious", Minutes: minutes,
+	bg := consentwire.BreakGlassInput{Subject: pt1, Reason: "unconscious", Minutes: minutes,
 		Purposes: []string{"emergency", "treatment"}, DataClasses: []string{"labs"}}
-	return e.Peer.Invoke("consent", id, at(minute), map[string][]byte{consent.TransientBreakGlass: cctest.JSON(bg)}, "BreakGlass")
+	return e.Peer.Invoke("consent", id, at(minute), map[string][]byte{consentwire.TransientBreakGlass: cctest.JSON(bg)}, "BreakGlass")
 }
 
 func oneTimeKey(t testing.TB) (*keywrapKeyPair, string) {

@@ -29,7 +29,7 @@ import (
 )
 
 // Chaincode is the consent chaincode's name in the topology.
-const Chaincode = "consent"
+const Chaincode = cc.Chaincode
 
 // Client calls the consent chaincode as one session.
 type Client struct{ c client.Contract }
@@ -110,7 +110,7 @@ func GrantTransient(id *client.Identity, channel string, in cc.GrantInput) (map[
 
 // Grant creates a consent (draft or active), signed by the session.
 func (k *Client) Grant(ctx context.Context, in cc.GrantInput) (*cc.Receipt, error) {
-	return k.signed(ctx, "Grant", nil, k.statement(cc.GrantedConsent(in)), cc.TransientConsent, in)
+	return k.signed(ctx, cc.FnGrant, nil, k.statement(cc.GrantedConsent(in)), cc.TransientConsent, in)
 }
 
 // change reads consent id, and signs and submits fn for the state next makes of it.
@@ -128,22 +128,22 @@ func (k *Client) Update(ctx context.Context, in cc.GrantInput) (*cc.Receipt, err
 	if err != nil {
 		return nil, err
 	}
-	return k.signed(ctx, "Update", []string{in.ID}, k.statement(cc.Drafted(v.Consent, in)), cc.TransientConsent, in)
+	return k.signed(ctx, cc.FnUpdate, []string{in.ID}, k.statement(cc.Drafted(v.Consent, in)), cc.TransientConsent, in)
 }
 
 // Activate makes a draft active.
 func (k *Client) Activate(ctx context.Context, id string) (*cc.Receipt, error) {
-	return k.change(ctx, "Activate", id, cc.Activated)
+	return k.change(ctx, cc.FnActivate, id, cc.Activated)
 }
 
 // Revoke revokes an active consent.
 func (k *Client) Revoke(ctx context.Context, id string) (*cc.Receipt, error) {
-	return k.change(ctx, "Revoke", id, cc.Revoked)
+	return k.change(ctx, cc.FnRevoke, id, cc.Revoked)
 }
 
 // MarkEnteredInError withdraws a consent recorded by mistake.
 func (k *Client) MarkEnteredInError(ctx context.Context, id string) (*cc.Receipt, error) {
-	return k.change(ctx, "MarkEnteredInError", id, cc.EnteredInError)
+	return k.change(ctx, cc.FnMarkEnteredInError, id, cc.EnteredInError)
 }
 
 // AttachForm records the SHA-256 (hex) of the signed consent form; the
@@ -153,31 +153,31 @@ func (k *Client) AttachForm(ctx context.Context, id, sha256Hex string) (*cc.Rece
 	if err != nil {
 		return nil, err
 	}
-	return k.signed(ctx, "AttachForm", []string{id}, k.statement(cc.FormAttached(v.Consent, sha256Hex)), cc.TransientForm, cc.FormInput{SHA256: sha256Hex})
+	return k.signed(ctx, cc.FnAttachForm, []string{id}, k.statement(cc.FormAttached(v.Consent, sha256Hex)), cc.TransientForm, cc.FormInput{SHA256: sha256Hex})
 }
 
 // Get reads a consent (a redacted view for a grantee or its privacy officer).
 func (k *Client) Get(ctx context.Context, id string) (*cc.View, error) {
 	var v cc.View
-	return &v, k.c.Evaluate(ctx, "Get", client.Input{Args: []string{id}}, &v)
+	return &v, k.c.Evaluate(ctx, cc.FnGet, client.Input{Args: []string{id}}, &v)
 }
 
 // History reads a page of a consent's versions, newest first.
 func (k *Client) History(ctx context.Context, id string, p client.Page) (*cc.VersionPage, error) {
 	var out cc.VersionPage
-	return &out, k.c.Evaluate(ctx, "History", client.Input{Args: p.Args(id)}, &out)
+	return &out, k.c.Evaluate(ctx, cc.FnHistory, client.Input{Args: p.Args(id)}, &out)
 }
 
 // ListBySubject lists a patient's consents, newest first.
 func (k *Client) ListBySubject(ctx context.Context, subject string, p client.Page) (*cc.ConsentPage, error) {
 	var out cc.ConsentPage
-	return &out, k.c.Evaluate(ctx, "ListBySubject", client.Input{Args: p.Args(subject)}, &out)
+	return &out, k.c.Evaluate(ctx, cc.FnListBySubject, client.Input{Args: p.Args(subject)}, &out)
 }
 
 // ListGrants lists the active grants to a grantee, newest first.
 func (k *Client) ListGrants(ctx context.Context, grantee cc.Actor, p client.Page) (*cc.ConsentPage, error) {
 	var out cc.ConsentPage
-	return &out, k.c.Evaluate(ctx, "ListGrants", client.Input{Args: p.Args(grantee.Org, grantee.Role, grantee.ID)}, &out)
+	return &out, k.c.Evaluate(ctx, cc.FnListGrants, client.Input{Args: p.Args(grantee.Org, grantee.Role, grantee.ID)}, &out)
 }
 
 // Check asks whether a requester may act on a patient's data now.
@@ -187,36 +187,36 @@ func (k *Client) Check(ctx context.Context, req cc.Request) (*cc.Decision, error
 		return nil, err
 	}
 	var d cc.Decision
-	return &d, k.c.Evaluate(ctx, "Check", client.Input{Args: []string{string(data)}}, &d)
+	return &d, k.c.Evaluate(ctx, cc.FnCheck, client.Input{Args: []string{string(data)}}, &d)
 }
 
 // BreakGlass records an emergency access.
 func (k *Client) BreakGlass(ctx context.Context, in cc.BreakGlassInput) (*cc.Receipt, error) {
-	return k.receipt(ctx, "BreakGlass", client.Input{TransientKey: cc.TransientBreakGlass, Transient: in})
+	return k.receipt(ctx, cc.FnBreakGlass, client.Input{TransientKey: cc.TransientBreakGlass, Transient: in})
 }
 
 // ListBreakGlass lists a patient's emergency accesses, newest first.
 func (k *Client) ListBreakGlass(ctx context.Context, subject string, p client.Page) (*cc.BreakGlassPage, error) {
 	var out cc.BreakGlassPage
-	return &out, k.c.Evaluate(ctx, "ListBreakGlass", client.Input{Args: p.Args(subject)}, &out)
+	return &out, k.c.Evaluate(ctx, cc.FnListBreakGlass, client.Input{Args: p.Args(subject)}, &out)
 }
 
 // ListBreakGlassByOrg lists the emergency accesses by an org's clinicians, newest first.
 func (k *Client) ListBreakGlassByOrg(ctx context.Context, org string, p client.Page) (*cc.BreakGlassPage, error) {
 	var out cc.BreakGlassPage
-	return &out, k.c.Evaluate(ctx, "ListBreakGlassByOrg", client.Input{Args: p.Args(org)}, &out)
+	return &out, k.c.Evaluate(ctx, cc.FnListBreakGlassByOrg, client.Input{Args: p.Args(org)}, &out)
 }
 
 // ListBreakGlassUses lists what an emergency access permitted, newest first.
 func (k *Client) ListBreakGlassUses(ctx context.Context, id string, p client.Page) (*cc.UsePage, error) {
 	var out cc.UsePage
-	return &out, k.c.Evaluate(ctx, "ListBreakGlassUses", client.Input{Args: p.Args(id)}, &out)
+	return &out, k.c.Evaluate(ctx, cc.FnListBreakGlassUses, client.Input{Args: p.Args(id)}, &out)
 }
 
 // GetDelegate reads the patient's delegation to delegate (MSPID/enrollmentID).
 func (k *Client) GetDelegate(ctx context.Context, subject, delegate string) (*cc.Delegate, error) {
 	var d cc.Delegate
-	return &d, k.c.Evaluate(ctx, "GetDelegate", client.Input{Args: []string{subject, delegate}}, &d)
+	return &d, k.c.Evaluate(ctx, cc.FnGetDelegate, client.Input{Args: []string{subject, delegate}}, &d)
 }
 
 // current reads the delegation to delegate, nil when there is none.
@@ -235,7 +235,7 @@ func (k *Client) RegisterDelegate(ctx context.Context, in cc.DelegateInput) (*cc
 		return nil, err
 	}
 	statement := cc.DelegateStatement(k.c.Channel, cc.Registered(prev, in))
-	return k.signed(ctx, "RegisterDelegate", nil, statement, cc.TransientDelegate, in)
+	return k.signed(ctx, cc.FnRegisterDelegate, nil, statement, cc.TransientDelegate, in)
 }
 
 // RevokeDelegate ends a delegation (the patient, or the delegate stepping down).
@@ -245,7 +245,7 @@ func (k *Client) RevokeDelegate(ctx context.Context, subject, delegate string) (
 		return nil, err
 	}
 	in := cc.DelegateInput{Subject: subject, Delegate: delegate}
-	return k.signed(ctx, "RevokeDelegate", nil, cc.DelegateStatement(k.c.Channel, cc.Ended(*d)), cc.TransientDelegate, in)
+	return k.signed(ctx, cc.FnRevokeDelegate, nil, cc.DelegateStatement(k.c.Channel, cc.Ended(*d)), cc.TransientDelegate, in)
 }
 
 // PatientSubject answers the session's own subject, when the session is a
@@ -264,7 +264,7 @@ func (k *Client) PatientSubject(ctx context.Context) (string, error) {
 // once, after registering the patient with the patients' org CA.
 func (k *Client) LinkPatient(ctx context.Context, enrollmentID, subject string) (*cc.Receipt, error) {
 	in := cc.LinkInput{EnrollmentID: enrollmentID, Subject: subject}
-	return k.link(ctx, "LinkPatient", in, cc.Linked(k.org(), in))
+	return k.link(ctx, cc.FnLinkPatient, in, cc.Linked(k.org(), in))
 }
 
 // UnlinkPatient ends a patient's enrollment, as the registrar: its key
@@ -272,7 +272,7 @@ func (k *Client) LinkPatient(ctx context.Context, enrollmentID, subject string) 
 // everything it ever signed; a lost key keeps what the patient signed.
 func (k *Client) UnlinkPatient(ctx context.Context, enrollmentID, subject string, compromised bool) (*cc.Receipt, error) {
 	in := cc.LinkInput{EnrollmentID: enrollmentID, Subject: subject, Compromised: compromised}
-	return k.link(ctx, "UnlinkPatient", in, cc.Unlinked(k.org(), in))
+	return k.link(ctx, cc.FnUnlinkPatient, in, cc.Unlinked(k.org(), in))
 }
 
 func (k *Client) link(ctx context.Context, fn string, in cc.LinkInput, next cc.LinkRecord) (*cc.Receipt, error) {
@@ -290,5 +290,5 @@ func (k *Client) org() string {
 // ListDelegates lists a patient's delegations, newest first.
 func (k *Client) ListDelegates(ctx context.Context, subject string, p client.Page) (*cc.DelegatePage, error) {
 	var out cc.DelegatePage
-	return &out, k.c.Evaluate(ctx, "ListDelegates", client.Input{Args: p.Args(subject)}, &out)
+	return &out, k.c.Evaluate(ctx, cc.FnListDelegates, client.Input{Args: p.Args(subject)}, &out)
 }

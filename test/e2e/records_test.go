@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	cc "github.com/carechain/carechain/chaincode/consent"
+	cc "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
 	rc "github.com/carechain/carechain/chaincode/records"
 	"github.com/carechain/carechain/client"

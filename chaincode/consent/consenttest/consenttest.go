@@ -165,7 +165,7 @@ func (p *Patients) mustLink(peer *memstub.Peer, is issue) {
 // (signing the link), at SetupTime: for identities a test enrolled itself.
 func (p *Patients) Link(peer *memstub.Peer, id *memstub.Identity, subject string) memstub.Result {
 	in := wire.LinkInput{EnrollmentID: id.Cert.Subject.CommonName, Subject: subject}
-	tm := Signed(p.Registrar, wire.LinkStatement(peer.Channel(), wire.Linked(consent.PatientMSP, in)), consent.TransientLink, in)
+	tm := Signed(p.Registrar, wire.LinkStatement(peer.Channel(), wire.Linked(consent.PatientMSP, in)), wire.TransientLink, in)
 	return peer.Invoke(Chaincode, p.Registrar, SetupTime, tm, "LinkPatient")
 }
 
@@ -210,24 +210,24 @@ func Signed(signer *memstub.Identity, statement []byte, key string, input any) m
 }
 
 // GrantTransient is the transient map of a Grant of in on channel, signed by signer.
-func GrantTransient(channel string, signer *memstub.Identity, in consent.GrantInput) map[string][]byte {
-	return Signed(signer, wire.ConsentStatement(channel, wire.GrantedConsent(in)), consent.TransientConsent, in)
+func GrantTransient(channel string, signer *memstub.Identity, in wire.GrantInput) map[string][]byte {
+	return Signed(signer, wire.ConsentStatement(channel, wire.GrantedConsent(in)), wire.TransientConsent, in)
 }
 
 // Grant signs and submits a Grant as patient (or a delegate) at minute,
 // and requires it to commit.
-func (p *Patients) Grant(h *cctest.Harness, patient *memstub.Identity, minute int, in consent.GrantInput) consent.Receipt {
+func (p *Patients) Grant(h *cctest.Harness, patient *memstub.Identity, minute int, in wire.GrantInput) wire.Receipt {
 	h.T.Helper()
 	res := h.Peer.Invoke(Chaincode, patient, h.At(minute), GrantTransient(h.Peer.Channel(), patient, in), "Grant")
 	return receipt(h, res)
 }
 
 // Get reads consent id as id at minute, and requires it to succeed.
-func Get(h *cctest.Harness, id *memstub.Identity, minute int, consentID string) consent.View {
+func Get(h *cctest.Harness, id *memstub.Identity, minute int, consentID string) wire.View {
 	h.T.Helper()
 	res := h.Peer.Query(Chaincode, id, h.At(minute), "Get", consentID)
 	require.True(h.T, res.OK(), "consent Get: %s", res.Message)
-	var v consent.View
+	var v wire.View
 	require.NoError(h.T, json.Unmarshal(res.Payload, &v))
 	return v
 }
@@ -251,13 +251,13 @@ func (p *Patients) Change(h *cctest.Harness, signer *memstub.Identity, minute in
 }
 
 // Revoke signs and submits the revocation of consent id, and requires it to commit.
-func (p *Patients) Revoke(h *cctest.Harness, signer *memstub.Identity, minute int, id string) consent.Receipt {
+func (p *Patients) Revoke(h *cctest.Harness, signer *memstub.Identity, minute int, id string) wire.Receipt {
 	h.T.Helper()
 	return receipt(h, p.Change(h, signer, minute, "Revoke", id, wire.Revoked))
 }
 
 // Activate signs and submits the activation of draft id, and requires it to commit.
-func (p *Patients) Activate(h *cctest.Harness, signer *memstub.Identity, minute int, id string) consent.Receipt {
+func (p *Patients) Activate(h *cctest.Harness, signer *memstub.Identity, minute int, id string) wire.Receipt {
 	h.T.Helper()
 	return receipt(h, p.Change(h, signer, minute, "Activate", id, wire.Activated))
 }
@@ -265,29 +265,29 @@ func (p *Patients) Activate(h *cctest.Harness, signer *memstub.Identity, minute 
 // DelegateTransient is the transient map of a delegation change signed by
 // signer: prev is the current delegation (nil when none), next its next
 // version.
-func DelegateTransient(channel string, signer *memstub.Identity, in consent.DelegateInput, next consent.Delegate) map[string][]byte {
-	return Signed(signer, wire.DelegateStatement(channel, next), consent.TransientDelegate, in)
+func DelegateTransient(channel string, signer *memstub.Identity, in wire.DelegateInput, next wire.Delegate) map[string][]byte {
+	return Signed(signer, wire.DelegateStatement(channel, next), wire.TransientDelegate, in)
 }
 
 // RegisterDelegate signs and submits the patient's registration of a
 // delegate (the first one, or following prev), and requires it to commit.
-func (p *Patients) RegisterDelegate(h *cctest.Harness, patient *memstub.Identity, minute int, prev *consent.Delegate, in consent.DelegateInput) consent.Receipt {
+func (p *Patients) RegisterDelegate(h *cctest.Harness, patient *memstub.Identity, minute int, prev *wire.Delegate, in wire.DelegateInput) wire.Receipt {
 	h.T.Helper()
 	tm := DelegateTransient(h.Peer.Channel(), patient, in, wire.Registered(prev, in))
 	return receipt(h, h.Peer.Invoke(Chaincode, patient, h.At(minute), tm, "RegisterDelegate"))
 }
 
 // BreakGlass submits a clinician's break-glass and requires it to commit.
-func BreakGlass(h *cctest.Harness, clinician *memstub.Identity, minute int, in consent.BreakGlassInput) consent.Receipt {
+func BreakGlass(h *cctest.Harness, clinician *memstub.Identity, minute int, in wire.BreakGlassInput) wire.Receipt {
 	h.T.Helper()
-	tm := map[string][]byte{consent.TransientBreakGlass: cctest.JSON(in)}
+	tm := map[string][]byte{wire.TransientBreakGlass: cctest.JSON(in)}
 	return receipt(h, h.Peer.Invoke(Chaincode, clinician, h.At(minute), tm, "BreakGlass"))
 }
 
-func receipt(h *cctest.Harness, res memstub.Result) consent.Receipt {
+func receipt(h *cctest.Harness, res memstub.Result) wire.Receipt {
 	h.T.Helper()
 	require.True(h.T, res.OK(), "consent: status %d: %s", res.Status, res.Message)
-	var r consent.Receipt
+	var r wire.Receipt
 	require.NoError(h.T, json.Unmarshal(res.Payload, &r))
 	return r
 }

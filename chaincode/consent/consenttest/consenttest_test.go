@@ -9,6 +9,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent"
 	"github.com/carechain/carechain/chaincode/consent/consenttest"
+	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -30,22 +31,22 @@ func TestSetupGrantCheckRevoke(t *testing.T) {
 	patient := pts.Patient("patient1", pt1)
 	physician := memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": consent.RolePhysician})
 
-	in := consent.GrantInput{ID: "c1", Subject: pt1, Decision: consent.Permit,
-		Period: consent.Period{Start: at(0).Format(time.RFC3339)},
-		Provision: consent.Provision{Actors: []consent.Actor{{Org: "ProviderMSP", Role: consent.RolePhysician}},
+	in := consentwire.GrantInput{ID: "c1", Subject: pt1, Decision: consentwire.Permit,
+		Period: consentwire.Period{Start: at(0).Format(time.RFC3339)},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: consent.RolePhysician}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}}
 	r := pts.Grant(h, patient, 1, in)
-	assert.Equal(t, consent.StatusActive, r.Status)
+	assert.Equal(t, consentwire.StatusActive, r.Status)
 
 	check := func(minute int) string {
 		req := `{"subject":"` + pt1 + `","action":"access","purpose":"treatment","class":"labs"}`
-		var d consent.Decision
+		var d consentwire.Decision
 		h.Must(h.Query(physician, minute, "Check", req), &d)
 		return d.Decision
 	}
-	assert.Equal(t, consent.Permit, check(2))
-	assert.Equal(t, consent.StatusInactive, pts.Revoke(h, patient, 3, "c1").Status)
-	assert.Equal(t, consent.Deny, check(4))
+	assert.Equal(t, consentwire.Permit, check(2))
+	assert.Equal(t, consentwire.StatusInactive, pts.Revoke(h, patient, 3, "c1").Status)
+	assert.Equal(t, consentwire.Deny, check(4))
 
 	// A patient the CA did not issue cannot sign a consent.
 	forger := memstub.NewIdentity(consent.PatientMSP, consenttest.Enrollment("patient1"), map[string]string{"role": consent.RolePatient})
@@ -54,10 +55,10 @@ func TestSetupGrantCheckRevoke(t *testing.T) {
 	require.False(t, res.OK())
 	assert.Contains(t, res.Message, "FORBIDDEN")
 
-	bg := consenttest.BreakGlass(h, physician, 6, consent.BreakGlassInput{Subject: pt1, Reason: "unconscious",
+	bg := consenttest.BreakGlass(h, physician, 6, consentwire.BreakGlassInput{Subject: pt1, Reason: "unconscious",
 		Minutes: 30, Purposes: []string{"emergency", "treatment"}, DataClasses: []string{"labs"}})
 	assert.NotEmpty(t, bg.ID)
-	assert.Equal(t, consent.Permit, check(7))
+	assert.Equal(t, consentwire.Permit, check(7))
 
 	// The patient asks its own subject; a patient issued after setup is linked too.
 	var sub struct{ Subject string }

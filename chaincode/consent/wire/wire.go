@@ -29,6 +29,38 @@ import (
 	"time"
 )
 
+// Chaincode is the consent chaincode's name, as deployed on care.
+const Chaincode = "consent"
+
+// Function names of the consent chaincode's transactions (FnPatientSubject
+// is below, with its answer). Read functions return private data: evaluate
+// them, never submit them.
+const (
+	FnGrant               = "Grant"
+	FnUpdate              = "Update"
+	FnActivate            = "Activate"
+	FnRevoke              = "Revoke"
+	FnMarkEnteredInError  = "MarkEnteredInError"
+	FnAttachForm          = "AttachForm"
+	FnGet                 = "Get"
+	FnHistory             = "History"
+	FnListBySubject       = "ListBySubject"
+	FnListGrants          = "ListGrants"
+	FnCheck               = "Check"
+	FnBreakGlass          = "BreakGlass"
+	FnListBreakGlass      = "ListBreakGlass"
+	FnListBreakGlassByOrg = "ListBreakGlassByOrg"
+	FnListBreakGlassUses  = "ListBreakGlassUses"
+	FnRegisterDelegate    = "RegisterDelegate"
+	FnRevokeDelegate      = "RevokeDelegate"
+	FnGetDelegate         = "GetDelegate"
+	FnListDelegates       = "ListDelegates"
+	FnLinkPatient         = "LinkPatient"
+	FnUnlinkPatient       = "UnlinkPatient"
+	FnSetupBlinding       = "SetupBlinding"
+	FnBlindingReady       = "BlindingReady"
+)
+
 // Transient map keys of the inputs that must never reach a block.
 const (
 	TransientConsent    = "consent"

@@ -98,9 +98,9 @@ names a patient or describes a consent is sent in the transient map and never
 reaches a block.`,
 	}
 	cmd.AddCommand(a.consentGrant(), a.consentUpdate(),
-		a.consentTransition("activate", "make a draft consent active", "Activate"),
-		a.consentTransition("revoke", "revoke an active consent, from now on", "Revoke"),
-		a.consentTransition("entered-in-error", "withdraw a consent recorded by mistake", "MarkEnteredInError"),
+		a.consentTransition("activate", "make a draft consent active", cc.FnActivate),
+		a.consentTransition("revoke", "revoke an active consent, from now on", cc.FnRevoke),
+		a.consentTransition("entered-in-error", "withdraw a consent recorded by mistake", cc.FnMarkEnteredInError),
 		a.consentAttachForm(), a.consentGet(), a.consentHistory(), a.consentList(), a.consentGrants(),
 		a.consentCheck(), a.consentBreakGlass(), a.consentDelegate())
 	return cmd
@@ -177,9 +177,9 @@ func (a *app) consentTransition(use, short, fn string) *cobra.Command {
 			var r *cc.Receipt
 			var err error
 			switch fn {
-			case "Activate":
+			case cc.FnActivate:
 				r, err = k.Activate(cmd.Context(), args[0])
-			case "Revoke":
+			case cc.FnRevoke:
 				r, err = k.Revoke(cmd.Context(), args[0])
 			default:
 				r, err = k.MarkEnteredInError(cmd.Context(), args[0])
