@@ -5,14 +5,12 @@
 package consortium
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"github.com/carechain/carechain/network/fabriccli"
 	"github.com/carechain/carechain/network/home"
@@ -229,37 +227,4 @@ func (c *Consortium) Running() []topology.Node {
 		}
 	}
 	return out
-}
-
-// Down stops every local node and the chaincode processes the peers run,
-// peers first, then orderers, then CAs. Ledgers and certificates stay.
-func (c *Consortium) Down(ctx context.Context) error {
-	p := &progress{w: c.Out, start: time.Now()}
-	for _, kind := range []topology.Kind{topology.KindPeer, topology.KindOrderer, topology.KindCA} {
-		nodes := c.nodesOf(kind)
-		err := p.step("stop "+string(kind)+"s", func() error {
-			return parallel(nodes, len(nodes)+1, func(n topology.Node) error {
-				if !c.local(n) {
-					return nil
-				}
-				if err := proc.Stop(c.Home.Pid(n.ID()), c.binaryOf(n), 15*time.Second); err != nil {
-					return c.nodeErr(n, err)
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Clean stops everything and removes the whole state folder.
-func (c *Consortium) Clean(ctx context.Context) error {
-	if err := c.Down(ctx); err != nil {
-		return err
-	}
-	p := &progress{w: c.Out}
-	return p.step("remove "+string(c.Home), func() error { return os.RemoveAll(string(c.Home)) })
 }

@@ -87,13 +87,11 @@ func main() {
 	case "deploy":
 		err = c.Deploy(ctx, fs.Args()[1:]...)
 	case "down":
-		if err = c.StopSupervisor(); err == nil {
-			err = c.Down(ctx)
-		}
+		stopSupervisor(c)
+		err = c.Down(ctx)
 	case "clean":
-		if err = c.StopSupervisor(); err == nil {
-			err = c.Clean(ctx)
-		}
+		stopSupervisor(c)
+		err = c.Clean(ctx)
 	case "status":
 		if err = c.Status(ctx, os.Stdout); err == nil {
 			printSupervisor(c)
@@ -136,6 +134,15 @@ func superviseArgs(root, topo, host string, b supervise.Budget) []string {
 		args = append(args, "--host", host)
 	}
 	return args
+}
+
+// stopSupervisor stops the background supervisor before the nodes; one
+// that will not stop is reported, and down's scan of the state folder
+// stops it with whatever else runs there.
+func stopSupervisor(c *consortium.Consortium) {
+	if err := c.StopSupervisor(); err != nil {
+		fmt.Fprintf(os.Stderr, "carenet: stop the supervisor: %v\n", err)
+	}
 }
 
 func printSupervisor(c *consortium.Consortium) {
