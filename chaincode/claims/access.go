@@ -4,10 +4,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // grant is one way to pass an access check: the caller's org plays part
@@ -23,21 +24,21 @@ func (g grant) String() string { return g.part + " " + strings.Join(g.roles, "/"
 // Who may do what. Ownership comes on top: a claim's provider-side
 // actions are its provider's, its payer-side actions its payer's.
 var (
-	providerBilling = grant{wire.PartProvider, []string{wire.RoleBilling}}
-	payerAdjudicate = grant{wire.PartPayer, []string{wire.RoleAdjudicator}}
-	payerEnrollment = grant{wire.PartPayer, []string{wire.RoleEnrollment}}
+	providerBilling = grant{parts.PartProvider, []string{parts.RoleBilling}}
+	payerAdjudicate = grant{parts.PartPayer, []string{parts.RoleAdjudicator}}
+	payerEnrollment = grant{parts.PartPayer, []string{parts.RoleEnrollment}}
 	// Claims are read by the payer's adjudicators and claims intake.
-	payerClaimStaff = grant{wire.PartPayer, []string{wire.RoleAdjudicator, wire.RoleClaimsIntake}}
+	payerClaimStaff = grant{parts.PartPayer, []string{parts.RoleAdjudicator, parts.RoleClaimsIntake}}
 	// Coverage is read by them and by enrollment.
-	payerCoverageStaff = grant{wire.PartPayer, []string{wire.RoleAdjudicator, wire.RoleClaimsIntake, wire.RoleEnrollment}}
-	regulatorAuditor   = grant{wire.PartRegulator, []string{wire.RoleAuditor}}
+	payerCoverageStaff = grant{parts.PartPayer, []string{parts.RoleAdjudicator, parts.RoleClaimsIntake, parts.RoleEnrollment}}
+	regulatorAuditor   = grant{parts.PartRegulator, []string{parts.RoleAuditor}}
 )
 
 // require passes the caller when one of grants lets it; it returns the
 // caller's registry entry and the part of the grant that let it. An org
 // the registry does not list, a role its part does not grant and an
 // identity without a role (an admin) are FORBIDDEN.
-func (t *tx) require(grants ...grant) (wire.Org, string, error) {
+func (t *tx) require(grants ...grant) (parts.Org, string, error) {
 	c := t.Caller
 	o, err := registry.Org(t.Stub, c.MSPID)
 	if err != nil {
@@ -59,12 +60,12 @@ func (t *tx) require(grants ...grant) (wire.Org, string, error) {
 
 // owns checks that the caller's org is the claim's party on the side of
 // part (provider or payer).
-func (t *tx) owns(part string, tr *Trace) error {
+func (t *tx) owns(part string, tr *wire.Trace) error {
 	party := tr.Provider
-	if part == wire.PartPayer {
+	if part == parts.PartPayer {
 		party = tr.Payer
 	}
-	if part != wire.PartRegulator && t.Caller.MSPID != party {
+	if part != parts.PartRegulator && t.Caller.MSPID != party {
 		return ccerr.Forbidden("claim %s is %s's as its %s, not %s's", tr.ID, party, part, t.Caller.MSPID)
 	}
 	return nil
@@ -83,14 +84,14 @@ func (t *tx) requireRegulatorAdmin() error {
 	if t.Caller.Type != caller.TypeAdmin {
 		return ccerr.Forbidden("%s is not an admin: only the regulator's admin changes channel settings", t.Caller.Key())
 	}
-	_, err := registry.RequirePart(t.Stub, t.Caller.MSPID, wire.PartRegulator)
+	_, err := registry.RequirePart(t.Stub, t.Caller.MSPID, parts.PartRegulator)
 	return err
 }
 
 // requirePayerOrg checks, for a claim, that payer is an org playing the
 // payer in the registry, and returns its entry.
-func (t *tx) requirePayerOrg(field, payer string) (wire.Org, error) {
-	o, err := registry.RequirePart(t.Stub, payer, wire.PartPayer)
+func (t *tx) requirePayerOrg(field, payer string) (parts.Org, error) {
+	o, err := registry.RequirePart(t.Stub, payer, parts.PartPayer)
 	if ccerr.CodeOf(err) == ccerr.CodeForbidden {
 		return o, ccerr.Invalid(field, "%s does not play the payer part in the consortium registry", payer)
 	}
@@ -99,7 +100,7 @@ func (t *tx) requirePayerOrg(field, payer string) (wire.Org, error) {
 
 // requirePlan checks that plan is one of the payer's plans, when its
 // registry entry lists plans.
-func requirePlan(field string, payer wire.Org, plan string) error {
+func requirePlan(field string, payer parts.Org, plan string) error {
 	if len(payer.Plans) > 0 && !payer.OwnsPlan(plan) {
 		return ccerr.Invalid(field, "%s is not one of %s's plans (%s)", plan, payer.MSPID, strings.Join(payer.Plans, ", "))
 	}
@@ -108,6 +109,6 @@ func requirePlan(field string, payer wire.Org, plan string) error {
 
 // planOK reports whether a coverage's plan may be adjudicated under
 // payer's entry (a plan the payer gave up is no longer covered).
-func planOK(payer wire.Org, plan string) bool {
-	return payer.Plays(wire.PartPayer) && requirePlan("plan", payer, plan) == nil
+func planOK(payer parts.Org, plan string) bool {
+	return payer.Plays(parts.PartPayer) && requirePlan("plan", payer, plan) == nil
 }

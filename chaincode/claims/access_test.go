@@ -9,11 +9,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // The orgs of channel care in the reference registry, and one the registry
@@ -23,9 +24,9 @@ var matrixOrgs = []string{"PatientsMSP", "PayerMSP", "ProviderMSP", "RegulatorMS
 // matrixRoles is every role attribute there is, and "admin": the org's
 // admin (hf.Type admin, no role).
 var matrixRoles = []string{
-	wire.RolePatient, wire.RolePhysician, wire.RoleNurse, wire.RoleRecordsClerk, wire.RoleBilling,
-	wire.RolePharmacist, wire.RolePrivacy, wire.RoleAdjudicator, wire.RoleEnrollment, wire.RoleClaimsIntake,
-	wire.RoleQuality, wire.RoleLogistics, wire.RoleAuditor, wire.RoleRegistrar, "admin",
+	parts.RolePatient, parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk, parts.RoleBilling,
+	parts.RolePharmacist, parts.RolePrivacy, parts.RoleAdjudicator, parts.RoleEnrollment, parts.RoleClaimsIntake,
+	parts.RoleQuality, parts.RoleLogistics, parts.RoleAuditor, parts.RoleRegistrar, "admin",
 }
 
 var matrixIDs = map[string]*memstub.Identity{}
@@ -49,15 +50,15 @@ func identity(org, role string) *memstub.Identity {
 func seededClaims(t testing.TB) *env {
 	e := newEnv(t)
 	c1 := office("clm-1")
-	c1.Items = append(c1.Items, Item{Sequence: 3, Code: "J1100", Units: 1, UnitCents: 500, NetCents: 500, Date: "2026-06-10"})
+	c1.Items = append(c1.Items, wire.Item{Sequence: 3, Code: "J1100", Units: 1, UnitCents: 500, NetCents: 500, Date: "2026-06-10"})
 	c1.TotalCents += 500
 	e.submitClaim(1, c1)
 	e.submitClaim(1, onDay(office("clm-2"), "2026-06-09"))
-	var c Claim
+	var c wire.Claim
 	e.Must(e.Query(billing, 1, "Get", "clm-2"), &c)
-	e.Must(e.Submit(adjudicator, 2, TransientPayment, PaymentInput{Trace: "T", AmountCents: c.Adjudication.PaidCents}, "Pay", "clm-2"), nil)
+	e.Must(e.Submit(adjudicator, 2, wire.TransientPayment, wire.PaymentInput{Trace: "T", AmountCents: c.Adjudication.PaidCents}, "Pay", "clm-2"), nil)
 	mri := onDay(office("clm-3"), "2026-06-08")
-	mri.Items = []Item{{Sequence: 1, Code: "70553", Units: 1, UnitCents: 100000, NetCents: 100000, Date: "2026-06-08"}}
+	mri.Items = []wire.Item{{Sequence: 1, Code: "70553", Units: 1, UnitCents: 100000, NetCents: 100000, Date: "2026-06-08"}}
 	mri.TotalCents = 100000
 	e.submitClaim(2, mri)
 	return e
@@ -97,28 +98,28 @@ func matrixOps() []matrixOp {
 		return func(e *env, id *memstub.Identity) memstub.Result { return e.Query(id, 10, fn, args...) }
 	}
 	return []matrixOp{
-		{name: "Submit", allowed: billingOnly, write: true, run: submit("Submit", TransientClaim, newClaim)},
+		{name: "Submit", allowed: billingOnly, write: true, run: submit("Submit", wire.TransientClaim, newClaim)},
 		{name: "Appeal", allowed: billingOnly, write: true, run: submit("Appeal", "", nil, "clm-1")},
 		{name: "Void", allowed: billingOnly, write: true, run: submit("Void", "", nil, "clm-1")},
-		{name: "Replace", allowed: billingOnly, write: true, run: submit("Replace", TransientClaim, replacement, "clm-1")},
-		{name: "Adjudicate", allowed: adjudicatorOnly, write: true, run: submit("Adjudicate", TransientDecision, Decision{ApprovePriorAuth: true}, "clm-3")},
+		{name: "Replace", allowed: billingOnly, write: true, run: submit("Replace", wire.TransientClaim, replacement, "clm-1")},
+		{name: "Adjudicate", allowed: adjudicatorOnly, write: true, run: submit("Adjudicate", wire.TransientDecision, wire.Decision{ApprovePriorAuth: true}, "clm-3")},
 		{name: "Pay", allowed: adjudicatorOnly, write: true, run: func(e *env, id *memstub.Identity) memstub.Result {
-			var c Claim
+			var c wire.Claim
 			e.Must(e.Query(billing, 10, "Get", "clm-1"), &c)
-			return e.Submit(id, 10, TransientPayment, PaymentInput{Trace: "T9", AmountCents: c.Adjudication.PaidCents}, "Pay", "clm-1")
+			return e.Submit(id, 10, wire.TransientPayment, wire.PaymentInput{Trace: "T9", AmountCents: c.Adjudication.PaidCents}, "Pay", "clm-1")
 		}},
 		{name: "ReversePayment", allowed: adjudicatorOnly, write: true, run: submit("ReversePayment", "", nil, "clm-2")},
-		{name: "RegisterCoverage", allowed: []string{"PayerMSP/enrollment"}, write: true, run: submit("RegisterCoverage", TransientCoverage,
-			Coverage{ID: "cov-9", Member: pt2, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-12-31"}})},
-		{name: "SetRules", allowed: adjudicatorOnly, write: true, run: submit("SetRules", TransientRules, Rules{Plan: "silver", Allowed: map[string]int64{"99213": 9000}})},
+		{name: "RegisterCoverage", allowed: []string{"PayerMSP/enrollment"}, write: true, run: submit("RegisterCoverage", wire.TransientCoverage,
+			wire.Coverage{ID: "cov-9", Member: pt2, Plan: "gold", Period: wire.Period{Start: "2026-01-01", End: "2026-12-31"}})},
+		{name: "SetRules", allowed: adjudicatorOnly, write: true, run: submit("SetRules", wire.TransientRules, wire.Rules{Plan: "silver", Allowed: map[string]int64{"99213": 9000}})},
 		{name: "SetSalt", allowed: []string{"PayerMSP/enrollment"}, allowedPrefix: "CONFLICT: ", write: true,
-			run: submit("SetSalt", TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})},
+			run: submit("SetSalt", wire.TransientSalt, map[string]string{"salt": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})},
 		{name: "SetSettings", allowed: []string{"RegulatorMSP/admin"}, write: true, run: submit("SetSettings", "", nil, "false")},
 		{name: "Get", allowed: claimReaders, run: query("Get", "clm-1")},
 		{name: "Remittance", allowed: claimReaders, run: query("Remittance", "clm-2")},
 		{name: "GetCoverage", allowed: []string{"ProviderMSP/billing", "PayerMSP/adjudicator", "PayerMSP/claims-intake", "PayerMSP/enrollment"},
 			run: query("GetCoverage", "PayerMSP", "cov-1")},
-		{name: "ListByStatus", allowed: append(claimReaders, "RegulatorMSP/auditor"), run: query("ListByStatus", StatusPaid, "10", "")},
+		{name: "ListByStatus", allowed: append(claimReaders, "RegulatorMSP/auditor"), run: query("ListByStatus", wire.StatusPaid, "10", "")},
 		{name: "GetTrace", allowed: []string{"*"}, run: query("GetTrace", "clm-1")},
 		{name: "GetSettings", allowed: []string{"*"}, run: query("GetSettings")},
 		// The collection's members: orgs playing the provider or the payer.
@@ -165,21 +166,21 @@ func TestRoleOrgMatrix(t *testing.T) {
 // the registry with the right parts and roles, cannot act on or read a
 // claim they are not party to, nor each other's coverage.
 func TestOwnershipAcrossOrgs(t *testing.T) {
-	g := withOrg(withOrg(partstest.Reference(), wire.Org{MSPID: "ClinicMSP", Parts: []string{wire.PartProvider}, Peer: true}),
-		wire.Org{MSPID: "MutualMSP", Parts: []string{wire.PartPayer}, Peer: true, Plans: []string{"bronze"}})
+	g := withOrg(withOrg(partstest.Reference(), parts.Org{MSPID: "ClinicMSP", Parts: []string{parts.PartProvider}, Peer: true}),
+		parts.Org{MSPID: "MutualMSP", Parts: []string{parts.PartPayer}, Peer: true, Plans: []string{"bronze"}})
 	e := newEnvWith(t, g, &Contract{})
 	widenCollection(e, "ClinicMSP", "MutualMSP")
 	setupPayer(e)
 	e.submitClaim(1, office("clm-1"))
-	clinic := identity("ClinicMSP", wire.RoleBilling)
-	mutual := identity("MutualMSP", wire.RoleAdjudicator)
-	mutualIntake := identity("MutualMSP", wire.RoleClaimsIntake)
+	clinic := identity("ClinicMSP", parts.RoleBilling)
+	mutual := identity("MutualMSP", parts.RoleAdjudicator)
+	mutualIntake := identity("MutualMSP", parts.RoleClaimsIntake)
 	before := e.Peer.Snapshot()
 	for _, res := range []memstub.Result{
 		e.Submit(clinic, 2, "", nil, "Void", "clm-1"),
 		e.Submit(clinic, 2, "", nil, "Appeal", "clm-1"),
-		e.Submit(clinic, 2, TransientClaim, office("clm-1r"), "Replace", "clm-1"),
-		e.Submit(mutual, 2, TransientPayment, PaymentInput{Trace: "T", AmountCents: 9000}, "Pay", "clm-1"),
+		e.Submit(clinic, 2, wire.TransientClaim, office("clm-1r"), "Replace", "clm-1"),
+		e.Submit(mutual, 2, wire.TransientPayment, wire.PaymentInput{Trace: "T", AmountCents: 9000}, "Pay", "clm-1"),
 		e.Submit(mutual, 2, "", nil, "Adjudicate", "clm-1"),
 		e.Query(clinic, 2, "Get", "clm-1"),
 		e.Query(mutualIntake, 2, "Remittance", "clm-1"),
@@ -187,32 +188,32 @@ func TestOwnershipAcrossOrgs(t *testing.T) {
 	} {
 		e.Refused(before, res, "FORBIDDEN: ")
 	}
-	var page TracePage
-	e.Must(e.Query(mutualIntake, 2, "ListByStatus", StatusAdjudicated, "10", ""), &page)
+	var page wire.TracePage
+	e.Must(e.Query(mutualIntake, 2, "ListByStatus", wire.StatusAdjudicated, "10", ""), &page)
 	assert.Empty(t, page.Items, "a payer lists only its own claims")
-	e.Must(e.Query(intake, 2, "ListByStatus", StatusAdjudicated, "10", ""), &page)
+	e.Must(e.Query(intake, 2, "ListByStatus", wire.StatusAdjudicated, "10", ""), &page)
 	assert.Len(t, page.Items, 1)
 }
 
-func withOrg(g wire.Genesis, o wire.Org) wire.Genesis { return partstest.With(g, "care", o) }
+func withOrg(g parts.Genesis, o parts.Org) parts.Genesis { return partstest.With(g, "care", o) }
 
 // setupPayer sets PayerMSP's salt, the gold rules and cov-1.
 func setupPayer(e *env) {
-	e.Must(e.Submit(enrollment, 0, TransientSalt, map[string]string{"salt": testSalt}, "SetSalt"), nil)
-	e.Must(e.Submit(adjudicator, 0, TransientRules, goldRules(), "SetRules"), nil)
-	e.Must(e.Submit(enrollment, 0, TransientCoverage, Coverage{ID: "cov-1", Member: pt1, Plan: "gold",
-		Period: Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2000, DeductibleCents: 5000, AnnualLimitCents: 1_000_000}, "RegisterCoverage"), nil)
+	e.Must(e.Submit(enrollment, 0, wire.TransientSalt, map[string]string{"salt": testSalt}, "SetSalt"), nil)
+	e.Must(e.Submit(adjudicator, 0, wire.TransientRules, goldRules(), "SetRules"), nil)
+	e.Must(e.Submit(enrollment, 0, wire.TransientCoverage, wire.Coverage{ID: "cov-1", Member: pt1, Plan: "gold",
+		Period: wire.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2000, DeductibleCents: 5000, AnnualLimitCents: 1_000_000}, "RegisterCoverage"), nil)
 }
 
 func FuzzClaimInput(f *testing.F) {
 	f.Add(cctest.JSON(office("clm-1")))
 	f.Add([]byte(`{"item":[{"sequence":1,"quantity":9223372036854775807,"unitPrice":9223372036854775807}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var in ClaimInput
+		var in wire.ClaimInput
 		if err := decodeClaim(data, &in); err != nil {
 			return
 		}
-		if err := in.validate(start); err != nil {
+		if err := validateClaim(&in, start); err != nil {
 			return
 		}
 		var sum int64
@@ -225,6 +226,6 @@ func FuzzClaimInput(f *testing.F) {
 		if sum != in.TotalCents || sum <= 0 {
 			t.Fatalf("accepted total %d for lines summing to %d", in.TotalCents, sum)
 		}
-		Adjudicate(&in, &Coverage{CopayCents: 100, DeductibleCents: 100, AnnualLimitCents: 1000}, gold, Accumulator{}, Decision{ApprovePriorAuth: true})
+		Adjudicate(&in, &wire.Coverage{CopayCents: 100, DeductibleCents: 100, AnnualLimitCents: 1000}, gold, Accumulator{}, wire.Decision{ApprovePriorAuth: true})
 	})
 }

@@ -1,15 +1,9 @@
 package claims
 
-import "slices"
-
-// Reason is an adjustment in the style of X12 claim adjustment reason
-// codes: a group (CO contractual, PR patient responsibility, OA other), a
-// CARC code and the amount.
-type Reason struct {
-	Group  string `json:"group"`
-	Code   string `json:"code"`
-	Amount int64  `json:"amount"`
-}
+import (
+	"github.com/carechain/carechain/chaincode/claims/wire"
+	"slices"
+)
 
 // CARC codes the rules use.
 const (
@@ -21,42 +15,6 @@ const (
 	carcPriorAuthAbs = "197" // CO: precertification absent
 )
 
-// Rule names, as recorded on an adjudication.
-const (
-	RuleCoverage     = "coverage-active"
-	RuleNonCovered   = "non-covered-code"
-	RuleAllowed      = "allowed-amount"
-	RuleDeductible   = "deductible"
-	RuleCopay        = "copay"
-	RuleAnnualLimit  = "annual-limit"
-	RulePriorAuth    = "prior-authorization"
-	RulePriorAuthDen = "prior-authorization-denied"
-)
-
-// LineResult is one line's adjudication.
-type LineResult struct {
-	Sequence       int      `json:"sequence"`
-	SubmittedCents int64    `json:"submitted"`
-	AllowedCents   int64    `json:"allowed"`
-	PatientCents   int64    `json:"patientResponsibility"`
-	PaidCents      int64    `json:"paid"`
-	Outcome        string   `json:"outcome"`
-	Reasons        []Reason `json:"adjustments"`
-}
-
-// Adjudication is a claim's adjudication (FHIR ClaimResponse).
-type Adjudication struct {
-	Outcome      string       `json:"outcome"`
-	Lines        []LineResult `json:"item"`
-	PaidCents    int64        `json:"payment"`
-	PatientCents int64        `json:"patientResponsibility"`
-	// Rules names every rule that fired, in order.
-	Rules []string `json:"rules"`
-	// Manual is set when an adjudicator decided (pended or appealed claims).
-	Manual bool   `json:"manual"`
-	At     string `json:"at"`
-}
-
 // Accumulator is what a member's plan has paid and what deductible the
 // member has met in a year.
 type Accumulator struct {
@@ -64,32 +22,24 @@ type Accumulator struct {
 	DeductibleMetCents int64 `json:"deductibleMet"`
 }
 
-// Decision is what an adjudicator adds to the rules (transient "decision").
-type Decision struct {
-	// ApprovePriorAuth treats the lines that need prior authorization as authorized.
-	ApprovePriorAuth bool `json:"approvePriorAuth,omitempty" metadata:",optional"`
-	// DenyPriorAuth denies those lines instead (CO-197).
-	DenyPriorAuth bool `json:"denyPriorAuth,omitempty" metadata:",optional"`
-}
-
 // needsPriorAuth reports whether a line needs an authorization it lacks.
-func needsPriorAuth(it Item, rules *Rules) bool {
+func needsPriorAuth(it wire.Item, rules *wire.Rules) bool {
 	return it.PriorAuth == "" && slices.Contains(rules.PriorAuth, it.Code)
 }
 
 // Adjudicate applies a plan's rules to a claim deterministically. It
 // returns pend = PendPriorAuth, without an adjudication, when a line needs a
 // prior authorization and the decision neither approves nor denies it.
-func Adjudicate(c *ClaimInput, cov *Coverage, rules *Rules, acc Accumulator, d Decision) (adj Adjudication, next Accumulator, pend string) {
+func Adjudicate(c *wire.ClaimInput, cov *wire.Coverage, rules *wire.Rules, acc Accumulator, d wire.Decision) (adj wire.Adjudication, next Accumulator, pend string) {
 	r := &rulesRun{cov: cov, rules: rules, d: d, acc: acc, copayLeft: cov.CopayCents}
-	r.fired(RuleCoverage)
+	r.fired(wire.RuleCoverage)
 	denied := 0
 	for _, it := range c.Items {
 		line, pend := r.line(it)
 		if pend != "" {
-			return Adjudication{}, acc, pend
+			return wire.Adjudication{}, acc, pend
 		}
-		if line.Outcome == OutcomeDenied {
+		if line.Outcome == wire.OutcomeDenied {
 			denied++
 		}
 		r.adj.PaidCents += line.PaidCents
@@ -98,21 +48,21 @@ func Adjudicate(c *ClaimInput, cov *Coverage, rules *Rules, acc Accumulator, d D
 	}
 	switch {
 	case denied == len(c.Items):
-		r.adj.Outcome = OutcomeDenied
+		r.adj.Outcome = wire.OutcomeDenied
 	case denied > 0 || r.reduced:
-		r.adj.Outcome = OutcomePartial
+		r.adj.Outcome = wire.OutcomePartial
 	default:
-		r.adj.Outcome = OutcomeApproved
+		r.adj.Outcome = wire.OutcomeApproved
 	}
 	return r.adj, r.acc, ""
 }
 
 // rulesRun is one run of a plan's rules over a claim's lines.
 type rulesRun struct {
-	cov       *Coverage
-	rules     *Rules
-	d         Decision
-	adj       Adjudication
+	cov       *wire.Coverage
+	rules     *wire.Rules
+	d         wire.Decision
+	adj       wire.Adjudication
 	acc       Accumulator
 	copayLeft int64
 	reduced   bool
@@ -125,20 +75,20 @@ func (r *rulesRun) fired(rule string) {
 }
 
 // line adjudicates one line, or returns PendPriorAuth.
-func (r *rulesRun) line(it Item) (LineResult, string) {
-	line := LineResult{Sequence: it.Sequence, SubmittedCents: it.NetCents, Reasons: []Reason{}}
+func (r *rulesRun) line(it wire.Item) (wire.LineResult, string) {
+	line := wire.LineResult{Sequence: it.Sequence, SubmittedCents: it.NetCents, Reasons: []wire.Reason{}}
 	perUnit, covered := r.rules.Allowed[it.Code]
 	switch {
 	case !covered:
-		r.fired(RuleNonCovered)
-		line.Outcome = OutcomeDenied
-		line.Reasons = append(line.Reasons, Reason{"CO", carcNonCovered, it.NetCents})
+		r.fired(wire.RuleNonCovered)
+		line.Outcome = wire.OutcomeDenied
+		line.Reasons = append(line.Reasons, wire.Reason{Group: "CO", Code: carcNonCovered, Amount: it.NetCents})
 	case needsPriorAuth(it, r.rules) && r.d.DenyPriorAuth:
-		r.fired(RulePriorAuthDen)
-		line.Outcome = OutcomeDenied
-		line.Reasons = append(line.Reasons, Reason{"CO", carcPriorAuthAbs, it.NetCents})
+		r.fired(wire.RulePriorAuthDen)
+		line.Outcome = wire.OutcomeDenied
+		line.Reasons = append(line.Reasons, wire.Reason{Group: "CO", Code: carcPriorAuthAbs, Amount: it.NetCents})
 	case needsPriorAuth(it, r.rules) && !r.d.ApprovePriorAuth:
-		return line, PendPriorAuth
+		return line, wire.PendPriorAuth
 	default:
 		r.allow(&line, it, perUnit)
 	}
@@ -147,39 +97,39 @@ func (r *rulesRun) line(it Item) (LineResult, string) {
 
 // allow pays a covered line: the allowed amount, less the deductible and
 // the copay the member owes, within the annual limit.
-func (r *rulesRun) allow(line *LineResult, it Item, perUnit int64) {
+func (r *rulesRun) allow(line *wire.LineResult, it wire.Item, perUnit int64) {
 	if slices.Contains(r.rules.PriorAuth, it.Code) {
-		r.fired(RulePriorAuth)
+		r.fired(wire.RulePriorAuth)
 	}
 	line.AllowedCents = min(it.NetCents, perUnit*it.Units)
 	if over := it.NetCents - line.AllowedCents; over > 0 {
-		r.fired(RuleAllowed)
-		line.Reasons = append(line.Reasons, Reason{"CO", carcContractual, over})
+		r.fired(wire.RuleAllowed)
+		line.Reasons = append(line.Reasons, wire.Reason{Group: "CO", Code: carcContractual, Amount: over})
 	}
 	rest := line.AllowedCents
 	if ded := min(max(r.cov.DeductibleCents-r.acc.DeductibleMetCents, 0), rest); ded > 0 {
-		r.fired(RuleDeductible)
-		line.Reasons = append(line.Reasons, Reason{"PR", carcDeductible, ded})
+		r.fired(wire.RuleDeductible)
+		line.Reasons = append(line.Reasons, wire.Reason{Group: "PR", Code: carcDeductible, Amount: ded})
 		r.acc.DeductibleMetCents += ded
 		line.PatientCents += ded
 		rest -= ded
 	}
 	if co := min(r.copayLeft, rest); co > 0 {
-		r.fired(RuleCopay)
-		line.Reasons = append(line.Reasons, Reason{"PR", carcCopay, co})
+		r.fired(wire.RuleCopay)
+		line.Reasons = append(line.Reasons, wire.Reason{Group: "PR", Code: carcCopay, Amount: co})
 		r.copayLeft -= co
 		line.PatientCents += co
 		rest -= co
 	}
 	if left := max(r.cov.AnnualLimitCents-r.acc.PaidCents, 0); r.cov.AnnualLimitCents > 0 && rest > left {
-		r.fired(RuleAnnualLimit)
-		line.Reasons = append(line.Reasons, Reason{"CO", carcBenefitMax, rest - left})
+		r.fired(wire.RuleAnnualLimit)
+		line.Reasons = append(line.Reasons, wire.Reason{Group: "CO", Code: carcBenefitMax, Amount: rest - left})
 		rest, r.reduced = left, true
 	}
 	line.PaidCents = rest
 	r.acc.PaidCents += rest
-	line.Outcome = OutcomeApproved
+	line.Outcome = wire.OutcomeApproved
 	if rest == 0 && line.PatientCents == 0 {
-		line.Outcome = OutcomeDenied
+		line.Outcome = wire.OutcomeDenied
 	}
 }

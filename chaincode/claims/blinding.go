@@ -7,14 +7,14 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // collectionParts are the parts whose orgs are members of the
 // provider–payer collection (collections.json: the provider and the
 // payer). The peer's memberOnlyRead and memberOnlyWrite refuse clients of
 // any other org on top of this check.
-var collectionParts = []string{wire.PartProvider, wire.PartPayer}
+var collectionParts = []string{parts.PartProvider, parts.PartPayer}
 
 // SetupBlinding sets the blinding secret of the collection (transient
 // "blinding-secret", at least 32 random bytes), once: by an admin of an

@@ -5,24 +5,18 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/txtime"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Names the chaincode uses.
 const (
 	EventName  = "claims"
 	Collection = "claimsProviderPayer"
-
-	TransientClaim    = "claim"
-	TransientCoverage = "coverage"
-	TransientRules    = "rules"
-	TransientSalt     = "salt"
-	TransientDecision = "decision"
-	TransientPayment  = "payment"
 
 	RecordsChaincode = "records"
 	ConsentChaincode = "consent"
@@ -58,14 +52,6 @@ type Contract struct {
 	Clock func() time.Time
 }
 
-// Settings are the chaincode's channel-level settings.
-type Settings struct {
-	// PaymentConsentRequired makes Submit ask the consent chaincode
-	// (default false: HIPAA permits disclosure for payment).
-	PaymentConsentRequired bool   `json:"paymentConsentRequired"`
-	Updated                string `json:"updated,omitempty" metadata:",optional"`
-}
-
 // tx is one transaction's context. Reads never see the transaction's own
 // writes, so the private records it changes and may read again (member
 // accumulators, patient-day entries) are kept here too, by key: a
@@ -74,7 +60,7 @@ type Settings struct {
 type tx struct {
 	*txn.Tx
 	// org is the caller's registry entry, once an access check read it.
-	org          wire.Org
+	org          parts.Org
 	bl           *blind.Blinder
 	accumulators map[string]Accumulator
 	days         map[string][]string
@@ -125,11 +111,11 @@ func (t *tx) finish() error { return t.Emit(EventName) }
 
 func key(obj string, attrs ...string) (string, error) { return state.Key(obj, attrs...) }
 
-func (t *tx) settings() (Settings, error) {
+func (t *tx) settings() (wire.Settings, error) {
 	k, err := key(objSettings, "channel")
 	if err != nil {
-		return Settings{}, err
+		return wire.Settings{}, err
 	}
-	s, _, err := state.GetOptional[Settings](t.Stub, k)
+	s, _, err := state.GetOptional[wire.Settings](t.Stub, k)
 	return s, err
 }

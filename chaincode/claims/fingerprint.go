@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 )
 
@@ -65,7 +66,7 @@ func normalModifiers(mods []string) string {
 // order: what makes a service the same service — provider, patient, date
 // of service, procedure, modifiers and units — and never what the provider
 // bills for it or how the billable period is written.
-func lineFingerprints(salt []byte, provider string, c *ClaimInput) []string {
+func lineFingerprints(salt []byte, provider string, c *wire.ClaimInput) []string {
 	out := make([]string, len(c.Items))
 	for i, it := range c.Items {
 		out[i] = mac(salt, "line", provider, c.Patient, it.Date, it.Code, normalModifiers(it.Modifiers), strconv.FormatInt(it.Units, 10))
@@ -83,7 +84,7 @@ type fingerprintEntry struct {
 // refuseDuplicates refuses a claim one of whose lines bills a service
 // another of its lines or an earlier claim to the same payer billed (the
 // claim it replaces excepted), naming the first such line and the original.
-func (t *tx) refuseDuplicates(in *ClaimInput, salt []byte, fps []string, replaces string) error {
+func (t *tx) refuseDuplicates(in *wire.ClaimInput, salt []byte, fps []string, replaces string) error {
 	for i, fp := range fps {
 		if j := slices.Index(fps[:i], fp); j >= 0 {
 			return ccerr.Invalid(fmt.Sprintf("item[%d]", i), "bills the same service as item[%d] (date, procedure, modifiers and units)", j)
@@ -123,7 +124,7 @@ func (t *tx) genuine(e fingerprintEntry, payer string, salt []byte, fp string) (
 	if err != nil {
 		return false, err
 	}
-	if c.Status == StatusVoided || c.Status == StatusReplaced || c.Input.Payer != payer ||
+	if c.Status == wire.StatusVoided || c.Status == wire.StatusReplaced || c.Input.Payer != payer ||
 		e.Sequence < 1 || e.Sequence > len(c.Input.Items) {
 		return false, nil
 	}

@@ -14,12 +14,13 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/consent/consenttest"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records"
 )
 
@@ -87,7 +88,7 @@ func collections(t testing.TB) []memstub.Collection {
 // patients' CA as PatientsMSP's root), consent, records and claims (with
 // its collections and endorsement policy) on a ProviderMSP peer of
 // channel care, and sets the collection's blinding secret.
-func newEnvWith(t testing.TB, g wire.Genesis, contract *Contract) *env {
+func newEnvWith(t testing.TB, g parts.Genesis, contract *Contract) *env {
 	e := newEnvUnblinded(t, g, contract)
 	e.Must(e.Peer.Invoke("claims", providerAdmin, at(-1), map[string][]byte{blind.TransientSecret: blindingSecret}, "SetupBlinding", Collection), nil)
 	return e
@@ -95,7 +96,7 @@ func newEnvWith(t testing.TB, g wire.Genesis, contract *Contract) *env {
 
 // newEnvUnblinded is newEnvWith before the collection's blinding secret
 // is set, as a fresh deployment is until carenet sets it.
-func newEnvUnblinded(t testing.TB, g wire.Genesis, contract *Contract) *env {
+func newEnvUnblinded(t testing.TB, g parts.Genesis, contract *Contract) *env {
 	e := &env{Harness: &cctest.Harness{T: t, Peer: memstub.NewPeer("care", memstub.WithMSP("ProviderMSP")), Chaincode: "claims", At: at}}
 	e.patients = consenttest.New()
 	partstest.Install(e.Peer, e.patients.Genesis(g), at(-1))
@@ -165,17 +166,17 @@ func newEnv(t testing.TB) *env {
 	return e
 }
 
-func goldRules() Rules {
-	return Rules{Plan: "gold", Allowed: map[string]int64{"99213": 12000, "80053": 4500, "70553": 90000},
+func goldRules() wire.Rules {
+	return wire.Rules{Plan: "gold", Allowed: map[string]int64{"99213": 12000, "80053": 4500, "70553": 90000},
 		PriorAuth: []string{"70553"}, MaxClaimsPerPatientDay: 2}
 }
 
 // office is a typical claim: an office visit and a metabolic panel on 2026-06-10.
-func office(id string) ClaimInput {
-	return ClaimInput{ID: id, Patient: pt1, Coverage: "cov-1", Payer: "PayerMSP", RenderingNPI: npi,
-		BillablePeriod: Period{Start: "2026-06-10", End: "2026-06-10"}, PlaceOfService: "11",
+func office(id string) wire.ClaimInput {
+	return wire.ClaimInput{ID: id, Patient: pt1, Coverage: "cov-1", Payer: "PayerMSP", RenderingNPI: npi,
+		BillablePeriod: wire.Period{Start: "2026-06-10", End: "2026-06-10"}, PlaceOfService: "11",
 		Diagnoses: []string{"E11.9", "I10"},
-		Items: []Item{
+		Items: []wire.Item{
 			{Sequence: 1, Code: "99213", Modifiers: []string{"25"}, Units: 1, UnitCents: 15000, NetCents: 15000, Date: "2026-06-10"},
 			{Sequence: 2, Code: "80053", Units: 1, UnitCents: 4000, NetCents: 4000, Date: "2026-06-10"},
 		},
@@ -183,25 +184,25 @@ func office(id string) ClaimInput {
 }
 
 // onDay moves a claim's services (and its billable period) to day.
-func onDay(c ClaimInput, day string) ClaimInput {
-	c.BillablePeriod = Period{Start: day, End: day}
-	c.Items = append([]Item(nil), c.Items...)
+func onDay(c wire.ClaimInput, day string) wire.ClaimInput {
+	c.BillablePeriod = wire.Period{Start: day, End: day}
+	c.Items = append([]wire.Item(nil), c.Items...)
 	for i := range c.Items {
 		c.Items[i].Date = day
 	}
 	return c
 }
 
-func (e *env) submitClaim(minute int, c ClaimInput) Receipt {
+func (e *env) submitClaim(minute int, c wire.ClaimInput) wire.Receipt {
 	e.T.Helper()
-	var r Receipt
-	e.Must(e.Submit(billing, minute, TransientClaim, c, "Submit"), &r)
+	var r wire.Receipt
+	e.Must(e.Submit(billing, minute, wire.TransientClaim, c, "Submit"), &r)
 	return r
 }
 
-func (e *env) get(minute int, id string) Claim {
+func (e *env) get(minute int, id string) wire.Claim {
 	e.T.Helper()
-	var c Claim
+	var c wire.Claim
 	e.Must(e.Query(billing, minute, "Get", id), &c)
 	return c
 }

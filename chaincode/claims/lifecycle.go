@@ -6,6 +6,7 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
@@ -16,17 +17,11 @@ import (
 // an adverse benefit determination (29 CFR 2560.503-1(h)(3)(i)).
 const AppealWindow = 180 * 24 * time.Hour
 
-// PaymentInput is the transient input "payment".
-type PaymentInput struct {
-	Trace       string `json:"trace"`
-	AmountCents int64  `json:"amount"`
-}
-
 // step checks the caller (its part and role, then that its org is the
 // claim's party on that side, before any private read), loads the claim,
 // refuses a transaction stamped before the claim's latest change, and
 // checks that the claim is in one of the statuses from.
-func (t *tx) step(id string, g grant, from ...string) (*Claim, *Trace, error) {
+func (t *tx) step(id string, g grant, from ...string) (*wire.Claim, *wire.Trace, error) {
 	_, part, err := t.require(g)
 	if err != nil {
 		return nil, nil, err
@@ -54,25 +49,25 @@ func (t *tx) step(id string, g grant, from ...string) (*Claim, *Trace, error) {
 // Adjudicate lets the payer's adjudicator decide a pended or appealed claim:
 // the rules run again, with the transient "decision" (optional) approving or
 // denying prior authorizations.
-func (c *Contract) Adjudicate(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Adjudicate(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, err := t.step(id, payerAdjudicate, StatusPended, StatusAppealed)
+	cl, tr, err := t.step(id, payerAdjudicate, wire.StatusPended, wire.StatusAppealed)
 	if err != nil {
 		return nil, err
 	}
-	var d Decision
-	if m, err := t.Stub.GetTransient(); err == nil && len(m[TransientDecision]) > 0 {
-		if err := t.Transient(TransientDecision, &d, 1024); err != nil {
+	var d wire.Decision
+	if m, err := t.Stub.GetTransient(); err == nil && len(m[wire.TransientDecision]) > 0 {
+		if err := t.Transient(wire.TransientDecision, &d, 1024); err != nil {
 			return nil, err
 		}
 		if d.ApprovePriorAuth && d.DenyPriorAuth {
-			return nil, ccerr.Invalid(TransientDecision, "approve or deny prior authorization, not both")
+			return nil, ccerr.Invalid(wire.TransientDecision, "approve or deny prior authorization, not both")
 		}
 	}
-	if cl.Status == StatusAppealed && cl.Adjudication != nil {
+	if cl.Status == wire.StatusAppealed && cl.Adjudication != nil {
 		// Re-adjudication starts from the accumulators before the first one.
 		if err := t.unwind(cl); err != nil {
 			return nil, err
@@ -88,7 +83,7 @@ func (c *Contract) Adjudicate(ctx contractapi.TransactionContextInterface, id st
 }
 
 // unwind takes a claim's adjudicated payment back out of its member's accumulator.
-func (t *tx) unwind(cl *Claim) error {
+func (t *tx) unwind(cl *wire.Claim) error {
 	year := cl.Input.BillablePeriod.Start[:4]
 	acc, err := t.accumulator(cl.Input.Payer, cl.Input.Patient, year)
 	if err != nil {
@@ -108,22 +103,22 @@ func (t *tx) unwind(cl *Claim) error {
 
 // Appeal lets the provider's billing staff contest an adjudication, within
 // AppealWindow of it.
-func (c *Contract) Appeal(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Appeal(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, err := t.step(id, providerBilling, StatusAdjudicated)
+	cl, tr, err := t.step(id, providerBilling, wire.StatusAdjudicated)
 	if err != nil {
 		return nil, err
 	}
-	if cl.Adjudication.Outcome == OutcomeApproved {
+	if cl.Adjudication.Outcome == wire.OutcomeApproved {
 		return nil, ccerr.Precondition("claim %s was approved in full: nothing to appeal", id)
 	}
 	if err := t.withinAppealWindow(cl); err != nil {
 		return nil, err
 	}
-	cl.Status = StatusAppealed
+	cl.Status = wire.StatusAppealed
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
@@ -132,7 +127,7 @@ func (c *Contract) Appeal(ctx contractapi.TransactionContextInterface, id string
 
 // withinAppealWindow refuses an appeal more than AppealWindow after the
 // claim's adjudication.
-func (t *tx) withinAppealWindow(cl *Claim) error {
+func (t *tx) withinAppealWindow(cl *wire.Claim) error {
 	at, err := time.Parse(time.RFC3339Nano, cl.Adjudication.At)
 	if err != nil {
 		return ccerr.Internal("claim %s: adjudication stamp: %v", cl.Input.ID, err)
@@ -145,20 +140,20 @@ func (t *tx) withinAppealWindow(cl *Claim) error {
 
 // Pay records the payer's payment (transient "payment": trace number and
 // amount, which must be the adjudicated payment).
-func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, err := t.step(id, payerAdjudicate, StatusAdjudicated)
+	cl, tr, err := t.step(id, payerAdjudicate, wire.StatusAdjudicated)
 	if err != nil {
 		return nil, err
 	}
-	if cl.Adjudication.Outcome == OutcomeDenied {
+	if cl.Adjudication.Outcome == wire.OutcomeDenied {
 		return nil, ccerr.Precondition("claim %s was denied: there is nothing to pay", id)
 	}
-	var in PaymentInput
-	if err := t.Transient(TransientPayment, &in, 1024); err != nil {
+	var in wire.PaymentInput
+	if err := t.Transient(wire.TransientPayment, &in, 1024); err != nil {
 		return nil, err
 	}
 	if err := validate.Identifier("trace", in.Trace); err != nil {
@@ -167,8 +162,8 @@ func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (
 	if in.AmountCents != cl.Adjudication.PaidCents {
 		return nil, ccerr.Invalid("amount", "must be the adjudicated payment, %d", cl.Adjudication.PaidCents)
 	}
-	cl.Payments = append(cl.Payments, Payment{Trace: in.Trace, AmountCents: in.AmountCents, Date: t.Stamp()})
-	cl.Status = StatusPaid
+	cl.Payments = append(cl.Payments, wire.Payment{Trace: in.Trace, AmountCents: in.AmountCents, Date: t.Stamp()})
+	cl.Status = wire.StatusPaid
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
@@ -176,17 +171,17 @@ func (c *Contract) Pay(ctx contractapi.TransactionContextInterface, id string) (
 }
 
 // ReversePayment reverses a payment; the claim is adjudicated again, unpaid.
-func (c *Contract) ReversePayment(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) ReversePayment(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, err := t.step(id, payerAdjudicate, StatusPaid)
+	cl, tr, err := t.step(id, payerAdjudicate, wire.StatusPaid)
 	if err != nil {
 		return nil, err
 	}
 	cl.Payments[len(cl.Payments)-1].Reversed = t.Stamp()
-	cl.Status = StatusAdjudicated
+	cl.Status = wire.StatusAdjudicated
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
@@ -195,19 +190,19 @@ func (c *Contract) ReversePayment(ctx contractapi.TransactionContextInterface, i
 
 // Void withdraws a claim before payment (837 frequency code 8); its line
 // fingerprints are released so a corrected claim can be submitted.
-func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, err := t.step(id, providerBilling, StatusPended, StatusAdjudicated, StatusAppealed)
+	cl, tr, err := t.step(id, providerBilling, wire.StatusPended, wire.StatusAdjudicated, wire.StatusAppealed)
 	if err != nil {
 		return nil, err
 	}
 	if err := t.withdraw(cl, tr); err != nil {
 		return nil, err
 	}
-	cl.Status = StatusVoided
+	cl.Status = wire.StatusVoided
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
@@ -216,7 +211,7 @@ func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) 
 
 // withdraw releases a claim's line fingerprints, its patient-day index
 // entries and what it added to its member's accumulator.
-func (t *tx) withdraw(cl *Claim, tr *Trace) error {
+func (t *tx) withdraw(cl *wire.Claim, tr *wire.Trace) error {
 	salt, err := t.salt(tr.Payer)
 	if err != nil {
 		return err
@@ -241,17 +236,17 @@ func (t *tx) withdraw(cl *Claim, tr *Trace) error {
 
 // Replace replaces a claim before payment with a corrected one (837
 // frequency code 7; transient "claim" with a new id).
-func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, err := t.step(id, providerBilling, StatusPended, StatusAdjudicated, StatusAppealed)
+	cl, tr, err := t.step(id, providerBilling, wire.StatusPended, wire.StatusAdjudicated, wire.StatusAppealed)
 	if err != nil {
 		return nil, err
 	}
-	var in ClaimInput
-	if err := t.Transient(TransientClaim, &in, maxInputBytes); err != nil {
+	var in wire.ClaimInput
+	if err := t.Transient(wire.TransientClaim, &in, maxInputBytes); err != nil {
 		return nil, err
 	}
 	if in.ID == id {
@@ -266,7 +261,7 @@ func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id strin
 	if err := t.withdraw(cl, tr); err != nil {
 		return nil, err
 	}
-	cl.Status, cl.ReplacedBy = StatusReplaced, in.ID
+	cl.Status, cl.ReplacedBy = wire.StatusReplaced, in.ID
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}

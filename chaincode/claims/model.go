@@ -8,32 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-)
-
-// Claim statuses.
-const (
-	StatusPended      = "pended"
-	StatusAdjudicated = "adjudicated"
-	StatusAppealed    = "appealed"
-	StatusPaid        = "paid"
-	StatusVoided      = "voided"
-	StatusReplaced    = "replaced"
-)
-
-// Adjudication outcomes (X12 835 / FHIR ClaimResponse.outcome, per claim).
-const (
-	OutcomeApproved = "approved"
-	OutcomePartial  = "partial"
-	OutcomeDenied   = "denied"
-)
-
-// Reasons a claim is pended.
-const (
-	PendCoverage  = "COVERAGE_INACTIVE"
-	PendPriorAuth = "PRIOR_AUTH_REQUIRED"
-	PendFraud     = "FRAUD_REVIEW"
 )
 
 // Limits that keep a claim sane and every amount far from overflow.
@@ -49,62 +26,26 @@ const (
 
 const dateLayout = "2006-01-02"
 
-// Period is a date range (YYYY-MM-DD), inclusive.
-type Period struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
-}
-
-// Item is a claim line: a procedure with modifiers, units and charge.
-type Item struct {
-	Sequence  int      `json:"sequence"`
-	Code      string   `json:"productOrService"`
-	Modifiers []string `json:"modifier,omitempty" metadata:",optional"`
-	Units     int64    `json:"quantity"`
-	UnitCents int64    `json:"unitPrice"`
-	NetCents  int64    `json:"net"`
-	Date      string   `json:"servicedDate"`
-	// PriorAuth is the payer's prior-authorization number, when one was given.
-	PriorAuth string `json:"priorAuth,omitempty" metadata:",optional"`
-}
-
-// ClaimInput is the transient input "claim" of Submit and Replace, shaped
-// after FHIR Claim and X12 837P.
-type ClaimInput struct {
-	ID             string   `json:"id"`
-	Patient        string   `json:"patient"`
-	Coverage       string   `json:"coverage"`
-	Payer          string   `json:"payer"`
-	RenderingNPI   string   `json:"renderingNpi"`
-	BillablePeriod Period   `json:"billablePeriod"`
-	PlaceOfService string   `json:"placeOfService"`
-	Diagnoses      []string `json:"diagnosis"`
-	Items          []Item   `json:"item"`
-	TotalCents     int64    `json:"total"`
-	// Records are supporting record anchors (records chaincode ids).
-	Records []string `json:"supportingInfo,omitempty" metadata:",optional"`
-}
-
 // decodeClaim decodes a claim input strictly.
-func decodeClaim(data []byte, in *ClaimInput) error {
+func decodeClaim(data []byte, in *wire.ClaimInput) error {
 	return validate.DecodeJSON("claim", data, in, maxInputBytes)
 }
 
-// validate refuses malformed and impossible claims; now is the transaction
+// validateClaim refuses malformed and impossible claims; now is the transaction
 // time. Every error names its field, with the index of the line, diagnosis
 // or record it is about (item[1].modifier[0]).
-func (in *ClaimInput) validate(now time.Time) error {
-	if err := in.validateHeader(); err != nil {
+func validateClaim(in *wire.ClaimInput, now time.Time) error {
+	if err := validateClaimHeader(in); err != nil {
 		return err
 	}
-	start, end, err := in.BillablePeriod.parse("billablePeriod")
+	start, end, err := parsePeriod(in.BillablePeriod, "billablePeriod")
 	if err != nil {
 		return err
 	}
 	if end.After(now.UTC().Truncate(24 * time.Hour)) {
 		return ccerr.Invalid("billablePeriod.end", "services cannot be billed before they happen")
 	}
-	if err := in.validateDiagnoses(); err != nil {
+	if err := validateDiagnoses(in); err != nil {
 		return err
 	}
 	if len(in.Items) == 0 || len(in.Items) > maxItems {
@@ -112,7 +53,7 @@ func (in *ClaimInput) validate(now time.Time) error {
 	}
 	var total int64
 	for i := range in.Items {
-		if err := in.Items[i].validate(fmt.Sprintf("item[%d]", i), i, start, end); err != nil {
+		if err := validateItem(&in.Items[i], fmt.Sprintf("item[%d]", i), i, start, end); err != nil {
 			return err
 		}
 		total += in.Items[i].NetCents // bounded: 50 × 999 × 10^9 < 2^63
@@ -120,16 +61,16 @@ func (in *ClaimInput) validate(now time.Time) error {
 	if total != in.TotalCents {
 		return ccerr.Invalid("total", "must be the sum of the lines' net amounts (%d)", total)
 	}
-	return in.validateRecords()
+	return validateRecords(in)
 }
 
-func (in *ClaimInput) validateHeader() error {
+func validateClaimHeader(in *wire.ClaimInput) error {
 	for _, f := range []struct{ name, v string }{{"id", in.ID}, {"patient", in.Patient}, {"coverage", in.Coverage}, {"payer", in.Payer}} {
 		if err := validate.Identifier(f.name, f.v); err != nil {
 			return err
 		}
 	}
-	if err := in.validateOpaqueID(); err != nil {
+	if err := validateOpaqueID(in); err != nil {
 		return err
 	}
 	if err := checkNPI("renderingNpi", in.RenderingNPI); err != nil {
@@ -145,7 +86,7 @@ func (in *ClaimInput) validateHeader() error {
 // pseudonym or the coverage id (of four characters or more): the id is
 // public — the trace is keyed by it and transactions name it in their
 // arguments — so it must not be a patient control number built from them.
-func (in *ClaimInput) validateOpaqueID() error {
+func validateOpaqueID(in *wire.ClaimInput) error {
 	id := strings.ToLower(in.ID)
 	for _, f := range []struct{ name, v string }{{"patient", in.Patient}, {"coverage", in.Coverage}} {
 		if len(f.v) >= 4 && strings.Contains(id, strings.ToLower(f.v)) {
@@ -155,7 +96,7 @@ func (in *ClaimInput) validateOpaqueID() error {
 	return nil
 }
 
-func (in *ClaimInput) validateDiagnoses() error {
+func validateDiagnoses(in *wire.ClaimInput) error {
 	if len(in.Diagnoses) == 0 || len(in.Diagnoses) > maxDiagnoses {
 		return ccerr.Invalid("diagnosis", "between 1 and %d codes", maxDiagnoses)
 	}
@@ -167,7 +108,7 @@ func (in *ClaimInput) validateDiagnoses() error {
 	return nil
 }
 
-func (in *ClaimInput) validateRecords() error {
+func validateRecords(in *wire.ClaimInput) error {
 	if len(in.Records) > maxRecordsCited {
 		return ccerr.Invalid("supportingInfo", "at most %d records", maxRecordsCited)
 	}
@@ -179,8 +120,8 @@ func (in *ClaimInput) validateRecords() error {
 	return nil
 }
 
-// validate checks line i (field names it) against the billable period.
-func (it *Item) validate(field string, i int, start, end time.Time) error {
+// validateItem checks line i (field names it) against the billable period.
+func validateItem(it *wire.Item, field string, i int, start, end time.Time) error {
 	if it.Sequence != i+1 {
 		return ccerr.Invalid(field+".sequence", "lines are numbered 1, 2, 3, … in order")
 	}
@@ -227,7 +168,8 @@ func checkModifiers(field string, mods []string) error {
 	return nil
 }
 
-func (p Period) parse(field string) (time.Time, time.Time, error) {
+// parsePeriod parses a period whose field field names.
+func parsePeriod(p wire.Period, field string) (time.Time, time.Time, error) {
 	start, err := time.Parse(dateLayout, p.Start)
 	if err != nil {
 		return start, start, ccerr.Invalid(field+".start", "must be a date YYYY-MM-DD")
@@ -242,36 +184,20 @@ func (p Period) parse(field string) (time.Time, time.Time, error) {
 	return start, end, nil
 }
 
-// contains reports whether the period holds the date (YYYY-MM-DD).
-func (p Period) contains(date string) bool {
+// periodContains reports whether the period holds the date (YYYY-MM-DD).
+func periodContains(p wire.Period, date string) bool {
 	return p.Start <= date && date <= p.End
 }
 
-// Coverage is a payer's coverage of a member under a plan.
-type Coverage struct {
-	ID     string `json:"id"`
-	Member string `json:"member"`
-	// Payer is the payer that registered it: the caller's org.
-	Payer  string `json:"payer"`
-	Plan   string `json:"plan"`
-	Period Period `json:"period"`
-	// AnnualLimitCents caps what the plan pays per member and year (0: none).
-	AnnualLimitCents int64  `json:"annualLimit"`
-	CopayCents       int64  `json:"copay"`
-	DeductibleCents  int64  `json:"deductible"`
-	Status           string `json:"status"`
-	Registered       string `json:"registered"`
-}
-
-// validate checks a coverage's fields in a fixed order, so the first
+// validateCoverage checks a coverage's fields in a fixed order, so the first
 // error is always the same one.
-func (c *Coverage) validate() error {
+func validateCoverage(c *wire.Coverage) error {
 	for _, f := range []struct{ name, v string }{{"id", c.ID}, {"member", c.Member}, {"plan", c.Plan}} {
 		if err := validate.Identifier(f.name, f.v); err != nil {
 			return err
 		}
 	}
-	if _, _, err := c.Period.parse("period"); err != nil {
+	if _, _, err := parsePeriod(c.Period, "period"); err != nil {
 		return err
 	}
 	for _, f := range []struct {
@@ -285,27 +211,10 @@ func (c *Coverage) validate() error {
 	return nil
 }
 
-// Rules are a plan's adjudication rules.
-type Rules struct {
-	Plan string `json:"plan"`
-	// Payer is the payer whose plan it is: the caller's org (set by SetRules).
-	Payer string `json:"payer,omitempty" metadata:",optional"`
-	// Allowed is the allowed amount per unit by procedure code; codes not
-	// listed are not covered.
-	Allowed map[string]int64 `json:"allowed"`
-	// PriorAuth lists codes that need a prior authorization.
-	PriorAuth []string `json:"priorAuth,omitempty" metadata:",optional"`
-	// MaxClaimsPerPatientDay flags more claims than this for one patient
-	// and service day (0: 5).
-	MaxClaimsPerPatientDay int `json:"maxClaimsPerPatientDay,omitempty" metadata:",optional"`
-	// Updated is the stamp of the transaction that set them (set by SetRules).
-	Updated string `json:"updated,omitempty" metadata:",optional"`
-}
-
-// validate checks a plan's rules. The allowed amounts are a map: they are
+// validateRules checks a plan's rules. The allowed amounts are a map: they are
 // checked in sorted code order, so which error comes back never depends on
 // map iteration order.
-func (r *Rules) validate() error {
+func validateRules(r *wire.Rules) error {
 	if err := validate.Identifier("plan", r.Plan); err != nil {
 		return err
 	}
@@ -332,7 +241,9 @@ func (r *Rules) validate() error {
 	return nil
 }
 
-func (r *Rules) maxPerDay() int {
+// maxPerDay is how many claims of one patient and service day the rules
+// allow before the fraud signal.
+func maxPerDay(r *wire.Rules) int {
 	if r.MaxClaimsPerPatientDay == 0 {
 		return 5
 	}

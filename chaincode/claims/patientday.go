@@ -1,6 +1,9 @@
 package claims
 
-import "slices"
+import (
+	"github.com/carechain/carechain/chaincode/claims/wire"
+	"slices"
+)
 
 // The patient-day index serves one fraud signal: more claims for one
 // patient and service day than the plan allows. Each (payer, patient,
@@ -67,7 +70,7 @@ func (t *tx) claimsOnDay(payer, patient, day, replaces string) (int, error) {
 
 // moveDays adds (add true) or removes a claim from the records of each of
 // its service days.
-func (t *tx) moveDays(c *ClaimInput, add bool) error {
+func (t *tx) moveDays(c *wire.ClaimInput, add bool) error {
 	for _, d := range serviceDays(c) {
 		k, err := t.dayKey(c.Payer, c.Patient, d)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/state"
@@ -47,32 +48,32 @@ func (s *story) submit(id *memstub.Identity, minute int, tkey string, v any, fn 
 
 func newStory(t *testing.T) *story {
 	s := &story{env: newEnvWith(t, partstest.Reference(), &Contract{})}
-	s.submit(enrollment, 0, TransientSalt, map[string]string{"salt": testSalt}, "SetSalt")
-	s.submit(adjudicator, 0, TransientRules, goldRules(), "SetRules")
-	for i, c := range []Coverage{
-		{ID: "cov-1", Member: pt1, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2000, DeductibleCents: 5000, AnnualLimitCents: 1_000_000},
-		{ID: "cov-2", Member: pt2, Plan: "gold", Period: Period{Start: "2026-01-01", End: "2026-12-31"}},
+	s.submit(enrollment, 0, wire.TransientSalt, map[string]string{"salt": testSalt}, "SetSalt")
+	s.submit(adjudicator, 0, wire.TransientRules, goldRules(), "SetRules")
+	for i, c := range []wire.Coverage{
+		{ID: "cov-1", Member: pt1, Plan: "gold", Period: wire.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2000, DeductibleCents: 5000, AnnualLimitCents: 1_000_000},
+		{ID: "cov-2", Member: pt2, Plan: "gold", Period: wire.Period{Start: "2026-01-01", End: "2026-12-31"}},
 	} {
-		s.submit(enrollment, i, TransientCoverage, c, "RegisterCoverage")
+		s.submit(enrollment, i, wire.TransientCoverage, c, "RegisterCoverage")
 	}
 	second := pt2Claim("clm-3")
-	s.submit(billing, 1, TransientClaim, office("clm-1"), "Submit")
-	s.submit(billing, 2, TransientClaim, sameDay("clm-2", 0), "Submit")
-	s.submit(billing, 3, TransientClaim, second, "Submit")
+	s.submit(billing, 1, wire.TransientClaim, office("clm-1"), "Submit")
+	s.submit(billing, 2, wire.TransientClaim, sameDay("clm-2", 0), "Submit")
+	s.submit(billing, 3, wire.TransientClaim, second, "Submit")
 	paid := s.get(4, "clm-1").Adjudication.PaidCents
-	s.submit(adjudicator, 4, TransientPayment, PaymentInput{Trace: "EFT-1", AmountCents: paid}, "Pay", "clm-1")
+	s.submit(adjudicator, 4, wire.TransientPayment, wire.PaymentInput{Trace: "EFT-1", AmountCents: paid}, "Pay", "clm-1")
 	s.submit(billing, 5, "", nil, "Void", "clm-2")
 	noCover := onDay(office("clm-4"), "2026-06-11")
 	noCover.Coverage = "cov-404"
-	s.submit(billing, 5, TransientClaim, noCover, "Submit")
+	s.submit(billing, 5, wire.TransientClaim, noCover, "Submit")
 	corrected := pt2Claim("clm-3b")
 	corrected.Diagnoses = []string{"E11.65"}
-	s.submit(billing, 6, TransientClaim, corrected, "Replace", "clm-3")
+	s.submit(billing, 6, wire.TransientClaim, corrected, "Replace", "clm-3")
 	return s
 }
 
 // pt2Claim is office(id) for pt2 under cov-2, on 2026-06-09.
-func pt2Claim(id string) ClaimInput {
+func pt2Claim(id string) wire.ClaimInput {
 	c := onDay(office(id), "2026-06-09")
 	c.Patient, c.Coverage = pt2, "cov-2"
 	return c
@@ -173,7 +174,7 @@ func TestPrivacyPrivateKeysNeedTheSecret(t *testing.T) {
 	assert.True(t, v.hasKey(secretKey), "kit/blind's own key, deliberately unblinded, is seen")
 	// A claim's record key is linked to its public trace on purpose (the
 	// trace names the token), and only that way.
-	var tr Trace
+	var tr wire.Trace
 	require.NoError(t, json.Unmarshal(last(v.public[mustKey(t, objTrace, "clm-1")]), &tr))
 	assert.True(t, v.hasKey(mustKey(t, objClaim, tr.Record, "clm-1")))
 	assert.False(t, v.hasKey(mustKey(t, objClaim, "clm-1")))
@@ -201,11 +202,11 @@ func TestPrivacyPrivateValuesAreSalted(t *testing.T) {
 	records := map[string]any{
 		"accumulator pt1":  &Accumulator{},
 		"accumulator pt2":  &Accumulator{},
-		"coverage cov-1":   &Coverage{},
-		"rules gold":       &Rules{},
+		"coverage cov-1":   &wire.Coverage{},
+		"rules gold":       &wire.Rules{},
 		"fingerprint salt": &payerSalt{},
 		"patient-day pt1":  &dayEntry{},
-		"claim clm-1":      &Claim{},
+		"claim clm-1":      &wire.Claim{},
 	}
 	keys := map[string]string{
 		"accumulator pt1":  s.blindKey(objAccumulator, "PayerMSP", pt1, "2026"),
@@ -244,9 +245,9 @@ func commitBytes(salt string, data []byte) [32]byte {
 // does.
 func TestPrivacyTraceCommitmentConfirmsNoGuess(t *testing.T) {
 	s := newStory(t)
-	var tr Trace
+	var tr wire.Trace
 	s.Must(s.Query(auditor, 7, "GetTrace", "clm-1"), &tr)
-	var real Claim
+	var real wire.Claim
 	salt := s.privateRecord(mustKey(t, objClaim, tr.Record, "clm-1"), &real)
 	var confirmed []string
 	for _, dx := range [][]string{{"E11.9", "I10"}, {"F32.9"}, {"E11.65"}, {"I10"}, {"E11.9"}, {"Z71.3"}} {
@@ -275,7 +276,7 @@ func TestPrivacyPublicStateNamesNoPatient(t *testing.T) {
 	s := newStory(t)
 	v := s.view()
 	secrets := []string{pt1, pt2, "cov-1", "cov-2", "gold", "2026-06-10", "2026-06-09", "E11.9", "E11.65",
-		PendCoverage, PendFraud, PendPriorAuth}
+		wire.PendCoverage, wire.PendFraud, wire.PendPriorAuth}
 	texts := slices.Clone(v.texts)
 	for k, values := range v.public {
 		typ, _, err := state.SplitKey(k)
@@ -309,7 +310,7 @@ func TestPrivacyPublicStateNamesNoPatient(t *testing.T) {
 func TestPrivacyOnePatientsClaimsShareNoPublicAttribute(t *testing.T) {
 	s := newStory(t)
 	v := s.view()
-	common := []string{"ProviderMSP", "PayerMSP", allParties, StatusPended, StatusAdjudicated, StatusAppealed, StatusPaid, StatusVoided, StatusReplaced}
+	common := []string{"ProviderMSP", "PayerMSP", allParties, wire.StatusPended, wire.StatusAdjudicated, wire.StatusAppealed, wire.StatusPaid, wire.StatusVoided, wire.StatusReplaced}
 	attrs := map[string][]string{} // claim → attributes of the public keys that name it
 	for k, values := range v.public {
 		typ, parts, err := state.SplitKey(k)
@@ -378,7 +379,7 @@ func TestPrivacyFingerprintsNeedThePayersSalt(t *testing.T) {
 // the plan of every claim that reads the same (blinded) key.
 func TestPrivacySetRulesNamesNoPlan(t *testing.T) {
 	e := newEnv(t)
-	res := e.Submit(adjudicator, 1, TransientRules, Rules{Plan: "silver", Allowed: map[string]int64{"99213": 9000}}, "SetRules")
+	res := e.Submit(adjudicator, 1, wire.TransientRules, wire.Rules{Plan: "silver", Allowed: map[string]int64{"99213": 9000}}, "SetRules")
 	e.Must(res, nil)
 	assert.NotContains(t, string(res.Payload), "silver")
 	assert.NotContains(t, string(res.Event.Payload), "silver")
@@ -409,7 +410,7 @@ func TestBlindingSetup(t *testing.T) {
 	e.Must(e.Query(billing, 0, "BlindingReady", Collection), &ready)
 	assert.False(t, ready)
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.Submit(enrollment, 0, TransientSalt, map[string]string{"salt": testSalt}, "SetSalt"), "FAILED_PRECONDITION: ")
+	e.Refused(before, e.Submit(enrollment, 0, wire.TransientSalt, map[string]string{"salt": testSalt}, "SetSalt"), "FAILED_PRECONDITION: ")
 	secret := map[string][]byte{blind.TransientSecret: blindingSecret}
 	e.Refused(before, e.Peer.Invoke("claims", providerAdmin, at(0), secret, "SetupBlinding", "recordDetails"), `INVALID_ARGUMENT: field "collection"`)
 	e.Refused(before, e.Query(billing, 0, "BlindingReady", "nope"), `INVALID_ARGUMENT: field "collection"`)

@@ -5,17 +5,18 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // readable loads a claim for a reader: the billing staff of its provider
 // (an org playing the provider) or the adjudicators and claims intake of
 // its payer (an org playing the payer). The caller is checked before any
 // private read.
-func (t *tx) readable(id string) (*Claim, *Trace, error) {
+func (t *tx) readable(id string) (*wire.Claim, *wire.Trace, error) {
 	_, part, err := t.require(providerBilling, payerClaimStaff)
 	if err != nil {
 		return nil, nil, err
@@ -35,7 +36,7 @@ func (t *tx) readable(id string) (*Claim, *Trace, error) {
 }
 
 // Get reads a claim with its adjudication, payments and history.
-func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*Claim, error) {
+func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string) (*wire.Claim, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string) (
 // GetTrace reads a claim's public trace, for any member of an org the
 // registry lists. A trace that matches no private record of the provider
 // and the payer is NOT_FOUND.
-func (c *Contract) GetTrace(ctx contractapi.TransactionContextInterface, id string) (*Trace, error) {
+func (c *Contract) GetTrace(ctx contractapi.TransactionContextInterface, id string) (*wire.Trace, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -58,35 +59,9 @@ func (c *Contract) GetTrace(ctx contractapi.TransactionContextInterface, id stri
 	return t.trace(id)
 }
 
-// RemittanceLine is one line of a remittance advice.
-type RemittanceLine struct {
-	Sequence       int      `json:"sequence"`
-	Code           string   `json:"productOrService"`
-	Modifiers      []string `json:"modifier,omitempty" metadata:",optional"`
-	SubmittedCents int64    `json:"submitted"`
-	AllowedCents   int64    `json:"allowed"`
-	PatientCents   int64    `json:"patientResponsibility"`
-	PaidCents      int64    `json:"paid"`
-	Adjustments    []Reason `json:"adjustments"`
-}
-
-// Remittance is an 835-like remittance advice for one claim.
-type Remittance struct {
-	Claim        string           `json:"claim"`
-	Payer        string           `json:"payer"`
-	Provider     string           `json:"provider"`
-	Status       string           `json:"status"`
-	Outcome      string           `json:"outcome"`
-	ChargedCents int64            `json:"charged"`
-	PaidCents    int64            `json:"paid"`
-	PatientCents int64            `json:"patientResponsibility"`
-	Lines        []RemittanceLine `json:"lines"`
-	Payments     []Payment        `json:"payments"`
-}
-
 // Remittance returns the remittance advice of an adjudicated or paid
 // claim, for the readers of the claim.
-func (c *Contract) Remittance(ctx contractapi.TransactionContextInterface, id string) (*Remittance, error) {
+func (c *Contract) Remittance(ctx contractapi.TransactionContextInterface, id string) (*wire.Remittance, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -98,22 +73,16 @@ func (c *Contract) Remittance(ctx contractapi.TransactionContextInterface, id st
 	if cl.Adjudication == nil {
 		return nil, ccerr.Precondition("claim %s is %s: it has no adjudication yet", id, cl.Status)
 	}
-	r := &Remittance{Claim: id, Payer: tr.Payer, Provider: tr.Provider, Status: cl.Status, Outcome: cl.Adjudication.Outcome,
+	r := &wire.Remittance{Claim: id, Payer: tr.Payer, Provider: tr.Provider, Status: cl.Status, Outcome: cl.Adjudication.Outcome,
 		ChargedCents: cl.Input.TotalCents, PaidCents: cl.Adjudication.PaidCents, PatientCents: cl.Adjudication.PatientCents,
 		Payments: cl.Payments}
 	for i, l := range cl.Adjudication.Lines {
 		it := cl.Input.Items[i]
-		r.Lines = append(r.Lines, RemittanceLine{Sequence: l.Sequence, Code: it.Code, Modifiers: it.Modifiers,
+		r.Lines = append(r.Lines, wire.RemittanceLine{Sequence: l.Sequence, Code: it.Code, Modifiers: it.Modifiers,
 			SubmittedCents: l.SubmittedCents, AllowedCents: l.AllowedCents, PatientCents: l.PatientCents,
 			PaidCents: l.PaidCents, Adjustments: l.Reasons})
 	}
 	return r, nil
-}
-
-// TracePage is a page of claim traces.
-type TracePage struct {
-	Items    []Trace `json:"items"`
-	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
 }
 
 // ListByStatus lists, newest change first, the traces of the claims in a
@@ -122,7 +91,7 @@ type TracePage struct {
 // their org is a party to; for the auditors of an org playing the
 // regulator, every claim. Pages start at the bookmark and read pageSize
 // index entries, however many claims there are.
-func (c *Contract) ListByStatus(ctx contractapi.TransactionContextInterface, status string, pageSize int32, bookmark string) (*TracePage, error) {
+func (c *Contract) ListByStatus(ctx contractapi.TransactionContextInterface, status string, pageSize int32, bookmark string) (*wire.TracePage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -131,18 +100,18 @@ func (c *Contract) ListByStatus(ctx contractapi.TransactionContextInterface, sta
 	if err != nil {
 		return nil, err
 	}
-	if err := validate.OneOf("status", status, StatusPended, StatusAdjudicated, StatusAppealed, StatusPaid, StatusVoided, StatusReplaced); err != nil {
+	if err := validate.OneOf("status", status, wire.StatusPended, wire.StatusAdjudicated, wire.StatusAppealed, wire.StatusPaid, wire.StatusVoided, wire.StatusReplaced); err != nil {
 		return nil, err
 	}
 	party := t.Caller.MSPID
-	if part == wire.PartRegulator {
+	if part == parts.PartRegulator {
 		party = allParties
 	}
 	page, err := state.PageByPartialKey(t.Stub, objByStatus, []string{party, status}, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
-	out := &TracePage{Items: []Trace{}, Bookmark: page.Bookmark}
+	out := &wire.TracePage{Items: []wire.Trace{}, Bookmark: page.Bookmark}
 	for _, r := range page.Records {
 		tr, err := t.listed(r.Key, party, status)
 		if err != nil {
@@ -158,7 +127,7 @@ func (c *Contract) ListByStatus(ctx contractapi.TransactionContextInterface, sta
 // listed is the trace a status index entry points to, or nil when the
 // entry is stale or was not written with the claim (its trace is in
 // another status or stamp, or the party is not the claim's).
-func (t *tx) listed(k, party, status string) (*Trace, error) {
+func (t *tx) listed(k, party, status string) (*wire.Trace, error) {
 	_, attrs, err := state.SplitKey(k)
 	if err != nil || len(attrs) != 4 {
 		return nil, nil // not an entry this chaincode wrote

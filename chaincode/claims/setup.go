@@ -5,10 +5,11 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // RegisterCoverage records a member's coverage (transient "coverage") by
@@ -16,7 +17,7 @@ import (
 // coverage's payer; the plan must be one of the payer's plans when its
 // registry entry lists plans. A coverage id is registered once per payer;
 // a new period or plan is a new coverage.
-func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -25,15 +26,15 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 	if err != nil {
 		return nil, err
 	}
-	var cov Coverage
-	if err := t.Transient(TransientCoverage, &cov, 4096); err != nil {
+	var cov wire.Coverage
+	if err := t.Transient(wire.TransientCoverage, &cov, 4096); err != nil {
 		return nil, err
 	}
 	if err := ownedBy("payer", cov.Payer, payer.MSPID); err != nil {
 		return nil, err
 	}
 	cov.Payer, cov.Status, cov.Registered = payer.MSPID, "active", t.Stamp()
-	if err := cov.validate(); err != nil {
+	if err := validateCoverage(&cov); err != nil {
 		return nil, err
 	}
 	if err := requirePlan("plan", payer, cov.Plan); err != nil {
@@ -46,16 +47,16 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 	// stays out of the key, the response and the event, which are in the
 	// block.
 	t.Events.Add("coverage.registered", t.ID(), map[string]string{"payer": cov.Payer})
-	return &Receipt{ID: t.ID(), Status: cov.Status, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: t.ID(), Status: cov.Status, TxID: t.ID()}, t.finish()
 }
 
 // putNewCoverage writes a coverage whose id its payer has not used yet.
-func (t *tx) putNewCoverage(cov *Coverage) error {
+func (t *tx) putNewCoverage(cov *wire.Coverage) error {
 	k, err := t.coverageKey(cov.Payer, cov.ID)
 	if err != nil {
 		return err
 	}
-	var existing Coverage
+	var existing wire.Coverage
 	if found, err := t.lookup(k, "coverage", &existing); err != nil {
 		return err
 	} else if found {
@@ -77,7 +78,7 @@ func ownedBy(field, given, caller string) error {
 // GetCoverage reads payer's coverage id, for that payer's adjudicators,
 // claims intake and enrollment staff, and for the billing staff of an org
 // playing the provider (to check eligibility before they bill).
-func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, payer, id string) (*Coverage, error) {
+func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, payer, id string) (*wire.Coverage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -86,7 +87,7 @@ func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, paye
 	if err != nil {
 		return nil, err
 	}
-	if part == wire.PartPayer && t.Caller.MSPID != payer {
+	if part == parts.PartPayer && t.Caller.MSPID != payer {
 		return nil, ccerr.Forbidden("coverage of %s: %s reads only its own coverages", payer, t.Caller.MSPID)
 	}
 	if err := validate.Identifier("payer", payer); err != nil {
@@ -95,7 +96,7 @@ func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, paye
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
-	var cov Coverage
+	var cov wire.Coverage
 	if err := t.readCoverage(payer, id, &cov); err != nil {
 		return nil, err
 	}
@@ -106,7 +107,7 @@ func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, paye
 func (t *tx) coverageKey(payer, id string) (string, error) { return t.blindKey(objCoverage, payer, id) }
 
 // readCoverage reads payer's coverage id; NOT_FOUND when there is none.
-func (t *tx) readCoverage(payer, id string, cov *Coverage) error {
+func (t *tx) readCoverage(payer, id string, cov *wire.Coverage) error {
 	k, err := t.coverageKey(payer, id)
 	if err != nil {
 		return err
@@ -118,7 +119,7 @@ func (t *tx) readCoverage(payer, id string, cov *Coverage) error {
 func (t *tx) rulesKey(payer, plan string) (string, error) { return t.blindKey(objRules, payer, plan) }
 
 // readRules reads payer's rules of plan; NOT_FOUND when there are none.
-func (t *tx) readRules(payer, plan string, r *Rules) error {
+func (t *tx) readRules(payer, plan string, r *wire.Rules) error {
 	k, err := t.rulesKey(payer, plan)
 	if err != nil {
 		return err
@@ -130,7 +131,7 @@ func (t *tx) readRules(payer, plan string, r *Rules) error {
 // adjudicator of an org playing the payer: the rules are that payer's
 // (keyed by payer and plan), and the plan must be one of its plans when
 // its registry entry lists plans. Claims adjudicated later use them.
-func (c *Contract) SetRules(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) SetRules(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -139,14 +140,14 @@ func (c *Contract) SetRules(ctx contractapi.TransactionContextInterface) (*Recei
 	if err != nil {
 		return nil, err
 	}
-	var r Rules
-	if err := t.Transient(TransientRules, &r, maxInputBytes); err != nil {
+	var r wire.Rules
+	if err := t.Transient(wire.TransientRules, &r, maxInputBytes); err != nil {
 		return nil, err
 	}
 	if err := ownedBy("payer", r.Payer, payer.MSPID); err != nil {
 		return nil, err
 	}
-	if err := r.validate(); err != nil {
+	if err := validateRules(&r); err != nil {
 		return nil, err
 	}
 	if err := requirePlan("plan", payer, r.Plan); err != nil {
@@ -166,12 +167,12 @@ func (c *Contract) SetRules(ctx contractapi.TransactionContextInterface) (*Recei
 	// Claims read their plan's rules: a plan named here, in the block,
 	// would name the plan of every claim that reads the same key.
 	t.Events.Add("rules.set", t.ID(), map[string]string{"payer": r.Payer})
-	return &Receipt{ID: t.ID(), Status: "set", TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: t.ID(), Status: "set", TxID: t.ID()}, t.finish()
 }
 
 // notBeforeRules refuses new rules stamped before the plan's current ones.
 func (t *tx) notBeforeRules(payer, plan string) error {
-	var old Rules
+	var old wire.Rules
 	err := t.readRules(payer, plan, &old)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
 		return nil
@@ -186,7 +187,7 @@ func (t *tx) notBeforeRules(payer, plan string) error {
 // (transient "salt": {"salt": base64 of at least 32 random bytes}), by its
 // enrollment staff. It cannot change: fingerprints made with it must keep
 // matching.
-func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -195,10 +196,8 @@ func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*Receip
 	if err != nil {
 		return nil, err
 	}
-	var in struct {
-		Salt string `json:"salt"`
-	}
-	if err := t.Transient(TransientSalt, &in, 1024); err != nil {
+	var in wire.SaltInput
+	if err := t.Transient(wire.TransientSalt, &in, 1024); err != nil {
 		return nil, err
 	}
 	raw, err := validate.Base64("salt", in.Salt, 256)
@@ -220,12 +219,12 @@ func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*Receip
 	if _, err := t.putPrivate(k, payerSalt{Salt: base64.StdEncoding.EncodeToString(raw)}); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: "salt", Status: "set", TxID: t.ID()}, nil
+	return &wire.Receipt{ID: "salt", Status: "set", TxID: t.ID()}, nil
 }
 
 // SetSettings changes the channel-level settings, by an admin of the org
 // playing the regulator.
-func (c *Contract) SetSettings(ctx contractapi.TransactionContextInterface, paymentConsentRequired bool) (*Settings, error) {
+func (c *Contract) SetSettings(ctx contractapi.TransactionContextInterface, paymentConsentRequired bool) (*wire.Settings, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -240,7 +239,7 @@ func (c *Contract) SetSettings(ctx contractapi.TransactionContextInterface, paym
 	if err := t.NotBefore("the channel settings", old.Updated); err != nil {
 		return nil, err
 	}
-	s := Settings{PaymentConsentRequired: paymentConsentRequired, Updated: t.Stamp()}
+	s := wire.Settings{PaymentConsentRequired: paymentConsentRequired, Updated: t.Stamp()}
 	k, err := key(objSettings, "channel")
 	if err != nil {
 		return nil, err
@@ -254,7 +253,7 @@ func (c *Contract) SetSettings(ctx contractapi.TransactionContextInterface, paym
 
 // GetSettings reads the channel-level settings, for any member of an org
 // the registry lists.
-func (c *Contract) GetSettings(ctx contractapi.TransactionContextInterface) (*Settings, error) {
+func (c *Contract) GetSettings(ctx contractapi.TransactionContextInterface) (*wire.Settings, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err

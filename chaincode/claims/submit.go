@@ -7,72 +7,15 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// Claim is a claim as the provider and the payer hold it privately.
-type Claim struct {
-	Input        ClaimInput    `json:"claim"`
-	Provider     string        `json:"provider"`
-	Submitter    string        `json:"submitter"`
-	Status       string        `json:"status"`
-	PendReason   string        `json:"pendReason,omitempty" metadata:",optional"`
-	Signals      []Signal      `json:"signals"`
-	Adjudication *Adjudication `json:"adjudication,omitempty" metadata:",optional"`
-	Payments     []Payment     `json:"payments"`
-	Replaces     string        `json:"replaces,omitempty" metadata:",optional"`
-	ReplacedBy   string        `json:"replacedBy,omitempty" metadata:",optional"`
-	History      []Change      `json:"history"`
-	Submitted    string        `json:"submitted"`
-	Updated      string        `json:"updated"`
-}
-
-// Signal is a fraud signal, with its reason.
-type Signal struct {
-	Code   string `json:"code"`
-	Reason string `json:"reason"`
-}
-
-// Fraud signal codes.
-const (
-	SignalUnknownRecord  = "RECORD_UNKNOWN"
-	SignalOtherPatient   = "RECORD_OTHER_PATIENT"
-	SignalAfterWithdrawn = "SERVICE_AFTER_RECORD_WITHDRAWN"
-	SignalTooManyPerDay  = "TOO_MANY_CLAIMS_PATIENT_DAY"
-)
-
-// Payment is a payer's payment of a claim.
-type Payment struct {
-	Trace       string `json:"trace"`
-	AmountCents int64  `json:"amount"`
-	Date        string `json:"date"`
-	Reversed    string `json:"reversed,omitempty" metadata:",optional"`
-}
-
-// Change is one status change, for the claim's own history.
-type Change struct {
-	Status string `json:"status"`
-	At     string `json:"at"`
-	By     string `json:"by"`
-	TxID   string `json:"txId"`
-}
-
-// Receipt is what a submitted transaction returns. The response is written
-// into the block, so it says no more than the claim's public trace: id,
-// status and outcome. Why a claim is pended (Claim.PendReason) is read
-// with Get.
-type Receipt struct {
-	ID      string `json:"id"`
-	Status  string `json:"status"`
-	Outcome string `json:"outcome,omitempty" metadata:",optional"`
-	TxID    string `json:"txId"`
-}
-
-func (t *tx) receipt(c *Claim) *Receipt {
-	r := &Receipt{ID: c.Input.ID, Status: c.Status, TxID: t.ID()}
+func (t *tx) receipt(c *wire.Claim) *wire.Receipt {
+	r := &wire.Receipt{ID: c.Input.ID, Status: c.Status, TxID: t.ID()}
 	if c.Adjudication != nil {
 		r.Outcome = c.Adjudication.Outcome
 	}
@@ -84,7 +27,7 @@ func (t *tx) receipt(c *Claim) *Receipt {
 // and duplicate claims and claims to an org that is not a payer, records
 // fraud signals, checks coverage and runs the plan's rules. The claim ends
 // adjudicated, or pended with the reason.
-func (c *Contract) Submit(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) Submit(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -92,8 +35,8 @@ func (c *Contract) Submit(ctx contractapi.TransactionContextInterface) (*Receipt
 	if _, _, err := t.require(providerBilling); err != nil {
 		return nil, err
 	}
-	var in ClaimInput
-	if err := t.Transient(TransientClaim, &in, maxInputBytes); err != nil {
+	var in wire.ClaimInput
+	if err := t.Transient(wire.TransientClaim, &in, maxInputBytes); err != nil {
 		return nil, err
 	}
 	cl, err := t.submit(in, "")
@@ -105,8 +48,8 @@ func (c *Contract) Submit(ctx contractapi.TransactionContextInterface) (*Receipt
 
 // submit records a new claim of the caller's org, replacing the claim
 // replaces (empty for none).
-func (t *tx) submit(in ClaimInput, replaces string) (*Claim, error) {
-	if err := in.validate(t.Now); err != nil {
+func (t *tx) submit(in wire.ClaimInput, replaces string) (*wire.Claim, error) {
+	if err := validateClaim(&in, t.Now); err != nil {
 		return nil, err
 	}
 	if in.Payer == t.Caller.MSPID {
@@ -130,15 +73,15 @@ func (t *tx) submit(in ClaimInput, replaces string) (*Claim, error) {
 	if err := t.refuseDuplicates(&in, salt, fps, replaces); err != nil {
 		return nil, err
 	}
-	cl := &Claim{Input: in, Provider: t.Caller.MSPID, Submitter: t.Caller.Key(), Signals: []Signal{}, Payments: []Payment{},
-		History: []Change{}, Submitted: t.Stamp(), Replaces: replaces}
+	cl := &wire.Claim{Input: in, Provider: t.Caller.MSPID, Submitter: t.Caller.Key(), Signals: []wire.Signal{}, Payments: []wire.Payment{},
+		History: []wire.Change{}, Submitted: t.Stamp(), Replaces: replaces}
 	if cl.Signals, err = t.signals(&in, replaces); err != nil {
 		return nil, err
 	}
-	if err := t.adjudicate(cl, payer, Decision{}); err != nil {
+	if err := t.adjudicate(cl, payer, wire.Decision{}); err != nil {
 		return nil, err
 	}
-	tr := &Trace{ID: in.ID, Provider: cl.Provider, Payer: in.Payer}
+	tr := &wire.Trace{ID: in.ID, Provider: cl.Provider, Payer: in.Payer}
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
@@ -161,7 +104,7 @@ func (t *tx) refuseExisting(id string) error {
 
 // putClaimKeys writes a new claim's line fingerprints, with the parties'
 // endorsement policy, and its private patient-day entries.
-func (t *tx) putClaimKeys(cl *Claim, tr *Trace, fps []string) error {
+func (t *tx) putClaimKeys(cl *wire.Claim, tr *wire.Trace, fps []string) error {
 	policy, err := partiesPolicy(tr)
 	if err != nil {
 		return err
@@ -173,7 +116,7 @@ func (t *tx) putClaimKeys(cl *Claim, tr *Trace, fps []string) error {
 }
 
 // serviceDays are the distinct service dates of a claim's lines, sorted.
-func serviceDays(c *ClaimInput) []string {
+func serviceDays(c *wire.ClaimInput) []string {
 	var days []string
 	for _, it := range c.Items {
 		if !slices.Contains(days, it.Date) {
@@ -187,19 +130,19 @@ func serviceDays(c *ClaimInput) []string {
 // adjudicate checks coverage and runs the plan's rules on a claim that is
 // new, pended or appealed; a pended result leaves accumulators untouched.
 // payer is the claim's payer's registry entry.
-func (t *tx) adjudicate(cl *Claim, payer wire.Org, d Decision) error {
+func (t *tx) adjudicate(cl *wire.Claim, payer parts.Org, d wire.Decision) error {
 	in := &cl.Input
 	cl.Adjudication, cl.PendReason = nil, ""
 	if len(cl.Signals) > 0 && !d.ApprovePriorAuth && !d.DenyPriorAuth && cl.Status == "" {
-		cl.Status, cl.PendReason = StatusPended, PendFraud
+		cl.Status, cl.PendReason = wire.StatusPended, wire.PendFraud
 		return nil
 	}
 	cov, ok, err := t.coverageFor(in, payer)
 	if err != nil || !ok {
-		cl.Status, cl.PendReason = StatusPended, PendCoverage
+		cl.Status, cl.PendReason = wire.StatusPended, wire.PendCoverage
 		return err
 	}
-	var rules Rules
+	var rules wire.Rules
 	if err := t.readRules(in.Payer, cov.Plan, &rules); err != nil {
 		return ccerr.New(ccerr.CodeOf(err), "", "plan %s: %v", cov.Plan, err)
 	}
@@ -210,19 +153,19 @@ func (t *tx) adjudicate(cl *Claim, payer wire.Org, d Decision) error {
 	}
 	adj, next, pend := Adjudicate(in, cov, &rules, acc, d)
 	if pend != "" {
-		cl.Status, cl.PendReason = StatusPended, pend
+		cl.Status, cl.PendReason = wire.StatusPended, pend
 		return nil
 	}
-	adj.At, adj.Manual = t.Stamp(), d != (Decision{}) || cl.Status != ""
-	cl.Status, cl.Adjudication = StatusAdjudicated, &adj
+	adj.At, adj.Manual = t.Stamp(), d != (wire.Decision{}) || cl.Status != ""
+	cl.Status, cl.Adjudication = wire.StatusAdjudicated, &adj
 	return t.putAccumulator(in.Payer, in.Patient, year, next)
 }
 
 // coverageFor is the claim's coverage when it covers the claim: the
 // payer's coverage of the patient, active over the billable period, under
 // a plan the payer (still) owns.
-func (t *tx) coverageFor(in *ClaimInput, payer wire.Org) (*Coverage, bool, error) {
-	var cov Coverage
+func (t *tx) coverageFor(in *wire.ClaimInput, payer parts.Org) (*wire.Coverage, bool, error) {
+	var cov wire.Coverage
 	err := t.readCoverage(in.Payer, in.Coverage, &cov)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
 		return nil, false, nil
@@ -231,22 +174,22 @@ func (t *tx) coverageFor(in *ClaimInput, payer wire.Org) (*Coverage, bool, error
 		return nil, false, err
 	}
 	ok := cov.Member == in.Patient && cov.Payer == in.Payer && cov.Status == "active" && planOK(payer, cov.Plan) &&
-		cov.Period.contains(in.BillablePeriod.Start) && cov.Period.contains(in.BillablePeriod.End)
+		periodContains(cov.Period, in.BillablePeriod.Start) && periodContains(cov.Period, in.BillablePeriod.End)
 	return &cov, ok, nil
 }
 
 // signals records the fraud signals of a claim.
-func (t *tx) signals(in *ClaimInput, replaces string) ([]Signal, error) {
+func (t *tx) signals(in *wire.ClaimInput, replaces string) ([]wire.Signal, error) {
 	out, err := t.recordSignals(in)
 	if err != nil {
 		return nil, err
 	}
 	limit := 5
-	var cov Coverage
+	var cov wire.Coverage
 	if err := t.readCoverage(in.Payer, in.Coverage, &cov); err == nil {
-		var rules Rules
+		var rules wire.Rules
 		if err := t.readRules(in.Payer, cov.Plan, &rules); err == nil {
-			limit = rules.maxPerDay()
+			limit = maxPerDay(&rules)
 		}
 	}
 	for _, d := range serviceDays(in) {
@@ -255,15 +198,15 @@ func (t *tx) signals(in *ClaimInput, replaces string) ([]Signal, error) {
 			return nil, err
 		}
 		if n >= limit {
-			out = append(out, Signal{SignalTooManyPerDay, fmt.Sprintf("more than %d claims for this patient on %s", limit, d)})
+			out = append(out, wire.Signal{Code: wire.SignalTooManyPerDay, Reason: fmt.Sprintf("more than %d claims for this patient on %s", limit, d)})
 		}
 	}
 	return out, nil
 }
 
 // recordSignals asks the records chaincode about every cited record.
-func (t *tx) recordSignals(in *ClaimInput) ([]Signal, error) {
-	out := []Signal{}
+func (t *tx) recordSignals(in *wire.ClaimInput) ([]wire.Signal, error) {
+	out := []wire.Signal{}
 	for _, rec := range in.Records {
 		var m struct {
 			Known          bool   `json:"known"`
@@ -275,11 +218,11 @@ func (t *tx) recordSignals(in *ClaimInput) ([]Signal, error) {
 		}
 		switch {
 		case !m.Known:
-			out = append(out, Signal{SignalUnknownRecord, fmt.Sprintf("cited record %s does not exist", rec)})
+			out = append(out, wire.Signal{Code: wire.SignalUnknownRecord, Reason: fmt.Sprintf("cited record %s does not exist", rec)})
 		case !m.Matches:
-			out = append(out, Signal{SignalOtherPatient, fmt.Sprintf("cited record %s belongs to another patient", rec)})
+			out = append(out, wire.Signal{Code: wire.SignalOtherPatient, Reason: fmt.Sprintf("cited record %s belongs to another patient", rec)})
 		case len(m.EnteredInError) >= 10 && m.EnteredInError[:10] <= in.BillablePeriod.End:
-			out = append(out, Signal{SignalAfterWithdrawn, fmt.Sprintf("service on or after %s, when record %s was entered in error", m.EnteredInError[:10], rec)})
+			out = append(out, wire.Signal{Code: wire.SignalAfterWithdrawn, Reason: fmt.Sprintf("service on or after %s, when record %s was entered in error", m.EnteredInError[:10], rec)})
 		}
 	}
 	return out, nil
@@ -287,7 +230,7 @@ func (t *tx) recordSignals(in *ClaimInput) ([]Signal, error) {
 
 // askPaymentConsent asks the consent chaincode when the channel requires
 // consent for payment disclosures.
-func (t *tx) askPaymentConsent(in *ClaimInput) error {
+func (t *tx) askPaymentConsent(in *wire.ClaimInput) error {
 	s, err := t.settings()
 	if err != nil || !s.PaymentConsentRequired {
 		return err

@@ -9,28 +9,11 @@ import (
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 
+	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
-
-// Trace is the public trace of a claim.
-type Trace struct {
-	ID       string `json:"id"`
-	Status   string `json:"status"`
-	Outcome  string `json:"outcome,omitempty" metadata:",optional"`
-	Provider string `json:"provider"`
-	Payer    string `json:"payer"`
-	// Record is the token in the key of the claim's private record, so
-	// that every peer finds the record's hash.
-	Record string `json:"record"`
-	// DetailsHash is the commitment to the private record (blind.Commit
-	// under the salt sealed in it), which is also the hash of the stored
-	// record: it is checked on every peer, and opened by whoever is given
-	// the record.
-	DetailsHash string `json:"detailsHash"`
-	Updated     string `json:"updated"`
-}
 
 // allParties is the party attribute of the status index entries every
 // claim has, for the regulator's auditors.
@@ -38,7 +21,7 @@ const allParties = "*"
 
 // partiesPolicy is the state-based endorsement policy of every public key
 // of a claim: the provider's and the payer's peers, both.
-func partiesPolicy(tr *Trace) ([]byte, error) {
+func partiesPolicy(tr *wire.Trace) ([]byte, error) {
 	ep, err := statebased.NewStateEP(nil)
 	if err != nil {
 		return nil, ccerr.Internal("endorsement policy: %v", err)
@@ -79,7 +62,7 @@ func (t *tx) putIndexEndorsed(policy []byte, obj string, attrs ...string) error 
 // is not a claim. The record's key is the claim's public id and its hash
 // is the trace's commitment, so every peer, member of the collection or
 // not, can check.
-func (t *tx) trace(id string) (*Trace, error) {
+func (t *tx) trace(id string) (*wire.Trace, error) {
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
@@ -87,7 +70,7 @@ func (t *tx) trace(id string) (*Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr, found, err := state.GetOptional[Trace](t.Stub, k)
+	tr, found, err := state.GetOptional[wire.Trace](t.Stub, k)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +91,7 @@ func (t *tx) trace(id string) (*Trace, error) {
 	return &tr, nil
 }
 
-func (t *tx) claim(id string) (*Claim, *Trace, error) {
+func (t *tx) claim(id string) (*wire.Claim, *wire.Trace, error) {
 	tr, err := t.trace(id)
 	if err != nil {
 		return nil, nil, err
@@ -121,12 +104,12 @@ func (t *tx) claim(id string) (*Claim, *Trace, error) {
 }
 
 // record reads the private record of a claim whose trace was read.
-func (t *tx) record(tr *Trace) (*Claim, error) {
+func (t *tx) record(tr *wire.Trace) (*wire.Claim, error) {
 	k, err := recordKey(tr.Record, tr.ID)
 	if err != nil {
 		return nil, err
 	}
-	var c Claim
+	var c wire.Claim
 	if err := t.private(k, "claim "+tr.ID, &c); err != nil {
 		return nil, err
 	}
@@ -143,17 +126,17 @@ func invertedStamp(stamp string) (string, error) {
 }
 
 // statusParties are the party attributes of a claim's status index entries.
-func statusParties(tr *Trace) []string { return []string{tr.Provider, tr.Payer, allParties} }
+func statusParties(tr *wire.Trace) []string { return []string{tr.Provider, tr.Payer, allParties} }
 
 // save writes a claim's private record and public trace (tr as it was
 // read; empty for a new claim) and moves its status index entries, every
 // public key with the provider-and-payer endorsement policy. The trace's
 // detailsHash is the commitment to the record, under the salt sealed in
 // it.
-func (t *tx) save(c *Claim, tr *Trace) error {
+func (t *tx) save(c *wire.Claim, tr *wire.Trace) error {
 	oldStatus, oldUpdated := tr.Status, tr.Updated
 	c.Updated = t.Stamp()
-	c.History = append(c.History, Change{Status: c.Status, At: c.Updated, By: t.Caller.Key(), TxID: t.ID()})
+	c.History = append(c.History, wire.Change{Status: c.Status, At: c.Updated, By: t.Caller.Key(), TxID: t.ID()})
 	if err := t.putRecord(c, tr); err != nil {
 		return err
 	}
@@ -177,7 +160,7 @@ func (t *tx) save(c *Claim, tr *Trace) error {
 
 // putRecord writes a claim's private record, under the token the trace
 // names (a new one for a new claim), and sets the trace's commitment.
-func (t *tx) putRecord(c *Claim, tr *Trace) error {
+func (t *tx) putRecord(c *wire.Claim, tr *wire.Trace) error {
 	if tr.Record == "" {
 		token, err := t.recordToken(c.Input.ID)
 		if err != nil {
@@ -193,7 +176,7 @@ func (t *tx) putRecord(c *Claim, tr *Trace) error {
 	return err
 }
 
-func (t *tx) putTrace(tr *Trace, policy []byte) error {
+func (t *tx) putTrace(tr *wire.Trace, policy []byte) error {
 	k, err := key(objTrace, tr.ID)
 	if err != nil {
 		return err
@@ -208,7 +191,7 @@ func (t *tx) putTrace(tr *Trace, policy []byte) error {
 // moveStatus replaces the claim's status index entries (party, status,
 // inverted stamp of the latest change, id) by ones for its new status and
 // stamp, so every list is newest first.
-func (t *tx) moveStatus(tr *Trace, oldStatus, oldUpdated string, policy []byte) error {
+func (t *tx) moveStatus(tr *wire.Trace, oldStatus, oldUpdated string, policy []byte) error {
 	if oldStatus != "" {
 		inv, err := invertedStamp(oldUpdated)
 		if err != nil {

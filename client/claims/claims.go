@@ -9,12 +9,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 
-	cl "github.com/carechain/carechain/chaincode/claims"
+	cl "github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/client"
 )
 
 // Chaincode is the claims chaincode's name in the topology.
-const Chaincode = "claims"
+const Chaincode = cl.Chaincode
 
 // Client calls the claims chaincode as one session.
 type Client struct{ c client.Contract }
@@ -34,22 +34,22 @@ func (k *Client) receipt(ctx context.Context, fn string, in client.Input) (*cl.R
 
 // Submit submits a claim; it comes back adjudicated or pended.
 func (k *Client) Submit(ctx context.Context, c cl.ClaimInput) (*cl.Receipt, error) {
-	return k.receipt(ctx, "Submit", client.Input{TransientKey: cl.TransientClaim, Transient: c})
+	return k.receipt(ctx, cl.FnSubmit, client.Input{TransientKey: cl.TransientClaim, Transient: c})
 }
 
 // Replace replaces claim id with a corrected claim.
 func (k *Client) Replace(ctx context.Context, id string, c cl.ClaimInput) (*cl.Receipt, error) {
-	return k.receipt(ctx, "Replace", client.Input{Args: []string{id}, TransientKey: cl.TransientClaim, Transient: c})
+	return k.receipt(ctx, cl.FnReplace, client.Input{Args: []string{id}, TransientKey: cl.TransientClaim, Transient: c})
 }
 
 // Void withdraws a claim before payment.
 func (k *Client) Void(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, "Void", client.Input{Args: []string{id}})
+	return k.receipt(ctx, cl.FnVoid, client.Input{Args: []string{id}})
 }
 
 // Appeal contests an adjudication.
 func (k *Client) Appeal(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, "Appeal", client.Input{Args: []string{id}})
+	return k.receipt(ctx, cl.FnAppeal, client.Input{Args: []string{id}})
 }
 
 // Adjudicate decides a pended or appealed claim.
@@ -58,27 +58,27 @@ func (k *Client) Adjudicate(ctx context.Context, id string, d cl.Decision) (*cl.
 	if d != (cl.Decision{}) {
 		in.TransientKey, in.Transient = cl.TransientDecision, d
 	}
-	return k.receipt(ctx, "Adjudicate", in)
+	return k.receipt(ctx, cl.FnAdjudicate, in)
 }
 
 // Pay records a payment of the adjudicated amount.
 func (k *Client) Pay(ctx context.Context, id string, p cl.PaymentInput) (*cl.Receipt, error) {
-	return k.receipt(ctx, "Pay", client.Input{Args: []string{id}, TransientKey: cl.TransientPayment, Transient: p})
+	return k.receipt(ctx, cl.FnPay, client.Input{Args: []string{id}, TransientKey: cl.TransientPayment, Transient: p})
 }
 
 // ReversePayment reverses a payment.
 func (k *Client) ReversePayment(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, "ReversePayment", client.Input{Args: []string{id}})
+	return k.receipt(ctx, cl.FnReversePayment, client.Input{Args: []string{id}})
 }
 
 // RegisterCoverage records a member's coverage (payer enrollment staff).
 func (k *Client) RegisterCoverage(ctx context.Context, c cl.Coverage) (*cl.Receipt, error) {
-	return k.receipt(ctx, "RegisterCoverage", client.Input{TransientKey: cl.TransientCoverage, Transient: c})
+	return k.receipt(ctx, cl.FnRegisterCoverage, client.Input{TransientKey: cl.TransientCoverage, Transient: c})
 }
 
 // SetRules sets a plan's adjudication rules (payer adjudicator).
 func (k *Client) SetRules(ctx context.Context, r cl.Rules) (*cl.Receipt, error) {
-	return k.receipt(ctx, "SetRules", client.Input{TransientKey: cl.TransientRules, Transient: r})
+	return k.receipt(ctx, cl.FnSetRules, client.Input{TransientKey: cl.TransientRules, Transient: r})
 }
 
 // SetSalt sets the caller's payer org's duplicate-fingerprint salt to 32
@@ -88,14 +88,14 @@ func (k *Client) SetSalt(ctx context.Context) (*cl.Receipt, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return nil, err
 	}
-	return k.receipt(ctx, "SetSalt", client.Input{TransientKey: cl.TransientSalt,
-		Transient: map[string]string{"salt": base64.StdEncoding.EncodeToString(salt)}})
+	return k.receipt(ctx, cl.FnSetSalt, client.Input{TransientKey: cl.TransientSalt,
+		Transient: cl.SaltInput{Salt: base64.StdEncoding.EncodeToString(salt)}})
 }
 
 // SetSettings changes the channel-level settings (regulator admin).
 func (k *Client) SetSettings(ctx context.Context, paymentConsentRequired bool) (*cl.Settings, error) {
 	var s cl.Settings
-	_, err := k.c.Submit(ctx, "SetSettings", client.Input{Args: []string{boolArg(paymentConsentRequired)}}, &s)
+	_, err := k.c.Submit(ctx, cl.FnSetSettings, client.Input{Args: []string{boolArg(paymentConsentRequired)}}, &s)
 	return &s, err
 }
 
@@ -109,30 +109,30 @@ func boolArg(b bool) string {
 // Get reads a claim.
 func (k *Client) Get(ctx context.Context, id string) (*cl.Claim, error) {
 	var c cl.Claim
-	return &c, k.c.Evaluate(ctx, "Get", client.Input{Args: []string{id}}, &c)
+	return &c, k.c.Evaluate(ctx, cl.FnGet, client.Input{Args: []string{id}}, &c)
 }
 
 // Trace reads a claim's public trace.
 func (k *Client) Trace(ctx context.Context, id string) (*cl.Trace, error) {
 	var t cl.Trace
-	return &t, k.c.Evaluate(ctx, "GetTrace", client.Input{Args: []string{id}}, &t)
+	return &t, k.c.Evaluate(ctx, cl.FnGetTrace, client.Input{Args: []string{id}}, &t)
 }
 
 // Coverage reads payer's coverage id (coverage ids are the payer's own).
 func (k *Client) Coverage(ctx context.Context, payer, id string) (*cl.Coverage, error) {
 	var c cl.Coverage
-	return &c, k.c.Evaluate(ctx, "GetCoverage", client.Input{Args: []string{payer, id}}, &c)
+	return &c, k.c.Evaluate(ctx, cl.FnGetCoverage, client.Input{Args: []string{payer, id}}, &c)
 }
 
 // Remittance reads a claim's remittance advice.
 func (k *Client) Remittance(ctx context.Context, id string) (*cl.Remittance, error) {
 	var r cl.Remittance
-	return &r, k.c.Evaluate(ctx, "Remittance", client.Input{Args: []string{id}}, &r)
+	return &r, k.c.Evaluate(ctx, cl.FnRemittance, client.Input{Args: []string{id}}, &r)
 }
 
 // ListByStatus lists the traces of the caller's org's claims in a status
 // (every claim, for a regulator's auditor), newest change first.
 func (k *Client) ListByStatus(ctx context.Context, status string, p client.Page) (*cl.TracePage, error) {
 	var out cl.TracePage
-	return &out, k.c.Evaluate(ctx, "ListByStatus", client.Input{Args: p.Args(status)}, &out)
+	return &out, k.c.Evaluate(ctx, cl.FnListByStatus, client.Input{Args: p.Args(status)}, &out)
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	claimcc "github.com/carechain/carechain/chaincode/claims"
+	claimcc "github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/claims"
 	"github.com/carechain/carechain/network/health"

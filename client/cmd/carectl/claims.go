@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	cl "github.com/carechain/carechain/chaincode/claims"
+	cl "github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/claims"
 )

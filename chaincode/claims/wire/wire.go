@@ -1,0 +1,321 @@
+// Package wire holds what the claims chaincode and its clients exchange:
+// the chaincode's name and transaction function names, the transient keys
+// and inputs (shaped after FHIR Claim and X12 837P), the answers (claims,
+// traces, remittance advice after X12 835) and the codes they carry
+// (statuses, outcomes, pend reasons, fraud signals, rule names). It imports
+// only the standard library, so the client library shares it without
+// importing the chaincode shim or contract API. Error codes are package
+// kit/ccerr's, which clients share too.
+package wire
+
+// Chaincode is the claims chaincode's name, as deployed on care.
+const Chaincode = "claims"
+
+// Function names of the claims chaincode's transactions. Get, GetCoverage,
+// Remittance and ListByStatus return private data: evaluate them, never
+// submit them.
+const (
+	FnSubmit           = "Submit"
+	FnReplace          = "Replace"
+	FnVoid             = "Void"
+	FnAppeal           = "Appeal"
+	FnAdjudicate       = "Adjudicate"
+	FnPay              = "Pay"
+	FnReversePayment   = "ReversePayment"
+	FnRegisterCoverage = "RegisterCoverage"
+	FnSetRules         = "SetRules"
+	FnSetSalt          = "SetSalt"
+	FnSetSettings      = "SetSettings"
+	FnGet              = "Get"
+	FnGetTrace         = "GetTrace"
+	FnGetCoverage      = "GetCoverage"
+	FnRemittance       = "Remittance"
+	FnListByStatus     = "ListByStatus"
+	FnGetSettings      = "GetSettings"
+	FnSetupBlinding    = "SetupBlinding"
+	FnBlindingReady    = "BlindingReady"
+)
+
+// Transient map keys of the inputs that must never reach a block.
+const (
+	TransientClaim    = "claim"
+	TransientCoverage = "coverage"
+	TransientRules    = "rules"
+	TransientSalt     = "salt"
+	TransientDecision = "decision"
+	TransientPayment  = "payment"
+)
+
+// Claim statuses.
+const (
+	StatusPended      = "pended"
+	StatusAdjudicated = "adjudicated"
+	StatusAppealed    = "appealed"
+	StatusPaid        = "paid"
+	StatusVoided      = "voided"
+	StatusReplaced    = "replaced"
+)
+
+// Adjudication outcomes (X12 835 / FHIR ClaimResponse.outcome, per claim).
+const (
+	OutcomeApproved = "approved"
+	OutcomePartial  = "partial"
+	OutcomeDenied   = "denied"
+)
+
+// Reasons a claim is pended.
+const (
+	PendCoverage  = "COVERAGE_INACTIVE"
+	PendPriorAuth = "PRIOR_AUTH_REQUIRED"
+	PendFraud     = "FRAUD_REVIEW"
+)
+
+// Fraud signal codes.
+const (
+	SignalUnknownRecord  = "RECORD_UNKNOWN"
+	SignalOtherPatient   = "RECORD_OTHER_PATIENT"
+	SignalAfterWithdrawn = "SERVICE_AFTER_RECORD_WITHDRAWN"
+	SignalTooManyPerDay  = "TOO_MANY_CLAIMS_PATIENT_DAY"
+)
+
+// Rule names, as recorded on an adjudication.
+const (
+	RuleCoverage     = "coverage-active"
+	RuleNonCovered   = "non-covered-code"
+	RuleAllowed      = "allowed-amount"
+	RuleDeductible   = "deductible"
+	RuleCopay        = "copay"
+	RuleAnnualLimit  = "annual-limit"
+	RulePriorAuth    = "prior-authorization"
+	RulePriorAuthDen = "prior-authorization-denied"
+)
+
+// ClaimInput is the transient input "claim" of Submit and Replace, shaped
+// after FHIR Claim and X12 837P.
+type ClaimInput struct {
+	ID             string   `json:"id"`
+	Patient        string   `json:"patient"`
+	Coverage       string   `json:"coverage"`
+	Payer          string   `json:"payer"`
+	RenderingNPI   string   `json:"renderingNpi"`
+	BillablePeriod Period   `json:"billablePeriod"`
+	PlaceOfService string   `json:"placeOfService"`
+	Diagnoses      []string `json:"diagnosis"`
+	Items          []Item   `json:"item"`
+	TotalCents     int64    `json:"total"`
+	// Records are supporting record anchors (records chaincode ids).
+	Records []string `json:"supportingInfo,omitempty" metadata:",optional"`
+}
+
+// Period is a date range (YYYY-MM-DD), inclusive.
+type Period struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// Item is a claim line: a procedure with modifiers, units and charge.
+type Item struct {
+	Sequence  int      `json:"sequence"`
+	Code      string   `json:"productOrService"`
+	Modifiers []string `json:"modifier,omitempty" metadata:",optional"`
+	Units     int64    `json:"quantity"`
+	UnitCents int64    `json:"unitPrice"`
+	NetCents  int64    `json:"net"`
+	Date      string   `json:"servicedDate"`
+	// PriorAuth is the payer's prior-authorization number, when one was given.
+	PriorAuth string `json:"priorAuth,omitempty" metadata:",optional"`
+}
+
+// Coverage is a payer's coverage of a member under a plan.
+type Coverage struct {
+	ID     string `json:"id"`
+	Member string `json:"member"`
+	// Payer is the payer that registered it: the caller's org.
+	Payer  string `json:"payer"`
+	Plan   string `json:"plan"`
+	Period Period `json:"period"`
+	// AnnualLimitCents caps what the plan pays per member and year (0: none).
+	AnnualLimitCents int64  `json:"annualLimit"`
+	CopayCents       int64  `json:"copay"`
+	DeductibleCents  int64  `json:"deductible"`
+	Status           string `json:"status"`
+	Registered       string `json:"registered"`
+}
+
+// Rules are a plan's adjudication rules.
+type Rules struct {
+	Plan string `json:"plan"`
+	// Payer is the payer whose plan it is: the caller's org (set by SetRules).
+	Payer string `json:"payer,omitempty" metadata:",optional"`
+	// Allowed is the allowed amount per unit by procedure code; codes not
+	// listed are not covered.
+	Allowed map[string]int64 `json:"allowed"`
+	// PriorAuth lists codes that need a prior authorization.
+	PriorAuth []string `json:"priorAuth,omitempty" metadata:",optional"`
+	// MaxClaimsPerPatientDay flags more claims than this for one patient
+	// and service day (0: 5).
+	MaxClaimsPerPatientDay int `json:"maxClaimsPerPatientDay,omitempty" metadata:",optional"`
+	// Updated is the stamp of the transaction that set them (set by SetRules).
+	Updated string `json:"updated,omitempty" metadata:",optional"`
+}
+
+// Decision is what an adjudicator adds to the rules (transient "decision").
+type Decision struct {
+	// ApprovePriorAuth treats the lines that need prior authorization as authorized.
+	ApprovePriorAuth bool `json:"approvePriorAuth,omitempty" metadata:",optional"`
+	// DenyPriorAuth denies those lines instead (CO-197).
+	DenyPriorAuth bool `json:"denyPriorAuth,omitempty" metadata:",optional"`
+}
+
+// PaymentInput is the transient input "payment".
+type PaymentInput struct {
+	Trace       string `json:"trace"`
+	AmountCents int64  `json:"amount"`
+}
+
+// SaltInput is the transient input "salt" of SetSalt: the payer's
+// duplicate-fingerprint salt, base64 of at least 32 random bytes.
+type SaltInput struct {
+	Salt string `json:"salt"`
+}
+
+// Receipt is what a submitted transaction returns. The response is written
+// into the block, so it says no more than the claim's public trace: id,
+// status and outcome. Why a claim is pended (Claim.PendReason) is read
+// with Get.
+type Receipt struct {
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Outcome string `json:"outcome,omitempty" metadata:",optional"`
+	TxID    string `json:"txId"`
+}
+
+// Claim is a claim as the provider and the payer hold it privately.
+type Claim struct {
+	Input        ClaimInput    `json:"claim"`
+	Provider     string        `json:"provider"`
+	Submitter    string        `json:"submitter"`
+	Status       string        `json:"status"`
+	PendReason   string        `json:"pendReason,omitempty" metadata:",optional"`
+	Signals      []Signal      `json:"signals"`
+	Adjudication *Adjudication `json:"adjudication,omitempty" metadata:",optional"`
+	Payments     []Payment     `json:"payments"`
+	Replaces     string        `json:"replaces,omitempty" metadata:",optional"`
+	ReplacedBy   string        `json:"replacedBy,omitempty" metadata:",optional"`
+	History      []Change      `json:"history"`
+	Submitted    string        `json:"submitted"`
+	Updated      string        `json:"updated"`
+}
+
+// Signal is a fraud signal, with its reason.
+type Signal struct {
+	Code   string `json:"code"`
+	Reason string `json:"reason"`
+}
+
+// Payment is a payer's payment of a claim.
+type Payment struct {
+	Trace       string `json:"trace"`
+	AmountCents int64  `json:"amount"`
+	Date        string `json:"date"`
+	Reversed    string `json:"reversed,omitempty" metadata:",optional"`
+}
+
+// Change is one status change, for the claim's own history.
+type Change struct {
+	Status string `json:"status"`
+	At     string `json:"at"`
+	By     string `json:"by"`
+	TxID   string `json:"txId"`
+}
+
+// Adjudication is a claim's adjudication (FHIR ClaimResponse).
+type Adjudication struct {
+	Outcome      string       `json:"outcome"`
+	Lines        []LineResult `json:"item"`
+	PaidCents    int64        `json:"payment"`
+	PatientCents int64        `json:"patientResponsibility"`
+	// Rules names every rule that fired, in order.
+	Rules []string `json:"rules"`
+	// Manual is set when an adjudicator decided (pended or appealed claims).
+	Manual bool   `json:"manual"`
+	At     string `json:"at"`
+}
+
+// LineResult is one line's adjudication.
+type LineResult struct {
+	Sequence       int      `json:"sequence"`
+	SubmittedCents int64    `json:"submitted"`
+	AllowedCents   int64    `json:"allowed"`
+	PatientCents   int64    `json:"patientResponsibility"`
+	PaidCents      int64    `json:"paid"`
+	Outcome        string   `json:"outcome"`
+	Reasons        []Reason `json:"adjustments"`
+}
+
+// Reason is an adjustment in the style of X12 claim adjustment reason
+// codes: a group (CO contractual, PR patient responsibility, OA other), a
+// CARC code and the amount.
+type Reason struct {
+	Group  string `json:"group"`
+	Code   string `json:"code"`
+	Amount int64  `json:"amount"`
+}
+
+// Trace is the public trace of a claim.
+type Trace struct {
+	ID       string `json:"id"`
+	Status   string `json:"status"`
+	Outcome  string `json:"outcome,omitempty" metadata:",optional"`
+	Provider string `json:"provider"`
+	Payer    string `json:"payer"`
+	// Record is the token in the key of the claim's private record, so
+	// that every peer finds the record's hash.
+	Record string `json:"record"`
+	// DetailsHash is the commitment to the private record (blind.Commit
+	// under the salt sealed in it), which is also the hash of the stored
+	// record: it is checked on every peer, and opened by whoever is given
+	// the record.
+	DetailsHash string `json:"detailsHash"`
+	Updated     string `json:"updated"`
+}
+
+// TracePage is a page of claim traces.
+type TracePage struct {
+	Items    []Trace `json:"items"`
+	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// Remittance is an 835-like remittance advice for one claim.
+type Remittance struct {
+	Claim        string           `json:"claim"`
+	Payer        string           `json:"payer"`
+	Provider     string           `json:"provider"`
+	Status       string           `json:"status"`
+	Outcome      string           `json:"outcome"`
+	ChargedCents int64            `json:"charged"`
+	PaidCents    int64            `json:"paid"`
+	PatientCents int64            `json:"patientResponsibility"`
+	Lines        []RemittanceLine `json:"lines"`
+	Payments     []Payment        `json:"payments"`
+}
+
+// RemittanceLine is one line of a remittance advice.
+type RemittanceLine struct {
+	Sequence       int      `json:"sequence"`
+	Code           string   `json:"productOrService"`
+	Modifiers      []string `json:"modifier,omitempty" metadata:",optional"`
+	SubmittedCents int64    `json:"submitted"`
+	AllowedCents   int64    `json:"allowed"`
+	PatientCents   int64    `json:"patientResponsibility"`
+	PaidCents      int64    `json:"paid"`
+	Adjustments    []Reason `json:"adjustments"`
+}
+
+// Settings are the chaincode's channel-level settings.
+type Settings struct {
+	// PaymentConsentRequired makes Submit ask the consent chaincode
+	// (default false: HIPAA permits disclosure for payment).
+	PaymentConsentRequired bool   `json:"paymentConsentRequired"`
+	Updated                string `json:"updated,omitempty" metadata:",optional"`
+}
