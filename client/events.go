@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hyperledger/fabric-gateway/pkg/client"
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"google.golang.org/protobuf/proto"
 )
@@ -58,7 +57,9 @@ func (e *HandlerError) Unwrap() error { return e.Err }
 // order, each once, from the checkpoint's position, and saves the position
 // after each event handle accepted. When the stream ends — the gateway peer
 // restarts, the link fails — it is opened again from the position, with the
-// session's backoff, until ctx ends; nothing is missed or delivered twice.
+// session's backoff, until ctx ends, on the session's next gateway peer
+// (the one that ended counts as lost; see the package documentation):
+// nothing is missed or delivered twice.
 // Across a crash of the listener itself the position is the checkpoint's:
 // an event whose handling finished but whose position was not yet saved is
 // delivered again (at least once); a handler whose effect is recorded with
@@ -118,7 +119,10 @@ type eventSource interface {
 	events(ctx context.Context, channel, chaincode string, from Position) (<-chan Event, error)
 }
 
-// sessionEvents is eventSource on a session's fabric-gateway Gateway.
+// sessionEvents is eventSource on a session's gateways: each stream is
+// opened on the gateway the session would use now, and a stream that ends
+// while it was wanted counts as that gateway's loss, so the next one opens
+// on the next gateway, from the listener's position.
 type sessionEvents struct{ s *Session }
 
 func (e sessionEvents) height(ctx context.Context, channel string) (uint64, error) {
@@ -126,22 +130,31 @@ func (e sessionEvents) height(ctx context.Context, channel string) (uint64, erro
 }
 
 func (e sessionEvents) events(ctx context.Context, channel, chaincode string, from Position) (<-chan Event, error) {
-	opts := []client.ChaincodeEventsOption{client.WithStartBlock(from.Block), client.WithCheckpoint(from)}
-	src, err := e.s.gw.GetNetwork(channel).ChaincodeEvents(ctx, chaincode, opts...)
+	gws := e.s.gws
+	g, err := gws.pick(Call{Channel: channel})
 	if err != nil {
-		return nil, classify(err, "")
+		return nil, err
+	}
+	src, err := g.api.events(ctx, channel, chaincode, from)
+	if err != nil {
+		ce := classify(err, "")
+		gws.observe(ctx, g, ce)
+		return nil, ce
 	}
 	out := make(chan Event)
 	go func() {
 		defer close(out)
 		for ev := range src {
 			select {
-			case out <- Event{Block: ev.BlockNumber, TxID: ev.TransactionID, Chaincode: ev.ChaincodeName, Name: ev.EventName, Payload: ev.Payload}:
+			case out <- ev:
 			case <-ctx.Done():
-				for range src { // fabric-gateway's reader blocks until drained
+				for range src { // src closes once ctx ended
 				}
 				return
 			}
+		}
+		if ctx.Err() == nil {
+			gws.lost(g)
 		}
 	}()
 	return out, nil

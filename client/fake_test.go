@@ -4,11 +4,17 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"testing"
+	"time"
 
+	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	gwproto "github.com/hyperledger/fabric-protos-go-apiv2/gateway"
 	"github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/carechain/carechain/client/profile"
 )
 
 // step is a gateway interaction the fake can fail.
@@ -18,6 +24,7 @@ const (
 	stepEndorse step = "endorse"
 	stepSubmit  step = "submit"
 	stepStatus  step = "status"
+	stepEvents  step = "events"
 )
 
 // fault is what the fake does at one call of a step; the zero fault is
@@ -49,16 +56,13 @@ const (
 	laterCopy
 )
 
-// fakeGateway is a gateway peer, an ordering service and a ledger in one.
-// A transaction the orderer gets commits at once: the first copy of an id
-// is valid unless mvcc conflicts remain to be given; a later copy is
-// marked a duplicate and has no effect. Faults are scripted per step and
-// used in order, one per call.
-type fakeGateway struct {
-	mu     sync.Mutex
-	script map[step][]fault
-	calls  map[step]int
-	mvcc   int // the next mvcc first copies commit as MVCC conflicts
+// fakeOrderer is an ordering service and the channel's ledger, shared by
+// the fake gateways. A transaction it gets commits at once: the first copy
+// of an id is valid unless mvcc conflicts remain to be given; a later copy
+// is marked a duplicate and has no effect.
+type fakeOrderer struct {
+	lmu  sync.Mutex
+	mvcc int // the next mvcc first copies commit as MVCC conflicts
 
 	built     []string            // ids of the transactions built, in order
 	submitted map[string]int      // sends per id, whatever their fate
@@ -66,20 +70,65 @@ type fakeGateway struct {
 	copies    map[string]int      // copies of an id in blocks
 	block     uint64
 	statusFor map[string]chan struct{} // closed when an id commits
+	// signatures are the signatures each id was sent with; signs counts
+	// the signatures made (each is new, as ECDSA's are).
+	signatures map[string]map[string]bool
+	signs      int
+	transient  map[string]bool // ids whose proposal carried transient data
 }
 
+func newOrderer(mvcc int) *fakeOrderer {
+	return &fakeOrderer{mvcc: mvcc, submitted: map[string]int{}, ledger: map[string]txStatus{},
+		copies: map[string]int{}, statusFor: map[string]chan struct{}{}, signatures: map[string]map[string]bool{},
+		transient: map[string]bool{}}
+}
+
+// fakeGateway is one gateway peer in front of a fakeOrderer. Faults are
+// scripted per step and used in order, one per call; a dead gateway
+// refuses every request (connection refused) and nothing reaches the
+// orderer. It records every request it got.
+type fakeGateway struct {
+	*fakeOrderer
+	name, msp string
+	stream    *fakeLedger // its event streams, if any
+
+	mu       sync.Mutex
+	script   map[step][]fault
+	calls    map[step]int
+	dead     bool
+	cut      chan struct{} // closed when the gateway dies
+	requests []fakeRequest
+}
+
+// fakeRequest is a request a gateway got: its step, the transaction id
+// ("" for an evaluate) and whether the call carries transient data.
+type fakeRequest struct {
+	step      step
+	txID      string
+	transient bool
+}
+
+// newFake is one gateway in front of an orderer of its own.
 func newFake(script map[step][]fault, mvcc int) *fakeGateway {
-	return &fakeGateway{
-		script: script, calls: map[step]int{}, mvcc: mvcc,
-		submitted: map[string]int{}, ledger: map[string]txStatus{},
-		copies: map[string]int{}, statusFor: map[string]chan struct{}{},
-	}
+	return newOrderer(mvcc).gateway("peer0.provider", "ProviderMSP", script)
 }
 
-// next returns the fault for the next call of st.
-func (f *fakeGateway) next(st step) fault {
+// gateway adds a gateway in front of the orderer.
+func (o *fakeOrderer) gateway(name, msp string, script map[step][]fault) *fakeGateway {
+	if script == nil {
+		script = map[step][]fault{}
+	}
+	return &fakeGateway{fakeOrderer: o, name: name, msp: msp, script: script, calls: map[step]int{}}
+}
+
+// next records a request and returns the fault for it.
+func (f *fakeGateway) next(st step, txID string, transient bool) fault {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.requests = append(f.requests, fakeRequest{st, txID, transient})
+	if f.dead {
+		return down
+	}
 	i := f.calls[st]
 	f.calls[st]++
 	if i < len(f.script[st]) {
@@ -88,12 +137,41 @@ func (f *fakeGateway) next(st step) fault {
 	return pass
 }
 
-// valid counts the transactions that took effect.
-func (f *fakeGateway) valid() int {
+// setDead kills the gateway (its open event streams end) or revives it.
+func (f *fakeGateway) setDead(dead bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	switch {
+	case dead && !f.dead && f.cut != nil:
+		close(f.cut)
+		f.cut = nil
+	}
+	f.dead = dead
+}
+
+// cutter is closed when the gateway dies.
+func (f *fakeGateway) cutter() chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cut == nil {
+		f.cut = make(chan struct{})
+	}
+	return f.cut
+}
+
+// got lists the requests the gateway got.
+func (f *fakeGateway) got() []fakeRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakeRequest(nil), f.requests...)
+}
+
+// valid counts the transactions that took effect.
+func (o *fakeOrderer) valid() int {
+	o.lmu.Lock()
+	defer o.lmu.Unlock()
 	n := 0
-	for _, st := range f.ledger {
+	for _, st := range o.ledger {
 		if st.code == peer.TxValidationCode_VALID {
 			n++
 		}
@@ -101,44 +179,62 @@ func (f *fakeGateway) valid() int {
 	return n
 }
 
-func (f *fakeGateway) propose(Call) (proposal, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+func (f *fakeGateway) propose(call Call) (proposal, error) {
+	f.lmu.Lock()
+	defer f.lmu.Unlock()
 	id := fmt.Sprintf("tx%d", len(f.built)+1)
 	f.built = append(f.built, id)
-	return fakeProposal{f, id}, nil
+	f.transient[id] = len(call.Transient) > 0
+	return fakeProposal{f, id, len(call.Transient) > 0}, nil
 }
 
-func (f *fakeGateway) evaluate(context.Context, Call) ([]byte, error) {
-	if f.next(stepEndorse) == down {
+func (f *fakeGateway) evaluate(_ context.Context, call Call) ([]byte, error) {
+	if f.next(stepEndorse, "", len(call.Transient) > 0) == down {
 		return nil, status.Error(codes.Unavailable, "connection refused")
 	}
-	return []byte("answer"), nil
+	if call.Function == "GetChainInfo" && f.stream != nil {
+		h, err := f.stream.height(context.Background(), call.Channel)
+		if err != nil {
+			return nil, err
+		}
+		return proto.Marshal(&common.BlockchainInfo{Height: h})
+	}
+	return []byte("answer from " + f.name), nil
 }
 
-// order is the ordering service and the committing peer.
-func (f *fakeGateway) order(id string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.block++
-	f.copies[id]++
-	if _, ok := f.ledger[id]; ok {
+func (f *fakeGateway) resume(tx transaction) (transaction, error) {
+	t, ok := tx.(*fakeTransaction)
+	if !ok || t.sig == "" {
+		return nil, fmt.Errorf("transaction %s is not signed yet", tx.txID())
+	}
+	moved := *t
+	moved.f = f
+	return &moved, nil
+}
+
+// order is the ordering service and the committing peers.
+func (o *fakeOrderer) order(id string) {
+	o.lmu.Lock()
+	defer o.lmu.Unlock()
+	o.block++
+	o.copies[id]++
+	if _, ok := o.ledger[id]; ok {
 		return // a later copy: DUPLICATE_TXID, no effect
 	}
 	code := peer.TxValidationCode_VALID
-	if f.mvcc > 0 {
-		f.mvcc--
+	if o.mvcc > 0 {
+		o.mvcc--
 		code = peer.TxValidationCode_MVCC_READ_CONFLICT
 	}
-	f.ledger[id] = txStatus{code: code, block: f.block}
-	if ch, ok := f.statusFor[id]; ok {
+	o.ledger[id] = txStatus{code: code, block: o.block}
+	if ch, ok := o.statusFor[id]; ok {
 		close(ch)
-		delete(f.statusFor, id)
+		delete(o.statusFor, id)
 	}
 }
 
 func (f *fakeGateway) commitStatus(ctx context.Context, _, id string) (txStatus, error) {
-	switch f.next(stepStatus) {
+	switch f.next(stepStatus, id, f.isTransient(id)) {
 	case down:
 		return txStatus{}, status.Error(codes.Unavailable, "connection reset by peer")
 	case hang:
@@ -147,34 +243,85 @@ func (f *fakeGateway) commitStatus(ctx context.Context, _, id string) (txStatus,
 	case laterCopy:
 		return txStatus{code: peer.TxValidationCode_DUPLICATE_TXID, block: 99}, nil
 	}
-	f.mu.Lock()
-	st, ok := f.ledger[id]
-	ch := f.statusFor[id]
+	return f.waitCommit(ctx, id)
+}
+
+// waitCommit answers an id's status once it committed, or ctx's end.
+func (o *fakeOrderer) waitCommit(ctx context.Context, id string) (txStatus, error) {
+	o.lmu.Lock()
+	st, ok := o.ledger[id]
+	ch := o.statusFor[id]
 	if !ok && ch == nil {
 		ch = make(chan struct{})
-		f.statusFor[id] = ch
+		o.statusFor[id] = ch
 	}
-	f.mu.Unlock()
+	o.lmu.Unlock()
 	if ok {
 		return st, nil
 	}
 	select {
 	case <-ch:
-		return f.commitStatus(ctx, "", id)
+		return o.waitCommit(ctx, id)
 	case <-ctx.Done():
 		return txStatus{}, status.FromContextError(ctx.Err()).Err()
 	}
 }
 
+// isTransient: the proposal of id carried transient data.
+func (o *fakeOrderer) isTransient(id string) bool {
+	o.lmu.Lock()
+	defer o.lmu.Unlock()
+	return o.transient[id]
+}
+
+// events streams the gateway's event ledger until the gateway dies; a
+// dead gateway refuses.
+func (f *fakeGateway) events(ctx context.Context, channel, chaincode string, from Position) (<-chan Event, error) {
+	if f.next(stepEvents, "", false) == down {
+		return nil, status.Error(codes.Unavailable, "connection refused")
+	}
+	cut := f.cutter()
+	sctx, cancel := context.WithCancel(ctx)
+	src, err := f.stream.events(sctx, channel, chaincode, from)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	out := make(chan Event)
+	go func() {
+		defer close(out)
+		defer cancel()
+		for {
+			select {
+			case ev, ok := <-src:
+				if !ok {
+					return
+				}
+				select {
+				case out <- ev:
+				case <-cut:
+					return
+				case <-ctx.Done():
+					return
+				}
+			case <-cut:
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
 type fakeProposal struct {
-	f  *fakeGateway
-	id string
+	f         *fakeGateway
+	id        string
+	transient bool
 }
 
 func (p fakeProposal) txID() string { return p.id }
 
 func (p fakeProposal) endorse(context.Context) (transaction, error) {
-	switch p.f.next(stepEndorse) {
+	switch p.f.next(stepEndorse, p.id, p.transient) {
 	case down:
 		return nil, status.Error(codes.Unavailable, "connection error: connection refused")
 	case mismatch:
@@ -184,20 +331,45 @@ func (p fakeProposal) endorse(context.Context) (transaction, error) {
 		return nil, withDetails(codes.Aborted, "failed to endorse transaction, see attached details for more info",
 			"chaincode response 500, FORBIDDEN: only a payer's adjudicator may adjudicate")
 	}
-	return fakeTransaction(p), nil
+	return &fakeTransaction{f: p.f, id: p.id, transient: p.transient}, nil
 }
 
-type fakeTransaction fakeProposal
+// fakeTransaction is an endorsed transaction; it is signed on its first
+// submit, and every later send carries that signature.
+type fakeTransaction struct {
+	f         *fakeGateway
+	id, sig   string
+	transient bool
+}
 
-func (t fakeTransaction) txID() string   { return t.id }
-func (t fakeTransaction) result() []byte { return []byte("result of " + t.id) }
+func (t *fakeTransaction) txID() string   { return t.id }
+func (t *fakeTransaction) result() []byte { return []byte("result of " + t.id) }
 
-func (t fakeTransaction) submit(context.Context) error {
+func (t *fakeTransaction) signed() ([]byte, error) {
+	if t.sig == "" {
+		return nil, fmt.Errorf("transaction %s is not signed yet", t.id)
+	}
+	return []byte(t.id + "/" + t.sig), nil
+}
+
+func (t *fakeTransaction) sign() {
+	t.f.lmu.Lock()
+	defer t.f.lmu.Unlock()
+	if t.sig == "" {
+		t.f.signs++
+		t.sig = fmt.Sprintf("sig%d", t.f.signs)
+	}
+	if t.f.signatures[t.id] == nil {
+		t.f.signatures[t.id] = map[string]bool{}
+	}
+	t.f.signatures[t.id][t.sig] = true
+	t.f.submitted[t.id]++
+}
+
+func (t *fakeTransaction) submit(context.Context) error {
 	f := t.f
-	fl := f.next(stepSubmit)
-	f.mu.Lock()
-	f.submitted[t.id]++
-	f.mu.Unlock()
+	fl := f.next(stepSubmit, t.id, t.transient)
+	t.sign()
 	switch fl {
 	case down:
 		return status.Error(codes.Unavailable, "connection error: connection refused")
@@ -215,6 +387,28 @@ func (t fakeTransaction) submit(context.Context) error {
 			"received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=failed to submit request: request already exists")
 	}
 	return nil
+}
+
+// fakeSession is a session of ProviderMSP on the fake gateways, in
+// order, with the given options (failback 10 ms unless set).
+func fakeSession(t *testing.T, policy RetryPolicy, gws []*fakeGateway, opts ...SessionOption) *Session {
+	t.Helper()
+	list := make([]*gateway, len(gws))
+	for i, f := range gws {
+		list[i] = &gateway{peer: profile.GatewayPeer{Node: profile.Node{ID: f.name}, MSPID: f.msp}, api: f}
+	}
+	return sessionOn(t, policy, list, opts...)
+}
+
+// sessionOn is a session of ProviderMSP on opened gateways.
+func sessionOn(t *testing.T, policy RetryPolicy, list []*gateway, opts ...SessionOption) *Session {
+	t.Helper()
+	cfg, err := newSessionConfig(append([]SessionOption{WithFailback(10 * time.Millisecond)}, opts...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Session{Peer: list[0].peer.Node, retry: policy,
+		gws: newGateways(list, append([]string{"ProviderMSP"}, cfg.transientOrgs...), cfg.failback)}
 }
 
 // withDetails is a gateway error: a gRPC status with one ErrorDetail per

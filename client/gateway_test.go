@@ -23,9 +23,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/carechain/carechain/client/profile"
 )
 
 // grpcGateway is a gateway peer's gRPC service with scripted answers, so
@@ -122,6 +126,13 @@ func testIdentity(t *testing.T) (*identity.X509Identity, *ecdsa.PrivateKey) {
 // startGateway serves g in memory and returns a fabricGateway on it.
 func startGateway(t *testing.T, g *grpcGateway) (fabricGateway, *ecdsa.PrivateKey) {
 	t.Helper()
+	id, key := testIdentity(t)
+	return startGatewayAs(t, g, id, key), key
+}
+
+// startGatewayAs serves g in memory and connects to it as id.
+func startGatewayAs(t *testing.T, g *grpcGateway, id *identity.X509Identity, key *ecdsa.PrivateKey) fabricGateway {
+	t.Helper()
 	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer()
 	gwproto.RegisterGatewayServer(srv, g)
@@ -132,13 +143,12 @@ func startGateway(t *testing.T, g *grpcGateway) (fabricGateway, *ecdsa.PrivateKe
 		grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Close() })
-	id, key := testIdentity(t)
 	sign, err := identity.NewPrivateKeySign(key)
 	require.NoError(t, err)
 	gw, err := client.Connect(id, client.WithSign(sign), client.WithClientConnection(conn))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = gw.Close() })
-	return fabricGateway{gw}, key
+	return fabricGateway{gw: gw, timeouts: timeouts{evaluate: time.Second, endorse: time.Second, submit: time.Second}}
 }
 
 var testCall = Call{Channel: "care", Chaincode: "baseline", Function: "Put", Args: []string{"k", "v"}}
@@ -193,7 +203,7 @@ func TestFabricGatewayCommitStatusOfAnyTxID(t *testing.T) {
 func TestFabricGatewaySubmitWithSession(t *testing.T) {
 	g := &grpcGateway{status: &gwproto.CommitStatusResponse{Result: peer.TxValidationCode_VALID, BlockNumber: 3}}
 	f, _ := startGateway(t, g)
-	s := &Session{api: f, retry: testRetry}
+	s := sessionOn(t, testRetry, []*gateway{{peer: profile.GatewayPeer{Node: profile.Node{ID: "bufnet"}, MSPID: "TestMSP"}, api: f}})
 	res, err := s.Submit(context.Background(), testCall)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(3), res.Block)
@@ -204,4 +214,51 @@ func TestFabricGatewaySubmitWithSession(t *testing.T) {
 	ev, err := s.Evaluate(context.Background(), testCall)
 	require.NoError(t, err)
 	assert.Equal(t, []byte("evaluated"), ev.Payload)
+}
+
+// A transaction sent through one gateway and sent again through another
+// is the same signed envelope: same id, same signature.
+func TestFabricGatewayResumeSendsTheSameSignedTransactionElsewhere(t *testing.T) {
+	id, key := testIdentity(t)
+	a := &grpcGateway{submitErr: status.Error(codes.Unavailable, "connection reset by peer")}
+	b := &grpcGateway{}
+	fa, fb := startGatewayAs(t, a, id, key), startGatewayAs(t, b, id, key)
+	tx := endorsed(t, fa)
+	_, err := fb.resume(tx)
+	assert.ErrorContains(t, err, "not signed yet", "an unsent transaction must not be signed anew elsewhere")
+
+	require.Error(t, tx.submit(context.Background()))
+	moved, err := fb.resume(tx)
+	require.NoError(t, err)
+	assert.Equal(t, tx.txID(), moved.txID())
+	assert.Equal(t, tx.result(), moved.result())
+	require.NoError(t, moved.submit(context.Background()))
+
+	require.Len(t, a.submits, 1)
+	require.Len(t, b.submits, 1)
+	assert.Equal(t, a.submits[0].GetTransactionId(), b.submits[0].GetTransactionId())
+	assert.NotEmpty(t, b.submits[0].GetPreparedTransaction().GetSignature())
+	assert.True(t, proto.Equal(a.submits[0].GetPreparedTransaction(), b.submits[0].GetPreparedTransaction()),
+		"the next gateway must get the same signed envelope")
+}
+
+// A session whose first gateway is unreachable endorses, submits and asks
+// the status through the next one; the first got no transaction.
+func TestFabricGatewaySessionFailsOver(t *testing.T) {
+	id, key := testIdentity(t)
+	a := &grpcGateway{endorseErr: status.Error(codes.Unavailable, "connection refused")}
+	b := &grpcGateway{status: &gwproto.CommitStatusResponse{Result: peer.TxValidationCode_VALID, BlockNumber: 4}}
+	list := []*gateway{
+		{peer: profile.GatewayPeer{Node: profile.Node{ID: "a"}, MSPID: "ProviderMSP"}, api: startGatewayAs(t, a, id, key)},
+		{peer: profile.GatewayPeer{Node: profile.Node{ID: "b"}, MSPID: "PayerMSP"}, api: startGatewayAs(t, b, id, key)},
+	}
+	s := sessionOn(t, testRetry, list)
+	res, err := s.Submit(context.Background(), testCall)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), res.Block)
+	assert.Equal(t, 2, res.Attempts, "a new proposal after a failed endorsement")
+	assert.Empty(t, a.submits)
+	require.Len(t, b.submits, 1)
+	assert.Equal(t, res.TxID, b.submits[0].GetTransactionId())
+	require.Len(t, b.statusReqs, 1)
 }

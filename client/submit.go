@@ -28,10 +28,16 @@ const acceptedProbe = 2 * time.Second
 // marked DUPLICATE_TXID and has no effect) and asks the commit status of its
 // id, until the outcome is known or RetryPolicy.CommitWait has passed
 // (COMMIT_UNKNOWN).
+//
+// Each step goes to the gateway the session would use now (see gateways):
+// after a lost gateway, a new proposal is made on the next one, and a
+// transaction that may have been ordered moves as it is — the same signed
+// envelope is sent through the next gateway, and its status asked there.
 type submission struct {
-	api    gatewayAPI
+	gws    *gateways
 	call   Call
 	policy RetryPolicy
+	gw     *gateway // the gateway tx was endorsed or last sent through
 
 	proposals int         // transactions built
 	tx        transaction // the transaction that may have been ordered
@@ -67,19 +73,25 @@ func (s *submission) fail(e *Error) state {
 func (s *submission) propose(ctx context.Context) state {
 	s.proposals++
 	s.tx, s.sends, s.accepted, s.tries, s.last = nil, 0, false, 0, nil
-	p, err := s.api.propose(s.call)
+	g, err := s.gws.pick(s.call)
+	if err != nil {
+		return s.fail(classify(err, ""))
+	}
+	p, err := g.api.propose(s.call)
 	if err != nil {
 		return s.fail(classify(err, ""))
 	}
 	tx, err := p.endorse(ctx)
 	if err != nil {
 		e := classify(err, "")
+		s.gws.observe(ctx, g, e)
 		if retryBeforeOrdering(e.Code) {
 			return s.again(ctx, e)
 		}
 		return s.fail(e)
 	}
-	s.tx, s.deadline = tx, time.Now().Add(s.policy.commitWait())
+	s.gws.observe(ctx, g, nil)
+	s.gw, s.tx, s.deadline = g, tx, time.Now().Add(s.policy.commitWait())
 	return s.submit
 }
 
@@ -97,13 +109,16 @@ func (s *submission) again(ctx context.Context, e *Error) state {
 
 // submit hands the signed transaction to the gateway's Submit.
 func (s *submission) submit(ctx context.Context) state {
+	s.move()
 	s.sends++
 	err := s.tx.submit(ctx)
 	if err == nil {
+		s.gws.observe(ctx, s.gw, nil)
 		s.accepted = true
 		return s.status
 	}
 	e := classify(err, s.tx.txID())
+	s.gws.observe(ctx, s.gw, e)
 	switch {
 	case e.Code == CodeDuplicateTxID:
 		s.accepted = true // an earlier send got through
@@ -122,13 +137,21 @@ func (s *submission) status(ctx context.Context) state {
 	if wait <= 0 {
 		return s.fail(commitUnknown(s.tx.txID(), s.last))
 	}
+	g, perr := s.gws.pick(s.call)
+	if perr != nil {
+		return s.fail(commitUnknown(s.tx.txID(), classify(perr, s.tx.txID())))
+	}
 	sctx, cancel := context.WithTimeout(ctx, wait)
-	st, err := s.api.commitStatus(sctx, s.call.Channel, s.tx.txID())
+	st, err := g.api.commitStatus(sctx, s.call.Channel, s.tx.txID())
 	cancel()
 	if err == nil {
+		s.gws.observe(ctx, g, nil)
 		return s.verdict(ctx, st)
 	}
 	e := classify(err, s.tx.txID())
+	if e.Code == CodeUnavailable { // a timeout is the wait's own bound
+		s.gws.observe(ctx, g, e)
+	}
 	s.last = e
 	switch {
 	case ctx.Err() != nil || !retryableStatus(e.Code):
@@ -137,6 +160,20 @@ func (s *submission) status(ctx context.Context) state {
 		return s.after(ctx, s.submit) // the same transaction again
 	}
 	return s.after(ctx, s.status)
+}
+
+// move binds the transaction, already sent at least once (so signed), to
+// the gateway the session would use now, when that is another one: the
+// same signed transaction goes there. It stays where it was when it
+// cannot move.
+func (s *submission) move() {
+	g, err := s.gws.pick(s.call)
+	if err != nil || g == s.gw || s.sends == 0 {
+		return
+	}
+	if tx, err := g.api.resume(s.tx); err == nil {
+		s.gw, s.tx = g, tx
+	}
 }
 
 // wait is how long the next status request may wait for the commit: after

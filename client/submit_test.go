@@ -119,7 +119,7 @@ func (tt submitCase) check(t *testing.T) {
 		policy = *tt.policy
 	}
 	f := newFake(tt.script, tt.mvcc)
-	s := &Session{api: f, retry: policy}
+	s := fakeSession(t, policy, []*fakeGateway{f})
 	res, err := s.Submit(context.Background(), Call{Channel: "care", Chaincode: "cc", Function: "Put"})
 
 	assert.Len(t, f.built, tt.wantBuilt, "transactions built")
@@ -127,7 +127,7 @@ func (tt submitCase) check(t *testing.T) {
 	if tt.wantSends > 0 {
 		assert.Equal(t, tt.wantSends, f.submitted[tt.wantTxID], "sends of %s", tt.wantTxID)
 	}
-	assertOneAtATime(t, f)
+	assertOneAtATime(t, f.fakeOrderer)
 	if tt.wantCode == "" {
 		require.NoError(t, err)
 		assert.Equal(t, tt.wantTxID, res.TxID)
@@ -145,7 +145,7 @@ func (tt submitCase) check(t *testing.T) {
 
 // assertOneAtATime checks the rule: a transaction is built after a
 // submitted one only when that one committed as an MVCC conflict.
-func assertOneAtATime(t *testing.T, f *fakeGateway) {
+func assertOneAtATime(t *testing.T, f *fakeOrderer) {
 	t.Helper()
 	for _, id := range f.built[:max(len(f.built)-1, 0)] {
 		if f.submitted[id] == 0 {
@@ -158,7 +158,7 @@ func assertOneAtATime(t *testing.T, f *fakeGateway) {
 
 func TestSubmitCommitUnknownSettledLater(t *testing.T) {
 	f := newFake(map[step][]fault{stepSubmit: {lostReply}, stepStatus: times(hang, 10)}, 0)
-	s := &Session{api: f, retry: testRetry}
+	s := fakeSession(t, testRetry, []*fakeGateway{f})
 	_, err := s.Submit(context.Background(), Call{Channel: "care", Chaincode: "cc", Function: "Put"})
 	var e *Error
 	require.ErrorAs(t, err, &e)
@@ -177,7 +177,7 @@ func TestSubmitCommitUnknownSettledLater(t *testing.T) {
 func TestSubmitCallerCancels(t *testing.T) {
 	f := newFake(map[step][]fault{stepStatus: times(hang, 100)}, 0)
 	f.script[stepSubmit] = []fault{dropped}
-	s := &Session{api: f, retry: RetryPolicy{Attempts: 4, Backoff: time.Millisecond, CommitWait: time.Minute}}
+	s := fakeSession(t, RetryPolicy{Attempts: 4, Backoff: time.Millisecond, CommitWait: time.Minute}, []*fakeGateway{f})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
 	_, err := s.Submit(ctx, Call{Channel: "care"})
@@ -190,7 +190,7 @@ func TestSubmitCallerCancels(t *testing.T) {
 
 func TestSubmitCanceledBeforeOrdering(t *testing.T) {
 	f := newFake(map[step][]fault{stepEndorse: times(down, 4)}, 0)
-	s := &Session{api: f, retry: RetryPolicy{Attempts: 4, Backoff: time.Hour}}
+	s := fakeSession(t, RetryPolicy{Attempts: 4, Backoff: time.Hour}, []*fakeGateway{f})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	_, err := s.Submit(ctx, Call{Channel: "care"})
@@ -205,7 +205,7 @@ func TestSubmitCanceledBeforeOrdering(t *testing.T) {
 func TestCommitStatus(t *testing.T) {
 	f := newFake(map[step][]fault{stepStatus: {down, down}}, 1)
 	f.order("tx9")
-	s := &Session{api: f, retry: testRetry}
+	s := fakeSession(t, testRetry, []*fakeGateway{f})
 	st, err := s.CommitStatus(context.Background(), "care", "tx9")
 	require.NoError(t, err)
 	assert.False(t, st.Valid())
@@ -219,7 +219,7 @@ func TestCommitStatus(t *testing.T) {
 	assert.Equal(t, CodeCommitUnknown, e.Code)
 	assert.Equal(t, "never-submitted", e.TxID)
 
-	s.api = newFake(map[step][]fault{stepStatus: times(down, 4)}, 0)
+	s = fakeSession(t, testRetry, []*fakeGateway{newFake(map[step][]fault{stepStatus: times(down, 4)}, 0)})
 	_, err = s.CommitStatus(context.Background(), "care", "tx9")
 	assert.True(t, errors.Is(err, ErrUnavailable), "%v", err)
 	require.ErrorAs(t, err, &e)
@@ -228,14 +228,14 @@ func TestCommitStatus(t *testing.T) {
 
 func TestEvaluateRetriesUnavailable(t *testing.T) {
 	f := newFake(map[step][]fault{stepEndorse: {down, down}}, 0)
-	s := &Session{api: f, retry: testRetry}
+	s := fakeSession(t, testRetry, []*fakeGateway{f})
 	res, err := s.Evaluate(context.Background(), Call{Channel: "care"})
 	require.NoError(t, err)
 	assert.Equal(t, 3, res.Attempts)
-	assert.Equal(t, []byte("answer"), res.Payload)
+	assert.Equal(t, []byte("answer from peer0.provider"), res.Payload)
 
 	f = newFake(map[step][]fault{stepEndorse: times(down, 4)}, 0)
-	s = &Session{api: f, retry: testRetry}
+	s = fakeSession(t, testRetry, []*fakeGateway{f})
 	_, err = s.Evaluate(context.Background(), Call{Channel: "care"})
 	assert.ErrorIs(t, err, ErrUnavailable)
 }

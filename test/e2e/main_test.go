@@ -181,7 +181,11 @@ func session(t *testing.T, org, user string, opts ...client.SessionOptions) *cli
 	if opts[0].Wallet == "" {
 		opts[0].Wallet = wallet
 	}
-	s, err := cl.Session(org, user, opts...)
+	var options []client.SessionOption
+	for _, o := range opts {
+		options = append(options, o)
+	}
+	s, err := cl.Session(org, user, options...)
 	if err != nil {
 		t.Fatalf("session %s/%s: %v", org, user, err)
 	}
