@@ -123,6 +123,23 @@ func commitStatusRule(members []Org) string {
 	return fmt.Sprintf("OR(%s)", strings.Join(quoted, ", "))
 }
 
+// applicationPolicies are the channel's application policies: the
+// genesis block's, and what a config update keeps them to as members come
+// and go.
+func applicationPolicies(c Channel) map[string]policy {
+	majority := MajorityOf(c.PeerMSPs)
+	return map[string]policy{
+		"Readers": implicit("ANY Readers"),
+		"Writers": implicit("ANY Writers"),
+		"Admins":  implicit("MAJORITY Admins"),
+		// Orgs without peers (patients) cannot approve or endorse, so
+		// the majorities count only the orgs that run peers.
+		"LifecycleEndorsement": signature(majority),
+		"Endorsement":          signature(majority),
+		"CommitStatus":         signature(commitStatusRule(c.Members)),
+	}
+}
+
 // Configtx renders the channel's configtx.yaml.
 func Configtx(c Channel) ([]byte, error) {
 	var consenters []map[string]any
@@ -135,7 +152,6 @@ func Configtx(c Channel) ([]byte, error) {
 	for _, m := range c.Members {
 		members = append(members, orgSection(m, false))
 	}
-	majority := MajorityOf(c.PeerMSPs)
 	profile := map[string]any{
 		"Policies": map[string]policy{
 			"Readers": implicit("ANY Readers"),
@@ -176,16 +192,7 @@ func Configtx(c Channel) ([]byte, error) {
 		},
 		"Application": map[string]any{
 			"Organizations": members,
-			"Policies": map[string]policy{
-				"Readers": implicit("ANY Readers"),
-				"Writers": implicit("ANY Writers"),
-				"Admins":  implicit("MAJORITY Admins"),
-				// Orgs without peers (patients) cannot approve or endorse, so
-				// the majorities count only the orgs that run peers.
-				"LifecycleEndorsement": signature(majority),
-				"Endorsement":          signature(majority),
-				"CommitStatus":         signature(commitStatusRule(c.Members)),
-			},
+			"Policies":      applicationPolicies(c),
 			// Resources not listed keep Fabric's defaults (block and
 			// chaincode events, qscc: the channel's Readers).
 			"ACLs": map[string]string{
