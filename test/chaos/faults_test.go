@@ -31,6 +31,9 @@ type fault struct {
 	inject func(ctx context.Context, t *testing.T) injected
 	// scale multiplies the load's writes (faults that last longer).
 	scale int
+	// failover: the load's gateway is lost, and the session must move to
+	// another without a call failing and fast (see checkFailover).
+	failover bool
 }
 
 // injected is what a fault's injection measured.
@@ -40,19 +43,26 @@ type injected struct {
 	Back time.Duration
 	// Elected: until another orderer led the care channel's Raft.
 	Elected time.Duration
+	// From and To are when the fault began and ended (the node back).
+	From, To time.Time
 }
+
+// faultTail is how long after a fault its effects are counted in the
+// worst call: the session's failback pause (1 s), doubled once, and a
+// block.
+const faultTail = 3 * time.Second
 
 func faults() []fault {
 	return []fault{
-		{"orderer follower killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, raftNode(ctx, t, false)) }, 1},
-		{"Raft leader killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, raftNode(ctx, t, true)) }, 1},
-		{"non-gateway peer killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, "peer0.payer") }, 1},
-		{"the gateway peer killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, "peer0.provider") }, 1},
-		{"`down`, `up` mid-load", downUp, 1},
+		{"orderer follower killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, raftNode(ctx, t, false)) }, 1, false},
+		{"Raft leader killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, raftNode(ctx, t, true)) }, 1, false},
+		{"non-gateway peer killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, "peer0.payer") }, 1, false},
+		{"the gateway peer killed", func(ctx context.Context, t *testing.T) injected { return kill(ctx, t, "peer0.provider") }, 1, true},
+		{"`down`, `up` mid-load", downUp, 1, false},
 		{"6 × 250 ms blackouts", func(ctx context.Context, t *testing.T) injected {
 			return repeat(ctx, 6, func() { env.proxy.Blackout(250 * time.Millisecond) })
-		}, 2},
-		{"6 × instant link resets", func(ctx context.Context, t *testing.T) injected { return repeat(ctx, 6, env.proxy.Reset) }, 2},
+		}, 2, true},
+		{"6 × instant link resets", func(ctx context.Context, t *testing.T) injected { return repeat(ctx, 6, env.proxy.Reset) }, 2, true},
 	}
 }
 
@@ -81,6 +91,9 @@ func TestChaos(t *testing.T) {
 			if tally.UnknownOpen > 0 {
 				t.Errorf("%d COMMIT_UNKNOWN results still unknown after the network healed", tally.UnknownOpen)
 			}
+			if f.failover {
+				checkFailover(t, tally)
+			}
 		})
 		if !ok && os.Getenv("CHAOS_FAIL_FAST") != "" {
 			break
@@ -95,6 +108,23 @@ func TestChaos(t *testing.T) {
 	PrintTable(&b, rows)
 	fmt.Print("\n", b.String(), "\n")
 	_ = os.WriteFile(filepath.Join(os.TempDir(), "cc-chaos-table.md"), []byte(b.String()), 0o644)
+}
+
+// checkFailover: a fault of the load's gateway (or of the link to it)
+// makes no call fail, and no call of the fault's window takes longer than
+// 2 s (the failover bound) plus one block (BatchTimeout 250 ms), or
+// CHAOS_MAX_FAILOVER.
+func checkFailover(t *testing.T, tally Tally) {
+	limit := 2250 * time.Millisecond
+	if d, err := time.ParseDuration(os.Getenv("CHAOS_MAX_FAILOVER")); err == nil {
+		limit = d
+	}
+	if n := tally.Failed + tally.Unknown; n > 0 {
+		t.Errorf("%d calls failed (%v) or were left unknown (%d) while the session could fail over", n, tally.FailCodes, tally.Unknown)
+	}
+	if tally.Worst > limit {
+		t.Errorf("a call took %.2fs during the fault, want < %v", tally.Worst.Seconds(), limit)
+	}
 }
 
 // selected: CHAOS_FAULTS is empty or has a comma-separated part of name.
@@ -133,6 +163,7 @@ func runFault(t *testing.T, f fault) Tally {
 	}, 20*time.Second)
 	tally := Check(f.name, results, views(t, ctx, checks, load, from, to))
 	tally.Back, tally.Elected = inj.Back, inj.Elected
+	tally.Worst = Worst(results, inj.From, inj.To.Add(faultTail))
 	logFailureWindow(t, results)
 	if os.Getenv("CHAOS_DEBUG") != "" {
 		logSlowest(t, results, 8)
@@ -143,7 +174,7 @@ func runFault(t *testing.T, f fault) Tally {
 func newLoad(t *testing.T, name string, scale int) *Load {
 	retry := client.RetryPolicy{Attempts: envInt("CHAOS_ATTEMPTS", 4), Backoff: 100 * time.Millisecond,
 		CommitWait: time.Duration(envInt("CHAOS_COMMIT_WAIT_S", 30)) * time.Second}
-	s, err := env.viaProxy.Session("provider", "physician1", client.SessionOptions{Retry: &retry})
+	s, err := env.viaProxy.Session("provider", "physician1", client.WithRetry(retry))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +198,8 @@ func slug(s string) string {
 func checkSessions(t *testing.T) []*client.Session {
 	var out []*client.Session
 	for _, c := range checkers {
-		s, err := env.direct.Session(c[0], c[1])
+		// pinned to the org's own peer: each checks that peer's ledger
+		s, err := env.direct.Session(c[0], c[1], client.WithGateways("peer0."+c[0]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -263,6 +295,7 @@ func kill(ctx context.Context, t *testing.T, id string) injected {
 	if inj.Back > 10*time.Second {
 		t.Errorf("%s healthy again %.1fs after kill -9, want < 10s", id, inj.Back.Seconds())
 	}
+	inj.From, inj.To = killed, killed.Add(max(inj.Back, inj.Elected))
 	return inj
 }
 
@@ -275,7 +308,7 @@ func downUp(ctx context.Context, t *testing.T) injected {
 	if err := upOnceMore(ctx, t); err != nil {
 		t.Fatal(err)
 	}
-	return injected{Back: time.Since(start)}
+	return injected{Back: time.Since(start), From: start, To: time.Now()}
 }
 
 // upOnceMore runs `carenet up`, and once more if it fails: ports from
@@ -293,14 +326,16 @@ func upOnceMore(ctx context.Context, t *testing.T) error {
 // repeat does fn n times, 2 s apart: longer than gRPC's first reconnect
 // pause (1 s), so that each fault is one outage, not a longer one.
 func repeat(ctx context.Context, n int, fn func()) injected {
+	inj := injected{From: time.Now()}
 	for i := 0; i < n && ctx.Err() == nil; i++ {
 		if os.Getenv("CHAOS_DEBUG") != "" {
 			fmt.Printf("fault %d at %s\n", i, time.Now().Format("15:04:05.000"))
 		}
 		fn()
+		inj.To = time.Now()
 		time.Sleep(2 * time.Second)
 	}
-	return injected{}
+	return inj
 }
 
 // logFailureWindow logs when the calls that failed ran.

@@ -137,3 +137,15 @@ func Resolve(ctx context.Context, outs []Outcome, ask StatusAsker, wait time.Dur
 	}
 	wg.Wait()
 }
+
+// Worst is the longest call that ran at some moment of [from, to].
+func Worst(outs []Outcome, from, to time.Time) time.Duration {
+	var worst time.Duration
+	for _, o := range outs {
+		if o.Start.After(to) || o.End.Before(from) {
+			continue
+		}
+		worst = max(worst, o.End.Sub(o.Start))
+	}
+	return worst
+}
