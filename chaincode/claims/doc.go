@@ -32,11 +32,11 @@
 //     finds no record.
 //   - Values. Every private value is sealed: its salt (Blinder.Salt of the
 //     key in that transaction, 256 bits, the same on every endorser),
-//     length-prefixed as blind.Commit frames it, then its JSON. The value's
-//     SHA-256, which the block carries, is thus blind.Commit(salt, JSON):
+//     length-prefixed as commit.Sum frames it, then its JSON. The value's
+//     SHA-256, which the block carries, is thus commit.Sum(salt, JSON):
 //     unguessable, and a commitment the record's holder can open.
 //   - The trace's detailsHash is that commitment: a regulator given the
-//     record and its salt by either party checks it with blind.Commit; a
+//     record and its salt by either party checks it with commit.Sum; a
 //     diagnosis, code or amount guessed into a rebuilt claim confirms
 //     nothing without the salt.
 //

@@ -17,6 +17,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
+	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
@@ -222,7 +223,7 @@ func TestPrivacyPrivateValuesAreSalted(t *testing.T) {
 		data, err := json.Marshal(rec)
 		require.NoError(t, err)
 		assert.Len(t, salt, 44, "%s: a 256-bit salt", name)
-		for _, guess := range [][]byte{data, seal("", data), []byte(blind.Commit("", data))} {
+		for _, guess := range [][]byte{data, seal("", data), []byte(commit.Sum("", data))} {
 			assert.False(t, v.valueHashes[sha256.Sum256(guess)], "%s: the hash of %q is in the blocks", name, guess)
 		}
 		assert.False(t, v.valueHashes[commitBytes("", data)], "%s: committed without a salt", name)
@@ -234,7 +235,7 @@ func TestPrivacyPrivateValuesAreSalted(t *testing.T) {
 }
 
 func commitBytes(salt string, data []byte) [32]byte {
-	raw, _ := hex.DecodeString(blind.Commit(salt, data))
+	raw, _ := hex.DecodeString(commit.Sum(salt, data))
 	return [32]byte(raw)
 }
 
@@ -257,9 +258,9 @@ func TestPrivacyTraceCommitmentConfirmsNoGuess(t *testing.T) {
 		require.NoError(t, err)
 		sum := sha256.Sum256(data)
 		assert.NotEqual(t, hex.EncodeToString(sum[:]), tr.DetailsHash, "bare SHA-256 of the claim with %v", dx)
-		assert.NotEqual(t, blind.Commit("", data), tr.DetailsHash, "unsalted commitment with %v", dx)
-		assert.NotEqual(t, blind.Commit(tr.Record, data), tr.DetailsHash, "the public token is not the salt")
-		if blind.Commit(salt, data) == tr.DetailsHash {
+		assert.NotEqual(t, commit.Sum("", data), tr.DetailsHash, "unsalted commitment with %v", dx)
+		assert.NotEqual(t, commit.Sum(tr.Record, data), tr.DetailsHash, "the public token is not the salt")
+		if commit.Sum(salt, data) == tr.DetailsHash {
 			confirmed = append(confirmed, strings.Join(dx, ","))
 		}
 	}
@@ -390,7 +391,7 @@ func TestSealIsTheCommitmentsPreimage(t *testing.T) {
 	for _, c := range []struct{ salt, data string }{{"", ""}, {"s", `{"a":1}`}, {strings.Repeat("x", 44), `{"claim":{}}`}} {
 		sealed := seal(c.salt, []byte(c.data))
 		sum := sha256.Sum256(sealed)
-		assert.Equal(t, blind.Commit(c.salt, []byte(c.data)), hex.EncodeToString(sum[:]))
+		assert.Equal(t, commit.Sum(c.salt, []byte(c.data)), hex.EncodeToString(sum[:]))
 		salt, data, err := unseal(sealed)
 		require.NoError(t, err)
 		assert.Equal(t, c.salt, salt)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/state"
 )
 
@@ -30,12 +31,12 @@ import (
 // Values. Every value is sealed: the length-prefixed salt (Blinder.Salt of
 // the key in this transaction: 256 bits, the same on every endorser)
 // followed by the record's JSON. That is exactly the preimage of
-// blind.Commit(salt, json), so the hash Fabric puts in the block for the
+// commit.Sum(salt, json), so the hash Fabric puts in the block for the
 // value is the kit's commitment to the record: unguessable, and checkable
 // by whoever is given the salt and the JSON.
 
 // seal is the stored form of a private record: the salt, framed as
-// blind.Commit frames it (its length as 8 bytes big-endian, then its
+// commit.Sum frames it (its length as 8 bytes big-endian, then its
 // bytes), and the record's JSON.
 func seal(salt string, data []byte) []byte {
 	out := make([]byte, 8, 8+len(salt)+len(data))
@@ -146,7 +147,7 @@ func (t *tx) putPrivate(k string, v any) (string, error) {
 	if err := t.Stub.PutPrivateData(Collection, k, seal(salt, data)); err != nil {
 		return "", ccerr.Internal("put %s: %v", state.DisplayKey(k), err)
 	}
-	return blind.Commit(salt, data), nil
+	return commit.Sum(salt, data), nil
 }
 
 // deletePrivate removes the record at k.

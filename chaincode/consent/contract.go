@@ -11,6 +11,7 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/txtime"
@@ -120,7 +121,7 @@ func (t *tx) sign(next *wire.Consent) error {
 
 // save writes a consent's version: the private record and its version
 // snapshot, salted, and the public status trace with the record's
-// commitment (kit/blind.Commit over the salt and the stored bytes, which
+// commitment (kit/commit.Sum over the salt and the stored bytes, which
 // only a reader of the record can recompute).
 func (t *tx) save(cs *wire.Consent) error {
 	key, err := t.consentKey(cs.ID)
@@ -150,7 +151,7 @@ func (t *tx) save(cs *wire.Consent) error {
 		return err
 	}
 	return state.Put(t.Stub, skey, wire.StatusRecord{ID: cs.ID, Status: cs.Status, StatusReason: cs.StatusReason,
-		Version: cs.Version, DetailsHash: blind.Commit(cs.Salt, data)})
+		Version: cs.Version, DetailsHash: commit.Sum(cs.Salt, data)})
 }
 
 func (t *tx) openSet(subject string) (openSet, string, error) {

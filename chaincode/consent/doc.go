@@ -240,8 +240,8 @@
 //     transaction id and the key under the secret), an index entry's value
 //     is its salt: no value hash can be tested against a guess.
 //   - The public trace's detailsHash is a commitment, not a bare hash:
-//     blind.Commit(record.Salt, stored record), which a reader of the
-//     record (the patient, the auditor) recomputes (wire.CommitDetails).
+//     commit.Sum(record.Salt, stored record), which a reader of the
+//     record (the patient, the auditor) recomputes (package kit/commit).
 //
 // # What is public
 //

@@ -303,9 +303,3 @@ func TestCollectionMembersAreCollectionsJSONs(t *testing.T) {
 	}
 	assert.ElementsMatch(t, CollectionMembers, members)
 }
-
-func TestCommitDetailsIsBlindCommit(t *testing.T) {
-	for _, c := range []struct{ salt, data string }{{"", ""}, {"s", "{}"}, {"w5bndaO3IeNRSLbw", `{"id":"c1"}`}} {
-		assert.Equal(t, blind.Commit(c.salt, []byte(c.data)), wire.CommitDetails(c.salt, []byte(c.data)))
-	}
-}

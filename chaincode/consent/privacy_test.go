@@ -21,6 +21,7 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
+	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/events"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/state"
@@ -391,13 +392,13 @@ func TestPrivacyDetailsHashIsACommitment(t *testing.T) {
 			for name, bare := range map[string]string{
 				"SHA-256 of the stored record":    hexSum(v),
 				"SHA-256 of the unsalted record":  hexSum(unsalted(v)),
-				"a commitment without the salt":   blind.Commit("", unsalted(v)),
-				"a commitment to the record only": blind.Commit("", v),
+				"a commitment without the salt":   commit.Sum("", unsalted(v)),
+				"a commitment to the record only": commit.Sum("", v),
 			} {
 				assert.NotEqual(t, bare, sr.DetailsHash, name)
 			}
-			assert.Equal(t, blind.Commit(cs.Salt, v), sr.DetailsHash, "a reader of the record verifies the trace")
-			assert.Equal(t, wire.CommitDetails(cs.Salt, v), sr.DetailsHash)
+			assert.Equal(t, commit.Sum(cs.Salt, v), sr.DetailsHash, "a reader of the record verifies the trace")
+			assert.Equal(t, commit.Sum(cs.Salt, v), sr.DetailsHash)
 			checked++
 		}
 	}

@@ -261,7 +261,7 @@
 //	dscsa_A_B      [dscsa, Token("shipment", id)] → {"salt", "documents"}
 //	               (dscsa.go): the key's hash is of a token only the pair
 //	               can compute, the value's hash is over a 256-bit salt,
-//	               and the public dscsaHash is blind.Commit(salt,
+//	               and the public dscsaHash is commit.Sum(salt,
 //	               documents) — none is recomputable from a guessed
 //	               shipment id, invoice or statement (the partners show the
 //	               salt to the regulator with the documents). Shipments

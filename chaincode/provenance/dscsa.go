@@ -8,6 +8,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/registry"
 )
 
@@ -53,7 +54,7 @@ func DSCSACommitment(salt, documents string) string {
 	if salt == "" {
 		return hexSum(documents)
 	}
-	return blind.Commit(salt, []byte(documents))
+	return commit.Sum(salt, []byte(documents))
 }
 
 // Matches reports whether the documents are the ones the shipment's

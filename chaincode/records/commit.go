@@ -6,8 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 
-	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/commit"
 )
 
 // Commitments.
@@ -36,7 +36,7 @@ func AnchorCommitment(a *Anchor) (string, error) {
 	if err != nil {
 		return "", ccerr.Internal("encode anchor: %v", err)
 	}
-	return blind.Commit(a.Salt, data), nil
+	return commit.Sum(a.Salt, data), nil
 }
 
 // PlaintextSalt is the salt of a document's plaintext commitment: an HMAC
@@ -51,5 +51,5 @@ func PlaintextSalt(docKey []byte) string {
 // under salt. A client hashes a document of any size as it streams and
 // commits to the hash.
 func PlaintextCommitment(salt string, plainSHA256 []byte) string {
-	return blind.Commit(salt, plainSHA256)
+	return commit.Sum(salt, plainSHA256)
 }

@@ -198,7 +198,7 @@
 //     field, blind.Blinder.Salt, new with every write): anchors, access
 //     entries, access heads, index entries. The wrapped key needs none: it
 //     is fresh ECIES ciphertext.
-//   - The public anchor hash is AnchorCommitment (blind.Commit over the
+//   - The public anchor hash is AnchorCommitment (commit.Sum over the
 //     anchor, with the salt kept in the anchor), never its bare SHA-256.
 //   - The anchor holds no hash of the plaintext, which a short result
 //     ("HIV-1/2 antibody: reactive") would confirm to every member peer and

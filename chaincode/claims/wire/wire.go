@@ -272,7 +272,7 @@ type Trace struct {
 	// Record is the token in the key of the claim's private record, so
 	// that every peer finds the record's hash.
 	Record string `json:"record"`
-	// DetailsHash is the commitment to the private record (blind.Commit
+	// DetailsHash is the commitment to the private record (commit.Sum
 	// under the salt sealed in it), which is also the hash of the stored
 	// record: it is checked on every peer, and opened by whoever is given
 	// the record.

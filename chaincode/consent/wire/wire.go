@@ -22,9 +22,6 @@
 package wire
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"time"
 )
@@ -298,27 +295,15 @@ type Receipt struct {
 // StatusRecord is the public trace of a consent: its lifecycle and a
 // commitment to its private record, nothing of its content and no time
 // (the block that holds each version dates it, no more precisely).
-// DetailsHash is CommitDetails(record.Salt, the stored record's JSON).
+// DetailsHash is commit.Sum(record.Salt, the stored record's JSON), of
+// package kit/commit: a reader of the record (the patient, the auditor)
+// verifies the public trace with it.
 type StatusRecord struct {
 	ID           string `json:"id"`
 	Status       string `json:"status"`
 	StatusReason string `json:"statusReason,omitempty" metadata:",optional"`
 	Version      int    `json:"version"`
 	DetailsHash  string `json:"detailsHash"`
-}
-
-// CommitDetails is the public commitment to a private record: SHA-256
-// over the salt (length-prefixed, 8 bytes big-endian) and the record's
-// bytes, in hex, as the chaincode kit's blind.Commit makes it. A reader of
-// the record (the patient, the auditor) verifies the public trace with it.
-func CommitDetails(salt string, data []byte) string {
-	h := sha256.New()
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(len(salt)))
-	h.Write(n[:])
-	h.Write([]byte(salt))
-	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Request is what Check decides: may requester take action, for purpose,

@@ -121,9 +121,3 @@ func TestLinkStatementIsStableAndCoversWhatMatters(t *testing.T) {
 		t.Error("compromised does not change the statement")
 	}
 }
-
-func TestCommitDetailsIsLengthPrefixed(t *testing.T) {
-	if CommitDetails("ab", []byte("c")) == CommitDetails("a", []byte("bc")) {
-		t.Fatal("salt and data are ambiguous")
-	}
-}

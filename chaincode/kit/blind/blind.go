@@ -13,8 +13,9 @@
 //   - Values: every private value whose hash reaches a block carries a Salt
 //     (an HMAC of the transaction id and the key under the same secret: 256
 //     bits an outsider cannot guess, and the same on every endorser).
-//   - Public commitments to private data are Commit(salt, data): SHA-256
-//     over a salt kept in the private record, never a bare hash.
+//   - Public commitments to private data are commit.Sum(salt, data) (package
+//     kit/commit): SHA-256 over a salt kept in the private record, never a
+//     bare hash.
 //
 // The secret is set once per collection (Setup, from 32 or more random
 // bytes a member's admin sends in the transient map; carenet does it after
@@ -125,13 +126,4 @@ func writePart(m interface{ Write([]byte) (int, error) }, p string) {
 	binary.BigEndian.PutUint64(n[:], uint64(len(p)))
 	m.Write(n[:])
 	m.Write([]byte(p))
-}
-
-// Commit is the public commitment to private data: SHA-256 over the salt
-// (kept with the private record) and the data, in hex.
-func Commit(salt string, data []byte) string {
-	h := sha256.New()
-	writePart(h, salt)
-	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil))
 }
