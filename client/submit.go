@@ -33,6 +33,8 @@ const acceptedProbe = 2 * time.Second
 // after a lost gateway, a new proposal is made on the next one, and a
 // transaction that may have been ordered moves as it is — the same signed
 // envelope is sent through the next gateway, and its status asked there.
+// A send that failed because its gateway went away is made again through
+// the next one at once, without waiting for a status first.
 type submission struct {
 	gws    *gateways
 	call   Call
@@ -124,10 +126,23 @@ func (s *submission) submit(ctx context.Context) state {
 		s.accepted = true // an earlier send got through
 	case refusedBySubmit(err):
 		return s.fail(e)
+	case lostBy(ctx, e) && s.sends < s.policy.attempts() && s.movable():
+		// The gateway went away with it: the same transaction through
+		// the next one at once (a copy that is ordered second changes
+		// nothing), then its status there.
+		s.last = e
+		return s.after(ctx, s.submit)
 	default:
 		s.last = e // the ordering service may have it anyway
 	}
 	return s.status
+}
+
+// movable reports whether the session would now send through another
+// gateway than the transaction's.
+func (s *submission) movable() bool {
+	g, err := s.gws.pick(s.call)
+	return err == nil && g != s.gw
 }
 
 // status asks the commit status of the transaction's id, waiting at most
