@@ -1,0 +1,40 @@
+package epcismap
+
+import (
+	"github.com/carechain/carechain/client/standards/epcis"
+)
+
+// end plans the end of items' lives: dispensing (units), decommissioning
+// and destroying (outermost units or containers).
+func (m *mapper) end(e *epcis.Event, fn string) (*EventPlan, error) {
+	items, plan, err := m.custodyItems(e)
+	if plan != nil || err != nil {
+		return plan, err
+	}
+	by := m.orgAt(e)
+	if plan := m.actor(by); plan != nil {
+		return plan, nil
+	}
+	reason := "EPCIS " + e.BizStep.String() + " event"
+	if e.EventID != "" {
+		reason += " " + e.EventID
+	}
+	calls := make([]Call, 0, len(items))
+	for _, id := range items {
+		it := m.st.items[id]
+		switch {
+		case fn == FnDispense && !isUnit(id):
+			return unsupported(Gap{GapDispenseNotUnit, id}), nil
+		case fn != FnDispense && it.Parent != "":
+			return unsupported(Gap{GapEndInsideContainer, id + " is inside " + it.Parent}), nil
+		}
+		c := Call{Fn: fn, ID: id}
+		if fn != FnDispense {
+			c.Reason = reason
+		}
+		calls = append(calls, c)
+		it.Ended = true
+	}
+	want := map[string]string{FnDispense: "dispensed", FnDecommission: "inactive", FnDestroy: "destroyed"}[fn]
+	return m.apply(e, by, calls, dispositionGap(e, want)...), nil
+}
