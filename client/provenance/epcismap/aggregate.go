@@ -43,7 +43,7 @@ func (m *mapper) pack(e *epcis.Event, by string) (*EventPlan, error) {
 		return plan, err
 	}
 	if it, err := m.st.item(sscc); err != nil || it != nil {
-		return unsupported(Gap{GapAddToContainer, sscc + " exists"}), err
+		return m.existing(sscc, children), err
 	}
 	m.st.items[sscc] = &Item{Kind: kind, Owner: first(by, m.self), Units: len(children)}
 	m.st.children[sscc] = children
@@ -56,6 +56,27 @@ func (m *mapper) pack(e *epcis.Event, by string) (*EventPlan, error) {
 	}
 	call := Call{Fn: FnPack, ID: sscc, Kind: kind, Children: children}
 	return m.apply(e, by, []Call{call}, append(gaps, dispositionGap(e, "active", "container_closed")...)...), nil
+}
+
+// existing plans a packing into a container that exists: captured when
+// every child was packed in it before (the packing is on the ledger),
+// else a gap (Pack makes new containers only).
+func (m *mapper) existing(sscc string, children []string) *EventPlan {
+	for _, c := range children {
+		if it := m.st.items[c]; it == nil || it.Parent != sscc && !contains(it.Containers, sscc) {
+			return unsupported(Gap{GapAddToContainer, sscc + " exists"})
+		}
+	}
+	return capture("the packing of " + sscc + " is on the ledger already: it is not packed twice")
+}
+
+func contains(l []string, s string) bool {
+	for _, v := range l {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 // containerKind: a case of units or a pallet of cases.
@@ -97,6 +118,9 @@ func (m *mapper) unpack(e *epcis.Event, by string) (*EventPlan, error) {
 	}
 	if len(e.ChildQuantityList) > 0 {
 		return unsupported(Gap{GapQuantities, "unpacking by childQuantityList"}), nil
+	}
+	if _, packedHere := m.st.children[sscc]; !packedHere && it.Units == 0 {
+		return capture(sscc + " is empty on the ledger: it is not unpacked twice"), nil
 	}
 	children, gap := objectIDs(e.ChildEPCs)
 	if gap != nil {

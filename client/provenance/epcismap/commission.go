@@ -1,6 +1,7 @@
 package epcismap
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -29,6 +30,10 @@ func (m *mapper) commission(e *epcis.Event) (*EventPlan, error) {
 	if gap != nil {
 		return unsupported(*gap), nil
 	}
+	ids, done, err := m.fresh(ids)
+	if err != nil || len(ids) == 0 {
+		return capture(fmt.Sprintf("its %d units are on the ledger already: they are not commissioned twice", done)), err
+	}
 	lot, expiry, gap := lotOf(e, m.now())
 	if gap != nil {
 		return unsupported(*gap), nil
@@ -43,7 +48,26 @@ func (m *mapper) commission(e *epcis.Event) (*EventPlan, error) {
 	if len(e.QuantityList) > 0 {
 		gaps = append(gaps, Gap{GapQuantities, "quantityList of the commissioning"})
 	}
-	return m.apply(e, by, calls, append(gaps, dispositionGap(e, "active")...)...), nil
+	plan := m.apply(e, by, calls, append(gaps, dispositionGap(e, "active")...)...)
+	if done > 0 {
+		plan.Reason = fmt.Sprintf("%d of its units are on the ledger already and are not commissioned twice", done)
+	}
+	return plan, nil
+}
+
+// fresh drops the units the ledger (or the document) holds already.
+func (m *mapper) fresh(ids []string) ([]string, int, error) {
+	var out []string
+	for _, id := range ids {
+		it, err := m.st.item(id)
+		if err != nil {
+			return nil, 0, err
+		}
+		if it == nil {
+			out = append(out, id)
+		}
+	}
+	return out, len(ids) - len(out), nil
 }
 
 func first(a, b string) string {

@@ -232,3 +232,29 @@ func (f *fakeLedger) LotExpiry(_ context.Context, gtin, lot string) (string, boo
 	e, ok := f.lots[gtin+"/"+lot]
 	return e, ok, nil
 }
+
+// TestReimportRepeatsNothing: the story once more, against a ledger that
+// holds its result: no call is built for what may be ordered already.
+func TestReimportRepeatsNothing(t *testing.T) {
+	sh := "urn:epcglobal:cbv:bt:0614141000005:1152"
+	l := &fakeLedger{
+		items: map[string]Item{
+			"10614141123459.A1":  {Kind: "unit", Owner: dist, Containers: []string{"106141411234567897"}},
+			"10614141123459.A2":  {Kind: "unit", Owner: dist, Containers: []string{"106141411234567897"}, Ended: true},
+			"106141411234567897": {Kind: "case", Owner: dist},
+		},
+		shipments: map[string]Shipment{sh: {From: mfr, To: dist, Items: []string{"106141411234567897"}, Received: true}},
+		lots:      map[string]string{"10614141123459/L1": "2028-12-31"},
+	}
+	for _, self := range []string{mfr, dist} {
+		p, err := Map(context.Background(), doc(t, commission, pack, ship, receive, unpack), WithParties(parties), WithLedger(l), WithSelf(self))
+		require.NoError(t, err)
+		assert.Empty(t, p.Calls(), self)
+		assert.Equal(t, map[Outcome]int{Capture: 5}, p.Outcomes(), self)
+	}
+	p, err := Map(context.Background(), doc(t, strings.Replace(commission, `"https://id.gs1.org/01/10614141123459/21/A2"`, `"https://id.gs1.org/01/10614141123459/21/A3"`, 1)),
+		WithParties(parties), WithLedger(l))
+	require.NoError(t, err)
+	assert.Equal(t, []Call{{Fn: FnCommission, GTIN: "10614141123459", Lot: "L1", Serials: []string{"A3"}}}, p.Calls())
+	assert.Contains(t, p.Events[0].Reason, "1 of its units are on the ledger already")
+}

@@ -16,6 +16,8 @@ type Item struct {
 	Parent   string // the container it is in, if any
 	// Units is how many units a container holds (from its lot counts).
 	Units int
+	// Containers are the containers it was ever packed in.
+	Containers []string
 	// Ended: dispensed, destroyed, decommissioned.
 	Ended bool
 }
