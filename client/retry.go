@@ -12,7 +12,10 @@ import (
 type RetryPolicy struct {
 	// Attempts bounds both the transactions one call builds (a new one only
 	// after the previous one certainly had no effect) and the sends of one
-	// signed transaction to the gateway's Submit; 1 = no retry.
+	// signed transaction that reached a gateway's Submit (a send refused or
+	// cut off with its gateway does not count: the same transaction is
+	// sent again, through the next gateway, until CommitWait ends); 1 = no
+	// retry at all.
 	Attempts int
 	// Backoff is the first pause, doubled each time, at most maxPause.
 	Backoff time.Duration

@@ -44,6 +44,7 @@ type submission struct {
 	proposals int         // transactions built
 	tx        transaction // the transaction that may have been ordered
 	sends     int         // sends of tx to the gateway's Submit
+	lostSends int         // of those, sends that failed with their gateway
 	accepted  bool        // the gateway said the ordering service has tx
 	tries     int         // pauses since tx was endorsed
 	deadline  time.Time   // end of the wait for tx's outcome
@@ -74,7 +75,7 @@ func (s *submission) fail(e *Error) state {
 // propose builds a new transaction and has it endorsed.
 func (s *submission) propose(ctx context.Context) state {
 	s.proposals++
-	s.tx, s.sends, s.accepted, s.tries, s.last = nil, 0, false, 0, nil
+	s.tx, s.sends, s.lostSends, s.accepted, s.tries, s.last = nil, 0, 0, false, 0, nil
 	g, err := s.gws.pick(s.call)
 	if err != nil {
 		return s.fail(classify(err, ""))
@@ -126,16 +127,30 @@ func (s *submission) submit(ctx context.Context) state {
 		s.accepted = true // an earlier send got through
 	case refusedBySubmit(err):
 		return s.fail(e)
-	case lostBy(ctx, e) && s.sends < s.policy.attempts() && s.movable():
+	case lostBy(ctx, e):
 		// The gateway went away with it: the same transaction through
 		// the next one at once (a copy that is ordered second changes
 		// nothing), then its status there.
-		s.last = e
-		return s.after(ctx, s.submit)
+		s.last, s.lostSends = e, s.lostSends+1
+		if s.sendsLeft() && s.movable() {
+			return s.after(ctx, s.submit)
+		}
 	default:
 		s.last = e // the ordering service may have it anyway
 	}
 	return s.status
+}
+
+// sendsLeft reports whether the policy allows another send. A send that
+// failed with its gateway (refused, reset: see lostBy) does not count when
+// the policy retries at all, so that a transaction whose every gateway was
+// down is sent again once one is back, until the commit wait ends.
+func (s *submission) sendsLeft() bool {
+	n := s.sends
+	if s.policy.attempts() > 1 {
+		n -= s.lostSends
+	}
+	return n < s.policy.attempts()
 }
 
 // movable reports whether the session would now send through another
@@ -171,7 +186,7 @@ func (s *submission) status(ctx context.Context) state {
 	switch {
 	case ctx.Err() != nil || !retryableStatus(e.Code):
 		return s.fail(commitUnknown(s.tx.txID(), e))
-	case s.sends < s.policy.attempts() && (!s.accepted || e.Code == CodeTimeout):
+	case s.sendsLeft() && (!s.accepted || e.Code == CodeTimeout):
 		return s.after(ctx, s.submit) // the same transaction again
 	}
 	return s.after(ctx, s.status)
@@ -197,7 +212,7 @@ func (s *submission) move() {
 // with none left, the rest of the commit wait.
 func (s *submission) wait() time.Duration {
 	left := time.Until(s.deadline)
-	if s.sends >= s.policy.attempts() {
+	if !s.sendsLeft() {
 		return left
 	}
 	probe := min(s.policy.commitWait()/4, acceptedProbe)
