@@ -38,6 +38,12 @@ type Consortium struct {
 	// topology's nodes with the ports it gives them.
 	ports *topology.Ports
 	nodes []topology.Node
+	// What this run of Up changed, to undo when a later step fails: the
+	// channels it created, the channel updates it applied, the nodes it
+	// started.
+	created map[string]bool
+	applied []applied
+	started []topology.Node
 }
 
 // Options locate a consortium.

@@ -18,8 +18,11 @@ import (
 // each of its channels: it packages it reproducibly, installs the package on
 // every member peer that lacks it, and — when the package, endorsement
 // policy or collections changed — approves the definition for every member
-// org with the next sequence and commits it. An unchanged chaincode is left
-// alone, so Deploy is idempotent and an upgrade keeps the chaincode's state.
+// org with the next sequence and commits it; an org that joined a channel
+// approves the committed definition. An unchanged chaincode is left alone,
+// so Deploy is idempotent and an upgrade keeps the chaincode's state. The
+// chaincodes are deployed side by side, at most installLimit builds at a
+// time across them.
 func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 	p := &progress{w: c.Out}
 	ccs := c.Topo.Chaincodes
@@ -33,41 +36,58 @@ func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 			ccs = append(ccs, *cc)
 		}
 	}
-	for _, cc := range ccs {
-		var pkg *ccpackage.Package
-		if err := p.step("package "+cc.Name, func() error {
-			var err error
-			pkg, err = c.packageChaincode(cc)
-			if err == nil {
-				p.note("package id %s", pkg.ID)
-			}
-			return err
+	builds := make(chan struct{}, installLimit)
+	return parallel(ccs, len(ccs), func(cc topology.Chaincode) error {
+		if err := c.deployOne(ctx, p, cc, builds); err != nil {
+			return fmt.Errorf("deploy %s: %w", cc.Name, err)
+		}
+		return nil
+	})
+}
+
+// installLimit is how many chaincode builds (installs) run at once.
+const installLimit = 2
+
+func (c *Consortium) deployOne(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) error {
+	var pkg *ccpackage.Package
+	if err := p.step("package "+cc.Name, func() error {
+		var err error
+		pkg, err = c.packageChaincode(cc)
+		if err == nil {
+			p.note("%s: package id %s", cc.Name, pkg.ID)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) }); err != nil {
+		return err
+	}
+	for _, ch := range cc.ChannelNames() {
+		if err := p.step(fmt.Sprintf("define %s on %s", cc.Name, ch), func() error {
+			return c.define(ctx, p, cc, ch, pkg)
 		}); err != nil {
 			return err
 		}
-		if err := p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg) }); err != nil {
+		if err := c.afterDefine(ctx, p, cc, ch); err != nil {
 			return err
-		}
-		for _, ch := range cc.ChannelNames() {
-			if err := p.step(fmt.Sprintf("define %s on %s", cc.Name, ch), func() error {
-				return c.define(ctx, p, cc, ch, pkg)
-			}); err != nil {
-				return err
-			}
-			if err := c.afterDefine(ctx, p, cc, ch); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
 }
 
-// afterDefine bootstraps the parts registry and sets the collections'
-// blinding secrets, where the topology asks for them.
+// afterDefine bootstraps the parts registry and brings it to the
+// topology's orgs, and sets the collections' blinding secrets, where the
+// topology asks for them.
 func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.Chaincode, ch string) error {
 	if cc.Genesis != "" {
 		if err := p.step(fmt.Sprintf("bootstrap %s on %s", cc.Name, ch), func() error {
 			return c.bootstrapRegistry(ctx, p, cc, ch)
+		}); err != nil {
+			return err
+		}
+		if err := p.step(fmt.Sprintf("bring %s on %s to the topology's orgs", cc.Name, ch), func() error {
+			return c.reconcileRegistry(ctx, p, cc, ch)
 		}); err != nil {
 			return err
 		}
@@ -83,7 +103,7 @@ func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.C
 func (c *Consortium) packageChaincode(cc topology.Chaincode) (*ccpackage.Package, error) {
 	var overlays []ccpackage.Overlay
 	if cc.Genesis != "" {
-		data, err := c.registryGenesis()
+		data, err := c.genesisOfRecord(cc)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +147,9 @@ type installed struct {
 	} `json:"installed_chaincodes"`
 }
 
-func (c *Consortium) install(ctx context.Context, cc topology.Chaincode, pkg *ccpackage.Package) error {
+// install installs the package on every member peer that lacks it, each
+// build holding a slot of builds.
+func (c *Consortium) install(ctx context.Context, cc topology.Chaincode, pkg *ccpackage.Package, builds chan struct{}) error {
 	peers := c.memberPeers(cc)
 	installOn := func(n topology.Node) error {
 		admin := c.peerAdminAt(n.Org, n)
@@ -144,6 +166,8 @@ func (c *Consortium) install(ctx context.Context, cc topology.Chaincode, pkg *cc
 				return nil
 			}
 		}
+		builds <- struct{}{}
+		defer func() { <-builds }()
 		if _, err := admin.Run(ctx, "lifecycle", "chaincode", "install", c.packagePath(pkg)); err != nil {
 			return c.nodeErr(n, err)
 		}
@@ -156,7 +180,7 @@ func (c *Consortium) install(ctx context.Context, cc topology.Chaincode, pkg *cc
 	if err := installOn(peers[0]); err != nil {
 		return err
 	}
-	return parallel(peers[1:], 2, installOn)
+	return parallel(peers[1:], installLimit, installOn)
 }
 
 // definitionVersion names the definition's content: the package and the
@@ -169,25 +193,56 @@ func definitionVersion(pkgID, policy string, collections []byte) string {
 }
 
 type committed struct {
-	Sequence int64  `json:"sequence"`
-	Version  string `json:"version"`
+	Sequence  int64           `json:"sequence"`
+	Version   string          `json:"version"`
+	Approvals map[string]bool `json:"approvals"`
 }
 
-func (c *Consortium) define(ctx context.Context, p *progress, cc topology.Chaincode, ch string, pkg *ccpackage.Package) error {
+// definition is a chaincode's definition on one channel as the topology
+// and the package make it.
+type definition struct {
+	cc          topology.Chaincode
+	channel     string
+	pkg         *ccpackage.Package
+	version     string
+	collections string // the collections file, or ""
+}
+
+func (d definition) args(seq int64) []string {
+	args := []string{"-C", d.channel, "-n", d.cc.Name, "-v", d.version, "--sequence", fmt.Sprint(seq),
+		"--signature-policy", d.cc.Channels[d.channel].Endorsement}
+	if d.collections != "" {
+		args = append(args, "--collections-config", d.collections)
+	}
+	return args
+}
+
+func (c *Consortium) definitionOf(cc topology.Chaincode, ch string, pkg *ccpackage.Package) (definition, error) {
+	d := definition{cc: cc, channel: ch, pkg: pkg}
 	def := cc.Channels[ch]
 	var collections []byte
-	collectionsFile := ""
 	if def.Collections != "" {
-		collectionsFile = filepath.Join(c.Repo, def.Collections)
+		d.collections = filepath.Join(c.Repo, def.Collections)
 		var err error
-		if collections, err = os.ReadFile(collectionsFile); err != nil {
-			return err
+		if collections, err = os.ReadFile(d.collections); err != nil {
+			return d, err
 		}
 	}
-	version := definitionVersion(pkg.ID, def.Endorsement, collections)
+	d.version = definitionVersion(pkg.ID, def.Endorsement, collections)
+	return d, nil
+}
+
+// define commits the definition with the next sequence when the package,
+// policy or collections changed; when they did not, it has every member
+// org that has not approved the committed definition (an org that joined
+// the channel) approve it, so that its peers run the chaincode.
+func (c *Consortium) define(ctx context.Context, p *progress, cc topology.Chaincode, ch string, pkg *ccpackage.Package) error {
+	d, err := c.definitionOf(cc, ch, pkg)
+	if err != nil {
+		return err
+	}
 	orgs := c.Topo.PeerOrgs(ch)
 	first := c.peerAdmin(orgs[0])
-
 	seq := int64(1)
 	out, err := first.Run(ctx, "lifecycle", "chaincode", "querycommitted", "-C", ch, "-n", cc.Name, "--output", "json")
 	if err == nil {
@@ -195,45 +250,62 @@ func (c *Consortium) define(ctx context.Context, p *progress, cc topology.Chainc
 		if err := json.Unmarshal(out, &cur); err != nil {
 			return fmt.Errorf("querycommitted: %w", err)
 		}
-		if cur.Version == version {
-			p.note("%s on %s is up to date (sequence %d)", cc.Name, ch, cur.Sequence)
-			return nil
+		if cur.Version == d.version {
+			return c.approveCommitted(ctx, p, d, cur, orgs)
 		}
 		seq = cur.Sequence + 1
 	} else if !strings.Contains(err.Error(), "not defined") && !strings.Contains(err.Error(), "not found") {
 		return err
 	}
-	common := []string{"-C", ch, "-n", cc.Name, "-v", version, "--sequence", fmt.Sprint(seq),
-		"--signature-policy", def.Endorsement}
-	if collectionsFile != "" {
-		common = append(common, "--collections-config", collectionsFile)
-	}
-	orderer := c.ordererFlags()
-	err = parallel(orgs, len(orgs), func(o *topology.Org) error {
-		admin := c.peerAdmin(o)
-		if out, err := admin.Run(ctx, "lifecycle", "chaincode", "queryapproved", "-C", ch, "-n", cc.Name,
-			"--sequence", fmt.Sprint(seq), "--output", "json"); err == nil {
-			var a committed
-			if json.Unmarshal(out, &a) == nil && a.Version == version {
-				return nil
-			}
-		}
-		args := append([]string{"lifecycle", "chaincode", "approveformyorg", "--package-id", pkg.ID}, common...)
-		if _, err := admin.Run(ctx, append(args, orderer...)...); err != nil {
-			return fmt.Errorf("approve for %s: %w", o.MSPID, err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := parallel(orgs, len(orgs), func(o *topology.Org) error { return c.approve(ctx, d, seq, o) }); err != nil {
 		return err
 	}
-	args := append([]string{"lifecycle", "chaincode", "commit"}, common...)
-	args = append(args, orderer...)
+	args := append([]string{"lifecycle", "chaincode", "commit"}, d.args(seq)...)
+	args = append(args, c.ordererFlags()...)
 	args = append(args, c.endorserFlags(orgs)...)
 	if _, err := first.Run(ctx, args...); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	p.note("%s committed on %s at sequence %d (version %s)", cc.Name, ch, seq, version)
+	p.note("%s committed on %s at sequence %d (version %s)", cc.Name, ch, seq, d.version)
+	return nil
+}
+
+// approveCommitted has the member orgs that lack an approval of the
+// committed definition approve it.
+func (c *Consortium) approveCommitted(ctx context.Context, p *progress, d definition, cur committed, orgs []*topology.Org) error {
+	var missing []*topology.Org
+	for _, o := range orgs {
+		if !cur.Approvals[o.MSPID] {
+			missing = append(missing, o)
+		}
+	}
+	if len(missing) == 0 {
+		p.note("%s on %s is up to date (sequence %d)", d.cc.Name, d.channel, cur.Sequence)
+		return nil
+	}
+	if err := parallel(missing, len(missing), func(o *topology.Org) error { return c.approve(ctx, d, cur.Sequence, o) }); err != nil {
+		return err
+	}
+	for _, o := range missing {
+		p.note("%s on %s: %s approved the committed definition (sequence %d)", d.cc.Name, d.channel, o.MSPID, cur.Sequence)
+	}
+	return nil
+}
+
+// approve approves the definition at seq for an org, unless it has.
+func (c *Consortium) approve(ctx context.Context, d definition, seq int64, o *topology.Org) error {
+	admin := c.peerAdmin(o)
+	if out, err := admin.Run(ctx, "lifecycle", "chaincode", "queryapproved", "-C", d.channel, "-n", d.cc.Name,
+		"--sequence", fmt.Sprint(seq), "--output", "json"); err == nil {
+		var a committed
+		if json.Unmarshal(out, &a) == nil && a.Version == d.version {
+			return nil
+		}
+	}
+	args := append([]string{"lifecycle", "chaincode", "approveformyorg", "--package-id", d.pkg.ID}, d.args(seq)...)
+	if _, err := admin.Run(ctx, append(args, c.ordererFlags()...)...); err != nil {
+		return fmt.Errorf("approve for %s: %w", o.MSPID, err)
+	}
 	return nil
 }
 

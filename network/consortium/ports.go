@@ -1,6 +1,7 @@
 package consortium
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,3 +67,20 @@ func (c *Consortium) binaryOfKind(k topology.Kind) string {
 		return c.tool("peer")
 	}
 }
+
+// commission records every topology node as part of the consortium (the
+// supervisor watches commissioned nodes only) once up succeeded.
+func (c *Consortium) commission(context.Context) error {
+	var ids []string
+	for _, n := range c.Nodes() {
+		if c.local(n) || c.commissioned(n) {
+			ids = append(ids, n.ID())
+		}
+	}
+	c.ports.Commission(ids...)
+	return c.savePorts()
+}
+
+// commissioned reports whether a node has been part of a consortium that
+// came up.
+func (c *Consortium) commissioned(n topology.Node) bool { return c.ports.Nodes[n.ID()].Commissioned }

@@ -3,6 +3,8 @@ package consortium
 import (
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 	"time"
 )
 
@@ -42,4 +44,28 @@ func (p *progress) step(name string, fn func() error) error {
 
 func (p *progress) note(format string, args ...any) {
 	fmt.Fprintf(p.w, "  "+format+"\n", args...)
+}
+
+// causePattern finds the lines of a node's log that say why it stopped.
+var causePattern = regexp.MustCompile(`(?i)\b(panic|fatal|fata|error|cannot|failed)\b`)
+
+// logCause is the last line of the node's last run (since carenet's start
+// marker) that says why it stopped, or "".
+func logCause(log string) string {
+	lines, err := Tail(log, 200)
+	if err != nil {
+		return ""
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.HasPrefix(lines[i], "==== carenet start") {
+			lines = lines[i+1:]
+			break
+		}
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		if causePattern.MatchString(lines[i]) {
+			return strings.TrimSpace(lines[i][:min(len(lines[i]), 400)])
+		}
+	}
+	return ""
 }

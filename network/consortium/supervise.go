@@ -27,7 +27,8 @@ func (c *Consortium) SupervisorID() string {
 var ErrSupervised = errors.New("a supervisor already runs for this state folder")
 
 // Supervise restarts every local node that exits, within budget, until ctx
-// ends (carenet supervise). The pid file names this process, so `carenet
+// ends (carenet supervise): the nodes of the topology that a successful up
+// commissioned, not a node that a failed reconcile tried to add. The pid file names this process, so `carenet
 // down` stops it before it stops the nodes.
 func (c *Consortium) Supervise(ctx context.Context, budget supervise.Budget) error {
 	if err := c.claimSupervisor(); err != nil {
@@ -36,7 +37,7 @@ func (c *Consortium) Supervise(ctx context.Context, budget supervise.Budget) err
 	defer c.releaseSupervisor()
 	var targets []supervise.Target
 	for _, n := range c.Nodes() {
-		if c.local(n) {
+		if c.local(n) && c.commissioned(n) {
 			targets = append(targets, c.supervised(n))
 		}
 	}

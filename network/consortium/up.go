@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/carechain/carechain/chaincode/parts/wire"
-	"github.com/carechain/carechain/chaincode/records"
+	records "github.com/carechain/carechain/chaincode/records/wire"
 	"github.com/carechain/carechain/network/ccbuilder"
 	"github.com/carechain/carechain/network/channelcfg"
 	"github.com/carechain/carechain/network/health"
@@ -24,15 +24,34 @@ import (
 	"github.com/carechain/carechain/network/topology"
 )
 
-// Up brings the consortium to a running state from whatever state it is in:
-// a fresh folder, stopped nodes, or a running network (then it changes
-// nothing). Every wait is on a node's operations endpoint.
+// Up brings the consortium to what the topology describes, from whatever
+// state it is in: a fresh folder, stopped nodes, or a running network
+// (then it changes only what the topology changed: new orgs' CAs,
+// identities and nodes, channel config updates for orgs that join or
+// leave a channel, nodes removed from the topology stopped). Every wait is
+// on a node's operations endpoint. Local steps come first; a step that
+// fails is reported with its name, and what this run changed is undone
+// (channel updates rolled back, nodes it started stopped), so a failed
+// reconcile leaves the consortium as it was.
 func (c *Consortium) Up(ctx context.Context) error {
 	p := &progress{w: c.Out, start: time.Now()}
-	steps := []struct {
-		name string
-		fn   func(context.Context) error
-	}{
+	c.created, c.applied, c.started = map[string]bool{}, nil, nil
+	for _, s := range c.upSteps() {
+		if err := p.step(s.name, func() error { return s.fn(ctx) }); err != nil {
+			return c.undo(context.WithoutCancel(ctx), &StepError{Step: s.name, Err: err})
+		}
+	}
+	fmt.Fprintf(c.Out, "consortium up in %.1fs\n", time.Since(p.start).Seconds())
+	return nil
+}
+
+type upStep struct {
+	name string
+	fn   func(context.Context) error
+}
+
+func (c *Consortium) upSteps() []upStep {
+	return []upStep{
 		{"prepare state folder " + string(c.Home), c.prepare},
 		{"start certificate authorities", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindCA) }},
 		{"enroll node and user identities", c.enrollAll},
@@ -42,17 +61,81 @@ func (c *Consortium) Up(ctx context.Context) error {
 		{"start orderers", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindOrderer) }},
 		{"join orderers to channels and wait for Raft leaders", c.joinOrderers},
 		{"start peers", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindPeer) }},
+		{"update channel configs to the topology", c.updateChannels},
 		{"join peers to channels", c.joinPeers},
+		{"wait for peers to catch up with the orderers", c.waitCaughtUp},
 		{"wait for gossip to converge", c.waitGossip},
+		{"stop nodes removed from the topology", c.stopRetired},
 		{"write connection profile", c.writeProfile},
+		{"record the commissioned nodes", c.commission},
 	}
-	for _, s := range steps {
-		if err := p.step(s.name, func() error { return s.fn(ctx) }); err != nil {
-			return err
+}
+
+// StepError is a step of Up that failed, and what undoing the run did.
+type StepError struct {
+	Step string
+	Err  error
+	// Undo is the failure of undoing the run, if it failed too.
+	Undo error
+}
+
+func (e *StepError) Error() string {
+	if e.Undo != nil {
+		return fmt.Sprintf("step %q: %v (undoing the run failed too: %v)", e.Step, e.Err, e.Undo)
+	}
+	return fmt.Sprintf("step %q: %v", e.Step, e.Err)
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// undo rolls back this run's channel updates and stops the nodes it
+// started, and returns the step's error with what undoing met.
+func (c *Consortium) undo(ctx context.Context, se *StepError) error {
+	p := &progress{w: c.Out}
+	var errs []error
+	if len(c.applied) > 0 {
+		errs = append(errs, p.step("roll back this run's channel updates", func() error { return c.rollBackChannels(ctx) }))
+	}
+	if len(c.started) > 0 {
+		errs = append(errs, p.step("stop the nodes this run started", c.stopStarted))
+	}
+	se.Undo = errors.Join(errs...)
+	return se
+}
+
+// stopStarted stops the nodes this run started, peers first.
+func (c *Consortium) stopStarted() error {
+	var errs []error
+	for _, kind := range []topology.Kind{topology.KindPeer, topology.KindOrderer, topology.KindCA} {
+		for _, n := range c.started {
+			if n.Kind == kind {
+				if err := proc.Stop(c.Home.Pid(n.ID()), c.binaryOf(n), stopGrace); err != nil {
+					errs = append(errs, c.nodeErr(n, err))
+				}
+			}
 		}
 	}
-	fmt.Fprintf(c.Out, "consortium up in %.1fs\n", time.Since(p.start).Seconds())
-	return nil
+	c.started = nil
+	return errors.Join(errs...)
+}
+
+// stopRetired stops the local nodes the topology no longer has; their
+// state stays until clean.
+func (c *Consortium) stopRetired(context.Context) error {
+	var errs []error
+	for _, r := range c.Retired() {
+		if c.Host != "" && r.Host != c.Host {
+			continue
+		}
+		if _, ok := proc.Running(c.Home.Pid(r.ID), c.binaryOfKind(r.Kind)); !ok {
+			continue
+		}
+		fmt.Fprintf(c.Out, "  %s is no longer in the topology: stopped, its state kept until clean\n", r.ID)
+		if err := proc.Stop(c.Home.Pid(r.ID), c.binaryOfKind(r.Kind), stopGrace); err != nil {
+			errs = append(errs, &NodeError{Node: r.ID, Log: c.Home.Log(r.ID), Err: err})
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (c *Consortium) prepare(context.Context) error {
@@ -93,6 +176,7 @@ func (c *Consortium) startNodes(ctx context.Context, kind topology.Kind) error {
 		if _, err := proc.Start(spec); err != nil {
 			return c.nodeErr(n, err)
 		}
+		c.started = append(c.started, n)
 	}
 	return parallel(nodes, len(nodes)+1, func(n topology.Node) error {
 		if !c.local(n) {
@@ -131,6 +215,9 @@ func (c *Consortium) waitHealthy(ctx context.Context, n topology.Node) error {
 		last = body
 		return ok, nil
 	})
+	if errors.Is(err, errExited) {
+		return c.nodeErr(n, fmt.Errorf("%w while starting: %s", errExited, orUnknown(logCause(c.Home.Log(n.ID())))))
+	}
 	if err != nil {
 		return c.nodeErr(n, fmt.Errorf("not healthy at http://%s/healthz: %w (last answer: %s)", n.OperationsAddress(), err, last))
 	}
@@ -146,10 +233,20 @@ func (c *Consortium) waitHealthy(ctx context.Context, n topology.Node) error {
 		conn.Close()
 		return true, nil
 	})
+	if errors.Is(err, errExited) {
+		return c.nodeErr(n, fmt.Errorf("%w while starting: %s", errExited, orUnknown(logCause(c.Home.Log(n.ID())))))
+	}
 	if err != nil {
 		return c.nodeErr(n, fmt.Errorf("not listening on %s: %w", n.Address(), err))
 	}
 	return nil
+}
+
+func orUnknown(cause string) string {
+	if cause == "" {
+		return "the log says no more"
+	}
+	return cause
 }
 
 func (c *Consortium) procSpec(n topology.Node) (proc.Spec, error) {
@@ -407,6 +504,7 @@ func (c *Consortium) genesisBlocks(ctx context.Context) error {
 		if err := channelcfg.GenesisBlock(ctx, c.tool("configtxgen"), c.Home.Channel(ch.Name), block, c.channelSpec(ch.Name)); err != nil {
 			return err
 		}
+		c.created[ch.Name] = true
 	}
 	return nil
 }

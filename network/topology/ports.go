@@ -19,11 +19,15 @@ type Ports struct {
 
 // NodePorts are one node's listeners and what it is.
 type NodePorts struct {
-	Kind           Kind `json:"kind"`
-	Port           int  `json:"port"`
-	AdminPort      int  `json:"adminPort,omitempty"`
-	ChaincodePort  int  `json:"chaincodePort,omitempty"`
-	OperationsPort int  `json:"operationsPort"`
+	Kind           Kind   `json:"kind"`
+	Host           string `json:"host"`
+	Port           int    `json:"port"`
+	AdminPort      int    `json:"adminPort,omitempty"`
+	ChaincodePort  int    `json:"chaincodePort,omitempty"`
+	OperationsPort int    `json:"operationsPort"`
+	// Commissioned: the node has been part of a consortium that came up
+	// (a node a failed reconcile added is not: nothing supervises it).
+	Commissioned bool `json:"commissioned,omitempty"`
 }
 
 // NewPorts is an empty record for a port base.
@@ -71,8 +75,9 @@ func (t *Topology) Assign(p *Ports) ([]Node, error) {
 			}
 			if !known {
 				rec = newPorts(n.Kind, take)
-				p.Nodes[n.ID()] = rec
 			}
+			rec.Host = n.Host
+			p.Nodes[n.ID()] = rec
 			n.Port, n.AdminPort, n.ChaincodePort, n.OperationsPort = rec.Port, rec.AdminPort, rec.ChaincodePort, rec.OperationsPort
 			switch n.Kind {
 			case KindCA:
@@ -161,4 +166,14 @@ func (p *Ports) Check() error {
 		}
 	}
 	return nil
+}
+
+// Commission records the nodes of a consortium that came up: these
+// nodes are commissioned, every other node of the record (one removed
+// from the topology) no longer is.
+func (p *Ports) Commission(ids ...string) {
+	for id, rec := range p.Nodes {
+		rec.Commissioned = slices.Contains(ids, id)
+		p.Nodes[id] = rec
+	}
 }

@@ -132,3 +132,16 @@ func TestABadRecordIsRefused(t *testing.T) {
 	dup.Nodes["peer0.b"] = NodePorts{Kind: KindPeer, Port: 9003, ChaincodePort: 9001, OperationsPort: 9004}
 	require.ErrorContains(t, dup.Check(), "port 9001 is given to both peer0.a and peer0.b")
 }
+
+// The nodes of the last consortium that came up are commissioned; a node
+// that left the topology is not, nor one that has never come up.
+func TestCommissionFollowsTheLastConsortiumUp(t *testing.T) {
+	p := NewPorts(9000)
+	assign(t, doc(t, "a", "b"), p)
+	p.Commission("ca.a", "peer0.a", "ca.b", "peer0.b")
+	assign(t, doc(t, "a", "b", "c"), p)
+	assert.False(t, p.Nodes["peer0.c"].Commissioned, "a node added by a reconcile that has not succeeded")
+	p.Commission("ca.a", "peer0.a")
+	assert.True(t, p.Nodes["peer0.a"].Commissioned)
+	assert.False(t, p.Nodes["peer0.b"].Commissioned, "b left the topology")
+}

@@ -109,12 +109,24 @@ func main() {
 
 // up starts the nodes with no supervisor about (it would race up to start
 // a node), then, with watch, starts the supervisor in the background.
+// A failed up leaves the consortium as it was, a supervisor that ran
+// included (it watches the commissioned nodes only, not the ones a failed
+// reconcile tried to add).
 func up(ctx context.Context, c *consortium.Consortium, watch bool, args []string) error {
+	supervised := c.SupervisorPid() > 0
 	if err := c.StopSupervisor(); err != nil {
 		return err
 	}
-	if err := c.Up(ctx); err != nil || !watch {
+	if err := c.Up(ctx); err != nil {
+		if supervised {
+			if _, serr := c.StartSupervisor(append([]string{"--home", string(c.Home)}, args...)); serr != nil {
+				fmt.Fprintf(os.Stderr, "carenet: restart the supervisor: %v\n", serr)
+			}
+		}
 		return err
+	}
+	if !watch {
+		return nil
 	}
 	pid, err := c.StartSupervisor(append([]string{"--home", string(c.Home)}, args...))
 	if err != nil {
@@ -154,6 +166,16 @@ func printSupervisor(c *consortium.Consortium) {
 }
 
 func fail(err error) {
+	var se *consortium.StepError
+	if errors.As(err, &se) {
+		fmt.Fprintf(os.Stderr, "carenet: step %q failed", se.Step)
+		if se.Undo != nil {
+			fmt.Fprintf(os.Stderr, "; undoing the run failed too: %v", se.Undo)
+		} else {
+			fmt.Fprintf(os.Stderr, "; what this run changed is undone")
+		}
+		fmt.Fprintln(os.Stderr)
+	}
 	var ne *consortium.NodeError
 	if errors.As(err, &ne) {
 		fmt.Fprintf(os.Stderr, "carenet: node %s failed: %v\n  log: %s\n", ne.Node, ne.Err, ne.Log)

@@ -1,0 +1,281 @@
+package consortium
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	cb "github.com/hyperledger/fabric-protos-go-apiv2/common"
+
+	"github.com/carechain/carechain/network/channelcfg"
+	"github.com/carechain/carechain/network/fabriccli"
+	"github.com/carechain/carechain/network/health"
+	"github.com/carechain/carechain/network/pki"
+	"github.com/carechain/carechain/network/topology"
+)
+
+// applied is a channel update this run made: what to roll back to.
+type applied struct {
+	channel string
+	before  *cb.Config
+}
+
+// updateChannels brings every existing channel's config to the topology
+// by config update: orgs that join (with their anchor peers) or leave,
+// and the majorities that count the members. A channel made in this run
+// already is as described.
+func (c *Consortium) updateChannels(ctx context.Context) error {
+	p := &progress{w: c.Out}
+	for _, ch := range c.Topo.Channels {
+		if c.created[ch.Name] {
+			continue
+		}
+		if err := c.updateChannel(ctx, p, ch.Name); err != nil {
+			return fmt.Errorf("channel %s: %w", ch.Name, err)
+		}
+	}
+	return nil
+}
+
+func (c *Consortium) updateChannel(ctx context.Context, p *progress, name string) error {
+	cfg, err := c.fetchConfig(ctx, name)
+	if err != nil {
+		return err
+	}
+	want, err := channelcfg.WantOf(c.channelSpec(name))
+	if err != nil {
+		return err
+	}
+	plan, err := channelcfg.NewPlan(name, cfg, want)
+	if err != nil {
+		return err
+	}
+	if plan.Empty() {
+		p.note("%s matches the topology (config sequence %d)", name, plan.Sequence)
+		return nil
+	}
+	p.note("%s", plan)
+	if err := c.applyPlan(ctx, p, plan); err != nil {
+		return err
+	}
+	c.applied = append(c.applied, applied{channel: name, before: cfg})
+	return nil
+}
+
+// applyPlan has the plan's update signed by the admins its policies
+// need, each with its own key (signUpdate), submits it as the first of
+// them and waits until the orderers serve the new config.
+func (c *Consortium) applyPlan(ctx context.Context, p *progress, plan *channelcfg.Plan) error {
+	signers, err := plan.Signers(c.signerOrder(plan))
+	if err != nil {
+		return err
+	}
+	u, err := plan.Update()
+	if err != nil {
+		return err
+	}
+	for _, msp := range signers {
+		if err := c.signUpdate(u, c.orgOfMSP(msp)); err != nil {
+			return err
+		}
+	}
+	data, err := u.Marshal()
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(c.Home.Channel(plan.Channel), "updates", fmt.Sprintf("config-%d.pb", plan.Sequence+1))
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return err
+	}
+	submitter := c.orgOfMSP(signers[0])
+	args := append([]string{"channel", "update", "-f", file, "-c", plan.Channel}, c.ordererFlags()...)
+	if _, err := c.adminCLI(submitter).Run(ctx, args...); err != nil {
+		return fmt.Errorf("submit the update signed by %v: %w", signers, err)
+	}
+	p.note("%s: config update signed by the admins of %v, submitted by %s (%s)", plan.Channel, signers, submitter.MSPID, file)
+	return c.waitConfig(ctx, plan.Channel, plan.Sequence)
+}
+
+// signUpdate signs a channel update as one org's admin, with the key in
+// that org's own wallet.
+func (c *Consortium) signUpdate(u *channelcfg.Update, org *topology.Org) error {
+	signer, err := channelcfg.SignerFromMSP(org.MSPID, c.Home.UserMSP(org.Name, adminUser(org)))
+	if err != nil {
+		return fmt.Errorf("admin of %s: %w", org.Name, err)
+	}
+	return channelcfg.Sign(u, signer)
+}
+
+// signerOrder is who may sign a channel's update, in order of preference:
+// the channel's orgs in the topology with their admin enrolled, the orgs
+// that leave the channel last.
+func (c *Consortium) signerOrder(plan *channelcfg.Plan) []string {
+	var stay, leave []string
+	for _, name := range c.Topo.Channel(plan.Channel).Orgs {
+		o := c.Topo.Org(name)
+		if pki.Enrolled(c.Home.UserMSP(o.Name, adminUser(o))) {
+			stay = append(stay, o.MSPID)
+		}
+	}
+	for _, msp := range plan.Removed {
+		if o := c.orgOfMSP(msp); o != nil && pki.Enrolled(c.Home.UserMSP(o.Name, adminUser(o))) {
+			leave = append(leave, msp)
+		}
+	}
+	return append(stay, leave...)
+}
+
+// orgOfMSP is the topology's org of an MSP id, or nil.
+func (c *Consortium) orgOfMSP(msp string) *topology.Org {
+	for i := range c.Topo.Orgs {
+		if c.Topo.Orgs[i].MSPID == msp {
+			return &c.Topo.Orgs[i]
+		}
+	}
+	return nil
+}
+
+// adminCLI is the peer CLI as an org's admin: against the org's first
+// peer, or, for an org without peers, with another org's peer config
+// (the CLI needs a core.yaml; channel fetch and update talk to the
+// orderer only).
+func (c *Consortium) adminCLI(org *topology.Org) fabriccli.PeerAdmin {
+	if len(org.Peers) > 0 {
+		return c.peerAdmin(org)
+	}
+	peers := c.nodesOf(topology.KindPeer)
+	return fabriccli.PeerAdmin{
+		Bin: c.tool("peer"), MSPID: org.MSPID, MSPDir: c.Home.UserMSP(org.Name, adminUser(org)),
+		PeerAddress: peers[0].Address(), PeerTLSRoot: c.Home.CACert(peers[0].Org.Name), ConfigDir: c.Home.Node(peers[0].ID()),
+	}
+}
+
+// fetchConfig reads a channel's current config from the orderers, as the
+// orderer org's admin (a reader of every channel).
+func (c *Consortium) fetchConfig(ctx context.Context, channel string) (*cb.Config, error) {
+	dir := filepath.Join(c.Home.Channel(channel), "updates")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	file := filepath.Join(dir, "current.block")
+	args := append([]string{"channel", "fetch", "config", file, "-c", channel}, c.ordererFlags()...)
+	if _, err := c.adminCLI(c.Topo.OrdererOrg()).Run(ctx, args...); err != nil {
+		return nil, fmt.Errorf("fetch the config: %w", err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return channelcfg.ConfigFromBlock(data)
+}
+
+// waitConfig waits until the orderers serve a config newer than sequence.
+func (c *Consortium) waitConfig(ctx context.Context, channel string, sequence uint64) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var last error
+	err := health.Poll(ctx, 250*time.Millisecond, func(ctx context.Context) (bool, error) {
+		cfg, err := c.fetchConfig(ctx, channel)
+		last = err
+		return err == nil && cfg.GetSequence() > sequence, nil
+	})
+	if err != nil {
+		return fmt.Errorf("the orderers never served config sequence %d: %w (last: %v)", sequence+1, err, last)
+	}
+	return nil
+}
+
+// rollBackChannels undoes this run's channel updates, newest first, by
+// updates back to the configs before them.
+func (c *Consortium) rollBackChannels(ctx context.Context) error {
+	p := &progress{w: c.Out}
+	for i := len(c.applied) - 1; i >= 0; i-- {
+		a := c.applied[i]
+		cfg, err := c.fetchConfig(ctx, a.channel)
+		if err != nil {
+			return fmt.Errorf("channel %s: %w", a.channel, err)
+		}
+		want, err := channelcfg.WantFrom(a.before)
+		if err != nil {
+			return err
+		}
+		plan, err := channelcfg.NewPlan(a.channel, cfg, want)
+		if err != nil {
+			return err
+		}
+		if plan.Empty() {
+			continue
+		}
+		p.note("roll back %s", plan)
+		if err := c.applyPlan(ctx, p, plan); err != nil {
+			return fmt.Errorf("channel %s: %w", a.channel, err)
+		}
+	}
+	c.applied = nil
+	return nil
+}
+
+// waitCaughtUp waits until every local peer of each channel has the
+// height the orderers have: a peer that joined late has caught up.
+func (c *Consortium) waitCaughtUp(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	for _, ch := range c.Topo.Channels {
+		target, err := c.ordererHeight(ctx, ch.Name)
+		if err != nil {
+			return err
+		}
+		var peers []topology.Node
+		for _, n := range c.nodesOf(topology.KindPeer) {
+			if c.local(n) && slices.Contains(ch.Orgs, n.Org.Name) {
+				peers = append(peers, n)
+			}
+		}
+		if err := parallel(peers, len(peers), func(n topology.Node) error { return c.waitHeight(ctx, n, ch.Name, target) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ordererHeight is the highest block height a local orderer reports for a
+// channel.
+func (c *Consortium) ordererHeight(ctx context.Context, channel string) (int, error) {
+	best := 0
+	for _, n := range c.nodesOf(topology.KindOrderer) {
+		if !c.local(n) {
+			continue
+		}
+		if samples, err := health.Metrics(ctx, n.OperationsAddress()); err == nil {
+			if h, ok := health.Value(samples, "ledger_blockchain_height", map[string]string{"channel": channel}); ok && int(h) > best {
+				best = int(h)
+			}
+		}
+	}
+	if best == 0 {
+		return 0, fmt.Errorf("channel %s: no local orderer reports its height", channel)
+	}
+	return best, nil
+}
+
+func (c *Consortium) waitHeight(ctx context.Context, n topology.Node, channel string, target int) error {
+	got := 0.0
+	err := health.Poll(ctx, 200*time.Millisecond, func(ctx context.Context) (bool, error) {
+		samples, err := health.Metrics(ctx, n.OperationsAddress())
+		if err != nil {
+			return false, nil
+		}
+		got, _ = health.Value(samples, "ledger_blockchain_height", map[string]string{"channel": channel})
+		return int(got) >= target, nil
+	})
+	if err != nil {
+		return c.nodeErr(n, fmt.Errorf("channel %s: at height %d of the orderers' %d: %w", channel, int(got), target, err))
+	}
+	return nil
+}
