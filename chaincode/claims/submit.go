@@ -8,10 +8,12 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/claims/wire"
+	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	recordswire "github.com/carechain/carechain/chaincode/records/wire"
 )
 
 func (t *tx) receipt(c *wire.Claim) *wire.Receipt {
@@ -213,7 +215,7 @@ func (t *tx) recordSignals(in *wire.ClaimInput) ([]wire.Signal, error) {
 			Matches        bool   `json:"matches"`
 			EnteredInError string `json:"enteredInError"`
 		}
-		if err := cccall.Call(t.Stub, RecordsChaincode, "MatchSubject", &m, rec, in.Patient); err != nil {
+		if err := cccall.Call(t.Stub, RecordsChaincode, recordswire.FnMatchSubject, &m, rec, in.Patient); err != nil {
 			return nil, err
 		}
 		switch {
@@ -242,7 +244,7 @@ func (t *tx) askPaymentConsent(in *wire.ClaimInput) error {
 	var d struct {
 		Decision string `json:"decision"`
 	}
-	if err := cccall.Call(t.Stub, ConsentChaincode, "Check", &d, string(req)); err != nil {
+	if err := cccall.Call(t.Stub, ConsentChaincode, consentwire.FnCheck, &d, string(req)); err != nil {
 		return err
 	}
 	if d.Decision != "permit" {

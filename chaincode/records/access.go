@@ -6,12 +6,14 @@ import (
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
+	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // ReleaseWindow is how long after its committed RequestAccess a key can be
@@ -23,23 +25,16 @@ const ReleaseWindow = 15 * time.Minute
 // Purposes a record may be requested for (consent's vocabulary).
 var Purposes = []string{"treatment", "emergency", "payment", "operations", "research", "public-health", "legal", "patient-request"}
 
-// CustodianKey is an org's registered key-encryption public key.
-type CustodianKey struct {
-	MSPID      string `json:"mspId"`
-	PublicKey  string `json:"publicKey"` // base64, uncompressed P-256
-	Registered string `json:"registered"`
-}
-
 // RegisterCustodianKey publishes the caller's org key-encryption public key
 // (base64, uncompressed P-256), to which clients wrap document keys. Only
 // the admin of an org playing the provider part registers it, for its own
 // org; the key then changes only with that org's peer's endorsement.
-func (c *Contract) RegisterCustodianKey(ctx contractapi.TransactionContextInterface, publicKey string) (*Receipt, error) {
+func (c *Contract) RegisterCustodianKey(ctx contractapi.TransactionContextInterface, publicKey string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !t.isAdmin() || !t.org.Plays(wire.PartProvider) {
+	if !t.isAdmin() || !t.org.Plays(parts.PartProvider) {
 		return nil, ccerr.Forbidden("only the admin of an org playing the provider part registers its key-encryption key (caller %s is %q of an org playing %v)",
 			t.Caller.Key(), t.Caller.Type, t.org.Parts)
 	}
@@ -62,16 +57,16 @@ func (c *Contract) RegisterCustodianKey(ctx contractapi.TransactionContextInterf
 	if err != nil {
 		return nil, err
 	}
-	if err := t.putOwned(msp, k, CustodianKey{MSPID: msp, PublicKey: publicKey, Registered: t.Stamp()}); err != nil {
+	if err := t.putOwned(msp, k, wire.CustodianKey{MSPID: msp, PublicKey: publicKey, Registered: t.Stamp()}); err != nil {
 		return nil, err
 	}
 	t.Events.Add("record.custodian-key", msp, nil)
-	return &Receipt{ID: msp, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: msp, TxID: t.ID()}, t.finish()
 }
 
 // GetCustodianKey returns an org's registered key-encryption public key,
 // for any member of an org in the parts registry.
-func (c *Contract) GetCustodianKey(ctx contractapi.TransactionContextInterface, mspID string) (*CustodianKey, error) {
+func (c *Contract) GetCustodianKey(ctx contractapi.TransactionContextInterface, mspID string) (*wire.CustodianKey, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -85,12 +80,12 @@ func (c *Contract) GetCustodianKey(ctx contractapi.TransactionContextInterface, 
 	return t.custodianKey(mspID)
 }
 
-func (t *tx) custodianKey(mspID string) (*CustodianKey, error) {
+func (t *tx) custodianKey(mspID string) (*wire.CustodianKey, error) {
 	k, err := key(objCustodianKey, mspID)
 	if err != nil {
 		return nil, err
 	}
-	ck, found, err := state.GetOptional[CustodianKey](t.Stub, k)
+	ck, found, err := state.GetOptional[wire.CustodianKey](t.Stub, k)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +117,7 @@ type checkDecision struct {
 // needs the consent chaincode's permit for the caller (a consent or a
 // valid break-glass). A permitted request is logged and answered with the
 // access id that ReleaseKey takes; a refused one changes nothing.
-func (c *Contract) RequestAccess(ctx contractapi.TransactionContextInterface, id string, version int, purpose string) (*Receipt, error) {
+func (c *Contract) RequestAccess(ctx contractapi.TransactionContextInterface, id string, version int, purpose string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -151,7 +146,7 @@ func (c *Contract) RequestAccess(ctx contractapi.TransactionContextInterface, id
 	if err != nil {
 		return nil, err
 	}
-	entry := AccessEntry{ID: t.ID(), Date: t.Stamp(), Subject: a.Subject, Record: id, Version: a.Version,
+	entry := wire.AccessEntry{ID: t.ID(), Date: t.Stamp(), Subject: a.Subject, Record: id, Version: a.Version,
 		Category: a.Category, Custodian: a.Custodian, Org: t.Caller.MSPID, Recipient: t.Caller.Key(),
 		Role: t.Caller.Role, Purpose: purpose, Basis: basis}
 	if err := t.logAccess(entry); err != nil {
@@ -160,14 +155,14 @@ func (c *Contract) RequestAccess(ctx contractapi.TransactionContextInterface, id
 	// The event names only the access entry (the transaction's own id): not
 	// the record, not the requester's org.
 	t.Events.Add("record.access", entry.ID, nil)
-	return &Receipt{ID: id, Version: a.Version, AccessID: entry.ID,
+	return &wire.Receipt{ID: id, Version: a.Version, AccessID: entry.ID,
 		Expires: t.Now.Add(ReleaseWindow).Format(time.RFC3339Nano), TxID: t.ID()}, t.finish()
 }
 
 // requestable reads the anchor of a version that can still be released:
 // not erased, not entered in error, and not asked for before the record's
 // latest change.
-func (t *tx) requestable(id string, version int) (*Anchor, error) {
+func (t *tx) requestable(id string, version int) (*wire.Anchor, error) {
 	h, err := t.head(id)
 	if err != nil {
 		return nil, err
@@ -185,7 +180,7 @@ func (t *tx) requestable(id string, version int) (*Anchor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Status == StatusEnteredInError {
+	if a.Status == wire.StatusEnteredInError {
 		return nil, ccerr.Precondition("record %s version %d was entered in error", id, version)
 	}
 	return a, nil
@@ -193,7 +188,7 @@ func (t *tx) requestable(id string, version int) (*Anchor, error) {
 
 // basis is why the caller may have the record now: "patient" for the
 // subject, otherwise the consent chaincode's permit, asked as the caller.
-func (t *tx) basis(a *Anchor, purpose string) (string, error) {
+func (t *tx) basis(a *wire.Anchor, purpose string) (string, error) {
 	if ok, err := t.isSubject(a.Subject); err != nil {
 		return "", err
 	} else if ok {
@@ -201,7 +196,7 @@ func (t *tx) basis(a *Anchor, purpose string) (string, error) {
 	}
 	req, _ := json.Marshal(checkRequest{Subject: a.Subject, Action: "access", Purpose: purpose, Class: a.Category, Data: a.ID})
 	var d checkDecision
-	if err := cccall.Call(t.Stub, ConsentChaincode, "Check", &d, string(req)); err != nil {
+	if err := cccall.Call(t.Stub, ConsentChaincode, consentwire.FnCheck, &d, string(req)); err != nil {
 		return "", err
 	}
 	switch {

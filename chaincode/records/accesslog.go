@@ -8,35 +8,9 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
-
-// AccessEntry is one disclosure, shaped as a HIPAA accounting of
-// disclosures: when, to whom (org, identity, role), why, what.
-type AccessEntry struct {
-	ID        string `json:"id"`
-	Date      string `json:"date"`
-	Subject   string `json:"subject"`
-	Record    string `json:"record"`
-	Version   int    `json:"version"`
-	Category  string `json:"category"`
-	Custodian string `json:"custodian"`
-	Org       string `json:"recipientOrg"`
-	Recipient string `json:"recipient"`
-	Role      string `json:"role"`
-	Purpose   string `json:"purpose"`
-	// Basis is "consent:ID", "break-glass:ID" or "patient".
-	Basis string `json:"basis"`
-	// Salt keeps the entry's hash in the block from confirming a guessed
-	// patient, category or basis.
-	Salt string `json:"salt"`
-}
-
-// AccessPage is a page of the access log.
-type AccessPage struct {
-	Items    []AccessEntry `json:"items"`
-	Bookmark string        `json:"bookmark,omitempty" metadata:",optional"`
-}
 
 // accessHead is the latest request of one record by one requester: their
 // requests of it only move forward in time. One key per record and
@@ -59,7 +33,7 @@ func (t *tx) accessHead(record string) (accessHead, error) {
 // logAccess writes the entry, salted (owned by the custodian: only its
 // peer, with one other org, could ever change or remove it), its four
 // index entries and the requester's access head.
-func (t *tx) logAccess(e AccessEntry) error {
+func (t *tx) logAccess(e wire.AccessEntry) error {
 	b, err := t.blinder()
 	if err != nil {
 		return err
@@ -93,7 +67,7 @@ func (t *tx) logAccess(e AccessEntry) error {
 // (order "newest", the default) or oldest first ("oldest"), from any
 // bookmark to any length, for the patient (subject empty or their own)
 // and the regulator's auditor.
-func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*AccessPage, error) {
+func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*wire.AccessPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -115,12 +89,12 @@ func (c *Contract) ListAccessLog(ctx contractapi.TransactionContextInterface, su
 // ListAccessLogByCustodian lists the disclosures of an org's records (order
 // as for ListAccessLog), for the org's privacy officer (the org plays the
 // provider part) and the regulator's auditor.
-func (c *Contract) ListAccessLogByCustodian(ctx contractapi.TransactionContextInterface, mspID, order string, pageSize int32, bookmark string) (*AccessPage, error) {
+func (c *Contract) ListAccessLogByCustodian(ctx contractapi.TransactionContextInterface, mspID, order string, pageSize int32, bookmark string) (*wire.AccessPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !t.isAuditor() && !t.counts(wire.PartProvider, RolePrivacy) {
+	if !t.isAuditor() && !t.counts(parts.PartProvider, RolePrivacy) {
 		return nil, ccerr.Forbidden("only a custodian's privacy officer or the regulator's auditor may read a custodian's access log")
 	}
 	if err := validate.Identifier("mspId", mspID); err != nil {
@@ -136,7 +110,7 @@ func (c *Contract) ListAccessLogByCustodian(ctx contractapi.TransactionContextIn
 	return t.listAccess(ixAccessByCustodian, order, custodianAttr(b, mspID), pageSize, bookmark)
 }
 
-func (t *tx) listAccess(index, order, attr string, pageSize int32, bookmark string) (*AccessPage, error) {
+func (t *tx) listAccess(index, order, attr string, pageSize int32, bookmark string) (*wire.AccessPage, error) {
 	order, err := orderOf(order)
 	if err != nil {
 		return nil, err
@@ -145,13 +119,13 @@ func (t *tx) listAccess(index, order, attr string, pageSize int32, bookmark stri
 	if err != nil {
 		return nil, err
 	}
-	out := &AccessPage{Items: make([]AccessEntry, 0, len(ids)), Bookmark: next}
+	out := &wire.AccessPage{Items: make([]wire.AccessEntry, 0, len(ids)), Bookmark: next}
 	for _, id := range ids {
 		k, err := t.accessKey(id)
 		if err != nil {
 			return nil, err
 		}
-		e, err := state.GetPrivate[AccessEntry](t.Stub, Collection, k)
+		e, err := state.GetPrivate[wire.AccessEntry](t.Stub, Collection, k)
 		if err != nil {
 			return nil, err
 		}

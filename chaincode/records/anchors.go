@@ -8,13 +8,14 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // saveAnchor writes a version's private anchor, salted afresh, and its
 // public trace with the anchor's commitment, both owned by the custodian,
 // and returns the commitment.
-func (t *tx) saveAnchor(a *Anchor) (string, error) {
+func (t *tx) saveAnchor(a *wire.Anchor) (string, error) {
 	k, err := t.anchorKey(a.ID, a.Version)
 	if err != nil {
 		return "", err
@@ -29,9 +30,9 @@ func (t *tx) saveAnchor(a *Anchor) (string, error) {
 	if err := t.putOwnedPrivate(a.Custodian, k, data); err != nil {
 		return "", err
 	}
-	commitment, err := AnchorCommitment(a)
+	commitment, err := wire.AnchorCommitment(a)
 	if err != nil {
-		return "", err
+		return "", ccerr.Internal("%v", err)
 	}
 	vk, err := versionKey(objVersion, a.ID, a.Version)
 	if err != nil {
@@ -42,7 +43,7 @@ func (t *tx) saveAnchor(a *Anchor) (string, error) {
 
 // putHead stamps and writes a record's head: its Updated stamp is the
 // record's latest change, before which no later transaction may be stamped.
-func (t *tx) putHead(h *Head) error {
+func (t *tx) putHead(h *wire.Head) error {
 	h.Updated = t.Stamp()
 	k, err := key(objHead, h.ID)
 	if err != nil {
@@ -53,7 +54,7 @@ func (t *tx) putHead(h *Head) error {
 
 // putKey stores the wrapped document key: fresh ECIES ciphertext, whose
 // hash in the block is unguessable without a salt.
-func (t *tx) putKey(a *Anchor, wrapped []byte) error {
+func (t *tx) putKey(a *wire.Anchor, wrapped []byte) error {
 	k, err := t.wrappedKey(a.ID, a.Version)
 	if err != nil {
 		return err
@@ -65,12 +66,12 @@ func (t *tx) putKey(a *Anchor, wrapped []byte) error {
 // custodian org (which plays the provider part): the part and role first,
 // then the record's owner, then time (nothing is stamped before the
 // record's latest change).
-func (c *Contract) beginCustodianChange(ctx contractapi.TransactionContextInterface, id string, roleNames ...string) (*tx, *Head, error) {
+func (c *Contract) beginCustodianChange(ctx contractapi.TransactionContextInterface, id string, roleNames ...string) (*tx, *wire.Head, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := t.require(wire.PartProvider, roleNames...); err != nil {
+	if err := t.require(parts.PartProvider, roleNames...); err != nil {
 		return nil, nil, err
 	}
 	h, err := t.head(id)
@@ -83,8 +84,8 @@ func (c *Contract) beginCustodianChange(ctx contractapi.TransactionContextInterf
 	return t, h, t.NotBefore("record "+id, h.Updated)
 }
 
-func (t *tx) newAnchor(in AnchorInput, version int, previous string) *Anchor {
-	return &Anchor{ResourceType: "DocumentReference", ID: in.ID, Version: version, Status: StatusCurrent,
+func (t *tx) newAnchor(in wire.AnchorInput, version int, previous string) *wire.Anchor {
+	return &wire.Anchor{ResourceType: "DocumentReference", ID: in.ID, Version: version, Status: wire.StatusCurrent,
 		Subject: in.Subject, Custodian: t.Caller.MSPID, Type: in.Type, Category: in.Category,
 		ContentType: in.ContentType, Size: in.Size, PlainCommitment: in.PlainCommitment, CipherSHA256: in.CipherSHA256,
 		Location: in.Location, PreviousAnchorHash: previous, Author: t.Caller.Key(), Created: t.Stamp(), TxID: t.Stub.GetTxID()}
@@ -94,12 +95,12 @@ func (t *tx) newAnchor(in AnchorInput, version int, previous string) *Anchor {
 // version 1, with the caller's org as custodian. Only physicians, nurses
 // and records clerks of an org playing the provider part anchor, for their
 // own org, and only once the org has registered its key-encryption key.
-func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt, error) {
+func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.require(wire.PartProvider, custodianRoles...); err != nil {
+	if err := t.require(parts.PartProvider, custodianRoles...); err != nil {
 		return nil, err
 	}
 	in, wrapped, err := t.transientAnchor()
@@ -128,16 +129,16 @@ func (c *Contract) Anchor(ctx contractapi.TransactionContextInterface) (*Receipt
 	if err := t.putIndex(a.Custodian, ixRecordsBySubject, subjectAttr(b, a.Subject), a.ID); err != nil {
 		return nil, err
 	}
-	if err := t.putHead(&Head{ID: a.ID, Version: 1, Status: StatusCurrent, Custodian: a.Custodian}); err != nil {
+	if err := t.putHead(&wire.Head{ID: a.ID, Version: 1, Status: wire.StatusCurrent, Custodian: a.Custodian}); err != nil {
 		return nil, err
 	}
 	t.Events.Add("record.anchored", a.ID, map[string]string{"version": "1", "custodian": a.Custodian})
-	return &Receipt{ID: a.ID, Version: 1, Status: StatusCurrent, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: a.ID, Version: 1, Status: wire.StatusCurrent, TxID: t.ID()}, t.finish()
 }
 
 // Amend anchors a new version of a record (transient "anchor"); the
 // previous version becomes superseded and the new one links to its hash.
-func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, h, err := c.beginCustodianChange(ctx, id, custodianRoles...)
 	if err != nil {
 		return nil, err
@@ -163,17 +164,17 @@ func (c *Contract) Amend(ctx contractapi.TransactionContextInterface, id string)
 	if err := t.putKey(a, wrapped); err != nil {
 		return nil, err
 	}
-	h.Version, h.Status = a.Version, StatusCurrent
+	h.Version, h.Status = a.Version, wire.StatusCurrent
 	if err := t.putHead(h); err != nil {
 		return nil, err
 	}
 	t.Events.Add("record.amended", id, map[string]string{"version": fmt.Sprint(a.Version)})
-	return &Receipt{ID: id, Version: a.Version, Status: StatusCurrent, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: id, Version: a.Version, Status: wire.StatusCurrent, TxID: t.ID()}, t.finish()
 }
 
 // supersede marks the current version superseded and returns its hash;
 // the new version must keep the record's patient.
-func (t *tx) supersede(h *Head, subject string) (string, error) {
+func (t *tx) supersede(h *wire.Head, subject string) (string, error) {
 	prev, err := t.anchor(h.ID, h.Version)
 	if err != nil {
 		return "", err
@@ -181,50 +182,50 @@ func (t *tx) supersede(h *Head, subject string) (string, error) {
 	if subject != prev.Subject {
 		return "", ccerr.Invalid("subject", "must stay the record's patient")
 	}
-	prev.Status = StatusSuperseded
+	prev.Status = wire.StatusSuperseded
 	return t.saveAnchor(prev)
 }
 
-func amendable(h *Head) error {
+func amendable(h *wire.Head) error {
 	if h.KeyErased {
 		return ccerr.Precondition("record %s was erased", h.ID)
 	}
-	if h.Status != StatusCurrent {
+	if h.Status != wire.StatusCurrent {
 		return ccerr.Precondition("record %s is %s: only a current record is amended", h.ID, h.Status)
 	}
 	return nil
 }
 
 // MarkEnteredInError withdraws the current version of a record anchored by mistake.
-func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) MarkEnteredInError(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, h, err := c.beginCustodianChange(ctx, id, custodianRoles...)
 	if err != nil {
 		return nil, err
 	}
-	if h.Status != StatusCurrent {
-		return nil, ccerr.Precondition("record %s is %s: it cannot become %s", id, h.Status, StatusEnteredInError)
+	if h.Status != wire.StatusCurrent {
+		return nil, ccerr.Precondition("record %s is %s: it cannot become %s", id, h.Status, wire.StatusEnteredInError)
 	}
 	a, err := t.anchor(id, h.Version)
 	if err != nil {
 		return nil, err
 	}
-	a.Status = StatusEnteredInError
+	a.Status = wire.StatusEnteredInError
 	if _, err := t.saveAnchor(a); err != nil {
 		return nil, err
 	}
-	h.Status = StatusEnteredInError
+	h.Status = wire.StatusEnteredInError
 	if err := t.putHead(h); err != nil {
 		return nil, err
 	}
 	t.Events.Add("record.entered-in-error", id, map[string]string{"version": fmt.Sprint(h.Version)})
-	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.ID()}, t.finish()
 }
 
 // Erase crypto-shreds a record: the wrapped keys of all its versions are
 // purged from the private data collection, so the documents can never be
 // decrypted again; anchors and their public hashes remain. The custodian's
 // records clerks and privacy officer erase.
-func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, h, err := c.beginCustodianChange(ctx, id, eraseRoles...)
 	if err != nil {
 		return nil, err
@@ -246,5 +247,5 @@ func (c *Contract) Erase(ctx contractapi.TransactionContextInterface, id string)
 		return nil, err
 	}
 	t.Events.Add("record.erased", id, nil)
-	return &Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: id, Version: h.Version, Status: h.Status, TxID: t.ID()}, t.finish()
 }

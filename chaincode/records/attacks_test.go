@@ -13,7 +13,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/policy"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // The attacks measured on the running consortium, each as a test that
@@ -31,7 +32,7 @@ func (e *env) psychiatry(minute int) {
 // forgeAccess has two colluding orgs commit an access-log entry without
 // running the chaincode; the collection's policy (any two of the three
 // peer orgs) lets the new key in.
-func (e *env) forgeAccess(entry AccessEntry, endorsers ...string) memstub.Result {
+func (e *env) forgeAccess(entry wire.AccessEntry, endorsers ...string) memstub.Result {
 	k, err := accessKeyOf(e.blinder(), entry.ID)
 	require.NoError(e.T, err)
 	data, err := json.Marshal(entry)
@@ -61,7 +62,7 @@ func TestAttackInsurerObtainsHospitalDocumentKeys(t *testing.T) {
 	e.Refused(before, e.request(adjudicator, 4, "rec-psy", "research"), "FORBIDDEN: ")
 
 	// Two colluding orgs forge the access-log entry RequestAccess refused to write...
-	forged := AccessEntry{ID: "forged-1", Date: at(4).Format(time.RFC3339Nano), Subject: pt1, Record: "rec-psy", Version: 1,
+	forged := wire.AccessEntry{ID: "forged-1", Date: at(4).Format(time.RFC3339Nano), Subject: pt1, Record: "rec-psy", Version: 1,
 		Category: "psychiatry", Custodian: "ProviderMSP", Org: "PayerMSP", Recipient: "PayerMSP/doc1", Role: RolePhysician,
 		Purpose: "research", Basis: "consent:c-research"}
 	require.Equal(t, memstub.Valid, e.forgeAccess(forged, "PayerMSP", RegulatorMSP).Validation)
@@ -81,7 +82,7 @@ func TestAttackInsurerObtainsHospitalDocumentKeys(t *testing.T) {
 	// A committed request releases only for the same requester, record and purpose.
 	e.grantLabs(6)
 	e.Must(e.submit(clerk, 6, e.document("rec-labs", 1, []byte("labs")), "Anchor"), nil)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(physician, 7, "rec-labs", "treatment"), &r)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.releaseKey(payerDoc, at(8), r.AccessID, "rec-labs", "treatment", pub), "FORBIDDEN: ")
@@ -113,7 +114,7 @@ func TestAttackTimeSkewGuard(t *testing.T) {
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("labs")), "Anchor"), nil)
 	e.grantLabs(2)
 	e.clock = at(3)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(physician, 3, "rec-1", "treatment"), &r)
 	_, pub := oneTimeKey(t)
 	yearAhead, monthBehind := at(3).AddDate(1, 0, 0), at(3).AddDate(0, 0, -30)
@@ -121,7 +122,7 @@ func TestAttackTimeSkewGuard(t *testing.T) {
 	for _, when := range []time.Time{yearAhead, monthBehind} {
 		e.Refused(before, e.Peer.Invoke("records", physician, when, nil, "RequestAccess", "rec-1", "0", "treatment"), `INVALID_ARGUMENT: field "timestamp"`)
 		e.Refused(before, e.releaseKey(physician, when, r.AccessID, "rec-1", "treatment", pub), `INVALID_ARGUMENT: field "timestamp"`)
-		e.Refused(before, e.Peer.Invoke("records", clerk, when, map[string][]byte{TransientAnchor: mustJSON(e.document("rec-2", 1, []byte("x")))}, "Anchor"), `INVALID_ARGUMENT: field "timestamp"`)
+		e.Refused(before, e.Peer.Invoke("records", clerk, when, map[string][]byte{wire.TransientAnchor: mustJSON(e.document("rec-2", 1, []byte("x")))}, "Anchor"), `INVALID_ARGUMENT: field "timestamp"`)
 		e.Refused(before, e.Peer.Query("records", patient1, when, "ListAccessLog", pt1, "", "10", ""), `INVALID_ARGUMENT: field "timestamp"`)
 	}
 	// Within the skew, and within the window, the key is released.
@@ -136,7 +137,7 @@ func TestAttackTimeReleaseLongAfterBreakGlass(t *testing.T) {
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("x-ray")), "Anchor"), nil)
 	e.Must(e.breakGlass(physician2, 2, 60), nil)
 	e.clock = at(3)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(physician2, 3, "rec-1", "emergency"), &r)
 	_, pub := oneTimeKey(t)
 	// Thirty days later, on the custodian's peer.
@@ -166,7 +167,7 @@ func TestAttackTimeBackdatingCannotReopenAnExpiredWindow(t *testing.T) {
 		Period: consentwire.Period{Start: at(0).Format(time.RFC3339), End: at(20).Format(time.RFC3339)},
 		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: RolePhysician}}, Actions: []string{"access"},
 			Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
-	var first Receipt
+	var first wire.Receipt
 	e.Must(e.request(physician, 19, "rec-1", "treatment"), &first)
 	before := e.Peer.Snapshot()
 	// The consent has expired.
@@ -202,7 +203,7 @@ func TestAttackTimeAccessLogDates(t *testing.T) {
 	e.Refused(before, e.request(physician, 16, "rec-1", "treatment"), `INVALID_ARGUMENT: field "timestamp"`)
 	e.Refused(before, e.request(physician, 4, "rec-1", "treatment"), `INVALID_ARGUMENT: field "timestamp"`)
 	e.Must(e.request(physician, 12, "rec-1", "treatment"), nil)
-	var log AccessPage
+	var log wire.AccessPage
 	e.Must(e.Query(patient1, 12, "ListAccessLog", pt1, "", "10", ""), &log)
 	require.Len(t, log.Items, 1)
 	assert.Equal(t, at(12).Format(time.RFC3339Nano), log.Items[0].Date)
@@ -264,17 +265,17 @@ func TestAttackWritesNotTiedToTheOwningOrg(t *testing.T) {
 	}
 	// The chaincode's own Amend, endorsed by two orgs without the custodian, fails validation too.
 	res := e.Peer.Submit(memstub.Tx{Chaincode: "records", Identity: clerk, Time: at(3), Endorsers: []string{"PayerMSP", RegulatorMSP},
-		Transient: map[string][]byte{TransientAnchor: mustJSON(e.document("rec-1", 3, []byte("v3")))}, Args: [][]byte{[]byte("Amend"), []byte("rec-1")}})
+		Transient: map[string][]byte{wire.TransientAnchor: mustJSON(e.document("rec-1", 3, []byte("v3")))}, Args: [][]byte{[]byte("Amend"), []byte("rec-1")}})
 	assert.Equal(t, memstub.EndorsementPolicyFailure, res.Validation)
 	res = e.Peer.Submit(memstub.Tx{Chaincode: "records", Identity: clerk, Time: at(3), Endorsers: []string{"ProviderMSP", "PayerMSP"},
-		Transient: map[string][]byte{TransientAnchor: mustJSON(e.document("rec-1", 3, []byte("v3")))}, Args: [][]byte{[]byte("Amend"), []byte("rec-1")}})
+		Transient: map[string][]byte{wire.TransientAnchor: mustJSON(e.document("rec-1", 3, []byte("v3")))}, Args: [][]byte{[]byte("Amend"), []byte("rec-1")}})
 	assert.Equal(t, memstub.Valid, res.Validation, res.Message)
 	vk3, _ := versionKey(objVersion, "rec-1", 3)
 	ownedBy(t, l.ValidationParameter("records", vk3), "version trace 3")
 
 	// Only the custodian's staff write: not another org's (even one playing
 	// the provider part), not a payer's roles.
-	clinic := wire.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{wire.PartProvider}, Peer: true}
+	clinic := parts.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{parts.PartProvider}, Peer: true}
 	e2 := newEnv(t, withGenesis(t, partstest.With(partstest.Reference(), "care", clinic)))
 	e2.Must(e2.submit(clerk, 1, e2.document("rec-1", 1, []byte("v1")), "Anchor"), nil)
 	clinicClerk := memstub.NewIdentity("ClinicMSP", "clerk1", map[string]string{"role": RoleClerk})
@@ -304,7 +305,7 @@ func TestAttackMatchSubjectIsNoOracle(t *testing.T) {
 		e.Refused(before, e.matchViaClaims(id, 2, "rec-1", pt1), "FORBIDDEN: ")
 	}
 	// Another provider's billing clerk may not probe this provider's records.
-	clinic := wire.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{wire.PartProvider}, Peer: true}
+	clinic := parts.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{parts.PartProvider}, Peer: true}
 	e2 := newEnv(t, withGenesis(t, partstest.With(partstest.Reference(), "care", clinic)))
 	e2.Must(e2.submit(clerk, 1, e2.document("rec-1", 1, []byte("a")), "Anchor"), nil)
 	clinicBilling := memstub.NewIdentity("ClinicMSP", "billing1", map[string]string{"role": RoleBilling})
@@ -317,13 +318,13 @@ func TestAttackMatchSubjectIsNoOracle(t *testing.T) {
 // clinicians no longer anchor, and its admin no longer registers a key.
 func TestAttackTheRegistryDecides(t *testing.T) {
 	g := partstest.Reference()
-	var provider wire.Org
+	var provider parts.Org
 	for _, o := range g.Channels["care"].Orgs {
 		if o.MSPID == "ProviderMSP" {
 			provider = o
 		}
 	}
-	provider.Parts = []string{wire.PartPharmacy}
+	provider.Parts = []string{parts.PartPharmacy}
 	e := newEnvWithoutKey(t, withGenesis(t, partstest.With(g, "care", provider)))
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.submit(provAdmin, 1, nil, "RegisterCustodianKey", b64(e.kekPublic())), "FORBIDDEN: ")
@@ -347,11 +348,11 @@ func TestAttackDeterministicValidationErrors(t *testing.T) {
 	e := newEnv(t)
 	before := e.Peer.Snapshot()
 	in := e.document("rec-1", 1, []byte("a"))
-	tm := map[string][]byte{TransientAnchor: mustJSON(in)}
+	tm := map[string][]byte{wire.TransientAnchor: mustJSON(in)}
 	for _, k := range []string{"zulu", "mike", "alpha", "kilo", "bravo", "yankee", "delta", "x-ray"} {
 		tm[k] = []byte(`{}`)
 	}
-	bad := AnchorInput{ID: "", Subject: "", Type: "Tweet", Category: "a b", ContentType: "pdf", Size: -1, Location: ""}
+	bad := wire.AnchorInput{ID: "", Subject: "", Type: "Tweet", Category: "a b", ContentType: "pdf", Size: -1, Location: ""}
 	for i := 0; i < 50; i++ {
 		e.Refused(before, e.Peer.Invoke("records", clerk, at(1), tm, "Anchor"), `INVALID_ARGUMENT: field "alpha"`)
 		e.Refused(before, e.submit(clerk, 1, bad, "Anchor"), `INVALID_ARGUMENT: field "id"`)
@@ -389,12 +390,12 @@ func TestAttackPatientIDAttributeCountsForNothing(t *testing.T) {
 	}
 	e.Refused(before, e.Query(unlinked, 2, "ListAccessLog", "", "", "10", ""), "FORBIDDEN: ")
 	// The linked patient reads their own, with or without naming themselves.
-	var page RecordPage
+	var page wire.RecordPage
 	e.Must(e.Query(patient1, 2, "ListBySubject", "", "", "10", ""), &page)
 	require.Len(t, page.Items, 1)
 	e.Must(e.Query(patient1, 2, "ListBySubject", pt1, "", "10", ""), &page)
 	require.Len(t, page.Items, 1)
-	var log AccessPage
+	var log wire.AccessPage
 	e.Must(e.request(patient1, 3, "rec-1", "patient-request"), nil)
 	e.Must(e.Query(patient1, 4, "ListAccessLog", "", "", "10", ""), &log)
 	require.Len(t, log.Items, 1)

@@ -11,12 +11,13 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/patient"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // Who may do what. Every check reads the caller's org entry from the parts
 // registry (tx.org, read in begin): a role attribute counts only when the
-// issuing org plays a part that lets it count (wire.PartRoles), and
+// issuing org plays a part that lets it count (parts.PartRoles), and
 // ownership (the record's custodian, the patient the registry linked the
 // caller to) is checked on top of it.
 
@@ -40,16 +41,16 @@ type requestRule struct {
 // requestRules is the table of requesters. The patient who is the subject
 // may request their own records for any purpose and needs no consent.
 var requestRules = []requestRule{
-	{wire.PartProvider, RolePhysician, []string{"treatment", "emergency", "research", "public-health"}},
-	{wire.PartProvider, RoleNurse, []string{"treatment", "emergency"}},
-	{wire.PartProvider, RoleClerk, []string{"operations", "legal", "patient-request"}},
-	{wire.PartProvider, RoleBilling, []string{"payment", "operations"}},
-	{wire.PartProvider, RolePrivacy, []string{"operations", "legal"}},
-	{wire.PartPharmacy, RolePharmacist, []string{"treatment"}},
-	{wire.PartPayer, RoleAdjudicator, []string{"payment"}},
-	{wire.PartPayer, RoleClaims, []string{"payment"}},
-	{wire.PartRegulator, RoleAuditor, []string{"legal", "public-health"}},
-	{wire.PartPatientRegistry, RolePatient, []string{"patient-request"}},
+	{parts.PartProvider, RolePhysician, []string{"treatment", "emergency", "research", "public-health"}},
+	{parts.PartProvider, RoleNurse, []string{"treatment", "emergency"}},
+	{parts.PartProvider, RoleClerk, []string{"operations", "legal", "patient-request"}},
+	{parts.PartProvider, RoleBilling, []string{"payment", "operations"}},
+	{parts.PartProvider, RolePrivacy, []string{"operations", "legal"}},
+	{parts.PartPharmacy, RolePharmacist, []string{"treatment"}},
+	{parts.PartPayer, RoleAdjudicator, []string{"payment"}},
+	{parts.PartPayer, RoleClaims, []string{"payment"}},
+	{parts.PartRegulator, RoleAuditor, []string{"legal", "public-health"}},
+	{parts.PartPatientRegistry, RolePatient, []string{"patient-request"}},
 }
 
 // counts reports whether the caller's role is one of roleNames and counts
@@ -122,12 +123,12 @@ func (t *tx) listSubject(subject string) (string, error) {
 	return own, nil
 }
 
-func (t *tx) isPatient() bool { return t.counts(wire.PartPatientRegistry, RolePatient) }
-func (t *tx) isAuditor() bool { return t.counts(wire.PartRegulator, RoleAuditor) }
+func (t *tx) isPatient() bool { return t.counts(parts.PartPatientRegistry, RolePatient) }
+func (t *tx) isAuditor() bool { return t.counts(parts.PartRegulator, RoleAuditor) }
 
 // isCustodianStaff: one of roleNames in the custodian org, as a provider.
 func (t *tx) isCustodianStaff(custodian string, roleNames ...string) bool {
-	return t.Caller.MSPID == custodian && t.counts(wire.PartProvider, roleNames...)
+	return t.Caller.MSPID == custodian && t.counts(parts.PartProvider, roleNames...)
 }
 
 // requireCustodian checks ownership after require: the caller's org is
@@ -142,7 +143,7 @@ func (t *tx) requireCustodian(custodian, id string) error {
 // mayReadAnchors is the first check of Get, History: could the caller read
 // any anchor at all?
 func (t *tx) mayReadAnchors() error {
-	if t.counts(wire.PartProvider, readerRoles...) || t.isPatient() || t.isAuditor() {
+	if t.counts(parts.PartProvider, readerRoles...) || t.isPatient() || t.isAuditor() {
 		return nil
 	}
 	return ccerr.Forbidden("caller %s (role %q) may not read record anchors", t.Caller.Key(), t.Caller.Role)
@@ -150,7 +151,7 @@ func (t *tx) mayReadAnchors() error {
 
 // mayReadAnchor lets the custodian org's clinicians, clerks and privacy
 // officer, the patient and the regulator's auditor read an anchor.
-func (t *tx) mayReadAnchor(a *Anchor) error {
+func (t *tx) mayReadAnchor(a *wire.Anchor) error {
 	if t.isCustodianStaff(a.Custodian, readerRoles...) || t.isAuditor() {
 		return nil
 	}
@@ -195,7 +196,7 @@ func (t *tx) mayMatchSubject() error {
 	if top != ClaimsChaincode {
 		return ccerr.Forbidden("MatchSubject answers only the %s chaincode, not a direct call (%q)", ClaimsChaincode, top)
 	}
-	if t.counts(wire.PartProvider, RoleBilling) || t.counts(wire.PartPayer, RoleAdjudicator) {
+	if t.counts(parts.PartProvider, RoleBilling) || t.counts(parts.PartPayer, RoleAdjudicator) {
 		return nil
 	}
 	return ccerr.Forbidden("MatchSubject answers a provider's billing staff or a payer's adjudicator, not %s (role %q)", t.Caller.Key(), t.Caller.Role)

@@ -9,6 +9,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/policy"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // Blinding (package kit/blind). Every block carries the SHA-256 of each
@@ -27,7 +28,7 @@ var CollectionMembers = []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
 // collections, once, from the transient "blinding-secret" (32 random bytes
 // or more). Only the admin of an org that is a member of the collection
 // sets it; carenet does after deploying, endorsed by the members' peers.
-func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, collection string) (*Receipt, error) {
+func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, collection string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -51,7 +52,7 @@ func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, co
 		return nil, err
 	}
 	t.Events.Add("records.blinding-set", collection, nil)
-	return &Receipt{ID: collection, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: collection, TxID: t.ID()}, t.finish()
 }
 
 // BlindingReady reports whether a collection's blinding secret is set, for

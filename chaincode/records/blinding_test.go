@@ -11,6 +11,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // The members SetupBlinding admits are the collection's, as
@@ -43,12 +44,12 @@ func TestSetupBlindingInputs(t *testing.T) {
 		"SetupBlinding", Collection), `INVALID_ARGUMENT: field "anchor"`)
 	// Unknown records need no secret: claims asks about cited records
 	// whether or not records holds any.
-	var m SubjectMatch
+	var m wire.SubjectMatch
 	e.Must(e.matchViaClaims(billing, 1, "rec-9", pt1), &m)
-	assert.Equal(t, SubjectMatch{}, m)
-	var v Verification
+	assert.Equal(t, wire.SubjectMatch{}, m)
+	var v wire.Verification
 	e.Must(e.Query(auditor, 1, "Verify", "rec-9", "0", hexSum(nil)), &v)
-	assert.Equal(t, Unknown, v.Result)
+	assert.Equal(t, wire.Unknown, v.Result)
 	// Before the secret is set, nothing that writes a private key works.
 	e.Must(e.submit(provAdmin, 1, nil, "RegisterCustodianKey", b64(e.kekPublic())), nil)
 	before = e.Peer.Snapshot()
@@ -72,7 +73,7 @@ func TestAttackForgedBlindingSecretIsRefused(t *testing.T) {
 		assert.Equal(t, memstub.EndorsementPolicyFailure, res.Validation, "forged by %v", endorsers)
 		assert.Equal(t, before, e.Peer.Snapshot())
 	}
-	var a Anchor
+	var a wire.Anchor
 	e.Must(e.Query(clerk, 2, "Get", "rec-1", "0"), &a)
 	assert.Equal(t, pt1, a.Subject)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // simulate endorses fn as id at minute without committing it.
@@ -15,7 +16,7 @@ func (e *env) simulate(id *memstub.Identity, minute int, anchor any, fn string, 
 		tx.Args = append(tx.Args, []byte(a))
 	}
 	if anchor != nil {
-		tx.Transient = map[string][]byte{TransientAnchor: mustJSON(anchor)}
+		tx.Transient = map[string][]byte{wire.TransientAnchor: mustJSON(anchor)}
 	}
 	return e.Peer.Simulate(tx)
 }
@@ -46,7 +47,7 @@ func TestConcurrentTransactions(t *testing.T) {
 		e.simulate(nurse, 3, e.document("rec-3", 1, []byte("b")), "Anchor"),
 	)
 	assert.Equal(t, []string{memstub.Valid, memstub.Valid, memstub.Valid, memstub.Valid, memstub.Valid, memstub.Valid}, validations(got))
-	var log AccessPage
+	var log wire.AccessPage
 	e.Must(e.Query(patient1, 4, "ListAccessLog", pt1, "", "10", ""), &log)
 	assert.Len(t, log.Items, 4)
 

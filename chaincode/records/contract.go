@@ -15,14 +15,14 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/txtime"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // Names the chaincode uses.
 const (
-	EventName       = "records"
-	Collection      = "recordDetails"
-	TransientAnchor = "anchor"
+	EventName  = "records"
+	Collection = "recordDetails"
 	// ConsentChaincode is asked before any key is released.
 	ConsentChaincode = "consent"
 	// ClaimsChaincode is the only chaincode MatchSubject answers.
@@ -39,7 +39,7 @@ const (
 	RolePharmacist  = roles.Pharmacist
 	RolePrivacy     = roles.Privacy
 	RoleAdjudicator = roles.Adjudicator
-	RoleClaims      = wire.RoleClaimsIntake
+	RoleClaims      = parts.RoleClaimsIntake
 	RoleAuditor     = roles.Auditor
 	RolePatient     = roles.Patient
 	PatientMSP      = roles.PatientMSP
@@ -77,16 +77,6 @@ type Contract struct {
 	Clock func() time.Time
 }
 
-// Head is the public trace of a record: its current version and status.
-type Head struct {
-	ID        string `json:"id"`
-	Version   int    `json:"version"`
-	Status    string `json:"status"`
-	Custodian string `json:"custodian"`
-	KeyErased bool   `json:"keyErased"`
-	Updated   string `json:"lastUpdated"`
-}
-
 // VersionTrace is the public trace of one version: its status and the
 // SHA-256 of its private anchor.
 type VersionTrace struct {
@@ -96,23 +86,12 @@ type VersionTrace struct {
 	AnchorHash string `json:"anchorHash"`
 }
 
-// Receipt is what a submitted transaction returns: ids and status only.
-type Receipt struct {
-	ID      string `json:"id"`
-	Version int    `json:"version,omitempty" metadata:",optional"`
-	Status  string `json:"status,omitempty" metadata:",optional"`
-	// AccessID is the access-log entry to release the key with.
-	AccessID string `json:"accessId,omitempty" metadata:",optional"`
-	Expires  string `json:"expires,omitempty" metadata:",optional"`
-	TxID     string `json:"txId"`
-}
-
 // tx is one transaction's context (package txn) with the caller's entry in
 // the parts registry and records' helpers.
 type tx struct {
 	*txn.Tx
 	// org is the caller's org as the parts registry lists it.
-	org wire.Org
+	org parts.Org
 	// policy caches the key-level endorsement policy of a custodian.
 	policy map[string][]byte
 	// bl is the collection's Blinder, read on first use (blinder).
@@ -162,24 +141,24 @@ func (t *tx) onlyTransient(allowed ...string) error {
 	return ccerr.Invalid(extra[0], "is not an input of this transaction (expected only %v)", allowed)
 }
 
-func (t *tx) transientAnchor() (AnchorInput, []byte, error) {
-	var in AnchorInput
-	if err := t.onlyTransient(TransientAnchor); err != nil {
+func (t *tx) transientAnchor() (wire.AnchorInput, []byte, error) {
+	var in wire.AnchorInput
+	if err := t.onlyTransient(wire.TransientAnchor); err != nil {
 		return in, nil, err
 	}
-	if err := t.Transient(TransientAnchor, &in, maxInputBytes); err != nil {
+	if err := t.Transient(wire.TransientAnchor, &in, maxInputBytes); err != nil {
 		return in, nil, err
 	}
-	wrapped, err := in.validate()
+	wrapped, err := validateAnchor(&in)
 	return in, wrapped, err
 }
 
 // decodeAnchor decodes the transient anchor input strictly.
-func decodeAnchor(data []byte, in *AnchorInput) error {
-	return validate.DecodeJSON(TransientAnchor, data, in, maxInputBytes)
+func decodeAnchor(data []byte, in *wire.AnchorInput) error {
+	return validate.DecodeJSON(wire.TransientAnchor, data, in, maxInputBytes)
 }
 
-func (t *tx) head(id string) (*Head, error) {
+func (t *tx) head(id string) (*wire.Head, error) {
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
@@ -187,7 +166,7 @@ func (t *tx) head(id string) (*Head, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, found, err := state.GetOptional[Head](t.Stub, k)
+	h, found, err := state.GetOptional[wire.Head](t.Stub, k)
 	if err != nil {
 		return nil, err
 	}
@@ -197,12 +176,12 @@ func (t *tx) head(id string) (*Head, error) {
 	return &h, nil
 }
 
-func (t *tx) anchor(id string, version int) (*Anchor, error) {
+func (t *tx) anchor(id string, version int) (*wire.Anchor, error) {
 	k, err := t.anchorKey(id, version)
 	if err != nil {
 		return nil, err
 	}
-	a, found, err := state.GetPrivateOptional[Anchor](t.Stub, Collection, k)
+	a, found, err := state.GetPrivateOptional[wire.Anchor](t.Stub, Collection, k)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +192,7 @@ func (t *tx) anchor(id string, version int) (*Anchor, error) {
 }
 
 // version resolves a requested version (0: the current one) of h.
-func versionOf(h *Head, v int) (int, error) {
+func versionOf(h *wire.Head, v int) (int, error) {
 	if v == 0 {
 		return h.Version, nil
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/policy"
 	"github.com/carechain/carechain/chaincode/kit/state"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Key-level endorsement. Every key a record's custodian owns (the public
@@ -30,8 +30,8 @@ func (t *tx) custodianPolicy(custodian string) ([]byte, error) {
 	if p, ok := t.policy[custodian]; ok {
 		return p, nil
 	}
-	var reg wire.Registry
-	if err := cccall.Call(t.Stub, wire.Chaincode, wire.FnList, &reg); err != nil {
+	var reg parts.Registry
+	if err := cccall.Call(t.Stub, parts.Chaincode, parts.FnList, &reg); err != nil {
 		return nil, err
 	}
 	var others []string

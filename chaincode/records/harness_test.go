@@ -27,7 +27,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	partswire "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 const (
@@ -120,7 +121,7 @@ func (e *env) submit(id *memstub.Identity, minute int, anchor any, fn string, ar
 	if anchor == nil {
 		return e.Submit(id, minute, "", nil, fn, args...)
 	}
-	return e.Submit(id, minute, TransientAnchor, anchor, fn, args...)
+	return e.Submit(id, minute, wire.TransientAnchor, anchor, fn, args...)
 }
 
 // chaincodePolicy is records' endorsement policy on care
@@ -159,7 +160,7 @@ var yesConsent = memstub.ChaincodeFunc(func(stub shim.ChaincodeStubInterface) *p
 func withYesConsent() envOption { return func(e *env) { e.consent = yesConsent } }
 
 // withGenesis installs the parts registry with another genesis.
-func withGenesis(t testing.TB, g wire.Genesis) envOption {
+func withGenesis(t testing.TB, g partswire.Genesis) envOption {
 	data, err := json.Marshal(pts.Genesis(g))
 	require.NoError(t, err)
 	cc := mustChaincode(t, &parts.Contract{Genesis: data})
@@ -197,8 +198,8 @@ func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
 	if e.parts == nil {
 		e.parts = ccs.parts
 	}
-	e.Peer.Install(wire.Chaincode, e.parts)
-	if res := e.Peer.Invoke(wire.Chaincode, memstub.NewIdentity("OrdererMSP", "bootstrap", nil), start.Add(-time.Hour), nil, wire.FnBootstrap); !res.OK() {
+	e.Peer.Install(partswire.Chaincode, e.parts)
+	if res := e.Peer.Invoke(partswire.Chaincode, memstub.NewIdentity("OrdererMSP", "bootstrap", nil), start.Add(-time.Hour), nil, partswire.FnBootstrap); !res.OK() {
 		t.Fatalf("bootstrap the parts registry: %s", res.Message)
 	}
 	if e.consent == nil {
@@ -260,7 +261,7 @@ func (e *env) blinder() *blind.Blinder {
 // as its key holders compute it.
 func (e *env) commitment(idVersion string, plaintext []byte) string {
 	sum := sha256.Sum256(plaintext)
-	return PlaintextCommitment(PlaintextSalt(e.doc[idVersion]), sum[:])
+	return wire.PlaintextCommitment(wire.PlaintextSalt(e.doc[idVersion]), sum[:])
 }
 
 func hexSum(b []byte) string {
@@ -271,19 +272,19 @@ func hexSum(b []byte) string {
 // document makes an anchor input for plaintext, as the client would: a
 // fresh key, the ciphertext's and plaintext's hashes, the key wrapped to
 // the custodian's KEK. It remembers the key to compare releases with.
-func (e *env) document(id string, version int, plaintext []byte) AnchorInput {
+func (e *env) document(id string, version int, plaintext []byte) wire.AnchorInput {
 	e.T.Helper()
 	docKey := make([]byte, 32)
 	_, _ = rand.Read(docKey)
 	kek, err := keywrap.ParsePublic(e.kekPublic())
 	require.NoError(e.T, err)
 	eph, _ := keywrap.NewEphemeral()
-	wrapped, err := keywrap.Wrap(kek, eph, docKey, WrapAAD(id, version))
+	wrapped, err := keywrap.Wrap(kek, eph, docKey, wire.WrapAAD(id, version))
 	require.NoError(e.T, err)
 	cipher := append(append([]byte("ciphertext-of:"), docKey...), plaintext...)
 	e.doc[id+"/"+itoa(version)] = docKey
 	e.plain[id+"/"+itoa(version)] = plaintext
-	return AnchorInput{ID: id, Subject: pt1, Type: "DiagnosticReport", Category: "labs", ContentType: "application/pdf",
+	return wire.AnchorInput{ID: id, Subject: pt1, Type: "DiagnosticReport", Category: "labs", ContentType: "application/pdf",
 		Size: int64(len(plaintext)), PlainCommitment: e.commitment(id+"/"+itoa(version), plaintext), CipherSHA256: hexSum(cipher),
 		Location: "store://sha256/" + hexSum(cipher), WrappedKey: base64.StdEncoding.EncodeToString(wrapped)}
 }
@@ -352,12 +353,12 @@ func (e *env) releaseKey(id *memstub.Identity, when time.Time, access, record, p
 }
 
 // release requests access and releases the key as id, returning the key.
-func (e *env) release(id *memstub.Identity, minute int, record, purpose string) ([]byte, Release) {
+func (e *env) release(id *memstub.Identity, minute int, record, purpose string) ([]byte, wire.Release) {
 	e.T.Helper()
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(id, minute, record, purpose), &r)
 	oneTime, pub := oneTimeKey(e.T)
-	var rel Release
+	var rel wire.Release
 	e.Must(e.releaseKey(id, at(minute+1), r.AccessID, record, purpose, pub), &rel)
 	return oneTime.open(e.T, rel), rel
 }

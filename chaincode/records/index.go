@@ -9,6 +9,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // Private list indexes.
@@ -40,18 +41,12 @@ const (
 	ixRecordsBySubject  = "ix.recordsBySubject"
 )
 
-// List orders.
-const (
-	Newest = "newest"
-	Oldest = "oldest"
-)
-
 // orderOf validates a list order; empty means newest first.
 func orderOf(order string) (string, error) {
 	if order == "" {
-		return Newest, nil
+		return wire.Newest, nil
 	}
-	return order, validate.OneOf("order", order, Newest, Oldest)
+	return order, validate.OneOf("order", order, wire.Newest, wire.Oldest)
 }
 
 // invert turns a fixed-width stamp into one that sorts in reverse.
@@ -71,7 +66,7 @@ func indexPrefix(name, order, attr string) string {
 
 // indexKeys are the oldest-first and newest-first keys of one entry.
 func indexKeys(name, attr, stamp, id string) []string {
-	return []string{indexPrefix(name, Oldest, attr) + stamp + "/" + id, indexPrefix(name, Newest, attr) + invert(stamp) + "/" + id}
+	return []string{indexPrefix(name, wire.Oldest, attr) + stamp + "/" + id, indexPrefix(name, wire.Newest, attr) + invert(stamp) + "/" + id}
 }
 
 // indexEntry is an index key's value.

@@ -8,12 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // Every input is validated at the boundary: a bad one is refused with
 // INVALID_ARGUMENT naming the field, and changes nothing.
 func TestBadAnchorInputIsRefusedWithTheField(t *testing.T) {
-	mut := func(f func(*AnchorInput)) func(e *env) any {
+	mut := func(f func(*wire.AnchorInput)) func(e *env) any {
 		return func(e *env) any {
 			in := e.document("rec-9", 1, []byte("doc"))
 			f(&in)
@@ -29,21 +30,21 @@ func TestBadAnchorInputIsRefusedWithTheField(t *testing.T) {
 		{"not JSON", raw("{"), "anchor"},
 		{"unknown field", raw(`{"id":"x","diagnosis":"F32"}`), "anchor"},
 		{"oversized", raw(`{"id":"` + strings.Repeat("a", maxInputBytes) + `"}`), "anchor"},
-		{"empty id", mut(func(in *AnchorInput) { in.ID = "" }), "id"},
-		{"empty subject", mut(func(in *AnchorInput) { in.Subject = "" }), "subject"},
-		{"unknown type", mut(func(in *AnchorInput) { in.Type = "Tweet" }), "type"},
-		{"bad category", mut(func(in *AnchorInput) { in.Category = "a b" }), "category"},
-		{"bad media type", mut(func(in *AnchorInput) { in.ContentType = "pdf" }), "contentType"},
-		{"zero size", mut(func(in *AnchorInput) { in.Size = 0 }), "size"},
-		{"negative size", mut(func(in *AnchorInput) { in.Size = -5 }), "size"},
-		{"huge size", mut(func(in *AnchorInput) { in.Size = 1 << 40 }), "size"},
-		{"bad plain commitment", mut(func(in *AnchorInput) { in.PlainCommitment = "ABC" }), "plainCommitment"},
-		{"bad cipher hash", mut(func(in *AnchorInput) { in.CipherSHA256 = "" }), "cipherSha256"},
-		{"one value for both", mut(func(in *AnchorInput) { in.CipherSHA256 = in.PlainCommitment }), "cipherSha256"},
-		{"no location", mut(func(in *AnchorInput) { in.Location = "" }), "location"},
-		{"long location", mut(func(in *AnchorInput) { in.Location = strings.Repeat("l", maxLocation+1) }), "location"},
-		{"key not base64", mut(func(in *AnchorInput) { in.WrappedKey = "***" }), "wrappedKey"},
-		{"key not wrapped", mut(func(in *AnchorInput) { in.WrappedKey = base64.StdEncoding.EncodeToString([]byte("raw key")) }), "wrappedKey"},
+		{"empty id", mut(func(in *wire.AnchorInput) { in.ID = "" }), "id"},
+		{"empty subject", mut(func(in *wire.AnchorInput) { in.Subject = "" }), "subject"},
+		{"unknown type", mut(func(in *wire.AnchorInput) { in.Type = "Tweet" }), "type"},
+		{"bad category", mut(func(in *wire.AnchorInput) { in.Category = "a b" }), "category"},
+		{"bad media type", mut(func(in *wire.AnchorInput) { in.ContentType = "pdf" }), "contentType"},
+		{"zero size", mut(func(in *wire.AnchorInput) { in.Size = 0 }), "size"},
+		{"negative size", mut(func(in *wire.AnchorInput) { in.Size = -5 }), "size"},
+		{"huge size", mut(func(in *wire.AnchorInput) { in.Size = 1 << 40 }), "size"},
+		{"bad plain commitment", mut(func(in *wire.AnchorInput) { in.PlainCommitment = "ABC" }), "plainCommitment"},
+		{"bad cipher hash", mut(func(in *wire.AnchorInput) { in.CipherSHA256 = "" }), "cipherSha256"},
+		{"one value for both", mut(func(in *wire.AnchorInput) { in.CipherSHA256 = in.PlainCommitment }), "cipherSha256"},
+		{"no location", mut(func(in *wire.AnchorInput) { in.Location = "" }), "location"},
+		{"long location", mut(func(in *wire.AnchorInput) { in.Location = strings.Repeat("l", maxLocation+1) }), "location"},
+		{"key not base64", mut(func(in *wire.AnchorInput) { in.WrappedKey = "***" }), "wrappedKey"},
+		{"key not wrapped", mut(func(in *wire.AnchorInput) { in.WrappedKey = base64.StdEncoding.EncodeToString([]byte("raw key")) }), "wrappedKey"},
 	}
 	e, _ := matrixSeed(t)
 	for _, c := range cases {
@@ -59,7 +60,7 @@ func TestBadArgumentsAreRefusedWithTheField(t *testing.T) {
 	e, access := matrixSeed(t)
 	_, pub := oneTimeKey(t)
 	e.Must(e.request(patient1, 4, "rec-1", "patient-request"), nil)
-	var page AccessPage
+	var page wire.AccessPage
 	e.Must(e.Query(patient1, 10, "ListAccessLog", pt1, "", "1", ""), &page)
 	require.NotEmpty(t, page.Bookmark)
 	cases := []struct {
@@ -106,10 +107,10 @@ func FuzzAnchorInput(f *testing.F) {
 		strings.Repeat("a", 64) + `","cipherSha256":"` + strings.Repeat("b", 64) + `","location":"x","wrappedKey":"AQ=="}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var in AnchorInput
+		var in wire.AnchorInput
 		if err := decodeAnchor(data, &in); err != nil {
 			return
 		}
-		_, _ = in.validate()
+		_, _ = validateAnchor(&in)
 	})
 }

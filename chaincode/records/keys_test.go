@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 func keywrapKey(priv []byte) ([]byte, error) {
@@ -22,11 +23,11 @@ func keywrapKey(priv []byte) ([]byte, error) {
 type keywrapKeyPair struct{ *ecdh.PrivateKey }
 
 // open unwraps a released key.
-func (k *keywrapKeyPair) open(t testing.TB, rel Release) []byte {
+func (k *keywrapKeyPair) open(t testing.TB, rel wire.Release) []byte {
 	t.Helper()
 	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
 	require.NoError(t, err)
-	docKey, err := keywrap.Unwrap(k.PrivateKey, wrapped, WrapAAD(rel.Record, rel.Version))
+	docKey, err := keywrap.Unwrap(k.PrivateKey, wrapped, wire.WrapAAD(rel.Record, rel.Version))
 	require.NoError(t, err)
 	return docKey
 }

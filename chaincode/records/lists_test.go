@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // pageAll reads a list to its end, page by page, and returns every item.
@@ -27,9 +28,9 @@ func pageAll[T any](e *env, id *memstub.Identity, when time.Time, fn string, arg
 	}
 }
 
-func accessItems(e *env) func(memstub.Result) ([]AccessEntry, string) {
-	return func(res memstub.Result) ([]AccessEntry, string) {
-		var p AccessPage
+func accessItems(e *env) func(memstub.Result) ([]wire.AccessEntry, string) {
+	return func(res memstub.Result) ([]wire.AccessEntry, string) {
+		var p wire.AccessPage
 		e.Must(res, &p)
 		return p.Items, p.Bookmark
 	}
@@ -53,24 +54,24 @@ func TestAttackAccessLogPastOneThousandEntries(t *testing.T) {
 		require.True(t, res.OK(), "request %d: %s", i, res.Message)
 	}
 	last := first.Add(n * time.Second)
-	var latest Receipt
+	var latest wire.Receipt
 	e.Must(e.Peer.Invoke("records", physician, last, nil, "RequestAccess", "rec-1", "0", "treatment"), &latest)
 	when := last.Add(time.Minute)
 
 	// Newest first: the latest access leads, the insider's cannot bury it.
-	var page AccessPage
-	e.Must(e.Peer.Query("records", patient1, when, "ListAccessLog", pt1, Newest, "5", ""), &page)
+	var page wire.AccessPage
+	e.Must(e.Peer.Query("records", patient1, when, "ListAccessLog", pt1, wire.Newest, "5", ""), &page)
 	require.Len(t, page.Items, 5)
 	assert.Equal(t, latest.AccessID, page.Items[0].ID)
 	assert.Equal(t, "ProviderMSP/physician1", page.Items[0].Recipient)
 	assert.NotEmpty(t, page.Bookmark)
 
-	for _, order := range []string{Oldest, Newest} {
+	for _, order := range []string{wire.Oldest, wire.Newest} {
 		all, pages := pageAll(e, patient1, when, "ListAccessLog", []string{pt1, order}, "100", accessItems(e))
 		require.Len(t, all, n+1, order)
 		assert.Equal(t, 26, pages, order)
 		for i := 1; i < len(all); i++ {
-			if order == Oldest {
+			if order == wire.Oldest {
 				assert.LessOrEqual(t, all[i-1].Date, all[i].Date)
 			} else {
 				assert.GreaterOrEqual(t, all[i-1].Date, all[i].Date)
@@ -80,18 +81,18 @@ func TestAttackAccessLogPastOneThousandEntries(t *testing.T) {
 		assert.Equal(t, all, byCustodian, order)
 	}
 	// A bookmark from deep inside the list starts exactly there.
-	var deep AccessPage
-	e.Must(e.Peer.Query("records", auditor, when, "ListAccessLog", pt1, Oldest, "100", ""), &deep)
+	var deep wire.AccessPage
+	e.Must(e.Peer.Query("records", auditor, when, "ListAccessLog", pt1, wire.Oldest, "100", ""), &deep)
 	for i := 0; i < 20; i++ {
-		e.Must(e.Peer.Query("records", auditor, when, "ListAccessLog", pt1, Oldest, "100", deep.Bookmark), &deep)
+		e.Must(e.Peer.Query("records", auditor, when, "ListAccessLog", pt1, wire.Oldest, "100", deep.Bookmark), &deep)
 	}
 	require.Len(t, deep.Items, 100)
 	assert.Equal(t, first.Add(2000*time.Second).Format(time.RFC3339Nano), deep.Items[0].Date)
 	// Another list's bookmark is refused.
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.Peer.Query("records", patient1, when, "ListAccessLog", pt1, Newest, "100", deep.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
-	e.Refused(before, e.Peer.Query("records", privacy, when, "ListAccessLogByCustodian", "ProviderMSP", Oldest, "100", deep.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
-	e.Refused(before, e.Peer.Query("records", patient1, when, "ListAccessLog", pt1, Oldest, "101", ""), `INVALID_ARGUMENT: field "pageSize"`)
+	e.Refused(before, e.Peer.Query("records", patient1, when, "ListAccessLog", pt1, wire.Newest, "100", deep.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
+	e.Refused(before, e.Peer.Query("records", privacy, when, "ListAccessLogByCustodian", "ProviderMSP", wire.Oldest, "100", deep.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
+	e.Refused(before, e.Peer.Query("records", patient1, when, "ListAccessLog", pt1, wire.Oldest, "101", ""), `INVALID_ARGUMENT: field "pageSize"`)
 }
 
 // A patient's list of records pages past 1,000 as well.
@@ -103,12 +104,12 @@ func TestRecordsBySubjectPastOneThousand(t *testing.T) {
 	const n = 2500
 	for i := 0; i < n; i++ {
 		in := e.document("rec-"+itoa(i), 1, []byte("doc"))
-		res := e.Peer.Invoke("records", clerk, at(1).Add(time.Duration(i)*time.Second), map[string][]byte{TransientAnchor: mustJSON(in)}, "Anchor")
+		res := e.Peer.Invoke("records", clerk, at(1).Add(time.Duration(i)*time.Second), map[string][]byte{wire.TransientAnchor: mustJSON(in)}, "Anchor")
 		require.True(t, res.OK(), "anchor %d: %s", i, res.Message)
 	}
 	when := at(1).Add(n * time.Second)
-	all, _ := pageAll(e, patient1, when, "ListBySubject", []string{pt1, Newest}, "100", func(res memstub.Result) ([]Anchor, string) {
-		var p RecordPage
+	all, _ := pageAll(e, patient1, when, "ListBySubject", []string{pt1, wire.Newest}, "100", func(res memstub.Result) ([]wire.Anchor, string) {
+		var p wire.RecordPage
 		e.Must(res, &p)
 		return p.Items, p.Bookmark
 	})

@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/kit/memstub"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // The role × org matrix: every role attribute minted in every org of the
@@ -23,9 +24,9 @@ const outsider = "OutsiderMSP" // an org the parts registry does not list
 
 var matrixOrgs = []string{"ProviderMSP", "PayerMSP", RegulatorMSP, PatientMSP, outsider}
 
-var matrixRoles = []string{wire.RolePatient, wire.RolePhysician, wire.RoleNurse, wire.RoleRecordsClerk, wire.RoleBilling,
-	wire.RolePharmacist, wire.RolePrivacy, wire.RoleAdjudicator, wire.RoleEnrollment, wire.RoleClaimsIntake,
-	wire.RoleQuality, wire.RoleLogistics, wire.RoleAuditor, wire.RoleRegistrar}
+var matrixRoles = []string{parts.RolePatient, parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk, parts.RoleBilling,
+	parts.RolePharmacist, parts.RolePrivacy, parts.RoleAdjudicator, parts.RoleEnrollment, parts.RoleClaimsIntake,
+	parts.RoleQuality, parts.RoleLogistics, parts.RoleAuditor, parts.RoleRegistrar}
 
 // who names a caller: "ORG/ROLE", or "ORG/admin".
 type who = string
@@ -46,7 +47,7 @@ func matrixCast() map[who]*memstub.Identity {
 			for _, role := range matrixRoles {
 				attrs := map[string]string{"role": role, "patient_id": pt1}
 				switch {
-				case org == PatientMSP && role == wire.RolePatient:
+				case org == PatientMSP && role == parts.RolePatient:
 					cast[org+"/"+role] = pts.Patient("matrix-patient", pt1)
 				case org == PatientMSP:
 					cast[org+"/"+role] = pts.CA.Issue(role, attrs)
@@ -62,11 +63,11 @@ func matrixCast() map[who]*memstub.Identity {
 
 // naturalPurpose is what a role would ask a record for.
 var naturalPurpose = map[string]string{
-	wire.RolePatient: "patient-request", wire.RolePhysician: "treatment", wire.RoleNurse: "treatment",
-	wire.RoleRecordsClerk: "operations", wire.RoleBilling: "payment", wire.RolePharmacist: "treatment",
-	wire.RolePrivacy: "operations", wire.RoleAdjudicator: "payment", wire.RoleEnrollment: "payment",
-	wire.RoleClaimsIntake: "payment", wire.RoleQuality: "operations", wire.RoleLogistics: "operations",
-	wire.RoleAuditor: "legal", wire.RoleRegistrar: "legal", "admin": "operations",
+	parts.RolePatient: "patient-request", parts.RolePhysician: "treatment", parts.RoleNurse: "treatment",
+	parts.RoleRecordsClerk: "operations", parts.RoleBilling: "payment", parts.RolePharmacist: "treatment",
+	parts.RolePrivacy: "operations", parts.RoleAdjudicator: "payment", parts.RoleEnrollment: "payment",
+	parts.RoleClaimsIntake: "payment", parts.RoleQuality: "operations", parts.RoleLogistics: "operations",
+	parts.RoleAuditor: "legal", parts.RoleRegistrar: "legal", "admin": "operations",
 }
 
 func purposeOf(w who) string { return naturalPurpose[w[strings.Index(w, "/")+1:]] }
@@ -153,7 +154,7 @@ func matrixOps(t *testing.T) []matrixOp {
 			if !res.OK() {
 				return res
 			}
-			var r Receipt
+			var r wire.Receipt
 			e.Must(res, &r)
 			return e.releaseKey(id, at(11), r.AccessID, "rec-1", purposeOf(w), pub)
 		}},
@@ -208,7 +209,7 @@ func matrixSeed(t *testing.T) (*env, string) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("report")), "Anchor"), nil)
 	e.grantEveryone(2)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(matrixCast()["ProviderMSP/physician"], 3, "rec-1", "treatment"), &r)
 	return e, r.AccessID
 }
@@ -279,7 +280,7 @@ func TestRequestersWhateverConsentSays(t *testing.T) {
 			before := e.Peer.Snapshot()
 			res := e.request(ids[w], 10, "rec-1", purpose)
 			if slices.Contains(requestPurposes[w], purpose) {
-				var r Receipt
+				var r wire.Receipt
 				e.Must(res, &r)
 				e.Must(e.releaseKey(ids[w], at(11), r.AccessID, "rec-1", purpose, pub), nil)
 				continue

@@ -15,6 +15,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/state"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // The privacy tests read the ledger as anyone holding a copy of the
@@ -154,7 +155,7 @@ type oldAnchor struct {
 	TxID               string `json:"txId"`
 }
 
-func oldFormOf(a Anchor, plaintext []byte) oldAnchor {
+func oldFormOf(a wire.Anchor, plaintext []byte) oldAnchor {
 	return oldAnchor{ResourceType: a.ResourceType, ID: a.ID, Version: a.Version, Status: a.Status, Subject: a.Subject,
 		Custodian: a.Custodian, Type: a.Type, Category: a.Category, ContentType: a.ContentType, Size: a.Size,
 		PlainSHA256: hexSum(plaintext), CipherSHA256: a.CipherSHA256, Location: a.Location,
@@ -163,14 +164,14 @@ func oldFormOf(a Anchor, plaintext []byte) oldAnchor {
 
 // storedRecords are the private values the story wrote, as the chaincode
 // answers them to those who may read them (salt included).
-func storedRecords(t *testing.T, e *env) ([]Anchor, []AccessEntry) {
-	var hist HistoryPage
+func storedRecords(t *testing.T, e *env) ([]wire.Anchor, []wire.AccessEntry) {
+	var hist wire.HistoryPage
 	e.Must(e.Query(auditor, 9, "History", "rec-1", "0", ""), &hist)
 	require.Len(t, hist.Items, 2)
-	var log AccessPage
-	e.Must(e.Query(auditor, 9, "ListAccessLog", pt1, Oldest, "10", ""), &log)
+	var log wire.AccessPage
+	e.Must(e.Query(auditor, 9, "ListAccessLog", pt1, wire.Oldest, "10", ""), &log)
 	require.Len(t, log.Items, 3)
-	return []Anchor{hist.Items[0].Anchor, hist.Items[1].Anchor}, log.Items
+	return []wire.Anchor{hist.Items[0].Anchor, hist.Items[1].Anchor}, log.Items
 }
 
 func sumJSON(t *testing.T, v any) [32]byte {
@@ -226,7 +227,7 @@ func TestPrivacyPublicCommitmentsConfirmNoGuess(t *testing.T) {
 		require.True(t, ok)
 		var trace VersionTrace
 		require.NoError(t, json.Unmarshal(raw, &trace))
-		real, err := AnchorCommitment(&a)
+		real, err := wire.AnchorCommitment(&a)
 		require.NoError(t, err)
 		assert.Equal(t, real, trace.AnchorHash, "positive control: the commitment of the real anchor")
 		plain := e.plain["rec-1/"+itoa(a.Version)]
@@ -246,11 +247,11 @@ func TestPrivacyPublicCommitmentsConfirmNoGuess(t *testing.T) {
 	}
 	// Verify is no oracle: the bare hash of the guessed short result does
 	// not match; the commitment under the key holder's salt does.
-	var v Verification
+	var v wire.Verification
 	e.Must(e.Query(payerClaims, 9, "Verify", "rec-1", "1", hexSum(shortResult)), &v)
-	assert.Equal(t, Mismatch, v.Result)
+	assert.Equal(t, wire.Mismatch, v.Result)
 	e.Must(e.Query(payerClaims, 9, "Verify", "rec-1", "1", e.commitment("rec-1/1", shortResult)), &v)
-	assert.Equal(t, Match, v.Result)
+	assert.Equal(t, wire.Match, v.Result)
 }
 
 // payerClaims is an insurer's claims intake: a member with no reason to
@@ -304,8 +305,8 @@ func mustKey(t *testing.T, obj string, attrs ...string) string {
 // learns what would let them recompute the index keys' hashes.
 func TestPrivacyBookmarksCarryNoToken(t *testing.T) {
 	e, _ := privacyStory(t)
-	var page AccessPage
-	e.Must(e.Query(patient1, 9, "ListAccessLog", pt1, Oldest, "1", ""), &page)
+	var page wire.AccessPage
+	e.Must(e.Query(patient1, 9, "ListAccessLog", pt1, wire.Oldest, "1", ""), &page)
 	require.NotEmpty(t, page.Bookmark)
 	raw, err := base64.RawURLEncoding.DecodeString(page.Bookmark)
 	require.NoError(t, err)

@@ -8,12 +8,13 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // GetHead returns a record's public trace (current version, status,
 // custodian, erased), for any member of an org in the parts registry:
 // requesters need the custodian to ask its peer for the key.
-func (c *Contract) GetHead(ctx contractapi.TransactionContextInterface, id string) (*Head, error) {
+func (c *Contract) GetHead(ctx contractapi.TransactionContextInterface, id string) (*wire.Head, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -24,21 +25,12 @@ func (c *Contract) GetHead(ctx contractapi.TransactionContextInterface, id strin
 	return t.head(id)
 }
 
-// SubjectMatch is MatchSubject's answer: whether a record exists, whether
-// it is the named patient's, and since when it is entered in error.
-type SubjectMatch struct {
-	Known   bool `json:"known"`
-	Matches bool `json:"matches"`
-	// EnteredInError is when the record's current version was withdrawn.
-	EnteredInError string `json:"enteredInError,omitempty" metadata:",optional"`
-}
-
 // MatchSubject tells whether record id belongs to patient subject, for a
 // claim that cites it. It answers only the claims chaincode (a direct call
 // is FORBIDDEN), asking as a provider's billing staff about the provider's
 // own records or as a payer's adjudicator: a yes/no answer on a pseudonym
 // is otherwise an oracle of who was treated where.
-func (c *Contract) MatchSubject(ctx contractapi.TransactionContextInterface, id, subject string) (*SubjectMatch, error) {
+func (c *Contract) MatchSubject(ctx contractapi.TransactionContextInterface, id, subject string) (*wire.SubjectMatch, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -51,7 +43,7 @@ func (c *Contract) MatchSubject(ctx contractapi.TransactionContextInterface, id,
 	}
 	h, err := t.head(id)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
-		return &SubjectMatch{}, nil
+		return &wire.SubjectMatch{}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -63,27 +55,11 @@ func (c *Contract) MatchSubject(ctx contractapi.TransactionContextInterface, id,
 	if err != nil {
 		return nil, err
 	}
-	m := &SubjectMatch{Known: true, Matches: a.Subject == subject}
-	if h.Status == StatusEnteredInError {
+	m := &wire.SubjectMatch{Known: true, Matches: a.Subject == subject}
+	if h.Status == wire.StatusEnteredInError {
 		m.EnteredInError = h.Updated
 	}
 	return m, nil
-}
-
-// Verification results.
-const (
-	Match    = "match"
-	Mismatch = "mismatch"
-	Unknown  = "unknown"
-)
-
-// Verification is Verify's answer; it reveals nothing of the record.
-type Verification struct {
-	Result string `json:"result"`
-	// Of says what matched: the plaintext commitment or the ciphertext.
-	Of      string `json:"of,omitempty" metadata:",optional"`
-	Status  string `json:"status,omitempty" metadata:",optional"`
-	Version int    `json:"version,omitempty" metadata:",optional"`
 }
 
 // Verify compares a value with a record version's plaintext commitment
@@ -93,7 +69,7 @@ type Verification struct {
 // contents: the bare SHA-256 of a plaintext never matches, and without the
 // salt, which only holders of the document key know, no guess can be
 // committed to.
-func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string, version int, sha256Hex string) (*Verification, error) {
+func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string, version int, sha256Hex string) (*wire.Verification, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -109,7 +85,7 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string
 	}
 	h, err := t.head(id)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
-		return &Verification{Result: Unknown}, nil
+		return &wire.Verification{Result: wire.Unknown}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -119,17 +95,17 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string
 	}
 	a, err := t.anchor(id, version)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
-		return &Verification{Result: Unknown}, nil
+		return &wire.Verification{Result: wire.Unknown}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	v := &Verification{Result: Mismatch, Status: a.Status, Version: a.Version}
+	v := &wire.Verification{Result: wire.Mismatch, Status: a.Status, Version: a.Version}
 	switch sha256Hex {
 	case a.PlainCommitment:
-		v.Result, v.Of = Match, "plaintext"
+		v.Result, v.Of = wire.Match, "plaintext"
 	case a.CipherSHA256:
-		v.Result, v.Of = Match, "ciphertext"
+		v.Result, v.Of = wire.Match, "ciphertext"
 	}
 	return v, nil
 }
@@ -137,7 +113,7 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, id string
 // Get returns a record version's anchor (version 0: the current one), for
 // the custodian org's clinicians, clerks and privacy officer, the patient
 // and the regulator's auditor.
-func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string, version int) (*Anchor, error) {
+func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string, version int) (*wire.Anchor, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -162,25 +138,11 @@ func (c *Contract) Get(ctx contractapi.TransactionContextInterface, id string, v
 	return a, nil
 }
 
-// VersionEntry is one version in a record's history, with the public hash
-// that proves its private anchor.
-type VersionEntry struct {
-	Anchor     Anchor `json:"anchor"`
-	AnchorHash string `json:"anchorHash"`
-	KeyErased  bool   `json:"keyErased"`
-}
-
-// HistoryPage is a page of a record's versions, newest first.
-type HistoryPage struct {
-	Items    []VersionEntry `json:"items"`
-	Bookmark string         `json:"bookmark,omitempty" metadata:",optional"`
-}
-
 // History returns a record's versions, newest first, from bookmark (the
 // next version to list; empty: the current one), each with its public
 // anchor hash: the chain of PreviousAnchorHash links and these hashes
 // verify the whole history, key erased or not. Readers as for Get.
-func (c *Contract) History(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*HistoryPage, error) {
+func (c *Contract) History(ctx contractapi.TransactionContextInterface, id string, pageSize int32, bookmark string) (*wire.HistoryPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -210,7 +172,7 @@ func (c *Contract) History(ctx contractapi.TransactionContextInterface, id strin
 	return t.historyPage(h, from, size)
 }
 
-func historyBookmark(h *Head, bookmark string) (int, error) {
+func historyBookmark(h *wire.Head, bookmark string) (int, error) {
 	if bookmark == "" {
 		return h.Version, nil
 	}
@@ -221,8 +183,8 @@ func historyBookmark(h *Head, bookmark string) (int, error) {
 	return v, nil
 }
 
-func (t *tx) historyPage(h *Head, from int, size int32) (*HistoryPage, error) {
-	out := &HistoryPage{Items: []VersionEntry{}}
+func (t *tx) historyPage(h *wire.Head, from int, size int32) (*wire.HistoryPage, error) {
+	out := &wire.HistoryPage{Items: []wire.VersionEntry{}}
 	for v := from; v >= 1; v-- {
 		if int32(len(out.Items)) == size {
 			out.Bookmark = strconv.Itoa(v)
@@ -240,22 +202,16 @@ func (t *tx) historyPage(h *Head, from int, size int32) (*HistoryPage, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Items = append(out.Items, VersionEntry{Anchor: *a, AnchorHash: trace.AnchorHash, KeyErased: h.KeyErased})
+		out.Items = append(out.Items, wire.VersionEntry{Anchor: *a, AnchorHash: trace.AnchorHash, KeyErased: h.KeyErased})
 	}
 	return out, nil
-}
-
-// RecordPage is a page of a patient's records: each one's current anchor.
-type RecordPage struct {
-	Items    []Anchor `json:"items"`
-	Bookmark string   `json:"bookmark,omitempty" metadata:",optional"`
 }
 
 // ListBySubject lists a patient's records by the time they were anchored
 // (order "newest" — the default — or "oldest"), each as its current
 // anchor, for the patient (subject empty or their own) and the regulator's
 // auditor.
-func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*RecordPage, error) {
+func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, subject, order string, pageSize int32, bookmark string) (*wire.RecordPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -277,7 +233,7 @@ func (c *Contract) ListBySubject(ctx contractapi.TransactionContextInterface, su
 	if err != nil {
 		return nil, err
 	}
-	out := &RecordPage{Items: make([]Anchor, 0, len(ids)), Bookmark: next}
+	out := &wire.RecordPage{Items: make([]wire.Anchor, 0, len(ids)), Bookmark: next}
 	for _, id := range ids {
 		h, err := t.head(id)
 		if err != nil {

@@ -12,15 +12,16 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 func TestAnchorRequestReleaseWithConsent(t *testing.T) {
 	e := newEnv(t)
 	plaintext := []byte("CBC: haemoglobin 13.1 g/dL")
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, plaintext), "Anchor"), &r)
-	assert.Equal(t, Receipt{ID: "rec-1", Version: 1, Status: StatusCurrent, TxID: r.TxID}, r)
+	assert.Equal(t, wire.Receipt{ID: "rec-1", Version: 1, Status: wire.StatusCurrent, TxID: r.TxID}, r)
 
 	// Without consent: refused, and nothing is logged.
 	before := e.Peer.Snapshot()
@@ -33,7 +34,7 @@ func TestAnchorRequestReleaseWithConsent(t *testing.T) {
 	assert.Equal(t, "application/pdf", rel.ContentType)
 
 	// The access log, as the patient and the custodian's privacy officer see it.
-	var log AccessPage
+	var log wire.AccessPage
 	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, "", "10", ""), &log)
 	require.Len(t, log.Items, 1)
 	entry := log.Items[0]
@@ -43,8 +44,8 @@ func TestAnchorRequestReleaseWithConsent(t *testing.T) {
 	assert.Equal(t, "consent:c-labs", entry.Basis)
 	assert.Equal(t, "rec-1", entry.Record)
 	assert.Equal(t, at(4).Format("2006-01-02T15:04:05Z07:00"), entry.Date)
-	var byOrg AccessPage
-	e.Must(e.Query(privacy, 5, "ListAccessLogByCustodian", "ProviderMSP", Oldest, "10", ""), &byOrg)
+	var byOrg wire.AccessPage
+	e.Must(e.Query(privacy, 5, "ListAccessLogByCustodian", "ProviderMSP", wire.Oldest, "10", ""), &byOrg)
 	assert.Len(t, byOrg.Items, 1)
 
 	// After the patient revokes, access is refused again.
@@ -88,14 +89,14 @@ func TestBreakGlassAndPatientAccessAreLogged(t *testing.T) {
 	assert.Equal(t, e.doc["rec-1/1"], key)
 	key, _ = e.release(patient1, 4, "rec-1", "treatment")
 	assert.Equal(t, e.doc["rec-1/1"], key, "patients read their own records without consent")
-	var log AccessPage
-	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, Oldest, "10", ""), &log)
+	var log wire.AccessPage
+	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, wire.Oldest, "10", ""), &log)
 	require.Len(t, log.Items, 2)
 	assert.True(t, strings.HasPrefix(log.Items[0].Basis, "break-glass:bg-"), log.Items[0].Basis)
 	assert.Equal(t, "patient", log.Items[1].Basis)
-	var newest AccessPage
-	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, Newest, "10", ""), &newest)
-	assert.Equal(t, []AccessEntry{log.Items[1], log.Items[0]}, newest.Items)
+	var newest wire.AccessPage
+	e.Must(e.Query(patient1, 5, "ListAccessLog", pt1, wire.Newest, "10", ""), &newest)
+	assert.Equal(t, []wire.AccessEntry{log.Items[1], log.Items[0]}, newest.Items)
 }
 
 func TestReleaseKeyRules(t *testing.T) {
@@ -103,7 +104,7 @@ func TestReleaseKeyRules(t *testing.T) {
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("note")), "Anchor"), nil)
 	e.Must(e.submit(clerk, 1, e.document("rec-2", 1, []byte("other")), "Anchor"), nil)
 	e.grantEveryone(2)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(physician, 3, "rec-1", "treatment"), &r)
 	_, pub := oneTimeKey(t)
 	before := e.Peer.Snapshot()
@@ -131,7 +132,7 @@ func TestReleaseKeyChecksConsentAgain(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("note")), "Anchor"), nil)
 	e.grantLabs(2)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(physician, 3, "rec-1", "treatment"), &r)
 	e.revoke(4, "c-labs")
 	_, pub := oneTimeKey(t)
@@ -141,25 +142,25 @@ func TestReleaseKeyChecksConsentAgain(t *testing.T) {
 func TestAmendVersionsAndHistoryVerify(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("v1")), "Anchor"), nil)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.submit(physician, 2, e.document("rec-1", 2, []byte("v2")), "Amend", "rec-1"), &r)
 	assert.Equal(t, 2, r.Version)
-	var hist HistoryPage
+	var hist wire.HistoryPage
 	e.Must(e.Query(clerk, 3, "History", "rec-1", "0", ""), &hist)
 	require.Len(t, hist.Items, 2)
 	assert.Empty(t, hist.Bookmark)
-	assert.Equal(t, StatusCurrent, hist.Items[0].Anchor.Status)
-	assert.Equal(t, StatusSuperseded, hist.Items[1].Anchor.Status)
+	assert.Equal(t, wire.StatusCurrent, hist.Items[0].Anchor.Status)
+	assert.Equal(t, wire.StatusSuperseded, hist.Items[1].Anchor.Status)
 	// The chain: v2 links to v1's anchor hash, which is public.
 	assert.Equal(t, hist.Items[1].AnchorHash, hist.Items[0].Anchor.PreviousAnchorHash)
 	for _, v := range hist.Items {
-		c, err := AnchorCommitment(&v.Anchor)
+		c, err := wire.AnchorCommitment(&v.Anchor)
 		require.NoError(t, err)
 		assert.Equal(t, c, v.AnchorHash, "version %d", v.Anchor.Version)
 		assert.NotEqual(t, hexSum(cctest.JSON(v.Anchor)), v.AnchorHash, "a commitment, not a bare hash")
 	}
 	// Page by page.
-	var first, second HistoryPage
+	var first, second wire.HistoryPage
 	e.Must(e.Query(patient1, 3, "History", "rec-1", "1", ""), &first)
 	require.Len(t, first.Items, 1)
 	e.Must(e.Query(patient1, 3, "History", "rec-1", "1", first.Bookmark), &second)
@@ -167,17 +168,17 @@ func TestAmendVersionsAndHistoryVerify(t *testing.T) {
 	assert.Empty(t, second.Bookmark)
 	e.Refused(e.Peer.Snapshot(), e.Query(patient1, 3, "History", "rec-1", "1", "7"), `INVALID_ARGUMENT: field "bookmark"`)
 
-	var v Verification
+	var v wire.Verification
 	e.Must(e.Query(adjudicator, 4, "Verify", "rec-1", "1", e.commitment("rec-1/1", []byte("v1"))), &v)
-	assert.Equal(t, Verification{Result: Match, Of: "plaintext", Status: StatusSuperseded, Version: 1}, v)
+	assert.Equal(t, wire.Verification{Result: wire.Match, Of: "plaintext", Status: wire.StatusSuperseded, Version: 1}, v)
 	e.Must(e.Query(auditor, 4, "Verify", "rec-1", "0", e.commitment("rec-1/1", []byte("v1"))), &v)
-	assert.Equal(t, Mismatch, v.Result)
+	assert.Equal(t, wire.Mismatch, v.Result)
 	e.Must(e.Query(patient2, 4, "Verify", "rec-9", "0", e.commitment("rec-1/1", []byte("v1"))), &v)
-	assert.Equal(t, Unknown, v.Result)
+	assert.Equal(t, wire.Unknown, v.Result)
 	// The ciphertext's SHA-256 matches too.
-	var cv Verification
+	var cv wire.Verification
 	e.Must(e.Query(auditor, 4, "Verify", "rec-1", "2", hist.Items[0].Anchor.CipherSHA256), &cv)
-	assert.Equal(t, Verification{Result: Match, Of: "ciphertext", Status: StatusCurrent, Version: 2}, cv)
+	assert.Equal(t, wire.Verification{Result: wire.Match, Of: "ciphertext", Status: wire.StatusCurrent, Version: 2}, cv)
 
 	// Each version has its own key.
 	e.grantLabs(5)
@@ -198,7 +199,7 @@ func TestEraseShredsTheKeys(t *testing.T) {
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("v1")), "Anchor"), nil)
 	e.Must(e.submit(clerk, 2, e.document("rec-1", 2, []byte("v2")), "Amend", "rec-1"), nil)
 	e.grantLabs(3)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.request(physician, 4, "rec-1", "treatment"), &r)
 	for v := 1; v <= 2; v++ {
 		k, _ := wrappedKeyOf(e.blinder(), "rec-1", v)
@@ -220,18 +221,18 @@ func TestEraseShredsTheKeys(t *testing.T) {
 	e.Refused(before, e.request(physician, 6, "rec-1", "treatment"), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.submit(privacy, 6, nil, "Erase", "rec-1"), "FAILED_PRECONDITION: ")
 	// History still verifies.
-	var hist HistoryPage
+	var hist wire.HistoryPage
 	e.Must(e.Query(patient1, 7, "History", "rec-1", "0", ""), &hist)
 	require.Len(t, hist.Items, 2)
 	assert.True(t, hist.Items[0].KeyErased)
 	assert.Equal(t, hist.Items[1].AnchorHash, hist.Items[0].Anchor.PreviousAnchorHash)
-	var v Verification
+	var v wire.Verification
 	e.Must(e.Query(auditor, 7, "Verify", "rec-1", "2", e.commitment("rec-1/2", []byte("v2"))), &v)
-	assert.Equal(t, Match, v.Result)
+	assert.Equal(t, wire.Match, v.Result)
 }
 
 func TestAnchorNeedsARegisteredKeyAndAFreshID(t *testing.T) {
-	clinic := wire.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{wire.PartProvider}, Peer: true}
+	clinic := parts.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{parts.PartProvider}, Peer: true}
 	e := newEnv(t, withGenesis(t, partstest.With(partstest.Reference(), "care", clinic)))
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("a")), "Anchor"), nil)
 	before := e.Peer.Snapshot()
@@ -246,15 +247,15 @@ func TestAnchorNeedsARegisteredKeyAndAFreshID(t *testing.T) {
 func TestMatchSubjectThroughClaims(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("a")), "Anchor"), nil)
-	var m SubjectMatch
+	var m wire.SubjectMatch
 	e.Must(e.matchViaClaims(billing, 2, "rec-1", pt1), &m)
-	assert.Equal(t, SubjectMatch{Known: true, Matches: true}, m)
+	assert.Equal(t, wire.SubjectMatch{Known: true, Matches: true}, m)
 	e.Must(e.matchViaClaims(billing, 2, "rec-1", pt2), &m)
-	assert.Equal(t, SubjectMatch{Known: true}, m)
+	assert.Equal(t, wire.SubjectMatch{Known: true}, m)
 	e.Must(e.matchViaClaims(billing, 2, "rec-9", pt1), &m)
-	assert.Equal(t, SubjectMatch{}, m)
+	assert.Equal(t, wire.SubjectMatch{}, m)
 	e.Must(e.matchViaClaims(adjudicator, 2, "rec-1", pt1), &m)
-	assert.Equal(t, SubjectMatch{Known: true, Matches: true}, m)
+	assert.Equal(t, wire.SubjectMatch{Known: true, Matches: true}, m)
 	e.Must(e.submit(clerk, 3, nil, "MarkEnteredInError", "rec-1"), nil)
 	e.Must(e.matchViaClaims(billing, 4, "rec-1", pt1), &m)
 	assert.Equal(t, at(3).Format("2006-01-02T15:04:05Z07:00"), m.EnteredInError)
@@ -265,17 +266,17 @@ func TestListBySubject(t *testing.T) {
 	for i := 1; i <= 3; i++ {
 		e.Must(e.submit(clerk, i, e.document("rec-"+itoa(i), 1, []byte("doc")), "Anchor"), nil)
 	}
-	var page RecordPage
+	var page wire.RecordPage
 	e.Must(e.Query(patient1, 5, "ListBySubject", pt1, "", "2", ""), &page)
 	require.Len(t, page.Items, 2)
 	assert.Equal(t, []string{"rec-3", "rec-2"}, []string{page.Items[0].ID, page.Items[1].ID})
-	var rest RecordPage
+	var rest wire.RecordPage
 	e.Must(e.Query(patient1, 5, "ListBySubject", pt1, "", "2", page.Bookmark), &rest)
 	require.Len(t, rest.Items, 1)
 	assert.Equal(t, "rec-1", rest.Items[0].ID)
 	assert.Empty(t, rest.Bookmark)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Query(patient2, 5, "ListBySubject", pt1, "", "2", ""), "FORBIDDEN: ")
-	e.Refused(before, e.Query(patient1, 5, "ListBySubject", pt1, Oldest, "2", page.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
+	e.Refused(before, e.Query(patient1, 5, "ListBySubject", pt1, wire.Oldest, "2", page.Bookmark), `INVALID_ARGUMENT: field "bookmark"`)
 	e.Refused(before, e.Query(patient1, 5, "ListBySubject", pt1, "sideways", "2", ""), `INVALID_ARGUMENT: field "order"`)
 }

@@ -15,24 +15,9 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/registry"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
-
-// Release is ReleaseKey's answer: the document key wrapped to the
-// requester's one-time key, and what the requester needs to fetch and
-// verify the document.
-type Release struct {
-	Record      string `json:"record"`
-	Version     int    `json:"version"`
-	WrappedKey  string `json:"wrappedKey"`
-	Location    string `json:"location"`
-	ContentType string `json:"contentType"`
-	Size        int64  `json:"size"`
-	// PlainCommitment is checked, after decryption, with the salt the
-	// document key gives (PlaintextSalt).
-	PlainCommitment string `json:"plainCommitment"`
-	CipherSHA256    string `json:"cipherSha256"`
-}
 
 // ReleaseKey hands the document key of a committed access request to its
 // requester, wrapped to recipientKey (base64 uncompressed P-256 one-time
@@ -43,7 +28,7 @@ type Release struct {
 // still counts for that purpose in its org's part; the time lies within
 // ReleaseWindow after the request; the record is neither erased nor
 // withdrawn; and consent (or the patient's own right) still permits it.
-func (c *Contract) ReleaseKey(ctx contractapi.TransactionContextInterface, accessID, id, purpose, recipientKey string) (*Release, error) {
+func (c *Contract) ReleaseKey(ctx contractapi.TransactionContextInterface, accessID, id, purpose, recipientKey string) (*wire.Release, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -94,12 +79,12 @@ func releaseInput(accessID, id, purpose, recipientKey string) (*ecdh.PublicKey, 
 // committedRequest reads the committed access entry and checks it is the
 // caller's request of record id for purpose, and that now lies within its
 // release window.
-func (t *tx) committedRequest(accessID, id, purpose string) (*AccessEntry, error) {
+func (t *tx) committedRequest(accessID, id, purpose string) (*wire.AccessEntry, error) {
 	k, err := t.accessKey(accessID)
 	if err != nil {
 		return nil, err
 	}
-	e, found, err := state.GetPrivateOptional[AccessEntry](t.Stub, Collection, k)
+	e, found, err := state.GetPrivateOptional[wire.AccessEntry](t.Stub, Collection, k)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +111,7 @@ func (t *tx) committedRequest(accessID, id, purpose string) (*AccessEntry, error
 }
 
 // stillPermitted checks, now, what RequestAccess checked then.
-func (t *tx) stillPermitted(e *AccessEntry) (*Anchor, error) {
+func (t *tx) stillPermitted(e *wire.AccessEntry) (*wire.Anchor, error) {
 	if err := t.mayRequest(e.Subject, e.Purpose); err != nil {
 		return nil, err
 	}
@@ -134,7 +119,7 @@ func (t *tx) stillPermitted(e *AccessEntry) (*Anchor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := registry.RequirePart(t.Stub, a.Custodian, wire.PartProvider); err != nil {
+	if _, err := registry.RequirePart(t.Stub, a.Custodian, parts.PartProvider); err != nil {
 		return nil, err
 	}
 	if _, err := t.basis(a, e.Purpose); err != nil {
@@ -144,7 +129,7 @@ func (t *tx) stillPermitted(e *AccessEntry) (*Anchor, error) {
 }
 
 // rewrap opens the stored key with the KEK and wraps it to the recipient.
-func (t *tx) rewrap(a *Anchor, kek *ecdh.PrivateKey, recipient *ecdh.PublicKey, raw []byte) (*Release, error) {
+func (t *tx) rewrap(a *wire.Anchor, kek *ecdh.PrivateKey, recipient *ecdh.PublicKey, raw []byte) (*wire.Release, error) {
 	wk, err := t.wrappedKey(a.ID, a.Version)
 	if err != nil {
 		return nil, err
@@ -156,7 +141,7 @@ func (t *tx) rewrap(a *Anchor, kek *ecdh.PrivateKey, recipient *ecdh.PublicKey, 
 	if len(wrapped) == 0 {
 		return nil, ccerr.Precondition("record %s version %d has no key on this peer", a.ID, a.Version)
 	}
-	docKey, err := keywrap.Unwrap(kek, wrapped, WrapAAD(a.ID, a.Version))
+	docKey, err := keywrap.Unwrap(kek, wrapped, wire.WrapAAD(a.ID, a.Version))
 	if err != nil {
 		return nil, ccerr.Internal("the stored key does not open with %s's key-encryption key", a.Custodian)
 	}
@@ -169,11 +154,11 @@ func (t *tx) rewrap(a *Anchor, kek *ecdh.PrivateKey, recipient *ecdh.PublicKey, 
 	if err != nil {
 		return nil, ccerr.Internal("%v", err)
 	}
-	out, err := keywrap.Wrap(recipient, eph, docKey, WrapAAD(a.ID, a.Version))
+	out, err := keywrap.Wrap(recipient, eph, docKey, wire.WrapAAD(a.ID, a.Version))
 	if err != nil {
 		return nil, ccerr.Internal("%v", err)
 	}
-	return &Release{Record: a.ID, Version: a.Version, WrappedKey: b64(out), Location: a.Location, ContentType: a.ContentType,
+	return &wire.Release{Record: a.ID, Version: a.Version, WrappedKey: b64(out), Location: a.Location, ContentType: a.ContentType,
 		Size: a.Size, PlainCommitment: a.PlainCommitment, CipherSHA256: a.CipherSHA256}, nil
 }
 

@@ -17,13 +17,13 @@ import (
 	"os"
 
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
-	rc "github.com/carechain/carechain/chaincode/records"
+	rc "github.com/carechain/carechain/chaincode/records/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/docstore"
 )
 
 // Chaincode is the records chaincode's name in the topology.
-const Chaincode = "records"
+const Chaincode = rc.Chaincode
 
 // Client calls the records chaincode as one session, with an off-chain store.
 type Client struct {
@@ -41,7 +41,7 @@ func New(s *client.Session, channel string, store docstore.Store) *Client {
 // provider part.
 func (k *Client) RegisterCustodianKey(ctx context.Context, public []byte) (*rc.Receipt, error) {
 	var r rc.Receipt
-	_, err := k.c.Submit(ctx, "RegisterCustodianKey", client.Input{Args: []string{base64.StdEncoding.EncodeToString(public)}}, &r)
+	_, err := k.c.Submit(ctx, rc.FnRegisterCustodianKey, client.Input{Args: []string{base64.StdEncoding.EncodeToString(public)}}, &r)
 	return &r, err
 }
 
@@ -58,7 +58,7 @@ type Document struct {
 
 // Put encrypts, stores and anchors a new record.
 func (k *Client) Put(ctx context.Context, d Document) (*rc.Receipt, error) {
-	return k.anchor(ctx, "Anchor", d, 1, nil)
+	return k.anchor(ctx, rc.FnAnchor, d, 1, nil)
 }
 
 // Amend anchors a new version of a record.
@@ -67,7 +67,7 @@ func (k *Client) Amend(ctx context.Context, d Document) (*rc.Receipt, error) {
 	if err != nil {
 		return nil, err
 	}
-	return k.anchor(ctx, "Amend", d, h.Version+1, []string{d.ID})
+	return k.anchor(ctx, rc.FnAmend, d, h.Version+1, []string{d.ID})
 }
 
 func (k *Client) anchor(ctx context.Context, fn string, d Document, version int, args []string) (*rc.Receipt, error) {
@@ -108,7 +108,7 @@ func (k *Client) anchor(ctx context.Context, fn string, d Document, version int,
 func (k *Client) custodianKEK(ctx context.Context) (*ecdh.PublicKey, error) {
 	var ck rc.CustodianKey
 	org := k.c.Session.Org.MSPID
-	if err := k.c.Evaluate(ctx, "GetCustodianKey", client.Input{Args: []string{org}}, &ck); err != nil {
+	if err := k.c.Evaluate(ctx, rc.FnGetCustodianKey, client.Input{Args: []string{org}}, &ck); err != nil {
 		return nil, err
 	}
 	kekRaw, err := base64.StdEncoding.DecodeString(ck.PublicKey)
@@ -145,7 +145,7 @@ func (k *Client) sealAndStore(ctx context.Context, d Document) (*docstore.Sealed
 // Head reads a record's public trace.
 func (k *Client) Head(ctx context.Context, id string) (*rc.Head, error) {
 	var h rc.Head
-	return &h, k.c.Evaluate(ctx, "GetHead", client.Input{Args: []string{id}}, &h)
+	return &h, k.c.Evaluate(ctx, rc.FnGetHead, client.Input{Args: []string{id}}, &h)
 }
 
 // Retrieved is what Get released and verified.
@@ -201,7 +201,7 @@ func (k *Client) release(ctx context.Context, id string, version int, purpose st
 	if err != nil {
 		return rel, r, nil, err
 	}
-	if _, err := k.c.Submit(ctx, "RequestAccess", client.Input{Args: []string{id, fmt.Sprint(version), purpose}}, &r); err != nil {
+	if _, err := k.c.Submit(ctx, rc.FnRequestAccess, client.Input{Args: []string{id, fmt.Sprint(version), purpose}}, &r); err != nil {
 		return rel, r, nil, err
 	}
 	oneTime, err := keywrap.NewEphemeral()
@@ -212,7 +212,7 @@ func (k *Client) release(ctx context.Context, id string, version int, purpose st
 	// checks the request is this caller's, of this record, for this purpose.
 	in := client.Input{Args: []string{r.AccessID, id, purpose, base64.StdEncoding.EncodeToString(oneTime.PublicKey().Bytes())},
 		Endorsers: []string{h.Custodian}}
-	if err := k.c.Evaluate(ctx, "ReleaseKey", in, &rel); err != nil {
+	if err := k.c.Evaluate(ctx, rc.FnReleaseKey, in, &rel); err != nil {
 		return rel, r, nil, err
 	}
 	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
@@ -255,7 +255,7 @@ func (k *Client) Verify(ctx context.Context, id string, version int, content io.
 		value = rc.PlaintextCommitment(salt, h.Sum(nil))
 	}
 	var v rc.Verification
-	return &v, value, k.c.Evaluate(ctx, "Verify", client.Input{Args: []string{id, fmt.Sprint(version), value}}, &v)
+	return &v, value, k.c.Evaluate(ctx, rc.FnVerify, client.Input{Args: []string{id, fmt.Sprint(version), value}}, &v)
 }
 
 // History is a record's versions, newest first, with the verification of
@@ -275,7 +275,7 @@ func (k *Client) History(ctx context.Context, id string) (*History, error) {
 	bookmark := ""
 	for {
 		var page rc.HistoryPage
-		if err := k.c.Evaluate(ctx, "History", client.Input{Args: client.Page{Size: 100, Bookmark: bookmark}.Args(id)}, &page); err != nil {
+		if err := k.c.Evaluate(ctx, rc.FnHistory, client.Input{Args: client.Page{Size: 100, Bookmark: bookmark}.Args(id)}, &page); err != nil {
 			return nil, err
 		}
 		versions = append(versions, page.Items...)
@@ -311,14 +311,14 @@ func verifyHistory(versions []rc.VersionEntry) (*History, error) {
 // (subject empty: the calling patient's own) and the regulator's auditor.
 func (k *Client) AccessLog(ctx context.Context, subject, order string, p client.Page) (*rc.AccessPage, error) {
 	var out rc.AccessPage
-	return &out, k.c.Evaluate(ctx, "ListAccessLog", client.Input{Args: p.Args(subject, order)}, &out)
+	return &out, k.c.Evaluate(ctx, rc.FnListAccessLog, client.Input{Args: p.Args(subject, order)}, &out)
 }
 
 // AccessLogByCustodian lists the disclosures of an org's records, for its
 // privacy officer and the regulator's auditor.
 func (k *Client) AccessLogByCustodian(ctx context.Context, msp, order string, p client.Page) (*rc.AccessPage, error) {
 	var out rc.AccessPage
-	return &out, k.c.Evaluate(ctx, "ListAccessLogByCustodian", client.Input{Args: p.Args(msp, order)}, &out)
+	return &out, k.c.Evaluate(ctx, rc.FnListAccessLogByCustodian, client.Input{Args: p.Args(msp, order)}, &out)
 }
 
 // ListBySubject lists a patient's records (each one's current anchor), for
@@ -326,19 +326,19 @@ func (k *Client) AccessLogByCustodian(ctx context.Context, msp, order string, p 
 // regulator's auditor.
 func (k *Client) ListBySubject(ctx context.Context, subject, order string, p client.Page) (*rc.RecordPage, error) {
 	var out rc.RecordPage
-	return &out, k.c.Evaluate(ctx, "ListBySubject", client.Input{Args: p.Args(subject, order)}, &out)
+	return &out, k.c.Evaluate(ctx, rc.FnListBySubject, client.Input{Args: p.Args(subject, order)}, &out)
 }
 
 // Erase crypto-shreds a record.
 func (k *Client) Erase(ctx context.Context, id string) (*rc.Receipt, error) {
 	var r rc.Receipt
-	_, err := k.c.Submit(ctx, "Erase", client.Input{Args: []string{id}}, &r)
+	_, err := k.c.Submit(ctx, rc.FnErase, client.Input{Args: []string{id}}, &r)
 	return &r, err
 }
 
 // MarkEnteredInError withdraws a record's current version.
 func (k *Client) MarkEnteredInError(ctx context.Context, id string) (*rc.Receipt, error) {
 	var r rc.Receipt
-	_, err := k.c.Submit(ctx, "MarkEnteredInError", client.Input{Args: []string{id}}, &r)
+	_, err := k.c.Submit(ctx, rc.FnMarkEnteredInError, client.Input{Args: []string{id}}, &r)
 	return &r, err
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	rc "github.com/carechain/carechain/chaincode/records"
+	rc "github.com/carechain/carechain/chaincode/records/wire"
 	"github.com/carechain/carechain/client/docstore"
 )
 

@@ -20,7 +20,7 @@ import (
 
 	cc "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
-	rc "github.com/carechain/carechain/chaincode/records"
+	rc "github.com/carechain/carechain/chaincode/records/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/docstore"
 	"github.com/carechain/carechain/client/records"
@@ -41,12 +41,12 @@ func releasedKey(t *testing.T, org, user, id string) []byte {
 	ctx := context.Background()
 	c := client.Contract{Session: session(t, org, user), Channel: "care", Chaincode: "records"}
 	var r rc.Receipt
-	_, err := c.Submit(ctx, "RequestAccess", client.Input{Args: []string{id, "0", "treatment"}}, &r)
+	_, err := c.Submit(ctx, rc.FnRequestAccess, client.Input{Args: []string{id, "0", "treatment"}}, &r)
 	require.NoError(t, err)
 	one, err := keywrap.NewEphemeral()
 	require.NoError(t, err)
 	var rel rc.Release
-	require.NoError(t, c.Evaluate(ctx, "ReleaseKey", client.Input{Args: []string{r.AccessID, id, "treatment",
+	require.NoError(t, c.Evaluate(ctx, rc.FnReleaseKey, client.Input{Args: []string{r.AccessID, id, "treatment",
 		base64.StdEncoding.EncodeToString(one.PublicKey().Bytes())}, Endorsers: []string{"ProviderMSP"}}, &rel))
 	wrapped, err := base64.StdEncoding.DecodeString(rel.WrappedKey)
 	require.NoError(t, err)

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
-	rc "github.com/carechain/carechain/chaincode/records"
+	rc "github.com/carechain/carechain/chaincode/records/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/docstore"
 	"github.com/carechain/carechain/client/records"

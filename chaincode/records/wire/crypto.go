@@ -1,12 +1,17 @@
-package records
+package wire
 
 import (
+	"crypto/ecdh"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strconv"
 
-	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/commit"
 )
 
@@ -34,7 +39,7 @@ import (
 func AnchorCommitment(a *Anchor) (string, error) {
 	data, err := json.Marshal(a)
 	if err != nil {
-		return "", ccerr.Internal("encode anchor: %v", err)
+		return "", fmt.Errorf("encode anchor: %w", err)
 	}
 	return commit.Sum(a.Salt, data), nil
 }
@@ -52,4 +57,33 @@ func PlaintextSalt(docKey []byte) string {
 // commits to the hash.
 func PlaintextCommitment(salt string, plainSHA256 []byte) string {
 	return commit.Sum(salt, plainSHA256)
+}
+
+// WrapAAD binds a wrapped key to its record version.
+func WrapAAD(id string, version int) []byte {
+	return []byte("carechain/records/" + id + "/" + strconv.Itoa(version))
+}
+
+// KEKFile is the name of the org key-encryption key in CARECHAIN_KEK_DIR.
+const KEKFile = "records-kek.pem"
+
+// ParseKEK reads a PKCS #8 PEM P-256 private key as an ECDH key.
+func ParseKEK(data []byte) (*ecdh.PrivateKey, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("key-encryption key: no PEM block")
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("key-encryption key: %w", err)
+	}
+	switch k := parsed.(type) {
+	case *ecdh.PrivateKey:
+		return k, nil
+	case interface {
+		ECDH() (*ecdh.PrivateKey, error)
+	}:
+		return k.ECDH()
+	}
+	return nil, errors.New("key-encryption key: not a P-256 key")
 }
