@@ -1,6 +1,7 @@
 package gs1
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -16,6 +17,11 @@ var qualifiers = map[string][]string{
 	"01": {"22", "10", "21"}, "00": nil, "414": {"254"}, "417": nil,
 	"8003": nil, "8004": nil, "8018": {"8019"}, "8006": {"21"},
 }
+
+// ErrNoPrimaryKey: an http(s) URI has no GS1 primary key in its path, so
+// it is no Digital Link (it may still be a valid identifier of another
+// kind).
+var ErrNoPrimaryKey = errors.New("no GS1 primary key (01, 00, 414, 417, 8003, 8004, 8006, 8018) in the path")
 
 // DigitalLink is a GS1 Digital Link URI as read.
 type DigitalLink struct {
@@ -48,7 +54,7 @@ func ParseDigitalLink(s string) (*DigitalLink, error) {
 	segs := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
 	at := primaryAt(segs)
 	if at < 0 {
-		return nil, &URIError{URI: s, Reason: "has no GS1 primary key (01, 00, 414, 417, 8003, 8004, 8006, 8018) in its path"}
+		return nil, &URIError{URI: s, Reason: "is no Digital Link", Err: ErrNoPrimaryKey}
 	}
 	if indexOf(segs[:at], "") >= 0 {
 		return nil, &URIError{URI: s, Reason: "has an empty path segment before its key"}
