@@ -149,3 +149,15 @@ func Worst(outs []Outcome, from, to time.Time) time.Duration {
 	}
 	return worst
 }
+
+// WorstBefore is the longest call that ended before t: the load's own
+// noise, before a fault.
+func WorstBefore(outs []Outcome, t time.Time) time.Duration {
+	var worst time.Duration
+	for _, o := range outs {
+		if o.End.Before(t) {
+			worst = max(worst, o.End.Sub(o.Start))
+		}
+	}
+	return worst
+}

@@ -36,8 +36,9 @@ type Tally struct {
 	FailCodes map[client.Code]int
 	// Stall is the longest gap between two commits.
 	Stall time.Duration
-	// Worst is the longest call that ran during the fault (see Worst).
-	Worst time.Duration
+	// Worst is the longest call that ran during the fault (see Worst);
+	// WorstBefore the longest that ended before it.
+	Worst, WorstBefore time.Duration
 	// Back is how long the faulted node took to answer /healthz again.
 	Back time.Duration
 	// Elected is, for a killed Raft leader, when a new one was elected.
@@ -154,16 +155,16 @@ func (t Tally) OK() bool {
 
 // PrintTable writes the tallies as a Markdown table.
 func PrintTable(w io.Writer, ts []Tally) {
-	fmt.Fprintln(w, "| fault | reported committed | failed (codes) | unknown → valid / none / open | lost | committed twice | reported failed but committed | stall | worst call in fault | node back | leader elected |")
+	fmt.Fprintln(w, "| fault | reported committed | failed (codes) | unknown → valid / none / open | lost | committed twice | reported failed but committed | stall | worst call before / in fault | node back | leader elected |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, t := range ts {
 		none := fmt.Sprint(t.UnknownNone)
 		if t.UnknownAbsent > 0 {
 			none += fmt.Sprintf(" (%d absent)", t.UnknownAbsent)
 		}
-		fmt.Fprintf(w, "| %s | %d/%d | %d%s | %d → %d / %s / %d | %d | %d | %d | %.1f s | %.2f s | %s | %s |\n",
+		fmt.Fprintf(w, "| %s | %d/%d | %d%s | %d → %d / %s / %d | %d | %d | %d | %.1f s | %.2f / %.2f s | %s | %s |\n",
 			t.Fault, t.Committed, t.Calls, t.Failed, codes(t.FailCodes), t.Unknown, t.UnknownValid, none, t.UnknownOpen,
-			t.Lost, t.Twice, t.FalseFailures, t.Stall.Seconds(), t.Worst.Seconds(), seconds(t.Back), seconds(t.Elected))
+			t.Lost, t.Twice, t.FalseFailures, t.Stall.Seconds(), t.WorstBefore.Seconds(), t.Worst.Seconds(), seconds(t.Back), seconds(t.Elected))
 	}
 }
 
