@@ -1,0 +1,106 @@
+package proclaim
+
+import (
+	"testing"
+	"time"
+
+	cl "github.com/carechain/carechain/chaincode/claims/wire"
+	"github.com/carechain/carechain/client/standards/refusal"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCentsAreExact(t *testing.T) {
+	for in, want := range map[string]int64{"79.04": 7904, "100": 10000, "75.0": 7500, "0.1": 10, "-1.5": -150, "21.040": 2104} {
+		got, err := Cents(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+		back, err := Cents(Dollars(got))
+		require.NoError(t, err)
+		require.Equal(t, got, back)
+	}
+	for _, bad := range []string{"", "1.234", "1e3", "12,00", "$5", "0x10", "1.", ".5", "9999999999999999"} {
+		_, err := Cents(bad)
+		require.Error(t, err, bad)
+	}
+	require.Equal(t, "79.04", Dollars(7904))
+	require.Equal(t, "100", Dollars(10000))
+	require.Equal(t, "-1.5", Dollars(-150))
+}
+
+func TestNPICheckDigit(t *testing.T) {
+	require.True(t, luhnNPI("1234567893"))
+	require.False(t, luhnNPI("1234567890"))
+	require.False(t, luhnNPI("9876543210"))
+}
+
+func claim() *Claim {
+	return &Claim{Doc: "test", ID: F("C-1", "id"), Patient: F("subject-1", "patient"), Payer: F("PayerMSP", "payer"),
+		RenderingNPI: F("1234567893", "npi"), PlaceOfService: F("11", "pos"),
+		Diagnoses: []Diagnosis{{System: ICD10CM, Code: F("J02.0", "dx0")}},
+		Insurance: []Insurance{{Sequence: 1, Focal: true, Coverage: F("COV-1", "ins0"), At: "ins0"}},
+		Items: []Item{{At: "item0", CodeSystem: CPT, Code: F("99213", "code0"), Quantity: F("2", "qty0"),
+			UnitPrice: F("40", "unit0"), Net: F("80.00", "net0"), Date: F("2026-01-05", "date0")}},
+		Total: F("80", "total")}
+}
+
+var at = At(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+
+func TestInputMapsEveryField(t *testing.T) {
+	in, err := Input(claim(), at)
+	require.NoError(t, err)
+	require.Equal(t, cl.ClaimInput{ID: "C-1", Patient: "subject-1", Coverage: "COV-1", Payer: "PayerMSP", RenderingNPI: "1234567893",
+		BillablePeriod: cl.Period{Start: "2026-01-05", End: "2026-01-05"}, PlaceOfService: "11", Diagnoses: []string{"J02.0"},
+		Items: []cl.Item{{Sequence: 1, Code: "99213", Units: 2, UnitCents: 4000, NetCents: 8000, Date: "2026-01-05"}}, TotalCents: 8000}, in)
+}
+
+// Coordination of benefits is refused in one place: every non-focal
+// insurance entry, by its own element, in the document's order.
+func TestOnlyTheFocalCoverageMaps(t *testing.T) {
+	c := claim()
+	c.Insurance = []Insurance{{Sequence: 1, Coverage: F("COV-0", "ins0"), At: "ins0"},
+		{Sequence: 2, Focal: true, Coverage: F("COV-1", "ins1"), At: "ins1"}, {Sequence: 3, Coverage: F("COV-2", "ins2"), At: "ins2"}}
+	_, err := Input(c, at)
+	require.Equal(t, []string{"ins0", "ins2"}, pathsOf(err))
+}
+
+func pathsOf(err error) []string {
+	var out []string
+	for _, is := range refusal.Issues(err) {
+		out = append(out, is.Path)
+	}
+	return out
+}
+
+func TestRefusalsNameTheirField(t *testing.T) {
+	cases := map[string]struct {
+		change func(*Claim)
+		path   string
+	}{
+		"icd9":       {func(c *Claim) { c.Diagnoses[0].System = ICD9CM }, "dx0"},
+		"pointer":    {func(c *Claim) { c.Items[0].DiagnosisPointers = []Field{F("1", "ptr0")} }, "ptr0"},
+		"claim auth": {func(c *Claim) { c.PriorAuth = F("A1", "auth") }, "auth"},
+		"line place": {func(c *Claim) { c.Items[0].PlaceOfService = F("22", "pos0") }, "pos0"},
+		"net":        {func(c *Claim) { c.Items[0].Net = F("81", "net0") }, "net0"},
+		"total":      {func(c *Claim) { c.Total = F("81", "total") }, "total"},
+		"npi":        {func(c *Claim) { c.RenderingNPI = F("1234567890", "npi") }, "npi"},
+		"future":     {func(c *Claim) { c.Items[0].Date = F("2026-03-01", "date0") }, "date0"},
+		"opaque id":  {func(c *Claim) { c.ID = F("C-subject-1", "id") }, "id"},
+		"no patient": {func(c *Claim) { c.Patient = Field{}; c.Where = map[string]string{Patient: "Claim.patient"} }, "Claim.patient"},
+		"fractional": {func(c *Claim) { c.Items[0].Quantity = F("1.5", "qty0") }, "qty0"},
+		"sub-cent":   {func(c *Claim) { c.Items[0].UnitPrice = F("40.005", "unit0") }, "unit0"},
+		"bad period": {func(c *Claim) {
+			c.BillablePeriod = &Period{Start: F("2026-01-06", "bp.start"), End: F("2026-01-07", "bp.end")}
+		}, "bp.start"},
+		"bad code":    {func(c *Claim) { c.Items[0].Code = F("9921", "code0") }, "code0"},
+		"code system": {func(c *Claim) { c.Items[0].CodeSystem = "ex-serviceproduct" }, "code0"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := claim()
+			tc.change(c)
+			in, err := Input(c, at)
+			require.Contains(t, pathsOf(err), tc.path)
+			require.Equal(t, cl.ClaimInput{}, in)
+		})
+	}
+}
