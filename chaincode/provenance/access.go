@@ -4,7 +4,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // Who is who on the supply channel. Every check reads the parts registry
@@ -15,18 +16,18 @@ import (
 
 // tradingParts are the parts that hold and move product.
 func tradingParts() []string {
-	return []string{wire.PartManufacturer, wire.PartDistributor, wire.PartPharmacy}
+	return []string{parts.PartManufacturer, parts.PartDistributor, parts.PartPharmacy}
 }
 
 // memberParts are the parts that read the supply chain's public facts.
-func memberParts() []string { return append(tradingParts(), wire.PartRegulator) }
+func memberParts() []string { return append(tradingParts(), parts.PartRegulator) }
 
 // Role sets of the supply parts (each counts only in a part that grants it).
 var (
-	handlerRoles      = []string{wire.RoleQuality, wire.RoleLogistics, wire.RolePharmacist}
-	shipperRoles      = []string{wire.RoleLogistics, wire.RolePharmacist}
-	investigatorRoles = []string{wire.RoleQuality, wire.RolePharmacist}
-	memberRoles       = []string{wire.RoleQuality, wire.RoleLogistics, wire.RolePharmacist, wire.RoleAuditor, wire.RoleRegistrar}
+	handlerRoles      = []string{parts.RoleQuality, parts.RoleLogistics, parts.RolePharmacist}
+	shipperRoles      = []string{parts.RoleLogistics, parts.RolePharmacist}
+	investigatorRoles = []string{parts.RoleQuality, parts.RolePharmacist}
+	memberRoles       = []string{parts.RoleQuality, parts.RoleLogistics, parts.RolePharmacist, parts.RoleAuditor, parts.RoleRegistrar}
 )
 
 // requireMember admits any member of a supply part whose role counts
@@ -59,8 +60,8 @@ func (t *tx) requireTrader(roles ...string) error {
 // requireMaker admits a manufacturer's staff with one of roles, licensed
 // today; ownsGTIN then checks that the org's GS1 company prefixes own the
 // product.
-func (t *tx) requireMaker(roles ...string) (wire.Org, error) {
-	o, err := registry.Require(t.Stub, t.Caller, wire.PartManufacturer, roles...)
+func (t *tx) requireMaker(roles ...string) (parts.Org, error) {
+	o, err := registry.Require(t.Stub, t.Caller, parts.PartManufacturer, roles...)
 	if err != nil {
 		return o, err
 	}
@@ -69,7 +70,7 @@ func (t *tx) requireMaker(roles ...string) (wire.Org, error) {
 }
 
 // ownsGTIN refuses a GTIN (already valid) outside the org's company prefixes.
-func ownsGTIN(o wire.Org, gtin string) error {
+func ownsGTIN(o parts.Org, gtin string) error {
 	if !o.OwnsGTIN(gtin) {
 		return ccerr.Forbidden("GTIN %s is not under a GS1 company prefix of %s", gtin, o.MSPID)
 	}
@@ -78,14 +79,14 @@ func ownsGTIN(o wire.Org, gtin string) error {
 
 // requireRegistrar admits the regulator's registrar.
 func (t *tx) requireRegistrar() error {
-	_, err := registry.Require(t.Stub, t.Caller, wire.PartRegulator, wire.RoleRegistrar)
+	_, err := registry.Require(t.Stub, t.Caller, parts.PartRegulator, parts.RoleRegistrar)
 	return err
 }
 
 // isRegistrar reports whether the caller is the regulator's registrar; a
 // registry failure other than a refusal is an error.
 func (t *tx) isRegistrar() (bool, error) {
-	if t.Caller.Role != wire.RoleRegistrar {
+	if t.Caller.Role != parts.RoleRegistrar {
 		return false, nil
 	}
 	err := t.requireRegistrar()
@@ -106,8 +107,8 @@ func (t *tx) registrarOr(roles ...string) (registrar bool, err error) {
 
 // partner returns an org's entry in the partner registry, refused unless
 // it is active and valid today.
-func (t *tx) partner(msp string) (*Partner, error) {
-	var p Partner
+func (t *tx) partner(msp string) (*wire.Partner, error) {
+	var p wire.Partner
 	found, err := t.get(objPartner, &p, msp)
 	if err != nil {
 		return nil, err
@@ -121,11 +122,11 @@ func (t *tx) partner(msp string) (*Partner, error) {
 
 // holds refuses unless the caller's org owns the outermost container of an
 // item (or the item itself) and it is at rest, not in transit.
-func (t *tx) holds(id string, root *Item) error {
+func (t *tx) holds(id string, root *wire.Item) error {
 	if root.Owner != t.Caller.MSPID {
 		return ccerr.Forbidden("%s holds %s, not %s", root.Owner, id, t.Caller.MSPID)
 	}
-	if root.Disposition == DispInTransit {
+	if root.Disposition == wire.DispInTransit {
 		return ccerr.Precondition("%s is in transit", id)
 	}
 	return nil
@@ -133,7 +134,7 @@ func (t *tx) holds(id string, root *Item) error {
 
 // held returns an item the caller's org holds at rest, with the chain of
 // containers around it (innermost first, the item itself first).
-func (t *tx) held(id string) ([]*Item, error) {
+func (t *tx) held(id string) ([]*wire.Item, error) {
 	it, err := t.item(id)
 	if err != nil {
 		return nil, err

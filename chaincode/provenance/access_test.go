@@ -12,7 +12,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // Who may do what on the supply channel, written from the domain (DSCSA,
@@ -61,7 +62,7 @@ func query(fn string, args ...string) func(e *env, id *memstub.Identity) memstub
 
 func rules() []rule {
 	return []rule{
-		{op: "RegisterPartner", allowed: []string{regRegistrar}, run: submit("RegisterPartner", string(cctest.JSON(Partner{MSPID: "NewMSP",
+		{op: "RegisterPartner", allowed: []string{regRegistrar}, run: submit("RegisterPartner", string(cctest.JSON(wire.Partner{MSPID: "NewMSP",
 			Name: "n", License: "L9", GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-01-01"})))},
 		{op: "GetPartner", allowed: supplyMembers, query: true, run: query("GetPartner", distMSP)},
 		{op: "RegisterProduct", allowed: []string{mfrQuality}, run: submit("RegisterProduct", product(gtin2))},
@@ -69,7 +70,7 @@ func rules() []rule {
 		{op: "Commission", allowed: mfrStaff, run: submit("Commission", gtin, lot, serials(100, 2))},
 		// Attesting units commissioned before anchors: the maker's quality staff.
 		{op: "AnchorUnits", allowed: []string{mfrQuality}, run: submit("AnchorUnits", gtin, lot, serials(0, 2))},
-		{op: "Pack", allowed: mfrStaff, run: submit("Pack", string(cctest.JSON(PackInput{SSCC: case2, Kind: "case", Children: units(2, 2)})))},
+		{op: "Pack", allowed: mfrStaff, run: submit("Pack", string(cctest.JSON(wire.PackInput{SSCC: case2, Kind: "case", Children: units(2, 2)})))},
 		{op: "Unpack", allowed: mfrStaff, run: submit("Unpack", case1)},
 		{op: "Ship", allowed: []string{mfrLogistics}, signal: otherShippers, run: func(e *env, id *memstub.Identity) memstub.Result {
 			to := provMSP
@@ -92,7 +93,7 @@ func rules() []rule {
 		{op: "GetShipment", allowed: supplyMembers, query: true, run: query("GetShipment", "SHP-1")},
 		{op: "Trace", allowed: supplyMembers, query: true, run: query("Trace", unit(0), "", "10", "")},
 		{op: "RecallReport", allowed: supplyMembers, query: true, run: query("RecallReport", gtin, lot, "10", "")},
-		{op: "ListSignals", allowed: supplyMembers, query: true, run: query("ListSignals", unit(0), NewestFirst, "10", "")},
+		{op: "ListSignals", allowed: supplyMembers, query: true, run: query("ListSignals", unit(0), wire.NewestFirst, "10", "")},
 		{op: "GetDSCSA", allowed: []string{mfrQuality, mfrLogistics, distLogist, distQual}, query: true, run: query("GetDSCSA", "SHP-1")},
 		// A collection's blinding secret: an admin of one of its members.
 		{op: "SetupBlinding", allowed: []string{distMSP + "/admin", provMSP + "/admin"}, run: func(e *env, id *memstub.Identity) memstub.Result {
@@ -126,9 +127,9 @@ func seededSupply(t testing.TB) *env {
 // everyIdentity is every role of wire minted in every org of the supply
 // channel and in one the registry does not list, plus each org's admin.
 func everyIdentity() map[string]*memstub.Identity {
-	roles := []string{wire.RolePatient, wire.RolePhysician, wire.RoleNurse, wire.RoleRecordsClerk, wire.RoleBilling,
-		wire.RolePharmacist, wire.RolePrivacy, wire.RoleAdjudicator, wire.RoleEnrollment, wire.RoleClaimsIntake,
-		wire.RoleQuality, wire.RoleLogistics, wire.RoleAuditor, wire.RoleRegistrar}
+	roles := []string{parts.RolePatient, parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk, parts.RoleBilling,
+		parts.RolePharmacist, parts.RolePrivacy, parts.RoleAdjudicator, parts.RoleEnrollment, parts.RoleClaimsIntake,
+		parts.RoleQuality, parts.RoleLogistics, parts.RoleAuditor, parts.RoleRegistrar}
 	out := map[string]*memstub.Identity{}
 	for _, msp := range []string{mfrMSP, distMSP, provMSP, regMSP, rogueMSP} {
 		for _, r := range roles {
@@ -172,16 +173,16 @@ func TestRoleOrgMatrix(t *testing.T) {
 				res := r.run(e, id)
 				require.True(t, res.OK(), "%s as %s: %s", r.op, who, res.Message)
 				if r.op == "Ship" {
-					assert.Equal(t, DispInTransit, e.item(unit(4)).Disposition)
+					assert.Equal(t, wire.DispInTransit, e.item(unit(4)).Disposition)
 				}
 			case slices.Contains(r.signal, who):
 				e := seededSupply(t)
 				onPeerOf(e, id)
-				var rc Receipt
+				var rc wire.Receipt
 				e.Must(r.run(e, id), &rc)
 				assert.Equal(t, "refused", rc.Status, "%s as %s", r.op, who)
-				assert.Equal(t, SignalNotHolder, rc.Signals[0].Code)
-				assert.Equal(t, DispActive, e.item(unit(4)).Disposition, "custody unchanged")
+				assert.Equal(t, wire.SignalNotHolder, rc.Signals[0].Code)
+				assert.Equal(t, wire.DispActive, e.item(unit(4)).Disposition, "custody unchanged")
 			default:
 				onPeerOf(shared, id)
 				before := shared.Peer.Snapshot()

@@ -12,7 +12,8 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // Commissioning anchors. A key that does not exist yet has no key-level
@@ -60,7 +61,7 @@ type commitment struct {
 
 // anchorValue is the canonical bytes of a unit's commitment (a struct's
 // fields marshal in a fixed order).
-func anchorValue(it *Item) []byte {
+func anchorValue(it *wire.Item) []byte {
 	data, err := json.Marshal(commitment{GTIN: it.GTIN, Serial: it.Serial, Lot: it.Lot, Expiry: it.Expiry})
 	if err != nil {
 		panic(err) // strings only: cannot fail
@@ -70,7 +71,7 @@ func anchorValue(it *Item) []byte {
 
 // anchor records in the caller's commissioning collection that it
 // commissioned the unit.
-func (t *tx) anchor(it *Item) error {
+func (t *tx) anchor(it *wire.Item) error {
 	if err := t.Stub.PutPrivateData(CommissionCollection(t.Caller.MSPID), it.ID, anchorValue(it)); err != nil {
 		return ccerr.Internal("commissioning anchor of %s (is collection %s in the chaincode definition?): %v",
 			it.ID, CommissionCollection(t.Caller.MSPID), err)
@@ -81,21 +82,21 @@ func (t *tx) anchor(it *Item) error {
 // genuine reports whether the record stored under id may be given meaning:
 // a container (an SSCC key) that says it is one, or a unit (a GTIN.serial
 // key) that says so, matches its key and is anchored by its manufacturer.
-func (t *tx) genuine(id string, it *Item) (bool, error) {
+func (t *tx) genuine(id string, it *wire.Item) (bool, error) {
 	if it.ID != id {
 		return false, nil
 	}
 	if !strings.Contains(id, ".") {
 		return it.Kind == "case" || it.Kind == "pallet", nil
 	}
-	if it.Kind != "unit" || id != SGTIN(it.GTIN, it.Serial) {
+	if it.Kind != "unit" || id != wire.SGTIN(it.GTIN, it.Serial) {
 		return false, nil
 	}
 	return t.anchored(it)
 }
 
 // anchored reports whether a unit's anchor matches its record.
-func (t *tx) anchored(it *Item) (bool, error) {
+func (t *tx) anchored(it *wire.Item) (bool, error) {
 	maker, err := t.makerOf(it.GTIN)
 	if err != nil || maker == "" {
 		return false, err
@@ -115,7 +116,7 @@ func (t *tx) makerOf(gtin string) (string, error) {
 	if m, ok := t.makers[gtin]; ok {
 		return m, nil
 	}
-	var p Product
+	var p wire.Product
 	found, err := t.get(objProduct, &p, gtin)
 	if err != nil {
 		return "", err
@@ -147,16 +148,16 @@ func (t *tx) makerOf(gtin string) (string, error) {
 // unit already anchored is skipped; a serial without a unit record of the
 // lot refuses the whole list. Only the manufacturer's peer endorses (the
 // collection's policy): nobody else can anchor a unit.
-func (c *Contract) AnchorUnits(ctx contractapi.TransactionContextInterface, gtin, lot, serials string) (*Receipt, error) {
+func (c *Contract) AnchorUnits(ctx contractapi.TransactionContextInterface, gtin, lot, serials string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	o, err := t.requireMaker(wire.RoleQuality)
+	o, err := t.requireMaker(parts.RoleQuality)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckGTIN("gtin", gtin); err != nil {
+	if err := wire.CheckGTIN("gtin", gtin); err != nil {
 		return nil, err
 	}
 	if err := ownsGTIN(o, gtin); err != nil {
@@ -181,12 +182,12 @@ func (c *Contract) AnchorUnits(ctx contractapi.TransactionContextInterface, gtin
 		}
 	}
 	t.Events.Add("units.anchored", gtin+"/"+lot, map[string]string{"count": strconv.Itoa(n)})
-	return &Receipt{ID: gtin + "/" + lot, Status: "anchored", Count: n, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: gtin + "/" + lot, Status: "anchored", Count: n, TxID: t.ID()}, t.finish()
 }
 
 // ownLot returns a lot the caller's org made.
-func (t *tx) ownLot(gtin, lot string) (*Batch, error) {
-	if err := CheckLot("lot", lot); err != nil {
+func (t *tx) ownLot(gtin, lot string) (*wire.Batch, error) {
+	if err := wire.CheckLot("lot", lot); err != nil {
 		return nil, err
 	}
 	b, err := t.batch(gtin, lot)
@@ -201,8 +202,8 @@ func (t *tx) ownLot(gtin, lot string) (*Batch, error) {
 
 // anchorStored anchors the stored unit of a serial of lot b, unless it is
 // anchored already (false).
-func (t *tx) anchorStored(field string, b *Batch, serial string) (bool, error) {
-	id := SGTIN(b.GTIN, serial)
+func (t *tx) anchorStored(field string, b *wire.Batch, serial string) (bool, error) {
+	id := wire.SGTIN(b.GTIN, serial)
 	it, found, err := t.stored(id)
 	if err != nil {
 		return false, err

@@ -10,7 +10,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // colluders are two orgs that satisfy the chaincode-level policy
@@ -23,8 +24,8 @@ var colluders = []string{distMSP, regMSP}
 // held by owner (as the chaincode would write it), and its lot index
 // entry, so that even the recall report would find it.
 func forgedUnit(serial, owner, disp string) []memstub.ForgedWrite {
-	id := SGTIN(gtin, serial)
-	it := Item{ID: id, Kind: "unit", GTIN: gtin, Serial: serial, Lot: lot, Expiry: exp,
+	id := wire.SGTIN(gtin, serial)
+	it := wire.Item{ID: id, Kind: "unit", GTIN: gtin, Serial: serial, Lot: lot, Expiry: exp,
 		Owner: owner, Custodian: owner, Disposition: disp, Updated: at(1).Format("2006-01-02T15:04:05.000000000Z07:00")}
 	return []memstub.ForgedWrite{
 		{Key: mustKey(objItem, id), Value: cctest.JSON(it)},
@@ -33,7 +34,7 @@ func forgedUnit(serial, owner, disp string) []memstub.ForgedWrite {
 }
 
 func (e *env) verifySerial(minute int, serial string) string {
-	var v Verification
+	var v wire.Verification
 	e.Must(e.Submit(pharmacist, minute, "", nil, "Verify", gtin, serial, lot, exp), &v)
 	return v.Result
 }
@@ -47,17 +48,17 @@ func (e *env) verifySerial(minute int, serial string) string {
 func TestForgedUnitOfARealLotIsUnknown(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 3)), nil)
-	atDist := forgedUnit("FAKE00001", distMSP, DispActive)
-	atPharm := forgedUnit("FAKE00002", provMSP, DispSellable)
+	atDist := forgedUnit("FAKE00001", distMSP, wire.DispActive)
+	atPharm := forgedUnit("FAKE00002", provMSP, wire.DispSellable)
 	res := e.forge(colluders, append(atDist, atPharm...)...)
 	require.Equal(t, memstub.Valid, res.Validation, "OutOf(2) alone lets two orgs create keys")
 
-	assert.Equal(t, UnknownSerial, e.verifySerial(5, "FAKE00001"))
-	assert.Equal(t, UnknownSerial, e.verifySerial(5, "FAKE00002"))
-	assert.Equal(t, Verified, e.verifySerial(5, "SN00000"), "the real units still verify")
+	assert.Equal(t, wire.UnknownSerial, e.verifySerial(5, "FAKE00001"))
+	assert.Equal(t, wire.UnknownSerial, e.verifySerial(5, "FAKE00002"))
+	assert.Equal(t, wire.Verified, e.verifySerial(5, "SN00000"), "the real units still verify")
 
 	before := e.Peer.Snapshot()
-	fake1, fake2 := SGTIN(gtin, "FAKE00001"), SGTIN(gtin, "FAKE00002")
+	fake1, fake2 := wire.SGTIN(gtin, "FAKE00001"), wire.SGTIN(gtin, "FAKE00002")
 	e.Refused(before, e.Submit(pharmacist, 6, "", nil, "Dispense", fake2), "NOT_FOUND: ")
 	e.Refused(before, e.ship(distributor, 6, "SHP-F", provMSP, fake1), `INVALID_ARGUMENT: field "items[0]"`)
 	e.Refused(before, e.pack(distributor, 6, case1, "case", fake1), `INVALID_ARGUMENT: field "children[0]"`)
@@ -65,7 +66,7 @@ func TestForgedUnitOfARealLotIsUnknown(t *testing.T) {
 	e.Refused(before, e.Submit(distributor, 6, "", nil, "Destroy", fake1, "odd"), "NOT_FOUND: ")
 	e.Refused(before, e.Query(auditor, 6, "GetItem", fake1), "NOT_FOUND: ")
 	e.Refused(before, e.Query(auditor, 6, "Trace", fake1, "", "10", ""), "NOT_FOUND: ")
-	var report HoldingPage
+	var report wire.HoldingPage
 	e.Must(e.Query(registrar, 6, "RecallReport", gtin, lot, "100", ""), &report)
 	var listed []string
 	for _, h := range report.Items {
@@ -83,24 +84,24 @@ func TestForgedUnitOfARealLotIsUnknown(t *testing.T) {
 func TestForgedShipmentDoesNotMoveRealUnits(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 3)), nil)
-	sh := Shipment{ID: "SHP-X", From: mfrMSP, To: distMSP, Items: []string{unit(0)}, Status: DispInTransit, Shipped: at(2).Format("2006-01-02T15:04:05Z07:00")}
+	sh := wire.Shipment{ID: "SHP-X", From: mfrMSP, To: distMSP, Items: []string{unit(0)}, Status: wire.DispInTransit, Shipped: at(2).Format("2006-01-02T15:04:05Z07:00")}
 	res := e.forge(colluders, memstub.ForgedWrite{Key: mustKey(objShipment, "SHP-X"), Value: cctest.JSON(sh)})
 	require.Equal(t, memstub.Valid, res.Validation)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Submit(distributor, 3, "", nil, "Receive", "SHP-X"), "FAILED_PRECONDITION: ")
 	assert.Equal(t, mfrMSP, e.item(unit(0)).Owner)
-	assert.Equal(t, DispActive, e.item(unit(0)).Disposition)
+	assert.Equal(t, wire.DispActive, e.item(unit(0)).Disposition)
 }
 
 // anchorWrite is a forged write of a unit's anchor in a commissioning
 // collection.
-func anchorWrite(maker string, it Item) memstub.ForgedWrite {
+func anchorWrite(maker string, it wire.Item) memstub.ForgedWrite {
 	return memstub.ForgedWrite{Collection: CommissionCollection(maker), Key: it.ID, Value: anchorValue(&it)}
 }
 
-func fakeItem(g, serial, l string) Item {
-	return Item{ID: SGTIN(g, serial), Kind: "unit", GTIN: g, Serial: serial, Lot: l, Expiry: exp,
-		Owner: distMSP, Custodian: distMSP, Disposition: DispActive}
+func fakeItem(g, serial, l string) wire.Item {
+	return wire.Item{ID: wire.SGTIN(g, serial), Kind: "unit", GTIN: g, Serial: serial, Lot: l, Expiry: exp,
+		Owner: distMSP, Custodian: distMSP, Disposition: wire.DispActive}
 }
 
 // The anchor itself cannot be forged: the commissioning collection's
@@ -122,7 +123,7 @@ func TestForgedAnchorIsRefused(t *testing.T) {
 		what   string
 		writes []memstub.ForgedWrite
 	}{
-		{"a unit with its anchor", append(forgedUnit("FAKE00001", distMSP, DispActive), anchorWrite(mfrMSP, fake))},
+		{"a unit with its anchor", append(forgedUnit("FAKE00001", distMSP, wire.DispActive), anchorWrite(mfrMSP, fake))},
 		{"an anchor alone", []memstub.ForgedWrite{anchorWrite(mfrMSP, fake)}},
 		{"a real anchor rewritten", []memstub.ForgedWrite{anchorWrite(mfrMSP, real)}},
 		{"a real anchor deleted", []memstub.ForgedWrite{{Collection: CommissionCollection(mfrMSP), Key: unit(0), Delete: true}}},
@@ -131,8 +132,8 @@ func TestForgedAnchorIsRefused(t *testing.T) {
 		refusedForgery(t, e, e.forge(colluders, c.writes...), c.what)
 	}
 	assert.Equal(t, before, e.Peer.Snapshot())
-	assert.Equal(t, Verified, e.verifySerial(5, "SN00000"))
-	assert.Equal(t, UnknownSerial, e.verifySerial(5, "FAKE00001"))
+	assert.Equal(t, wire.Verified, e.verifySerial(5, "SN00000"))
+	assert.Equal(t, wire.UnknownSerial, e.verifySerial(5, "FAKE00001"))
 }
 
 // One level up: two colluders create a lot of the real product, or a
@@ -142,17 +143,17 @@ func TestForgedAnchorIsRefused(t *testing.T) {
 // registry says whose company prefix the GTIN is under, and only that
 // org's collection counts.
 func TestForgedLotsAndProductsDoNotLendMeaning(t *testing.T) {
-	g := partstest.With(partstest.Reference(), "supply", wire.Org{MSPID: "GenericsMSP", Name: "generics",
-		Parts: []string{wire.PartManufacturer}, Peer: true, CompanyPrefixes: []string{"0012345"}})
+	g := partstest.With(partstest.Reference(), "supply", parts.Org{MSPID: "GenericsMSP", Name: "generics",
+		Parts: []string{parts.PartManufacturer}, Peer: true, CompanyPrefixes: []string{"0012345"}})
 	e := newEnvWith(t, &Contract{}, g)
 	e.withMaker("GenericsMSP")
 	newGTIN := "10614141999993"
-	require.NoError(t, CheckGTIN("gtin", newGTIN))
+	require.NoError(t, wire.CheckGTIN("gtin", newGTIN))
 	writes := func(g, l, maker string) []memstub.ForgedWrite {
 		it := fakeItem(g, "FAKE00001", l)
 		return []memstub.ForgedWrite{
-			{Key: mustKey(objProduct, g), Value: cctest.JSON(Product{GTIN: g, Name: "x", Manufacturer: maker, MinTenthC: 20, MaxTenthC: 250})},
-			{Key: mustKey(objBatch, g, l), Value: cctest.JSON(Batch{GTIN: g, Lot: l, Expiry: exp, Manufacturer: maker})},
+			{Key: mustKey(objProduct, g), Value: cctest.JSON(wire.Product{GTIN: g, Name: "x", Manufacturer: maker, MinTenthC: 20, MaxTenthC: 250})},
+			{Key: mustKey(objBatch, g, l), Value: cctest.JSON(wire.Batch{GTIN: g, Lot: l, Expiry: exp, Manufacturer: maker})},
 			{Key: mustKey(objItem, it.ID), Value: cctest.JSON(it)},
 		}
 	}
@@ -163,16 +164,16 @@ func TestForgedLotsAndProductsDoNotLendMeaning(t *testing.T) {
 	// The same naming a colluding manufacturer, with its anchor: valid, as
 	// its own peer endorses its collection.
 	other := "10614141888884"
-	require.NoError(t, CheckGTIN("gtin", other))
+	require.NoError(t, wire.CheckGTIN("gtin", other))
 	require.Equal(t, memstub.Valid, e.forge(colluders, writes(other, "L1", "GenericsMSP")...).Validation)
 	res := e.forge([]string{"GenericsMSP"}, anchorWrite("GenericsMSP", fakeItem(other, "FAKE00001", "L1")))
 	require.Equal(t, memstub.Valid, res.Validation)
 
 	for _, c := range [][2]string{{gtin, "LOT-FAKE"}, {newGTIN, "L1"}, {other, "L1"}} {
-		var v Verification
+		var v wire.Verification
 		e.Must(e.Submit(pharmacist, 5, "", nil, "Verify", c[0], "FAKE00001", c[1], exp), &v)
-		assert.Equal(t, UnknownSerial, v.Result, c)
-		e.Refused(e.Peer.Snapshot(), e.Query(auditor, 5, "GetItem", SGTIN(c[0], "FAKE00001")), "NOT_FOUND: ")
+		assert.Equal(t, wire.UnknownSerial, v.Result, c)
+		e.Refused(e.Peer.Snapshot(), e.Query(auditor, 5, "GetItem", wire.SGTIN(c[0], "FAKE00001")), "NOT_FOUND: ")
 	}
 }
 
@@ -184,7 +185,7 @@ func TestHonestCommissioningOfAThousandUnits(t *testing.T) {
 	e := newEnv(t)
 	endorsers := []string{mfrMSP, regMSP}
 	for i := 0; i < 2; i++ {
-		res := e.endorsed(quality, 1+i, endorsers, nil, "Commission", gtin, lot, serials(i*MaxCommission, MaxCommission))
+		res := e.endorsed(quality, 1+i, endorsers, nil, "Commission", gtin, lot, serials(i*wire.MaxCommission, wire.MaxCommission))
 		require.Equal(t, memstub.Valid, res.Validation, res.Message)
 	}
 	// Without the manufacturer's peer, the anchors cannot be written.
@@ -193,11 +194,11 @@ func TestHonestCommissioningOfAThousandUnits(t *testing.T) {
 
 	e.Peer.SetMSP(provMSP)
 	for _, i := range []int{0, 1, 499, 500, 998, 999} {
-		assert.Equal(t, Verified, e.verify(10, i), "unit %d", i)
+		assert.Equal(t, wire.Verified, e.verify(10, i), "unit %d", i)
 	}
 	var all []string
 	for bookmark := ""; ; {
-		var page HoldingPage
+		var page wire.HoldingPage
 		e.Must(e.Query(registrar, 11, "RecallReport", gtin, lot, "100", bookmark), &page)
 		for _, h := range page.Items {
 			all = append(all, h.Unit)
@@ -214,17 +215,17 @@ func TestHonestCommissioningOfAThousandUnits(t *testing.T) {
 // signalled; a scan of it is signalled too, and it stays unknown.
 func TestForgedSerialsAreSignalled(t *testing.T) {
 	e := newEnv(t)
-	require.Equal(t, memstub.Valid, e.forge(colluders, forgedUnit("SN00002", distMSP, DispActive)...).Validation)
-	var r Receipt
+	require.Equal(t, memstub.Valid, e.forge(colluders, forgedUnit("SN00002", distMSP, wire.DispActive)...).Validation)
+	var r wire.Receipt
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 4)), &r)
 	assert.Equal(t, 3, r.Count)
 	require.Len(t, r.Signals, 1)
-	assert.Equal(t, SignalNotCommissioned, r.Signals[0].Code)
-	assert.Equal(t, UnknownSerial, e.verify(2, 2))
-	var signals SignalPage
-	e.Must(e.Query(auditor, 3, "ListSignals", unit(2), NewestFirst, "10", ""), &signals)
+	assert.Equal(t, wire.SignalNotCommissioned, r.Signals[0].Code)
+	assert.Equal(t, wire.UnknownSerial, e.verify(2, 2))
+	var signals wire.SignalPage
+	e.Must(e.Query(auditor, 3, "ListSignals", unit(2), wire.NewestFirst, "10", ""), &signals)
 	require.Len(t, signals.Items, 2)
-	assert.Equal(t, SignalNotCommissioned, signals.Items[0].Code)
+	assert.Equal(t, wire.SignalNotCommissioned, signals.Items[0].Code)
 	assert.Contains(t, signals.Items[0].Reason, "scanned")
 }
 
@@ -234,15 +235,15 @@ func TestForgedSerialsAreSignalled(t *testing.T) {
 // alone.
 func TestAnchorUnitsUpgradesLegacyUnits(t *testing.T) {
 	e := newEnv(t)
-	legacy := Item{ID: unit(7), Kind: "unit", GTIN: gtin, Serial: "SN00007", Lot: lot, Expiry: exp,
-		Owner: mfrMSP, Custodian: mfrMSP, Disposition: DispActive, Updated: at(0).Format("2006-01-02T15:04:05Z07:00")}
+	legacy := wire.Item{ID: unit(7), Kind: "unit", GTIN: gtin, Serial: "SN00007", Lot: lot, Expiry: exp,
+		Owner: mfrMSP, Custodian: mfrMSP, Disposition: wire.DispActive, Updated: at(0).Format("2006-01-02T15:04:05Z07:00")}
 	owned, err := peersOf(mfrMSP)
 	require.NoError(t, err)
 	// As an earlier version wrote it: the manufacturer's peer and one more.
 	res := e.forge([]string{mfrMSP, regMSP}, memstub.ForgedWrite{Key: mustKey(objItem, legacy.ID), Value: cctest.JSON(legacy), ValidationParameter: owned})
 	require.Equal(t, memstub.Valid, res.Validation)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 2)), nil)
-	assert.Equal(t, UnknownSerial, e.verify(2, 7))
+	assert.Equal(t, wire.UnknownSerial, e.verify(2, 7))
 
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007","SN00009"]`), `INVALID_ARGUMENT: field "serials[1]"`)
@@ -250,11 +251,11 @@ func TestAnchorUnitsUpgradesLegacyUnits(t *testing.T) {
 	e.Refused(before, e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, "NO-SUCH-LOT", `["SN00007"]`), "NOT_FOUND: ")
 	e.Refused(before, e.Submit(distQuality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), "FORBIDDEN: ")
 	e.Refused(before, e.Submit(mfgLogistic, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), "FORBIDDEN: ")
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.Submit(quality, 3, "", nil, "AnchorUnits", gtin, lot, `["SN00007","SN00000"]`), &r)
 	assert.Equal(t, 1, r.Count, "the commissioned unit was anchored already")
-	assert.Equal(t, Verified, e.verify(4, 7))
-	var again Receipt
+	assert.Equal(t, wire.Verified, e.verify(4, 7))
+	var again wire.Receipt
 	e.Must(e.Submit(quality, 5, "", nil, "AnchorUnits", gtin, lot, `["SN00007"]`), &again)
 	assert.Equal(t, 0, again.Count)
 }
@@ -266,14 +267,14 @@ func TestUnpackSkipsForgedContents(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 2)), nil)
 	e.Must(e.pack(mfgLogistic, 2, case1, "case", units(0, 2)...), nil)
-	writes := forgedUnit("FAKE00001", mfrMSP, DispActive)
-	var it Item
+	writes := forgedUnit("FAKE00001", mfrMSP, wire.DispActive)
+	var it wire.Item
 	require.NoError(t, json.Unmarshal(writes[0].Value, &it))
 	it.Parent = case1
 	writes[0].Value = cctest.JSON(it)
 	writes = append(writes, memstub.ForgedWrite{Key: mustKey(objContains, case1, it.ID), Value: []byte{0}})
 	require.Equal(t, memstub.Valid, e.forge(colluders, writes...).Validation)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.Submit(mfgLogistic, 3, "", nil, "Unpack", case1), &r)
 	assert.Equal(t, 2, r.Count)
 	assert.Equal(t, "", e.item(unit(0)).Parent)

@@ -11,7 +11,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // atPharmacy: units 0-3 in case1 and units 4-5 in case2 are received by
@@ -31,21 +32,21 @@ func atPharmacy(t *testing.T) *env {
 // unit's own stale state), and Unpack dropped the case's suspect state.
 func TestIllegitimateCaseDoesNotLaunderItsUnits(t *testing.T) {
 	e := atPharmacy(t)
-	assert.Equal(t, Verified, e.verify(5, 0))
+	assert.Equal(t, wire.Verified, e.verify(5, 0))
 	e.Must(e.Submit(pharmacist, 6, "", nil, "Suspect", case1, "tampered seal"), nil)
-	assert.Equal(t, Suspect, e.verify(7, 0))
+	assert.Equal(t, wire.Suspect, e.verify(7, 0))
 	e.Must(e.Submit(pharmacist, 8, "", nil, "MarkIllegitimate", case1, "counterfeit"), nil)
-	assert.Equal(t, Decommissioned, e.verify(9, 0), "a unit in an illegitimate case")
-	assert.Equal(t, SuspectIllegitimate, e.item(unit(0)).Suspect)
+	assert.Equal(t, wire.Decommissioned, e.verify(9, 0), "a unit in an illegitimate case")
+	assert.Equal(t, wire.SuspectIllegitimate, e.item(unit(0)).Suspect)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Submit(pharmacist, 10, "", nil, "Dispense", unit(1)), "FAILED_PRECONDITION: ")
 
 	// Unpacking the illegitimate case releases illegitimate units.
 	e.Must(e.Submit(pharmacist, 11, "", nil, "Unpack", case1), nil)
 	u := e.item(unit(1))
-	assert.Equal(t, SuspectIllegitimate, u.Suspect)
-	assert.Equal(t, DispIllegitimate, u.Disposition)
-	assert.Equal(t, Decommissioned, e.verify(12, 1))
+	assert.Equal(t, wire.SuspectIllegitimate, u.Suspect)
+	assert.Equal(t, wire.DispIllegitimate, u.Disposition)
+	assert.Equal(t, wire.Decommissioned, e.verify(12, 1))
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.Submit(pharmacist, 13, "", nil, "Dispense", unit(1)), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.Submit(pharmacist, 13, "", nil, "Clear", unit(1), "no"), "FAILED_PRECONDITION: ")
@@ -56,16 +57,16 @@ func TestIllegitimateCaseDoesNotLaunderItsUnits(t *testing.T) {
 }
 
 func TestFinishedCaseDoesNotReleaseLiveUnits(t *testing.T) {
-	for _, end := range []struct{ fn, disp string }{{"Destroy", DispDestroyed}, {"Decommission", DispInactive}} {
+	for _, end := range []struct{ fn, disp string }{{"Destroy", wire.DispDestroyed}, {"Decommission", wire.DispInactive}} {
 		e := atPharmacy(t)
 		e.Must(e.Submit(pharmacist, 6, "", nil, end.fn, case2, "water damage"), nil)
-		assert.Equal(t, Decommissioned, e.verify(7, 4), end.fn)
+		assert.Equal(t, wire.Decommissioned, e.verify(7, 4), end.fn)
 		assert.Equal(t, end.disp, e.item(unit(4)).Disposition, end.fn)
 		before := e.Peer.Snapshot()
 		e.Refused(before, e.Submit(pharmacist, 8, "", nil, "Dispense", unit(4)), "FAILED_PRECONDITION: ")
 		e.Must(e.Submit(pharmacist, 9, "", nil, "Unpack", case2), nil)
 		assert.Equal(t, end.disp, e.item(unit(4)).Disposition, end.fn)
-		assert.Equal(t, Decommissioned, e.verify(10, 4), end.fn)
+		assert.Equal(t, wire.Decommissioned, e.verify(10, 4), end.fn)
 		before = e.Peer.Snapshot()
 		e.Refused(before, e.Submit(pharmacist, 11, "", nil, "Dispense", unit(4)), "FAILED_PRECONDITION: ")
 	}
@@ -79,10 +80,10 @@ func TestQuarantineOfACaseReachesItsUnits(t *testing.T) {
 	// An item inside a container is acted on through its container.
 	e.Refused(before, e.Submit(pharmacist, 7, "", nil, "Clear", unit(0), "x"), "FAILED_PRECONDITION: ")
 	e.Must(e.Submit(pharmacist, 8, "", nil, "Unpack", case1), nil)
-	assert.Equal(t, SuspectQuarantine, e.item(unit(0)).Suspect)
-	assert.Equal(t, Suspect, e.verify(9, 0))
+	assert.Equal(t, wire.SuspectQuarantine, e.item(unit(0)).Suspect)
+	assert.Equal(t, wire.Suspect, e.verify(9, 0))
 	e.Must(e.Submit(pharmacist, 10, "", nil, "Clear", unit(0), "legitimate after all"), nil)
-	assert.Equal(t, Verified, e.verify(11, 0))
+	assert.Equal(t, wire.Verified, e.verify(11, 0))
 	e.Must(e.Submit(pharmacist, 12, "", nil, "Dispense", unit(0)), nil)
 }
 
@@ -99,18 +100,18 @@ func TestRecalledUnitsDoNotShipInsideACase(t *testing.T) {
 	e.Must(e.pack(mfgLogistic, 3, case3, "case", unit(2)), nil)
 	e.Must(e.ship(mfgLogistic, 4, "SHP-1", distMSP, case3), nil)
 	// Containers keep their lots with counts.
-	assert.Equal(t, []LotCount{{gtin, lot, 2}, {gtin, "LOT-B", 1}}, e.item(case1).Lots)
-	assert.Equal(t, []LotCount{{gtin, lot, 2}, {gtin, "LOT-B", 3}}, e.item(pallet).Lots)
+	assert.Equal(t, []wire.LotCount{{GTIN: gtin, Lot: lot, Units: 2}, {GTIN: gtin, Lot: "LOT-B", Units: 1}}, e.item(case1).Lots)
+	assert.Equal(t, []wire.LotCount{{GTIN: gtin, Lot: lot, Units: 2}, {GTIN: gtin, Lot: "LOT-B", Units: 3}}, e.item(pallet).Lots)
 
 	e.Must(e.Submit(registrar, 5, "", nil, "RecallLot", gtin, lot, "contamination"), nil)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.ship(mfgLogistic, 6, "SHP-2", distMSP, pallet), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.pack(mfgLogistic, 6, case4, "case", unit(3)), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.Submit(distributor, 6, "", nil, "Receive", "SHP-1"), "FAILED_PRECONDITION: ")
-	assert.Equal(t, Recalled, e.verify(7, 0), "recall reaches a unit in a case on a pallet")
-	var report HoldingPage
+	assert.Equal(t, wire.Recalled, e.verify(7, 0), "recall reaches a unit in a case on a pallet")
+	var report wire.HoldingPage
 	e.Must(e.Query(auditor, 8, "RecallReport", gtin, lot, "100", ""), &report)
-	assert.Equal(t, Holding{Unit: unit(0), Owner: mfrMSP, Custodian: mfrMSP, Disposition: DispActive, Container: pallet}, report.Items[0])
+	assert.Equal(t, wire.Holding{Unit: unit(0), Owner: mfrMSP, Custodian: mfrMSP, Disposition: wire.DispActive, Container: pallet}, report.Items[0])
 
 	// Unpacked, the other lot's case ships; the recalled one still does not.
 	e.Must(e.Submit(mfgLogistic, 9, "", nil, "Unpack", pallet), nil)
@@ -139,14 +140,14 @@ func TestQuarantinedOrIllegitimateUnitsAreNotPacked(t *testing.T) {
 func TestDispenseFromACaseKeepsItsLotCounts(t *testing.T) {
 	e := atPharmacy(t)
 	e.Must(e.Submit(pharmacist, 5, "", nil, "Dispense", unit(0)), nil)
-	assert.Equal(t, []LotCount{{gtin, lot, 3}}, e.item(case1).Lots)
+	assert.Equal(t, []wire.LotCount{{GTIN: gtin, Lot: lot, Units: 3}}, e.item(case1).Lots)
 	u := e.item(unit(0))
 	assert.Empty(t, u.Parent)
 	assert.Contains(t, u.Containers, case1)
 	e.Must(e.Submit(pharmacist, 6, "", nil, "Unpack", case1), nil)
 	assert.Empty(t, e.item(case1).Lots)
-	assert.Equal(t, DispDispensed, e.item(unit(0)).Disposition, "the dispensed unit is not released again")
-	assert.Equal(t, DispSellable, e.item(unit(1)).Disposition)
+	assert.Equal(t, wire.DispDispensed, e.item(unit(0)).Disposition, "the dispensed unit is not released again")
+	assert.Equal(t, wire.DispSellable, e.item(unit(1)).Disposition)
 }
 
 // Attack 3: one shipment listed the same item twice.
@@ -163,11 +164,11 @@ func TestShipRefusesTheSameItemTwice(t *testing.T) {
 // auditor cleared, marked illegitimate and recalled.
 func TestWritesAreTiedToTheOwningOrg(t *testing.T) {
 	// A second manufacturer with its own company prefix.
-	g := partstest.With(partstest.Reference(), "supply", wire.Org{MSPID: "GenericsMSP", Name: "generics",
-		Parts: []string{wire.PartManufacturer}, Peer: true, CompanyPrefixes: []string{"0012345"}})
+	g := partstest.With(partstest.Reference(), "supply", parts.Org{MSPID: "GenericsMSP", Name: "generics",
+		Parts: []string{parts.PartManufacturer}, Peer: true, CompanyPrefixes: []string{"0012345"}})
 	e := newEnvWith(t, &Contract{}, g)
 	generics := roleOf("GenericsMSP", "quality")
-	e.Must(e.Submit(registrar, 0, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: "GenericsMSP", Name: "g", License: "LIC-G",
+	e.Must(e.Submit(registrar, 0, "", nil, "RegisterPartner", string(cctest.JSON(wire.Partner{MSPID: "GenericsMSP", Name: "g", License: "LIC-G",
 		GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}))), nil)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 3)), nil)
 	e.Must(e.Submit(quality, 2, "", nil, "Suspect", unit(0), "odd label"), nil)
@@ -236,11 +237,11 @@ func TestCustodyNeedsPartRoleAndOwnership(t *testing.T) {
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.Submit(provLogist, 8, "", nil, "Dispense", unit(0)), "FORBIDDEN: ")
 	// A pharmacy whose licence is suspended dispenses nothing.
-	e.Must(e.Submit(registrar, 9, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: provMSP, Name: "P", License: "LIC-2",
+	e.Must(e.Submit(registrar, 9, "", nil, "RegisterPartner", string(cctest.JSON(wire.Partner{MSPID: provMSP, Name: "P", License: "LIC-2",
 		GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-12-31", Status: "suspended"}))), nil)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.Submit(pharmacist, 10, "", nil, "Dispense", unit(0)), "FORBIDDEN: ProviderMSP is not an authorized trading partner")
-	e.Must(e.Submit(registrar, 11, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: provMSP, Name: "P", License: "LIC-2",
+	e.Must(e.Submit(registrar, 11, "", nil, "RegisterPartner", string(cctest.JSON(wire.Partner{MSPID: provMSP, Name: "P", License: "LIC-2",
 		GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}))), nil)
 	e.Must(e.Submit(pharmacist, 12, "", nil, "Dispense", unit(0)), nil)
 	// An org the parts registry does not list cannot receive a shipment,
@@ -329,12 +330,12 @@ func TestTracePagesToAnyLength(t *testing.T) {
 	}
 	e.Must(e.Submit(distributor, 4+readings, "", nil, "Receive", "SHP-1"), nil)
 	total := 1 + 1 + 1 + readings + 1 // commission, pack, ship, readings, receive
-	oldest := readAll(t, e, unit(0), OldestFirst)
-	newest := readAll(t, e, unit(0), NewestFirst)
+	oldest := readAll(t, e, unit(0), wire.OldestFirst)
+	newest := readAll(t, e, unit(0), wire.NewestFirst)
 	require.Len(t, oldest, total)
 	require.Len(t, newest, total)
-	assert.Equal(t, StepCommissioning, oldest[0].BizStep)
-	assert.Equal(t, StepReceiving, oldest[total-1].BizStep)
+	assert.Equal(t, wire.StepCommissioning, oldest[0].BizStep)
+	assert.Equal(t, wire.StepReceiving, oldest[total-1].BizStep)
 	for i := range oldest {
 		assert.Equal(t, oldest[i].EventID, newest[total-1-i].EventID)
 		if i > 0 {
@@ -343,12 +344,12 @@ func TestTracePagesToAnyLength(t *testing.T) {
 	}
 }
 
-func readAll(t *testing.T, e *env, id, order string) []Event {
-	var all []Event
+func readAll(t *testing.T, e *env, id, order string) []wire.Event {
+	var all []wire.Event
 	bookmark := ""
 	for pages := 0; ; pages++ {
 		require.Less(t, pages, 100)
-		var p EventPage
+		var p wire.EventPage
 		e.Must(e.Query(auditor, 99999, "Trace", id, order, "100", bookmark), &p)
 		all = append(all, p.Items...)
 		if p.Bookmark == "" {
@@ -362,13 +363,13 @@ func TestSignalsPageBothWays(t *testing.T) {
 	e := atPharmacy(t)
 	e.Must(e.Submit(pharmacist, 5, "", nil, "Dispense", unit(0)), nil)
 	for i := 0; i < 25; i++ {
-		assert.Equal(t, AlreadyDispensed, e.verify(6+i, 0))
+		assert.Equal(t, wire.AlreadyDispensed, e.verify(6+i, 0))
 	}
-	for _, order := range []string{OldestFirst, NewestFirst} {
-		var got []Signal
+	for _, order := range []string{wire.OldestFirst, wire.NewestFirst} {
+		var got []wire.Signal
 		bookmark := ""
 		for {
-			var p SignalPage
+			var p wire.SignalPage
 			e.Must(e.Query(auditor, 99999, "ListSignals", unit(0), order, "10", bookmark), &p)
 			got = append(got, p.Items...)
 			if bookmark = p.Bookmark; bookmark == "" {
@@ -377,7 +378,7 @@ func TestSignalsPageBothWays(t *testing.T) {
 		}
 		require.Len(t, got, 25, order)
 		first, last := got[0].At, got[24].At
-		if order == NewestFirst {
+		if order == wire.NewestFirst {
 			first, last = last, first
 		}
 		assert.Equal(t, at(6).Format(time.RFC3339Nano), first, order)

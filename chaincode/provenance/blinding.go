@@ -9,7 +9,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // Blinding (package kit/blind). Every block carries the SHA-256 of each
@@ -35,7 +36,7 @@ import (
 // or more): by the admin of an org that is a member of the collection. A
 // collection the chaincode does not have is INVALID_ARGUMENT; a second
 // setup CONFLICT.
-func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, collection string) (*Receipt, error) {
+func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, collection string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -54,7 +55,7 @@ func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, co
 		return nil, err
 	}
 	t.Events.Add("provenance.blinding-set", collection, nil)
-	return &Receipt{ID: collection, Status: "set", TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: collection, Status: "set", TxID: t.ID()}, t.finish()
 }
 
 // BlindingReady reports whether a collection's blinding secret is set, for
@@ -82,13 +83,13 @@ func (c *Contract) BlindingReady(ctx contractapi.TransactionContextInterface, co
 // collections, from its name and the parts registry: INVALID_ARGUMENT for
 // any other name.
 func (t *tx) collectionMembers(collection string) ([]string, error) {
-	var reg wire.Registry
-	if err := cccall.Call(t.Stub, wire.Chaincode, wire.FnList, &reg); err != nil {
+	var reg parts.Registry
+	if err := cccall.Call(t.Stub, parts.Chaincode, parts.FnList, &reg); err != nil {
 		return nil, err
 	}
 	var traders []string
 	for _, o := range reg.Orgs {
-		if o.Plays(wire.PartManufacturer) && collection == CommissionCollection(o.MSPID) {
+		if o.Plays(parts.PartManufacturer) && collection == CommissionCollection(o.MSPID) {
 			return []string{o.MSPID}, nil
 		}
 		if slices.ContainsFunc(tradingParts(), o.Plays) {

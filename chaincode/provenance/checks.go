@@ -9,30 +9,18 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/registry"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
-
-// Verification is Verify's answer, as recorded.
-type Verification struct {
-	ID     string `json:"id"`
-	Unit   string `json:"unit"`
-	Lot    string `json:"lot"`
-	Expiry string `json:"expiry"`
-	Result string `json:"result"`
-	// Requester is the org that asked, never the employee (records
-	// written before carry "MSP/enrollment id").
-	Requester string `json:"requester"`
-	At        string `json:"at"`
-}
 
 // finished reports whether a disposition ends an item's life in the
 // supply chain: nothing moves it again.
 func finished(disp string) bool {
-	return disp == DispDispensed || disp == DispDestroyed || disp == DispInactive || disp == DispIllegitimate
+	return disp == wire.DispDispensed || disp == wire.DispDestroyed || disp == wire.DispInactive || disp == wire.DispIllegitimate
 }
 
 func suspectRank(s string) int {
-	return map[string]int{SuspectCleared: 1, SuspectQuarantine: 2, SuspectIllegitimate: 3}[s]
+	return map[string]int{wire.SuspectCleared: 1, wire.SuspectQuarantine: 2, wire.SuspectIllegitimate: 3}[s]
 }
 
 // worseSuspect is the graver of two suspect states.
@@ -49,11 +37,11 @@ func worseSuspect(a, b string) string {
 type effective struct {
 	Disposition string
 	Suspect     string
-	Root        *Item
+	Root        *wire.Item
 }
 
 // effectiveOf reads the effective state of chain (the item first).
-func effectiveOf(chain []*Item) effective {
+func effectiveOf(chain []*wire.Item) effective {
 	root := chain[len(chain)-1]
 	e := effective{Disposition: root.Disposition, Root: root}
 	ended, quarantined := "", false
@@ -62,46 +50,46 @@ func effectiveOf(chain []*Item) effective {
 		if ended == "" && finished(it.Disposition) {
 			ended = it.Disposition
 		}
-		quarantined = quarantined || it.Disposition == DispQuarantined
+		quarantined = quarantined || it.Disposition == wire.DispQuarantined
 	}
 	switch {
 	case ended != "":
 		e.Disposition = ended
 	case quarantined:
-		e.Disposition = DispQuarantined
+		e.Disposition = wire.DispQuarantined
 	}
 	return e
 }
 
 // verdict decides a unit's verification result at today (YYYY-MM-DD) from
 // its effective state (nil it: unknown serial).
-func verdict(it *Item, e effective, recalled bool, lot, expiry, today string) string {
+func verdict(it *wire.Item, e effective, recalled bool, lot, expiry, today string) string {
 	switch {
 	case it == nil:
-		return UnknownSerial
+		return wire.UnknownSerial
 	case it.Lot != lot:
-		return LotMismatch
+		return wire.LotMismatch
 	case it.Expiry != expiry:
-		return ExpiryMismatch
-	case e.Disposition == DispDispensed:
-		return AlreadyDispensed
-	case finished(e.Disposition) || e.Suspect == SuspectIllegitimate:
-		return Decommissioned
+		return wire.ExpiryMismatch
+	case e.Disposition == wire.DispDispensed:
+		return wire.AlreadyDispensed
+	case finished(e.Disposition) || e.Suspect == wire.SuspectIllegitimate:
+		return wire.Decommissioned
 	case recalled:
-		return Recalled
-	case e.Suspect == SuspectQuarantine || e.Disposition == DispQuarantined:
-		return Suspect
+		return wire.Recalled
+	case e.Suspect == wire.SuspectQuarantine || e.Disposition == wire.DispQuarantined:
+		return wire.Suspect
 	case it.Expiry < today:
-		return Expired
+		return wire.Expired
 	}
-	return Verified
+	return wire.Verified
 }
 
 // unitState reads a unit's chain, effective state and whether its lot is
 // recalled; it refuses a transaction stamped before the latest change of
 // the unit, a container around it or its lot (a backdated verification
 // cannot reopen an expired or closed window).
-func (t *tx) unitState(it *Item) ([]*Item, effective, bool, error) {
+func (t *tx) unitState(it *wire.Item) ([]*wire.Item, effective, bool, error) {
 	chain, err := t.chain(it)
 	if err != nil {
 		return nil, effective{}, false, err
@@ -127,7 +115,7 @@ func (t *tx) unitState(it *Item) ([]*Item, effective, bool, error) {
 // its manufacturer did not commission (no commissioning anchor, anchor.go)
 // is an unknown serial. A scan of such a record, or of a dispensed or
 // destroyed unit, is also recorded as a counterfeit signal.
-func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, serial, lot, expiry string) (*Verification, error) {
+func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, serial, lot, expiry string) (*wire.Verification, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -138,12 +126,12 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, ser
 	if err := checkIdentifier(gtin, serial, lot, expiry); err != nil {
 		return nil, err
 	}
-	id := SGTIN(gtin, serial)
+	id := wire.SGTIN(gtin, serial)
 	result, signals, err := t.assess(id, lot, expiry)
 	if err != nil {
 		return nil, err
 	}
-	v := &Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.MSPID, At: t.Stamp(), Result: result}
+	v := &wire.Verification{ID: t.ID(), Unit: id, Lot: lot, Expiry: expiry, Requester: t.Caller.MSPID, At: t.Stamp(), Result: result}
 	if err := t.put(objVerification, v, id, t.ID()); err != nil {
 		return nil, err
 	}
@@ -159,38 +147,38 @@ func (c *Contract) Verify(ctx contractapi.TransactionContextInterface, gtin, ser
 
 // assess returns the verification result of a unit and the counterfeit
 // signals its scan raises.
-func (t *tx) assess(id, lot, expiry string) (string, []Signal, error) {
+func (t *tx) assess(id, lot, expiry string) (string, []wire.Signal, error) {
 	it, found, err := t.stored(id)
 	if err != nil || !found {
-		return UnknownSerial, nil, err
+		return wire.UnknownSerial, nil, err
 	}
 	if genuine, err := t.genuine(id, it); err != nil {
 		return "", nil, err
 	} else if !genuine {
-		return UnknownSerial, []Signal{t.signal(SignalNotCommissioned, id, "scanned a serial whose record its manufacturer did not commission")}, nil
+		return wire.UnknownSerial, []wire.Signal{t.signal(wire.SignalNotCommissioned, id, "scanned a serial whose record its manufacturer did not commission")}, nil
 	}
 	_, e, recalled, err := t.unitState(it)
 	if err != nil {
 		return "", nil, err
 	}
 	result := verdict(it, e, recalled, lot, expiry, t.Now.Format("2006-01-02"))
-	if result == AlreadyDispensed || e.Disposition == DispDestroyed {
-		return result, []Signal{t.signal(SignalScanAfterEnd, id, "scanned after "+e.Disposition)}, nil
+	if result == wire.AlreadyDispensed || e.Disposition == wire.DispDestroyed {
+		return result, []wire.Signal{t.signal(wire.SignalScanAfterEnd, id, "scanned after "+e.Disposition)}, nil
 	}
 	return result, nil, nil
 }
 
 func checkIdentifier(gtin, serial, lot, expiry string) error {
-	if err := CheckGTIN("gtin", gtin); err != nil {
+	if err := wire.CheckGTIN("gtin", gtin); err != nil {
 		return err
 	}
-	if err := CheckSerial("serial", serial); err != nil {
+	if err := wire.CheckSerial("serial", serial); err != nil {
 		return err
 	}
-	if err := CheckLot("lot", lot); err != nil {
+	if err := wire.CheckLot("lot", lot); err != nil {
 		return err
 	}
-	_, err := ParseExpiry("expiry", expiry)
+	_, err := wire.ParseExpiry("expiry", expiry)
 	return err
 }
 
@@ -199,18 +187,18 @@ func checkIdentifier(gtin, serial, lot, expiry string) error {
 // illegitimate, destroyed or quarantined case is refused like one that is
 // so itself, as are recalled, expired or already dispensed units. A unit
 // taken from a container leaves it (and the container's lot counts).
-func (c *Contract) Dispense(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Dispense(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := registry.Require(t.Stub, t.Caller, wire.PartPharmacy, wire.RolePharmacist); err != nil {
+	if _, err := registry.Require(t.Stub, t.Caller, parts.PartPharmacy, parts.RolePharmacist); err != nil {
 		return nil, err
 	}
 	if _, err := t.partner(t.Caller.MSPID); err != nil {
 		return nil, err
 	}
-	if _, _, err := ParseSGTIN("id", id); err != nil {
+	if _, _, err := wire.ParseSGTIN("id", id); err != nil {
 		return nil, err
 	}
 	chain, err := t.held(id)
@@ -220,30 +208,30 @@ func (c *Contract) Dispense(ctx contractapi.TransactionContextInterface, id stri
 	it := chain[0]
 	if _, e, recalled, err := t.unitState(it); err != nil {
 		return nil, err
-	} else if v := verdict(it, e, recalled, it.Lot, it.Expiry, t.Now.Format("2006-01-02")); v != Verified {
+	} else if v := verdict(it, e, recalled, it.Lot, it.Expiry, t.Now.Format("2006-01-02")); v != wire.Verified {
 		return nil, ccerr.Precondition("%s cannot be dispensed: %s", id, v)
 	}
 	if err := t.takeOut(chain); err != nil {
 		return nil, err
 	}
-	it.Owner, it.Custodian, it.Disposition = t.Caller.MSPID, t.Caller.MSPID, DispDispensed
+	it.Owner, it.Custodian, it.Disposition = t.Caller.MSPID, t.Caller.MSPID, wire.DispDispensed
 	if err := t.saveItem(it); err != nil {
 		return nil, err
 	}
 	if err := t.ownItem(it); err != nil {
 		return nil, err
 	}
-	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepDispensing, Disposition: DispDispensed,
+	if err := t.record(wire.Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: wire.StepDispensing, Disposition: wire.DispDispensed,
 		EPCList: []string{epc(it)}}, id); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: id, Status: DispDispensed, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: id, Status: wire.DispDispensed, TxID: t.ID()}, t.finish()
 }
 
 // takeOut removes a unit from the containers around it: its index entry
 // goes, every container's lot count drops, and the unit keeps the
 // containers in its trace.
-func (t *tx) takeOut(chain []*Item) error {
+func (t *tx) takeOut(chain []*wire.Item) error {
 	it := chain[0]
 	if it.Parent == "" {
 		return nil
@@ -266,7 +254,7 @@ func (t *tx) takeOut(chain []*Item) error {
 // cleared | illegitimate. Who: the registrar, or the holder's staff with
 // one of roles (DSCSA: the trading partner that holds the product
 // investigates). The item's owner's peer endorses the change.
-func (c *Contract) setSuspect(ctx contractapi.TransactionContextInterface, id, reason, to string, roles []string, from ...string) (*Receipt, error) {
+func (c *Contract) setSuspect(ctx contractapi.TransactionContextInterface, id, reason, to string, roles []string, from ...string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -287,22 +275,22 @@ func (c *Contract) setSuspect(ctx contractapi.TransactionContextInterface, id, r
 	}
 	it.Suspect = to
 	switch {
-	case to == SuspectQuarantine:
-		it.Disposition = DispQuarantined
-	case to == SuspectIllegitimate:
-		it.Disposition = DispIllegitimate
-	case it.Disposition == DispQuarantined:
-		it.Disposition = DispActive
+	case to == wire.SuspectQuarantine:
+		it.Disposition = wire.DispQuarantined
+	case to == wire.SuspectIllegitimate:
+		it.Disposition = wire.DispIllegitimate
+	case it.Disposition == wire.DispQuarantined:
+		it.Disposition = wire.DispActive
 	}
 	if err := t.saveItem(it); err != nil {
 		return nil, err
 	}
-	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepInspecting, Disposition: it.Disposition,
+	if err := t.record(wire.Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: wire.StepInspecting, Disposition: it.Disposition,
 		EPCList: []string{epc(it)}}, id); err != nil {
 		return nil, err
 	}
 	t.Events.Add("suspect."+to, id, map[string]string{"by": t.Caller.MSPID})
-	return &Receipt{ID: id, Status: to, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: id, Status: to, TxID: t.ID()}, t.finish()
 }
 
 func checkReason(reason string) error {
@@ -314,7 +302,7 @@ func checkReason(reason string) error {
 
 // investigated returns an outermost item at rest that the caller may act
 // on: any for the registrar, the org's own for a holder.
-func (t *tx) investigated(id string, registrar bool) (*Item, error) {
+func (t *tx) investigated(id string, registrar bool) (*wire.Item, error) {
 	it, err := t.item(id)
 	if err != nil {
 		return nil, err
@@ -325,7 +313,7 @@ func (t *tx) investigated(id string, registrar bool) (*Item, error) {
 	if !registrar && it.Owner != t.Caller.MSPID {
 		return nil, ccerr.Forbidden("%s holds %s, not %s", it.Owner, id, t.Caller.MSPID)
 	}
-	if it.Disposition == DispInTransit {
+	if it.Disposition == wire.DispInTransit {
 		return nil, ccerr.Precondition("%s is in transit: its receiver investigates on receipt", id)
 	}
 	return it, nil
@@ -334,18 +322,18 @@ func (t *tx) investigated(id string, registrar bool) (*Item, error) {
 // Suspect quarantines an outermost item (DSCSA suspect product), with a
 // reason: by the holder's quality, logistics or pharmacist staff, or the
 // registrar. Everything inside a quarantined container is quarantined.
-func (c *Contract) Suspect(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.setSuspect(ctx, id, reason, SuspectQuarantine, handlerRoles, SuspectNone, SuspectCleared)
+func (c *Contract) Suspect(ctx contractapi.TransactionContextInterface, id, reason string) (*wire.Receipt, error) {
+	return c.setSuspect(ctx, id, reason, wire.SuspectQuarantine, handlerRoles, wire.SuspectNone, wire.SuspectCleared)
 }
 
 // Clear ends a quarantine: the investigation found the item legitimate.
 // By the holder's quality staff or pharmacist, or the registrar.
-func (c *Contract) Clear(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.setSuspect(ctx, id, reason, SuspectCleared, investigatorRoles, SuspectQuarantine)
+func (c *Contract) Clear(ctx contractapi.TransactionContextInterface, id, reason string) (*wire.Receipt, error) {
+	return c.setSuspect(ctx, id, reason, wire.SuspectCleared, investigatorRoles, wire.SuspectQuarantine)
 }
 
 // MarkIllegitimate ends a quarantine: the item is illegitimate, for good.
 // By the holder's quality staff or pharmacist, or the registrar.
-func (c *Contract) MarkIllegitimate(ctx contractapi.TransactionContextInterface, id, reason string) (*Receipt, error) {
-	return c.setSuspect(ctx, id, reason, SuspectIllegitimate, investigatorRoles, SuspectQuarantine)
+func (c *Contract) MarkIllegitimate(ctx contractapi.TransactionContextInterface, id, reason string) (*wire.Receipt, error) {
+	return c.setSuspect(ctx, id, reason, wire.SuspectIllegitimate, investigatorRoles, wire.SuspectQuarantine)
 }

@@ -19,17 +19,14 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/txtime"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // Names the chaincode uses.
 const (
-	EventName      = "provenance"
-	TransientDSCSA = "dscsa"
-	// MaxCommission is how many serials one transaction commissions; the
-	// client splits larger batches.
-	MaxCommission = 500
-	maxPack       = 1000
-	maxInput      = 256 * 1024
+	EventName = "provenance"
+	maxPack   = 1000
+	maxInput  = 256 * 1024
 )
 
 // Object types, all public but the DSCSA documents (pairwise collections).
@@ -67,15 +64,6 @@ type Contract struct {
 	// a transaction whose timestamp is further from it than txtime's
 	// default skew is refused. Nil (unit tests) checks nothing.
 	Clock func() time.Time
-}
-
-// Receipt is what a submitted transaction returns.
-type Receipt struct {
-	ID      string   `json:"id"`
-	Status  string   `json:"status"`
-	Count   int      `json:"count,omitempty" metadata:",optional"`
-	Signals []Signal `json:"signals,omitempty" metadata:",optional"`
-	TxID    string   `json:"txId"`
 }
 
 type tx struct {
@@ -152,7 +140,7 @@ func (t *tx) put(obj string, v any, attrs ...string) error {
 // item reads a unit or container that may be given meaning: a record
 // that is not genuine (anchor.go) — a unit its manufacturer never
 // commissioned — is NOT_FOUND, as if its key did not exist.
-func (t *tx) item(id string) (*Item, error) {
+func (t *tx) item(id string) (*wire.Item, error) {
 	it, found, err := t.stored(id)
 	if err != nil {
 		return nil, err
@@ -169,8 +157,8 @@ func (t *tx) item(id string) (*Item, error) {
 }
 
 // stored reads the record under an item's key, genuine or not.
-func (t *tx) stored(id string) (*Item, bool, error) {
-	var it Item
+func (t *tx) stored(id string) (*wire.Item, bool, error) {
+	var it wire.Item
 	found, err := t.get(objItem, &it, id)
 	if err != nil || !found {
 		return nil, found, err
@@ -181,8 +169,8 @@ func (t *tx) stored(id string) (*Item, bool, error) {
 // chain returns an item and the containers around it, innermost first: the
 // last one is the outermost container, which holds ownership, custody and
 // disposition for everything inside.
-func (t *tx) chain(it *Item) ([]*Item, error) {
-	out := []*Item{it}
+func (t *tx) chain(it *wire.Item) ([]*wire.Item, error) {
+	out := []*wire.Item{it}
 	for cur := it; cur.Parent != ""; {
 		if len(out) > 3 {
 			return nil, ccerr.Internal("containers of %s nest too deep", it.ID)
@@ -198,7 +186,7 @@ func (t *tx) chain(it *Item) ([]*Item, error) {
 
 // root returns an item's outermost container (the item itself when it is
 // in none).
-func (t *tx) root(it *Item) (*Item, error) {
+func (t *tx) root(it *wire.Item) (*wire.Item, error) {
 	c, err := t.chain(it)
 	if err != nil {
 		return nil, err
@@ -209,7 +197,7 @@ func (t *tx) root(it *Item) (*Item, error) {
 // saveItem writes an item changed by this transaction. Time moves forward
 // for every item: a transaction stamped before the item's latest change is
 // refused, so backdating cannot reopen a window that has closed.
-func (t *tx) saveItem(it *Item) error {
+func (t *tx) saveItem(it *wire.Item) error {
 	if err := t.NotBefore("item "+it.ID, it.Updated); err != nil {
 		return err
 	}
@@ -218,7 +206,7 @@ func (t *tx) saveItem(it *Item) error {
 }
 
 // saveShipment writes a shipment changed by this transaction, forward in time.
-func (t *tx) saveShipment(sh *Shipment) error {
+func (t *tx) saveShipment(sh *wire.Shipment) error {
 	if err := t.NotBefore("shipment "+sh.ID, sh.Updated); err != nil {
 		return err
 	}
@@ -235,7 +223,7 @@ func DescStamp(at time.Time) string {
 // record stores an EPCIS event and indexes it under each object, oldest
 // first and newest first. The event itself is sealed (endorse.go): nobody
 // rewrites history alone.
-func (t *tx) record(e Event, objects ...string) error {
+func (t *tx) record(e wire.Event, objects ...string) error {
 	t.seq++
 	n := fmt.Sprintf("%04d", t.seq)
 	e.EventID = "ni:///sha-256;" + hexSum(t.ID()+"/"+n) + "?ver=CBV2.0"
@@ -264,20 +252,20 @@ func hexSum(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func epc(it *Item) string {
+func epc(it *wire.Item) string {
 	if it.Kind == "unit" {
-		return SGTINURI(it.GTIN, it.Serial)
+		return wire.SGTINURI(it.GTIN, it.Serial)
 	}
-	return SSCCURI(it.ID)
+	return wire.SSCCURI(it.ID)
 }
 
-func (t *tx) signal(code, object, reason string) Signal {
-	return Signal{ID: t.ID() + "/" + object, Code: code, Object: object, By: t.Caller.MSPID, Reason: reason, At: t.Stamp()}
+func (t *tx) signal(code, object, reason string) wire.Signal {
+	return wire.Signal{ID: t.ID() + "/" + object, Code: code, Object: object, By: t.Caller.MSPID, Reason: reason, At: t.Stamp()}
 }
 
 // saveSignals records counterfeit signals under their object, oldest first
 // and newest first; each record is sealed.
-func (t *tx) saveSignals(signals []Signal) error {
+func (t *tx) saveSignals(signals []wire.Signal) error {
 	for _, s := range signals {
 		if err := t.put(objSignal, s, s.Object, t.SortStamp(), t.ID()); err != nil {
 			return err

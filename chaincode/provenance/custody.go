@@ -10,15 +10,9 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
-
-// ShipInput is Ship's argument.
-type ShipInput struct {
-	ID    string   `json:"id"`
-	To    string   `json:"to"`
-	Items []string `json:"items"`
-}
 
 // Ship sends items the caller's org holds at rest (units in no container,
 // or outermost containers) to another licensed trading partner, by the
@@ -28,7 +22,7 @@ type ShipInput struct {
 // "dscsa", any JSON) stay in the two partners' collection under a blinded
 // key, with a salted commitment on the shipment (dscsa.go). Items the caller does not hold refuse the
 // shipment, and the attempt is recorded as a counterfeit signal.
-func (c *Contract) Ship(ctx contractapi.TransactionContextInterface, input string) (*Receipt, error) {
+func (c *Contract) Ship(ctx contractapi.TransactionContextInterface, input string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -44,10 +38,10 @@ func (c *Contract) Ship(ctx contractapi.TransactionContextInterface, input strin
 		return nil, err
 	}
 	var doc json.RawMessage
-	if err := t.Transient(TransientDSCSA, &doc, maxInput); err != nil {
+	if err := t.Transient(wire.TransientDSCSA, &doc, maxInput); err != nil {
 		return nil, err
 	}
-	if found, err := t.get(objShipment, &Shipment{}, in.ID); err != nil {
+	if found, err := t.get(objShipment, &wire.Shipment{}, in.ID); err != nil {
 		return nil, err
 	} else if found {
 		return nil, ccerr.Conflict("shipment %s exists", in.ID)
@@ -61,18 +55,18 @@ func (c *Contract) Ship(ctx contractapi.TransactionContextInterface, input strin
 		if err := t.saveSignals(signals); err != nil {
 			return nil, err
 		}
-		return &Receipt{ID: in.ID, Status: "refused", Signals: signals, TxID: t.ID()}, t.finish()
+		return &wire.Receipt{ID: in.ID, Status: "refused", Signals: signals, TxID: t.ID()}, t.finish()
 	}
 	if err := t.dispatch(in, items, doc); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: in.ID, Status: DispInTransit, Count: len(items), TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: in.ID, Status: wire.DispInTransit, Count: len(items), TxID: t.ID()}, t.finish()
 }
 
 // decodeShip validates Ship's input: a shipment id, a receiver other than
 // the sender, and 1 to maxPack distinct items (errors name the index).
-func decodeShip(input, sender string) (*ShipInput, error) {
-	var in ShipInput
+func decodeShip(input, sender string) (*wire.ShipInput, error) {
+	var in wire.ShipInput
 	if err := decode("shipment", input, &in); err != nil {
 		return nil, err
 	}
@@ -104,10 +98,10 @@ func decodeShip(input, sender string) (*ShipInput, error) {
 
 // checkItemID validates a unit (GTIN.serial) or container (SSCC) id.
 func checkItemID(field, id string) error {
-	if len(id) == 18 && CheckSSCC(field, id) == nil {
+	if len(id) == 18 && wire.CheckSSCC(field, id) == nil {
 		return nil
 	}
-	_, _, err := ParseSGTIN(field, id)
+	_, _, err := wire.ParseSGTIN(field, id)
 	return err
 }
 
@@ -125,9 +119,9 @@ func (t *tx) receiver(to string) error {
 
 // shippable reads the items of a shipment: the caller's outermost items at
 // rest and fit to travel, or counterfeit signals for those it does not hold.
-func (t *tx) shippable(ids []string) ([]*Item, []Signal, error) {
-	var items []*Item
-	var signals []Signal
+func (t *tx) shippable(ids []string) ([]*wire.Item, []wire.Signal, error) {
+	var items []*wire.Item
+	var signals []wire.Signal
 	for i, id := range ids {
 		field := fmt.Sprintf("items[%d]", i)
 		it, err := t.item(id)
@@ -142,7 +136,7 @@ func (t *tx) shippable(ids []string) ([]*Item, []Signal, error) {
 			return nil, nil, err
 		}
 		if r.Owner != t.Caller.MSPID {
-			signals = append(signals, t.signal(SignalNotHolder, id, t.Caller.MSPID+" tried to ship an item held by "+r.Owner))
+			signals = append(signals, t.signal(wire.SignalNotHolder, id, t.Caller.MSPID+" tried to ship an item held by "+r.Owner))
 			continue
 		}
 		if it.Parent != "" {
@@ -158,10 +152,10 @@ func (t *tx) shippable(ids []string) ([]*Item, []Signal, error) {
 
 // dispatch puts the items in transit under AND(sender, receiver), keeps the
 // DSCSA documents in the partners' collection and writes the shipment.
-func (t *tx) dispatch(in *ShipInput, items []*Item, doc json.RawMessage) error {
+func (t *tx) dispatch(in *wire.ShipInput, items []*wire.Item, doc json.RawMessage) error {
 	epcs := make([]string, 0, len(items))
 	for _, it := range items {
-		it.Disposition, it.Shipment, it.Custodian = DispInTransit, in.ID, t.Caller.MSPID
+		it.Disposition, it.Shipment, it.Custodian = wire.DispInTransit, in.ID, t.Caller.MSPID
 		if err := t.saveItem(it); err != nil {
 			return err
 		}
@@ -174,7 +168,7 @@ func (t *tx) dispatch(in *ShipInput, items []*Item, doc json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	sh := &Shipment{ID: in.ID, From: t.Caller.MSPID, To: in.To, Items: in.Items, Status: DispInTransit,
+	sh := &wire.Shipment{ID: in.ID, From: t.Caller.MSPID, To: in.To, Items: in.Items, Status: wire.DispInTransit,
 		DocHash: commitment, Shipped: t.Stamp()}
 	if err := t.saveShipment(sh); err != nil {
 		return err
@@ -182,16 +176,16 @@ func (t *tx) dispatch(in *ShipInput, items []*Item, doc json.RawMessage) error {
 	if err := t.endorseBy(objShipment, []string{in.ID}, sh.From, sh.To); err != nil {
 		return err
 	}
-	biz := []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + in.ID}}
-	return t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepShipping, Disposition: DispInTransit,
+	biz := []wire.BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + in.ID}}
+	return t.record(wire.Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: wire.StepShipping, Disposition: wire.DispInTransit,
 		EPCList: epcs, BizTx: biz, Source: t.Caller.MSPID, Destination: in.To}, append([]string{in.ID}, in.Items...)...)
 }
 
-func (t *tx) shipment(id string) (*Shipment, error) {
+func (t *tx) shipment(id string) (*wire.Shipment, error) {
 	if err := validate.Identifier("id", id); err != nil {
 		return nil, err
 	}
-	var sh Shipment
+	var sh wire.Shipment
 	found, err := t.get(objShipment, &sh, id)
 	if err != nil {
 		return nil, err
@@ -206,7 +200,7 @@ func (t *tx) shipment(id string) (*Shipment, error) {
 // pharmacist: only then does ownership move, and with it the items'
 // endorsement policy (the receiver's peer). A shipment holding a recalled
 // lot is refused: it stays with its sender, in transit.
-func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id string) (*Receipt, error) {
+func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -221,12 +215,12 @@ func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id strin
 	if sh.To != t.Caller.MSPID {
 		return nil, ccerr.Forbidden("shipment %s is for %s", id, sh.To)
 	}
-	if sh.Status != DispInTransit {
+	if sh.Status != wire.DispInTransit {
 		return nil, ccerr.Precondition("shipment %s is %s", id, sh.Status)
 	}
-	disp := DispActive
-	if t.Caller.Role == wire.RolePharmacist {
-		disp = DispSellable
+	disp := wire.DispActive
+	if t.Caller.Role == parts.RolePharmacist {
+		disp = wire.DispSellable
 	}
 	epcs, err := t.takeOver(sh, disp)
 	if err != nil {
@@ -239,16 +233,16 @@ func (c *Contract) Receive(ctx contractapi.TransactionContextInterface, id strin
 	if err := t.endorseBy(objShipment, []string{id}, sh.To); err != nil {
 		return nil, err
 	}
-	biz := []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + id}}
-	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepReceiving, Disposition: disp,
+	biz := []wire.BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + id}}
+	if err := t.record(wire.Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: wire.StepReceiving, Disposition: disp,
 		EPCList: epcs, BizTx: biz, Source: sh.From, Destination: sh.To}, append([]string{id}, sh.Items...)...); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: id, Status: "received", Count: len(sh.Items), TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: id, Status: "received", Count: len(sh.Items), TxID: t.ID()}, t.finish()
 }
 
 // takeOver gives a shipment's items to its receiver.
-func (t *tx) takeOver(sh *Shipment, disp string) ([]string, error) {
+func (t *tx) takeOver(sh *wire.Shipment, disp string) ([]string, error) {
 	epcs := make([]string, 0, len(sh.Items))
 	for _, iid := range sh.Items {
 		it, err := t.onShipment(sh, iid)
@@ -274,12 +268,12 @@ func (t *tx) takeOver(sh *Shipment, disp string) ([]string, error) {
 // put it in transit on that shipment: a shipment record is a new key, which
 // two colluding orgs can create listing items it never moved, and an
 // honest Receive over it would otherwise hand them over.
-func (t *tx) onShipment(sh *Shipment, id string) (*Item, error) {
+func (t *tx) onShipment(sh *wire.Shipment, id string) (*wire.Item, error) {
 	it, err := t.item(id)
 	if err != nil {
 		return nil, err
 	}
-	if it.Shipment != sh.ID || it.Disposition != DispInTransit {
+	if it.Shipment != sh.ID || it.Disposition != wire.DispInTransit {
 		return nil, ccerr.Precondition("%s is not in transit on shipment %s", id, sh.ID)
 	}
 	return it, nil
@@ -288,7 +282,7 @@ func (t *tx) onShipment(sh *Shipment, id string) (*Item, error) {
 // AddReading attaches a temperature reading (tenths of a degree Celsius)
 // to a shipment in transit, by its sender's or receiver's staff; a reading
 // outside a shipped product's storage range flags the shipment.
-func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipmentID, device string, tenthC int) (*Receipt, error) {
+func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipmentID, device string, tenthC int) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -309,7 +303,7 @@ func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipm
 	if t.Caller.MSPID != sh.From && t.Caller.MSPID != sh.To {
 		return nil, ccerr.Forbidden("only the sender or receiver of shipment %s adds readings", shipmentID)
 	}
-	if sh.Status != DispInTransit {
+	if sh.Status != wire.DispInTransit {
 		return nil, ccerr.Precondition("shipment %s is %s", shipmentID, sh.Status)
 	}
 	if err := t.NotBefore("shipment "+sh.ID, sh.Updated); err != nil {
@@ -324,7 +318,7 @@ func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipm
 
 // excursion reports whether a reading is outside the storage range of a
 // product in the shipment (products in GTIN order).
-func (t *tx) excursion(sh *Shipment, tenthC int) (bool, error) {
+func (t *tx) excursion(sh *wire.Shipment, tenthC int) (bool, error) {
 	var gtins []string
 	for _, iid := range sh.Items {
 		it, err := t.onShipment(sh, iid)
@@ -349,7 +343,7 @@ func (t *tx) excursion(sh *Shipment, tenthC int) (bool, error) {
 	return false, nil
 }
 
-func (t *tx) reading(sh *Shipment, device string, tenthC int, excursion bool) (*Receipt, error) {
+func (t *tx) reading(sh *wire.Shipment, device string, tenthC int, excursion bool) (*wire.Receipt, error) {
 	status := "recorded"
 	if excursion {
 		status = "excursion"
@@ -358,16 +352,16 @@ func (t *tx) reading(sh *Shipment, device string, tenthC int, excursion bool) (*
 			return nil, err
 		}
 	}
-	if err := t.record(Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: StepSensorReporting,
-		BizTx:  []BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + sh.ID}},
-		Sensor: &SensorRep{Type: "gs1:Temperature", TenthC: tenthC, Device: device, Excursion: excursion}}, append([]string{sh.ID}, sh.Items...)...); err != nil {
+	if err := t.record(wire.Event{Type: "ObjectEvent", Action: "OBSERVE", BizStep: wire.StepSensorReporting,
+		BizTx:  []wire.BizTx{{Type: "urn:epcglobal:cbv:btt:desadv", ID: "urn:carechain:shipment:" + sh.ID}},
+		Sensor: &wire.SensorRep{Type: "gs1:Temperature", TenthC: tenthC, Device: device, Excursion: excursion}}, append([]string{sh.ID}, sh.Items...)...); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: sh.ID, Status: status, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: sh.ID, Status: status, TxID: t.ID()}, t.finish()
 }
 
 // GetShipment reads a shipment, for any supply member.
-func (c *Contract) GetShipment(ctx contractapi.TransactionContextInterface, id string) (*Shipment, error) {
+func (c *Contract) GetShipment(ctx contractapi.TransactionContextInterface, id string) (*wire.Shipment, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err

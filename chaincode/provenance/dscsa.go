@@ -8,8 +8,8 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/registry"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // DSCSA documents. The transaction information and statement of a
@@ -30,37 +30,10 @@ import (
 // [dscsa, id] with the bare SHA-256 as their public hash; GetDSCSA still
 // reads them (with no salt).
 
-// DSCSA is a shipment's DSCSA documents as its partners read them.
-type DSCSA struct {
-	Shipment string `json:"shipment"`
-	// Documents is the JSON the sender sent, compacted, as text: the
-	// bytes the commitment is over.
-	Documents string `json:"documents"`
-	// Salt is the salt of the shipment's public commitment; empty for a
-	// shipment shipped before commitments (its hash is the bare SHA-256).
-	Salt string `json:"salt,omitempty" metadata:",optional"`
-}
-
 // dscsaRecord is the private value.
 type dscsaRecord struct {
 	Salt      string `json:"salt"`
 	Documents string `json:"documents"`
-}
-
-// DSCSACommitment is the public commitment to a shipment's documents
-// under salt (the bare SHA-256 for the salt "" of shipments shipped before
-// commitments).
-func DSCSACommitment(salt, documents string) string {
-	if salt == "" {
-		return hexSum(documents)
-	}
-	return commit.Sum(salt, []byte(documents))
-}
-
-// Matches reports whether the documents are the ones the shipment's
-// public commitment names.
-func (d *DSCSA) Matches(sh *Shipment) bool {
-	return d.Shipment == sh.ID && DSCSACommitment(d.Salt, d.Documents) == sh.DocHash
 }
 
 // dscsaKey is the private key of a shipment's documents.
@@ -70,7 +43,7 @@ func dscsaKey(b *blind.Blinder, shipment string) (string, error) {
 
 // putDSCSA keeps a shipment's documents (compacted JSON) in the partners'
 // collection and returns their public commitment.
-func (t *tx) putDSCSA(in *ShipInput, doc json.RawMessage) (string, error) {
+func (t *tx) putDSCSA(in *wire.ShipInput, doc json.RawMessage) (string, error) {
 	coll := DSCSACollection(t.Caller.MSPID, in.To)
 	b, err := t.blinder(coll)
 	if err != nil {
@@ -82,7 +55,7 @@ func (t *tx) putDSCSA(in *ShipInput, doc json.RawMessage) (string, error) {
 	}
 	var docs bytes.Buffer
 	if err := json.Compact(&docs, doc); err != nil {
-		return "", ccerr.Invalid(TransientDSCSA, "is not JSON: %v", err)
+		return "", ccerr.Invalid(wire.TransientDSCSA, "is not JSON: %v", err)
 	}
 	rec := dscsaRecord{Salt: b.Salt(k), Documents: docs.String()}
 	value, err := json.Marshal(rec)
@@ -92,13 +65,13 @@ func (t *tx) putDSCSA(in *ShipInput, doc json.RawMessage) (string, error) {
 	if err := t.Stub.PutPrivateData(coll, k, value); err != nil {
 		return "", ccerr.Internal("DSCSA documents: %v", err)
 	}
-	return DSCSACommitment(rec.Salt, rec.Documents), nil
+	return wire.DSCSACommitment(rec.Salt, rec.Documents), nil
 }
 
 // GetDSCSA reads a shipment's DSCSA documents with the salt of their
 // public commitment, for the staff of its two partners (licensed or not
 // any more: DSCSA records are kept for years), on a partner's peer.
-func (c *Contract) GetDSCSA(ctx contractapi.TransactionContextInterface, id string) (*DSCSA, error) {
+func (c *Contract) GetDSCSA(ctx contractapi.TransactionContextInterface, id string) (*wire.DSCSA, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -118,7 +91,7 @@ func (c *Contract) GetDSCSA(ctx contractapi.TransactionContextInterface, id stri
 
 // dscsa reads a shipment's documents: under the blinded key, or (shipped
 // before blinding) under the legacy one.
-func (t *tx) dscsa(sh *Shipment) (*DSCSA, error) {
+func (t *tx) dscsa(sh *wire.Shipment) (*wire.DSCSA, error) {
 	coll := DSCSACollection(sh.From, sh.To)
 	b, err := t.blinder(coll)
 	if err != nil {
@@ -137,13 +110,13 @@ func (t *tx) dscsa(sh *Shipment) (*DSCSA, error) {
 		if err := json.Unmarshal(raw, &rec); err != nil {
 			return nil, ccerr.Internal("decode DSCSA documents of %s: %v", sh.ID, err)
 		}
-		return &DSCSA{Shipment: sh.ID, Documents: rec.Documents, Salt: rec.Salt}, nil
+		return &wire.DSCSA{Shipment: sh.ID, Documents: rec.Documents, Salt: rec.Salt}, nil
 	}
 	return t.legacyDSCSA(coll, sh)
 }
 
 // legacyDSCSA reads documents kept before blinding, raw under [dscsa, id].
-func (t *tx) legacyDSCSA(coll string, sh *Shipment) (*DSCSA, error) {
+func (t *tx) legacyDSCSA(coll string, sh *wire.Shipment) (*wire.DSCSA, error) {
 	k, err := key(objDSCSA, sh.ID)
 	if err != nil {
 		return nil, err
@@ -155,5 +128,5 @@ func (t *tx) legacyDSCSA(coll string, sh *Shipment) (*DSCSA, error) {
 	if len(raw) == 0 {
 		return nil, ccerr.NotFound("DSCSA documents of shipment %s", sh.ID)
 	}
-	return &DSCSA{Shipment: sh.ID, Documents: string(raw)}, nil
+	return &wire.DSCSA{Shipment: sh.ID, Documents: string(raw)}, nil
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/cccall"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/policy"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // Key-level (state-based) endorsement. The chaincode's own policy on the
@@ -61,8 +62,8 @@ func (t *tx) sealPolicy() ([]byte, error) {
 	if t.seal != nil {
 		return t.seal, nil
 	}
-	var reg wire.Registry
-	if err := cccall.Call(t.Stub, wire.Chaincode, wire.FnList, &reg); err != nil {
+	var reg parts.Registry
+	if err := cccall.Call(t.Stub, parts.Chaincode, parts.FnList, &reg); err != nil {
 		return nil, err
 	}
 	var ids []string
@@ -110,4 +111,4 @@ func (t *tx) setPolicy(ep []byte, obj string, attrs ...string) error {
 }
 
 // ownItem gives an item at rest to its owner's peer.
-func (t *tx) ownItem(it *Item) error { return t.endorseBy(objItem, []string{it.ID}, it.Owner) }
+func (t *tx) ownItem(it *wire.Item) error { return t.endorseBy(objItem, []string{it.ID}, it.Owner) }

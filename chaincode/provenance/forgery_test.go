@@ -11,6 +11,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // endorsed submits fn as id, endorsed by the peers of endorsers only.
@@ -31,9 +32,9 @@ func (e *env) forge(endorsers []string, writes ...memstub.ForgedWrite) memstub.R
 func (e *env) stolen(id, thief string) memstub.ForgedWrite {
 	raw, ok := e.Peer.State("provenance", mustKey(objItem, id))
 	require.True(e.T, ok, id)
-	var it Item
+	var it wire.Item
 	require.NoError(e.T, json.Unmarshal(raw, &it))
-	it.Owner, it.Custodian, it.Parent, it.Disposition, it.Shipment = thief, thief, "", DispActive, ""
+	it.Owner, it.Custodian, it.Parent, it.Disposition, it.Shipment = thief, thief, "", wire.DispActive, ""
 	return memstub.ForgedWrite{Key: mustKey(objItem, id), Value: cctest.JSON(it)}
 }
 
@@ -102,11 +103,11 @@ func TestForgedCustodyChangesAreRefused(t *testing.T) {
 // Honest transactions name the endorsers their keys need.
 func TestEndorsersTheFlowsNeed(t *testing.T) {
 	e := newEnv(t)
-	dscsa := map[string][]byte{TransientDSCSA: []byte(`{"ti":"invoice"}`)}
+	dscsa := map[string][]byte{wire.TransientDSCSA: []byte(`{"ti":"invoice"}`)}
 	e.Must(e.endorsed(quality, 1, []string{mfrMSP, regMSP}, nil, "Commission", gtin, lot, serials(0, 4)), nil)
-	pack := string(cctest.JSON(PackInput{SSCC: case1, Kind: "case", Children: units(0, 2)}))
+	pack := string(cctest.JSON(wire.PackInput{SSCC: case1, Kind: "case", Children: units(0, 2)}))
 	e.Must(e.endorsed(mfgLogistic, 2, []string{mfrMSP, regMSP}, nil, "Pack", pack), nil)
-	ship := string(cctest.JSON(ShipInput{ID: "SHP-1", To: distMSP, Items: []string{case1}}))
+	ship := string(cctest.JSON(wire.ShipInput{ID: "SHP-1", To: distMSP, Items: []string{case1}}))
 	e.Must(e.endorsed(mfgLogistic, 3, []string{mfrMSP, distMSP}, dscsa, "Ship", ship), nil)
 	assert.Equal(t, memstub.Valid, e.endorsed(mfgLogistic, 3, []string{mfrMSP, distMSP}, nil, "AddReading", "SHP-1", "l1", "50").Validation)
 
@@ -135,10 +136,10 @@ func TestEndorsersTheFlowsNeed(t *testing.T) {
 func TestConcurrentShipmentsOfOneItem(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 4)), nil)
-	tm := map[string][]byte{TransientDSCSA: []byte(`{"ti":"x"}`)}
+	tm := map[string][]byte{wire.TransientDSCSA: []byte(`{"ti":"x"}`)}
 	tx := func(id, to string, items ...string) memstub.Tx {
 		return memstub.Tx{Chaincode: "provenance", Identity: mfgLogistic, Time: at(2), Transient: tm,
-			Args: [][]byte{[]byte("Ship"), cctest.JSON(ShipInput{ID: id, To: to, Items: items})}}
+			Args: [][]byte{[]byte("Ship"), cctest.JSON(wire.ShipInput{ID: id, To: to, Items: items})}}
 	}
 	a := e.Peer.Simulate(tx("SHP-A", distMSP, unit(0)))
 	b := e.Peer.Simulate(tx("SHP-B", provMSP, unit(0)))

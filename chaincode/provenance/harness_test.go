@@ -19,7 +19,8 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/policy"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // GTINs and SSCCs under the reference manufacturer's GS1 company prefix
@@ -73,13 +74,13 @@ type env struct{ *cctest.Harness }
 func newEnv(t *testing.T) *env { return newEnvWith(t, &Contract{}, partstest.Reference()) }
 
 // newEnvWith is newEnv with a contract (its Clock) and a parts genesis.
-func newEnvWith(t testing.TB, c *Contract, genesis wire.Genesis) *env {
+func newEnvWith(t testing.TB, c *Contract, genesis parts.Genesis) *env {
 	return newEnvBlinding(t, c, genesis)
 }
 
 // newEnvBlinding is newEnvWith where every collection but the unblinded
 // ones gets its blinding secret first, as carenet does after deploying.
-func newEnvBlinding(t testing.TB, c *Contract, genesis wire.Genesis, unblinded ...string) *env {
+func newEnvBlinding(t testing.TB, c *Contract, genesis parts.Genesis, unblinded ...string) *env {
 	t.Helper()
 	cc, err := contractapi.NewChaincode(c)
 	require.NoError(t, err)
@@ -93,7 +94,7 @@ func newEnvBlinding(t testing.TB, c *Contract, genesis wire.Genesis, unblinded .
 		}
 	}
 	for i, msp := range []string{mfrMSP, distMSP, provMSP, rogueMSP} {
-		e.Must(e.Submit(registrar, -5, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i),
+		e.Must(e.Submit(registrar, -5, "", nil, "RegisterPartner", string(cctest.JSON(wire.Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i),
 			GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}))), nil)
 	}
 	e.Must(e.Submit(quality, -4, "", nil, "RegisterProduct", product(gtin)), nil)
@@ -137,7 +138,7 @@ func (e *env) withMaker(msp string) {
 }
 
 func product(g string) string {
-	return string(cctest.JSON(Product{GTIN: g, Name: "Amoxicillin", Strength: "500 mg",
+	return string(cctest.JSON(wire.Product{GTIN: g, Name: "Amoxicillin", Strength: "500 mg",
 		DosageForm: "capsule", NDC: "0093-3109", MinTenthC: 20, MaxTenthC: 250}))
 }
 
@@ -149,7 +150,7 @@ func serials(from, n int) string {
 	return string(cctest.JSON(s))
 }
 
-func unit(i int) string { return SGTIN(gtin, fmt.Sprintf("SN%05d", i)) }
+func unit(i int) string { return wire.SGTIN(gtin, fmt.Sprintf("SN%05d", i)) }
 
 func units(from, n int) []string {
 	var out []string
@@ -189,22 +190,22 @@ func (e *env) onPeer(msp string) func() {
 // collection.
 func (e *env) ship(id *memstub.Identity, minute int, shipment, to string, items ...string) memstub.Result {
 	defer e.onPeer(id.MSPID)()
-	return e.Submit(id, minute, TransientDSCSA, map[string]string{"transactionInformation": "invoice 42", "statement": "DSCSA TS"},
-		"Ship", string(cctest.JSON(ShipInput{ID: shipment, To: to, Items: items})))
+	return e.Submit(id, minute, wire.TransientDSCSA, map[string]string{"transactionInformation": "invoice 42", "statement": "DSCSA TS"},
+		"Ship", string(cctest.JSON(wire.ShipInput{ID: shipment, To: to, Items: items})))
 }
 
 func (e *env) pack(id *memstub.Identity, minute int, sscc, kind string, children ...string) memstub.Result {
-	return e.Submit(id, minute, "", nil, "Pack", string(cctest.JSON(PackInput{SSCC: sscc, Kind: kind, Children: children})))
+	return e.Submit(id, minute, "", nil, "Pack", string(cctest.JSON(wire.PackInput{SSCC: sscc, Kind: kind, Children: children})))
 }
 
 func (e *env) verify(minute, serial int) string {
-	var v Verification
+	var v wire.Verification
 	e.Must(e.Submit(pharmacist, minute, "", nil, "Verify", gtin, fmt.Sprintf("SN%05d", serial), lot, exp), &v)
 	return v.Result
 }
 
-func (e *env) item(id string) Item {
-	var it Item
+func (e *env) item(id string) wire.Item {
+	var it wire.Item
 	e.Must(e.Query(auditor, 99999, "GetItem", id), &it)
 	return it
 }

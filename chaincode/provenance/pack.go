@@ -10,21 +10,15 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
-
-// PackInput is Pack's argument.
-type PackInput struct {
-	SSCC     string   `json:"sscc"`
-	Kind     string   `json:"kind"` // case (of units) or pallet (of cases)
-	Children []string `json:"children"`
-}
 
 // Pack aggregates units into a case, or cases into a pallet, that the
 // caller's org holds at rest. Recalled, suspect, quarantined, illegitimate
 // or finished units, and containers holding a recalled lot, are refused:
 // nothing is hidden inside a container. The container keeps the lots it
 // holds with their counts; the children are sealed while they are inside.
-func (c *Contract) Pack(ctx contractapi.TransactionContextInterface, input string) (*Receipt, error) {
+func (c *Contract) Pack(ctx contractapi.TransactionContextInterface, input string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -36,32 +30,32 @@ func (c *Contract) Pack(ctx contractapi.TransactionContextInterface, input strin
 	if err != nil {
 		return nil, err
 	}
-	if found, err := t.get(objItem, &Item{}, in.SSCC); err != nil {
+	if found, err := t.get(objItem, &wire.Item{}, in.SSCC); err != nil {
 		return nil, err
 	} else if found {
 		return nil, ccerr.Conflict("container %s exists", in.SSCC)
 	}
-	container := &Item{ID: in.SSCC, Kind: in.Kind, Owner: t.Caller.MSPID, Custodian: t.Caller.MSPID, Disposition: DispActive}
+	container := &wire.Item{ID: in.SSCC, Kind: in.Kind, Owner: t.Caller.MSPID, Custodian: t.Caller.MSPID, Disposition: wire.DispActive}
 	epcs, err := t.fill(container, in.Children)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.record(Event{Type: "AggregationEvent", Action: "ADD", BizStep: StepPacking, Disposition: DispActive,
-		ParentID: SSCCURI(in.SSCC), ChildEPCs: epcs}, append([]string{in.SSCC}, in.Children...)...); err != nil {
+	if err := t.record(wire.Event{Type: "AggregationEvent", Action: "ADD", BizStep: wire.StepPacking, Disposition: wire.DispActive,
+		ParentID: wire.SSCCURI(in.SSCC), ChildEPCs: epcs}, append([]string{in.SSCC}, in.Children...)...); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: in.SSCC, Status: "packed", Count: len(in.Children), TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: in.SSCC, Status: "packed", Count: len(in.Children), TxID: t.ID()}, t.finish()
 }
 
 // decodePack validates Pack's input: a new SSCC, its kind, and 1 to
 // maxPack distinct children of the kind it holds (units are GTIN.serial,
 // cases are SSCCs); errors name the child's index.
-func decodePack(input string) (*PackInput, error) {
-	var in PackInput
+func decodePack(input string) (*wire.PackInput, error) {
+	var in wire.PackInput
 	if err := decode("pack", input, &in); err != nil {
 		return nil, err
 	}
-	if err := CheckSSCC("sscc", in.SSCC); err != nil {
+	if err := wire.CheckSSCC("sscc", in.SSCC); err != nil {
 		return nil, err
 	}
 	if err := validate.OneOf("kind", in.Kind, "case", "pallet"); err != nil {
@@ -86,15 +80,15 @@ func decodePack(input string) (*PackInput, error) {
 
 func checkChild(field, kind, id string) error {
 	if kind == "case" {
-		_, _, err := ParseSGTIN(field, id)
+		_, _, err := wire.ParseSGTIN(field, id)
 		return err
 	}
-	return CheckSSCC(field, id)
+	return wire.CheckSSCC(field, id)
 }
 
 // fill packs the children into the new container and writes it, owned by
 // the caller's peer; it returns the children's EPCs.
-func (t *tx) fill(container *Item, children []string) ([]string, error) {
+func (t *tx) fill(container *wire.Item, children []string) ([]string, error) {
 	epcs := make([]string, 0, len(children))
 	for i, id := range children {
 		child, err := t.packable(fmt.Sprintf("children[%d]", i), id, container.Kind)
@@ -115,7 +109,7 @@ func (t *tx) fill(container *Item, children []string) ([]string, error) {
 
 // packable returns a child the caller holds at rest, in no container, of
 // the kind the container holds, and fit to travel (see movable).
-func (t *tx) packable(field, id, kind string) (*Item, error) {
+func (t *tx) packable(field, id, kind string) (*wire.Item, error) {
 	child, err := t.item(id)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound {
 		return nil, ccerr.Invalid(field, "%s does not exist", id)
@@ -142,19 +136,19 @@ func (t *tx) packable(field, id, kind string) (*Item, error) {
 // movable refuses an outermost item that must not travel: anything not
 // active or sellable (in transit, dispensed, destroyed, decommissioned,
 // quarantined, illegitimate), suspect, or holding a recalled lot.
-func (t *tx) movable(it *Item, what string) error {
-	if it.Suspect == SuspectQuarantine || it.Suspect == SuspectIllegitimate ||
-		it.Disposition != DispActive && it.Disposition != DispSellable {
+func (t *tx) movable(it *wire.Item, what string) error {
+	if it.Suspect == wire.SuspectQuarantine || it.Suspect == wire.SuspectIllegitimate ||
+		it.Disposition != wire.DispActive && it.Disposition != wire.DispSellable {
 		return ccerr.Precondition("%s is %s and cannot be %s", it.ID, strings.TrimSpace(it.Disposition+" "+it.Suspect), what)
 	}
 	return t.noRecalledLot(it, what)
 }
 
 // noRecalledLot refuses a unit of a recalled lot, or a container holding one.
-func (t *tx) noRecalledLot(it *Item, what string) error {
+func (t *tx) noRecalledLot(it *wire.Item, what string) error {
 	lots := it.Lots
 	if it.Kind == "unit" {
-		lots = []LotCount{{GTIN: it.GTIN, Lot: it.Lot, Units: 1}}
+		lots = []wire.LotCount{{GTIN: it.GTIN, Lot: it.Lot, Units: 1}}
 	}
 	for _, l := range lots {
 		recalled, err := t.recalledLot(l.GTIN, l.Lot)
@@ -170,7 +164,7 @@ func (t *tx) noRecalledLot(it *Item, what string) error {
 
 // putInside packs child into container: the child points to it, is sealed
 // while inside, and its lots and products are added to the container's.
-func (t *tx) putInside(container, child *Item) error {
+func (t *tx) putInside(container, child *wire.Item) error {
 	child.Parent = container.ID
 	child.Containers = append(child.Containers, container.ID)
 	if child.Kind == "unit" {
@@ -194,22 +188,22 @@ func (t *tx) putInside(container, child *Item) error {
 }
 
 // tidyGTINs sorts and dedups a container's products.
-func tidyGTINs(container *Item) {
+func tidyGTINs(container *wire.Item) {
 	slices.Sort(container.GTINs)
 	container.GTINs = slices.Compact(container.GTINs)
 }
 
 // addLot adds n units of a lot to a sorted lot list (n < 0 removes them;
 // a lot with no units left is dropped).
-func addLot(lots []LotCount, gtin, lot string, n int) []LotCount {
-	i, found := slices.BinarySearchFunc(lots, LotCount{GTIN: gtin, Lot: lot}, func(a, b LotCount) int {
+func addLot(lots []wire.LotCount, gtin, lot string, n int) []wire.LotCount {
+	i, found := slices.BinarySearchFunc(lots, wire.LotCount{GTIN: gtin, Lot: lot}, func(a, b wire.LotCount) int {
 		return strings.Compare(a.GTIN+"/"+a.Lot, b.GTIN+"/"+b.Lot)
 	})
 	if !found {
 		if n <= 0 {
 			return lots
 		}
-		return slices.Insert(lots, i, LotCount{GTIN: gtin, Lot: lot, Units: n})
+		return slices.Insert(lots, i, wire.LotCount{GTIN: gtin, Lot: lot, Units: n})
 	}
 	out := slices.Clone(lots)
 	out[i].Units += n
@@ -224,7 +218,7 @@ func addLot(lots []LotCount, gtin, lot string, n int) []LotCount {
 // disposition and suspect state (an illegitimate, destroyed or quarantined
 // case releases illegitimate, destroyed or quarantined units), and each
 // released item is then endorsed by its owner's peer again.
-func (c *Contract) Unpack(ctx contractapi.TransactionContextInterface, sscc string) (*Receipt, error) {
+func (c *Contract) Unpack(ctx contractapi.TransactionContextInterface, sscc string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -232,7 +226,7 @@ func (c *Contract) Unpack(ctx contractapi.TransactionContextInterface, sscc stri
 	if err := t.requireTrader(handlerRoles...); err != nil {
 		return nil, err
 	}
-	if err := CheckSSCC("sscc", sscc); err != nil {
+	if err := wire.CheckSSCC("sscc", sscc); err != nil {
 		return nil, err
 	}
 	chain, err := t.held(sscc)
@@ -248,21 +242,21 @@ func (c *Contract) Unpack(ctx contractapi.TransactionContextInterface, sscc stri
 		return nil, err
 	}
 	if !finished(container.Disposition) {
-		container.Disposition = DispInactive
+		container.Disposition = wire.DispInactive
 	}
 	container.Lots = nil
 	if err := t.saveItem(container); err != nil {
 		return nil, err
 	}
-	if err := t.record(Event{Type: "AggregationEvent", Action: "DELETE", BizStep: StepUnpacking,
-		ParentID: SSCCURI(sscc), ChildEPCs: epcs}, append([]string{sscc}, ids...)...); err != nil {
+	if err := t.record(wire.Event{Type: "AggregationEvent", Action: "DELETE", BizStep: wire.StepUnpacking,
+		ParentID: wire.SSCCURI(sscc), ChildEPCs: epcs}, append([]string{sscc}, ids...)...); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: sscc, Status: "unpacked", Count: len(ids), TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: sscc, Status: "unpacked", Count: len(ids), TxID: t.ID()}, t.finish()
 }
 
 // release frees every child of a container (at most maxPack entries).
-func (t *tx) release(container *Item) (ids, epcs []string, err error) {
+func (t *tx) release(container *wire.Item) (ids, epcs []string, err error) {
 	it, err := t.Stub.GetStateByPartialCompositeKey(objContains, []string{container.ID})
 	if err != nil {
 		return nil, nil, ccerr.Internal("contents of %s: %v", container.ID, err)
@@ -292,7 +286,7 @@ func (t *tx) release(container *Item) (ids, epcs []string, err error) {
 // when the index entry names no genuine item inside the container (it
 // left before, or the entry was forged — a new key two colluders can
 // create, possibly with a policy of their own, so it is left alone).
-func (t *tx) releaseChild(container *Item, id string) (*Item, error) {
+func (t *tx) releaseChild(container *wire.Item, id string) (*wire.Item, error) {
 	child, err := t.item(id)
 	if ccerr.CodeOf(err) == ccerr.CodeNotFound || err == nil && child.Parent != container.ID {
 		return nil, nil

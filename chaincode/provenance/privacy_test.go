@@ -20,6 +20,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // What a privacy officer decoding the blocks of supply sees, rebuilt from
@@ -90,7 +91,7 @@ func TestDSCSAKeysValuesAndCommitmentRevealNothing(t *testing.T) {
 	e.Must(res, nil)
 	guess := cctest.JSON(map[string]string{"transactionInformation": "invoice 42", "statement": "DSCSA TS"})
 	plainKey := mustKey(objDSCSA, "SHP-1")
-	var sh Shipment
+	var sh wire.Shipment
 	e.Must(e.Query(auditor, 3, "GetShipment", "SHP-1"), &sh)
 
 	seen := e.blocksOf(res)
@@ -140,13 +141,13 @@ func TestWhatIsPublicNamesNoEmployee(t *testing.T) {
 	for _, id := range []*memstub.Identity{quality, mfgLogistic, distributor, pharmacist, registrar} {
 		assert.Empty(t, seen.mentions(id.Cert.Subject.CommonName), "public state names %s", id.Cert.Subject.CommonName)
 	}
-	var v Verification
+	var v wire.Verification
 	require.NoError(t, json.Unmarshal(results[7].Payload, &v))
 	assert.Equal(t, provMSP, v.Requester, "the org asked, not the pharmacist")
 
 	// Positive control: a record naming the pharmacist is found.
 	planted := e.Peer.Run("provenance", pharmacist, at(17), func(stub shim.ChaincodeStubInterface) error {
-		return stub.PutState(mustKey(objVerification, unit(1), "planted"), cctest.JSON(Verification{Requester: provMSP + "/" + pharmacist.Cert.Subject.CommonName}))
+		return stub.PutState(mustKey(objVerification, unit(1), "planted"), cctest.JSON(wire.Verification{Requester: provMSP + "/" + pharmacist.Cert.Subject.CommonName}))
 	})
 	require.True(t, planted.OK(), planted.Message)
 	assert.Len(t, e.blocksOf().mentions(pharmacist.Cert.Subject.CommonName), 1)
@@ -214,7 +215,7 @@ func (e *env) ready(msp, collection string) bool {
 func TestDSCSAShippedBeforeBlindingStillReads(t *testing.T) {
 	e := newEnv(t)
 	doc := `{"ti":"invoice 7"}`
-	sh := Shipment{ID: "OLD-1", From: mfrMSP, To: distMSP, Items: []string{unit(0)}, Status: "received", DocHash: hexSum(doc), Shipped: at(1).Format(time.RFC3339)}
+	sh := wire.Shipment{ID: "OLD-1", From: mfrMSP, To: distMSP, Items: []string{unit(0)}, Status: "received", DocHash: hexSum(doc), Shipped: at(1).Format(time.RFC3339)}
 	res := e.Peer.Run("provenance", mfgLogistic, at(1), func(stub shim.ChaincodeStubInterface) error {
 		if err := stub.PutState(mustKey(objShipment, "OLD-1"), cctest.JSON(sh)); err != nil {
 			return err
@@ -222,9 +223,9 @@ func TestDSCSAShippedBeforeBlindingStillReads(t *testing.T) {
 		return stub.PutPrivateData(DSCSACollection(mfrMSP, distMSP), mustKey(objDSCSA, "OLD-1"), []byte(doc))
 	})
 	require.True(t, res.OK(), res.Message)
-	var d DSCSA
+	var d wire.DSCSA
 	e.Must(e.Query(mfgLogistic, 2, "GetDSCSA", "OLD-1"), &d)
-	assert.Equal(t, DSCSA{Shipment: "OLD-1", Documents: doc}, d)
+	assert.Equal(t, wire.DSCSA{Shipment: "OLD-1", Documents: doc}, d)
 	assert.True(t, d.Matches(&sh))
 	d.Documents = `{"ti":"invoice 8"}`
 	assert.False(t, d.Matches(&sh))
@@ -234,13 +235,13 @@ func TestDSCSAShippedBeforeBlindingStillReads(t *testing.T) {
 // org only.
 func TestSignalsRecordedBeforeNameOnlyTheOrg(t *testing.T) {
 	e := newEnv(t)
-	old := Signal{ID: "tx0/" + unit(0), Code: SignalNotHolder, Object: unit(0), By: distMSP + "/logistics1", Reason: "r", At: at(1).Format(time.RFC3339)}
+	old := wire.Signal{ID: "tx0/" + unit(0), Code: wire.SignalNotHolder, Object: unit(0), By: distMSP + "/logistics1", Reason: "r", At: at(1).Format(time.RFC3339)}
 	res := e.Peer.Run("provenance", distributor, at(1), func(stub shim.ChaincodeStubInterface) error {
 		return stub.PutState(mustKey(objSignal, unit(0), "20260601T080100", "tx0"), cctest.JSON(old))
 	})
 	require.True(t, res.OK(), res.Message)
-	var page SignalPage
-	e.Must(e.Query(auditor, 2, "ListSignals", unit(0), OldestFirst, "10", ""), &page)
+	var page wire.SignalPage
+	e.Must(e.Query(auditor, 2, "ListSignals", unit(0), wire.OldestFirst, "10", ""), &page)
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, distMSP, page.Items[0].By)
 }
@@ -264,7 +265,7 @@ func TestAnchorsCommitOnlyToPublicFacts(t *testing.T) {
 		}
 		raw, ok := e.Peer.State("provenance", mustKey(objItem, k))
 		require.True(t, ok, "an anchor of a public unit record: %s", k)
-		var it Item
+		var it wire.Item
 		require.NoError(t, json.Unmarshal(raw, &it))
 		hash, _ := e.Peer.PrivateHash("provenance", coll, k)
 		assert.Equal(t, sum(anchorValue(&it)), hex.EncodeToString(hash), "%s: recomputable from the public record alone", k)

@@ -8,13 +8,14 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	"github.com/carechain/carechain/chaincode/parts/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // RegisterPartner adds or updates an authorized trading partner, by the
 // regulator's registrar. The entry is the regulator's licensing record;
 // only the regulator's peer endorses its later changes.
-func (c *Contract) RegisterPartner(ctx contractapi.TransactionContextInterface, partner string) (*Receipt, error) {
+func (c *Contract) RegisterPartner(ctx contractapi.TransactionContextInterface, partner string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -22,14 +23,14 @@ func (c *Contract) RegisterPartner(ctx contractapi.TransactionContextInterface, 
 	if err := t.requireRegistrar(); err != nil {
 		return nil, err
 	}
-	var p Partner
+	var p wire.Partner
 	if err := decode("partner", partner, &p); err != nil {
 		return nil, err
 	}
 	if err := checkPartner(&p); err != nil {
 		return nil, err
 	}
-	var old Partner
+	var old wire.Partner
 	if _, err := t.get(objPartner, &old, p.MSPID); err != nil {
 		return nil, err
 	}
@@ -44,10 +45,10 @@ func (c *Contract) RegisterPartner(ctx contractapi.TransactionContextInterface, 
 		return nil, err
 	}
 	t.Events.Add("partner."+p.Status, p.MSPID, nil)
-	return &Receipt{ID: p.MSPID, Status: p.Status, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: p.MSPID, Status: p.Status, TxID: t.ID()}, t.finish()
 }
 
-func checkPartner(p *Partner) error {
+func checkPartner(p *wire.Partner) error {
 	if err := validate.Identifier("mspId", p.MSPID); err != nil {
 		return err
 	}
@@ -57,14 +58,14 @@ func checkPartner(p *Partner) error {
 	if err := validate.Identifier("license", p.License); err != nil {
 		return err
 	}
-	if err := CheckGLN("gln", p.GLN); err != nil {
+	if err := wire.CheckGLN("gln", p.GLN); err != nil {
 		return err
 	}
-	from, err := ParseExpiry("validFrom", p.ValidFrom)
+	from, err := wire.ParseExpiry("validFrom", p.ValidFrom)
 	if err != nil {
 		return err
 	}
-	to, err := ParseExpiry("validTo", p.ValidTo)
+	to, err := wire.ParseExpiry("validTo", p.ValidTo)
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func checkPartner(p *Partner) error {
 }
 
 // GetPartner reads a registry entry, for any supply member.
-func (c *Contract) GetPartner(ctx contractapi.TransactionContextInterface, msp string) (*Partner, error) {
+func (c *Contract) GetPartner(ctx contractapi.TransactionContextInterface, msp string) (*wire.Partner, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -89,7 +90,7 @@ func (c *Contract) GetPartner(ctx contractapi.TransactionContextInterface, msp s
 	if err := t.requireMember(); err != nil {
 		return nil, err
 	}
-	var p Partner
+	var p wire.Partner
 	found, err := t.get(objPartner, &p, msp)
 	if err != nil {
 		return nil, err
@@ -102,20 +103,20 @@ func (c *Contract) GetPartner(ctx contractapi.TransactionContextInterface, msp s
 
 // RegisterProduct registers (or updates) a drug product, by the quality
 // staff of the manufacturer whose GS1 company prefix the GTIN carries.
-func (c *Contract) RegisterProduct(ctx contractapi.TransactionContextInterface, product string) (*Receipt, error) {
+func (c *Contract) RegisterProduct(ctx contractapi.TransactionContextInterface, product string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	o, err := t.requireMaker(wire.RoleQuality)
+	o, err := t.requireMaker(parts.RoleQuality)
 	if err != nil {
 		return nil, err
 	}
-	var p Product
+	var p wire.Product
 	if err := decode("product", product, &p); err != nil {
 		return nil, err
 	}
-	if err := CheckGTIN("gtin", p.GTIN); err != nil {
+	if err := wire.CheckGTIN("gtin", p.GTIN); err != nil {
 		return nil, err
 	}
 	if err := ownsGTIN(o, p.GTIN); err != nil {
@@ -128,13 +129,13 @@ func (c *Contract) RegisterProduct(ctx contractapi.TransactionContextInterface, 
 		return nil, err
 	}
 	t.Events.Add("product.registered", p.GTIN, nil)
-	return &Receipt{ID: p.GTIN, Status: "registered", TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: p.GTIN, Status: "registered", TxID: t.ID()}, t.finish()
 }
 
 // saveProduct writes a product of the caller's org (refused when another
 // manufacturer registered it, or after a later change), endorsed by its peer.
-func (t *tx) saveProduct(p *Product) error {
-	var old Product
+func (t *tx) saveProduct(p *wire.Product) error {
+	var old wire.Product
 	if found, err := t.get(objProduct, &old, p.GTIN); err != nil {
 		return err
 	} else if found && old.Manufacturer != t.Caller.MSPID {
@@ -151,7 +152,7 @@ func (t *tx) saveProduct(p *Product) error {
 }
 
 // checkProduct validates a product's fields in a fixed order.
-func checkProduct(p *Product) error {
+func checkProduct(p *wire.Product) error {
 	for _, f := range []struct{ name, v string }{{"name", p.Name}, {"strength", p.Strength}, {"dosageForm", p.DosageForm}} {
 		if err := validate.Required(f.name, f.v); err != nil {
 			return err
@@ -172,8 +173,8 @@ func checkProduct(p *Product) error {
 	return nil
 }
 
-func (t *tx) product(gtin string) (*Product, error) {
-	var p Product
+func (t *tx) product(gtin string) (*wire.Product, error) {
+	var p wire.Product
 	found, err := t.get(objProduct, &p, gtin)
 	if err != nil {
 		return nil, err
@@ -185,31 +186,31 @@ func (t *tx) product(gtin string) (*Product, error) {
 }
 
 // CreateBatch registers a lot of one of the caller's products.
-func (c *Contract) CreateBatch(ctx contractapi.TransactionContextInterface, gtin, lot, expiry string) (*Receipt, error) {
+func (c *Contract) CreateBatch(ctx contractapi.TransactionContextInterface, gtin, lot, expiry string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	o, err := t.requireMaker(wire.RoleQuality)
+	o, err := t.requireMaker(parts.RoleQuality)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckGTIN("gtin", gtin); err != nil {
+	if err := wire.CheckGTIN("gtin", gtin); err != nil {
 		return nil, err
 	}
 	if err := ownsGTIN(o, gtin); err != nil {
 		return nil, err
 	}
-	if err := CheckLot("lot", lot); err != nil {
+	if err := wire.CheckLot("lot", lot); err != nil {
 		return nil, err
 	}
-	if _, err := ParseExpiry("expiry", expiry); err != nil {
+	if _, err := wire.ParseExpiry("expiry", expiry); err != nil {
 		return nil, err
 	}
 	if err := t.newLot(gtin, lot); err != nil {
 		return nil, err
 	}
-	b := Batch{GTIN: gtin, Lot: lot, Expiry: expiry, Manufacturer: t.Caller.MSPID, Updated: t.Stamp()}
+	b := wire.Batch{GTIN: gtin, Lot: lot, Expiry: expiry, Manufacturer: t.Caller.MSPID, Updated: t.Stamp()}
 	if err := t.put(objBatch, b, gtin, lot); err != nil {
 		return nil, err
 	}
@@ -217,7 +218,7 @@ func (c *Contract) CreateBatch(ctx contractapi.TransactionContextInterface, gtin
 		return nil, err
 	}
 	t.Events.Add("batch.created", gtin+"/"+lot, nil)
-	return &Receipt{ID: gtin + "/" + lot, Status: "created", TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: gtin + "/" + lot, Status: "created", TxID: t.ID()}, t.finish()
 }
 
 // newLot refuses a lot of a product the caller's org did not register, or
@@ -230,7 +231,7 @@ func (t *tx) newLot(gtin, lot string) error {
 	if p.Manufacturer != t.Caller.MSPID {
 		return ccerr.Forbidden("only %s makes batches of %s", p.Manufacturer, gtin)
 	}
-	if found, err := t.get(objBatch, &Batch{}, gtin, lot); err != nil {
+	if found, err := t.get(objBatch, &wire.Batch{}, gtin, lot); err != nil {
 		return err
 	} else if found {
 		return ccerr.Conflict("lot %s of %s exists", lot, gtin)
@@ -238,8 +239,8 @@ func (t *tx) newLot(gtin, lot string) error {
 	return t.NotBefore("product "+gtin, p.Updated)
 }
 
-func (t *tx) batch(gtin, lot string) (*Batch, error) {
-	var b Batch
+func (t *tx) batch(gtin, lot string) (*wire.Batch, error) {
+	var b wire.Batch
 	found, err := t.get(objBatch, &b, gtin, lot)
 	if err != nil {
 		return nil, err
@@ -252,11 +253,11 @@ func (t *tx) batch(gtin, lot string) (*Batch, error) {
 
 // recall returns a lot's recall, or nil. A lot recalled by an earlier
 // version of the chaincode is marked on its batch.
-func (t *tx) recall(b *Batch) (*Recall, error) {
+func (t *tx) recall(b *wire.Batch) (*wire.Recall, error) {
 	if b.Recalled != "" {
-		return &Recall{GTIN: b.GTIN, Lot: b.Lot, Reason: b.RecallReason, At: b.Recalled}, nil
+		return &wire.Recall{GTIN: b.GTIN, Lot: b.Lot, Reason: b.RecallReason, At: b.Recalled}, nil
 	}
-	var r Recall
+	var r wire.Recall
 	found, err := t.get(objRecall, &r, b.GTIN, b.Lot)
 	if err != nil || !found {
 		return nil, err
@@ -278,16 +279,16 @@ func (t *tx) recalledLot(gtin, lot string) (bool, error) {
 // MaxCommission), by the manufacturer that owns the GTIN. A serial that
 // already exists is not commissioned again: it is recorded as a
 // counterfeit signal.
-func (c *Contract) Commission(ctx contractapi.TransactionContextInterface, gtin, lot, serials string) (*Receipt, error) {
+func (c *Contract) Commission(ctx contractapi.TransactionContextInterface, gtin, lot, serials string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	o, err := t.requireMaker(wire.RoleQuality, wire.RoleLogistics)
+	o, err := t.requireMaker(parts.RoleQuality, parts.RoleLogistics)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckGTIN("gtin", gtin); err != nil {
+	if err := wire.CheckGTIN("gtin", gtin); err != nil {
 		return nil, err
 	}
 	if err := ownsGTIN(o, gtin); err != nil {
@@ -308,7 +309,7 @@ func (c *Contract) Commission(ctx contractapi.TransactionContextInterface, gtin,
 	if err := t.saveSignals(signals); err != nil {
 		return nil, err
 	}
-	return &Receipt{ID: gtin + "/" + lot, Status: "commissioned", Count: len(ids), Signals: signals, TxID: t.ID()}, t.finish()
+	return &wire.Receipt{ID: gtin + "/" + lot, Status: "commissioned", Count: len(ids), Signals: signals, TxID: t.ID()}, t.finish()
 }
 
 // decodeSerials reads Commission's serials: 1 to MaxCommission, each valid
@@ -318,13 +319,13 @@ func decodeSerials(serials string) ([]string, error) {
 	if err := decode("serials", serials, &list); err != nil {
 		return nil, err
 	}
-	if len(list) == 0 || len(list) > MaxCommission {
-		return nil, ccerr.Invalid("serials", "between 1 and %d per transaction", MaxCommission)
+	if len(list) == 0 || len(list) > wire.MaxCommission {
+		return nil, ccerr.Invalid("serials", "between 1 and %d per transaction", wire.MaxCommission)
 	}
 	first := map[string]int{}
 	for i, s := range list {
 		field := fmt.Sprintf("serials[%d]", i)
-		if err := CheckSerial(field, s); err != nil {
+		if err := wire.CheckSerial(field, s); err != nil {
 			return nil, err
 		}
 		if j, dup := first[s]; dup {
@@ -337,8 +338,8 @@ func decodeSerials(serials string) ([]string, error) {
 
 // commissionable returns the caller's batch, refused when it is recalled or
 // changed after the transaction time.
-func (t *tx) commissionable(gtin, lot string) (*Batch, error) {
-	if err := CheckLot("lot", lot); err != nil {
+func (t *tx) commissionable(gtin, lot string) (*wire.Batch, error) {
+	if err := wire.CheckLot("lot", lot); err != nil {
 		return nil, err
 	}
 	b, err := t.batch(gtin, lot)
@@ -362,26 +363,26 @@ func (t *tx) commissionable(gtin, lot string) (*Batch, error) {
 // commission writes the new units (owned by the manufacturer, endorsed by
 // its peer; anchored in its commissioning collection; their lot index
 // entries sealed) and their commissioning event.
-func (t *tx) commission(b *Batch, serials []string) ([]string, []Signal, error) {
-	var signals []Signal
+func (t *tx) commission(b *wire.Batch, serials []string) ([]string, []wire.Signal, error) {
+	var signals []wire.Signal
 	var epcs, ids []string
 	for _, s := range serials {
-		id := SGTIN(b.GTIN, s)
+		id := wire.SGTIN(b.GTIN, s)
 		if sig, err := t.taken(id, s); err != nil {
 			return nil, nil, err
 		} else if sig != nil {
 			signals = append(signals, *sig)
 			continue
 		}
-		it := &Item{ID: id, Kind: "unit", GTIN: b.GTIN, Serial: s, Lot: b.Lot, Expiry: b.Expiry,
-			Owner: t.Caller.MSPID, Custodian: t.Caller.MSPID, Disposition: DispActive}
+		it := &wire.Item{ID: id, Kind: "unit", GTIN: b.GTIN, Serial: s, Lot: b.Lot, Expiry: b.Expiry,
+			Owner: t.Caller.MSPID, Custodian: t.Caller.MSPID, Disposition: wire.DispActive}
 		if err := t.newUnit(it); err != nil {
 			return nil, nil, err
 		}
 		epcs, ids = append(epcs, epc(it)), append(ids, id)
 	}
 	if len(ids) > 0 {
-		if err := t.record(Event{Type: "ObjectEvent", Action: "ADD", BizStep: StepCommissioning, Disposition: DispActive, EPCList: epcs,
+		if err := t.record(wire.Event{Type: "ObjectEvent", Action: "ADD", BizStep: wire.StepCommissioning, Disposition: wire.DispActive, EPCList: epcs,
 			ILMD: map[string]string{"cbvmda:lotNumber": b.Lot, "cbvmda:itemExpirationDate": b.Expiry}}, ids...); err != nil {
 			return nil, nil, err
 		}
@@ -393,7 +394,7 @@ func (t *tx) commission(b *Batch, serials []string) ([]string, []Signal, error) 
 // key: a unit commissioned before, or one its manufacturer never
 // commissioned (two colluders can create the key; it stays unknown, and
 // the serial cannot be commissioned over it).
-func (t *tx) taken(id, serial string) (*Signal, error) {
+func (t *tx) taken(id, serial string) (*wire.Signal, error) {
 	it, found, err := t.stored(id)
 	if err != nil || !found {
 		return nil, err
@@ -402,16 +403,16 @@ func (t *tx) taken(id, serial string) (*Signal, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := t.signal(SignalDoubleCommission, id, "serial "+serial+" was already commissioned")
+	s := t.signal(wire.SignalDoubleCommission, id, "serial "+serial+" was already commissioned")
 	if !genuine {
-		s = t.signal(SignalNotCommissioned, id, "a record of serial "+serial+" exists that its manufacturer did not commission")
+		s = t.signal(wire.SignalNotCommissioned, id, "a record of serial "+serial+" exists that its manufacturer did not commission")
 	}
 	return &s, nil
 }
 
 // newUnit writes a unit, owned by the caller's peer, with its anchor and
 // its sealed lot index entry.
-func (t *tx) newUnit(it *Item) error {
+func (t *tx) newUnit(it *wire.Item) error {
 	if err := t.saveItem(it); err != nil {
 		return err
 	}

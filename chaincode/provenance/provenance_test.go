@@ -8,6 +8,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // The supply story of the issue, on the stub: commission, pack into cases
@@ -15,23 +16,23 @@ import (
 // hospital pharmacy, verify and dispense, recall, verify again.
 func TestSupplyStory(t *testing.T) {
 	e := newEnv(t)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 20)), &r)
 	assert.Equal(t, 20, r.Count)
-	e.Must(e.Submit(mfgLogistic, 2, "", nil, "Pack", string(cctest.JSON(PackInput{SSCC: case1, Kind: "case", Children: units(0, 10)}))), nil)
-	e.Must(e.Submit(mfgLogistic, 2, "", nil, "Pack", string(cctest.JSON(PackInput{SSCC: case2, Kind: "case", Children: units(10, 10)}))), nil)
-	e.Must(e.Submit(mfgLogistic, 3, "", nil, "Pack", string(cctest.JSON(PackInput{SSCC: pallet, Kind: "pallet", Children: []string{case1, case2}}))), nil)
+	e.Must(e.Submit(mfgLogistic, 2, "", nil, "Pack", string(cctest.JSON(wire.PackInput{SSCC: case1, Kind: "case", Children: units(0, 10)}))), nil)
+	e.Must(e.Submit(mfgLogistic, 2, "", nil, "Pack", string(cctest.JSON(wire.PackInput{SSCC: case2, Kind: "case", Children: units(10, 10)}))), nil)
+	e.Must(e.Submit(mfgLogistic, 3, "", nil, "Pack", string(cctest.JSON(wire.PackInput{SSCC: pallet, Kind: "pallet", Children: []string{case1, case2}}))), nil)
 
 	// Shipping the pallet moves everything inside it: one key written.
 	res := e.ship(mfgLogistic, 4, "SHP-1", "DistributorMSP", pallet)
 	e.Must(res, &r)
-	assert.Equal(t, DispInTransit, r.Status)
-	assert.Equal(t, DispInTransit, e.item(unit(3)).Disposition)
+	assert.Equal(t, wire.DispInTransit, r.Status)
+	assert.Equal(t, wire.DispInTransit, e.item(unit(3)).Disposition)
 	assert.Equal(t, "ManufacturerMSP", e.item(unit(3)).Owner, "ownership moves only on receipt")
-	var doc DSCSA
+	var doc wire.DSCSA
 	e.Must(e.Query(distributor, 4, "GetDSCSA", "SHP-1"), &doc)
 	assert.Contains(t, doc.Documents, "invoice 42")
-	var sh Shipment
+	var sh wire.Shipment
 	e.Must(e.Query(auditor, 4, "GetShipment", "SHP-1"), &sh)
 	assert.True(t, doc.Matches(&sh), "the partners' documents match the public commitment")
 
@@ -47,28 +48,28 @@ func TestSupplyStory(t *testing.T) {
 	e.Must(e.ship(distributor, 12, "SHP-2", "ProviderMSP", case1), nil)
 	e.Must(e.Submit(pharmacist, 20, "", nil, "Receive", "SHP-2"), nil)
 	assert.Equal(t, "ProviderMSP", e.item(unit(3)).Owner)
-	assert.Equal(t, DispSellable, e.item(unit(3)).Disposition)
+	assert.Equal(t, wire.DispSellable, e.item(unit(3)).Disposition)
 
 	// The pharmacist verifies and dispenses one unit.
-	var v Verification
+	var v wire.Verification
 	e.Must(e.Submit(pharmacist, 21, "", nil, "Verify", gtin, "SN00003", lot, exp), &v)
-	assert.Equal(t, Verified, v.Result)
+	assert.Equal(t, wire.Verified, v.Result)
 	e.Must(e.Submit(pharmacist, 22, "", nil, "Dispense", unit(3)), &r)
-	assert.Equal(t, DispDispensed, r.Status)
+	assert.Equal(t, wire.DispDispensed, r.Status)
 	e.Must(e.Submit(pharmacist, 23, "", nil, "Verify", gtin, "SN00003", lot, exp), &v)
-	assert.Equal(t, AlreadyDispensed, v.Result)
-	var signals SignalPage
+	assert.Equal(t, wire.AlreadyDispensed, v.Result)
+	var signals wire.SignalPage
 	e.Must(e.Query(auditor, 23, "ListSignals", unit(3), "", "10", ""), &signals)
 	require.Len(t, signals.Items, 1)
-	assert.Equal(t, SignalScanAfterEnd, signals.Items[0].Code)
+	assert.Equal(t, wire.SignalScanAfterEnd, signals.Items[0].Code)
 
 	// The regulator recalls the lot.
 	e.Must(e.Submit(registrar, 30, "", nil, "RecallLot", gtin, lot, "contamination"), nil)
 	e.Must(e.Submit(pharmacist, 31, "", nil, "Verify", gtin, "SN00004", lot, exp), &v)
-	assert.Equal(t, Recalled, v.Result)
+	assert.Equal(t, wire.Recalled, v.Result)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Submit(pharmacist, 32, "", nil, "Dispense", unit(4)), "FAILED_PRECONDITION: ")
-	var report HoldingPage
+	var report wire.HoldingPage
 	e.Must(e.Query(registrar, 33, "RecallReport", gtin, lot, "100", ""), &report)
 	require.Len(t, report.Items, 20)
 	holders := map[string]int{}
@@ -79,19 +80,19 @@ func TestSupplyStory(t *testing.T) {
 
 	// A forged serial is unknown.
 	e.Must(e.Submit(pharmacist, 34, "", nil, "Verify", gtin, "FORGED1", lot, exp), &v)
-	assert.Equal(t, UnknownSerial, v.Result)
+	assert.Equal(t, wire.UnknownSerial, v.Result)
 
 	// The trace shows every hop of unit 4, from commissioning.
-	var page EventPage
+	var page wire.EventPage
 	e.Must(e.Query(auditor, 35, "Trace", unit(4), "", "100", ""), &page)
 	var steps []string
 	for _, ev := range page.Items {
 		steps = append(steps, ev.BizStep)
 	}
-	assert.Equal(t, []string{StepCommissioning, StepPacking, StepPacking, StepShipping, StepSensorReporting, StepSensorReporting,
-		StepReceiving, StepUnpacking, StepShipping, StepReceiving}, steps)
-	var newest EventPage
-	e.Must(e.Query(auditor, 35, "Trace", unit(4), NewestFirst, "100", ""), &newest)
+	assert.Equal(t, []string{wire.StepCommissioning, wire.StepPacking, wire.StepPacking, wire.StepShipping, wire.StepSensorReporting, wire.StepSensorReporting,
+		wire.StepReceiving, wire.StepUnpacking, wire.StepShipping, wire.StepReceiving}, steps)
+	var newest wire.EventPage
+	e.Must(e.Query(auditor, 35, "Trace", unit(4), wire.NewestFirst, "100", ""), &newest)
 	require.Len(t, newest.Items, len(page.Items))
 	for i := range page.Items {
 		assert.Equal(t, page.Items[i].EventID, newest.Items[len(page.Items)-1-i].EventID)
@@ -108,15 +109,15 @@ func TestUnauthorizedPartnersAndNonHoldersCannotShip(t *testing.T) {
 	// To a receiver not in the registry.
 	e.Refused(before, e.ship(mfgLogistic, 2, "SHP-X", "RogueMSP", unit(0)), "FORBIDDEN: receiver RogueMSP plays no trading part")
 	// A partner shipping what it does not hold: refused, and on record.
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.ship(distributor, 3, "SHP-Y", "ProviderMSP", unit(1)), &r)
 	assert.Equal(t, "refused", r.Status)
 	require.Len(t, r.Signals, 1)
-	assert.Equal(t, SignalNotHolder, r.Signals[0].Code)
+	assert.Equal(t, wire.SignalNotHolder, r.Signals[0].Code)
 	assert.Equal(t, "ManufacturerMSP", e.item(unit(1)).Owner)
-	assert.Equal(t, DispActive, e.item(unit(1)).Disposition)
+	assert.Equal(t, wire.DispActive, e.item(unit(1)).Disposition)
 	// A suspended partner can no longer ship.
-	e.Must(e.Submit(registrar, 4, "", nil, "RegisterPartner", string(cctest.JSON(Partner{MSPID: "ManufacturerMSP", Name: "M", License: "LIC-0",
+	e.Must(e.Submit(registrar, 4, "", nil, "RegisterPartner", string(cctest.JSON(wire.Partner{MSPID: "ManufacturerMSP", Name: "M", License: "LIC-0",
 		GLN: "0614141000012", ValidFrom: "2026-01-01", ValidTo: "2027-12-31", Status: "suspended"}))), nil)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.ship(mfgLogistic, 5, "SHP-Z", "DistributorMSP", unit(0)), "FORBIDDEN: ")
@@ -125,11 +126,11 @@ func TestUnauthorizedPartnersAndNonHoldersCannotShip(t *testing.T) {
 func TestSerialCommissionedTwiceIsASignal(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 3)), nil)
-	var r Receipt
+	var r wire.Receipt
 	e.Must(e.Submit(quality, 2, "", nil, "Commission", gtin, lot, serials(2, 3)), &r)
 	assert.Equal(t, 2, r.Count)
 	require.Len(t, r.Signals, 1)
-	assert.Equal(t, SignalDoubleCommission, r.Signals[0].Code)
+	assert.Equal(t, wire.SignalDoubleCommission, r.Signals[0].Code)
 	assert.Equal(t, unit(2), r.Signals[0].Object)
 }
 
@@ -142,20 +143,20 @@ func TestSuspectTransitions(t *testing.T) {
 	e.Refused(before, e.Submit(quality, 2, "", nil, "Suspect", unit(0), ""), `INVALID_ARGUMENT: field "reason"`)
 	e.Refused(before, e.Submit(distributor, 2, "", nil, "Suspect", unit(0), "not ours"), "FORBIDDEN: ")
 	e.Must(e.Submit(quality, 3, "", nil, "Suspect", unit(0), "packaging mismatch"), nil)
-	var v Verification
+	var v wire.Verification
 	e.Must(e.Submit(pharmacist, 4, "", nil, "Verify", gtin, "SN00000", lot, exp), &v)
-	assert.Equal(t, Suspect, v.Result)
+	assert.Equal(t, wire.Suspect, v.Result)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.ship(mfgLogistic, 5, "S", "DistributorMSP", unit(0)), "FAILED_PRECONDITION: ")
 	e.Must(e.Submit(quality, 6, "", nil, "Clear", unit(0), "investigated: legitimate"), nil)
 	e.Must(e.Submit(pharmacist, 7, "", nil, "Verify", gtin, "SN00000", lot, exp), &v)
-	assert.Equal(t, Verified, v.Result)
+	assert.Equal(t, wire.Verified, v.Result)
 	e.Must(e.Submit(quality, 8, "", nil, "Suspect", unit(1), "seal broken"), nil)
 	e.Must(e.Submit(registrar, 9, "", nil, "MarkIllegitimate", unit(1), "counterfeit"), nil)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.Submit(registrar, 10, "", nil, "Clear", unit(1), "no"), "FAILED_PRECONDITION: ")
 	e.Must(e.Submit(pharmacist, 11, "", nil, "Verify", gtin, "SN00001", lot, exp), &v)
-	assert.Equal(t, Decommissioned, v.Result)
+	assert.Equal(t, wire.Decommissioned, v.Result)
 }
 
 func TestVerifyResults(t *testing.T) {
@@ -165,14 +166,14 @@ func TestVerifyResults(t *testing.T) {
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, "OLD", serials(100, 1)), nil)
 	e.Must(e.Submit(mfgLogistic, 2, "", nil, "Destroy", unit(1), "damaged"), nil)
 	for _, c := range []struct{ serial, lot, exp, want string }{
-		{"SN00000", lot, exp, Verified},
-		{"SN00000", "LOT-B", exp, LotMismatch},
-		{"SN00000", lot, "2029-01-01", ExpiryMismatch},
-		{"SN00100", "OLD", "2026-05-31", Expired},
-		{"SN00001", lot, exp, Decommissioned},
-		{"NOPE", lot, exp, UnknownSerial},
+		{"SN00000", lot, exp, wire.Verified},
+		{"SN00000", "LOT-B", exp, wire.LotMismatch},
+		{"SN00000", lot, "2029-01-01", wire.ExpiryMismatch},
+		{"SN00100", "OLD", "2026-05-31", wire.Expired},
+		{"SN00001", lot, exp, wire.Decommissioned},
+		{"NOPE", lot, exp, wire.UnknownSerial},
 	} {
-		var v Verification
+		var v wire.Verification
 		e.Must(e.Submit(pharmacist, 3, "", nil, "Verify", gtin, c.serial, c.lot, c.exp), &v)
 		assert.Equal(t, c.want, v.Result, c.serial)
 	}
@@ -236,7 +237,7 @@ func TestDispositionTransitions(t *testing.T) {
 		{pharmacist, "Dispense", []string{unit(1)}}, {pharmacist, "Decommission", []string{unit(1), "x"}},
 		{pharmacist, "Dispense", []string{unit(2)}}, {pharmacist, "Destroy", []string{unit(2), "x"}},
 		{mfgLogistic, "Destroy", []string{unit(4), "x"}}, {mfgLogistic, "Decommission", []string{unit(4), "x"}},
-		{quality, "Pack", []string{string(cctest.JSON(PackInput{SSCC: case1, Kind: "case", Children: []string{unit(4)}}))}},
+		{quality, "Pack", []string{string(cctest.JSON(wire.PackInput{SSCC: case1, Kind: "case", Children: []string{unit(4)}}))}},
 		{pharmacist, "Receive", []string{"S1"}},
 	}
 	for _, m := range illegal {
@@ -251,6 +252,6 @@ func TestDispositionTransitions(t *testing.T) {
 	e := newEnv(t)
 	setup(e)
 	e.Must(e.Submit(distributor, 10, "", nil, "Receive", "S2"), nil)
-	assert.Equal(t, DispActive, e.item(unit(4)).Disposition)
+	assert.Equal(t, wire.DispActive, e.item(unit(4)).Disposition)
 	assert.Equal(t, "DistributorMSP", e.item(unit(4)).Owner)
 }

@@ -9,18 +9,13 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
-)
-
-// Orders of a listing.
-const (
-	OldestFirst = "oldest"
-	NewestFirst = "newest"
+	"github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // GetItem reads a unit or container with its effective holder,
 // disposition and suspect state (those of the outermost container around
 // it, unless its own life has ended), for any supply member.
-func (c *Contract) GetItem(ctx contractapi.TransactionContextInterface, id string) (*Item, error) {
+func (c *Contract) GetItem(ctx contractapi.TransactionContextInterface, id string) (*wire.Item, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -45,27 +40,15 @@ func (c *Contract) GetItem(ctx contractapi.TransactionContextInterface, id strin
 	return it, nil
 }
 
-// EventPage is a page of a trace.
-type EventPage struct {
-	Items    []Event `json:"items"`
-	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
-}
-
-// SignalPage is a page of counterfeit signals.
-type SignalPage struct {
-	Items    []Signal `json:"items"`
-	Bookmark string   `json:"bookmark,omitempty" metadata:",optional"`
-}
-
 // indexFor is the event or signal index of an order.
 func indexFor(order, asc, desc string) (string, error) {
 	switch order {
-	case "", OldestFirst:
+	case "", wire.OldestFirst:
 		return asc, nil
-	case NewestFirst:
+	case wire.NewestFirst:
 		return desc, nil
 	}
-	return "", ccerr.Invalid("order", "is %q or %q", OldestFirst, NewestFirst)
+	return "", ccerr.Invalid("order", "is %q or %q", wire.OldestFirst, wire.NewestFirst)
 }
 
 // traceObjects are the item and every container it travelled in.
@@ -100,7 +83,7 @@ func (r ref) less(o ref) int {
 // and those of every container it travelled in — back to commissioning,
 // oldest first (order "oldest" or "") or newest first ("newest"), one page
 // from the bookmark, to any length, for any supply member.
-func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id, order string, pageSize int32, bookmark string) (*EventPage, error) {
+func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id, order string, pageSize int32, bookmark string) (*wire.EventPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -128,7 +111,7 @@ func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id, order 
 	if err != nil {
 		return nil, err
 	}
-	page := &EventPage{}
+	page := &wire.EventPage{}
 	if len(refs) > int(size) {
 		page.Bookmark, refs = encodeRef(refs[size]), refs[:size]
 	}
@@ -138,10 +121,10 @@ func (c *Contract) Trace(ctx contractapi.TransactionContextInterface, id, order 
 
 // eventsAt reads the events of refs; an index entry without its event
 // (which no honest transaction writes) is skipped.
-func (t *tx) eventsAt(refs []ref) ([]Event, error) {
-	out := make([]Event, 0, len(refs))
+func (t *tx) eventsAt(refs []ref) ([]wire.Event, error) {
+	out := make([]wire.Event, 0, len(refs))
 	for _, r := range refs {
-		var e Event
+		var e wire.Event
 		if found, err := t.get(objEvent, &e, r.tx, r.n); err != nil {
 			return nil, err
 		} else if found {
@@ -221,7 +204,7 @@ func decodeRef(bookmark string) (ref, error) {
 // ListSignals lists the counterfeit signals recorded for an object, oldest
 // or newest first, one page from the bookmark, for any supply member. A
 // signal names the org that raised it, never the employee.
-func (c *Contract) ListSignals(ctx contractapi.TransactionContextInterface, object, order string, pageSize int32, bookmark string) (*SignalPage, error) {
+func (c *Contract) ListSignals(ctx contractapi.TransactionContextInterface, object, order string, pageSize int32, bookmark string) (*wire.SignalPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -236,14 +219,14 @@ func (c *Contract) ListSignals(ctx contractapi.TransactionContextInterface, obje
 	if err := checkItemID("object", object); err != nil {
 		return nil, err
 	}
-	list, err := state.ListByPartialKey[Signal](t.Stub, index, []string{object}, pageSize, bookmark)
+	list, err := state.ListByPartialKey[wire.Signal](t.Stub, index, []string{object}, pageSize, bookmark)
 	if err != nil {
 		return nil, err
 	}
 	for i := range list.Items {
 		list.Items[i].By = orgOnly(list.Items[i].By)
 	}
-	return &SignalPage{Items: list.Items, Bookmark: list.Bookmark}, nil
+	return &wire.SignalPage{Items: list.Items, Bookmark: list.Bookmark}, nil
 }
 
 // orgOnly is the org of a "MSP/enrollment id" that signals recorded before

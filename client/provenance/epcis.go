@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	pv "github.com/carechain/carechain/chaincode/provenance"
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // epcisDocument is the part of an EPCIS 2.0 JSON document import reads.

@@ -21,12 +21,12 @@ import (
 	"strconv"
 	"time"
 
-	pv "github.com/carechain/carechain/chaincode/provenance"
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client"
 )
 
 // Chaincode is the provenance chaincode's name in the topology.
-const Chaincode = "provenance"
+const Chaincode = pv.Chaincode
 
 // Client calls the provenance chaincode as one session.
 type Client struct{ c client.Contract }
@@ -51,17 +51,17 @@ func jsonArg(v any) string {
 
 // RegisterPartner adds or updates a registry entry (regulator's registrar).
 func (k *Client) RegisterPartner(ctx context.Context, p pv.Partner) (*pv.Receipt, error) {
-	return k.receipt(ctx, "RegisterPartner", client.Input{Args: []string{jsonArg(p)}})
+	return k.receipt(ctx, pv.FnRegisterPartner, client.Input{Args: []string{jsonArg(p)}})
 }
 
 // RegisterProduct registers a product of the caller's org.
 func (k *Client) RegisterProduct(ctx context.Context, p pv.Product) (*pv.Receipt, error) {
-	return k.receipt(ctx, "RegisterProduct", client.Input{Args: []string{jsonArg(p)}})
+	return k.receipt(ctx, pv.FnRegisterProduct, client.Input{Args: []string{jsonArg(p)}})
 }
 
 // CreateBatch registers a lot.
 func (k *Client) CreateBatch(ctx context.Context, gtin, lot, expiry string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "CreateBatch", client.Input{Args: []string{gtin, lot, expiry}})
+	return k.receipt(ctx, pv.FnCreateBatch, client.Input{Args: []string{gtin, lot, expiry}})
 }
 
 // Commission serializes units, MaxCommission per transaction; progress is
@@ -71,7 +71,7 @@ func (k *Client) Commission(ctx context.Context, gtin, lot string, serials []str
 	var signals []pv.Signal
 	for start := 0; start < len(serials); start += pv.MaxCommission {
 		end := min(start+pv.MaxCommission, len(serials))
-		r, err := k.receipt(ctx, "Commission", client.Input{Args: []string{gtin, lot, jsonArg(serials[start:end])}})
+		r, err := k.receipt(ctx, pv.FnCommission, client.Input{Args: []string{gtin, lot, jsonArg(serials[start:end])}})
 		if err != nil {
 			return done, signals, fmt.Errorf("serials %d..%d: %w", start, end-1, err)
 		}
@@ -92,7 +92,7 @@ func (k *Client) AnchorUnits(ctx context.Context, gtin, lot string, serials []st
 	done := 0
 	for start := 0; start < len(serials); start += pv.MaxCommission {
 		end := min(start+pv.MaxCommission, len(serials))
-		r, err := k.receipt(ctx, "AnchorUnits", client.Input{Args: []string{gtin, lot, jsonArg(serials[start:end])}})
+		r, err := k.receipt(ctx, pv.FnAnchorUnits, client.Input{Args: []string{gtin, lot, jsonArg(serials[start:end])}})
 		if err != nil {
 			return done, fmt.Errorf("serials %d..%d: %w", start, end-1, err)
 		}
@@ -103,74 +103,74 @@ func (k *Client) AnchorUnits(ctx context.Context, gtin, lot string, serials []st
 
 // Pack aggregates units into a case or cases into a pallet.
 func (k *Client) Pack(ctx context.Context, in pv.PackInput) (*pv.Receipt, error) {
-	return k.receipt(ctx, "Pack", client.Input{Args: []string{jsonArg(in)}})
+	return k.receipt(ctx, pv.FnPack, client.Input{Args: []string{jsonArg(in)}})
 }
 
 // Unpack empties a container.
 func (k *Client) Unpack(ctx context.Context, sscc string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "Unpack", client.Input{Args: []string{sscc}})
+	return k.receipt(ctx, pv.FnUnpack, client.Input{Args: []string{sscc}})
 }
 
 // Ship sends items to a partner with the DSCSA documents (kept private
 // between the two).
 func (k *Client) Ship(ctx context.Context, in pv.ShipInput, dscsa any) (*pv.Receipt, error) {
-	return k.receipt(ctx, "Ship", client.Input{Args: []string{jsonArg(in)}, TransientKey: pv.TransientDSCSA, Transient: dscsa,
+	return k.receipt(ctx, pv.FnShip, client.Input{Args: []string{jsonArg(in)}, TransientKey: pv.TransientDSCSA, Transient: dscsa,
 		Endorsers: []string{k.c.Session.Org.MSPID, in.To}})
 }
 
 // Receive confirms a shipment.
 func (k *Client) Receive(ctx context.Context, shipment string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "Receive", client.Input{Args: []string{shipment}})
+	return k.receipt(ctx, pv.FnReceive, client.Input{Args: []string{shipment}})
 }
 
 // AddReading attaches a temperature reading (°C × 10) to a shipment.
 func (k *Client) AddReading(ctx context.Context, shipment, device string, tenthC int) (*pv.Receipt, error) {
-	return k.receipt(ctx, "AddReading", client.Input{Args: []string{shipment, device, strconv.Itoa(tenthC)}})
+	return k.receipt(ctx, pv.FnAddReading, client.Input{Args: []string{shipment, device, strconv.Itoa(tenthC)}})
 }
 
 // Verify checks a product identifier; the request is recorded.
 func (k *Client) Verify(ctx context.Context, gtin, serial, lot, expiry string) (*pv.Verification, error) {
 	var v pv.Verification
-	_, err := k.c.Submit(ctx, "Verify", client.Input{Args: []string{gtin, serial, lot, expiry}}, &v)
+	_, err := k.c.Submit(ctx, pv.FnVerify, client.Input{Args: []string{gtin, serial, lot, expiry}}, &v)
 	return &v, err
 }
 
 // Dispense dispenses a unit.
 func (k *Client) Dispense(ctx context.Context, unit string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "Dispense", client.Input{Args: []string{unit}})
+	return k.receipt(ctx, pv.FnDispense, client.Input{Args: []string{unit}})
 }
 
 // Suspect quarantines an item; Clear and MarkIllegitimate end the quarantine.
 func (k *Client) Suspect(ctx context.Context, id, reason string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "Suspect", client.Input{Args: []string{id, reason}})
+	return k.receipt(ctx, pv.FnSuspect, client.Input{Args: []string{id, reason}})
 }
 
 // Clear ends a quarantine as legitimate.
 func (k *Client) Clear(ctx context.Context, id, reason string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "Clear", client.Input{Args: []string{id, reason}})
+	return k.receipt(ctx, pv.FnClear, client.Input{Args: []string{id, reason}})
 }
 
 // MarkIllegitimate ends a quarantine as illegitimate.
 func (k *Client) MarkIllegitimate(ctx context.Context, id, reason string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "MarkIllegitimate", client.Input{Args: []string{id, reason}})
+	return k.receipt(ctx, pv.FnMarkIllegitimate, client.Input{Args: []string{id, reason}})
 }
 
 // RecallLot recalls a lot.
 func (k *Client) RecallLot(ctx context.Context, gtin, lot, reason string) (*pv.Receipt, error) {
-	return k.receipt(ctx, "RecallLot", client.Input{Args: []string{gtin, lot, reason}})
+	return k.receipt(ctx, pv.FnRecallLot, client.Input{Args: []string{gtin, lot, reason}})
 }
 
 // RecallReport lists a lot's units and their custodians.
 func (k *Client) RecallReport(ctx context.Context, gtin, lot string, p client.Page) (*pv.HoldingPage, error) {
 	var out pv.HoldingPage
-	return &out, k.c.Evaluate(ctx, "RecallReport", client.Input{Args: p.Args(gtin, lot)}, &out)
+	return &out, k.c.Evaluate(ctx, pv.FnRecallReport, client.Input{Args: p.Args(gtin, lot)}, &out)
 }
 
 // Decommission or Destroy take an item out of circulation.
 func (k *Client) Decommission(ctx context.Context, id, reason string, destroyed bool) (*pv.Receipt, error) {
-	fn := "Decommission"
+	fn := pv.FnDecommission
 	if destroyed {
-		fn = "Destroy"
+		fn = pv.FnDestroy
 	}
 	return k.receipt(ctx, fn, client.Input{Args: []string{id, reason}})
 }
@@ -178,13 +178,13 @@ func (k *Client) Decommission(ctx context.Context, id, reason string, destroyed 
 // Item reads a unit or container.
 func (k *Client) Item(ctx context.Context, id string) (*pv.Item, error) {
 	var it pv.Item
-	return &it, k.c.Evaluate(ctx, "GetItem", client.Input{Args: []string{id}}, &it)
+	return &it, k.c.Evaluate(ctx, pv.FnGetItem, client.Input{Args: []string{id}}, &it)
 }
 
 // Shipment reads a shipment.
 func (k *Client) Shipment(ctx context.Context, id string) (*pv.Shipment, error) {
 	var s pv.Shipment
-	return &s, k.c.Evaluate(ctx, "GetShipment", client.Input{Args: []string{id}}, &s)
+	return &s, k.c.Evaluate(ctx, pv.FnGetShipment, client.Input{Args: []string{id}}, &s)
 }
 
 // DSCSA reads a shipment's DSCSA documents with the salt of their public
@@ -193,7 +193,7 @@ func (k *Client) Shipment(ctx context.Context, id string) (*pv.Shipment, error) 
 // both to the regulator, who checks them the same way (pv.DSCSA.Matches).
 func (k *Client) DSCSA(ctx context.Context, shipment string) (*pv.DSCSA, bool, error) {
 	var d pv.DSCSA
-	if err := k.c.Evaluate(ctx, "GetDSCSA", client.Input{Args: []string{shipment}}, &d); err != nil {
+	if err := k.c.Evaluate(ctx, pv.FnGetDSCSA, client.Input{Args: []string{shipment}}, &d); err != nil {
 		return nil, false, err
 	}
 	sh, err := k.Shipment(ctx, shipment)
@@ -207,7 +207,7 @@ func (k *Client) DSCSA(ctx context.Context, shipment string) (*pv.DSCSA, bool, e
 // newestFirst) newest first.
 func (k *Client) Trace(ctx context.Context, id string, newestFirst bool, p client.Page) (*pv.EventPage, error) {
 	var out pv.EventPage
-	return &out, k.c.Evaluate(ctx, "Trace", client.Input{Args: p.Args(id, order(newestFirst))}, &out)
+	return &out, k.c.Evaluate(ctx, pv.FnTrace, client.Input{Args: p.Args(id, order(newestFirst))}, &out)
 }
 
 func order(newestFirst bool) string {
@@ -246,5 +246,5 @@ func (k *Client) ExportEPCIS(ctx context.Context, id string) ([]byte, error) {
 // newest first.
 func (k *Client) Signals(ctx context.Context, object string, newestFirst bool, p client.Page) (*pv.SignalPage, error) {
 	var out pv.SignalPage
-	return &out, k.c.Evaluate(ctx, "ListSignals", client.Input{Args: p.Args(object, order(newestFirst))}, &out)
+	return &out, k.c.Evaluate(ctx, pv.FnListSignals, client.Input{Args: p.Args(object, order(newestFirst))}, &out)
 }

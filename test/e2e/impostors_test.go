@@ -19,7 +19,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/carechain/carechain/chaincode/parts/wire"
-	pv "github.com/carechain/carechain/chaincode/provenance"
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	cc "github.com/carechain/carechain/client"
 )
 

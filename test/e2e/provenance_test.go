@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	pv "github.com/carechain/carechain/chaincode/provenance"
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/provenance"
 )

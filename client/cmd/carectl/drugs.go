@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	pv "github.com/carechain/carechain/chaincode/provenance"
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/provenance"
 )

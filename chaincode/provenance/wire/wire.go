@@ -1,4 +1,62 @@
-package provenance
+// Package wire holds what the provenance chaincode and its clients
+// exchange: the chaincode's name and transaction function names, the
+// inputs (partners, products, packing and shipping), the answers (items,
+// shipments, EPCIS 2.0 events, verifications, recall reports, signals)
+// and their GS1 CBV and DSCSA codes, the GS1 identifiers' checks and EPC
+// URIs, and the commitment to a shipment's DSCSA documents. It imports
+// only the standard library and the chaincode kit's stdlib-only leaves
+// (kit/ccerr for the identifiers' errors, kit/commit), so the client
+// library shares it without importing the chaincode shim or contract API.
+package wire
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/carechain/carechain/chaincode/kit/commit"
+)
+
+// Chaincode is the provenance chaincode's name, as deployed on supply.
+const Chaincode = "provenance"
+
+// Function names of the provenance chaincode's transactions.
+const (
+	FnRegisterPartner  = "RegisterPartner"
+	FnGetPartner       = "GetPartner"
+	FnRegisterProduct  = "RegisterProduct"
+	FnCreateBatch      = "CreateBatch"
+	FnCommission       = "Commission"
+	FnAnchorUnits      = "AnchorUnits"
+	FnPack             = "Pack"
+	FnUnpack           = "Unpack"
+	FnShip             = "Ship"
+	FnReceive          = "Receive"
+	FnAddReading       = "AddReading"
+	FnVerify           = "Verify"
+	FnDispense         = "Dispense"
+	FnDecommission     = "Decommission"
+	FnDestroy          = "Destroy"
+	FnSuspect          = "Suspect"
+	FnClear            = "Clear"
+	FnMarkIllegitimate = "MarkIllegitimate"
+	FnRecallLot        = "RecallLot"
+	FnRecallReport     = "RecallReport"
+	FnGetItem          = "GetItem"
+	FnGetShipment      = "GetShipment"
+	FnGetDSCSA         = "GetDSCSA"
+	FnTrace            = "Trace"
+	FnListSignals      = "ListSignals"
+	FnSetupBlinding    = "SetupBlinding"
+	FnBlindingReady    = "BlindingReady"
+)
+
+// TransientDSCSA is the transient key of Ship's DSCSA documents, which
+// must never reach a block.
+const TransientDSCSA = "dscsa"
+
+// MaxCommission is how many serials one transaction commissions; the
+// client splits larger batches.
+const MaxCommission = 500
 
 // Dispositions (GS1 CBV) a unit or container can be in.
 const (
@@ -48,6 +106,24 @@ const (
 	SuspectQuarantine   = "quarantine"
 	SuspectCleared      = "cleared"
 	SuspectIllegitimate = "illegitimate"
+)
+
+// Counterfeit signal codes.
+const (
+	SignalDoubleCommission = "SERIAL_COMMISSIONED_TWICE"
+	SignalNotHolder        = "SHIPPED_BY_NON_HOLDER"
+	SignalScanAfterEnd     = "SCAN_AFTER_DISPENSE_OR_DESTRUCTION"
+	// SignalNotCommissioned: a unit record exists that its manufacturer
+	// did not commission (no commissioning anchor, anchor.go) — forged by
+	// two colluding orgs, or commissioned before anchors existed and not
+	// yet anchored (AnchorUnits). It is treated as unknown.
+	SignalNotCommissioned = "SERIAL_NOT_COMMISSIONED"
+)
+
+// Orders of a listing.
+const (
+	OldestFirst = "oldest"
+	NewestFirst = "newest"
 )
 
 // Partner is an authorized trading partner in the regulator's registry.
@@ -103,11 +179,27 @@ type Recall struct {
 	At     string `json:"at"`
 }
 
-// LotCount is how many units of one lot a container holds.
-type LotCount struct {
-	GTIN  string `json:"gtin"`
-	Lot   string `json:"lot"`
-	Units int    `json:"units"`
+// PackInput is Pack's argument.
+type PackInput struct {
+	SSCC     string   `json:"sscc"`
+	Kind     string   `json:"kind"` // case (of units) or pallet (of cases)
+	Children []string `json:"children"`
+}
+
+// ShipInput is Ship's argument.
+type ShipInput struct {
+	ID    string   `json:"id"`
+	To    string   `json:"to"`
+	Items []string `json:"items"`
+}
+
+// Receipt is what a submitted transaction returns.
+type Receipt struct {
+	ID      string   `json:"id"`
+	Status  string   `json:"status"`
+	Count   int      `json:"count,omitempty" metadata:",optional"`
+	Signals []Signal `json:"signals,omitempty" metadata:",optional"`
+	TxID    string   `json:"txId"`
 }
 
 // Item is a serialized unit (SGTIN) or a container (SSCC). Ownership and
@@ -136,6 +228,13 @@ type Item struct {
 	Lots []LotCount `json:"lots,omitempty" metadata:",optional"`
 	// Updated is the stamp of the item's latest change.
 	Updated string `json:"updated"`
+}
+
+// LotCount is how many units of one lot a container holds.
+type LotCount struct {
+	GTIN  string `json:"gtin"`
+	Lot   string `json:"lot"`
+	Units int    `json:"units"`
 }
 
 // Shipment moves items from their owner to an authorized receiver.
@@ -168,17 +267,18 @@ type Signal struct {
 	At     string `json:"at"`
 }
 
-// Counterfeit signal codes.
-const (
-	SignalDoubleCommission = "SERIAL_COMMISSIONED_TWICE"
-	SignalNotHolder        = "SHIPPED_BY_NON_HOLDER"
-	SignalScanAfterEnd     = "SCAN_AFTER_DISPENSE_OR_DESTRUCTION"
-	// SignalNotCommissioned: a unit record exists that its manufacturer
-	// did not commission (no commissioning anchor, anchor.go) — forged by
-	// two colluding orgs, or commissioned before anchors existed and not
-	// yet anchored (AnchorUnits). It is treated as unknown.
-	SignalNotCommissioned = "SERIAL_NOT_COMMISSIONED"
-)
+// Verification is Verify's answer, as recorded.
+type Verification struct {
+	ID     string `json:"id"`
+	Unit   string `json:"unit"`
+	Lot    string `json:"lot"`
+	Expiry string `json:"expiry"`
+	Result string `json:"result"`
+	// Requester is the org that asked, never the employee (records
+	// written before carry "MSP/enrollment id").
+	Requester string `json:"requester"`
+	At        string `json:"at"`
+}
 
 // Event is a GS1 EPCIS 2.0 event as carechain records it.
 type Event struct {
@@ -214,4 +314,63 @@ type SensorRep struct {
 	TenthC    int    `json:"value"`
 	Device    string `json:"deviceID"`
 	Excursion bool   `json:"excursion"`
+}
+
+// EventPage is a page of a trace.
+type EventPage struct {
+	Items    []Event `json:"items"`
+	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// SignalPage is a page of counterfeit signals.
+type SignalPage struct {
+	Items    []Signal `json:"items"`
+	Bookmark string   `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// Holding is a unit of a lot and who has it now.
+type Holding struct {
+	Unit        string `json:"unit"`
+	Owner       string `json:"owner"`
+	Custodian   string `json:"custodian"`
+	Disposition string `json:"disposition"`
+	Container   string `json:"container,omitempty" metadata:",optional"`
+}
+
+// HoldingPage is a page of a recall report.
+type HoldingPage struct {
+	Items    []Holding `json:"items"`
+	Bookmark string    `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// DSCSA is a shipment's DSCSA documents as its partners read them.
+type DSCSA struct {
+	Shipment string `json:"shipment"`
+	// Documents is the JSON the sender sent, compacted, as text: the
+	// bytes the commitment is over.
+	Documents string `json:"documents"`
+	// Salt is the salt of the shipment's public commitment; empty for a
+	// shipment shipped before commitments (its hash is the bare SHA-256).
+	Salt string `json:"salt,omitempty" metadata:",optional"`
+}
+
+// Matches reports whether the documents are the ones the shipment's
+// public commitment names.
+func (d *DSCSA) Matches(sh *Shipment) bool {
+	return d.Shipment == sh.ID && DSCSACommitment(d.Salt, d.Documents) == sh.DocHash
+}
+
+// DSCSACommitment is the public commitment to a shipment's documents
+// under salt (the bare SHA-256 for the salt "" of shipments shipped before
+// commitments).
+func DSCSACommitment(salt, documents string) string {
+	if salt == "" {
+		return hexSum(documents)
+	}
+	return commit.Sum(salt, []byte(documents))
+}
+
+func hexSum(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -1,4 +1,4 @@
-package provenance
+package wire
 
 import (
 	"testing"
