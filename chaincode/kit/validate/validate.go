@@ -4,6 +4,10 @@
 // Messages describe what was expected and never echo the rejected value, so
 // that protected health information passed by mistake does not end up in
 // error messages, peer logs or client responses.
+//
+// The package imports only the standard library and package ccerr (itself
+// standard library only), so that clients can check what they send the way
+// the chaincode will.
 package validate
 
 import (
