@@ -18,8 +18,11 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	claimcc "github.com/carechain/carechain/chaincode/claims/wire"
+	consentcc "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/parts/wire"
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+	rc "github.com/carechain/carechain/chaincode/records/wire"
 	cc "github.com/carechain/carechain/client"
 )
 
@@ -161,15 +164,15 @@ func TestImpostorsAreRefused(t *testing.T) {
 		org, user string
 		call      cc.Call
 	}{
-		{"provider", "impostor-adjudicator", cc.Call{Chaincode: "claims", Function: "SetRules",
+		{"provider", "impostor-adjudicator", cc.Call{Chaincode: claimcc.Chaincode, Function: claimcc.FnSetRules,
 			Transient: map[string][]byte{"rules": []byte(`{"plan":"gold","allowed":{"99213":99999999}}`)}}},
-		{"provider", "impostor-enrollment", cc.Call{Chaincode: "claims", Function: "RegisterCoverage",
+		{"provider", "impostor-enrollment", cc.Call{Chaincode: claimcc.Chaincode, Function: claimcc.FnRegisterCoverage,
 			Transient: map[string][]byte{"coverage": []byte(`{"id":"cov-impostor","member":"pt-x","plan":"gold","period":{"start":"2026-01-01","end":"2026-12-31"}}`)}}},
-		{"provider", "impostor-enrollment", cc.Call{Chaincode: "claims", Function: "SetSalt",
+		{"provider", "impostor-enrollment", cc.Call{Chaincode: claimcc.Chaincode, Function: claimcc.FnSetSalt,
 			Transient: map[string][]byte{"salt": []byte(`{"salt":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)}}},
-		{"payer", "impostor-physician", cc.Call{Chaincode: "consent", Function: "BreakGlass",
+		{"payer", "impostor-physician", cc.Call{Chaincode: consentcc.Chaincode, Function: consentcc.FnBreakGlass,
 			Transient: map[string][]byte{"breakglass": breakGlass}}},
-		{"payer", "impostor-physician", cc.Call{Chaincode: "records", Function: "RequestAccess", Args: []string{"rec-impostor", "1", "treatment"}}},
+		{"payer", "impostor-physician", cc.Call{Chaincode: rc.Chaincode, Function: rc.FnRequestAccess, Args: []string{"rec-impostor", "1", "treatment"}}},
 	} {
 		c.call.Channel = "care"
 		_, err := session(t, c.org, c.user).Submit(ctx, c.call)
@@ -183,7 +186,7 @@ func TestForwardDatedBreakGlassIsRefused(t *testing.T) {
 	in, err := json.Marshal(map[string]any{"subject": "pt-4c1e9a07d2b35f6e8a91c0d4e7f2b6a3", "reason": "e2e forward-dated",
 		"minutes": 1, "purpose": []string{"emergency"}, "class": []string{"labs"}})
 	require.NoError(t, err)
-	err = submitStamped(t, session(t, "provider", "physician1"), stamped{Channel: "care", Chaincode: "consent", Function: "BreakGlass",
+	err = submitStamped(t, session(t, "provider", "physician1"), stamped{Channel: "care", Chaincode: consentcc.Chaincode, Function: consentcc.FnBreakGlass,
 		Transient: map[string][]byte{"breakglass": in}, At: time.Now().Add(365 * 24 * time.Hour)})
 	require.ErrorContains(t, err, `field "timestamp"`)
 }
@@ -215,7 +218,7 @@ func TestChangingAnotherOrgsItemFailsValidation(t *testing.T) {
 	require.NoError(t, err)
 
 	owner := session(t, "manufacturer", "quality1")
-	suspect := cc.Call{Channel: "supply", Chaincode: "provenance", Function: "Suspect", Args: []string{pv.SGTIN(gtin, serial), "e2e: forged endorsers"},
+	suspect := cc.Call{Channel: "supply", Chaincode: pv.Chaincode, Function: pv.FnSuspect, Args: []string{pv.SGTIN(gtin, serial), "e2e: forged endorsers"},
 		Endorsers: []string{"DistributorMSP", "RegulatorMSP"}}
 	// The gateway waits for its own peer only: until the two other orgs'
 	// peers have committed the commissioning they answer NOT_FOUND, which
