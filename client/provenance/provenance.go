@@ -2,8 +2,8 @@
 // trading partners register products and batches, commission serialized
 // units in bulk (split into transactions, with progress), pack, ship,
 // receive, verify and dispense; the regulator keeps the partner registry
-// and recalls lots. EPCIS 2.0 JSON documents are imported by replaying
-// their events as transactions, and exported from the ledger.
+// and recalls lots. EPCIS 2.0 documents are imported through
+// epcismap's plan of their events, and traces exported as EPCIS 2.0.
 //
 // Endorsement: items carry key-level policies (the owner's peer at rest,
 // sender and receiver in transit, the channel majority for what is packed
@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client"
@@ -215,31 +214,6 @@ func order(newestFirst bool) string {
 		return pv.NewestFirst
 	}
 	return pv.OldestFirst
-}
-
-// ExportEPCIS returns an item's whole trace, read page by page, as an
-// EPCIS 2.0 JSON document.
-func (k *Client) ExportEPCIS(ctx context.Context, id string) ([]byte, error) {
-	events := []pv.Event{}
-	p := client.Page{Size: 100}
-	for {
-		page, err := k.Trace(ctx, id, false, p)
-		if err != nil {
-			return nil, err
-		}
-		events = append(events, page.Items...)
-		if page.Bookmark == "" {
-			break
-		}
-		p.Bookmark = page.Bookmark
-	}
-	return json.Marshal(map[string]any{
-		"@context":      []string{"https://ref.gs1.org/standards/epcis/epcis-context.jsonld"},
-		"type":          "EPCISDocument",
-		"schemaVersion": "2.0",
-		"creationDate":  time.Now().UTC().Format(time.RFC3339),
-		"epcisBody":     map[string]any{"eventList": events},
-	})
 }
 
 // Signals lists a page of the counterfeit signals of an object, oldest or

@@ -194,19 +194,19 @@ func TestSupplyStory(t *testing.T) {
 	_, err = drugsAs(t, "regulator", "auditor1").RecallLot(ctx, gtin, lot+"-x", "e2e: not the auditor's")
 	assert.True(t, errors.Is(err, client.ErrForbidden), "got %v", err)
 
-	// EPCIS: the export of a unit plans back into the transactions that made it.
+	// EPCIS: the export of a unit reads back as EPCIS 2.0, one plan per
+	// event; imported again it repeats nothing (every event is on the
+	// ledger, or another org's).
 	doc, err := pharmacy.ExportEPCIS(ctx, pv.SGTIN(gtin, serials[6]))
 	require.NoError(t, err)
-	steps, err := provenance.Plan(doc)
+	parsed, plan, err := pharmacy.PlanEPCIS(ctx, doc)
 	require.NoError(t, err)
-	require.NotEmpty(t, steps)
-	assert.Equal(t, "Commission", steps[0].Fn)
-	assert.Equal(t, lot, steps[0].Lot)
-	var fns []string
-	for _, st := range steps {
-		fns = append(fns, st.Fn)
-	}
-	assert.Equal(t, []string{"Commission", "Pack", "Pack", "Ship", "Receive", "Unpack", "Ship", "Receive"}, fns)
+	require.Len(t, plan.Events, len(parsed.Events))
+	assert.Equal(t, len(trace.Items), len(parsed.Events))
+	assert.Empty(t, plan.Calls(), "the ledger's own trace imports as nothing new")
+	assert.Equal(t, pv.StepCommissioning, parsed.Events[0].BizStep.Term)
+	require.NotNil(t, parsed.Events[0].ILMD)
+	assert.Equal(t, lot, parsed.Events[0].ILMD.Lot)
 
 	// An unauthorized partner cannot ship: the registrar suspends the
 	// distributor, which then cannot ship the cases it holds.

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -270,18 +269,6 @@ func (a *app) drugsDSCSA() *cobra.Command {
 		})}
 }
 
-func (a *app) drugsVerify() *cobra.Command {
-	return &cobra.Command{Use: "verify GTIN SERIAL LOT EXPIRY", Short: "verify a product identifier (recorded)", Args: cobra.ExactArgs(4),
-		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
-			v, err := k.Verify(cmd.Context(), args[0], args[1], args[2], args[3])
-			if err != nil {
-				return err
-			}
-			a.print(v, func(w io.Writer) { fmt.Fprintf(w, "%s: %s (verification %s)\n", v.Unit, v.Result, v.ID) })
-			return nil
-		})}
-}
-
 func (a *app) drugsRecallReport() *cobra.Command {
 	var p client.Page
 	cmd := &cobra.Command{Use: "recall-report GTIN LOT", Short: "a lot's units and their current custodians", Args: cobra.ExactArgs(2),
@@ -386,40 +373,5 @@ func (a *app) drugsSignals() *cobra.Command {
 		})}
 	pageFlags(cmd, &p)
 	cmd.Flags().StringVar(&order, "order", pv.OldestFirst, "oldest or newest first")
-	return cmd
-}
-
-func (a *app) drugsEPCIS() *cobra.Command {
-	cmd := &cobra.Command{Use: "epcis", Short: "EPCIS 2.0 JSON documents"}
-	export := &cobra.Command{Use: "export ID", Short: "an item's trace as an EPCIS 2.0 document", Args: cobra.ExactArgs(1),
-		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
-			doc, err := k.ExportEPCIS(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			_, err = a.out.Write(append(doc, '\n'))
-			return err
-		})}
-	importCmd := &cobra.Command{Use: "import FILE", Short: "replay an EPCIS 2.0 document's events as transactions", Args: cobra.ExactArgs(1),
-		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
-			data, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			n, err := k.ImportEPCIS(cmd.Context(), data, map[string]string{"transactionInformation": "EPCIS import " + args[0]}, func(d, total int) {
-				if a.output != "json" {
-					fmt.Fprintf(a.errOut, "\rimporting event %d/%d", d, total)
-					if d == total {
-						fmt.Fprintln(a.errOut)
-					}
-				}
-			})
-			if err != nil {
-				return err
-			}
-			a.print(map[string]int{"events": n}, func(w io.Writer) { fmt.Fprintf(w, "imported %d events\n", n) })
-			return nil
-		})}
-	cmd.AddCommand(export, importCmd)
 	return cmd
 }

@@ -20,13 +20,7 @@ func (m *mapper) commission(e *epcis.Event) (*EventPlan, error) {
 	if e.Action != epcis.ActionAdd {
 		return unsupported(Gap{GapActionNotModelled, "commissioning " + e.Action}), nil
 	}
-	if len(e.EPCList) == 0 {
-		return unsupported(Gap{GapQuantities, "commissioning of classes only"}), nil
-	}
-	ids, gap := objectIDs(e.EPCList)
-	if gap == nil {
-		gap = unitsOnly(ids)
-	}
+	ids, gap := units(e)
 	if gap != nil {
 		return unsupported(*gap), nil
 	}
@@ -77,13 +71,21 @@ func first(a, b string) string {
 	return b
 }
 
-func unitsOnly(ids []string) *Gap {
+// units are the carechain ids of the units a commissioning names.
+func units(e *epcis.Event) ([]string, *Gap) {
+	if len(e.EPCList) == 0 {
+		return nil, &Gap{GapQuantities, "commissioning of classes only"}
+	}
+	ids, gap := objectIDs(e.EPCList)
+	if gap != nil {
+		return nil, gap
+	}
 	for _, id := range ids {
 		if !isUnit(id) {
-			return &Gap{GapObjectKind, "commissioning container " + id + ": containers are made by packing"}
+			return nil, &Gap{GapObjectKind, "commissioning container " + id + ": containers are made by packing"}
 		}
 	}
-	return nil
+	return ids, nil
 }
 
 // lotOf is the lot and expiry of a commissioning: ilmd first, else what

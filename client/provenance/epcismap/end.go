@@ -23,6 +23,8 @@ func (m *mapper) end(e *epcis.Event, fn string) (*EventPlan, error) {
 	for _, id := range items {
 		it := m.st.items[id]
 		switch {
+		case it.Ended:
+			return capture(id + " has ended already (dispensed, decommissioned or destroyed): it does not end twice"), nil
 		case fn == FnDispense && !isUnit(id):
 			return unsupported(Gap{GapDispenseNotUnit, id}), nil
 		case fn != FnDispense && it.Parent != "":

@@ -258,3 +258,11 @@ func TestReimportRepeatsNothing(t *testing.T) {
 	assert.Equal(t, []Call{{Fn: FnCommission, GTIN: "10614141123459", Lot: "L1", Serials: []string{"A3"}}}, p.Calls())
 	assert.Contains(t, p.Events[0].Reason, "1 of its units are on the ledger already")
 }
+
+func TestAnEndedItemDoesNotEndTwice(t *testing.T) {
+	l := &fakeLedger{items: map[string]Item{"10614141123459.A2": {Kind: "unit", Owner: dist, Ended: true}}}
+	p, err := Map(context.Background(), doc(t, destroy), WithParties(parties), WithLedger(l))
+	require.NoError(t, err)
+	assert.Equal(t, []Outcome{Capture}, outcomes(p))
+	assert.Empty(t, p.Calls())
+}

@@ -196,7 +196,10 @@ var schemeForm = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 
 func namespaced(k string) bool { return schemeForm.MatchString(k) && len(k) > strings.Index(k, ":")+1 }
 
-// checkURI accepts an absolute URI (a scheme, then no spaces or controls).
+// CheckURI accepts an absolute URI, as EPCIS members that are URIs must
+// be: a scheme, then no spaces, controls or characters a URI cannot hold.
+func CheckURI(s string) error { return checkURI(s) }
+
 func checkURI(s string) error {
 	if !schemeForm.MatchString(s) {
 		return fmt.Errorf("%q has no scheme", s)
