@@ -108,7 +108,7 @@ func lotOf(e *epcis.Event, ref time.Time) (lot, expiry string, gap *Gap) {
 	switch {
 	case lot == "":
 		return "", "", &Gap{GapNoLot, "no ilmd cbvmda:lotNumber"}
-	case !lotForm.MatchString(lot):
+	case !chaincodeLot(lot):
 		return "", "", &Gap{GapLotCharset, lot}
 	}
 	return lot, expiry, nil

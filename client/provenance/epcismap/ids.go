@@ -4,26 +4,26 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	pvwire "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client/standards/epcis"
 	"github.com/carechain/carechain/client/standards/gs1"
 )
 
-// The chaincode's forms of serials and lots (chaincode/provenance gs1.go).
-var (
-	serialForm = regexp.MustCompile(`^[0-9A-Za-z]{1,20}$`)
-	lotForm    = regexp.MustCompile(`^[0-9A-Za-z-]{1,20}$`)
-)
+// chaincodeSerial and chaincodeLot report whether the chaincode takes a
+// serial or a lot (provenance/wire's checks).
+func chaincodeSerial(s string) bool { return pvwire.CheckSerial("serial", s) == nil }
+
+func chaincodeLot(s string) bool { return pvwire.CheckLot("lot", s) == nil }
 
 // objectID is carechain's id of an identifier: GTIN.serial for a unit,
 // the SSCC for a container; a gap for anything else.
 func objectID(id epcis.Identifier) (string, *Gap) {
 	k := id.Key
 	switch {
-	case k != nil && k.Kind == gs1.SGTIN && serialForm.MatchString(k.Serial):
+	case k != nil && k.Kind == gs1.SGTIN && chaincodeSerial(k.Serial):
 		return k.Value + "." + k.Serial, nil
 	case k != nil && k.Kind == gs1.SGTIN:
 		return "", &Gap{GapSerialCharset, fmt.Sprintf("%s: serial %q", id.URI, k.Serial)}
