@@ -66,33 +66,13 @@ func New(o Options) (*Consortium, error) {
 	if o.Home == "" {
 		h = home.Resolve(o.Repo)
 	}
-	topoPath := o.Topology
-	if topoPath == "" {
-		topoPath = os.Getenv("CARECHAIN_TOPOLOGY")
-	}
-	if topoPath == "" {
-		topoPath = filepath.Join(o.Repo, "network", "topology.yaml")
-	}
-	t, err := topology.Load(topoPath)
+	t, err := topology.Load(topologyPath(o))
 	if err != nil {
 		return nil, err
 	}
-	base := o.PortBase
-	if base == 0 {
-		if v := os.Getenv("CARECHAIN_PORT_BASE"); v != "" {
-			if _, err := fmt.Sscan(v, &base); err != nil {
-				return nil, fmt.Errorf("CARECHAIN_PORT_BASE=%q: %w", v, err)
-			}
-		}
-	}
-	if saved, err := readPortBase(h); err == nil && saved != 0 {
-		if base != 0 && base != saved {
-			return nil, fmt.Errorf("state %s was made with port base %d, not %d: run `make clean` first", h, saved, base)
-		}
-		base = saved
-	}
-	if base == 0 {
-		base = t.PortBase
+	base, err := portBase(h, o.PortBase, t)
+	if err != nil {
+		return nil, err
 	}
 	bin := o.Bin
 	if bin == "" {
@@ -119,6 +99,41 @@ func New(o Options) (*Consortium, error) {
 	}
 	return &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out,
 		ports: ports, nodes: nodes}, nil
+}
+
+// topologyPath is the option's topology, $CARECHAIN_TOPOLOGY or the
+// repository's network/topology.yaml.
+func topologyPath(o Options) string {
+	if o.Topology != "" {
+		return o.Topology
+	}
+	if p := os.Getenv("CARECHAIN_TOPOLOGY"); p != "" {
+		return p
+	}
+	return filepath.Join(o.Repo, "network", "topology.yaml")
+}
+
+// portBase is the state folder's port base, or (for a new folder) the
+// option's, $CARECHAIN_PORT_BASE or the topology's: a running consortium
+// never moves under a changed variable.
+func portBase(h home.Dir, base int, t *topology.Topology) (int, error) {
+	if base == 0 {
+		if v := os.Getenv("CARECHAIN_PORT_BASE"); v != "" {
+			if _, err := fmt.Sscan(v, &base); err != nil {
+				return 0, fmt.Errorf("CARECHAIN_PORT_BASE=%q: %w", v, err)
+			}
+		}
+	}
+	if saved, err := readPortBase(h); err == nil && saved != 0 {
+		if base != 0 && base != saved {
+			return 0, fmt.Errorf("state %s was made with port base %d, not %d: run `make clean` first", h, saved, base)
+		}
+		base = saved
+	}
+	if base == 0 {
+		base = t.PortBase
+	}
+	return base, nil
 }
 
 func readPortBase(h home.Dir) (int, error) {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/carechain/carechain/network/ccpackage"
 	"github.com/carechain/carechain/network/topology"
@@ -21,34 +23,68 @@ import (
 // org with the next sequence and commits it; an org that joined a channel
 // approves the committed definition. An unchanged chaincode is left alone,
 // so Deploy is idempotent and an upgrade keeps the chaincode's state. The
-// chaincodes are deployed side by side, at most installLimit builds at a
-// time across them.
+// chaincodes are packaged and installed side by side (at most installLimit
+// builds at a time) and defined once the parts registry is.
 func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 	p := &progress{w: c.Out}
-	ccs := c.Topo.Chaincodes
-	if len(names) > 0 {
-		ccs = nil
-		for _, n := range names {
-			cc := c.Topo.Chaincode(n)
-			if cc == nil {
-				return fmt.Errorf("deploy: unknown chaincode %q", n)
-			}
-			ccs = append(ccs, *cc)
-		}
+	ccs, err := c.chaincodes(names)
+	if err != nil {
+		return err
 	}
 	builds := make(chan struct{}, installLimit)
+	// Every chaincode reads the parts registry (its blinding setup too):
+	// all are packaged and installed side by side, and the others are
+	// defined once the registry is.
+	var registry sync.WaitGroup
+	var registryFailed atomic.Bool
+	for _, cc := range ccs {
+		if cc.Genesis != "" {
+			registry.Add(1)
+		}
+	}
 	return parallel(ccs, len(ccs), func(cc topology.Chaincode) error {
-		if err := c.deployOne(ctx, p, cc, builds); err != nil {
+		if cc.Genesis != "" {
+			defer registry.Done()
+		}
+		pkg, err := c.packageAndInstall(ctx, p, cc, builds)
+		if err == nil && cc.Genesis == "" {
+			if registry.Wait(); registryFailed.Load() {
+				return nil // the registry's failure is the one reported
+			}
+		}
+		if err == nil {
+			err = c.defineOnChannels(ctx, p, cc, pkg)
+		}
+		if err != nil {
+			if cc.Genesis != "" {
+				registryFailed.Store(true)
+			}
 			return fmt.Errorf("deploy %s: %w", cc.Name, err)
 		}
 		return nil
 	})
 }
 
+// chaincodes are the named chaincodes, or all.
+func (c *Consortium) chaincodes(names []string) ([]topology.Chaincode, error) {
+	if len(names) == 0 {
+		return c.Topo.Chaincodes, nil
+	}
+	var ccs []topology.Chaincode
+	for _, n := range names {
+		cc := c.Topo.Chaincode(n)
+		if cc == nil {
+			return nil, fmt.Errorf("deploy: unknown chaincode %q", n)
+		}
+		ccs = append(ccs, *cc)
+	}
+	return ccs, nil
+}
+
 // installLimit is how many chaincode builds (installs) run at once.
 const installLimit = 2
 
-func (c *Consortium) deployOne(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) error {
+func (c *Consortium) packageAndInstall(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
 	var pkg *ccpackage.Package
 	if err := p.step("package "+cc.Name, func() error {
 		var err error
@@ -58,11 +94,12 @@ func (c *Consortium) deployOne(ctx context.Context, p *progress, cc topology.Cha
 		}
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	if err := p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) }); err != nil {
-		return err
-	}
+	return pkg, p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
+}
+
+func (c *Consortium) defineOnChannels(ctx context.Context, p *progress, cc topology.Chaincode, pkg *ccpackage.Package) error {
 	for _, ch := range cc.ChannelNames() {
 		if err := p.step(fmt.Sprintf("define %s on %s", cc.Name, ch), func() error {
 			return c.define(ctx, p, cc, ch, pkg)

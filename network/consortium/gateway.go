@@ -21,16 +21,6 @@ import (
 // the org's first peer: how carenet submits the transactions an admin
 // signs (the parts registry's governance). close releases it.
 func (c *Consortium) adminGateway(org *topology.Org) (gw *client.Gateway, closeFn func(), err error) {
-	var peer *topology.Node
-	for _, n := range c.nodesOf(topology.KindPeer) {
-		if n.Org.Name == org.Name {
-			peer = &n
-			break
-		}
-	}
-	if peer == nil {
-		return nil, nil, fmt.Errorf("%s runs no peer to submit through", org.Name)
-	}
 	signer, err := channelcfg.SignerFromMSP(org.MSPID, c.Home.UserMSP(org.Name, adminUser(org)))
 	if err != nil {
 		return nil, nil, err
@@ -43,15 +33,7 @@ func (c *Consortium) adminGateway(org *topology.Org) (gw *client.Gateway, closeF
 	if err != nil {
 		return nil, nil, err
 	}
-	root, err := os.ReadFile(c.Home.CACert(org.Name))
-	if err != nil {
-		return nil, nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(root) {
-		return nil, nil, errors.New("no CA certificate in " + c.Home.CACert(org.Name))
-	}
-	conn, err := grpc.NewClient(peer.Address(), grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, peer.Host)))
+	conn, err := c.dialPeer(org)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -63,4 +45,27 @@ func (c *Consortium) adminGateway(org *topology.Org) (gw *client.Gateway, closeF
 		return nil, nil, err
 	}
 	return gw, func() { gw.Close(); conn.Close() }, nil
+}
+
+// dialPeer is a gRPC connection to the org's first peer over TLS.
+func (c *Consortium) dialPeer(org *topology.Org) (*grpc.ClientConn, error) {
+	var peer *topology.Node
+	for _, n := range c.nodesOf(topology.KindPeer) {
+		if n.Org.Name == org.Name {
+			peer = &n
+			break
+		}
+	}
+	if peer == nil {
+		return nil, fmt.Errorf("%s runs no peer to submit through", org.Name)
+	}
+	root, err := os.ReadFile(c.Home.CACert(org.Name))
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(root) {
+		return nil, errors.New("no CA certificate in " + c.Home.CACert(org.Name))
+	}
+	return grpc.NewClient(peer.Address(), grpc.WithTransportCredentials(credentials.NewClientTLSFromCert(pool, peer.Host)))
 }
