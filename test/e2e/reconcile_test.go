@@ -1,0 +1,238 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/network/health"
+	"github.com/carechain/carechain/network/topology"
+)
+
+// An operator adds a second insurer to the running consortium, with data
+// on its channels, by adding it to a copy of topology.yaml and running
+// `make up` (carenet up): its CA, identities, MSP and peer, a config
+// update of care signed by the admins its Admins policy needs, its peer
+// joining and catching up, the definitions whose policy now lists it at a
+// new sequence (parts, baseline) and the others approved by it (consent,
+// records, claims), the parts registry's entry through Propose/Approve,
+// network.json. Then the operator removes it from care (a config update:
+// its peer gets no more blocks) and from the topology (its nodes stop,
+// their state stays). Everything written before reads back throughout.
+func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
+	before := writeBeforeReconcile(t)
+	dir := t.TempDir()
+
+	withPayer2 := writeTopology(t, dir, "with-payer2.yaml", payer2(t, "payer2", "", true))
+	start := time.Now()
+	out, err := carenetOutput("--topology", withPayer2, "up")
+	took := time.Since(start)
+	require.NoError(t, err, "the reconcile that adds payer2")
+	fmt.Printf("e2e: adding payer2 to care (make up: CA, identities, peer, config update, join and catch-up, definitions, registry) took %.1fs\n", took.Seconds())
+	assert.Contains(t, out, "channel care: add [Payer2MSP]")
+	assert.Contains(t, out, "parts committed on care at sequence")
+	assert.Contains(t, out, "Payer2MSP approved the committed definition")
+	assert.Contains(t, out, "the registry on care: set Payer2MSP (payer)")
+
+	cl2, err := client.Open(home)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cl2.Close() })
+	po, err := cl2.Profile.Org("payer2")
+	require.NoError(t, err, "network.json lists payer2")
+	assert.Equal(t, "Payer2MSP", po.MSPID)
+
+	// Its peer is at the others' height and serves what was written before.
+	res := put(t, session(t, "provider", "physician1"), "care", fmt.Sprintf("after-add-%d", time.Now().UnixNano()), "x")
+	for _, id := range []string{"peer0.provider", "peer0.payer", "peer0.regulator", "peer0.payer2"} {
+		require.Greater(t, peerHeight(t, cl2, id, "care", res.Block), res.Block, id)
+	}
+	s2, err := cl2.Session("payer2", "adjudicator1")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s2.Close() })
+	before.readBack(t, s2)
+	reg := registry(t, s2)
+	i := slices.IndexFunc(reg.Orgs, func(o wire.Org) bool { return o.MSPID == "Payer2MSP" })
+	require.GreaterOrEqual(t, i, 0, "the registry lists Payer2MSP")
+	assert.True(t, reg.Orgs[i].OwnsPlan("bronze"), "payer2 plays the payer with its plan")
+
+	// A second up changes nothing.
+	out, err = carenetOutput("--topology", withPayer2, "--no-deploy", "up")
+	require.NoError(t, err)
+	assert.Contains(t, out, "care matches the topology")
+
+	// Out of care: its peer stops receiving blocks.
+	outOfCare := writeTopology(t, dir, "payer2-out-of-care.yaml", payer2(t, "payer2", "", false))
+	out, err = carenetOutput("--topology", outOfCare, "up")
+	require.NoError(t, err, "the reconcile that removes payer2 from care")
+	assert.Contains(t, out, "channel care: add [], remove [Payer2MSP]")
+	assert.Contains(t, out, "the registry on care: remove Payer2MSP")
+	frozen := peerHeight(t, cl2, "peer0.payer2", "care", 0)
+	res = put(t, session(t, "payer", "adjudicator1"), "care", fmt.Sprintf("after-leave-%d", time.Now().UnixNano()), "y")
+	waitHeight(t, "peer0.regulator", "care", res.Block)
+	assert.Equal(t, frozen, peerHeight(t, cl2, "peer0.payer2", "care", 0), "a peer of an org out of the channel gets no block")
+	before.readBack(t, session(t, "regulator", "auditor1"))
+
+	// Out of the topology: its nodes stop, its state stays until clean.
+	require.NoError(t, carenet("--no-deploy", "up"))
+	for _, d := range []string{filepath.Join(home, "nodes", "peer0.payer2"), filepath.Join(home, "orgs", "payer2", "ca")} {
+		assert.Empty(t, processesUsing(d), "a process of %s still runs", d)
+		_, err := os.Stat(d)
+		assert.NoError(t, err, "the state of a node removed from the topology stays")
+	}
+	before.readBack(t, session(t, "provider", "physician1"))
+}
+
+// A reconcile that cannot start a new org's peer (its address is not on
+// this machine) names the step, the node and the cause, and leaves the
+// consortium as it was: the org's CA it started is stopped, the channel
+// is not updated, the consortium still commits.
+func TestAFailedReconcileNamesTheCauseAndChangesNothing(t *testing.T) {
+	bad := writeTopology(t, t.TempDir(), "unreachable-peer.yaml", payer2(t, "payer3", "10.255.255.1", true))
+	out, err := carenetOutput("--topology", bad, "up")
+	require.Error(t, err, "a peer that cannot listen fails the reconcile")
+	assert.Contains(t, out, `step "start peers" failed`)
+	assert.Contains(t, out, "node peer0.payer3 failed")
+	assert.Contains(t, out, "bind: cannot assign requested address", "the cause, from the node's log")
+	assert.NotContains(t, out, "update channel configs", "no channel is touched after a failed local step")
+	for _, d := range []string{filepath.Join(home, "nodes", "peer0.payer3"), filepath.Join(home, "orgs", "payer3", "ca")} {
+		assert.Empty(t, processesUsing(d), "the run's new node %s is stopped", d)
+	}
+	reg := registry(t, session(t, "provider", "admin"))
+	assert.False(t, slices.ContainsFunc(reg.Orgs, func(o wire.Org) bool { return o.MSPID == "Payer3MSP" }))
+	put(t, session(t, "provider", "nurse1"), "care", fmt.Sprintf("after-failed-%d", time.Now().UnixNano()), "z")
+
+	// Back to the topology: the retired org's nodes are not running, and
+	// the consortium is up as before.
+	require.NoError(t, carenet("--no-deploy", "up"))
+}
+
+// earlier is data written before a reconcile, by channel and key.
+type earlier map[string]map[string]string
+
+func writeBeforeReconcile(t *testing.T) earlier {
+	t.Helper()
+	stamp := time.Now().UnixNano()
+	e := earlier{"care": {}, "supply": {}}
+	for i, w := range []struct{ org, user, channel string }{
+		{"provider", "physician1", "care"}, {"payer", "adjudicator1", "care"}, {"regulator", "auditor1", "care"},
+		{"manufacturer", "quality1", "supply"},
+	} {
+		key, value := fmt.Sprintf("before-reconcile-%d-%d", stamp, i), fmt.Sprintf("%s-%d", w.org, i)
+		res := put(t, session(t, w.org, w.user), w.channel, key, value)
+		e[w.channel][key] = value
+		waitHeight(t, "peer0.regulator", w.channel, res.Block)
+	}
+	return e
+}
+
+// readBack reads every earlier care key through s, and the supply ones
+// through the distributor.
+func (e earlier) readBack(t *testing.T, s *client.Session) {
+	t.Helper()
+	for key, want := range e["care"] {
+		got, err := get(s, "care", key)
+		require.NoError(t, err, key)
+		assert.Equal(t, want, got, key)
+	}
+	for key, want := range e["supply"] {
+		got, err := get(session(t, "distributor", "logistics1"), "supply", key)
+		require.NoError(t, err, key)
+		assert.Equal(t, want, got, key)
+	}
+}
+
+func registry(t *testing.T, s *client.Session) wire.Registry {
+	t.Helper()
+	res, err := s.Evaluate(context.Background(), client.Call{Channel: "care", Chaincode: wire.Chaincode, Function: wire.FnList})
+	require.NoError(t, err)
+	var r wire.Registry
+	require.NoError(t, json.Unmarshal(res.Payload, &r))
+	return r
+}
+
+// payer2 is the reference topology with a second insurer named name (its
+// peer on peerHost when set), listed in care when inCare, with the parts
+// registry's and baseline's policies on care counting it (the other care
+// chaincodes keep theirs: it approves their committed definitions).
+func payer2(t *testing.T, name, peerHost string, inCare bool) *topology.Topology {
+	t.Helper()
+	topo, err := topology.Load(filepath.Join(repo, "network", "topology.yaml"))
+	require.NoError(t, err)
+	msp := strings.ToUpper(name[:1]) + name[1:] + "MSP"
+	org := topology.Org{Name: name, MSPID: msp, Description: "a second health insurer (e2e)", Parts: []string{wire.PartPayer},
+		Plans: []string{"bronze"}, Peers: []string{"peer0"},
+		Users: []topology.User{{Name: "admin", Type: "admin"}, {Name: "adjudicator1", Role: wire.RoleAdjudicator}}}
+	if peerHost != "" {
+		org.NodeHosts = map[string]string{"peer0": peerHost}
+	}
+	topo.Orgs = append(topo.Orgs, org)
+	if !inCare {
+		return topo
+	}
+	care := topo.Channel("care")
+	care.Orgs = append(care.Orgs, name)
+	peers := fmt.Sprintf("'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP.peer', '%s.peer'", msp)
+	topo.Chaincode("parts").Channels["care"] = topology.ChaincodeChannel{Endorsement: "OutOf(3, " + peers + ")"}
+	topo.Chaincode("baseline").Channels["care"] = topology.ChaincodeChannel{Endorsement: "OutOf(2, " + peers + ")"}
+	return topo
+}
+
+func writeTopology(t *testing.T, dir, name string, topo *topology.Topology) string {
+	t.Helper()
+	data, err := yaml.Marshal(topo)
+	require.NoError(t, err)
+	_, err = topology.Parse(data)
+	require.NoError(t, err, "the written topology is valid")
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	return path
+}
+
+// carenetOutput runs carenet like carenet does, and returns its output too.
+func carenetOutput(args ...string) (string, error) {
+	cmd := exec.Command(filepath.Join(repo, "scripts", "carenet.sh"), args...)
+	cmd.Env = append(os.Environ(), "CARECHAIN_HOME="+home, "CARECHAIN_PORT_BASE="+ports)
+	var buf bytes.Buffer
+	cmd.Stdout = io.MultiWriter(os.Stdout, &buf)
+	cmd.Stderr = io.MultiWriter(os.Stderr, &buf)
+	err := cmd.Run()
+	return buf.String(), err
+}
+
+// peerHeight is a peer's block height on a channel, after waiting (up to
+// 30 s) until it is above atLeast.
+func peerHeight(t *testing.T, c *client.Client, peerID, channel string, atLeast uint64) uint64 {
+	t.Helper()
+	node, err := c.Profile.Peer(peerID)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var h float64
+	err = health.Poll(ctx, 100*time.Millisecond, func(ctx context.Context) (bool, error) {
+		samples, err := health.Metrics(ctx, node.Operations)
+		if err != nil {
+			return false, nil
+		}
+		h, _ = health.Value(samples, "ledger_blockchain_height", map[string]string{"channel": channel})
+		return uint64(h) > atLeast, nil
+	})
+	require.NoError(t, err, "%s on %s at height %d, not above %d", peerID, channel, int(h), atLeast)
+	return uint64(h)
+}
