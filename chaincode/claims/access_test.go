@@ -124,8 +124,8 @@ func matrixOps() []matrixOp {
 		{name: "GetSettings", allowed: []string{"*"}, run: query("GetSettings")},
 		// The collection's members: orgs playing the provider or the payer.
 		{name: "SetupBlinding", allowed: []string{"ProviderMSP/admin", "PayerMSP/admin"}, allowedPrefix: "CONFLICT: ", write: true,
-			run: submit("SetupBlinding", blind.TransientSecret, []byte("another secret of thirty-two bytes or more"), Collection)},
-		{name: "BlindingReady", allowed: []string{"ProviderMSP/*", "PayerMSP/*"}, run: query("BlindingReady", Collection)},
+			run: submit("SetupBlinding", blind.TransientSecret, []byte("another secret of thirty-two bytes or more"), pairColl)},
+		{name: "BlindingReady", allowed: []string{"ProviderMSP/*", "PayerMSP/*"}, run: query("BlindingReady", pairColl)},
 	}
 }
 
@@ -169,7 +169,6 @@ func TestOwnershipAcrossOrgs(t *testing.T) {
 	g := withOrg(withOrg(partstest.Reference(), parts.Org{MSPID: "ClinicMSP", Parts: []string{parts.PartProvider}, Peer: true}),
 		parts.Org{MSPID: "MutualMSP", Parts: []string{parts.PartPayer}, Peer: true, Plans: []string{"bronze"}})
 	e := newEnvWith(t, g, &Contract{})
-	widenCollection(e, "ClinicMSP", "MutualMSP")
 	setupPayer(e)
 	e.submitClaim(1, office("clm-1"))
 	clinic := identity("ClinicMSP", parts.RoleBilling)

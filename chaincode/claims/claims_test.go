@@ -186,7 +186,7 @@ func TestReplaceBeforePayment(t *testing.T) {
 	assert.Equal(t, []string{"clm-1b"}, day.Claims)
 	// Voided, the last claim of the day takes its record with it.
 	e.Must(e.Submit(billing, 4, "", nil, "Void", "clm-1b"), nil)
-	_, ok := e.Peer.PrivateState("claims", Collection, e.blindKey(objPatientDay, "PayerMSP", pt1, "2026-06-10"))
+	_, ok := e.Peer.PrivateState("claims", pairColl, e.blindKey(objPatientDay, "PayerMSP", pt1, "2026-06-10"))
 	assert.False(t, ok)
 }
 

@@ -15,20 +15,21 @@ import (
 
 // Names the chaincode uses.
 const (
-	EventName  = "claims"
-	Collection = "claimsProviderPayer"
+	EventName = "claims"
 
 	RecordsChaincode = "records"
 	ConsentChaincode = "consent"
 )
 
-// Object types and their key attributes. Private (collection
-// claimsProviderPayer), each keyed [type, token of type and attributes]
-// but the claim: claim (id, in clear: it is public), coverage (payer, id),
-// rules (payer, plan), salt (payer), accumulator (payer, member, year),
-// claimsByPatientDay (payer, patient, service day). Public: claimTrace
-// (id), claimFingerprint (line fingerprint), claimByStatus (party,
-// status, inverted stamp, id), settings.
+// Object types and their key attributes. Private, each keyed [type, token
+// of type and attributes] but the claim: in the provider–payer pair's
+// collection claim (token, id: the id is public) and claimsByPatientDay
+// (payer, patient, service day); in the payer's collection coverage
+// (payer, id), rules (payer, plan), salt (payer) and accumulator (payer,
+// member, year); in the payers' collection (screen.go) serviceEntry and
+// serviceFlag. Public: claimTrace (id), claimFingerprint (line
+// fingerprint), claimByStatus (party, status, inverted stamp, id),
+// settings.
 const (
 	objClaim       = "claim"
 	objCoverage    = "coverage"
@@ -60,8 +61,9 @@ type Contract struct {
 type tx struct {
 	*txn.Tx
 	// org is the caller's registry entry, once an access check read it.
-	org          parts.Org
-	bl           *blind.Blinder
+	org parts.Org
+	// blinders are the collections' blinders, each read once.
+	blinders     map[string]*blind.Blinder
 	accumulators map[string]Accumulator
 	days         map[string][]string
 }
@@ -73,13 +75,13 @@ func (c *Contract) begin(ctx contractapi.TransactionContextInterface) (*tx, erro
 	if err != nil {
 		return nil, err
 	}
-	return &tx{Tx: t, accumulators: map[string]Accumulator{}, days: map[string][]string{}}, nil
+	return &tx{Tx: t, blinders: map[string]*blind.Blinder{}, accumulators: map[string]Accumulator{}, days: map[string][]string{}}, nil
 }
 
 // accumulatorKey is the private key of a member's year accumulator with a
-// payer.
+// payer, in the payer's collection.
 func (t *tx) accumulatorKey(payer, member, year string) (string, error) {
-	return t.blindKey(objAccumulator, payer, member, year)
+	return t.blindKey(wire.PayerCollection(payer), objAccumulator, payer, member, year)
 }
 
 // accumulator is a member's year accumulator with a payer, as this
@@ -93,7 +95,7 @@ func (t *tx) accumulator(payer, member, year string) (Accumulator, error) {
 		return a, nil
 	}
 	var a Accumulator
-	_, err = t.lookup(k, "accumulator", &a)
+	_, err = t.lookup(wire.PayerCollection(payer), k, "accumulator", &a)
 	return a, err
 }
 
@@ -103,7 +105,7 @@ func (t *tx) putAccumulator(payer, member, year string, a Accumulator) error {
 		return err
 	}
 	t.accumulators[k] = a
-	_, err = t.putPrivate(k, a)
+	_, err = t.putPrivate(wire.PayerCollection(payer), k, a)
 	return err
 }
 

@@ -4,16 +4,31 @@
 //
 // # Privacy
 //
-// Diagnoses, procedures, amounts, coverage, plan rules, the duplicate
-// salts, member accumulators and the patient-day index live only in the
-// private collection "claimsProviderPayer", whose members are the provider
-// and the payer and whose endorsement policy needs both. They are sent as
-// transient data. A third org's peer holds no claim detail.
+// Any provider bills any payer. Diagnoses, procedures, amounts and the
+// patient-day index of a claim live only in the collection of its
+// provider and payer, claims_<PROVIDER>_<PAYER> (wire.PairCollection),
+// whose members are the two and whose endorsement policy needs both
+// peers; the chaincode picks it from the claim's parties. A payer's
+// coverages, plan rules, duplicate salt and member accumulators live in
+// its own collection, claimsPayer_<PAYER> (wire.PayerCollection), whose
+// members are the payer and every provider on the channel, and whose
+// policy needs the payer's peer and a provider's: every claim transaction
+// is endorsed by the claim's provider and payer, and both must read them
+// to compute the same adjudication, so they cannot be the payer's alone;
+// and they cannot be per pair, since a member's deductible and annual
+// limit count across every provider. (A provider reads what an X12 271
+// eligibility answer tells it anyway: coverage, deductible met.) The
+// payers' collection claimsPayers holds the cross-payer duplicate screen
+// (screen.go). carenet generates every definition from the topology
+// (network/collections), so a payer or provider that joins has its
+// collections with the next chaincode definition. Details are sent as
+// transient data. Another payer's or provider's peer holds no claim
+// detail.
 //
 // Every block still carries, for each private key written or read, the
 // SHA-256 of the key, and for each value written, the SHA-256 of the
 // value. So nothing private is keyed or stored in a form anyone could
-// rebuild from a guess (package kit/blind; the collection's blinding
+// rebuild from a guess (package kit/blind; each collection's blinding
 // secret is set once by SetupBlinding, which carenet calls after deploying):
 //
 //   - Keys. Every private key is [type, token], the token an HMAC under the
@@ -116,9 +131,8 @@
 //	                        intake of a payer (their org's claims); auditors of
 //	                        the regulator (every claim)
 //	GetTrace, GetSettings   any identity of an org the registry lists
-//	SetupBlinding           an admin of an org playing the provider or the
-//	                        payer (the collection's members), once
-//	BlindingReady           any identity of such an org
+//	SetupBlinding           an admin of a member org of the collection, once
+//	BlindingReady           any identity of a member org
 //
 // Rules, coverages and salts belong to a payer: they are keyed by the payer
 // (rules by payer and plan), so one payer cannot touch another's, and when
@@ -192,10 +206,11 @@
 //     adjudicating, paying, reversing, appealing, voiding or replacing a
 //     claim therefore needs both parties' peers, whatever the chaincode
 //     policy, and both peers run the checks above.
-//   - Private records. Claims, coverages, rules, salts, accumulators,
-//     patient-day records and the collection's blinding secret are in the
-//     collection claimsProviderPayer, whose endorsement policy
-//     (collections.json) is AND of the provider's and the payer's peers. We
+//   - Private records. Claims and patient-day records are in their pair's
+//     collection, whose endorsement policy is AND of the provider's and
+//     the payer's peers; coverages, rules, salts and accumulators in the
+//     payer's, whose policy is AND of the payer's peer and any provider's;
+//     each collection's blinding secret in it. We
 //     chose the collection-level policy over key-level policies on private
 //     keys because it also covers the first write of a key (a key-level
 //     policy exists only once the key does, so another pair could create a
@@ -265,10 +280,15 @@
 // claim.
 // The fingerprint counts units and modifiers as part of the service: the
 // same visit billed with another modifier or unit count is not a
-// duplicate (the patient-day signal and the payer's review remain). The
-// deployment has one provider–payer collection; another provider or payer
-// needs a collection of its own pair (like provenance's dscsa_A_B), which
-// is not built yet. State written by versions before the parts registry
+// duplicate (the patient-day signal and the payer's review remain). A
+// payer's collection is shared with every provider: a provider's peer
+// holds every coverage, plan's rules and member accumulator of the payer
+// (blinded keys, sealed values), which its chaincode shows its billing
+// staff only for a coverage id they name; a peer's operator could read
+// them all. The payer and one colluding provider can write the payer's
+// records (the collection's policy), which adjudications of another
+// provider's claims then read. State written by versions before the
+// collections per pair (claimsProviderPayer), before the parts registry
 // or before blinding (unblinded or unsealed private records, the public
 // patient-day index) is not read: payers set their salt, rules and
 // coverages again, and claims from before cannot be read or changed.

@@ -20,8 +20,11 @@ type payerSalt struct {
 	Salt string `json:"salt"`
 }
 
-// saltKey is the private key of payer's fingerprint salt.
-func (t *tx) saltKey(payer string) (string, error) { return t.blindKey(objSalt, payer) }
+// saltKey is the private key of payer's fingerprint salt, in the payer's
+// collection.
+func (t *tx) saltKey(payer string) (string, error) {
+	return t.blindKey(wire.PayerCollection(payer), objSalt, payer)
+}
 
 // salt is a payer's duplicate-fingerprint salt.
 func (t *tx) salt(payer string) ([]byte, error) {
@@ -30,7 +33,7 @@ func (t *tx) salt(payer string) ([]byte, error) {
 		return nil, err
 	}
 	var s payerSalt
-	if found, err := t.lookup(k, "fingerprint salt", &s); err != nil {
+	if found, err := t.lookup(wire.PayerCollection(payer), k, "fingerprint salt", &s); err != nil {
 		return nil, err
 	} else if !found {
 		return nil, ccerr.Precondition("payer %s has set no fingerprint salt", payer)

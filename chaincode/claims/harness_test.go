@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"os"
-	"regexp"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records"
+	"github.com/carechain/carechain/network/collections"
 )
 
 const (
@@ -57,32 +56,30 @@ type env struct {
 	patients *consenttest.Patients
 }
 
-// collections are the claims chaincode's collections, as collections.json
-// defines them: members from the read policy, the endorsement policy.
-func collections(t testing.TB) []memstub.Collection {
-	raw, err := os.ReadFile("collections.json")
-	require.NoError(t, err)
-	var defs []struct {
-		Name              string `json:"name"`
-		Policy            string `json:"policy"`
-		MemberOnlyRead    bool   `json:"memberOnlyRead"`
-		MemberOnlyWrite   bool   `json:"memberOnlyWrite"`
-		EndorsementPolicy struct {
-			SignaturePolicy string `json:"signaturePolicy"`
-		} `json:"endorsementPolicy"`
+// The reference consortium's collections (chaincode/claims/collections.json).
+var (
+	pairColl  = wire.PairCollection("ProviderMSP", "PayerMSP")
+	payerColl = wire.PayerCollection("PayerMSP")
+)
+
+// collectionsOf are the claims chaincode's collections for the care
+// channel of genesis g, as carenet generates them (network/collections):
+// members from the read policy, the endorsement policy.
+func collectionsOf(g parts.Genesis) []memstub.Collection {
+	var orgs []collections.Org
+	for _, o := range g.Channels["care"].Orgs {
+		orgs = append(orgs, collections.Org{MSPID: o.MSPID, Parts: o.Parts, Peer: o.Peer})
 	}
-	require.NoError(t, json.Unmarshal(raw, &defs))
 	var out []memstub.Collection
-	for _, d := range defs {
-		c := memstub.Collection{Name: d.Name, MemberOnlyRead: d.MemberOnlyRead, MemberOnlyWrite: d.MemberOnlyWrite,
-			EndorsementPolicy: d.EndorsementPolicy.SignaturePolicy}
-		for _, m := range regexp.MustCompile(`'([A-Za-z0-9]+)\.member'`).FindAllStringSubmatch(d.Policy, -1) {
-			c.Members = append(c.Members, m[1])
-		}
-		out = append(out, c)
+	for _, d := range collections.Claims(orgs) {
+		out = append(out, memstub.Collection{Name: d.Name, Members: d.Members(), MemberOnlyRead: d.MemberOnlyRead,
+			MemberOnlyWrite: d.MemberOnlyWrite, EndorsementPolicy: d.EndorsementPolicy.SignaturePolicy})
 	}
 	return out
 }
+
+// secretOf is a collection's blinding secret in the tests.
+func secretOf(coll string) []byte { return []byte("claims unit tests: the blinding secret of " + coll) }
 
 // newEnvWith installs the parts registry with genesis g (and the test
 // patients' CA as PatientsMSP's root), consent, records and claims (with
@@ -90,8 +87,19 @@ func collections(t testing.TB) []memstub.Collection {
 // channel care, and sets the collection's blinding secret.
 func newEnvWith(t testing.TB, g parts.Genesis, contract *Contract) *env {
 	e := newEnvUnblinded(t, g, contract)
-	e.Must(e.Peer.Invoke("claims", providerAdmin, at(-1), map[string][]byte{blind.TransientSecret: blindingSecret}, "SetupBlinding", Collection), nil)
+	for _, c := range collectionsOf(g) {
+		e.setupBlinding(c)
+	}
 	return e
+}
+
+// setupBlinding sets a collection's secret as its first member's admin,
+// endorsed by its members.
+func (e *env) setupBlinding(c memstub.Collection) {
+	admin := memstub.NewIdentity(c.Members[0], "admin", map[string]string{"hf.Type": "admin"})
+	e.Must(e.Peer.Submit(memstub.Tx{Chaincode: "claims", Identity: admin, Time: at(-1), Endorsers: c.Members,
+		Transient: map[string][]byte{blind.TransientSecret: secretOf(c.Name)},
+		Args:      [][]byte{[]byte(wire.FnSetupBlinding), []byte(c.Name)}}), nil)
 }
 
 // newEnvUnblinded is newEnvWith before the collection's blinding secret
@@ -106,12 +114,9 @@ func newEnvUnblinded(t testing.TB, g parts.Genesis, contract *Contract) *env {
 	e.Peer.Install("records", rec, memstub.WithCollections(memstub.Collection{Name: records.Collection, Members: consenttest.Members}))
 	chaincode, err := contractapi.NewChaincode(contract)
 	require.NoError(t, err)
-	e.Peer.Install("claims", chaincode, memstub.WithCollections(collections(t)...), memstub.WithEndorsement(careEndorsement))
+	e.Peer.Install("claims", chaincode, memstub.WithCollections(collectionsOf(g)...), memstub.WithEndorsement(careEndorsement))
 	return e
 }
-
-// blindingSecret is the collection's blinding secret in the tests.
-var blindingSecret = []byte("claims unit tests: the collection's blinding secret")
 
 var providerAdmin = memstub.NewIdentity("ProviderMSP", "admin", map[string]string{"hf.Type": "admin"})
 
@@ -122,13 +127,16 @@ var testSalt = base64.StdEncoding.EncodeToString(testSaltBytes[:])
 
 var errPeek = errors.New("peeked")
 
-// token is the collection's token of parts, as the chaincode makes it
+// token is the reference pair's token of parts, as the chaincode makes it.
+func (e *env) token(parts ...string) string { return e.tokenIn(pairColl, parts...) }
+
+// tokenIn is a collection's token of parts, as the chaincode makes it
 // (computed in a transaction that is then abandoned: nothing changes).
-func (e *env) token(parts ...string) string {
+func (e *env) tokenIn(coll string, parts ...string) string {
 	e.T.Helper()
 	var tok string
 	res := e.Peer.Run("claims", billing, at(0), func(stub shim.ChaincodeStubInterface) error {
-		b, err := blind.New(stub, Collection)
+		b, err := blind.New(stub, coll)
 		if err != nil {
 			return err
 		}
@@ -139,18 +147,35 @@ func (e *env) token(parts ...string) string {
 	return tok
 }
 
-// blindKey is the private key the chaincode uses for obj with attrs.
+// blindKey is the private key the chaincode uses for obj with attrs in
+// the reference consortium: in the pair's collection for claims and
+// patient-days, else in the payer's.
 func (e *env) blindKey(obj string, attrs ...string) string {
-	k, err := key(obj, e.token(append([]string{obj}, attrs...)...))
+	return e.blindKeyIn(refCollection(obj), obj, attrs...)
+}
+
+func refCollection(obj string) string {
+	if obj == objPatientDay || obj == objClaim {
+		return pairColl
+	}
+	return payerColl
+}
+
+// blindKeyIn is the private key the chaincode uses for obj with attrs in coll.
+func (e *env) blindKeyIn(coll, obj string, attrs ...string) string {
+	k, err := key(obj, e.tokenIn(coll, append([]string{obj}, attrs...)...))
 	require.NoError(e.T, err)
 	return k
 }
 
-// privateRecord reads and unseals the private record at k into v, and
-// returns its salt.
+// privateRecord reads and unseals the private record at k, in the
+// reference pair's or payer's collection, into v, and returns its salt.
 func (e *env) privateRecord(k string, v any) string {
 	e.T.Helper()
-	raw, ok := e.Peer.PrivateState("claims", Collection, k)
+	raw, ok := e.Peer.PrivateState("claims", pairColl, k)
+	if !ok {
+		raw, ok = e.Peer.PrivateState("claims", payerColl, k)
+	}
 	require.True(e.T, ok, "no private record %q", k)
 	salt, data, err := unseal(raw)
 	require.NoError(e.T, err)

@@ -225,7 +225,7 @@ func (t *tx) withdraw(cl *wire.Claim, tr *wire.Trace) error {
 			return err
 		}
 	}
-	if err := t.moveDays(&cl.Input, false); err != nil {
+	if err := t.moveDays(cl.Provider, &cl.Input, false); err != nil {
 		return err
 	}
 	if cl.Adjudication != nil {

@@ -6,9 +6,11 @@ import (
 )
 
 // The patient-day index serves one fraud signal: more claims for one
-// patient and service day than the plan allows. Each (payer, patient,
-// day) has one private record in the provider–payer collection, keyed by
-// a token of the three, listing the live claims with a line on that day.
+// patient and service day than the plan allows, from one provider. Each
+// (payer, patient, day) has one private record in the provider–payer
+// pair's collection, keyed by a token of the three, listing the live
+// claims with a line on that day. (Claims of the same service from other
+// providers or to other payers are the cross-payer screen's, screen.go.)
 // A private range query would not do: Fabric allows none in a
 // transaction that writes. A point read is in the read set, so two claims
 // racing for the same patient-day conflict, as they should; claims of
@@ -22,42 +24,44 @@ type dayEntry struct {
 	Claims []string `json:"claims"`
 }
 
-// dayKey is the private key of a patient-day record.
-func (t *tx) dayKey(payer, patient, day string) (string, error) {
-	return t.blindKey(objPatientDay, payer, patient, day)
+// dayKey is the private key of a patient-day record in the pair's
+// collection coll.
+func (t *tx) dayKey(coll, payer, patient, day string) (string, error) {
+	return t.blindKey(coll, objPatientDay, payer, patient, day)
 }
 
 // dayClaims are the claims of a patient-day record, as this transaction
 // left it.
-func (t *tx) dayClaims(k string) ([]string, error) {
-	if ids, ok := t.days[k]; ok {
+func (t *tx) dayClaims(coll, k string) ([]string, error) {
+	if ids, ok := t.days[coll+"\x00"+k]; ok {
 		return ids, nil
 	}
 	var e dayEntry
-	if _, err := t.lookup(k, "claims of a patient-day", &e); err != nil {
+	if _, err := t.lookup(coll, k, "claims of a patient-day", &e); err != nil {
 		return nil, err
 	}
 	return e.Claims, nil
 }
 
 // putDay writes a patient-day record, or deletes it when no claim is left.
-func (t *tx) putDay(k string, ids []string) error {
-	t.days[k] = ids
+func (t *tx) putDay(coll, k string, ids []string) error {
+	t.days[coll+"\x00"+k] = ids
 	if len(ids) == 0 {
-		return t.deletePrivate(k)
+		return t.deletePrivate(coll, k)
 	}
-	_, err := t.putPrivate(k, dayEntry{Claims: ids})
+	_, err := t.putPrivate(coll, k, dayEntry{Claims: ids})
 	return err
 }
 
-// claimsOnDay counts the live claims of a patient-day but the claim being
-// replaced.
-func (t *tx) claimsOnDay(payer, patient, day, replaces string) (int, error) {
-	k, err := t.dayKey(payer, patient, day)
+// claimsOnDay counts the live claims of a provider's patient-day with a
+// payer but the claim being replaced.
+func (t *tx) claimsOnDay(provider, payer, patient, day, replaces string) (int, error) {
+	coll := wire.PairCollection(provider, payer)
+	k, err := t.dayKey(coll, payer, patient, day)
 	if err != nil {
 		return 0, err
 	}
-	ids, err := t.dayClaims(k)
+	ids, err := t.dayClaims(coll, k)
 	if err != nil {
 		return 0, err
 	}
@@ -68,15 +72,16 @@ func (t *tx) claimsOnDay(payer, patient, day, replaces string) (int, error) {
 	return n, nil
 }
 
-// moveDays adds (add true) or removes a claim from the records of each of
-// its service days.
-func (t *tx) moveDays(c *wire.ClaimInput, add bool) error {
+// moveDays adds (add true) or removes a provider's claim from the records
+// of each of its service days.
+func (t *tx) moveDays(provider string, c *wire.ClaimInput, add bool) error {
+	coll := wire.PairCollection(provider, c.Payer)
 	for _, d := range serviceDays(c) {
-		k, err := t.dayKey(c.Payer, c.Patient, d)
+		k, err := t.dayKey(coll, c.Payer, c.Patient, d)
 		if err != nil {
 			return err
 		}
-		ids, err := t.dayClaims(k)
+		ids, err := t.dayClaims(coll, k)
 		if err != nil {
 			return err
 		}
@@ -85,7 +90,7 @@ func (t *tx) moveDays(c *wire.ClaimInput, add bool) error {
 			ids = append(ids, c.ID)
 			slices.Sort(ids)
 		}
-		if err := t.putDay(k, ids); err != nil {
+		if err := t.putDay(coll, k, ids); err != nil {
 			return err
 		}
 	}

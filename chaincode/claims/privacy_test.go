@@ -230,7 +230,7 @@ func TestPrivacyPrivateValuesAreSalted(t *testing.T) {
 		assert.True(t, v.valueHashes[commitBytes(salt, data)], "%s: the sealed record's hash (positive control)", name)
 	}
 	// The kit's secret record, deliberately unsalted, is seen.
-	secret, _ := json.Marshal(map[string][]byte{"secret": blindingSecret})
+	secret, _ := json.Marshal(map[string][]byte{"secret": secretOf(pairColl)})
 	assert.True(t, v.valueHashes[sha256.Sum256(secret)])
 }
 
@@ -266,7 +266,7 @@ func TestPrivacyTraceCommitmentConfirmsNoGuess(t *testing.T) {
 	}
 	assert.Equal(t, []string{"E11.9,I10"}, confirmed, "positive control: with the salt, the right diagnosis opens the commitment")
 	// The commitment is the hash every peer keeps of the record.
-	h, ok := s.Peer.PrivateHash("claims", Collection, mustKey(t, objClaim, tr.Record, "clm-1"))
+	h, ok := s.Peer.PrivateHash("claims", pairColl, mustKey(t, objClaim, tr.Record, "clm-1"))
 	require.True(t, ok)
 	assert.Equal(t, tr.DetailsHash, hex.EncodeToString(h))
 }
@@ -408,21 +408,26 @@ func TestSealIsTheCommitmentsPreimage(t *testing.T) {
 func TestBlindingSetup(t *testing.T) {
 	e := newEnvUnblinded(t, partstest.Reference(), &Contract{})
 	var ready bool
-	e.Must(e.Query(billing, 0, "BlindingReady", Collection), &ready)
+	e.Must(e.Query(billing, 0, "BlindingReady", pairColl), &ready)
 	assert.False(t, ready)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Submit(enrollment, 0, wire.TransientSalt, map[string]string{"salt": testSalt}, "SetSalt"), "FAILED_PRECONDITION: ")
-	secret := map[string][]byte{blind.TransientSecret: blindingSecret}
+	secret := map[string][]byte{blind.TransientSecret: secretOf(pairColl)}
 	e.Refused(before, e.Peer.Invoke("claims", providerAdmin, at(0), secret, "SetupBlinding", "recordDetails"), `INVALID_ARGUMENT: field "collection"`)
 	e.Refused(before, e.Query(billing, 0, "BlindingReady", "nope"), `INVALID_ARGUMENT: field "collection"`)
-	e.Refused(before, e.Peer.Invoke("claims", providerAdmin, at(0), map[string][]byte{blind.TransientSecret: []byte("short")}, "SetupBlinding", Collection),
+	e.Refused(before, e.Peer.Invoke("claims", providerAdmin, at(0), map[string][]byte{blind.TransientSecret: []byte("short")}, "SetupBlinding", pairColl),
 		`INVALID_ARGUMENT: field "blinding-secret"`)
-	e.Refused(before, e.Peer.Invoke("claims", billing, at(0), secret, "SetupBlinding", Collection), "FORBIDDEN: ")
-	e.Refused(before, e.Peer.Invoke("claims", regAdmin, at(0), secret, "SetupBlinding", Collection), "FORBIDDEN: ")
-	e.Must(e.Peer.Invoke("claims", providerAdmin, at(0), secret, "SetupBlinding", Collection), nil)
-	e.Must(e.Query(intake, 1, "BlindingReady", Collection), &ready)
+	e.Refused(before, e.Peer.Invoke("claims", billing, at(0), secret, "SetupBlinding", pairColl), "FORBIDDEN: ")
+	e.Refused(before, e.Peer.Invoke("claims", regAdmin, at(0), secret, "SetupBlinding", pairColl), "FORBIDDEN: ")
+	e.Refused(before, e.Peer.Invoke("claims", providerAdmin, at(0), secret, "SetupBlinding", wire.PayersCollection), "FORBIDDEN: ")
+	e.Must(e.Peer.Invoke("claims", providerAdmin, at(0), secret, "SetupBlinding", pairColl), nil)
+	e.Must(e.Query(intake, 1, "BlindingReady", pairColl), &ready)
 	assert.True(t, ready)
-	e.Refused(e.Peer.Snapshot(), e.Peer.Invoke("claims", providerAdmin, at(1), secret, "SetupBlinding", Collection), "CONFLICT: ")
+	e.Refused(e.Peer.Snapshot(), e.Peer.Invoke("claims", providerAdmin, at(1), secret, "SetupBlinding", pairColl), "CONFLICT: ")
+	e.Refused(e.Peer.Snapshot(), e.Submit(enrollment, 1, wire.TransientSalt, map[string]string{"salt": testSalt}, "SetSalt"), "FAILED_PRECONDITION: ")
+	for _, c := range collectionsOf(partstest.Reference())[1:] {
+		e.setupBlinding(c)
+	}
 	setupPayer(e)
 	e.submitClaim(2, office("clm-1"))
 }

@@ -57,24 +57,24 @@ func unseal(raw []byte) (salt string, data []byte, err error) {
 	return string(raw[8 : 8+n]), raw[8+n:], nil
 }
 
-// blinder is the collection's blinder, read once per transaction. Only a
-// member peer of the collection has the secret.
-func (t *tx) blinder() (*blind.Blinder, error) {
-	if t.bl != nil {
-		return t.bl, nil
+// blinder is a collection's blinder, read once per transaction. Only a
+// member peer of the collection has its secret.
+func (t *tx) blinder(coll string) (*blind.Blinder, error) {
+	if b, ok := t.blinders[coll]; ok {
+		return b, nil
 	}
-	b, err := blind.New(t.Stub, Collection)
+	b, err := blind.New(t.Stub, coll)
 	if err != nil {
-		return nil, privateErr(t.Caller.MSPID, err)
+		return nil, privateErr(t.Caller.MSPID, coll, err)
 	}
-	t.bl = b
+	t.blinders[coll] = b
 	return b, nil
 }
 
-// blindKey is the private key of an object: its type and the token of
-// the type and attributes.
-func (t *tx) blindKey(obj string, attrs ...string) (string, error) {
-	b, err := t.blinder()
+// blindKey is the private key of an object in a collection: its type and
+// the token, under the collection's secret, of the type and attributes.
+func (t *tx) blindKey(coll, obj string, attrs ...string) (string, error) {
+	b, err := t.blinder(coll)
 	if err != nil {
 		return "", err
 	}
@@ -85,9 +85,10 @@ func (t *tx) blindKey(obj string, attrs ...string) (string, error) {
 // trace's Record) and its public id.
 func recordKey(token, id string) (string, error) { return key(objClaim, token, id) }
 
-// recordToken is the token of a new claim's record.
-func (t *tx) recordToken(id string) (string, error) {
-	b, err := t.blinder()
+// recordToken is the token of a new claim's record in its pair's
+// collection.
+func (t *tx) recordToken(coll, id string) (string, error) {
+	b, err := t.blinder(coll)
 	if err != nil {
 		return "", err
 	}
@@ -96,19 +97,19 @@ func (t *tx) recordToken(id string) (string, error) {
 
 // privateErr turns the peer's refusal of a member-only read into
 // FORBIDDEN.
-func privateErr(msp string, err error) error {
+func privateErr(msp, coll string, err error) error {
 	if err != nil && strings.Contains(err.Error(), "does not have read access permission") {
-		return ccerr.Forbidden("%s is not a party to the provider–payer collection", msp)
+		return ccerr.Forbidden("%s is not a member of collection %s", msp, coll)
 	}
 	return err
 }
 
-// lookup reads the sealed record at k into v; found is false when there
-// is none.
-func (t *tx) lookup(k, what string, v any) (bool, error) {
-	raw, err := t.Stub.GetPrivateData(Collection, k)
+// lookup reads the sealed record at k in coll into v; found is false when
+// there is none.
+func (t *tx) lookup(coll, k, what string, v any) (bool, error) {
+	raw, err := t.Stub.GetPrivateData(coll, k)
 	if err != nil {
-		return false, privateErr(t.Caller.MSPID, ccerr.Internal("read %s: %v", what, err))
+		return false, privateErr(t.Caller.MSPID, coll, ccerr.Internal("read %s: %v", what, err))
 	}
 	if len(raw) == 0 {
 		return false, nil
@@ -123,19 +124,20 @@ func (t *tx) lookup(k, what string, v any) (bool, error) {
 	return true, nil
 }
 
-// private reads the sealed record at k into v; NOT_FOUND names what.
-func (t *tx) private(k, what string, v any) error {
-	found, err := t.lookup(k, what, v)
+// private reads the sealed record at k in coll into v; NOT_FOUND names
+// what.
+func (t *tx) private(coll, k, what string, v any) error {
+	found, err := t.lookup(coll, k, what, v)
 	if err == nil && !found {
 		err = ccerr.NotFound("%s", what)
 	}
 	return err
 }
 
-// putPrivate seals v under a fresh salt and writes it at k; it returns
-// the commitment to v (the hash of the stored value).
-func (t *tx) putPrivate(k string, v any) (string, error) {
-	b, err := t.blinder()
+// putPrivate seals v under a fresh salt and writes it at k in coll; it
+// returns the commitment to v (the hash of the stored value).
+func (t *tx) putPrivate(coll, k string, v any) (string, error) {
+	b, err := t.blinder(coll)
 	if err != nil {
 		return "", err
 	}
@@ -144,15 +146,15 @@ func (t *tx) putPrivate(k string, v any) (string, error) {
 		return "", ccerr.Internal("encode %s: %v", state.DisplayKey(k), err)
 	}
 	salt := b.Salt(k)
-	if err := t.Stub.PutPrivateData(Collection, k, seal(salt, data)); err != nil {
+	if err := t.Stub.PutPrivateData(coll, k, seal(salt, data)); err != nil {
 		return "", ccerr.Internal("put %s: %v", state.DisplayKey(k), err)
 	}
 	return commit.Sum(salt, data), nil
 }
 
-// deletePrivate removes the record at k.
-func (t *tx) deletePrivate(k string) error {
-	if err := t.Stub.DelPrivateData(Collection, k); err != nil {
+// deletePrivate removes the record at k in coll.
+func (t *tx) deletePrivate(coll, k string) error {
+	if err := t.Stub.DelPrivateData(coll, k); err != nil {
 		return ccerr.Internal("delete %s: %v", state.DisplayKey(k), err)
 	}
 	return nil

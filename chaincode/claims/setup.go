@@ -57,12 +57,12 @@ func (t *tx) putNewCoverage(cov *wire.Coverage) error {
 		return err
 	}
 	var existing wire.Coverage
-	if found, err := t.lookup(k, "coverage", &existing); err != nil {
+	if found, err := t.lookup(wire.PayerCollection(cov.Payer), k, "coverage", &existing); err != nil {
 		return err
 	} else if found {
 		return ccerr.Conflict("coverage %s already exists", cov.ID)
 	}
-	_, err = t.putPrivate(k, cov)
+	_, err = t.putPrivate(wire.PayerCollection(cov.Payer), k, cov)
 	return err
 }
 
@@ -103,8 +103,11 @@ func (c *Contract) GetCoverage(ctx contractapi.TransactionContextInterface, paye
 	return &cov, nil
 }
 
-// coverageKey is the private key of payer's coverage id.
-func (t *tx) coverageKey(payer, id string) (string, error) { return t.blindKey(objCoverage, payer, id) }
+// coverageKey is the private key of payer's coverage id, in the payer's
+// collection.
+func (t *tx) coverageKey(payer, id string) (string, error) {
+	return t.blindKey(wire.PayerCollection(payer), objCoverage, payer, id)
+}
 
 // readCoverage reads payer's coverage id; NOT_FOUND when there is none.
 func (t *tx) readCoverage(payer, id string, cov *wire.Coverage) error {
@@ -112,11 +115,14 @@ func (t *tx) readCoverage(payer, id string, cov *wire.Coverage) error {
 	if err != nil {
 		return err
 	}
-	return t.private(k, "coverage "+payer+"/"+id, cov)
+	return t.private(wire.PayerCollection(payer), k, "coverage "+payer+"/"+id, cov)
 }
 
-// rulesKey is the private key of payer's rules of plan.
-func (t *tx) rulesKey(payer, plan string) (string, error) { return t.blindKey(objRules, payer, plan) }
+// rulesKey is the private key of payer's rules of plan, in the payer's
+// collection.
+func (t *tx) rulesKey(payer, plan string) (string, error) {
+	return t.blindKey(wire.PayerCollection(payer), objRules, payer, plan)
+}
 
 // readRules reads payer's rules of plan; NOT_FOUND when there are none.
 func (t *tx) readRules(payer, plan string, r *wire.Rules) error {
@@ -124,7 +130,7 @@ func (t *tx) readRules(payer, plan string, r *wire.Rules) error {
 	if err != nil {
 		return err
 	}
-	return t.private(k, "rules of plan "+plan, r)
+	return t.private(wire.PayerCollection(payer), k, "rules of plan "+plan, r)
 }
 
 // SetRules sets a plan's adjudication rules (transient "rules") by the
@@ -161,7 +167,7 @@ func (c *Contract) SetRules(ctx contractapi.TransactionContextInterface) (*wire.
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.putPrivate(k, r); err != nil {
+	if _, err := t.putPrivate(wire.PayerCollection(r.Payer), k, r); err != nil {
 		return nil, err
 	}
 	// Claims read their plan's rules: a plan named here, in the block,
@@ -216,7 +222,7 @@ func (c *Contract) SetSalt(ctx contractapi.TransactionContextInterface) (*wire.R
 	if err != nil {
 		return nil, err
 	}
-	if _, err := t.putPrivate(k, payerSalt{Salt: base64.StdEncoding.EncodeToString(raw)}); err != nil {
+	if _, err := t.putPrivate(wire.PayerCollection(payer.MSPID), k, payerSalt{Salt: base64.StdEncoding.EncodeToString(raw)}); err != nil {
 		return nil, err
 	}
 	return &wire.Receipt{ID: "salt", Status: "set", TxID: t.ID()}, nil

@@ -77,7 +77,7 @@ func (t *tx) submit(in wire.ClaimInput, replaces string) (*wire.Claim, error) {
 	}
 	cl := &wire.Claim{Input: in, Provider: t.Caller.MSPID, Submitter: t.Caller.Key(), Signals: []wire.Signal{}, Payments: []wire.Payment{},
 		History: []wire.Change{}, Submitted: t.Stamp(), Replaces: replaces}
-	if cl.Signals, err = t.signals(&in, replaces); err != nil {
+	if cl.Signals, err = t.signals(cl.Provider, &in, replaces); err != nil {
 		return nil, err
 	}
 	if err := t.adjudicate(cl, payer, wire.Decision{}); err != nil {
@@ -114,7 +114,7 @@ func (t *tx) putClaimKeys(cl *wire.Claim, tr *wire.Trace, fps []string) error {
 	if err := t.putFingerprints(cl.Input.ID, fps, policy); err != nil {
 		return err
 	}
-	return t.moveDays(&cl.Input, true)
+	return t.moveDays(cl.Provider, &cl.Input, true)
 }
 
 // serviceDays are the distinct service dates of a claim's lines, sorted.
@@ -180,8 +180,8 @@ func (t *tx) coverageFor(in *wire.ClaimInput, payer parts.Org) (*wire.Coverage, 
 	return &cov, ok, nil
 }
 
-// signals records the fraud signals of a claim.
-func (t *tx) signals(in *wire.ClaimInput, replaces string) ([]wire.Signal, error) {
+// signals records the fraud signals of a provider's claim.
+func (t *tx) signals(provider string, in *wire.ClaimInput, replaces string) ([]wire.Signal, error) {
 	out, err := t.recordSignals(in)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (t *tx) signals(in *wire.ClaimInput, replaces string) ([]wire.Signal, error
 		}
 	}
 	for _, d := range serviceDays(in) {
-		n, err := t.claimsOnDay(in.Payer, in.Patient, d, replaces)
+		n, err := t.claimsOnDay(provider, in.Payer, in.Patient, d, replaces)
 		if err != nil {
 			return nil, err
 		}

@@ -81,9 +81,10 @@ func (t *tx) trace(id string) (*wire.Trace, error) {
 	if err != nil {
 		return nil, ccerr.NotFound("claim %s (its public trace names no record)", id)
 	}
-	sum, err := t.Stub.GetPrivateDataHash(Collection, ck)
+	sum, err := t.Stub.GetPrivateDataHash(wire.PairCollection(tr.Provider, tr.Payer), ck)
 	if err != nil {
-		return nil, ccerr.Internal("hash of claim %s: %v", id, err)
+		// A trace that names no pair of the chaincode was not written by it.
+		return nil, ccerr.NotFound("claim %s (its trace names no provider–payer collection: %v)", id, err)
 	}
 	if hex.EncodeToString(sum) != tr.DetailsHash {
 		return nil, ccerr.NotFound("claim %s (its public trace matches no record of the provider and the payer)", id)
@@ -110,7 +111,7 @@ func (t *tx) record(tr *wire.Trace) (*wire.Claim, error) {
 		return nil, err
 	}
 	var c wire.Claim
-	if err := t.private(k, "claim "+tr.ID, &c); err != nil {
+	if err := t.private(wire.PairCollection(tr.Provider, tr.Payer), k, "claim "+tr.ID, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -161,8 +162,9 @@ func (t *tx) save(c *wire.Claim, tr *wire.Trace) error {
 // putRecord writes a claim's private record, under the token the trace
 // names (a new one for a new claim), and sets the trace's commitment.
 func (t *tx) putRecord(c *wire.Claim, tr *wire.Trace) error {
+	coll := wire.PairCollection(tr.Provider, tr.Payer)
 	if tr.Record == "" {
-		token, err := t.recordToken(c.Input.ID)
+		token, err := t.recordToken(coll, c.Input.ID)
 		if err != nil {
 			return err
 		}
@@ -172,7 +174,7 @@ func (t *tx) putRecord(c *wire.Claim, tr *wire.Trace) error {
 	if err != nil {
 		return err
 	}
-	tr.DetailsHash, err = t.putPrivate(k, c)
+	tr.DetailsHash, err = t.putPrivate(coll, k, c)
 	return err
 }
 

@@ -36,7 +36,6 @@ func TestAttackHospitalRewritesFeeSchedule(t *testing.T) {
 		parts.Org{MSPID: "MutualMSP", Parts: []string{parts.PartPayer}, Peer: true, Plans: []string{"bronze"}}),
 		parts.Org{MSPID: "OpenMSP", Parts: []string{parts.PartPayer}, Peer: true})
 	e := newEnvWith(t, g, &Contract{})
-	widenCollection(e, "MutualMSP", "OpenMSP")
 	setupPayer(e)
 	generous := wire.Rules{Plan: "gold", Allowed: map[string]int64{"99213": 5_000_000, "80053": 5_000_000}}
 	before := e.Peer.Snapshot()
@@ -67,14 +66,6 @@ func TestAttackHospitalRewritesFeeSchedule(t *testing.T) {
 	c := e.get(4, "clm-1")
 	assert.Equal(t, int64(9500), c.Adjudication.PaidCents)
 	assert.LessOrEqual(t, c.Adjudication.PaidCents, int64(16_500))
-}
-
-// widenCollection makes more orgs members of the claims collection, as a
-// deployment with several payers in one collection would.
-func widenCollection(e *env, msps ...string) {
-	colls := collections(e.T)
-	colls[0].Members = append(colls[0].Members, msps...)
-	e.Peer.DefineCollections("claims", colls...)
 }
 
 // Attack 2: the same service billed again 1 cent higher, with its
@@ -208,12 +199,13 @@ func TestForgeriesWithoutBothPartiesFail(t *testing.T) {
 		"fingerprint":  {Key: fk, Delete: true},
 		"status index": {Key: statusKey, Delete: true},
 		"trace policy": {Key: forgedTrace(t, e, "clm-1", wire.StatusAdjudicated).Key, ValidationParameter: []byte{}},
-		"rules":        {Collection: Collection, Key: rules, Value: generous},
-		"coverage":     {Collection: Collection, Key: cov, Delete: true},
-		"salt":         {Collection: Collection, Key: salt, Value: []byte(`{"salt":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
-		"accumulator":  {Collection: Collection, Key: acc, Delete: true},
-		"patient-day":  {Collection: Collection, Key: day, Delete: true},
-		"secret":       {Collection: Collection, Key: secretKey, Value: []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
+		"rules":        {Collection: payerColl, Key: rules, Value: generous},
+		"coverage":     {Collection: payerColl, Key: cov, Delete: true},
+		"salt":         {Collection: payerColl, Key: salt, Value: []byte(`{"salt":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
+		"accumulator":  {Collection: payerColl, Key: acc, Delete: true},
+		"patient-day":  {Collection: pairColl, Key: day, Delete: true},
+		"secret":       {Collection: pairColl, Key: secretKey, Value: []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
+		"payer secret": {Collection: payerColl, Key: secretKey, Value: []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)},
 	}
 	for name, w := range forgeries {
 		for _, endorsers := range [][]string{{"ProviderMSP", "RegulatorMSP"}, {"PayerMSP", "RegulatorMSP"}} {

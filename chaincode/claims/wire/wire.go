@@ -36,6 +36,28 @@ const (
 	FnBlindingReady    = "BlindingReady"
 )
 
+// The claims chaincode's private data collections. The chaincode picks
+// them from a claim's parties; carenet generates their definitions from
+// the topology (network/collections).
+const (
+	// PayersCollection is every payer's: the cross-payer duplicate index
+	// and flags, and the secret that keys its fingerprints.
+	PayersCollection = "claimsPayers"
+)
+
+// PairCollection is the collection of a provider and a payer: their
+// claims' records and patient-day records.
+func PairCollection(provider, payer string) string { return "claims_" + provider + "_" + payer }
+
+// PayerCollection is a payer's collection, shared with every provider on
+// the channel (each endorses the adjudications that read it): its
+// coverages, plan rules, duplicate salt and member accumulators.
+func PayerCollection(payer string) string { return "claimsPayer_" + payer }
+
+// CrossoverID is the id of the claim that coordination of benefits makes
+// at the secondary payer from a primary claim.
+func CrossoverID(primary string) string { return primary + ".cob" }
+
 // Transient map keys of the inputs that must never reach a block.
 const (
 	TransientClaim    = "claim"
@@ -44,7 +66,26 @@ const (
 	TransientSalt     = "salt"
 	TransientDecision = "decision"
 	TransientPayment  = "payment"
+	// TransientIntake is SubmitIntake's IntakeInput.
+	TransientIntake = "intake"
+	// TransientPrimary is Crossover's: the primary claim's sealed record,
+	// as SealedRecord returns it.
+	TransientPrimary = "primary"
 )
+
+// Channels through which a payer received a claim it submits (SubmitIntake).
+const (
+	IntakePaper         = "paper"
+	IntakeFax           = "fax"
+	IntakeClearinghouse = "clearinghouse"
+	IntakeOutOfNetwork  = "out-of-network"
+	IntakePortal        = "portal"
+)
+
+// IntakeChannels lists the intake channels, in a fixed order.
+func IntakeChannels() []string {
+	return []string{IntakePaper, IntakeFax, IntakeClearinghouse, IntakeOutOfNetwork, IntakePortal}
+}
 
 // Claim statuses.
 const (
@@ -54,7 +95,15 @@ const (
 	StatusPaid        = "paid"
 	StatusVoided      = "voided"
 	StatusReplaced    = "replaced"
+	// StatusDisputed: the provider named on a claim a payer submitted
+	// says it never billed it.
+	StatusDisputed = "disputed"
 )
+
+// Statuses lists every claim status, in a fixed order.
+func Statuses() []string {
+	return []string{StatusPended, StatusAdjudicated, StatusAppealed, StatusPaid, StatusVoided, StatusReplaced, StatusDisputed}
+}
 
 // Adjudication outcomes (X12 835 / FHIR ClaimResponse.outcome, per claim).
 const (
@@ -105,6 +154,63 @@ type ClaimInput struct {
 	TotalCents     int64    `json:"total"`
 	// Records are supporting record anchors (records chaincode ids).
 	Records []string `json:"supportingInfo,omitempty" metadata:",optional"`
+	// Secondary is the patient's next coverage (coordination of
+	// benefits): once this claim's payer, the primary, has adjudicated,
+	// Crossover makes the claim for the remainder at the secondary payer.
+	Secondary *CoverageRef `json:"secondary,omitempty" metadata:",optional"`
+}
+
+// CoverageRef names a coverage: its payer and the payer's coverage id.
+type CoverageRef struct {
+	Payer    string `json:"payer"`
+	Coverage string `json:"coverage"`
+}
+
+// IntakeInput is the transient input "intake" of SubmitIntake: a claim a
+// payer received outside the ledger, the provider it names and how it came.
+type IntakeInput struct {
+	Claim    ClaimInput `json:"claim"`
+	Provider string     `json:"provider"`
+	// Channel is one of IntakeChannels.
+	Channel string `json:"channel"`
+	// Received is the date the payer received it (YYYY-MM-DD).
+	Received string `json:"received"`
+}
+
+// Intake is how a claim a payer submitted reached it.
+type Intake struct {
+	Channel  string `json:"channel"`
+	Received string `json:"received"`
+}
+
+// Prior is what the secondary payer of a crossover knows of the primary's
+// adjudication (an 837's other-payer loop, an 835's figures): checked
+// against the primary's record on the ledger.
+type Prior struct {
+	Claim        string       `json:"claim"`
+	Payer        string       `json:"payer"`
+	AllowedCents int64        `json:"allowed"`
+	PaidCents    int64        `json:"paid"`
+	PatientCents int64        `json:"patientResponsibility"`
+	Lines        []LineResult `json:"item"`
+}
+
+// Flag tells a payer that a line of one of its claims bills a service
+// that a live claim at another payer bills too (or that the provider and
+// an intake billed twice). It names only the payer's own claim; Match is
+// the same for every payer flagged for that service, so they can refer to
+// one case without naming their claims.
+type Flag struct {
+	Claim   string `json:"claim"`
+	Line    int    `json:"line"`
+	Match   string `json:"match"`
+	Flagged string `json:"flagged"`
+}
+
+// FlagPage is a page of a payer's flags.
+type FlagPage struct {
+	Items    []Flag `json:"items"`
+	Bookmark string `json:"bookmark,omitempty" metadata:",optional"`
 }
 
 // Period is a date range (YYYY-MM-DD), inclusive.
@@ -201,10 +307,14 @@ type Claim struct {
 	Adjudication *Adjudication `json:"adjudication,omitempty" metadata:",optional"`
 	Payments     []Payment     `json:"payments"`
 	Replaces     string        `json:"replaces,omitempty" metadata:",optional"`
-	ReplacedBy   string        `json:"replacedBy,omitempty" metadata:",optional"`
-	History      []Change      `json:"history"`
-	Submitted    string        `json:"submitted"`
-	Updated      string        `json:"updated"`
+	// Intake is set on a claim its payer submitted (SubmitIntake).
+	Intake *Intake `json:"intake,omitempty" metadata:",optional"`
+	// Primary is set on a crossover claim: the primary's adjudication.
+	Primary    *Prior   `json:"primary,omitempty" metadata:",optional"`
+	ReplacedBy string   `json:"replacedBy,omitempty" metadata:",optional"`
+	History    []Change `json:"history"`
+	Submitted  string   `json:"submitted"`
+	Updated    string   `json:"updated"`
 }
 
 // Signal is a fraud signal, with its reason.
@@ -298,6 +408,8 @@ type Remittance struct {
 	PatientCents int64            `json:"patientResponsibility"`
 	Lines        []RemittanceLine `json:"lines"`
 	Payments     []Payment        `json:"payments"`
+	// Prior is, on a secondary payer's remittance, the primary's.
+	Prior *Prior `json:"prior,omitempty" metadata:",optional"`
 }
 
 // RemittanceLine is one line of a remittance advice.
@@ -310,6 +422,8 @@ type RemittanceLine struct {
 	PatientCents   int64    `json:"patientResponsibility"`
 	PaidCents      int64    `json:"paid"`
 	Adjustments    []Reason `json:"adjustments"`
+	// PriorPaidCents is what the primary paid for the line (crossover).
+	PriorPaidCents int64 `json:"priorPaid,omitempty" metadata:",optional"`
 }
 
 // Settings are the chaincode's channel-level settings.
