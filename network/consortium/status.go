@@ -80,7 +80,24 @@ func (c *Consortium) Status(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "%d of %d nodes running; state in %s\n", running, len(statuses), c.Home)
+	c.printRetired(w)
 	return nil
+}
+
+// printRetired lists the nodes removed from the topology, whose state the
+// folder keeps until clean.
+func (c *Consortium) printRetired(w io.Writer) {
+	var names []string
+	for _, r := range c.Retired() {
+		state := "stopped"
+		if pid, ok := proc.Running(c.Home.Pid(r.ID), c.binaryOfKind(r.Kind)); ok {
+			state = fmt.Sprintf("still running, pid %d: `make up` stops it", pid)
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", r.ID, state))
+	}
+	if len(names) > 0 {
+		fmt.Fprintf(w, "removed from the topology, state kept until clean: %s\n", strings.Join(names, ", "))
+	}
 }
 
 // Logs lists the nodes' log files, or prints the last lines of the named ones.

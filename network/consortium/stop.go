@@ -52,7 +52,7 @@ func (c *Consortium) localIDs(kind topology.Kind) []string {
 		}
 	}
 	for _, r := range c.Retired() {
-		if r.Kind == kind {
+		if r.Kind == kind && (c.Host == "" || r.Host == c.Host) {
 			ids = append(ids, r.ID)
 		}
 	}
