@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -51,12 +49,8 @@ func (c *Consortium) setupBlinding(ctx context.Context, p *progress, cc topology
 }
 
 func (c *Consortium) collections(cc topology.Chaincode, ch string) ([]collectionDef, error) {
-	file := cc.Channels[ch].Collections
-	if file == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(filepath.Join(c.Repo, file))
-	if err != nil {
+	_, data, err := c.collectionsConfig(cc, ch)
+	if err != nil || data == nil {
 		return nil, err
 	}
 	var defs []collectionDef

@@ -258,12 +258,9 @@ func (c *Consortium) definitionOf(cc topology.Chaincode, ch string, pkg *ccpacka
 	d := definition{cc: cc, channel: ch, pkg: pkg}
 	def := cc.Channels[ch]
 	var collections []byte
-	if def.Collections != "" {
-		d.collections = filepath.Join(c.Repo, def.Collections)
-		var err error
-		if collections, err = os.ReadFile(d.collections); err != nil {
-			return d, err
-		}
+	var err error
+	if d.collections, collections, err = c.collectionsConfig(cc, ch); err != nil {
+		return d, err
 	}
 	d.version = definitionVersion(pkg.ID, def.Endorsement, collections)
 	return d, nil

@@ -1,0 +1,40 @@
+package consortium
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/carechain/carechain/network/collections"
+	"github.com/carechain/carechain/network/topology"
+)
+
+// collectionsConfig is the collections config of a chaincode on a channel
+// whose topology entry names one: for the chaincodes whose collections
+// follow the parts (package network/collections: claims), generated from
+// the topology's orgs on the channel and written to the state folder, so
+// an org that joins brings its collections with the next definition;
+// else the named file. It returns the file's path and content, or "" and
+// nil when the chaincode has no collections there.
+func (c *Consortium) collectionsConfig(cc topology.Chaincode, ch string) (string, []byte, error) {
+	file := cc.Channels[ch].Collections
+	if file == "" {
+		return "", nil, nil
+	}
+	defs, generated := collections.For(cc.Name, collections.FromTopology(c.Topo, ch))
+	if !generated {
+		path := filepath.Join(c.Repo, file)
+		data, err := os.ReadFile(path)
+		return path, data, err
+	}
+	data, err := collections.Marshal(defs)
+	if err != nil {
+		return "", nil, err
+	}
+	dir := c.Home.Chaincode()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-collections.json", cc.Name, ch))
+	return path, data, os.WriteFile(path, data, 0o644)
+}
