@@ -17,7 +17,7 @@ import (
 // Partner reads an org's entry in the regulator's partner registry.
 func (k *Client) Partner(ctx context.Context, msp string) (*pv.Partner, error) {
 	var p pv.Partner
-	return &p, k.c.Evaluate(ctx, "GetPartner", client.Input{Args: []string{msp}}, &p)
+	return &p, k.c.Evaluate(ctx, pv.FnGetPartner, client.Input{Args: []string{msp}}, &p)
 }
 
 // registry reads the consortium's parts registry on the client's channel.
