@@ -8,7 +8,8 @@
 # prints the table and removes the consortium. Knobs: CHAOS_TX (writes per
 # fault, default 400), CHAOS_WORKERS (16), CHAOS_FAULTS (comma-separated
 # parts of fault names), CHAOS_EVENTS (200), CHAOS_MAX_LEADER_STALL (e.g.
-# 3s: fail above it), CHAOS_KEEP, CHAOS_REUSE.
+# 3s: fail above it), CHAOS_MAX_FAILOVER (default 2.25s: the worst call
+# while the gateway peer is killed), CHAOS_KEEP, CHAOS_REUSE.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -25,7 +25,8 @@ var env *cluster
 
 // cluster is a consortium of the suite's own: its state folder, ports,
 // binaries, and two clients — one straight to the peers (for checks), one
-// whose provider gateway is reached through a TCP proxy (for the load).
+// whose provider gateway is reached through a TCP proxy and the other
+// gateways directly (for the load, which fails over to them).
 type cluster struct {
 	repo, home, bin, fabricBin string
 	portBase                   int
