@@ -126,6 +126,10 @@ func matrixOps() []matrixOp {
 		{name: "SetupBlinding", allowed: []string{"ProviderMSP/admin", "PayerMSP/admin"}, allowedPrefix: "CONFLICT: ", write: true,
 			run: submit("SetupBlinding", blind.TransientSecret, []byte("another secret of thirty-two bytes or more"), pairColl)},
 		{name: "BlindingReady", allowed: []string{"ProviderMSP/*", "PayerMSP/*"}, run: query("BlindingReady", pairColl)},
+		{name: "SubmitIntake", allowed: []string{"PayerMSP/claims-intake"}, write: true,
+			run: submit("SubmitIntake", wire.TransientIntake, paperClaim(onDay(office("clm-paper"), "2026-06-04")))},
+		// clm-1 is the provider's own claim: its billing staff may call, and are told to void it.
+		{name: "Dispute", allowed: billingOnly, allowedPrefix: "FAILED_PRECONDITION: ", run: submit("Dispute", "", nil, "clm-1")},
 	}
 }
 

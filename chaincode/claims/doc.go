@@ -116,7 +116,11 @@
 //
 //	Submit                  billing of an org playing the provider; the claim's
 //	                        payer must play the payer (INVALID_ARGUMENT "payer")
+//	SubmitIntake            claims intake of an org playing the payer, for
+//	                        itself; the provider named must play the
+//	                        provider (INVALID_ARGUMENT "provider")
 //	Void, Replace, Appeal   billing of the claim's provider
+//	Dispute                 billing of the provider named on an intake claim
 //	Adjudicate, Pay,
 //	ReversePayment          adjudicator of the claim's payer
 //	SetRules                adjudicator of a payer, for its own plans

@@ -212,6 +212,17 @@ func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) 
 // withdraw releases a claim's line fingerprints, its patient-day index
 // entries and what it added to its member's accumulator.
 func (t *tx) withdraw(cl *wire.Claim, tr *wire.Trace) error {
+	if err := t.release(cl, tr); err != nil {
+		return err
+	}
+	if cl.Adjudication != nil {
+		return t.unwind(cl)
+	}
+	return nil
+}
+
+// release deletes a claim's line fingerprints and patient-day entries.
+func (t *tx) release(cl *wire.Claim, tr *wire.Trace) error {
 	salt, err := t.salt(tr.Payer)
 	if err != nil {
 		return err
@@ -225,13 +236,7 @@ func (t *tx) withdraw(cl *wire.Claim, tr *wire.Trace) error {
 			return err
 		}
 	}
-	if err := t.moveDays(cl.Provider, &cl.Input, false); err != nil {
-		return err
-	}
-	if cl.Adjudication != nil {
-		return t.unwind(cl)
-	}
-	return nil
+	return t.moveDays(cl.Provider, &cl.Input, false)
 }
 
 // Replace replaces a claim before payment with a corrected one (837
@@ -265,7 +270,7 @@ func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id strin
 	if err := t.save(cl, tr); err != nil {
 		return nil, err
 	}
-	next, err := t.submit(in, id)
+	next, err := t.submit(in, origin{provider: cl.Provider, replaces: id})
 	if err != nil {
 		return nil, err
 	}

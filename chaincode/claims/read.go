@@ -100,7 +100,7 @@ func (c *Contract) ListByStatus(ctx contractapi.TransactionContextInterface, sta
 	if err != nil {
 		return nil, err
 	}
-	if err := validate.OneOf("status", status, wire.StatusPended, wire.StatusAdjudicated, wire.StatusAppealed, wire.StatusPaid, wire.StatusVoided, wire.StatusReplaced); err != nil {
+	if err := validate.OneOf("status", status, wire.Statuses()...); err != nil {
 		return nil, err
 	}
 	party := t.Caller.MSPID

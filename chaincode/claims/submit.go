@@ -41,20 +41,30 @@ func (c *Contract) Submit(ctx contractapi.TransactionContextInterface) (*wire.Re
 	if err := t.Transient(wire.TransientClaim, &in, maxInputBytes); err != nil {
 		return nil, err
 	}
-	cl, err := t.submit(in, "")
+	cl, err := t.submit(in, origin{provider: t.Caller.MSPID})
 	if err != nil {
 		return nil, err
 	}
 	return t.receipt(cl), t.finish()
 }
 
-// submit records a new claim of the caller's org, replacing the claim
-// replaces (empty for none).
-func (t *tx) submit(in wire.ClaimInput, replaces string) (*wire.Claim, error) {
+// origin is where a new claim comes from: its provider, the claim it
+// replaces (if any), how its payer received it (SubmitIntake) and the
+// primary's adjudication (Crossover).
+type origin struct {
+	provider string
+	replaces string
+	intake   *wire.Intake
+	primary  *wire.Prior
+}
+
+// submit records a new claim of o's provider.
+func (t *tx) submit(in wire.ClaimInput, o origin) (*wire.Claim, error) {
+	replaces := o.replaces
 	if err := validateClaim(&in, t.Now); err != nil {
 		return nil, err
 	}
-	if in.Payer == t.Caller.MSPID {
+	if in.Payer == o.provider {
 		return nil, ccerr.Invalid("payer", "a provider cannot bill itself")
 	}
 	payer, err := t.requirePayerOrg("payer", in.Payer)
@@ -71,12 +81,12 @@ func (t *tx) submit(in wire.ClaimInput, replaces string) (*wire.Claim, error) {
 	if err != nil {
 		return nil, err
 	}
-	fps := lineFingerprints(salt, t.Caller.MSPID, &in)
+	fps := lineFingerprints(salt, o.provider, &in)
 	if err := t.refuseDuplicates(&in, salt, fps, replaces); err != nil {
 		return nil, err
 	}
-	cl := &wire.Claim{Input: in, Provider: t.Caller.MSPID, Submitter: t.Caller.Key(), Signals: []wire.Signal{}, Payments: []wire.Payment{},
-		History: []wire.Change{}, Submitted: t.Stamp(), Replaces: replaces}
+	cl := &wire.Claim{Input: in, Provider: o.provider, Submitter: t.Caller.Key(), Signals: []wire.Signal{}, Payments: []wire.Payment{},
+		History: []wire.Change{}, Submitted: t.Stamp(), Replaces: replaces, Intake: o.intake, Primary: o.primary}
 	if cl.Signals, err = t.signals(cl.Provider, &in, replaces); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,8 @@ const (
 	FnGetSettings      = "GetSettings"
 	FnSetupBlinding    = "SetupBlinding"
 	FnBlindingReady    = "BlindingReady"
+	FnSubmitIntake     = "SubmitIntake"
+	FnDispute          = "Dispute"
 )
 
 // The claims chaincode's private data collections. The chaincode picks
