@@ -147,7 +147,7 @@ func (d *doc) unread(e elem) {
 	switch x := e.v.(type) {
 	case map[string]any:
 		if e.path != d.name && !d.anyRead(e.path) {
-			d.issues.Add(e.path, "carechain does not represent this element")
+			d.issues.Add(e.path, "%s", unrepresented(e.path))
 			return
 		}
 		keys := make([]string, 0, len(x))
@@ -164,15 +164,61 @@ func (d *doc) unread(e elem) {
 		}
 	case []any:
 		if !d.anyRead(e.path) {
-			d.issues.Add(e.path, "carechain does not represent this element")
+			d.issues.Add(e.path, "%s", unrepresented(e.path))
 			return
 		}
 		for i, v := range x {
 			d.unread(elem{d: d, path: fmt.Sprintf("%s[%d]", e.path, i), v: v})
 		}
 	default:
-		d.issues.Add(e.path, "carechain does not represent this element")
+		d.issues.Add(e.path, "%s", unrepresented(e.path))
 	}
+}
+
+// unrepresented says why an element carechain did not read is refused.
+func unrepresented(path string) string {
+	name := path[strings.LastIndex(path, ".")+1:]
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	if why, ok := whyNot[name]; ok {
+		return "carechain does not represent " + why
+	}
+	return "carechain does not represent this element"
+}
+
+var whyNot = map[string]string{
+	"identifier":          "business identifiers: it keeps one id",
+	"contained":           "contained resources",
+	"extension":           "extensions",
+	"modifierExtension":   "modifier extensions, which change the meaning",
+	"implicitRules":       "implicit rules",
+	"language":            "the resource's language",
+	"id":                  "element ids",
+	"organization":        "a custodian org: the ledger keeps it",
+	"policy":              "policies by reference",
+	"verification":        "verifications",
+	"securityLabel":       "security labels",
+	"code":                "document codes",
+	"dataPeriod":          "data periods",
+	"detail":              "line details",
+	"subDetail":           "line sub-details",
+	"bodySite":            "body sites",
+	"subSite":             "tooth surfaces and sub-sites",
+	"udi":                 "device identifiers",
+	"encounter":           "encounters",
+	"procedure":           "procedures apart from lines",
+	"accident":            "accidents",
+	"related":             "related claims",
+	"referral":            "referrals",
+	"facility":            "facilities",
+	"enterer":             "who entered the claim",
+	"prescription":        "prescriptions",
+	"subType":             "claim sub-types",
+	"fundsReserve":        "funds reserves",
+	"informationSequence": "per-line supporting information",
+	"procedureSequence":   "per-line procedures",
+	"qualification":       "practitioner qualifications",
 }
 
 // anyRead reports whether anything under path was read or set aside.

@@ -31,8 +31,8 @@ func (m *mapper) coverage() string {
 
 // claimLimits refuses what carechain keeps per line only.
 func (m *mapper) claimLimits() {
-	if m.c.PriorAuth.Set() {
-		m.refuse(m.c.PriorAuth, "carechain keeps prior authorizations per line, not for the whole claim")
+	for _, f := range m.c.PriorAuths {
+		m.refuse(f, "carechain keeps prior authorizations per line, not for the whole claim")
 	}
 }
 

@@ -54,10 +54,10 @@ type Claim struct {
 	PlaceOfService Field
 	Diagnoses      []Diagnosis
 	Insurance      []Insurance
-	// PriorAuth is a prior authorization for the whole claim.
-	PriorAuth Field
-	Items     []Item
-	Total     Field
+	// PriorAuths are prior authorizations for the whole claim.
+	PriorAuths []Field
+	Items      []Item
+	Total      Field
 	// Records are supporting record anchors (records chaincode ids).
 	Records []Field
 	// Where names, by the keys below (ClaimID, Patient, ...), the element

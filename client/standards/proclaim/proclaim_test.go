@@ -78,7 +78,7 @@ func TestRefusalsNameTheirField(t *testing.T) {
 	}{
 		"icd9":       {func(c *Claim) { c.Diagnoses[0].System = ICD9CM }, "dx0"},
 		"pointer":    {func(c *Claim) { c.Items[0].DiagnosisPointers = []Field{F("1", "ptr0")} }, "ptr0"},
-		"claim auth": {func(c *Claim) { c.PriorAuth = F("A1", "auth") }, "auth"},
+		"claim auth": {func(c *Claim) { c.PriorAuths = []Field{F("A1", "auth")} }, "auth"},
 		"line place": {func(c *Claim) { c.Items[0].PlaceOfService = F("22", "pos0") }, "pos0"},
 		"net":        {func(c *Claim) { c.Items[0].Net = F("81", "net0") }, "net0"},
 		"total":      {func(c *Claim) { c.Total = F("81", "total") }, "total"},

@@ -74,10 +74,19 @@ func (l *List) Len() int { return len(l.issues) }
 // Issues returns the issues so far.
 func (l *List) Issues() []Issue { return l.issues }
 
-// Err is nil when nothing was refused, otherwise an *Error naming doc.
+// Err is nil when nothing was refused, otherwise an *Error naming doc
+// with each refused element once (its first reason).
 func (l *List) Err(doc string) error {
 	if len(l.issues) == 0 {
 		return nil
 	}
-	return &Error{Doc: doc, Issues: append([]Issue(nil), l.issues...)}
+	seen := map[string]bool{}
+	var out []Issue
+	for _, is := range l.issues {
+		if !seen[is.Path] {
+			seen[is.Path] = true
+			out = append(out, is)
+		}
+	}
+	return &Error{Doc: doc, Issues: out}
 }

@@ -202,7 +202,7 @@ func (w *walker) claimDetail(seg Segment) {
 	case seg.ID == "HI":
 		w.diagnoses(seg)
 	case seg.ID == "REF" && seg.Element(1) == "G1" && w.loop == "2300":
-		w.claim.claim.PriorAuth = w.field(seg, 2, 0)
+		w.claim.claim.PriorAuths = append(w.claim.claim.PriorAuths, w.field(seg, 2, 0))
 		w.only(seg, 1, 2)
 	case seg.ID == "REF" && seg.Element(1) == "D9" && w.loop == "2300":
 		w.aside(seg, "the clearinghouse's trace number: transport")
