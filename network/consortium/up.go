@@ -36,13 +36,28 @@ import (
 func (c *Consortium) Up(ctx context.Context) error {
 	p := &progress{w: c.Out, start: time.Now()}
 	c.created, c.applied, c.started = map[string]bool{}, nil, nil
+	failAfter := os.Getenv(FailAfterEnv)
 	for _, s := range c.upSteps() {
-		if err := p.step(s.name, func() error { return s.fn(ctx) }); err != nil {
+		if err := p.step(s.name, func() error { return injected(s.fn(ctx), s.name == failAfter) }); err != nil {
 			return c.undo(context.WithoutCancel(ctx), &StepError{Step: s.name, Err: err})
 		}
 	}
 	fmt.Fprintf(c.Out, "consortium up in %.1fs\n", time.Since(p.start).Seconds())
 	return nil
+}
+
+// FailAfterEnv names a step of Up that fails once it has done its work:
+// how the tests make a reconcile fail after it has changed a channel.
+const FailAfterEnv = "CARENET_FAIL_AFTER"
+
+// ErrInjected is the failure FailAfterEnv asks for.
+var ErrInjected = errors.New("failure injected after this step (" + FailAfterEnv + ")")
+
+func injected(err error, fail bool) error {
+	if err == nil && fail {
+		return ErrInjected
+	}
+	return err
 }
 
 type upStep struct {
@@ -189,6 +204,9 @@ func (c *Consortium) startNodes(ctx context.Context, kind topology.Kind) error {
 		// A node that dies while starting gets one more start, as a
 		// supervisor would; its log keeps the first failure.
 		fmt.Fprintf(c.Out, "  %s exited while starting (log: %s); starting it once more\n", n.ID(), c.Home.Log(n.ID()))
+		// Whatever is left of the start this run just made goes first: a
+		// second start never leaves the first one running unnamed.
+		proc.KillGroup(c.Home.Pid(n.ID()))
 		spec, serr := c.procSpec(n)
 		if serr != nil {
 			return c.nodeErr(n, serr)

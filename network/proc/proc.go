@@ -97,12 +97,28 @@ func Running(pidFile, binary string) (int, bool) {
 	if !Alive(pid) {
 		return pid, false
 	}
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil {
-		return pid, false
+	exe, ok := program(pid)
+	return pid, ok && filepath.Base(exe) == filepath.Base(binary)
+}
+
+// program is the first word of a live process's command line. Right
+// after an exec the kernel has closed the parent's close-on-exec pipe (so
+// exec.Cmd.Start has returned) before it has set up the new program's
+// arguments: an empty command line is read again for a while, then the
+// program's path is taken from /proc/PID/exe.
+func program(pid int) (string, bool) {
+	for i := 0; i < 50; i++ {
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil {
+			return "", false
+		}
+		if len(cmdline) > 0 {
+			return strings.SplitN(string(cmdline), "\x00", 2)[0], true
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
-	exe := strings.SplitN(string(cmdline), "\x00", 2)[0]
-	return pid, filepath.Base(exe) == filepath.Base(binary)
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	return strings.TrimSuffix(exe, " (deleted)"), err == nil
 }
 
 // Stop sends SIGTERM to the process group of the pid file, waits up to
@@ -207,4 +223,18 @@ func Reap(pidFile, binary string) error {
 		return err
 	}
 	return nil
+}
+
+// KillGroup kills the process group a pid file names, at once, and waits
+// (up to two seconds) for it to be gone: for a process this program has
+// just started, whose pid cannot have been recycled.
+func KillGroup(pidFile string) {
+	pid := Pid(pidFile)
+	if pid <= 0 {
+		return
+	}
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	for i := 0; i < 40 && GroupAlive(pid); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
 }
