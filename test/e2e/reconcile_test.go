@@ -22,6 +22,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/network/consortium"
 	"github.com/carechain/carechain/network/health"
 	"github.com/carechain/carechain/network/topology"
 )
@@ -121,6 +122,30 @@ func TestAFailedReconcileNamesTheCauseAndChangesNothing(t *testing.T) {
 	// Back to the topology: the retired org's nodes are not running, and
 	// the consortium is up as before.
 	require.NoError(t, carenet("--no-deploy", "up"))
+}
+
+// A reconcile that fails after it has added an org to care (here by the
+// failure carenet injects for tests after a step) rolls the channel
+// update back with another one, signed as the first, and stops the nodes
+// it started: the channel is as it was, and the consortium commits.
+func TestAReconcileThatFailsAfterItsChannelUpdateRollsItBack(t *testing.T) {
+	topo := writeTopology(t, t.TempDir(), "payer4.yaml", payer2(t, "payer4", "", true))
+	t.Setenv(consortium.FailAfterEnv, "join peers to channels")
+	out, err := carenetOutput("--topology", topo, "--no-deploy", "up")
+	require.Error(t, err)
+	assert.Contains(t, out, `step "join peers to channels" failed`)
+	assert.Contains(t, out, "channel care: add [Payer4MSP]")
+	assert.Contains(t, out, "roll back channel care: add [], remove [Payer4MSP]")
+	assert.Contains(t, out, "what this run changed is undone")
+	for _, d := range []string{filepath.Join(home, "nodes", "peer0.payer4"), filepath.Join(home, "orgs", "payer4", "ca")} {
+		assert.Empty(t, processesUsing(d), "the run's new node %s is stopped", d)
+	}
+	os.Unsetenv(consortium.FailAfterEnv)
+
+	out, err = carenetOutput("--no-deploy", "up")
+	require.NoError(t, err)
+	assert.Contains(t, out, "care matches the topology", "the channel is as the topology without payer4 has it")
+	put(t, session(t, "payer", "adjudicator1"), "care", fmt.Sprintf("after-rollback-%d", time.Now().UnixNano()), "r")
 }
 
 // earlier is data written before a reconcile, by channel and key.
