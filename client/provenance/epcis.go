@@ -52,20 +52,40 @@ func (k *Client) ImportEPCIS(ctx context.Context, data []byte, dscsa any, progre
 	res := &ImportResult{Plan: plan}
 	total := len(plan.Calls())
 	for _, ep := range plan.Events {
-		if ep.Outcome != epcismap.Apply {
-			continue
-		}
-		for _, c := range ep.Calls {
-			if err := k.run(ctx, c, dscsa); err != nil {
-				return res, fmt.Errorf("event %d (%s %s), call %s %s: %w", ep.Index, ep.Type, ep.BizStep, c.Fn, c.ID+c.GTIN, err)
-			}
+		_, err := k.applyEvent(ctx, ep, dscsa, func() {
 			res.Calls++
 			if progress != nil {
 				progress(res.Calls, total)
 			}
+		})
+		if err != nil {
+			return res, err
 		}
 	}
 	return res, nil
+}
+
+// ApplyEvent makes the calls of one applied event of a plan in order, with
+// dscsa as the DSCSA documents of a shipment; it stops at the first call
+// that fails, naming the event and the call, and returns how many calls
+// were made. An event captured only or unsupported makes no call.
+func (k *Client) ApplyEvent(ctx context.Context, ep epcismap.EventPlan, dscsa any) (int, error) {
+	return k.applyEvent(ctx, ep, dscsa, nil)
+}
+
+func (k *Client) applyEvent(ctx context.Context, ep epcismap.EventPlan, dscsa any, done func()) (int, error) {
+	if ep.Outcome != epcismap.Apply {
+		return 0, nil
+	}
+	for i, c := range ep.Calls {
+		if err := k.run(ctx, c, dscsa); err != nil {
+			return i, fmt.Errorf("event %d (%s %s), call %s %s: %w", ep.Index, ep.Type, ep.BizStep, c.Fn, c.ID+c.GTIN, err)
+		}
+		if done != nil {
+			done()
+		}
+	}
+	return len(ep.Calls), nil
 }
 
 func (k *Client) run(ctx context.Context, c epcismap.Call, dscsa any) error {

@@ -93,6 +93,16 @@ func (k *Client) exporter(ctx context.Context) (*exporter, error) {
 // as their partners' PGLNs, readings as sensor elements on the
 // shipment's items, the recording org as carechain:recordedBy.
 func (k *Client) ExportEPCIS(ctx context.Context, id string) ([]byte, error) {
+	doc, err := k.ExportDocument(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return epcis.Write(doc)
+}
+
+// ExportDocument is ExportEPCIS's document before it is written: an
+// item's whole trace as EPCIS 2.0 events.
+func (k *Client) ExportDocument(ctx context.Context, id string) (*epcis.Document, error) {
 	events := []pv.Event{}
 	p := client.Page{Size: 100}
 	for {
@@ -110,11 +120,7 @@ func (k *Client) ExportEPCIS(ctx context.Context, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := x.document(ctx, events, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return epcis.Write(doc)
+	return x.document(ctx, events, time.Now())
 }
 
 // ledger answers epcismap's questions from the chaincode's reads.

@@ -88,7 +88,7 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	root.AddCommand(a.submitCommand(), a.evaluateCommand(), a.eventsCommand(), a.txInfoCommand(), a.identitiesCommand(),
 		a.consentCommand(), a.recordsCommand(), a.claimsCommand(), a.drugsCommand(),
-		a.usersCommand(), a.enrollCommand(), a.whoamiCommand())
+		a.usersCommand(), a.enrollCommand(), a.whoamiCommand(), a.serveCommand())
 	return root
 }
 

@@ -33,6 +33,11 @@ func objectID(id epcis.Identifier) (string, *Gap) {
 	return "", &Gap{GapObjectKind, id.URI}
 }
 
+// ObjectID is carechain's id of an EPCIS identifier: GTIN.serial for a
+// unit, the SSCC for a container; a gap for anything the chaincode cannot
+// track.
+func ObjectID(id epcis.Identifier) (string, *Gap) { return objectID(id) }
+
 // objectIDs maps a list; the first gap stops it.
 func objectIDs(l []epcis.Identifier) ([]string, *Gap) {
 	out := make([]string, 0, len(l))

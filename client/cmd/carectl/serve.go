@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	partswire "github.com/carechain/carechain/chaincode/parts/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/provenance"
+	"github.com/carechain/carechain/client/serve"
+	"github.com/carechain/carechain/client/standards/epcis"
+)
+
+// serveFlags are carectl serve's own flags.
+type serveFlags struct {
+	listen, supply, schema string
+	tls                    serve.TLSFiles
+	grace                  time.Duration
+}
+
+func (a *app) serveCommand() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{Use: "serve", Short: "serve HTTP as --user of --org: EPCIS 2.0 capture and query, GS1 verification (client/serve)",
+		Long: `An HTTP server acting as one enrolled identity of one org through the client
+library. It listens on loopback unless given TLS with client-certificate
+authentication (--tls-cert, --tls-key, --client-ca); it refuses any other
+address. Access logs go to stderr as JSON lines; SIGINT or SIGTERM shut it
+down gracefully. /openapi.json documents its routes.`,
+		Example: "  carectl serve --org distributor --user logistics1 --listen 127.0.0.1:8443",
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.serve(cmd.Context(), f) }}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address to listen on (host:port); non-loopback only with TLS and client certificates")
+	fl.StringVar(&f.tls.Cert, "tls-cert", "", "server certificate (PEM)")
+	fl.StringVar(&f.tls.Key, "tls-key", "", "server certificate's key (PEM)")
+	fl.StringVar(&f.tls.ClientCA, "client-ca", "", "CA bundle (PEM) client certificates must chain to")
+	fl.StringVar(&f.supply, "supply-channel", "supply", "channel of the provenance chaincode")
+	fl.StringVar(&f.schema, "epcis-schema", "", "GS1's EPCIS 2.0 JSON schema (EPCIS-JSON-Schema.json): capture validates against it too")
+	fl.DurationVar(&f.grace, "grace", 30*time.Second, "how long a shutdown waits for requests and captures in flight")
+	return cmd
+}
+
+// tlsConfig is the flags' TLS configuration (nil without TLS flags), the
+// listen address checked against it before anything else is opened.
+func (f serveFlags) tlsConfig() (*tls.Config, error) {
+	var cfg *tls.Config
+	if f.tls != (serve.TLSFiles{}) {
+		var err error
+		if cfg, err = f.tls.Config(); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, serve.CheckListen(f.listen, cfg)
+}
+
+func (a *app) serve(ctx context.Context, f serveFlags) error {
+	cfg, err := f.tlsConfig()
+	if err != nil {
+		return err
+	}
+	opts, err := f.schemaOption()
+	if err != nil {
+		return err
+	}
+	s, err := a.session()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	log := slog.New(slog.NewJSONHandler(a.errOut, nil))
+	srv := serve.New(append(opts, serve.WithLogger(log), serve.WithHealth(reachGateway(s, f.supply)),
+		serve.WithProvenance(provenance.New(s, f.supply)))...)
+	ln, err := serve.Listen(f.listen, cfg)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "org", s.Org.MSPID, "user", s.User, "tls", cfg != nil)
+	return serve.Run(ctx, ln, srv, f.grace)
+}
+
+func (f serveFlags) schemaOption() ([]serve.Option, error) {
+	if f.schema == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(f.schema)
+	if err != nil {
+		return nil, err
+	}
+	v, err := epcis.NewValidator(data)
+	if err != nil {
+		return nil, err
+	}
+	return []serve.Option{serve.WithEPCISSchema(v)}, nil
+}
+
+// reachGateway checks that the session's gateway answers an evaluation
+// on the channel (the parts registry, which every member may read).
+func reachGateway(s *client.Session, channel string) func(context.Context) error {
+	parts := client.Contract{Session: s, Channel: channel, Chaincode: partswire.Chaincode}
+	return func(ctx context.Context) error {
+		return parts.Evaluate(ctx, partswire.FnList, client.Input{}, nil)
+	}
+}

@@ -1,0 +1,25 @@
+// Package serve is carechain's HTTP server: one enrolled identity of one
+// org (the insurer's claim system, the distributor's warehouse, the
+// hospital's EHR integration) speaking the standards over HTTP through
+// the client library.
+//
+// The server listens on a loopback address unless it is given TLS with
+// client-certificate authentication (Listen refuses anything else). Every
+// request is logged as one structured line (method, path, status,
+// duration, request id; never a body, which can hold PHI). Errors are
+// RFC 9457 problem documents whose status follows the client's typed
+// error code (StatusOf). The server documents its own routes as OpenAPI 3
+// at /openapi.json, built from the same table that builds the router.
+//
+// Routes:
+//
+//   - GET /healthz: the session reaches its gateway.
+//   - GET /openapi.json: this server's OpenAPI 3 document.
+//   - POST /verify: DSCSA product-identifier verification of a scanned GS1
+//     element string or Digital Link (GS1 Lightweight Messaging Standard
+//     for verification).
+//   - /epcis: EPCIS 2.0 capture and query after GS1's REST binding.
+//
+// Other standards mount their routes with WithRoutes (FHIR under /fhir,
+// X12 under /x12), which documents them in the same OpenAPI document.
+package serve
