@@ -27,7 +27,10 @@ func collectionRef(collection string) error {
 // map ("blinding-secret", at least 32 random bytes), once (package
 // kit/blind). carenet calls it after deploying the chaincode, as the admin
 // of a member org of the collection, endorsed by member peers only. Anyone
-// else is FORBIDDEN; a second setup is a CONFLICT.
+// else is FORBIDDEN; a second setup is a CONFLICT. The secret's key then
+// needs every member's peer (blind.Guard): two colluding members cannot
+// replace it past the contract, which the collection's 2-of-3 policy alone
+// would let them do.
 func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, collection string) error {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -40,7 +43,10 @@ func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, co
 	if err := collectionRef(collection); err != nil {
 		return err
 	}
-	return blind.Setup(t.Stub, collection)
+	if err := blind.Setup(t.Stub, collection); err != nil {
+		return err
+	}
+	return blind.Guard(t.Stub, collection, CollectionMembers)
 }
 
 // BlindingReady reports whether the collection has its blinding secret,

@@ -2,13 +2,11 @@ package records
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/policy"
 	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
@@ -48,7 +46,7 @@ func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, co
 	if err := blind.Setup(t.Stub, collection); err != nil {
 		return nil, err
 	}
-	if err := t.guardSecret(collection); err != nil {
+	if err := blind.Guard(t.Stub, collection, CollectionMembers); err != nil {
 		return nil, err
 	}
 	t.Events.Add("records.blinding-set", collection, nil)
@@ -74,28 +72,6 @@ func (c *Contract) BlindingReady(ctx contractapi.TransactionContextInterface, co
 func knownCollection(collection string) error {
 	if collection != Collection {
 		return ccerr.Invalid("collection", "records has only the collection %s", Collection)
-	}
-	return nil
-}
-
-// guardSecret puts AND(every member's peer) on the secret's key.
-func (t *tx) guardSecret(collection string) error {
-	peers := make([]string, len(CollectionMembers))
-	for i, m := range CollectionMembers {
-		peers[i] = "'" + m + ".peer'"
-	}
-	p, err := policy.Parse("AND(" + strings.Join(peers, ", ") + ")")
-	if err != nil {
-		return ccerr.Internal("blinding secret policy: %v", err)
-	}
-	env, err := p.Envelope()
-	if err != nil {
-		return ccerr.Internal("blinding secret policy: %v", err)
-	}
-	// Changing the secret would hide every blinded key: it needs every
-	// member's peer.
-	if err := t.Stub.SetPrivateDataValidationParameter(collection, blind.SecretKey(), env); err != nil {
-		return ccerr.Internal("blinding secret policy: %v", err)
 	}
 	return nil
 }

@@ -29,7 +29,9 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"slices"
 
+	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
@@ -126,4 +128,32 @@ func writePart(m interface{ Write([]byte) (int, error) }, p string) {
 	binary.BigEndian.PutUint64(n[:], uint64(len(p)))
 	m.Write(n[:])
 	m.Write([]byte(p))
+}
+
+// Guard puts on the collection's secret the key-level policy AND of every
+// member's peer. Replacing the secret would hide every blinded key (the
+// chaincode would look for all of them under new tokens), so no subset of
+// the members may write it — not even the majority a collection-level
+// policy accepts. Setup's caller calls Guard in the same transaction.
+func Guard(stub shim.ChaincodeStubInterface, collection string, members []string) error {
+	if len(members) == 0 {
+		return ccerr.Internal("collection %s: no members to guard its blinding secret", collection)
+	}
+	sorted := slices.Clone(members)
+	slices.Sort(sorted)
+	ep, err := statebased.NewStateEP(nil)
+	if err == nil {
+		err = ep.AddOrgs(statebased.RoleTypePeer, slices.Compact(sorted)...)
+	}
+	var policy []byte
+	if err == nil {
+		policy, err = ep.Policy()
+	}
+	if err == nil {
+		err = stub.SetPrivateDataValidationParameter(collection, SecretKey(), policy)
+	}
+	if err != nil {
+		return ccerr.Internal("policy of collection %s's blinding secret: %v", collection, err)
+	}
+	return nil
 }
