@@ -130,6 +130,9 @@ func matrixOps() []matrixOp {
 			run: submit("SubmitIntake", wire.TransientIntake, paperClaim(onDay(office("clm-paper"), "2026-06-04")))},
 		// clm-1 is the provider's own claim: its billing staff may call, and are told to void it.
 		{name: "Dispute", allowed: billingOnly, allowedPrefix: "FAILED_PRECONDITION: ", run: submit("Dispute", "", nil, "clm-1")},
+		{name: "SealedRecord", allowed: claimReaders, run: query("SealedRecord", "clm-1")},
+		{name: "ListFlags", allowed: []string{"PayerMSP/adjudicator", "PayerMSP/claims-intake"}, run: query("ListFlags", "10", "")},
+		// Crossover and Screen run on other peers than this matrix's: their own tests check who may call them.
 	}
 }
 

@@ -75,6 +75,11 @@
 //	arguments                claim ids, the settings' boolean, the
 //	                         collection name; every other input is transient
 //
+// Coordination of benefits and the cross-payer screen add no public key:
+// a crossover is a claim like any other (its id is CrossoverID of the
+// primary's, its trace names the secondary payer), and the screen writes
+// only the payers' collection.
+//
 // Why each reveals nothing:
 //
 //   - The claim id is the public handle of a claim (its trace, lists,
@@ -121,6 +126,15 @@
 //	                        provider (INVALID_ARGUMENT "provider")
 //	Void, Replace, Appeal   billing of the claim's provider
 //	Dispute                 billing of the provider named on an intake claim
+//	Crossover               billing of the claim's provider; adjudicators and
+//	                        claims intake of the secondary payer it names
+//	                        (not the primary's: it is no member of the
+//	                        secondary's collections)
+//	SealedRecord            Get's readers
+//	Screen                  adjudicators and claims intake of the claim's
+//	                        payer, on its own peer
+//	ListFlags               adjudicators and claims intake of a payer (its
+//	                        own flags)
 //	Adjudicate, Pay,
 //	ReversePayment          adjudicator of the claim's payer
 //	SetRules                adjudicator of a payer, for its own plans
@@ -157,6 +171,70 @@
 // live claim to the same payer billed is refused with CONFLICT naming the
 // original claim and line; two lines of one claim that bill the same
 // service are INVALID_ARGUMENT. Void and Replace release the fingerprints.
+//
+// # Coordination of benefits
+//
+// A claim names the patient's next coverage (Secondary). Once the primary
+// payer has adjudicated it, Crossover (cob.go) makes the claim for the
+// remainder at the secondary, endorsed by the provider's and the
+// secondary's peers, in their pair's collection. The secondary's peer
+// cannot read the primary pair's collection, so the crossover carries the
+// primary's sealed record in the transient map, and every endorser checks
+// its SHA-256 against the trace's commitment, which is the record's hash
+// every peer holds (GetPrivateDataHash): a record that was changed, or is
+// another claim's, is refused. The secondary adjudicates by its own plan
+// and then pays, per line, the least of what its rules pay and what the
+// primary left to the patient: never what the primary paid (shown as
+// OA-23), and what the patient still owes keeps the primary's codes. Its
+// annual limit counts what it paid; its deductible is not credited by a
+// crossover. The remittance shows both (Prior, priorPaid). A crossover
+// happens once (its id is taken), and is no duplicate: its fingerprints
+// are the secondary's, and the screen spares a claim and its crossover.
+//
+// # Duplicates across payers
+//
+// The line fingerprints above are per payer. The payers' screen (Screen,
+// screen.go) finds the same service billed to two payers, or billed by
+// the provider and submitted by an insurer's intake: a consortium-wide
+// token of provider, patient, date of service, procedure, modifiers and
+// units under the secret of the payers' collection claimsPayers, which no
+// other org's peer holds, so nobody else can compute it. A provider's peer
+// can neither read that collection nor compute the token, and every
+// endorser must produce the same read-write set, so the screen is a
+// transaction of its own: the claim's payer runs it after the claim
+// commits (the claims client's screener does it on each new claim's
+// event), endorsed by its peer. Each line's token keys one entry per
+// payer (that payer's live claims with the line); another live claim in
+// any entry, not related by coordination of benefits, flags both lines,
+// each to its own payer (ListFlags): the payer's own claim and line, and a
+// match token the payers flagged for the service share. A one-cent,
+// modifier-order or billable-period change is the same service.
+//
+// Forged writes. The payers' collection's policy is any payer's peer, so
+// that each payer screens alone. Each entry carries a key-level policy of
+// its payer's peer: no other payer, nor any pair of other orgs, rewrites
+// or deletes a payer's entries. The collection's secret needs every
+// payer's peer. A payer can write flags for another payer (the screen
+// must, to flag both): a forged flag is at worst a false alarm that its
+// payer reviews, and ListFlags shows a flag only when it names a claim of
+// the caller's own org. Providers, the regulator and any pair of them
+// cannot write the payers' collection at all. Two colluding payers can
+// hide nothing from a third payer's screen but their own claims (a payer
+// that does not screen its claims leaves them out of every entry).
+//
+// Residual risks of the screen. Every payer's peer holds the whole payers'
+// collection: a payer's operator, outside the chaincode, can read which
+// claim ids of another payer share a service with which, and, knowing a
+// patient's pseudonym, can compute the token of a guessed service and
+// look up another payer's entry for it. The screen's reads and writes of
+// entry keys are in the blocks as key hashes: two screens of the same
+// service read the same hashes, so a block reader learns that two claims
+// (public ids) bill one service — that a match exists — though not whose
+// patient or which service; the number of writes shows whether a screen
+// flagged. Flags are listed from a private scan that stops at
+// state.MaxPrivateScan per payer. The screen relies on each payer
+// screening its claims; a claim voided or replaced afterwards stays in
+// the entries but no longer matches (its trace says so).
 //
 // # Time
 //

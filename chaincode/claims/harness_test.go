@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,9 +30,18 @@ const (
 	npi = "1234567893"
 )
 
-// careEndorsement is the claims chaincode's policy on channel care
-// (network/topology.yaml): any two of the three peer orgs.
-const careEndorsement = "OutOf(2, 'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP.peer')"
+// careEndorsement is the claims chaincode's policy on channel care for
+// genesis g, as network/topology.yaml writes it for the reference
+// consortium: any two of the peer orgs.
+func careEndorsement(g parts.Genesis) string {
+	var peers []string
+	for _, o := range g.Channels["care"].Orgs {
+		if o.Peer {
+			peers = append(peers, "'"+o.MSPID+".peer'")
+		}
+	}
+	return "OutOf(2, " + strings.Join(peers, ", ") + ")"
+}
 
 var (
 	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": "billing"})
@@ -114,7 +124,7 @@ func newEnvUnblinded(t testing.TB, g parts.Genesis, contract *Contract) *env {
 	e.Peer.Install("records", rec, memstub.WithCollections(memstub.Collection{Name: records.Collection, Members: consenttest.Members}))
 	chaincode, err := contractapi.NewChaincode(contract)
 	require.NoError(t, err)
-	e.Peer.Install("claims", chaincode, memstub.WithCollections(collectionsOf(g)...), memstub.WithEndorsement(careEndorsement))
+	e.Peer.Install("claims", chaincode, memstub.WithCollections(collectionsOf(g)...), memstub.WithEndorsement(careEndorsement(g)))
 	return e
 }
 
@@ -172,11 +182,18 @@ func (e *env) blindKeyIn(coll, obj string, attrs ...string) string {
 // reference pair's or payer's collection, into v, and returns its salt.
 func (e *env) privateRecord(k string, v any) string {
 	e.T.Helper()
-	raw, ok := e.Peer.PrivateState("claims", pairColl, k)
-	if !ok {
-		raw, ok = e.Peer.PrivateState("claims", payerColl, k)
+	if _, ok := e.Peer.PrivateState("claims", pairColl, k); ok {
+		return e.privateRecordIn(pairColl, k, v)
 	}
-	require.True(e.T, ok, "no private record %q", k)
+	return e.privateRecordIn(payerColl, k, v)
+}
+
+// privateRecordIn reads and unseals the private record at k in coll into
+// v, and returns its salt.
+func (e *env) privateRecordIn(coll, k string, v any) string {
+	e.T.Helper()
+	raw, ok := e.Peer.PrivateState("claims", coll, k)
+	require.True(e.T, ok, "no private record %q in %s", k, coll)
 	salt, data, err := unseal(raw)
 	require.NoError(e.T, err)
 	require.NoError(e.T, json.Unmarshal(data, v))

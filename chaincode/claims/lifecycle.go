@@ -91,6 +91,9 @@ func (t *tx) unwind(cl *wire.Claim) error {
 	}
 	acc.PaidCents -= cl.Adjudication.PaidCents
 	for _, l := range cl.Adjudication.Lines {
+		if cl.Primary != nil {
+			break // a crossover's PR adjustments are the primary's, its deductible untouched
+		}
 		for _, r := range l.Reasons {
 			if r.Group == "PR" && r.Code == carcDeductible {
 				acc.DeductibleMetCents -= r.Amount

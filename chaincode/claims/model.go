@@ -73,6 +73,17 @@ func validateClaimHeader(in *wire.ClaimInput) error {
 	if err := validateOpaqueID(in); err != nil {
 		return err
 	}
+	if s := in.Secondary; s != nil {
+		if err := validate.Identifier("secondary.payer", s.Payer); err != nil {
+			return err
+		}
+		if err := validate.Identifier("secondary.coverage", s.Coverage); err != nil {
+			return err
+		}
+		if s.Payer == in.Payer {
+			return ccerr.Invalid("secondary.payer", "the secondary coverage is another payer's")
+		}
+	}
 	if err := checkNPI("renderingNpi", in.RenderingNPI); err != nil {
 		return err
 	}

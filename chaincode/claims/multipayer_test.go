@@ -26,7 +26,7 @@ var (
 
 // twoPayers is the reference consortium with a second payer, MutualMSP
 // (plan bronze), set up like PayerMSP: its salt, bronze rules and cov-m1
-// of pt1 for 2026 ($10 copay, $100 deductible, $500 limit).
+// of pt1 for 2026 ($10 copay, $30 deductible, $45 annual limit).
 func twoPayers(t *testing.T) *env {
 	g := withOrg(partstest.Reference(), parts.Org{MSPID: mutualMSP, Parts: []string{parts.PartPayer}, Peer: true, Plans: []string{"bronze"}})
 	e := newEnvWith(t, g, &Contract{})
@@ -35,7 +35,7 @@ func twoPayers(t *testing.T) *env {
 	e.Must(e.Submit(mutualAdjudicator, 0, wire.TransientRules, wire.Rules{Plan: "bronze",
 		Allowed: map[string]int64{"99213": 10000, "80053": 4000}}, "SetRules"), nil)
 	e.Must(e.Submit(mutualEnrollment, 0, wire.TransientCoverage, wire.Coverage{ID: "cov-m1", Member: pt1, Plan: "bronze",
-		Period: wire.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 1000, DeductibleCents: 10000, AnnualLimitCents: 50000}, "RegisterCoverage"), nil)
+		Period: wire.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 1000, DeductibleCents: 3000, AnnualLimitCents: 4500}, "RegisterCoverage"), nil)
 	return e
 }
 
@@ -63,8 +63,9 @@ func TestTwoPayersSeeOnlyTheirOwnClaims(t *testing.T) {
 	e.Refused(before, e.Query(mutualEnrollment, 3, "GetCoverage", "PayerMSP", "cov-1"), "FORBIDDEN: ")
 	var b wire.Claim
 	e.Must(e.Query(billing, 3, "Get", "clm-b"), &b)
-	// 100.00 allowed, all of it the $100 deductible; the panel: 40.00, less the $10 copay.
-	assert.Equal(t, int64(3000), b.Adjudication.PaidCents)
+	// 100.00 allowed, less the $30 deductible and the $10 copay, up to the
+	// $45 limit; the panel: over the limit.
+	assert.Equal(t, int64(4500), b.Adjudication.PaidCents)
 
 	ledger := e.Peer.Ledger("care")
 	mutualPair := wire.PairCollection("ProviderMSP", mutualMSP)

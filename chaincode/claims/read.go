@@ -75,12 +75,16 @@ func (c *Contract) Remittance(ctx contractapi.TransactionContextInterface, id st
 	}
 	r := &wire.Remittance{Claim: id, Payer: tr.Payer, Provider: tr.Provider, Status: cl.Status, Outcome: cl.Adjudication.Outcome,
 		ChargedCents: cl.Input.TotalCents, PaidCents: cl.Adjudication.PaidCents, PatientCents: cl.Adjudication.PatientCents,
-		Payments: cl.Payments}
+		Payments: cl.Payments, Prior: cl.Primary}
 	for i, l := range cl.Adjudication.Lines {
 		it := cl.Input.Items[i]
-		r.Lines = append(r.Lines, wire.RemittanceLine{Sequence: l.Sequence, Code: it.Code, Modifiers: it.Modifiers,
+		line := wire.RemittanceLine{Sequence: l.Sequence, Code: it.Code, Modifiers: it.Modifiers,
 			SubmittedCents: l.SubmittedCents, AllowedCents: l.AllowedCents, PatientCents: l.PatientCents,
-			PaidCents: l.PaidCents, Adjustments: l.Reasons})
+			PaidCents: l.PaidCents, Adjustments: l.Reasons}
+		if cl.Primary != nil {
+			line.PriorPaidCents = cl.Primary.Lines[i].PaidCents
+		}
+		r.Lines = append(r.Lines, line)
 	}
 	return r, nil
 }

@@ -71,6 +71,11 @@ func (t *tx) submit(in wire.ClaimInput, o origin) (*wire.Claim, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.Secondary != nil {
+		if _, err := t.requirePayerOrg("secondary.payer", in.Secondary.Payer); err != nil {
+			return nil, err
+		}
+	}
 	if err := t.refuseExisting(in.ID); err != nil {
 		return nil, err
 	}
@@ -167,6 +172,12 @@ func (t *tx) adjudicate(cl *wire.Claim, payer parts.Org, d wire.Decision) error 
 	if pend != "" {
 		cl.Status, cl.PendReason = wire.StatusPended, pend
 		return nil
+	}
+	if cl.Primary != nil {
+		// A crossover pays the remainder; the member's deductible with the
+		// secondary is not credited by what the primary processed.
+		next.PaidCents -= coordinate(&adj, cl.Primary)
+		next.DeductibleMetCents = acc.DeductibleMetCents
 	}
 	adj.At, adj.Manual = t.Stamp(), d != (wire.Decision{}) || cl.Status != ""
 	cl.Status, cl.Adjudication = wire.StatusAdjudicated, &adj

@@ -36,6 +36,10 @@ const (
 	FnBlindingReady    = "BlindingReady"
 	FnSubmitIntake     = "SubmitIntake"
 	FnDispute          = "Dispute"
+	FnCrossover        = "Crossover"
+	FnSealedRecord     = "SealedRecord"
+	FnScreen           = "Screen"
+	FnListFlags        = "ListFlags"
 )
 
 // The claims chaincode's private data collections. The chaincode picks
@@ -71,7 +75,7 @@ const (
 	// TransientIntake is SubmitIntake's IntakeInput.
 	TransientIntake = "intake"
 	// TransientPrimary is Crossover's: the primary claim's sealed record,
-	// as SealedRecord returns it.
+	// as SealedRecord returns it (a JSON string of base64).
 	TransientPrimary = "primary"
 )
 
