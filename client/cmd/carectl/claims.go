@@ -128,6 +128,7 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 			return k.ReversePayment(cmd.Context(), args[0])
 		}),
 		a.claimsGet(), a.claimsList(), a.claimsRemittance(), a.claimsSettings())
+	cmd.AddCommand(a.claimsPayerCommands()...)
 	return cmd
 }
 
@@ -220,7 +221,7 @@ func (a *app) claimsList() *cobra.Command {
 			})
 			return nil
 		})}
-	cmd.Flags().StringVar(&status, "status", cl.StatusAdjudicated, "pended, adjudicated, appealed, paid, voided or replaced")
+	cmd.Flags().StringVar(&status, "status", cl.StatusAdjudicated, "pended, adjudicated, appealed, paid, voided, replaced or disputed")
 	pageFlags(cmd, &p)
 	return cmd
 }

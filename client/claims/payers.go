@@ -1,0 +1,168 @@
+package claims
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	cl "github.com/carechain/carechain/chaincode/claims/wire"
+	"github.com/carechain/carechain/chaincode/kit/events"
+	"github.com/carechain/carechain/client"
+)
+
+// SubmitIntake submits a claim the caller's payer org received outside
+// the ledger (its claims intake staff), for the provider it names.
+func (k *Client) SubmitIntake(ctx context.Context, in cl.IntakeInput) (*cl.Receipt, error) {
+	return k.receipt(ctx, cl.FnSubmitIntake, client.Input{TransientKey: cl.TransientIntake, Transient: in})
+}
+
+// Dispute says the caller's provider org never billed a claim a payer
+// submitted for it.
+func (k *Client) Dispute(ctx context.Context, id string) (*cl.Receipt, error) {
+	return k.receipt(ctx, cl.FnDispute, client.Input{Args: []string{id}})
+}
+
+// Crossover forwards an adjudicated claim that names a secondary coverage
+// to the secondary payer (coordination of benefits), as the provider's
+// billing staff: it reads the claim and its sealed record, and has the
+// provider's and the secondary's peers, the only ones that may hold the
+// new claim, endorse.
+func (k *Client) Crossover(ctx context.Context, id string) (*cl.Receipt, error) {
+	c, err := k.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Input.Secondary == nil {
+		return nil, &client.Error{Code: client.CodeInvalidArgument, Message: "claim " + id + " names no secondary coverage"}
+	}
+	sealed, err := k.SealedRecord(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return k.receipt(ctx, cl.FnCrossover, client.Input{Args: []string{id}, TransientKey: cl.TransientPrimary, Transient: sealed,
+		Endorsers: []string{c.Provider, c.Input.Secondary.Payer}})
+}
+
+// SealedRecord reads a claim's private record as stored (base64), to
+// forward it (Crossover).
+func (k *Client) SealedRecord(ctx context.Context, id string) (string, error) {
+	res, err := k.c.Session.Evaluate(ctx, client.Call{Channel: k.c.Channel, Chaincode: Chaincode, Function: cl.FnSealedRecord, Args: []string{id}})
+	if err != nil {
+		return "", err
+	}
+	return string(res.Payload), nil
+}
+
+// Screen runs the cross-payer duplicate screen on a claim of the caller's
+// payer org; screening again changes nothing.
+func (k *Client) Screen(ctx context.Context, id string) (*cl.Receipt, error) {
+	return k.receipt(ctx, cl.FnScreen, client.Input{Args: []string{id}})
+}
+
+// ListFlags lists the caller's payer org's duplicate flags.
+func (k *Client) ListFlags(ctx context.Context, p client.Page) (*cl.FlagPage, error) {
+	var out cl.FlagPage
+	return &out, k.c.Evaluate(ctx, cl.FnListFlags, client.Input{Args: p.Args()}, &out)
+}
+
+// ClaimEvent is one claim's change, from the claims chaincode's events.
+type ClaimEvent struct {
+	Block    uint64 `json:"block"`
+	TxID     string `json:"txId"`
+	Claim    string `json:"claim"`
+	Status   string `json:"status"`
+	Provider string `json:"provider"`
+	Payer    string `json:"payer"`
+}
+
+// ClaimEvents are the claim changes an event carries, in order.
+func ClaimEvents(ev client.Event) []ClaimEvent {
+	env, err := events.Decode(ev.Payload)
+	if err != nil {
+		return nil
+	}
+	var out []ClaimEvent
+	for _, ch := range env.Changes {
+		status, ok := cutPrefix(ch.Type, "claim.")
+		if !ok || !slices.Contains(cl.Statuses(), status) {
+			continue
+		}
+		out = append(out, ClaimEvent{Block: ev.Block, TxID: ev.TxID, Claim: ch.ID, Status: status,
+			Provider: ch.Attrs["provider"], Payer: ch.Attrs["payer"]})
+	}
+	return out
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return "", false
+}
+
+// Follow delivers the changes of org's claims (as provider or payer), in
+// ledger order, through the session's checkpointed listener
+// (client.Session.Listen with o): a payer's system reconciles its claims
+// from it, and resumes after a restart without a gap or a repeat.
+func (k *Client) Follow(ctx context.Context, org string, o client.ListenOptions, handle func(ClaimEvent) error) error {
+	return k.c.Session.Listen(ctx, k.c.Channel, Chaincode, o, func(ev client.Event) error {
+		for _, c := range ClaimEvents(ev) {
+			if c.Provider != org && c.Payer != org {
+				continue
+			}
+			if err := handle(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Automation is what a party's listener does on its claims' events (see
+// Automate).
+type Automation struct {
+	// Screen: as a payer, screen each new claim of the payer (pended or
+	// adjudicated on submission) across payers.
+	Screen bool
+	// Forward: as a provider, forward each claim the primary adjudicated
+	// that names a secondary coverage (Crossover).
+	Forward bool
+}
+
+// Automate runs a's steps for org on its claims' events, from o's
+// checkpoint; handle, when set, sees every event after them. A crossover
+// or screen already done is not an error: Crossover's CONFLICT is the
+// crossover made before, Screen changes nothing the second time.
+func (k *Client) Automate(ctx context.Context, org string, a Automation, o client.ListenOptions, handle func(ClaimEvent) error) error {
+	return k.Follow(ctx, org, o, func(e ClaimEvent) error {
+		if err := k.automate(ctx, org, a, e); err != nil {
+			return err
+		}
+		if handle != nil {
+			return handle(e)
+		}
+		return nil
+	})
+}
+
+func (k *Client) automate(ctx context.Context, org string, a Automation, e ClaimEvent) error {
+	fresh := e.Status == cl.StatusPended || e.Status == cl.StatusAdjudicated
+	if a.Screen && e.Payer == org && fresh {
+		if _, err := k.Screen(ctx, e.Claim); err != nil {
+			return err
+		}
+	}
+	if a.Forward && e.Provider == org && (e.Status == cl.StatusAdjudicated || e.Status == cl.StatusPaid) {
+		c, err := k.Get(ctx, e.Claim)
+		if err != nil || c.Input.Secondary == nil || c.Primary != nil || c.Adjudication == nil || c.Adjudication.Outcome == cl.OutcomeDenied {
+			return err
+		}
+		_, err = k.Crossover(ctx, e.Claim)
+		var ce *client.Error
+		if errors.As(err, &ce) && ce.Code == client.CodeConflict {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
