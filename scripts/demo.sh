@@ -156,6 +156,36 @@ say "The regulator sees the public trace, not the claim"
 show carectl --org regulator --user auditor1 evaluate claims GetTrace clm-$ts
 show carectl --org regulator --user auditor1 claims get clm-$ts || true
 
+# ---- two insurers (only when the consortium has a second payer) ---------
+topo=${CARECHAIN_TOPOLOGY:-network/topology.yaml}
+payer2=$(awk '/^  - name:/{org=$3} /^    parts:.*payer/{if (org != "payer") {print org; exit}}' "$topo")
+if [ -z "$payer2" ]; then
+  say "Two insurers: skipped — $topo has one payer (add one with carenet up from a topology that lists it)"
+else
+  payer2msp=$(awk -v o="$payer2" '/^  - name:/{org=$3} /^    mspId:/{if (org == o) {print $2; exit}}' "$topo")
+  say "Two insurers: $payer2 ($payer2msp) covers the patient too, as secondary"
+  carectl --org "$payer2" --user enrollment1 claims salt >/dev/null 2>&1 || echo "(salt already set)"
+  show carectl --org "$payer2" --user adjudicator1 claims rules '{"plan":"bronze","allowed":{"99213":10000,"80053":4000}}'
+  show carectl --org "$payer2" --user enrollment1 claims coverage add \
+    '{"id":"'$cov'-2","member":"'$patient'","plan":"bronze","period":{"start":"'$((year - 1))'-01-01","end":"'$year'-12-31"},"annualLimit":4500,"copay":1000,"deductible":3000}'
+  cob=$(claim_on "$served_before" clm-$ts-cob $cov $panel | sed 's/"total":/"secondary":{"payer":"'$payer2msp'","coverage":"'$cov'-2"},"total":/')
+  say "The hospital bills the primary once; the primary pays its share"
+  show carectl --org provider --user billing1 claims submit "$cob"
+  show carectl --org payer --user adjudicator1 claims pay clm-$ts-cob
+  say "The crossover carries the primary's adjudication to $payer2, which pays only the remainder"
+  show carectl --org provider --user billing1 claims crossover clm-$ts-cob
+  show carectl --org provider --user billing1 claims remittance clm-$ts-cob.cob
+  say "The first claim's services billed to $payer2 too, a cent dearer: each insurer's screen flags it to both"
+  dup=$(claim clm-$ts-b $cov-2 $panel | sed 's/"payer":"PayerMSP"/"payer":"'$payer2msp'"/; s/"unitPrice":15000,"net":15000/"unitPrice":15001,"net":15001/; s/"total":\([0-9]*\)/"total":\1/')
+  dup=$(echo "$dup" | sed 's/"total":\([0-9]*\)}/"total":TOTAL}/')
+  dup=${dup/TOTAL/$((15001 + 4000 * panel))}
+  show carectl --org provider --user billing1 claims submit "$dup"
+  show carectl --org payer --user adjudicator1 claims screen clm-$ts
+  show carectl --org "$payer2" --user adjudicator1 claims screen clm-$ts-b
+  show carectl --org payer --user adjudicator1 claims flags
+  show carectl --org "$payer2" --user adjudicator1 claims worklist --page-size 5
+fi
+
 # ---- drug provenance -----------------------------------------------------
 gtin=10614141123459
 dlot=DEMO$(date +%s | tail -c 7)
