@@ -168,7 +168,8 @@ else
   show carectl --org "$payer2" --user adjudicator1 claims rules '{"plan":"bronze","allowed":{"99213":10000,"80053":4000}}'
   show carectl --org "$payer2" --user enrollment1 claims coverage add \
     '{"id":"'$cov'-2","member":"'$patient'","plan":"bronze","period":{"start":"'$((year - 1))'-01-01","end":"'$year'-12-31"},"annualLimit":4500,"copay":1000,"deductible":3000}'
-  cob=$(claim_on "$served_before" clm-$ts-cob $cov $panel | sed 's/"total":/"secondary":{"payer":"'$payer2msp'","coverage":"'$cov'-2"},"total":/')
+  served_cob=$(date -u -d "$served - 2 day" +%Y-%m-%d)
+  cob=$(claim_on "$served_cob" clm-$ts-cob $cov $panel | sed 's/"total":/"secondary":{"payer":"'$payer2msp'","coverage":"'$cov'-2"},"total":/')
   say "The hospital bills the primary once; the primary pays its share"
   show carectl --org provider --user billing1 claims submit "$cob"
   show carectl --org payer --user adjudicator1 claims pay clm-$ts-cob
