@@ -81,8 +81,8 @@ func (r *claimReader) read() *ClaimResult {
 	r.diagnoses()
 	r.insurance()
 	r.supportingInfo()
-	for i, it := range e.list("item") {
-		r.item(i, it)
+	for _, it := range e.list("item") {
+		r.item(it)
 	}
 	if v, p, ok := e.money("total"); ok {
 		c.Total = proclaim.F(v, p)
@@ -198,7 +198,7 @@ func (r *claimReader) supportingInfo() {
 	}
 }
 
-func (r *claimReader) item(i int, it elem) {
+func (r *claimReader) item(it elem) {
 	line := proclaim.Item{At: it.path}
 	line.Sequence = fieldOf(it.str("sequence"))
 	for _, ct := range it.list("careTeamSequence") {
@@ -216,18 +216,31 @@ func (r *claimReader) item(i int, it elem) {
 		line.Modifiers = append(line.Modifiers, proclaim.F(mod, mp))
 	}
 	r.serviced(it, &line)
-	if it.has("locationCodeableConcept") {
-		sys, pos, pp, _ := it.code("locationCodeableConcept")
-		if sys != systemPOS {
-			it.d.issues.Add(pp, "carechain reads CMS place-of-service codes (%s), not %s", systemPOS, orNone(sys))
-		}
-		line.PlaceOfService = proclaim.F(pos, pp)
-	}
+	r.place(it, &line)
 	if q, ok := it.child("quantity"); ok {
 		line.Quantity = fieldOf(q.str("value"))
 	}
 	line.UnitPrice = fieldOf(it.money("unitPrice"))
 	line.Net = fieldOf(it.money("net"))
+	r.itemExtensions(it, &line)
+	if f, p, ok := it.str("factor"); ok && f != "1" && f != "1.0" {
+		it.d.issues.Add(p, "carechain keeps no price factor")
+	}
+	r.c.Items = append(r.c.Items, line)
+}
+
+func (r *claimReader) place(it elem, line *proclaim.Item) {
+	if !it.has("locationCodeableConcept") {
+		return
+	}
+	sys, pos, pp, _ := it.code("locationCodeableConcept")
+	if sys != systemPOS {
+		it.d.issues.Add(pp, "carechain reads CMS place-of-service codes (%s), not %s", systemPOS, orNone(sys))
+	}
+	line.PlaceOfService = proclaim.F(pos, pp)
+}
+
+func (r *claimReader) itemExtensions(it elem, line *proclaim.Item) {
 	for _, x := range it.list("extension") {
 		if url, _, _ := x.str("url"); url == ExtItemPriorAuth {
 			line.PriorAuth = fieldOf(x.str("valueString"))
@@ -235,11 +248,6 @@ func (r *claimReader) item(i int, it elem) {
 			x.refuseHere("carechain does not represent extension %q", url)
 		}
 	}
-	if f, p, ok := it.str("factor"); ok && f != "1" && f != "1.0" {
-		it.d.issues.Add(p, "carechain keeps no price factor")
-	}
-	r.c.Items = append(r.c.Items, line)
-	_ = i
 }
 
 func fieldOf(v, at string, ok bool) proclaim.Field {

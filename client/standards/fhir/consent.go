@@ -108,7 +108,7 @@ func (r *consentReader) performers(subject string) {
 func (r *consentReader) extensions() (form, supersedes string) {
 	for _, x := range r.root.list("extension") {
 		url, _, _ := x.str("url")
-		v, p, _ := x.str("valueString")
+		v, _, _ := x.str("valueString")
 		switch url {
 		case ExtFormSHA256:
 			form = v
@@ -118,7 +118,6 @@ func (r *consentReader) extensions() (form, supersedes string) {
 		default:
 			x.refuseHere("carechain does not represent extension %q", url)
 		}
-		_ = p
 	}
 	return form, supersedes
 }

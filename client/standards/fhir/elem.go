@@ -29,12 +29,11 @@ type elem struct {
 
 // parse validates data as R4 of resource type want and opens it.
 func parse(data []byte, want string) (*doc, elem, error) {
-	typ, err := Validate(data)
-	if err != nil {
-		return nil, elem{}, err
+	if typ, _ := resourceType(data); typ != want {
+		return nil, elem{}, &refusal.Error{Doc: want, Issues: []refusal.Issue{{Path: "resourceType", Reason: fmt.Sprintf("expected %s, not %q", want, typ)}}}
 	}
-	if typ != want {
-		return nil, elem{}, &refusal.Error{Doc: typ, Issues: []refusal.Issue{{Path: "resourceType", Reason: fmt.Sprintf("expected %s, not %s", want, typ)}}}
+	if _, err := Validate(data); err != nil {
+		return nil, elem{}, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

@@ -46,13 +46,20 @@ func TestConsentMapsAndReadsBack(t *testing.T) {
 	require.Equal(t, want, res.Input)
 	require.Equal(t, []string{"Consent.category[0].coding[0].display", "Consent.patient.display"}, paths(res.SetAside))
 
-	c := cw.GrantedConsent(res.Input)
+	consentReadsBack(t, res.Input)
+}
+
+// consentReadsBack: what carechain writes of a granted consent reads back
+// to the same grant.
+func consentReadsBack(t *testing.T, in cw.GrantInput) {
+	t.Helper()
+	c := cw.GrantedConsent(in)
 	c.Created, c.Updated = "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z"
-	out, err := ConsentResource(cw.View{Consent: c, EffectiveStatus: cw.StatusActive})
+	out, err := ConsentResource(cw.View{Consent: c, EffectiveStatus: c.Status})
 	require.NoError(t, err)
 	back, err := ConsentInput(out, recorded)
 	require.NoError(t, err)
-	require.Equal(t, res.Input, back.Input, "what carechain writes reads back to the same consent")
+	require.Equal(t, in, back.Input, "what carechain writes reads back to the same consent")
 }
 
 func paths(issues []refusal.Issue) []string {

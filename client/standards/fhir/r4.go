@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/google/fhir/go/fhirversion"
@@ -23,10 +24,17 @@ func unmarshaller() (*jsonformat.Unmarshaller, error) {
 	return codec, codecErr
 }
 
-// reporter collects the library's validation errors as issues.
-type reporter struct{ issues refusal.List }
+// reporter collects the library's validation errors as issues, each
+// named inside the resource.
+type reporter struct {
+	typ    string
+	issues refusal.List
+}
 
 func (r *reporter) ReportValidationError(path string, err error) error {
+	if path != r.typ && !strings.HasPrefix(path, r.typ+".") {
+		path = r.typ + "." + path
+	}
 	r.issues.Add(path, "not valid R4: %v", err)
 	return nil
 }
@@ -41,17 +49,41 @@ func Validate(data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var head struct {
-		ResourceType string `json:"resourceType"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil || head.ResourceType == "" {
+	typ, ok := resourceType(data)
+	if !ok {
 		return "", &refusal.Error{Doc: "FHIR resource", Issues: []refusal.Issue{{Path: "resourceType", Reason: "not a FHIR JSON resource"}}}
 	}
-	var r reporter
+	r := reporter{typ: typ}
 	if _, err := u.UnmarshalWithErrorReporter(data, &r); err != nil {
-		r.issues.Add(head.ResourceType, "not valid R4: %v", err)
+		r.issues.Add(typ, "not valid R4: %v", err)
 	}
-	return head.ResourceType, r.issues.Err(head.ResourceType + " (R4)")
+	return typ, r.issues.Err(typ + " (R4)")
+}
+
+// resourceType is the exact member resourceType of a JSON object.
+func resourceType(data []byte) (string, bool) {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(data, &members); err != nil {
+		return "", false
+	}
+	var typ string
+	if err := json.Unmarshal(members["resourceType"], &typ); err != nil || !validType(typ) {
+		return "", false
+	}
+	return typ, true
+}
+
+// validType: a resource type is a capitalised name of letters.
+func validType(t string) bool {
+	if t == "" || t[0] < 'A' || t[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if !(t[i] >= 'A' && t[i] <= 'Z' || t[i] >= 'a' && t[i] <= 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // emit encodes a resource carechain built and validates it as R4: what

@@ -132,7 +132,7 @@ func (m *mapper) items() ([]cl.Item, int64) {
 	total := sum
 	if m.c.Total.Set() {
 		if t, ok := m.cents(m.c.Total); ok && t != sum {
-			m.refuse(m.c.Total, "the total %s is not the sum of the lines' charges (%s)", m.c.Total.Value, dollars(sum))
+			m.refuse(m.c.Total, "the total %s is not the sum of the lines' charges (%s)", m.c.Total.Value, Dollars(sum))
 		} else if ok {
 			total = t
 		}
@@ -215,33 +215,35 @@ func (m *mapper) units(f Field) int64 {
 // that gives only the charge (837P SV102) gives a unit price of charge ÷
 // quantity, which must come out in whole cents.
 func (m *mapper) prices(it *Item, units int64) (int64, int64) {
-	unit, unitOK := int64(0), false
-	if it.UnitPrice.Set() {
-		unit, unitOK = m.cents(it.UnitPrice)
-	}
-	net, netOK := int64(0), false
-	if it.Net.Set() {
-		net, netOK = m.cents(it.Net)
-	}
+	unit, unitOK := m.optionalCents(it.UnitPrice)
+	net, netOK := m.optionalCents(it.Net)
 	switch {
-	case units == 0:
+	case units == 0 || (it.UnitPrice.Set() && !unitOK) || (it.Net.Set() && !netOK):
 		return unit, net
 	case !it.UnitPrice.Set() && !it.Net.Set():
 		m.issues.Add(it.At, "carechain needs the line's charge")
-	case !it.UnitPrice.Set() && netOK:
+		return 0, 0
+	case !it.UnitPrice.Set():
 		if unit = net / units; net%units != 0 {
 			m.refuse(it.Net, "carechain keeps a line as quantity × unit price: %s is not %d × a whole-cent price", it.Net.Value, units)
 		}
-		unitOK = true
-	case !it.Net.Set() && unitOK:
-		net, netOK = unit*units, true
-	case unitOK && netOK && net != unit*units:
+	case !it.Net.Set():
+		net = unit * units
+	case net != unit*units:
 		m.refuse(it.Net, "carechain keeps a line's charge as quantity × unit price (%d × %s)", units, it.UnitPrice.Value)
 	}
-	if unitOK && (unit < 1 || unit > maxUnitCents) {
+	if unit < 1 || unit > maxUnitCents {
 		m.refuse(priceField(it), "carechain takes unit prices from $0.01 to $10,000,000")
 	}
 	return unit, net
+}
+
+// optionalCents parses f when the document gives it.
+func (m *mapper) optionalCents(f Field) (int64, bool) {
+	if !f.Set() {
+		return 0, false
+	}
+	return m.cents(f)
 }
 
 func priceField(it *Item) Field {
@@ -289,9 +291,6 @@ func splitDecimal(s string) (string, string, bool) {
 	return whole, frac, true
 }
 
-// dollars writes cents as a decimal amount: 7904 → "79.04".
-func dollars(c int64) string { return Dollars(c) }
-
 // Dollars writes cents as X12 and FHIR write amounts: 7904 → "79.04",
 // 10000 → "100", -150 → "-1.5".
 func Dollars(c int64) string {
@@ -327,15 +326,7 @@ func (m *mapper) serviceDate(it *Item) string {
 
 // billablePeriod is the document's, or the first to the last line's date.
 func (m *mapper) billablePeriod(items []cl.Item) cl.Period {
-	var p cl.Period
-	for _, it := range items {
-		if p.Start == "" || it.Date < p.Start {
-			p.Start = it.Date
-		}
-		if it.Date > p.End {
-			p.End = it.Date
-		}
-	}
+	p := linesPeriod(items)
 	bp := m.c.BillablePeriod
 	if bp == nil {
 		return p
@@ -351,6 +342,20 @@ func (m *mapper) billablePeriod(items []cl.Item) cl.Period {
 	p.Start = bp.Start.Value
 	if bp.End.Set() {
 		p.End = bp.End.Value
+	}
+	return p
+}
+
+// linesPeriod is the first to the last line's date.
+func linesPeriod(items []cl.Item) cl.Period {
+	var p cl.Period
+	for _, it := range items {
+		if p.Start == "" || it.Date < p.Start {
+			p.Start = it.Date
+		}
+		if it.Date > p.End {
+			p.End = it.Date
+		}
 	}
 	return p
 }

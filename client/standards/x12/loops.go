@@ -175,14 +175,16 @@ func (w *walker) memberSegment(seg Segment) {
 		w.subscriber(seg)
 	case seg.ID == "PAT":
 		w.refuseSeg(seg, "carechain identifies the patient by the subscriber's member id: a dependent (2000C) or patient details carechain cannot resolve")
-	case w.loop == "2010BB" && (seg.ID == "N3" || seg.ID == "N4" || seg.ID == "REF" || seg.ID == "PER"):
+	case w.loop == "2010BB" && oneOf(seg.ID, "N3", "N4", "REF", "PER"):
 		w.aside(seg, asidePayer)
-	case seg.ID == "N3" || seg.ID == "N4" || seg.ID == "DMG" || seg.ID == "PER" || (seg.ID == "REF" && seg.Element(1) == "SY"):
+	case oneOf(seg.ID, "N3", "N4", "DMG", "PER") || seg.ID == "REF" && seg.Element(1) == "SY":
 		w.aside(seg, asidePrivacy)
 	default:
 		w.refuseSeg(seg, "carechain does not read %s for the subscriber or patient", seg.ID)
 	}
 }
+
+func oneOf(v string, set ...string) bool { return containsString(set, v) }
 
 // subscriber reads 2000B SBR: carechain is the primary payer.
 func (w *walker) subscriber(seg Segment) {

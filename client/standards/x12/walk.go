@@ -99,7 +99,8 @@ func (w *walker) segAt(seg Segment) string {
 	return at
 }
 
-var qualified = map[string]bool{"NM1": true, "REF": true, "DTP": true, "AMT": true, "PER": true, "PRV": true, "QTY": true, "MEA": true, "CN1": false, "K3": false}
+// qualified segments are named with their qualifier (NM1*82, DTP*431).
+var qualified = map[string]bool{"NM1": true, "REF": true, "DTP": true, "AMT": true, "PER": true, "PRV": true, "QTY": true, "MEA": true}
 
 func (w *walker) where() map[string]located {
 	if w.claim != nil {
