@@ -115,7 +115,7 @@ func mapExample(t *testing.T, typ string, data []byte) error {
 	case "Consent":
 		res, err := ConsentInput(data, opts...)
 		if err == nil {
-			consentRoundTrip(t, res.Input, opts)
+			consentReadsBack(t, res.Input)
 		}
 		return err
 	case "Claim":
@@ -164,11 +164,6 @@ func logTally(t *testing.T, tallies map[string]*tally) {
 			t.Logf("    %-70s refused in %d", el, tl.elements[el])
 		}
 	}
-}
-
-func consentRoundTrip(t *testing.T, in any, opts []Option) {
-	t.Helper()
-	t.Fatalf("an official Consent was accepted: add its round trip (%v)", in)
 }
 
 func claimRoundTrip(t *testing.T, res *ClaimResult, opts []Option) {
