@@ -94,6 +94,11 @@ func rules() []rule {
 		{op: "Trace", allowed: supplyMembers, query: true, run: query("Trace", unit(0), "", "10", "")},
 		{op: "RecallReport", allowed: supplyMembers, query: true, run: query("RecallReport", gtin, lot, "10", "")},
 		{op: "ListSignals", allowed: supplyMembers, query: true, run: query("ListSignals", unit(0), wire.NewestFirst, "10", "")},
+		// Anchoring EPCIS events without custody meaning: any licensed
+		// trading partner's staff; reading them: every supply member.
+		{op: "Capture", allowed: []string{mfrQuality, mfrLogistics, distLogist, distQual, pharmPharm, pharmLogist},
+			run: submit(wire.FnCapture, captureArg(inspected("urn:uuid:m1")))},
+		{op: "ListCaptured", allowed: supplyMembers, query: true, run: query(wire.FnListCaptured, "04012345111118.X9", "10", "")},
 		{op: "GetDSCSA", allowed: []string{mfrQuality, mfrLogistics, distLogist, distQual}, query: true, run: query("GetDSCSA", "SHP-1")},
 		// A collection's blinding secret: an admin of one of its members.
 		{op: "SetupBlinding", allowed: []string{distMSP + "/admin", provMSP + "/admin"}, run: func(e *env, id *memstub.Identity) memstub.Result {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/carechain/carechain/client/provenance"
 	"github.com/carechain/carechain/client/provenance/epcismap"
 )
 
@@ -54,6 +55,20 @@ type EventStatus struct {
 	// Calls are the provenance transactions made for it.
 	Calls   int      `json:"calls"`
 	Problem *Problem `json:"problem,omitempty"`
+	// Anchor is the ledger's record of an event captured or refused
+	// (provenance Capture), with its commitment's salt; NotAnchored says
+	// why an event has none.
+	Anchor      *AnchorStatus `json:"anchor,omitempty"`
+	NotAnchored string        `json:"notAnchored,omitempty"`
+}
+
+// AnchorStatus is a captured event's record: its id, whether the org had
+// captured its eventID before, the salted commitment to the event (the
+// standards/epcis model's JSON) with its salt, and what a query of it
+// will not return.
+type AnchorStatus struct {
+	provenance.Anchored
+	Lost []string `json:"lost,omitempty"`
 }
 
 // GapStatus is a gap (epcismap) with what its code means.

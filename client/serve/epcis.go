@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
 
@@ -102,17 +103,19 @@ func (u *unsupportedMedia) Error() string {
 
 // runCapture plans a document and applies its events in order; it stops
 // at the first failed call (later events depend on what earlier ones
-// did), marking the rest skipped.
+// did), marking the rest skipped. Events captured only or refused are
+// then anchored on the ledger (provenance Capture), all of them.
 func (s *Server) runCapture(ctx context.Context, id string, data []byte) {
 	defer s.capture.update(id, func(j *CaptureStatus) {
 		j.Running, j.FinishedAt = false, s.now().UTC().Format(time.RFC3339Nano)
 		j.Success = len(j.Errors) == 0
 	})
-	_, plan, err := s.prov.PlanEPCIS(ctx, data)
+	doc, plan, err := s.prov.PlanEPCIS(ctx, data)
 	if err != nil {
 		s.capture.update(id, func(j *CaptureStatus) { j.Errors = append(j.Errors, s.problemOf(ctx, err)) })
 		return
 	}
+	statuses := make([]EventStatus, 0, len(plan.Events))
 	failed := false
 	for _, ep := range plan.Events {
 		st := eventStatus(ep)
@@ -128,13 +131,56 @@ func (s *Server) runCapture(ctx context.Context, id string, data []byte) {
 				st.Status, st.Problem, failed = StatusFailed, &p, true
 			}
 		}
-		s.capture.update(id, func(j *CaptureStatus) {
-			j.Events = append(j.Events, st)
+		statuses = append(statuses, st)
+	}
+	problem := s.anchor(ctx, doc, statuses)
+	s.capture.update(id, func(j *CaptureStatus) {
+		j.Events = statuses
+		for _, st := range statuses {
 			if st.Problem != nil {
 				j.Errors = append(j.Errors, *st.Problem)
 			}
-		})
+		}
+		if problem != nil {
+			j.Errors = append(j.Errors, *problem)
+		}
+	})
+}
+
+// anchor anchors the captured and refused events of statuses (in place);
+// an event the chaincode would refuse is not anchored, saying why.
+func (s *Server) anchor(ctx context.Context, doc *epcis.Document, statuses []EventStatus) *Problem {
+	var events []*epcis.Event
+	var anchors []epcismap.Anchor
+	var at []int
+	for i, st := range statuses {
+		if st.Status != StatusCaptured && st.Status != StatusRefused {
+			continue
+		}
+		e := &doc.Events[st.Index]
+		a := epcismap.AnchorOf(e)
+		if err := a.Check(s.now()); err != nil {
+			statuses[i].NotAnchored = err.Error()
+			continue
+		}
+		events, anchors, at = append(events, e), append(anchors, a), append(at, i)
 	}
+	if len(events) == 0 {
+		return nil
+	}
+	done, err := s.prov.CaptureEvents(ctx, events, anchors)
+	for j, i := range at {
+		if j < len(done) {
+			statuses[i].Anchor = &AnchorStatus{Anchored: done[j], Lost: anchors[j].Lost}
+		} else {
+			statuses[i].NotAnchored = "the Capture transaction failed (see errors)"
+		}
+	}
+	if err != nil {
+		p := s.problemOf(ctx, err)
+		return &p
+	}
+	return nil
 }
 
 // problemOf is an error's problem document, logged when the server failed.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
@@ -169,4 +170,38 @@ func getStatus(t *testing.T, h *harness, loc string) CaptureStatus {
 	var st CaptureStatus
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &st))
 	return st
+}
+
+func TestCaptureAnchorsWhatChangesNoCustody(t *testing.T) {
+	h := newHarness(t)
+	opaque := `{"type":"ObjectEvent","action":"OBSERVE",` + at + `,"bizStep":"inspecting","epcList":["urn:uuid:7c6b1f2e-0000-4000-8000-000000000001"]}`
+	st := h.capture(document(commission, transform, foreign, opaque))
+	require.Equal(t, []string{StatusApplied, StatusRefused, StatusCaptured, StatusCaptured}, statuses(st))
+	assert.Nil(t, st.Events[0].Anchor, "custody events are the chaincode's own record")
+	require.Len(t, h.fake.anchored, 2, "the refused and the captured event")
+	for _, i := range []int{1, 2} {
+		a := st.Events[i].Anchor
+		require.NotNil(t, a, "event %d", i)
+		d, err := epcis.Parse([]byte(document(transform, foreign)))
+		require.NoError(t, err)
+		data, err := json.Marshal(&d.Events[i-1])
+		require.NoError(t, err)
+		assert.Equal(t, commit.Sum(a.Salt, data), a.Commitment, "the salt opens the commitment to event %d", i)
+	}
+	assert.Equal(t, []string{"04012345111118.X9"}, h.fake.anchored[1].Input.Objects)
+	assert.Equal(t, []string{"10614141123459.A1", "10614141123459.B1"}, h.fake.anchored[0].Input.Objects)
+	assert.Nil(t, st.Events[3].Anchor)
+	assert.Contains(t, st.Events[3].NotAnchored, "event.epcList[0]", "an identifier the chaincode does not take, named")
+	assert.True(t, st.Success)
+}
+
+func TestCaptureReportsAFailedAnchoring(t *testing.T) {
+	h := newHarness(t)
+	h.fake.capErr = &client.Error{Code: client.CodeCommitUnknown, TxID: "tx8", Message: "may have been ordered"}
+	st := h.capture(document(foreign))
+	assert.False(t, st.Success)
+	require.Len(t, st.Errors, 1)
+	assert.Equal(t, "tx8", st.Errors[0].TxID)
+	assert.Equal(t, StatusCaptured, st.Events[0].Status)
+	assert.Contains(t, st.Events[0].NotAnchored, "Capture transaction failed")
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/provenance"
 	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
@@ -38,10 +42,48 @@ type fakeProvenance struct {
 	result   string
 	verErr   error
 	release  chan struct{} // when set, ApplyEvent waits for it
+	anchored []epcismap.Anchor
+	capErr   error
+	captured map[string][]pv.CapturedEvent
 }
 
 func newFake() *fakeProvenance {
-	return &fakeProvenance{failAt: -1, traces: map[string]*epcis.Document{}, result: pv.Verified}
+	return &fakeProvenance{failAt: -1, traces: map[string]*epcis.Document{}, result: pv.Verified, captured: map[string][]pv.CapturedEvent{}}
+}
+
+func (f *fakeProvenance) CaptureEvents(ctx context.Context, events []*epcis.Event, anchors []epcismap.Anchor) ([]provenance.Anchored, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.capErr != nil {
+		return nil, f.capErr
+	}
+	var out []provenance.Anchored
+	for i, a := range anchors {
+		sum, salt, err := provenance.Commitment(events[i])
+		if err != nil {
+			return out, err
+		}
+		f.anchored = append(f.anchored, a)
+		out = append(out, provenance.Anchored{ID: fmt.Sprintf("cap%d", len(f.anchored)), Commitment: sum, Salt: salt})
+	}
+	return out, nil
+}
+
+// ListCaptured pages one event at a time, to exercise the bookmarks.
+func (f *fakeProvenance) ListCaptured(ctx context.Context, object string, p client.Page) (*pv.CapturedPage, error) {
+	all := f.captured[object]
+	i := 0
+	if p.Bookmark != "" {
+		i, _ = strconv.Atoi(p.Bookmark)
+	}
+	if i >= len(all) {
+		return &pv.CapturedPage{Items: []pv.CapturedEvent{}}, nil
+	}
+	page := &pv.CapturedPage{Items: all[i : i+1]}
+	if i+1 < len(all) {
+		page.Bookmark = strconv.Itoa(i + 1)
+	}
+	return page, nil
 }
 
 func (f *fakeProvenance) PlanEPCIS(ctx context.Context, data []byte) (*epcis.Document, *epcismap.Plan, error) {

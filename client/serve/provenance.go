@@ -4,6 +4,8 @@ import (
 	"context"
 
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/provenance"
 	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
@@ -17,6 +19,10 @@ type Provenance interface {
 	ApplyEvent(ctx context.Context, ep epcismap.EventPlan, dscsa any) (int, error)
 	// ExportDocument is an item's trace as EPCIS 2.0 events.
 	ExportDocument(ctx context.Context, id string) (*epcis.Document, error)
+	// CaptureEvents anchors events that change no custody (Capture).
+	CaptureEvents(ctx context.Context, events []*epcis.Event, anchors []epcismap.Anchor) ([]provenance.Anchored, error)
+	// ListCaptured reads a page of the events captured about an object.
+	ListCaptured(ctx context.Context, object string, p client.Page) (*pv.CapturedPage, error)
 	// Verify checks a DSCSA product identifier (and records the request).
 	Verify(ctx context.Context, gtin, serial, lot, expiry string) (*pv.Verification, error)
 }

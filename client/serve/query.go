@@ -2,6 +2,7 @@ package serve
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,6 +16,10 @@ import (
 	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
+
+// queryContext is the JSON-LD context of query answers: EPCIS 2.0's and
+// the carechain prefix of the extension members (as the export writes).
+var queryContext = json.RawMessage(`["` + epcis.DefaultContext + `",{"carechain":"urn:carechain:epcis:"}]`)
 
 // Query paging.
 const (
@@ -215,24 +220,31 @@ func (q *EventQuery) inTime(s string) bool {
 	return (q.From.IsZero() || !at.Before(q.From)) && (q.Before.IsZero() || at.Before(q.Before))
 }
 
-// objects are the carechain ids whose traces hold the query's events.
-func (q *EventQuery) objects() ([]string, error) {
-	var ids []string
+// object is what the ledger finds a queried EPC by: a carechain id
+// (tracked: it has a custody trace) or the URI captured events name.
+type object struct {
+	key     string
+	tracked bool
+}
+
+// objects are the keys of the query's EPCs.
+func (q *EventQuery) objects() ([]object, error) {
+	if len(q.EPCs)+len(q.AnyEPCs) == 0 {
+		return nil, BadRequest("MATCH_epc", errors.New("a query names the objects it is about (MATCH_epc or MATCH_anyEPC): events are read by object"))
+	}
+	var out []object
 	seen := map[string]bool{}
 	for _, id := range append(append([]epcis.Identifier{}, q.EPCs...), q.AnyEPCs...) {
-		o, gap := epcismap.ObjectID(id)
-		if gap != nil {
-			continue // nothing carechain tracks: no custody events
+		o := object{key: strings.SplitN(id.URI, "?", 2)[0]}
+		if k, gap := epcismap.ObjectID(id); gap == nil {
+			o = object{key: k, tracked: true}
 		}
-		if !seen[o] {
-			seen[o] = true
-			ids = append(ids, o)
+		if !seen[o.key] {
+			seen[o.key] = true
+			out = append(out, o)
 		}
 	}
-	if len(q.EPCs)+len(q.AnyEPCs) == 0 {
-		return nil, BadRequest("MATCH_epc", errors.New("a query names the objects it is about (MATCH_epc or MATCH_anyEPC): events are read from their traces"))
-	}
-	return ids, nil
+	return out, nil
 }
 
 func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request) {
@@ -255,7 +267,7 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request) {
 	if len(page) > q.PerPage {
 		page, next = page[:q.PerPage], q.Offset+q.PerPage
 	}
-	doc := &epcis.Document{Type: epcis.TypeQueryDocument, SchemaVersion: "2.0", QueryName: "SimpleEventQuery",
+	doc := &epcis.Document{Type: epcis.TypeQueryDocument, Context: queryContext, SchemaVersion: "2.0", QueryName: "SimpleEventQuery",
 		CreationDate: s.now().UTC().Format(time.RFC3339Nano), Events: append([]epcis.Event{}, page...)}
 	data, err := epcis.Write(doc)
 	if err != nil {
@@ -273,36 +285,85 @@ func (s *Server) queryEvents(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(data)
 }
 
-// matching reads the traces of the query's objects and keeps the events
-// that match, each once, by time then id.
+// matching reads the traces and the captured events of the query's
+// objects and keeps the events that match, each once, by time then id.
 func (s *Server) matching(r *http.Request, q *EventQuery) ([]epcis.Event, error) {
-	ids, err := q.objects()
+	objects, err := q.objects()
 	if err != nil {
 		return nil, err
 	}
 	var out []epcis.Event
 	seen := map[string]bool{}
-	for _, id := range ids {
-		doc, err := s.prov.ExportDocument(r.Context(), id)
-		if errors.Is(err, client.ErrNotFound) {
-			continue
+	keep := func(e *epcis.Event) {
+		if !seen[e.EventID] && q.Match(e) {
+			seen[e.EventID] = true
+			out = append(out, *e)
 		}
-		if err != nil {
+	}
+	for _, o := range objects {
+		if err := s.traced(r, o, keep); err != nil {
 			return nil, err
 		}
-		for i := range doc.Events {
-			e := &doc.Events[i]
-			if !seen[e.EventID] && q.Match(e) {
-				seen[e.EventID] = true
-				out = append(out, *e)
-			}
+		if err := s.capturedAbout(r, o, keep); err != nil {
+			return nil, err
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].EventTime != out[j].EventTime {
-			return out[i].EventTime < out[j].EventTime
+		ti, tj := eventTime(out[i]), eventTime(out[j])
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
 		}
 		return out[i].EventID < out[j].EventID
 	})
 	return out, nil
+}
+
+func eventTime(e epcis.Event) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, e.EventTime)
+	return t
+}
+
+// traced passes the events of a tracked object's custody trace to keep.
+func (s *Server) traced(r *http.Request, o object, keep func(*epcis.Event)) error {
+	if !o.tracked {
+		return nil
+	}
+	doc, err := s.prov.ExportDocument(r.Context(), o.key)
+	if errors.Is(err, client.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for i := range doc.Events {
+		keep(&doc.Events[i])
+	}
+	return nil
+}
+
+// maxCapturedPages bounds how many pages of captured events one query
+// reads per object.
+const maxCapturedPages = 50
+
+// capturedAbout passes the events captured about an object to keep.
+func (s *Server) capturedAbout(r *http.Request, o object, keep func(*epcis.Event)) error {
+	p := client.Page{Size: 100}
+	for range maxCapturedPages {
+		page, err := s.prov.ListCaptured(r.Context(), o.key, p)
+		if err != nil {
+			return err
+		}
+		for _, c := range page.Items {
+			e, err := CapturedEvent(c)
+			if err != nil {
+				return err
+			}
+			keep(&e)
+		}
+		if page.Bookmark == "" {
+			return nil
+		}
+		p.Bookmark = page.Bookmark
+	}
+	return nil
 }

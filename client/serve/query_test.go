@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
 	"github.com/carechain/carechain/client/standards/epcis/epcistest"
@@ -137,4 +138,44 @@ func TestQueryAnswerIsValidPerGS1Schema(t *testing.T) {
 	w := h.do("GET", "/epcis/events?MATCH_anyEPC=urn:epc:id:sgtin:0614141.112345.A1", "", "")
 	require.Equal(t, 200, w.Code)
 	require.NoError(t, v.Validate(w.Body.Bytes()), w.Body.String())
+}
+
+func TestQueryReadsCapturedEventsToo(t *testing.T) {
+	h := queryHarness(t)
+	insp := pv.CapturedEvent{ID: "c1", Type: "ObjectEvent", Action: "OBSERVE", BizStep: "inspecting", EventTime: "2026-01-02T04:30:00+01:00",
+		EPCList: []string{"urn:epc:id:sgtin:0614141.112345.A1"}, Objects: []string{"10614141123459.A1"},
+		ReadPoint: "urn:epc:id:sgln:0614141.00000.1", Commitment: strings.Repeat("a", 64), By: "DistributorMSP"}
+	other := pv.CapturedEvent{ID: "c2", EventID: "urn:uuid:2", Type: "ObjectEvent", Action: "OBSERVE", BizStep: "inspecting",
+		EventTime: "2026-01-01T00:00:00Z", EPCList: []string{"urn:epc:id:sgtin:4012345.011111.X9"},
+		Objects: []string{"04012345111118.X9"}, Commitment: strings.Repeat("b", 64), By: "DistributorMSP"}
+	h.fake.captured["10614141123459.A1"] = []pv.CapturedEvent{insp}
+	h.fake.captured["04012345111118.X9"] = []pv.CapturedEvent{other, insp}
+	h.fake.captured["urn:epc:id:giai:4000001.111"] = []pv.CapturedEvent{{ID: "c3", Type: "ObjectEvent", Action: "OBSERVE",
+		EventTime: "2026-01-01T00:00:00Z", EPCList: []string{"urn:epc:id:giai:4000001.111"}, Objects: []string{"urn:epc:id:giai:4000001.111"},
+		Commitment: strings.Repeat("c", 64), By: "ProviderMSP"}}
+
+	ids, _ := h.query("MATCH_epc=urn:epc:id:sgtin:0614141.112345.A1")
+	assert.Equal(t, []string{"aa", "urn:carechain:captured:c1", "cc", "bb"}, ids, "captured and custody events together, by time (04:30+01:00 is 03:30Z)")
+	ids, _ = h.query("MATCH_epc=urn:epc:id:sgtin:4012345.011111.X9")
+	assert.Equal(t, []string{"urn:uuid:2"}, ids, "every page of the captured list is read, and only matches kept")
+	ids, _ = h.query("MATCH_anyEPC=urn:epc:id:giai:4000001.111")
+	assert.Equal(t, []string{"urn:carechain:captured:c3"}, ids, "objects carechain does not track are found by their URI")
+	ids, _ = h.query("MATCH_epc=urn:epc:id:sgtin:0614141.112345.A1&EQ_readPoint=urn:epc:id:sgln:0614141.00000.1&EQ_bizStep=inspecting")
+	assert.Equal(t, []string{"urn:carechain:captured:c1"}, ids)
+
+	w := h.do("GET", "/epcis/events?MATCH_epc=urn:epc:id:sgtin:0614141.112345.A1&EQ_bizStep=inspecting", "", "")
+	d, err := epcis.Parse(w.Body.Bytes())
+	require.NoError(t, err)
+	require.Len(t, d.Events, 1)
+	e := d.Events[0]
+	assert.Equal(t, "+01:00", e.EventTimeZoneOffset)
+	assert.JSONEq(t, `"DistributorMSP"`, string(e.Extensions["carechain:capturedBy"]))
+	assert.JSONEq(t, `"`+strings.Repeat("a", 64)+`"`, string(e.Extensions["carechain:commitment"]))
+}
+
+func TestCapturedEventRefusesWhatItCannotRead(t *testing.T) {
+	_, err := CapturedEvent(pv.CapturedEvent{ID: "x", Type: "ObjectEvent", EventTime: "2026-01-01T00:00:00Z", BizStep: "no such step!"})
+	assert.ErrorContains(t, err, "bizStep")
+	_, err = CapturedEvent(pv.CapturedEvent{ID: "x", Type: "ObjectEvent", EventTime: "2026-01-01T00:00:00Z", EPCList: []string{"urn:epc:id:sgtin:bad"}})
+	assert.Error(t, err)
 }

@@ -1,0 +1,120 @@
+package epcismap
+
+import (
+	"strings"
+	"time"
+
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+	"github.com/carechain/carechain/client/standards/epcis"
+	"github.com/carechain/carechain/client/standards/gs1"
+)
+
+// FnCapture is the provenance transaction that anchors the events that
+// change no custody (Capture and Unsupported outcomes).
+const FnCapture = pv.FnCapture
+
+// Anchor is what the provenance chaincode's Capture keeps of an event that
+// changes no custody: the public fields a query needs (its Commitment is
+// the importer's to compute, with a salt it keeps), and what of the event
+// the anchor leaves out.
+type Anchor struct {
+	Input pv.CaptureInput `json:"input"`
+	// Lost lists what a query of the anchor will not return (readPoint
+	// geo: URIs, quantities, sources, ...): the commitment covers them.
+	Lost []string `json:"lost,omitempty"`
+}
+
+// AnchorOf is an event's anchor. The identifiers are the event's URIs
+// (Digital Links without their query), its objects carechain ids where
+// the chaincode tracks them (units and SSCCs), else the URIs, class-level
+// quantities by their class; locations only as SGLNs. The input still
+// needs its commitment; Check tells whether the chaincode will take it.
+func AnchorOf(e *epcis.Event) Anchor {
+	a := Anchor{Input: pv.CaptureInput{EventID: e.EventID, Type: e.Type, Action: e.Action,
+		BizStep: e.BizStep.String(), Disposition: e.Disposition.String(), EventTime: e.EventTime}}
+	in := &a.Input
+	objects := map[string]bool{}
+	add := func(id epcis.Identifier) string {
+		uri := strings.SplitN(id.URI, "?", 2)[0]
+		o, gap := ObjectID(id)
+		if gap != nil {
+			o = uri
+		}
+		if !objects[o] {
+			objects[o] = true
+			in.Objects = append(in.Objects, o)
+		}
+		return uri
+	}
+	if e.ParentID != nil {
+		in.ParentID = add(*e.ParentID)
+	}
+	in.EPCList = addAll(e.EPCList, add)
+	in.ChildEPCs = addAll(e.ChildEPCs, add)
+	in.Inputs = addAll(e.InputEPCList, add)
+	in.Outputs = addAll(e.OutputEPCList, add)
+	for _, l := range [][]epcis.Quantity{e.QuantityList, e.ChildQuantityList, e.InputQuantityList, e.OutputQuantityList} {
+		for _, q := range l {
+			add(q.Class)
+		}
+	}
+	in.ReadPoint, a.Lost = location(e.ReadPoint, "readPoint", a.Lost)
+	in.BizLocation, a.Lost = location(e.BizLocation, "bizLocation", a.Lost)
+	a.Lost = append(a.Lost, lostMembers(e)...)
+	return a
+}
+
+func addAll(ids []epcis.Identifier, add func(epcis.Identifier) string) []string {
+	var out []string
+	for _, id := range ids {
+		out = append(out, add(id))
+	}
+	return out
+}
+
+// location is a location's SGLN URI, or "" and a note when it has none.
+func location(l *epcis.Location, name string, lost []string) (string, []string) {
+	if l == nil {
+		return "", lost
+	}
+	uri := l.ID.URI
+	if l.ID.Key != nil && l.ID.Key.Kind == gs1.SGLN && pv.CheckLocation(name, uri) == nil {
+		return uri, lost
+	}
+	return "", append(lost, name+" "+uri+" (not an SGLN)")
+}
+
+// lostMembers names the members of an event an anchor does not keep.
+func lostMembers(e *epcis.Event) []string {
+	var out []string
+	for _, m := range []struct {
+		name string
+		has  bool
+	}{
+		{"quantities", len(e.QuantityList)+len(e.ChildQuantityList)+len(e.InputQuantityList)+len(e.OutputQuantityList) > 0},
+		{"bizTransactionList", len(e.BizTransactions) > 0},
+		{"sourceList", len(e.Sources) > 0},
+		{"destinationList", len(e.Destinations) > 0},
+		{"sensorElementList", len(e.SensorElements) > 0},
+		{"ilmd", e.ILMD != nil},
+		{"errorDeclaration", e.ErrorDeclaration != nil},
+		{"persistentDisposition", e.PersistentDisposition != nil},
+		{"certificationInfo", e.CertificationInfo != nil},
+		{"extensions", len(e.Extensions) > 0},
+	} {
+		if m.has {
+			out = append(out, m.name)
+		}
+	}
+	return out
+}
+
+// Check refuses an anchor the chaincode would refuse, naming the field,
+// as of now.
+func (a Anchor) Check(now time.Time) error {
+	in := a.Input
+	if in.Commitment == "" {
+		in.Commitment = strings.Repeat("0", 64)
+	}
+	return in.Check("event", now)
+}
