@@ -29,7 +29,8 @@ const (
 
 // CaptureStatus is a capture job, after GS1's EPCIS 2.0 REST binding
 // (captureID, createdAt, finishedAt, running, success, errors), with
-// every event's status: nothing of a document is dropped in silence.
+// every event's status once the job has finished: nothing of a document
+// is dropped in silence.
 type CaptureStatus struct {
 	CaptureID  string        `json:"captureID"`
 	CreatedAt  string        `json:"createdAt"`

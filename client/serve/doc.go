@@ -18,7 +18,14 @@
 //   - POST /verify: DSCSA product-identifier verification of a scanned GS1
 //     element string or Digital Link (GS1 Lightweight Messaging Standard
 //     for verification).
-//   - /epcis: EPCIS 2.0 capture and query after GS1's REST binding.
+//   - /epcis: EPCIS 2.0 capture and query after GS1's REST binding. A
+//     captured document's events with custody meaning are applied through
+//     the provenance client (epcismap's plan); the others — captured only
+//     or refused with a gap code — are anchored with provenance Capture;
+//     every event's status says which. Capture jobs are kept in the
+//     server's memory (a restart forgets the jobs, never what they wrote).
+//     Queries name their objects (MATCH_epc, MATCH_anyEPC) and read their
+//     custody traces and captured events together.
 //
 // Other standards mount their routes with WithRoutes (FHIR under /fhir,
 // X12 under /x12), which documents them in the same OpenAPI document.

@@ -1,0 +1,34 @@
+package epcismap
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAnchorOfKeepsThePublicFieldsAndSaysWhatItLoses(t *testing.T) {
+	d := doc(t, sensor, ship, `{"type":"ObjectEvent","action":"OBSERVE",`+at+`,"bizStep":"inspecting",
+	  "quantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.998877","quantity":200,"uom":"KGM"}],
+	  "readPoint":{"id":"urn:epc:id:sgln:0614141.00001.1"},"bizLocation":{"id":"https://id.gs1.org/414/`+distGLN+`"}}`)
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+
+	a := AnchorOf(&d.Events[0])
+	assert.Equal(t, []string{"106141411234567897"}, a.Input.Objects, "an SSCC by carechain's id")
+	assert.Equal(t, "", a.Input.ReadPoint)
+	assert.Equal(t, []string{"readPoint geo:42.69,23.31 (not an SGLN)", "sensorElementList"}, a.Lost)
+	require.NoError(t, a.Check(now))
+
+	a = AnchorOf(&d.Events[1])
+	assert.Equal(t, "shipping", a.Input.BizStep, "the CBV value as its bare term, whatever form it was written in")
+	assert.Equal(t, []string{"bizTransactionList", "sourceList", "destinationList"}, a.Lost)
+
+	a = AnchorOf(&d.Events[2])
+	assert.Equal(t, []string{"urn:epc:class:lgtin:4012345.012345.998877"}, a.Input.Objects, "a class by its URI")
+	assert.Equal(t, "urn:epc:id:sgln:0614141.00001.1", a.Input.ReadPoint)
+	assert.Equal(t, "https://id.gs1.org/414/"+distGLN, a.Input.BizLocation)
+	assert.Equal(t, []string{"quantities"}, a.Lost)
+	require.NoError(t, a.Check(now))
+	assert.Error(t, a.Check(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)), "an event after the transaction's time")
+}
