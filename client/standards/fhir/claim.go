@@ -25,7 +25,10 @@ type ClaimResult struct {
 
 // ClaimInput maps an R4 professional Claim to carechain's claim input
 // through the mapping the X12 837P path shares (package proclaim), or
-// refuses it naming every element carechain cannot represent.
+// refuses it naming every element carechain cannot represent. The
+// insurance entries map in order: the focal one is the claim's coverage at
+// Claim.insurer, the next its secondary for coordination of benefits (its
+// payer is the coverage identifier's assigner).
 func ClaimInput(data []byte, opts ...Option) (*ClaimResult, error) {
 	d, root, err := parse(data, "Claim")
 	if err != nil {
@@ -175,6 +178,7 @@ func (r *claimReader) insurance() {
 		focal, _, _ := in.str("focal")
 		n, _ := strconv.Atoi(seq)
 		entry := proclaim.Insurance{Sequence: n, Focal: focal == "true", At: in.path}
+		entry.Payer = r.assigner(in)
 		if cov, ok := in.ref("coverage", r.o, "Coverage"); ok {
 			entry.Coverage = proclaim.F(in.want(cov, SystemCoverage, "coverages"), cov.path)
 		}
@@ -183,6 +187,21 @@ func (r *claimReader) insurance() {
 		}
 		r.c.Insurance = append(r.c.Insurance, entry)
 	}
+}
+
+// assigner reads the payer that issued a coverage id
+// (coverage.identifier.assigner): a secondary coverage is another payer's.
+func (r *claimReader) assigner(in elem) proclaim.Field {
+	cov, _ := in.child("coverage")
+	id, ok := cov.child("identifier")
+	if !ok || !id.has("assigner") {
+		return proclaim.Field{}
+	}
+	a, ok := id.ref("assigner", r.o, "Organization")
+	if !ok {
+		return proclaim.Field{}
+	}
+	return proclaim.F(id.want(a, SystemOrg, "payers"), a.path)
 }
 
 // supportingInfo reads attachments that cite carechain records.

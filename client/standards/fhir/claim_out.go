@@ -15,7 +15,7 @@ func ClaimResource(in cl.ClaimInput, provider, created string) ([]byte, error) {
 		"priority":       concept("http://terminology.hl7.org/CodeSystem/processpriority", "normal"),
 		"billablePeriod": obj{"start": in.BillablePeriod.Start, "end": in.BillablePeriod.End},
 		"careTeam":       []any{obj{"sequence": 1, "provider": identRef("Practitioner", SystemNPI, in.RenderingNPI)}},
-		"insurance":      []any{obj{"sequence": 1, "focal": true, "coverage": identRef("Coverage", SystemCoverage, in.Coverage)}},
+		"insurance":      insuranceOut(in),
 		"total":          money(in.TotalCents),
 	}
 	var dx, items, info []any
@@ -35,6 +35,17 @@ func ClaimResource(in cl.ClaimInput, provider, created string) ([]byte, error) {
 		res["supportingInfo"] = info
 	}
 	return emit(res)
+}
+
+// insuranceOut is the primary coverage and, for coordination of benefits,
+// the secondary, its id assigned by its payer.
+func insuranceOut(in cl.ClaimInput) []any {
+	out := []any{obj{"sequence": 1, "focal": true, "coverage": identRef("Coverage", SystemCoverage, in.Coverage)}}
+	if s := in.Secondary; s != nil {
+		out = append(out, obj{"sequence": 2, "focal": false, "coverage": obj{"type": "Coverage",
+			"identifier": obj{"system": SystemCoverage, "value": s.Coverage, "assigner": identRef("Organization", SystemOrg, s.Payer)}}})
+	}
+	return out
 }
 
 func claimItem(it cl.Item, pos string) obj {

@@ -49,7 +49,7 @@ func ExplanationOfBenefit(c cl.Claim) ([]byte, error) {
 	res["billablePeriod"] = obj{"start": in.BillablePeriod.Start, "end": in.BillablePeriod.End}
 	res["careTeam"] = []any{obj{"sequence": 1, "provider": identRef("Practitioner", SystemNPI, in.RenderingNPI),
 		"role": concept(systemCareRole, "primary")}}
-	res["insurance"] = []any{obj{"focal": true, "coverage": identRef("Coverage", SystemCoverage, in.Coverage)}}
+	res["insurance"] = eobInsurance(in)
 	var dx []any
 	for i, d := range in.Diagnoses {
 		dx = append(dx, obj{"sequence": i + 1, "diagnosisCodeableConcept": concept(systemICD10CM, d)})
@@ -58,6 +58,16 @@ func ExplanationOfBenefit(c cl.Claim) ([]byte, error) {
 	res["item"] = eobItems(c)
 	addMoney(res, c)
 	return emit(res)
+}
+
+func eobInsurance(in cl.ClaimInput) []any {
+	var out []any
+	for _, x := range insuranceOut(in) {
+		entry := x.(obj)
+		delete(entry, "sequence") // EOB.insurance has focal and coverage only
+		out = append(out, entry)
+	}
+	return out
 }
 
 func responseHeader(typ string, c cl.Claim) obj {

@@ -140,13 +140,31 @@ func TestClaimMapsAndReadsBack(t *testing.T) {
 	require.Equal(t, res.Input, back.Input)
 }
 
-// Several insurance entries map in order; carechain keeps the focal one
-// and refuses each other one by its element, in one place (proclaim).
+// Several insurance entries map in order: the focal one is the primary,
+// the next the secondary (its payer the coverage id's assigner); more are
+// refused, each by its element, in one place (proclaim).
 func TestClaimWithSeveralInsurances(t *testing.T) {
-	doc := strings.Replace(ownClaim, `"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"Coverage/COV-55"}}]`,
-		`"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"Coverage/COV-55"}},{"sequence":2,"focal":false,"coverage":{"reference":"Coverage/COV-77"}}]`, 1)
-	_, err := ClaimInput([]byte(doc), recorded)
-	require.Equal(t, []string{"Claim.insurance[1]"}, paths(refusal.Issues(err)))
+	secondary := `{"sequence":2,"focal":false,"coverage":{"identifier":{"system":"urn:carechain:coverage","value":"COV-77",
+	  "assigner":{"identifier":{"system":"urn:carechain:msp","value":"Payer2MSP"}}}}}`
+	one := `"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"Coverage/COV-55"}}]`
+	doc := strings.Replace(ownClaim, one, `"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"Coverage/COV-55"}},`+secondary+`]`, 1)
+	res, err := ClaimInput([]byte(doc), recorded)
+	require.NoError(t, err)
+	require.Equal(t, &cl.CoverageRef{Payer: "Payer2MSP", Coverage: "COV-77"}, res.Input.Secondary)
+	out, err := ClaimResource(res.Input, res.Provider, "2026-03-01")
+	require.NoError(t, err)
+	back, err := ClaimInput(out, recorded)
+	require.NoError(t, err)
+	require.Equal(t, res.Input, back.Input)
+
+	third := strings.Replace(strings.Replace(secondary, `"sequence":2`, `"sequence":3`, 1), "COV-77", "COV-99", 1)
+	doc = strings.Replace(ownClaim, one, `"insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"Coverage/COV-55"}},`+secondary+`,`+third+`]`, 1)
+	_, err = ClaimInput([]byte(doc), recorded)
+	require.Equal(t, []string{"Claim.insurance[2]"}, paths(refusal.Issues(err)))
+
+	doc = strings.Replace(ownClaim, one, `"insurance":[{"sequence":1,"focal":false,"coverage":{"reference":"Coverage/COV-44"}},{"sequence":2,"focal":true,"coverage":{"reference":"Coverage/COV-55"}}]`, 1)
+	_, err = ClaimInput([]byte(doc), recorded)
+	require.Equal(t, []string{"Claim.insurance[0]"}, paths(refusal.Issues(err)), "a claim to the secondary is a crossover")
 }
 
 func TestClaimRefusals(t *testing.T) {

@@ -7,10 +7,11 @@
 // places, what carechain cannot represent or would refuse.
 //
 // What carechain's claim model cannot hold today is refused in one place,
-// limits.go: more than one coverage (coordination of benefits), diagnosis
-// pointers per line, a claim-level prior authorization and a line place of
-// service other than the claim's. Lifting one is a change there (and in
-// the chaincode), not in the readers.
+// limits.go: coverages beyond a primary and a secondary (coordination of
+// benefits covers two), a claim billed to a coverage after another
+// (crossover does that), diagnosis pointers per line, a claim-level prior
+// authorization and a line place of service other than the claim's.
+// Lifting one is a change there (and in the chaincode), not in the readers.
 package proclaim
 
 import (
@@ -99,7 +100,10 @@ type Insurance struct {
 	Sequence int
 	Focal    bool
 	Coverage Field // carechain coverage id
-	At       string
+	// Payer is the coverage's payer (MSP id); the focal coverage's is
+	// Claim.Payer.
+	Payer Field
+	At    string
 }
 
 // Item is a service line.
@@ -164,7 +168,7 @@ func (m *mapper) input() cl.ClaimInput {
 		RenderingNPI:   m.npi(c.RenderingNPI),
 		PlaceOfService: m.placeOfService(),
 	}
-	in.Coverage = m.coverage()
+	in.Coverage, in.Secondary = m.coverage()
 	m.opaqueID(in)
 	in.Diagnoses = m.diagnoses()
 	m.claimLimits()

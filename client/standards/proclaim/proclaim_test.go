@@ -53,14 +53,28 @@ func TestInputMapsEveryField(t *testing.T) {
 		Items: []cl.Item{{Sequence: 1, Code: "99213", Units: 2, UnitCents: 4000, NetCents: 8000, Date: "2026-01-05"}}, TotalCents: 8000}, in)
 }
 
-// Coordination of benefits is refused in one place: every non-focal
-// insurance entry, by its own element, in the document's order.
-func TestOnlyTheFocalCoverageMaps(t *testing.T) {
+// Insurance entries map in order: the focal one is the primary, the next
+// the secondary; one before the focal and any after the secondary are
+// refused, each by its own element, in one place (limits.go).
+func TestCoverageEntriesMapInOrder(t *testing.T) {
 	c := claim()
+	c.Insurance = append(c.Insurance, Insurance{Sequence: 2, Coverage: F("COV-2", "ins1"), Payer: F("Payer2MSP", "ins1.payer"), At: "ins1"})
+	in, err := Input(c, at)
+	require.NoError(t, err)
+	require.Equal(t, "COV-1", in.Coverage)
+	require.Equal(t, &cl.CoverageRef{Payer: "Payer2MSP", Coverage: "COV-2"}, in.Secondary)
+
 	c.Insurance = []Insurance{{Sequence: 1, Coverage: F("COV-0", "ins0"), At: "ins0"},
-		{Sequence: 2, Focal: true, Coverage: F("COV-1", "ins1"), At: "ins1"}, {Sequence: 3, Coverage: F("COV-2", "ins2"), At: "ins2"}}
-	_, err := Input(c, at)
-	require.Equal(t, []string{"ins0", "ins2"}, pathsOf(err))
+		{Sequence: 2, Focal: true, Coverage: F("COV-1", "ins1"), At: "ins1"},
+		{Sequence: 3, Coverage: F("COV-2", "ins2"), Payer: F("Payer2MSP", "ins2.payer"), At: "ins2"},
+		{Sequence: 4, Coverage: F("COV-3", "ins3"), Payer: F("Payer3MSP", "ins3.payer"), At: "ins3"}}
+	_, err = Input(c, at)
+	require.Equal(t, []string{"ins0", "ins3"}, pathsOf(err))
+
+	c.Insurance = []Insurance{{Sequence: 1, Focal: true, Coverage: F("COV-1", "ins0"), At: "ins0"},
+		{Sequence: 2, Coverage: F("COV-2", "ins1"), Payer: F("PayerMSP", "ins1.payer"), At: "ins1"}}
+	_, err = Input(c, at)
+	require.Equal(t, []string{"ins1.payer"}, pathsOf(err), "the secondary is another payer's")
 }
 
 func pathsOf(err error) []string {

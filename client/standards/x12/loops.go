@@ -76,7 +76,7 @@ func (w *walker) npi(seg Segment) proclaim.Field {
 func (w *walker) claimParty(seg Segment, code string) {
 	switch {
 	case w.loop == "2320" || strings.HasPrefix(w.loop, "2330"):
-		w.loop = "2330" // inside a refused other-subscriber loop
+		w.otherParty(seg, code)
 	case strings.HasPrefix(w.loop, "24") && code == "82":
 		w.loop = "2420A"
 		w.lineRendering(seg)
@@ -137,7 +137,13 @@ func (w *walker) inLoop(seg Segment) {
 		w.claimDetail(seg)
 	case "2400", "2420A":
 		w.lineDetail(seg)
-	case "2310", "2310A", "2310C", "2310D", "2310E", "2310F", "2320", "2330", "2420", "2420B", "2420C",
+	case "2320":
+		w.otherSubscriberDetail(seg)
+	case "2330A":
+		w.otherSubscriberParty(seg)
+	case "2330B":
+		w.aside(seg, asidePayer)
+	case "2310", "2310A", "2310C", "2310D", "2310E", "2310F", "2330", "2420", "2420B", "2420C",
 		"2420D", "2420E", "2420F", "2420G", "2420H", "2430", "2440", "2010", "2000", "1000":
 		// inside a loop refused as a whole (its NM1, SBR, SVD or LQ)
 	default:
@@ -185,6 +191,15 @@ func (w *walker) memberSegment(seg Segment) {
 }
 
 func oneOf(v string, set ...string) bool { return containsString(set, v) }
+
+// otherSubscriberParty reads the other subscriber's 2330A segments.
+func (w *walker) otherSubscriberParty(seg Segment) {
+	if oneOf(seg.ID, "N3", "N4") || seg.ID == "REF" && seg.Element(1) == "SY" {
+		w.aside(seg, asidePrivacy)
+		return
+	}
+	w.refuseSeg(seg, "carechain does not read %s for the other subscriber", seg.ID)
+}
 
 // subscriber reads 2000B SBR: carechain is the primary payer.
 func (w *walker) subscriber(seg Segment) {

@@ -259,16 +259,72 @@ func (w *walker) lx(seg Segment) {
 	w.only(seg, 1)
 }
 
-// otherSubscriber opens a 2320 other subscriber loop: another coverage.
+// otherSubscriber opens a 2320 other subscriber loop: another coverage,
+// the secondary (S) for coordination of benefits; proclaim keeps one
+// secondary and refuses the rest.
 func (w *walker) otherSubscriber(seg Segment) {
 	w.loop = "2320"
 	c := w.claim
 	seq := map[string]int{"P": 1, "S": 2, "T": 3}[seg.Element(1)]
 	if seq == 0 {
-		seq = len(c.claim.Insurance) + 2
+		seq = 4
 	}
 	c.claim.Insurance = append(c.claim.Insurance, proclaim.Insurance{Sequence: seq})
 	ins := &c.claim.Insurance[len(c.claim.Insurance)-1]
 	ins.At = w.segAt(seg)
 	c.where[ins.At] = located{pos: w.pos(), seg: "SBR", loop: "2320", code: "I4", segmental: true}
+	w.want(seg, 1, 0, "carechain's coordination of benefits takes the secondary payer (S) after itself as primary", "S", "T")
+	w.want(seg, 2, 0, "carechain's secondary coverage is the patient's own (18)", "18")
+	w.only(seg, 1, 2, 3, 4, 5, 9)
+	w.aside(seg, asideCoverage)
+}
+
+// otherSubscriberDetail reads the 2320 segments after SBR.
+func (w *walker) otherSubscriberDetail(seg Segment) {
+	switch seg.ID {
+	case "OI":
+		w.want(seg, 3, 0, "carechain pays the provider: benefits must be assigned (Y)", "Y")
+		w.want(seg, 6, 0, "carechain discloses for payment under consent and HIPAA (I or Y)", "I", "Y")
+		w.only(seg, 3, 4, 6)
+	case "DMG":
+		w.aside(seg, asidePrivacy)
+	default:
+		w.refuseSeg(seg, "carechain takes no other payer's adjudication or details (%s): a crossover carries the primary's to the secondary", seg.ID)
+	}
+}
+
+// otherParty reads 2330A (the other subscriber) and 2330B (the other payer).
+func (w *walker) otherParty(seg Segment, code string) {
+	c := w.claim
+	ins := &c.claim.Insurance[len(c.claim.Insurance)-1]
+	switch code {
+	case "IL":
+		w.loop = "2330A"
+		w.want(seg, 8, 0, "carechain reads a member id (MI)", "MI")
+		ins.Coverage = w.field(seg, 9, 0)
+		w.aside(seg, asidePrivacy)
+	case "PR":
+		w.loop = "2330B"
+		w.want(seg, 8, 0, "carechain reads a payer id (PI or XV)", "PI", "XV")
+		id := w.field(seg, 9, 0)
+		ins.Payer = w.resolvePayer(id)
+		w.aside(seg, asidePayer)
+	default:
+		w.loop = "2330"
+		w.refuseSeg(seg, "carechain keeps no other payer's party %q", code)
+	}
+}
+
+// resolvePayer maps a payer id to its MSP id through WithPayers.
+func (w *walker) resolvePayer(id proclaim.Field) proclaim.Field {
+	if !id.Set() {
+		return id
+	}
+	if w.o.payers != nil {
+		if msp, ok := w.o.payers(id.Value); ok {
+			return proclaim.F(msp, id.At)
+		}
+	}
+	w.refuseElem(w.set.Body[w.i], 9, 0, "I12", "payer id %q is no carechain member's", id.Value)
+	return proclaim.Field{}
 }

@@ -32,7 +32,7 @@ func TestPublishedSampleMapsToThreeClaims(t *testing.T) {
 	require.Len(t, b.Claims, 3)
 	want := map[string][]string{
 		"26463774": {"2000C PAT", "2010AA NM109", "2300 HI01-2", "2300 HI02-2", "2400[1] SV107-1", "2400[4] SV107-1"},
-		"26407789": {"2300 CLM10", "2310C NM1*77", "2000B SBR08", "2310B NM109", "2320[1] SBR", "2300 HI04-2", "2400[1] SV107-4"},
+		"26407789": {"2300 CLM10", "2310C NM1*77", "2000B SBR08", "2310B NM109", "2320[1] SBR02", "2330B[1] NM109", "2300 HI04-2", "2400[1] SV107-4"},
 		"26462967": {"2300 DTP*431", "2310C NM1*77", "header BHT06", "2300 HI01-2"},
 	}
 	for _, c := range b.Claims {
@@ -201,6 +201,26 @@ func fixCount(doc string) string {
 		panic(err)
 	}
 	return string(out)
+}
+
+// A secondary coverage (2320/2330) maps to the claim's secondary for
+// coordination of benefits; a tertiary is refused.
+func TestOtherSubscriberIsTheSecondary(t *testing.T) {
+	base := strings.ReplaceAll(strings.ReplaceAll(derived, "*UN*1***1~", "*UN*1~"), "*UN*1***2~", "*UN*1~")
+	other := func(sbr01, member, payer string) string {
+		return "SBR*" + sbr01 + "*18*******CI~\nOI***Y*P**Y~\nNM1*IL*1*SMITH*JANE****MI*" + member +
+			"~\nNM1*PR*2*OTHER INSURANCE*****PI*" + payer + "~\n"
+	}
+	doc := fixCount(strings.Replace(base, "LX*1", other("S", "ALT-77", "555")+"LX*1", 1))
+	b, err := Read837([]byte(doc), directory...)
+	require.NoError(t, err)
+	require.NoError(t, b.Claims[0].Err)
+	require.Equal(t, &cl.CoverageRef{Payer: "Payer555MSP", Coverage: "ALT-77"}, b.Claims[0].Input.Secondary)
+
+	doc = fixCount(strings.Replace(base, "LX*1", other("S", "ALT-77", "555")+other("T", "ALT-88", "556")+"LX*1", 1))
+	b, err = Read837([]byte(doc), directory...)
+	require.NoError(t, err)
+	require.Equal(t, []string{"2320[2] SBR"}, pathsOf(b.Claims[0].Err), "a tertiary coverage is refused, by its loop")
 }
 
 func TestBrokenTrailerRejectsTheSet(t *testing.T) {
