@@ -67,12 +67,19 @@ func (c *Contract) Screen(ctx contractapi.TransactionContextInterface, id string
 	if err != nil {
 		return nil, err
 	}
-	cl, tr, err := t.readable(id)
+	if _, _, err := t.require(payerClaimStaff); err != nil {
+		return nil, err
+	}
+	tr, err := t.trace(id)
 	if err != nil {
 		return nil, err
 	}
-	if t.Caller.MSPID != tr.Payer {
-		return nil, ccerr.Forbidden("claim %s is screened by its payer %s", id, tr.Payer)
+	if err := t.owns(parts.PartPayer, tr); err != nil {
+		return nil, err
+	}
+	cl, err := t.record(tr)
+	if err != nil {
+		return nil, err
 	}
 	if !live(tr.Status) {
 		return nil, ccerr.Precondition("claim %s is %s: only live claims are screened", id, tr.Status)
