@@ -159,3 +159,32 @@ func Marshal(defs []Definition) ([]byte, error) {
 	}
 	return append(data, '\n'), nil
 }
+
+// Retain adds to next every definition of previous that next lacks, as it
+// was. Fabric refuses a definition that drops a committed collection
+// ("existing collection missing"), so the collections of an org that left
+// the channel stay defined — with their former members, whose peers no
+// longer receive the channel's blocks, and never used again: the
+// chaincode finds its collections through the parts registry, which no
+// longer lists the org on the channel. Retained ones follow next's, by
+// name.
+func Retain(previous, next []Definition) []Definition {
+	out := slices.Clone(next)
+	var kept []Definition
+	for _, d := range previous {
+		if !slices.ContainsFunc(next, func(n Definition) bool { return n.Name == d.Name }) {
+			kept = append(kept, d)
+		}
+	}
+	slices.SortFunc(kept, func(a, b Definition) int { return strings.Compare(a.Name, b.Name) })
+	return append(out, kept...)
+}
+
+// Unmarshal reads a collections config file that Marshal wrote.
+func Unmarshal(data []byte) ([]Definition, error) {
+	var defs []Definition
+	if err := json.Unmarshal(data, &defs); err != nil {
+		return nil, fmt.Errorf("collections config: %w", err)
+	}
+	return defs, nil
+}

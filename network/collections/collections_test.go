@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	claims "github.com/carechain/carechain/chaincode/claims/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/network/topology"
 )
 
@@ -107,4 +108,38 @@ func TestEdgeCases(t *testing.T) {
 	data, err := Marshal(nil)
 	require.NoError(t, err)
 	assert.Equal(t, "[]\n", string(data))
+}
+
+// An org that leaves takes no collection out of the definition (Fabric
+// refuses that); one that comes back gets its collections as generated.
+func TestRetainKeepsCollectionsOfOrgsThatLeft(t *testing.T) {
+	two := Claims([]Org{{MSPID: "ProviderMSP", Parts: []string{parts.PartProvider}, Peer: true},
+		{MSPID: "PayerMSP", Parts: []string{parts.PartPayer}, Peer: true},
+		{MSPID: "Payer2MSP", Parts: []string{parts.PartPayer}, Peer: true}})
+	one := Claims([]Org{{MSPID: "ProviderMSP", Parts: []string{parts.PartProvider}, Peer: true},
+		{MSPID: "PayerMSP", Parts: []string{parts.PartPayer}, Peer: true}})
+	names := func(defs []Definition) []string {
+		var out []string
+		for _, d := range defs {
+			out = append(out, d.Name)
+		}
+		return out
+	}
+	kept := Retain(two, one)
+	require.Len(t, kept, len(two))
+	assert.Equal(t, names(one), names(kept)[:len(one)], "the generated ones first, as generated")
+	for _, d := range two {
+		assert.Contains(t, names(kept), d.Name)
+	}
+	i := slices.IndexFunc(kept, func(d Definition) bool { return d.Name == "claims_ProviderMSP_Payer2MSP" })
+	require.GreaterOrEqual(t, i, 0)
+	assert.Equal(t, []string{"ProviderMSP", "Payer2MSP"}, kept[i].Members(), "retained as it was")
+	payers := slices.IndexFunc(kept, func(d Definition) bool { return d.Name == "claimsPayers" })
+	assert.Equal(t, []string{"PayerMSP"}, kept[payers].Members(), "a collection that stays follows the new members")
+	assert.Equal(t, two, Retain(one, two), "nothing to retain when every collection is generated")
+	data, err := Marshal(kept)
+	require.NoError(t, err)
+	back, err := Unmarshal(data)
+	require.NoError(t, err)
+	assert.Equal(t, kept, back)
 }

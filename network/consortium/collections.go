@@ -1,7 +1,9 @@
 package consortium
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -27,14 +29,35 @@ func (c *Consortium) collectionsConfig(cc topology.Chaincode, ch string) (string
 		data, err := os.ReadFile(path)
 		return path, data, err
 	}
-	data, err := collections.Marshal(defs)
-	if err != nil {
-		return "", nil, err
-	}
 	dir := c.Home.Chaincode()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", nil, err
 	}
 	path := filepath.Join(dir, fmt.Sprintf("%s-%s-collections.json", cc.Name, ch))
+	defs, err := retainDefined(path, defs)
+	if err != nil {
+		return "", nil, err
+	}
+	data, err := collections.Marshal(defs)
+	if err != nil {
+		return "", nil, err
+	}
 	return path, data, os.WriteFile(path, data, 0o644)
+}
+
+// retainDefined keeps in defs the collections that the config written
+// last at path defined (collections.Retain): one that left with an org
+// stays, as Fabric requires of every later definition.
+func retainDefined(path string, defs []collections.Definition) ([]collections.Definition, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return defs, nil
+	} else if err != nil {
+		return nil, err
+	}
+	previous, err := collections.Unmarshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return collections.Retain(previous, defs), nil
 }
