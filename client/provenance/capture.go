@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/carechain/carechain/chaincode/kit/commit"
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
@@ -81,4 +82,44 @@ func (k *Client) CaptureEvents(ctx context.Context, events []*epcis.Event, ancho
 func (k *Client) ListCaptured(ctx context.Context, object string, p client.Page) (*pv.CapturedPage, error) {
 	var out pv.CapturedPage
 	return &out, k.c.Evaluate(ctx, pv.FnListCaptured, client.Input{Args: p.Args(object)}, &out)
+}
+
+// EventAnchor is what anchoring one event of a plan did: its record (nil
+// when it has none), what a query of it will not return, and why it has
+// no record.
+type EventAnchor struct {
+	Index       int       `json:"index"`
+	Anchor      *Anchored `json:"anchor,omitempty"`
+	Lost        []string  `json:"lost,omitempty"`
+	NotAnchored string    `json:"notAnchored,omitempty"`
+}
+
+// AnchorPlan anchors a plan's events captured only or unsupported (doc is
+// the plan's document) with CaptureEvents: one EventAnchor each, in
+// document order, whether or not the Capture transactions succeeded.
+func AnchorPlan(ctx context.Context, capture func(context.Context, []*epcis.Event, []epcismap.Anchor) ([]Anchored, error),
+	doc *epcis.Document, plan *epcismap.Plan, now time.Time) ([]EventAnchor, error) {
+	planned := epcismap.Anchors(doc, plan, now)
+	out := make([]EventAnchor, len(planned))
+	var events []*epcis.Event
+	var anchors []epcismap.Anchor
+	var at []int
+	for i, pa := range planned {
+		out[i] = EventAnchor{Index: pa.Index, Lost: pa.Anchor.Lost, NotAnchored: pa.NotAnchored}
+		if pa.NotAnchored == "" {
+			events, anchors, at = append(events, &doc.Events[pa.Index]), append(anchors, pa.Anchor), append(at, i)
+		}
+	}
+	if len(events) == 0 {
+		return out, nil
+	}
+	done, err := capture(ctx, events, anchors)
+	for j, i := range at {
+		if j < len(done) {
+			out[i].Anchor = &done[j]
+		} else {
+			out[i].NotAnchored = "its Capture transaction failed"
+		}
+	}
+	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client"
@@ -37,15 +38,19 @@ func (k *Client) PlanEPCIS(ctx context.Context, data []byte) (*epcis.Document, *
 type ImportResult struct {
 	Plan  *epcismap.Plan `json:"plan"`
 	Calls int            `json:"calls"`
+	// Anchors are the events captured only or unsupported, anchored on
+	// the ledger (provenance Capture) or saying why not.
+	Anchors []EventAnchor `json:"anchors"`
 }
 
 // ImportEPCIS plans an EPCIS 2.0 document (PlanEPCIS) and makes the calls
 // of its applied events in order, with dscsa as the DSCSA documents of its
 // shipments; progress is told the calls done. It stops at the first call
 // that fails and says which event it was for. Events captured only or
-// unsupported make no call: the result's plan says why, each.
+// unsupported make no custody call (the result's plan says why, each):
+// once every call is made they are anchored (AnchorPlan).
 func (k *Client) ImportEPCIS(ctx context.Context, data []byte, dscsa any, progress func(done, total int)) (*ImportResult, error) {
-	_, plan, err := k.PlanEPCIS(ctx, data)
+	doc, plan, err := k.PlanEPCIS(ctx, data)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +67,8 @@ func (k *Client) ImportEPCIS(ctx context.Context, data []byte, dscsa any, progre
 			return res, err
 		}
 	}
-	return res, nil
+	res.Anchors, err = AnchorPlan(ctx, k.CaptureEvents, doc, plan, time.Now())
+	return res, err
 }
 
 // ApplyEvent makes the calls of one applied event of a plan in order, with

@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/provenance"
 	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
@@ -133,7 +134,7 @@ func (s *Server) runCapture(ctx context.Context, id string, data []byte) {
 		}
 		statuses = append(statuses, st)
 	}
-	problem := s.anchor(ctx, doc, statuses)
+	problem := s.anchor(ctx, doc, plan, statuses)
 	s.capture.update(id, func(j *CaptureStatus) {
 		j.Events = statuses
 		for _, st := range statuses {
@@ -147,33 +148,19 @@ func (s *Server) runCapture(ctx context.Context, id string, data []byte) {
 	})
 }
 
-// anchor anchors the captured and refused events of statuses (in place);
-// an event the chaincode would refuse is not anchored, saying why.
-func (s *Server) anchor(ctx context.Context, doc *epcis.Document, statuses []EventStatus) *Problem {
-	var events []*epcis.Event
-	var anchors []epcismap.Anchor
-	var at []int
+// anchor anchors the captured and refused events of statuses (in place)
+// through provenance.AnchorPlan, as carectl drugs epcis import does.
+func (s *Server) anchor(ctx context.Context, doc *epcis.Document, plan *epcismap.Plan, statuses []EventStatus) *Problem {
+	anchors, err := provenance.AnchorPlan(ctx, s.prov.CaptureEvents, doc, plan, s.now())
+	byIndex := map[int]int{}
 	for i, st := range statuses {
-		if st.Status != StatusCaptured && st.Status != StatusRefused {
-			continue
-		}
-		e := &doc.Events[st.Index]
-		a := epcismap.AnchorOf(e)
-		if err := a.Check(s.now()); err != nil {
-			statuses[i].NotAnchored = err.Error()
-			continue
-		}
-		events, anchors, at = append(events, e), append(anchors, a), append(at, i)
+		byIndex[st.Index] = i
 	}
-	if len(events) == 0 {
-		return nil
-	}
-	done, err := s.prov.CaptureEvents(ctx, events, anchors)
-	for j, i := range at {
-		if j < len(done) {
-			statuses[i].Anchor = &AnchorStatus{Anchored: done[j], Lost: anchors[j].Lost}
-		} else {
-			statuses[i].NotAnchored = "the Capture transaction failed (see errors)"
+	for _, a := range anchors {
+		st := &statuses[byIndex[a.Index]]
+		st.NotAnchored = a.NotAnchored
+		if a.Anchor != nil {
+			st.Anchor = &AnchorStatus{Anchored: *a.Anchor, Lost: a.Lost}
 		}
 	}
 	if err != nil {

@@ -61,10 +61,25 @@ func (a *app) drugsImport() *cobra.Command {
 				a.print(res, func(w io.Writer) {
 					printPlan(w, res.Plan)
 					fmt.Fprintf(w, "%d calls made\n", res.Calls)
+					printAnchors(w, res.Anchors)
 				})
 			}
 			return err
 		})}
+}
+
+// printAnchors says which events that change no custody are anchored.
+func printAnchors(w io.Writer, anchors []provenance.EventAnchor) {
+	for _, a := range anchors {
+		switch {
+		case a.Anchor != nil && a.Anchor.Duplicate:
+			fmt.Fprintf(w, "event %d anchored before as %s\n", a.Index, a.Anchor.ID)
+		case a.Anchor != nil:
+			fmt.Fprintf(w, "event %d anchored as %s (salt %s)\n", a.Index, a.Anchor.ID, a.Anchor.Salt)
+		default:
+			fmt.Fprintf(w, "event %d not anchored: %s\n", a.Index, a.NotAnchored)
+		}
+	}
 }
 
 func printPlan(w io.Writer, p *epcismap.Plan) {

@@ -118,3 +118,29 @@ func (a Anchor) Check(now time.Time) error {
 	}
 	return in.Check("event", now)
 }
+
+// PlannedAnchor is the anchor of one event of a plan that changes no
+// custody, or why the chaincode would not take it (NotAnchored).
+type PlannedAnchor struct {
+	Index       int    `json:"index"`
+	Anchor      Anchor `json:"anchor"`
+	NotAnchored string `json:"notAnchored,omitempty"`
+}
+
+// Anchors are the anchors of a plan's events captured only or
+// unsupported (doc is the plan's document), in document order, checked as
+// of now.
+func Anchors(doc *epcis.Document, plan *Plan, now time.Time) []PlannedAnchor {
+	var out []PlannedAnchor
+	for _, ep := range plan.Events {
+		if ep.Outcome == Apply || ep.Index < 0 || ep.Index >= len(doc.Events) {
+			continue
+		}
+		pa := PlannedAnchor{Index: ep.Index, Anchor: AnchorOf(&doc.Events[ep.Index])}
+		if err := pa.Anchor.Check(now); err != nil {
+			pa.NotAnchored = err.Error()
+		}
+		out = append(out, pa)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package epcismap
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -31,4 +32,17 @@ func TestAnchorOfKeepsThePublicFieldsAndSaysWhatItLoses(t *testing.T) {
 	assert.Equal(t, []string{"quantities"}, a.Lost)
 	require.NoError(t, a.Check(now))
 	assert.Error(t, a.Check(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)), "an event after the transaction's time")
+}
+
+func TestAnchorsAreThoseOfEventsThatChangeNoCustody(t *testing.T) {
+	d := doc(t, commission, `{"type":"ObjectEvent","action":"OBSERVE",`+at+`,"bizStep":"inspecting","epcList":["urn:epc:id:sgtin:4012345.011111.X9"]}`,
+		`{"type":"ObjectEvent","action":"OBSERVE",`+at+`,"bizStep":"inspecting","epcList":["urn:uuid:7c6b1f2e-0000-4000-8000-000000000001"]}`)
+	p, err := Map(context.Background(), d, WithSelf(mfr), WithParties(parties))
+	require.NoError(t, err)
+	got := Anchors(d, p, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	require.Len(t, got, 2, "the commissioning is applied, not anchored")
+	assert.Equal(t, 1, got[0].Index)
+	assert.Empty(t, got[0].NotAnchored)
+	assert.Equal(t, 2, got[1].Index)
+	assert.Contains(t, got[1].NotAnchored, `field "event.epcList[0]"`)
 }
