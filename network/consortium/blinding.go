@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
+	"github.com/carechain/carechain/network/collections"
 	"github.com/carechain/carechain/network/topology"
 )
 
@@ -54,7 +56,18 @@ func (c *Consortium) collections(cc topology.Chaincode, ch string) ([]collection
 		return nil, err
 	}
 	var defs []collectionDef
-	return defs, json.Unmarshal(data, &defs)
+	if err := json.Unmarshal(data, &defs); err != nil {
+		return nil, err
+	}
+	// A generated config retains the collections of orgs that left
+	// (collections.Retain): the chaincode no longer knows them, and their
+	// secrets were set while they were in use.
+	if active, ok := collections.For(cc.Name, collections.FromTopology(c.Topo, ch)); ok {
+		defs = slices.DeleteFunc(defs, func(d collectionDef) bool {
+			return !slices.ContainsFunc(active, func(a collections.Definition) bool { return a.Name == d.Name })
+		})
+	}
+	return defs, nil
 }
 
 func (c *Consortium) blindCollection(ctx context.Context, p *progress, cc topology.Chaincode, ch string, d collectionDef) error {
