@@ -160,24 +160,34 @@ func Marshal(defs []Definition) ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// Retain adds to next every definition of previous that next lacks, as it
-// was. Fabric refuses a definition that drops a committed collection
-// ("existing collection missing"), so the collections of an org that left
-// the channel stay defined — with their former members, whose peers no
-// longer receive the channel's blocks, and never used again: the
-// chaincode finds its collections through the parts registry, which no
-// longer lists the org on the channel. Retained ones follow next's, by
-// name.
-func Retain(previous, next []Definition) []Definition {
+// Retain adds to next every definition of previous that next lacks.
+// Fabric refuses a definition that drops a committed collection ("existing
+// collection missing") and one whose member is not on the channel, so
+// the collections of an org that left stay defined with the members that
+// are still on the channel (orgs), their writes needing every one of
+// those members' peers — and are never used again: the chaincode finds
+// its collections through the parts registry, which no longer lists the
+// org on the channel. A retained collection none of whose members is left
+// is an error naming it. Retained ones follow next's, by name.
+func Retain(previous, next []Definition, orgs []Org) ([]Definition, error) {
 	out := slices.Clone(next)
 	var kept []Definition
 	for _, d := range previous {
-		if !slices.ContainsFunc(next, func(n Definition) bool { return n.Name == d.Name }) {
-			kept = append(kept, d)
+		if slices.ContainsFunc(next, func(n Definition) bool { return n.Name == d.Name }) {
+			continue
 		}
+		left := slices.DeleteFunc(d.Members(), func(m string) bool {
+			return !slices.ContainsFunc(orgs, func(o Org) bool { return o.MSPID == m && o.Peer })
+		})
+		if len(left) == 0 {
+			return nil, fmt.Errorf("collection %s must stay defined and none of its members is on the channel any more", d.Name)
+		}
+		r := definition(d.Name, left, and(mapped(left, peer)...))
+		r.BlockToLive = d.BlockToLive
+		kept = append(kept, r)
 	}
 	slices.SortFunc(kept, func(a, b Definition) int { return strings.Compare(a.Name, b.Name) })
-	return append(out, kept...)
+	return append(out, kept...), nil
 }
 
 // Unmarshal reads a collections config file that Marshal wrote.

@@ -111,13 +111,12 @@ func TestEdgeCases(t *testing.T) {
 }
 
 // An org that leaves takes no collection out of the definition (Fabric
-// refuses that); one that comes back gets its collections as generated.
+// refuses that) and is no member of what stays (Fabric refuses that too).
 func TestRetainKeepsCollectionsOfOrgsThatLeft(t *testing.T) {
-	two := Claims([]Org{{MSPID: "ProviderMSP", Parts: []string{parts.PartProvider}, Peer: true},
-		{MSPID: "PayerMSP", Parts: []string{parts.PartPayer}, Peer: true},
-		{MSPID: "Payer2MSP", Parts: []string{parts.PartPayer}, Peer: true}})
-	one := Claims([]Org{{MSPID: "ProviderMSP", Parts: []string{parts.PartProvider}, Peer: true},
-		{MSPID: "PayerMSP", Parts: []string{parts.PartPayer}, Peer: true}})
+	provider := Org{MSPID: "ProviderMSP", Parts: []string{parts.PartProvider}, Peer: true}
+	payer := Org{MSPID: "PayerMSP", Parts: []string{parts.PartPayer}, Peer: true}
+	payer2 := Org{MSPID: "Payer2MSP", Parts: []string{parts.PartPayer}, Peer: true}
+	two, one := Claims([]Org{provider, payer, payer2}), Claims([]Org{provider, payer})
 	names := func(defs []Definition) []string {
 		var out []string
 		for _, d := range defs {
@@ -125,21 +124,31 @@ func TestRetainKeepsCollectionsOfOrgsThatLeft(t *testing.T) {
 		}
 		return out
 	}
-	kept := Retain(two, one)
+	kept, err := Retain(two, one, []Org{provider, payer})
+	require.NoError(t, err)
 	require.Len(t, kept, len(two))
 	assert.Equal(t, names(one), names(kept)[:len(one)], "the generated ones first, as generated")
 	for _, d := range two {
 		assert.Contains(t, names(kept), d.Name)
 	}
-	i := slices.IndexFunc(kept, func(d Definition) bool { return d.Name == "claims_ProviderMSP_Payer2MSP" })
-	require.GreaterOrEqual(t, i, 0)
-	assert.Equal(t, []string{"ProviderMSP", "Payer2MSP"}, kept[i].Members(), "retained as it was")
-	payers := slices.IndexFunc(kept, func(d Definition) bool { return d.Name == "claimsPayers" })
-	assert.Equal(t, []string{"PayerMSP"}, kept[payers].Members(), "a collection that stays follows the new members")
-	assert.Equal(t, two, Retain(one, two), "nothing to retain when every collection is generated")
+	for _, d := range kept {
+		assert.NotContains(t, d.Members(), "Payer2MSP", d.Name)
+		assert.NotContains(t, d.EndorsementPolicy.SignaturePolicy, "Payer2MSP", d.Name)
+	}
+	pair := kept[slices.IndexFunc(kept, func(d Definition) bool { return d.Name == "claims_ProviderMSP_Payer2MSP" })]
+	assert.Equal(t, []string{"ProviderMSP"}, pair.Members())
+	assert.Equal(t, "AND('ProviderMSP.peer')", pair.EndorsementPolicy.SignaturePolicy)
+	again, err := Retain(kept, one, []Org{provider, payer})
+	require.NoError(t, err)
+	assert.Equal(t, kept, again, "retaining is stable from one definition to the next")
+	back, err := Retain(one, two, []Org{provider, payer, payer2})
+	require.NoError(t, err)
+	assert.Equal(t, two, back, "an org that comes back gets its collections as generated")
+	_, err = Retain(two, Claims([]Org{payer}), []Org{payer})
+	require.ErrorContains(t, err, "claims_ProviderMSP_Payer2MSP", "no member left")
 	data, err := Marshal(kept)
 	require.NoError(t, err)
-	back, err := Unmarshal(data)
+	read, err := Unmarshal(data)
 	require.NoError(t, err)
-	assert.Equal(t, kept, back)
+	assert.Equal(t, kept, read)
 }

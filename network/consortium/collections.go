@@ -23,7 +23,8 @@ func (c *Consortium) collectionsConfig(cc topology.Chaincode, ch string) (string
 	if file == "" {
 		return "", nil, nil
 	}
-	defs, generated := collections.For(cc.Name, collections.FromTopology(c.Topo, ch))
+	orgs := collections.FromTopology(c.Topo, ch)
+	defs, generated := collections.For(cc.Name, orgs)
 	if !generated {
 		path := filepath.Join(c.Repo, file)
 		data, err := os.ReadFile(path)
@@ -34,7 +35,7 @@ func (c *Consortium) collectionsConfig(cc topology.Chaincode, ch string) (string
 		return "", nil, err
 	}
 	path := filepath.Join(dir, fmt.Sprintf("%s-%s-collections.json", cc.Name, ch))
-	defs, err := retainDefined(path, defs)
+	defs, err := retainDefined(path, defs, orgs)
 	if err != nil {
 		return "", nil, err
 	}
@@ -48,7 +49,7 @@ func (c *Consortium) collectionsConfig(cc topology.Chaincode, ch string) (string
 // retainDefined keeps in defs the collections that the config written
 // last at path defined (collections.Retain): one that left with an org
 // stays, as Fabric requires of every later definition.
-func retainDefined(path string, defs []collections.Definition) ([]collections.Definition, error) {
+func retainDefined(path string, defs []collections.Definition, orgs []collections.Org) ([]collections.Definition, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return defs, nil
@@ -59,5 +60,5 @@ func retainDefined(path string, defs []collections.Definition) ([]collections.De
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return collections.Retain(previous, defs), nil
+	return collections.Retain(previous, defs, orgs)
 }
