@@ -116,24 +116,7 @@ func (s *Server) runCapture(ctx context.Context, id string, data []byte) {
 		s.capture.update(id, func(j *CaptureStatus) { j.Errors = append(j.Errors, s.problemOf(ctx, err)) })
 		return
 	}
-	statuses := make([]EventStatus, 0, len(plan.Events))
-	failed := false
-	for _, ep := range plan.Events {
-		st := eventStatus(ep)
-		switch {
-		case st.Status != StatusPending:
-		case failed:
-			st.Status, st.Reason = StatusSkipped, "an earlier event failed: not attempted"
-		default:
-			st.Calls, err = s.prov.ApplyEvent(ctx, ep, nil)
-			st.Status = StatusApplied
-			if err != nil {
-				p := s.problemOf(ctx, err)
-				st.Status, st.Problem, failed = StatusFailed, &p, true
-			}
-		}
-		statuses = append(statuses, st)
-	}
+	statuses := s.apply(ctx, plan)
 	problem := s.anchor(ctx, doc, plan, statuses)
 	s.capture.update(id, func(j *CaptureStatus) {
 		j.Events = statuses
@@ -146,6 +129,31 @@ func (s *Server) runCapture(ctx context.Context, id string, data []byte) {
 			j.Errors = append(j.Errors, *problem)
 		}
 	})
+}
+
+// apply makes the calls of a plan's applied events in order, until one
+// fails; it returns every event's status.
+func (s *Server) apply(ctx context.Context, plan *epcismap.Plan) []EventStatus {
+	statuses := make([]EventStatus, 0, len(plan.Events))
+	failed := false
+	for _, ep := range plan.Events {
+		st := eventStatus(ep)
+		switch {
+		case st.Status != StatusPending:
+		case failed:
+			st.Status, st.Reason = StatusSkipped, "an earlier event failed: not attempted"
+		default:
+			var err error
+			st.Calls, err = s.prov.ApplyEvent(ctx, ep, nil)
+			st.Status = StatusApplied
+			if err != nil {
+				p := s.problemOf(ctx, err)
+				st.Status, st.Problem, failed = StatusFailed, &p, true
+			}
+		}
+		statuses = append(statuses, st)
+	}
+	return statuses
 }
 
 // anchor anchors the captured and refused events of statuses (in place)
