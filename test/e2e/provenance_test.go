@@ -22,17 +22,7 @@ func drugsAs(t *testing.T, org, user string) *provenance.Client {
 }
 
 // sscc makes a valid SSCC from a 17-digit body.
-func sscc(body string) string {
-	sum := 0
-	for i := len(body) - 1; i >= 0; i-- {
-		d := int(body[i] - '0')
-		if (len(body)-1-i)%2 == 0 {
-			d *= 3
-		}
-		sum += d
-	}
-	return body + fmt.Sprint((10-sum%10)%10)
-}
+func sscc(body string) string { return body + string(pv.CheckDigit(body)) }
 
 // settled waits until every supply peer has committed a transaction: the
 // next step is endorsed by another org's peer, which must see it.

@@ -19,9 +19,10 @@ var (
 	glnForm    = regexp.MustCompile(`^[0-9]{13}$`)
 )
 
-// checkDigit computes the GS1 mod-10 check digit of the digits before it:
-// from the right, weights 3, 1, 3, 1, ...
-func checkDigit(body string) byte {
+// CheckDigit computes the GS1 mod-10 check digit of the digits before it
+// (body must be digits): from the right, weights 3, 1, 3, 1, ... Clients
+// share it (client/standards/gs1).
+func CheckDigit(body string) byte {
 	sum := 0
 	for i := len(body) - 1; i >= 0; i-- {
 		d := int(body[i] - '0')
@@ -37,8 +38,8 @@ func checkGS1(field, v string, form *regexp.Regexp, name string) error {
 	if !form.MatchString(v) {
 		return ccerr.Invalid(field, "%q is not a %s", v, name)
 	}
-	if checkDigit(v[:len(v)-1]) != v[len(v)-1] {
-		return ccerr.Invalid(field, "check digit of %s %s is wrong (expected %c)", name, v, checkDigit(v[:len(v)-1]))
+	if CheckDigit(v[:len(v)-1]) != v[len(v)-1] {
+		return ccerr.Invalid(field, "check digit of %s %s is wrong (expected %c)", name, v, CheckDigit(v[:len(v)-1]))
 	}
 	return nil
 }
@@ -117,7 +118,7 @@ func ParseEPC(field, uri string) (kind, id string, err error) {
 			return "", "", ccerr.Invalid(field, "malformed SGTIN URI %q", uri)
 		}
 		body := parts[1][:1] + parts[0] + parts[1][1:]
-		gtin := body + string(checkDigit(body))
+		gtin := body + string(CheckDigit(body))
 		if err := CheckGTIN(field, gtin); err != nil {
 			return "", "", err
 		}
@@ -131,7 +132,7 @@ func ParseEPC(field, uri string) (kind, id string, err error) {
 			return "", "", ccerr.Invalid(field, "malformed SSCC URI %q", uri)
 		}
 		body := parts[1][:1] + parts[0] + parts[1][1:]
-		sscc := body + string(checkDigit(body))
+		sscc := body + string(CheckDigit(body))
 		return "container", sscc, CheckSSCC(field, sscc)
 	}
 	return "", "", ccerr.Invalid(field, "%q is not an SGTIN or SSCC URI", uri)

@@ -70,7 +70,7 @@ func FuzzParseEPC(f *testing.F) {
 func FuzzCheckGTIN(f *testing.F) {
 	f.Add("00614141123452")
 	f.Fuzz(func(t *testing.T, s string) {
-		if CheckGTIN("gtin", s) == nil && (len(s) != 14 || checkDigit(s[:13]) != s[13]) {
+		if CheckGTIN("gtin", s) == nil && (len(s) != 14 || CheckDigit(s[:13]) != s[13]) {
 			t.Fatalf("accepted %q", s)
 		}
 	})

@@ -3,6 +3,8 @@ package gs1
 import (
 	"fmt"
 	"strings"
+
+	pvwire "github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 // CheckDigit is the GS1 mod-10 check digit of body (digits only): from
@@ -11,15 +13,7 @@ func CheckDigit(body string) (byte, error) {
 	if !digits(body) {
 		return 0, fmt.Errorf("%q: a check digit is computed over digits only", body)
 	}
-	sum := 0
-	for i := len(body) - 1; i >= 0; i-- {
-		d := int(body[i] - '0')
-		if (len(body)-1-i)%2 == 0 {
-			d *= 3
-		}
-		sum += d
-	}
-	return byte('0' + (10-sum%10)%10), nil
+	return pvwire.CheckDigit(body), nil
 }
 
 // withCheck appends body's check digit (body must be digits).
