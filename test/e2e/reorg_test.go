@@ -27,6 +27,9 @@ import (
 	"github.com/carechain/carechain/network/topology"
 )
 
+// This file runs after records_test.go, whose canary scan counts the
+// nodes' data folders: the orgs added here keep theirs after they leave.
+
 // An operator adds a second insurer to the running consortium, with data
 // on its channels, by adding it to a copy of topology.yaml and running
 // `make up` (carenet up): its CA, identities, MSP and peer, a config
