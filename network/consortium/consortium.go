@@ -89,11 +89,11 @@ func New(o Options) (*Consortium, error) {
 	if out == nil {
 		out = io.Discard
 	}
-	ports, err := loadPorts(string(h), base)
+	ports, free, err := loadPorts(string(h), base)
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := t.Assign(ports)
+	nodes, err := t.Assign(ports, free)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", portsFile(string(h)), err)
 	}

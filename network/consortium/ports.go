@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"syscall"
 
 	"github.com/carechain/carechain/network/topology"
 )
@@ -14,28 +17,44 @@ import (
 // portsFile is the state folder's record of every node's ports.
 func portsFile(h string) string { return filepath.Join(h, "ports.json") }
 
-// loadPorts reads the state folder's port record; a folder without one
-// (new, or made by an earlier carenet, which assigned ports in file order
-// from the base) starts from an empty record for base.
-func loadPorts(h string, base int) (*topology.Ports, error) {
+// loadPorts reads the state folder's port record, and how to tell a port
+// is free for a new node. A folder without one starts from an empty
+// record for base: a new folder, whose nodes skip taken ports, or one an
+// earlier carenet made, which assigned ports in file order from the base
+// (its running nodes hold them: no port is checked).
+func loadPorts(h string, base int) (*topology.Ports, func(string, int) bool, error) {
 	data, err := os.ReadFile(portsFile(h))
 	if errors.Is(err, os.ErrNotExist) {
-		return topology.NewPorts(base), nil
+		if _, err := os.Stat(filepath.Join(h, "port-base")); err == nil {
+			return topology.NewPorts(base), nil, nil
+		}
+		return topology.NewPorts(base), portFree, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var p topology.Ports
 	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("%s: %w", portsFile(h), err)
+		return nil, nil, fmt.Errorf("%s: %w", portsFile(h), err)
 	}
 	if p.Base != base {
-		return nil, fmt.Errorf("%s was made with port base %d, not %d: run `make clean` first", portsFile(h), p.Base, base)
+		return nil, nil, fmt.Errorf("%s was made with port base %d, not %d: run `make clean` first", portsFile(h), p.Base, base)
 	}
 	if err := p.Check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", portsFile(h), err)
+		return nil, nil, fmt.Errorf("%s: %w", portsFile(h), err)
 	}
-	return &p, nil
+	return &p, portFree, nil
+}
+
+// portFree reports whether a listener could take port on host now; a host
+// that is not this machine's answers free (its own carenet checks there).
+func portFree(host string, port int) bool {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return !errors.Is(err, syscall.EADDRINUSE)
+	}
+	ln.Close()
+	return true
 }
 
 // savePorts writes the port record (through a temporary file, so a

@@ -39,7 +39,7 @@ func fakeConsortium(t *testing.T) *Consortium {
 		copyProgram(t, "sleep", filepath.Join(bin, name))
 	}
 	ports := topology.NewPorts(9000)
-	nodes, err := topo.Assign(ports)
+	nodes, err := topo.Assign(ports, nil)
 	require.NoError(t, err)
 	ports.Nodes["peer0.gone"] = topology.NodePorts{Kind: topology.KindPeer, Port: 9100, ChaincodePort: 9101, OperationsPort: 9102}
 	return &Consortium{Home: home.Dir(filepath.Join(dir, "home")), Topo: topo, Bin: bin, Out: io.Discard, ports: ports, nodes: nodes}

@@ -43,7 +43,7 @@ func (n Node) OperationsAddress() string { return fmt.Sprintf("%s:%d", n.Host, n
 // Assign on the state folder's record instead, so that they keep their
 // ports when the description changes.
 func (t *Topology) Nodes(portBase int) []Node {
-	nodes, _ := t.Assign(NewPorts(portBase))
+	nodes, _ := t.Assign(NewPorts(portBase), nil)
 	return nodes
 }
 

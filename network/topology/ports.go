@@ -51,19 +51,24 @@ func (p *Ports) used() map[int]bool {
 // node of the record holds, in file order (CA, orderers, peers of each org
 // in turn), and is added to the record. On an empty record this gives the
 // ports of earlier carenet versions, which assigned them in file order.
-// Nodes come back CAs first, then orderers, then peers.
-func (t *Topology) Assign(p *Ports) ([]Node, error) {
+// Nodes come back CAs first, then orderers, then peers. When free is
+// set, a new node also skips the ports it reports taken on the node's
+// host (another program's listener, a connection's local port: the port
+// range is inside the kernel's ephemeral range).
+func (t *Topology) Assign(p *Ports, free func(host string, port int) bool) ([]Node, error) {
 	if p.Nodes == nil {
 		p.Nodes = map[string]NodePorts{}
 	}
 	used := p.used()
 	next := p.Base
-	take := func() int {
-		for used[next] {
-			next++
+	take := func(host string) func() int {
+		return func() int {
+			for used[next] || (free != nil && !free(host, next)) {
+				next++
+			}
+			used[next] = true
+			return next
 		}
-		used[next] = true
-		return next
 	}
 	var cas, orderers, peers []Node
 	for i := range t.Orgs {
@@ -74,7 +79,7 @@ func (t *Topology) Assign(p *Ports) ([]Node, error) {
 				return nil, fmt.Errorf("node %s: the state folder records it as a %s, the topology as a %s", n.ID(), rec.Kind, n.Kind)
 			}
 			if !known {
-				rec = newPorts(n.Kind, take)
+				rec = newPorts(n.Kind, take(n.Host))
 			}
 			rec.Host = n.Host
 			p.Nodes[n.ID()] = rec

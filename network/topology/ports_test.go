@@ -41,7 +41,7 @@ func portsOf(nodes []Node) map[string][4]int {
 
 func assign(t *testing.T, topo *Topology, p *Ports) map[string][4]int {
 	t.Helper()
-	nodes, err := topo.Assign(p)
+	nodes, err := topo.Assign(p, nil)
 	require.NoError(t, err)
 	require.NoError(t, p.Check())
 	return portsOf(nodes)
@@ -124,7 +124,7 @@ func TestABadRecordIsRefused(t *testing.T) {
 	p := NewPorts(9000)
 	assign(t, doc(t, "a"), p)
 	p.Nodes["peer0.a"] = NodePorts{Kind: KindOrderer, Port: 9100, OperationsPort: 9101}
-	_, err := doc(t, "a").Assign(p)
+	_, err := doc(t, "a").Assign(p, nil)
 	require.ErrorContains(t, err, "node peer0.a: the state folder records it as a orderer")
 
 	dup := NewPorts(9000)
@@ -144,4 +144,21 @@ func TestCommissionFollowsTheLastConsortiumUp(t *testing.T) {
 	p.Commission("ca.a", "peer0.a")
 	assert.True(t, p.Nodes["peer0.a"].Commissioned)
 	assert.False(t, p.Nodes["peer0.b"].Commissioned, "b left the topology")
+}
+
+// A new node skips a port that is taken on its host; recorded nodes keep
+// theirs, taken or not (their own process holds them).
+func TestANewNodeSkipsATakenPort(t *testing.T) {
+	p := NewPorts(9000)
+	before := assign(t, doc(t, "a"), p)
+	taken := map[int]bool{9010: true, before["peer0.a"][0]: true}
+	nodes, err := doc(t, "a", "b").Assign(p, func(host string, port int) bool {
+		assert.Equal(t, DefaultHost, host)
+		return !taken[port]
+	})
+	require.NoError(t, err)
+	got := portsOf(nodes)
+	assert.Equal(t, before["peer0.a"], got["peer0.a"])
+	assert.Equal(t, [4]int{9011, 0, 0, 9012}, got["ca.b"], "9010 is taken")
+	require.NoError(t, p.Check())
 }
