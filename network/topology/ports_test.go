@@ -151,7 +151,7 @@ func TestCommissionFollowsTheLastConsortiumUp(t *testing.T) {
 func TestANewNodeSkipsATakenPort(t *testing.T) {
 	p := NewPorts(9000)
 	before := assign(t, doc(t, "a"), p)
-	taken := map[int]bool{9010: true, before["peer0.a"][0]: true}
+	taken := map[int]bool{9013: true, before["peer0.a"][0]: true}
 	nodes, err := doc(t, "a", "b").Assign(p, func(host string, port int) bool {
 		assert.Equal(t, DefaultHost, host)
 		return !taken[port]
@@ -159,6 +159,6 @@ func TestANewNodeSkipsATakenPort(t *testing.T) {
 	require.NoError(t, err)
 	got := portsOf(nodes)
 	assert.Equal(t, before["peer0.a"], got["peer0.a"])
-	assert.Equal(t, [4]int{9011, 0, 0, 9012}, got["ca.b"], "9010 is taken")
+	assert.Equal(t, [4]int{9014, 0, 0, 9015}, got["ca.b"], "9013, the first free port, is taken")
 	require.NoError(t, p.Check())
 }
