@@ -33,7 +33,9 @@
 // transaction that may have been ordered moves as it is: the same signed
 // envelope, with the same id, is sent through the next gateway and its
 // commit status asked there. A listener's stream that ends is opened again
-// on the next gateway from the listener's position (Session.Listen).
+// on the next gateway from the listener's position (Session.Listen). A
+// query that failed over reads another peer, which may not have committed
+// the caller's last transaction yet.
 //
 // # Transient data reaches only the orgs the caller trusts
 //
