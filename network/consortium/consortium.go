@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -38,6 +39,10 @@ type Consortium struct {
 	// topology's nodes with the ports it gives them.
 	ports *topology.Ports
 	nodes []topology.Node
+	// fresh are the nodes this process added to the record (they may move
+	// to other ports until they first listen); portsMu guards the record.
+	fresh   map[string]bool
+	portsMu sync.Mutex
 	// What this run of Up changed, to undo when a later step fails: the
 	// channels it created, the channel updates it applied, the nodes it
 	// started.
@@ -93,12 +98,19 @@ func New(o Options) (*Consortium, error) {
 	if err != nil {
 		return nil, err
 	}
+	known := maps.Clone(ports.Nodes)
 	nodes, err := t.Assign(ports, free)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", portsFile(string(h)), err)
 	}
+	fresh := map[string]bool{}
+	for _, n := range nodes {
+		if _, ok := known[n.ID()]; !ok {
+			fresh[n.ID()] = true
+		}
+	}
 	return &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out,
-		ports: ports, nodes: nodes}, nil
+		ports: ports, nodes: nodes, fresh: fresh}, nil
 }
 
 // topologyPath is the option's topology, $CARECHAIN_TOPOLOGY or the

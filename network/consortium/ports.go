@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/carechain/carechain/network/topology"
@@ -103,3 +104,28 @@ func (c *Consortium) commission(context.Context) error {
 // commissioned reports whether a node has been part of a consortium that
 // came up.
 func (c *Consortium) commissioned(n topology.Node) bool { return c.ports.Nodes[n.ID()].Commissioned }
+
+// movePorts gives a node that this run added to the port record, and that
+// exited because one of its ports was taken, new free ports, and writes
+// its configuration again. ok is false for any other node.
+func (c *Consortium) movePorts(n topology.Node) (moved topology.Node, ok bool, err error) {
+	if !c.fresh[n.ID()] || !strings.Contains(logCause(c.Home.Log(n.ID())), "address already in use") {
+		return n, false, nil
+	}
+	c.portsMu.Lock()
+	defer c.portsMu.Unlock()
+	rec, err := c.ports.Reassign(n.ID(), portFree)
+	if err != nil {
+		return n, false, err
+	}
+	n.Port, n.AdminPort, n.ChaincodePort, n.OperationsPort = rec.Port, rec.AdminPort, rec.ChaincodePort, rec.OperationsPort
+	for i := range c.nodes {
+		if c.nodes[i].ID() == n.ID() {
+			c.nodes[i] = n
+		}
+	}
+	if err := c.savePorts(); err != nil {
+		return n, false, err
+	}
+	return n, true, c.writeNodeConfig(n)
+}

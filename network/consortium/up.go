@@ -197,13 +197,29 @@ func (c *Consortium) startNodes(ctx context.Context, kind topology.Kind) error {
 		if !c.local(n) {
 			return nil
 		}
-		err := c.waitHealthy(ctx, n)
-		if !errors.Is(err, errExited) {
+		return c.waitStarted(ctx, n)
+	})
+}
+
+// waitStarted waits until a started node serves. A node that dies while
+// starting gets one more start, as a supervisor would (its log keeps the
+// first failure); a node new to the state folder whose ports another
+// socket took meanwhile gets new ports, up to three times.
+func (c *Consortium) waitStarted(ctx context.Context, n topology.Node) error {
+	err := c.waitHealthy(ctx, n)
+	for attempt := 0; errors.Is(err, errExited) && attempt < 3; attempt++ {
+		moved, ok, merr := c.movePorts(n)
+		switch {
+		case merr != nil:
+			return c.nodeErr(n, merr)
+		case ok:
+			fmt.Fprintf(c.Out, "  %s: its ports were taken before it listened; moved to %s\n", n.ID(), moved.Address())
+			n = moved
+		case attempt > 0:
 			return err
+		default:
+			fmt.Fprintf(c.Out, "  %s exited while starting (log: %s); starting it once more\n", n.ID(), c.Home.Log(n.ID()))
 		}
-		// A node that dies while starting gets one more start, as a
-		// supervisor would; its log keeps the first failure.
-		fmt.Fprintf(c.Out, "  %s exited while starting (log: %s); starting it once more\n", n.ID(), c.Home.Log(n.ID()))
 		// Whatever is left of the start this run just made goes first: a
 		// second start never leaves the first one running unnamed.
 		proc.KillGroup(c.Home.Pid(n.ID()))
@@ -214,8 +230,9 @@ func (c *Consortium) startNodes(ctx context.Context, kind topology.Kind) error {
 		if _, serr := proc.Start(spec); serr != nil {
 			return c.nodeErr(n, serr)
 		}
-		return c.waitHealthy(ctx, n)
-	})
+		err = c.waitHealthy(ctx, n)
+	}
+	return err
 }
 
 // errExited is a node process that is gone.
@@ -445,44 +462,49 @@ func (c *Consortium) writeConfigs(context.Context) error {
 	if err := ccbuilder.Install(c.Home.Builder(), self); err != nil {
 		return err
 	}
-	ordererOrg := c.Topo.OrdererOrg()
 	for _, n := range c.Nodes() {
-		var file string
-		var apply func(nodeconfig.Doc)
-		switch n.Kind {
-		case topology.KindPeer:
-			file = "core.yaml"
-			apply = func(d nodeconfig.Doc) {
-				nodeconfig.PeerCore(d, nodeconfig.Peer{
-					ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
-					Port: n.Port, ChaincodePort: n.ChaincodePort, OpsPort: n.OperationsPort,
-					MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
-					BuilderDir: c.Home.Builder(), BuilderEnv: builderEnv,
-				})
-			}
-		case topology.KindOrderer:
-			file = "orderer.yaml"
-			apply = func(d nodeconfig.Doc) {
-				nodeconfig.OrdererConfig(d, nodeconfig.Orderer{
-					ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
-					Port: n.Port, AdminPort: n.AdminPort, OpsPort: n.OperationsPort,
-					MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
-					AdminClientRoots: []string{c.Home.CACert(ordererOrg.Name)},
-				})
-			}
-		default:
-			continue
-		}
-		d, err := nodeconfig.LoadTemplate(c.Templates, file)
-		if err != nil {
-			return err
-		}
-		apply(d)
-		if err := d.Write(filepath.Join(c.Home.Node(n.ID()), file)); err != nil {
-			return err
+		if err := c.writeNodeConfig(n); err != nil {
+			return c.nodeErr(n, err)
 		}
 	}
 	return nil
+}
+
+// writeNodeConfig writes a peer's core.yaml or an orderer's orderer.yaml
+// (a CA takes its settings as flags).
+func (c *Consortium) writeNodeConfig(n topology.Node) error {
+	var file string
+	var apply func(nodeconfig.Doc)
+	switch n.Kind {
+	case topology.KindPeer:
+		file = "core.yaml"
+		apply = func(d nodeconfig.Doc) {
+			nodeconfig.PeerCore(d, nodeconfig.Peer{
+				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
+				Port: n.Port, ChaincodePort: n.ChaincodePort, OpsPort: n.OperationsPort,
+				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+				BuilderDir: c.Home.Builder(), BuilderEnv: builderEnv,
+			})
+		}
+	case topology.KindOrderer:
+		file = "orderer.yaml"
+		apply = func(d nodeconfig.Doc) {
+			nodeconfig.OrdererConfig(d, nodeconfig.Orderer{
+				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
+				Port: n.Port, AdminPort: n.AdminPort, OpsPort: n.OperationsPort,
+				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+				AdminClientRoots: []string{c.Home.CACert(c.Topo.OrdererOrg().Name)},
+			})
+		}
+	default:
+		return nil
+	}
+	d, err := nodeconfig.LoadTemplate(c.Templates, file)
+	if err != nil {
+		return err
+	}
+	apply(d)
+	return d.Write(filepath.Join(c.Home.Node(n.ID()), file))
 }
 
 // channelSpec describes a channel for configtxgen.

@@ -59,17 +59,7 @@ func (t *Topology) Assign(p *Ports, free func(host string, port int) bool) ([]No
 	if p.Nodes == nil {
 		p.Nodes = map[string]NodePorts{}
 	}
-	used := p.used()
-	next := p.Base
-	take := func(host string) func() int {
-		return func() int {
-			for used[next] || (free != nil && !free(host, next)) {
-				next++
-			}
-			used[next] = true
-			return next
-		}
-	}
+	take := p.allocator(free)
 	var cas, orderers, peers []Node
 	for i := range t.Orgs {
 		o := &t.Orgs[i]
@@ -95,6 +85,22 @@ func (t *Topology) Assign(p *Ports, free func(host string, port int) bool) ([]No
 		}
 	}
 	return append(append(cas, orderers...), peers...), nil
+}
+
+// allocator hands out, for a host, the lowest ports from the base that
+// no node of the record holds and free reports free, each once.
+func (p *Ports) allocator(free func(host string, port int) bool) func(host string) func() int {
+	used := p.used()
+	next := p.Base
+	return func(host string) func() int {
+		return func() int {
+			for used[next] || (free != nil && !free(host, next)) {
+				next++
+			}
+			used[next] = true
+			return next
+		}
+	}
 }
 
 // newPorts takes a new node's ports in the order earlier versions did:
@@ -181,4 +187,18 @@ func (p *Ports) Commission(ids ...string) {
 		rec.Commissioned = slices.Contains(ids, id)
 		p.Nodes[id] = rec
 	}
+}
+
+// Reassign gives a recorded node new ports: the lowest that no node of
+// the record holds, that free reports free and that are not its old ones
+// (another socket took one of them before the node could listen).
+func (p *Ports) Reassign(id string, free func(host string, port int) bool) (NodePorts, error) {
+	old, ok := p.Nodes[id]
+	if !ok {
+		return NodePorts{}, fmt.Errorf("port record: no node %s", id)
+	}
+	rec := newPorts(old.Kind, p.allocator(free)(old.Host))
+	rec.Host, rec.Commissioned = old.Host, old.Commissioned
+	p.Nodes[id] = rec
+	return rec, nil
 }

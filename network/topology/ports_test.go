@@ -162,3 +162,20 @@ func TestANewNodeSkipsATakenPort(t *testing.T) {
 	assert.Equal(t, [4]int{9014, 0, 0, 9015}, got["ca.b"], "9013, the first free port, is taken")
 	require.NoError(t, p.Check())
 }
+
+// A node whose ports were taken before it listened moves to ports no node
+// holds, its old ones included.
+func TestReassignMovesANodeToFreePorts(t *testing.T) {
+	p := NewPorts(9000)
+	before := assign(t, doc(t, "a", "b"), p)
+	rec, err := p.Reassign("peer0.a", func(_ string, port int) bool { return port != 9018 })
+	require.NoError(t, err)
+	assert.Equal(t, NodePorts{Kind: KindPeer, Host: DefaultHost, Port: 9019, ChaincodePort: 9020, OperationsPort: 9021}, rec,
+		"9018 is taken; 9010-9017 are the record's")
+	require.NoError(t, p.Check())
+	after := assign(t, doc(t, "a", "b"), p)
+	assert.Equal(t, before["peer0.b"], after["peer0.b"])
+	assert.Equal(t, [4]int{9019, 0, 9020, 9021}, after["peer0.a"])
+	_, err = p.Reassign("peer9.z", nil)
+	require.Error(t, err)
+}
