@@ -94,23 +94,28 @@ func New(o Options) (*Consortium, error) {
 	if out == nil {
 		out = io.Discard
 	}
-	ports, free, err := loadPorts(string(h), base)
+	c := &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out}
+	return c, c.assignPorts()
+}
+
+// assignPorts gives the topology's nodes their ports from the state
+// folder's record, new nodes (fresh) free ones.
+func (c *Consortium) assignPorts() error {
+	ports, free, err := loadPorts(string(c.Home), c.PortBase)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	known := maps.Clone(ports.Nodes)
-	nodes, err := t.Assign(ports, free)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", portsFile(string(h)), err)
+	if c.nodes, err = c.Topo.Assign(ports, free); err != nil {
+		return fmt.Errorf("%s: %w", portsFile(string(c.Home)), err)
 	}
-	fresh := map[string]bool{}
-	for _, n := range nodes {
+	c.ports, c.fresh = ports, map[string]bool{}
+	for _, n := range c.nodes {
 		if _, ok := known[n.ID()]; !ok {
-			fresh[n.ID()] = true
+			c.fresh[n.ID()] = true
 		}
 	}
-	return &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out,
-		ports: ports, nodes: nodes, fresh: fresh}, nil
+	return nil
 }
 
 // topologyPath is the option's topology, $CARECHAIN_TOPOLOGY or the
