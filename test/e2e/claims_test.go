@@ -89,6 +89,9 @@ func TestClaimsStory(t *testing.T) {
 	assert.Equal(t, claimcc.StatusAdjudicated, r.Status)
 	assert.Equal(t, claimcc.OutcomeApproved, r.Outcome)
 
+	// Submitted through the provider's gateway, which waits for its own
+	// peer only: the payer reads once its peer has the block.
+	waitForTx(t, "peer0.payer", r.TxID)
 	payer := claimsAs(t, "payer", "adjudicator1")
 	c, err := payer.Get(ctx, id)
 	require.NoError(t, err)
