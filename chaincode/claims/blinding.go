@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/claims/wire"
@@ -58,27 +57,9 @@ func (c *Contract) SetupBlinding(ctx contractapi.TransactionContextInterface, co
 	if collection != wire.PayersCollection {
 		return nil
 	}
-	return t.guardSecret(members)
-}
-
-// guardSecret gives the payers' secret the policy AND of every payer's
-// peer: no payer alone can replace it.
-func (t *tx) guardSecret(payers []string) error {
-	ep, err := statebased.NewStateEP(nil)
-	if err == nil {
-		err = ep.AddOrgs(statebased.RoleTypePeer, payers...)
-	}
-	var policy []byte
-	if err == nil {
-		policy, err = ep.Policy()
-	}
-	if err == nil {
-		err = t.Stub.SetPrivateDataValidationParameter(wire.PayersCollection, blind.SecretKey(), policy)
-	}
-	if err != nil {
-		return ccerr.Internal("policy of the payers' secret: %v", err)
-	}
-	return nil
+	// The payers' secret needs every payer's peer: no payer alone can
+	// replace it.
+	return blind.Guard(t.Stub, collection, members)
 }
 
 // BlindingReady reports whether a collection's blinding secret is set,
