@@ -77,11 +77,7 @@ func (c *Contract) BlindingReady(ctx contractapi.TransactionContextInterface, co
 	if !slices.Contains(members, t.Caller.MSPID) {
 		return false, ccerr.Forbidden("%s is not a member of collection %s", t.Caller.MSPID, collection)
 	}
-	h, err := t.Stub.GetPrivateDataHash(collection, blind.SecretKey())
-	if err != nil {
-		return false, ccerr.Internal("blinding secret of %s: %v", collection, err)
-	}
-	return len(h) > 0, nil
+	return blind.ReadyByHash(t.Stub, collection)
 }
 
 // collectionMembers returns the members of one of the chaincode's

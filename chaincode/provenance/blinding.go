@@ -72,11 +72,7 @@ func (c *Contract) BlindingReady(ctx contractapi.TransactionContextInterface, co
 	if _, err := t.collectionMembers(collection); err != nil {
 		return false, err
 	}
-	h, err := t.Stub.GetPrivateDataHash(collection, blind.SecretKey())
-	if err != nil {
-		return false, ccerr.Internal("blinding secret of %s: %v", collection, err)
-	}
-	return len(h) > 0, nil
+	return blind.ReadyByHash(t.Stub, collection)
 }
 
 // collectionMembers returns the members of one of the chaincode's

@@ -81,6 +81,17 @@ func Ready(stub shim.ChaincodeStubInterface, collection string) (bool, error) {
 	return found, err
 }
 
+// ReadyByHash reports whether the collection's secret is set from its
+// private-data hash, which every peer of the channel holds: a peer that is
+// not a member of the collection answers too.
+func ReadyByHash(stub shim.ChaincodeStubInterface, collection string) (bool, error) {
+	h, err := stub.GetPrivateDataHash(collection, SecretKey())
+	if err != nil {
+		return false, ccerr.Internal("blinding secret of %s: %v", collection, err)
+	}
+	return len(h) > 0, nil
+}
+
 // Blinder makes tokens and salts under one collection's secret, within one
 // transaction.
 type Blinder struct {
