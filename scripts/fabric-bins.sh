@@ -18,7 +18,7 @@ fi
 key=$( (cat "$root"/network/toolchain/fabric/go.{mod,sum} "$root"/network/toolchain/ca/go.{mod,sum}; go env GOVERSION) | sha256sum | cut -c1-16)
 cache=${CARECHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/carechain}
 dir=$cache/fabric-$key
-tools="peer orderer configtxgen osnadmin cryptogen fabric-ca-server fabric-ca-client"
+tools="peer orderer configtxgen configtxlator osnadmin cryptogen fabric-ca-server fabric-ca-client"
 
 complete() {
   for t in $tools; do [ -x "$dir/bin/$t" ] || return 1; done
@@ -41,7 +41,7 @@ fi
 tmp=$(mktemp -d "$cache/build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS
-echo "▶ building Fabric peer, orderer, configtxgen, osnadmin, cryptogen (about 80 s on 2 cores)" >&2
+echo "▶ building Fabric peer, orderer, configtxgen, configtxlator, osnadmin, cryptogen (about 80 s on 2 cores)" >&2
 (cd "$root/network/toolchain/fabric" && GOBIN="$tmp/bin" go install -trimpath tool) >&2
 echo "▶ building fabric-ca-server, fabric-ca-client (about 65 s)" >&2
 (cd "$root/network/toolchain/ca" && GOBIN="$tmp/bin" go install -trimpath tool) >&2

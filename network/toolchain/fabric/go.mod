@@ -6,6 +6,7 @@ replace github.com/cespare/xxhash/v2 => github.com/cespare/xxhash/v2 v2.1.2
 
 tool (
 	github.com/hyperledger/fabric/cmd/configtxgen
+	github.com/hyperledger/fabric/cmd/configtxlator
 	github.com/hyperledger/fabric/cmd/cryptogen
 	github.com/hyperledger/fabric/cmd/orderer
 	github.com/hyperledger/fabric/cmd/osnadmin
@@ -35,6 +36,7 @@ require (
 	github.com/docker/go-connections v0.4.0 // indirect
 	github.com/docker/go-units v0.5.0 // indirect
 	github.com/dustin/go-humanize v1.0.0 // indirect
+	github.com/felixge/httpsnoop v1.0.1 // indirect
 	github.com/fsnotify/fsnotify v1.4.9 // indirect
 	github.com/fsouza/go-dockerclient v1.7.3 // indirect
 	github.com/go-kit/kit v0.10.0 // indirect
@@ -43,6 +45,7 @@ require (
 	github.com/golang/groupcache v0.0.0-20210331224755-41bb18bfe9da // indirect
 	github.com/golang/protobuf v1.5.2 // indirect
 	github.com/golang/snappy v0.0.4 // indirect
+	github.com/gorilla/handlers v1.5.1 // indirect
 	github.com/gorilla/mux v1.8.0 // indirect
 	github.com/grpc-ecosystem/go-grpc-middleware v1.3.0 // indirect
 	github.com/hashicorp/hcl v1.0.0 // indirect
