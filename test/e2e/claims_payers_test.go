@@ -3,10 +3,15 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,97 +21,361 @@ import (
 	claimcc "github.com/carechain/carechain/chaincode/claims/wire"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/claims"
 	"github.com/carechain/carechain/client/profile"
 )
 
-// secondPayer is the consortium's second org with peers playing the payer
-// on care, and its users with the adjudicator and enrollment roles; the
-// test skips, saying why, when there is none (the reference topology has
-// one payer).
-func secondPayer(t *testing.T) (org profile.Org, adjudicator, enrollment string) {
-	t.Helper()
+// secondPayer is a consortium org, other than "payer", with peers playing
+// the payer on care, and its users with the adjudicator, enrollment and
+// claims-intake roles; ok is false when there is none.
+func secondPayer(c *client.Client) (payer2 payerUsers, ok bool) {
 	var care []string
-	for _, ch := range cl.Profile.Channels {
+	for _, ch := range c.Profile.Channels {
 		if ch.Name == "care" {
 			care = ch.Orgs
 		}
 	}
-	for _, o := range cl.Profile.Orgs {
+	for _, o := range c.Profile.Orgs {
 		if o.Name == "payer" || len(o.Peers) == 0 || !slices.Contains(o.Parts, parts.PartPayer) || !slices.Contains(care, o.Name) {
 			continue
 		}
+		p := payerUsers{org: o}
 		for _, u := range o.Users {
 			switch u.Role {
 			case parts.RoleAdjudicator:
-				adjudicator = u.Name
+				p.adjudicator = u.Name
 			case parts.RoleEnrollment:
-				enrollment = u.Name
+				p.enrollment = u.Name
+			case parts.RoleClaimsIntake:
+				p.intake = u.Name
 			}
 		}
-		if adjudicator != "" && enrollment != "" {
-			return o, adjudicator, enrollment
+		if p.adjudicator != "" && p.enrollment != "" && p.intake != "" {
+			return p, true
 		}
 	}
-	t.Skip("the consortium has no second payer on care with adjudicator and enrollment users: the two-insurer story needs one (topology)")
-	return profile.Org{}, "", ""
+	return payerUsers{}, false
 }
 
-// Two insurers: each payer holds only its own claims' details; a claim
-// with two coverages crosses over and the secondary pays the remainder;
-// the same services billed to both are flagged to both by their screens.
+// payerUsers is a payer org and its claims staff.
+type payerUsers struct {
+	org                             profile.Org
+	adjudicator, enrollment, intake string
+}
+
+// A consortium whose topology lists a second payer runs the two-insurer
+// story as it is; the reference one has one payer, and the reconcile test
+// (reorg_test.go) runs the story while it has added payer2.
 func TestTwoPayersStory(t *testing.T) {
-	org, adj2, enr2 := secondPayer(t)
+	p2, ok := secondPayer(cl)
+	if !ok {
+		t.Skip("the reference topology has one payer: TestAPayerJoinsAndLeavesTheCareChannel runs the two-insurer story with payer2 added")
+	}
+	twoPayersStory(t, cl, p2)
+}
+
+// story is the two-insurer story on a client of the consortium (its
+// profile lists the second payer).
+type story struct {
+	t   *testing.T
+	ctx context.Context
+	c   *client.Client
+	p2  payerUsers
+	run int64
+}
+
+// as is a claims client of org's user on c.
+func (s *story) as(org, user string) *claims.Client {
+	se, err := s.c.Session(org, user, client.SessionOptions{Wallet: wallet})
+	require.NoError(s.t, err, "session %s/%s", org, user)
+	s.t.Cleanup(func() { _ = se.Close() })
+	return claims.New(se, "care")
+}
+
+// committedOn waits until peer peerID has committed transaction txID.
+func (s *story) committedOn(peerID, txID string) {
+	s.t.Helper()
+	se, err := s.c.Session("provider", "physician1")
+	require.NoError(s.t, err)
+	defer se.Close()
+	var info *client.TxInfo
+	deadline := time.Now().Add(30 * time.Second)
+	for info, err = se.Transaction(s.ctx, "care", txID); err != nil; info, err = se.Transaction(s.ctx, "care", txID) {
+		require.True(s.t, time.Now().Before(deadline), "transaction %s not found: %v", txID, err)
+		time.Sleep(100 * time.Millisecond)
+	}
+	peerHeight(s.t, s.c, peerID, "care", info.Block)
+}
+
+func (s *story) peer2() string { return "peer0." + s.p2.org.Name }
+
+// twoPayersStory: with payer and a second payer on care, a provider bills
+// the second payer, whose adjudicator decides the pended claim with
+// carectl; the same services billed to both are flagged to each, naming
+// its own claim only; a claim with both coverages crosses over and the
+// secondary pays only what the primary left to the patient; the second
+// payer's intake submits a paper claim the provider disputes; and the
+// peers of the regulator, the manufacturer and the other payer hold no
+// detail of the second payer's claims.
+func twoPayersStory(t *testing.T, c *client.Client, p2 payerUsers) {
 	ctx := context.Background()
 	payerSetup(t, ctx)
-	run := time.Now().UnixNano()
-	member := fmt.Sprintf("pt-e2e-payers-%d", run)
-	cov1, cov2 := fmt.Sprintf("cov-e2e-p1-%d", run), fmt.Sprintf("cov-e2e-p2-%d", run)
-	coverageFor(t, ctx, cov1, member)
-	second := claimsAs(t, org.Name, adj2)
-	if _, err := claimsAs(t, org.Name, enr2).SetSalt(ctx); err != nil && !errors.Is(err, client.ErrConflict) {
-		require.NoError(t, err)
-	}
-	_, err := second.SetRules(ctx, claimcc.Rules{Plan: "bronze", Allowed: map[string]int64{"99214": 15000, "80053": 4000}})
-	require.NoError(t, err)
-	_, err = claimsAs(t, org.Name, enr2).RegisterCoverage(ctx, claimcc.Coverage{ID: cov2, Member: member, Plan: "bronze",
+	s := &story{t: t, ctx: ctx, c: c, p2: p2, run: time.Now().UnixNano()}
+	s.setupSecondPayer()
+	only := s.billedToSecondPayer()
+	s.duplicatesAcrossPayers()
+	s.coordinationOfBenefits()
+	paper := s.paperClaimDisputed()
+	s.payerOnly(only, paper)
+}
+
+var setupPayer2 sync.Once
+
+// setupSecondPayer sets the second payer's salt (once per consortium) and
+// its plan's rules.
+func (s *story) setupSecondPayer() {
+	setupPayer2.Do(func() {
+		_, err := s.as(s.p2.org.Name, s.p2.enrollment).SetSalt(s.ctx)
+		if err != nil && !errors.Is(err, client.ErrConflict) {
+			require.NoError(s.t, err)
+		}
+	})
+	_, err := s.as(s.p2.org.Name, s.p2.adjudicator).SetRules(s.ctx, claimcc.Rules{Plan: "bronze",
+		Allowed: map[string]int64{"99214": 15000, "80053": 4000}})
+	require.NoError(s.t, err)
+}
+
+// coverage registers a bronze coverage of member with the second payer:
+// copay 10.00, deductible 20.00, limit 1,000.00.
+func (s *story) coverage(id, member string) string {
+	r, err := s.as(s.p2.org.Name, s.p2.enrollment).RegisterCoverage(s.ctx, claimcc.Coverage{ID: id, Member: member, Plan: "bronze",
 		Period: claimcc.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 1000, DeductibleCents: 2000, AnnualLimitCents: 100_000})
-	require.NoError(t, err)
+	require.NoError(s.t, err)
+	return r.TxID
+}
 
-	provider := claimsAs(t, "provider", "billing1")
-	primary := visit(fmt.Sprintf("clm-e2e-cob-%d", run), member, cov1, "2026-06-01", 4000)
-	primary.Secondary = &claimcc.CoverageRef{Payer: org.MSPID, Coverage: cov2}
-	_, err = provider.Submit(ctx, primary)
-	require.NoError(t, err)
-	r, err := provider.Crossover(ctx, primary.ID)
-	require.NoError(t, err)
-	assert.Equal(t, claimcc.CrossoverID(primary.ID), r.ID)
-	rem, err := second.Remittance(ctx, r.ID)
-	require.NoError(t, err)
-	require.NotNil(t, rem.Prior)
+// primaryCoverage registers a coverage of member with payer, as
+// coverageFor does, and waits until the provider's peer, which endorses
+// the claims that read it, has it.
+func (s *story) primaryCoverage(id, member string) {
+	r, err := s.as("payer", "enrollment1").RegisterCoverage(s.ctx, claimcc.Coverage{ID: id, Member: member, Plan: "e2e-gold",
+		Period: claimcc.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2500, AnnualLimitCents: 5_000_000})
+	require.NoError(s.t, err)
+	s.committedOn("peer0.provider", r.TxID)
+}
+
+// billedToSecondPayer: the provider bills the second payer before the
+// member's coverage is on the ledger (pended), the payer enrolls the
+// member, and its adjudicator decides the claim with carectl. It returns
+// what only the second payer and the provider may hold of it.
+func (s *story) billedToSecondPayer() [][]byte {
+	member, cov := fmt.Sprintf("pt-e2e-p2only-%d", s.run), fmt.Sprintf("cov-e2e-p2only-%d", s.run)
+	in := visit(fmt.Sprintf("clm-e2e-p2-%d", s.run), member, cov, "2026-06-03", 4000)
+	in.Payer = s.p2.org.MSPID
+	r, err := s.as("provider", "billing1").Submit(s.ctx, in)
+	require.NoError(s.t, err)
+	require.Equal(s.t, claimcc.StatusPended, r.Status, "no coverage yet")
+	// The adjudication is endorsed by both peers: each needs the claim and the coverage.
+	s.committedOn(s.peer2(), r.TxID)
+	s.committedOn("peer0.provider", s.coverage(cov, member))
+
+	var got claimcc.Receipt
+	s.carectl(&got, s.p2.org.Name, s.p2.adjudicator, "claims", "adjudicate", in.ID)
+	assert.Equal(s.t, claimcc.StatusAdjudicated, got.Status)
+	s.committedOn(s.peer2(), got.TxID)
+	rem, err := s.as(s.p2.org.Name, s.p2.adjudicator).Remittance(s.ctx, in.ID)
+	require.NoError(s.t, err)
+	// 210.00 → allowed 150.00 − deductible 20.00 − copay 10.00 = 120.00; panel 40.00.
+	assert.Equal(s.t, int64(16000), rem.PaidCents)
+	assert.Equal(s.t, int64(3000), rem.PatientCents)
+
+	var refused struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	require.NotZero(s.t, s.carectlCode(&refused, "payer", "adjudicator1", "claims", "get", in.ID), "the other payer reads the claim")
+	assert.Equal(s.t, string(client.CodeForbidden), refused.Error.Code)
+	return [][]byte{[]byte(member), []byte(cov)}
+}
+
+// duplicatesAcrossPayers: the same services billed to both payers, a cent
+// apart, are flagged to both, each flag naming its payer's claim only.
+func (s *story) duplicatesAcrossPayers() {
+	member := fmt.Sprintf("pt-e2e-dup-%d", s.run)
+	cov1, cov2 := fmt.Sprintf("cov-e2e-dup1-%d", s.run), fmt.Sprintf("cov-e2e-dup2-%d", s.run)
+	s.primaryCoverage(cov1, member)
+	s.committedOn("peer0.provider", s.coverage(cov2, member))
+	a := visit(fmt.Sprintf("clm-e2e-a-%d", s.run), member, cov1, "2026-06-02", 4000)
+	b := visit(fmt.Sprintf("clm-e2e-b-%d", s.run), member, cov2, "2026-06-02", 4001)
+	b.Payer = s.p2.org.MSPID
+	provider := s.as("provider", "billing1")
+	_, err := provider.Submit(s.ctx, a)
+	require.NoError(s.t, err)
+	rb, err := provider.Submit(s.ctx, b)
+	require.NoError(s.t, err)
+	s.committedOn(s.peer2(), rb.TxID)
+
+	ra, err := s.as("payer", "adjudicator1").Screen(s.ctx, a.ID)
+	require.NoError(s.t, err)
+	s.committedOn(s.peer2(), ra.TxID)
+	r2 := s.screenOnSecondPayer(b.ID)
+	s.committedOn("peer0.payer", r2.TxID)
+
+	mine := s.flagged(s.as(s.p2.org.Name, s.p2.adjudicator))
+	assert.Contains(s.t, mine, b.ID, "the second payer's flag")
+	assert.NotContains(s.t, mine, a.ID, "the other payer's claim is not named")
+	theirs := s.flagged(s.as("payer", "adjudicator1"))
+	assert.Contains(s.t, theirs, a.ID, "the first payer's flag")
+	assert.NotContains(s.t, theirs, b.ID)
+}
+
+// screenOnSecondPayer screens a claim as the second payer's intake. The
+// payers' secret reaches a payer's peer added to the collection by
+// Fabric's private-data reconciliation (every minute by default): until it
+// has, the screen fails at endorsement (FAILED_PRECONDITION, never
+// ordered), and is asked again.
+func (s *story) screenOnSecondPayer(id string) *claimcc.Receipt {
+	k := s.as(s.p2.org.Name, s.p2.intake)
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		r, err := k.Screen(s.ctx, id)
+		if err == nil {
+			return r
+		}
+		var ce *client.Error
+		require.True(s.t, errors.As(err, &ce) && ce.Code == client.CodeFailedPrecondition, "screen %s: %v", id, err)
+		require.True(s.t, time.Now().Before(deadline), "the payers' secret never reached %s: %v", s.peer2(), err)
+		time.Sleep(2 * time.Second)
+	}
+}
+
+func (s *story) flagged(k *claims.Client) []string {
+	page, err := k.ListFlags(s.ctx, client.Page{Size: 200})
+	require.NoError(s.t, err)
+	var ids []string
+	for _, f := range page.Items {
+		ids = append(ids, f.Claim)
+	}
+	return ids
+}
+
+// coordinationOfBenefits: payer adjudicates a claim that names the
+// second payer's coverage; the provider's crossover makes the second
+// payer's claim, which pays only what the primary left to the patient.
+func (s *story) coordinationOfBenefits() {
+	member := fmt.Sprintf("pt-e2e-cob-%d", s.run)
+	cov1, cov2 := fmt.Sprintf("cov-e2e-cob1-%d", s.run), fmt.Sprintf("cov-e2e-cob2-%d", s.run)
+	s.primaryCoverage(cov1, member)
+	s.committedOn("peer0.provider", s.coverage(cov2, member))
+	primary := visit(fmt.Sprintf("clm-e2e-cob-%d", s.run), member, cov1, "2026-06-01", 4000)
+	primary.Secondary = &claimcc.CoverageRef{Payer: s.p2.org.MSPID, Coverage: cov2}
+	provider := s.as("provider", "billing1")
+	rp, err := provider.Submit(s.ctx, primary)
+	require.NoError(s.t, err)
+	require.Equal(s.t, claimcc.StatusAdjudicated, rp.Status)
+	s.committedOn(s.peer2(), rp.TxID)
+	r, err := provider.Crossover(s.ctx, primary.ID)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, claimcc.CrossoverID(primary.ID), r.ID)
+	s.committedOn(s.peer2(), r.TxID)
+
+	rem, err := s.as(s.p2.org.Name, s.p2.adjudicator).Remittance(s.ctx, r.ID)
+	require.NoError(s.t, err)
+	require.NotNil(s.t, rem.Prior)
+	// The primary allowed 220.00, paid 195.00 and left the 25.00 copay to
+	// the patient: the secondary pays that, and nothing the primary paid.
+	assert.Equal(s.t, int64(19500), rem.Prior.PaidCents)
+	assert.Equal(s.t, int64(2500), rem.PaidCents)
+	assert.Equal(s.t, int64(0), rem.PatientCents)
+	assert.Equal(s.t, rem.Prior.AllowedCents, rem.Prior.PaidCents+rem.PaidCents+rem.PatientCents, "the payments and the patient's share add up")
 	for i, l := range rem.Lines {
-		assert.LessOrEqual(t, l.PaidCents, rem.Prior.Lines[i].PatientCents, "line %d: only the remainder", i)
+		assert.LessOrEqual(s.t, l.PaidCents, rem.Prior.Lines[i].PatientCents, "line %d: only the remainder", i)
 	}
-	_, err = claimsAs(t, "payer", "adjudicator1").Get(ctx, r.ID)
-	assert.True(t, errors.Is(err, client.ErrForbidden), "the primary reads the secondary's claim: %v", err)
+	_, err = s.as("payer", "adjudicator1").Get(s.ctx, r.ID)
+	assert.True(s.t, errors.Is(err, client.ErrForbidden), "the primary reads the secondary's claim: %v", err)
+}
 
-	// The same services billed to both payers, a cent apart: flagged to both.
-	a := visit(fmt.Sprintf("clm-e2e-a-%d", run), member, cov1, "2026-06-02", 4000)
-	b := visit(fmt.Sprintf("clm-e2e-b-%d", run), member, cov2, "2026-06-02", 4001)
-	b.Payer = org.MSPID
-	_, err = provider.Submit(ctx, a)
-	require.NoError(t, err)
-	_, err = provider.Submit(ctx, b)
-	require.NoError(t, err)
-	_, err = claimsAs(t, "payer", "adjudicator1").Screen(ctx, a.ID)
-	require.NoError(t, err)
-	_, err = second.Screen(ctx, b.ID)
-	require.NoError(t, err)
-	flags, err := second.ListFlags(ctx, client.Page{Size: 50})
-	require.NoError(t, err)
-	var mine []string
-	for _, f := range flags.Items {
-		mine = append(mine, f.Claim)
+// paperClaimDisputed: the second payer's intake submits a claim it got on
+// paper for the provider, who sees it and disputes it. It returns what
+// only the second payer and the provider may hold of it.
+func (s *story) paperClaimDisputed() [][]byte {
+	member, cov := fmt.Sprintf("pt-e2e-paper-%d", s.run), fmt.Sprintf("cov-e2e-paper-%d", s.run)
+	s.committedOn("peer0.provider", s.coverage(cov, member))
+	in := visit(fmt.Sprintf("clm-e2e-paper-%d", s.run), member, cov, "2026-06-04", 4000)
+	in.Payer = s.p2.org.MSPID
+	r, err := s.as(s.p2.org.Name, s.p2.intake).SubmitIntake(s.ctx, claimcc.IntakeInput{Claim: in, Provider: "ProviderMSP",
+		Channel: claimcc.IntakePaper, Received: "2026-06-10"})
+	require.NoError(s.t, err)
+	s.committedOn("peer0.provider", r.TxID)
+
+	provider := s.as("provider", "billing1")
+	got, err := provider.Get(s.ctx, in.ID)
+	require.NoError(s.t, err, "the provider named sees the payer's intake")
+	require.NotNil(s.t, got.Intake)
+	assert.Equal(s.t, claimcc.IntakePaper, got.Intake.Channel)
+	d, err := provider.Dispute(s.ctx, in.ID)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, claimcc.StatusDisputed, d.Status)
+	s.committedOn(s.peer2(), d.TxID)
+	back, err := s.as(s.p2.org.Name, s.p2.adjudicator).Get(s.ctx, in.ID)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, claimcc.StatusDisputed, back.Status)
+	return [][]byte{[]byte(member), []byte(cov)}
+}
+
+// payerOnly checks the peers' files: the second payer's claims' details
+// (needles) are on its peer and on no peer of the regulator, the
+// manufacturer or the other payer; a claim of the other payer's is not on
+// the second payer's peer.
+func (s *story) payerOnly(needles ...[][]byte) {
+	var all [][]byte
+	for _, n := range needles {
+		all = append(all, n...)
 	}
-	assert.Contains(t, mine, b.ID)
-	assert.NotContains(t, mine, a.ID)
+	member := fmt.Sprintf("pt-e2e-p1only-%d", s.run)
+	r, err := s.as("provider", "billing1").Submit(s.ctx, visit(fmt.Sprintf("clm-e2e-p1only-%d", s.run), member, "cov-none", "2026-06-05", 4000))
+	require.NoError(s.t, err)
+	s.committedOn(s.peer2(), r.TxID)
+	s.committedOn("peer0.regulator", r.TxID)
+	for _, peer := range []string{"peer0.regulator", "peer0.manufacturer", "peer0.payer"} {
+		assertNotInFiles(s.t, filepath.Join(home, "nodes", peer, "data"), all...)
+	}
+	assertNotInFiles(s.t, filepath.Join(home, "nodes", s.peer2(), "data"), []byte(member))
+	assert.True(s.t, anyFileContains(s.t, filepath.Join(home, "nodes", s.peer2(), "data", "ledgersData", "pvtdataStore"), all[0]),
+		"the second payer's peer holds its claims")
+}
+
+var carectlBin = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(home, "e2e-carectl")
+	cmd := exec.Command("go", "build", "-o", bin, "./client/cmd/carectl")
+	cmd.Dir = repo
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build carectl: %w: %s", err, out)
+	}
+	return bin, nil
+})
+
+// carectl runs carectl as org's user with --output json, requires it to
+// succeed, and decodes its output into out.
+func (s *story) carectl(out any, org, user string, args ...string) {
+	s.t.Helper()
+	require.Zero(s.t, s.carectlCode(out, org, user, args...), "carectl %v", args)
+}
+
+// carectlCode runs carectl as org's user with --output json, decodes its
+// output into out and returns its exit code.
+func (s *story) carectlCode(out any, org, user string, args ...string) int {
+	s.t.Helper()
+	bin, err := carectlBin()
+	require.NoError(s.t, err)
+	cmd := exec.Command(bin, append([]string{"--network", home, "--org", org, "--user", user, "-o", "json"}, args...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		require.NoError(s.t, err)
+	}
+	require.NoError(s.t, json.Unmarshal(stdout.Bytes(), out), "carectl %v: stdout %s stderr %s", args, stdout.String(), stderr.String())
+	return cmd.ProcessState.ExitCode()
 }

@@ -35,9 +35,10 @@ import (
 // `make up` (carenet up): its CA, identities, MSP and peer, a config
 // update of care signed by the admins its Admins policy needs, its peer
 // joining and catching up, the definitions whose policy now lists it at a
-// new sequence (parts, baseline) and the others approved by it (consent,
-// records, claims), the parts registry's entry through Propose/Approve,
-// network.json. Then the operator removes it from care (a config update:
+// new sequence (parts, baseline, claims with its new collections) and the
+// others approved by it (consent, records), the parts registry's entry
+// through Propose/Approve, network.json; the two-insurer story runs with
+// it (claims_payers_test.go). Then the operator removes it from care (a config update:
 // its peer gets no more blocks) and from the topology (its nodes stop,
 // their state stays). Everything written before reads back throughout.
 func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
@@ -75,6 +76,12 @@ func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
 	i := slices.IndexFunc(reg.Orgs, func(o wire.Org) bool { return o.MSPID == "Payer2MSP" })
 	require.GreaterOrEqual(t, i, 0, "the registry lists Payer2MSP")
 	assert.True(t, reg.Orgs[i].OwnsPlan("bronze"), "payer2 plays the payer with its plan")
+
+	// The second insurer at work: its collections came with the claims
+	// definition's new sequence, its peer in the endorsement policy.
+	p2, ok := secondPayer(cl2)
+	require.True(t, ok, "network.json lists payer2's claims staff")
+	twoPayersStory(t, cl2, p2)
 
 	// A second up changes nothing.
 	out, err = carenetOutput("--topology", withPayer2, "--no-deploy", "up")
@@ -197,8 +204,9 @@ func registry(t *testing.T, s *client.Session) wire.Registry {
 
 // payer2 is the reference topology with a second insurer named name (its
 // peer on peerHost when set), listed in care when inCare, with the parts
-// registry's and baseline's policies on care counting it (the other care
-// chaincodes keep theirs: it approves their committed definitions).
+// registry's, claims' and baseline's policies on care counting it (the
+// other care chaincodes keep theirs: it approves their committed
+// definitions).
 func payer2(t *testing.T, name, peerHost string, inCare bool) *topology.Topology {
 	t.Helper()
 	topo, err := topology.Load(filepath.Join(repo, "network", "topology.yaml"))
@@ -206,7 +214,8 @@ func payer2(t *testing.T, name, peerHost string, inCare bool) *topology.Topology
 	msp := strings.ToUpper(name[:1]) + name[1:] + "MSP"
 	org := topology.Org{Name: name, MSPID: msp, Description: "a second health insurer (e2e)", Parts: []string{wire.PartPayer},
 		Plans: []string{"bronze"}, Peers: []string{"peer0"},
-		Users: []topology.User{{Name: "admin", Type: "admin"}, {Name: "adjudicator1", Role: wire.RoleAdjudicator}}}
+		Users: []topology.User{{Name: "admin", Type: "admin"}, {Name: "adjudicator1", Role: wire.RoleAdjudicator},
+			{Name: "enrollment1", Role: wire.RoleEnrollment}, {Name: "intake1", Role: wire.RoleClaimsIntake}}}
 	if peerHost != "" {
 		org.NodeHosts = map[string]string{"peer0": peerHost}
 	}
@@ -219,6 +228,11 @@ func payer2(t *testing.T, name, peerHost string, inCare bool) *topology.Topology
 	peers := fmt.Sprintf("'ProviderMSP.peer', 'PayerMSP.peer', 'RegulatorMSP.peer', '%s.peer'", msp)
 	topo.Chaincode("parts").Channels["care"] = topology.ChaincodeChannel{Endorsement: "OutOf(3, " + peers + ")"}
 	topo.Chaincode("baseline").Channels["care"] = topology.ChaincodeChannel{Endorsement: "OutOf(2, " + peers + ")"}
+	// Claims between the provider and the new payer are endorsed by their
+	// two peers: the chaincode's policy must count the payer's.
+	claims := topo.Chaincode("claims").Channels["care"]
+	claims.Endorsement = "OutOf(2, " + peers + ")"
+	topo.Chaincode("claims").Channels["care"] = claims
 	return topo
 }
 
