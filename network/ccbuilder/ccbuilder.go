@@ -8,6 +8,7 @@ package ccbuilder
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -60,7 +61,8 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return os.Rename(tmp, dst)
 }
 
-// Detect accepts carechain-go packages: bin/detect SOURCE METADATA.
+// Detect accepts carechain-go packages and chaincode-as-a-service
+// (ccaas) packages: bin/detect SOURCE METADATA.
 func Detect(args []string) error {
 	if len(args) != 2 {
 		return fmt.Errorf("detect: want SOURCE METADATA")
@@ -69,18 +71,26 @@ func Detect(args []string) error {
 	if err != nil {
 		return err
 	}
-	if m.Type != ccpackage.Type {
-		return fmt.Errorf("detect: package type %q is not %s", m.Type, ccpackage.Type)
+	if m.Type != ccpackage.Type && m.Type != ccpackage.ServiceType {
+		return fmt.Errorf("detect: package type %q is neither %s nor %s", m.Type, ccpackage.Type, ccpackage.ServiceType)
 	}
 	return nil
 }
 
-// Build compiles the chaincode: bin/build SOURCE METADATA OUTPUT.
+// Build compiles the chaincode, or for a service keeps its
+// connection.json (checked): bin/build SOURCE METADATA OUTPUT.
 func Build(args []string) error {
 	if len(args) != 3 {
 		return fmt.Errorf("build: want SOURCE METADATA OUTPUT")
 	}
 	src, out := args[0], args[2]
+	m, err := ccpackage.ReadMetadata(args[1])
+	if err != nil {
+		return err
+	}
+	if m.Type == ccpackage.ServiceType {
+		return buildService(src, out)
+	}
 	data, err := os.ReadFile(filepath.Join(src, ccpackage.BuildFile))
 	if err != nil {
 		return err
@@ -96,7 +106,11 @@ func Build(args []string) error {
 	if spec.Version != "" {
 		ldflags += " -X main.buildVersion=" + spec.Version
 	}
-	goArgs := []string{"build", "-trimpath", "-mod=readonly", "-ldflags=" + ldflags, "-o", filepath.Join(out, "chaincode")}
+	mod := "-mod=readonly"
+	if spec.Vendor {
+		mod = "-mod=vendor" // a module of its own, its dependencies in the package
+	}
+	goArgs := []string{"build", "-trimpath", mod, "-ldflags=" + ldflags, "-o", filepath.Join(out, "chaincode")}
 	cmd := exec.Command("go", append(goArgs, spec.Main)...)
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -107,13 +121,43 @@ func Build(args []string) error {
 	return nil
 }
 
-// Release has nothing to release: LevelDB needs no index definitions and
-// carechain chaincodes run as processes, not as services. bin/release BUILD RELEASE.
+// buildService checks a service package's connection.json and keeps it
+// for Release.
+func buildService(src, out string) error {
+	data, err := os.ReadFile(filepath.Join(src, ccpackage.ConnectionFile))
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	var c ccpackage.Connection
+	if err := json.Unmarshal(data, &c); err != nil {
+		return fmt.Errorf("build: %s: %w", ccpackage.ConnectionFile, err)
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("build: %s: %w", ccpackage.ConnectionFile, err)
+	}
+	return os.WriteFile(filepath.Join(out, ccpackage.ConnectionFile), data, 0o644)
+}
+
+// Release releases a service's connection.json where the peer looks for
+// it (chaincode/server/connection.json: the peer then connects to the
+// server and calls no bin/run); a built chaincode has nothing to release
+// (LevelDB needs no index definitions). bin/release BUILD RELEASE.
 func Release(args []string) error {
 	if len(args) != 2 {
 		return fmt.Errorf("release: want BUILD RELEASE")
 	}
-	return nil
+	data, err := os.ReadFile(filepath.Join(args[0], ccpackage.ConnectionFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(args[1], "chaincode", "server")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, ccpackage.ConnectionFile), data, 0o644)
 }
 
 // RunMetadata is the chaincode.json the peer gives bin/run.

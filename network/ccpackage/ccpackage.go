@@ -45,6 +45,10 @@ type BuildSpec struct {
 	// Version, when set, is linked into the chaincode as main.buildVersion:
 	// it changes the package (and so its id) without changing the source.
 	Version string `json:"version,omitempty"`
+	// Vendor: the archive holds the module's dependencies in vendor/
+	// (a module of its own, see BuildModule); the builder builds with
+	// -mod=vendor, offline.
+	Vendor bool `json:"vendor,omitempty"`
 }
 
 var versionPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
@@ -74,6 +78,21 @@ func Build(moduleRoot, name, mainPath, version string, overlays ...Overlay) (*Pa
 	if version != "" && !versionPattern.MatchString(version) {
 		return nil, fmt.Errorf("chaincode %s: version %q must match %s", name, version, versionPattern)
 	}
+	entries, err := readSources(moduleRoot, mainPath)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range overlays {
+		if _, ok := entries[o.Path]; !ok {
+			return nil, fmt.Errorf("chaincode %s: overlay %s is not a file of the package", name, o.Path)
+		}
+		entries[o.Path] = o.Data
+	}
+	return assemble(name, Type, entries, BuildSpec{Main: mainPath, Version: version})
+}
+
+// readSources reads the files sourceFiles lists.
+func readSources(moduleRoot, mainPath string) (map[string][]byte, error) {
 	files, err := sourceFiles(moduleRoot, mainPath)
 	if err != nil {
 		return nil, err
@@ -86,21 +105,23 @@ func Build(moduleRoot, name, mainPath, version string, overlays ...Overlay) (*Pa
 		}
 		entries[f] = data
 	}
-	for _, o := range overlays {
-		if _, ok := entries[o.Path]; !ok {
-			return nil, fmt.Errorf("chaincode %s: overlay %s is not a file of the package", name, o.Path)
-		}
-		entries[o.Path] = o.Data
+	return entries, nil
+}
+
+// assemble makes the package of a code archive's entries: build.json
+// from spec (when its Main is set), the label from the code's hash.
+func assemble(name, typ string, entries map[string][]byte, spec BuildSpec) (*Package, error) {
+	if spec.Main != "" {
+		data, _ := json.Marshal(spec)
+		entries[BuildFile] = data
 	}
-	spec, _ := json.Marshal(BuildSpec{Main: mainPath, Version: version})
-	entries[BuildFile] = spec
 	code, err := archive(entries)
 	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(code)
 	label := fmt.Sprintf("%s_%s", name, hex.EncodeToString(sum[:])[:12])
-	meta, _ := json.Marshal(Metadata{Type: Type, Label: label})
+	meta, _ := json.Marshal(Metadata{Type: typ, Label: label})
 	pkg, err := archive(map[string][]byte{"metadata.json": meta, "code.tar.gz": code})
 	if err != nil {
 		return nil, err
@@ -112,8 +133,9 @@ func Build(moduleRoot, name, mainPath, version string, overlays ...Overlay) (*Pa
 // sourceFiles lists go.mod, go.sum and the non-test Go files of the module's
 // packages that mainPath depends on, as slash paths relative to the root.
 func sourceFiles(moduleRoot, mainPath string) ([]string, error) {
-	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{if .Module}}{{if .Module.Main}}{{.Dir}}|{{join .GoFiles \",\"}}|{{join .EmbedFiles \",\"}}{{end}}{{end}}{{end}}", mainPath)
+	cmd := exec.Command("go", "list", "-mod=readonly", "-deps", "-f", "{{if not .Standard}}{{if .Module}}{{if .Module.Main}}{{.Dir}}|{{join .GoFiles \",\"}}|{{join .EmbedFiles \",\"}}{{end}}{{end}}{{end}}", mainPath)
 	cmd.Dir = moduleRoot
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-buildvcs=false")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -4,9 +4,21 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
 	"io"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,4 +101,75 @@ func TestOverlayReplacesAPackagedFileAndChangesTheID(t *testing.T) {
 	require.Equal(t, over.ID, again.ID)
 	_, err = Build("../..", "parts", "./chaincode/parts/cmd", "", Overlay{Path: "chaincode/parts/nope.json", Data: genesis})
 	require.ErrorContains(t, err, "not a file of the package")
+}
+
+// A module of its own (its own go.mod, outside carechain's module) is
+// packaged with its dependencies vendored and builds offline with
+// -mod=vendor, as the builder builds it; the package is reproducible.
+func TestAModuleOfItsOwnIsPackagedVendoredAndBuildsOffline(t *testing.T) {
+	a, err := BuildModule("../../test/testdata/ccmodule", "ccmodule", ".", "")
+	require.NoError(t, err)
+	b, err := BuildModule("../../test/testdata/ccmodule", "ccmodule", ".", "")
+	require.NoError(t, err)
+	assert.Equal(t, a.ID, b.ID, "reproducible")
+	code := entries(t, entries(t, a.Bytes)["code.tar.gz"])
+	assert.Contains(t, code, "main.go")
+	assert.Contains(t, code, "vendor/modules.txt")
+	assert.Contains(t, code, "vendor/github.com/hyperledger/fabric-contract-api-go/v2/contractapi/contract_chaincode.go")
+	assert.JSONEq(t, `{"main":".","vendor":true}`, string(code[BuildFile]))
+	for name := range code {
+		assert.NotContains(t, name, "carechain", "nothing of carechain's module")
+	}
+
+	dir := t.TempDir()
+	for name, data := range code {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+	}
+	cmd := exec.Command("go", "build", "-mod=vendor", "-o", filepath.Join(dir, "cc"), ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "offline build: %s", out)
+
+	_, err = BuildModule(t.TempDir(), "nomod", ".", "")
+	assert.ErrorIs(t, err, ErrNoModule)
+}
+
+// A service package is connection.json alone, under the ccaas type; no
+// TLS root is refused.
+func TestAServicePackageSaysWhereTheServerListensOverTLS(t *testing.T) {
+	root := testRootPEM(t)
+	pkg, err := BuildService("svc", Connection{Address: "127.0.0.1:9999", TLSRequired: true, RootCert: root})
+	require.NoError(t, err)
+	outer := entries(t, pkg.Bytes)
+	assert.JSONEq(t, `{"type":"ccaas","label":"`+pkg.Label+`"}`, string(outer["metadata.json"]))
+	code := entries(t, outer["code.tar.gz"])
+	assert.Equal(t, []string{ConnectionFile}, keys(code))
+	var c Connection
+	require.NoError(t, json.Unmarshal(code[ConnectionFile], &c))
+	assert.Equal(t, Connection{Address: "127.0.0.1:9999", DialTimeout: "10s", TLSRequired: true, RootCert: root}, c)
+
+	other, err := BuildService("svc", Connection{Address: "127.0.0.1:9998", TLSRequired: true, RootCert: root})
+	require.NoError(t, err)
+	assert.NotEqual(t, pkg.ID, other.ID, "another address is another package")
+	_, err = BuildService("svc", Connection{Address: "127.0.0.1:9999", TLSRequired: false, RootCert: root})
+	assert.ErrorIs(t, err, ErrServiceTLS)
+	_, err = BuildService("svc", Connection{Address: "127.0.0.1:9999", TLSRequired: true, RootCert: "not a PEM"})
+	assert.ErrorIs(t, err, ErrServiceTLS)
+	_, err = BuildService("svc", Connection{Address: "nowhere", TLSRequired: true, RootCert: root})
+	assert.ErrorContains(t, err, "host:port")
+}
+
+func testRootPEM(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test root"},
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }

@@ -146,7 +146,7 @@ func (c *Consortium) packageChaincode(cc topology.Chaincode) (*ccpackage.Package
 		}
 		overlays = append(overlays, ccpackage.Overlay{Path: strings.TrimPrefix(cc.Genesis, "./"), Data: data})
 	}
-	pkg, err := ccpackage.Build(c.Repo, cc.Name, cc.Path, c.Versions[cc.Name], overlays...)
+	pkg, err := c.buildPackage(cc, overlays)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +155,42 @@ func (c *Consortium) packageChaincode(cc topology.Chaincode) (*ccpackage.Package
 		return nil, err
 	}
 	return pkg, os.WriteFile(c.packagePath(pkg), pkg.Bytes, 0o644)
+}
+
+// buildPackage packages the chaincode from where the topology says it is:
+// a package of the repository, a module of its own, or a service.
+func (c *Consortium) buildPackage(cc topology.Chaincode, overlays []ccpackage.Overlay) (*ccpackage.Package, error) {
+	switch {
+	case cc.Service != nil:
+		root, err := os.ReadFile(c.repoPath(cc.Service.TLSRoot))
+		if err != nil {
+			return nil, fmt.Errorf("chaincode service %s: TLS root: %w", cc.Name, err)
+		}
+		return ccpackage.BuildService(cc.Name, ccpackage.Connection{Address: cc.Service.Address,
+			DialTimeout: cc.Service.DialTimeout, TLSRequired: true, RootCert: string(root)})
+	case cc.Module != "":
+		return ccpackage.BuildModule(c.repoPath(cc.Module), cc.Name, cc.Path, c.Versions[cc.Name])
+	}
+	return ccpackage.Build(c.Repo, cc.Name, cc.Path, c.Versions[cc.Name], overlays...)
+}
+
+// repoPath is a topology path: absolute, or relative to the repository.
+func (c *Consortium) repoPath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Repo, p)
+}
+
+// Package builds the named chaincode's package and writes it to the state
+// folder, without installing it: its id is what a chaincode service is
+// started with (CHAINCODE_ID) before the peers connect to it.
+func (c *Consortium) Package(name string) (*ccpackage.Package, error) {
+	ccs, err := c.chaincodes([]string{name})
+	if err != nil {
+		return nil, err
+	}
+	return c.packageChaincode(ccs[0])
 }
 
 func (c *Consortium) packagePath(pkg *ccpackage.Package) string {

@@ -8,11 +8,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -72,10 +75,23 @@ type Channel struct {
 	Orgs []string `yaml:"orgs"`
 }
 
-// Chaincode is a Go chaincode deployed on one or more channels.
+// Chaincode is a chaincode deployed on one or more channels: a Go main
+// package of this repository (Path), of a Go module of its own in any
+// folder (Module, Path inside it), or a chaincode that runs as a service
+// the peers connect to (Service).
 type Chaincode struct {
-	Name     string                      `yaml:"name"`
-	Path     string                      `yaml:"path"`
+	Name string `yaml:"name"`
+	// Path is the main package: relative to the repository ("./..."), or,
+	// with Module, to the module's folder (default ".").
+	Path string `yaml:"path"`
+	// Module is a folder with its own go.mod (absolute, or "./..."
+	// relative to the repository), such as the Fabric samples'
+	// asset-transfer-basic/chaincode-go: packaged with its dependencies
+	// vendored, so the peers build it offline, as the module's go.sum says.
+	Module string `yaml:"module"`
+	// Service is a chaincode run as a service (CCaaS): the package holds
+	// only where it listens; its operator runs the server.
+	Service  *ChaincodeService           `yaml:"service"`
 	Channels map[string]ChaincodeChannel `yaml:"channels"`
 	// Genesis, for the parts registry, names the file of the package
 	// (relative to the repository) that carenet replaces with the
@@ -85,6 +101,16 @@ type Chaincode struct {
 	// Blinding: carenet gives each of the chaincode's collections its
 	// blinding secret after the definition (SetupBlinding), once.
 	Blinding bool `yaml:"blinding"`
+}
+
+// ChaincodeService is where a chaincode server listens and the PEM file
+// of the CA that issued its TLS certificate, which the peers verify (a
+// chaincode service is never reached without TLS).
+type ChaincodeService struct {
+	Address string `yaml:"address"`
+	TLSRoot string `yaml:"tlsRoot"`
+	// DialTimeout is how long a peer tries to connect (default 10s).
+	DialTimeout string `yaml:"dialTimeout"`
 }
 
 // ChaincodeChannel is a chaincode's definition on one channel.
@@ -239,8 +265,8 @@ func (t *Topology) validate() error {
 			return fmt.Errorf("chaincode %q: invalid or duplicate name", cc.Name)
 		}
 		ccs[cc.Name] = true
-		if !strings.HasPrefix(cc.Path, "./") {
-			return fmt.Errorf("chaincode %q: path must be relative to the repository (./...)", cc.Name)
+		if err := validateSource(cc); err != nil {
+			return fmt.Errorf("chaincode %q: %w", cc.Name, err)
 		}
 		if len(cc.Channels) == 0 {
 			return fmt.Errorf("chaincode %q: no channel", cc.Name)
@@ -253,6 +279,38 @@ func (t *Topology) validate() error {
 				return fmt.Errorf("chaincode %q on %q: endorsement policy missing", cc.Name, ch)
 			}
 		}
+	}
+	return nil
+}
+
+// validateSource checks that a chaincode names one source: a package of
+// the repository, a module of its own, or a service.
+func validateSource(cc Chaincode) error {
+	switch {
+	case cc.Service != nil:
+		if cc.Path != "" || cc.Module != "" {
+			return errors.New("a service has no path or module")
+		}
+		if _, port, err := net.SplitHostPort(cc.Service.Address); err != nil || port == "" {
+			return fmt.Errorf("service address %q: want host:port", cc.Service.Address)
+		}
+		if cc.Service.TLSRoot == "" {
+			return errors.New("service: tlsRoot missing (the peers reach a chaincode service over TLS only)")
+		}
+		if d := cc.Service.DialTimeout; d != "" {
+			if _, err := time.ParseDuration(d); err != nil {
+				return fmt.Errorf("service dialTimeout: %w", err)
+			}
+		}
+	case cc.Module != "":
+		if !filepath.IsAbs(cc.Module) && !strings.HasPrefix(cc.Module, "./") {
+			return errors.New("module must be absolute or relative to the repository (./...)")
+		}
+		if cc.Path != "" && cc.Path != "." && !strings.HasPrefix(cc.Path, "./") {
+			return errors.New("path must be relative to the module (./...)")
+		}
+	case !strings.HasPrefix(cc.Path, "./"):
+		return errors.New("path must be relative to the repository (./...)")
 	}
 	return nil
 }

@@ -142,3 +142,32 @@ channels:
 		}
 	}
 }
+
+// A chaincode names one source: a package of the repository, a module of
+// its own (absolute or ./ folder), or a service with an address and a
+// TLS root; anything else is refused with what is wrong.
+func TestChaincodeSources(t *testing.T) {
+	head := "portBase: 9000\norgs:\n  - {name: ord, mspId: OrdMSP, orderers: [o1], users: [{name: admin, type: admin}]}\n" +
+		"  - {name: a, mspId: AMSP, peers: [p0], users: [{name: admin, type: admin}]}\nchannels: [{name: ch, orgs: [a]}]\nchaincodes:\n"
+	policy := ", channels: {ch: {endorsement: \"OR('AMSP.peer')\"}}}\n"
+	for src, want := range map[string]string{
+		"path: ./x":                        "",
+		"module: /opt/cc, path: .":         "",
+		"module: ./test/testdata/ccmodule": "",
+		"module: relative/cc":              "module must be absolute",
+		"module: /opt/cc, path: cmd":       "relative to the module",
+		"path: x":                          "relative to the repository",
+		"service: {address: 127.0.0.1:9, tlsRoot: r.pem}":                    "",
+		"service: {address: nowhere, tlsRoot: r.pem}":                        "host:port",
+		"service: {address: 127.0.0.1:9}":                                    "tlsRoot missing",
+		"service: {address: 127.0.0.1:9, tlsRoot: r.pem, dialTimeout: soon}": "dialTimeout",
+		"path: ./x, service: {address: 127.0.0.1:9, tlsRoot: r.pem}":         "no path or module",
+	} {
+		_, err := Parse([]byte(head + "  - {name: cc, " + src + policy))
+		if want == "" {
+			assert.NoError(t, err, src)
+		} else {
+			assert.ErrorContains(t, err, want, src)
+		}
+	}
+}
