@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The chaos suite (test/chaos, build tag chaos): brings up a consortium of
 # its own (state in CARECHAIN_CHAOS_HOME, default /tmp/cc-chaos-suite; ports
-# from CARECHAIN_CHAOS_PORT_BASE, default 36000), writes unique keys through
+# from CARECHAIN_CHAOS_PORT_BASE, default 30000: below the kernel's ephemeral range, 32768-60999, so that no client socket can hold a node's port), writes unique keys through
 # the client library while it kills orderers and peers, takes the
 # consortium down and up, and resets and blacks out the client's link to
 # its gateway; checks every peer's ledger against what the client reported,
@@ -15,4 +15,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 FABRIC_BIN=$(scripts/fabric-bins.sh)
 export FABRIC_BIN
-go test -tags chaos -count=1 -timeout 20m -v ./test/chaos/ "$@"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+if go test -tags chaos -count=1 -timeout 20m -v ./test/chaos/ "$@" 2>&1 | tee "$out"; then
+	exit 0
+fi
+# The nodes' log tails come last in go test's output: repeat what failed
+# after them, so that the end of the output says why.
+echo "==== chaos: what failed"
+grep -E -- '--- FAIL|FINDING|chaos: set-up|_test\.go:[0-9]+:|panic:' "$out" | grep -v '^\s*$' | tail -40
+exit 1

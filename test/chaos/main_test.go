@@ -40,17 +40,19 @@ func TestMain(m *testing.M) { os.Exit(run(m)) }
 func run(m *testing.M) int {
 	c, err := setUp()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "chaos: set-up:", err)
 		if c != nil {
 			c.printLogTails()
+			c.keepLogs()
 			c.tearDown()
 		}
+		fmt.Fprintln(os.Stderr, "chaos: set-up:", err)
 		return 1
 	}
 	env = c
 	code := m.Run()
 	if code != 0 {
 		c.printLogTails()
+		c.keepLogs()
 	}
 	if os.Getenv("CHAOS_KEEP") != "" {
 		fmt.Printf("chaos: consortium left running in %s (CHAOS_KEEP)\n", c.home)
@@ -66,7 +68,7 @@ func setUp() (*cluster, error) {
 		return nil, err
 	}
 	c := &cluster{repo: repo, home: envOr("CARECHAIN_CHAOS_HOME", "/tmp/cc-chaos-suite")}
-	if c.portBase, err = strconv.Atoi(envOr("CARECHAIN_CHAOS_PORT_BASE", "36000")); err != nil {
+	if c.portBase, err = strconv.Atoi(envOr("CARECHAIN_CHAOS_PORT_BASE", "30000")); err != nil {
 		return nil, err
 	}
 	if err := c.buildTools(); err != nil {
@@ -209,6 +211,18 @@ func (c *cluster) printLogTails() {
 			fmt.Printf("==> %s <==\n%s\n", l, strings.Join(lines, "\n"))
 		}
 	}
+}
+
+// keepLogs copies the consortium's logs to CHAOS_LOGS (default
+// /tmp/cc-chaos-logs) before the teardown removes them, for the post-mortem.
+func (c *cluster) keepLogs() {
+	dst := envOr("CHAOS_LOGS", "/tmp/cc-chaos-logs")
+	_ = os.RemoveAll(dst)
+	if err := exec.Command("cp", "-r", filepath.Join(c.home, "logs"), dst).Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "chaos: keep logs:", err)
+		return
+	}
+	fmt.Printf("chaos: the consortium's logs are kept in %s\n", dst)
 }
 
 func envOr(k, def string) string {
