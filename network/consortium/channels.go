@@ -142,9 +142,9 @@ func (c *Consortium) orgOfMSP(msp string) *topology.Org {
 }
 
 // adminCLI is the peer CLI as an org's admin: against the org's first
-// peer, or, for an org without peers, with another org's peer config
-// (the CLI needs a core.yaml; channel fetch and update talk to the
-// orderer only).
+// peer, or, for an org without peers, with its own CLI config and
+// another org's peer address, published (channel fetch and update talk
+// to the orderer only).
 func (c *Consortium) adminCLI(org *topology.Org) fabriccli.PeerAdmin {
 	if len(org.Peers) > 0 {
 		return c.peerAdmin(org)
@@ -152,7 +152,7 @@ func (c *Consortium) adminCLI(org *topology.Org) fabriccli.PeerAdmin {
 	peers := c.nodesOf(topology.KindPeer)
 	return fabriccli.PeerAdmin{
 		Bin: c.tool("peer"), MSPID: org.MSPID, MSPDir: c.Home.UserMSP(org.Name, adminUser(org)),
-		PeerAddress: peers[0].Address(), PeerTLSRoot: c.Home.CACert(peers[0].Org.Name), ConfigDir: c.Home.Node(peers[0].ID()),
+		PeerAddress: peers[0].Address(), PeerTLSRoot: c.Home.CACert(peers[0].Org.Name), ConfigDir: c.Home.CLIConfig(org.Name),
 	}
 }
 

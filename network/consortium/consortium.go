@@ -208,7 +208,7 @@ func (c *Consortium) peerAdminAt(org *topology.Org, peer topology.Node) fabriccl
 		MSPDir:      c.Home.UserMSP(org.Name, adminUser(org)),
 		PeerAddress: peer.Address(),
 		PeerTLSRoot: c.Home.CACert(org.Name),
-		ConfigDir:   c.Home.Node(peer.ID()),
+		ConfigDir:   c.Home.Node(peer.Org.Name, peer.ID()),
 	}
 }
 

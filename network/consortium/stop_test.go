@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -59,7 +60,8 @@ func copyProgram(t *testing.T, name, dst string) {
 // the node's folder, a pid file) and returns its pid.
 func startFake(t *testing.T, c *Consortium, id, binary string) int {
 	t.Helper()
-	dir := c.Home.Node(id)
+	_, org, _ := strings.Cut(id, ".") // ids are NAME.ORG
+	dir := c.Home.Node(org, id)
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	pid, err := proc.Start(proc.Spec{Binary: binary, Args: []string{"300"}, Dir: dir, LogFile: c.Home.Log(id), PidFile: c.Home.Pid(id)})
 	require.NoError(t, err)
@@ -84,7 +86,7 @@ func TestDownStopsEveryProcessOfTheStateFolder(t *testing.T) {
 	c := fakeConsortium(t)
 	node := startFake(t, c, "peer0.a", c.tool("peer"))
 	retired := startFake(t, c, "peer0.gone", c.tool("peer"))
-	chaincode := filepath.Join(c.Home.NodeData("peer0.a"), "externalbuilder", "chaincode")
+	chaincode := filepath.Join(c.Home.NodeData("a", "peer0.a"), "externalbuilder", "chaincode")
 	copyProgram(t, "sleep", chaincode)
 	orphan := startFake(t, c, "orphan", chaincode)
 	require.NoError(t, os.Remove(c.Home.Pid("orphan")))

@@ -167,6 +167,9 @@ func (c *Consortium) prepare(context.Context) error {
 	if err := os.MkdirAll(string(c.Home), 0o755); err != nil {
 		return err
 	}
+	if err := c.moveSharedNodes(); err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(string(c.Home), "port-base"), []byte(fmt.Sprintf("%d\n", c.PortBase)), 0o644); err != nil {
 		return err
 	}
@@ -285,7 +288,7 @@ func orUnknown(cause string) string {
 }
 
 func (c *Consortium) procSpec(n topology.Node) (proc.Spec, error) {
-	s := proc.Spec{Binary: c.binaryOf(n), LogFile: c.Home.Log(n.ID()), PidFile: c.Home.Pid(n.ID()), Dir: c.Home.Node(n.ID())}
+	s := proc.Spec{Binary: c.binaryOf(n), LogFile: c.Home.Log(n.ID()), PidFile: c.Home.Pid(n.ID()), Dir: c.Home.Node(n.Org.Name, n.ID())}
 	switch n.Kind {
 	case topology.KindCA:
 		dir := c.Home.CAServer(n.Org.Name)
@@ -304,10 +307,10 @@ func (c *Consortium) procSpec(n topology.Node) (proc.Spec, error) {
 		s.Env = []string{"FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS=" + n.OperationsAddress()}
 	case topology.KindOrderer:
 		s.Args = []string{"start"}
-		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.ID()), "FABRIC_LOGGING_SPEC=info"}
+		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.Org.Name, n.ID()), "FABRIC_LOGGING_SPEC=info"}
 	case topology.KindPeer:
 		s.Args = []string{"node", "start"}
-		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.ID()), "FABRIC_LOGGING_SPEC=info:gossip=warning:gossip.discovery=warning",
+		s.Env = []string{"FABRIC_CFG_PATH=" + c.Home.Node(n.Org.Name, n.ID()), "FABRIC_LOGGING_SPEC=info:gossip=warning:gossip.discovery=warning",
 			"CARECHAIN_KEK_DIR=" + c.Home.KEK(n.Org.Name)}
 	}
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
@@ -351,7 +354,7 @@ func (c *Consortium) enrollAll(ctx context.Context) error {
 // openCA reaches an org's CA as its bootstrap registrar and writes the org's MSP.
 func (c *Consortium) openCA(ctx context.Context, caNode topology.Node) (*pki.CA, error) {
 	org := caNode.Org
-	ca, err := pki.NewCA(org.Name, caNode.Host, caNode.Port, c.Home.CACert(org.Name), c.Home.Registrar(org.Name))
+	ca, err := pki.NewCA(org.Name, caNode.Host, caNode.Port, c.Home.CAServerCert(org.Name), c.Home.Registrar(org.Name))
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +362,7 @@ func (c *Consortium) openCA(ctx context.Context, caNode topology.Node) (*pki.CA,
 		ca.Close()
 		return nil, err
 	}
-	if err := pki.WriteOrgMSP(c.Home.CACert(org.Name), c.Home.OrgMSP(org.Name)); err != nil {
+	if err := c.publishOrg(org); err != nil {
 		ca.Close()
 		return nil, err
 	}
@@ -381,16 +384,19 @@ func (c *Consortium) enrollJobs(ca *pki.CA, org *topology.Org) []func(context.Co
 }
 
 func (c *Consortium) enrollNode(ctx context.Context, ca *pki.CA, n topology.Node) error {
-	mspDir, tlsDir := c.Home.NodeMSP(n.ID()), c.Home.NodeTLS(n.ID())
+	mspDir, tlsDir := c.Home.NodeMSP(n.Org.Name, n.ID()), c.Home.NodeTLS(n.Org.Name, n.ID())
 	if pki.Enrolled(mspDir) {
 		if _, err := os.Stat(filepath.Join(tlsDir, "server.crt")); err == nil {
-			return nil
+			return c.publishTLSCert(n)
 		}
 	}
 	if err := ca.Register(ctx, pki.Identity{Name: n.ID(), Type: string(n.Kind)}); err != nil {
 		return err
 	}
-	return c.enrollInto(ctx, ca, n.ID(), hostNames(n), mspDir, filepath.Join(c.Home.Node(n.ID()), "tls-enrollment"), tlsDir)
+	if err := c.enrollInto(ctx, ca, n.ID(), hostNames(n), mspDir, filepath.Join(c.Home.Node(n.Org.Name, n.ID()), "tls-enrollment"), tlsDir); err != nil {
+		return err
+	}
+	return c.publishTLSCert(n)
 }
 
 // enrollInto enrolls name and writes its TLS folders, then its MSP last:
@@ -467,6 +473,11 @@ func (c *Consortium) writeConfigs(context.Context) error {
 			return c.nodeErr(n, err)
 		}
 	}
+	for i := range c.Topo.Orgs {
+		if err := c.writeCLIConfig(&c.Topo.Orgs[i]); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -482,7 +493,7 @@ func (c *Consortium) writeNodeConfig(n topology.Node) error {
 			nodeconfig.PeerCore(d, nodeconfig.Peer{
 				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
 				Port: n.Port, ChaincodePort: n.ChaincodePort, OpsPort: n.OperationsPort,
-				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+				MSPDir: c.Home.NodeMSP(n.Org.Name, n.ID()), TLSDir: c.Home.NodeTLS(n.Org.Name, n.ID()), DataDir: c.Home.NodeData(n.Org.Name, n.ID()),
 				BuilderDir: c.Home.Builder(), BuilderEnv: builderEnv,
 			})
 		}
@@ -492,7 +503,7 @@ func (c *Consortium) writeNodeConfig(n topology.Node) error {
 			nodeconfig.OrdererConfig(d, nodeconfig.Orderer{
 				ID: n.ID(), MSPID: n.Org.MSPID, Host: n.Host,
 				Port: n.Port, AdminPort: n.AdminPort, OpsPort: n.OperationsPort,
-				MSPDir: c.Home.NodeMSP(n.ID()), TLSDir: c.Home.NodeTLS(n.ID()), DataDir: c.Home.NodeData(n.ID()),
+				MSPDir: c.Home.NodeMSP(n.Org.Name, n.ID()), TLSDir: c.Home.NodeTLS(n.Org.Name, n.ID()), DataDir: c.Home.NodeData(n.Org.Name, n.ID()),
 				AdminClientRoots: []string{c.Home.CACert(c.Topo.OrdererOrg().Name)},
 			})
 		}
@@ -504,7 +515,7 @@ func (c *Consortium) writeNodeConfig(n topology.Node) error {
 		return err
 	}
 	apply(d)
-	return d.Write(filepath.Join(c.Home.Node(n.ID()), file))
+	return d.Write(filepath.Join(c.Home.Node(n.Org.Name, n.ID()), file))
 }
 
 // channelSpec describes a channel for configtxgen.
@@ -515,7 +526,7 @@ func (c *Consortium) channelSpec(name string) channelcfg.Channel {
 	for _, n := range c.nodesOf(topology.KindOrderer) {
 		spec.OrdererOrg.OrdererEndpoints = append(spec.OrdererOrg.OrdererEndpoints, n.Address())
 		spec.Consenters = append(spec.Consenters, channelcfg.Consenter{Host: n.Host, Port: n.Port,
-			TLSCert: filepath.Join(c.Home.NodeTLS(n.ID()), "server.crt")})
+			TLSCert: c.Home.PublishedTLSCert(n.Org.Name, n.ID())})
 	}
 	peers := c.nodesOf(topology.KindPeer)
 	for _, orgName := range c.Topo.Channel(name).Orgs {

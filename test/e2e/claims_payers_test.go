@@ -337,10 +337,10 @@ func (s *story) payerOnly(needles ...[][]byte) {
 	s.committedOn(s.peer2(), r.TxID)
 	s.committedOn("peer0.regulator", r.TxID)
 	for _, peer := range []string{"peer0.regulator", "peer0.manufacturer", "peer0.payer"} {
-		assertNotInFiles(s.t, filepath.Join(home, "nodes", peer, "data"), all...)
+		assertNotInFiles(s.t, filepath.Join(nodeDir(peer), "data"), all...)
 	}
-	assertNotInFiles(s.t, filepath.Join(home, "nodes", s.peer2(), "data"), []byte(member))
-	assert.True(s.t, anyFileContains(s.t, filepath.Join(home, "nodes", s.peer2(), "data", "ledgersData", "pvtdataStore"), all[0]),
+	assertNotInFiles(s.t, filepath.Join(nodeDir(s.peer2()), "data"), []byte(member))
+	assert.True(s.t, anyFileContains(s.t, filepath.Join(nodeDir(s.peer2()), "data", "ledgersData", "pvtdataStore"), all[0]),
 		"the second payer's peer holds its claims")
 }
 

@@ -148,9 +148,9 @@ func TestClaimsStory(t *testing.T) {
 	// Checked on the peers themselves: no claim detail on RegulatorOrg's
 	// or ManufacturerOrg's peer, while the provider's peer holds it.
 	for _, peer := range []string{"peer0.regulator", "peer0.manufacturer"} {
-		assertNotInFiles(t, filepath.Join(home, "nodes", peer, "data"), []byte(member), []byte("E11.65"), []byte(covID))
+		assertNotInFiles(t, filepath.Join(nodeDir(peer), "data"), []byte(member), []byte("E11.65"), []byte(covID))
 	}
-	assert.True(t, anyFileContains(t, filepath.Join(home, "nodes", "peer0.provider", "data", "ledgersData", "pvtdataStore"), []byte(member)))
+	assert.True(t, anyFileContains(t, filepath.Join(nodeDir("peer0.provider"), "data", "ledgersData", "pvtdataStore"), []byte(member)))
 }
 
 // 200 independent claims (each its own patient), submitted at once, all

@@ -175,9 +175,9 @@ func waitForTx(t *testing.T, peerID, txID string) {
 
 // blockDirs are the block stores of every peer and orderer.
 func blockDirs(t *testing.T) []string {
-	dirs, err := filepath.Glob(filepath.Join(home, "nodes", "*", "data", "*", "chains"))
+	dirs, err := filepath.Glob(filepath.Join(home, "orgs", "*", "nodes", "*", "data", "*", "chains"))
 	require.NoError(t, err)
-	more, _ := filepath.Glob(filepath.Join(home, "nodes", "*", "data", "ledger", "chains"))
+	more, _ := filepath.Glob(filepath.Join(home, "orgs", "*", "nodes", "*", "data", "ledger", "chains"))
 	dirs = append(dirs, more...)
 	require.NotEmpty(t, dirs)
 	return dirs

@@ -186,7 +186,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 
 	// The scan: ledgers, state databases, private data and transient
 	// stores of every node.
-	nodes, err := filepath.Glob(filepath.Join(home, "nodes", "*", "data"))
+	nodes, err := filepath.Glob(filepath.Join(home, "orgs", "*", "nodes", "*", "data"))
 	require.NoError(t, err)
 	require.Len(t, nodes, 8)
 	// Neither the bare plaintext hash nor the commitment's salt reaches a
@@ -200,8 +200,8 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 	// Positive controls: the scan does see what is stored — the record id
 	// (public) in the orderers' blocks, the patient's pseudonym (private
 	// anchor) in the peers' private data store.
-	assert.True(t, anyFileContains(t, filepath.Join(home, "nodes", "orderer1.orderer", "data"), []byte(id)))
-	assert.True(t, anyFileContains(t, filepath.Join(home, "nodes", "peer0.provider", "data", "ledgersData", "pvtdataStore"), []byte(patient2ID)))
+	assert.True(t, anyFileContains(t, filepath.Join(nodeDir("orderer1.orderer"), "data"), []byte(id)))
+	assert.True(t, anyFileContains(t, filepath.Join(nodeDir("peer0.provider"), "data", "ledgersData", "pvtdataStore"), []byte(patient2ID)))
 }
 
 func anyFileContains(t *testing.T, dir string, needle []byte) bool {

@@ -102,7 +102,7 @@ func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
 
 	// Out of the topology: its nodes stop, its state stays until clean.
 	require.NoError(t, carenet("--no-deploy", "up"))
-	for _, d := range []string{filepath.Join(home, "nodes", "peer0.payer2"), filepath.Join(home, "orgs", "payer2", "ca")} {
+	for _, d := range []string{nodeDir("peer0.payer2"), filepath.Join(home, "orgs", "payer2", "ca")} {
 		assert.Empty(t, processesUsing(d), "a process of %s still runs", d)
 		_, err := os.Stat(d)
 		assert.NoError(t, err, "the state of a node removed from the topology stays")
@@ -122,7 +122,7 @@ func TestAFailedReconcileNamesTheCauseAndChangesNothing(t *testing.T) {
 	assert.Contains(t, out, "node peer0.payer3 failed")
 	assert.Contains(t, out, "bind: cannot assign requested address", "the cause, from the node's log")
 	assert.NotContains(t, out, "update channel configs", "no channel is touched after a failed local step")
-	for _, d := range []string{filepath.Join(home, "nodes", "peer0.payer3"), filepath.Join(home, "orgs", "payer3", "ca")} {
+	for _, d := range []string{nodeDir("peer0.payer3"), filepath.Join(home, "orgs", "payer3", "ca")} {
 		assert.Empty(t, processesUsing(d), "the run's new node %s is stopped", d)
 	}
 	reg := registry(t, session(t, "provider", "admin"))
@@ -147,7 +147,7 @@ func TestAReconcileThatFailsAfterItsChannelUpdateRollsItBack(t *testing.T) {
 	assert.Contains(t, out, "channel care: add [Payer4MSP]")
 	assert.Contains(t, out, "roll back channel care: add [], remove [Payer4MSP]")
 	assert.Contains(t, out, "what this run changed is undone")
-	for _, d := range []string{filepath.Join(home, "nodes", "peer0.payer4"), filepath.Join(home, "orgs", "payer4", "ca")} {
+	for _, d := range []string{nodeDir("peer0.payer4"), filepath.Join(home, "orgs", "payer4", "ca")} {
 		assert.Empty(t, processesUsing(d), "the run's new node %s is stopped", d)
 	}
 	os.Unsetenv(consortium.FailAfterEnv)
