@@ -29,6 +29,7 @@ import (
 type testOrg struct {
 	mspID, mspDir, adminDir string
 	caCert                  *x509.Certificate
+	caKey                   *ecdsa.PrivateKey
 }
 
 func newTestOrg(t *testing.T, mspID string) testOrg {
@@ -45,7 +46,7 @@ func newTestOrg(t *testing.T, mspID string) testOrg {
 	require.NoError(t, err)
 	rootFile := filepath.Join(dir, "ca-cert.pem")
 	require.NoError(t, os.WriteFile(rootFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
-	o := testOrg{mspID: mspID, mspDir: filepath.Join(dir, "msp"), adminDir: filepath.Join(dir, "admin"), caCert: caCert}
+	o := testOrg{mspID: mspID, mspDir: filepath.Join(dir, "msp"), adminDir: filepath.Join(dir, "admin"), caCert: caCert, caKey: caKey}
 	require.NoError(t, pki.WriteOrgMSP(rootFile, o.mspDir))
 
 	adminKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

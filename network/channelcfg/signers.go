@@ -34,15 +34,15 @@ func (p *Plan) groupModPolicy(path []string) requirement {
 		}
 		where = append(where, name)
 	}
-	return p.policyRequirement(g, where, g.ModPolicy)
+	return policyRequirement(p.Original().ChannelGroup, g, where, g.ModPolicy)
 }
 
 // policyRequirement reads the policy name (relative to group g at path
-// where, or absolute) as signers.
-func (p *Plan) policyRequirement(g *cb.ConfigGroup, where []string, name string) requirement {
+// where, or absolute from the channel group root) as signers.
+func policyRequirement(root, g *cb.ConfigGroup, where []string, name string) requirement {
 	if strings.HasPrefix(name, "/") {
 		parts := strings.Split(strings.TrimPrefix(name, "/"), "/")
-		g = p.Original().ChannelGroup
+		g = root
 		for _, part := range parts[1 : len(parts)-1] {
 			if g = g.Groups[part]; g == nil {
 				return requirement{err: fmt.Errorf("mod policy %s: no group %s", name, part)}
