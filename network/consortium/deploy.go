@@ -223,7 +223,11 @@ type installed struct {
 // install installs the package on every member peer that lacks it, each
 // build holding a slot of builds.
 func (c *Consortium) install(ctx context.Context, cc topology.Chaincode, pkg *ccpackage.Package, builds chan struct{}) error {
-	peers := c.memberPeers(cc)
+	return c.installOn(ctx, c.memberPeers(cc), pkg, builds)
+}
+
+// installOn installs the package on each of peers that lacks it.
+func (c *Consortium) installOn(ctx context.Context, peers []topology.Node, pkg *ccpackage.Package, builds chan struct{}) error {
 	installOn := func(n topology.Node) error {
 		admin := c.peerAdminAt(n.Org, n)
 		out, err := admin.Run(ctx, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
@@ -303,41 +307,28 @@ func (c *Consortium) definitionOf(cc topology.Chaincode, ch string, pkg *ccpacka
 }
 
 // define commits the definition with the next sequence when the package,
-// policy or collections changed; when they did not, it has every member
-// org that has not approved the committed definition (an org that joined
-// the channel) approve it, so that its peers run the chaincode.
+// policy or collections changed, each member org's admin approving it
+// with its own key first; when they did not, it has every member org that
+// has not approved the committed definition (an org that joined the
+// channel) approve it, so that its peers run the chaincode.
 func (c *Consortium) define(ctx context.Context, p *progress, cc topology.Chaincode, ch string, pkg *ccpackage.Package) error {
 	d, err := c.definitionOf(cc, ch, pkg)
 	if err != nil {
 		return err
 	}
 	orgs := c.Topo.PeerOrgs(ch)
-	first := c.peerAdmin(orgs[0])
-	seq := int64(1)
-	out, err := first.Run(ctx, "lifecycle", "chaincode", "querycommitted", "-C", ch, "-n", cc.Name, "--output", "json")
-	if err == nil {
-		var cur committed
-		if err := json.Unmarshal(out, &cur); err != nil {
-			return fmt.Errorf("querycommitted: %w", err)
-		}
-		if cur.Version == d.version {
-			return c.approveCommitted(ctx, p, d, cur, orgs)
-		}
-		seq = cur.Sequence + 1
-	} else if !strings.Contains(err.Error(), "not defined") && !strings.Contains(err.Error(), "not found") {
+	seq, cur, err := c.target(ctx, d)
+	if err != nil {
 		return err
+	}
+	if cur != nil {
+		return c.approveCommitted(ctx, p, d, *cur, orgs)
 	}
 	if err := parallel(orgs, len(orgs), func(o *topology.Org) error { return c.approve(ctx, d, seq, o) }); err != nil {
 		return err
 	}
-	args := append([]string{"lifecycle", "chaincode", "commit"}, d.args(seq)...)
-	args = append(args, c.ordererFlags()...)
-	args = append(args, c.endorserFlags(orgs)...)
-	if _, err := first.Run(ctx, args...); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	p.note("%s committed on %s at sequence %d (version %s)", cc.Name, ch, seq, d.version)
-	return nil
+	_, err = c.commit(ctx, p, d)
+	return err
 }
 
 // approveCommitted has the member orgs that lack an approval of the

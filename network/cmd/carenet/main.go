@@ -27,6 +27,13 @@ commands:
             then supervise it in the background (--watch, on by default)
   supervise restart nodes that exit, within a restart budget (what up --watch runs)
   deploy    package, install, approve and commit changed chaincode
+  approve   approve NAME --org ORG: one org's admin approves a chaincode's
+            definition (built and installed on that org's peers); prints
+            who has approved and who is missing (--json)
+  commit    commit NAME: commit the definition once the approvals meet the
+            channel's lifecycle policy; else names the orgs still to approve
+  package   package NAME: build the package, print its id (a chaincode
+            service's CHAINCODE_ID)
   down      stop every node, keep all data
   clean     stop every node and remove all state
   status    which nodes run; block height per channel and node
@@ -86,6 +93,8 @@ func main() {
 		err = c.Supervise(ctx, budget)
 	case "deploy":
 		err = c.Deploy(ctx, fs.Args()[1:]...)
+	case "approve", "commit", "package":
+		err = lifecycle(ctx, c, cmd, fs.Args()[1:])
 	case "down":
 		stopSupervisor(c)
 		err = c.Down(ctx)
