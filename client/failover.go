@@ -41,6 +41,7 @@ type gateways struct {
 	home     map[string]bool // MSP ids that may see transient data
 	failback time.Duration
 	now      func() time.Time
+	clock    commitClock // the session's recent commit latency
 }
 
 func newGateways(list []*gateway, transientOrgs []string, failback time.Duration) *gateways {

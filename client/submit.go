@@ -46,6 +46,7 @@ type submission struct {
 	sends     int         // sends of tx to the gateway's Submit
 	lostSends int         // of those, sends that failed with their gateway
 	accepted  bool        // the gateway said the ordering service has tx
+	sentAt    time.Time   // when tx was first accepted (see commitClock)
 	tries     int         // pauses since tx was endorsed
 	deadline  time.Time   // end of the wait for tx's outcome
 	last      *Error      // the last failure while tx's outcome is unknown
@@ -117,14 +118,14 @@ func (s *submission) submit(ctx context.Context) state {
 	err := s.tx.submit(ctx)
 	if err == nil {
 		s.gws.observe(ctx, s.gw, nil)
-		s.accepted = true
+		s.markAccepted()
 		return s.status
 	}
 	e := classify(err, s.tx.txID())
 	s.gws.observe(ctx, s.gw, e)
 	switch {
 	case e.Code == CodeDuplicateTxID:
-		s.accepted = true // an earlier send got through
+		s.markAccepted() // an earlier send got through
 	case refusedBySubmit(err):
 		return s.fail(e)
 	case lostBy(ctx, e):
@@ -139,6 +140,15 @@ func (s *submission) submit(ctx context.Context) state {
 		s.last = e // the ordering service may have it anyway
 	}
 	return s.status
+}
+
+// markAccepted notes that the ordering service has the transaction, and
+// when it first did.
+func (s *submission) markAccepted() {
+	if !s.accepted {
+		s.sentAt = time.Now()
+	}
+	s.accepted = true
 }
 
 // sendsLeft reports whether the policy allows another send. A send that
@@ -207,19 +217,21 @@ func (s *submission) move() {
 }
 
 // wait is how long the next status request may wait for the commit: after
-// a failed send a short probe, after an accepted one a quarter of the
-// commit wait, then the transaction is sent again while sends are left;
-// with none left, the rest of the commit wait.
+// a failed send a short probe; after an accepted one three of the
+// session's recent commit latencies (at least acceptedProbe, at most a
+// quarter of the commit wait: see commitClock), then the transaction is
+// sent again while sends are left; with none left, the rest of the commit
+// wait.
 func (s *submission) wait() time.Duration {
 	left := time.Until(s.deadline)
 	if !s.sendsLeft() {
 		return left
 	}
-	probe := min(s.policy.commitWait()/4, acceptedProbe)
+	ceiling := s.policy.commitWait() / 4
 	if !s.accepted {
-		probe = min(maxPause, probe/4)
+		return min(left, maxPause, min(ceiling, acceptedProbe)/4)
 	}
-	return min(left, probe)
+	return min(left, s.gws.clock.probe(min(acceptedProbe, ceiling), ceiling))
 }
 
 // after pauses, then goes on with next, while the outcome is unknown.
@@ -235,6 +247,9 @@ func (s *submission) after(ctx context.Context, next state) state {
 func (s *submission) verdict(ctx context.Context, st txStatus) state {
 	id := s.tx.txID()
 	e := committedInvalid(id, st.code, nil)
+	if s.accepted && e.Code != CodeDuplicateTxID {
+		s.gws.clock.observe(time.Since(s.sentAt))
+	}
 	switch {
 	case st.code == peer.TxValidationCode_VALID:
 		s.res = &Result{TxID: id, Block: st.block, Payload: s.tx.result(), Attempts: s.proposals}
