@@ -139,3 +139,64 @@ func mustDecode(t *testing.T, b []byte) []byte {
 	require.NoError(t, err)
 	return raw
 }
+
+// The rule between a primary claim and its crossover: while the
+// crossover is live the primary is neither voided, replaced, appealed nor
+// denied a line as a duplicate (the secondary's claim rests on the
+// primary's adjudication); a flag on it may still be cleared. The
+// secondary reverses its payment, the provider voids the crossover (a
+// paid one is not voided), and the primary may then be replaced, its
+// replacement crossing over under its own id.
+func TestAPrimaryIsNotChangedUnderItsLiveCrossover(t *testing.T) {
+	e := twoPayers(t)
+	// A line the plan does not cover makes the adjudication one to appeal.
+	primary := withSecondary(office("clm-1"))
+	primary.Items = append(primary.Items, wire.Item{Sequence: 3, Code: "J1100", Units: 1, UnitCents: 500, NetCents: 500, Date: "2026-06-10"})
+	primary.TotalCents += 500
+	require.Equal(t, wire.OutcomePartial, e.submitClaim(1, primary).Outcome)
+	e.Must(e.screenAs(intake, 2, "clm-1"), nil)
+	// A claim at MutualMSP for the same services flags clm-1; it is voided
+	// (its fingerprints would make the crossover a duplicate), the flag stays.
+	e.submitClaim(2, toMutual(office("clm-x")))
+	e.Must(e.screenAs(mutualIntake, 2, "clm-x"), nil)
+	e.Must(e.Submit(billing, 2, "", nil, "Void", "clm-x"), nil)
+	e.Must(e.crossover(billing, 3, "clm-1", e.sealed(2, "clm-1")), nil)
+	e.Must(e.Submit(mutualAdjudicator, 4, wire.TransientPayment, wire.PaymentInput{Trace: "EFT-M1", AmountCents: 4500}, "Pay", "clm-1.cob"), nil)
+	flag := e.sealedFlag(adjudicator, 7, "clm-1", 1)
+
+	replacement := primary
+	replacement.ID, replacement.Diagnoses = "clm-1r", []string{"E11.65"}
+	before := e.Peer.Snapshot()
+	for _, res := range []memstub.Result{
+		e.Submit(billing, 8, "", nil, "Void", "clm-1"),
+		e.Submit(billing, 8, wire.TransientClaim, replacement, "Replace", "clm-1"),
+		e.Submit(billing, 8, "", nil, "Appeal", "clm-1"),
+		e.resolve(adjudicator, 8, "clm-1", 1, wire.ResolutionInput{Outcome: wire.ResolutionDuplicate, Reason: "billed twice", Flag: flag}),
+	} {
+		e.Refused(before, res, "FAILED_PRECONDITION: ")
+		assert.Contains(t, res.Message, "clm-1.cob")
+	}
+	// A paid crossover is not voided: its payer reverses the payment first.
+	e.Refused(before, e.Submit(billing, 8, "", nil, "Void", "clm-1.cob"), "FAILED_PRECONDITION: ")
+	e.Must(e.resolve(adjudicator, 8, "clm-1", 1, wire.ResolutionInput{Outcome: wire.ResolutionCleared, Reason: "a second visit", Flag: flag}), nil)
+
+	e.Must(e.Submit(mutualAdjudicator, 9, "", nil, "ReversePayment", "clm-1.cob"), nil)
+	e.Must(e.Submit(billing, 10, "", nil, "Void", "clm-1.cob"), nil)
+	var r wire.Receipt
+	e.Must(e.Submit(billing, 11, wire.TransientClaim, replacement, "Replace", "clm-1"), &r)
+	assert.Equal(t, "clm-1r", r.ID)
+	assert.Equal(t, wire.StatusReplaced, e.get(12, "clm-1").Status)
+	e.Must(e.crossover(billing, 12, "clm-1r", e.sealed(12, "clm-1r")), &r)
+	assert.Equal(t, "clm-1r.cob", r.ID)
+}
+
+// A voided crossover no longer holds its primary: the primary is voided.
+func TestAPrimaryIsVoidedOnceItsCrossoverIs(t *testing.T) {
+	e := twoPayers(t)
+	e.submitClaim(1, withSecondary(office("clm-1")))
+	e.Must(e.crossover(billing, 2, "clm-1", e.sealed(1, "clm-1")), nil)
+	e.Must(e.Submit(billing, 3, "", nil, "Void", "clm-1.cob"), nil)
+	var r wire.Receipt
+	e.Must(e.Submit(billing, 4, "", nil, "Void", "clm-1"), &r)
+	assert.Equal(t, wire.StatusVoided, r.Status)
+}

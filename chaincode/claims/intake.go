@@ -107,6 +107,9 @@ func (c *Contract) Dispute(ctx contractapi.TransactionContextInterface, id strin
 	if cl.Intake == nil {
 		return nil, ccerr.Precondition("claim %s was submitted by its provider: void it instead", id)
 	}
+	if err := t.crossoverSettled(cl); err != nil {
+		return nil, err
+	}
 	if err := t.release(cl, tr); err != nil {
 		return nil, err
 	}

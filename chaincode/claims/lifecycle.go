@@ -105,7 +105,8 @@ func (t *tx) unwind(cl *wire.Claim) error {
 }
 
 // Appeal lets the provider's billing staff contest an adjudication, within
-// AppealWindow of it.
+// AppealWindow of it; not that of a primary claim whose crossover is live
+// (crossoverSettled).
 func (c *Contract) Appeal(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -119,6 +120,9 @@ func (c *Contract) Appeal(ctx contractapi.TransactionContextInterface, id string
 		return nil, ccerr.Precondition("claim %s was approved in full: nothing to appeal", id)
 	}
 	if err := t.withinAppealWindow(cl); err != nil {
+		return nil, err
+	}
+	if err := t.crossoverSettled(cl); err != nil {
 		return nil, err
 	}
 	cl.Status = wire.StatusAppealed
@@ -192,7 +196,8 @@ func (c *Contract) ReversePayment(ctx contractapi.TransactionContextInterface, i
 }
 
 // Void withdraws a claim before payment (837 frequency code 8); its line
-// fingerprints are released so a corrected claim can be submitted.
+// fingerprints are released so a corrected claim can be submitted. A
+// primary claim whose crossover is live is not voided (crossoverSettled).
 func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -200,6 +205,9 @@ func (c *Contract) Void(ctx contractapi.TransactionContextInterface, id string) 
 	}
 	cl, tr, err := t.step(id, providerBilling, wire.StatusPended, wire.StatusAdjudicated, wire.StatusAppealed)
 	if err != nil {
+		return nil, err
+	}
+	if err := t.crossoverSettled(cl); err != nil {
 		return nil, err
 	}
 	if err := t.withdraw(cl, tr); err != nil {
@@ -243,7 +251,8 @@ func (t *tx) release(cl *wire.Claim, tr *wire.Trace) error {
 }
 
 // Replace replaces a claim before payment with a corrected one (837
-// frequency code 7; transient "claim" with a new id).
+// frequency code 7; transient "claim" with a new id); not a primary claim
+// whose crossover is live (crossoverSettled).
 func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -265,6 +274,9 @@ func (c *Contract) Replace(ctx contractapi.TransactionContextInterface, id strin
 	}
 	if in.Payer != cl.Input.Payer {
 		return nil, ccerr.Invalid("payer", "a replacement is for the same payer")
+	}
+	if err := t.crossoverSettled(cl); err != nil {
+		return nil, err
 	}
 	if err := t.withdraw(cl, tr); err != nil {
 		return nil, err

@@ -34,7 +34,9 @@ import (
 //	             payer's peer, so no other payer rewrites or deletes it
 //	serviceFlag  [payer, token(payer, claim, line)] → Flag: this line of
 //	             the payer's claim bills a service a live claim at
-//	             another payer (or another of its own) bills too
+//	             another payer (or another of its own) bills too;
+//	             key-level policy: that payer's peer (resolve.go: its
+//	             resolution is kept in the claim's record)
 //
 // A flag names the payer's own claim and line and a match token (the same
 // for every payer flagged for the service): nothing of the other claim.
@@ -195,19 +197,25 @@ func (s *screen) putEntry(k string, e serviceEntry, created bool) error {
 	if !created {
 		return nil
 	}
+	return s.t.payerEndorses(k, s.tr.Payer)
+}
+
+// payerEndorses gives the new key k of the payers' collection the key-level
+// policy of payer's peer: no other payer rewrites or deletes it.
+func (t *tx) payerEndorses(k, payer string) error {
 	ep, err := statebased.NewStateEP(nil)
 	if err == nil {
-		err = ep.AddOrgs(statebased.RoleTypePeer, s.tr.Payer)
+		err = ep.AddOrgs(statebased.RoleTypePeer, payer)
 	}
 	var policy []byte
 	if err == nil {
 		policy, err = ep.Policy()
 	}
 	if err == nil {
-		err = s.t.Stub.SetPrivateDataValidationParameter(wire.PayersCollection, k, policy)
+		err = t.Stub.SetPrivateDataValidationParameter(wire.PayersCollection, k, policy)
 	}
 	if err != nil {
-		return ccerr.Internal("policy of a service entry: %v", err)
+		return ccerr.Internal("policy of %s's key in %s: %v", payer, wire.PayersCollection, err)
 	}
 	return nil
 }
@@ -240,13 +248,11 @@ func (s *screen) match(fp, payer string, other serviceLine, seq int) error {
 	return s.flag(payer, other.Claim, other.Line, matchID)
 }
 
-// flag records a flag for payer on its claim's line, once.
+// flag records a flag for payer on its claim's line, once, with payer's
+// peer as its key-level policy: the screening payer writes another
+// payer's flag, which no payer but its own may then rewrite or delete.
 func (s *screen) flag(payer, claim string, line int, matchID string) error {
-	b, err := s.t.blinder(wire.PayersCollection)
-	if err != nil {
-		return err
-	}
-	k, err := key(objServiceFlag, payer, b.Token(objServiceFlag, payer, claim, strconv.Itoa(line)))
+	k, err := s.t.flagKey(payer, claim, line)
 	if err != nil {
 		return err
 	}
@@ -254,8 +260,10 @@ func (s *screen) flag(payer, claim string, line int, matchID string) error {
 	if found, err := s.t.lookup(wire.PayersCollection, k, "flag", &f); err != nil || found {
 		return err
 	}
-	_, err = s.t.putPrivate(wire.PayersCollection, k, wire.Flag{Claim: claim, Line: line, Match: matchID, Flagged: s.t.Stamp()})
-	return err
+	if _, err = s.t.putPrivate(wire.PayersCollection, k, wire.Flag{Claim: claim, Line: line, Match: matchID, Flagged: s.t.Stamp()}); err != nil {
+		return err
+	}
+	return s.t.payerEndorses(k, payer)
 }
 
 // ListFlags lists the caller's payer org's flags, by the payer's
@@ -281,7 +289,7 @@ func (c *Contract) ListFlags(ctx contractapi.TransactionContextInterface, pageSi
 		if err == nil {
 			err = json.Unmarshal(data, &f)
 		}
-		if err != nil || !t.flagsOwnClaim(f) {
+		if err != nil || !t.flagsOwnClaim(&f) {
 			continue // not a flag this chaincode wrote for the caller
 		}
 		out.Items = append(out.Items, f)
@@ -290,9 +298,21 @@ func (c *Contract) ListFlags(ctx contractapi.TransactionContextInterface, pageSi
 }
 
 // flagsOwnClaim reports whether a listed flag names a claim of the
-// caller's org: another payer's forged flag naming someone else's claim
-// is not shown.
-func (t *tx) flagsOwnClaim(f wire.Flag) bool {
+// caller's org (another payer's forged flag naming someone else's claim
+// is not shown), and sets the flag's resolution from the claim's record.
+func (t *tx) flagsOwnClaim(f *wire.Flag) bool {
 	tr, err := t.trace(f.Claim)
-	return err == nil && tr.Payer == t.Caller.MSPID
+	if err != nil || tr.Payer != t.Caller.MSPID {
+		return false
+	}
+	cl, err := t.record(tr)
+	if err != nil {
+		return false
+	}
+	for i, r := range cl.Resolutions {
+		if r.Line == f.Line && r.Match == f.Match {
+			f.Resolution = &cl.Resolutions[i]
+		}
+	}
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 
 	cl "github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/events"
@@ -63,6 +64,32 @@ func (k *Client) Screen(ctx context.Context, id string) (*cl.Receipt, error) {
 func (k *Client) ListFlags(ctx context.Context, p client.Page) (*cl.FlagPage, error) {
 	var out cl.FlagPage
 	return &out, k.c.Evaluate(ctx, cl.FnListFlags, client.Input{Args: p.Args()}, &out)
+}
+
+// SealedFlag reads the flag on a line (1-based) of a claim of the caller's
+// payer org as the payers' collection stores it, to resolve it.
+func (k *Client) SealedFlag(ctx context.Context, id string, line int) (*cl.SealedFlag, error) {
+	var out cl.SealedFlag
+	return &out, k.c.Evaluate(ctx, cl.FnSealedFlag, client.Input{Args: []string{id, strconv.Itoa(line)}}, &out)
+}
+
+// ResolveFlag resolves the flag on a line of a claim of the caller's payer
+// org (its adjudicators): outcome cl.ResolutionDuplicate denies the line,
+// cl.ResolutionCleared lets it stand, with the reason. It reads the flag
+// as stored and the claim's parties, and has the provider's and the
+// payer's peers, which hold the claim, endorse.
+func (k *Client) ResolveFlag(ctx context.Context, id string, line int, outcome, reason string) (*cl.Receipt, error) {
+	tr, err := k.Trace(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := k.SealedFlag(ctx, id, line)
+	if err != nil {
+		return nil, err
+	}
+	in := cl.ResolutionInput{Outcome: outcome, Reason: reason, Flag: *sf}
+	return k.receipt(ctx, cl.FnResolveFlag, client.Input{Args: []string{id, strconv.Itoa(line)}, TransientKey: cl.TransientResolution,
+		Transient: in, Endorsers: []string{tr.Provider, tr.Payer}})
 }
 
 // ClaimEvent is one claim's change, from the claims chaincode's events.

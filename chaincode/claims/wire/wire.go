@@ -40,6 +40,8 @@ const (
 	FnSealedRecord     = "SealedRecord"
 	FnScreen           = "Screen"
 	FnListFlags        = "ListFlags"
+	FnSealedFlag       = "SealedFlag"
+	FnResolveFlag      = "ResolveFlag"
 )
 
 // The claims chaincode's private data collections. The chaincode picks
@@ -77,6 +79,8 @@ const (
 	// TransientPrimary is Crossover's: the primary claim's sealed record,
 	// as SealedRecord returns it (a JSON string of base64).
 	TransientPrimary = "primary"
+	// TransientResolution is ResolveFlag's ResolutionInput.
+	TransientResolution = "resolution"
 )
 
 // Channels through which a payer received a claim it submits (SubmitIntake).
@@ -211,6 +215,52 @@ type Flag struct {
 	Line    int    `json:"line"`
 	Match   string `json:"match"`
 	Flagged string `json:"flagged"`
+	// Resolution is the payer's, once it resolved the flag (ListFlags
+	// reads it from the claim's record).
+	Resolution *FlagResolution `json:"resolution,omitempty" metadata:",optional"`
+}
+
+// Outcomes of a payer's resolution of a flag (ResolveFlag).
+const (
+	// ResolutionDuplicate: the line is a duplicate; it is denied (CO-18).
+	ResolutionDuplicate = "duplicate"
+	// ResolutionCleared: the line is not a duplicate; it stands.
+	ResolutionCleared = "cleared"
+)
+
+// Resolutions lists the resolution outcomes, in a fixed order.
+func Resolutions() []string { return []string{ResolutionDuplicate, ResolutionCleared} }
+
+// SealedFlag is a flag as the payers' collection stores it: its key and
+// its sealed value (base64), whose SHA-256 is the private-data hash every
+// peer holds. SealedFlag returns it to the flag's payer, who hands it to
+// ResolveFlag: the provider's peer, which endorses the resolution, is no
+// member of the payers' collection and checks it against that hash.
+type SealedFlag struct {
+	Key    string `json:"key"`
+	Sealed string `json:"sealed"`
+}
+
+// ResolutionInput is the transient input "resolution" of ResolveFlag.
+type ResolutionInput struct {
+	// Outcome is one of Resolutions.
+	Outcome string `json:"outcome"`
+	// Reason says why, for the claim's provider and payer (it stays in
+	// their pair's collection, never in the payers' one).
+	Reason string     `json:"reason"`
+	Flag   SealedFlag `json:"flag"`
+}
+
+// FlagResolution is a payer's resolution of a flag on a line of its
+// claim, kept in the claim's record.
+type FlagResolution struct {
+	Line    int    `json:"line"`
+	Match   string `json:"match"`
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason"`
+	By      string `json:"by"`
+	At      string `json:"at"`
+	TxID    string `json:"txId"`
 }
 
 // FlagPage is a page of a payer's flags.
@@ -316,11 +366,13 @@ type Claim struct {
 	// Intake is set on a claim its payer submitted (SubmitIntake).
 	Intake *Intake `json:"intake,omitempty" metadata:",optional"`
 	// Primary is set on a crossover claim: the primary's adjudication.
-	Primary    *Prior   `json:"primary,omitempty" metadata:",optional"`
-	ReplacedBy string   `json:"replacedBy,omitempty" metadata:",optional"`
-	History    []Change `json:"history"`
-	Submitted  string   `json:"submitted"`
-	Updated    string   `json:"updated"`
+	Primary    *Prior `json:"primary,omitempty" metadata:",optional"`
+	ReplacedBy string `json:"replacedBy,omitempty" metadata:",optional"`
+	// Resolutions are the payer's resolutions of flags on the claim's lines.
+	Resolutions []FlagResolution `json:"resolutions,omitempty" metadata:",optional"`
+	History     []Change         `json:"history"`
+	Submitted   string           `json:"submitted"`
+	Updated     string           `json:"updated"`
 }
 
 // Signal is a fraud signal, with its reason.
