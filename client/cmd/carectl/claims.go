@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,9 +13,39 @@ import (
 	"github.com/carechain/carechain/client/claims"
 )
 
-// withClaims runs fn with a claims client for the session's user.
-func (a *app) withClaims(fn func(cmd *cobra.Command, args []string, k *claims.Client) error) func(*cobra.Command, []string) error {
+// claimsAPI is what the claims commands call of a claims client
+// (*claims.Client; a fake in the tests).
+type claimsAPI interface {
+	Submit(ctx context.Context, c cl.ClaimInput) (*cl.Receipt, error)
+	Replace(ctx context.Context, id string, c cl.ClaimInput) (*cl.Receipt, error)
+	Void(ctx context.Context, id string) (*cl.Receipt, error)
+	Appeal(ctx context.Context, id string) (*cl.Receipt, error)
+	Adjudicate(ctx context.Context, id string, d cl.Decision) (*cl.Receipt, error)
+	Pay(ctx context.Context, id string, p cl.PaymentInput) (*cl.Receipt, error)
+	ReversePayment(ctx context.Context, id string) (*cl.Receipt, error)
+	RegisterCoverage(ctx context.Context, c cl.Coverage) (*cl.Receipt, error)
+	SetRules(ctx context.Context, r cl.Rules) (*cl.Receipt, error)
+	SetSalt(ctx context.Context) (*cl.Receipt, error)
+	SetSettings(ctx context.Context, paymentConsentRequired bool) (*cl.Settings, error)
+	Get(ctx context.Context, id string) (*cl.Claim, error)
+	Coverage(ctx context.Context, payer, id string) (*cl.Coverage, error)
+	Remittance(ctx context.Context, id string) (*cl.Remittance, error)
+	ListByStatus(ctx context.Context, status string, p client.Page) (*cl.TracePage, error)
+	SubmitIntake(ctx context.Context, in cl.IntakeInput) (*cl.Receipt, error)
+	Dispute(ctx context.Context, id string) (*cl.Receipt, error)
+	Crossover(ctx context.Context, id string) (*cl.Receipt, error)
+	Screen(ctx context.Context, id string) (*cl.Receipt, error)
+	ListFlags(ctx context.Context, p client.Page) (*cl.FlagPage, error)
+	ResolveFlag(ctx context.Context, id string, line int, outcome, reason string) (*cl.Receipt, error)
+}
+
+// withClaims runs fn with a claims client for the session's user (the
+// app's newClaims when set: the tests').
+func (a *app) withClaims(fn func(cmd *cobra.Command, args []string, k claimsAPI) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
+		if a.newClaims != nil {
+			return fn(cmd, args, a.newClaims(a))
+		}
 		s, err := a.session()
 		if err != nil {
 			return err
@@ -34,7 +65,7 @@ type claimResult struct {
 	PendReason string `json:"pendReason,omitempty"`
 }
 
-func (a *app) printClaimReceipt(cmd *cobra.Command, k *claims.Client, r *cl.Receipt) {
+func (a *app) printClaimReceipt(cmd *cobra.Command, k claimsAPI, r *cl.Receipt) {
 	res := claimResult{Receipt: r}
 	if r.Status == cl.StatusPended {
 		if c, err := k.Get(cmd.Context(), r.ID); err == nil {
@@ -54,10 +85,10 @@ func (a *app) printClaimReceipt(cmd *cobra.Command, k *claims.Client, r *cl.Rece
 }
 
 // claimReceiptCommand is a claims command that takes IDs and prints a receipt.
-func (a *app) claimReceiptCommand(use, short string, args int, call func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error)) *cobra.Command {
+func (a *app) claimReceiptCommand(use, short string, args int, call func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error)) *cobra.Command {
 	return &cobra.Command{
 		Use: use, Short: short, Args: cobra.ExactArgs(args),
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			r, err := call(cmd, args, k)
 			if err != nil {
 				return err
@@ -78,7 +109,7 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 	}
 	coverage := &cobra.Command{Use: "coverage", Short: "members' coverage (payer enrollment staff)"}
 	coverage.AddCommand(
-		a.claimReceiptCommand("add JSON", "register a coverage", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("add JSON", "register a coverage", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			var c cl.Coverage
 			if err := readJSONArg(args[0], &c); err != nil {
 				return nil, err
@@ -87,17 +118,17 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 		}),
 		a.claimsCoverageGet())
 	cmd.AddCommand(coverage,
-		a.claimReceiptCommand("rules JSON", "set a plan's adjudication rules (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("rules JSON", "set a plan's adjudication rules (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			var r cl.Rules
 			if err := readJSONArg(args[0], &r); err != nil {
 				return nil, err
 			}
 			return k.SetRules(cmd.Context(), r)
 		}),
-		a.claimReceiptCommand("salt", "set the duplicate-fingerprint salt, once (payer enrollment staff)", 0, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("salt", "set the duplicate-fingerprint salt, once (payer enrollment staff)", 0, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.SetSalt(cmd.Context())
 		}),
-		a.claimReceiptCommand("submit JSON", "submit a claim (FHIR Claim-shaped JSON): adjudicated or pended", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("submit JSON", "submit a claim (FHIR Claim-shaped JSON): adjudicated or pended", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			var c cl.ClaimInput
 			if err := readJSONArg(args[0], &c); err != nil {
 				return nil, err
@@ -107,7 +138,7 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 			}
 			return k.Submit(cmd.Context(), c)
 		}),
-		a.claimReceiptCommand("replace ID JSON", "replace a claim before payment", 2, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("replace ID JSON", "replace a claim before payment", 2, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			var c cl.ClaimInput
 			if err := readJSONArg(args[1], &c); err != nil {
 				return nil, err
@@ -117,14 +148,14 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 			}
 			return k.Replace(cmd.Context(), args[0], c)
 		}),
-		a.claimReceiptCommand("void ID", "void a claim before payment", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("void ID", "void a claim before payment", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.Void(cmd.Context(), args[0])
 		}),
-		a.claimReceiptCommand("appeal ID", "appeal an adjudication", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("appeal ID", "appeal an adjudication", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.Appeal(cmd.Context(), args[0])
 		}),
 		a.claimsAdjudicate(), a.claimsPay(),
-		a.claimReceiptCommand("reverse ID", "reverse a claim's payment", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+		a.claimReceiptCommand("reverse ID", "reverse a claim's payment", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.ReversePayment(cmd.Context(), args[0])
 		}),
 		a.claimsGet(), a.claimsList(), a.claimsRemittance(), a.claimsSettings())
@@ -135,7 +166,7 @@ given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 func (a *app) claimsCoverageGet() *cobra.Command {
 	var payer string
 	cmd := &cobra.Command{Use: "get ID", Short: "read a payer's coverage (its staff, or a provider's billing staff)", Args: cobra.ExactArgs(1),
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			c, err := k.Coverage(cmd.Context(), payer, args[0])
 			if err != nil {
 				return err
@@ -152,7 +183,7 @@ func (a *app) claimsCoverageGet() *cobra.Command {
 
 func (a *app) claimsAdjudicate() *cobra.Command {
 	var d cl.Decision
-	cmd := a.claimReceiptCommand("adjudicate ID", "decide a pended or appealed claim (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+	cmd := a.claimReceiptCommand("adjudicate ID", "decide a pended or appealed claim (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 		return k.Adjudicate(cmd.Context(), args[0], d)
 	})
 	cmd.Flags().BoolVar(&d.ApprovePriorAuth, "approve-prior-auth", false, "authorize the lines that need prior authorization")
@@ -162,7 +193,7 @@ func (a *app) claimsAdjudicate() *cobra.Command {
 
 func (a *app) claimsPay() *cobra.Command {
 	var p cl.PaymentInput
-	cmd := a.claimReceiptCommand("pay ID", "record the payment of an adjudicated claim (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+	cmd := a.claimReceiptCommand("pay ID", "record the payment of an adjudicated claim (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 		if p.AmountCents == 0 {
 			c, err := k.Get(cmd.Context(), args[0])
 			if err != nil {
@@ -184,7 +215,7 @@ func (a *app) claimsPay() *cobra.Command {
 
 func (a *app) claimsGet() *cobra.Command {
 	return &cobra.Command{Use: "get ID", Short: "read a claim with its adjudication and history", Args: cobra.ExactArgs(1),
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			c, err := k.Get(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -206,7 +237,7 @@ func (a *app) claimsList() *cobra.Command {
 	var status string
 	var p client.Page
 	cmd := &cobra.Command{Use: "list", Short: "your org's claims in a status", Args: cobra.NoArgs,
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			page, err := k.ListByStatus(cmd.Context(), status, p)
 			if err != nil {
 				return err
@@ -228,7 +259,7 @@ func (a *app) claimsList() *cobra.Command {
 
 func (a *app) claimsRemittance() *cobra.Command {
 	return &cobra.Command{Use: "remittance ID", Short: "the 835-like remittance advice of a claim", Args: cobra.ExactArgs(1),
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			r, err := k.Remittance(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -254,7 +285,7 @@ func (a *app) claimsRemittance() *cobra.Command {
 func (a *app) claimsSettings() *cobra.Command {
 	return &cobra.Command{Use: "settings [payment-consent-required true|false]", Short: "read or (regulator admin) change the channel settings",
 		Args: cobra.RangeArgs(0, 2),
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			if len(args) == 0 {
 				return fmt.Errorf("give payment-consent-required true|false")
 			}

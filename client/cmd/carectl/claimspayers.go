@@ -5,6 +5,8 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +20,7 @@ import (
 func (a *app) claimsPayerCommands() []*cobra.Command {
 	return []*cobra.Command{
 		a.claimReceiptCommand("intake JSON", "submit a claim received outside the ledger (payer claims intake; IntakeInput JSON)", 1,
-			func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 				var in cl.IntakeInput
 				if err := readJSONArg(args[0], &in); err != nil {
 					return nil, err
@@ -29,25 +31,52 @@ func (a *app) claimsPayerCommands() []*cobra.Command {
 				return k.SubmitIntake(cmd.Context(), in)
 			}),
 		a.claimReceiptCommand("dispute ID", "dispute a claim a payer submitted that your org never billed (provider billing)", 1,
-			func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 				return k.Dispute(cmd.Context(), args[0])
 			}),
 		a.claimReceiptCommand("crossover ID", "forward an adjudicated claim to its secondary payer (coordination of benefits)", 1,
-			func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 				return k.Crossover(cmd.Context(), args[0])
 			}),
 		a.claimReceiptCommand("screen ID", "screen a claim of your payer org for the same service billed elsewhere", 1,
-			func(cmd *cobra.Command, args []string, k *claims.Client) (*cl.Receipt, error) {
+			func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 				return k.Screen(cmd.Context(), args[0])
 			}),
-		a.claimsFlags(), a.claimsWorklist(), a.claimsFollow(),
+		a.claimsFlags(), a.claimsResolve(), a.claimsWorklist(), a.claimsFollow(),
 	}
+}
+
+// claimsResolve resolves a flag; its arguments are checked before any call.
+func (a *app) claimsResolve() *cobra.Command {
+	var outcome, reason string
+	cmd := a.claimReceiptCommand("resolve ID LINE", "resolve the duplicate flag on a line of your payer org's claim (payer adjudicator)", 2,
+		func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
+			line, err := strconv.Atoi(args[1])
+			if err != nil || line < 1 {
+				return nil, &client.Error{Code: client.CodeInvalidArgument, Field: "line", Message: fmt.Sprintf("LINE is %q: a line number, 1 or more", args[1])}
+			}
+			if !slices.Contains(cl.Resolutions(), outcome) {
+				return nil, &client.Error{Code: client.CodeInvalidArgument, Field: "outcome",
+					Message: fmt.Sprintf("--outcome is %q: one of %s", outcome, strings.Join(cl.Resolutions(), ", "))}
+			}
+			if strings.TrimSpace(reason) == "" {
+				return nil, &client.Error{Code: client.CodeInvalidArgument, Field: "reason", Message: "--reason is required"}
+			}
+			return k.ResolveFlag(cmd.Context(), args[0], line, outcome, reason)
+		})
+	cmd.Long = `A payer that looked into a flag says what it found: --outcome duplicate denies the line
+(CO-18, its payment and deductible taken back; on an adjudicated claim, not while its
+crossover is live), --outcome cleared lets it stand. The reason stays with the claim, for
+its provider and payer; the other payer flagged for the service sees nothing of it.`
+	cmd.Flags().StringVar(&outcome, "outcome", "", "duplicate or cleared")
+	cmd.Flags().StringVar(&reason, "reason", "", "why, kept with the claim for its provider and payer")
+	return cmd
 }
 
 func (a *app) claimsFlags() *cobra.Command {
 	var p client.Page
 	cmd := &cobra.Command{Use: "flags", Short: "your payer org's duplicate flags (the same service billed to another payer, or twice)", Args: cobra.NoArgs,
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			page, err := k.ListFlags(cmd.Context(), p)
 			if err != nil {
 				return err
@@ -61,7 +90,11 @@ func (a *app) claimsFlags() *cobra.Command {
 
 func printFlags(w io.Writer, page *cl.FlagPage) {
 	for _, f := range page.Items {
-		fmt.Fprintf(w, "%s line %d: the same service is billed elsewhere (match %s, %s)\n", f.Claim, f.Line, f.Match, f.Flagged)
+		fmt.Fprintf(w, "%s line %d: the same service is billed elsewhere (match %s, %s)", f.Claim, f.Line, f.Match, f.Flagged)
+		if r := f.Resolution; r != nil {
+			fmt.Fprintf(w, "; resolved %s on %s: %s", r.Outcome, r.At, r.Reason)
+		}
+		fmt.Fprintln(w)
 	}
 	if page.Bookmark != "" {
 		fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
@@ -81,7 +114,7 @@ type worklist struct {
 func (a *app) claimsWorklist() *cobra.Command {
 	var size int32
 	cmd := &cobra.Command{Use: "worklist", Short: "a payer's claims: pending, appealed, flagged and paid (a page each)", Args: cobra.NoArgs,
-		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k *claims.Client) error {
+		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			wl, err := buildWorklist(cmd, k, client.Page{Size: size})
 			if err != nil {
 				return err
@@ -93,7 +126,7 @@ func (a *app) claimsWorklist() *cobra.Command {
 	return cmd
 }
 
-func buildWorklist(cmd *cobra.Command, k *claims.Client, p client.Page) (*worklist, error) {
+func buildWorklist(cmd *cobra.Command, k claimsAPI, p client.Page) (*worklist, error) {
 	wl := &worklist{Bookmarks: map[string]string{}}
 	for _, l := range []struct {
 		status string

@@ -30,6 +30,9 @@ type app struct {
 	out     io.Writer
 	errOut  io.Writer
 	cl      *client.Client
+	// newClaims, when set, gives the claims commands their client instead
+	// of a session's (the tests' fake).
+	newClaims func(a *app) claimsAPI
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
