@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"testing"
 
@@ -97,4 +98,21 @@ func TestRealFabricCA(t *testing.T) {
 	assert.Len(t, revoked, 2, "the enrollment certificate and the TLS one")
 	_, err = c.Reenroll(ctx, p1.Identity(), CSR{})
 	assert.ErrorIs(t, err, ErrAuthentication, "a revoked identity cannot reenroll")
+
+	// The CRL lists the revoked certificates, signed by the CA's root; a
+	// registrar without hf.GenCRL may not ask for it.
+	crlPEM, err := c.GenCRL(ctx, boot.Identity())
+	require.NoError(t, err)
+	block, _ := pem.Decode(crlPEM)
+	require.NotNil(t, block, "a PEM CRL")
+	crl, err := x509.ParseRevocationList(block.Bytes)
+	require.NoError(t, err)
+	listed := map[string]bool{}
+	for _, e := range crl.RevokedCertificateEntries {
+		listed[e.SerialNumber.Text(16)] = true
+	}
+	assert.True(t, listed[p1.Cert.SerialNumber.Text(16)], "the revoked enrollment certificate is in the CRL")
+	assert.False(t, listed[reg.Cert.SerialNumber.Text(16)])
+	_, err = c.GenCRL(ctx, reg.Identity())
+	assert.ErrorIs(t, err, ErrAuthorization, "no hf.GenCRL")
 }

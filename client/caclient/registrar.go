@@ -2,6 +2,8 @@ package caclient
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -112,4 +114,25 @@ func (c *Client) Identities(ctx context.Context, registrar Identity) ([]Identity
 		return nil, err
 	}
 	return res.Identities, nil
+}
+
+// GenCRL asks the CA for its certificate revocation list (PEM), signed by
+// the CA's key, as registrar (who needs hf.GenCRL): what an org's admin
+// puts into the org's MSP in each channel, so that the peers refuse the
+// certificates it lists.
+func (c *Client) GenCRL(ctx context.Context, registrar Identity) ([]byte, error) {
+	in := struct {
+		CAName string `json:"caname,omitempty"`
+	}{c.caName}
+	var res struct {
+		CRL string `json:"CRL"`
+	}
+	if err := c.call(ctx, "gencrl", http.MethodPost, "gencrl", in, registrar.auth(), &res); err != nil {
+		return nil, err
+	}
+	crl, err := base64.StdEncoding.DecodeString(res.CRL)
+	if err != nil {
+		return nil, &Error{Op: "gencrl", Err: fmt.Errorf("CRL: %w", err)}
+	}
+	return crl, nil
 }

@@ -288,3 +288,13 @@ func Enrolled(mspDir string) bool {
 // RegistrarName is the CA's bootstrap identity, which registers all others.
 // It is not "admin": that name belongs to the org's own admin user.
 const RegistrarName = "registrar"
+
+// GenCRL is the CA's current CRL (PEM), asked as the bootstrap admin
+// (which has hf.GenCRL); EnrollRegistrar first.
+func (c *CA) GenCRL(ctx context.Context) ([]byte, error) {
+	crl, err := c.client.GenCRL(ctx, c.registrar)
+	if err != nil {
+		return nil, fmt.Errorf("CRL of the CA of %s: %w", c.Org, err)
+	}
+	return crl, nil
+}

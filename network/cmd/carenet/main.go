@@ -34,6 +34,9 @@ commands:
             channel's lifecycle policy; else names the orgs still to approve
   package   package NAME: build the package, print its id (a chaincode
             service's CHAINCODE_ID)
+  crl       crl ORG: put the CRL of ORG's CA into ORG's MSP on each of its
+            channels (signed by ORG's admin): the peers then refuse what a
+            certificate revoked at the CA (carectl users revoke) signs
   down      stop every node, keep all data
   clean     stop every node and remove all state
   status    which nodes run; block height per channel and node
@@ -95,6 +98,11 @@ func main() {
 		err = c.Deploy(ctx, fs.Args()[1:]...)
 	case "approve", "commit", "package":
 		err = lifecycle(ctx, c, cmd, fs.Args()[1:])
+	case "crl":
+		if fs.NArg() != 2 {
+			fail(errors.New("usage: carenet crl ORG"))
+		}
+		err = c.UpdateCRL(ctx, fs.Arg(1))
 	case "down":
 		stopSupervisor(c)
 		err = c.Down(ctx)
