@@ -62,7 +62,7 @@ func (s *Server) captureDocument(w http.ResponseWriter, r *http.Request) {
 func (s *Server) readDocument(r *http.Request) ([]byte, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" && mt != "application/ld+json" {
-		return nil, &unsupportedMedia{mt}
+		return nil, UnsupportedMedia(mt, "application/json or application/ld+json")
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, maxDocument+1))
 	if err != nil {
@@ -95,12 +95,16 @@ func documentError(err error) error {
 	return BadRequest("body", err)
 }
 
-// unsupportedMedia is a body that is not JSON.
-type unsupportedMedia struct{ got string }
+// unsupportedMedia is a body of a media type the route does not take.
+type unsupportedMedia struct{ got, want string }
 
 func (u *unsupportedMedia) Error() string {
-	return fmt.Sprintf("content type %q: capture takes application/json or application/ld+json", u.got)
+	return fmt.Sprintf("content type %q: the route takes %s", u.got, u.want)
 }
+
+// UnsupportedMedia refuses a body of media type got (415): the route
+// takes want (as a sentence: "application/edi-x12 or text/plain").
+func UnsupportedMedia(got, want string) error { return &unsupportedMedia{got: got, want: want} }
 
 // runCapture plans a document and applies its events in order; it stops
 // at the first failed call (later events depend on what earlier ones

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/go-chi/chi/v5/middleware"
+
 	"github.com/carechain/carechain/client"
 )
 
@@ -116,6 +118,20 @@ func (b *badRequest) Unwrap() error { return b.err }
 // BadRequest is an error refusing a request's field (a parameter or a
 // body member) before any call: 400 with code BAD_REQUEST.
 func BadRequest(field string, err error) error { return &badRequest{field: field, err: err} }
+
+// WriteError answers a request with the problem document of err and the
+// request's id, as the server's own routes do: routes mounted with
+// WithRoutes answer their errors the same way.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	p := ProblemOf(err)
+	p.RequestID = middleware.GetReqID(r.Context())
+	writeProblem(w, p)
+}
+
+// WriteJSON writes v as JSON with a status and a content type.
+func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
+	writeJSON(w, status, contentType, v)
+}
 
 // writeProblem writes p as application/problem+json.
 func writeProblem(w http.ResponseWriter, p Problem) {

@@ -66,5 +66,5 @@ func TestProblemOfABadRequestNamesItsField(t *testing.T) {
 	assert.Equal(t, 400, p.Status)
 	assert.Equal(t, "BAD_REQUEST", p.Code)
 	assert.Equal(t, "epcisBody.eventList[2].eventTime", p.Field)
-	assert.Equal(t, 415, ProblemOf(&unsupportedMedia{"text/xml"}).Status)
+	assert.Equal(t, 415, ProblemOf(UnsupportedMedia("text/xml", "application/json")).Status)
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"time"
@@ -11,21 +14,24 @@ import (
 
 	partswire "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/claims"
 	"github.com/carechain/carechain/client/provenance"
 	"github.com/carechain/carechain/client/serve"
+	"github.com/carechain/carechain/client/serve/x12api"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
 
 // serveFlags are carectl serve's own flags.
 type serveFlags struct {
 	listen, supply, schema string
+	directory              string
 	tls                    serve.TLSFiles
 	grace                  time.Duration
 }
 
 func (a *app) serveCommand() *cobra.Command {
 	var f serveFlags
-	cmd := &cobra.Command{Use: "serve", Short: "serve HTTP as --user of --org: EPCIS 2.0 capture and query, GS1 verification (client/serve)",
+	cmd := &cobra.Command{Use: "serve", Short: "serve HTTP as --user of --org: EPCIS 2.0 capture and query, GS1 verification, X12 837P/835 (client/serve)",
 		Long: `An HTTP server acting as one enrolled identity of one org through the client
 library. It listens on loopback unless given TLS with client-certificate
 authentication (--tls-cert, --tls-key, --client-ca); it refuses any other
@@ -41,6 +47,7 @@ down gracefully. /openapi.json documents its routes.`,
 	fl.StringVar(&f.tls.ClientCA, "client-ca", "", "CA bundle (PEM) client certificates must chain to")
 	fl.StringVar(&f.supply, "supply-channel", "supply", "channel of the provenance chaincode")
 	fl.StringVar(&f.schema, "epcis-schema", "", "GS1's EPCIS 2.0 JSON schema (EPCIS-JSON-Schema.json): capture validates against it too")
+	fl.StringVar(&f.directory, "directory", "", "JSON file of what the integration knows off the ledger: {\"x12\": payer ids, member ids and 835 parties (x12api.Directory)}")
 	fl.DurationVar(&f.grace, "grace", 30*time.Second, "how long a shutdown waits for requests and captures in flight")
 	return cmd
 }
@@ -67,20 +74,48 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	dir, err := f.readDirectory()
+	if err != nil {
+		return err
+	}
 	s, err := a.session()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	log := slog.New(slog.NewJSONHandler(a.errOut, nil))
+	x12 := x12api.New(claims.New(s, a.channel), x12api.WithDirectory(dir.X12), x12api.WithLogger(log))
 	srv := serve.New(append(opts, serve.WithLogger(log), serve.WithHealth(reachGateway(s, f.supply)),
-		serve.WithProvenance(provenance.New(s, f.supply)))...)
+		serve.WithProvenance(provenance.New(s, f.supply)), serve.WithRoutes("/x12", x12.Routes()...))...)
 	ln, err := serve.Listen(f.listen, cfg)
 	if err != nil {
 		return err
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "org", s.Org.MSPID, "user", s.User, "tls", cfg != nil)
 	return serve.Run(ctx, ln, srv, f.grace)
+}
+
+// serveDirectory is the --directory file: what the integration knows that
+// the standards name otherwise than carechain, kept off the ledger.
+type serveDirectory struct {
+	X12 x12api.Directory `json:"x12"`
+}
+
+func (f serveFlags) readDirectory() (serveDirectory, error) {
+	var d serveDirectory
+	if f.directory == "" {
+		return d, nil
+	}
+	data, err := os.ReadFile(f.directory)
+	if err != nil {
+		return d, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return d, fmt.Errorf("--directory %s: %w", f.directory, err)
+	}
+	return d, nil
 }
 
 func (f serveFlags) schemaOption() ([]serve.Option, error) {
