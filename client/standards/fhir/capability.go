@@ -1,49 +1,66 @@
 package fhir
 
-// CapabilityStatement says what carechain's FHIR interface supports: R4
-// JSON; Consent create, read, search by patient and revoke; Claim create
-// (answered with a ClaimResponse); ClaimResponse and ExplanationOfBenefit
-// read and search by claim or patient; Coverage create and read;
-// DocumentReference create (with its Binary), read and $get; AuditEvent
-// search by patient; Provenance read and search by target. date is the
+// Served is one resource type a FHIR server serves, as its
+// CapabilityStatement lists it: the interactions (read, create,
+// search-type, ...), the search parameters (reference parameters, such
+// as patient) and the operations (name without $: revoke, get).
+type Served struct {
+	Type         string
+	Interactions []string
+	Search       []string
+	Operations   []string
+}
+
+// OperationURL is the canonical URL of carechain's definition of an
+// operation on a resource type (urn:carechain:fhir:OperationDefinition:Consent-revoke).
+func OperationURL(typ, name string) string {
+	return "urn:carechain:fhir:OperationDefinition:" + typ + "-" + name
+}
+
+// CapabilityStatement says what a carechain FHIR server serves, exactly:
+// R4 JSON and, per resource type, the interactions, search parameters and
+// operations its routes answer (served, in that order). date is the
 // statement's date (YYYY-MM-DD).
-func CapabilityStatement(date, software, version string) ([]byte, error) {
+func CapabilityStatement(date, software, version string, served ...Served) ([]byte, error) {
+	var resources []any
+	for _, s := range served {
+		resources = append(resources, resource(s))
+	}
+	rest := obj{"mode": "server"}
+	if len(resources) > 0 {
+		rest["resource"] = resources
+	}
 	res := obj{"resourceType": "CapabilityStatement", "status": "active", "date": date, "kind": "instance",
 		"fhirVersion": "4.0.1", "format": []any{"json"},
 		"software":       obj{"name": software, "version": version},
 		"implementation": obj{"description": "carechain: a consortium ledger of consents, claims, records and supply"},
-		"rest": []any{obj{"mode": "server", "resource": []any{
-			resource("Consent", []string{"create", "read", "update", "search-type"}, "patient"),
-			resource("Claim", []string{"create"}),
-			resource("ClaimResponse", []string{"read", "search-type"}, "request", "patient"),
-			resource("ExplanationOfBenefit", []string{"read", "search-type"}, "claim", "patient"),
-			resource("Coverage", []string{"create", "read"}),
-			withGet(resource("DocumentReference", []string{"create", "read"})),
-			resource("Binary", []string{"read"}),
-			resource("AuditEvent", []string{"search-type"}, "patient"),
-			resource("Provenance", []string{"read", "search-type"}, "target"),
-		}}},
+		"rest":           []any{rest},
 	}
 	return emit(res)
 }
 
-func resource(typ string, interactions []string, search ...string) obj {
+func resource(s Served) obj {
 	var in []any
-	for _, i := range interactions {
+	for _, i := range s.Interactions {
 		in = append(in, obj{"code": i})
 	}
-	r := obj{"type": typ, "interaction": in}
+	r := obj{"type": s.Type}
+	if len(in) > 0 {
+		r["interaction"] = in
+	}
 	var params []any
-	for _, s := range search {
-		params = append(params, obj{"name": s, "type": "reference"})
+	for _, p := range s.Search {
+		params = append(params, obj{"name": p, "type": "reference"})
 	}
 	if len(params) > 0 {
 		r["searchParam"] = params
 	}
-	return r
-}
-
-func withGet(r obj) obj {
-	r["operation"] = []any{obj{"name": "get", "definition": "urn:carechain:fhir:OperationDefinition:DocumentReference-get"}}
+	var ops []any
+	for _, o := range s.Operations {
+		ops = append(ops, obj{"name": o, "definition": OperationURL(s.Type, o)})
+	}
+	if len(ops) > 0 {
+		r["operation"] = ops
+	}
 	return r
 }

@@ -281,7 +281,9 @@ func TestAuditEventsAndProvenance(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, provs, 2)
 	require.Contains(t, string(provs[1]), `"DocumentReference/rec-1/_history/1"`)
-	capability, err := CapabilityStatement("2026-03-01", "carechain", "0.1")
+	capability, err := CapabilityStatement("2026-03-01", "carechain", "0.1",
+		Served{Type: "ExplanationOfBenefit", Interactions: []string{"read"}},
+		Served{Type: "Consent", Interactions: []string{"create", "read", "search-type"}, Search: []string{"patient"}, Operations: []string{"revoke"}})
 	require.NoError(t, err)
 	require.Contains(t, string(capability), `"type":"ExplanationOfBenefit"`)
 }
