@@ -97,7 +97,7 @@ func (c *Consortium) readiness(ctx context.Context, d definition, seq int64, cur
 	orgs := c.Topo.PeerOrgs(d.channel)
 	r := Readiness{Chaincode: d.cc.Name, Channel: d.channel, Sequence: seq, Version: d.version, Need: len(orgs)/2 + 1}
 	if cur != nil {
-		r.Approvals, r.Committed = cur.Approvals, true
+		r.Approvals, r.Committed = peerOrgApprovals(orgs, cur.Approvals), true
 		return r, nil
 	}
 	args := append([]string{"lifecycle", "chaincode", "checkcommitreadiness"}, d.args(seq)...)
@@ -111,8 +111,19 @@ func (c *Consortium) readiness(ctx context.Context, d definition, seq int64, cur
 	if err := json.Unmarshal(out, &ready); err != nil {
 		return r, fmt.Errorf("checkcommitreadiness: %w", err)
 	}
-	r.Approvals = ready.Approvals
+	r.Approvals = peerOrgApprovals(orgs, ready.Approvals)
 	return r, nil
+}
+
+// peerOrgApprovals keeps the approvals of the orgs that run peers: an org
+// without peers (patients) has no peer to approve on, and the lifecycle
+// majority does not count it.
+func peerOrgApprovals(orgs []*topology.Org, all map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range orgs {
+		out[o.MSPID] = all[o.MSPID]
+	}
+	return out
 }
 
 // settledReadiness is the readiness, asked again for a few seconds while

@@ -42,6 +42,9 @@ func lifecycle(ctx context.Context, c *consortium.Consortium, cmd string, args [
 	if err != nil {
 		return err
 	}
+	if asJSON {
+		c.Out = os.Stderr // the progress lines; stdout is the JSON
+	}
 	var out any
 	switch cmd {
 	case "approve":
