@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 
 	cl "github.com/carechain/carechain/chaincode/claims/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/client"
 )
 
@@ -32,24 +33,74 @@ func (k *Client) receipt(ctx context.Context, fn string, in client.Input) (*cl.R
 	return &r, nil
 }
 
+// Every transaction names its endorsers: the orgs whose collections it
+// writes, as the chaincode's policies need them. The gateway would
+// otherwise plan them from what the transaction read, and a claims
+// transaction reads its collection (two members) and, through the parts
+// registry, asks for the registry's policy too: in a consortium whose
+// registry needs three of its orgs (a majority of four), no endorsers
+// both hold the collection and satisfy it, though the transaction, which
+// writes nothing in the registry, validates with the collection's two.
+
+// onClaim submits fn on claim id, endorsed by its provider's and its
+// payer's peers (from its public trace).
+func (k *Client) onClaim(ctx context.Context, fn, id string, in client.Input) (*cl.Receipt, error) {
+	tr, err := k.Trace(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	in.Endorsers = []string{tr.Provider, tr.Payer}
+	return k.receipt(ctx, fn, in)
+}
+
+// endorsers are the orgs named, or none (the gateway plans them) when
+// one is missing: the chaincode then refuses the input by its field.
+func endorsers(mspIDs ...string) []string {
+	for _, m := range mspIDs {
+		if m == "" {
+			return nil
+		}
+	}
+	return mspIDs
+}
+
+// payerCall submits fn of the caller's payer org on its own collection,
+// endorsed by its peer and a provider's (the first the parts registry
+// lists with a peer), as the collection's policy needs.
+func (k *Client) payerCall(ctx context.Context, fn string, in client.Input) (*cl.Receipt, error) {
+	var reg parts.Registry
+	if err := (client.Contract{Session: k.c.Session, Channel: k.c.Channel, Chaincode: parts.Chaincode}).Evaluate(ctx, parts.FnList, client.Input{}, &reg); err != nil {
+		return nil, err
+	}
+	self := k.c.Session.Org.MSPID
+	for _, o := range reg.Orgs {
+		if o.Peer && o.Plays(parts.PartProvider) && o.MSPID != self {
+			in.Endorsers = []string{self, o.MSPID}
+			return k.receipt(ctx, fn, in)
+		}
+	}
+	return k.receipt(ctx, fn, in)
+}
+
 // Submit submits a claim; it comes back adjudicated or pended.
 func (k *Client) Submit(ctx context.Context, c cl.ClaimInput) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnSubmit, client.Input{TransientKey: cl.TransientClaim, Transient: c})
+	return k.receipt(ctx, cl.FnSubmit, client.Input{TransientKey: cl.TransientClaim, Transient: c,
+		Endorsers: endorsers(k.c.Session.Org.MSPID, c.Payer)})
 }
 
 // Replace replaces claim id with a corrected claim.
 func (k *Client) Replace(ctx context.Context, id string, c cl.ClaimInput) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnReplace, client.Input{Args: []string{id}, TransientKey: cl.TransientClaim, Transient: c})
+	return k.onClaim(ctx, cl.FnReplace, id, client.Input{Args: []string{id}, TransientKey: cl.TransientClaim, Transient: c})
 }
 
 // Void withdraws a claim before payment.
 func (k *Client) Void(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnVoid, client.Input{Args: []string{id}})
+	return k.onClaim(ctx, cl.FnVoid, id, client.Input{Args: []string{id}})
 }
 
 // Appeal contests an adjudication.
 func (k *Client) Appeal(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnAppeal, client.Input{Args: []string{id}})
+	return k.onClaim(ctx, cl.FnAppeal, id, client.Input{Args: []string{id}})
 }
 
 // Adjudicate decides a pended or appealed claim.
@@ -58,27 +109,27 @@ func (k *Client) Adjudicate(ctx context.Context, id string, d cl.Decision) (*cl.
 	if d != (cl.Decision{}) {
 		in.TransientKey, in.Transient = cl.TransientDecision, d
 	}
-	return k.receipt(ctx, cl.FnAdjudicate, in)
+	return k.onClaim(ctx, cl.FnAdjudicate, id, in)
 }
 
 // Pay records a payment of the adjudicated amount.
 func (k *Client) Pay(ctx context.Context, id string, p cl.PaymentInput) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnPay, client.Input{Args: []string{id}, TransientKey: cl.TransientPayment, Transient: p})
+	return k.onClaim(ctx, cl.FnPay, id, client.Input{Args: []string{id}, TransientKey: cl.TransientPayment, Transient: p})
 }
 
 // ReversePayment reverses a payment.
 func (k *Client) ReversePayment(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnReversePayment, client.Input{Args: []string{id}})
+	return k.onClaim(ctx, cl.FnReversePayment, id, client.Input{Args: []string{id}})
 }
 
 // RegisterCoverage records a member's coverage (payer enrollment staff).
 func (k *Client) RegisterCoverage(ctx context.Context, c cl.Coverage) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnRegisterCoverage, client.Input{TransientKey: cl.TransientCoverage, Transient: c})
+	return k.payerCall(ctx, cl.FnRegisterCoverage, client.Input{TransientKey: cl.TransientCoverage, Transient: c})
 }
 
 // SetRules sets a plan's adjudication rules (payer adjudicator).
 func (k *Client) SetRules(ctx context.Context, r cl.Rules) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnSetRules, client.Input{TransientKey: cl.TransientRules, Transient: r})
+	return k.payerCall(ctx, cl.FnSetRules, client.Input{TransientKey: cl.TransientRules, Transient: r})
 }
 
 // SetSalt sets the caller's payer org's duplicate-fingerprint salt to 32
@@ -88,7 +139,7 @@ func (k *Client) SetSalt(ctx context.Context) (*cl.Receipt, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return nil, err
 	}
-	return k.receipt(ctx, cl.FnSetSalt, client.Input{TransientKey: cl.TransientSalt,
+	return k.payerCall(ctx, cl.FnSetSalt, client.Input{TransientKey: cl.TransientSalt,
 		Transient: cl.SaltInput{Salt: base64.StdEncoding.EncodeToString(salt)}})
 }
 

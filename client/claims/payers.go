@@ -14,13 +14,14 @@ import (
 // SubmitIntake submits a claim the caller's payer org received outside
 // the ledger (its claims intake staff), for the provider it names.
 func (k *Client) SubmitIntake(ctx context.Context, in cl.IntakeInput) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnSubmitIntake, client.Input{TransientKey: cl.TransientIntake, Transient: in})
+	return k.receipt(ctx, cl.FnSubmitIntake, client.Input{TransientKey: cl.TransientIntake, Transient: in,
+		Endorsers: endorsers(in.Provider, k.c.Session.Org.MSPID)})
 }
 
 // Dispute says the caller's provider org never billed a claim a payer
 // submitted for it.
 func (k *Client) Dispute(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnDispute, client.Input{Args: []string{id}})
+	return k.onClaim(ctx, cl.FnDispute, id, client.Input{Args: []string{id}})
 }
 
 // Crossover forwards an adjudicated claim that names a secondary coverage
@@ -55,9 +56,10 @@ func (k *Client) SealedRecord(ctx context.Context, id string) (string, error) {
 }
 
 // Screen runs the cross-payer duplicate screen on a claim of the caller's
-// payer org; screening again changes nothing.
+// payer org, endorsed by its own peer (it writes the payers' collection
+// only); screening again changes nothing.
 func (k *Client) Screen(ctx context.Context, id string) (*cl.Receipt, error) {
-	return k.receipt(ctx, cl.FnScreen, client.Input{Args: []string{id}})
+	return k.receipt(ctx, cl.FnScreen, client.Input{Args: []string{id}, Endorsers: []string{k.c.Session.Org.MSPID}})
 }
 
 // ListFlags lists the caller's payer org's duplicate flags.

@@ -120,7 +120,6 @@ func (s *story) peer2() string { return "peer0." + s.p2.org.Name }
 func twoPayersStory(t *testing.T, c *client.Client, p2 payerUsers) {
 	ctx := context.Background()
 	s := &story{t: t, ctx: ctx, c: c, p2: p2, run: time.Now().UnixNano()}
-	s.discovered()
 	payerSetup(t, ctx)
 	s.setupSecondPayer()
 	only := s.billedToSecondPayer()
@@ -128,34 +127,6 @@ func twoPayersStory(t *testing.T, c *client.Client, p2 payerUsers) {
 	s.coordinationOfBenefits()
 	paper := s.paperClaimDisputed()
 	s.payerOnly(only, paper)
-}
-
-// discovered waits until the gateways of the provider, the payer and the
-// second payer find endorsers for claims: a peer announces the
-// chaincodes it runs, at their definition's version, in its gossip alive
-// messages, and just after a reconcile re-sequenced the definitions the
-// gateways' discovery may not know them yet ("no combination of peers can
-// be derived", refused before any endorsement: nothing was ordered). The
-// probes are SetRules of plans as the story sets them.
-func (s *story) discovered() {
-	start := time.Now()
-	gold := claimcc.Rules{Plan: "e2e-gold", Allowed: map[string]int64{"99214": 18000, "80053": 4500}, MaxClaimsPerPatientDay: 3}
-	for _, probe := range []struct {
-		org, user string
-		rules     claimcc.Rules
-	}{{"payer", "adjudicator1", gold}, {s.p2.org.Name, s.p2.adjudicator, bronze}} {
-		k := s.as(probe.org, probe.user)
-		for {
-			_, err := k.SetRules(s.ctx, probe.rules)
-			if err == nil {
-				break
-			}
-			require.Contains(s.t, err.Error(), "no combination of peers can be derived", "%s's gateway", probe.org)
-			require.Less(s.t, time.Since(start), time.Minute, "%s's gateway finds no endorsers: %v", probe.org, err)
-			time.Sleep(time.Second)
-		}
-	}
-	fmt.Printf("e2e: the payers' gateways found claims endorsers %.1fs after the reconcile\n", time.Since(start).Seconds())
 }
 
 // bronze is the second payer's plan in the story.
