@@ -27,6 +27,8 @@
 //     Queries name their objects (MATCH_epc, MATCH_anyEPC) and read their
 //     custody traces and captured events together.
 //
-// Other standards mount their routes with WithRoutes (FHIR under /fhir,
-// X12 under /x12), which documents them in the same OpenAPI document.
+// Other standards mount their routes with WithRoutes, which documents them
+// in the same OpenAPI document: FHIR R4 under /fhir (package fhirapi),
+// X12 837P/999/835 under /x12 (package x12api); their handlers answer
+// errors with WriteError (or, for FHIR, as OperationOutcome).
 package serve

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,10 +16,13 @@ import (
 	partswire "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/claims"
+	"github.com/carechain/carechain/client/consent"
 	"github.com/carechain/carechain/client/provenance"
 	"github.com/carechain/carechain/client/serve"
+	"github.com/carechain/carechain/client/serve/fhirapi"
 	"github.com/carechain/carechain/client/serve/x12api"
 	"github.com/carechain/carechain/client/standards/epcis"
+	"github.com/carechain/carechain/client/standards/fhir"
 )
 
 // serveFlags are carectl serve's own flags.
@@ -31,7 +35,7 @@ type serveFlags struct {
 
 func (a *app) serveCommand() *cobra.Command {
 	var f serveFlags
-	cmd := &cobra.Command{Use: "serve", Short: "serve HTTP as --user of --org: EPCIS 2.0 capture and query, GS1 verification, X12 837P/835 (client/serve)",
+	cmd := &cobra.Command{Use: "serve", Short: "serve HTTP as --user of --org: EPCIS 2.0 capture and query, GS1 verification, X12 837P/835, FHIR R4 (client/serve)",
 		Long: `An HTTP server acting as one enrolled identity of one org through the client
 library. It listens on loopback unless given TLS with client-certificate
 authentication (--tls-cert, --tls-key, --client-ca); it refuses any other
@@ -47,7 +51,7 @@ down gracefully. /openapi.json documents its routes.`,
 	fl.StringVar(&f.tls.ClientCA, "client-ca", "", "CA bundle (PEM) client certificates must chain to")
 	fl.StringVar(&f.supply, "supply-channel", "supply", "channel of the provenance chaincode")
 	fl.StringVar(&f.schema, "epcis-schema", "", "GS1's EPCIS 2.0 JSON schema (EPCIS-JSON-Schema.json): capture validates against it too")
-	fl.StringVar(&f.directory, "directory", "", "JSON file of what the integration knows off the ledger: {\"x12\": payer ids, member ids and 835 parties (x12api.Directory)}")
+	fl.StringVar(&f.directory, "directory", "", "JSON file of what the integration knows off the ledger: {\"x12\": payer ids, member ids and 835 parties (x12api.Directory), \"fhir\": {\"Patient/f001\": \"urn:carechain:patient|subject\"}}")
 	fl.DurationVar(&f.grace, "grace", 30*time.Second, "how long a shutdown waits for requests and captures in flight")
 	return cmd
 }
@@ -84,9 +88,13 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	}
 	defer s.Close()
 	log := slog.New(slog.NewJSONHandler(a.errOut, nil))
-	x12 := x12api.New(claims.New(s, a.channel), x12api.WithDirectory(dir.X12), x12api.WithLogger(log))
+	cls := claims.New(s, a.channel)
+	x12 := x12api.New(cls, x12api.WithDirectory(dir.X12), x12api.WithLogger(log))
+	fh := fhirapi.New(s.Org.MSPID, fhirapi.WithClaims(cls), fhirapi.WithConsents(consent.New(s, a.channel)),
+		fhirapi.WithDirectory(dir.fhir()), fhirapi.WithLogger(log))
 	srv := serve.New(append(opts, serve.WithLogger(log), serve.WithHealth(reachGateway(s, f.supply)),
-		serve.WithProvenance(provenance.New(s, f.supply)), serve.WithRoutes("/x12", x12.Routes()...))...)
+		serve.WithProvenance(provenance.New(s, f.supply)), serve.WithRoutes("/x12", x12.Routes()...),
+		serve.WithRoutes("/fhir", fh.Routes()...))...)
 	ln, err := serve.Listen(f.listen, cfg)
 	if err != nil {
 		return err
@@ -99,6 +107,17 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 // the standards name otherwise than carechain, kept off the ledger.
 type serveDirectory struct {
 	X12 x12api.Directory `json:"x12"`
+	// FHIR maps literal references (Patient/f001) to "system|value"
+	// (urn:carechain:patient|subject, urn:carechain:msp|MSPID).
+	FHIR map[string]string `json:"fhir"`
+}
+
+// fhir is the FHIR directory as the mappings ask it.
+func (d serveDirectory) fhir() fhir.Directory {
+	return func(literal string) (string, string, bool) {
+		sys, value, ok := strings.Cut(d.FHIR[literal], "|")
+		return sys, value, ok && sys != "" && value != ""
+	}
 }
 
 func (f serveFlags) readDirectory() (serveDirectory, error) {

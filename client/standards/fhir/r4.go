@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -55,9 +56,26 @@ func Validate(data []byte) (string, error) {
 	}
 	r := reporter{typ: typ}
 	if _, err := u.UnmarshalWithErrorReporter(data, &r); err != nil {
-		r.issues.Add(typ, "not valid R4: %v", err)
+		r.parseErrors(err)
 	}
 	return typ, r.issues.Err(typ + " (R4)")
+}
+
+// errorAt is one of the library's parse errors: error at "Claim.created": ...
+var errorAt = regexp.MustCompile(`^error at "([^"]+)": (.*)$`)
+
+// parseErrors adds the library's parse errors (one a line), each at the
+// element it names when it names one inside the resource, else at the
+// resource: an OperationOutcome then points at the element.
+func (r *reporter) parseErrors(err error) {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		m := errorAt.FindStringSubmatch(line)
+		if m != nil && (m[1] == r.typ || strings.HasPrefix(m[1], r.typ+".")) {
+			r.issues.Add(m[1], "not valid R4: %s", m[2])
+			continue
+		}
+		r.issues.Add(r.typ, "not valid R4: %s", line)
+	}
 }
 
 // resourceType is the exact member resourceType of a JSON object.

@@ -1,0 +1,156 @@
+package fhirapi
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	cl "github.com/carechain/carechain/chaincode/claims/wire"
+	cw "github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/serve"
+	"github.com/carechain/carechain/client/standards/fhir"
+)
+
+// fakeLedger keeps claims, coverages and consents as the chaincodes
+// would answer them, and counts the submissions.
+type fakeLedger struct {
+	mu        sync.Mutex
+	claims    map[string]*cl.Claim
+	coverages map[string]*cl.Coverage
+	consents  map[string]*cw.View
+	submits   int
+	grants    int
+	failErr   error // every submission fails with it
+	readErr   error // every Get of a claim fails with it
+}
+
+func newLedger() *fakeLedger {
+	return &fakeLedger{claims: map[string]*cl.Claim{}, coverages: map[string]*cl.Coverage{}, consents: map[string]*cw.View{}}
+}
+
+func notFound(what string) error {
+	return &client.Error{Code: client.CodeNotFound, Message: what + " not found"}
+}
+
+func (f *fakeLedger) Submit(ctx context.Context, c cl.ClaimInput) (*cl.Receipt, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.submits++
+	if f.failErr != nil {
+		return nil, f.failErr
+	}
+	f.claims[c.ID] = &cl.Claim{Input: c, Provider: org, Status: cl.StatusPended, Submitted: "2026-03-01T10:00:00Z"}
+	return &cl.Receipt{ID: c.ID, Status: cl.StatusPended, TxID: "tx-" + c.ID}, nil
+}
+
+func (f *fakeLedger) Get(ctx context.Context, id string) (*cl.Claim, error) {
+	if f.readErr != nil {
+		return nil, f.readErr
+	}
+	if c, ok := f.claims[id]; ok {
+		return c, nil
+	}
+	return nil, notFound("claim " + id)
+}
+
+func (f *fakeLedger) RegisterCoverage(ctx context.Context, c cl.Coverage) (*cl.Receipt, error) {
+	c.Registered = "2026-03-01T10:00:00Z"
+	f.coverages[c.Payer+"/"+c.ID] = &c
+	return &cl.Receipt{ID: c.ID, TxID: "tx-cov"}, nil
+}
+
+func (f *fakeLedger) Coverage(ctx context.Context, payer, id string) (*cl.Coverage, error) {
+	if c, ok := f.coverages[payer+"/"+id]; ok {
+		return c, nil
+	}
+	return nil, notFound("coverage " + id)
+}
+
+// consentLedger is the consent side of the fake, a type of its own since
+// both chaincodes have a Get.
+type consentLedger struct{ *fakeLedger }
+
+func (f consentLedger) Grant(ctx context.Context, in cw.GrantInput) (*cw.Receipt, error) {
+	f.grants++
+	c := cw.GrantedConsent(in)
+	c.Created, c.Updated = "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z"
+	f.consents[in.ID] = &cw.View{Consent: c, EffectiveStatus: c.Status}
+	return &cw.Receipt{ID: in.ID, Status: c.Status}, nil
+}
+
+func (f consentLedger) Get(ctx context.Context, id string) (*cw.View, error) {
+	if v, ok := f.consents[id]; ok {
+		return v, nil
+	}
+	return nil, notFound("consent " + id)
+}
+
+// ListBySubject pages one consent at a time, in id order.
+func (f consentLedger) ListBySubject(ctx context.Context, subject string, p client.Page) (*cw.ConsentPage, error) {
+	var ids []string
+	for id, v := range f.consents {
+		if v.Subject == subject {
+			ids = append(ids, id)
+		}
+	}
+	sortStrings(ids)
+	i, _ := strconv.Atoi(p.Bookmark)
+	page := &cw.ConsentPage{Items: []cw.View{}}
+	if i < len(ids) {
+		page.Items = append(page.Items, *f.consents[ids[i]])
+	}
+	if i+1 < len(ids) {
+		page.Bookmark = strconv.Itoa(i + 1)
+	}
+	return page, nil
+}
+
+func (f consentLedger) Revoke(ctx context.Context, id string) (*cw.Receipt, error) {
+	v, ok := f.consents[id]
+	if !ok {
+		return nil, notFound("consent " + id)
+	}
+	v.Status, v.StatusReason, v.EffectiveStatus, v.EffectiveReason = cw.StatusInactive, cw.ReasonRevoked, cw.StatusInactive, cw.ReasonRevoked
+	return &cw.Receipt{ID: id, Status: cw.StatusInactive, StatusReason: cw.ReasonRevoked}, nil
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+const org = "HospitalMSP"
+
+var recorded = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+// directory resolves the one literal patient the tests use.
+func directory(lit string) (string, string, bool) {
+	if lit == "Patient/f001" {
+		return fhir.SystemPatient, "subj-9f2c", true
+	}
+	return "", "", false
+}
+
+func newServer(f *fakeLedger, session string) *serve.Server {
+	api := New(session, WithClaims(f), WithConsents(consentLedger{f}), WithDirectory(directory),
+		WithClock(func() time.Time { return recorded }))
+	return serve.New(serve.WithRoutes("/fhir", api.Routes()...))
+}
+
+func do(srv http.Handler, method, target, contentType, body string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, r)
+	return w
+}
