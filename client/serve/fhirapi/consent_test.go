@@ -46,8 +46,8 @@ func TestConsentCreateReadSearchRevoke(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	validR4(t, w.Body.Bytes(), w.Header().Get("Content-Type"), "Bundle")
 	var b struct {
-		Type string
-		Link []struct{ Relation, URL string }
+		Type  string
+		Link  []struct{ Relation, URL string }
 		Entry []struct {
 			Resource struct{ ID string }
 		}
