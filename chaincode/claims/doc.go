@@ -135,6 +135,9 @@
 //	                        payer, on its own peer
 //	ListFlags               adjudicators and claims intake of a payer (its
 //	                        own flags)
+//	SealedFlag              adjudicators and claims intake of the claim's
+//	                        payer, on its own peer
+//	ResolveFlag             adjudicator of the claim's payer
 //	Adjudicate, Pay,
 //	ReversePayment          adjudicator of the claim's payer
 //	SetRules                adjudicator of a payer, for its own plans
@@ -191,6 +194,14 @@
 // happens once (its id is taken), and is no duplicate: its fingerprints
 // are the secondary's, and the screen spares a claim and its crossover.
 //
+// While a crossover is live (not voided), its primary is neither voided,
+// replaced, appealed, disputed nor denied a line as a duplicate
+// (FAILED_PRECONDITION naming the crossover): the secondary's claim rests
+// on the primary's adjudication. To correct a primary, the secondary
+// reverses its payment of the crossover (a paid claim is not voided), the
+// provider voids the crossover, and then the primary changes; a
+// replacement crosses over under its own id (resolve.go, crossoverSettled).
+//
 // # Duplicates across payers
 //
 // The line fingerprints above are per payer. The payers' screen (Screen,
@@ -210,14 +221,24 @@
 // match token the payers flagged for the service share. A one-cent,
 // modifier-order or billable-period change is the same service.
 //
+// A payer resolves a flag on its own claim (ResolveFlag, resolve.go): the
+// line is a duplicate, and is denied (CO-18; its payment and deductible
+// leave the member's accumulator; an adjudicated claim only), or the flag
+// is cleared; with a reason. The resolution is kept in the claim's record,
+// which only the provider and the payer hold, never in the payers'
+// collection: the other payer flagged for the service learns nothing of
+// it. The provider's peer endorses the change and holds no payers'
+// collection, so the payer hands it the flag as stored (SealedFlag),
+// checked against the private-data hash every peer holds.
+//
 // Forged writes. The payers' collection's policy is any payer's peer, so
-// that each payer screens alone. Each entry carries a key-level policy of
-// its payer's peer: no other payer, nor any pair of other orgs, rewrites
-// or deletes a payer's entries. The collection's secret needs every
-// payer's peer. A payer can write flags for another payer (the screen
-// must, to flag both): a forged flag is at worst a false alarm that its
-// payer reviews, and ListFlags shows a flag only when it names a claim of
-// the caller's own org. Providers, the regulator and any pair of them
+// that each payer screens alone. Each entry and each flag carries a
+// key-level policy of its payer's peer: no other payer, nor any pair of
+// other orgs, rewrites or deletes a payer's entries or flags. The
+// collection's secret needs every payer's peer. A payer can create flags
+// for another payer (the screen must, to flag both): a forged flag is at
+// worst a false alarm that its payer reviews, and ListFlags shows a flag
+// only when it names a claim of the caller's own org. Providers, the regulator and any pair of them
 // cannot write the payers' collection at all. Two colluding payers can
 // hide nothing from a third payer's screen but their own claims (a payer
 // that does not screen its claims leaves them out of every entry).
