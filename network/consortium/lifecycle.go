@@ -205,6 +205,38 @@ func (c *Consortium) approveOn(ctx context.Context, p *progress, cc topology.Cha
 	return r, err
 }
 
+// ReadinessOf is the named chaincode's readiness on each of its channels,
+// for the definition as the topology and its source make it now: who has
+// approved it, who is missing, whether it is the committed one. It
+// changes nothing on the channel (the package is built, not installed).
+func (c *Consortium) ReadinessOf(ctx context.Context, name string) ([]Readiness, error) {
+	ccs, err := c.chaincodes([]string{name})
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := c.packageChaincode(ccs[0])
+	if err != nil {
+		return nil, err
+	}
+	var out []Readiness
+	for _, ch := range ccs[0].ChannelNames() {
+		d, err := c.definitionOf(ccs[0], ch, pkg)
+		if err != nil {
+			return out, err
+		}
+		seq, cur, err := c.target(ctx, d)
+		if err != nil {
+			return out, err
+		}
+		r, err := c.readiness(ctx, d, seq, cur)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // orgPeers are the org's peers placed on this host.
 func (c *Consortium) orgPeers(o *topology.Org) []topology.Node {
 	var out []topology.Node

@@ -51,6 +51,8 @@ func lifecycle(ctx context.Context, c *consortium.Consortium, cmd string, args [
 		out, err = c.Approve(ctx, name, org)
 	case "commit":
 		out, err = c.Commit(ctx, name)
+	case "readiness":
+		out, err = c.ReadinessOf(ctx, name)
 	case "package":
 		out, err = packageInfo(c, name)
 	}

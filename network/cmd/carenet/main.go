@@ -32,6 +32,8 @@ commands:
             who has approved and who is missing (--json)
   commit    commit NAME: commit the definition once the approvals meet the
             channel's lifecycle policy; else names the orgs still to approve
+  readiness readiness NAME: who has approved the definition as it is now,
+            who is missing, whether it is committed (checkcommitreadiness)
   package   package NAME: build the package, print its id (a chaincode
             service's CHAINCODE_ID)
   crl       crl ORG: put the CRL of ORG's CA into ORG's MSP on each of its
@@ -96,7 +98,7 @@ func main() {
 		err = c.Supervise(ctx, budget)
 	case "deploy":
 		err = c.Deploy(ctx, fs.Args()[1:]...)
-	case "approve", "commit", "package":
+	case "approve", "commit", "package", "readiness":
 		err = lifecycle(ctx, c, cmd, fs.Args()[1:])
 	case "crl":
 		if fs.NArg() != 2 {
