@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,7 +18,9 @@ import (
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/claims"
 	"github.com/carechain/carechain/client/consent"
+	"github.com/carechain/carechain/client/docstore"
 	"github.com/carechain/carechain/client/provenance"
+	"github.com/carechain/carechain/client/records"
 	"github.com/carechain/carechain/client/serve"
 	"github.com/carechain/carechain/client/serve/fhirapi"
 	"github.com/carechain/carechain/client/serve/x12api"
@@ -91,6 +94,7 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	cls := claims.New(s, a.channel)
 	x12 := x12api.New(cls, x12api.WithDirectory(dir.X12), x12api.WithLogger(log))
 	fh := fhirapi.New(s.Org.MSPID, fhirapi.WithClaims(cls), fhirapi.WithConsents(consent.New(s, a.channel)),
+		fhirapi.WithRecords(records.New(s, a.channel, docstore.Dir(a.documentStore()))),
 		fhirapi.WithDirectory(dir.fhir()), fhirapi.WithLogger(log))
 	srv := serve.New(append(opts, serve.WithLogger(log), serve.WithHealth(reachGateway(s, f.supply)),
 		serve.WithProvenance(provenance.New(s, f.supply)), serve.WithRoutes("/x12", x12.Routes()...),
@@ -101,6 +105,15 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "org", s.Org.MSPID, "user", s.User, "tls", cfg != nil)
 	return serve.Run(ctx, ln, srv, f.grace)
+}
+
+// documentStore is the encrypted document store's folder: --store, or
+// the state folder's documents.
+func (a *app) documentStore() string {
+	if a.store != "" {
+		return a.store
+	}
+	return filepath.Join(a.networkDir(), "documents")
 }
 
 // serveDirectory is the --directory file: what the integration knows that

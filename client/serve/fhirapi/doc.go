@@ -11,6 +11,8 @@
 //     ClaimResponse and ExplanationOfBenefit read, by claim id.
 //   - Coverage create and read: a payer's own coverages.
 //   - Consent create, read, search by patient and $revoke.
+//   - DocumentReference create (content inline: it is encrypted into the
+//     document store, its key goes through the records chaincode) and read.
 //
 // Errors are OperationOutcome resources whose issues name the element at
 // fault as a FHIRPath expression (Claim.item[2].productOrService), with

@@ -36,6 +36,7 @@ type API struct {
 	org      string
 	claims   Claims
 	consents Consents
+	records  Records
 	dir      fhir.Directory
 	now      func() time.Time
 	log      *slog.Logger
@@ -99,6 +100,9 @@ func (a *API) table() []route {
 	}
 	if a.consents != nil {
 		rs = append(rs, a.consentRoutes()...)
+	}
+	if a.records != nil {
+		rs = append(rs, a.documentRoutes()...)
 	}
 	return rs
 }

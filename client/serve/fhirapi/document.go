@@ -1,0 +1,89 @@
+package fhirapi
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	rc "github.com/carechain/carechain/chaincode/records/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/records"
+	"github.com/carechain/carechain/client/serve"
+	"github.com/carechain/carechain/client/standards/fhir"
+)
+
+// Records is what the FHIR routes ask of the records chaincode and the
+// encrypted store, as *records.Client answers it.
+type Records interface {
+	// Put encrypts and stores a document and anchors it (its key goes to
+	// the records chaincode, its ciphertext to the store).
+	Put(ctx context.Context, d records.Document) (*rc.Receipt, error)
+	// History reads and verifies a record's versions, newest first.
+	History(ctx context.Context, id string) (*records.History, error)
+}
+
+// WithRecords serves DocumentReference.
+func WithRecords(r Records) Option { return func(a *API) { a.records = r } }
+
+var (
+	opDocCreate = op("fhirDocumentReferenceCreate", "anchor an R4 DocumentReference with its content inline (attachment.data): encrypted into the store, the key through records", true, 201, "the record was anchored")
+	opDocRead   = op("fhirDocumentReferenceRead", "a record's current version as an R4 DocumentReference (its content is not in it)", false, 200, "the DocumentReference")
+)
+
+func (a *API) documentRoutes() []route {
+	return []route{
+		{serve.Route{Method: http.MethodPost, Pattern: "/DocumentReference", Op: opDocCreate, Handler: a.createDocument}, "DocumentReference", "create", "", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/DocumentReference/{id}", Op: opDocRead, Handler: a.readDocument}, "DocumentReference", "read", "", ""},
+	}
+}
+
+// createDocument anchors a DocumentReference whose custodian is the
+// session's org (carechain makes the anchoring org the custodian).
+func (a *API) createDocument(w http.ResponseWriter, r *http.Request) {
+	data, err := readResource(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d, err := fhir.DocumentInput(data, nil, a.options(a.now())...)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if d.Custodian != "" && d.Custodian != a.org {
+		a.fail(w, r, refuse("DocumentReference/"+d.ID, "DocumentReference.custodian", "carechain makes the anchoring org (%s) the custodian, not %s", a.org, d.Custodian))
+		return
+	}
+	_, err = a.records.Put(r.Context(), records.Document{ID: d.ID, Subject: d.Subject, Type: "DocumentReference",
+		Category: d.Category, ContentType: d.ContentType, Content: bytes.NewReader(d.Content)})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.documentAnswer(w, r, http.StatusCreated, d.ID)
+}
+
+func (a *API) readDocument(w http.ResponseWriter, r *http.Request) {
+	a.documentAnswer(w, r, http.StatusOK, chi.URLParam(r, "id"))
+}
+
+// documentAnswer answers a record's current version, once its history
+// verifies (every version's anchor against its public commitment).
+func (a *API) documentAnswer(w http.ResponseWriter, r *http.Request, status int, id string) {
+	h, err := a.records.History(r.Context(), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if !h.Verified || len(h.Versions) == 0 {
+		a.fail(w, r, &client.Error{Code: client.CodeInternal, Message: "record " + id + ": its history does not verify: " + h.Problem})
+		return
+	}
+	location := ""
+	if status == http.StatusCreated {
+		location = a.base + "/DocumentReference/" + id
+	}
+	a.answer(w, r, status, location, func() ([]byte, error) { return fhir.DocumentReferenceResource(h.Versions[0].Anchor) })
+}
