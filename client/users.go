@@ -156,8 +156,9 @@ func (c *Client) CAIdentities(ctx context.Context, registrar *Identity, org stri
 }
 
 // Revoke revokes identity name and its certificates at the CA of
-// registrar's org. Peers learn of it from the org's CRL, which this does
-// not distribute.
+// registrar's org. Peers learn of it from the org's CRL in the channel
+// config, which this does not distribute: the org's admin does, with
+// `carenet crl ORG` (a config update to the org's MSP).
 func (c *Client) Revoke(ctx context.Context, registrar *Identity, org, name, reason string) ([]caclient.RevokedCert, error) {
 	ca, _, err := c.CA(org)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hyperledger/fabric-config/configtx"
 	cb "github.com/hyperledger/fabric-protos-go-apiv2/common"
@@ -27,7 +28,7 @@ const mspValue = "MSP"
 // lists: in proposals, transactions and gateway calls alike. The update
 // modifies the org's MSP value only, so its mod_policy (the org's own
 // Admins) is what it needs. A CRL the channel already holds gives an
-// empty plan.
+// empty plan, as does one that lists the same certificates.
 func NewRevocationPlan(channel string, current *cb.Config, mspID string, crlPEM []byte) (*Plan, error) {
 	p := &Plan{Channel: channel, Sequence: current.GetSequence(), tx: configtx.New(proto.Clone(current).(*cb.Config))}
 	org := p.Updated().GetChannelGroup().GetGroups()[configtx.ApplicationGroupKey].GetGroups()[mspID]
@@ -47,7 +48,7 @@ func NewRevocationPlan(channel string, current *cb.Config, mspID string, crlPEM 
 	if err != nil {
 		return nil, fmt.Errorf("channel %s: %s: %w", channel, mspID, err)
 	}
-	list, changed := replaceCRL(fab.RevocationList, crlPEM, crl.RawIssuer)
+	list, changed := replaceCRL(fab.RevocationList, crlPEM, crl)
 	if !changed {
 		return p, nil
 	}
@@ -68,11 +69,7 @@ func NewRevocationPlan(channel string, current *cb.Config, mspID string, crlPEM 
 // crlIssuedBy parses a PEM CRL and checks its signature against the CA
 // certificates (PEM) of the MSP.
 func crlIssuedBy(crlPEM []byte, caPEMs [][]byte) (*x509.RevocationList, error) {
-	block, _ := pem.Decode(crlPEM)
-	if block == nil || block.Type != "X509 CRL" {
-		return nil, errors.New("no PEM X509 CRL")
-	}
-	crl, err := x509.ParseRevocationList(block.Bytes)
+	crl, err := parseCRL(crlPEM)
 	if err != nil {
 		return nil, fmt.Errorf("CRL: %w", err)
 	}
@@ -86,23 +83,38 @@ func crlIssuedBy(crlPEM []byte, caPEMs [][]byte) (*x509.RevocationList, error) {
 }
 
 // replaceCRL puts crlPEM in place of the list's CRLs of the same issuer
-// and reports whether the list changed.
-func replaceCRL(list [][]byte, crlPEM, issuer []byte) ([][]byte, bool) {
+// and reports whether the list changed: a CRL of that issuer that lists
+// the same certificates counts as the same (a CA signs a new CRL, with new
+// dates, each time it is asked).
+func replaceCRL(list [][]byte, crlPEM []byte, crl *x509.RevocationList) ([][]byte, bool) {
 	var out [][]byte
 	for _, have := range list {
-		block, _ := pem.Decode(have)
-		if block == nil {
+		old, err := parseCRL(have)
+		if err != nil || !bytes.Equal(old.RawIssuer, crl.RawIssuer) {
 			out = append(out, have)
 			continue
 		}
-		old, err := x509.ParseRevocationList(block.Bytes)
-		if err != nil || !bytes.Equal(old.RawIssuer, issuer) {
-			out = append(out, have)
-			continue
-		}
-		if bytes.Equal(bytes.TrimSpace(have), bytes.TrimSpace(crlPEM)) {
+		if slices.Equal(revokedSerials(old), revokedSerials(crl)) {
 			return list, false
 		}
 	}
 	return append(out, crlPEM), true
+}
+
+func parseCRL(crlPEM []byte) (*x509.RevocationList, error) {
+	block, _ := pem.Decode(crlPEM)
+	if block == nil || block.Type != "X509 CRL" {
+		return nil, errors.New("no PEM X509 CRL")
+	}
+	return x509.ParseRevocationList(block.Bytes)
+}
+
+// revokedSerials are a CRL's revoked serial numbers, sorted.
+func revokedSerials(crl *x509.RevocationList) []string {
+	out := make([]string, len(crl.RevokedCertificateEntries))
+	for i, e := range crl.RevokedCertificateEntries {
+		out[i] = e.SerialNumber.Text(16)
+	}
+	slices.Sort(out)
+	return out
 }

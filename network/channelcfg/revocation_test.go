@@ -57,6 +57,9 @@ func TestACRLUpdateChangesOnlyTheOrgsMSPAndNeedsOnlyItsAdmin(t *testing.T) {
 	same, err := NewRevocationPlan("care", plan.Updated(), "AMSP", crl)
 	require.NoError(t, err)
 	assert.True(t, same.Empty(), "the CRL the channel holds")
+	resigned, err := NewRevocationPlan("care", plan.Updated(), "AMSP", crlOf(t, k.a, 3, 42))
+	require.NoError(t, err)
+	assert.True(t, resigned.Empty(), "a new CRL listing the same certificates")
 	newer, err := NewRevocationPlan("care", plan.Updated(), "AMSP", crlOf(t, k.a, 2, 42, 43))
 	require.NoError(t, err)
 	list := mspOf(t, newer.Updated(), "AMSP").RevocationList

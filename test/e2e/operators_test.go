@@ -205,7 +205,7 @@ func assetRoundTrip(t *testing.T, cc string, create []string, want string) {
 	}
 	require.Zero(t, carectlRun(t, &tx, "", "provider", "admin", append([]string{"submit", cc, "CreateAsset"}, create...)...))
 	assert.NotEmpty(t, tx.TxID)
-	waitHeight(t, "peer0.payer", "care", tx.Block+1)
+	waitHeight(t, "peer0.payer", "care", tx.Block)
 	var read struct{ Result json.RawMessage }
 	require.Zero(t, carectlRun(t, &read, "", "payer", "admin", "evaluate", cc, "ReadAsset", create[0]))
 	assert.Contains(t, strings.ReplaceAll(string(read.Result), " ", ""), want)

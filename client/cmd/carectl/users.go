@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	partswire "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/caclient"
 	"github.com/carechain/carechain/client/consent"
@@ -88,6 +90,10 @@ func (a *app) register(ctx context.Context, reg client.Registration, subject str
 	if !patient && subject != "" {
 		return errors.New("--subject is for patients")
 	}
+	if !roleAllowed(po.Parts, reg.Role) {
+		fmt.Fprintf(a.errOut, "carectl: warning: no part of %s (%v) allows role %q: the CA registers it, but every chaincode refuses it\n",
+			po.Name, po.Parts, reg.Role)
+	}
 	r, err := cl.Register(ctx, registrar, a.org, reg)
 	if err != nil {
 		return err
@@ -108,6 +114,17 @@ func (a *app) register(ctx context.Context, reg client.Registration, subject str
 		return reported{err}
 	}
 	return nil
+}
+
+// roleAllowed reports whether one of the parts lets role count: what
+// the chaincodes check (parts registry), since the CA does not.
+func roleAllowed(parts []string, role string) bool {
+	for _, p := range parts {
+		if slices.Contains(partswire.PartRoles(p), role) {
+			return true
+		}
+	}
+	return false
 }
 
 func printRegistered(w io.Writer, out registerOutput) {
@@ -239,7 +256,7 @@ func (a *app) usersRevoke() *cobra.Command {
 	var name, reason string
 	cmd := &cobra.Command{
 		Use:   "revoke --name ID [--reason keycompromise]",
-		Short: "revoke an identity and its certificates at the org's CA",
+		Short: "revoke an identity and its certificates at the org's CA (then carenet crl ORG takes the CRL to the channels)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cl, registrar, err := a.registrar()
@@ -251,7 +268,8 @@ func (a *app) usersRevoke() *cobra.Command {
 				return err
 			}
 			a.print(revoked, func(w io.Writer) {
-				fmt.Fprintf(w, "%s revoked (%d certificates)\n", name, len(revoked))
+				fmt.Fprintf(w, "%s revoked at the CA (%d certificates); the peers refuse them once the org's CRL is in the channels: carenet crl %s\n",
+					name, len(revoked), a.org)
 			})
 			return nil
 		},

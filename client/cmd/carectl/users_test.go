@@ -90,3 +90,12 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return data
 }
+
+// A role counts only with a part of the org that allows it, as the
+// chaincodes check: the registration warns about one that none allows.
+func TestRoleAllowedFollowsTheOrgsParts(t *testing.T) {
+	assert.True(t, roleAllowed([]string{"provider"}, "physician"))
+	assert.True(t, roleAllowed([]string{"pharmacy", "provider"}, "pharmacist"))
+	assert.False(t, roleAllowed([]string{"provider"}, "adjudicator"), "a payer's role at a provider")
+	assert.False(t, roleAllowed(nil, "physician"))
+}
