@@ -82,8 +82,8 @@ func do(t *testing.T, srv http.Handler, method, target, contentType, body string
 
 // twoClaims is TR3 example 1 made representable (the subscriber is the
 // patient, ICD-10-CM codes, a check-digit-valid NPI), then a second claim
-// of the same subscriber that keeps its diagnosis pointers (SV107), which
-// carechain cannot represent. Written here, not published.
+// of the same subscriber whose line points at one of its two diagnoses
+// (SV107), which carechain cannot represent. Written here, not published.
 func twoClaims() string {
 	head := `ISA*00*          *00*          *ZZ*SUBMITTERS.ID  *ZZ*RECEIVERS.ID   *070102*1253*^*00501*000000905*1*T*:~
 GS*HC*SENDER CODE*RECEIVER CODE*20070102*0802*1*X*005010X222A1~
@@ -113,7 +113,7 @@ LX*2~
 SV1*HC:87070*15*UN*1~
 DTP*472*D8*20061003~
 CLM*26463775*35***11:B:1*Y*A*Y*I~
-HI*ABK:J020~
+HI*ABK:J020*ABF:Z0000~
 LX*1~
 SV1*HC:99214*35*UN*1***1~
 DTP*472*D8*20061010~

@@ -171,7 +171,7 @@ func TestClaimRefusals(t *testing.T) {
 	cases := map[string]struct{ from, to, path string }{
 		"oral":             {`"code":"professional"`, `"code":"oral"`, "Claim.type.coding[0].code"},
 		"ICD-10 (WHO)":     {"http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10", "Claim.diagnosis[0].diagnosisCodeableConcept.coding[0].code"},
-		"pointer":          {`"careTeamSequence":[1],`, `"careTeamSequence":[1],"diagnosisSequence":[1],`, "Claim.item[0].diagnosisSequence[0]"},
+		"pointer":          {`"careTeamSequence":[1],`, `"careTeamSequence":[1],"diagnosisSequence":[2],`, "Claim.item[0].diagnosisSequence[0]"},
 		"claim auth":       {`"focal":true,`, `"focal":true,"preAuthRef":["A-1"],`, "Claim.insurance[0].preAuthRef[0]"},
 		"body site":        {`"quantity":{"value":2}`, `"quantity":{"value":2},"bodySite":{"coding":[{"code":"1"}]}`, "Claim.item[1].bodySite"},
 		"net":              {`"net":{"value":75.0,"currency":"USD"}`, `"net":{"value":76.0,"currency":"USD"}`, "Claim.item[0].net.value"},
@@ -286,4 +286,13 @@ func TestAuditEventsAndProvenance(t *testing.T) {
 		Served{Type: "Consent", Interactions: []string{"create", "read", "search-type"}, Search: []string{"patient"}, Operations: []string{"revoke"}})
 	require.NoError(t, err)
 	require.Contains(t, string(capability), `"type":"ExplanationOfBenefit"`)
+}
+
+// A line pointing at the claim's every diagnosis, in order, says what
+// carechain's model says of every line: it maps to the same input.
+func TestClaimLinePointingAtEveryDiagnosis(t *testing.T) {
+	doc := strings.Replace(ownClaim, `"careTeamSequence":[1],`, `"careTeamSequence":[1],"diagnosisSequence":[1],`, 1)
+	res, err := ClaimInput([]byte(doc), recorded)
+	require.NoError(t, err)
+	require.Equal(t, wantClaim, res.Input)
 }

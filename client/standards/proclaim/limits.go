@@ -1,6 +1,11 @@
 package proclaim
 
-import cl "github.com/carechain/carechain/chaincode/claims/wire"
+import (
+	"strconv"
+	"strings"
+
+	cl "github.com/carechain/carechain/chaincode/claims/wire"
+)
 
 // What carechain's claim input cannot hold today, refused here and nowhere
 // else: each lifts with a change of the claims chaincode's model and of
@@ -62,12 +67,37 @@ func (m *mapper) claimLimits() {
 	}
 }
 
-// lineLimits refuses what a carechain line cannot hold.
+// lineLimits refuses what a carechain line cannot hold. Diagnosis
+// pointers that name every diagnosis of the claim in the claim's order
+// say what carechain's model says of every line (each diagnosis applies,
+// the principal first), so they are taken; any other pointers would lose
+// which diagnosis justifies the line, and are refused.
 func (m *mapper) lineLimits(it *Item) {
-	for _, p := range it.DiagnosisPointers {
-		m.refuse(p, "carechain keeps no diagnosis pointers per line (the claim's diagnoses apply to every line)")
+	if !m.pointsAtAll(it.DiagnosisPointers) {
+		for _, p := range it.DiagnosisPointers {
+			m.refuse(p, "carechain keeps no diagnosis pointers per line: the claim's %d diagnoses apply to every line, in the claim's order (pointers 1 to %d would say so)",
+				len(m.c.Diagnoses), len(m.c.Diagnoses))
+		}
 	}
 	if pos := it.PlaceOfService; pos.Set() && pos.Value != m.c.PlaceOfService.Value {
 		m.refuse(pos, "carechain keeps one place of service per claim (%s)", m.c.PlaceOfService.Value)
 	}
+}
+
+// pointsAtAll reports whether pointers (1-based) name every diagnosis of
+// the claim once, in the claim's order: 1, 2, ..., n. No pointers at all
+// say the same.
+func (m *mapper) pointsAtAll(pointers []Field) bool {
+	if len(pointers) == 0 {
+		return true
+	}
+	if len(pointers) != len(m.c.Diagnoses) {
+		return false
+	}
+	for i, p := range pointers {
+		if strings.TrimSpace(p.Value) != strconv.Itoa(i+1) {
+			return false
+		}
+	}
+	return true
 }

@@ -9,7 +9,8 @@
 // What carechain's claim model cannot hold today is refused in one place,
 // limits.go: coverages beyond a primary and a secondary (coordination of
 // benefits covers two), a claim billed to a coverage after another
-// (crossover does that), diagnosis pointers per line, a claim-level prior
+// (crossover does that), diagnosis pointers per line (other than to every
+// diagnosis in order), a claim-level prior
 // authorization and a line place of service other than the claim's.
 // Lifting one is a change there (and in the chaincode), not in the readers.
 package proclaim

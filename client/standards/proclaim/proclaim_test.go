@@ -91,7 +91,7 @@ func TestRefusalsNameTheirField(t *testing.T) {
 		path   string
 	}{
 		"icd9":       {func(c *Claim) { c.Diagnoses[0].System = ICD9CM }, "dx0"},
-		"pointer":    {func(c *Claim) { c.Items[0].DiagnosisPointers = []Field{F("1", "ptr0")} }, "ptr0"},
+		"pointer":    {func(c *Claim) { c.Items[0].DiagnosisPointers = []Field{F("2", "ptr0")} }, "ptr0"},
 		"claim auth": {func(c *Claim) { c.PriorAuths = []Field{F("A1", "auth")} }, "auth"},
 		"line place": {func(c *Claim) { c.Items[0].PlaceOfService = F("22", "pos0") }, "pos0"},
 		"net":        {func(c *Claim) { c.Items[0].Net = F("81", "net0") }, "net0"},
@@ -116,5 +116,31 @@ func TestRefusalsNameTheirField(t *testing.T) {
 			require.Contains(t, pathsOf(err), tc.path)
 			require.Equal(t, cl.ClaimInput{}, in)
 		})
+	}
+}
+
+// Pointers to every diagnosis in the claim's order say what carechain's
+// model says of every line and are taken; any other pointers would lose
+// which diagnosis justifies which line and are refused, each by element.
+func TestDiagnosisPointers(t *testing.T) {
+	two := func(pointers ...string) *Claim {
+		c := claim()
+		c.Diagnoses = append(c.Diagnoses, Diagnosis{System: ICD10CM, Code: F("Z00.00", "dx1")})
+		for i, p := range pointers {
+			c.Items[0].DiagnosisPointers = append(c.Items[0].DiagnosisPointers, F(p, "ptr"+string(rune('0'+i))))
+		}
+		return c
+	}
+	in, err := Input(two("1", "2"), at)
+	require.NoError(t, err)
+	require.Equal(t, []string{"J02.0", "Z00.00"}, in.Diagnoses)
+	_, err = Input(two(" 1", "2 "), at)
+	require.NoError(t, err, "X12 components may be padded")
+	for name, ps := range map[string][]string{"one of two": {"1"}, "reordered": {"2", "1"}, "repeated": {"1", "1"}, "second only": {"2"}, "beyond": {"1", "2", "3"}} {
+		_, err := Input(two(ps...), at)
+		issues := refusal.Issues(err)
+		require.Len(t, issues, len(ps), name)
+		require.Equal(t, "ptr0", issues[0].Path, name)
+		require.Contains(t, issues[0].Reason, "pointers 1 to 2", name)
 	}
 }
