@@ -65,9 +65,11 @@ func (c *Consortium) updateChannel(ctx context.Context, p *progress, name string
 	return nil
 }
 
-// applyPlan has the plan's update signed by the admins its policies
-// need, each with its own key (signUpdate), submits it as the first of
-// them and waits until the orderers serve the new config.
+// applyPlan goes through the exchange of a channel update between the
+// orgs' folders: the plan's update written to a file, signed there by
+// the admins its policies need, each with the key in its own org's folder
+// (SignUpdateFile), then submitted as the first of them once it checks
+// (SubmitUpdateFile), which waits until the orderers serve the new config.
 func (c *Consortium) applyPlan(ctx context.Context, p *progress, plan *channelcfg.Plan) error {
 	signers, err := plan.Signers(c.signerOrder(plan))
 	if err != nil {
@@ -77,39 +79,20 @@ func (c *Consortium) applyPlan(ctx context.Context, p *progress, plan *channelcf
 	if err != nil {
 		return err
 	}
+	file := c.updateFile(plan)
+	if err := u.WriteFile(file); err != nil {
+		return &ExchangeError{Step: "plan", File: file, Err: err}
+	}
 	for _, msp := range signers {
-		if err := c.signUpdate(u, c.orgOfMSP(msp)); err != nil {
+		if _, err := c.SignUpdateFile(file, c.orgOfMSP(msp).Name); err != nil {
 			return err
 		}
 	}
-	data, err := u.Marshal()
-	if err != nil {
+	if err := c.SubmitUpdateFile(ctx, file, c.orgOfMSP(signers[0]).Name); err != nil {
 		return err
 	}
-	file := filepath.Join(c.Home.Channel(plan.Channel), "updates", fmt.Sprintf("config-%d.pb", plan.Sequence+1))
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		return err
-	}
-	submitter := c.orgOfMSP(signers[0])
-	args := append([]string{"channel", "update", "-f", file, "-c", plan.Channel}, c.ordererFlags()...)
-	if _, err := c.adminCLI(submitter).Run(ctx, args...); err != nil {
-		return fmt.Errorf("submit the update signed by %v: %w", signers, err)
-	}
-	p.note("%s: config update signed by the admins of %v, submitted by %s (%s)", plan.Channel, signers, submitter.MSPID, file)
-	return c.waitConfig(ctx, plan.Channel, plan.Sequence)
-}
-
-// signUpdate signs a channel update as one org's admin, with the key in
-// that org's own wallet.
-func (c *Consortium) signUpdate(u *channelcfg.Update, org *topology.Org) error {
-	signer, err := channelcfg.SignerFromMSP(org.MSPID, c.Home.UserMSP(org.Name, adminUser(org)))
-	if err != nil {
-		return fmt.Errorf("admin of %s: %w", org.Name, err)
-	}
-	return channelcfg.Sign(u, signer)
+	p.note("%s: config update signed by the admins of %v, each from its own folder, submitted by %s (%s)", plan.Channel, signers, signers[0], file)
+	return nil
 }
 
 // signerOrder is who may sign a channel's update, in order of preference:

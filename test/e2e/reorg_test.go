@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -62,6 +63,14 @@ func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
 	po, err := cl2.Profile.Org("payer2")
 	require.NoError(t, err, "network.json lists payer2")
 	assert.Equal(t, "Payer2MSP", po.MSPID)
+	orgOfMSP := map[string]string{}
+	for _, o := range cl2.Profile.Orgs {
+		orgOfMSP[o.MSPID] = o.Name
+	}
+	// The add travelled as a file between the orgs' own folders, each
+	// signing with its own key; no org's folder holds another's key.
+	assertSignedFromOwnFolders(t, out, "care", orgOfMSP)
+	assertEachOrgKeepsItsOwnKeys(t)
 
 	// Its peer is at the others' height and serves what was written before.
 	res := put(t, session(t, "provider", "physician1"), "care", fmt.Sprintf("after-add-%d", time.Now().UnixNano()), "x")
@@ -88,11 +97,15 @@ func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, out, "care matches the topology")
 
-	// Out of care: its peer stops receiving blocks.
+	// Out of care: its peer stops receiving blocks. The channel update
+	// goes the way operators on their own hosts run it: written to a
+	// file, refused while it lacks signatures, signed by each org's admin
+	// from its own folder, then submitted; up then finds care as wanted.
 	outOfCare := writeTopology(t, dir, "payer2-out-of-care.yaml", payer2(t, "payer2", "", false))
+	removeFromCareByHand(t, outOfCare)
 	out, err = carenetOutput("--topology", outOfCare, "up")
 	require.NoError(t, err, "the reconcile that removes payer2 from care")
-	assert.Contains(t, out, "channel care: add [], remove [Payer2MSP]")
+	assert.Contains(t, out, "care matches the topology")
 	assert.Contains(t, out, "the registry on care: remove Payer2MSP")
 	frozen := peerHeight(t, cl2, "peer0.payer2", "care", 0)
 	res = put(t, session(t, "payer", "adjudicator1"), "care", fmt.Sprintf("after-leave-%d", time.Now().UnixNano()), "y")
@@ -108,6 +121,37 @@ func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
 		assert.NoError(t, err, "the state of a node removed from the topology stays")
 	}
 	before.readBack(t, session(t, "provider", "physician1"))
+}
+
+// removeFromCareByHand runs `carenet channel plan|sign|submit` for the
+// update that takes payer2 out of care (five members: MAJORITY Admins is
+// three).
+func removeFromCareByHand(t *testing.T, topo string) {
+	t.Helper()
+	out, err := carenetOutput("--topology", topo, "channel", "plan", "care")
+	require.NoError(t, err)
+	assert.Contains(t, out, "channel care: add [], remove [Payer2MSP]")
+	m := regexp.MustCompile(`written to (\S+);`).FindStringSubmatch(out)
+	require.Len(t, m, 2, "plan names the file")
+	file := m[1]
+	submit := func() (string, error) { return carenetOutput("--topology", topo, "channel", "submit", file) }
+	among := "[PatientsMSP Payer2MSP PayerMSP ProviderMSP RegulatorMSP]"
+	out, err = submit()
+	require.Error(t, err, "nobody signed")
+	assert.Contains(t, out, "/Channel/Application/Admins needs the admins of 3 of "+among+", signed by []: 3 more of")
+	for _, org := range []string{"provider", "payer"} {
+		_, err = carenetOutput("--topology", topo, "channel", "sign", file, "--org", org)
+		require.NoError(t, err, org)
+	}
+	out, err = submit()
+	require.Error(t, err, "two of three signed")
+	assert.Contains(t, out, "signed by [PayerMSP ProviderMSP]: 1 more of [PatientsMSP Payer2MSP RegulatorMSP]")
+	out, err = carenetOutput("--topology", topo, "channel", "sign", file, "--org", "regulator")
+	require.NoError(t, err)
+	assert.Contains(t, out, "with the key in "+filepath.Join(home, "orgs", "regulator", "users", "admin", "msp"))
+	out, err = submit()
+	require.NoError(t, err)
+	assert.Contains(t, out, "submitted to care as the admin of ProviderMSP, signed by the admins of [ProviderMSP PayerMSP RegulatorMSP]")
 }
 
 // A reconcile that cannot start a new org's peer (its address is not on

@@ -43,6 +43,15 @@ commands:
   clean     stop every node and remove all state
   status    which nodes run; block height per channel and node
   logs      list the log files (logs NODE prints the tail of one)
+  channel plan CHANNEL      write the config update that brings CHANNEL to the topology
+                            into HOME/channels/CHANNEL/updates/, signed by nobody yet
+  channel sign FILE --org ORG
+                            add ORG's admin signature, with the key in ORG's own folder
+  channel submit FILE [--org ORG]
+                            submit it once its signatures meet the channel's policies
+                            (else name the orgs still to sign); as ORG's admin or the first signer's
+  env ORG [--user USER]     print export lines that make peer, osnadmin and configtxlator
+                            act as ORG's admin (or USER): eval "$(carenet env provider)"
   builder   the peers' external builder (detect, build, release, run)
 
 flags:
@@ -117,6 +126,10 @@ func main() {
 		}
 	case "logs":
 		err = c.Logs(os.Stdout, fs.Args()[1:]...)
+	case "channel":
+		err = channelCmd(ctx, c, fs.Args()[1:])
+	case "env":
+		err = envCmd(c, os.Stdout, fs.Args()[1:])
 	default:
 		fs.Usage()
 		os.Exit(2)
@@ -185,6 +198,10 @@ func printSupervisor(c *consortium.Consortium) {
 }
 
 func fail(err error) {
+	if errors.Is(err, errUsage) {
+		fmt.Fprintf(os.Stderr, "carenet: %v\n", err)
+		os.Exit(2)
+	}
 	var se *consortium.StepError
 	if errors.As(err, &se) {
 		fmt.Fprintf(os.Stderr, "carenet: step %q failed", se.Step)
