@@ -1,0 +1,147 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	claimcc "github.com/carechain/carechain/chaincode/claims/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/claims"
+	"github.com/carechain/carechain/client/serve"
+	"github.com/carechain/carechain/client/serve/fhirapi"
+	"github.com/carechain/carechain/client/serve/x12api"
+	"github.com/carechain/carechain/client/standards/fhir"
+	"github.com/carechain/carechain/client/standards/x12"
+)
+
+// startClaimsServer serves /x12 and /fhir as s, in process, on loopback.
+func startClaimsServer(t *testing.T, ctx context.Context, s *client.Session, dir x12api.Directory) string {
+	cls := claims.New(s, "care")
+	srv := serve.New(serve.WithRoutes("/x12", x12api.New(cls, x12api.WithDirectory(dir)).Routes()...),
+		serve.WithRoutes("/fhir", fhirapi.New(s.Org.MSPID, fhirapi.WithClaims(cls)).Routes()...))
+	ln, err := serve.Listen("127.0.0.1:0", nil)
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- serve.Run(ctx, ln, srv, 30*time.Second) }()
+	t.Cleanup(func() {
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(40 * time.Second):
+			t.Error("the server did not shut down")
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// an837 is an 837P interchange with two claims of one subscriber: the
+// first carechain represents, the second points its line at one of two
+// diagnoses (SV107), which it cannot.
+func an837(claimID, member, day string) string {
+	d := strings.ReplaceAll(day, "-", "")
+	body := `ST*837*0001*005010X222A1~
+BHT*0019*00*E2E1*` + d + `*1023*CH~
+NM1*41*2*PROVIDER BILLING*****46*PROV1~
+PER*IC*BILLING*TE*3055552222~
+NM1*40*2*PAYER*****46*PAYERID~
+HL*1**20*1~
+NM1*85*2*PROVIDER CLINIC*****XX*1234567893~
+N3*1 MAIN ST~
+N4*MIAMI*FL*33111~
+REF*EI*587654321~
+HL*2*1*22*0~
+SBR*P*18*GOLD******CI~
+NM1*IL*1*DOE*JANE****MI*` + member + `~
+NM1*PR*2*PAYER*****PI*PAYERID~
+CLM*` + claimID + `*250***11:B:1*Y*A*Y*I~
+HI*ABK:E1165*ABF:Z713~
+LX*1~
+SV1*HC:99214:25*210*UN*1***1:2~
+DTP*472*D8*` + d + `~
+LX*2~
+SV1*HC:80053*40*UN*1~
+DTP*472*D8*` + d + `~
+CLM*` + claimID + `B*40***11:B:1*Y*A*Y*I~
+HI*ABK:E1165*ABF:Z713~
+LX*1~
+SV1*HC:80053*40*UN*1***2~
+DTP*472*D8*` + d + `~
+`
+	n := strings.Count(body, "~") + 1
+	return "ISA*00*          *00*          *ZZ*PROV1          *ZZ*PAYERID        *260101*1200*^*00501*000000001*0*T*:~\n" +
+		"GS*HC*PROV1*PAYERID*20260101*1200*1*X*005010X222A1~\n" + body + fmt.Sprintf("SE*%d*0001~\nGE*1*1~\nIEA*1*000000001~\n", n)
+}
+
+// An 837P with two claims goes in through the provider's /x12/837: its
+// 999 parses, one claim is submitted and auto-adjudicated, the other
+// refused by segment and element; the payer pays and its /x12/835 answers
+// an 835 that parses and balances; the provider's /fhir reads the
+// claim's ExplanationOfBenefit, valid R4.
+func TestServeX12ClaimThrough837And835(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	payerSetup(t, ctx)
+	run := time.Now().UnixNano()
+	member, subject := fmt.Sprintf("M%d", run), fmt.Sprintf("pt-e2e-x12-%d", run)
+	_, err := claimsAs(t, "payer", "enrollment1").RegisterCoverage(ctx, claimcc.Coverage{ID: member, Member: subject, Plan: "e2e-gold",
+		Period: claimcc.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2500, AnnualLimitCents: 5_000_000})
+	require.NoError(t, err)
+	day := "2026-" + time.Now().UTC().Format("01-02")
+	if time.Now().UTC().Year() != 2026 {
+		day = "2026-06-15"
+	}
+	dir := x12api.Directory{Payers: map[string]string{"PAYERID": "PayerMSP"}, Members: map[string]string{"PAYERID/" + member: subject},
+		Parties: map[string]x12.Party{"PayerMSP": {Name: "PAYER", ID: "123456789"}, "ProviderMSP": {Name: "PROVIDER CLINIC", ID: "1234567893"}},
+		Sender:  "PAYERID", Receiver: "PROV1"}
+	provider := startClaimsServer(t, ctx, session(t, "provider", "billing1"), dir)
+
+	id := fmt.Sprintf("X12E2E%d", run%1_000_000_000_000)
+	resp, err := http.Post(provider+"/x12/837", x12api.MediaX12, strings.NewReader(an837(id, member, day)))
+	require.NoError(t, err)
+	var res x12api.SubmitResponse
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&res))
+	_ = resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	_, err = x12.ParseInterchange([]byte(res.Ack999))
+	require.NoError(t, err, res.Ack999)
+	assert.Contains(t, res.Ack999, "IK5*E", "accepted with errors")
+	require.Len(t, res.Claims, 2)
+	require.Equal(t, x12api.StatusSubmitted, res.Claims[0].Status, "%+v", res.Claims[0])
+	assert.Equal(t, claimcc.StatusAdjudicated, res.Claims[0].Receipt.Status)
+	require.Equal(t, x12api.StatusRefused, res.Claims[1].Status)
+	assert.Equal(t, "2400[1] SV107-1", res.Claims[1].Issues[0].Path)
+
+	waitForTx(t, "peer0.payer", res.Claims[0].Receipt.TxID)
+	payer := claimsAs(t, "payer", "adjudicator1")
+	c, err := payer.Get(ctx, id)
+	require.NoError(t, err)
+	paid, err := payer.Pay(ctx, id, claimcc.PaymentInput{Trace: "EFT-" + id, AmountCents: c.Adjudication.PaidCents})
+	require.NoError(t, err)
+	waitForTx(t, "peer0.provider", paid.TxID)
+
+	payerSrv := startClaimsServer(t, ctx, session(t, "payer", "adjudicator1"), dir)
+	remit := httpGet(t, payerSrv+"/x12/835/"+id, 200)
+	r835, err := x12.Parse835(remit)
+	require.NoError(t, err, string(remit))
+	assert.Equal(t, "EFT-"+id, r835.Trace)
+	assert.Equal(t, c.Adjudication.PaidCents, r835.Paid)
+	require.Len(t, r835.Claims, 1)
+	assert.Equal(t, id, r835.Claims[0].ID)
+	assert.Contains(t, string(remit), "MI*"+subject+"~", "the patient by subject, never by name")
+
+	eob := httpGet(t, provider+"/fhir/ExplanationOfBenefit/"+id, 200)
+	typ, err := fhir.Validate(eob)
+	require.NoError(t, err)
+	assert.Equal(t, "ExplanationOfBenefit", typ)
+	httpGet(t, provider+"/fhir/metadata", 200)
+}
