@@ -251,7 +251,7 @@ func (s *story) screenOnSecondPayer(id string) *claimcc.Receipt {
 }
 
 func (s *story) flagged(k *claims.Client) []string {
-	page, err := k.ListFlags(s.ctx, client.Page{Size: 200})
+	page, err := k.ListFlags(s.ctx, client.Page{Size: 100})
 	require.NoError(s.t, err)
 	var ids []string
 	for _, f := range page.Items {
