@@ -119,8 +119,11 @@ func TestMetadataListsExactlyWhatIsServed(t *testing.T) {
 	require.Equal(t, map[string][]string{
 		"Claim": {"create"}, "ClaimResponse": {"read"}, "ExplanationOfBenefit": {"read"}, "Coverage": {"create", "read"},
 		"Consent": {"create", "read", "search-type", "?patient", "$revoke"}}, got)
+}
 
-	// every listed interaction is routed: each answers something but 404 "no route"
+// Every interaction metadata lists is routed: each answers FHIR, not the
+// server's "no route" problem document.
+func TestListedInteractionsAreRouted(t *testing.T) {
 	srv := newServer(newLedger(), org)
 	for _, probe := range []struct{ method, path string }{{"POST", "/fhir/Claim"}, {"GET", "/fhir/ClaimResponse/x"},
 		{"GET", "/fhir/ExplanationOfBenefit/x"}, {"POST", "/fhir/Coverage"}, {"GET", "/fhir/Coverage/x"}, {"POST", "/fhir/Consent"},
@@ -128,7 +131,6 @@ func TestMetadataListsExactlyWhatIsServed(t *testing.T) {
 		w := do(srv, probe.method, probe.path, "", "")
 		require.Equal(t, MediaFHIR, w.Header().Get("Content-Type"), "%s %s is routed", probe.method, probe.path)
 	}
-
 	bare := New(org, WithClock(func() time.Time { return recorded }))
 	require.Len(t, bare.Routes(), 1)
 	require.Empty(t, bare.served())
