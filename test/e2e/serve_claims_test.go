@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -139,9 +140,46 @@ func TestServeX12ClaimThrough837And835(t *testing.T) {
 	assert.Equal(t, id, r835.Claims[0].ID)
 	assert.Contains(t, string(remit), "MI*"+subject+"~", "the patient by subject, never by name")
 
+	fhirClaimThroughHTTP(t, provider, id+"F", subject, member, day)
+
 	eob := httpGet(t, provider+"/fhir/ExplanationOfBenefit/"+id, 200)
 	typ, err := fhir.Validate(eob)
 	require.NoError(t, err)
 	assert.Equal(t, "ExplanationOfBenefit", typ)
 	httpGet(t, provider+"/fhir/metadata", 200)
+}
+
+// fhirClaimThroughHTTP posts an R4 Claim (the day before's visit, so it is
+// no duplicate) to the provider's /fhir/Claim: answered 201 with its
+// ClaimResponse, valid R4, which reads back by id.
+func fhirClaimThroughHTTP(t *testing.T, base, id, subject, coverage, day string) {
+	d, err := time.Parse("2006-01-02", day)
+	require.NoError(t, err)
+	served := d.AddDate(0, 0, -1).Format("2006-01-02")
+	doc := `{"resourceType":"Claim","id":"` + id + `","status":"active",
+ "type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"professional"}]},
+ "use":"claim","patient":{"identifier":{"system":"urn:carechain:patient","value":"` + subject + `"}},
+ "created":"` + time.Now().UTC().Format("2006-01-02") + `","insurer":{"identifier":{"system":"urn:carechain:msp","value":"PayerMSP"}},
+ "provider":{"identifier":{"system":"urn:carechain:msp","value":"ProviderMSP"}},
+ "priority":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/processpriority","code":"normal"}]},
+ "careTeam":[{"sequence":1,"provider":{"identifier":{"system":"http://hl7.org/fhir/sid/us-npi","value":"1234567893"}}}],
+ "diagnosis":[{"sequence":1,"diagnosisCodeableConcept":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"E11.65"}]}}],
+ "insurance":[{"sequence":1,"focal":true,"coverage":{"reference":"Coverage/` + coverage + `"}}],
+ "item":[{"sequence":1,"careTeamSequence":[1],"diagnosisSequence":[1],"productOrService":{"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"99214"}]},
+   "servicedDate":"` + served + `","locationCodeableConcept":{"coding":[{"system":"https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set","code":"11"}]},
+   "quantity":{"value":1},"unitPrice":{"value":210.0,"currency":"USD"},"net":{"value":210.0,"currency":"USD"}}],
+ "total":{"value":210,"currency":"USD"}}`
+	resp, err := http.Post(base+"/fhir/Claim", fhirapi.MediaFHIR, strings.NewReader(doc))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	typ, err := fhir.Validate(body)
+	require.NoError(t, err)
+	assert.Equal(t, "ClaimResponse", typ)
+	assert.Equal(t, "/fhir/ClaimResponse/"+id, resp.Header.Get("Location"))
+	back, err := fhir.Validate(httpGet(t, base+"/fhir/ClaimResponse/"+id, 200))
+	require.NoError(t, err)
+	assert.Equal(t, "ClaimResponse", back)
 }
