@@ -1,7 +1,6 @@
 package consent
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -27,7 +26,7 @@ func TestAttackLockedOutAfter99Regrants(t *testing.T) {
 		e.grant(patient1, i, in)
 	}
 	set, _, _ := openSetOf(e, pt1)
-	assert.Equal(t, []openEntry{{ID: "c150", End: at(24 * 60).Format(time.RFC3339Nano)}}, set.Consents)
+	assert.Equal(t, []openEntry{{ID: "c150", End: at(24 * 60).Format(time.RFC3339Nano)}}, openIDs(set))
 	e.grant(patient1, 151, grantInput("another"))
 	assert.Equal(t, wire.Permit, e.check(physician, 152, request(pt1, "labs", wire.Actor{})).Decision)
 }
@@ -35,11 +34,11 @@ func TestAttackLockedOutAfter99Regrants(t *testing.T) {
 func openSetOf(e *env, subject string) (openSet, bool, error) {
 	key, _ := e.subjectOpenKey(subject)
 	raw, ok := e.Peer.PrivateState("consent", Collection, key)
-	var set openSet
 	if ok {
-		return set, true, json.Unmarshal(raw, &set)
+		set, err := decodeOpenSet(raw)
+		return set, true, err
 	}
-	return set, false, nil
+	return openSet{}, false, nil
 }
 
 // page is any list's answer, with its items' ids.

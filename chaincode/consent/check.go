@@ -76,8 +76,11 @@ func (t *tx) mayCheck(req wire.Request) error {
 	return nil
 }
 
-// decideConsents evaluates the patient's live consents; a permit counts
-// only when the consent's signature verifies now.
+// decideConsents evaluates the patient's consents that can apply to the
+// request (see openScope) as Decide would: deny overrides permit, so every
+// candidate that may deny is read first, and then those that may permit in
+// order, only until one permits and its signature verifies now. Ten permits for
+// the same grantee cost a check one of them.
 func (t *tx) decideConsents(req wire.Request) (wire.Decision, error) {
 	none := decide(nil, req, t.Now, nil)
 	counts, err := t.roleCounts(req.Requester.Org, req.Requester.Role)
@@ -88,22 +91,51 @@ func (t *tx) decideConsents(req wire.Request) (wire.Decision, error) {
 	if err != nil {
 		return none, err
 	}
-	live := set.live(t.Now)
-	consents := make([]*wire.Consent, 0, len(live))
-	for _, id := range live {
-		cs, err := t.load(id)
+	cands := set.applicable(req, t.Now)
+	loaded := make(map[string]*wire.Consent, len(cands)) // looked up, never ranged over
+	var mayDeny []*wire.Consent
+	for _, e := range cands {
+		if !e.mayDeny() {
+			continue
+		}
+		cs, err := t.load(e.ID)
 		if err != nil {
 			return none, err
 		}
-		consents = append(consents, cs)
+		loaded[e.ID], mayDeny = cs, append(mayDeny, cs)
 	}
+	if d := decide(mayDeny, req, t.Now, func(*wire.Consent) bool { return false }); d.Basis == wire.BasisConsent {
+		return d, nil
+	}
+	return t.firstPermit(req, cands, loaded, none)
+}
+
+// firstPermit is the decision of the first candidate that permits req and
+// whose signature verifies now, in the open set's order (none when there
+// is none). No candidate denies: decideConsents has read all that may.
+func (t *tx) firstPermit(req wire.Request, cands []openEntry, loaded map[string]*wire.Consent, none wire.Decision) (wire.Decision, error) {
 	var failure error
-	d := decide(consents, req, t.Now, func(cs *wire.Consent) bool {
+	trusted := func(cs *wire.Consent) bool {
 		err := t.verifiedConsent(cs)
 		if err != nil && ccerr.CodeOf(err) != ccerr.CodeForbidden && failure == nil {
 			failure = err
 		}
 		return err == nil
-	})
-	return d, failure
+	}
+	for _, e := range cands {
+		if !e.mayPermit() {
+			continue
+		}
+		cs, ok := loaded[e.ID]
+		if !ok {
+			var err error
+			if cs, err = t.load(e.ID); err != nil {
+				return none, err
+			}
+		}
+		if d := decide([]*wire.Consent{cs}, req, t.Now, trusted); d.Permitted() {
+			return d, failure
+		}
+	}
+	return none, failure
 }

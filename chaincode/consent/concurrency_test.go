@@ -27,7 +27,7 @@ func TestConcurrentGrantsOfOnePatientConflict(t *testing.T) {
 	assert.Equal(t, "VALID", res[0].Validation)
 	assert.Equal(t, "MVCC_READ_CONFLICT", res[1].Validation)
 	set, _, _ := openSetOf(e, pt1)
-	assert.Equal(t, []openEntry{{ID: "a", End: at(24 * 60).Format(time.RFC3339Nano)}}, set.Consents)
+	assert.Equal(t, []openEntry{{ID: "a", End: at(24 * 60).Format(time.RFC3339Nano)}}, openIDs(set))
 	// Other patients are not held up: their sets are other keys.
 	other := grantInput("x")
 	other.Subject = pt2

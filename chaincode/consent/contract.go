@@ -42,24 +42,19 @@ type openSet struct {
 	Salt     string      `json:"salt"`
 }
 
+// openEntry is one consent of an open set: its period and its scope
+// (see openScope).
 type openEntry struct {
-	ID  string `json:"id"`
-	End string `json:"end,omitempty"`
+	ID       string     `json:"id"`
+	Decision string     `json:"decision,omitempty"`
+	Nested   bool       `json:"nested,omitempty"` // has exceptions: may decide either way
+	Start    string     `json:"start,omitempty"`
+	End      string     `json:"end,omitempty"`
+	Scope    *openScope `json:"scope,omitempty"`
 }
 
 func (s openSet) index(id string) int {
 	return slices.IndexFunc(s.Consents, func(e openEntry) bool { return e.ID == id })
-}
-
-// live returns the ids of the consents whose period has not ended at t.
-func (s openSet) live(t time.Time) []string {
-	var ids []string
-	for _, e := range s.Consents {
-		if !(wire.Period{End: e.End}).Ended(t) {
-			ids = append(ids, e.ID)
-		}
-	}
-	return ids
 }
 
 // tx is one transaction's context (package txn) with consent's helpers and
@@ -159,7 +154,14 @@ func (t *tx) openSet(subject string) (openSet, string, error) {
 	if err != nil {
 		return openSet{}, "", err
 	}
-	set, _, err := state.GetPrivateOptional[openSet](t.Stub, Collection, key)
+	raw, err := t.Stub.GetPrivateData(Collection, key)
+	if err != nil {
+		return openSet{}, "", ccerr.Internal("read open set: %v", err)
+	}
+	if len(raw) == 0 {
+		return openSet{}, key, nil
+	}
+	set, err := decodeOpenSet(raw)
 	return set, key, err
 }
 
@@ -184,18 +186,21 @@ func (t *tx) setOpen(subject string, changes ...openChange) error {
 		case !c.open && i >= 0:
 			set.Consents = slices.Delete(set.Consents, i, i+1)
 		case c.open && i >= 0:
-			set.Consents[i] = openEntry{ID: c.cs.ID, End: c.cs.Period.End}
+			set.Consents[i] = entryOf(c.cs)
 		case c.open:
 			if err := t.makeRoom(&set); err != nil {
 				return err
 			}
-			set.Consents = append(set.Consents, openEntry{ID: c.cs.ID, End: c.cs.Period.End})
+			set.Consents = append(set.Consents, entryOf(c.cs))
 		}
 	}
 	if set.Salt, err = t.salt(key); err != nil {
 		return err
 	}
-	return state.PutPrivate(t.Stub, Collection, key, set)
+	if err := t.Stub.PutPrivateData(Collection, key, encodeOpenSet(set)); err != nil {
+		return ccerr.Internal("write open set: %v", err)
+	}
+	return nil
 }
 
 func (t *tx) makeRoom(set *openSet) error {

@@ -376,3 +376,12 @@ func memstubTx(e *env, in wire.GrantInput, when time.Time) memstub.Tx {
 }
 
 func mustJSON(v any) []byte { return cctest.JSON(v) }
+
+// openIDs are the ids and period ends of an open set's entries.
+func openIDs(set openSet) []openEntry {
+	out := make([]openEntry, 0, len(set.Consents))
+	for _, e := range set.Consents {
+		out = append(out, openEntry{ID: e.ID, End: e.End})
+	}
+	return out
+}

@@ -1,0 +1,199 @@
+package consent
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carechain/carechain/chaincode/consent/wire"
+)
+
+// Check reads only the consents whose scope can apply (openScope). Its
+// answers must stay those of Decide over every consent the patient holds:
+// random consents — grantees of several orgs and roles, permits and
+// denies, nested exceptions, periods that start late or end early, drafts
+// — and random requests, at several times.
+func TestCheckThroughTheScopeIndexDecidesAsEveryConsentWould(t *testing.T) {
+	permits := 0
+	for seed := uint64(7); seed < 10; seed++ {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { permits += checkAsDecide(t, rand.New(rand.NewPCG(seed, 11))) })
+	}
+	assert.Greater(t, permits, 15, "the random consents permit some requests: the test compares both outcomes")
+	assert.Less(t, permits, 250)
+}
+
+// checkAsDecide compares 90 random checks with Decide; it returns how many permitted.
+func checkAsDecide(t *testing.T, rng *rand.Rand) int {
+	e := newEnv(t)
+	var ids []string
+	for i := range 24 {
+		in := randomGrant(rng, fmt.Sprintf("r%02d", i))
+		e.grant(patient1, 1, in)
+		ids = append(ids, in.ID)
+	}
+	requesters := []wire.Actor{
+		{Org: "ProviderMSP", Role: RolePhysician, ID: "physician1"},
+		{Org: "ProviderMSP", Role: RoleNurse, ID: "nurse1"},
+	}
+	permits := 0
+	for n := range 90 {
+		minute := []int{5, 45, 200}[n%3]
+		req := wire.Request{Subject: pt1, Requester: requesters[rng.IntN(2)], Action: pick(rng, Actions),
+			Purpose: pick(rng, []string{"treatment", "research", "payment"})}
+		if rng.IntN(4) == 0 {
+			req.Record = pick(rng, []string{"doc-1", "doc-2"})
+		} else {
+			req.DataClass = pick(rng, []string{"labs", "imaging", "psychiatry"})
+		}
+		var all []*wire.Consent
+		for _, id := range ids {
+			cs := e.stored(id)
+			all = append(all, &cs)
+		}
+		want := Decide(all, req, at(minute))
+		got := e.check(patient1, minute, string(mustJSON(req)))
+		require.Equal(t, want.Decision, got.Decision, "request %d: %+v at minute %d", n, req, minute)
+		assert.Equal(t, want.ConsentID, got.ConsentID, "request %d", n)
+		assert.Equal(t, want.Basis, got.Basis, "request %d", n)
+		if got.Decision == wire.Permit {
+			permits++
+		}
+	}
+	return permits
+}
+
+func pick(rng *rand.Rand, list []string) string { return list[rng.IntN(len(list))] }
+
+// some is a random subset of list, empty (no restriction) a third of the time.
+func some(rng *rand.Rand, list []string) []string {
+	if rng.IntN(3) == 0 {
+		return nil
+	}
+	var out []string
+	for _, v := range list {
+		if rng.IntN(2) == 0 {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{list[0]}
+	}
+	return out
+}
+
+func randomGrant(rng *rand.Rand, id string) wire.GrantInput {
+	actors := [][]wire.Actor{
+		nil,
+		{{Org: "ProviderMSP", Role: RolePhysician}},
+		{{Org: "ProviderMSP"}},
+		{{Org: "PayerMSP"}},
+		{{Org: "PayerMSP"}, {Org: "ProviderMSP", Role: RoleNurse}},
+		{{Org: "ProviderMSP", Role: RolePhysician, ID: "physician2"}},
+	}[rng.IntN(6)]
+	p := wire.Provision{Actors: actors, Actions: some(rng, Actions), Purposes: some(rng, []string{"treatment", "research", "payment"}),
+		DataClasses: some(rng, []string{"labs", "imaging", "psychiatry"})}
+	if rng.IntN(4) == 0 {
+		p.Records = []string{"doc-1"}
+	}
+	decision := []string{wire.Permit, wire.Permit, wire.Deny}[rng.IntN(3)]
+	if decision == wire.Permit { // a permit names whom, what and what for (validatePermit)
+		if len(p.Actors) == 0 {
+			p.Actors = []wire.Actor{{Org: "ProviderMSP", Role: RoleNurse}}
+		}
+		if len(p.Actions) == 0 {
+			p.Actions = []string{"access"}
+		}
+		if len(p.Purposes) == 0 {
+			p.Purposes = []string{"treatment"}
+		}
+		if len(p.DataClasses) == 0 && len(p.Records) == 0 {
+			p.DataClasses = []string{"labs"}
+		}
+	}
+	if p.Empty() {
+		p.Actions = []string{"access"}
+	}
+	if rng.IntN(3) == 0 {
+		p.Provisions = []wire.Provision{{DataClasses: []string{"psychiatry"}}}
+	}
+	start, end := at(0), at(24*60)
+	switch rng.IntN(4) {
+	case 0:
+		start = at(30)
+	case 1:
+		end = at(100)
+	}
+	in := wire.GrantInput{ID: id, Subject: pt1, Decision: decision,
+		Period: wire.Period{Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339)}, Provision: p}
+	if rng.IntN(8) == 0 {
+		in.Status = wire.StatusDraft
+	}
+	return in
+}
+
+// A patient's consents for other orgs, classes and purposes cost a check
+// nothing: it loads only what can apply. Entries written before the scope
+// was kept (no scope) are still loaded and decide.
+func TestCheckLoadsOnlyTheConsentsThatCanApply(t *testing.T) {
+	e := newEnv(t)
+	for i := range 30 {
+		in := grantInput(fmt.Sprintf("payer%02d", i))
+		in.Provision.Actors = []wire.Actor{{Org: "PayerMSP"}}
+		e.grant(patient1, 1, in)
+	}
+	e.grant(patient1, 1, grantInput("mine"))
+	set, ok, err := openSetOf(e, pt1)
+	require.NoError(t, err)
+	require.True(t, ok)
+	req := wire.Request{Subject: pt1, Requester: physicianActor, Action: "access", Purpose: "treatment", DataClass: "labs"}
+	assert.Equal(t, []string{"mine"}, entryIDs(set.applicable(req, at(5))))
+
+	set.Consents[len(set.Consents)-1].Scope = nil
+	assert.Equal(t, []string{"mine"}, entryIDs(set.applicable(req, at(5))), "an entry without a scope may apply")
+	set.Consents[0].Scope = nil
+	assert.Equal(t, []string{"payer00", "mine"}, entryIDs(set.applicable(req, at(5))))
+	assert.Equal(t, wire.Permit, e.check(physician, 5, request(pt1, "labs", wire.Actor{})).Decision)
+}
+
+func entryIDs(entries []openEntry) []string {
+	out := make([]string, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+// BenchmarkCheck: one check of a physician's access to pt1's labs when the
+// patient holds 1 or 100 open consents — the 99 others for another org,
+// or all 100 permits for the same grantee. Compare the ns/op of the
+// three: a check must not cost more as a patient's consents grow.
+func BenchmarkCheck(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		others int
+		mine   int
+	}{{"1 consent", 0, 1}, {"1 mine and 99 for another org", 99, 1}, {"100 permits for the grantee", 0, 100}} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := newEnv(b)
+			for i := range bc.others {
+				in := grantInput(fmt.Sprintf("other%03d", i))
+				in.Provision.Actors = []wire.Actor{{Org: "PayerMSP"}}
+				e.grant(patient1, 1, in)
+			}
+			for i := range bc.mine {
+				e.grant(patient1, 1, grantInput(fmt.Sprintf("mine%03d", i)))
+			}
+			req := request(pt1, "labs", wire.Actor{})
+			b.ResetTimer()
+			for range b.N {
+				if d := e.check(physician, 5, req); d.Decision != wire.Permit {
+					b.Fatal(d)
+				}
+			}
+		})
+	}
+}
