@@ -136,9 +136,14 @@ func PeerCore(d Doc, p Peer) Doc {
 		"ledger.state.stateDatabase":           "goleveldb",
 		"ledger.history.enableHistoryDatabase": true,
 		"ledger.snapshots.rootDir":             filepath.Join(p.DataDir, "snapshots"),
-		"operations.listenAddress":             fmt.Sprintf("%s:%d", p.Host, p.OpsPort),
-		"operations.tls.enabled":               false,
-		"metrics.provider":                     "prometheus",
+		// A client (the peer CLI, a gateway client) may ping every 10 s
+		// before the peer answers GOAWAY too_many_pings: with the sample's
+		// 60 s, a CLI whose 60 s pings arrived a little early had its
+		// approve cut off under load.
+		"peer.keepalive.minInterval": "10s",
+		"operations.listenAddress":   fmt.Sprintf("%s:%d", p.Host, p.OpsPort),
+		"operations.tls.enabled":     false,
+		"metrics.provider":           "prometheus",
 	} {
 		d.Set(k, v)
 	}
@@ -169,23 +174,29 @@ func OrdererConfig(d Doc, o Orderer) Doc {
 		"General.TLS.ClientAuthRequired":    false,
 		"General.Cluster.ClientCertificate": tls("server.crt"),
 		"General.Cluster.ClientPrivateKey":  tls("server.key"),
-		"General.BootstrapMethod":           "none",
-		"General.BootstrapFile":             "",
-		"General.LocalMSPDir":               o.MSPDir,
-		"General.LocalMSPID":                o.MSPID,
-		"FileLedger.Location":               filepath.Join(o.DataDir, "ledger"),
-		"Operations.ListenAddress":          fmt.Sprintf("%s:%d", o.Host, o.OpsPort),
-		"Operations.TLS.Enabled":            false,
-		"Metrics.Provider":                  "prometheus",
-		"Admin.ListenAddress":               fmt.Sprintf("%s:%d", o.Host, o.AdminPort),
-		"Admin.TLS.Enabled":                 true,
-		"Admin.TLS.Certificate":             tls("server.crt"),
-		"Admin.TLS.PrivateKey":              tls("server.key"),
-		"Admin.TLS.ClientAuthRequired":      true,
-		"Admin.TLS.ClientRootCAs":           o.AdminClientRoots,
-		"ChannelParticipation.Enabled":      true,
-		"Consensus.WALDir":                  filepath.Join(o.DataDir, "etcdraft", "wal"),
-		"Consensus.SnapDir":                 filepath.Join(o.DataDir, "etcdraft", "snapshot"),
+		// Clients (peers' deliver clients, the peer CLI broadcasting an
+		// approval) may ping every 10 s: with the sample's 60 s, pings
+		// that arrived a little early were answered by GOAWAY
+		// too_many_pings and `peer lifecycle chaincode approveformyorg`
+		// failed under load.
+		"General.Keepalive.ServerMinInterval": "10s",
+		"General.BootstrapMethod":             "none",
+		"General.BootstrapFile":               "",
+		"General.LocalMSPDir":                 o.MSPDir,
+		"General.LocalMSPID":                  o.MSPID,
+		"FileLedger.Location":                 filepath.Join(o.DataDir, "ledger"),
+		"Operations.ListenAddress":            fmt.Sprintf("%s:%d", o.Host, o.OpsPort),
+		"Operations.TLS.Enabled":              false,
+		"Metrics.Provider":                    "prometheus",
+		"Admin.ListenAddress":                 fmt.Sprintf("%s:%d", o.Host, o.AdminPort),
+		"Admin.TLS.Enabled":                   true,
+		"Admin.TLS.Certificate":               tls("server.crt"),
+		"Admin.TLS.PrivateKey":                tls("server.key"),
+		"Admin.TLS.ClientAuthRequired":        true,
+		"Admin.TLS.ClientRootCAs":             o.AdminClientRoots,
+		"ChannelParticipation.Enabled":        true,
+		"Consensus.WALDir":                    filepath.Join(o.DataDir, "etcdraft", "wal"),
+		"Consensus.SnapDir":                   filepath.Join(o.DataDir, "etcdraft", "snapshot"),
 	} {
 		d.Set(k, v)
 	}
