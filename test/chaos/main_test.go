@@ -39,6 +39,16 @@ func TestMain(m *testing.M) { os.Exit(run(m)) }
 
 func run(m *testing.M) int {
 	c, err := setUp()
+	if err != nil && c != nil && os.Getenv("CHAOS_REUSE") == "" {
+		// A consortium that did not come up is a finding of its own (the
+		// log tails say which node), not a fault the suite measures: it is
+		// reported, its logs kept, and the set-up made once more from clean.
+		fmt.Printf("chaos: FINDING: set-up failed, retrying once from a clean consortium: %v\n", err)
+		c.printLogTails()
+		c.keepLogs()
+		c.tearDown()
+		c, err = setUp()
+	}
 	if err != nil {
 		if c != nil {
 			c.printLogTails()
