@@ -86,7 +86,7 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringVar(&a.org, "org", "provider", "org to act for (name or MSP id)")
 	f.StringVar(&a.user, "user", "admin", "enrolled user of the org")
 	f.StringVar(&a.channel, "channel", "care", "channel")
-	f.StringVar(&a.gateway, "gateway", "", "gateway peer id (default: the org's first)")
+	f.StringVar(&a.gateway, "gateway", "", "gateway peer id tried first (default: the org's own, in the profile's order); when it is lost, calls fail over to the next gateway of the org, then to other channel members' (never for calls with transient data)")
 	f.StringVar(&a.wallet, "wallet", string(client.DefaultWallet()), "wallet of identities enrolled here (WALLET/ORG/USER/msp), for users network.json does not list; $"+client.WalletEnv)
 	f.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	root.AddCommand(a.submitCommand(), a.evaluateCommand(), a.eventsCommand(), a.txInfoCommand(), a.identitiesCommand(),
