@@ -3,7 +3,7 @@
 SHELL := /usr/bin/env bash
 CARENET := scripts/carenet.sh
 
-.PHONY: help demo up deploy down clean status logs test unit e2e bench lint fuzz chaos
+.PHONY: help demo up deploy down clean status logs test unit e2e bench bench-readme lint fuzz chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
@@ -40,6 +40,9 @@ e2e: ## end-to-end tests against a real consortium started for the run
 
 bench: ## benchmark the baseline (and domain) chaincode on a running consortium
 	scripts/bench.sh
+
+bench-readme: ## run the benchmarks and regenerate the README's table from their JSON (bench/last.json)
+	scripts/bench-readme.sh
 
 lint: ## gofmt, go vet, staticcheck
 	scripts/lint.sh
