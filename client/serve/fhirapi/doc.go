@@ -12,7 +12,9 @@
 //   - Coverage create and read: a payer's own coverages.
 //   - Consent create, read, search by patient and $revoke.
 //   - DocumentReference create (content inline: it is encrypted into the
-//     document store, its key goes through the records chaincode) and read.
+//     document store, its key goes through the records chaincode), read,
+//     and $get (POST, with the purpose of use: access is requested and
+//     logged as a disclosure, the content answered as a Binary).
 //
 // Errors are OperationOutcome resources whose issues name the element at
 // fault as a FHIRPath expression (Claim.item[2].productOrService), with

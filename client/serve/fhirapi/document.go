@@ -3,12 +3,16 @@ package fhirapi
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	rc "github.com/carechain/carechain/chaincode/records/wire"
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/docstore"
 	"github.com/carechain/carechain/client/records"
 	"github.com/carechain/carechain/client/serve"
 	"github.com/carechain/carechain/client/standards/fhir"
@@ -22,6 +26,9 @@ type Records interface {
 	Put(ctx context.Context, d records.Document) (*rc.Receipt, error)
 	// History reads and verifies a record's versions, newest first.
 	History(ctx context.Context, id string) (*records.History, error)
+	// Get requests access to a record version (0: current) for a purpose
+	// (submitted: the access is logged) and writes its verified plaintext.
+	Get(ctx context.Context, id string, version int, purpose string, w io.Writer, progress docstore.Progress) (*records.Retrieved, error)
 }
 
 // WithRecords serves DocumentReference.
@@ -29,13 +36,18 @@ func WithRecords(r Records) Option { return func(a *API) { a.records = r } }
 
 var (
 	opDocCreate = op("fhirDocumentReferenceCreate", "anchor an R4 DocumentReference with its content inline (attachment.data): encrypted into the store, the key through records", true, 201, "the record was anchored")
-	opDocRead   = op("fhirDocumentReferenceRead", "a record's current version as an R4 DocumentReference (its content is not in it)", false, 200, "the DocumentReference")
+	opDocGet    = serve.Operation{ID: "fhirDocumentReferenceGet", Summary: "$get: request access to a record's current version for a purpose (logged as a disclosure) and answer its content as an R4 Binary",
+		Params:   []serve.Param{idParam[0], {Name: "purpose", In: "query", Required: true, Description: "the purpose of use the access is logged with (treatment, payment, ...)"}},
+		Produces: MediaFHIR, Responses: map[int]string{200: "the Binary", 400: "no purpose, or the document is too large for $get",
+			403: "no consent or role allows this access", 404: "no such record"}}
+	opDocRead = op("fhirDocumentReferenceRead", "a record's current version as an R4 DocumentReference (its content is not in it)", false, 200, "the DocumentReference")
 )
 
 func (a *API) documentRoutes() []route {
 	return []route{
 		{serve.Route{Method: http.MethodPost, Pattern: "/DocumentReference", Op: opDocCreate, Handler: a.createDocument}, "DocumentReference", "create", "", ""},
 		{serve.Route{Method: http.MethodGet, Pattern: "/DocumentReference/{id}", Op: opDocRead, Handler: a.readDocument}, "DocumentReference", "read", "", ""},
+		{serve.Route{Method: http.MethodPost, Pattern: "/DocumentReference/{id}/$get", Op: opDocGet, Handler: a.getDocument}, "DocumentReference", "", "", "get"},
 	}
 }
 
@@ -86,4 +98,39 @@ func (a *API) documentAnswer(w http.ResponseWriter, r *http.Request, status int,
 		location = a.base + "/DocumentReference/" + id
 	}
 	a.answer(w, r, status, location, func() ([]byte, error) { return fhir.DocumentReferenceResource(h.Versions[0].Anchor) })
+}
+
+// maxBinary is the largest document $get answers inline: a Binary holds
+// its content base64 in the JSON, in memory.
+const maxBinary = 16 << 20
+
+// getDocument requests access to a record's current version for the
+// purpose given and answers its content as a Binary. It is a POST: the
+// access is a transaction (a disclosure in the patient's accounting), and
+// a request sent twice is logged twice. A document too large for a
+// Binary is refused before any access is requested.
+func (a *API) getDocument(w http.ResponseWriter, r *http.Request) {
+	id, purpose := chi.URLParam(r, "id"), r.URL.Query().Get("purpose")
+	if purpose == "" {
+		a.fail(w, r, serve.BadRequest("purpose", errors.New("$get needs the purpose of use the access is logged with")))
+		return
+	}
+	h, err := a.records.History(r.Context(), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if len(h.Versions) > 0 && h.Versions[0].Anchor.Size > maxBinary {
+		a.fail(w, r, serve.BadRequest("id", fmt.Errorf("record %s is %d bytes: $get answers documents of at most %d", id, h.Versions[0].Anchor.Size, maxBinary)))
+		return
+	}
+	var content bytes.Buffer
+	got, err := a.records.Get(r.Context(), id, 0, purpose, &content, nil)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.answer(w, r, http.StatusOK, "", func() ([]byte, error) {
+		return fhir.BinaryResource(id, got.Release.ContentType, content.Bytes())
+	})
 }

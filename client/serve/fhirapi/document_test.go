@@ -12,15 +12,30 @@ import (
 	"github.com/stretchr/testify/require"
 
 	rc "github.com/carechain/carechain/chaincode/records/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/docstore"
 	"github.com/carechain/carechain/client/records"
 	"github.com/carechain/carechain/client/serve"
 )
 
 // fakeRecords keeps what Put stored, and answers its anchor as History.
 type fakeRecords struct {
-	stored  map[string][]byte
-	anchors map[string]rc.Anchor
-	broken  bool // History does not verify
+	stored   map[string][]byte
+	anchors  map[string]rc.Anchor
+	broken   bool // History does not verify
+	accesses []string
+	denied   bool // Get is refused, as without consent
+}
+
+// Get logs the access (purpose) and writes the stored content.
+func (f *fakeRecords) Get(ctx context.Context, id string, version int, purpose string, w io.Writer, progress docstore.Progress) (*records.Retrieved, error) {
+	f.accesses = append(f.accesses, id+"/"+purpose)
+	if f.denied {
+		return nil, &client.Error{Code: client.CodeAccessDenied, Message: "no consent permits this access"}
+	}
+	a := f.anchors[id]
+	_, err := w.Write(f.stored[id])
+	return &records.Retrieved{Release: rc.Release{Record: id, Version: a.Version, ContentType: a.ContentType, Size: a.Size}, AccessID: "acc-1"}, err
 }
 
 func (f *fakeRecords) Put(ctx context.Context, d records.Document) (*rc.Receipt, error) {
@@ -90,4 +105,36 @@ func TestDocumentReferenceRefusals(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, w.Code)
 	require.Contains(t, decodeOutcome(t, w.Body.Bytes()).Issue[0].Expression[0], "DocumentReference.category[0]")
 	require.Empty(t, f.stored, "a refused document stores nothing")
+}
+
+// $get requests access for the purpose given (once) and answers the
+// content as an R4 Binary; no purpose, or a document too large, requests
+// nothing; a refused access is an OperationOutcome.
+func TestDocumentReferenceGet(t *testing.T) {
+	f := &fakeRecords{stored: map[string][]byte{}, anchors: map[string]rc.Anchor{}}
+	srv := docServer(f, org)
+	require.Equal(t, http.StatusCreated, do(srv, http.MethodPost, "/fhir/DocumentReference", MediaFHIR, docRef("potassium 4.1 mmol/L")).Code)
+	w := do(srv, http.MethodPost, "/fhir/DocumentReference/rec-1/$get?purpose=treatment", "", "")
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	validR4(t, w.Body.Bytes(), w.Header().Get("Content-Type"), "Binary")
+	require.Contains(t, w.Body.String(), base64.StdEncoding.EncodeToString([]byte("potassium 4.1 mmol/L")))
+	require.Equal(t, []string{"rec-1/treatment"}, f.accesses)
+
+	w = do(srv, http.MethodPost, "/fhir/DocumentReference/rec-1/$get", "", "")
+	require.Equal(t, http.StatusBadRequest, w.Code)
+	big := f.anchors["rec-1"]
+	big.Size = maxBinary + 1
+	f.anchors["rec-1"] = big
+	w = do(srv, http.MethodPost, "/fhir/DocumentReference/rec-1/$get?purpose=treatment", "", "")
+	require.Equal(t, http.StatusBadRequest, w.Code)
+	require.Len(t, f.accesses, 1, "nothing requested without a purpose or for a document too large")
+
+	big.Size = 20
+	f.anchors["rec-1"], f.denied = big, true
+	w = do(srv, http.MethodPost, "/fhir/DocumentReference/rec-1/$get?purpose=research", "", "")
+	require.Equal(t, http.StatusForbidden, w.Code)
+	require.Equal(t, "forbidden", decodeOutcome(t, w.Body.Bytes()).Issue[0].Code)
+
+	meta := do(srv, http.MethodGet, "/fhir/metadata", "", "").Body.String()
+	require.Contains(t, meta, `"operation":[{"definition":"urn:carechain:fhir:OperationDefinition:DocumentReference-get","name":"get"}]`)
 }
