@@ -120,8 +120,9 @@ func (a *app) documentStore() string {
 // the standards name otherwise than carechain, kept off the ledger.
 type serveDirectory struct {
 	X12 x12api.Directory `json:"x12"`
-	// FHIR maps literal references (Patient/f001) to "system|value"
-	// (urn:carechain:patient|subject, urn:carechain:msp|MSPID).
+	// FHIR maps literal references (Patient/f001) and identifiers of
+	// other systems ("http://ehic.com/insurer|123456789") to
+	// "system|value" (urn:carechain:patient|subject, urn:carechain:msp|MSPID).
 	FHIR map[string]string `json:"fhir"`
 }
 

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1" //nolint:gosec // the R4 attachment hash under test
 	"encoding/base64"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -295,4 +296,24 @@ func TestClaimLinePointingAtEveryDiagnosis(t *testing.T) {
 	res, err := ClaimInput([]byte(doc), recorded)
 	require.NoError(t, err)
 	require.Equal(t, wantClaim, res.Input)
+}
+
+// An identifier of another system counts when the directory maps it
+// ("system|value"); unmapped, it is refused naming its value's element.
+func TestIdentifierOfAnotherSystemThroughTheDirectory(t *testing.T) {
+	data, err := os.ReadFile(examples + "/Coverage-7547E.json")
+	require.NoError(t, err)
+	dir := func(key string) (string, string, bool) {
+		switch key {
+		case "http://ehic.com/insurer|123456789":
+			return SystemOrg, "EhicMSP", true
+		case "Patient/5":
+			return SystemPatient, "subject-5", true
+		}
+		return "", "", false
+	}
+	_, err = CoverageInput(data, WithDirectory(dir), At(recordedOn(data)))
+	require.NotContains(t, paths(refusal.Issues(err)), "Coverage.payor[0].identifier.value")
+	_, err = CoverageInput(data, WithDirectory(exampleDirectory), At(recordedOn(data)))
+	require.Contains(t, paths(refusal.Issues(err)), "Coverage.payor[0].identifier.value")
 }

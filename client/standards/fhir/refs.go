@@ -42,7 +42,11 @@ const (
 
 // Directory resolves a literal reference (Patient/f001, Organization/2)
 // to the carechain identifier it stands for, as an integration that
-// knows its own FHIR server's ids does.
+// knows its own FHIR server's ids does. It is asked too for an identifier
+// of a system other than carechain's and the NPI, as "system|value" (an
+// insurer's own payer identifier, http://ehic.com/insurer|123456789):
+// what it resolves counts as the carechain identifier, what it does not
+// is refused by element as before.
 type Directory func(literal string) (system, value string, ok bool)
 
 // Option configures a mapping.
@@ -100,6 +104,11 @@ func (r elem) reference(o *options, types ...string) (ident, bool) {
 	val, vp, _ := id.str("value")
 	if typ != "" && len(types) > 0 && !contains(types, typ) {
 		r.refuse("type", "carechain expects %s here, not %s", strings.Join(types, " or "), typ)
+	}
+	if o.dir != nil && sys != "" && !strings.HasPrefix(sys, "urn:carechain:") && sys != SystemNPI {
+		if s, v, ok := o.dir(sys + "|" + val); ok {
+			return ident{system: s, value: v, path: vp}, true
+		}
 	}
 	return ident{system: sys, value: val, path: vp}, true
 }
