@@ -76,24 +76,29 @@ wk='AQR2JpbJb0sJ9z2xqyrLxRAUr22uJDqhXsbC5EW0w7AdWReRzP3nD7S1FjkQF5YN+W631eyD7gKV
 anchor='{"id":"bench-{run}-{n}","subject":"pt-bench-0001","type":"Observation","category":"labs","contentType":"application/pdf","size":1024,"plainCommitment":"{sha}","cipherSha256":"{sha2}","location":"store://sha256/{sha2}","wrappedKey":"'$wk'"}'
 bench --name "records Anchor (40 in flight)" --users clerk1 --in-flight 40 --chaincode records --fn Anchor --transient "anchor=$anchor"
 
-# Claims: 40 billing workers, each for its own patient (pt-bench-NNNN with
-# coverage cov-bench-NNNN), so that a patient's yearly accumulator is
-# written by one claim at a time. Each claim is adjudicated on submission.
+# Claims: 40 billing workers over 400 patients (pt-bench-NNNN with
+# coverage cov-bench-NNNN), one patient per call in turn (--rotate 400), so
+# that a patient's yearly accumulator is written again only seconds later:
+# when a worker's next claim was for the patient its last one had just
+# written, the payer's peer had not always committed that write yet, and
+# the two endorsements read different versions (ENDORSEMENT_MISMATCH). Each
+# claim is adjudicated on submission. The coverages are registered by a
+# scenario of their own (already registered ones, on a later run, fail and
+# change nothing).
 bin/carectl --org payer --user enrollment1 claims salt >/dev/null 2>&1 || true
 bin/carectl --org payer --user adjudicator1 claims rules \
   '{"plan":"bench","allowed":{"99213":12000,"80053":4500},"maxClaimsPerPatientDay":1000}' >/dev/null
-for i in $(seq -w 1 40); do
-  bin/carectl --org payer --user enrollment1 claims coverage add \
-    '{"id":"cov-bench-00'$i'","member":"pt-bench-00'$i'","plan":"bench","period":{"start":"2020-01-01","end":"2099-12-31"}}' >/dev/null 2>&1 || true
-done
+bin/carebench --name "claims coverages (set-up)" --org payer --users enrollment1 --in-flight 20 --max 400 --rotate 400 \
+  --duration 10m --chaincode claims --fn RegisterCoverage --endorsers PayerMSP,ProviderMSP \
+  --transient 'coverage={"id":"cov-bench-{p}","member":"pt-bench-{p}","plan":"bench","period":{"start":"2020-01-01","end":"2099-12-31"}}' >/dev/null || true
 # One line per claim; a duplicate is the same patient, day, code, modifiers
 # and units, whatever the charge. The quantity {q} and the service date {day}
 # differ for every call of a run, and a modifier drawn per run keeps one
 # run's claims from duplicating an earlier run's.
 chars=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ
 mod=${chars:$((RANDOM % 36)):1}${chars:$((RANDOM % 36)):1}
-claim='{"id":"bench-{run}-{n}","patient":"pt-bench-{w}","coverage":"cov-bench-{w}","payer":"PayerMSP","renderingNpi":"1234567893","billablePeriod":{"start":"{day}","end":"{day}"},"placeOfService":"11","diagnosis":["E11.9"],"item":[{"sequence":1,"productOrService":"99213","modifier":["'$mod'"],"quantity":{q},"unitPrice":100,"net":{q}00,"servicedDate":"{day}"}],"total":{q}00}'
-bench --name "claims Submit (40 in flight)" --users billing1 --in-flight 40 --chaincode claims --fn Submit --transient "claim=$claim"
+claim='{"id":"bench-{run}-{n}","patient":"pt-bench-{p}","coverage":"cov-bench-{p}","payer":"PayerMSP","renderingNpi":"1234567893","billablePeriod":{"start":"{day}","end":"{day}"},"placeOfService":"11","diagnosis":["E11.9"],"item":[{"sequence":1,"productOrService":"99213","modifier":["'$mod'"],"quantity":{q},"unitPrice":100,"net":{q}00,"servicedDate":"{day}"}],"total":{q}00}'
+bench --name "claims Submit (40 in flight)" --users billing1 --in-flight 40 --rotate 400 --chaincode claims --fn Submit --transient "claim=$claim"
 
 # Provenance: commissioning throughput (the client splits a batch into
 # transactions of 500 serials), then single-unit shipments and receipts, 40

@@ -8,7 +8,10 @@
 // digits, zero-padded), {q} a quantity and {day} a service date that
 // together differ for every call ({q} runs 1…999, then {day} steps back one
 // day from today, UTC), and {w} the worker's number (0001, 0002, …;
-// a worker has one call in flight at a time), so every transaction can
+// a worker has one call in flight at a time), {p} an entity number that
+// cycles through --rotate entities call by call (so that a worker's next
+// call is not for the entity its last one wrote, whose new version the
+// other endorsers may not have committed yet), so every transaction can
 // write its own keys — and no two claims bill the same service:
 //
 //	carebench --chaincode baseline --fn Put --arg 'k-{run}-{n}' --arg v
@@ -57,6 +60,7 @@ func main() {
 	output := flag.String("output", "text", "text or json")
 	runID := flag.String("run", "", "the run id {run} stands for (default: a new one), to address keys of an earlier run")
 	maxCalls := flag.Int64("max", 0, "stop after this many calls (0: no limit)")
+	rotate := flag.Int64("rotate", 0, "{p} cycles through this many entities (0001…), one per call in turn (0: {p} is {w})")
 	jsonOut := flag.String("json-out", "", "also write the report as JSON to this file")
 	signConsent := flag.Bool("sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
 	wallet := flag.String("wallet", string(client.DefaultWallet()), "wallet of the users network.json does not list (patients)")
@@ -107,7 +111,7 @@ func main() {
 			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s], "{subject}", patientIDs[s],
 				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:]),
 				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1),
-				"{q}", strconv.FormatInt(n%999+1, 10), "{day}", today.AddDate(0, 0, -int(n/999)).Format(time.DateOnly)).Replace
+				"{p}", entity(n, w, *rotate), "{q}", strconv.FormatInt(n%999+1, 10), "{day}", today.AddDate(0, 0, -int(n/999)).Format(time.DateOnly)).Replace
 			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
 			if *endorsers != "" {
 				call.Endorsers = strings.Split(*endorsers, ",")
@@ -219,4 +223,13 @@ func envOr(k, def string) string {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "carebench:", err)
 	os.Exit(1)
+}
+
+// entity is {p}: the call's place in a cycle of rotate entities, or the
+// worker's number when there is no cycle.
+func entity(n int64, w int, rotate int64) string {
+	if rotate <= 0 {
+		return fmt.Sprintf("%04d", w+1)
+	}
+	return fmt.Sprintf("%04d", n%rotate+1)
 }
