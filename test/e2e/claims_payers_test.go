@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,7 +113,8 @@ func (s *story) peer2() string { return "peer0." + s.p2.org.Name }
 // twoPayersStory: with payer and a second payer on care, a provider bills
 // the second payer, whose adjudicator decides the pended claim with
 // carectl; the same services billed to both are flagged to each, naming
-// its own claim only; a claim with both coverages crosses over and the
+// its own claim only, and the second payer denies its line as a
+// duplicate with carectl (the other payer cannot); a claim with both coverages crosses over and the
 // secondary pays only what the primary left to the patient; the second
 // payer's intake submits a paper claim the provider disputes; and the
 // peers of the regulator, the manufacturer and the other payer hold no
@@ -228,13 +230,38 @@ func (s *story) duplicatesAcrossPayers() {
 	theirs := s.flagged(s.as("payer", "adjudicator1"))
 	assert.Contains(s.t, theirs, a.ID, "the first payer's flag")
 	assert.NotContains(s.t, theirs, b.ID)
+	s.resolveDuplicate(b.ID)
+}
+
+// resolveDuplicate: the second payer's adjudicator confirms with carectl
+// that line 1 of its claim is a duplicate, which denies it; the other
+// payer cannot resolve the second payer's flag.
+func (s *story) resolveDuplicate(id string) {
+	var refused struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	require.NotZero(s.t, s.carectlCode(&refused, "payer", "adjudicator1", "claims", "resolve", id, "1",
+		"--outcome", claimcc.ResolutionCleared, "--reason", "not ours to say"), "the other payer resolved the flag")
+	assert.Equal(s.t, string(client.CodeForbidden), refused.Error.Code)
+
+	var r claimcc.Receipt
+	s.carectl(&r, s.p2.org.Name, s.p2.adjudicator, "claims", "resolve", id, "1",
+		"--outcome", claimcc.ResolutionDuplicate, "--reason", "the member's primary plan was billed the same visit")
+	assert.Equal(s.t, claimcc.OutcomePartial, r.Outcome)
+	c, err := s.as(s.p2.org.Name, s.p2.adjudicator).Get(s.ctx, id)
+	require.NoError(s.t, err)
+	assert.Equal(s.t, claimcc.OutcomeDenied, c.Adjudication.Lines[0].Outcome)
+	assert.Equal(s.t, []claimcc.Reason{{Group: "CO", Code: "18", Amount: c.Adjudication.Lines[0].SubmittedCents}}, c.Adjudication.Lines[0].Reasons)
+	require.Len(s.t, c.Resolutions, 1)
+	assert.Equal(s.t, claimcc.ResolutionDuplicate, c.Resolutions[0].Outcome)
 }
 
 // screenOnSecondPayer screens a claim as the second payer's intake. The
 // payers' secret reaches a payer's peer added to the collection by
 // Fabric's private-data reconciliation (every minute by default): until it
-// has, the screen fails at endorsement (FAILED_PRECONDITION, never
-// ordered), and is asked again.
+// has, the screen fails at endorsement (the peer has the secret's hash,
+// not its value: "private data matching public hash version is not
+// available"; never ordered), and is asked again.
 func (s *story) screenOnSecondPayer(id string) *claimcc.Receipt {
 	k := s.as(s.p2.org.Name, s.p2.intake)
 	deadline := time.Now().Add(3 * time.Minute)
@@ -244,7 +271,9 @@ func (s *story) screenOnSecondPayer(id string) *claimcc.Receipt {
 			return r
 		}
 		var ce *client.Error
-		require.True(s.t, errors.As(err, &ce) && ce.Code == client.CodeFailedPrecondition, "screen %s: %v", id, err)
+		notYet := errors.As(err, &ce) && (ce.Code == client.CodeFailedPrecondition ||
+			strings.Contains(ce.Message, "private data matching public hash version is not available"))
+		require.True(s.t, notYet, "screen %s: %v", id, err)
 		require.True(s.t, time.Now().Before(deadline), "the payers' secret never reached %s: %v", s.peer2(), err)
 		time.Sleep(2 * time.Second)
 	}
