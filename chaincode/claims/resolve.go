@@ -14,7 +14,6 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
-	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Resolving a flag. A payer that looked into a flag on a line of its own
@@ -42,25 +41,11 @@ const maxReasonLen = 500
 // collection stores it, to the claim's payer's adjudicators and claims
 // intake, for ResolveFlag. Evaluate it on the payer's peer.
 func (c *Contract) SealedFlag(ctx contractapi.TransactionContextInterface, id string, line int) (*wire.SealedFlag, error) {
-	t, err := c.begin(ctx)
+	t, tr, cl, err := c.beginAsClaimsPayer(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := t.require(payerClaimStaff); err != nil {
-		return nil, err
-	}
-	tr, err := t.trace(id)
-	if err == nil {
-		err = t.owns(parts.PartPayer, tr) // before any private read
-	}
-	var cl *wire.Claim
-	if err == nil {
-		cl, err = t.record(tr)
-	}
-	if err == nil {
-		err = checkLine(cl, line)
-	}
-	if err != nil {
+	if err := checkLine(cl, line); err != nil {
 		return nil, err
 	}
 	k, err := t.flagKey(tr.Payer, id, line)

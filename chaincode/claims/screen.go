@@ -65,21 +65,7 @@ type serviceEntry struct {
 // coordination of benefits) flags both claims' lines, each to its own
 // payer. Screening again changes nothing.
 func (c *Contract) Screen(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
-	t, err := c.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, _, err := t.require(payerClaimStaff); err != nil {
-		return nil, err
-	}
-	tr, err := t.trace(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := t.owns(parts.PartPayer, tr); err != nil {
-		return nil, err
-	}
-	cl, err := t.record(tr)
+	t, tr, cl, err := c.beginAsClaimsPayer(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -315,4 +301,30 @@ func (t *tx) flagsOwnClaim(f *wire.Flag) bool {
 		}
 	}
 	return true
+}
+
+// beginAsClaimsPayer begins a transaction of the adjudicators or claims
+// intake of claim id's payer, on its peer: the role first, then the
+// claim's trace and its payer's ownership before any private read, then
+// the claim's record.
+func (c *Contract) beginAsClaimsPayer(ctx contractapi.TransactionContextInterface, id string) (*tx, *wire.Trace, *wire.Claim, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if _, _, err := t.require(payerClaimStaff); err != nil {
+		return nil, nil, nil, err
+	}
+	tr, err := t.trace(id)
+	if err == nil {
+		err = t.owns(parts.PartPayer, tr) // before any private read
+	}
+	var cl *wire.Claim
+	if err == nil {
+		cl, err = t.record(tr)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return t, tr, cl, nil
 }
