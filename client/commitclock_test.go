@@ -1,10 +1,12 @@
 package client
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestCommitClockAveragesRecentCommits(t *testing.T) {
@@ -42,10 +44,23 @@ func TestAcceptedTransactionWaitsForTheChannelsPace(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			gws := newGateways(nil, nil, time.Second)
 			gws.clock.observe(tt.latency)
-			s := &submission{gws: gws, policy: policy, accepted: true, sends: 1, deadline: time.Now().Add(time.Minute)}
+			s := &submission{gws: gws, policy: policy, acceptedAt: time.Now(), sends: 1, deadline: time.Now().Add(time.Minute)}
 			w := s.wait()
 			assert.GreaterOrEqual(t, w, tt.min)
 			assert.LessOrEqual(t, w, tt.max)
 		})
 	}
+}
+
+// A transaction whose first send lost its reply, and whose status then
+// answers a later copy's DUPLICATE_TXID, is known accepted from that
+// answer on: the latency it adds to the clock is that of this call, not
+// the time since the zero time (which pinned every later probe at its
+// ceiling).
+func TestAcceptedOnlyThroughADuplicateAnswerMeasuresFromIt(t *testing.T) {
+	f := newFake(map[step][]fault{stepSubmit: {lostReply}, stepStatus: {laterCopy}}, 0)
+	s := fakeSession(t, testRetry, []*fakeGateway{f})
+	_, err := s.Submit(context.Background(), Call{Channel: "care", Chaincode: "cc", Function: "Put"})
+	require.NoError(t, err)
+	assert.Less(t, s.gws.clock.probe(0, time.Hour), time.Minute)
 }

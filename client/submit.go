@@ -45,11 +45,12 @@ type submission struct {
 	tx        transaction // the transaction that may have been ordered
 	sends     int         // sends of tx to the gateway's Submit
 	lostSends int         // of those, sends that failed with their gateway
-	accepted  bool        // the gateway said the ordering service has tx
-	sentAt    time.Time   // when tx was first accepted (see commitClock)
-	tries     int         // pauses since tx was endorsed
-	deadline  time.Time   // end of the wait for tx's outcome
-	last      *Error      // the last failure while tx's outcome is unknown
+	// acceptedAt is when the gateway first said the ordering service has
+	// tx (zero until then); the commit latency is measured from it.
+	acceptedAt time.Time
+	tries      int       // pauses since tx was endorsed
+	deadline   time.Time // end of the wait for tx's outcome
+	last       *Error    // the last failure while tx's outcome is unknown
 
 	res *Result
 	err *Error
@@ -76,7 +77,7 @@ func (s *submission) fail(e *Error) state {
 // propose builds a new transaction and has it endorsed.
 func (s *submission) propose(ctx context.Context) state {
 	s.proposals++
-	s.tx, s.sends, s.lostSends, s.accepted, s.tries, s.last = nil, 0, 0, false, 0, nil
+	s.tx, s.sends, s.lostSends, s.acceptedAt, s.tries, s.last = nil, 0, 0, time.Time{}, 0, nil
 	g, err := s.gws.pick(s.call)
 	if err != nil {
 		return s.fail(classify(err, ""))
@@ -145,11 +146,13 @@ func (s *submission) submit(ctx context.Context) state {
 // markAccepted notes that the ordering service has the transaction, and
 // when it first did.
 func (s *submission) markAccepted() {
-	if !s.accepted {
-		s.sentAt = time.Now()
+	if !s.accepted() {
+		s.acceptedAt = time.Now()
 	}
-	s.accepted = true
 }
+
+// accepted: the ordering service has the transaction.
+func (s *submission) accepted() bool { return !s.acceptedAt.IsZero() }
 
 // sendsLeft reports whether the policy allows another send. A send that
 // failed with its gateway (refused, reset: see lostBy) does not count when
@@ -196,7 +199,7 @@ func (s *submission) status(ctx context.Context) state {
 	switch {
 	case ctx.Err() != nil || !retryableStatus(e.Code):
 		return s.fail(commitUnknown(s.tx.txID(), e))
-	case s.sendsLeft() && (!s.accepted || e.Code == CodeTimeout):
+	case s.sendsLeft() && (!s.accepted() || e.Code == CodeTimeout):
 		return s.after(ctx, s.submit) // the same transaction again
 	}
 	return s.after(ctx, s.status)
@@ -228,7 +231,7 @@ func (s *submission) wait() time.Duration {
 		return left
 	}
 	ceiling := s.policy.commitWait() / 4
-	if !s.accepted {
+	if !s.accepted() {
 		return min(left, maxPause, min(ceiling, acceptedProbe)/4)
 	}
 	return min(left, s.gws.clock.probe(min(acceptedProbe, ceiling), ceiling))
@@ -247,8 +250,8 @@ func (s *submission) after(ctx context.Context, next state) state {
 func (s *submission) verdict(ctx context.Context, st txStatus) state {
 	id := s.tx.txID()
 	e := committedInvalid(id, st.code, nil)
-	if s.accepted && e.Code != CodeDuplicateTxID {
-		s.gws.clock.observe(time.Since(s.sentAt))
+	if s.accepted() && e.Code != CodeDuplicateTxID {
+		s.gws.clock.observe(time.Since(s.acceptedAt))
 	}
 	switch {
 	case st.code == peer.TxValidationCode_VALID:
@@ -257,7 +260,8 @@ func (s *submission) verdict(ctx context.Context, st txStatus) state {
 	case e.Code == CodeDuplicateTxID:
 		// A later copy of this transaction: the ledger keeps the first
 		// copy's outcome under the id, so ask again.
-		s.accepted, s.last = true, e
+		s.markAccepted()
+		s.last = e
 		return s.after(ctx, s.status)
 	case e.Code == CodeMVCCConflict:
 		return s.again(ctx, e) // it had no effect
