@@ -44,15 +44,13 @@ func run(m *testing.M) int {
 		// log tails say which node), not a fault the suite measures: it is
 		// reported, its logs kept, and the set-up made once more from clean.
 		fmt.Printf("chaos: FINDING: set-up failed, retrying once from a clean consortium: %v\n", err)
-		c.printLogTails()
-		c.keepLogs()
+		c.postMortem()
 		c.tearDown()
 		c, err = setUp()
 	}
 	if err != nil {
 		if c != nil {
-			c.printLogTails()
-			c.keepLogs()
+			c.postMortem()
 			c.tearDown()
 		}
 		fmt.Fprintln(os.Stderr, "chaos: set-up:", err)
@@ -61,8 +59,7 @@ func run(m *testing.M) int {
 	env = c
 	code := m.Run()
 	if code != 0 {
-		c.printLogTails()
-		c.keepLogs()
+		c.postMortem()
 	}
 	if os.Getenv("CHAOS_KEEP") != "" {
 		fmt.Printf("chaos: consortium left running in %s (CHAOS_KEEP)\n", c.home)
@@ -221,6 +218,12 @@ func (c *cluster) printLogTails() {
 			fmt.Printf("==> %s <==\n%s\n", l, strings.Join(lines, "\n"))
 		}
 	}
+}
+
+// postMortem prints the nodes' log tails and keeps their logs.
+func (c *cluster) postMortem() {
+	c.printLogTails()
+	c.keepLogs()
 }
 
 // keepLogs copies the consortium's logs to CHAOS_LOGS (default
