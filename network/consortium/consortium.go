@@ -31,6 +31,11 @@ type Consortium struct {
 	Templates string
 	// Host, when set, limits start and stop to the nodes placed on that host.
 	Host string
+	// Launcher, when set, is a program every node is started through, as
+	// `LAUNCHER ORG NODE HOST BINARY ARGS...`: one that brings the node onto
+	// its host (for example into that host's network namespace) and then
+	// execs BINARY. Default $CARENET_LAUNCHER.
+	Launcher string
 	// Out receives progress lines.
 	Out io.Writer
 	// Versions stamps chaincodes by name with a build version (see ccpackage).
@@ -60,8 +65,12 @@ type Options struct {
 	Bin       string // default $FABRIC_BIN
 	Templates string // default Bin/../config
 	Host      string
+	Launcher  string // default $CARENET_LAUNCHER
 	Out       io.Writer
 }
+
+// LauncherEnv names the program nodes are started through (Options.Launcher).
+const LauncherEnv = "CARENET_LAUNCHER"
 
 // New loads the topology and resolves the state folder and tools. Once a
 // state folder exists, the port base it was made with rules: a running
@@ -94,7 +103,11 @@ func New(o Options) (*Consortium, error) {
 	if out == nil {
 		out = io.Discard
 	}
-	c := &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Out: out}
+	launcher := o.Launcher
+	if launcher == "" {
+		launcher = os.Getenv(LauncherEnv)
+	}
+	c := &Consortium{Repo: o.Repo, Home: h, Topo: t, PortBase: base, Bin: bin, Templates: tmpl, Host: o.Host, Launcher: launcher, Out: out}
 	return c, c.assignPorts()
 }
 

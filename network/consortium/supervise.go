@@ -117,8 +117,13 @@ func (c *Consortium) StartSupervisor(args []string) (int, error) {
 	if pid, ok := proc.Running(c.Home.Pid(id), self); ok {
 		return pid, nil
 	}
+	env := []string{"FABRIC_BIN=" + c.Bin}
+	if c.Launcher != "" {
+		// The supervisor starts nodes again as up does: through the launcher.
+		env = append(env, LauncherEnv+"="+c.Launcher)
+	}
 	return proc.Start(proc.Spec{Binary: self, Args: append(args, "supervise"), Dir: string(c.Home),
-		Env: []string{"FABRIC_BIN=" + c.Bin}, LogFile: c.Home.Log(id), PidFile: c.Home.Pid(id)})
+		Env: env, LogFile: c.Home.Log(id), PidFile: c.Home.Pid(id)})
 }
 
 // StopSupervisor stops the background supervisor, if one runs, so that

@@ -289,6 +289,9 @@ func orUnknown(cause string) string {
 
 func (c *Consortium) procSpec(n topology.Node) (proc.Spec, error) {
 	s := proc.Spec{Binary: c.binaryOf(n), LogFile: c.Home.Log(n.ID()), PidFile: c.Home.Pid(n.ID()), Dir: c.Home.Node(n.Org.Name, n.ID())}
+	if c.Launcher != "" {
+		s.Launcher = []string{c.Launcher, n.Org.Name, n.ID(), n.Host}
+	}
 	switch n.Kind {
 	case topology.KindCA:
 		dir := c.Home.CAServer(n.Org.Name)

@@ -24,6 +24,11 @@ type Spec struct {
 	Dir     string
 	LogFile string
 	PidFile string
+	// Launcher, when set, is the command the process is started through,
+	// with the binary and its arguments appended: for example one that
+	// enters the network and mount namespaces of the node's host. It
+	// must exec the binary in the end, so that the pid stays the node's.
+	Launcher []string
 }
 
 // Start launches the process detached from the caller. It returns once the
@@ -41,6 +46,9 @@ func Start(s Spec) (int, error) {
 	defer logf.Close()
 	fmt.Fprintf(logf, "\n==== carenet start %s %s\n", time.Now().UTC().Format(time.RFC3339), s.Binary)
 	cmd := exec.Command(s.Binary, s.Args...)
+	if len(s.Launcher) > 0 {
+		cmd = exec.Command(s.Launcher[0], append(append(s.Launcher[1:len(s.Launcher):len(s.Launcher)], s.Binary), s.Args...)...)
+	}
 	cmd.Dir = s.Dir
 	cmd.Env = append(BaseEnv(), s.Env...)
 	cmd.Stdout = logf
@@ -50,13 +58,43 @@ func Start(s Spec) (int, error) {
 		return 0, err
 	}
 	pid := cmd.Process.Pid
+	// Reap the child if it exits while we still run; otherwise init adopts it.
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	if len(s.Launcher) > 0 {
+		if err := awaitExec(pid, s.Binary, exited, launchTimeout); err != nil {
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
+			return 0, fmt.Errorf("launcher %s: %w", s.Launcher[0], err)
+		}
+	}
 	if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 		return 0, err
 	}
-	// Reap the child if it exits while we still run; otherwise init adopts it.
-	go func() { _ = cmd.Wait() }()
 	return pid, nil
+}
+
+// launchTimeout bounds how long a launcher takes to exec its binary.
+const launchTimeout = 10 * time.Second
+
+// awaitExec waits until the launched process runs binary: until then its
+// pid would not count as the node's (Running), and a node that looked dead
+// right after its start would be started twice.
+func awaitExec(pid int, binary string, exited <-chan struct{}, timeout time.Duration) error {
+	deadline := time.After(timeout)
+	for {
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		if err == nil && filepath.Base(strings.TrimSuffix(exe, " (deleted)")) == filepath.Base(binary) {
+			return nil
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("exited before it ran %s", binary)
+		case <-deadline:
+			return fmt.Errorf("did not run %s within %s", binary, timeout)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
 
 // BaseEnv is the environment every node gets: enough for the Go toolchain
