@@ -53,13 +53,20 @@ func validateClaim(in *wire.ClaimInput, now time.Time) error {
 	}
 	var total int64
 	for i := range in.Items {
-		if err := validateItem(&in.Items[i], fmt.Sprintf("item[%d]", i), i, start, end); err != nil {
+		field := fmt.Sprintf("item[%d]", i)
+		if err := validateItem(&in.Items[i], field, i, start, end); err != nil {
+			return err
+		}
+		if err := validatePointers(&in.Items[i], field, len(in.Diagnoses)); err != nil {
 			return err
 		}
 		total += in.Items[i].NetCents // bounded: 50 × 999 × 10^9 < 2^63
 	}
 	if total != in.TotalCents {
 		return ccerr.Invalid("total", "must be the sum of the lines' net amounts (%d)", total)
+	}
+	if err := validateIdentifiers(in.Identifiers); err != nil {
+		return err
 	}
 	return validateRecords(in)
 }

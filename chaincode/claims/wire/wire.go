@@ -168,6 +168,16 @@ type ClaimInput struct {
 	// benefits): once this claim's payer, the primary, has adjudicated,
 	// Crossover makes the claim for the remainder at the secondary payer.
 	Secondary *CoverageRef `json:"secondary,omitempty" metadata:",optional"`
+	// Identifiers are the claim's business identifiers as the provider's
+	// systems know it (FHIR Claim.identifier). They stay in the claim's
+	// private record, never in public state or arguments.
+	Identifiers []Identifier `json:"identifier,omitempty" metadata:",optional"`
+}
+
+// Identifier is a business identifier: a value in a namespace (a URI).
+type Identifier struct {
+	System string `json:"system"`
+	Value  string `json:"value"`
 }
 
 // CoverageRef names a coverage: its payer and the payer's coverage id.
@@ -286,6 +296,10 @@ type Item struct {
 	Date      string   `json:"servicedDate"`
 	// PriorAuth is the payer's prior-authorization number, when one was given.
 	PriorAuth string `json:"priorAuth,omitempty" metadata:",optional"`
+	// DiagnosisPointers point, 1-based and in order of importance, at the
+	// claim's diagnoses that justify the line (FHIR item.diagnosisSequence,
+	// X12 837P SV107). None: every diagnosis applies, in the claim's order.
+	DiagnosisPointers []int `json:"diagnosisSequence,omitempty" metadata:",optional"`
 }
 
 // Coverage is a payer's coverage of a member under a plan.
