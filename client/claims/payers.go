@@ -2,7 +2,6 @@ package claims
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 
@@ -145,53 +144,4 @@ func (k *Client) Follow(ctx context.Context, org string, o client.ListenOptions,
 		}
 		return nil
 	})
-}
-
-// Automation is what a party's listener does on its claims' events (see
-// Automate).
-type Automation struct {
-	// Screen: as a payer, screen each new claim of the payer (pended or
-	// adjudicated on submission) across payers.
-	Screen bool
-	// Forward: as a provider, forward each claim the primary adjudicated
-	// that names a secondary coverage (Crossover).
-	Forward bool
-}
-
-// Automate runs a's steps for org on its claims' events, from o's
-// checkpoint; handle, when set, sees every event after them. A crossover
-// or screen already done is not an error: Crossover's CONFLICT is the
-// crossover made before, Screen changes nothing the second time.
-func (k *Client) Automate(ctx context.Context, org string, a Automation, o client.ListenOptions, handle func(ClaimEvent) error) error {
-	return k.Follow(ctx, org, o, func(e ClaimEvent) error {
-		if err := k.automate(ctx, org, a, e); err != nil {
-			return err
-		}
-		if handle != nil {
-			return handle(e)
-		}
-		return nil
-	})
-}
-
-func (k *Client) automate(ctx context.Context, org string, a Automation, e ClaimEvent) error {
-	fresh := e.Status == cl.StatusPended || e.Status == cl.StatusAdjudicated
-	if a.Screen && e.Payer == org && fresh {
-		if _, err := k.Screen(ctx, e.Claim); err != nil {
-			return err
-		}
-	}
-	if a.Forward && e.Provider == org && (e.Status == cl.StatusAdjudicated || e.Status == cl.StatusPaid) {
-		c, err := k.Get(ctx, e.Claim)
-		if err != nil || c.Input.Secondary == nil || c.Primary != nil || c.Adjudication == nil || c.Adjudication.Outcome == cl.OutcomeDenied {
-			return err
-		}
-		_, err = k.Crossover(ctx, e.Claim)
-		var ce *client.Error
-		if errors.As(err, &ce) && ce.Code == client.CodeConflict {
-			return nil
-		}
-		return err
-	}
-	return nil
 }
