@@ -2,6 +2,7 @@ package claims
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -144,4 +145,45 @@ func TestScreenAccessAndForgery(t *testing.T) {
 	e.Must(e.Submit(billing, 4, "", nil, "Void", "clm-a"), nil)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.screenAs(intake, 5, "clm-a"), "FAILED_PRECONDITION: ")
+}
+
+// The payers' systems screen each claim when its event arrives, in
+// whatever order: when the second payer's screen comes before the first
+// payer's (its system is behind), the first payer's screen flags both; the
+// intake of a paper claim is matched by the provider's own bill to another
+// payer the same way. A service date written another way than YYYY-MM-DD
+// never reaches a fingerprint: it is refused at the boundary, by field.
+func TestTheSecondClaimIsFlaggedWhicheverPayerScreensFirst(t *testing.T) {
+	e := twoPayers(t)
+	paper := wire.IntakeInput{Claim: toMutual(office("clm-p1")), Provider: "ProviderMSP", Channel: wire.IntakePaper, Received: "2026-06-12"}
+	e.Must(e.Submit(mutualIntake, 1, wire.TransientIntake, paper, "SubmitIntake"), nil)
+	e.Must(e.screenAs(mutualIntake, 2, "clm-p1"), nil)
+	assert.Empty(t, e.flags(mutualIntake, 2))
+
+	own := office("clm-e1")
+	own.Items = append([]wire.Item(nil), own.Items...)
+	own.Items[0].UnitCents, own.Items[0].NetCents, own.TotalCents = 14999, 14999, 18999
+	own.BillablePeriod = wire.Period{Start: "2026-06-10", End: "2026-06-10"}
+	for i, bad := range []string{"20260610", "2026-6-10", "06/10/2026"} {
+		wrong := own
+		wrong.ID = fmt.Sprintf("clm-bad%d", i)
+		wrong.Items = append([]wire.Item(nil), own.Items...)
+		wrong.Items[0].Date = bad
+		before := e.Peer.Snapshot()
+		e.Refused(before, e.Submit(billing, 3, wire.TransientClaim, wrong, "Submit"), `INVALID_ARGUMENT: field "item[0]`)
+	}
+	e.submitClaim(3, own)
+	// PayerMSP's system is behind: MutualMSP screens its claim again (an
+	// event replayed after a restart) and finds nothing new.
+	e.Must(e.screenAs(mutualIntake, 4, "clm-p1"), nil)
+	assert.Empty(t, e.flags(mutualIntake, 4))
+	e.Must(e.screenAs(intake, 5, "clm-e1"), nil)
+	mine, theirs := e.flags(intake, 6), e.flags(mutualIntake, 6)
+	require.Len(t, mine, 2, "the provider's bill, a cent less under another billable period")
+	require.Len(t, theirs, 2, "the paper claim")
+	for i := range mine {
+		assert.Equal(t, "clm-e1", mine[i].Claim)
+		assert.Equal(t, "clm-p1", theirs[i].Claim)
+	}
+	assert.ElementsMatch(t, []string{mine[0].Match, mine[1].Match}, []string{theirs[0].Match, theirs[1].Match})
 }

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,6 +82,8 @@ type story struct {
 	c   *client.Client
 	p2  payerUsers
 	run int64
+	// from is the block the parties' systems start at.
+	from uint64
 }
 
 // as is a claims client of org's user on c.
@@ -110,25 +111,63 @@ func (s *story) committedOn(peerID, txID string) {
 
 func (s *story) peer2() string { return "peer0." + s.p2.org.Name }
 
-// twoPayersStory: with payer and a second payer on care, a provider bills
-// the second payer, whose adjudicator decides the pended claim with
-// carectl; the same services billed to both are flagged to each, naming
-// its own claim only, and the second payer denies its line as a
-// duplicate with carectl (the other payer cannot); a claim with both coverages crosses over and the
-// secondary pays only what the primary left to the patient; the second
-// payer's intake submits a paper claim the provider disputes; and the
-// peers of the regulator, the manufacturer and the other payer hold no
-// detail of the second payer's claims.
+// twoPayersStory: with payer and a second payer on care, and each
+// party's system following its claims' events (each payer's screens every
+// new claim of the payer, the provider's forwards every adjudicated claim
+// with a secondary coverage), a provider bills the second payer, whose
+// adjudicator decides the pended claim with carectl; the same services
+// billed to both are flagged to each once the second claim is on the
+// ledger, with no screen asked by hand, naming its own claim only, and the
+// second payer denies its line as a duplicate with carectl (the other
+// payer cannot); a claim with both coverages, once the primary pays its
+// share, crosses over with no step by hand and the secondary pays only
+// what the primary left to the patient (deductible, copay and the
+// secondary's limit at work); the second payer's intake submits a paper
+// claim, the provider's own bill of it is refused at that payer and
+// flagged at the other, and the provider disputes it; and the peers of the
+// regulator, the manufacturer and the other payer hold no detail of the
+// second payer's claims.
 func twoPayersStory(t *testing.T, c *client.Client, p2 payerUsers) {
 	ctx := context.Background()
 	s := &story{t: t, ctx: ctx, c: c, p2: p2, run: time.Now().UnixNano()}
 	payerSetup(t, ctx)
 	s.setupSecondPayer()
+	stop := s.partiesSystems()
 	only := s.billedToSecondPayer()
 	s.duplicatesAcrossPayers()
 	s.coordinationOfBenefits()
 	paper := s.paperClaimDisputed()
+	stop()
 	s.payerOnly(only, paper)
+}
+
+// partiesSystems starts each party's claims system (claims.Automate, as
+// `carectl claims follow --screen|--forward` runs it) from the block of the
+// second payer's rules, and returns their stop, which requires that none
+// failed.
+func (s *story) partiesSystems() (stop func()) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	errs := make(chan error, 3)
+	for _, p := range []struct {
+		org, user, msp string
+		a              claims.Automation
+	}{
+		{"payer", "intake1", "PayerMSP", claims.Automation{Screen: true}},
+		{s.p2.org.Name, s.p2.intake, s.p2.org.MSPID, claims.Automation{Screen: true}},
+		{"provider", "billing1", "ProviderMSP", claims.Automation{Forward: true}},
+	} {
+		k := s.as(p.org, p.user)
+		from := s.from
+		go func() {
+			errs <- k.Automate(ctx, p.msp, p.a, client.ListenOptions{StartBlock: &from}, nil)
+		}()
+	}
+	return func() {
+		cancel()
+		for range 3 {
+			require.NoError(s.t, <-errs, "a party's claims system failed")
+		}
+	}
 }
 
 // bronze is the second payer's plan in the story.
@@ -145,25 +184,46 @@ func (s *story) setupSecondPayer() {
 			require.NoError(s.t, err)
 		}
 	})
-	_, err := s.as(s.p2.org.Name, s.p2.adjudicator).SetRules(s.ctx, bronze)
+	r, err := s.as(s.p2.org.Name, s.p2.adjudicator).SetRules(s.ctx, bronze)
 	require.NoError(s.t, err)
+	s.from = s.block(r.TxID)
+}
+
+// block is the block of committed transaction txID.
+func (s *story) block(txID string) uint64 {
+	se, err := s.c.Session("provider", "physician1")
+	require.NoError(s.t, err)
+	defer se.Close()
+	info, err := se.Transaction(s.ctx, "care", txID)
+	require.NoError(s.t, err)
+	return info.Block
 }
 
 // coverage registers a bronze coverage of member with the second payer:
 // copay 10.00, deductible 20.00, limit 1,000.00.
 func (s *story) coverage(id, member string) string {
+	return s.coverageLimited(id, member, 100_000)
+}
+
+// coverageLimited is coverage with an annual limit of limit cents.
+func (s *story) coverageLimited(id, member string, limit int64) string {
 	r, err := s.as(s.p2.org.Name, s.p2.enrollment).RegisterCoverage(s.ctx, claimcc.Coverage{ID: id, Member: member, Plan: "bronze",
-		Period: claimcc.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 1000, DeductibleCents: 2000, AnnualLimitCents: 100_000})
+		Period: claimcc.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 1000, DeductibleCents: 2000, AnnualLimitCents: limit})
 	require.NoError(s.t, err)
 	return r.TxID
 }
 
 // primaryCoverage registers a coverage of member with payer, as
-// coverageFor does, and waits until the provider's peer, which endorses
-// the claims that read it, has it.
+// coverageFor does (copay 25.00), and waits until the provider's peer,
+// which endorses the claims that read it, has it.
 func (s *story) primaryCoverage(id, member string) {
+	s.primaryCoverageWith(id, member, 0)
+}
+
+// primaryCoverageWith is primaryCoverage with a deductible.
+func (s *story) primaryCoverageWith(id, member string, deductible int64) {
 	r, err := s.as("payer", "enrollment1").RegisterCoverage(s.ctx, claimcc.Coverage{ID: id, Member: member, Plan: "e2e-gold",
-		Period: claimcc.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2500, AnnualLimitCents: 5_000_000})
+		Period: claimcc.Period{Start: "2026-01-01", End: "2026-12-31"}, CopayCents: 2500, DeductibleCents: deductible, AnnualLimitCents: 5_000_000})
 	require.NoError(s.t, err)
 	s.committedOn("peer0.provider", r.TxID)
 }
@@ -202,7 +262,9 @@ func (s *story) billedToSecondPayer() [][]byte {
 }
 
 // duplicatesAcrossPayers: the same services billed to both payers, a cent
-// apart, are flagged to both, each flag naming its payer's claim only.
+// apart, are flagged to both once the second claim is on the ledger (each
+// payer's system screens its claim on its event), each flag naming its
+// payer's claim only.
 func (s *story) duplicatesAcrossPayers() {
 	member := fmt.Sprintf("pt-e2e-dup-%d", s.run)
 	cov1, cov2 := fmt.Sprintf("cov-e2e-dup1-%d", s.run), fmt.Sprintf("cov-e2e-dup2-%d", s.run)
@@ -214,21 +276,14 @@ func (s *story) duplicatesAcrossPayers() {
 	provider := s.as("provider", "billing1")
 	_, err := provider.Submit(s.ctx, a)
 	require.NoError(s.t, err)
-	rb, err := provider.Submit(s.ctx, b)
+	_, err = provider.Submit(s.ctx, b)
 	require.NoError(s.t, err)
-	s.committedOn(s.peer2(), rb.TxID)
 
-	ra, err := s.as("payer", "adjudicator1").Screen(s.ctx, a.ID)
-	require.NoError(s.t, err)
-	s.committedOn(s.peer2(), ra.TxID)
-	r2 := s.screenOnSecondPayer(b.ID)
-	s.committedOn("peer0.payer", r2.TxID)
-
-	mine := s.flagged(s.as(s.p2.org.Name, s.p2.adjudicator))
-	assert.Contains(s.t, mine, b.ID, "the second payer's flag")
+	start := time.Now()
+	mine := s.flaggedSoon(s.as(s.p2.org.Name, s.p2.adjudicator), b.ID)
+	theirs := s.flaggedSoon(s.as("payer", "adjudicator1"), a.ID)
+	fmt.Printf("e2e: the second claim of a service flagged to both payers %.1fs after it committed (no screen by hand)\n", time.Since(start).Seconds())
 	assert.NotContains(s.t, mine, a.ID, "the other payer's claim is not named")
-	theirs := s.flagged(s.as("payer", "adjudicator1"))
-	assert.Contains(s.t, theirs, a.ID, "the first payer's flag")
 	assert.NotContains(s.t, theirs, b.ID)
 	s.resolveDuplicate(b.ID)
 }
@@ -256,26 +311,21 @@ func (s *story) resolveDuplicate(id string) {
 	assert.Equal(s.t, claimcc.ResolutionDuplicate, c.Resolutions[0].Outcome)
 }
 
-// screenOnSecondPayer screens a claim as the second payer's intake. The
-// payers' secret reaches a payer's peer added to the collection by
-// Fabric's private-data reconciliation (every minute by default): until it
-// has, the screen fails at endorsement (the peer has the secret's hash,
-// not its value: "private data matching public hash version is not
-// available"; never ordered), and is asked again.
-func (s *story) screenOnSecondPayer(id string) *claimcc.Receipt {
-	k := s.as(s.p2.org.Name, s.p2.intake)
+// flaggedSoon waits until claim id is among k's payer's flags, and
+// returns the claims those flags name. The screen is the payer's
+// system's, on the claim's event; a payer's peer added by reconcile
+// screens once Fabric's private-data reconciliation has brought it the
+// payers' secret (every 5 s here), which the system waits for.
+func (s *story) flaggedSoon(k *claims.Client, id string) []string {
+	s.t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		r, err := k.Screen(s.ctx, id)
-		if err == nil {
-			return r
+		ids := s.flagged(k)
+		if slices.Contains(ids, id) {
+			return ids
 		}
-		var ce *client.Error
-		notYet := errors.As(err, &ce) && (ce.Code == client.CodeFailedPrecondition ||
-			strings.Contains(ce.Message, "private data matching public hash version is not available"))
-		require.True(s.t, notYet, "screen %s: %v", id, err)
-		require.True(s.t, time.Now().Before(deadline), "the payers' secret never reached %s: %v", s.peer2(), err)
-		time.Sleep(2 * time.Second)
+		require.True(s.t, time.Now().Before(deadline), "claim %s never flagged: flags %v", id, ids)
+		time.Sleep(500 * time.Millisecond)
 	}
 }
 
@@ -290,39 +340,64 @@ func (s *story) flagged(k *claims.Client) []string {
 }
 
 // coordinationOfBenefits: payer adjudicates a claim that names the
-// second payer's coverage; the provider's crossover makes the second
-// payer's claim, which pays only what the primary left to the patient.
+// second payer's coverage and pays its share; the provider's system
+// forwards it on the adjudication's event, and the second payer's claim
+// pays only what the primary left to the patient, within its own limit.
 func (s *story) coordinationOfBenefits() {
 	member := fmt.Sprintf("pt-e2e-cob-%d", s.run)
 	cov1, cov2 := fmt.Sprintf("cov-e2e-cob1-%d", s.run), fmt.Sprintf("cov-e2e-cob2-%d", s.run)
-	s.primaryCoverage(cov1, member)
-	s.committedOn("peer0.provider", s.coverage(cov2, member))
+	s.primaryCoverageWith(cov1, member, 3000)
+	s.committedOn("peer0.provider", s.coverageLimited(cov2, member, 3000))
 	primary := visit(fmt.Sprintf("clm-e2e-cob-%d", s.run), member, cov1, "2026-06-01", 4000)
 	primary.Secondary = &claimcc.CoverageRef{Payer: s.p2.org.MSPID, Coverage: cov2}
-	provider := s.as("provider", "billing1")
-	rp, err := provider.Submit(s.ctx, primary)
+	rp, err := s.as("provider", "billing1").Submit(s.ctx, primary)
 	require.NoError(s.t, err)
 	require.Equal(s.t, claimcc.StatusAdjudicated, rp.Status)
-	s.committedOn(s.peer2(), rp.TxID)
-	r, err := provider.Crossover(s.ctx, primary.ID)
+	// e2e-gold: 99214 210.00 allowed 180.00 − deductible 30.00 − copay
+	// 25.00 = 125.00; panel 40.00 paid in full: the primary pays 165.00.
+	_, err = s.as("payer", "adjudicator1").Pay(s.ctx, primary.ID, claimcc.PaymentInput{Trace: "EFT-COB-" + primary.ID, AmountCents: 16500})
 	require.NoError(s.t, err)
-	assert.Equal(s.t, claimcc.CrossoverID(primary.ID), r.ID)
-	s.committedOn(s.peer2(), r.TxID)
 
-	rem, err := s.as(s.p2.org.Name, s.p2.adjudicator).Remittance(s.ctx, r.ID)
-	require.NoError(s.t, err)
+	secondary := s.as(s.p2.org.Name, s.p2.adjudicator)
+	id := claimcc.CrossoverID(primary.ID)
+	start := time.Now()
+	deadline := start.Add(time.Minute)
+	var rem *claimcc.Remittance
+	for rem, err = secondary.Remittance(s.ctx, id); err != nil; rem, err = secondary.Remittance(s.ctx, id) {
+		require.True(s.t, errors.Is(err, client.ErrNotFound), "the crossover: %v", err)
+		require.True(s.t, time.Now().Before(deadline), "the crossover never came: %v", err)
+		time.Sleep(500 * time.Millisecond)
+	}
+	fmt.Printf("e2e: the crossover at the second payer %.1fs after the primary paid (no step by hand)\n", time.Since(start).Seconds())
 	require.NotNil(s.t, rem.Prior)
-	// The primary allowed 220.00, paid 195.00 and left the 25.00 copay to
-	// the patient: the secondary pays that, and nothing the primary paid.
-	assert.Equal(s.t, int64(19500), rem.Prior.PaidCents)
-	assert.Equal(s.t, int64(2500), rem.PaidCents)
-	assert.Equal(s.t, int64(0), rem.PatientCents)
+	assert.Equal(s.t, claimcc.Prior{Claim: primary.ID, Payer: "PayerMSP", AllowedCents: 22000, PaidCents: 16500, PatientCents: 5500, Lines: rem.Prior.Lines}, *rem.Prior)
+	// Bronze alone would pay 150.00 − deductible 20.00 − copay 10.00 =
+	// 120.00, capped at its 30.00 limit: of the 55.00 the primary left to
+	// the patient (deductible 30.00, copay 25.00) it pays 30.00 — the
+	// primary's deductible — and the copay stays with the patient.
+	assert.Equal(s.t, int64(3000), rem.PaidCents)
+	assert.Equal(s.t, int64(2500), rem.PatientCents)
+	assert.Equal(s.t, []claimcc.Reason{{Group: "PR", Code: "3", Amount: 2500}}, prOnly(rem.Lines[0].Adjustments))
 	assert.Equal(s.t, rem.Prior.AllowedCents, rem.Prior.PaidCents+rem.PaidCents+rem.PatientCents, "the payments and the patient's share add up")
 	for i, l := range rem.Lines {
 		assert.LessOrEqual(s.t, l.PaidCents, rem.Prior.Lines[i].PatientCents, "line %d: only the remainder", i)
 	}
-	_, err = s.as("payer", "adjudicator1").Get(s.ctx, r.ID)
+	r, err := secondary.Pay(s.ctx, id, claimcc.PaymentInput{Trace: "EFT-COB2-" + primary.ID, AmountCents: 3000})
+	require.NoError(s.t, err)
+	assert.Equal(s.t, claimcc.StatusPaid, r.Status)
+	_, err = s.as("payer", "adjudicator1").Get(s.ctx, id)
 	assert.True(s.t, errors.Is(err, client.ErrForbidden), "the primary reads the secondary's claim: %v", err)
+}
+
+// prOnly are the patient-responsibility reasons among rs.
+func prOnly(rs []claimcc.Reason) []claimcc.Reason {
+	var out []claimcc.Reason
+	for _, r := range rs {
+		if r.Group == "PR" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // paperClaimDisputed: the second payer's intake submits a claim it got on
@@ -343,6 +418,21 @@ func (s *story) paperClaimDisputed() [][]byte {
 	require.NoError(s.t, err, "the provider named sees the payer's intake")
 	require.NotNil(s.t, got.Intake)
 	assert.Equal(s.t, claimcc.IntakePaper, got.Intake.Channel)
+
+	// The provider bills the same service itself: to the second payer it
+	// is a duplicate of the paper claim (refused, naming it); to the other
+	// payer, a cent dearer, it is flagged to both payers.
+	again := in
+	again.ID = fmt.Sprintf("clm-e2e-paper-again-%d", s.run)
+	_, err = provider.Submit(s.ctx, again)
+	require.True(s.t, errors.Is(err, client.ErrConflict), "the provider's duplicate at the same payer: %v", err)
+	assert.Contains(s.t, err.Error(), in.ID)
+	elsewhere := visit(fmt.Sprintf("clm-e2e-paper-a-%d", s.run), member, "cov-none", "2026-06-04", 4001)
+	_, err = provider.Submit(s.ctx, elsewhere)
+	require.NoError(s.t, err)
+	assert.NotContains(s.t, s.flaggedSoon(s.as(s.p2.org.Name, s.p2.adjudicator), in.ID), elsewhere.ID)
+	assert.NotContains(s.t, s.flaggedSoon(s.as("payer", "adjudicator1"), elsewhere.ID), in.ID)
+
 	d, err := provider.Dispute(s.ctx, in.ID)
 	require.NoError(s.t, err)
 	assert.Equal(s.t, claimcc.StatusDisputed, d.Status)
