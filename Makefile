@@ -3,10 +3,13 @@
 SHELL := /usr/bin/env bash
 CARENET := scripts/carenet.sh
 
-.PHONY: help demo up deploy down clean status logs test unit e2e bench bench-readme lint fuzz chaos
+.PHONY: help build demo up deploy down clean status logs test unit e2e bench bench-readme lint fuzz chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+
+build: ## carectl and carenet into bin/
+	go build -o bin/ ./client/cmd/carectl ./network/cmd/carenet
 
 demo: ## fresh machine to a running consortium and a short story through it
 	scripts/demo.sh

@@ -3,49 +3,63 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
-	"os"
+	"io"
 
+	"github.com/spf13/cobra"
+
+	"github.com/carechain/carechain/internal/cmdline"
 	"github.com/carechain/carechain/network/consortium"
 )
 
-// lifecycleArgs reads NAME and the flags of approve, commit and package,
-// in either order (carenet approve basic --org payer).
-func lifecycleArgs(cmd string, args []string) (name, org string, asJSON bool, err error) {
-	fs := flag.NewFlagSet("carenet "+cmd, flag.ContinueOnError)
-	fs.StringVar(&org, "org", "", "approve: the org whose admin approves")
-	fs.BoolVar(&asJSON, "json", false, "print the readiness (or the package) as JSON")
-	var rest []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return "", "", false, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
-	}
-	if len(rest) != 1 {
-		return "", "", false, fmt.Errorf("carenet %s: want one chaincode name, got %v", cmd, rest)
-	}
-	if cmd == "approve" && org == "" {
-		return "", "", false, errors.New("carenet approve: --org ORG is needed: each org's admin approves for its own org")
-	}
-	return rest[0], org, asJSON, nil
+var lifecycleHelp = map[string][2]string{
+	"approve":   {"approve NAME --org ORG", "one org's admin approves a chaincode's definition (built and installed on that org's peers); prints who has approved and who is missing"},
+	"commit":    {"commit NAME", "commit the definition once the approvals meet the channel's lifecycle policy; else names the orgs still to approve"},
+	"readiness": {"readiness NAME", "who has approved the definition as it is now, who is missing, whether it is committed (checkcommitreadiness)"},
+	"package":   {"package NAME", "build the package, print its id (a chaincode service's CHAINCODE_ID)"},
 }
 
-// lifecycle runs approve, commit or package.
-func lifecycle(ctx context.Context, c *consortium.Consortium, cmd string, args []string) error {
-	name, org, asJSON, err := lifecycleArgs(cmd, args)
-	if err != nil {
-		return err
+var lifecycleExamples = map[string]string{
+	"approve":   "  carenet --cc-version basic=2 approve basic --org provider",
+	"commit":    "  carenet --cc-version basic=2 commit basic",
+	"readiness": "  carenet --cc-version basic=2 readiness basic --json",
+	"package":   "  id=$(carenet package pricing)",
+}
+
+// lifecycleCommand is approve, commit, readiness or package.
+func (a *app) lifecycleCommand(name string) *cobra.Command {
+	var org string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     lifecycleHelp[name][0],
+		Short:   lifecycleHelp[name][1],
+		Example: lifecycleExamples[name],
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if name == "approve" && org == "" {
+				return cmdline.Usagef(cmd, "--org ORG is needed: each org's admin approves for its own org")
+			}
+			c, err := a.consortium(existingState)
+			if err != nil {
+				return err
+			}
+			return a.lifecycle(cmd.Context(), c, name, args[0], org, asJSON)
+		},
 	}
+	if name == "approve" {
+		cmd.Flags().StringVar(&org, "org", "", "the org whose admin approves (required)")
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the readiness (or the package) as JSON")
+	return cmd
+}
+
+// lifecycle runs approve, commit, readiness or package.
+func (a *app) lifecycle(ctx context.Context, c *consortium.Consortium, cmd, name, org string, asJSON bool) error {
 	if asJSON {
-		c.Out = os.Stderr // the progress lines; stdout is the JSON
+		c.Out = a.errOut // the progress lines; stdout is the JSON
 	}
 	var out any
+	var err error
 	switch cmd {
 	case "approve":
 		out, err = c.Approve(ctx, name, org)
@@ -60,11 +74,11 @@ func lifecycle(ctx context.Context, c *consortium.Consortium, cmd string, args [
 		return err
 	}
 	if asJSON {
-		enc := json.NewEncoder(os.Stdout)
+		enc := json.NewEncoder(a.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	return printLifecycle(out)
+	return printLifecycle(a.out, out)
 }
 
 // packageOutput is what carenet package prints.
@@ -82,14 +96,14 @@ func packageInfo(c *consortium.Consortium, name string) (packageOutput, error) {
 	return packageOutput{Name: pkg.Name, Label: pkg.Label, PackageID: pkg.ID}, nil
 }
 
-func printLifecycle(out any) error {
+func printLifecycle(w io.Writer, out any) error {
 	switch v := out.(type) {
 	case []consortium.Readiness:
 		for _, r := range v {
-			fmt.Println(r)
+			fmt.Fprintln(w, r)
 		}
 	case packageOutput:
-		fmt.Println(v.PackageID)
+		fmt.Fprintln(w, v.PackageID)
 	default:
 		return fmt.Errorf("nothing to print for %T", out)
 	}

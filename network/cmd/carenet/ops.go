@@ -2,60 +2,89 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
+
+	"github.com/carechain/carechain/internal/cmdline"
 	"github.com/carechain/carechain/network/consortium"
 )
 
-// errUsage is a command line carenet cannot read; the message says why.
-var errUsage = errors.New("usage")
-
-// parseInterspersed parses flags wherever they stand among the positional
-// arguments (`channel sign FILE --org ORG`), which flag.Parse does not.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+func (a *app) channelCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "channel plan|sign|submit",
+		Short: "exchange a channel update between the orgs that sign it, each with its own key",
 	}
+	plan := &cobra.Command{
+		Use:     "plan CHANNEL",
+		Short:   "write the config update that brings CHANNEL to the topology into HOME/channels/CHANNEL/updates/, signed by nobody yet",
+		Example: "  carenet --topology payer2-out.yaml channel plan care",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.consortium(existingState)
+			if err != nil {
+				return err
+			}
+			return planCmd(cmd.Context(), c, args[0])
+		},
+	}
+	var signer, submitter string
+	sign := &cobra.Command{
+		Use:     "sign FILE --org ORG",
+		Short:   "add ORG's admin signature, with the key in ORG's own folder",
+		Example: "  carenet channel sign $f --org provider",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if signer == "" {
+				return cmdline.Usagef(cmd, "--org ORG is needed: name the org whose admin signs")
+			}
+			c, err := a.consortium(existingState)
+			if err != nil {
+				return err
+			}
+			_, err = c.SignUpdateFile(args[0], signer)
+			return err
+		},
+	}
+	sign.Flags().StringVar(&signer, "org", "", "the org whose admin signs (required)")
+	submit := &cobra.Command{
+		Use:     "submit FILE",
+		Short:   "submit the update once its signatures meet the channel's policies (else name the orgs still to sign)",
+		Example: "  carenet channel submit $f             # as the first signer's admin\n  carenet channel submit $f --org payer",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.consortium(existingState)
+			if err != nil {
+				return err
+			}
+			return c.SubmitUpdateFile(cmd.Context(), args[0], submitter)
+		},
+	}
+	submit.Flags().StringVar(&submitter, "org", "", "the org whose admin submits (default: the first signer's)")
+	cmd.AddCommand(plan, sign, submit)
+	return cmd
 }
 
-// channelCmd runs `carenet channel plan|sign|submit`: the exchange of a
-// channel update between the orgs that sign it, each with its own key.
-func channelCmd(ctx context.Context, c *consortium.Consortium, args []string) error {
-	fs := flag.NewFlagSet("carenet channel", flag.ContinueOnError)
-	org := fs.String("org", "", "sign: the org whose admin signs; submit: the org whose admin submits (default: the first signer's)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
+func (a *app) envCommand() *cobra.Command {
+	var user string
+	cmd := &cobra.Command{
+		Use:   "env ORG",
+		Short: "print export lines that make peer, osnadmin and configtxlator act as ORG's admin (or --user)",
+		Example: `  eval "$(carenet env provider)"
+  eval "$(carenet env provider --user physician1)"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			c, err := a.consortium(existingState)
+			if err != nil {
+				return err
+			}
+			return envCmd(c, a.out, args[0], user)
+		},
 	}
-	if len(pos) != 2 {
-		return fmt.Errorf("%w: carenet channel plan CHANNEL | sign FILE --org ORG | submit FILE [--org ORG]", errUsage)
-	}
-	switch pos[0] {
-	case "plan":
-		return planCmd(ctx, c, pos[1])
-	case "sign":
-		if *org == "" {
-			return fmt.Errorf("%w: carenet channel sign FILE --org ORG: name the org whose admin signs", errUsage)
-		}
-		_, err := c.SignUpdateFile(pos[1], *org)
-		return err
-	case "submit":
-		return c.SubmitUpdateFile(ctx, pos[1], *org)
-	default:
-		return fmt.Errorf("%w: carenet channel %s: want plan, sign or submit", errUsage, pos[0])
-	}
+	cmd.Flags().StringVar(&user, "user", "", "the org's user to act as (default: its admin)")
+	return cmd
 }
 
 // planCmd writes the update that brings a channel to the topology, and
@@ -83,18 +112,9 @@ func planCmd(ctx context.Context, c *consortium.Consortium, channel string) erro
 }
 
 // envCmd prints `export` lines that make Fabric's peer, osnadmin and
-// configtxlator act as an org's admin (or --user): eval $(carenet env ORG).
-func envCmd(c *consortium.Consortium, w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("carenet env", flag.ContinueOnError)
-	user := fs.String("user", "", "the org's user to act as (default: its admin)")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return fmt.Errorf("%w: carenet env ORG [--user USER]", errUsage)
-	}
-	vars, err := c.Env(pos[0], *user)
+// configtxlator act as an org's admin (or user): eval $(carenet env ORG).
+func envCmd(c *consortium.Consortium, w io.Writer, org, user string) error {
+	vars, err := c.Env(org, user)
 	if err != nil {
 		return err
 	}
