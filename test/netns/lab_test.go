@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -94,6 +95,8 @@ func newLab(t *testing.T, ctx context.Context, orgs []string) *lab {
 	l.hub = l.ns("hub")
 	l.links = rootLinks()
 	t.Cleanup(func() { l.remove(t) })
+	stop := removeOnSignal(l)
+	t.Cleanup(stop)
 	run := func(args ...string) {
 		t.Helper()
 		if out, err := exec.CommandContext(ctx, "ip", args...).CombinedOutput(); err != nil {
@@ -117,6 +120,33 @@ func newLab(t *testing.T, ctx context.Context, orgs []string) *lab {
 		run("-n", l.hub, "link", "set", h.link, "up")
 	}
 	return l
+}
+
+// removeOnSignal removes the lab when the test is interrupted (SIGINT,
+// SIGTERM: a ^C, a CI job cancelled), where no clean-up would run, and
+// exits; the returned function stops watching.
+func removeOnSignal(l *lab) func() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sig:
+			fmt.Fprintf(os.Stderr, "netns: %v: removing the lab %s\n", s, l.id)
+			var mine []string
+			for ns, pid := range ours() {
+				if pid == os.Getpid() {
+					mine = append(mine, ns)
+				}
+			}
+			if err := removeNamespaces(mine); err != nil {
+				fmt.Fprintln(os.Stderr, "netns:", err)
+			}
+			os.Exit(1)
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(sig); close(done) }
 }
 
 // setLink cuts (up false) or restores the cable of org's host at the hub.
