@@ -45,9 +45,10 @@ func startClaimsServer(t *testing.T, ctx context.Context, s *client.Session, dir
 	return "http://" + ln.Addr().String()
 }
 
-// an837 is an 837P interchange with two claims of one subscriber: the
-// first carechain represents, the second points its line at one of two
-// diagnoses (SV107), which it cannot.
+// an837 is an 837P interchange with three claims of one subscriber: the
+// first two carechain represents (their lines point at the diagnoses that
+// justify them, SV107), the third gives its line a place of service of
+// its own (SV105 22, the claim's is 11), which it cannot.
 func an837(claimID, member, day string) string {
 	d := strings.ReplaceAll(day, "-", "")
 	body := `ST*837*0001*005010X222A1~
@@ -70,12 +71,17 @@ LX*1~
 SV1*HC:99214:25*210*UN*1***1:2~
 DTP*472*D8*` + d + `~
 LX*2~
-SV1*HC:80053*40*UN*1~
+SV1*HC:80053*40*UN*1***1~
 DTP*472*D8*` + d + `~
-CLM*` + claimID + `B*40***11:B:1*Y*A*Y*I~
+CLM*` + claimID + `B*95***11:B:1*Y*A*Y*I~
 HI*ABK:E1165*ABF:Z713~
 LX*1~
-SV1*HC:80053*40*UN*1***2~
+SV1*HC:99213*95*UN*1***2~
+DTP*472*D8*` + d + `~
+CLM*` + claimID + `C*40***11:B:1*Y*A*Y*I~
+HI*ABK:E1165~
+LX*1~
+SV1*HC:85025*40*UN*1*22**1~
 DTP*472*D8*` + d + `~
 `
 	n := strings.Count(body, "~") + 1
@@ -83,9 +89,10 @@ DTP*472*D8*` + d + `~
 		"GS*HC*PROV1*PAYERID*20260101*1200*1*X*005010X222A1~\n" + body + fmt.Sprintf("SE*%d*0001~\nGE*1*1~\nIEA*1*000000001~\n", n)
 }
 
-// An 837P with two claims goes in through the provider's /x12/837: its
-// 999 parses, one claim is submitted and auto-adjudicated, the other
-// refused by segment and element; the payer pays and its /x12/835 answers
+// An 837P with three claims goes in through the provider's /x12/837: its
+// 999 parses, two claims are submitted and auto-adjudicated (their lines'
+// diagnosis pointers kept), the third refused by segment and element;
+// the payer pays the first and its /x12/835 answers
 // an 835 that parses and balances; the provider's /fhir reads the
 // claim's ExplanationOfBenefit, valid R4.
 func TestServeX12ClaimThrough837And835(t *testing.T) {
@@ -116,16 +123,20 @@ func TestServeX12ClaimThrough837And835(t *testing.T) {
 	_, err = x12.ParseInterchange([]byte(res.Ack999))
 	require.NoError(t, err, res.Ack999)
 	assert.Contains(t, res.Ack999, "IK5*E", "accepted with errors")
-	require.Len(t, res.Claims, 2)
-	require.Equal(t, x12api.StatusSubmitted, res.Claims[0].Status, "%+v", res.Claims[0])
-	assert.Equal(t, claimcc.StatusAdjudicated, res.Claims[0].Receipt.Status)
-	require.Equal(t, x12api.StatusRefused, res.Claims[1].Status)
-	assert.Equal(t, "2400[1] SV107-1", res.Claims[1].Issues[0].Path)
+	require.Len(t, res.Claims, 3)
+	for _, c := range res.Claims[:2] {
+		require.Equal(t, x12api.StatusSubmitted, c.Status, "%+v", c)
+		assert.Equal(t, claimcc.StatusAdjudicated, c.Receipt.Status)
+	}
+	require.Equal(t, x12api.StatusRefused, res.Claims[2].Status)
+	assert.Equal(t, "2400[1] SV105", res.Claims[2].Issues[0].Path)
 
 	waitForTx(t, "peer0.payer", res.Claims[0].Receipt.TxID)
 	payer := claimsAs(t, "payer", "adjudicator1")
 	c, err := payer.Get(ctx, id)
 	require.NoError(t, err)
+	assert.Equal(t, []int{1, 2}, c.Input.Items[0].DiagnosisPointers, "SV107 1:2")
+	assert.Equal(t, []int{1}, c.Input.Items[1].DiagnosisPointers)
 	paid, err := payer.Pay(ctx, id, claimcc.PaymentInput{Trace: "EFT-" + id, AmountCents: c.Adjudication.PaidCents})
 	require.NoError(t, err)
 	waitForTx(t, "peer0.provider", paid.TxID)

@@ -82,8 +82,9 @@ func do(t *testing.T, srv http.Handler, method, target, contentType, body string
 
 // twoClaims is TR3 example 1 made representable (the subscriber is the
 // patient, ICD-10-CM codes, a check-digit-valid NPI), then a second claim
-// of the same subscriber whose line points at one of its two diagnoses
-// (SV107), which carechain cannot represent. Written here, not published.
+// of the same subscriber whose line has a place of service of its own
+// (SV105 22, the claim's is 11), which carechain cannot represent. Written
+// here, not published.
 func twoClaims() string {
 	head := `ISA*00*          *00*          *ZZ*SUBMITTERS.ID  *ZZ*RECEIVERS.ID   *070102*1253*^*00501*000000905*1*T*:~
 GS*HC*SENDER CODE*RECEIVER CODE*20070102*0802*1*X*005010X222A1~
@@ -115,7 +116,7 @@ DTP*472*D8*20061003~
 CLM*26463775*35***11:B:1*Y*A*Y*I~
 HI*ABK:J020*ABF:Z0000~
 LX*1~
-SV1*HC:99214*35*UN*1***1~
+SV1*HC:99214*35*UN*1*22**1~
 DTP*472*D8*20061010~
 `
 	n := strings.Count(head+claims, "~") - 2 + 1 // ST..SE, without ISA and GS
@@ -139,7 +140,7 @@ func TestPost837SubmitsEachRepresentableClaimOnceAndRefusesTheOtherByElement(t *
 	second := res.Claims[1]
 	require.Equal(t, StatusRefused, second.Status)
 	require.Nil(t, second.Receipt)
-	require.Equal(t, "2400[1] SV107-1", second.Issues[0].Path)
+	require.Equal(t, "2400[1] SV105", second.Issues[0].Path)
 
 	require.Len(t, f.submitted, 1, "the refused claim is not submitted; the other once")
 	got := f.submitted[0]
@@ -153,7 +154,7 @@ func TestPost837SubmitsEachRepresentableClaimOnceAndRefusesTheOtherByElement(t *
 	require.Equal(t, "999", set.ST.Element(1))
 	require.Contains(t, res.Ack999, "IK5*E", "accepted with errors: one claim of two refused")
 	require.Contains(t, res.Ack999, "IK3*SV1*", "the refused segment")
-	require.Contains(t, res.Ack999, "IK4*7:1*", "and its element")
+	require.Contains(t, res.Ack999, "IK4*5*", "and its element")
 }
 
 func TestPost837UnknownMemberIsRefusedNotGuessed(t *testing.T) {
@@ -174,7 +175,7 @@ func TestPost837UnknownMemberIsRefusedNotGuessed(t *testing.T) {
 
 func TestPost837FailedSubmissionSaysSoAndTheOthersStillGo(t *testing.T) {
 	f := &fakeClaims{failID: "26463774", failErr: &client.Error{Code: client.CodeCommitUnknown, TxID: "tx-maybe", Message: "commit status unknown"}}
-	body := strings.Replace(twoClaims(), "SV1*HC:99214*35*UN*1***1~", "SV1*HC:99214*35*UN*1~", 1)
+	body := strings.Replace(twoClaims(), "SV1*HC:99214*35*UN*1*22**1~", "SV1*HC:99214*35*UN*1~", 1)
 	w := do(t, newServer(f), http.MethodPost, "/x12/837", "text/plain", body)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	var res SubmitResponse

@@ -3,6 +3,7 @@ package fhir
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	cl "github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/client/standards/proclaim"
@@ -63,6 +64,7 @@ func (r *claimReader) read() *ClaimResult {
 	e, c := r.root, r.c
 	id, p, _ := e.str("id")
 	c.ID, c.Doc = proclaim.F(id, p), "Claim/"+id
+	r.identifiers()
 	r.fixed()
 	if pat, ok := e.ref("patient", r.o, "Patient"); ok {
 		c.Patient = proclaim.F(e.want(pat, SystemPatient, "patients"), pat.path)
@@ -98,6 +100,15 @@ func fieldIf(v, at string) proclaim.Field {
 		return proclaim.Field{}
 	}
 	return proclaim.F(v, at)
+}
+
+// identifiers reads the claim's business identifiers (system and value):
+// kept in the claim's private record.
+func (r *claimReader) identifiers() {
+	for _, id := range r.root.list("identifier") {
+		r.c.Identifiers = append(r.c.Identifiers, proclaim.Identifier{
+			System: fieldOf(id.str("system")), Value: fieldOf(id.str("value")), At: id.path})
+	}
 }
 
 // fixed checks the elements whose one value carechain takes as given.
@@ -163,17 +174,17 @@ func (r *claimReader) diagnoses() {
 		if !ok {
 			continue
 		}
-		system := sys
-		if sys == systemICD10CM {
-			system = proclaim.ICD10CM
-		}
+		system := diagnosisSystem(sys)
 		r.c.Diagnoses = append(r.c.Diagnoses, proclaim.Diagnosis{System: system, Code: proclaim.F(code, p)})
 	}
 }
 
-// insurance maps the entries in order; proclaim keeps the focal one.
+// insurance maps the entries in order; proclaim keeps the focal one, and
+// the focal one's prior authorizations: those of another insurer are
+// that insurer's (its claim is made by Crossover).
 func (r *claimReader) insurance() {
-	for _, in := range r.root.list("insurance") {
+	auths := map[int][]proclaim.Field{}
+	for i, in := range r.root.list("insurance") {
 		seq, _, _ := in.str("sequence")
 		focal, _, _ := in.str("focal")
 		n, _ := strconv.Atoi(seq)
@@ -183,9 +194,25 @@ func (r *claimReader) insurance() {
 			entry.Coverage = proclaim.F(in.want(cov, SystemCoverage, "coverages"), cov.path)
 		}
 		for _, auth := range in.list("preAuthRef") {
-			r.c.PriorAuths = append(r.c.PriorAuths, proclaim.F(auth.value(), auth.path))
+			auths[i] = append(auths[i], proclaim.F(auth.value(), auth.path))
 		}
 		r.c.Insurance = append(r.c.Insurance, entry)
+	}
+	focal := 0
+	for i, in := range r.c.Insurance {
+		if in.Focal {
+			focal = i
+			break
+		}
+	}
+	for i := range r.c.Insurance {
+		if i == focal {
+			r.c.PriorAuths = auths[i]
+			continue
+		}
+		for _, f := range auths[i] {
+			r.root.d.issues.Add(f.At, "carechain keeps the focal coverage's prior authorizations, not another insurer's")
+		}
 	}
 }
 
@@ -253,10 +280,17 @@ func (r *claimReader) place(it elem, line *proclaim.Item) {
 		return
 	}
 	sys, pos, pp, _ := it.code("locationCodeableConcept")
-	if sys != systemPOS {
+	if !isPOSSystem(sys) {
 		it.d.issues.Add(pp, "carechain reads CMS place-of-service codes (%s), not %s", systemPOS, orNone(sys))
 	}
 	line.PlaceOfService = proclaim.F(pos, pp)
+}
+
+// isPOSSystem reports whether sys names CMS's place-of-service code set:
+// its URL as written here, or in the forms that CMS's own site and HL7's
+// examples write it (any case, with ".html").
+func isPOSSystem(sys string) bool {
+	return strings.TrimSuffix(strings.ToLower(sys), ".html") == strings.ToLower(systemPOS)
 }
 
 func (r *claimReader) itemExtensions(it elem, line *proclaim.Item) {
@@ -284,6 +318,19 @@ func (r *claimReader) serviced(it elem, line *proclaim.Item) {
 		line.Date = fieldOf(sp.str("start"))
 		line.DateEnd = fieldOf(sp.str("end"))
 	}
+}
+
+// diagnosisSystem names a diagnosis code system for proclaim: ICD-10-CM,
+// else what the document says (ICD-10, the WHO's, is not ICD-10-CM: its
+// codes stop at four characters and differ in places).
+func diagnosisSystem(sys string) string {
+	switch sys {
+	case systemICD10CM:
+		return proclaim.ICD10CM
+	case systemICD10:
+		return "ICD-10 (the WHO's, " + systemICD10 + ")"
+	}
+	return sys
 }
 
 func procedureSystem(sys string) string {

@@ -18,6 +18,9 @@ func ClaimResource(in cl.ClaimInput, provider, created string) ([]byte, error) {
 		"insurance":      insuranceOut(in),
 		"total":          money(in.TotalCents),
 	}
+	if ids := identifiersOut(in.Identifiers); len(ids) > 0 {
+		res["identifier"] = ids
+	}
 	var dx, items, info []any
 	for i, d := range in.Diagnoses {
 		dx = append(dx, obj{"sequence": i + 1, "diagnosisCodeableConcept": concept(systemICD10CM, d)})
@@ -60,8 +63,19 @@ func claimItem(it cl.Item, pos string) obj {
 	if len(mods) > 0 {
 		item["modifier"] = mods
 	}
+	if len(it.DiagnosisPointers) > 0 {
+		item["diagnosisSequence"] = it.DiagnosisPointers
+	}
 	if it.PriorAuth != "" {
 		item["extension"] = []any{obj{"url": ExtItemPriorAuth, "valueString": it.PriorAuth}}
 	}
 	return item
+}
+
+func identifiersOut(ids []cl.Identifier) []any {
+	var out []any
+	for _, id := range ids {
+		out = append(out, obj{"system": id.System, "value": id.Value})
+	}
+	return out
 }

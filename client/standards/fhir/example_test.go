@@ -36,7 +36,6 @@ func ExampleClaimInput() {
 	// Claim.item[0].locationCodeableConcept
 	// Claim.diagnosis[0].diagnosisCodeableConcept.coding[0].code
 	// Claim.item[0].productOrService.coding[0].code
-	// Claim.identifier
 }
 
 // ConsentResource writes a consent as R4, validated.

@@ -173,7 +173,7 @@ func TestClaimRefusals(t *testing.T) {
 		"oral":             {`"code":"professional"`, `"code":"oral"`, "Claim.type.coding[0].code"},
 		"ICD-10 (WHO)":     {"http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10", "Claim.diagnosis[0].diagnosisCodeableConcept.coding[0].code"},
 		"pointer":          {`"careTeamSequence":[1],`, `"careTeamSequence":[1],"diagnosisSequence":[2],`, "Claim.item[0].diagnosisSequence[0]"},
-		"claim auth":       {`"focal":true,`, `"focal":true,"preAuthRef":["A-1"],`, "Claim.insurance[0].preAuthRef[0]"},
+		"two claim auths":  {`"focal":true,`, `"focal":true,"preAuthRef":["A-1","A-2"],`, "Claim.insurance[0].preAuthRef[1]"},
 		"body site":        {`"quantity":{"value":2}`, `"quantity":{"value":2},"bodySite":{"coding":[{"code":"1"}]}`, "Claim.item[1].bodySite"},
 		"net":              {`"net":{"value":75.0,"currency":"USD"}`, `"net":{"value":76.0,"currency":"USD"}`, "Claim.item[0].net.value"},
 		"euros":            {`"total":{"value":100,"currency":"USD"}`, `"total":{"value":100,"currency":"EUR"}`, "Claim.total.currency"},
@@ -289,13 +289,33 @@ func TestAuditEventsAndProvenance(t *testing.T) {
 	require.Contains(t, string(capability), `"type":"ExplanationOfBenefit"`)
 }
 
-// A line pointing at the claim's every diagnosis, in order, says what
-// carechain's model says of every line: it maps to the same input.
-func TestClaimLinePointingAtEveryDiagnosis(t *testing.T) {
+// A line's diagnosis pointers and the claim's business identifiers are
+// kept, and read back the same from the Claim carechain writes.
+func TestClaimPointersAndIdentifiersRoundTrip(t *testing.T) {
 	doc := strings.Replace(ownClaim, `"careTeamSequence":[1],`, `"careTeamSequence":[1],"diagnosisSequence":[1],`, 1)
+	doc = strings.Replace(doc, `"status":"active",`, `"identifier":[{"system":"http://happypdocs.com/claim","value":"8612345"}],"status":"active",`, 1)
+	require.Contains(t, doc, "8612345")
 	res, err := ClaimInput([]byte(doc), recorded)
 	require.NoError(t, err)
-	require.Equal(t, wantClaim, res.Input)
+	want := wantClaim
+	want.Items = append([]cl.Item(nil), wantClaim.Items...)
+	want.Items[0].DiagnosisPointers = []int{1}
+	want.Identifiers = []cl.Identifier{{System: "http://happypdocs.com/claim", Value: "8612345"}}
+	require.Equal(t, want, res.Input)
+	out, err := ClaimResource(res.Input, res.Provider, "2026-03-01")
+	require.NoError(t, err)
+	_, err = Validate(out)
+	require.NoError(t, err)
+	back, err := ClaimInput(out, recorded)
+	require.NoError(t, err)
+	require.Equal(t, want, back.Input)
+}
+
+// A pointer at no diagnosis is refused by its element.
+func TestClaimPointerAtNoDiagnosisIsRefused(t *testing.T) {
+	doc := strings.Replace(ownClaim, `"careTeamSequence":[1],`, `"careTeamSequence":[1],"diagnosisSequence":[2],`, 1)
+	_, err := ClaimInput([]byte(doc), recorded)
+	require.Equal(t, []string{"Claim.item[0].diagnosisSequence[0]"}, pathsOf(err))
 }
 
 // An identifier of another system counts when the directory maps it
@@ -316,4 +336,31 @@ func TestIdentifierOfAnotherSystemThroughTheDirectory(t *testing.T) {
 	require.NotContains(t, paths(refusal.Issues(err)), "Coverage.payor[0].identifier.value")
 	_, err = CoverageInput(data, WithDirectory(exampleDirectory), At(recordedOn(data)))
 	require.Contains(t, paths(refusal.Issues(err)), "Coverage.payor[0].identifier.value")
+}
+
+func pathsOf(err error) []string {
+	var out []string
+	for _, is := range refusal.Issues(err) {
+		out = append(out, is.Path)
+	}
+	return out
+}
+
+// The focal coverage's prior authorization goes to every line, and reads
+// back the same; the CMS place-of-service set is known by the URL forms
+// CMS and HL7's examples write.
+func TestClaimLevelPriorAuthAndPlaceSystemForms(t *testing.T) {
+	doc := strings.Replace(ownClaim, `"focal":true,`, `"focal":true,"preAuthRef":["PA-77"],`, 1)
+	doc = strings.Replace(doc, "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set",
+		"https://www.cms.gov/medicare/coding/place-of-service-codes/place_of_service_code_set.html", 1)
+	res, err := ClaimInput([]byte(doc), recorded)
+	require.NoError(t, err)
+	for _, it := range res.Input.Items {
+		require.Equal(t, "PA-77", it.PriorAuth)
+	}
+	out, err := ClaimResource(res.Input, res.Provider, "2026-03-01")
+	require.NoError(t, err)
+	back, err := ClaimInput(out, recorded)
+	require.NoError(t, err)
+	require.Equal(t, res.Input, back.Input)
 }

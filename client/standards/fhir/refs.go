@@ -32,6 +32,7 @@ const (
 // Code systems carechain reads and writes.
 const (
 	systemICD10CM  = "http://hl7.org/fhir/sid/icd-10-cm"
+	systemICD10    = "http://hl7.org/fhir/sid/icd-10"
 	systemCPT      = "http://www.ama-assn.org/go/cpt"
 	systemHCPCS    = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 	systemHCPCSOID = "urn:oid:2.16.840.1.113883.6.285"

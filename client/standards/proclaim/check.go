@@ -3,6 +3,7 @@ package proclaim
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,8 @@ const (
 	maxUnitCents    = 10_000_000_00
 	maxRecordsCited = 10
 	maxIdentifier   = 128
+	maxBusinessIDs  = 5
+	maxBusinessURI  = 256
 	dateLayout      = "2006-01-02"
 )
 
@@ -32,6 +35,8 @@ var (
 	posForm        = regexp.MustCompile(`^[0-9]{2}$`)
 	npiForm        = regexp.MustCompile(`^[12][0-9]{9}$`)
 	decimalForm    = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+	printableForm  = regexp.MustCompile(`^[!-~]+$`)
+	uriForm        = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:[!-~]+$`)
 )
 
 func (m *mapper) identifier(f Field, what string) string {
@@ -150,6 +155,7 @@ func (m *mapper) item(i int, it *Item) cl.Item {
 	out.Units = m.units(it.Quantity)
 	out.UnitCents, out.NetCents = m.prices(it, out.Units)
 	out.Date = m.serviceDate(it)
+	out.DiagnosisPointers = m.pointers(it.DiagnosisPointers)
 	if it.PriorAuth.Set() && !identifierForm.MatchString(it.PriorAuth.Value) {
 		m.refuse(it.PriorAuth, "%q is not a carechain identifier", it.PriorAuth.Value)
 	}
@@ -372,4 +378,56 @@ func (m *mapper) records() []string {
 		out = append(out, f.Value)
 	}
 	return out
+}
+
+// pointers checks a line's diagnosis pointers (1-based): each names one
+// of the claim's diagnoses, once.
+func (m *mapper) pointers(ps []Field) []int {
+	var out []int
+	for j, p := range ps {
+		n, err := strconv.Atoi(strings.TrimSpace(p.Value))
+		switch {
+		case j >= maxDiagnoses:
+			m.refuse(p, "carechain keeps at most %d diagnosis pointers a line", maxDiagnoses)
+		case err != nil || n < 1 || n > len(m.c.Diagnoses):
+			m.refuse(p, "%q points at no diagnosis: the claim has %d", p.Value, len(m.c.Diagnoses))
+		case slices.Contains(out, n):
+			m.refuse(p, "diagnosis %d is pointed at twice", n)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// identifiers checks the claim's business identifiers: an absolute URI
+// and a value of printable characters, each pair once.
+func (m *mapper) identifiers() []cl.Identifier {
+	if len(m.c.Identifiers) > maxBusinessIDs {
+		m.issues.Add(m.c.Identifiers[maxBusinessIDs].At, "carechain keeps at most %d business identifiers a claim", maxBusinessIDs)
+	}
+	var out []cl.Identifier
+	for _, id := range m.c.Identifiers {
+		switch {
+		case !id.System.Set():
+			m.issues.Add(id.At, "carechain needs a business identifier's system (a URI)")
+		case len(id.System.Value) > maxBusinessURI || !uriForm.MatchString(id.System.Value):
+			m.refuse(id.System, "%q: carechain keeps identifier systems that are absolute URIs of at most %d characters", id.System.Value, maxBusinessURI)
+		}
+		if !id.Value.Set() || len(id.Value.Value) > maxIdentifier || !printableForm.MatchString(id.Value.Value) {
+			m.issues.Add(orAt(id.Value, id.At), "carechain keeps identifier values of 1 to %d printable characters without spaces", maxIdentifier)
+		}
+		c := cl.Identifier{System: id.System.Value, Value: id.Value.Value}
+		if slices.Contains(out, c) {
+			m.issues.Add(id.At, "the identifier repeats")
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func orAt(f Field, at string) string {
+	if f.Set() {
+		return f.At
+	}
+	return at
 }

@@ -1,9 +1,6 @@
 package proclaim
 
 import (
-	"strconv"
-	"strings"
-
 	cl "github.com/carechain/carechain/chaincode/claims/wire"
 )
 
@@ -60,44 +57,27 @@ func (m *mapper) secondary(in Insurance) *cl.CoverageRef {
 	return ref
 }
 
-// claimLimits refuses what carechain keeps per line only.
+// claimLimits maps a prior authorization for the whole claim (837P 2300
+// REF*G1, FHIR insurance.preAuthRef) to every line that has none of its
+// own: carechain keeps them per line. It keeps one: a second is refused.
 func (m *mapper) claimLimits() {
-	for _, f := range m.c.PriorAuths {
-		m.refuse(f, "carechain keeps prior authorizations per line, not for the whole claim")
+	if len(m.c.PriorAuths) == 0 {
+		return
+	}
+	for _, f := range m.c.PriorAuths[1:] {
+		m.refuse(f, "carechain keeps one prior authorization per line: the claim's is %s", m.c.PriorAuths[0].Value)
+	}
+	for i := range m.c.Items {
+		if !m.c.Items[i].PriorAuth.Set() {
+			m.c.Items[i].PriorAuth = m.c.PriorAuths[0]
+		}
 	}
 }
 
-// lineLimits refuses what a carechain line cannot hold. Diagnosis
-// pointers that name every diagnosis of the claim in the claim's order
-// say what carechain's model says of every line (each diagnosis applies,
-// the principal first), so they are taken; any other pointers would lose
-// which diagnosis justifies the line, and are refused.
+// lineLimits refuses what a carechain line cannot hold: a place of
+// service of its own.
 func (m *mapper) lineLimits(it *Item) {
-	if !m.pointsAtAll(it.DiagnosisPointers) {
-		for _, p := range it.DiagnosisPointers {
-			m.refuse(p, "carechain keeps no diagnosis pointers per line: the claim's %d diagnoses apply to every line, in the claim's order (pointers 1 to %d would say so)",
-				len(m.c.Diagnoses), len(m.c.Diagnoses))
-		}
-	}
 	if pos := it.PlaceOfService; pos.Set() && pos.Value != m.c.PlaceOfService.Value {
 		m.refuse(pos, "carechain keeps one place of service per claim (%s)", m.c.PlaceOfService.Value)
 	}
-}
-
-// pointsAtAll reports whether pointers (1-based) name every diagnosis of
-// the claim once, in the claim's order: 1, 2, ..., n. No pointers at all
-// say the same.
-func (m *mapper) pointsAtAll(pointers []Field) bool {
-	if len(pointers) == 0 {
-		return true
-	}
-	if len(pointers) != len(m.c.Diagnoses) {
-		return false
-	}
-	for i, p := range pointers {
-		if strings.TrimSpace(p.Value) != strconv.Itoa(i+1) {
-			return false
-		}
-	}
-	return true
 }

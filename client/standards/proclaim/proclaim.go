@@ -9,9 +9,10 @@
 // What carechain's claim model cannot hold today is refused in one place,
 // limits.go: coverages beyond a primary and a secondary (coordination of
 // benefits covers two), a claim billed to a coverage after another
-// (crossover does that), diagnosis pointers per line (other than to every
-// diagnosis in order), a claim-level prior
-// authorization and a line place of service other than the claim's.
+// (crossover does that), a claim-level prior authorization and a line
+// place of service other than the claim's. A line's diagnosis pointers
+// and the claim's business identifiers are kept, in the claim's private
+// record.
 // Lifting one is a change there (and in the chaincode), not in the readers.
 package proclaim
 
@@ -47,8 +48,11 @@ const (
 // Claim is a professional claim as a document states it.
 type Claim struct {
 	// Doc names the claim in errors ("Claim/860150", "837 claim 26463774").
-	Doc            string
-	ID             Field
+	Doc string
+	ID  Field
+	// Identifiers are the claim's business identifiers (FHIR
+	// Claim.identifier): private, kept in the claim's record only.
+	Identifiers    []Identifier
 	Patient        Field // carechain subject, once resolved
 	Payer          Field // MSP id, once resolved
 	RenderingNPI   Field
@@ -85,6 +89,13 @@ func (m *mapper) missing(key string) string {
 		return at
 	}
 	return m.c.Doc
+}
+
+// Identifier is a business identifier: a value in a namespace (a URI).
+type Identifier struct {
+	System Field
+	Value  Field
+	At     string
 }
 
 // Period is a date range (YYYY-MM-DD).
@@ -172,6 +183,7 @@ func (m *mapper) input() cl.ClaimInput {
 	in.Coverage, in.Secondary = m.coverage()
 	m.opaqueID(in)
 	in.Diagnoses = m.diagnoses()
+	in.Identifiers = m.identifiers()
 	m.claimLimits()
 	in.Items, in.TotalCents = m.items()
 	in.BillablePeriod = m.billablePeriod(in.Items)

@@ -92,7 +92,7 @@ func TestRefusalsNameTheirField(t *testing.T) {
 	}{
 		"icd9":       {func(c *Claim) { c.Diagnoses[0].System = ICD9CM }, "dx0"},
 		"pointer":    {func(c *Claim) { c.Items[0].DiagnosisPointers = []Field{F("2", "ptr0")} }, "ptr0"},
-		"claim auth": {func(c *Claim) { c.PriorAuths = []Field{F("A1", "auth")} }, "auth"},
+		"two auths":  {func(c *Claim) { c.PriorAuths = []Field{F("A1", "auth"), F("A2", "auth1")} }, "auth1"},
 		"line place": {func(c *Claim) { c.Items[0].PlaceOfService = F("22", "pos0") }, "pos0"},
 		"net":        {func(c *Claim) { c.Items[0].Net = F("81", "net0") }, "net0"},
 		"total":      {func(c *Claim) { c.Total = F("81", "total") }, "total"},
@@ -119,9 +119,9 @@ func TestRefusalsNameTheirField(t *testing.T) {
 	}
 }
 
-// Pointers to every diagnosis in the claim's order say what carechain's
-// model says of every line and are taken; any other pointers would lose
-// which diagnosis justifies which line and are refused, each by element.
+// A line's diagnosis pointers are kept as given, in order of
+// importance; a pointer at no diagnosis or at one twice is refused by its
+// element, and so is every pointer past twelve.
 func TestDiagnosisPointers(t *testing.T) {
 	two := func(pointers ...string) *Claim {
 		c := claim()
@@ -134,13 +134,67 @@ func TestDiagnosisPointers(t *testing.T) {
 	in, err := Input(two("1", "2"), at)
 	require.NoError(t, err)
 	require.Equal(t, []string{"J02.0", "Z00.00"}, in.Diagnoses)
-	_, err = Input(two(" 1", "2 "), at)
+	require.Equal(t, []int{1, 2}, in.Items[0].DiagnosisPointers)
+	in, err = Input(two(" 2", "1 "), at)
 	require.NoError(t, err, "X12 components may be padded")
-	for name, ps := range map[string][]string{"one of two": {"1"}, "reordered": {"2", "1"}, "repeated": {"1", "1"}, "second only": {"2"}, "beyond": {"1", "2", "3"}} {
-		_, err := Input(two(ps...), at)
-		issues := refusal.Issues(err)
-		require.Len(t, issues, len(ps), name)
-		require.Equal(t, "ptr0", issues[0].Path, name)
-		require.Contains(t, issues[0].Reason, "pointers 1 to 2", name)
+	require.Equal(t, []int{2, 1}, in.Items[0].DiagnosisPointers, "the order says which diagnosis comes first")
+	in, err = Input(two("2"), at)
+	require.NoError(t, err)
+	require.Equal(t, []int{2}, in.Items[0].DiagnosisPointers)
+	in, err = Input(two(), at)
+	require.NoError(t, err)
+	require.Nil(t, in.Items[0].DiagnosisPointers, "no pointers: every diagnosis applies")
+	for name, tc := range map[string]struct {
+		ps   []string
+		path string
+	}{"beyond": {[]string{"1", "3"}, "ptr1"}, "zero": {[]string{"0"}, "ptr0"}, "repeated": {[]string{"2", "2"}, "ptr1"}, "not a number": {[]string{"A"}, "ptr0"}} {
+		_, err := Input(two(tc.ps...), at)
+		require.Equal(t, []string{tc.path}, pathsOf(err), name)
 	}
+}
+
+// Business identifiers are kept as given; a relative system, a value
+// with spaces, a missing part and a repeat are refused by element.
+func TestBusinessIdentifiers(t *testing.T) {
+	with := func(ids ...Identifier) *Claim { c := claim(); c.Identifiers = ids; return c }
+	id := func(sys, val, at string) Identifier {
+		return Identifier{System: fieldIf(sys, at+".system"), Value: fieldIf(val, at+".value"), At: at}
+	}
+	in, err := Input(with(id("http://happypdocs.com/claim", "8612345", "id0")), at)
+	require.NoError(t, err)
+	require.Equal(t, []cl.Identifier{{System: "http://happypdocs.com/claim", Value: "8612345"}}, in.Identifiers)
+	for name, tc := range map[string]struct {
+		ids  []Identifier
+		path string
+	}{
+		"relative system": {[]Identifier{id("claims", "1", "id0")}, "id0.system"},
+		"no system":       {[]Identifier{id("", "1", "id0")}, "id0"},
+		"space in value":  {[]Identifier{id("urn:x", "86 12", "id0")}, "id0.value"},
+		"no value":        {[]Identifier{id("urn:x", "", "id0")}, "id0"},
+		"repeated":        {[]Identifier{id("urn:x", "1", "id0"), id("urn:x", "1", "id1")}, "id1"},
+	} {
+		_, err := Input(with(tc.ids...), at)
+		require.Equal(t, []string{tc.path}, pathsOf(err), name)
+	}
+}
+
+func fieldIf(v, at string) Field {
+	if v == "" {
+		return Field{}
+	}
+	return F(v, at)
+}
+
+// A prior authorization for the whole claim goes to every line without
+// one of its own; a line's own stays.
+func TestClaimPriorAuthGoesToEveryLine(t *testing.T) {
+	c := claim()
+	c.Items = append(c.Items, c.Items[0])
+	c.Items[1].At, c.Items[1].Date, c.Items[1].PriorAuth = "item1", F("2026-01-06", "date1"), F("OWN-2", "auth-line1")
+	c.Total = F("160", "total")
+	c.PriorAuths = []Field{F("PA-1", "auth")}
+	in, err := Input(c, at)
+	require.NoError(t, err)
+	require.Equal(t, "PA-1", in.Items[0].PriorAuth)
+	require.Equal(t, "OWN-2", in.Items[1].PriorAuth)
 }

@@ -31,8 +31,8 @@ func TestPublishedSampleMapsToThreeClaims(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, b.Claims, 3)
 	want := map[string][]string{
-		"26463774": {"2000C PAT", "2010AA NM109", "2300 HI01-2", "2300 HI02-2", "2400[1] SV107-1", "2400[4] SV107-1"},
-		"26407789": {"2300 CLM10", "2310C NM1*77", "2000B SBR08", "2310B NM109", "2320[1] SBR02", "2330B[1] NM109", "2300 HI04-2", "2400[2] SV107-1", "2400[3] SV107-2"},
+		"26463774": {"2000C PAT", "2010AA NM109", "2300 HI01-2", "2300 HI02-2"},
+		"26407789": {"2300 CLM10", "2310C NM1*77", "2000B SBR08", "2310B NM109", "2320[1] SBR02", "2330B[1] NM109", "2300 HI04-2"},
 		"26462967": {"2300 DTP*431", "2310C NM1*77", "header BHT06", "2300 HI01-2"},
 	}
 	for _, c := range b.Claims {
@@ -42,8 +42,8 @@ func TestPublishedSampleMapsToThreeClaims(t *testing.T) {
 			require.Contains(t, paths, p, "claim %s", c.ID)
 		}
 		require.NotEmpty(t, c.SetAside, "names and addresses are read and set aside, and say so")
-		if c.ID == "26407789" {
-			require.NotContains(t, paths, "2400[1] SV107-1", "line 1 points at all four diagnoses in order: taken")
+		for _, p := range paths {
+			require.NotContains(t, p, "SV107", "claim %s: diagnosis pointers are kept", c.ID)
 		}
 		t.Logf("claim %s (set %s): refused by %d elements: %s", c.ID, c.Set, len(paths), strings.Join(paths, ", "))
 	}
@@ -71,19 +71,19 @@ func TestAckRejectsSetsWhoseClaimsAreAllRefused(t *testing.T) {
 	require.Empty(t, set.Errors, "our 999's own envelope is right")
 	require.Equal(t, "999", set.ST.Element(1))
 	var ik5 []string
-	var sawCLM05, sawSV107 bool
+	var sawCLM05, sawHI bool
 	for _, s := range set.Body {
 		switch {
 		case s.ID == "IK5":
 			ik5 = append(ik5, s.Element(1))
-		case s.ID == "IK4" && s.Element(1) == "7:1":
-			sawSV107 = true
+		case s.ID == "IK4" && s.Element(1) == "1:2":
+			sawHI = true
 		case s.ID == "IK3" && s.Element(1) == "BHT":
 			sawCLM05 = true
 		}
 	}
 	require.Equal(t, []string{"R", "R"}, ik5)
-	require.True(t, sawSV107 && sawCLM05)
+	require.True(t, sawHI && sawCLM05)
 	last := set.Body[len(set.Body)-1]
 	require.Equal(t, []string{"R", "2", "2", "0"}, last.Elements)
 	require.Equal(t, "000000042", ic.ISA.Element(13))
@@ -92,7 +92,7 @@ func TestAckRejectsSetsWhoseClaimsAreAllRefused(t *testing.T) {
 
 // derived is written here (not published): TR3 example 1 with the
 // subscriber as patient, ICD-10-CM codes and check-digit-valid NPIs, so
-// that everything but the diagnosis pointers maps.
+// that everything maps, the lines' diagnosis pointers too.
 const derived = `ISA*00*          *00*          *ZZ*SUBMITTERS.ID  *ZZ*RECEIVERS.ID   *070102*1253*^*00501*000000905*1*T*:~
 GS*HC*SENDER CODE*RECEIVER CODE*20070102*0802*1*X*005010X222A1~
 ST*837*0021*005010X222A1~
@@ -130,12 +130,20 @@ GE*1*1~
 IEA*1*000000905~
 `
 
-func TestDerivedClaimIsRefusedOnlyForItsDiagnosisPointers(t *testing.T) {
+func TestDerivedClaimKeepsItsDiagnosisPointers(t *testing.T) {
 	b, err := Read837([]byte(derived), directory...)
 	require.NoError(t, err)
 	require.Len(t, b.Claims, 1)
-	paths := pathsOf(b.Claims[0].Err)
-	require.Equal(t, []string{"2400[1] SV107-1", "2400[2] SV107-1", "2400[3] SV107-1", "2400[4] SV107-1"}, paths)
+	require.NoError(t, b.Claims[0].Err)
+	var pointers [][]int
+	for _, it := range b.Claims[0].Input.Items {
+		pointers = append(pointers, it.DiagnosisPointers)
+	}
+	require.Equal(t, [][]int{{1}, {1}, {2}, {2}}, pointers, "SV107: lines 1-2 for J02.0, 3-4 for Z00.00")
+	bad := strings.Replace(derived, "SV1*HC:99214*35*UN*1***2~", "SV1*HC:99214*35*UN*1***3~", 1)
+	b, err = Read837([]byte(bad), directory...)
+	require.NoError(t, err)
+	require.Equal(t, []string{"2400[3] SV107-1"}, pathsOf(b.Claims[0].Err), "a pointer at no diagnosis")
 }
 
 func TestClaimWithoutPointersMapsToTheClaimInput(t *testing.T) {
@@ -169,7 +177,7 @@ func TestRefusalsNameTheElement(t *testing.T) {
 		"service period":      {"DTP*472*D8*20061003~\nLX*2", "DTP*472*RD8*20061003-20061004~\nLX*2", "2400[1] DTP03"},
 		"secondary payer":     {"SBR*P*18", "SBR*S*18", "2000B SBR01"},
 		"bad NPI":             {"XX*1234567893", "XX*1234567890", "2010AA NM109"},
-		"claim prior auth":    {"HI*ABK", "REF*G1*AUTH1~\nHI*ABK", "2300 REF02"},
+		"two claim auths":     {"HI*ABK", "REF*G1*AUTH1~\nREF*G1*AUTH2~\nHI*ABK", "2300 REF02"},
 		"note":                {"HI*ABK", "NTE*ADD*CALL ME~\nHI*ABK", "2300 NTE"},
 		"total off":           {"*100***", "*101***", "2300 CLM02"},
 		"future service":      {"D8*20061010~\nSE", "D8*20070110~\nSE", "2400[4] DTP03"},
@@ -293,4 +301,19 @@ func TestParse835RefusesWhatDoesNotBalance(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Parse835([]byte(strings.Replace(string(data), "CAS*CO*45*13~", "CAS*CO*45*12~", 1)))
 	require.ErrorIs(t, err, ErrUnbalanced)
+}
+
+// A prior authorization for the whole claim (2300 REF*G1) goes to every
+// line without one of its own (2400 REF*G1).
+func TestClaimPriorAuthGoesToTheLines(t *testing.T) {
+	doc := strings.Replace(derived, "HI*ABK", "REF*G1*AUTH1~\nHI*ABK", 1)
+	doc = strings.Replace(doc, "DTP*472*D8*20061010~\nSE", "DTP*472*D8*20061010~\nREF*G1*OWN4~\nSE", 1)
+	b, err := Read837([]byte(fixCount(doc)), directory...)
+	require.NoError(t, err)
+	require.NoError(t, b.Claims[0].Err)
+	var auths []string
+	for _, it := range b.Claims[0].Input.Items {
+		auths = append(auths, it.PriorAuth)
+	}
+	require.Equal(t, []string{"AUTH1", "AUTH1", "AUTH1", "OWN4"}, auths)
 }
