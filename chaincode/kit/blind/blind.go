@@ -29,6 +29,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"slices"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/pkg/statebased"
@@ -134,11 +135,13 @@ func (b *Blinder) mac(domain string, parts []string) []byte {
 	return m.Sum(nil)
 }
 
-func writePart(m interface{ Write([]byte) (int, error) }, p string) {
+// writePart writes p with its length first, so that no two lists of parts
+// write the same bytes. A hash's Write never returns an error.
+func writePart(m hash.Hash, p string) {
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(len(p)))
-	m.Write(n[:])
-	m.Write([]byte(p))
+	_, _ = m.Write(n[:])
+	_, _ = m.Write([]byte(p))
 }
 
 // Guard puts on the collection's secret the key-level policy AND of every

@@ -147,57 +147,90 @@ func jsonKind(t reflect.Type) string {
 // the same key twice; encoding/json would silently keep the last one, while
 // other parsers keep the first.
 func checkDuplicateKeys(field string, data []byte) error {
-	type frame struct {
-		object    bool
-		expectKey bool
-		keys      map[string]struct{}
-	}
-	var stack []*frame
-	valueDone := func() {
-		if n := len(stack); n > 0 && stack[n-1].object {
-			stack[n-1].expectKey = true
-		}
-	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
+	var w keyWalker
 	for {
 		tok, err := dec.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return decodeError(field, err)
 		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{':
-				stack = append(stack, &frame{object: true, expectKey: true, keys: map[string]struct{}{}})
-			case '[':
-				stack = append(stack, &frame{})
-			default:
-				stack = stack[:len(stack)-1]
-				if len(stack) == 0 {
-					// The top-level value is complete; anything after
-					// it is reported by the strict decode.
-					return nil
-				}
-				valueDone()
-			}
-			continue
+		done, dup := w.step(tok)
+		if dup {
+			return ccerr.Invalid(field, "contains an object with a duplicate key")
 		}
-		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expectKey {
-			key, _ := tok.(string)
-			top := stack[n-1]
-			if _, dup := top.keys[key]; dup {
-				return ccerr.Invalid(field, "contains an object with a duplicate key")
-			}
-			top.keys[key] = struct{}{}
-			top.expectKey = false
-			continue
-		}
-		if len(stack) == 0 {
+		if done {
+			// The top-level value is complete; anything after it is
+			// reported by the strict decode.
 			return nil
 		}
-		valueDone()
+	}
+}
+
+// keyFrame is one open object or array of a keyWalker.
+type keyFrame struct {
+	object    bool
+	expectKey bool
+	keys      map[string]struct{}
+}
+
+// keyWalker follows the nesting of a JSON token stream and the keys seen in
+// each open object.
+type keyWalker struct {
+	stack []*keyFrame
+}
+
+// step takes the next token; it reports whether the top-level value is
+// complete and whether the token repeats a key of its object.
+func (w *keyWalker) step(tok json.Token) (done, dup bool) {
+	if d, ok := tok.(json.Delim); ok {
+		return w.delim(d), false
+	}
+	if top := w.top(); top != nil && top.object && top.expectKey {
+		key, _ := tok.(string)
+		if _, seen := top.keys[key]; seen {
+			return false, true
+		}
+		top.keys[key] = struct{}{}
+		top.expectKey = false
+		return false, false
+	}
+	if len(w.stack) == 0 {
+		return true, false
+	}
+	w.valueDone()
+	return false, false
+}
+
+func (w *keyWalker) delim(d json.Delim) (done bool) {
+	switch d {
+	case '{':
+		w.stack = append(w.stack, &keyFrame{object: true, expectKey: true, keys: map[string]struct{}{}})
+	case '[':
+		w.stack = append(w.stack, &keyFrame{})
+	default:
+		w.stack = w.stack[:len(w.stack)-1]
+		if len(w.stack) == 0 {
+			return true
+		}
+		w.valueDone()
+	}
+	return false
+}
+
+func (w *keyWalker) top() *keyFrame {
+	if n := len(w.stack); n > 0 {
+		return w.stack[n-1]
+	}
+	return nil
+}
+
+// valueDone marks a value of the innermost object complete: a key comes next.
+func (w *keyWalker) valueDone() {
+	if top := w.top(); top != nil && top.object {
+		top.expectKey = true
 	}
 }

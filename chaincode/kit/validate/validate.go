@@ -30,13 +30,13 @@ func Required(field, value string) error {
 	return nil
 }
 
-// MaxLen checks that value is valid UTF-8 of at most max characters.
-func MaxLen(field, value string, max int) error {
+// MaxLen checks that value is valid UTF-8 of at most limit characters.
+func MaxLen(field, value string, limit int) error {
 	if !utf8.ValidString(value) {
 		return ccerr.Invalid(field, "must be valid UTF-8")
 	}
-	if utf8.RuneCountInString(value) > max {
-		return ccerr.Invalid(field, "must be at most %d characters", max)
+	if utf8.RuneCountInString(value) > limit {
+		return ccerr.Invalid(field, "must be at most %d characters", limit)
 	}
 	return nil
 }
@@ -121,18 +121,18 @@ func SHA256Hex(field, v string) error {
 	return nil
 }
 
-// Range checks that min <= v <= max.
-func Range(field string, v, min, max int64) error {
-	if v < min || v > max {
-		return ccerr.Invalid(field, "must be between %d and %d", min, max)
+// Range checks that lo <= v <= hi.
+func Range(field string, v, lo, hi int64) error {
+	if v < lo || v > hi {
+		return ccerr.Invalid(field, "must be between %d and %d", lo, hi)
 	}
 	return nil
 }
 
-// Size checks that a collection has between min and max items.
-func Size(field string, n, min, max int) error {
-	if n < min || n > max {
-		return ccerr.Invalid(field, "must have between %d and %d items", min, max)
+// Size checks that a collection has between lo and hi items.
+func Size(field string, n, lo, hi int) error {
+	if n < lo || n > hi {
+		return ccerr.Invalid(field, "must have between %d and %d items", lo, hi)
 	}
 	return nil
 }
