@@ -1,8 +1,9 @@
 package claims
 
 import (
-	"github.com/carechain/carechain/chaincode/claims/wire"
 	"slices"
+
+	"github.com/carechain/carechain/chaincode/claims/wire"
 )
 
 // CARC codes the rules use.

@@ -1,8 +1,9 @@
 package claims
 
 import (
-	"github.com/carechain/carechain/chaincode/claims/wire"
 	"slices"
+
+	"github.com/carechain/carechain/chaincode/claims/wire"
 )
 
 // The patient-day index serves one fraud signal: more claims for one

@@ -2,9 +2,10 @@ package consent
 
 import (
 	"encoding/json"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
+
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -1,10 +1,11 @@
 package consent
 
 import (
-	"github.com/carechain/carechain/chaincode/consent/wire"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"testing"
 	"time"
+
+	"github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )

@@ -1,11 +1,12 @@
 package consent
 
 import (
-	"github.com/carechain/carechain/chaincode/consent/wire"
-	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carechain/carechain/chaincode/consent/wire"
+	"github.com/carechain/carechain/chaincode/kit/cctest"
 )
 
 // Every bad input is refused with INVALID_ARGUMENT naming the field, and

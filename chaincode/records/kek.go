@@ -2,9 +2,10 @@ package records
 
 import (
 	"errors"
-	"github.com/carechain/carechain/chaincode/records/wire"
 	"os"
 	"path/filepath"
+
+	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
 // EnvKEK reads this peer's org key-encryption key: the PKCS #8 PEM file
