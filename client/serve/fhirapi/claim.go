@@ -36,13 +36,13 @@ func op(id, summary string, create bool, status int, ok string) serve.Operation 
 }
 
 func (a *API) claimRoutes() []route {
-	return []route{
+	return append([]route{
 		{serve.Route{Method: http.MethodPost, Pattern: "/Claim", Op: opClaim, Handler: a.createClaim}, "Claim", "create", "", ""},
 		{serve.Route{Method: http.MethodGet, Pattern: "/ClaimResponse/{id}", Op: opClaimResp, Handler: a.readClaim(fhir.ClaimResponse)}, "ClaimResponse", "read", "", ""},
 		{serve.Route{Method: http.MethodGet, Pattern: "/ExplanationOfBenefit/{id}", Op: opEOB, Handler: a.readClaim(fhir.ExplanationOfBenefit)}, "ExplanationOfBenefit", "read", "", ""},
 		{serve.Route{Method: http.MethodPost, Pattern: "/Coverage", Op: opCovCreate, Handler: a.createCoverage}, "Coverage", "create", "", ""},
 		{serve.Route{Method: http.MethodGet, Pattern: "/Coverage/{id}", Op: opCovRead, Handler: a.readCoverage}, "Coverage", "read", "", ""},
-	}
+	}, a.claimSearchRoutes()...)
 }
 
 // options are the mapping's options for a request now.

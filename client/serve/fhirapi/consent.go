@@ -87,6 +87,10 @@ func (a *API) consentAnswer(w http.ResponseWriter, r *http.Request, status int, 
 // searchConsents answers one page of a patient's consents.
 func (a *API) searchConsents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if err := onlyParams(q, "Consent", "patient", "patient:identifier"); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	subject, err := a.patientParam(q)
 	if err != nil {
 		a.fail(w, r, err)
@@ -114,13 +118,7 @@ func (a *API) consentBundle(r *http.Request, p *cw.ConsentPage) ([]byte, error) 
 		}
 		resources = append(resources, data)
 	}
-	self := a.base + "/Consent?" + r.URL.RawQuery
-	next := ""
-	if p.Bookmark != "" {
-		q := r.URL.Query()
-		q.Set("_page", p.Bookmark)
-		next = a.base + "/Consent?" + q.Encode()
-	}
+	self, next := a.pageLinks(r, "Consent", p.Bookmark)
 	return fhir.SearchSet(self, next, resources...)
 }
 

@@ -117,7 +117,8 @@ func TestMetadataListsExactlyWhatIsServed(t *testing.T) {
 		}
 	}
 	require.Equal(t, map[string][]string{
-		"Claim": {"create"}, "ClaimResponse": {"read"}, "ExplanationOfBenefit": {"read"}, "Coverage": {"create", "read"},
+		"Claim": {"create", "read", "search-type", "?_id"}, "ClaimResponse": {"read", "search-type", "?request"},
+		"ExplanationOfBenefit": {"read", "search-type", "?claim"}, "Coverage": {"create", "read"},
 		"Consent": {"create", "read", "search-type", "?patient", "$revoke"}}, got)
 }
 
@@ -127,7 +128,8 @@ func TestListedInteractionsAreRouted(t *testing.T) {
 	srv := newServer(newLedger(), org)
 	for _, probe := range []struct{ method, path string }{{"POST", "/fhir/Claim"}, {"GET", "/fhir/ClaimResponse/x"},
 		{"GET", "/fhir/ExplanationOfBenefit/x"}, {"POST", "/fhir/Coverage"}, {"GET", "/fhir/Coverage/x"}, {"POST", "/fhir/Consent"},
-		{"GET", "/fhir/Consent/x"}, {"GET", "/fhir/Consent"}, {"POST", "/fhir/Consent/x/$revoke"}} {
+		{"GET", "/fhir/Consent/x"}, {"GET", "/fhir/Consent"}, {"POST", "/fhir/Consent/x/$revoke"}, {"GET", "/fhir/Claim/x"},
+		{"GET", "/fhir/Claim?_id=x"}, {"GET", "/fhir/ClaimResponse?request=Claim/x"}, {"GET", "/fhir/ExplanationOfBenefit?claim=Claim/x"}} {
 		w := do(srv, probe.method, probe.path, "", "")
 		require.Equal(t, MediaFHIR, w.Header().Get("Content-Type"), "%s %s is routed", probe.method, probe.path)
 	}

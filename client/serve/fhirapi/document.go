@@ -29,6 +29,9 @@ type Records interface {
 	// Get requests access to a record version (0: current) for a purpose
 	// (submitted: the access is logged) and writes its verified plaintext.
 	Get(ctx context.Context, id string, version int, purpose string, w io.Writer, progress docstore.Progress) (*records.Retrieved, error)
+	// ListBySubject pages a patient's records (order "newest" or
+	// "oldest"), for the patient and the regulator's auditor.
+	ListBySubject(ctx context.Context, subject, order string, p client.Page) (*rc.RecordPage, error)
 }
 
 // WithRecords serves DocumentReference.
@@ -47,6 +50,7 @@ func (a *API) documentRoutes() []route {
 	return []route{
 		{serve.Route{Method: http.MethodPost, Pattern: "/DocumentReference", Op: opDocCreate, Handler: a.createDocument}, "DocumentReference", "create", "", ""},
 		{serve.Route{Method: http.MethodGet, Pattern: "/DocumentReference/{id}", Op: opDocRead, Handler: a.readDocument}, "DocumentReference", "read", "", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/DocumentReference", Op: opDocSearch, Handler: a.searchDocuments}, "DocumentReference", "search-type", "patient", ""},
 		{serve.Route{Method: http.MethodPost, Pattern: "/DocumentReference/{id}/$get", Op: opDocGet, Handler: a.getDocument}, "DocumentReference", "", "", "get"},
 	}
 }
@@ -84,20 +88,29 @@ func (a *API) readDocument(w http.ResponseWriter, r *http.Request) {
 // documentAnswer answers a record's current version, once its history
 // verifies (every version's anchor against its public commitment).
 func (a *API) documentAnswer(w http.ResponseWriter, r *http.Request, status int, id string) {
-	h, err := a.records.History(r.Context(), id)
+	data, err := a.verifiedDocument(r, id)
 	if err != nil {
 		a.fail(w, r, err)
-		return
-	}
-	if !h.Verified || len(h.Versions) == 0 {
-		a.fail(w, r, &client.Error{Code: client.CodeInternal, Message: "record " + id + ": its history does not verify: " + h.Problem})
 		return
 	}
 	location := ""
 	if status == http.StatusCreated {
 		location = a.base + "/DocumentReference/" + id
 	}
-	a.answer(w, r, status, location, func() ([]byte, error) { return fhir.DocumentReferenceResource(h.Versions[0].Anchor) })
+	write(w, status, location, data)
+}
+
+// verifiedDocument is a record's current version as a DocumentReference,
+// once its history verifies.
+func (a *API) verifiedDocument(r *http.Request, id string) ([]byte, error) {
+	h, err := a.records.History(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !h.Verified || len(h.Versions) == 0 {
+		return nil, &client.Error{Code: client.CodeInternal, Message: "record " + id + ": its history does not verify: " + h.Problem}
+	}
+	return fhir.DocumentReferenceResource(h.Versions[0].Anchor)
 }
 
 // maxBinary is the largest document $get answers inline: a Binary holds

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +138,27 @@ func TestDocumentReferenceGet(t *testing.T) {
 
 	meta := do(srv, http.MethodGet, "/fhir/metadata", "", "").Body.String()
 	require.Contains(t, meta, `"operation":[{"definition":"urn:carechain:fhir:OperationDefinition:DocumentReference-get","name":"get"}]`)
+}
+
+// ListBySubject pages one record at a time, in id order.
+func (f *fakeRecords) ListBySubject(ctx context.Context, subject, order string, p client.Page) (*rc.RecordPage, error) {
+	if f.denied {
+		return nil, &client.Error{Code: client.CodeAccessDenied, Message: "only the patient or the regulator's auditor may list a patient's records"}
+	}
+	var ids []string
+	for id, a := range f.anchors {
+		if a.Subject == subject {
+			ids = append(ids, id)
+		}
+	}
+	sortStrings(ids)
+	i, _ := strconv.Atoi(p.Bookmark)
+	page := &rc.RecordPage{Items: []rc.Anchor{}}
+	if i < len(ids) {
+		page.Items = append(page.Items, f.anchors[ids[i]])
+	}
+	if i+1 < len(ids) {
+		page.Bookmark = strconv.Itoa(i + 1)
+	}
+	return page, nil
 }

@@ -56,6 +56,9 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		p := serve.ProblemOf(err)
 		status, issues = p.Status, []fhir.OutcomeIssue{{Code: issueType(p.Status), Diagnostics: diagnostics(p)}}
+		if p.Status == http.StatusBadRequest {
+			issues[0].Expression = p.Field // the parameter refused
+		}
 		if p.Status >= 500 {
 			a.log.ErrorContext(r.Context(), "fhir request failed", "requestId", middleware.GetReqID(r.Context()), "error", err.Error())
 		}

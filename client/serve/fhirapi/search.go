@@ -1,0 +1,186 @@
+package fhirapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	cl "github.com/carechain/carechain/chaincode/claims/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/serve"
+	"github.com/carechain/carechain/client/standards/fhir"
+)
+
+// Searches answer what the ledger's keys hold without rich queries
+// (LevelDB, composite-key indexes): a claim by its id (Claim?_id,
+// ClaimResponse?request, ExplanationOfBenefit?claim: a point read, zero or
+// one match), a patient's consents and documents (the consent and records
+// chaincodes' by-subject indexes, paged from a bookmark). The claims
+// chaincode keeps no index of claims by patient, so a search of claims by
+// patient is refused by parameter rather than answered by a scan.
+
+var (
+	opClaimRead   = op("fhirClaimRead", "a claim as the R4 Claim it was submitted as (carechain's mapping of it)", false, 200, "the Claim")
+	opClaimSearch = searchOp("fhirClaimSearch", "Claim", "_id", "the claim id")
+	opRespSearch  = searchOp("fhirClaimResponseSearch", "ClaimResponse", "request", "the claim: Claim/{id}")
+	opEOBSearch   = searchOp("fhirEOBSearch", "ExplanationOfBenefit", "claim", "the claim: Claim/{id}")
+	opDocSearch   = serve.Operation{ID: "fhirDocumentReferenceSearch", Summary: "search a patient's DocumentReferences (for the patient or the regulator's auditor), newest first, paged",
+		Params: []serve.Param{{Name: "patient", In: "query", Description: "Patient/{id} through the directory; or patient:identifier=" + fhir.SystemPatient + "|{subject}"},
+			{Name: "_count", In: "query", Description: "page size, 1 to 100 (default 20)"}, {Name: "_page", In: "query", Description: "the bookmark of a next link"}},
+		Produces: MediaFHIR, Responses: map[int]string{200: "a Bundle of type searchset with self and next links", 400: "a parameter carechain does not search by", 403: "this identity may not list the patient's records"}}
+)
+
+func searchOp(id, typ, param, what string) serve.Operation {
+	return serve.Operation{ID: id, Summary: "search " + typ + " by " + param + " (a point read: zero or one match)",
+		Params: []serve.Param{{Name: param, In: "query", Required: true, Description: what}}, Produces: MediaFHIR,
+		Responses: map[int]string{200: "a Bundle of type searchset", 400: "a parameter carechain does not search by"}}
+}
+
+func (a *API) claimSearchRoutes() []route {
+	return []route{
+		{serve.Route{Method: http.MethodGet, Pattern: "/Claim/{id}", Op: opClaimRead, Handler: a.readClaim(claimResource)}, "Claim", "read", "", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/Claim", Op: opClaimSearch, Handler: a.searchClaim("Claim", "_id", claimResource)}, "Claim", "search-type", "_id", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/ClaimResponse", Op: opRespSearch, Handler: a.searchClaim("ClaimResponse", "request", fhir.ClaimResponse)}, "ClaimResponse", "search-type", "request", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/ExplanationOfBenefit", Op: opEOBSearch, Handler: a.searchClaim("ExplanationOfBenefit", "claim", fhir.ExplanationOfBenefit)}, "ExplanationOfBenefit", "search-type", "claim", ""},
+	}
+}
+
+// claimResource writes a claim as the R4 Claim carechain's mapping reads
+// back to the same input, created the day it was submitted.
+func claimResource(c cl.Claim) ([]byte, error) {
+	created := c.Submitted
+	if len(created) >= 10 {
+		created = created[:10]
+	}
+	return fhir.ClaimResource(c.Input, c.Provider, created)
+}
+
+var errNoPatientIndex = errors.New("carechain keeps no index of claims by patient (no rich queries on the ledger): search by the claim (Claim?_id, ClaimResponse?request=Claim/{id}, ExplanationOfBenefit?claim=Claim/{id})")
+
+// searchClaim answers the claim the parameter names as a searchset of
+// zero or one resource: a claim this identity cannot read is no match.
+func (a *API) searchClaim(typ, param string, build func(cl.Claim) ([]byte, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Has("patient") || q.Has("patient:identifier") {
+			a.fail(w, r, serve.BadRequest("patient", errNoPatientIndex))
+			return
+		}
+		if err := onlyParams(q, typ, param); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		id, err := claimParam(q, param)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		var found [][]byte
+		c, err := a.claims.Get(r.Context(), id)
+		switch {
+		case err != nil && client.CodeOf(err) == client.CodeNotFound:
+		case err != nil:
+			a.fail(w, r, err)
+			return
+		default:
+			data, err := build(*c)
+			if err != nil {
+				a.fail(w, r, err)
+				return
+			}
+			found = append(found, data)
+		}
+		self := a.base + "/" + typ + "?" + r.URL.RawQuery
+		a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.SearchSet(self, "", found...) })
+	}
+}
+
+// claimParam is the claim id a parameter names: an id, or Claim/{id}.
+func claimParam(q url.Values, param string) (string, error) {
+	v := q.Get(param)
+	if param != "_id" {
+		v = strings.TrimPrefix(v, "Claim/")
+	}
+	if v == "" || strings.Contains(v, "/") {
+		return "", serve.BadRequest(param, fmt.Errorf("names the claim: %s", map[bool]string{true: "its id", false: "Claim/{id}"}[param == "_id"]))
+	}
+	return v, nil
+}
+
+// onlyParams refuses every parameter but the ones a search of typ takes
+// (and _count and _page), naming the first in order: a parameter carechain
+// ignored would answer more than was asked for.
+func onlyParams(q url.Values, typ string, allowed ...string) error {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k != "_count" && k != "_page" && !contains(allowed, k) {
+			return serve.BadRequest(k, fmt.Errorf("carechain does not search %s by %s: it searches by %s", typ, k, strings.Join(allowed, ", ")))
+		}
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// searchDocuments answers one page of a patient's records, newest first,
+// each as the DocumentReference of its current version once its history
+// verifies, as a read does.
+func (a *API) searchDocuments(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := onlyParams(q, "DocumentReference", "patient", "patient:identifier"); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	subject, err := a.patientParam(q)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	page, err := pageParams(q)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p, err := a.records.ListBySubject(r.Context(), subject, "newest", page)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	found := make([][]byte, 0, len(p.Items))
+	for _, an := range p.Items {
+		data, err := a.verifiedDocument(r, an.ID)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		found = append(found, data)
+	}
+	self, next := a.pageLinks(r, "DocumentReference", p.Bookmark)
+	a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.SearchSet(self, next, found...) })
+}
+
+// pageLinks are a search's self link and, when there is a bookmark, its
+// next link.
+func (a *API) pageLinks(r *http.Request, typ, bookmark string) (string, string) {
+	self := a.base + "/" + typ + "?" + r.URL.RawQuery
+	if bookmark == "" {
+		return self, ""
+	}
+	q := r.URL.Query()
+	q.Set("_page", bookmark)
+	return self, a.base + "/" + typ + "?" + q.Encode()
+}
