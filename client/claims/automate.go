@@ -63,7 +63,7 @@ type automated interface {
 // that failed certainly without effect (no transaction of it may have
 // been ordered) is tried again, pausing longer each time, for a.Patience;
 // a step whose outcome is unknown (COMMIT_UNKNOWN) or that is refused
-// (FORBIDDEN, INVALID_ARGUMENT, NOT_FOUND) ends Automate with its error.
+// (FORBIDDEN, INVALID_ARGUMENT) ends Automate with its error.
 func (k *Client) Automate(ctx context.Context, org string, a Automation, o client.ListenOptions, handle func(ClaimEvent) error) error {
 	return k.Follow(ctx, org, o, func(e ClaimEvent) error {
 		if err := a.run(ctx, k, org, e); err != nil {
@@ -148,13 +148,16 @@ func (a Automation) patiently(ctx context.Context, step func() error) error {
 // withoutEffect reports whether err is a failure of a call that certainly
 // wrote nothing and may succeed later: no transaction of it may have been
 // ordered (TxID empty), and it is not a refusal of the caller or its input.
+// NOT_FOUND is tried again: the event says the claim committed, so an
+// endorser that does not find it (the secondary's peer, asked to endorse
+// a crossover) has not committed its block yet.
 func withoutEffect(err error) bool {
 	var e *client.Error
 	if !errors.As(err, &e) || e.TxID != "" {
 		return false
 	}
 	switch e.Code {
-	case client.CodeInvalidArgument, client.CodeNotFound, client.CodeForbidden, client.CodeAccessDenied,
+	case client.CodeInvalidArgument, client.CodeForbidden, client.CodeAccessDenied,
 		client.CodeConflict, client.CodeCanceled, client.CodeCommitUnknown:
 		return false
 	}

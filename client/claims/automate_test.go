@@ -105,10 +105,11 @@ func TestAutomationRetriesOnlyWhatHadNoEffect(t *testing.T) {
 		&client.Error{Code: client.CodeMVCCConflict},
 		&client.Error{Code: client.CodeUnknown, Message: "private data matching public hash version is not available"},
 		&client.Error{Code: client.CodeUnavailable},
+		&client.Error{Code: client.CodeNotFound, Message: "claim c1 not found"}, // an endorser behind
 	}
 	f := &fakeParty{errs: map[string][]error{"Screen": notYet}}
 	require.NoError(t, quick.run(context.Background(), f, "PayerMSP", ev))
-	assert.Equal(t, []string{"Screen c1", "Screen c1", "Screen c1", "Screen c1"}, f.calls)
+	assert.Equal(t, []string{"Screen c1", "Screen c1", "Screen c1", "Screen c1", "Screen c1"}, f.calls)
 
 	for _, stop := range []error{
 		&client.Error{Code: client.CodeCommitUnknown, TxID: "tx1"},
