@@ -110,12 +110,18 @@ func Build(args []string) error {
 	if spec.Vendor {
 		mod = "-mod=vendor" // a module of its own, its dependencies in the package
 	}
-	goArgs := []string{"build", "-trimpath", mod, "-ldflags=" + ldflags, "-o", filepath.Join(out, "chaincode")}
-	cmd := exec.Command("go", append(goArgs, spec.Main)...)
-	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
+	goArgs := []string{"build", "-trimpath", mod, "-ldflags=" + ldflags}
+	// The same package on every peer (and in every state folder) builds
+	// once: the binary is kept under the hash of its whole source and Go
+	// settings (see compileCached).
+	err = compileCached(src, filepath.Join(out, "chaincode"), append(goArgs, spec.Main), func(dst string) error {
+		cmd := exec.Command("go", append(append(goArgs, "-o", dst), spec.Main)...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		return cmd.Run()
+	})
+	if err != nil {
 		return fmt.Errorf("build: go build %s: %w", spec.Main, err)
 	}
 	return nil

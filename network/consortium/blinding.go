@@ -36,18 +36,19 @@ func (d collectionDef) members() []string {
 // blinding secret (package chaincode/kit/blind), once: 32 random bytes made
 // here, sent in the transient map to the collection's member peers only
 // (SetupBlinding, as the first member's admin), so the secret never reaches
-// a peer outside the collection and never a block.
+// a peer outside the collection and never a block. Each collection's
+// secret is a key of its own collection: they are set at once.
 func (c *Consortium) setupBlinding(ctx context.Context, p *progress, cc topology.Chaincode, ch string) error {
 	defs, err := c.collections(cc, ch)
 	if err != nil {
 		return err
 	}
-	for _, d := range defs {
+	return parallel(defs, len(defs), func(d collectionDef) error {
 		if err := c.blindCollection(ctx, p, cc, ch, d); err != nil {
 			return fmt.Errorf("collection %s: %w", d.Name, err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (c *Consortium) collections(cc topology.Chaincode, ch string) ([]collectionDef, error) {

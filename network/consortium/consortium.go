@@ -54,6 +54,12 @@ type Consortium struct {
 	created map[string]bool
 	applied []applied
 	started []topology.Node
+	// timeline records the steps of Up and Deploy for their summary.
+	timeline     *timeline
+	timelineOnce sync.Once
+	// early is the chaincode install Up starts for the Deploy that
+	// follows it (UpAndDeploy), or nil.
+	early *earlyInstall
 }
 
 // Options locate a consortium.
@@ -246,24 +252,21 @@ func adminUser(o *topology.Org) string {
 	return "admin"
 }
 
-// parallel runs fn for every item, at most limit at a time, and joins errors.
+// parallel runs fn for every item, at most limit at a time, and joins the
+// errors in the items' order (not the order they failed in), so a failure
+// of parallel work reads the same on every run.
 func parallel[T any](items []T, limit int, fn func(T) error) error {
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var errs []error
-	sem := make(chan struct{}, limit)
-	for _, it := range items {
+	errs := make([]error, len(items))
+	sem := make(chan struct{}, max(limit, 1))
+	for i, it := range items {
 		wg.Add(1)
 		sem <- struct{}{}
-		go func(it T) {
+		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := fn(it); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-		}(it)
+			errs[i] = fn(it)
+		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)

@@ -5,11 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/carechain/carechain/network/ccpackage"
@@ -23,46 +23,86 @@ import (
 // org with the next sequence and commits it; an org that joined a channel
 // approves the committed definition. An unchanged chaincode is left alone,
 // so Deploy is idempotent and an upgrade keeps the chaincode's state. The
-// chaincodes are packaged and installed side by side (at most installLimit
-// builds at a time) and defined once the parts registry is.
+// chaincodes are packaged, installed and defined side by side, each on
+// its channels at once (at most installLimit builds at a time); what
+// invokes a chaincode after its definition (the blinding secrets) waits
+// until the parts registry, which every chaincode reads, is bootstrapped
+// on that channel.
 func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
-	p := &progress{w: c.Out}
+	p := c.newProgress()
+	defer p.summary("deploy")
 	ccs, err := c.chaincodes(names)
 	if err != nil {
 		return err
 	}
 	builds := make(chan struct{}, installLimit)
-	// Every chaincode reads the parts registry (its blinding setup too):
-	// all are packaged and installed side by side, and the others are
-	// defined once the registry is.
-	var registry sync.WaitGroup
-	var registryFailed atomic.Bool
-	for _, cc := range ccs {
-		if cc.Genesis != "" {
-			registry.Add(1)
-		}
-	}
+	gate := newRegistryGate(ccs)
 	return parallel(ccs, len(ccs), func(cc topology.Chaincode) error {
-		if cc.Genesis != "" {
-			defer registry.Done()
-		}
 		pkg, err := c.packageAndInstall(ctx, p, cc, builds)
-		if err == nil && cc.Genesis == "" {
-			if registry.Wait(); registryFailed.Load() {
-				return nil // the registry's failure is the one reported
-			}
-		}
-		if err == nil {
-			err = c.defineOnChannels(ctx, p, cc, pkg)
-		}
 		if err != nil {
-			if cc.Genesis != "" {
-				registryFailed.Store(true)
-			}
+			gate.failAll(cc)
+			return fmt.Errorf("deploy %s: %w", cc.Name, err)
+		}
+		if err := c.defineOnChannels(ctx, p, cc, pkg, gate); err != nil {
 			return fmt.Errorf("deploy %s: %w", cc.Name, err)
 		}
 		return nil
 	})
+}
+
+// registryGate is, per channel, whether the parts registry deployed in the
+// same run is ready there: closed once its definition and bootstrap are
+// done, failed when they failed (its failure is the one reported).
+type registryGate struct {
+	done   map[string]chan struct{}
+	failed map[string]*atomic.Bool
+}
+
+func newRegistryGate(ccs []topology.Chaincode) *registryGate {
+	g := &registryGate{done: map[string]chan struct{}{}, failed: map[string]*atomic.Bool{}}
+	for _, cc := range ccs {
+		if cc.Genesis == "" {
+			continue
+		}
+		for _, ch := range cc.ChannelNames() {
+			g.done[ch], g.failed[ch] = make(chan struct{}), &atomic.Bool{}
+		}
+	}
+	return g
+}
+
+// open marks the registry on ch ready, or failed.
+func (g *registryGate) open(ch string, err error) {
+	if err != nil {
+		g.failed[ch].Store(true)
+	}
+	close(g.done[ch])
+}
+
+// failAll marks the registry failed on every channel, when cc is it.
+func (g *registryGate) failAll(cc topology.Chaincode) {
+	if cc.Genesis == "" {
+		return
+	}
+	for _, ch := range cc.ChannelNames() {
+		g.open(ch, errRegistryFailed)
+	}
+}
+
+var errRegistryFailed = errors.New("the parts registry failed")
+
+// wait waits until the registry on ch is ready; false when it failed.
+func (g *registryGate) wait(ctx context.Context, ch string) (bool, error) {
+	done, ok := g.done[ch]
+	if !ok {
+		return true, nil // not deployed in this run
+	}
+	select {
+	case <-done:
+		return !g.failed[ch].Load(), nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }
 
 // chaincodes are the named chaincodes, or all.
@@ -81,10 +121,21 @@ func (c *Consortium) chaincodes(names []string) ([]topology.Chaincode, error) {
 	return ccs, nil
 }
 
-// installLimit is how many chaincode builds (installs) run at once.
-const installLimit = 2
+// installLimit is how many installs run at once. Compiles are bounded by
+// the builder itself (ccbuilder's compile slots), and each package
+// compiles once: the peers after the first link its cached binary.
+const installLimit = 8
 
+// packageAndInstall packages the chaincode and installs it on its member
+// peers, or takes the early install Up made of it (UpAndDeploy).
 func (c *Consortium) packageAndInstall(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
+	if r := c.earlyResult(cc); r != nil {
+		return r.wait(ctx)
+	}
+	return c.packageAndInstallNow(ctx, p, cc, builds)
+}
+
+func (c *Consortium) packageAndInstallNow(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
 	var pkg *ccpackage.Package
 	if err := p.step("package "+cc.Name, func() error {
 		var err error
@@ -99,24 +150,27 @@ func (c *Consortium) packageAndInstall(ctx context.Context, p *progress, cc topo
 	return pkg, p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
 }
 
-func (c *Consortium) defineOnChannels(ctx context.Context, p *progress, cc topology.Chaincode, pkg *ccpackage.Package) error {
-	for _, ch := range cc.ChannelNames() {
-		if err := p.step(fmt.Sprintf("define %s on %s", cc.Name, ch), func() error {
+// defineOnChannels defines the chaincode on each of its channels at once,
+// then runs what follows the definition there.
+func (c *Consortium) defineOnChannels(ctx context.Context, p *progress, cc topology.Chaincode, pkg *ccpackage.Package, gate *registryGate) error {
+	return parallel(cc.ChannelNames(), len(cc.ChannelNames()), func(ch string) error {
+		err := p.step(fmt.Sprintf("define %s on %s", cc.Name, ch), func() error {
 			return c.define(ctx, p, cc, ch, pkg)
-		}); err != nil {
-			return err
+		})
+		if err == nil {
+			err = c.afterDefine(ctx, p, cc, ch, gate)
 		}
-		if err := c.afterDefine(ctx, p, cc, ch); err != nil {
-			return err
+		if cc.Genesis != "" {
+			gate.open(ch, err)
 		}
-	}
-	return nil
+		return err
+	})
 }
 
 // afterDefine bootstraps the parts registry and brings it to the
-// topology's orgs, and sets the collections' blinding secrets, where the
-// topology asks for them.
-func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.Chaincode, ch string) error {
+// topology's orgs, and sets the collections' blinding secrets (once the
+// registry is ready on the channel), where the topology asks for them.
+func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.Chaincode, ch string, gate *registryGate) error {
 	if cc.Genesis != "" {
 		if err := p.step(fmt.Sprintf("bootstrap %s on %s", cc.Name, ch), func() error {
 			return c.bootstrapRegistry(ctx, p, cc, ch)
@@ -131,6 +185,9 @@ func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.C
 	}
 	if !cc.Blinding {
 		return nil
+	}
+	if ok, err := gate.wait(ctx, ch); !ok || err != nil {
+		return err // the registry's failure is the one reported
 	}
 	return p.step(fmt.Sprintf("blinding secrets of %s on %s", cc.Name, ch), func() error {
 		return c.setupBlinding(ctx, p, cc, ch)
@@ -250,14 +307,7 @@ func (c *Consortium) installOn(ctx context.Context, peers []topology.Node, pkg *
 		}
 		return nil
 	}
-	if len(peers) == 0 {
-		return nil
-	}
-	// The first build warms the Go build cache; the others then only link.
-	if err := installOn(peers[0]); err != nil {
-		return err
-	}
-	return parallel(peers[1:], installLimit, installOn)
+	return parallel(peers, len(peers), installOn)
 }
 
 // definitionVersion names the definition's content: the package and the
@@ -327,7 +377,7 @@ func (c *Consortium) define(ctx context.Context, p *progress, cc topology.Chainc
 	if err := parallel(orgs, len(orgs), func(o *topology.Org) error { return c.approve(ctx, d, seq, o) }); err != nil {
 		return err
 	}
-	_, err = c.commit(ctx, p, d)
+	_, err = c.commitAt(ctx, p, d, seq, nil)
 	return err
 }
 
@@ -353,21 +403,28 @@ func (c *Consortium) approveCommitted(ctx context.Context, p *progress, d defini
 	return nil
 }
 
-// approve approves the definition at seq for an org, unless it has.
+// approve approves the definition at seq for an org, unless it has: the
+// peer refuses to endorse an approval the org has made already (with the
+// same package), and nothing is ordered then.
 func (c *Consortium) approve(ctx context.Context, d definition, seq int64, o *topology.Org) error {
-	admin := c.peerAdmin(o)
-	if out, err := admin.Run(ctx, "lifecycle", "chaincode", "queryapproved", "-C", d.channel, "-n", d.cc.Name,
-		"--sequence", fmt.Sprint(seq), "--output", "json"); err == nil {
-		var a committed
-		if json.Unmarshal(out, &a) == nil && a.Version == d.version {
-			return nil
-		}
-	}
 	args := append([]string{"lifecycle", "chaincode", "approveformyorg", "--package-id", d.pkg.ID}, d.args(seq)...)
-	if _, err := admin.Run(ctx, append(args, c.ordererFlags()...)...); err != nil {
+	_, err := c.peerAdmin(o).Run(ctx, append(args, c.ordererFlags()...)...)
+	if err != nil && !alreadyApproved(err) {
 		return fmt.Errorf("approve for %s: %w", o.MSPID, err)
 	}
 	return nil
+}
+
+// alreadyApproved reports whether the peer refused an approval because
+// the org approved the same definition and package before (Fabric's
+// lifecycle: "attempted to redefine uncommitted sequence (N) ... with
+// unchanged content", or "attempted to redefine the current committed
+// sequence (N) for namespace NAME" with nothing after it; "with different
+// parameters" is a real conflict).
+func alreadyApproved(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "with unchanged content") ||
+		strings.Contains(msg, "attempted to redefine the current committed sequence") && !strings.Contains(msg, "with different parameters")
 }
 
 // ordererFlags point the peer CLI at the first orderer over TLS.

@@ -284,6 +284,12 @@ func (c *Consortium) commit(ctx context.Context, p *progress, d definition) (Rea
 	if err != nil {
 		return Readiness{}, err
 	}
+	return c.commitAt(ctx, p, d, seq, cur)
+}
+
+// commitAt commits d at seq once the approvals meet the lifecycle policy;
+// cur is the committed definition when d is it.
+func (c *Consortium) commitAt(ctx context.Context, p *progress, d definition, seq int64, cur *committed) (Readiness, error) {
 	r, err := c.settledReadiness(ctx, d, seq, cur)
 	if err != nil || r.Committed {
 		return r, err

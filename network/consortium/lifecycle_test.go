@@ -1,6 +1,7 @@
 package consortium
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,4 +21,17 @@ func TestReadinessNamesWhoIsMissing(t *testing.T) {
 	r.Approvals["PayerMSP"] = true
 	assert.True(t, r.Ready())
 	assert.Contains(t, r.String(), "missing [RegulatorMSP]")
+}
+
+// An approval the peer refuses because the org made it already is done; a
+// definition that conflicts with the committed one is not.
+func TestAnApprovalMadeBeforeIsDone(t *testing.T) {
+	for msg, done := range map[string]bool{
+		"Error: proposal failed with status: 500 - failed to invoke backing implementation of 'ApproveChaincodeDefinitionForMyOrg': attempted to redefine uncommitted sequence (1) for namespace consent with unchanged content": true,
+		"Error: ... 'ApproveChaincodeDefinitionForMyOrg': attempted to redefine the current committed sequence (2) for namespace parts":                                                                                          true,
+		"Error: ... attempted to redefine the current committed sequence (2) for namespace parts with different parameters: expected EndorsementPlugin 'escc' but got 'x'":                                                       false,
+		"Error: connection refused": false,
+	} {
+		assert.Equal(t, done, alreadyApproved(errors.New(msg)), msg)
+	}
 }

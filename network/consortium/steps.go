@@ -1,10 +1,13 @@
 package consortium
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,22 +27,80 @@ func (e *NodeError) Error() string {
 
 func (e *NodeError) Unwrap() error { return e.Err }
 
-// progress prints each step with the time it took.
+// progress prints each step with the time it took, and records it in
+// the consortium's timeline (when it has one) for the summary.
 type progress struct {
-	w     io.Writer
-	start time.Time
+	w        io.Writer
+	start    time.Time
+	timeline *timeline
+}
+
+// newProgress is a progress that records into the consortium's timeline,
+// which the first one starts: Up and then Deploy share it, so the summary
+// at the end of Deploy covers all of `carenet up`.
+func (c *Consortium) newProgress() *progress {
+	c.timelineOnce.Do(func() { c.timeline = &timeline{start: time.Now()} })
+	return &progress{w: c.Out, start: time.Now(), timeline: c.timeline}
 }
 
 func (p *progress) step(name string, fn func() error) error {
 	t := time.Now()
 	fmt.Fprintf(p.w, "▶ %s\n", name)
 	err := fn()
+	took := time.Since(t)
+	p.timeline.record(name, t, took, err)
 	if err != nil {
-		fmt.Fprintf(p.w, "✗ %s failed after %.1fs: %v\n", name, time.Since(t).Seconds(), err)
+		fmt.Fprintf(p.w, "✗ %s failed after %.1fs: %v\n", name, took.Seconds(), err)
 		return err
 	}
-	fmt.Fprintf(p.w, "✓ %s (%.1fs)\n", name, time.Since(t).Seconds())
+	fmt.Fprintf(p.w, "✓ %s (%.1fs)\n", name, took.Seconds())
 	return nil
+}
+
+// summary prints the timeline: every step with when it started (steps
+// run side by side overlap) and how long it took, and the total.
+func (p *progress) summary(what string) {
+	if p.timeline != nil {
+		p.timeline.write(p.w, what)
+	}
+}
+
+// timeline is the steps of a run, as they ended.
+type timeline struct {
+	start time.Time
+	mu    sync.Mutex
+	steps []timedStep
+}
+
+type timedStep struct {
+	name     string
+	at, took time.Duration
+	failed   bool
+}
+
+func (tl *timeline) record(name string, start time.Time, took time.Duration, err error) {
+	if tl == nil {
+		return
+	}
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	tl.steps = append(tl.steps, timedStep{name: name, at: start.Sub(tl.start), took: took, failed: err != nil})
+}
+
+func (tl *timeline) write(w io.Writer, what string) {
+	tl.mu.Lock()
+	steps := slices.Clone(tl.steps)
+	tl.mu.Unlock()
+	slices.SortStableFunc(steps, func(a, b timedStep) int { return cmp.Compare(a.at, b.at) })
+	fmt.Fprintf(w, "timing of this run (%s): start, time taken, step\n", what)
+	for _, s := range steps {
+		mark := ""
+		if s.failed {
+			mark = "  (failed)"
+		}
+		fmt.Fprintf(w, "  %6.1fs %6.1fs  %s%s\n", s.at.Seconds(), s.took.Seconds(), s.name, mark)
+	}
+	fmt.Fprintf(w, "  total %.1fs\n", time.Since(tl.start).Seconds())
 }
 
 func (p *progress) note(format string, args ...any) {

@@ -34,11 +34,12 @@ import (
 // (channel updates rolled back, nodes it started stopped), so a failed
 // reconcile leaves the consortium as it was.
 func (c *Consortium) Up(ctx context.Context) error {
-	p := &progress{w: c.Out, start: time.Now()}
+	p := c.newProgress()
 	c.created, c.applied, c.started = map[string]bool{}, nil, nil
 	failAfter := os.Getenv(FailAfterEnv)
 	for _, s := range c.upSteps() {
 		if err := p.step(s.name, func() error { return injected(s.fn(ctx), s.name == failAfter) }); err != nil {
+			c.stopEarlyInstall()
 			return c.undo(context.WithoutCancel(ctx), &StepError{Step: s.name, Err: err})
 		}
 	}
@@ -66,6 +67,19 @@ type upStep struct {
 }
 
 func (c *Consortium) upSteps() []upStep {
+	steps := c.nodeSteps()
+	if c.early == nil {
+		return steps
+	}
+	// Installing chaincode needs the peers running, not on channels.
+	i := slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepStartPeers }) + 1
+	return slices.Insert(steps, i, upStep{"start installing chaincode (for the deploy that follows)", c.startEarlyInstall})
+}
+
+// stepStartPeers is the step of Up after which chaincode can be installed.
+const stepStartPeers = "start peers"
+
+func (c *Consortium) nodeSteps() []upStep {
 	return []upStep{
 		{"prepare state folder " + string(c.Home), c.prepare},
 		{"start certificate authorities", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindCA) }},
@@ -75,7 +89,7 @@ func (c *Consortium) upSteps() []upStep {
 		{"make channel genesis blocks", c.genesisBlocks},
 		{"start orderers", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindOrderer) }},
 		{"join orderers to channels and wait for Raft leaders", c.joinOrderers},
-		{"start peers", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindPeer) }},
+		{stepStartPeers, func(ctx context.Context) error { return c.startNodes(ctx, topology.KindPeer) }},
 		{"update channel configs to the topology", c.updateChannels},
 		{"join peers to channels", c.joinPeers},
 		{"wait for peers to catch up with the orderers", c.waitCaughtUp},
@@ -440,10 +454,12 @@ func (c *Consortium) enrollUser(ctx context.Context, ca *pki.CA, org *topology.O
 	return c.enrollInto(ctx, ca, u.Name, nil, mspDir, tlsDir+"-enrollment", tlsDir)
 }
 
-// builderEnv are the variables the chaincode builder needs to run Go.
-// CARECHAIN_KEK_DIR reaches the chaincode processes: the org's
-// key-encryption keys, which only its own peers hold.
-var builderEnv = []string{"HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOPRIVATE", "GOTOOLCHAIN", "TMPDIR", "CARECHAIN_KEK_DIR"}
+// builderEnv are the variables the chaincode builder needs to run Go and
+// find its cache of built chaincode (ccbuilder.CacheEnv, XDG_CACHE_HOME,
+// ccbuilder.NoCacheEnv). CARECHAIN_KEK_DIR reaches the chaincode
+// processes: the org's key-encryption keys, which only its own peers hold.
+var builderEnv = []string{"HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GONOSUMDB", "GOPRIVATE", "GOTOOLCHAIN", "TMPDIR",
+	"XDG_CACHE_HOME", ccbuilder.CacheEnv, ccbuilder.NoCacheEnv, "CARECHAIN_KEK_DIR"}
 
 // makeKEKs gives every org that runs peers its records key-encryption key
 // (P-256, PKCS #8), once.
@@ -524,7 +540,7 @@ func (c *Consortium) writeNodeConfig(n topology.Node) error {
 // channelSpec describes a channel for configtxgen.
 func (c *Consortium) channelSpec(name string) channelcfg.Channel {
 	oo := c.Topo.OrdererOrg()
-	spec := channelcfg.Channel{Name: name}
+	spec := channelcfg.Channel{Name: name, Batch: c.batchOf(name)}
 	spec.OrdererOrg = channelcfg.Org{Name: oo.Name, MSPID: oo.MSPID, MSPDir: c.Home.OrgMSP(oo.Name)}
 	for _, n := range c.nodesOf(topology.KindOrderer) {
 		spec.OrdererOrg.OrdererEndpoints = append(spec.OrdererOrg.OrdererEndpoints, n.Address())

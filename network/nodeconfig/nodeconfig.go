@@ -100,14 +100,32 @@ func PeerCore(d Doc, p Peer) Doc {
 		"peer.gateway.enabled":        true,
 		// Gossip: the external endpoint makes the peer known to other orgs
 		// (through the channel's anchor peers); one peer per org leads itself.
-		"peer.gossip.bootstrap":              addr,
-		"peer.gossip.endpoint":               addr,
-		"peer.gossip.externalEndpoint":       addr,
-		"peer.gossip.useLeaderElection":      false,
-		"peer.gossip.orgLeader":              true,
-		"peer.gossip.reconnectInterval":      "2s",
-		"peer.gossip.aliveTimeInterval":      "2s",
-		"peer.gossip.pvtData.pushAckTimeout": "3s",
+		"peer.gossip.bootstrap":         addr,
+		"peer.gossip.endpoint":          addr,
+		"peer.gossip.externalEndpoint":  addr,
+		"peer.gossip.useLeaderElection": false,
+		"peer.gossip.orgLeader":         true,
+		// A peer that joins a channel first probes other orgs' anchor peers
+		// that have not joined yet (refused: they do not know its MSP
+		// yet) and sleeps reconnectInterval before the next try.
+		"peer.gossip.reconnectInterval": "500ms",
+		// Such a probe is refused but answered with no connection message:
+		// the prober waits connTimeout (2 s in the sample) for it. A
+		// handshake on a live link takes milliseconds.
+		"peer.gossip.connTimeout":       "1s",
+		"peer.gossip.aliveTimeInterval": "2s",
+		// A peer knows another org's peer on a channel once it has its
+		// state info (pushed every publishStateInfoInterval, pulled every
+		// requestStateInfoInterval: 4 s in the sample), and the metric
+		// carenet waits on (gossip_membership_total_peers_known) is set
+		// every membershipTrackerInterval (5 s): with the sample's values a
+		// new consortium idled 10 s before its peers were seen to know each
+		// other. State info is pushed only when it changed, so the shorter
+		// intervals cost little once the network is settled.
+		"peer.gossip.publishStateInfoInterval":  "500ms",
+		"peer.gossip.requestStateInfoInterval":  "1s",
+		"peer.gossip.membershipTrackerInterval": "250ms",
+		"peer.gossip.pvtData.pushAckTimeout":    "3s",
 		// A peer that joins a collection later (a payer added by
 		// reconcile) gets the values written before it joined only by
 		// reconciliation; every 5 s rather than the sample's minute, so
