@@ -46,6 +46,9 @@ type Channel struct {
 	// PeerMSPs are the members that run peers: they, not the whole
 	// membership, make up the majority that endorses lifecycle changes.
 	PeerMSPs []string
+	// Batch is how the orderers cut the channel's blocks (zero fields:
+	// DefaultBatch's). Set, WantOf wants it of a running channel too.
+	Batch Batch
 }
 
 type policy struct {
@@ -152,6 +155,10 @@ func Configtx(c Channel) ([]byte, error) {
 	for _, m := range c.Members {
 		members = append(members, orgSection(m, false))
 	}
+	batch := c.Batch.OrDefault()
+	if err := batch.Validate(); err != nil {
+		return nil, err
+	}
 	profile := map[string]any{
 		"Policies": map[string]policy{
 			"Readers": implicit("ANY Readers"),
@@ -161,11 +168,11 @@ func Configtx(c Channel) ([]byte, error) {
 		"Capabilities": map[string]bool{"V2_0": true},
 		"Orderer": map[string]any{
 			"OrdererType":  "etcdraft",
-			"BatchTimeout": "250ms",
+			"BatchTimeout": batch.Timeout.String(),
 			"BatchSize": map[string]any{
-				"MaxMessageCount":   100,
-				"AbsoluteMaxBytes":  "99 MB",
-				"PreferredMaxBytes": "2 MB",
+				"MaxMessageCount":   batch.MaxMessageCount,
+				"AbsoluteMaxBytes":  batch.AbsoluteMaxBytes,
+				"PreferredMaxBytes": batch.PreferredMaxBytes,
 			},
 			"EtcdRaft": map[string]any{
 				"Consenters": consenters,

@@ -29,6 +29,7 @@ func TestTheGenesisBlockIsWhatIsWanted(t *testing.T) {
 	k := newConsortium(t)
 	ord := newTestOrg(t, "OrdererMSP")
 	c := channel(k.a, k.b, k.patients)
+	c.Batch = Batch{Timeout: 400 * time.Millisecond, MaxMessageCount: 50, PreferredMaxBytes: 1<<20 + 3}
 	c.OrdererOrg = Org{Name: "orderer", MSPID: ord.mspID, MSPDir: ord.mspDir, OrdererEndpoints: []string{"127.0.0.1:7050"}}
 	c.Consenters = []Consenter{{Host: "127.0.0.1", Port: 7050, TLSCert: tlsCert(t, ord)}}
 	dir := t.TempDir()
@@ -42,6 +43,10 @@ func TestTheGenesisBlockIsWhatIsWanted(t *testing.T) {
 	plan, err := NewPlan("care", cfg, want(t, c))
 	require.NoError(t, err)
 	require.True(t, plan.Empty(), "%s", plan)
+	batch, err := BatchOf(cfg)
+	require.NoError(t, err)
+	require.Equal(t, Batch{Timeout: 400 * time.Millisecond, MaxMessageCount: 50, AbsoluteMaxBytes: 99 << 20, PreferredMaxBytes: 1<<20 + 3}, batch,
+		"the genesis block has the described batching, defaults for what it leaves out")
 	// An org added by an update gets the MSP configtxgen would give it.
 	tx := configtx.New(cfg)
 	inGenesis, err := tx.Application().Organization("BMSP").MSP().Configuration()

@@ -28,6 +28,9 @@ type Member struct {
 type Want struct {
 	Members  []Member
 	Policies map[string]configtx.Policy
+	// Batch, when set, is the orderers' batching the channel should have;
+	// nil leaves the orderer side as the channel has it.
+	Batch *Batch
 }
 
 // Plan is the change that brings a channel's config to a Want: which orgs
@@ -91,6 +94,11 @@ func NewPlan(channel string, current *cb.Config, want Want) (*Plan, error) {
 	}
 	if len(p.Added)+len(p.Removed) > 0 {
 		p.reqs = append(p.reqs, p.groupModPolicy(nil))
+	}
+	if want.Batch != nil {
+		if err := p.batch(*want.Batch); err != nil {
+			return nil, fmt.Errorf("channel %s: %w", channel, err)
+		}
 	}
 	return p, nil
 }

@@ -19,6 +19,10 @@ import (
 // A member's MSP is read from its MSPDir.
 func WantOf(c Channel) (Want, error) {
 	w := Want{Policies: map[string]configtx.Policy{}}
+	if c.Batch != (Batch{}) {
+		b := c.Batch.OrDefault()
+		w.Batch = &b
+	}
 	for name, pol := range applicationPolicies(c) {
 		w.Policies[name] = configtxPolicy(pol)
 	}
@@ -100,8 +104,8 @@ func readCert(path string) (*x509.Certificate, error) {
 	return cert, nil
 }
 
-// WantFrom is the application side a config has: what a failed change is
-// rolled back to.
+// WantFrom is the application side and the batching a config has: what
+// a failed change is rolled back to.
 func WantFrom(cfg *cb.Config) (Want, error) {
 	tx := configtx.New(cfg)
 	app, err := tx.Application().Configuration()
@@ -109,6 +113,9 @@ func WantFrom(cfg *cb.Config) (Want, error) {
 		return Want{}, err
 	}
 	w := Want{Policies: app.Policies}
+	if b, err := BatchOf(cfg); err == nil {
+		w.Batch = &b
+	}
 	for _, o := range app.Organizations {
 		w.Members = append(w.Members, Member{MSPID: o.Name, MSP: o.MSP, Policies: o.Policies, AnchorPeers: o.AnchorPeers})
 	}

@@ -96,8 +96,8 @@ func (c *Consortium) applyPlan(ctx context.Context, p *progress, plan *channelcf
 }
 
 // signerOrder is who may sign a channel's update, in order of preference:
-// the channel's orgs in the topology with their admin enrolled, the orgs
-// that leave the channel last.
+// the channel's orgs in the topology with their admin enrolled, then the
+// orgs that leave the channel, then the orderer org.
 func (c *Consortium) signerOrder(plan *channelcfg.Plan) []string {
 	var stay, leave []string
 	for _, name := range c.Topo.Channel(plan.Channel).Orgs {
@@ -111,7 +111,19 @@ func (c *Consortium) signerOrder(plan *channelcfg.Plan) []string {
 			leave = append(leave, msp)
 		}
 	}
+	// The orderer org's admins sign what only they may change (batching).
+	if oo := c.Topo.OrdererOrg(); pki.Enrolled(c.Home.UserMSP(oo.Name, adminUser(oo))) {
+		leave = append(leave, oo.MSPID)
+	}
 	return append(stay, leave...)
+}
+
+// batchOf is the batching the topology gives a channel.
+func (c *Consortium) batchOf(channel string) channelcfg.Batch {
+	b := c.Topo.Channel(channel).Batch
+	timeout, _ := b.TimeoutDuration() // checked when the topology was read
+	return channelcfg.Batch{Timeout: timeout, MaxMessageCount: b.MaxMessageCount,
+		AbsoluteMaxBytes: b.AbsoluteMaxBytes, PreferredMaxBytes: b.PreferredMaxBytes}.OrDefault()
 }
 
 // orgOfMSP is the topology's org of an MSP id, or nil.

@@ -73,6 +73,37 @@ type User struct {
 type Channel struct {
 	Name string   `yaml:"name"`
 	Orgs []string `yaml:"orgs"`
+	// Batch is how the orderers cut the channel's blocks; a change is
+	// applied to the running channel by config update, which the orderer
+	// org's admins sign.
+	Batch Batch `yaml:"batch,omitempty"`
+}
+
+// Batch is a channel's block cutting: a block is cut Timeout after its
+// first transaction, or at MaxMessageCount transactions, or at
+// PreferredMaxBytes (one transaction may be up to AbsoluteMaxBytes). A
+// field left out keeps carenet's default: 250ms, 100 transactions,
+// 2 MiB preferred, 99 MiB at most.
+type Batch struct {
+	Timeout           string `yaml:"timeout,omitempty"` // a Go duration, "500ms"
+	MaxMessageCount   uint32 `yaml:"maxMessageCount,omitempty"`
+	AbsoluteMaxBytes  uint32 `yaml:"absoluteMaxBytes,omitempty"`
+	PreferredMaxBytes uint32 `yaml:"preferredMaxBytes,omitempty"`
+}
+
+// TimeoutDuration is the batch timeout, 0 when left out.
+func (b Batch) TimeoutDuration() (time.Duration, error) {
+	if b.Timeout == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(b.Timeout)
+	if err != nil {
+		return 0, fmt.Errorf("batch timeout %q: %w", b.Timeout, err)
+	}
+	if d <= 0 || d > time.Minute {
+		return 0, fmt.Errorf("batch timeout %q: must be above 0 and at most 1m", b.Timeout)
+	}
+	return d, nil
 }
 
 // Chaincode is a chaincode deployed on one or more channels: a Go main
@@ -257,6 +288,12 @@ func (t *Topology) validate() error {
 		}
 		if peers == 0 {
 			return fmt.Errorf("channel %q: no member org runs a peer", c.Name)
+		}
+		if _, err := c.Batch.TimeoutDuration(); err != nil {
+			return fmt.Errorf("channel %q: %w", c.Name, err)
+		}
+		if b := c.Batch; b.AbsoluteMaxBytes > 0 && b.PreferredMaxBytes > b.AbsoluteMaxBytes {
+			return fmt.Errorf("channel %q: batch preferredMaxBytes %d: must not exceed absoluteMaxBytes %d", c.Name, b.PreferredMaxBytes, b.AbsoluteMaxBytes)
 		}
 	}
 	ccs := map[string]bool{}

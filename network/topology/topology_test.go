@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -169,5 +170,38 @@ func TestChaincodeSources(t *testing.T) {
 		} else {
 			assert.ErrorContains(t, err, want, src)
 		}
+	}
+}
+
+// A channel's batching is read as written, fields left out stay zero
+// (carenet's defaults), and one the orderers would refuse is refused
+// with the channel and the field.
+func TestChannelBatching(t *testing.T) {
+	base := `portBase: 7000
+orgs:
+  - {name: orderer, mspId: OrdererMSP, orderers: [o1], users: [{name: admin, type: admin}]}
+  - {name: a, mspId: AMSP, peers: [peer0], users: [{name: admin, type: admin}]}
+channels:
+  - {name: ch, orgs: [a], %s}
+`
+	topo, err := Parse([]byte(fmt.Sprintf(base, "batch: {timeout: 500ms, maxMessageCount: 20}")))
+	require.NoError(t, err)
+	assert.Equal(t, Batch{Timeout: "500ms", MaxMessageCount: 20}, topo.Channel("ch").Batch)
+	d, err := topo.Channel("ch").Batch.TimeoutDuration()
+	require.NoError(t, err)
+	assert.Equal(t, 500*time.Millisecond, d)
+	topo, err = Parse([]byte(fmt.Sprintf(base, "batch: {}")))
+	require.NoError(t, err)
+	assert.Equal(t, Batch{}, topo.Channel("ch").Batch)
+	for extra, want := range map[string]string{
+		"batch: {timeout: soon}":                                   `channel "ch": batch timeout "soon"`,
+		"batch: {timeout: 0s}":                                     "must be above 0",
+		"batch: {timeout: 2m}":                                     "at most 1m",
+		"batch: {maxMessageCount: -1}":                             "cannot unmarshal",
+		"batch: {absoluteMaxBytes: 1024, preferredMaxBytes: 2048}": "must not exceed absoluteMaxBytes 1024",
+		"batch: {timeout: 1s, colour: blue}":                       "colour",
+	} {
+		_, err := Parse([]byte(fmt.Sprintf(base, extra)))
+		require.ErrorContains(t, err, want, extra)
 	}
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/network/channelcfg"
 	"github.com/carechain/carechain/network/consortium"
 	"github.com/carechain/carechain/network/health"
 	"github.com/carechain/carechain/network/topology"
@@ -92,16 +93,26 @@ func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
 	require.True(t, ok, "network.json lists payer2's claims staff")
 	twoPayersStory(t, cl2, p2)
 
-	// A second up changes nothing.
-	out, err = carenetOutput("--topology", withPayer2, "--no-deploy", "up")
-	require.NoError(t, err)
-	assert.Contains(t, out, "care matches the topology")
+	// A second up, whose topology changes only care's batching, changes
+	// only that: the orderer group's two values, by an update that the
+	// orderer org's admin signs from its own folder (their mod_policy is
+	// the orderers' Admins), the same exchange as the add's.
+	batched := writeTopology(t, dir, "with-payer2-batched.yaml", withBatch(payer2(t, "payer2", "", true)))
+	out, err = carenetOutput("--topology", batched, "--no-deploy", "up")
+	require.NoError(t, err, "the reconcile that changes care's batching")
+	assert.Contains(t, out, "channel care: add [], remove [], change [batch timeout 250ms -> 400ms batch size 100 transactions, 2097152 bytes preferred, 103809024 at most -> 50 transactions, 2097152 bytes preferred, 103809024 at most]")
+	assert.Contains(t, out, "supply matches the topology")
+	assertSignedFromOwnFolders(t, out, "care", orgOfMSP)
+	assert.Contains(t, out, "care: config update signed by the admins of [OrdererMSP],")
+	assert.Equal(t, channelcfg.Batch{Timeout: 400 * time.Millisecond, MaxMessageCount: 50, AbsoluteMaxBytes: 99 << 20, PreferredMaxBytes: 2 << 20},
+		ordererBatch(t, "care"), "the orderers cut care's blocks as the topology says")
+	put(t, session(t, "provider", "physician1"), "care", fmt.Sprintf("after-batch-%d", time.Now().UnixNano()), "b")
 
 	// Out of care: its peer stops receiving blocks. The channel update
 	// goes the way operators on their own hosts run it: written to a
 	// file, refused while it lacks signatures, signed by each org's admin
 	// from its own folder, then submitted; up then finds care as wanted.
-	outOfCare := writeTopology(t, dir, "payer2-out-of-care.yaml", payer2(t, "payer2", "", false))
+	outOfCare := writeTopology(t, dir, "payer2-out-of-care.yaml", withBatch(payer2(t, "payer2", "", false)))
 	removeFromCareByHand(t, outOfCare)
 	out, err = carenetOutput("--topology", outOfCare, "up")
 	require.NoError(t, err, "the reconcile that removes payer2 from care")
@@ -113,8 +124,12 @@ func TestAPayerJoinsAndLeavesTheCareChannel(t *testing.T) {
 	assert.Equal(t, frozen, peerHeight(t, cl2, "peer0.payer2", "care", 0), "a peer of an org out of the channel gets no block")
 	before.readBack(t, session(t, "regulator", "auditor1"))
 
-	// Out of the topology: its nodes stop, its state stays until clean.
-	require.NoError(t, carenet("--no-deploy", "up"))
+	// Out of the topology: its nodes stop, its state stays until clean;
+	// care's batching is the default again.
+	out, err = carenetOutput("--no-deploy", "up")
+	require.NoError(t, err)
+	assert.Contains(t, out, "change [batch timeout 400ms -> 250ms batch size 50 transactions")
+	assert.Equal(t, channelcfg.DefaultBatch, ordererBatch(t, "care"))
 	for _, d := range []string{nodeDir("peer0.payer2"), filepath.Join(home, "orgs", "payer2", "ca")} {
 		assert.Empty(t, processesUsing(d), "a process of %s still runs", d)
 		_, err := os.Stat(d)
@@ -278,6 +293,30 @@ func payer2(t *testing.T, name, peerHost string, inCare bool) *topology.Topology
 	claims.Endorsement = "OutOf(2, " + peers + ")"
 	topo.Chaincode("claims").Channels["care"] = claims
 	return topo
+}
+
+// withBatch is topo with care's blocks cut after 400 ms or at 50
+// transactions (the default: 250 ms, 100).
+func withBatch(topo *topology.Topology) *topology.Topology {
+	topo.Channel("care").Batch = topology.Batch{Timeout: "400ms", MaxMessageCount: 50}
+	return topo
+}
+
+// ordererBatch is a channel's batching as the orderers serve its config
+// (fetched with Fabric's peer CLI as the orderer org's admin).
+func ordererBatch(t *testing.T, channel string) channelcfg.Batch {
+	t.Helper()
+	scratch := t.TempDir()
+	fabricShell(t, scratch, `eval "$(scripts/carenet.sh env orderer)"
+cd "$SCRATCH"
+peer channel fetch config config.block -c `+channel+` -o "$ORDERER_ADDRESS" --tls --cafile "$ORDERER_CA"`, false)
+	data, err := os.ReadFile(filepath.Join(scratch, "config.block"))
+	require.NoError(t, err)
+	cfg, err := channelcfg.ConfigFromBlock(data)
+	require.NoError(t, err)
+	b, err := channelcfg.BatchOf(cfg)
+	require.NoError(t, err)
+	return b
 }
 
 func writeTopology(t *testing.T, dir, name string, topo *topology.Topology) string {
