@@ -167,7 +167,7 @@ func fhirClaimThroughHTTP(t *testing.T, base, id, subject, coverage, day string)
 	d, err := time.Parse("2006-01-02", day)
 	require.NoError(t, err)
 	served := d.AddDate(0, 0, -1).Format("2006-01-02")
-	doc := `{"resourceType":"Claim","id":"` + id + `","status":"active",
+	doc := `{"resourceType":"Claim","id":"` + id + `","identifier":[{"system":"http://clinic.example/claim","value":"V-` + id + `"}],"status":"active",
  "type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"professional"}]},
  "use":"claim","patient":{"identifier":{"system":"urn:carechain:patient","value":"` + subject + `"}},
  "created":"` + time.Now().UTC().Format("2006-01-02") + `","insurer":{"identifier":{"system":"urn:carechain:msp","value":"PayerMSP"}},
@@ -193,4 +193,18 @@ func fhirClaimThroughHTTP(t *testing.T, base, id, subject, coverage, day string)
 	back, err := fhir.Validate(httpGet(t, base+"/fhir/ClaimResponse/"+id, 200))
 	require.NoError(t, err)
 	assert.Equal(t, "ClaimResponse", back)
+
+	// The claim reads back as R4 with its business identifier (kept in
+	// the claim's private record) and is found as its response's request.
+	claim := httpGet(t, base+"/fhir/Claim/"+id, 200)
+	typ, err = fhir.Validate(claim)
+	require.NoError(t, err)
+	assert.Equal(t, "Claim", typ)
+	assert.Contains(t, string(claim), `"value":"V-`+id+`"`)
+	found := httpGet(t, base+"/fhir/ClaimResponse?request=Claim/"+id, 200)
+	typ, err = fhir.Validate(found)
+	require.NoError(t, err)
+	assert.Equal(t, "Bundle", typ)
+	assert.Contains(t, string(found), `"type":"searchset"`)
+	assert.Contains(t, string(found), `"id":"`+id+`"`)
 }
