@@ -42,7 +42,8 @@ bench_patient() { # USER: register, link and enroll USER unless the wallet has i
 }
 t0=$(date +%s.%N)
 pids=()
-for i in $(seq 1 40) check; do
+patients=${BENCH_PATIENTS:-400}
+for i in $(seq 1 "$patients") check; do
   bench_patient "benchpatient$i" &
   pids+=($!)
   if (( ${#pids[@]} >= 8 )); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
@@ -51,12 +52,16 @@ for p in "${pids[@]}"; do wait "$p"; done
 for f in "$bw"/subject/*; do echo "$(basename "$f") $(cat "$f")"; done > "$bw/subjects"
 awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "benchmark patients ready in %.1f s (wallet %s)\n", b-a, "'"$bw"'" }'
 
-# Consent: 40 patients grant at once, one transaction in flight each (a
-# patient's consents share the patient's open-consent set). The grants expire
-# two minutes on, so repeated runs do not pile up open consents.
+# Consent: 40 grants in flight, each call by the next of $patients patients
+# in turn (--rotate-users), as claims cycle through patients: a patient's
+# consents share the patient's open-consent set, and when each of 40
+# workers granted for its own patient, its next grant read the set its
+# last one had just written, which another endorser may not have committed
+# yet (ENDORSEMENT_MISMATCH). The grants expire two minutes on, so repeated
+# runs do not pile up open consents.
 start=$(now '-1 minute'); end=$(now '+2 minutes')
 grant='{"id":"bench-{run}-{n}","subject":"{subject}","decision":"permit","period":{"start":"'$start'","end":"'$end'"},"provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],"purpose":["treatment"],"class":["labs","imaging"]}}'
-bench --name "consent Grant (40 in flight)" --org patients --users benchpatient1-40 --in-flight 40 \
+bench --name "consent Grant (40 in flight)" --org patients --users "benchpatient1-$patients" --rotate-users --in-flight 40 \
   --wallet "$bw" --subjects "$bw/subjects" --chaincode consent --fn Grant --transient "consent=$grant" --sign-consent
 # Check: a physician's own access to a patient (benchpatientcheck, whom
 # nothing else here uses) with one active consent.

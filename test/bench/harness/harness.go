@@ -23,8 +23,14 @@ type Config struct {
 	// Sessions are used round-robin by the in-flight workers (worker i
 	// uses Sessions[i % len]): several identities spread contention.
 	Sessions []*client.Session
-	InFlight int
-	Duration time.Duration
+	// RotateSessions gives each call the next session in turn (call n
+	// uses Sessions[n % len]) instead of its worker's: with more sessions
+	// than workers, a worker's next call is not by the identity (a
+	// patient granting a consent) whose state its last call wrote, whose
+	// new version the other endorsers may not have committed yet.
+	RotateSessions bool
+	InFlight       int
+	Duration       time.Duration
 	// Evaluate runs queries instead of submitting transactions.
 	Evaluate bool
 	// Max, when positive, stops after that many calls (for scenarios that
@@ -52,6 +58,14 @@ type Report struct {
 	FirstError string `json:"firstError,omitempty"`
 }
 
+// sessionIndex is the session of worker w's call n.
+func sessionIndex(cfg Config, n int64, w int) int {
+	if cfg.RotateSessions {
+		return int(n % int64(len(cfg.Sessions)))
+	}
+	return w % len(cfg.Sessions)
+}
+
 // Run executes the benchmark. It stops starting new calls after Duration
 // and waits for those in flight.
 func Run(ctx context.Context, cfg Config) Report {
@@ -70,7 +84,6 @@ func Run(ctx context.Context, cfg Config) Report {
 	start := time.Now()
 	for w := 0; w < cfg.InFlight; w++ {
 		wg.Add(1)
-		s := cfg.Sessions[w%len(cfg.Sessions)]
 		go func(w int) {
 			defer wg.Done()
 			for time.Now().Before(deadline) && ctx.Err() == nil {
@@ -78,6 +91,7 @@ func Run(ctx context.Context, cfg Config) Report {
 				if cfg.Max > 0 && n >= cfg.Max {
 					return
 				}
+				s := cfg.Sessions[sessionIndex(cfg, n, w)]
 				call := cfg.Call(n, w, s)
 				t := time.Now()
 				var err error

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/carechain/carechain/client"
 )
 
 func TestPercentile(t *testing.T) {
@@ -24,4 +26,22 @@ func TestReportString(t *testing.T) {
 		P50ms: 250, P99ms: 700, Failures: map[string]int64{"TIMEOUT": 1, "MVCC_CONFLICT": 2}}
 	assert.Contains(t, r.String(), "failures: MVCC_CONFLICT=2 TIMEOUT=1")
 	assert.Contains(t, r.String(), "12.5/s")
+}
+
+// A worker keeps its session; with RotateSessions each call takes the next
+// one, so with 400 patients and 40 workers a patient's calls are 400 apart.
+func TestSessionsPerWorkerOrPerCall(t *testing.T) {
+	cfg := Config{Sessions: make([]*client.Session, 400)}
+	assert.Equal(t, 3, sessionIndex(cfg, 1234, 3))
+	assert.Equal(t, 3, sessionIndex(cfg, 9, 403))
+	cfg.RotateSessions = true
+	seen := map[int]int64{}
+	for n := int64(0); n < 1200; n++ {
+		i := sessionIndex(cfg, n, int(n%40))
+		if last, ok := seen[i]; ok {
+			assert.Equal(t, int64(400), n-last, "session %d", i)
+		}
+		seen[i] = n
+	}
+	assert.Len(t, seen, 400)
 }

@@ -11,11 +11,13 @@
 // a worker has one call in flight at a time), {p} an entity number that
 // cycles through --rotate entities call by call (so that a worker's next
 // call is not for the entity its last one wrote, whose new version the
-// other endorsers may not have committed yet), so every transaction can
-// write its own keys — and no two claims bill the same service:
+// other endorsers may not have committed yet; --rotate-users does the same
+// with the acting user, a patient granting consents), so every
+// transaction can write its own keys — and no two claims bill the same
+// service:
 //
 //	carebench --chaincode baseline --fn Put --arg 'k-{run}-{n}' --arg v
-//	carebench --org patients --users benchpatient1-40 --wallet W --subjects W/subjects \
+//	carebench --org patients --users benchpatient1-400 --rotate-users --in-flight 40 --wallet W --subjects W/subjects \
 //	  --chaincode consent --fn Grant --transient 'consent={"id":"b-{run}-{n}","subject":"{subject}",...}'
 //
 // Users the connection profile does not list (patients) come from the
@@ -61,6 +63,7 @@ func main() {
 	runID := flag.String("run", "", "the run id {run} stands for (default: a new one), to address keys of an earlier run")
 	maxCalls := flag.Int64("max", 0, "stop after this many calls (0: no limit)")
 	rotate := flag.Int64("rotate", 0, "{p} cycles through this many entities (0001…), one per call in turn (0: {p} is {w})")
+	rotateUsers := flag.Bool("rotate-users", false, "each call acts as the next of --users in turn, not as its worker's user (with more users than in flight, a worker's next call is by another patient)")
 	jsonOut := flag.String("json-out", "", "also write the report as JSON to this file")
 	signConsent := flag.Bool("sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
 	wallet := flag.String("wallet", string(client.DefaultWallet()), "wallet of the users network.json does not list (patients)")
@@ -104,7 +107,7 @@ func main() {
 	run := *runID
 	today := time.Now().UTC()
 	r := harness.Run(context.Background(), harness.Config{
-		Name: *name, Sessions: sessions, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate, Max: *maxCalls,
+		Name: *name, Sessions: sessions, RotateSessions: *rotateUsers, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate, Max: *maxCalls,
 		Call: func(n int64, w int, s *client.Session) client.Call {
 			sum := sha256.Sum256([]byte(run + "/" + strconv.FormatInt(n, 10)))
 			sum2 := sha256.Sum256(sum[:])
