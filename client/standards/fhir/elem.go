@@ -187,7 +187,7 @@ func unrepresented(path string) string {
 }
 
 var whyNot = map[string]string{
-	"identifier":          "business identifiers: it keeps one id",
+	"identifier":          "this business identifier (it keeps a Claim's own, Claim.identifier, and one id for everything else)",
 	"contained":           "contained resources",
 	"extension":           "extensions",
 	"modifierExtension":   "modifier extensions, which change the meaning",
