@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,6 +85,8 @@ type story struct {
 	run int64
 	// from is the block the parties' systems start at.
 	from uint64
+	// stopped holds the first error a party's system stopped with.
+	stopped atomic.Value
 }
 
 // as is a claims client of org's user on c.
@@ -158,8 +161,17 @@ func (s *story) partiesSystems() (stop func()) {
 	} {
 		k := s.as(p.org, p.user)
 		from := s.from
+		seen := func(e claims.ClaimEvent) error {
+			fmt.Printf("e2e: %s's claims system: block %d, %s %s\n", p.msp, e.Block, e.Claim, e.Status)
+			return nil
+		}
 		go func() {
-			errs <- k.Automate(ctx, p.msp, p.a, client.ListenOptions{StartBlock: &from}, nil)
+			err := k.Automate(ctx, p.msp, p.a, client.ListenOptions{StartBlock: &from}, seen)
+			if err != nil {
+				s.stopped.CompareAndSwap(nil, fmt.Errorf("%s's claims system: %w", p.msp, err))
+				fmt.Printf("e2e: %v\n", s.stopped.Load())
+			}
+			errs <- err
 		}()
 	}
 	return func() {
@@ -324,6 +336,7 @@ func (s *story) flaggedSoon(k *claims.Client, id string) []string {
 		if slices.Contains(ids, id) {
 			return ids
 		}
+		require.Nil(s.t, s.stopped.Load(), "a party's claims system stopped")
 		require.True(s.t, time.Now().Before(deadline), "claim %s never flagged: flags %v", id, ids)
 		time.Sleep(500 * time.Millisecond)
 	}
@@ -365,6 +378,7 @@ func (s *story) coordinationOfBenefits() {
 	var rem *claimcc.Remittance
 	for rem, err = secondary.Remittance(s.ctx, id); err != nil; rem, err = secondary.Remittance(s.ctx, id) {
 		require.True(s.t, errors.Is(err, client.ErrNotFound), "the crossover: %v", err)
+		require.Nil(s.t, s.stopped.Load(), "a party's claims system stopped")
 		require.True(s.t, time.Now().Before(deadline), "the crossover never came: %v", err)
 		time.Sleep(500 * time.Millisecond)
 	}
@@ -497,6 +511,10 @@ func (s *story) carectlCode(out any, org, user string, args ...string) int {
 	if err != nil && !errors.As(err, &exit) {
 		require.NoError(s.t, err)
 	}
-	require.NoError(s.t, json.Unmarshal(stdout.Bytes(), out), "carectl %v: stdout %s stderr %s", args, stdout.String(), stderr.String())
+	doc := stdout.Bytes()
+	if len(doc) == 0 && cmd.ProcessState.ExitCode() != 0 {
+		doc = stderr.Bytes() // carectl -o json: an error is one JSON document on standard error
+	}
+	require.NoError(s.t, json.Unmarshal(doc, out), "carectl %v: stdout %s stderr %s", args, stdout.String(), stderr.String())
 	return cmd.ProcessState.ExitCode()
 }
