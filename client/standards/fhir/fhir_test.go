@@ -183,3 +183,42 @@ func coverageRoundTrip(t *testing.T, c cl.Coverage, opts []Option) {
 	require.NoError(t, err)
 	require.Equal(t, c, back.Coverage)
 }
+
+// HL7's one professional example is refused by exactly what no payer
+// would take as it is: a diagnosis without a code system, a service in
+// HL7's example code system, and no place of service. Coded as a real
+// system codes them (ICD-10-CM, CPT, CMS place of service), the same
+// document goes in, business identifier and all, and reads back from the
+// R4 Claim carechain writes (valid R4) to the same input.
+func TestProfessionalExampleGoesInOnceCoded(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(examples, "Claim-860150.json"))
+	require.NoError(t, err)
+	opts := []Option{WithDirectory(exampleDirectory), At(recordedOn(data))}
+	_, err = ClaimInput(data, opts...)
+	var paths []string
+	for _, is := range refusal.Issues(err) {
+		paths = append(paths, is.Path)
+	}
+	require.ElementsMatch(t, []string{"Claim.item[0].locationCodeableConcept",
+		"Claim.diagnosis[0].diagnosisCodeableConcept.coding[0].code", "Claim.item[0].productOrService.coding[0].code"}, paths)
+
+	coded := strings.Replace(string(data), `"code": "654456"`, `"system": "`+systemICD10CM+`", "code": "J06.9"`, 1)
+	coded = strings.Replace(coded, `"system": "http://hl7.org/fhir/ex-serviceproduct",
+            "code": "exam"`, `"system": "`+systemCPT+`",
+            "code": "99213"`, 1)
+	coded = strings.Replace(coded, `"servicedDate": "2014-08-16",`, `"servicedDate": "2014-08-16",
+      "locationCodeableConcept": {"coding": [{"system": "`+systemPOS+`", "code": "11"}]},`, 1)
+	require.NotContains(t, coded, "654456")
+	require.NotContains(t, coded, "ex-serviceproduct")
+	res, err := ClaimInput([]byte(coded), opts...)
+	require.NoError(t, err)
+	require.Equal(t, []cl.Identifier{{System: "http://happypdocs.com/claim", Value: "8612345"}}, res.Input.Identifiers)
+	require.Equal(t, []string{"J06.9"}, res.Input.Diagnoses)
+	require.Equal(t, "11", res.Input.PlaceOfService)
+	out, err := ClaimResource(res.Input, res.Provider, "2014-08-16")
+	require.NoError(t, err)
+	typ, err := Validate(out)
+	require.NoError(t, err)
+	require.Equal(t, "Claim", typ)
+	claimRoundTrip(t, res, opts)
+}
