@@ -8,8 +8,15 @@ cd "$root"
 say()  { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 
+state=${CARECHAIN_HOME:-$root/.carechain}
+# A demo run before this one added a second insurer: keep it (the reference
+# topology has one payer; carenet up with it would take the insurer out).
+with_payer2=$state/demo-with-payer2.yaml
+topology_args=()
+[ -f "$with_payer2" ] && topology_args=(--topology "$with_payer2")
+
 say "Build what is missing and bring the consortium up"
-scripts/carenet.sh up
+scripts/carenet.sh "${topology_args[@]}" up
 go build -o bin/carectl ./client/cmd/carectl
 export PATH="$root/bin:$PATH"
 
@@ -89,7 +96,7 @@ printf 'Lab report for the demo patient.\nHaemoglobin 13.1 g/dL, leucocytes 6.2 
 
 say "Records: ProviderOrg's admin publishes its key-encryption key; a clerk anchors a lab report"
 show carectl --org provider --user admin records register-key
-show carectl --org provider --user clerk1 records put "$doc" --id $rec --patient $patient --type DiagnosticReport --category labs
+show carectl --org provider --user clerk1 records put "$doc" --id $rec --patient $patient --type DiagnosticReport --class labs
 echo "(the report is encrypted in .carechain/documents; on chain: hashes, metadata in a private collection, the key wrapped)"
 
 say "Without consent the physician gets nothing; with the patient's consent the report comes back, verified"
@@ -156,36 +163,86 @@ say "The regulator sees the public trace, not the claim"
 show carectl --org regulator --user auditor1 evaluate claims GetTrace clm-$ts
 show carectl --org regulator --user auditor1 claims get clm-$ts || true
 
-# ---- two insurers (only when the consortium has a second payer) ---------
-topo=${CARECHAIN_TOPOLOGY:-network/topology.yaml}
-payer2=$(awk '/^  - name:/{org=$3} /^    parts:.*payer/{if (org != "payer") {print org; exit}}' "$topo")
-if [ -z "$payer2" ]; then
-  say "Two insurers: skipped — $topo has one payer (add one with carenet up from a topology that lists it)"
-else
-  payer2msp=$(awk -v o="$payer2" '/^  - name:/{org=$3} /^    mspId:/{if (org == o) {print $2; exit}}' "$topo")
-  say "Two insurers: $payer2 ($payer2msp) covers the patient too, as secondary"
-  carectl --org "$payer2" --user enrollment1 claims salt >/dev/null 2>&1 || echo "(salt already set)"
-  show carectl --org "$payer2" --user adjudicator1 claims rules '{"plan":"bronze","allowed":{"99213":10000,"80053":4000}}'
-  show carectl --org "$payer2" --user enrollment1 claims coverage add \
-    '{"id":"'$cov'-2","member":"'$patient'","plan":"bronze","period":{"start":"'$((year - 1))'-01-01","end":"'$year'-12-31"},"annualLimit":4500,"copay":1000,"deductible":3000}'
-  served_cob=$(date -u -d "$served - 2 day" +%Y-%m-%d)
-  cob=$(claim_on "$served_cob" clm-$ts-cob $cov $panel | sed 's/"total":/"secondary":{"payer":"'$payer2msp'","coverage":"'$cov'-2"},"total":/')
-  say "The hospital bills the primary once; the primary pays its share"
-  show carectl --org provider --user billing1 claims submit "$cob"
-  show carectl --org payer --user adjudicator1 claims pay clm-$ts-cob
-  say "The crossover carries the primary's adjudication to $payer2, which pays only the remainder"
-  show carectl --org provider --user billing1 claims crossover clm-$ts-cob
-  show carectl --org provider --user billing1 claims remittance clm-$ts-cob.cob
-  say "The first claim's services billed to $payer2 too, a cent dearer: each insurer's screen flags it to both"
-  dup=$(claim clm-$ts-b $cov-2 $panel | sed 's/"payer":"PayerMSP"/"payer":"'$payer2msp'"/; s/"unitPrice":15000,"net":15000/"unitPrice":15001,"net":15001/; s/"total":\([0-9]*\)/"total":\1/')
-  dup=$(echo "$dup" | sed 's/"total":\([0-9]*\)}/"total":TOTAL}/')
-  dup=${dup/TOTAL/$((15001 + 4000 * panel))}
-  show carectl --org provider --user billing1 claims submit "$dup"
-  show carectl --org payer --user adjudicator1 claims screen clm-$ts
-  show carectl --org "$payer2" --user adjudicator1 claims screen clm-$ts-b
-  show carectl --org payer --user adjudicator1 claims flags
-  show carectl --org "$payer2" --user adjudicator1 claims worklist --page-size 5
+# ---- two insurers ------------------------------------------------------
+# The reference topology has one payer. An operator adds a second insurer
+# to the running consortium: a copy of the topology that lists it, and
+# carenet up reconciles (its CA and identities, its peer, care's config
+# update signed by the members' admins, the definitions whose policies now
+# count its peer, its registry entry).
+if [ ! -f "$with_payer2" ]; then
+  say "Operations: a second insurer, payer2, joins the running consortium (carenet up with a topology that lists it)"
+  go run ./network/cmd/addpayer -name payer2 -plans bronze network/topology.yaml > "$with_payer2.new"
+  mv "$with_payer2.new" "$with_payer2"
+  echo '$ scripts/carenet.sh --topology '"$with_payer2"' up'
+  t0=$(date +%s)
+  if ! scripts/carenet.sh --topology "$with_payer2" up > "$state/demo-add-payer2.log" 2>&1; then
+    tail -40 "$state/demo-add-payer2.log"; rm -f "$with_payer2"; exit 1
+  fi
+  grep -E "channel care: add|committed on care at sequence|the registry on care" "$state/demo-add-payer2.log" || true
+  echo "(payer2 joined in $(( $(date +%s) - t0 )) s; the whole log: $state/demo-add-payer2.log)"
 fi
+payer2msp=Payer2MSP
+
+# Each party's claims system follows its claims' events (checkpointed):
+# each insurer screens every new claim of its own across payers, the
+# hospital forwards every claim the primary adjudicated to the secondary.
+say "Each party's claims system follows its claims: both insurers screen, the hospital forwards"
+followers=()
+stop_followers() { for p in "${followers[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap stop_followers EXIT
+follow() { # org user flag
+  local cp="$state/demo-follow-$1.checkpoint"
+  rm -f "$cp"
+  echo "\$ carectl --org $1 --user $2 claims follow $3 --checkpoint $cp &"
+  carectl --org "$1" --user "$2" claims follow "$3" --checkpoint "$cp" > "$state/demo-follow-$1.log" 2>&1 &
+  followers+=($!)
+  for _ in $(seq 100); do grep -q '"blockNumber":[1-9]' "$cp" 2>/dev/null && return; sleep 0.2; done
+  echo "the follower of $1 did not start:"; cat "$state/demo-follow-$1.log"; exit 1
+}
+follow payer intake1 --screen
+follow payer2 intake1 --screen
+follow provider billing1 --forward
+# until CMD...: runs CMD quietly until it succeeds (60 s at most), then shows it.
+until_ok() { for _ in $(seq 120); do "$@" >/dev/null 2>&1 && { show "$@"; return; }; sleep 0.5; done; show "$@"; }
+flagged() { carectl --org "$1" --user adjudicator1 claims flags | grep -q "^$2 line"; }
+
+say "payer2 sets its duplicate salt, its plan's rules, and covers the patient as secondary"
+carectl --org payer2 --user enrollment1 claims salt >/dev/null 2>&1 || echo "(salt already set)"
+show carectl --org payer2 --user adjudicator1 claims rules '{"plan":"bronze","allowed":{"99213":10000,"80053":4000}}'
+show carectl --org payer2 --user enrollment1 claims coverage add \
+  '{"id":"'$cov'-2","member":"'$patient'","plan":"bronze","period":{"start":"'$((year - 1))'-01-01","end":"'$year'-12-31"},"annualLimit":4500,"copay":1000,"deductible":3000}'
+served_cob=$(date -u -d "$served - 2 day" +%Y-%m-%d)
+cob=$(claim_on "$served_cob" clm-$ts-cob $cov $panel | sed 's/"total":/"secondary":{"payer":"'$payer2msp'","coverage":"'$cov'-2"},"total":/')
+say "Coordination of benefits: the hospital bills the primary once, naming the secondary; the primary pays its share"
+show carectl --org provider --user billing1 claims submit "$cob"
+show carectl --org payer --user adjudicator1 claims pay clm-$ts-cob
+say "The hospital's system forwarded it: payer2 has the crossover with the primary's adjudication, and pays only the remainder"
+until_ok carectl --org payer2 --user adjudicator1 claims remittance clm-$ts-cob.cob
+show carectl --org payer2 --user adjudicator1 claims pay clm-$ts-cob.cob
+show carectl --org provider --user billing1 claims remittance clm-$ts-cob.cob
+
+say "The first claim's services billed to payer2 too, a cent dearer: flagged to both insurers as it lands, each told only of its own claim"
+dup=$(claim clm-$ts-b $cov-2 $panel | sed 's/"payer":"PayerMSP"/"payer":"'$payer2msp'"/; s/"unitPrice":15000,"net":15000/"unitPrice":15001,"net":15001/; s/"total":\([0-9]*\)}/"total":TOTAL}/')
+dup=${dup/TOTAL/$((15001 + 4000 * panel))}
+show carectl --org provider --user billing1 claims submit "$dup"
+for _ in $(seq 120); do flagged payer clm-$ts && flagged payer2 clm-$ts-b && break; sleep 0.5; done
+show carectl --org payer --user adjudicator1 claims flags
+show carectl --org payer2 --user adjudicator1 claims flags
+show carectl --org payer2 --user adjudicator1 claims resolve clm-$ts-b 1 --outcome duplicate --reason "the primary plan paid this visit"
+
+say "payer2's intake puts a claim it received on paper on the ledger, for the hospital; the hospital sees it"
+served_paper=$(date -u -d "$served - 3 day" +%Y-%m-%d)
+paper=$(claim_on "$served_paper" clm-$ts-paper $cov-2 1 | sed 's/"payer":"PayerMSP"/"payer":"'$payer2msp'"/')
+show carectl --org payer2 --user intake1 claims intake '{"claim":'"$paper"',"provider":"ProviderMSP","channel":"paper","received":"'$today'"}'
+show carectl --org provider --user billing1 claims get clm-$ts-paper
+say "The hospital's own bill of the same visit: a duplicate of the paper claim at payer2, flagged to both insurers when billed to the other"
+show carectl --org provider --user billing1 claims submit "$(claim_on "$served_paper" clm-$ts-paper-own $cov-2 1 | sed 's/"payer":"PayerMSP"/"payer":"'$payer2msp'"/')" || true
+show carectl --org provider --user billing1 claims submit "$(claim_on "$served_paper" clm-$ts-paper-a $cov 1)"
+for _ in $(seq 120); do flagged payer2 clm-$ts-paper && flagged payer clm-$ts-paper-a && break; sleep 0.5; done
+show carectl --org payer2 --user adjudicator1 claims worklist --page-size 5
+say "The hospital never billed the paper claim: it disputes it"
+show carectl --org provider --user billing1 claims dispute clm-$ts-paper
+stop_followers
 
 # ---- drug provenance -----------------------------------------------------
 gtin=10614141123459
@@ -237,7 +294,7 @@ cat <<'TRY'
   bin/carectl --org patients --user registrar1 users list
   bin/carectl --org patients --user patient1 consent list
   bin/carectl --org provider --user privacy1 consent break-glass list --clinicians-org ProviderMSP -o json
-  bin/carectl --org provider --user clerk1 records put FILE --patient pt-... --type DiagnosticReport --category labs
+  bin/carectl --org provider --user clerk1 records put FILE --patient pt-... --type DiagnosticReport --class labs
   bin/carectl --org provider --user privacy1 records access-log --custodian ProviderMSP
   bin/carectl --org provider --user billing1 claims list --status paid
   bin/carectl --org provider --user billing1 claims appeal CLAIM-ID

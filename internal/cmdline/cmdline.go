@@ -192,11 +192,14 @@ func namedArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
 		if c.HasSubCommands() && len(args) > 0 {
 			return UnknownCommand(c, args[0])
 		}
-		want := Positional(c.Use)
 		usage := "usage: " + c.CommandPath()
 		if rest := strings.TrimSpace(strings.TrimPrefix(c.Use, c.Name())); rest != "" {
 			usage += " " + rest
 		}
+		if strings.Contains(c.Use, "|") { // alternatives: the validator's own words
+			return Usagef(c, "%v (%s)", err, usage)
+		}
+		want := Positional(c.Use)
 		switch required := requiredCount(want); {
 		case len(args) < required:
 			return Usagef(c, "missing %s (%s)", strings.Join(want[len(args):required], " "), usage)

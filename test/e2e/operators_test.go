@@ -271,7 +271,11 @@ func carectlRun(t *testing.T, out any, wallet, org, user string, args ...string)
 	if err != nil && !errors.As(err, &exit) {
 		require.NoError(t, err)
 	}
-	require.NoError(t, json.Unmarshal(stdout.Bytes(), out), "carectl %v: stdout %s stderr %s", args, stdout.String(), stderr.String())
+	doc := stdout.Bytes()
+	if len(doc) == 0 && cmd.ProcessState.ExitCode() != 0 {
+		doc = stderr.Bytes() // carectl -o json: an error is one JSON document on standard error
+	}
+	require.NoError(t, json.Unmarshal(doc, out), "carectl %v: stdout %s stderr %s", args, stdout.String(), stderr.String())
 	return cmd.ProcessState.ExitCode()
 }
 

@@ -105,7 +105,7 @@ func (a *app) claimsCommand() *cobra.Command {
 		Short: "providers submit claims, payers adjudicate and pay; details stay between the two",
 		Long: `Claims commands on the claims chaincode (channel care). JSON arguments are
 given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
-(see chaincode/claims ClaimInput) with amounts in integer cents.`,
+with amounts in integer cents: carectl claims submit --help shows one whole.`,
 	}
 	coverage := &cobra.Command{Use: "coverage", Short: "members' coverage (payer enrollment staff)"}
 	coverage.AddCommand(

@@ -95,70 +95,63 @@ func (f *fakeClaims) ListByStatus(_ context.Context, status string, p client.Pag
 func runClaims(f *fakeClaims, args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	a := &app{out: &stdout, errOut: &stderr, newClaims: func(*app) claimsAPI { return f }}
-	root := a.rootCommand()
-	root.SetArgs(args)
-	root.SetOut(&stdout)
-	root.SetErr(&stderr)
-	code := 0
-	if err := root.ExecuteContext(context.Background()); err != nil {
-		a.printError(err)
-		code = 1
-	}
+	code := a.execute(context.Background(), args)
 	return code, stdout.String(), stderr.String()
 }
 
-// jsonError is what carectl -o json prints for a refusal.
-func jsonErrorOf(t *testing.T, stdout string) jsonError {
+// jsonErrorOf is the error carectl -o json prints on standard error: one
+// JSON document, {"error":{...}}.
+func jsonErrorOf(t *testing.T, stderr string) jsonError {
 	t.Helper()
 	var out map[string]jsonError
-	require.NoError(t, json.Unmarshal([]byte(stdout), &out), stdout)
+	require.NoError(t, json.Unmarshal([]byte(stderr), &out), stderr)
+	require.Len(t, out, 1, stderr)
 	return out["error"]
 }
 
-// Bad arguments are refused before any call, naming what is wrong: the
-// fake records no call.
+// Bad arguments are refused before any call, naming what is wrong, with
+// exit code 2 and one JSON error on standard error: the fake records no
+// call.
 func TestClaimsCommandsRefuseBadArgumentsBeforeAnyCall(t *testing.T) {
 	for _, c := range []struct {
 		args  []string
+		code  string
 		field string
 		text  string
 	}{
-		{[]string{"claims", "intake"}, "", "accepts 1 arg"},
-		{[]string{"claims", "intake", "{not json"}, "", ""},
-		{[]string{"claims", "intake", `{"provider":"ProviderMSP","unknown":1}`}, "", "unknown"},
-		{[]string{"claims", "dispute"}, "", "accepts 1 arg"},
-		{[]string{"claims", "dispute", "a", "b"}, "", "accepts 1 arg"},
-		{[]string{"claims", "crossover"}, "", "accepts 1 arg"},
-		{[]string{"claims", "screen"}, "", "accepts 1 arg"},
-		{[]string{"claims", "flags", "extra"}, "", "unknown command"},
-		{[]string{"claims", "flags", "--page-size", "many"}, "", "invalid argument"},
-		{[]string{"claims", "worklist", "--page-size", "-"}, "", "invalid argument"},
-		{[]string{"claims", "resolve", "clm-1"}, "", "accepts 2 arg"},
-		{[]string{"claims", "resolve", "clm-1", "one", "--outcome", "cleared", "--reason", "r"}, "line", `"one"`},
-		{[]string{"claims", "resolve", "clm-1", "0", "--outcome", "cleared", "--reason", "r"}, "line", `"0"`},
-		{[]string{"claims", "resolve", "clm-1", "1", "--reason", "r"}, "outcome", "duplicate, cleared"},
-		{[]string{"claims", "resolve", "clm-1", "1", "--outcome", "maybe", "--reason", "r"}, "outcome", `"maybe"`},
-		{[]string{"claims", "resolve", "clm-1", "1", "--outcome", "duplicate"}, "reason", "required"},
-		{[]string{"claims", "resolve", "clm-1", "1", "--outcome", "duplicate", "--reason", "  "}, "reason", "required"},
+		{[]string{"claims", "intake"}, CodeUsage, "", "missing JSON"},
+		{[]string{"claims", "intake", "{not json"}, "INVALID_ARGUMENT", "JSON", "is not JSON"},
+		{[]string{"claims", "intake", `{"provider":"ProviderMSP","unknown":1}`}, "INVALID_ARGUMENT", "JSON", "unknown"},
+		{[]string{"claims", "dispute"}, CodeUsage, "", "missing ID"},
+		{[]string{"claims", "dispute", "a", "b"}, CodeUsage, "", `unexpected argument "b"`},
+		{[]string{"claims", "crossover"}, CodeUsage, "", "missing ID"},
+		{[]string{"claims", "screen"}, CodeUsage, "", "missing ID"},
+		{[]string{"claims", "flags", "extra"}, CodeUsage, "", `unexpected argument "extra"`},
+		{[]string{"claims", "flags", "--page-size", "many"}, CodeUsage, "", "invalid argument"},
+		{[]string{"claims", "worklist", "--page-size", "-"}, CodeUsage, "", "invalid argument"},
+		{[]string{"claims", "resolve", "clm-1"}, CodeUsage, "", "missing LINE"},
+		{[]string{"claims", "resolv", "clm-1"}, CodeUsage, "", "did you mean resolve?"},
+		{[]string{"claims", "resolve", "clm-1", "one", "--outcome", "cleared", "--reason", "r"}, "INVALID_ARGUMENT", "line", `"one"`},
+		{[]string{"claims", "resolve", "clm-1", "0", "--outcome", "cleared", "--reason", "r"}, "INVALID_ARGUMENT", "line", `"0"`},
+		{[]string{"claims", "resolve", "clm-1", "1", "--reason", "r"}, "INVALID_ARGUMENT", "outcome", "duplicate, cleared"},
+		{[]string{"claims", "resolve", "clm-1", "1", "--outcome", "maybe", "--reason", "r"}, "INVALID_ARGUMENT", "outcome", `"maybe"`},
+		{[]string{"claims", "resolve", "clm-1", "1", "--outcome", "duplicate"}, "INVALID_ARGUMENT", "reason", "required"},
+		{[]string{"claims", "resolve", "clm-1", "1", "--outcome", "duplicate", "--reason", "  "}, "INVALID_ARGUMENT", "reason", "required"},
 	} {
 		name := strings.Join(c.args, " ")
 		f := &fakeClaims{}
 		code, stdout, stderr := runClaims(f, append(c.args, "-o", "json")...)
-		assert.Equal(t, 1, code, name)
+		assert.Equal(t, 2, code, name)
 		assert.Empty(t, f.calls, "%s: a call was made", name)
-		if c.field != "" {
-			e := jsonErrorOf(t, stdout)
-			assert.Equal(t, string(client.CodeInvalidArgument), e.Code, name)
-			assert.Equal(t, c.field, e.Field, name)
-			assert.Contains(t, e.Message, c.text, name)
-		} else {
-			// A flag that does not parse stops before -o json is read.
-			assert.Contains(t, stdout+stderr, c.text, name)
-		}
+		assert.Empty(t, stdout, name)
+		e := jsonErrorOf(t, stderr)
+		assert.Equal(t, c.code, e.Code, name)
+		assert.Equal(t, c.field, e.Field, name)
+		assert.Contains(t, e.Message, c.text, name)
 	}
 	f := &fakeClaims{}
 	code, _, stderr := runClaims(f, "claims", "flags", "-o", "yaml")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "--output must be text or json")
 	assert.Empty(t, f.calls)
 }
@@ -216,13 +209,14 @@ func TestClaimsReceiptCommands(t *testing.T) {
 // field, and the exit code is 1.
 func TestClaimsRefusalIsPrintedAsJSON(t *testing.T) {
 	f := &fakeClaims{err: &client.Error{Code: client.CodeForbidden, Message: "claim clm-1 is PayerMSP's as its payer, not Payer2MSP's"}}
-	code, stdout, _ := runClaims(f, "claims", "screen", "clm-1", "-o", "json")
+	code, stdout, stderr := runClaims(f, "claims", "screen", "clm-1", "-o", "json")
 	assert.Equal(t, 1, code)
-	e := jsonErrorOf(t, stdout)
+	assert.Empty(t, stdout)
+	e := jsonErrorOf(t, stderr)
 	assert.Equal(t, string(client.CodeForbidden), e.Code)
 	assert.Contains(t, e.Message, "not Payer2MSP's")
 
-	code, stdout, stderr := runClaims(f, "claims", "flags")
+	code, stdout, stderr = runClaims(f, "claims", "flags")
 	assert.Equal(t, 1, code)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "not Payer2MSP's")

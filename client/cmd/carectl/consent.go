@@ -44,12 +44,12 @@ func readJSONArg(arg string, v any) error {
 		data = []byte(arg)
 	}
 	if err != nil {
-		return err
+		return inputError("JSON", err)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("input JSON: %w", err)
+		return inputError("JSON", fmt.Errorf("input JSON: %w", err))
 	}
 	return nil
 }
@@ -107,6 +107,7 @@ reaches a block.`,
 }
 
 func (a *app) consentGrant() *cobra.Command {
+	var in cc.GrantInput
 	return &cobra.Command{
 		Use:   "grant JSON",
 		Short: "create a consent (FHIR Consent-shaped JSON; id and subject default to a new id and your own subject, as the patient registry linked your enrollment)",
@@ -114,12 +115,9 @@ func (a *app) consentGrant() *cobra.Command {
     "period":{"start":"2026-01-01T00:00:00Z","end":"2027-01-01T00:00:00Z"},
     "provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],
                  "purpose":["treatment"],"class":["labs","imaging"]}}'`,
-		Args: cobra.ExactArgs(1),
+		Args:    cobra.ExactArgs(1),
+		PreRunE: func(_ *cobra.Command, args []string) error { return readJSONArg(args[0], &in) },
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			var in cc.GrantInput
-			if err := readJSONArg(args[0], &in); err != nil {
-				return err
-			}
 			if in.ID == "" {
 				in.ID = newID("cns-")
 			}
@@ -141,15 +139,13 @@ func (a *app) consentGrant() *cobra.Command {
 }
 
 func (a *app) consentUpdate() *cobra.Command {
+	var in cc.GrantInput
 	return &cobra.Command{
-		Use:   "update ID JSON",
-		Short: "replace a draft consent's content",
-		Args:  cobra.ExactArgs(2),
+		Use:     "update ID JSON",
+		Short:   "replace a draft consent's content",
+		Args:    cobra.ExactArgs(2),
+		PreRunE: func(_ *cobra.Command, args []string) error { return readJSONArg(args[1], &in) },
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			var in cc.GrantInput
-			if err := readJSONArg(args[1], &in); err != nil {
-				return err
-			}
 			in.ID = args[0]
 			if in.Subject == "" {
 				subject, err := ownSubject(cmd, k)
@@ -332,13 +328,33 @@ func (a *app) consentList() *cobra.Command {
 	return cmd
 }
 
+// parseActor reads an identity as ORG/ROLE/ID (MSP id, role, enrollment
+// id): how every consent command names one.
+func parseActor(flag, v string) (cc.Actor, error) {
+	parts := strings.Split(v, "/")
+	if len(parts) != 3 || parts[0] == "" {
+		return cc.Actor{}, inputError(flag, fmt.Errorf("--%s %q: want ORG/ROLE/ID (MSP id, role, enrollment id; ROLE or ID may be empty: ProviderMSP/physician/)", flag, v))
+	}
+	return cc.Actor{Org: parts[0], Role: parts[1], ID: parts[2]}, nil
+}
+
 func (a *app) consentGrants() *cobra.Command {
 	var grantee cc.Actor
+	var granteeFlag string
 	var p client.Page
 	cmd := &cobra.Command{
-		Use:   "grants",
-		Short: "active consents granting to a grantee (default: you)",
-		Args:  cobra.NoArgs,
+		Use:     "grants",
+		Short:   "active consents granting to a grantee (default: you)",
+		Example: "  carectl consent grants\n  carectl --org regulator --user auditor1 consent grants --grantee ProviderMSP/physician/physician1",
+		Args:    cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error {
+			if granteeFlag == "" {
+				return nil
+			}
+			var err error
+			grantee, err = parseActor("grantee", granteeFlag)
+			return err
+		},
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if grantee.Org == "" {
 				grantee = cc.Actor{Org: s.Org.MSPID, Role: s.Identity.Attrs()["role"], ID: s.User}
@@ -351,9 +367,14 @@ func (a *app) consentGrants() *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.Flags().StringVar(&grantee.Org, "grantee-org", "", "grantee MSP id")
-	cmd.Flags().StringVar(&grantee.Role, "grantee-role", "", "grantee role")
-	cmd.Flags().StringVar(&grantee.ID, "grantee-id", "", "grantee enrollment id")
+	cmd.Flags().StringVar(&granteeFlag, "grantee", "", "ORG/ROLE/ID of the grantee (default: you)")
+	cmd.Flags().StringVar(&grantee.Org, "grantee-org", "", "grantee MSP id (deprecated: --grantee)")
+	cmd.Flags().StringVar(&grantee.Role, "grantee-role", "", "grantee role (deprecated: --grantee)")
+	cmd.Flags().StringVar(&grantee.ID, "grantee-id", "", "grantee enrollment id (deprecated: --grantee)")
+	for _, old := range []string{"grantee-org", "grantee-role", "grantee-id"} {
+		_ = cmd.Flags().MarkHidden(old)
+	}
+	cmd.MarkFlagsMutuallyExclusive("grantee", "grantee-org")
 	pageFlags(cmd, &p)
 	return cmd
 }
@@ -367,14 +388,15 @@ func (a *app) consentCheck() *cobra.Command {
 		Example: `  carectl --org provider --user physician1 consent check --patient pt-... --action access --purpose treatment --class labs
   carectl --org regulator --user auditor1 consent check --patient pt-... --requester ProviderMSP/physician/physician1 --class labs`,
 		Args: cobra.NoArgs,
-		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			if requester != "" {
-				parts := strings.Split(requester, "/")
-				if len(parts) != 3 {
-					return fmt.Errorf("--requester must be ORG/ROLE/ID")
-				}
-				req.Requester = cc.Actor{Org: parts[0], Role: parts[1], ID: parts[2]}
+		PreRunE: func(*cobra.Command, []string) error {
+			if requester == "" {
+				return nil
 			}
+			var err error
+			req.Requester, err = parseActor("requester", requester)
+			return err
+		},
+		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			d, err := k.Check(cmd.Context(), req)
 			if err != nil {
 				return err
@@ -422,11 +444,12 @@ func (a *app) consentBreakGlass() *cobra.Command {
 		}),
 	}
 	cmd.Flags().StringVar(&in.Subject, "patient", "", "patient id")
-	cmd.Flags().StringVar(&in.Reason, "reason", "", "why (required)")
+	cmd.Flags().StringVar(&in.Reason, "reason", "", "why")
 	cmd.Flags().Int64Var(&in.Minutes, "minutes", 60, "how long, at most 1440")
-	cmd.Flags().StringSliceVar(&in.DataClasses, "class", nil, "data classes needed (required, comma-separated)")
+	cmd.Flags().StringSliceVar(&in.DataClasses, "class", nil, "data classes needed (comma-separated)")
 	cmd.Flags().StringSliceVar(&in.Purposes, "purpose", []string{"emergency"}, "emergency and/or treatment")
 	cmd.Flags().StringSliceVar(&in.Actions, "action", []string{"access"}, "access and/or use")
+	requireFlags(cmd, "patient", "reason", "class")
 	cmd.AddCommand(a.consentBreakGlassList(), a.consentBreakGlassUses())
 	return cmd
 }
@@ -528,6 +551,7 @@ func (a *app) consentDelegate() *cobra.Command {
 	}
 	add.Flags().StringVar(&in.Subject, "patient", "", "patient id (default: yours)")
 	add.Flags().StringVar(&in.Delegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
+	requireFlags(add, "delegate")
 	add.Flags().StringVar(&in.Kind, "kind", cc.KindGuardian, "guardian or proxy")
 	add.Flags().StringVar(&in.Period.Start, "start", "", "start (RFC 3339, default now)")
 	add.Flags().StringVar(&in.Period.End, "end", "", "end (RFC 3339, default none)")
@@ -554,6 +578,7 @@ func (a *app) consentDelegate() *cobra.Command {
 	}
 	revoke.Flags().StringVar(&rsubject, "patient", "", "patient id (default: yours)")
 	revoke.Flags().StringVar(&rdelegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
+	requireFlags(revoke, "delegate")
 	var lsubject string
 	var p client.Page
 	list := &cobra.Command{

@@ -13,8 +13,8 @@ import (
 	"github.com/carechain/carechain/client/provenance"
 )
 
-// withDrugs runs fn with a provenance client on the supply channel (unless
-// --channel says otherwise).
+// withDrugs runs fn with a provenance client on --channel (supply unless
+// said otherwise: prepare settles it).
 func (a *app) withDrugs(fn func(cmd *cobra.Command, args []string, k *provenance.Client) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		s, err := a.session()
@@ -22,11 +22,7 @@ func (a *app) withDrugs(fn func(cmd *cobra.Command, args []string, k *provenance
 			return err
 		}
 		defer s.Close()
-		channel := a.channel
-		if !cmd.Flags().Changed("channel") {
-			channel = "supply"
-		}
-		return fn(cmd, args, provenance.New(s, channel))
+		return fn(cmd, args, provenance.New(s, a.channel))
 	}
 }
 
@@ -50,12 +46,18 @@ func (a *app) drugReceiptCommand(use, short string, args int, call func(cmd *cob
 			if err != nil {
 				return err
 			}
-			a.printDrugReceipt(r)
-			if r.Status == "refused" {
-				return fmt.Errorf("refused")
-			}
-			return nil
+			return a.drugReceipt(r)
 		})}
+}
+
+// drugReceipt prints a receipt; a refused one (the receipt says why) is
+// the command's one document and exit code 1, with no error after it.
+func (a *app) drugReceipt(r *pv.Receipt) error {
+	a.printDrugReceipt(r)
+	if r.Status == "refused" {
+		return reported{fmt.Errorf("%s refused", r.ID)}
+	}
+	return nil
 }
 
 func (a *app) drugsCommand() *cobra.Command {
@@ -156,11 +158,9 @@ func (a *app) drugsCommission() *cobra.Command {
 				return err
 			}
 			done, signals, err := k.Commission(cmd.Context(), args[0], args[1], serials, func(d, total int) {
-				if a.output != "json" {
-					fmt.Fprintf(a.errOut, "\rcommissioning %d/%d", d, total)
-					if d == total {
-						fmt.Fprintln(a.errOut)
-					}
+				a.progress("commissioning %d/%d", d, total)
+				if d == total {
+					a.progressDone()
 				}
 			})
 			if err != nil {

@@ -50,11 +50,9 @@ func (a *app) drugsImport() *cobra.Command {
 				return err
 			}
 			res, err := k.ImportEPCIS(cmd.Context(), data, map[string]string{"transactionInformation": "EPCIS import " + args[0]}, func(d, total int) {
-				if a.output != "json" {
-					fmt.Fprintf(a.errOut, "\rimporting call %d/%d", d, total)
-					if d == total {
-						fmt.Fprintln(a.errOut)
-					}
+				a.progress("importing call %d/%d", d, total)
+				if d == total {
+					a.progressDone()
 				}
 			})
 			if res != nil {

@@ -44,7 +44,7 @@ func (a *app) networkDir() string {
 // progressBar prints a progress line to stderr once more than 1 MiB has
 // been processed; total is the expected size, or 0 when unknown.
 func (a *app) progressBar(label string, total int64) docstore.Progress {
-	if a.output == "json" {
+	if a.output == "json" || !isTerminal(a.errOut) {
 		return nil
 	}
 	last := time.Time{}
@@ -114,8 +114,8 @@ func (a *app) recordsPut(amend bool) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
-		Example: `  carectl --org provider --user clerk1 records put lab.pdf --patient pt-... --type DiagnosticReport --category labs
-  carectl --org provider --user clerk1 records amend REC-ID lab-corrected.pdf --patient pt-... --type DiagnosticReport --category labs`,
+		Example: `  carectl --org provider --user clerk1 records put lab.pdf --patient pt-... --type DiagnosticReport --class labs
+  carectl --org provider --user clerk1 records amend REC-ID lab-corrected.pdf --patient pt-... --type DiagnosticReport --class labs`,
 		Args: cobra.ExactArgs(map[bool]int{false: 1, true: 2}[amend]),
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			file := args[len(args)-1]
@@ -157,7 +157,9 @@ func (a *app) recordsPut(amend bool) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&d.Subject, "patient", "", "the patient's pseudonymous id")
 	cmd.Flags().StringVar(&d.Type, "type", "DocumentReference", "FHIR resource type")
-	cmd.Flags().StringVar(&d.Category, "category", "", "record category (the data class consent decides on)")
+	cmd.Flags().StringVar(&d.Category, "class", "", "the record's data class (what consent decides on: labs, imaging, …)")
+	cmd.Flags().StringVar(&d.Category, "category", "", "the record's data class: an alias of --class")
+	_ = cmd.Flags().MarkHidden("category")
 	cmd.Flags().StringVar(&d.ContentType, "content-type", "", "media type (default: from the file name)")
 	return cmd
 }

@@ -6,15 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/caclient"
+	"github.com/carechain/carechain/internal/cmdline"
 )
 
 // app holds the global flags and the lazily opened client.
@@ -36,24 +40,61 @@ type app struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	a := &app{out: stdout, errOut: stderr}
-	root := a.rootCommand()
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return (&app{out: stdout, errOut: stderr}).execute(ctx, args)
+}
+
+// execute runs the command line on a and returns the exit code: 0, 1 when
+// the work failed, 2 when the line or its input cannot be read (nothing was
+// sent). With -o json an error is one JSON document on standard error.
+func (a *app) execute(ctx context.Context, args []string) int {
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(a.out)
+	root.SetErr(a.errOut)
 	err := root.ExecuteContext(ctx)
 	if a.cl != nil {
 		_ = a.cl.Close()
 	}
-	if err != nil {
-		if !errors.As(err, new(reported)) {
-			a.printError(err)
-		}
-		return 1
+	if err == nil {
+		return cmdline.ExitOK
 	}
-	return 0
+	if a.output != "json" && outputOf(args) == "json" {
+		a.output = "json" // a line that did not parse: its -o json still counts
+	}
+	if !errors.As(err, new(reported)) {
+		a.printError(err)
+	}
+	return a.exitCode(err)
+}
+
+// outputOf reads -o/--output from a line cobra could not parse.
+func outputOf(args []string) string {
+	out := "text"
+	for i, arg := range args {
+		switch {
+		case arg == "--":
+			return out
+		case (arg == "-o" || arg == "--output") && i+1 < len(args):
+			out = args[i+1]
+		case strings.HasPrefix(arg, "--output="), strings.HasPrefix(arg, "-o="):
+			_, out, _ = strings.Cut(arg, "=")
+		case strings.HasPrefix(arg, "-o") && !strings.HasPrefix(arg, "--"):
+			out = arg[2:]
+		}
+	}
+	return out
+}
+
+// exitCode is 2 for a line that cannot be read and for input refused
+// before anything was sent, 1 for every other failure.
+func (a *app) exitCode(err error) int {
+	var ce *client.Error
+	if errors.As(err, &ce) && ce.Code == client.CodeInvalidArgument && a.cl == nil {
+		return cmdline.ExitUsage
+	}
+	return cmdline.ExitCode(err)
 }
 
 // reported is an error the command's output already shows.
@@ -61,38 +102,106 @@ type reported struct{ error }
 
 func (r reported) Unwrap() error { return r.error }
 
-func defaultNetwork() string {
-	if h := os.Getenv("CARECHAIN_HOME"); h != "" {
-		return h
+// inputError is input carectl refuses before sending anything: the
+// argument or flag it is about, and why.
+func inputError(field string, err error) error {
+	return &client.Error{Code: client.CodeInvalidArgument, Field: field, Message: err.Error(), Err: err}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
 	}
-	return filepath.Join(".carechain")
+	return def
+}
+
+func defaultNetwork(ctx carectlContext) string {
+	return envOr("CARECHAIN_HOME", ctx.orOr(ctx.Home, filepath.Join(".carechain")))
 }
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "carectl",
-		Short:         "carechain's command line for consortium members",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if a.output != "text" && a.output != "json" {
-				return fmt.Errorf("--output must be text or json")
-			}
-			return nil
-		},
+		Use:   "carectl",
+		Short: "carechain's command line for consortium members",
+		Long: `carectl: consortium members submit and query chaincode transactions and
+listen to events, each as one of their org's enrolled users.
+
+The acting identity is --org and --user, by default $CARECTL_ORG and
+$CARECTL_USER (else the context set with carectl config use-context, else
+provider/admin). Every command prints one JSON document with -o json, an
+error too (on standard error, {"error":{"code":…}}). Exit code 0 on
+success, 1 when the work failed, 2 when the line or its input cannot be
+read (nothing was sent).`,
+		Example: `  export CARECTL_ORG=provider CARECTL_USER=physician1
+  carectl consent check --patient pt-... --class labs
+  carectl --org regulator --user auditor1 -o json tx TXID`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: a.prepare,
 	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	a.globalFlags(root)
+	root.AddCommand(a.submitCommand(), a.evaluateCommand(), a.eventsCommand(), a.txInfoCommand(), a.identitiesCommand(),
+		a.consentCommand(), a.recordsCommand(), a.claimsCommand(), a.drugsCommand(),
+		a.usersCommand(), a.enrollCommand(), a.whoamiCommand(), a.serveCommand(), a.configCommand())
+	addExamples(root)
+	cmdline.Apply(root)
+	return root
+}
+
+func (a *app) globalFlags(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringVar(&a.network, "network", defaultNetwork(), "consortium state folder or connection profile (network.json); $CARECHAIN_HOME")
-	f.StringVar(&a.org, "org", "provider", "org to act for (name or MSP id)")
-	f.StringVar(&a.user, "user", "admin", "enrolled user of the org")
-	f.StringVar(&a.channel, "channel", "care", "channel")
+	ctx := loadContext()
+	f.StringVar(&a.network, "home", defaultNetwork(ctx), "consortium state folder (carenet's --home) or its connection profile (network.json); $CARECHAIN_HOME")
+	f.StringVar(&a.network, "network", defaultNetwork(ctx), "the state folder: an alias of --home")
+	_ = f.MarkHidden("network")
+	f.StringVar(&a.org, "org", envOr("CARECTL_ORG", ctx.orOr(ctx.Org, "provider")), "org to act for (name or MSP id); $CARECTL_ORG")
+	f.StringVar(&a.user, "user", envOr("CARECTL_USER", ctx.orOr(ctx.User, "admin")), "enrolled user of the org; $CARECTL_USER")
+	f.StringVar(&a.channel, "channel", "", "channel (default: supply for the drugs commands, care for the others)")
 	f.StringVar(&a.gateway, "gateway", "", "gateway peer id tried first (default: the org's own, in the profile's order); when it is lost, calls fail over to the next gateway of the org, then to other channel members' (never for calls with transient data)")
 	f.StringVar(&a.wallet, "wallet", string(client.DefaultWallet()), "wallet of identities enrolled here (WALLET/ORG/USER/msp), for users network.json does not list; $"+client.WalletEnv)
 	f.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
-	root.AddCommand(a.submitCommand(), a.evaluateCommand(), a.eventsCommand(), a.txInfoCommand(), a.identitiesCommand(),
-		a.consentCommand(), a.recordsCommand(), a.claimsCommand(), a.drugsCommand(),
-		a.usersCommand(), a.enrollCommand(), a.whoamiCommand(), a.serveCommand())
-	return root
+}
+
+// prepare checks the global flags, settles the channel and checks the
+// JSON arguments, all before anything connects.
+func (a *app) prepare(cmd *cobra.Command, args []string) error {
+	if a.output != "text" && a.output != "json" {
+		out := a.output
+		a.output = "text"
+		return cmdline.Usagef(cmd, "--output must be text or json, not %q", out)
+	}
+	if a.channel == "" {
+		a.channel = "care"
+		if path := strings.Fields(cmd.CommandPath()); len(path) > 1 && path[1] == "drugs" {
+			a.channel = "supply"
+		}
+	}
+	return checkJSONArgs(cmd, args)
+}
+
+// checkJSONArgs refuses a JSON argument (inline or @FILE) that is no JSON,
+// before any connection: the command decodes it into its type later.
+func checkJSONArgs(cmd *cobra.Command, args []string) error {
+	names := cmdline.Positional(cmd.Use)
+	for i, name := range names {
+		if i >= len(args) || !strings.Contains(strings.Trim(name, "[]."), "JSON") || args[i] == "-" {
+			continue
+		}
+		data := []byte(args[i])
+		if file, ok := strings.CutPrefix(args[i], "@"); ok {
+			var err error
+			if data, err = os.ReadFile(file); err != nil {
+				return inputError(name, err)
+			}
+		}
+		if !json.Valid(data) {
+			var v any
+			err := json.Unmarshal(data, &v)
+			return inputError(name, fmt.Errorf("argument %d (%s) is not JSON: %w", i+1, name, err))
+		}
+	}
+	return nil
 }
 
 func (a *app) client() (*client.Client, error) {
@@ -114,7 +223,7 @@ func (a *app) session() (*client.Session, error) {
 	return cl.Session(a.org, a.user, client.SessionOptions{Gateway: a.gateway, Wallet: client.Wallet(a.wallet)})
 }
 
-// print writes v as JSON (--output json) or through text.
+// print writes v as one JSON document (--output json) or through text.
 func (a *app) print(v any, text func(w io.Writer)) {
 	if a.output == "json" {
 		enc := json.NewEncoder(a.out)
@@ -125,6 +234,31 @@ func (a *app) print(v any, text func(w io.Writer)) {
 	text(a.out)
 }
 
+// progress writes a progress line that rewrites itself, on a terminal
+// only, and never with -o json.
+func (a *app) progress(format string, args ...any) {
+	if a.output == "json" || !isTerminal(a.errOut) {
+		return
+	}
+	fmt.Fprintf(a.errOut, "\r"+format, args...)
+}
+
+// progressDone ends a progress line.
+func (a *app) progressDone() {
+	if a.output != "json" && isTerminal(a.errOut) {
+		fmt.Fprintln(a.errOut)
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 type jsonError struct {
 	Code    string `json:"code"`
 	Field   string `json:"field,omitempty"`
@@ -132,19 +266,41 @@ type jsonError struct {
 	TxID    string `json:"txId,omitempty"`
 }
 
-func (a *app) printError(err error) {
-	je := jsonError{Code: caCode(err), Message: err.Error()}
+// CodeUsage is the JSON code of a command line carectl cannot read.
+const CodeUsage = "USAGE"
+
+// errorJSON is err as the JSON error: the client's code and field, USAGE
+// for a line that cannot be read, the CA's refusals by their kind.
+func errorJSON(err error) jsonError {
 	var ce *client.Error
-	if errors.As(err, &ce) {
-		je = jsonError{Code: string(ce.Code), Field: ce.Field, Message: ce.Message, TxID: ce.TxID}
+	switch {
+	case errors.As(err, &ce):
+		return jsonError{Code: string(ce.Code), Field: ce.Field, Message: ce.Message, TxID: ce.TxID}
+	case cmdline.IsUsage(err):
+		return jsonError{Code: CodeUsage, Message: err.Error()}
+	case errors.Is(err, fs.ErrNotExist):
+		return jsonError{Code: string(client.CodeNotFound), Message: err.Error()}
 	}
+	return jsonError{Code: caCode(err), Message: err.Error()}
+}
+
+func (a *app) printError(err error) {
 	if a.output == "json" {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(map[string]jsonError{"error": je})
+		data, merr := json.Marshal(map[string]jsonError{"error": errorJSON(err)})
+		if merr != nil {
+			data = []byte(`{"error":{"code":"UNKNOWN","message":"carectl: the error does not encode"}}`)
+		}
+		fmt.Fprintf(a.errOut, "%s\n", data)
 		return
 	}
-	fmt.Fprintf(a.errOut, "carectl: %v\n", err)
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "carectl") {
+		msg = "carectl: " + msg
+	}
+	fmt.Fprintln(a.errOut, msg)
+	if hint := cmdline.HelpHint(err, "carectl"); hint != "" {
+		fmt.Fprintln(a.errOut, hint)
+	}
 }
 
 // caCode is the JSON error code of a Fabric CA refusal.
@@ -162,4 +318,15 @@ func caCode(err error) string {
 		return string(client.CodeUnavailable)
 	}
 	return string(client.CodeUnknown)
+}
+
+// requireFlags marks flags required: cobra refuses the line without them
+// (exit 2) and the help says so.
+func requireFlags(cmd *cobra.Command, names ...string) {
+	for _, name := range names {
+		if f := cmd.Flags().Lookup(name); f != nil && !slices.Contains(strings.Fields(f.Usage), "(required)") {
+			f.Usage += " (required)"
+		}
+		_ = cmd.MarkFlagRequired(name)
+	}
 }

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/profile"
 )
 
 // txOutput is a transaction's JSON output: the chaincode's result as JSON
@@ -30,26 +33,55 @@ func resultJSON(payload []byte) json.RawMessage {
 	return s
 }
 
+// parseTransient reads --transient KEY=VALUE entries: split at the first
+// "=" only (a value keeps its own "=" and quotes), @FILE reads the value
+// from a file; a key given twice is refused.
+func parseTransient(entries []string) (map[string][]byte, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	out := map[string][]byte{}
+	for i, e := range entries {
+		key, value, ok := strings.Cut(e, "=")
+		field := fmt.Sprintf("transient[%d]", i)
+		switch {
+		case !ok || key == "":
+			return nil, inputError(field, fmt.Errorf("--transient %q: want KEY=VALUE or KEY=@FILE", e))
+		case out[key] != nil:
+			return nil, inputError(field, fmt.Errorf("--transient: key %q given twice", key))
+		}
+		data := []byte(value)
+		if file, isFile := strings.CutPrefix(value, "@"); isFile {
+			var err error
+			if data, err = os.ReadFile(file); err != nil {
+				return nil, inputError(field, fmt.Errorf("--transient %s: %w", key, err))
+			}
+		}
+		out[key] = data
+	}
+	return out, nil
+}
+
 func (a *app) txCommand(use, short string, submit bool) *cobra.Command {
-	var transient map[string]string
+	var transientFlags []string
+	var transient map[string][]byte
 	var endorsers []string
 	cmd := &cobra.Command{
 		Use:   use + " CHAINCODE FUNCTION [ARG...]",
 		Short: short,
 		Args:  cobra.MinimumNArgs(2),
+		PreRunE: func(*cobra.Command, []string) error {
+			var err error
+			transient, err = parseTransient(transientFlags)
+			return err
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.session()
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			call := client.Call{Channel: a.channel, Chaincode: args[0], Function: args[1], Args: args[2:], Endorsers: endorsers}
-			if len(transient) > 0 {
-				call.Transient = map[string][]byte{}
-				for k, v := range transient {
-					call.Transient[k] = []byte(v)
-				}
-			}
+			call := client.Call{Channel: a.channel, Chaincode: args[0], Function: args[1], Args: args[2:], Endorsers: endorsers, Transient: transient}
 			var res *client.Result
 			if submit {
 				res, err = s.Submit(cmd.Context(), call)
@@ -71,7 +103,7 @@ func (a *app) txCommand(use, short string, submit bool) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringToStringVar(&transient, "transient", nil, "transient data KEY=VALUE (never written to the ledger)")
+	cmd.Flags().StringArrayVar(&transientFlags, "transient", nil, "transient data KEY=VALUE, split at the first = (KEY=@FILE: the file's bytes), repeatable; never written to the ledger")
 	cmd.Flags().StringSliceVar(&endorsers, "endorsers", nil, "endorse only on these MSP ids")
 	return cmd
 }
@@ -118,7 +150,7 @@ func (a *app) identitiesCommand() *cobra.Command {
 				return err
 			}
 			p := cl.Profile
-			a.print(p.Orgs, func(w io.Writer) {
+			a.print(identitiesJSON(p.Orgs), func(w io.Writer) {
 				for _, o := range p.Orgs {
 					fmt.Fprintf(w, "%s (%s) via %v\n", o.Name, o.MSPID, o.Gateways)
 					for _, u := range o.Users {
@@ -129,4 +161,22 @@ func (a *app) identitiesCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// orgIdentities is an org as carectl identities -o json prints it: names,
+// gateways and users, none of the profile's folders on this machine.
+type orgIdentities struct {
+	Name     string         `json:"name"`
+	MSPID    string         `json:"mspId"`
+	Gateways []string       `json:"gateways"`
+	Parts    []string       `json:"parts,omitempty"`
+	Users    []profile.User `json:"users"`
+}
+
+func identitiesJSON(orgs []profile.Org) []orgIdentities {
+	out := make([]orgIdentities, len(orgs))
+	for i, o := range orgs {
+		out[i] = orgIdentities{Name: o.Name, MSPID: o.MSPID, Gateways: o.Gateways, Parts: o.Parts, Users: o.Users}
+	}
+	return out
 }

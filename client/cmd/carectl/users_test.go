@@ -35,12 +35,17 @@ func caNetwork(t *testing.T) string {
 	return path
 }
 
-// carectl runs carectl and decodes its JSON output into out.
+// carectl runs carectl and decodes its JSON output (or, when it failed,
+// its JSON error) into out.
 func carectl(t *testing.T, out any, args ...string) int {
 	var stdout, stderr bytes.Buffer
 	code := run(append(args, "-o", "json"), &stdout, &stderr)
+	doc := stdout.Bytes()
+	if code != 0 && len(doc) == 0 {
+		doc = stderr.Bytes() // an error: one JSON document on standard error
+	}
 	if out != nil {
-		require.NoError(t, json.Unmarshal(stdout.Bytes(), out), "stdout: %s stderr: %s", stdout.String(), stderr.String())
+		require.NoError(t, json.Unmarshal(doc, out), "stdout: %s stderr: %s", stdout.String(), stderr.String())
 	}
 	return code
 }
