@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -205,4 +207,27 @@ func TestABareGroupPrintsItsHelp(t *testing.T) {
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stdout, "plan")
 	assert.Contains(t, r.stdout, "submit")
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from what carenet prints now")
+
+// carenet's help and the answers to lines it cannot read, as a reader
+// sees them. Run go test ./network/cmd/carenet -run TestGolden -update to
+// accept a change.
+func TestGoldenHelpAndUsageErrors(t *testing.T) {
+	env(t)
+	var b strings.Builder
+	for _, args := range [][]string{{"--help"}, {"clean", "--help"}, {"channel", "--help"}, {"statsu"}, {"approve"}, {"status", "--no-deploy"}, {"channel", "sign", "f"}} {
+		var out, errOut bytes.Buffer
+		code := run(args, &out, &errOut)
+		fmt.Fprintf(&b, "$ carenet %s\n%s%s[exit %d]\n\n", strings.Join(args, " "), out.String(), errOut.String(), code)
+	}
+	file := filepath.Join("testdata", "carenet.golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(file, []byte(b.String()), 0o644))
+	}
+	want, err := os.ReadFile(file)
+	require.NoError(t, err, "run with -update to write %s", file)
+	assert.Equal(t, string(want), b.String(), "run go test ./network/cmd/carenet -run TestGolden -update to accept the change")
 }
