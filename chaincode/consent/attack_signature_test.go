@@ -58,8 +58,8 @@ func TestAttackForgedConsentIsNeverHonoured(t *testing.T) {
 	cases := map[string]func(e *env) wire.Consent{
 		"no signature": func(e *env) wire.Consent { return psychiatryForPayer("forged") },
 		"the patient's signature of another consent": func(e *env) wire.Consent {
-			c, real := psychiatryForPayer("forged"), e.stored("c1")
-			c.Signature, c.Signer = real.Signature, real.Signer
+			c, genuine := psychiatryForPayer("forged"), e.stored("c1")
+			c.Signature, c.Signer = genuine.Signature, genuine.Signer
 			return c
 		},
 		"a genuine consent replayed under another id": func(e *env) wire.Consent {

@@ -171,7 +171,7 @@ func (t *tx) pageIndex(index, attr string, pageSize int32, bookmark string) ([]i
 		if err != nil {
 			return nil, "", ccerr.Internal("read index %s: %v", index, err)
 		}
-		if int32(len(entries)) == size {
+		if len(entries) == int(size) {
 			next, err := t.bookmark(prefix, kv.GetKey())
 			return entries, next, err
 		}

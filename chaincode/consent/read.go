@@ -148,7 +148,7 @@ func (c *Contract) History(ctx contractapi.TransactionContextInterface, id strin
 		}
 	}
 	out := &wire.VersionPage{Items: []wire.Consent{}}
-	for v := from; v >= 1 && int32(len(out.Items)) < size; v-- {
+	for v := from; v >= 1 && len(out.Items) < int(size); v-- {
 		key, err := t.versionKey(id, v)
 		if err != nil {
 			return nil, err

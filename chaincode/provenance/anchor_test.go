@@ -114,8 +114,8 @@ func TestForgedAnchorIsRefused(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.Submit(quality, 1, "", nil, "Commission", gtin, lot, serials(0, 3)), nil)
 	fake := fakeItem(gtin, "FAKE00001", lot)
-	real := e.item(unit(0))
-	real.Expiry = "2030-01-01"
+	genuine := e.item(unit(0))
+	genuine.Expiry = "2030-01-01"
 	open, err := peersOf(distMSP)
 	require.NoError(t, err)
 	before := e.Peer.Snapshot()
@@ -125,7 +125,7 @@ func TestForgedAnchorIsRefused(t *testing.T) {
 	}{
 		{"a unit with its anchor", append(forgedUnit("FAKE00001", distMSP, wire.DispActive), anchorWrite(mfrMSP, fake))},
 		{"an anchor alone", []memstub.ForgedWrite{anchorWrite(mfrMSP, fake)}},
-		{"a real anchor rewritten", []memstub.ForgedWrite{anchorWrite(mfrMSP, real)}},
+		{"a real anchor rewritten", []memstub.ForgedWrite{anchorWrite(mfrMSP, genuine)}},
 		{"a real anchor deleted", []memstub.ForgedWrite{{Collection: CommissionCollection(mfrMSP), Key: unit(0), Delete: true}}},
 		{"a policy of their own on an anchor key", []memstub.ForgedWrite{{Collection: CommissionCollection(mfrMSP), Key: fake.ID, ValidationParameter: open}}},
 	} {

@@ -2,6 +2,7 @@ package provenance
 
 import (
 	"encoding/base64"
+	"math"
 	"slices"
 	"strings"
 
@@ -160,6 +161,9 @@ func (t *tx) refsOf(index, object string, from ref, n int) ([]ref, error) {
 			return nil, err
 		}
 		start = k
+	}
+	if n < 1 || n > math.MaxInt32 {
+		return nil, ccerr.Internal("trace of %s: page of %d", object, n)
 	}
 	it, _, err := t.Stub.GetStateByPartialCompositeKeyWithPagination(index, []string{object}, int32(n), start)
 	if err != nil {

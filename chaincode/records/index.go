@@ -121,7 +121,7 @@ func (t *tx) pageIndex(name, order, attr string, pageSize int32, bookmark string
 		if err != nil {
 			return nil, "", ccerr.Internal("list %s: %v", name, err)
 		}
-		if int32(len(ids)) == size {
+		if len(ids) == int(size) {
 			return ids, base64.RawURLEncoding.EncodeToString([]byte(tag + kv.GetKey()[len(prefix):])), nil
 		}
 		var e indexEntry

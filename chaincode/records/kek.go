@@ -3,7 +3,6 @@ package records
 import (
 	"errors"
 	"os"
-	"path/filepath"
 
 	"github.com/carechain/carechain/chaincode/records/wire"
 )
@@ -17,7 +16,7 @@ func EnvKEK() (string, []byte, error) {
 	if dir == "" || msp == "" {
 		return msp, nil, nil
 	}
-	data, err := os.ReadFile(filepath.Join(dir, wire.KEKFile))
+	data, err := readIn(dir, wire.KEKFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return msp, nil, nil
 	}
@@ -29,4 +28,15 @@ func EnvKEK() (string, []byte, error) {
 		return msp, nil, err
 	}
 	return msp, k.Bytes(), nil
+}
+
+// readIn reads the file name inside dir, never a file outside it (a name
+// with "..", or a symbolic link out of dir, is refused).
+func readIn(dir, name string) ([]byte, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.ReadFile(name)
 }

@@ -227,9 +227,9 @@ func TestPrivacyPublicCommitmentsConfirmNoGuess(t *testing.T) {
 		require.True(t, ok)
 		var trace VersionTrace
 		require.NoError(t, json.Unmarshal(raw, &trace))
-		real, err := wire.AnchorCommitment(&a)
+		genuine, err := wire.AnchorCommitment(&a)
 		require.NoError(t, err)
-		assert.Equal(t, real, trace.AnchorHash, "positive control: the commitment of the real anchor")
+		assert.Equal(t, genuine, trace.AnchorHash, "positive control: the commitment of the genuine anchor")
 		plain := e.plain["rec-1/"+itoa(a.Version)]
 		for _, subject := range []string{pt1, pt2} {
 			guess := oldFormOf(a, plain)

@@ -186,7 +186,7 @@ func historyBookmark(h *wire.Head, bookmark string) (int, error) {
 func (t *tx) historyPage(h *wire.Head, from int, size int32) (*wire.HistoryPage, error) {
 	out := &wire.HistoryPage{Items: []wire.VersionEntry{}}
 	for v := from; v >= 1; v-- {
-		if int32(len(out.Items)) == size {
+		if len(out.Items) == int(size) {
 			out.Bookmark = strconv.Itoa(v)
 			break
 		}

@@ -15,6 +15,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,7 +152,11 @@ func (r *rule) proto(env *common.SignaturePolicyEnvelope) (*common.SignaturePoli
 			return nil, err
 		}
 		env.Identities = append(env.Identities, &msp.MSPPrincipal{PrincipalClassification: msp.MSPPrincipal_ROLE, Principal: role})
-		return &common.SignaturePolicy{Type: &common.SignaturePolicy_SignedBy{SignedBy: int32(len(env.Identities) - 1)}}, nil
+		at, err := int32Of(len(env.Identities) - 1)
+		if err != nil {
+			return nil, err
+		}
+		return &common.SignaturePolicy{Type: &common.SignaturePolicy_SignedBy{SignedBy: at}}, nil
 	}
 	rules := make([]*common.SignaturePolicy, 0, len(r.rules))
 	for _, sub := range r.rules {
@@ -161,6 +166,18 @@ func (r *rule) proto(env *common.SignaturePolicyEnvelope) (*common.SignaturePoli
 		}
 		rules = append(rules, sp)
 	}
-	nOutOf := &common.SignaturePolicy_NOutOf{N: int32(r.n), Rules: rules}
+	n, err := int32Of(r.n)
+	if err != nil {
+		return nil, err
+	}
+	nOutOf := &common.SignaturePolicy_NOutOf{N: n, Rules: rules}
 	return &common.SignaturePolicy{Type: &common.SignaturePolicy_NOutOf_{NOutOf: nOutOf}}, nil
+}
+
+// int32Of converts a count to the int32 Fabric's policy protos hold.
+func int32Of(n int) (int32, error) {
+	if n < 0 || n > math.MaxInt32 {
+		return 0, fmt.Errorf("policy count %d out of range", n)
+	}
+	return int32(n), nil
 }

@@ -136,7 +136,7 @@ func scanFrom(it shim.StateQueryIteratorInterface, start string, size int32) (Pa
 		if kv.GetKey() < start {
 			continue
 		}
-		if int32(len(page.Records)) == size {
+		if len(page.Records) == int(size) {
 			page.Bookmark = encodeBookmark(kv.GetKey())
 			return page, nil
 		}

@@ -113,7 +113,7 @@ func drain(it shim.StateQueryIteratorInterface, limit int32) (records []Record, 
 		}
 	}()
 	records = []Record{}
-	for it.HasNext() && int32(len(records)) < limit {
+	for it.HasNext() && len(records) < int(limit) {
 		kv, err := it.Next()
 		if err != nil {
 			return nil, err
