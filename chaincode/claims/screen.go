@@ -63,7 +63,8 @@ type serviceEntry struct {
 // claims intake of the claim's payer, on its peer. Each line that bills
 // a service some other live claim bills (not one related to it by
 // coordination of benefits) flags both claims' lines, each to its own
-// payer. Screening again changes nothing.
+// payer. Screening again changes no entry or flag: it writes its payer's
+// entries as they are (see line), so that it validates as the first did.
 func (c *Contract) Screen(ctx contractapi.TransactionContextInterface, id string) (*wire.Receipt, error) {
 	t, tr, cl, err := c.beginAsClaimsPayer(ctx, id)
 	if err != nil {
@@ -154,11 +155,20 @@ func (s *screen) line(i int) error {
 				return err
 			}
 		}
-		if payer == s.tr.Payer && !slices.Contains(e.Lines, serviceLine{Claim: s.tr.ID, Line: seq}) {
+		if payer != s.tr.Payer {
+			continue
+		}
+		// The payer's own entry is written even when it lists the line
+		// already: a transaction without writes is validated against the
+		// chaincode's policy, which the payer's peer alone does not meet
+		// (ENDORSEMENT_POLICY_FAILURE); with this write, against the
+		// entry's own policy, the payer's peer.
+		created := len(e.Lines) == 0
+		if !slices.Contains(e.Lines, serviceLine{Claim: s.tr.ID, Line: seq}) {
 			e.Lines = append(e.Lines, serviceLine{Claim: s.tr.ID, Line: seq})
-			if err := s.putEntry(k, e, len(e.Lines) == 1); err != nil {
-				return err
-			}
+		}
+		if err := s.putEntry(k, e, created); err != nil {
+			return err
 		}
 	}
 	return nil

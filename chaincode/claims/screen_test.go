@@ -187,3 +187,24 @@ func TestTheSecondClaimIsFlaggedWhicheverPayerScreensFirst(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{mine[0].Match, mine[1].Match}, []string{theirs[0].Match, theirs[1].Match})
 }
+
+// Screening a claim again writes its payer's entries as they are: Fabric
+// validates a transaction without writes against the chaincode's policy,
+// which the payer's peer alone does not meet. Two screens of the same
+// claim endorsed at once therefore conflict (the second read what the
+// first wrote), which only a write can make happen.
+func TestScreeningAgainWrites(t *testing.T) {
+	e := twoPayers(t)
+	e.submitClaim(1, office("clm-a"))
+	e.Must(e.screenAs(intake, 2, "clm-a"), nil)
+	e.Peer.SetMSP(intake.MSPID)
+	defer e.Peer.SetMSP("ProviderMSP")
+	again := func(txID string) *memstub.Pending {
+		return e.Peer.Simulate(memstub.Tx{Chaincode: "claims", Identity: intake, Time: at(3), TxID: txID, Endorsers: []string{intake.MSPID},
+			Args: [][]byte{[]byte(wire.FnScreen), []byte("clm-a")}})
+	}
+	first, second := again("screen-again-1"), again("screen-again-2")
+	res := e.Peer.Commit(first, second)
+	assert.Equal(t, memstub.Valid, res[0].Validation)
+	assert.Equal(t, memstub.MVCCReadConflict, res[1].Validation)
+}
