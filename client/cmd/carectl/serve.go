@@ -148,6 +148,9 @@ func (f serveFlags) readDirectory() (serveDirectory, error) {
 	if err := dec.Decode(&d); err != nil {
 		return d, fmt.Errorf("--directory %s: %w", f.directory, err)
 	}
+	if err := d.X12.Check(); err != nil {
+		return d, fmt.Errorf("--directory %s: %w", f.directory, err)
+	}
 	return d, nil
 }
 

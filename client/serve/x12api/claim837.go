@@ -63,7 +63,16 @@ func (a *API) post837(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := a.now()
-	batch, err := x12.Read837(data, x12.SubmittedAt(now), x12.WithMembers(a.member), x12.WithPayers(a.payer))
+	opts := []x12.Option{x12.SubmittedAt(now), x12.WithMembers(a.member), x12.WithPayers(a.payer)}
+	derive, err := a.dir.claimIDs()
+	if err != nil {
+		serve.WriteError(w, r, err)
+		return
+	}
+	if derive != nil {
+		opts = append(opts, x12.WithClaimIDs(derive))
+	}
+	batch, err := x12.Read837(data, opts...)
 	if err != nil {
 		serve.WriteError(w, r, serve.BadRequest("body", err))
 		return

@@ -3,6 +3,7 @@ package x12api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -16,8 +17,18 @@ import (
 // is nothing to remit.
 var ErrNotPaid = &client.Error{Code: client.CodeFailedPrecondition, Message: "the claim has no payment to remit"}
 
+// get835 answers the 835 of the claim the path names: its carechain id,
+// or, with a claim id key, its patient control number (CLM01).
 func (a *API) get835(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "claimID")
+	derive, err := a.dir.claimIDs()
+	if err != nil {
+		serve.WriteError(w, r, err)
+		return
+	}
+	if derive != nil && !strings.HasPrefix(id, pcnPrefix) {
+		id = derive(id)
+	}
 	rem, err := a.claims.Remittance(r.Context(), id)
 	if err != nil {
 		serve.WriteError(w, r, err)
@@ -38,7 +49,8 @@ func (a *API) get835(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data, err := x12.Write835(rem, x12.Remit835{Control: a.nextControl(), At: a.dated(),
-		Sender: a.dir.Sender, Receiver: a.dir.Receiver, Payer: payer, Payee: payee, Patient: c.Input.Patient})
+		Sender: a.dir.Sender, Receiver: a.dir.Receiver, Payer: payer, Payee: payee, Patient: c.Input.Patient,
+		PatientControl: patientControl(c.Input.Identifiers)})
 	if err != nil {
 		a.log.ErrorContext(r.Context(), "835 not written", "error", err.Error())
 		serve.WriteError(w, r, fmt.Errorf("x12api: claim %s: %w", id, err))
@@ -47,6 +59,16 @@ func (a *API) get835(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", MediaX12)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
+}
+
+// patientControl is the claim's CLM01 when its id was made from it.
+func patientControl(ids []cl.Identifier) string {
+	for _, id := range ids {
+		if id.System == x12.SystemPCN {
+			return id.Value
+		}
+	}
+	return ""
 }
 
 // paid reports whether a remittance has a payment that stands.

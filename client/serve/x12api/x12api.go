@@ -2,6 +2,11 @@ package x12api
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -37,6 +42,46 @@ type Directory struct {
 	// Sender and Receiver are the 835's and 999's ISA06 and ISA08.
 	Sender   string `json:"sender"`
 	Receiver string `json:"receiver"`
+	// ClaimIDKey, base64 of at least 32 random bytes, makes each claim's
+	// carechain id from its patient control number (CLM01) by HMAC-SHA256
+	// ("pcn-" and 32 hex digits), and keeps CLM01 as the claim's private
+	// business identifier: the carechain id is public, and CLM01 is the
+	// provider's patient account number. Without it, CLM01 is the id.
+	ClaimIDKey string `json:"claimIdKey,omitempty"`
+}
+
+// pcnPrefix starts a claim id made from a patient control number.
+const pcnPrefix = "pcn-"
+
+// Check reports whether the directory's claim id key, if any, is one.
+func (d Directory) Check() error {
+	_, err := d.claimIDKey()
+	return err
+}
+
+func (d Directory) claimIDKey() ([]byte, error) {
+	if d.ClaimIDKey == "" {
+		return nil, nil
+	}
+	key, err := base64.StdEncoding.DecodeString(d.ClaimIDKey)
+	if err != nil || len(key) < 32 {
+		return nil, errors.New("x12 directory: claimIdKey is base64 of at least 32 random bytes")
+	}
+	return key, nil
+}
+
+// claimIDs is the derivation of claim ids from patient control numbers,
+// or nil without a key.
+func (d Directory) claimIDs() (func(pcn string) string, error) {
+	key, err := d.claimIDKey()
+	if key == nil {
+		return nil, err
+	}
+	return func(pcn string) string {
+		m := hmac.New(sha256.New, key)
+		_, _ = m.Write([]byte(pcn)) // a hash's Write never fails
+		return pcnPrefix + hex.EncodeToString(m.Sum(nil)[:16])
+	}, nil
 }
 
 // API is the /x12 routes of one session.

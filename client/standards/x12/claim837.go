@@ -48,9 +48,25 @@ func (r ClaimResult) Accepted() bool { return r.Err == nil }
 type Option func(*readOptions)
 
 type readOptions struct {
-	members func(payerID, memberID string) (string, bool)
-	payers  func(payerID string) (string, bool)
-	claim   []proclaim.Option
+	members  func(payerID, memberID string) (string, bool)
+	payers   func(payerID string) (string, bool)
+	claimIDs func(pcn string) string
+	claim    []proclaim.Option
+}
+
+// SystemPCN is the identifier system of an 837P's patient control number
+// (CLM01) when it is kept as the claim's private business identifier.
+const SystemPCN = "urn:carechain:x12:patient-control-number"
+
+// WithClaimIDs makes each claim's carechain id from its patient control
+// number (CLM01) with derive, and keeps the number itself as the claim's
+// business identifier (SystemPCN), in its private record: the carechain id
+// is public, and a patient control number is the provider's patient
+// account number. derive must be a keyed one-way function (an HMAC under
+// the integration's secret), so that the same claim sent again gets the
+// same id and no channel member can link the id to the account.
+func WithClaimIDs(derive func(pcn string) string) Option {
+	return func(o *readOptions) { o.claimIDs = derive }
 }
 
 // WithMembers resolves a subscriber (2010BB NM109 payer id, 2010BA NM109
@@ -165,6 +181,7 @@ type claimCtx struct {
 	inherit  []*level
 	line     *proclaim.Item
 	clmPos   int
+	pcn      string // CLM01
 }
 
 // located places the issues of a proclaim refusal in the set.
@@ -208,7 +225,7 @@ func (w *walker) finish(c *claimCtx) (ClaimResult, []located) {
 		list.Append(l.issue)
 	}
 	list.Append(refusal.Issues(err)...)
-	cr := ClaimResult{ID: c.claim.ID.Value, Set: c.set, SetAside: c.setAside}
+	cr := ClaimResult{ID: c.pcn, Set: c.set, SetAside: c.setAside}
 	if cr.Err = list.Err(c.claim.Doc); cr.Err == nil {
 		cr.Input = &in
 	}

@@ -37,6 +37,9 @@ type Remit835 struct {
 	// Patient is the claim's patient subject (NM1*QC NM109): carechain
 	// keeps no patient name, so NM103 stays empty.
 	Patient string
+	// PatientControl is the 837P's CLM01 when the claim's carechain id was
+	// made from it (WithClaimIDs): CLP01 echoes it. Empty: the claim id.
+	PatientControl string
 }
 
 // ErrUnbalanced is a remittance whose adjustments do not explain its
@@ -61,7 +64,7 @@ func Write835(r *cl.Remittance, o Remit835) ([]byte, error) {
 		o.Method = "CHK"
 	}
 	body := remitHeader(r, pay, o)
-	body = append(body, remitClaim(r, o.Patient)...)
+	body = append(body, remitClaim(r, o.PatientControl, o.Patient)...)
 	return envelope835(body, o)
 }
 
@@ -119,10 +122,10 @@ func claimStatus(r *cl.Remittance) string {
 	return "1"
 }
 
-func remitClaim(r *cl.Remittance, patient string) []Segment {
+func remitClaim(r *cl.Remittance, pcn, patient string) []Segment {
 	segs := []Segment{
 		Seg("LX", "1"),
-		Seg("CLP", r.Claim, claimStatus(r), proclaim.Dollars(r.ChargedCents), proclaim.Dollars(r.PaidCents),
+		Seg("CLP", firstOf(pcn, r.Claim), claimStatus(r), proclaim.Dollars(r.ChargedCents), proclaim.Dollars(r.PaidCents),
 			proclaim.Dollars(r.PatientCents), "ZZ", r.Claim),
 		// carechain keeps no patient name: the patient is named by subject only.
 		Seg("NM1", "QC", "1", "", "", "", "", "", "MI", patient),
@@ -198,4 +201,11 @@ func envelope835(body []Segment, o Remit835) ([]byte, error) {
 	segs = append(segs, st...)
 	segs = append(segs, Seg("GE", "1", fmt.Sprint(o.Control)), Seg("IEA", "1", ctl))
 	return Encode(segs, DefaultDelimiters)
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -232,7 +232,12 @@ func (w *walker) clm(seg Segment) {
 	w.claim = c
 	w.claims = append(w.claims, c)
 	c.claim.ID = w.field(seg, 1, 0)
-	c.claim.Doc = "837 claim " + c.claim.ID.Value
+	c.pcn, c.claim.Doc = c.claim.ID.Value, "837 claim "+c.claim.ID.Value
+	if derive := w.o.claimIDs; derive != nil && c.pcn != "" {
+		at := c.claim.ID.At
+		c.claim.Identifiers = []proclaim.Identifier{{System: proclaim.F(SystemPCN, at), Value: c.claim.ID, At: at}}
+		c.claim.ID = proclaim.F(derive(c.pcn), at)
+	}
 	c.claim.Where = map[string]string{proclaim.ClaimID: "2300 CLM01", proclaim.Patient: "2010BA NM109",
 		proclaim.Payer: "2010BB NM109", proclaim.Coverage: "2010BA NM109", proclaim.RenderingNPI: "2010AA NM109",
 		proclaim.PlaceOfService: "2300 CLM05-1", proclaim.Diagnoses: "2300 HI", proclaim.Items: "2400 SV1"}
