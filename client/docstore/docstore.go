@@ -83,33 +83,55 @@ func Encrypt(w io.Writer, r io.Reader, progress Progress) (*Sealed, error) {
 	if _, err := out.Write(append(append([]byte{}, magic...), prefix...)); err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(r, ChunkSize)
+	s := &sealer{gcm: gcm, prefix: prefix, plain: plainHash, out: out, progress: progress}
+	if err := s.sealAll(bufio.NewReaderSize(r, ChunkSize)); err != nil {
+		return nil, err
+	}
+	return &Sealed{Key: key, PlainSHA256: hexOf(plainHash), CipherSHA256: hexOf(cipherHash), Size: s.size, CipherSize: out.n}, nil
+}
+
+// sealer seals a plaintext chunk by chunk, each with its counter and the
+// last one marked, so that chunks can be neither reordered nor cut off.
+type sealer struct {
+	gcm      cipher.AEAD
+	prefix   []byte
+	plain    hash.Hash
+	out      io.Writer
+	progress Progress
+	size     int64
+}
+
+func (s *sealer) sealAll(br *bufio.Reader) error {
 	buf := make([]byte, ChunkSize)
-	var size int64
 	for counter := uint32(0); ; counter++ {
 		n, err := io.ReadFull(br, buf)
 		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-			return nil, err
+			return err
 		}
 		_, peekErr := br.Peek(1)
 		last := peekErr != nil
-		plainHash.Write(buf[:n])
-		size += int64(n)
-		sealed := gcm.Seal(nil, nonce(prefix, counter, last), buf[:n], nil)
-		if _, err := out.Write(sealed); err != nil {
-			return nil, err
-		}
-		if progress != nil {
-			progress(size)
+		if err := s.seal(buf[:n], counter, last); err != nil {
+			return err
 		}
 		if last {
-			break
+			return nil
 		}
 		if counter == ^uint32(0) {
-			return nil, errors.New("docstore: document too large")
+			return errors.New("docstore: document too large")
 		}
 	}
-	return &Sealed{Key: key, PlainSHA256: hexOf(plainHash), CipherSHA256: hexOf(cipherHash), Size: size, CipherSize: out.n}, nil
+}
+
+func (s *sealer) seal(chunk []byte, counter uint32, last bool) error {
+	_, _ = s.plain.Write(chunk) // a hash's Write never fails
+	s.size += int64(len(chunk))
+	if _, err := s.out.Write(s.gcm.Seal(nil, nonce(s.prefix, counter, last), chunk, nil)); err != nil {
+		return err
+	}
+	if s.progress != nil {
+		s.progress(s.size)
+	}
+	return nil
 }
 
 // Decrypt opens a ciphertext from r into w with key, checking every chunk
@@ -224,8 +246,7 @@ func (d Dir) Put(ctx context.Context, sha256Hex string, r io.Reader) error {
 	defer os.Remove(tmp.Name())
 	h := sha256.New()
 	if _, err := io.Copy(io.MultiWriter(tmp, h), r); err != nil {
-		tmp.Close()
-		return err
+		return errors.Join(err, tmp.Close())
 	}
 	if err := tmp.Close(); err != nil {
 		return err
@@ -263,19 +284,19 @@ func Fetch(ctx context.Context, s Store, cipherSHA256 string) (*os.File, error) 
 	}
 	h := sha256.New()
 	if _, err := io.Copy(io.MultiWriter(tmp, h), rc); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, err
+		return nil, discard(tmp, err)
 	}
 	if hexOf(h) != cipherSHA256 {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, fmt.Errorf("%w: stored ciphertext hashes to %s, the anchor says %s", ErrTampered, hexOf(h), cipherSHA256)
+		return nil, discard(tmp, fmt.Errorf("%w: stored ciphertext hashes to %s, the anchor says %s", ErrTampered, hexOf(h), cipherSHA256))
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, err
+		return nil, discard(tmp, err)
 	}
 	return tmp, nil
+}
+
+// discard closes and removes a temporary file that failed; cause comes first
+// in the error returned.
+func discard(tmp *os.File, cause error) error {
+	return errors.Join(cause, tmp.Close(), os.Remove(tmp.Name()))
 }
