@@ -36,7 +36,7 @@ type ListenOptions struct {
 	Retry *RetryPolicy
 }
 
-// ErrStopListening, returned by a Listen handler, stops Listen after the
+// ErrStopListening is returned by a Listen handler to stop Listen after the
 // event: it counts as delivered and is checkpointed.
 var ErrStopListening = errors.New("stop listening")
 

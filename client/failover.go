@@ -84,20 +84,20 @@ func (gs *gateways) pick(call Call) (*gateway, error) {
 // refusal is the peer's own) and, for a call with transient data, only
 // the gateways of the orgs allowed to see it.
 func (gs *gateways) candidates(call Call) []*gateway {
-	var out, any []*gateway
+	var serving, usable []*gateway
 	for _, g := range gs.list {
 		if g.broken != nil || !gs.allowed(g, call) {
 			continue
 		}
-		any = append(any, g)
+		usable = append(usable, g)
 		if g.peer.Serves(call.Channel) {
-			out = append(out, g)
+			serving = append(serving, g)
 		}
 	}
-	if len(out) == 0 {
-		return any
+	if len(serving) == 0 {
+		return usable
 	}
-	return out
+	return serving
 }
 
 // allowed is the privacy rule: a proposal's transient map is read by the

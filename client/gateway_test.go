@@ -94,8 +94,8 @@ func endorsedEnvelope(sp *peer.SignedProposal, result []byte) (*common.Envelope,
 	}
 	action := mustMarshal(&peer.ChaincodeAction{Response: &peer.Response{Status: 200, Payload: result}})
 	prp := mustMarshal(&peer.ProposalResponsePayload{Extension: action})
-	cap := mustMarshal(&peer.ChaincodeActionPayload{Action: &peer.ChaincodeEndorsedAction{ProposalResponsePayload: prp}})
-	tx := mustMarshal(&peer.Transaction{Actions: []*peer.TransactionAction{{Header: hdr.GetSignatureHeader(), Payload: cap}}})
+	actionPayload := mustMarshal(&peer.ChaincodeActionPayload{Action: &peer.ChaincodeEndorsedAction{ProposalResponsePayload: prp}})
+	tx := mustMarshal(&peer.Transaction{Actions: []*peer.TransactionAction{{Header: hdr.GetSignatureHeader(), Payload: actionPayload}}})
 	return &common.Envelope{Payload: mustMarshal(&common.Payload{Header: &hdr, Data: tx})}, nil
 }
 

@@ -3,7 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/msp"
@@ -34,39 +34,9 @@ func (s *Session) Transaction(ctx context.Context, channel, txID string) (*TxInf
 		return nil, fmt.Errorf("transaction %s: %w", txID, err)
 	}
 	info := &TxInfo{TxID: txID, Validation: peer.TxValidationCode(pt.GetValidationCode()).String()}
-	var payload common.Payload
-	if err := proto.Unmarshal(pt.GetTransactionEnvelope().GetPayload(), &payload); err != nil {
-		return nil, err
+	if err := readEnvelope(pt.GetTransactionEnvelope(), info); err != nil {
+		return nil, fmt.Errorf("transaction %s: %w", txID, err)
 	}
-	var shdr common.SignatureHeader
-	if err := proto.Unmarshal(payload.GetHeader().GetSignatureHeader(), &shdr); err == nil {
-		var creator msp.SerializedIdentity
-		if proto.Unmarshal(shdr.GetCreator(), &creator) == nil {
-			info.Creator = creator.GetMspid()
-		}
-	}
-	var tx peer.Transaction
-	if err := proto.Unmarshal(payload.GetData(), &tx); err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, action := range tx.GetActions() {
-		var cap peer.ChaincodeActionPayload
-		if err := proto.Unmarshal(action.GetPayload(), &cap); err != nil {
-			return nil, err
-		}
-		for _, e := range cap.GetAction().GetEndorsements() {
-			var id msp.SerializedIdentity
-			if err := proto.Unmarshal(e.GetEndorser(), &id); err != nil {
-				return nil, err
-			}
-			if !seen[id.GetMspid()] {
-				seen[id.GetMspid()] = true
-				info.Endorsers = append(info.Endorsers, id.GetMspid())
-			}
-		}
-	}
-	sort.Strings(info.Endorsers)
 	res, err = s.Evaluate(ctx, Call{Channel: channel, Chaincode: "qscc", Function: "GetBlockByTxID", Args: []string{channel, txID}})
 	if err != nil {
 		return nil, err
@@ -77,4 +47,46 @@ func (s *Session) Transaction(ctx context.Context, channel, txID string) (*TxInf
 	}
 	info.Block = block.GetHeader().GetNumber()
 	return info, nil
+}
+
+// readEnvelope fills in the creator's and the endorsers' orgs.
+func readEnvelope(env *common.Envelope, info *TxInfo) error {
+	var payload common.Payload
+	if err := proto.Unmarshal(env.GetPayload(), &payload); err != nil {
+		return err
+	}
+	var shdr common.SignatureHeader
+	if err := proto.Unmarshal(payload.GetHeader().GetSignatureHeader(), &shdr); err == nil {
+		var creator msp.SerializedIdentity
+		if proto.Unmarshal(shdr.GetCreator(), &creator) == nil {
+			info.Creator = creator.GetMspid()
+		}
+	}
+	var tx peer.Transaction
+	if err := proto.Unmarshal(payload.GetData(), &tx); err != nil {
+		return err
+	}
+	endorsers, err := endorserOrgs(&tx)
+	info.Endorsers = endorsers
+	return err
+}
+
+// endorserOrgs lists the orgs whose peers endorsed any action of tx, sorted.
+func endorserOrgs(tx *peer.Transaction) ([]string, error) {
+	var orgs []string
+	for _, action := range tx.GetActions() {
+		var actionPayload peer.ChaincodeActionPayload
+		if err := proto.Unmarshal(action.GetPayload(), &actionPayload); err != nil {
+			return nil, err
+		}
+		for _, e := range actionPayload.GetAction().GetEndorsements() {
+			var id msp.SerializedIdentity
+			if err := proto.Unmarshal(e.GetEndorser(), &id); err != nil {
+				return nil, err
+			}
+			orgs = append(orgs, id.GetMspid())
+		}
+	}
+	slices.Sort(orgs)
+	return slices.Compact(orgs), nil
 }
