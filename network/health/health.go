@@ -76,7 +76,7 @@ func ParseMetrics(r io.Reader) ([]Sample, error) {
 
 func parseSample(line string) (Sample, bool) {
 	s := Sample{Labels: map[string]string{}}
-	rest := line
+	var rest string
 	if i := strings.IndexByte(line, '{'); i >= 0 {
 		j := strings.LastIndexByte(line, '}')
 		if j < i {

@@ -37,7 +37,7 @@ type Budget struct {
 	Window time.Duration
 }
 
-// DefaultBudget: 5 restarts in 10 minutes.
+// DefaultBudget allows 5 restarts in 10 minutes.
 var DefaultBudget = Budget{Restarts: 5, Window: 10 * time.Minute}
 
 func (b Budget) String() string { return fmt.Sprintf("%d restarts in %s", b.Restarts, b.Window) }

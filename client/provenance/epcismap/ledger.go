@@ -41,10 +41,15 @@ type Ledger interface {
 // NoLedger is a ledger that holds nothing: a plan from the document alone.
 type NoLedger struct{}
 
+// Item finds no item.
 func (NoLedger) Item(context.Context, string) (Item, bool, error) { return Item{}, false, nil }
+
+// Shipment finds no shipment.
 func (NoLedger) Shipment(context.Context, string) (Shipment, bool, error) {
 	return Shipment{}, false, nil
 }
+
+// LotExpiry knows no lot's expiry.
 func (NoLedger) LotExpiry(context.Context, string, string) (string, bool, error) {
 	return "", false, nil
 }

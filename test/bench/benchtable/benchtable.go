@@ -23,7 +23,7 @@ const (
 	End   = "<!-- bench:end -->"
 )
 
-// ErrNoMarkers: the document has no generated part to replace.
+// ErrNoMarkers says the document has no generated part to replace.
 var ErrNoMarkers = errors.New("benchtable: the document has no " + Begin + " … " + End + " part")
 
 // Read decodes one report per line; other lines (the script's progress)
