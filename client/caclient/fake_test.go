@@ -186,11 +186,11 @@ func (f *fakeCA) register(w http.ResponseWriter, _ *http.Request, _ string, body
 	if req.Secret == "" {
 		req.Secret = "made-by-ca"
 	}
-	max := req.MaxEnrollments
-	if max == 0 {
-		max = -1
+	limit := req.MaxEnrollments
+	if limit == 0 {
+		limit = -1
 	}
-	f.users[req.Name] = &fakeUser{secret: req.Secret, max: max, typ: req.Type, attrs: req.Attrs}
+	f.users[req.Name] = &fakeUser{secret: req.Secret, max: limit, typ: req.Type, attrs: req.Attrs}
 	reply(w, 201, map[string]string{"secret": req.Secret}, 0, "")
 }
 

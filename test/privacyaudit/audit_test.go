@@ -36,7 +36,7 @@ func fakeTx(txID string, writes []*kvrwset.KVWrite, hashed []*kvrwset.KVWriteHas
 	}}})
 	action := must(&peer.ChaincodeAction{Results: results, Response: &peer.Response{Status: 200},
 		Events: must(&peer.ChaincodeEvent{EventName: "consent", Payload: event})})
-	cap := must(&peer.ChaincodeActionPayload{
+	actionPayload := must(&peer.ChaincodeActionPayload{
 		ChaincodeProposalPayload: must(&peer.ChaincodeProposalPayload{Input: must(&peer.ChaincodeInvocationSpec{
 			ChaincodeSpec: &peer.ChaincodeSpec{Input: &peer.ChaincodeInput{Args: [][]byte{[]byte("Grant")}}}})}),
 		Action: &peer.ChaincodeEndorsedAction{ProposalResponsePayload: must(&peer.ProposalResponsePayload{Extension: action})},
@@ -46,7 +46,7 @@ func fakeTx(txID string, writes []*kvrwset.KVWrite, hashed []*kvrwset.KVWriteHas
 			ChannelHeader:   must(&common.ChannelHeader{Type: int32(common.HeaderType_ENDORSER_TRANSACTION), TxId: txID}),
 			SignatureHeader: must(&common.SignatureHeader{Creator: must(&msp.SerializedIdentity{Mspid: "PatientsMSP"})}),
 		},
-		Data: must(&peer.Transaction{Actions: []*peer.TransactionAction{{Payload: cap}}}),
+		Data: must(&peer.Transaction{Actions: []*peer.TransactionAction{{Payload: actionPayload}}}),
 	})
 	return must(&common.Envelope{Payload: payload})
 }

@@ -99,25 +99,25 @@ func decodeEnvelope(raw []byte) (Tx, bool, error) {
 }
 
 func (tx *Tx) addAction(a *peer.TransactionAction) error {
-	var cap peer.ChaincodeActionPayload
+	var actionPayload peer.ChaincodeActionPayload
 	var cpp peer.ChaincodeProposalPayload
 	var cis peer.ChaincodeInvocationSpec
 	var prp peer.ProposalResponsePayload
 	var act peer.ChaincodeAction
-	if err := unmarshalAll(a.GetPayload(), &cap); err != nil {
+	if err := unmarshalAll(a.GetPayload(), &actionPayload); err != nil {
 		return err
 	}
-	if err := unmarshalAll(cap.GetChaincodeProposalPayload(), &cpp); err != nil {
+	if err := unmarshalAll(actionPayload.GetChaincodeProposalPayload(), &cpp); err != nil {
 		return err
 	}
 	if err := unmarshalAll(cpp.GetInput(), &cis); err != nil {
 		return err
 	}
 	tx.Args = append(tx.Args, cis.GetChaincodeSpec().GetInput().GetArgs()...)
-	for _, e := range cap.GetAction().GetEndorsements() {
+	for _, e := range actionPayload.GetAction().GetEndorsements() {
 		tx.Endorsers = append(tx.Endorsers, identity(e.GetEndorser()))
 	}
-	if err := unmarshalAll(cap.GetAction().GetProposalResponsePayload(), &prp); err != nil {
+	if err := unmarshalAll(actionPayload.GetAction().GetProposalResponsePayload(), &prp); err != nil {
 		return err
 	}
 	if err := unmarshalAll(prp.GetExtension(), &act); err != nil {

@@ -22,7 +22,7 @@ func fixedN(n int, check, predefined bool) aiSpec {
 	return aiSpec{fixed: n, numeric: true, check: check, predefined: predefined}
 }
 
-func varX(max int) aiSpec { return aiSpec{max: max} }
+func varX(longest int) aiSpec { return aiSpec{max: longest} }
 
 var dateAI = aiSpec{fixed: 6, numeric: true, date: true, predefined: true}
 

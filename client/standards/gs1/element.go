@@ -181,15 +181,15 @@ func nextElement(s string, pos int) (Element, int, error) {
 func parseHRI(s string) (ElementString, error) {
 	var es ElementString
 	for pos := 0; pos < len(s); {
-		close := strings.IndexByte(s[pos:], ')')
-		if s[pos] != '(' || close < 0 {
+		closing := strings.IndexByte(s[pos:], ')')
+		if s[pos] != '(' || closing < 0 {
 			return nil, &ElementError{Index: pos, Reason: fmt.Sprintf("at byte %d: expected (AI)", pos)}
 		}
-		ai := s[pos+1 : pos+close]
+		ai := s[pos+1 : pos+closing]
 		if !KnownAI(ai) {
 			return nil, &ElementError{Index: pos, AI: ai, Reason: "is not an application identifier this reader knows"}
 		}
-		start := pos + close + 1
+		start := pos + closing + 1
 		end := nextHRI(s, start)
 		es = append(es, Element{AI: ai, Value: s[start:end]})
 		pos = end

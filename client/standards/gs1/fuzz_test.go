@@ -34,10 +34,10 @@ func FuzzCheckDigit(f *testing.F) {
 }
 
 // set82 maps arbitrary bytes into GS1's character set 82.
-func set82(s string, max int) string {
+func set82(s string, longest int) string {
 	const chars = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 	var b strings.Builder
-	for i := 0; i < len(s) && b.Len() < max; i++ {
+	for i := 0; i < len(s) && b.Len() < longest; i++ {
 		b.WriteByte(chars[int(s[i])%len(chars)])
 	}
 	return b.String()

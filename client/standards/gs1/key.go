@@ -96,10 +96,10 @@ func (k Key) validateGTIN() error {
 }
 
 // checkChars validates a value of the GS1 AI encodable character set 82,
-// 1 to max characters.
-func checkChars(name, v string, max int) error {
-	if v == "" || len(v) > max {
-		return &KeyError{Name: name, Value: v, Reason: fmt.Sprintf("is not 1 to %d characters", max)}
+// 1 to longest characters.
+func checkChars(name, v string, longest int) error {
+	if v == "" || len(v) > longest {
+		return &KeyError{Name: name, Value: v, Reason: fmt.Sprintf("is not 1 to %d characters", longest)}
 	}
 	for i := 0; i < len(v); i++ {
 		if !inSet82(v[i]) {
