@@ -72,13 +72,10 @@ func Run(ctx context.Context, cfg Config) Report {
 	if cfg.InFlight < 1 {
 		cfg.InFlight = 1
 	}
+	t := &tally{failures: map[string]int64{}}
 	var (
-		next      atomic.Int64
-		mu        sync.Mutex
-		latencies []time.Duration
-		failures  = map[string]int64{}
-		firstErr  string
-		wg        sync.WaitGroup
+		next atomic.Int64
+		wg   sync.WaitGroup
 	)
 	deadline := time.Now().Add(cfg.Duration)
 	start := time.Now()
@@ -91,42 +88,62 @@ func Run(ctx context.Context, cfg Config) Report {
 				if cfg.Max > 0 && n >= cfg.Max {
 					return
 				}
-				s := cfg.Sessions[sessionIndex(cfg, n, w)]
-				call := cfg.Call(n, w, s)
-				t := time.Now()
-				var err error
-				if cfg.Evaluate {
-					_, err = s.Evaluate(ctx, call)
-				} else {
-					_, err = s.Submit(ctx, call)
-				}
-				d := time.Since(t)
-				mu.Lock()
-				if err != nil {
-					failures[string(client.CodeOf(err))]++
-					if firstErr == "" {
-						firstErr = err.Error()
-					}
-				} else {
-					latencies = append(latencies, d)
-				}
-				mu.Unlock()
+				d, err := callOnce(ctx, cfg, n, w)
+				t.add(d, err)
 			}
 		}(w)
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	return t.report(cfg, time.Since(start))
+}
+
+// callOnce makes worker w's call n and times it.
+func callOnce(ctx context.Context, cfg Config, n int64, w int) (time.Duration, error) {
+	s := cfg.Sessions[sessionIndex(cfg, n, w)]
+	call := cfg.Call(n, w, s)
+	start := time.Now()
+	var err error
+	if cfg.Evaluate {
+		_, err = s.Evaluate(ctx, call)
+	} else {
+		_, err = s.Submit(ctx, call)
+	}
+	return time.Since(start), err
+}
+
+// tally collects the workers' latencies and failures.
+type tally struct {
+	mu        sync.Mutex
+	latencies []time.Duration
+	failures  map[string]int64
+	firstErr  string
+}
+
+func (t *tally) add(d time.Duration, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err == nil {
+		t.latencies = append(t.latencies, d)
+		return
+	}
+	t.failures[string(client.CodeOf(err))]++
+	if t.firstErr == "" {
+		t.firstErr = err.Error()
+	}
+}
+
+func (t *tally) report(cfg Config, elapsed time.Duration) Report {
 	r := Report{Name: cfg.Name, Mode: "submit", InFlight: cfg.InFlight, Seconds: elapsed.Seconds(),
-		Succeeded: int64(len(latencies)), Failures: failures, FirstError: firstErr}
+		Succeeded: int64(len(t.latencies)), Failures: t.failures, FirstError: t.firstErr}
 	if cfg.Evaluate {
 		r.Mode = "evaluate"
 	}
-	for _, n := range failures {
+	for _, n := range t.failures {
 		r.Failed += n
 	}
 	r.PerSecond = float64(r.Succeeded) / elapsed.Seconds()
-	r.P50ms = ms(Percentile(latencies, 50))
-	r.P99ms = ms(Percentile(latencies, 99))
+	r.P50ms = ms(Percentile(t.latencies, 50))
+	r.P99ms = ms(Percentile(t.latencies, 99))
 	return r
 }
 
