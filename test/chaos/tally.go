@@ -116,27 +116,39 @@ func (t *Tally) sample(o Outcome) {
 	}
 }
 
-// checkKey checks one outcome's key on every peer.
-func (t *Tally) checkKey(o Outcome, views []*View) {
-	twice, lost, written := false, false, false
+// keySeen is what the peers' views say about one outcome's key.
+type keySeen struct {
+	twice   bool // some peer saw it written more than once
+	lost    bool // some peer lacks the one write the client reported
+	written bool // some peer saw it written
+}
+
+// seeKey reads one outcome's key on every peer.
+func seeKey(o Outcome, views []*View) keySeen {
+	var k keySeen
 	for _, v := range views {
 		ws := v.Writes[o.Key]
-		twice = twice || len(ws) > 1
-		written = written || len(ws) > 0 || v.State[o.Key] != ""
+		k.twice = k.twice || len(ws) > 1
+		k.written = k.written || len(ws) > 0 || v.State[o.Key] != ""
 		ok := len(ws) == 1 && ws[0].Value == o.Value && v.State[o.Key] == o.Value &&
 			(o.TxID == "" || ws[0].TxID == o.TxID)
-		if !ok {
-			lost = true
-		}
+		k.lost = k.lost || !ok
 	}
+	return k
+}
+
+// checkKey checks one outcome's key on every peer.
+func (t *Tally) checkKey(o Outcome, views []*View) {
+	k := seeKey(o, views)
+	undecided := o.Unknown() && o.Resolved == ""
 	switch {
-	case twice:
+	case k.twice:
 		t.Twice++
 		t.problem("%s written %d times", o.Key, len(views[0].Writes[o.Key]))
-	case o.Effective() && lost:
+	case o.Effective() && k.lost:
 		t.Lost++
 		t.problem("%s reported committed (tx %s) is not VALID with its value on every peer", o.Key, o.TxID)
-	case !o.Effective() && !(o.Unknown() && o.Resolved == "") && written:
+	case !o.Effective() && !undecided && k.written:
 		t.FalseFailures++
 		t.problem("%s reported %s (tx %s) is on the ledger", o.Key, o.Code, o.TxID)
 	}
