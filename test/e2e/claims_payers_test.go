@@ -139,9 +139,9 @@ func twoPayersStory(t *testing.T, c *client.Client, p2 payerUsers) {
 	only := s.billedToSecondPayer()
 	s.duplicatesAcrossPayers()
 	s.coordinationOfBenefits()
-	paper := s.paperClaimDisputed()
+	paper, paperMember := s.paperClaimDisputed()
 	stop()
-	s.payerOnly(only, paper)
+	s.payerOnly(append(only, paper...), paperMember)
 }
 
 // partiesSystems starts each party's claims system (claims.Automate, as
@@ -415,9 +415,12 @@ func prOnly(rs []claimcc.Reason) []claimcc.Reason {
 }
 
 // paperClaimDisputed: the second payer's intake submits a claim it got on
-// paper for the provider, who sees it and disputes it. It returns what
-// only the second payer and the provider may hold of it.
-func (s *story) paperClaimDisputed() [][]byte {
+// paper for the provider, who sees it; the provider's own bill of it is
+// refused at that payer and flagged at the other; the provider disputes
+// the paper claim. It returns what only the second payer and the provider
+// may hold of it (its coverage), and what the other payer holds too, from
+// the provider's bill (the patient).
+func (s *story) paperClaimDisputed() (payer2Only, withPayers [][]byte) {
 	member, cov := fmt.Sprintf("pt-e2e-paper-%d", s.run), fmt.Sprintf("cov-e2e-paper-%d", s.run)
 	s.committedOn("peer0.provider", s.coverage(cov, member))
 	in := visit(fmt.Sprintf("clm-e2e-paper-%d", s.run), member, cov, "2026-06-04", 4000)
@@ -454,18 +457,15 @@ func (s *story) paperClaimDisputed() [][]byte {
 	back, err := s.as(s.p2.org.Name, s.p2.adjudicator).Get(s.ctx, in.ID)
 	require.NoError(s.t, err)
 	assert.Equal(s.t, claimcc.StatusDisputed, back.Status)
-	return [][]byte{[]byte(member), []byte(cov)}
+	return [][]byte{[]byte(cov)}, [][]byte{[]byte(member)}
 }
 
 // payerOnly checks the peers' files: the second payer's claims' details
-// (needles) are on its peer and on no peer of the regulator, the
-// manufacturer or the other payer; a claim of the other payer's is not on
-// the second payer's peer.
-func (s *story) payerOnly(needles ...[][]byte) {
-	var all [][]byte
-	for _, n := range needles {
-		all = append(all, n...)
-	}
+// (all) are on its peer and on no peer of the regulator, the manufacturer
+// or the other payer, and withPayers on no peer of the regulator or the
+// manufacturer; a claim of the other payer's is not on the second payer's
+// peer.
+func (s *story) payerOnly(all, withPayers [][]byte) {
 	member := fmt.Sprintf("pt-e2e-p1only-%d", s.run)
 	r, err := s.as("provider", "billing1").Submit(s.ctx, visit(fmt.Sprintf("clm-e2e-p1only-%d", s.run), member, "cov-none", "2026-06-05", 4000))
 	require.NoError(s.t, err)
@@ -473,6 +473,9 @@ func (s *story) payerOnly(needles ...[][]byte) {
 	s.committedOn("peer0.regulator", r.TxID)
 	for _, peer := range []string{"peer0.regulator", "peer0.manufacturer", "peer0.payer"} {
 		assertNotInFiles(s.t, filepath.Join(nodeDir(peer), "data"), all...)
+		if peer != "peer0.payer" {
+			assertNotInFiles(s.t, filepath.Join(nodeDir(peer), "data"), withPayers...)
+		}
 	}
 	assertNotInFiles(s.t, filepath.Join(nodeDir(s.peer2()), "data"), []byte(member))
 	assert.True(s.t, anyFileContains(s.t, filepath.Join(nodeDir(s.peer2()), "data", "ledgersData", "pvtdataStore"), all[0]),
