@@ -141,6 +141,7 @@ func assertEachOrgKeepsItsOwnKeys(t *testing.T) {
 			}
 		}
 	}
+	assertOrgFoldersOwnerOnly(t)
 	for org := range certs {
 		admin := readCert(t, filepath.Join(home, "orgs", org, "users", "admin", "msp", "signcerts", "cert.pem"))
 		found := false
@@ -148,6 +149,22 @@ func assertEachOrgKeepsItsOwnKeys(t *testing.T) {
 			found = found || publicKeyEqual(admin.PublicKey, k.pub)
 		}
 		assert.True(t, found, "the walk finds the admin key of %s in its folder", org)
+	}
+}
+
+// assertOrgFoldersOwnerOnly checks that no other user of the machine can
+// enter an org's folder: its keys are protected by the folder (some files
+// inside, fabric-ca-server's Idemix issuer keys and its database, are
+// written world-readable by the CA itself).
+func assertOrgFoldersOwnerOnly(t *testing.T) {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(home, "orgs"))
+	require.NoError(t, err)
+	require.NotEmpty(t, entries)
+	for _, e := range entries {
+		info, err := os.Stat(filepath.Join(home, "orgs", e.Name()))
+		require.NoError(t, err)
+		assert.Zero(t, info.Mode().Perm()&0o077, "orgs/%s is %v: only its owner may enter it", e.Name(), info.Mode().Perm())
 	}
 }
 
