@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -110,11 +111,13 @@ func TestServeX12ClaimThrough837And835(t *testing.T) {
 	}
 	dir := x12api.Directory{Payers: map[string]string{"PAYERID": "PayerMSP"}, Members: map[string]string{"PAYERID/" + member: subject},
 		Parties: map[string]x12.Party{"PayerMSP": {Name: "PAYER", ID: "123456789"}, "ProviderMSP": {Name: "PROVIDER CLINIC", ID: "1234567893"}},
-		Sender:  "PAYERID", Receiver: "PROV1"}
+		Sender:  "PAYERID", Receiver: "PROV1",
+		// the provider's secret: claim ids are keyed hashes of CLM01
+		ClaimIDKey: base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("e2e claim id key of run %032d", run)))}
 	provider := startClaimsServer(t, ctx, session(t, "provider", "billing1"), dir)
 
-	id := fmt.Sprintf("X12E2E%d", run%1_000_000_000_000)
-	resp, err := http.Post(provider+"/x12/837", x12api.MediaX12, strings.NewReader(an837(id, member, day)))
+	pcn := fmt.Sprintf("X12E2E%d", run%1_000_000_000_000)
+	resp, err := http.Post(provider+"/x12/837", x12api.MediaX12, strings.NewReader(an837(pcn, member, day)))
 	require.NoError(t, err)
 	var res x12api.SubmitResponse
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&res))
@@ -130,6 +133,9 @@ func TestServeX12ClaimThrough837And835(t *testing.T) {
 	}
 	require.Equal(t, x12api.StatusRefused, res.Claims[2].Status)
 	assert.Equal(t, "2400[1] SV105", res.Claims[2].Issues[0].Path)
+	id := res.Claims[0].Receipt.ID
+	assert.Equal(t, pcn, res.Claims[0].ClaimID)
+	assert.True(t, strings.HasPrefix(id, "pcn-") && !strings.Contains(id, pcn), "the public id is no patient control number: %s", id)
 
 	waitForTx(t, "peer0.payer", res.Claims[0].Receipt.TxID)
 	payer := claimsAs(t, "payer", "adjudicator1")
@@ -137,6 +143,7 @@ func TestServeX12ClaimThrough837And835(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []int{1, 2}, c.Input.Items[0].DiagnosisPointers, "SV107 1:2")
 	assert.Equal(t, []int{1}, c.Input.Items[1].DiagnosisPointers)
+	assert.Equal(t, []claimcc.Identifier{{System: x12.SystemPCN, Value: pcn}}, c.Input.Identifiers, "CLM01 kept privately")
 	paid, err := payer.Pay(ctx, id, claimcc.PaymentInput{Trace: "EFT-" + id, AmountCents: c.Adjudication.PaidCents})
 	require.NoError(t, err)
 	waitForTx(t, "peer0.provider", paid.TxID)
@@ -148,10 +155,10 @@ func TestServeX12ClaimThrough837And835(t *testing.T) {
 	assert.Equal(t, "EFT-"+id, r835.Trace)
 	assert.Equal(t, c.Adjudication.PaidCents, r835.Paid)
 	require.Len(t, r835.Claims, 1)
-	assert.Equal(t, id, r835.Claims[0].ID)
+	assert.Equal(t, pcn, r835.Claims[0].ID, "CLP01 echoes CLM01")
 	assert.Contains(t, string(remit), "MI*"+subject+"~", "the patient by subject, never by name")
 
-	fhirClaimThroughHTTP(t, provider, id+"F", subject, member, day)
+	fhirClaimThroughHTTP(t, provider, pcn+"F", subject, member, day)
 
 	eob := httpGet(t, provider+"/fhir/ExplanationOfBenefit/"+id, 200)
 	typ, err := fhir.Validate(eob)
