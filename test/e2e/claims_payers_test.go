@@ -174,6 +174,7 @@ func (s *story) partiesSystems() (stop func()) {
 			errs <- err
 		}()
 	}
+	s.t.Cleanup(cancel) // before the sessions close, when the story fails first
 	return func() {
 		cancel()
 		for range 3 {
@@ -366,6 +367,7 @@ func (s *story) coordinationOfBenefits() {
 	rp, err := s.as("provider", "billing1").Submit(s.ctx, primary)
 	require.NoError(s.t, err)
 	require.Equal(s.t, claimcc.StatusAdjudicated, rp.Status)
+	s.committedOn("peer0.payer", rp.TxID) // the payer's gateway reads the trace to pay
 	// e2e-gold: 99214 210.00 allowed 180.00 − deductible 30.00 − copay
 	// 25.00 = 125.00; panel 40.00 paid in full: the primary pays 165.00.
 	_, err = s.as("payer", "adjudicator1").Pay(s.ctx, primary.ID, claimcc.PaymentInput{Trace: "EFT-COB-" + primary.ID, AmountCents: 16500})
