@@ -213,8 +213,13 @@
 // can neither read that collection nor compute the token, and every
 // endorser must produce the same read-write set, so the screen is a
 // transaction of its own: the claim's payer runs it after the claim
-// commits (the claims client's screener does it on each new claim's
-// event), endorsed by its peer. Each line's token keys one entry per
+// commits (its system, the claims client's Automate or carectl claims
+// follow --screen, does it on each new claim's event, so the second claim
+// of a service is flagged to both payers as soon as it is on the ledger,
+// whichever payer screens first), endorsed by its peer. A screen always
+// writes its payer's entries, even unchanged: Fabric validates a
+// transaction without writes against the chaincode's policy, which one
+// payer's peer does not meet. Each line's token keys one entry per
 // payer (that payer's live claims with the line); another live claim in
 // any entry, not related by coordination of benefits, flags both lines,
 // each to its own payer (ListFlags): the payer's own claim and line, and a
