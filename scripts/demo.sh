@@ -122,6 +122,35 @@ carectl --org patients --user patient1 consent revoke $rec-consent >/dev/null
 rm -f "$doc"
 
 # ---- claims --------------------------------------------------------------
+# Each party's claims system follows its claims' events (checkpointed):
+# each insurer screens every new claim of its own across payers, the
+# hospital forwards every claim the primary adjudicated to the secondary.
+# They run until the demo ends.
+say "Each party's claims system follows its claims: the insurer screens every new claim across payers, the hospital forwards to secondary payers"
+followers=()
+stop_followers() { for p in "${followers[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap stop_followers EXIT
+follow() { # org user flag
+  local cp="$state/demo-follow-$1.checkpoint"
+  rm -f "$cp"
+  echo "\$ carectl --org $1 --user $2 claims follow $3 --checkpoint $cp &"
+  carectl --org "$1" --user "$2" claims follow "$3" --checkpoint "$cp" > "$state/demo-follow-$1.log" 2>&1 &
+  followers+=($!)
+  for _ in $(seq 100); do grep -q '"blockNumber":[1-9]' "$cp" 2>/dev/null && return; sleep 0.2; done
+  echo "the follower of $1 did not start:"; cat "$state/demo-follow-$1.log"; exit 1
+}
+# until CMD...: runs CMD quietly until it succeeds (60 s at most), then shows it.
+until_ok() { for _ in $(seq 120); do "$@" >/dev/null 2>&1 && { show "$@"; return; }; sleep 0.5; done; show "$@"; }
+flagged() { carectl --org "$1" --user adjudicator1 claims flags --page-size 100 | grep -q "^$2 line"; }
+# flags_of ORG: the org's flags on this run's claims (earlier runs' are there too).
+flags_of() {
+  echo "\$ carectl --org $1 --user adjudicator1 claims flags --page-size 100 | grep clm-$ts"
+  carectl --org "$1" --user adjudicator1 claims flags --page-size 100 | grep "clm-$ts" || true
+}
+
+follow payer intake1 --screen
+follow provider billing1 --forward
+
 ts=$(date +%s)
 today=$(date -u +%Y-%m-%d)
 # A duplicate is the same patient, day, codes, modifiers and units — not the
@@ -182,29 +211,8 @@ if [ ! -f "$with_payer2" ]; then
   echo "(payer2 joined in $(( $(date +%s) - t0 )) s; the whole log: $state/demo-add-payer2.log)"
 fi
 payer2msp=Payer2MSP
-
-# Each party's claims system follows its claims' events (checkpointed):
-# each insurer screens every new claim of its own across payers, the
-# hospital forwards every claim the primary adjudicated to the secondary.
-say "Each party's claims system follows its claims: both insurers screen, the hospital forwards"
-followers=()
-stop_followers() { for p in "${followers[@]}"; do kill "$p" 2>/dev/null || true; done; }
-trap stop_followers EXIT
-follow() { # org user flag
-  local cp="$state/demo-follow-$1.checkpoint"
-  rm -f "$cp"
-  echo "\$ carectl --org $1 --user $2 claims follow $3 --checkpoint $cp &"
-  carectl --org "$1" --user "$2" claims follow "$3" --checkpoint "$cp" > "$state/demo-follow-$1.log" 2>&1 &
-  followers+=($!)
-  for _ in $(seq 100); do grep -q '"blockNumber":[1-9]' "$cp" 2>/dev/null && return; sleep 0.2; done
-  echo "the follower of $1 did not start:"; cat "$state/demo-follow-$1.log"; exit 1
-}
-follow payer intake1 --screen
+say "payer2's claims system follows its claims too"
 follow payer2 intake1 --screen
-follow provider billing1 --forward
-# until CMD...: runs CMD quietly until it succeeds (60 s at most), then shows it.
-until_ok() { for _ in $(seq 120); do "$@" >/dev/null 2>&1 && { show "$@"; return; }; sleep 0.5; done; show "$@"; }
-flagged() { carectl --org "$1" --user adjudicator1 claims flags | grep -q "^$2 line"; }
 
 say "payer2 sets its duplicate salt, its plan's rules, and covers the patient as secondary"
 carectl --org payer2 --user enrollment1 claims salt >/dev/null 2>&1 || echo "(salt already set)"
@@ -226,8 +234,8 @@ dup=$(claim clm-$ts-b $cov-2 $panel | sed 's/"payer":"PayerMSP"/"payer":"'$payer
 dup=${dup/TOTAL/$((15001 + 4000 * panel))}
 show carectl --org provider --user billing1 claims submit "$dup"
 for _ in $(seq 120); do flagged payer clm-$ts && flagged payer2 clm-$ts-b && break; sleep 0.5; done
-show carectl --org payer --user adjudicator1 claims flags
-show carectl --org payer2 --user adjudicator1 claims flags
+flags_of payer
+flags_of payer2
 show carectl --org payer2 --user adjudicator1 claims resolve clm-$ts-b 1 --outcome duplicate --reason "the primary plan paid this visit"
 
 say "payer2's intake puts a claim it received on paper on the ledger, for the hospital; the hospital sees it"
@@ -239,6 +247,8 @@ say "The hospital's own bill of the same visit: a duplicate of the paper claim a
 show carectl --org provider --user billing1 claims submit "$(claim_on "$served_paper" clm-$ts-paper-own $cov-2 1 | sed 's/"payer":"PayerMSP"/"payer":"'$payer2msp'"/')" || true
 show carectl --org provider --user billing1 claims submit "$(claim_on "$served_paper" clm-$ts-paper-a $cov 1)"
 for _ in $(seq 120); do flagged payer2 clm-$ts-paper && flagged payer clm-$ts-paper-a && break; sleep 0.5; done
+flags_of payer
+flags_of payer2
 show carectl --org payer2 --user adjudicator1 claims worklist --page-size 5
 say "The hospital never billed the paper claim: it disputes it"
 show carectl --org provider --user billing1 claims dispute clm-$ts-paper
