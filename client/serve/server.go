@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -107,7 +108,7 @@ func (s *Server) ownRoutes() []Route {
 
 func (s *Server) newRouter() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.accessLog, s.recoverer)
+	r.Use(middleware.RequestID, s.accessLog, s.recoverer, noSniff)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, serverError(client.CodeNotFound, "no route "+r.URL.Path))
 	})
@@ -172,13 +173,22 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
+				if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 					panic(v)
 				}
 				s.log.ErrorContext(r.Context(), "handler panicked", "requestId", middleware.GetReqID(r.Context()), "panic", v)
 				s.fail(w, r, errPanic)
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// noSniff tells browsers to take every answer as the media type it names
+// (FHIR JSON, X12, EPCIS JSON), never as HTML they guess.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -21,6 +21,7 @@ func TestHealthz(t *testing.T) {
 	w := h.do("GET", "/healthz", "", "")
 	assert.Equal(t, 200, w.Code)
 	assert.JSONEq(t, `{"status":"ok"}`, w.Body.String())
+	assert.Equal(t, "nosniff", w.Header().Get("X-Content-Type-Options"), "no answer is sniffed as HTML")
 
 	h = newHarness(t, WithHealth(func(context.Context) error {
 		return &client.Error{Code: client.CodeUnavailable, Message: "no gateway answered"}

@@ -155,7 +155,7 @@ func pageParams(q url.Values) (client.Page, error) {
 		if err != nil || n < 1 || n > maxCount {
 			return p, serve.BadRequest("_count", errors.New("is 1 to 100"))
 		}
-		p.Size = int32(n)
+		p.Size = int32(min(n, maxCount))
 	}
 	return p, nil
 }

@@ -90,21 +90,21 @@ func (e elem) ref(key string, o *options, types ...string) (ident, bool) {
 	return r.reference(o, types...)
 }
 
-func (r elem) reference(o *options, types ...string) (ident, bool) {
-	r.setAside("display", "a reference's display text: carechain keeps the identifier, never a name")
-	typ, _, _ := r.str("type")
-	if lit, p, ok := r.str("reference"); ok {
-		return r.literal(lit, p, o, types)
+func (e elem) reference(o *options, types ...string) (ident, bool) {
+	e.setAside("display", "a reference's display text: carechain keeps the identifier, never a name")
+	typ, _, _ := e.str("type")
+	if lit, p, ok := e.str("reference"); ok {
+		return e.literal(lit, p, o, types)
 	}
-	id, ok := r.child("identifier")
+	id, ok := e.child("identifier")
 	if !ok {
-		r.refuseHere("carechain needs an identifier or a resolvable reference")
-		return ident{path: r.path}, false
+		e.refuseHere("carechain needs an identifier or a resolvable reference")
+		return ident{path: e.path}, false
 	}
 	sys, _, _ := id.str("system")
 	val, vp, _ := id.str("value")
 	if typ != "" && len(types) > 0 && !contains(types, typ) {
-		r.refuse("type", "carechain expects %s here, not %s", strings.Join(types, " or "), typ)
+		e.refuse("type", "carechain expects %s here, not %s", strings.Join(types, " or "), typ)
 	}
 	if o.dir != nil && sys != "" && !strings.HasPrefix(sys, "urn:carechain:") && sys != SystemNPI {
 		if s, v, ok := o.dir(sys + "|" + val); ok {
@@ -114,14 +114,14 @@ func (r elem) reference(o *options, types ...string) (ident, bool) {
 	return ident{system: sys, value: val, path: vp}, true
 }
 
-func (r elem) literal(lit, p string, o *options, types []string) (ident, bool) {
+func (e elem) literal(lit, p string, o *options, types []string) (ident, bool) {
 	if strings.HasPrefix(lit, "#") {
-		r.d.issues.Add(p, "carechain resolves no contained resources (%s)", lit)
+		e.d.issues.Add(p, "carechain resolves no contained resources (%s)", lit)
 		return ident{path: p}, false
 	}
 	typ, id, _ := strings.Cut(lit, "/")
 	if len(types) > 0 && !contains(types, typ) {
-		r.refuse("reference", "carechain expects %s here, not %q", strings.Join(types, " or "), lit)
+		e.refuse("reference", "carechain expects %s here, not %q", strings.Join(types, " or "), lit)
 		return ident{path: p}, false
 	}
 	if typ == "Coverage" && !strings.Contains(id, "/") {
@@ -132,7 +132,7 @@ func (r elem) literal(lit, p string, o *options, types []string) (ident, bool) {
 			return ident{system: sys, value: val, path: p}, true
 		}
 	}
-	r.d.issues.Add(p, "carechain cannot resolve the literal reference %q: identify it (identifier system %s)", lit, systemFor(typ))
+	e.d.issues.Add(p, "carechain cannot resolve the literal reference %q: identify it (identifier system %s)", lit, systemFor(typ))
 	return ident{path: p}, false
 }
 
@@ -182,11 +182,11 @@ func (e elem) code(key string) (string, string, string, bool) {
 	return cc.concept()
 }
 
-func (cc elem) concept() (string, string, string, bool) {
-	codings := cc.list("coding")
+func (e elem) concept() (string, string, string, bool) {
+	codings := e.list("coding")
 	if len(codings) == 0 {
-		cc.refuseHere("carechain needs a coded value")
-		return "", "", cc.path, false
+		e.refuseHere("carechain needs a coded value")
+		return "", "", e.path, false
 	}
 	for _, extra := range codings[1:] {
 		extra.refuseHere("carechain keeps one code")
@@ -195,10 +195,10 @@ func (cc elem) concept() (string, string, string, bool) {
 }
 
 // coding reads a Coding: (system, code, path of code).
-func (c elem) coding() (string, string, string, bool) {
-	c.setAside("display", "a code's display text restates the code")
-	sys, _, _ := c.str("system")
-	code, p, ok := c.str("code")
+func (e elem) coding() (string, string, string, bool) {
+	e.setAside("display", "a code's display text restates the code")
+	sys, _, _ := e.str("system")
+	code, p, ok := e.str("code")
 	return sys, code, p, ok
 }
 

@@ -18,7 +18,7 @@ var qualifiers = map[string][]string{
 	"8003": nil, "8004": nil, "8018": {"8019"}, "8006": {"21"},
 }
 
-// ErrNoPrimaryKey: an http(s) URI has no GS1 primary key in its path, so
+// ErrNoPrimaryKey says an http(s) URI has no GS1 primary key in its path, so
 // it is no Digital Link (it may still be a valid identifier of another
 // kind).
 var ErrNoPrimaryKey = errors.New("no GS1 primary key (01, 00, 414, 417, 8003, 8004, 8006, 8018) in the path")

@@ -101,11 +101,11 @@ func segmentNotes(notes []located, d Delimiters) []Segment {
 	var order []int
 	seen := map[[3]int]bool{}
 	for _, n := range notes {
-		if key := [3]int{n.pos, n.elem, n.comp}; seen[key] {
+		key := [3]int{n.pos, n.elem, n.comp}
+		if seen[key] {
 			continue
-		} else {
-			seen[key] = true
 		}
+		seen[key] = true
 		if _, ok := bySeg[n.pos]; !ok {
 			order = append(order, n.pos)
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/carechain/carechain/client/standards/proclaim"
 )
 
-// Payer and payee as an 835 names them. carechain keeps orgs by MSP id;
+// Party is a payer or a payee as an 835 names them. carechain keeps orgs by MSP id;
 // the identities an 835 requires come from the writer's configuration.
 type Party struct {
 	Name string
