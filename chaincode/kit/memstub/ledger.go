@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -65,6 +64,8 @@ type Ledger struct {
 	records map[StateKey]*record
 	history map[StateKey][]HistoryEntry
 	txIDs   map[string]bool
+	// indexes keep each scope's keys in order for range queries.
+	indexes map[scopeKey]*keyIndex
 }
 
 func newLedger(channel string) *Ledger {
@@ -194,14 +195,7 @@ func (l *Ledger) historyOf(k StateKey) []HistoryEntry {
 // keys returns the keys of ns and coll in [start, end), in byte order; an
 // empty end means no upper bound.
 func (l *Ledger) keys(ns, coll, start, end string) []string {
-	var out []string
-	for k := range l.records {
-		if k.Namespace == ns && k.Collection == coll && k.Key >= start && (end == "" || k.Key < end) {
-			out = append(out, k.Key)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return l.keysUpTo(ns, coll, start, end, -1)
 }
 
 // cloneHistory deep-copies h.
@@ -232,8 +226,10 @@ func (l *Ledger) commit(txID string, ts time.Time, ws *writeSet, ver version) {
 		case w.purge:
 			delete(l.records, k)
 			delete(l.history, k)
+			l.indexDelete(k)
 		case w.valueSet && len(w.value) == 0:
 			delete(l.records, k)
+			l.indexDelete(k)
 			l.history[k] = append(l.history[k], HistoryEntry{TxID: txID, Timestamp: ts, IsDelete: true})
 		case w.valueSet:
 			l.put(k, w, HistoryEntry{TxID: txID, Timestamp: ts}, ver)
@@ -253,6 +249,7 @@ func (l *Ledger) put(k StateKey, w *write, entry HistoryEntry, ver version) {
 	if r == nil {
 		r = &record{}
 		l.records[k] = r
+		l.indexAdd(k)
 	}
 	r.value, r.ver = bytes.Clone(w.value), ver
 	entry.Value = bytes.Clone(w.value)

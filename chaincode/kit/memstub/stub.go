@@ -278,7 +278,7 @@ func (s *stub) paginated(start, end string, pageSize int32, bookmark string) (sh
 	if pageSize > 0 && int(pageSize) < limit {
 		limit = int(pageSize)
 	}
-	keys := s.tx.ledger.keys(s.ns, "", start, end)
+	keys := s.tx.ledger.keysUpTo(s.ns, "", start, end, limit+1)
 	next := ""
 	if len(keys) > limit {
 		next = keys[limit]
@@ -292,7 +292,7 @@ func (s *stub) paginated(start, end string, pageSize int32, bookmark string) (sh
 // scan returns an iterator over the committed keys of coll in [start, end),
 // at most the total query limit of them.
 func (s *stub) scan(coll, start, end string) *stateIterator {
-	keys := s.tx.ledger.keys(s.ns, coll, start, end)
+	keys := s.tx.ledger.keysUpTo(s.ns, coll, start, end, s.tx.peer.queryLimit+1)
 	complete := len(keys) <= s.tx.peer.queryLimit
 	if !complete {
 		keys = keys[:s.tx.peer.queryLimit]
