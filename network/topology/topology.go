@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -208,6 +209,22 @@ func (t *Topology) validate() error {
 	if t.PortBase < 1024 || t.PortBase > 65000 {
 		return fmt.Errorf("portBase %d: must be between 1024 and 65000", t.PortBase)
 	}
+	if err := t.validateOrgs(); err != nil {
+		return err
+	}
+	if err := t.validateParts(); err != nil {
+		return err
+	}
+	channels, err := t.validateChannels()
+	if err != nil {
+		return err
+	}
+	return t.validateChaincodes(channels)
+}
+
+// validateOrgs checks each org, that names and MSP ids are unique, and
+// that exactly one org runs the orderers.
+func (t *Topology) validateOrgs() error {
 	orgs := map[string]bool{}
 	msps := map[string]bool{}
 	ordererOrgs := 0
@@ -225,77 +242,107 @@ func (t *Topology) validate() error {
 		msps[o.MSPID] = true
 		if len(o.Orderers) > 0 {
 			ordererOrgs++
-			if len(o.Peers) > 0 {
-				return fmt.Errorf("org %q: an org runs either orderers or peers", o.Name)
-			}
 		}
-		nodes := map[string]bool{}
-		for _, n := range append(append([]string{}, o.Orderers...), o.Peers...) {
-			if !namePattern.MatchString(n) || nodes[n] || n == "ca" {
-				return fmt.Errorf("org %q: node %q: invalid or duplicate name", o.Name, n)
-			}
-			nodes[n] = true
-		}
-		for n := range o.NodeHosts {
-			if !nodes[n] && n != "ca" {
-				return fmt.Errorf("org %q: nodeHosts names unknown node %q", o.Name, n)
-			}
-		}
-		users := map[string]bool{}
-		admins := 0
-		for _, u := range o.Users {
-			if !namePattern.MatchString(u.Name) || users[u.Name] {
-				return fmt.Errorf("org %q: user %q: invalid or duplicate name", o.Name, u.Name)
-			}
-			users[u.Name] = true
-			switch u.Type {
-			case "admin":
-				admins++
-			case "", "client":
-			default:
-				return fmt.Errorf("org %q: user %q: type must be admin or client", o.Name, u.Name)
-			}
-			if err := validateUser(u); err != nil {
-				return fmt.Errorf("org %q: user %q: %w", o.Name, u.Name, err)
-			}
-		}
-		if admins == 0 {
-			return fmt.Errorf("org %q: needs a user of type admin", o.Name)
+		if err := validateOrg(o); err != nil {
+			return fmt.Errorf("org %q: %w", o.Name, err)
 		}
 	}
 	if ordererOrgs != 1 {
 		return fmt.Errorf("exactly one org must run orderers, found %d", ordererOrgs)
 	}
-	if err := t.validateParts(); err != nil {
-		return err
+	return nil
+}
+
+// validateOrg checks one org's nodes and users.
+func validateOrg(o Org) error {
+	if len(o.Orderers) > 0 && len(o.Peers) > 0 {
+		return errors.New("an org runs either orderers or peers")
 	}
+	nodes := map[string]bool{}
+	for _, n := range append(append([]string{}, o.Orderers...), o.Peers...) {
+		if !namePattern.MatchString(n) || nodes[n] || n == "ca" {
+			return fmt.Errorf("node %q: invalid or duplicate name", n)
+		}
+		nodes[n] = true
+	}
+	for _, n := range slices.Sorted(maps.Keys(o.NodeHosts)) {
+		if !nodes[n] && n != "ca" {
+			return fmt.Errorf("nodeHosts names unknown node %q", n)
+		}
+	}
+	return validateUsers(o.Users)
+}
+
+// validateUsers checks an org's users: unique names, a known type, no
+// reserved attribute, and at least one admin.
+func validateUsers(list []User) error {
+	users := map[string]bool{}
+	admins := 0
+	for _, u := range list {
+		if !namePattern.MatchString(u.Name) || users[u.Name] {
+			return fmt.Errorf("user %q: invalid or duplicate name", u.Name)
+		}
+		users[u.Name] = true
+		switch u.Type {
+		case "admin":
+			admins++
+		case "", "client":
+		default:
+			return fmt.Errorf("user %q: type must be admin or client", u.Name)
+		}
+		if err := validateUser(u); err != nil {
+			return fmt.Errorf("user %q: %w", u.Name, err)
+		}
+	}
+	if admins == 0 {
+		return errors.New("needs a user of type admin")
+	}
+	return nil
+}
+
+// validateChannels checks each channel and returns the set of their names.
+func (t *Topology) validateChannels() (map[string]bool, error) {
 	channels := map[string]bool{}
 	for _, c := range t.Channels {
 		if !namePattern.MatchString(c.Name) || channels[c.Name] {
-			return fmt.Errorf("channel %q: invalid or duplicate name", c.Name)
+			return nil, fmt.Errorf("channel %q: invalid or duplicate name", c.Name)
 		}
 		channels[c.Name] = true
-		peers := 0
-		for _, name := range c.Orgs {
-			o := t.Org(name)
-			if o == nil {
-				return fmt.Errorf("channel %q: unknown org %q", c.Name, name)
-			}
-			if len(o.Orderers) > 0 {
-				return fmt.Errorf("channel %q: orderer org %q cannot be an application member", c.Name, name)
-			}
-			peers += len(o.Peers)
-		}
-		if peers == 0 {
-			return fmt.Errorf("channel %q: no member org runs a peer", c.Name)
-		}
-		if _, err := c.Batch.TimeoutDuration(); err != nil {
-			return fmt.Errorf("channel %q: %w", c.Name, err)
-		}
-		if b := c.Batch; b.AbsoluteMaxBytes > 0 && b.PreferredMaxBytes > b.AbsoluteMaxBytes {
-			return fmt.Errorf("channel %q: batch preferredMaxBytes %d: must not exceed absoluteMaxBytes %d", c.Name, b.PreferredMaxBytes, b.AbsoluteMaxBytes)
+		if err := t.validateChannel(c); err != nil {
+			return nil, fmt.Errorf("channel %q: %w", c.Name, err)
 		}
 	}
+	return channels, nil
+}
+
+// validateChannel checks a channel's members and its block cutting.
+func (t *Topology) validateChannel(c Channel) error {
+	peers := 0
+	for _, name := range c.Orgs {
+		o := t.Org(name)
+		if o == nil {
+			return fmt.Errorf("unknown org %q", name)
+		}
+		if len(o.Orderers) > 0 {
+			return fmt.Errorf("orderer org %q cannot be an application member", name)
+		}
+		peers += len(o.Peers)
+	}
+	if peers == 0 {
+		return errors.New("no member org runs a peer")
+	}
+	if _, err := c.Batch.TimeoutDuration(); err != nil {
+		return err
+	}
+	if b := c.Batch; b.AbsoluteMaxBytes > 0 && b.PreferredMaxBytes > b.AbsoluteMaxBytes {
+		return fmt.Errorf("batch preferredMaxBytes %d: must not exceed absoluteMaxBytes %d", b.PreferredMaxBytes, b.AbsoluteMaxBytes)
+	}
+	return nil
+}
+
+// validateChaincodes checks each chaincode's name, source and channels
+// (in name order, so that the first problem reported is always the same).
+func (t *Topology) validateChaincodes(channels map[string]bool) error {
 	ccs := map[string]bool{}
 	for _, cc := range t.Chaincodes {
 		if !namePattern.MatchString(cc.Name) || ccs[cc.Name] {
@@ -308,11 +355,11 @@ func (t *Topology) validate() error {
 		if len(cc.Channels) == 0 {
 			return fmt.Errorf("chaincode %q: no channel", cc.Name)
 		}
-		for ch, def := range cc.Channels {
+		for _, ch := range slices.Sorted(maps.Keys(cc.Channels)) {
 			if !channels[ch] {
 				return fmt.Errorf("chaincode %q: unknown channel %q", cc.Name, ch)
 			}
-			if def.Endorsement == "" {
+			if cc.Channels[ch].Endorsement == "" {
 				return fmt.Errorf("chaincode %q on %q: endorsement policy missing", cc.Name, ch)
 			}
 		}
@@ -328,17 +375,7 @@ func validateSource(cc Chaincode) error {
 		if cc.Path != "" || cc.Module != "" {
 			return errors.New("a service has no path or module")
 		}
-		if _, port, err := net.SplitHostPort(cc.Service.Address); err != nil || port == "" {
-			return fmt.Errorf("service address %q: want host:port", cc.Service.Address)
-		}
-		if cc.Service.TLSRoot == "" {
-			return errors.New("service: tlsRoot missing (the peers reach a chaincode service over TLS only)")
-		}
-		if d := cc.Service.DialTimeout; d != "" {
-			if _, err := time.ParseDuration(d); err != nil {
-				return fmt.Errorf("service dialTimeout: %w", err)
-			}
-		}
+		return validateService(cc.Service)
 	case cc.Module != "":
 		if !filepath.IsAbs(cc.Module) && !strings.HasPrefix(cc.Module, "./") {
 			return errors.New("module must be absolute or relative to the repository (./...)")
@@ -348,6 +385,23 @@ func validateSource(cc Chaincode) error {
 		}
 	case !strings.HasPrefix(cc.Path, "./"):
 		return errors.New("path must be relative to the repository (./...)")
+	}
+	return nil
+}
+
+// validateService checks a chaincode run as a service: where the peers
+// dial it, and the TLS root they trust it by.
+func validateService(svc *ChaincodeService) error {
+	if _, port, err := net.SplitHostPort(svc.Address); err != nil || port == "" {
+		return fmt.Errorf("service address %q: want host:port", svc.Address)
+	}
+	if svc.TLSRoot == "" {
+		return errors.New("service: tlsRoot missing (the peers reach a chaincode service over TLS only)")
+	}
+	if d := svc.DialTimeout; d != "" {
+		if _, err := time.ParseDuration(d); err != nil {
+			return fmt.Errorf("service dialTimeout: %w", err)
+		}
 	}
 	return nil
 }
