@@ -88,18 +88,33 @@ type Peer struct {
 func PeerCore(d Doc, p Peer) Doc {
 	addr := fmt.Sprintf("%s:%d", p.Host, p.Port)
 	ccAddr := fmt.Sprintf("%s:%d", p.Host, p.ChaincodePort)
-	tls := func(f string) string { return filepath.Join(p.TLSDir, f) }
-	for k, v := range map[string]any{
-		"peer.id":                     p.ID,
-		"peer.networkId":              "carechain",
-		"peer.listenAddress":          addr,
-		"peer.address":                addr,
-		"peer.chaincodeListenAddress": ccAddr,
-		"peer.chaincodeAddress":       ccAddr,
-		"peer.addressAutoDetect":      false,
-		"peer.gateway.enabled":        true,
-		// Gossip: the external endpoint makes the peer known to other orgs
-		// (through the channel's anchor peers); one peer per org leads itself.
+	for _, settings := range []map[string]any{
+		{
+			"peer.id":                     p.ID,
+			"peer.networkId":              "carechain",
+			"peer.listenAddress":          addr,
+			"peer.address":                addr,
+			"peer.chaincodeListenAddress": ccAddr,
+			"peer.chaincodeAddress":       ccAddr,
+			"peer.addressAutoDetect":      false,
+			"peer.gateway.enabled":        true,
+		},
+		peerGossip(addr),
+		peerFiles(p),
+		peerChaincode(p),
+	} {
+		for k, v := range settings {
+			d.Set(k, v)
+		}
+	}
+	return d
+}
+
+// peerGossip is how a peer finds and follows the other peers.
+func peerGossip(addr string) map[string]any {
+	return map[string]any{
+		// The external endpoint makes the peer known to other orgs (through
+		// the channel's anchor peers); one peer per org leads itself.
 		"peer.gossip.bootstrap":         addr,
 		"peer.gossip.endpoint":          addr,
 		"peer.gossip.externalEndpoint":  addr,
@@ -134,6 +149,13 @@ func PeerCore(d Doc, p Peer) Doc {
 		// available". With nothing missing a round costs a local lookup.
 		"peer.gossip.pvtData.reconcileSleepInterval":                                  "5s",
 		"peer.gossip.pvtData.implicitCollectionDisseminationPolicy.requiredPeerCount": 0,
+	}
+}
+
+// peerFiles are a peer's TLS material, ledger, MSP and limits.
+func peerFiles(p Peer) map[string]any {
+	tls := func(f string) string { return filepath.Join(p.TLSDir, f) }
+	return map[string]any{
 		"peer.tls.enabled":                       true,
 		"peer.tls.clientAuthRequired":            false,
 		"peer.tls.cert.file":                     tls("server.crt"),
@@ -146,6 +168,13 @@ func PeerCore(d Doc, p Peer) Doc {
 		"peer.limits.concurrency.gatewayService": 500,
 		"peer.discovery.enabled":                 true,
 		"peer.profile.enabled":                   false,
+	}
+}
+
+// peerChaincode is how a peer builds and runs chaincode, keeps its state
+// and serves operations.
+func peerChaincode(p Peer) map[string]any {
+	return map[string]any{
 		// No Docker: an empty endpoint keeps the Docker health check away.
 		"vm.endpoint": "",
 		"chaincode.externalBuilders": []map[string]any{{
@@ -169,10 +198,7 @@ func PeerCore(d Doc, p Peer) Doc {
 		"operations.listenAddress":   fmt.Sprintf("%s:%d", p.Host, p.OpsPort),
 		"operations.tls.enabled":     false,
 		"metrics.provider":           "prometheus",
-	} {
-		d.Set(k, v)
 	}
-	return d
 }
 
 // Orderer is what an orderer's orderer.yaml needs to know.
