@@ -56,10 +56,10 @@ func validateIdentifiers(ids []wire.Identifier) error {
 	return nil
 }
 
-// printable reports whether s is 1 to max printable ASCII characters
+// printable reports whether s is 1 to longest printable ASCII characters
 // other than the space.
-func printable(s string, max int) bool {
-	if s == "" || len(s) > max {
+func printable(s string, longest int) bool {
+	if s == "" || len(s) > longest {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

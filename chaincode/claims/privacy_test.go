@@ -248,11 +248,11 @@ func TestPrivacyTraceCommitmentConfirmsNoGuess(t *testing.T) {
 	s := newStory(t)
 	var tr wire.Trace
 	s.Must(s.Query(auditor, 7, "GetTrace", "clm-1"), &tr)
-	var real wire.Claim
-	salt := s.privateRecord(mustKey(t, objClaim, tr.Record, "clm-1"), &real)
+	var stored wire.Claim
+	salt := s.privateRecord(mustKey(t, objClaim, tr.Record, "clm-1"), &stored)
 	var confirmed []string
 	for _, dx := range [][]string{{"E11.9", "I10"}, {"F32.9"}, {"E11.65"}, {"I10"}, {"E11.9"}, {"Z71.3"}} {
-		guess := real
+		guess := stored
 		guess.Input.Diagnoses = dx
 		data, err := json.Marshal(guess)
 		require.NoError(t, err)

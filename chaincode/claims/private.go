@@ -50,11 +50,12 @@ func unseal(raw []byte) (salt string, data []byte, err error) {
 	if len(raw) < 8 {
 		return "", nil, errors.New("too short to be a sealed record")
 	}
+	rest := raw[8:]
 	n := binary.BigEndian.Uint64(raw)
-	if n > uint64(len(raw)-8) {
+	if n > uint64(len(rest)) {
 		return "", nil, errors.New("salt longer than the record")
 	}
-	return string(raw[8 : 8+n]), raw[8+n:], nil
+	return string(rest[:n]), rest[n:], nil
 }
 
 // blinder is a collection's blinder, read once per transaction. Only a

@@ -61,20 +61,9 @@ type origin struct {
 // submit records a new claim of o's provider.
 func (t *tx) submit(in wire.ClaimInput, o origin) (*wire.Claim, error) {
 	replaces := o.replaces
-	if err := validateClaim(&in, t.Now); err != nil {
-		return nil, err
-	}
-	if in.Payer == o.provider {
-		return nil, ccerr.Invalid("payer", "a provider cannot bill itself")
-	}
-	payer, err := t.requirePayerOrg("payer", in.Payer)
+	payer, err := t.admitClaim(&in, o)
 	if err != nil {
 		return nil, err
-	}
-	if in.Secondary != nil {
-		if _, err := t.requirePayerOrg("secondary.payer", in.Secondary.Payer); err != nil {
-			return nil, err
-		}
 	}
 	if err := t.refuseExisting(in.ID); err != nil {
 		return nil, err
@@ -103,6 +92,28 @@ func (t *tx) submit(in wire.ClaimInput, o origin) (*wire.Claim, error) {
 		return nil, err
 	}
 	return cl, t.putClaimKeys(cl, tr, fps)
+}
+
+// admitClaim validates a new claim and its payers: the payer it bills
+// (whose org it returns) and a secondary payer must be payers of the
+// consortium, and not the provider itself.
+func (t *tx) admitClaim(in *wire.ClaimInput, o origin) (parts.Org, error) {
+	if err := validateClaim(in, t.Now); err != nil {
+		return parts.Org{}, err
+	}
+	if in.Payer == o.provider {
+		return parts.Org{}, ccerr.Invalid("payer", "a provider cannot bill itself")
+	}
+	payer, err := t.requirePayerOrg("payer", in.Payer)
+	if err != nil {
+		return parts.Org{}, err
+	}
+	if in.Secondary != nil {
+		if _, err := t.requirePayerOrg("secondary.payer", in.Secondary.Payer); err != nil {
+			return parts.Org{}, err
+		}
+	}
+	return payer, nil
 }
 
 // refuseExisting refuses a claim id that is taken.
