@@ -6,9 +6,11 @@ package channelcfg
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -83,7 +85,7 @@ func orgPolicies(msp string, orderer, submitOnly bool) map[string]policy {
 	}
 }
 
-func orgSection(o Org, orderer bool) map[string]any {
+func orgSection(o Org, orderer bool) (map[string]any, error) {
 	s := map[string]any{
 		"Name":     o.MSPID,
 		"ID":       o.MSPID,
@@ -93,17 +95,31 @@ func orgSection(o Org, orderer bool) map[string]any {
 	if len(o.OrdererEndpoints) > 0 {
 		s["OrdererEndpoints"] = o.OrdererEndpoints
 	}
-	var anchors []map[string]any
-	for _, a := range o.Anchors {
-		host, port, _ := strings.Cut(a, ":")
-		var p int
-		fmt.Sscan(port, &p)
-		anchors = append(anchors, map[string]any{"Host": host, "Port": p})
+	anchors, err := anchorPeers(o.Anchors)
+	if err != nil {
+		return nil, fmt.Errorf("org %s: %w", o.MSPID, err)
 	}
 	if len(anchors) > 0 {
 		s["AnchorPeers"] = anchors
 	}
-	return s
+	return s, nil
+}
+
+// anchorPeers reads HOST:PORT endpoints as configtx.yaml writes them.
+func anchorPeers(endpoints []string) ([]map[string]any, error) {
+	var anchors []map[string]any
+	for i, a := range endpoints {
+		host, port, err := net.SplitHostPort(a)
+		if err != nil {
+			return nil, fmt.Errorf("anchor peer [%d] %q: %w", i, a, err)
+		}
+		p, err := strconv.Atoi(port)
+		if err != nil || p < 1 || p > 65535 {
+			return nil, fmt.Errorf("anchor peer [%d] %q: port must be 1 to 65535", i, a)
+		}
+		anchors = append(anchors, map[string]any{"Host": host, "Port": p})
+	}
+	return anchors, nil
 }
 
 // MajorityOf returns a signature rule satisfied by the peers of a majority of msps.
@@ -145,18 +161,20 @@ func applicationPolicies(c Channel) map[string]policy {
 
 // Configtx renders the channel's configtx.yaml.
 func Configtx(c Channel) ([]byte, error) {
-	var consenters []map[string]any
-	for _, k := range c.Consenters {
-		consenters = append(consenters, map[string]any{
-			"Host": k.Host, "Port": k.Port, "ClientTLSCert": k.TLSCert, "ServerTLSCert": k.TLSCert,
-		})
-	}
 	var members []map[string]any
 	for _, m := range c.Members {
-		members = append(members, orgSection(m, false))
+		section, err := orgSection(m, false)
+		if err != nil {
+			return nil, err
+		}
+		members = append(members, section)
 	}
 	batch := c.Batch.OrDefault()
 	if err := batch.Validate(); err != nil {
+		return nil, err
+	}
+	orderer, err := ordererSection(c, batch)
+	if err != nil {
 		return nil, err
 	}
 	profile := map[string]any{
@@ -166,37 +184,7 @@ func Configtx(c Channel) ([]byte, error) {
 			"Admins":  implicit("MAJORITY Admins"),
 		},
 		"Capabilities": map[string]bool{"V2_0": true},
-		"Orderer": map[string]any{
-			"OrdererType":  "etcdraft",
-			"BatchTimeout": batch.Timeout.String(),
-			"BatchSize": map[string]any{
-				"MaxMessageCount":   batch.MaxMessageCount,
-				"AbsoluteMaxBytes":  batch.AbsoluteMaxBytes,
-				"PreferredMaxBytes": batch.PreferredMaxBytes,
-			},
-			"EtcdRaft": map[string]any{
-				"Consenters": consenters,
-				"Options": map[string]any{
-					// A leader is missed after 5 ticks of 100 ms: losing it
-					// stalls commits about a second plus the election.
-					"TickInterval":      "100ms",
-					"ElectionTick":      5,
-					"HeartbeatTick":     1,
-					"MaxInflightBlocks": 5,
-					// A tiny snapshot interval avoids a Raft restart deadlock of
-					// this Fabric build (upstream issue 4199).
-					"SnapshotIntervalSize": "1 KB",
-				},
-			},
-			"Organizations": []map[string]any{orgSection(c.OrdererOrg, true)},
-			"Policies": map[string]policy{
-				"Readers":         implicit("ANY Readers"),
-				"Writers":         implicit("ANY Writers"),
-				"Admins":          implicit("MAJORITY Admins"),
-				"BlockValidation": implicit("ANY Writers"),
-			},
-			"Capabilities": map[string]bool{"V2_0": true},
-		},
+		"Orderer":      orderer,
 		"Application": map[string]any{
 			"Organizations": members,
 			"Policies":      applicationPolicies(c),
@@ -211,6 +199,52 @@ func Configtx(c Channel) ([]byte, error) {
 	}
 	doc := map[string]any{"Profiles": map[string]any{c.Name: profile}}
 	return yaml.Marshal(doc)
+}
+
+// ordererSection is the channel's ordering service: Raft consenters, block
+// cutting, and the orderer org.
+func ordererSection(c Channel, batch Batch) (map[string]any, error) {
+	var consenters []map[string]any
+	for _, k := range c.Consenters {
+		consenters = append(consenters, map[string]any{
+			"Host": k.Host, "Port": k.Port, "ClientTLSCert": k.TLSCert, "ServerTLSCert": k.TLSCert,
+		})
+	}
+	org, err := orgSection(c.OrdererOrg, true)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"OrdererType":  "etcdraft",
+		"BatchTimeout": batch.Timeout.String(),
+		"BatchSize": map[string]any{
+			"MaxMessageCount":   batch.MaxMessageCount,
+			"AbsoluteMaxBytes":  batch.AbsoluteMaxBytes,
+			"PreferredMaxBytes": batch.PreferredMaxBytes,
+		},
+		"EtcdRaft": map[string]any{
+			"Consenters": consenters,
+			"Options": map[string]any{
+				// A leader is missed after 5 ticks of 100 ms: losing it
+				// stalls commits about a second plus the election.
+				"TickInterval":      "100ms",
+				"ElectionTick":      5,
+				"HeartbeatTick":     1,
+				"MaxInflightBlocks": 5,
+				// A tiny snapshot interval avoids a Raft restart deadlock of
+				// this Fabric build (upstream issue 4199).
+				"SnapshotIntervalSize": "1 KB",
+			},
+		},
+		"Organizations": []map[string]any{org},
+		"Policies": map[string]policy{
+			"Readers":         implicit("ANY Readers"),
+			"Writers":         implicit("ANY Writers"),
+			"Admins":          implicit("MAJORITY Admins"),
+			"BlockValidation": implicit("ANY Writers"),
+		},
+		"Capabilities": map[string]bool{"V2_0": true},
+	}, nil
 }
 
 // GenesisBlock writes configtx.yaml into dir and runs configtxgen to make the
