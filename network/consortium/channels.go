@@ -181,7 +181,7 @@ func (c *Consortium) waitConfig(ctx context.Context, channel string, sequence ui
 		return err == nil && cfg.GetSequence() > sequence, nil
 	})
 	if err != nil {
-		return fmt.Errorf("the orderers never served config sequence %d: %w (last: %v)", sequence+1, err, last)
+		return fmt.Errorf("the orderers never served config sequence %d: %w (last: %w)", sequence+1, err, last)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -182,6 +183,9 @@ func (c *Consortium) governTx(ctx context.Context, o *topology.Org, cc topology.
 	var prop wire.Proposal
 	if err := json.Unmarshal(out, &prop); err != nil {
 		return nil, fmt.Errorf("%s as %s: %w", fn, o.MSPID, err)
+	}
+	if st.BlockNumber >= math.MaxInt32 {
+		return nil, fmt.Errorf("%s as %s: block %d beyond the heights carenet follows", fn, o.MSPID, st.BlockNumber)
 	}
 	return &prop, c.waitChannelPeers(ctx, ch, int(st.BlockNumber)+1)
 }
