@@ -84,11 +84,12 @@ func (b *block) validate(pd *Pending) string {
 }
 
 // endorsed reports whether pd's endorsers satisfy the endorsement policies
-// of its writes. Transactions without named endorsers, and read-only
-// ones, pass. The peer validates each namespace written and the invoked
-// chaincode's.
+// of its writes. Transactions without named endorsers pass. The peer
+// validates each namespace written and the invoked chaincode's, so a
+// submitted transaction that writes nothing must still satisfy the
+// chaincode-level policy (Fabric fails it with ENDORSEMENT_POLICY_FAILURE).
 func (b *block) endorsed(pd *Pending) bool {
-	if pd.endorsers == nil || len(pd.writes.writes) == 0 {
+	if pd.endorsers == nil {
 		return true
 	}
 	byNS := map[string][]StateKey{pd.chaincode: nil}

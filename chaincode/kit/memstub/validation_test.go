@@ -250,12 +250,16 @@ func TestEndorsementChaincodePolicy(t *testing.T) {
 	res := valid(t, p, tx(id, 4, orgs(org2, org1), "event", "k", "v"))
 	assert.Equal(t, &memstub.Event{Name: "wrote"}, res.Event)
 	valid(t, p, tx(id, 5, nil, "put", "k", "v2"))
-	valid(t, p, tx(id, 6, orgs(org3), "get", "k"))
+	// A submitted transaction that writes nothing is validated against the
+	// chaincode's policy all the same (Fabric's key-level validator checks
+	// the chaincode policy when it checked no key's).
+	refused(t, p, tx(id, 6, orgs(org3), "get", "k"), memstub.EndorsementPolicyFailure)
+	valid(t, p, tx(id, 7, orgs(org1, org2), "get", "k"))
 	assert.Equal(t, uint64(3), p.Ledger("care").Height())
 
-	q := p.Query(ns, id, at(7), "get", "k")
+	q := p.Query(ns, id, at(8), "get", "k")
 	assert.Empty(t, q.Validation, "evaluations are not validated")
-	failed := p.Invoke(ns, id, at(8), nil, "nope")
+	failed := p.Invoke(ns, id, at(9), nil, "nope")
 	assert.Empty(t, failed.Validation, "error responses are not submitted")
 	assert.False(t, failed.Committed)
 }
@@ -335,7 +339,8 @@ func TestEndorsementChaincodeToChaincode(t *testing.T) {
 	valid(t, p, call(3, orgs(org1, org2)))
 	_, ok := p.State("ledger", "k")
 	assert.True(t, ok)
-	valid(t, p, tx(id, 4, orgs(org3), "call", "ledger", "get", "k"))
+	refused(t, p, tx(id, 4, orgs(org3), "call", "ledger", "get", "k"), memstub.EndorsementPolicyFailure)
+	valid(t, p, tx(id, 5, orgs(org1), "call", "ledger", "get", "k"))
 }
 
 // forgePeer has a chaincode needing Org1 and Org2 with a private
