@@ -107,6 +107,15 @@ func (a *app) claimsCommand() *cobra.Command {
 given inline, as @FILE, or - for standard input; claims are FHIR Claim-shaped
 with amounts in integer cents: carectl claims submit --help shows one whole.`,
 	}
+	cmd.AddCommand(a.claimsCoverageCommand())
+	cmd.AddCommand(a.claimsWriteCommands()...)
+	cmd.AddCommand(a.claimsGet(), a.claimsList(), a.claimsRemittance(), a.claimsSettings())
+	cmd.AddCommand(a.claimsPayerCommands()...)
+	return cmd
+}
+
+// claimsCoverageCommand registers and reads members' coverage.
+func (a *app) claimsCoverageCommand() *cobra.Command {
 	coverage := &cobra.Command{Use: "coverage", Short: "members' coverage (payer enrollment staff)"}
 	coverage.AddCommand(
 		a.claimReceiptCommand("add JSON", "register a coverage", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
@@ -117,7 +126,12 @@ with amounts in integer cents: carectl claims submit --help shows one whole.`,
 			return k.RegisterCoverage(cmd.Context(), c)
 		}),
 		a.claimsCoverageGet())
-	cmd.AddCommand(coverage,
+	return coverage
+}
+
+// claimsWriteCommands set a plan up and move a claim through its life.
+func (a *app) claimsWriteCommands() []*cobra.Command {
+	return []*cobra.Command{
 		a.claimReceiptCommand("rules JSON", "set a plan's adjudication rules (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			var r cl.Rules
 			if err := readJSONArg(args[0], &r); err != nil {
@@ -129,22 +143,16 @@ with amounts in integer cents: carectl claims submit --help shows one whole.`,
 			return k.SetSalt(cmd.Context())
 		}),
 		a.claimReceiptCommand("submit JSON", "submit a claim (FHIR Claim-shaped JSON): adjudicated or pended", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
-			var c cl.ClaimInput
-			if err := readJSONArg(args[0], &c); err != nil {
+			c, err := readClaimInput(args[0])
+			if err != nil {
 				return nil, err
-			}
-			if c.ID == "" {
-				c.ID = newID("clm-")
 			}
 			return k.Submit(cmd.Context(), c)
 		}),
 		a.claimReceiptCommand("replace ID JSON", "replace a claim before payment", 2, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
-			var c cl.ClaimInput
-			if err := readJSONArg(args[1], &c); err != nil {
+			c, err := readClaimInput(args[1])
+			if err != nil {
 				return nil, err
-			}
-			if c.ID == "" {
-				c.ID = newID("clm-")
 			}
 			return k.Replace(cmd.Context(), args[0], c)
 		}),
@@ -158,9 +166,19 @@ with amounts in integer cents: carectl claims submit --help shows one whole.`,
 		a.claimReceiptCommand("reverse ID", "reverse a claim's payment", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.ReversePayment(cmd.Context(), args[0])
 		}),
-		a.claimsGet(), a.claimsList(), a.claimsRemittance(), a.claimsSettings())
-	cmd.AddCommand(a.claimsPayerCommands()...)
-	return cmd
+	}
+}
+
+// readClaimInput reads a claim argument; a claim without an id gets a new one.
+func readClaimInput(arg string) (cl.ClaimInput, error) {
+	var c cl.ClaimInput
+	if err := readJSONArg(arg, &c); err != nil {
+		return c, err
+	}
+	if c.ID == "" {
+		c.ID = newID("clm-")
+	}
+	return c, nil
 }
 
 func (a *app) claimsCoverageGet() *cobra.Command {
