@@ -68,6 +68,16 @@ func ownSubject(cmd *cobra.Command, k *consent.Client) (string, error) {
 	return k.PatientSubject(cmd.Context())
 }
 
+// defaultSubject sets an unset patient to the caller's own pseudonym.
+func defaultSubject(cmd *cobra.Command, k *consent.Client, subject *string) error {
+	if *subject != "" {
+		return nil
+	}
+	own, err := ownSubject(cmd, k)
+	*subject = own
+	return err
+}
+
 func (a *app) printReceipt(r *cc.Receipt) {
 	a.print(r, func(w io.Writer) {
 		fmt.Fprintf(w, "%s", r.ID)
@@ -121,12 +131,8 @@ func (a *app) consentGrant() *cobra.Command {
 			if in.ID == "" {
 				in.ID = newID("cns-")
 			}
-			if in.Subject == "" {
-				subject, err := ownSubject(cmd, k)
-				if err != nil {
-					return err
-				}
-				in.Subject = subject
+			if err := defaultSubject(cmd, k, &in.Subject); err != nil {
+				return err
 			}
 			r, err := k.Grant(cmd.Context(), in)
 			if err != nil {
@@ -147,12 +153,8 @@ func (a *app) consentUpdate() *cobra.Command {
 		PreRunE: func(_ *cobra.Command, args []string) error { return readJSONArg(args[1], &in) },
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			in.ID = args[0]
-			if in.Subject == "" {
-				subject, err := ownSubject(cmd, k)
-				if err != nil {
-					return err
-				}
-				in.Subject = subject
+			if err := defaultSubject(cmd, k, &in.Subject); err != nil {
+				return err
 			}
 			r, err := k.Update(cmd.Context(), in)
 			if err != nil {
@@ -308,12 +310,8 @@ func (a *app) consentList() *cobra.Command {
 		Short: "a patient's consents (default: your own)",
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			if patient == "" {
-				subject, err := ownSubject(cmd, k)
-				if err != nil {
-					return err
-				}
-				patient = subject
+			if err := defaultSubject(cmd, k, &patient); err != nil {
+				return err
 			}
 			page, err := k.ListBySubject(cmd.Context(), patient, p)
 			if err != nil {
@@ -401,18 +399,7 @@ func (a *app) consentCheck() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a.print(d, func(w io.Writer) {
-				fmt.Fprintf(w, "%s", d.Decision)
-				switch d.Basis {
-				case cc.BasisConsent:
-					fmt.Fprintf(w, " by consent %s", d.ConsentID)
-				case cc.BasisBreakGlass:
-					fmt.Fprintf(w, " by break-glass %s", d.BreakGlassID)
-				default:
-					fmt.Fprintf(w, " (%s)", d.Basis)
-				}
-				fmt.Fprintf(w, " at %s\n", d.EvaluatedAt)
-			})
+			a.print(d, func(w io.Writer) { printDecision(w, d) })
 			return nil
 		}),
 	}
@@ -467,12 +454,8 @@ func (a *app) consentBreakGlassList() *cobra.Command {
 			if org != "" {
 				page, err = k.ListBreakGlassByOrg(cmd.Context(), org, p)
 			} else {
-				if patient == "" {
-					subject, err := ownSubject(cmd, k)
-					if err != nil {
-						return err
-					}
-					patient = subject
+				if err := defaultSubject(cmd, k, &patient); err != nil {
+					return err
 				}
 				page, err = k.ListBreakGlass(cmd.Context(), patient, p)
 			}
@@ -523,20 +506,35 @@ func (a *app) consentBreakGlassUses() *cobra.Command {
 	return uses
 }
 
+// printDecision writes a decision and what it rests on as one line.
+func printDecision(w io.Writer, d *cc.Decision) {
+	fmt.Fprintf(w, "%s", d.Decision)
+	switch d.Basis {
+	case cc.BasisConsent:
+		fmt.Fprintf(w, " by consent %s", d.ConsentID)
+	case cc.BasisBreakGlass:
+		fmt.Fprintf(w, " by break-glass %s", d.BreakGlassID)
+	default:
+		fmt.Fprintf(w, " (%s)", d.Basis)
+	}
+	fmt.Fprintf(w, " at %s\n", d.EvaluatedAt)
+}
+
 func (a *app) consentDelegate() *cobra.Command {
 	cmd := &cobra.Command{Use: "delegate", Short: "guardians and proxies who manage a patient's consents"}
+	cmd.AddCommand(a.consentDelegateAdd(), a.consentDelegateRevoke(), a.consentDelegateList())
+	return cmd
+}
+
+func (a *app) consentDelegateAdd() *cobra.Command {
 	var in cc.DelegateInput
 	add := &cobra.Command{
 		Use:   "add",
 		Short: "register a delegate (the patient only)",
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			if in.Subject == "" {
-				subject, err := ownSubject(cmd, k)
-				if err != nil {
-					return err
-				}
-				in.Subject = subject
+			if err := defaultSubject(cmd, k, &in.Subject); err != nil {
+				return err
 			}
 			if in.Period.Start == "" {
 				in.Period.Start = time.Now().UTC().Format(time.RFC3339)
@@ -555,18 +553,18 @@ func (a *app) consentDelegate() *cobra.Command {
 	add.Flags().StringVar(&in.Kind, "kind", cc.KindGuardian, "guardian or proxy")
 	add.Flags().StringVar(&in.Period.Start, "start", "", "start (RFC 3339, default now)")
 	add.Flags().StringVar(&in.Period.End, "end", "", "end (RFC 3339, default none)")
+	return add
+}
+
+func (a *app) consentDelegateRevoke() *cobra.Command {
 	var rsubject, rdelegate string
 	revoke := &cobra.Command{
 		Use:   "revoke",
 		Short: "end a delegation (the patient, or the delegate stepping down)",
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			if rsubject == "" {
-				subject, err := ownSubject(cmd, k)
-				if err != nil {
-					return err
-				}
-				rsubject = subject
+			if err := defaultSubject(cmd, k, &rsubject); err != nil {
+				return err
 			}
 			r, err := k.RevokeDelegate(cmd.Context(), rsubject, rdelegate)
 			if err != nil {
@@ -579,6 +577,10 @@ func (a *app) consentDelegate() *cobra.Command {
 	revoke.Flags().StringVar(&rsubject, "patient", "", "patient id (default: yours)")
 	revoke.Flags().StringVar(&rdelegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
 	requireFlags(revoke, "delegate")
+	return revoke
+}
+
+func (a *app) consentDelegateList() *cobra.Command {
 	var lsubject string
 	var p client.Page
 	list := &cobra.Command{
@@ -586,12 +588,8 @@ func (a *app) consentDelegate() *cobra.Command {
 		Short: "a patient's delegations",
 		Args:  cobra.NoArgs,
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
-			if lsubject == "" {
-				subject, err := ownSubject(cmd, k)
-				if err != nil {
-					return err
-				}
-				lsubject = subject
+			if err := defaultSubject(cmd, k, &lsubject); err != nil {
+				return err
 			}
 			page, err := k.ListDelegates(cmd.Context(), lsubject, p)
 			if err != nil {
@@ -607,6 +605,5 @@ func (a *app) consentDelegate() *cobra.Command {
 	}
 	list.Flags().StringVar(&lsubject, "patient", "", "patient id (default: yours)")
 	pageFlags(list, &p)
-	cmd.AddCommand(add, revoke, list)
-	return cmd
+	return list
 }
