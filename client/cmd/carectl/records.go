@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -118,23 +119,11 @@ func (a *app) recordsPut(amend bool) *cobra.Command {
   carectl --org provider --user clerk1 records amend REC-ID lab-corrected.pdf --patient pt-... --type DiagnosticReport --class labs`,
 		Args: cobra.ExactArgs(map[bool]int{false: 1, true: 2}[amend]),
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
-			file := args[len(args)-1]
-			f, err := os.Open(file)
+			f, err := a.openDocument(args[len(args)-1], &d)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			fi, err := f.Stat()
-			if err != nil {
-				return err
-			}
-			if d.ContentType == "" {
-				d.ContentType, _, _ = mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(file)))
-				if d.ContentType == "" {
-					d.ContentType = "application/octet-stream"
-				}
-			}
-			d.Content, d.Progress = f, a.progressBar("encrypting", fi.Size())
 			var r *rc.Receipt
 			if amend {
 				d.ID = args[0]
@@ -164,6 +153,47 @@ func (a *app) recordsPut(amend bool) *cobra.Command {
 	return cmd
 }
 
+// openDocument opens the file to anchor as d's content, with a progress
+// bar of its size and, unless given, the media type its name says.
+func (a *app) openDocument(file string, d *records.Document) (*os.File, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, errors.Join(err, f.Close())
+	}
+	if d.ContentType == "" {
+		d.ContentType, _, _ = mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(file)))
+		if d.ContentType == "" {
+			d.ContentType = "application/octet-stream"
+		}
+	}
+	d.Content, d.Progress = f, a.progressBar("encrypting", fi.Size())
+	return f, nil
+}
+
+// writeDocument writes what write produces to standard output (out "-") or,
+// whole or not at all, to the file out.
+func writeDocument(out string, write func(io.Writer) error) error {
+	if out == "-" {
+		return write(os.Stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".carectl-get-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		return errors.Join(err, tmp.Close())
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), out)
+}
+
 func (a *app) recordsGet() *cobra.Command {
 	var version int
 	var purpose, out string
@@ -172,31 +202,14 @@ func (a *app) recordsGet() *cobra.Command {
 		Short: "request access (consent-checked, logged), receive the key, fetch, decrypt and verify",
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
-			if out == "" {
-				return fmt.Errorf("--out FILE is required (- for standard output)")
-			}
-			w := io.Writer(os.Stdout)
-			var tmp *os.File
-			if out != "-" {
+			var got *records.Retrieved
+			err := writeDocument(out, func(w io.Writer) error {
 				var err error
-				if tmp, err = os.CreateTemp(filepath.Dir(out), ".carectl-get-*"); err != nil {
-					return err
-				}
-				defer os.Remove(tmp.Name())
-				defer tmp.Close()
-				w = tmp
-			}
-			got, err := k.Get(cmd.Context(), args[0], version, purpose, w, a.progressBar("decrypting and verifying", 0))
+				got, err = k.Get(cmd.Context(), args[0], version, purpose, w, a.progressBar("decrypting and verifying", 0))
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			if tmp != nil {
-				if err := tmp.Close(); err != nil {
-					return err
-				}
-				if err := os.Rename(tmp.Name(), out); err != nil {
-					return err
-				}
 			}
 			if out != "-" {
 				a.print(got, func(w io.Writer) {
@@ -211,6 +224,7 @@ func (a *app) recordsGet() *cobra.Command {
 	cmd.Flags().IntVar(&version, "version", 0, "version (default: current)")
 	cmd.Flags().StringVar(&purpose, "purpose", "treatment", "purpose of use")
 	cmd.Flags().StringVarP(&out, "out", "O", "", "where to write the document (- for standard output)")
+	requireFlags(cmd, "out")
 	return cmd
 }
 
