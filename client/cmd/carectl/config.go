@@ -75,6 +75,11 @@ $CARECTL_USER, else the context file ($CARECTL_CONFIG, default
 carechain/carectl.json in your configuration folder), else provider/admin.
 The state folder likewise: --home, $CARECHAIN_HOME, the context, .carechain.`,
 	}
+	cmd.AddCommand(a.configUseContext(), a.configView())
+	return cmd
+}
+
+func (a *app) configUseContext() *cobra.Command {
 	use := &cobra.Command{
 		Use:     "use-context",
 		Short:   "save --org, --user (and --home when given) as the context of later commands",
@@ -106,6 +111,10 @@ The state folder likewise: --home, $CARECHAIN_HOME, the context, .carechain.`,
 			return nil
 		},
 	}
+	return use
+}
+
+func (a *app) configView() *cobra.Command {
 	view := &cobra.Command{
 		Use:     "view",
 		Short:   "the org, user and state folder carectl acts with now, and the context file",
@@ -123,8 +132,7 @@ The state folder likewise: --home, $CARECHAIN_HOME, the context, .carechain.`,
 			return nil
 		},
 	}
-	cmd.AddCommand(use, view)
-	return cmd
+	return view
 }
 
 func writeContext(path string, ctx carectlContext) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -62,6 +63,34 @@ func parseTransient(entries []string) (map[string][]byte, error) {
 	return out, nil
 }
 
+// runCall submits or evaluates one call and prints its result.
+func (a *app) runCall(ctx context.Context, call client.Call, submit bool) error {
+	s, err := a.session()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var res *client.Result
+	if submit {
+		res, err = s.Submit(ctx, call)
+	} else {
+		res, err = s.Evaluate(ctx, call)
+	}
+	if err != nil {
+		return err
+	}
+	out := txOutput{TxID: res.TxID, Block: res.Block, Attempts: res.Attempts, Result: resultJSON(res.Payload)}
+	a.print(out, func(w io.Writer) {
+		if submit {
+			fmt.Fprintf(w, "committed tx %s in block %d\n", res.TxID, res.Block)
+		}
+		if len(res.Payload) > 0 {
+			fmt.Fprintln(w, string(res.Payload))
+		}
+	})
+	return nil
+}
+
 func (a *app) txCommand(use, short string, submit bool) *cobra.Command {
 	var transientFlags []string
 	var transient map[string][]byte
@@ -76,31 +105,8 @@ func (a *app) txCommand(use, short string, submit bool) *cobra.Command {
 			return err
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.session()
-			if err != nil {
-				return err
-			}
-			defer s.Close()
 			call := client.Call{Channel: a.channel, Chaincode: args[0], Function: args[1], Args: args[2:], Endorsers: endorsers, Transient: transient}
-			var res *client.Result
-			if submit {
-				res, err = s.Submit(cmd.Context(), call)
-			} else {
-				res, err = s.Evaluate(cmd.Context(), call)
-			}
-			if err != nil {
-				return err
-			}
-			out := txOutput{TxID: res.TxID, Block: res.Block, Attempts: res.Attempts, Result: resultJSON(res.Payload)}
-			a.print(out, func(w io.Writer) {
-				if submit {
-					fmt.Fprintf(w, "committed tx %s in block %d\n", res.TxID, res.Block)
-				}
-				if len(res.Payload) > 0 {
-					fmt.Fprintln(w, string(res.Payload))
-				}
-			})
-			return nil
+			return a.runCall(cmd.Context(), call, submit)
 		},
 	}
 	cmd.Flags().StringArrayVar(&transientFlags, "transient", nil, "transient data KEY=VALUE, split at the first = (KEY=@FILE: the file's bytes), repeatable; never written to the ledger")
