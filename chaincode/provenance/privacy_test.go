@@ -46,8 +46,8 @@ func (e *env) blocksOf(results ...memstub.Result) blocks {
 			continue
 		}
 		for _, h := range hist {
-			switch {
-			case k.Collection == "":
+			switch k.Collection {
+			case "":
 				b.public = append(b.public, h.Value)
 			default:
 				b.keyHashes[sum([]byte(k.Key))] = true

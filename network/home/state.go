@@ -67,15 +67,15 @@ func (d Dir) CheckRemovable() error {
 	if err != nil {
 		return err
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
 	}
 	if abs == string(filepath.Separator) {
 		return &NotStateError{Dir: string(d), Reason: "it is the root of the file system"}
 	}
 	if userHome, err := os.UserHomeDir(); err == nil {
-		if real, err := filepath.EvalSymlinks(userHome); err == nil {
-			userHome = real
+		if resolved, err := filepath.EvalSymlinks(userHome); err == nil {
+			userHome = resolved
 		}
 		if rel, err := filepath.Rel(abs, userHome); err == nil && !strings.HasPrefix(rel, "..") {
 			return &NotStateError{Dir: string(d), Reason: "it holds your home folder " + userHome}

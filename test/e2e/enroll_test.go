@@ -81,7 +81,8 @@ func assertKeyOnlyInWallet(t *testing.T, id *client.Identity, w client.Wallet) {
 	require.True(t, ok, "an ECDSA key")
 	ec, err := x509.MarshalECPrivateKey(key)
 	require.NoError(t, err)
-	d := key.D.FillBytes(make([]byte, 32))
+	d, err := key.Bytes()
+	require.NoError(t, err)
 	needles := [][]byte{keyPEM, block.Bytes, ec, d}
 	assert.Empty(t, filesContaining(t, home, needles...), "the patient's key is in the state folder")
 	assert.NotEmpty(t, filesContaining(t, string(w), keyPEM), "positive control: the scan finds the key where it is")

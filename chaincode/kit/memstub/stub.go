@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"unicode/utf8"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
@@ -286,7 +287,7 @@ func (s *stub) paginated(start, end string, pageSize int32, bookmark string) (sh
 	}
 	rr := &rangeRead{scope: StateKey{Namespace: s.ns}, start: start, end: end}
 	it := s.iterator(rr, keys, next == "", len(keys))
-	return it, &pb.QueryResponseMetadata{FetchedRecordsCount: int32(len(keys)), Bookmark: next}, nil
+	return it, &pb.QueryResponseMetadata{FetchedRecordsCount: int32(min(len(keys), math.MaxInt32)), Bookmark: next}, nil
 }
 
 // scan returns an iterator over the committed keys of coll in [start, end),
