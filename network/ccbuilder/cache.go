@@ -21,7 +21,7 @@ import (
 // folder. Without it, $XDG_CACHE_HOME/carechain or ~/.cache/carechain.
 const CacheEnv = "CARECHAIN_CACHE"
 
-// NoCacheEnv, set to 1, makes every build compile and keep nothing.
+// NoCacheEnv names the variable that, set to 1, makes every build compile and keep nothing.
 const NoCacheEnv = "CARECHAIN_NO_BUILD_CACHE"
 
 // cacheKeep is how many built chaincodes the cache keeps, the most

@@ -68,17 +68,19 @@ func vendorInto(entries map[string][]byte) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go mod vendor: %w: %s", err, strings.TrimSpace(stderr.String()))
 	}
-	vendor := filepath.Join(dir, "vendor")
-	return filepath.WalkDir(vendor, func(path string, d fs.DirEntry, err error) error {
+	// Read through a root: a symbolic link in vendor/ cannot take a file
+	// from outside the module into the package.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return fs.WalkDir(root.FS(), "vendor", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, err := filepath.Rel(dir, path)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		entries[filepath.ToSlash(rel)] = data
+		data, err := root.ReadFile(rel)
+		entries[rel] = data
 		return err
 	})
 }
