@@ -17,6 +17,11 @@ func (a *app) channelCommand() *cobra.Command {
 		Use:   "channel plan|sign|submit",
 		Short: "exchange a channel update between the orgs that sign it, each with its own key",
 	}
+	cmd.AddCommand(a.channelPlan(), a.channelSign(), a.channelSubmit())
+	return cmd
+}
+
+func (a *app) channelPlan() *cobra.Command {
 	plan := &cobra.Command{
 		Use:     "plan CHANNEL",
 		Short:   "write the config update that brings CHANNEL to the topology into HOME/channels/CHANNEL/updates/, signed by nobody yet",
@@ -30,7 +35,11 @@ func (a *app) channelCommand() *cobra.Command {
 			return planCmd(cmd.Context(), c, args[0])
 		},
 	}
-	var signer, submitter string
+	return plan
+}
+
+func (a *app) channelSign() *cobra.Command {
+	var signer string
 	sign := &cobra.Command{
 		Use:     "sign FILE --org ORG",
 		Short:   "add ORG's admin signature, with the key in ORG's own folder",
@@ -49,6 +58,11 @@ func (a *app) channelCommand() *cobra.Command {
 		},
 	}
 	sign.Flags().StringVar(&signer, "org", "", "the org whose admin signs (required)")
+	return sign
+}
+
+func (a *app) channelSubmit() *cobra.Command {
+	var submitter string
 	submit := &cobra.Command{
 		Use:     "submit FILE",
 		Short:   "submit the update once its signatures meet the channel's policies (else name the orgs still to sign)",
@@ -63,8 +77,7 @@ func (a *app) channelCommand() *cobra.Command {
 		},
 	}
 	submit.Flags().StringVar(&submitter, "org", "", "the org whose admin submits (default: the first signer's)")
-	cmd.AddCommand(plan, sign, submit)
-	return cmd
+	return submit
 }
 
 func (a *app) envCommand() *cobra.Command {
