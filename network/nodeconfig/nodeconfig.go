@@ -125,9 +125,9 @@ func peerGossip(addr string) map[string]any {
 		// yet) and sleeps reconnectInterval before the next try.
 		"peer.gossip.reconnectInterval": "500ms",
 		// Such a probe is refused but answered with no connection message:
-		// the prober waits connTimeout (2 s in the sample) for it. A
-		// handshake on a live link takes milliseconds.
-		"peer.gossip.connTimeout":       "1s",
+		// the prober waits connTimeout (the sample's 2 s, kept: on a loaded
+		// machine a real handshake, TLS and signatures, can take a second,
+		// and a peer added later pulls private data over such links).
 		"peer.gossip.aliveTimeInterval": "2s",
 		// A peer knows another org's peer on a channel once it has its
 		// state info (pushed every publishStateInfoInterval, pulled every
