@@ -108,32 +108,8 @@ func main() {
 	today := time.Now().UTC()
 	r := harness.Run(context.Background(), harness.Config{
 		Name: *name, Sessions: sessions, RotateSessions: *rotateUsers, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate, Max: *maxCalls,
-		Call: func(n int64, w int, s *client.Session) client.Call {
-			sum := sha256.Sum256([]byte(run + "/" + strconv.FormatInt(n, 10)))
-			sum2 := sha256.Sum256(sum[:])
-			fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", run, "{patient_id}", patientIDs[s], "{subject}", patientIDs[s],
-				"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:]),
-				"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1),
-				"{p}", entity(n, w, *rotate), "{q}", strconv.FormatInt(n%999+1, 10), "{day}", today.AddDate(0, 0, -int(n/999)).Format(time.DateOnly)).Replace
-			call := client.Call{Channel: *channel, Chaincode: *chaincode, Function: *fn}
-			if *endorsers != "" {
-				call.Endorsers = strings.Split(*endorsers, ",")
-			}
-			for _, t := range args {
-				call.Args = append(call.Args, fill(t))
-			}
-			for _, t := range transient {
-				k, v, _ := strings.Cut(t, "=")
-				if call.Transient == nil {
-					call.Transient = map[string][]byte{}
-				}
-				call.Transient[k] = []byte(fill(v))
-			}
-			if *signConsent {
-				signGrant(&call, s)
-			}
-			return call
-		},
+		Call: scenario{channel: *channel, chaincode: *chaincode, fn: *fn, run: run, today: today, rotate: *rotate,
+			endorsers: *endorsers, args: args, transient: transient, signConsent: *signConsent, patientIDs: patientIDs}.call,
 	})
 	if *jsonOut != "" {
 		data, _ := json.Marshal(r)
@@ -152,6 +128,45 @@ func main() {
 	if r.Succeeded == 0 {
 		os.Exit(1)
 	}
+}
+
+// scenario is what makes each call of a run: its target, and the templates
+// of its arguments and transient entries.
+type scenario struct {
+	channel, chaincode, fn, run, endorsers string
+	today                                  time.Time
+	rotate                                 int64
+	args, transient                        []string
+	signConsent                            bool
+	patientIDs                             map[*client.Session]string
+}
+
+// call is worker w's call n, acting in session s.
+func (sc scenario) call(n int64, w int, s *client.Session) client.Call {
+	sum := sha256.Sum256([]byte(sc.run + "/" + strconv.FormatInt(n, 10)))
+	sum2 := sha256.Sum256(sum[:])
+	fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", sc.run, "{patient_id}", sc.patientIDs[s], "{subject}", sc.patientIDs[s],
+		"{sha}", hex.EncodeToString(sum[:]), "{sha2}", hex.EncodeToString(sum2[:]),
+		"{w}", fmt.Sprintf("%04d", w+1), "{n1}", strconv.FormatInt(n+1, 10), "{n6}", fmt.Sprintf("%06d", n+1),
+		"{p}", entity(n, w, sc.rotate), "{q}", strconv.FormatInt(n%999+1, 10), "{day}", sc.today.AddDate(0, 0, -int(n/999)).Format(time.DateOnly)).Replace
+	call := client.Call{Channel: sc.channel, Chaincode: sc.chaincode, Function: sc.fn}
+	if sc.endorsers != "" {
+		call.Endorsers = strings.Split(sc.endorsers, ",")
+	}
+	for _, t := range sc.args {
+		call.Args = append(call.Args, fill(t))
+	}
+	for _, t := range sc.transient {
+		k, v, _ := strings.Cut(t, "=")
+		if call.Transient == nil {
+			call.Transient = map[string][]byte{}
+		}
+		call.Transient[k] = []byte(fill(v))
+	}
+	if sc.signConsent {
+		signGrant(&call, s)
+	}
+	return call
 }
 
 // signGrant replaces the call's transient map with the signed Grant of its
