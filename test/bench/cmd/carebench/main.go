@@ -48,85 +48,135 @@ type multiFlag []string
 func (a *multiFlag) String() string     { return strings.Join(*a, ",") }
 func (a *multiFlag) Set(v string) error { *a = append(*a, v); return nil }
 
-func main() {
-	network := flag.String("network", envOr("CARECHAIN_HOME", ".carechain"), "consortium state folder")
-	org := flag.String("org", "provider", "org")
-	users := flag.String("users", "physician1", "users, comma-separated, or NAME1-N for a numbered range")
-	channel := flag.String("channel", "care", "channel")
-	chaincode := flag.String("chaincode", "baseline", "chaincode")
-	fn := flag.String("fn", "Put", "function")
-	name := flag.String("name", "", "scenario name (default CHAINCODE FN)")
-	inFlight := flag.Int("in-flight", 100, "transactions in flight")
-	duration := flag.Duration("duration", 20*time.Second, "how long to run")
-	evaluate := flag.Bool("evaluate", false, "evaluate (query) instead of submit")
-	output := flag.String("output", "text", "text or json")
-	runID := flag.String("run", "", "the run id {run} stands for (default: a new one), to address keys of an earlier run")
-	maxCalls := flag.Int64("max", 0, "stop after this many calls (0: no limit)")
-	rotate := flag.Int64("rotate", 0, "{p} cycles through this many entities (0001…), one per call in turn (0: {p} is {w})")
-	rotateUsers := flag.Bool("rotate-users", false, "each call acts as the next of --users in turn, not as its worker's user (with more users than in flight, a worker's next call is by another patient)")
-	jsonOut := flag.String("json-out", "", "also write the report as JSON to this file")
-	signConsent := flag.Bool("sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
-	wallet := flag.String("wallet", string(client.DefaultWallet()), "wallet of the users network.json does not list (patients)")
-	subjectsFile := flag.String("subjects", "", "file of \"USER SUBJECT\" lines: the pseudonym {subject} stands for, per acting user")
-	endorsers := flag.String("endorsers", "", "MSP ids whose peers endorse, comma-separated (default: as the gateway plans); as the domain client sets them, e.g. a shipment's two partners")
-	var args, transient multiFlag
-	flag.Var(&args, "arg", "argument template, repeatable")
-	flag.Var(&transient, "transient", "transient entry KEY=TEMPLATE, repeatable")
-	flag.Parse()
+// options are the command line's flags.
+type options struct {
+	network      string
+	org          string
+	users        string
+	channel      string
+	chaincode    string
+	fn           string
+	name         string
+	inFlight     int
+	duration     time.Duration
+	evaluate     bool
+	output       string
+	runID        string
+	maxCalls     int64
+	rotate       int64
+	rotateUsers  bool
+	jsonOut      string
+	signConsent  bool
+	wallet       string
+	subjectsFile string
+	endorsers    string
+	args         multiFlag
+	transient    multiFlag
+}
 
-	cl, err := client.Open(*network)
+// parseOptions reads the flags.
+func parseOptions() *options {
+	o := &options{}
+	flag.StringVar(&o.network, "network", envOr("CARECHAIN_HOME", ".carechain"), "consortium state folder")
+	flag.StringVar(&o.org, "org", "provider", "org")
+	flag.StringVar(&o.users, "users", "physician1", "users, comma-separated, or NAME1-N for a numbered range")
+	flag.StringVar(&o.channel, "channel", "care", "channel")
+	flag.StringVar(&o.chaincode, "chaincode", "baseline", "chaincode")
+	flag.StringVar(&o.fn, "fn", "Put", "function")
+	flag.StringVar(&o.name, "name", "", "scenario name (default CHAINCODE FN)")
+	flag.IntVar(&o.inFlight, "in-flight", 100, "transactions in flight")
+	flag.DurationVar(&o.duration, "duration", 20*time.Second, "how long to run")
+	flag.BoolVar(&o.evaluate, "evaluate", false, "evaluate (query) instead of submit")
+	flag.StringVar(&o.output, "output", "text", "text or json")
+	flag.StringVar(&o.runID, "run", "", "the run id {run} stands for (default: a new one), to address keys of an earlier run")
+	flag.Int64Var(&o.maxCalls, "max", 0, "stop after this many calls (0: no limit)")
+	flag.Int64Var(&o.rotate, "rotate", 0, "{p} cycles through this many entities (0001…), one per call in turn (0: {p} is {w})")
+	flag.BoolVar(&o.rotateUsers, "rotate-users", false, "each call acts as the next of --users in turn, not as its worker's user (with more users than in flight, a worker's next call is by another patient)")
+	flag.StringVar(&o.jsonOut, "json-out", "", "also write the report as JSON to this file")
+	flag.BoolVar(&o.signConsent, "sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
+	flag.StringVar(&o.wallet, "wallet", string(client.DefaultWallet()), "wallet of the users network.json does not list (patients)")
+	flag.StringVar(&o.subjectsFile, "subjects", "", "file of \"USER SUBJECT\" lines: the pseudonym {subject} stands for, per acting user")
+	flag.StringVar(&o.endorsers, "endorsers", "", "MSP ids whose peers endorse, comma-separated (default: as the gateway plans); as the domain client sets them, e.g. a shipment's two partners")
+	flag.Var(&o.args, "arg", "argument template, repeatable")
+	flag.Var(&o.transient, "transient", "transient entry KEY=TEMPLATE, repeatable")
+	flag.Parse()
+	return o
+}
+
+func main() {
+	o := parseOptions()
+	cl, err := client.Open(o.network)
 	if err != nil {
 		fail(err)
 	}
 	defer cl.Close()
-	names, err := expandUsers(*users)
+	sessions, patientIDs := openSessions(cl, o.org, o.users, o.subjectsFile, client.Wallet(o.wallet))
+	defer func() {
+		for _, s := range sessions {
+			s.Close()
+		}
+	}()
+	if o.name == "" {
+		o.name = o.chaincode + " " + o.fn
+	}
+	if o.runID == "" {
+		o.runID = strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	run := o.runID
+	today := time.Now().UTC()
+	r := harness.Run(context.Background(), harness.Config{
+		Name: o.name, Sessions: sessions, RotateSessions: o.rotateUsers, InFlight: o.inFlight, Duration: o.duration, Evaluate: o.evaluate, Max: o.maxCalls,
+		Call: scenario{channel: o.channel, chaincode: o.chaincode, fn: o.fn, run: run, today: today, rotate: o.rotate,
+			endorsers: o.endorsers, args: o.args, transient: o.transient, signConsent: o.signConsent, patientIDs: patientIDs}.call,
+	})
+	report(r, o.jsonOut, o.output)
+	if r.Succeeded == 0 {
+		os.Exit(1)
+	}
+}
+
+// openSessions opens a session for each user, with the patient pseudonym
+// {subject} stands for in its calls.
+func openSessions(cl *client.Client, org, users, subjectsFile string, wallet client.Wallet) ([]*client.Session, map[*client.Session]string) {
+	names, err := expandUsers(users)
 	if err != nil {
 		fail(err)
 	}
-	subjects, err := readSubjects(*subjectsFile)
+	subjects, err := readSubjects(subjectsFile)
 	if err != nil {
 		fail(err)
 	}
 	var sessions []*client.Session
 	patientIDs := map[*client.Session]string{}
 	for _, u := range names {
-		s, err := cl.Session(*org, u, client.SessionOptions{Retry: &client.NoRetry, Wallet: client.Wallet(*wallet)})
+		s, err := cl.Session(org, u, client.SessionOptions{Retry: &client.NoRetry, Wallet: wallet})
 		if err != nil {
 			fail(err)
 		}
-		defer s.Close()
 		sessions = append(sessions, s)
 		patientIDs[s] = subjects[u]
 	}
-	if *name == "" {
-		*name = *chaincode + " " + *fn
-	}
-	if *runID == "" {
-		*runID = strconv.FormatInt(time.Now().UnixNano(), 36)
-	}
-	run := *runID
-	today := time.Now().UTC()
-	r := harness.Run(context.Background(), harness.Config{
-		Name: *name, Sessions: sessions, RotateSessions: *rotateUsers, InFlight: *inFlight, Duration: *duration, Evaluate: *evaluate, Max: *maxCalls,
-		Call: scenario{channel: *channel, chaincode: *chaincode, fn: *fn, run: run, today: today, rotate: *rotate,
-			endorsers: *endorsers, args: args, transient: transient, signConsent: *signConsent, patientIDs: patientIDs}.call,
-	})
-	if *jsonOut != "" {
-		data, _ := json.Marshal(r)
-		if err := os.WriteFile(*jsonOut, data, 0o644); err != nil {
+	return sessions, patientIDs
+}
+
+// report prints the run's report, and writes it as JSON to jsonOut if set.
+func report(r harness.Report, jsonOut, output string) {
+	if jsonOut != "" {
+		data, err := json.Marshal(r)
+		if err == nil {
+			err = os.WriteFile(jsonOut, data, 0o644)
+		}
+		if err != nil {
 			fail(err)
 		}
 	}
-	if *output == "json" {
+	if output == "json" {
 		_ = json.NewEncoder(os.Stdout).Encode(r)
-	} else {
-		fmt.Println(r)
-		if r.FirstError != "" {
-			fmt.Println("  first failure:", r.FirstError)
-		}
+		return
 	}
-	if r.Succeeded == 0 {
-		os.Exit(1)
+	fmt.Println(r)
+	if r.FirstError != "" {
+		fmt.Println("  first failure:", r.FirstError)
 	}
 }
 
