@@ -141,6 +141,12 @@ func (a *app) recordsPut(amend bool) *cobra.Command {
 			return nil
 		}),
 	}
+	documentFlags(cmd, &d, amend)
+	return cmd
+}
+
+// documentFlags are what put and amend say about a document.
+func documentFlags(cmd *cobra.Command, d *records.Document, amend bool) {
 	if !amend {
 		cmd.Flags().StringVar(&d.ID, "id", "", "record id (default: a new one)")
 	}
@@ -150,7 +156,6 @@ func (a *app) recordsPut(amend bool) *cobra.Command {
 	cmd.Flags().StringVar(&d.Category, "category", "", "the record's data class: an alias of --class")
 	_ = cmd.Flags().MarkHidden("category")
 	cmd.Flags().StringVar(&d.ContentType, "content-type", "", "media type (default: from the file name)")
-	return cmd
 }
 
 // openDocument opens the file to anchor as d's content, with a progress
