@@ -47,7 +47,7 @@ bench: ## benchmark the baseline (and domain) chaincode on a running consortium
 bench-readme: ## run the benchmarks and regenerate the README's table from their JSON (bench/last.json)
 	scripts/bench-readme.sh
 
-lint: ## gofmt, go vet, staticcheck
+lint: ## gofmt, go vet, golangci-lint v2 (.golangci.yml: no function over 40 lines or complexity 15)
 	scripts/lint.sh
 
 fuzz: ## run every fuzz test for FUZZTIME (default 10s) each
