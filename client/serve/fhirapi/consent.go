@@ -87,16 +87,7 @@ func (a *API) consentAnswer(w http.ResponseWriter, r *http.Request, status int, 
 // searchConsents answers one page of a patient's consents.
 func (a *API) searchConsents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if err := onlyParams(q, "Consent", "patient", "patient:identifier"); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	subject, err := a.patientParam(q)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	page, err := pageParams(q)
+	subject, page, err := a.patientSearch(q, "Consent")
 	if err != nil {
 		a.fail(w, r, err)
 		return

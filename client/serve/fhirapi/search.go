@@ -141,16 +141,7 @@ func contains(list []string, v string) bool {
 // verifies, as a read does.
 func (a *API) searchDocuments(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if err := onlyParams(q, "DocumentReference", "patient", "patient:identifier"); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	subject, err := a.patientParam(q)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	page, err := pageParams(q)
+	subject, page, err := a.patientSearch(q, "DocumentReference")
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -183,4 +174,18 @@ func (a *API) pageLinks(r *http.Request, typ, bookmark string) (string, string) 
 	q := r.URL.Query()
 	q.Set("_page", bookmark)
 	return self, a.base + "/" + typ + "?" + q.Encode()
+}
+
+// patientSearch reads the parameters of a search by patient: the patient
+// and the page (any other parameter is refused, naming it).
+func (a *API) patientSearch(q url.Values, resource string) (string, client.Page, error) {
+	if err := onlyParams(q, resource, "patient", "patient:identifier"); err != nil {
+		return "", client.Page{}, err
+	}
+	subject, err := a.patientParam(q)
+	if err != nil {
+		return "", client.Page{}, err
+	}
+	page, err := pageParams(q)
+	return subject, page, err
 }
