@@ -232,10 +232,7 @@ func TestPaymentConsentSetting(t *testing.T) {
 
 func TestBadClaimsAreRefusedWithTheField(t *testing.T) {
 	mut := func(f func(*wire.ClaimInput)) wire.ClaimInput { c := office("clm-9"); f(&c); return c }
-	cases := map[string]struct {
-		input any
-		field string
-	}{
+	cases := map[string]refusedSubmit{
 		"not JSON":          {[]byte("{"), "claim"},
 		"unknown field":     {[]byte(`{"id":"x","ssn":"123"}`), "claim"},
 		"bad diagnosis":     {mut(func(c *wire.ClaimInput) { c.Diagnoses = []string{"I10", "diabetes"} }), "diagnosis[1]"},
@@ -264,13 +261,7 @@ func TestBadClaimsAreRefusedWithTheField(t *testing.T) {
 		"payer a regulator": {mut(func(c *wire.ClaimInput) { c.Payer = "RegulatorMSP" }), "payer"},
 		"payer unknown":     {mut(func(c *wire.ClaimInput) { c.Payer = "NobodyMSP" }), "payer"},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			before := e.Peer.Snapshot()
-			e.Refused(before, e.Submit(billing, 1, wire.TransientClaim, c.input, "Submit"), `INVALID_ARGUMENT: field "`+c.field+`"`)
-		})
-	}
+	refuseEachSubmit(t, cases)
 	e := newEnv(t)
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Submit(billing, 1, "", nil, "Submit"), `INVALID_ARGUMENT: field "claim"`)
@@ -292,4 +283,24 @@ func sameDay(id string, k int) wire.ClaimInput {
 	c.Items[0].Modifiers = []string{"25", mod}
 	c.Items[1].Modifiers = []string{mod}
 	return c
+}
+
+// refusedSubmit is a claim a provider's billing submits and the field its
+// refusal names.
+type refusedSubmit struct {
+	input any
+	field string
+}
+
+// refuseEachSubmit submits each case on a fresh ledger: refused naming its
+// field, nothing written.
+func refuseEachSubmit(t *testing.T, cases map[string]refusedSubmit) {
+	t.Helper()
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			before := e.Peer.Snapshot()
+			e.Refused(before, e.Submit(billing, 1, wire.TransientClaim, c.input, "Submit"), `INVALID_ARGUMENT: field "`+c.field+`"`)
+		})
+	}
 }

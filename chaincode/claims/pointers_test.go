@@ -55,10 +55,7 @@ func TestClaimsWithoutPointersOmitThem(t *testing.T) {
 // indexes, and change nothing.
 func TestBadPointersAndIdentifiersAreRefusedWithTheField(t *testing.T) {
 	mut := func(f func(*wire.ClaimInput)) wire.ClaimInput { c := pointed("clm-9"); f(&c); return c }
-	cases := map[string]struct {
-		input wire.ClaimInput
-		field string
-	}{
+	cases := map[string]refusedSubmit{
 		"pointer zero":          {mut(func(c *wire.ClaimInput) { c.Items[1].DiagnosisPointers = []int{1, 0} }), "item[1].diagnosisSequence[1]"},
 		"pointer past the list": {mut(func(c *wire.ClaimInput) { c.Items[0].DiagnosisPointers = []int{3} }), "item[0].diagnosisSequence[0]"},
 		"pointer negative":      {mut(func(c *wire.ClaimInput) { c.Items[0].DiagnosisPointers = []int{-1} }), "item[0].diagnosisSequence[0]"},
@@ -82,13 +79,7 @@ func TestBadPointersAndIdentifiersAreRefusedWithTheField(t *testing.T) {
 			}
 		}), "identifier"},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			e := newEnv(t)
-			before := e.Peer.Snapshot()
-			e.Refused(before, e.Submit(billing, 1, wire.TransientClaim, c.input, "Submit"), `INVALID_ARGUMENT: field "`+c.field+`"`)
-		})
-	}
+	refuseEachSubmit(t, cases)
 	e := newEnv(t)
 	e.submitClaim(1, pointed("clm-ok"))
 	require.Equal(t, wire.StatusAdjudicated, e.get(2, "clm-ok").Status)
