@@ -145,13 +145,7 @@ func (f *fakeRecords) ListBySubject(ctx context.Context, subject, order string, 
 	if f.denied {
 		return nil, &client.Error{Code: client.CodeAccessDenied, Message: "only the patient or the regulator's auditor may list a patient's records"}
 	}
-	var ids []string
-	for id, a := range f.anchors {
-		if a.Subject == subject {
-			ids = append(ids, id)
-		}
-	}
-	sortStrings(ids)
+	ids := sortedIDs(f.anchors, func(a rc.Anchor) bool { return a.Subject == subject })
 	i, _ := strconv.Atoi(p.Bookmark)
 	page := &rc.RecordPage{Items: []rc.Anchor{}}
 	if i < len(ids) {

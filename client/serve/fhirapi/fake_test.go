@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,13 +93,7 @@ func (f consentLedger) Get(ctx context.Context, id string) (*cw.View, error) {
 
 // ListBySubject pages one consent at a time, in id order.
 func (f consentLedger) ListBySubject(ctx context.Context, subject string, p client.Page) (*cw.ConsentPage, error) {
-	var ids []string
-	for id, v := range f.consents {
-		if v.Subject == subject {
-			ids = append(ids, id)
-		}
-	}
-	sortStrings(ids)
+	ids := sortedIDs(f.consents, func(v *cw.View) bool { return v.Subject == subject })
 	i, _ := strconv.Atoi(p.Bookmark)
 	page := &cw.ConsentPage{Items: []cw.View{}}
 	if i < len(ids) {
@@ -119,12 +114,16 @@ func (f consentLedger) Revoke(ctx context.Context, id string) (*cw.Receipt, erro
 	return &cw.Receipt{ID: id, Status: cw.StatusInactive, StatusReason: cw.ReasonRevoked}, nil
 }
 
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
+// sortedIDs are the keys of m whose values keep, in order.
+func sortedIDs[V any](m map[string]V, keep func(V) bool) []string {
+	var ids []string
+	for id, v := range m {
+		if keep(v) {
+			ids = append(ids, id)
 		}
 	}
+	slices.Sort(ids)
+	return ids
 }
 
 const org = "HospitalMSP"
