@@ -116,7 +116,11 @@ func (t *tx) primaryRecord(tr *wire.Trace) (*wire.Claim, error) {
 	}
 	sum := sha256.Sum256(raw)
 	if hex.EncodeToString(sum[:]) != tr.DetailsHash {
-		return nil, ccerr.Invalid(wire.TransientPrimary, "is not claim %s's record on the ledger (its hash differs)", tr.ID)
+		// FAILED_PRECONDITION, not INVALID_ARGUMENT: a record read a moment
+		// ago differs as soon as the primary pays, or while this peer has
+		// not committed the change the reader saw; read it again.
+		return nil, ccerr.New(ccerr.CodeFailedPrecondition, wire.TransientPrimary,
+			"is not claim %s's record as this peer holds it now (its hash differs): read it again (SealedRecord)", tr.ID)
 	}
 	_, data, err := unseal(raw)
 	var cl wire.Claim

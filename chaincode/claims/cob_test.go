@@ -113,9 +113,9 @@ func TestCrossoverRefusals(t *testing.T) {
 	record := e.sealed(2, "clm-1")
 	tampered := []byte(base64.StdEncoding.EncodeToString(append(mustDecode(t, record), ' ')))
 	before := e.Peer.Snapshot()
-	e.Refused(before, e.crossover(billing, 3, "clm-1", tampered), `INVALID_ARGUMENT: field "primary"`)
+	e.Refused(before, e.crossover(billing, 3, "clm-1", tampered), `FAILED_PRECONDITION: field "primary"`)
 	e.Refused(before, e.crossover(billing, 3, "clm-1", []byte("not base64!")), `INVALID_ARGUMENT: field "primary"`)
-	e.Refused(before, e.crossover(billing, 3, "clm-1", e.sealed(2, "clm-2")), `INVALID_ARGUMENT: field "primary"`)
+	e.Refused(before, e.crossover(billing, 3, "clm-1", e.sealed(2, "clm-2")), `FAILED_PRECONDITION: field "primary"`)
 	e.Refused(before, e.crossover(billing, 3, "clm-2", e.sealed(2, "clm-2")), "FAILED_PRECONDITION: ")
 	e.Refused(before, e.crossover(billing, 3, "clm-3", e.sealed(2, "clm-3")), "FAILED_PRECONDITION: ")
 	// The primary's staff are no members of the secondary's collections;
@@ -132,6 +132,22 @@ func TestCrossoverRefusals(t *testing.T) {
 	e.Refused(before, e.Submit(billing, 3, wire.TransientClaim, self, "Submit"), `INVALID_ARGUMENT: field "secondary.payer"`)
 	// The secondary may forward it, given the record.
 	e.Must(e.crossover(mutualIntake, 4, "clm-1", record), nil)
+}
+
+// A record read before the primary paid is no longer the claim's record:
+// the crossover made with it is refused as stale (FAILED_PRECONDITION,
+// which the provider's system tries again with a new read), changes
+// nothing, and the record read again crosses over.
+func TestACrossoverOfARecordReadBeforeThePaymentIsStale(t *testing.T) {
+	e := twoPayers(t)
+	e.submitClaim(1, withSecondary(office("clm-1")))
+	stale := e.sealed(2, "clm-1")
+	e.Must(e.Submit(adjudicator, 3, wire.TransientPayment, wire.PaymentInput{Trace: "EFT-1", AmountCents: 9000}, "Pay", "clm-1"), nil)
+	before := e.Peer.Snapshot()
+	e.Refused(before, e.crossover(billing, 4, "clm-1", stale), `FAILED_PRECONDITION: field "primary"`)
+	var cr wire.Receipt
+	e.Must(e.crossover(billing, 5, "clm-1", e.sealed(5, "clm-1")), &cr)
+	assert.Equal(t, "clm-1.cob", cr.ID)
 }
 
 func mustDecode(t *testing.T, b []byte) []byte {

@@ -95,6 +95,17 @@ func TestForwardOnlyWhatCrossesOver(t *testing.T) {
 	assert.Equal(t, []string{"Get c1", "Crossover c1"}, f.calls)
 }
 
+// A crossover refused because the primary's record changed since it was
+// read (the primary paid, or the secondary's peer is behind) is made again
+// from a new read: Crossover reads the record each time.
+func TestForwardReadsAStaleRecordAgain(t *testing.T) {
+	ev := ClaimEvent{Claim: "c1", Status: cl.StatusAdjudicated, Provider: "ProviderMSP", Payer: "PayerMSP"}
+	stale := &client.Error{Code: client.CodeFailedPrecondition, Field: cl.TransientPrimary, Message: "its hash differs"}
+	f := &fakeParty{claim: crossing(), errs: map[string][]error{"Crossover": {stale}}}
+	require.NoError(t, quick.run(context.Background(), f, "ProviderMSP", ev))
+	assert.Equal(t, []string{"Get c1", "Crossover c1", "Get c1", "Crossover c1"}, f.calls)
+}
+
 // A step that failed without effect (an MVCC conflict, a peer that has not
 // yet received the payers' secret, a gateway away) is tried again until it
 // works; one whose transaction may have been ordered, or a refusal, ends
