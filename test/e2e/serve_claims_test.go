@@ -31,19 +31,7 @@ func startClaimsServer(t *testing.T, ctx context.Context, s *client.Session, dir
 	cls := claims.New(s, "care")
 	srv := serve.New(serve.WithRoutes("/x12", x12api.New(cls, x12api.WithDirectory(dir)).Routes()...),
 		serve.WithRoutes("/fhir", fhirapi.New(s.Org.MSPID, fhirapi.WithClaims(cls)).Routes()...))
-	ln, err := serve.Listen("127.0.0.1:0", nil)
-	require.NoError(t, err)
-	done := make(chan error, 1)
-	go func() { done <- serve.Run(ctx, ln, srv, 30*time.Second) }()
-	t.Cleanup(func() {
-		select {
-		case err := <-done:
-			assert.NoError(t, err)
-		case <-time.After(40 * time.Second):
-			t.Error("the server did not shut down")
-		}
-	})
-	return "http://" + ln.Addr().String()
+	return runServer(t, ctx, srv)
 }
 
 // an837 is an 837P interchange with three claims of one subscriber: the

@@ -115,6 +115,13 @@ func startServer(t *testing.T, ctx context.Context, s *client.Session) string {
 		_, err := provenance.New(s, "supply").Partner(ctx, "ManufacturerMSP")
 		return err
 	}))
+	return runServer(t, ctx, srv)
+}
+
+// runServer serves srv on loopback until ctx ends; the test's clean-up
+// checks that it shut down cleanly.
+func runServer(t *testing.T, ctx context.Context, srv *serve.Server) string {
+	t.Helper()
 	ln, err := serve.Listen("127.0.0.1:0", nil)
 	require.NoError(t, err)
 	done := make(chan error, 1)

@@ -60,22 +60,20 @@ func newID(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-// ownSubject is the session's own subject, for defaults: the subject the
-// patient registry linked its enrollment to (patients' certificates carry
-// no pseudonym). A session that is no linked patient gets the chaincode's
-// FORBIDDEN, which says so.
-func ownSubject(cmd *cobra.Command, k *consent.Client) (string, error) {
-	return k.PatientSubject(cmd.Context())
-}
-
-// defaultSubject sets an unset patient to the caller's own pseudonym.
+// defaultSubject sets an unset patient to the session's own subject: the
+// one the patient registry linked its enrollment to (patients'
+// certificates carry no pseudonym). A session that is no linked patient
+// gets the chaincode's FORBIDDEN, which says so.
 func defaultSubject(cmd *cobra.Command, k *consent.Client, subject *string) error {
 	if *subject != "" {
 		return nil
 	}
-	own, err := ownSubject(cmd, k)
+	own, err := k.PatientSubject(cmd.Context())
+	if err != nil {
+		return err
+	}
 	*subject = own
-	return err
+	return nil
 }
 
 func (a *app) printReceipt(r *cc.Receipt) {
