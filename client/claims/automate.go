@@ -53,7 +53,7 @@ type automated interface {
 	Trace(ctx context.Context, id string) (*cl.Trace, error)
 	Get(ctx context.Context, id string) (*cl.Claim, error)
 	Screen(ctx context.Context, id string) (*cl.Receipt, error)
-	Crossover(ctx context.Context, id string) (*cl.Receipt, error)
+	CrossoverOf(ctx context.Context, c *cl.Claim) (*cl.Receipt, error)
 }
 
 // Automate runs a's steps for org on its claims' events, from o's
@@ -113,7 +113,7 @@ func forward(ctx context.Context, k automated, id string) error {
 	if err != nil || c.Input.Secondary == nil || c.Primary != nil || c.Adjudication == nil || c.Adjudication.Outcome == cl.OutcomeDenied {
 		return err
 	}
-	_, err = k.Crossover(ctx, id)
+	_, err = k.CrossoverOf(ctx, c)
 	if errors.Is(err, client.ErrConflict) {
 		return nil
 	}

@@ -37,6 +37,7 @@ func (f *fakeParty) Trace(_ context.Context, id string) (*cl.Trace, error) {
 
 func (f *fakeParty) Get(_ context.Context, id string) (*cl.Claim, error) {
 	c := f.claim
+	c.Input.ID = id // a claim read by id carries it
 	return &c, f.next("Get", id)
 }
 
@@ -44,8 +45,8 @@ func (f *fakeParty) Screen(_ context.Context, id string) (*cl.Receipt, error) {
 	return &cl.Receipt{ID: id}, f.next("Screen", id)
 }
 
-func (f *fakeParty) Crossover(_ context.Context, id string) (*cl.Receipt, error) {
-	return &cl.Receipt{ID: cl.CrossoverID(id)}, f.next("Crossover", id)
+func (f *fakeParty) CrossoverOf(_ context.Context, c *cl.Claim) (*cl.Receipt, error) {
+	return &cl.Receipt{ID: cl.CrossoverID(c.Input.ID)}, f.next("Crossover", c.Input.ID)
 }
 
 var quick = Automation{Screen: true, Forward: true, Patience: 5 * time.Second}

@@ -33,6 +33,13 @@ func (k *Client) Crossover(ctx context.Context, id string) (*cl.Receipt, error) 
 	if err != nil {
 		return nil, err
 	}
+	return k.CrossoverOf(ctx, c)
+}
+
+// CrossoverOf forwards claim c, already read, as Crossover does; it reads
+// c's sealed record afresh.
+func (k *Client) CrossoverOf(ctx context.Context, c *cl.Claim) (*cl.Receipt, error) {
+	id := c.Input.ID
 	if c.Input.Secondary == nil {
 		return nil, &client.Error{Code: client.CodeInvalidArgument, Message: "claim " + id + " names no secondary coverage"}
 	}
