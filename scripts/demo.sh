@@ -289,7 +289,7 @@ show carectl --org provider --user pharmacist1 drugs verify $gtin ${dlot}000007 
 show carectl --org provider --user pharmacist1 drugs dispense "$(u 7)"
 
 say "The regulator recalls the lot: verification says so, dispensing is refused, a forged serial is unknown"
-show carectl --org regulator --user registrar1 drugs recall $gtin $dlot "demo: contamination"
+show carectl --org regulator --user registrar1 drugs recall $gtin $dlot --reason "demo: contamination"
 show carectl --org provider --user pharmacist1 drugs verify $gtin ${dlot}000008 $dlot 2028-12-31
 show carectl --org provider --user pharmacist1 drugs dispense "$(u 8)" || true
 show carectl --org provider --user pharmacist1 drugs verify $gtin FORGED123 $dlot 2028-12-31

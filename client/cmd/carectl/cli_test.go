@@ -219,6 +219,8 @@ func TestUsageErrorsNameWhatIsMissing(t *testing.T) {
 		"drugs batch create 10614141123459":     "missing LOT EXPIRY",
 		"consent break-glass --patient pt-1":    `required flag(s) "class", "reason" not set`,
 		"consent delegate add":                  `required flag(s) "delegate" not set`,
+		"drugs recall 10614141123459 LOT-1":     `required flag(s) "reason" not set`,
+		"drugs suspect 10614141123459.SN1 why":  `unexpected argument "why"`,
 		"enroll --name x":                       `required flag(s) "secret" not set`,
 		"consent get a b":                       `unexpected argument "b"`,
 		"consent get a --minutes x":             "unknown flag: --minutes",
@@ -251,6 +253,8 @@ func TestInputIsValidatedBeforeConnecting(t *testing.T) {
 		"bad transient":      {[]string{"submit", "cc", "Fn", "--transient", "=v"}, "transient[0]", "want KEY=VALUE"},
 		"twice transient":    {[]string{"submit", "cc", "Fn", "--transient", "k=1", "--transient", "k=2"}, "transient[1]", `key "k" given twice`},
 		"bad requester":      {[]string{"consent", "check", "--requester", "ProviderMSP"}, "requester", "want ORG/ROLE/ID"},
+		"delegate with role": {[]string{"consent", "delegate", "add", "--delegate", "PatientsMSP/patient/guardian1"}, "delegate", "want ORG//ID"},
+		"delegate org/id":    {[]string{"consent", "delegate", "revoke", "--delegate", "PatientsMSP/guardian1"}, "delegate", "want ORG/ROLE/ID"},
 	} {
 		r := carectlRun(append(c.args, "-o", "json")...)
 		assert.Equal(t, 2, r.code, name)
@@ -420,4 +424,18 @@ func TestContextNamesTheActingIdentity(t *testing.T) {
 	assert.Equal(t, []string{"regulator", "auditor1"}, []string{got["org"], got["user"]}, "the environment over the context")
 	got = view("--user", "admin")
 	assert.Equal(t, []string{"regulator", "admin"}, []string{got["org"], got["user"]}, "a flag over the environment")
+}
+
+// A delegate is named as every identity is (ORG/ROLE/ID, the role empty)
+// and reaches the chaincode in its own form, MSPID/enrollmentID; a list
+// prints it back as --delegate takes it.
+func TestDelegateIsNamedAsEveryIdentity(t *testing.T) {
+	got, err := parseDelegate("PatientsMSP//guardian1")
+	require.NoError(t, err)
+	assert.Equal(t, "PatientsMSP/guardian1", got)
+	assert.Equal(t, "PatientsMSP//guardian1", delegateActor(got))
+	for _, bad := range []string{"PatientsMSP/guardian1", "PatientsMSP/patient/guardian1", "PatientsMSP//", "//guardian1"} {
+		_, err := parseDelegate(bad)
+		assert.Error(t, err, bad)
+	}
 }

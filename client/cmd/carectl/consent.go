@@ -334,6 +334,32 @@ func parseActor(flag, v string) (cc.Actor, error) {
 	return cc.Actor{Org: parts[0], Role: parts[1], ID: parts[2]}, nil
 }
 
+const delegateUsage = "the delegate, ORG/ROLE/ID with ROLE empty: a delegation is to a person, whatever their role (PatientsMSP//guardian1)"
+
+// parseDelegate reads --delegate as every identity is named, ORG/ROLE/ID,
+// and returns the chaincode's form of a delegate, MSPID/enrollmentID. A
+// role is refused: it would read as a limit the chaincode does not keep.
+func parseDelegate(v string) (string, error) {
+	if v == "" {
+		return "", nil // left to the required flag's own check
+	}
+	actor, err := parseActor("delegate", v)
+	if err != nil {
+		return "", err
+	}
+	if actor.Role != "" || actor.ID == "" {
+		return "", inputError("delegate", fmt.Errorf("--delegate %q: want ORG//ID, the role empty and the id given (%s)", v, delegateUsage))
+	}
+	return actor.Org + "/" + actor.ID, nil
+}
+
+// delegateActor writes a chaincode delegate (MSPID/enrollmentID) as
+// --delegate takes it.
+func delegateActor(delegate string) string {
+	org, id, _ := strings.Cut(delegate, "/")
+	return org + "//" + id
+}
+
 func (a *app) consentGrants() *cobra.Command {
 	var grantee cc.Actor
 	var granteeFlag string
@@ -526,10 +552,15 @@ func (a *app) consentDelegate() *cobra.Command {
 
 func (a *app) consentDelegateAdd() *cobra.Command {
 	var in cc.DelegateInput
+	var delegate string
 	add := &cobra.Command{
 		Use:   "add",
 		Short: "register a delegate (the patient only)",
 		Args:  cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) (err error) {
+			in.Delegate, err = parseDelegate(delegate)
+			return err
+		},
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if err := defaultSubject(cmd, k, &in.Subject); err != nil {
 				return err
@@ -546,7 +577,7 @@ func (a *app) consentDelegateAdd() *cobra.Command {
 		}),
 	}
 	add.Flags().StringVar(&in.Subject, "patient", "", "patient id (default: yours)")
-	add.Flags().StringVar(&in.Delegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
+	add.Flags().StringVar(&delegate, "delegate", "", delegateUsage)
 	requireFlags(add, "delegate")
 	add.Flags().StringVar(&in.Kind, "kind", cc.KindGuardian, "guardian or proxy")
 	add.Flags().StringVar(&in.Period.Start, "start", "", "start (RFC 3339, default now)")
@@ -555,16 +586,20 @@ func (a *app) consentDelegateAdd() *cobra.Command {
 }
 
 func (a *app) consentDelegateRevoke() *cobra.Command {
-	var rsubject, rdelegate string
+	var rsubject, rdelegate, delegate string
 	revoke := &cobra.Command{
 		Use:   "revoke",
 		Short: "end a delegation (the patient, or the delegate stepping down)",
 		Args:  cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) (err error) {
+			delegate, err = parseDelegate(rdelegate)
+			return err
+		},
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if err := defaultSubject(cmd, k, &rsubject); err != nil {
 				return err
 			}
-			r, err := k.RevokeDelegate(cmd.Context(), rsubject, rdelegate)
+			r, err := k.RevokeDelegate(cmd.Context(), rsubject, delegate)
 			if err != nil {
 				return err
 			}
@@ -573,7 +608,7 @@ func (a *app) consentDelegateRevoke() *cobra.Command {
 		}),
 	}
 	revoke.Flags().StringVar(&rsubject, "patient", "", "patient id (default: yours)")
-	revoke.Flags().StringVar(&rdelegate, "delegate", "", "the delegate's identity, MSPID/enrollmentID")
+	revoke.Flags().StringVar(&rdelegate, "delegate", "", delegateUsage)
 	requireFlags(revoke, "delegate")
 	return revoke
 }
@@ -595,7 +630,7 @@ func (a *app) consentDelegateList() *cobra.Command {
 			}
 			a.print(page, func(w io.Writer) {
 				for _, d := range page.Items {
-					fmt.Fprintf(w, "%s  %s %s from %s to %q\n", d.Delegate, d.Kind, d.Status, d.Period.Start, d.Period.End)
+					fmt.Fprintf(w, "%s  %s %s from %s to %q\n", delegateActor(d.Delegate), d.Kind, d.Status, d.Period.Start, d.Period.End)
 				}
 			})
 			return nil

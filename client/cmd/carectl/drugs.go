@@ -122,26 +122,38 @@ func (a *app) drugsMasterData() []*cobra.Command {
 // drugsInvestigation: suspect product, recalls and the ends of an item's life.
 func (a *app) drugsInvestigation() []*cobra.Command {
 	return []*cobra.Command{
-		a.drugReceiptCommand("suspect ID REASON", "quarantine a suspect outermost unit or container (its holder's staff or the registrar)", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-			return k.Suspect(cmd.Context(), args[0], args[1])
+		a.drugReasonCommand("suspect ID", "quarantine a suspect outermost unit or container (its holder's staff or the registrar)", 1, func(cmd *cobra.Command, args []string, reason string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Suspect(cmd.Context(), args[0], reason)
 		}),
-		a.drugReceiptCommand("clear ID REASON", "end a quarantine: legitimate (holder's quality staff or pharmacist, or the registrar)", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-			return k.Clear(cmd.Context(), args[0], args[1])
+		a.drugReasonCommand("clear ID", "end a quarantine: legitimate (holder's quality staff or pharmacist, or the registrar)", 1, func(cmd *cobra.Command, args []string, reason string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Clear(cmd.Context(), args[0], reason)
 		}),
-		a.drugReceiptCommand("illegitimate ID REASON", "end a quarantine: illegitimate (holder's quality staff or pharmacist, or the registrar)", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-			return k.MarkIllegitimate(cmd.Context(), args[0], args[1])
+		a.drugReasonCommand("illegitimate ID", "end a quarantine: illegitimate (holder's quality staff or pharmacist, or the registrar)", 1, func(cmd *cobra.Command, args []string, reason string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.MarkIllegitimate(cmd.Context(), args[0], reason)
 		}),
-		a.drugReceiptCommand("recall GTIN LOT REASON", "recall a lot (its manufacturer's quality staff or the regulator's registrar)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-			return k.RecallLot(cmd.Context(), args[0], args[1], args[2])
+		a.drugReasonCommand("recall GTIN LOT", "recall a lot (its manufacturer's quality staff or the regulator's registrar)", 2, func(cmd *cobra.Command, args []string, reason string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.RecallLot(cmd.Context(), args[0], args[1], reason)
 		}),
 		a.drugsRecallReport(),
-		a.drugReceiptCommand("decommission ID REASON", "take an item out of circulation", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-			return k.Decommission(cmd.Context(), args[0], args[1], false)
+		a.drugReasonCommand("decommission ID", "take an item out of circulation", 1, func(cmd *cobra.Command, args []string, reason string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Decommission(cmd.Context(), args[0], reason, false)
 		}),
-		a.drugReceiptCommand("destroy ID REASON", "record an item's destruction", 2, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-			return k.Decommission(cmd.Context(), args[0], args[1], true)
+		a.drugReasonCommand("destroy ID", "record an item's destruction", 1, func(cmd *cobra.Command, args []string, reason string, k *provenance.Client) (*pv.Receipt, error) {
+			return k.Decommission(cmd.Context(), args[0], reason, true)
 		}),
 	}
+}
+
+// drugReasonCommand is a drugReceiptCommand that says why with a required
+// --reason, as every carectl command that records a reason does.
+func (a *app) drugReasonCommand(use, short string, args int, call func(cmd *cobra.Command, args []string, reason string, k *provenance.Client) (*pv.Receipt, error)) *cobra.Command {
+	var reason string
+	cmd := a.drugReceiptCommand(use+" --reason TEXT", short, args, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		return call(cmd, args, reason, k)
+	})
+	cmd.Flags().StringVar(&reason, "reason", "", "why, kept on the ledger with the item's history")
+	requireFlags(cmd, "reason")
+	return cmd
 }
 
 func (a *app) drugsCommission() *cobra.Command {
