@@ -17,10 +17,10 @@ const (
 	StatusPending = "pending"
 	// StatusApplied: its custody meaning is on the ledger (its calls made).
 	StatusApplied = "applied"
-	// StatusCaptured: no custody meaning for carechain (Reason says why).
+	// StatusCaptured: captured only, custody unchanged: it has no custody
+	// meaning for carechain, or one the chaincode cannot take (Reason
+	// says why, Gaps say what).
 	StatusCaptured = "captured"
-	// StatusRefused: custody meaning the chaincode cannot take (Gaps say what).
-	StatusRefused = "refused"
 	// StatusFailed: a call failed (Problem says how); the capture stopped.
 	StatusFailed = "failed"
 	// StatusSkipped: not attempted, an earlier event having failed.
@@ -48,16 +48,17 @@ type EventStatus struct {
 	Type    string `json:"type"`
 	BizStep string `json:"bizStep,omitempty"`
 	Status  string `json:"status"`
-	// Reason says why an event is captured only.
+	// Reason says why an event is captured only (custody unchanged).
 	Reason string `json:"reason,omitempty"`
-	// Gaps are why an event was refused, or what the calls of an applied
-	// one do not record; each with its code's description.
+	// Gaps are why a captured event's custody meaning was not applied,
+	// or what the calls of an applied one do not record; each with its
+	// code's description.
 	Gaps []GapStatus `json:"gaps,omitempty"`
 	// Calls are the provenance transactions made for it.
 	Calls   int      `json:"calls"`
 	Problem *Problem `json:"problem,omitempty"`
-	// Anchor is the ledger's record of an event captured or refused
-	// (provenance Capture), with its commitment's salt; NotAnchored says
+	// Anchor is the ledger's record of a captured event (provenance
+	// Capture), with its commitment's salt; NotAnchored says
 	// why an event has none.
 	Anchor      *AnchorStatus `json:"anchor,omitempty"`
 	NotAnchored string        `json:"notAnchored,omitempty"`
@@ -162,13 +163,9 @@ func eventStatus(ep epcismap.EventPlan) EventStatus {
 	for _, g := range ep.Gaps {
 		st.Gaps = append(st.Gaps, GapStatus{Code: g.Code, Detail: g.Detail, Description: epcismap.GapDescriptions[g.Code]})
 	}
-	switch ep.Outcome {
-	case epcismap.Apply:
+	st.Status = StatusCaptured
+	if ep.Outcome == epcismap.Apply {
 		st.Status = StatusPending
-	case epcismap.Capture:
-		st.Status = StatusCaptured
-	default:
-		st.Status = StatusRefused
 	}
 	return st
 }

@@ -20,12 +20,15 @@
 //     for verification).
 //   - /epcis: EPCIS 2.0 capture and query after GS1's REST binding. A
 //     captured document's events with custody meaning are applied through
-//     the provenance client (epcismap's plan); the others — captured only
-//     or refused with a gap code — are anchored with provenance Capture;
-//     every event's status says which. Capture jobs are kept in the
-//     server's memory (a restart forgets the jobs, never what they wrote).
-//     Queries name their objects (MATCH_epc, MATCH_anyEPC) and read their
-//     custody traces and captured events together.
+//     the provenance client (epcismap's plan); the others — without
+//     custody meaning for carechain, or with one it cannot take (gap
+//     codes say what) — are captured only, anchored with provenance
+//     Capture; every event's status says which, and why. Capture jobs are
+//     kept in the server's memory (a restart forgets the jobs, never what
+//     they wrote). Queries name their objects (MATCH_epc, MATCH_anyEPC)
+//     and read their custody traces and captured events together; a
+//     query by location only (EQ_readPoint, EQ_bizLocation) reads the
+//     events captured there.
 //
 // Other standards mount their routes with WithRoutes, which documents them
 // in the same OpenAPI document: FHIR R4 under /fhir (package fhirapi),

@@ -108,7 +108,7 @@ func UnsupportedMedia(got, want string) error { return &unsupportedMedia{got: go
 
 // runCapture plans a document and applies its events in order; it stops
 // at the first failed call (later events depend on what earlier ones
-// did), marking the rest skipped. Events captured only or refused are
+// did), marking the rest skipped. Events captured only are
 // then anchored on the ledger (provenance Capture), all of them.
 func (s *Server) runCapture(ctx context.Context, id string, data []byte) {
 	defer s.capture.update(id, func(j *CaptureStatus) {
@@ -160,7 +160,7 @@ func (s *Server) apply(ctx context.Context, plan *epcismap.Plan) []EventStatus {
 	return statuses
 }
 
-// anchor anchors the captured and refused events of statuses (in place)
+// anchor anchors the captured events of statuses (in place)
 // through provenance.AnchorPlan, as carectl drugs epcis import does.
 func (s *Server) anchor(ctx context.Context, doc *epcis.Document, plan *epcismap.Plan, statuses []EventStatus) *Problem {
 	anchors, err := provenance.AnchorPlan(ctx, s.prov.CaptureEvents, doc, plan, s.now())

@@ -71,11 +71,12 @@ func TestCaptureReportsEveryEvent(t *testing.T) {
 	assert.True(t, st.Success)
 	assert.NotEmpty(t, st.FinishedAt)
 	require.Len(t, st.Events, 4, "no event dropped")
-	assert.Equal(t, []string{StatusApplied, StatusRefused, StatusCaptured, StatusApplied}, statuses(st))
+	assert.Equal(t, []string{StatusApplied, StatusCaptured, StatusCaptured, StatusApplied}, statuses(st), "no event refused")
 	assert.Equal(t, 2, st.Events[0].Calls, "CreateBatch and Commission")
 	require.NotEmpty(t, st.Events[1].Gaps)
 	assert.Equal(t, epcismap.GapTransformation, st.Events[1].Gaps[0].Code)
 	assert.Equal(t, epcismap.GapDescriptions[epcismap.GapTransformation], st.Events[1].Gaps[0].Description)
+	assert.Contains(t, st.Events[1].Reason, "no output is commissioned", "why its custody meaning is not applied")
 	assert.Contains(t, st.Events[2].Reason, "not invented into custody")
 	assert.Equal(t, "inspecting", st.Events[2].BizStep)
 	assert.Equal(t, []int{0, 3}, h.fake.applied, "only applied events make calls")
@@ -176,9 +177,9 @@ func TestCaptureAnchorsWhatChangesNoCustody(t *testing.T) {
 	h := newHarness(t)
 	opaque := `{"type":"ObjectEvent","action":"OBSERVE",` + at + `,"bizStep":"inspecting","epcList":["urn:uuid:7c6b1f2e-0000-4000-8000-000000000001"]}`
 	st := h.capture(document(commission, transform, foreign, opaque))
-	require.Equal(t, []string{StatusApplied, StatusRefused, StatusCaptured, StatusCaptured}, statuses(st))
+	require.Equal(t, []string{StatusApplied, StatusCaptured, StatusCaptured, StatusCaptured}, statuses(st))
 	assert.Nil(t, st.Events[0].Anchor, "custody events are the chaincode's own record")
-	require.Len(t, h.fake.anchored, 2, "the refused and the captured event")
+	require.Len(t, h.fake.anchored, 2, "the transformation and the foreign event")
 	for _, i := range []int{1, 2} {
 		a := st.Events[i].Anchor
 		require.NotNil(t, a, "event %d", i)

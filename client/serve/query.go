@@ -227,14 +227,20 @@ type object struct {
 	tracked bool
 }
 
-// objects are the keys of the query's EPCs.
+// objects are the keys of the query's EPCs, else of its locations (a
+// captured event is found by its SGLN locations too, as epcismap.AnchorOf
+// keys it).
 func (q *EventQuery) objects() ([]object, error) {
-	if len(q.EPCs)+len(q.AnyEPCs) == 0 {
-		return nil, BadRequest("MATCH_epc", errors.New("a query names the objects it is about (MATCH_epc or MATCH_anyEPC): events are read by object"))
+	keys := append(append([]epcis.Identifier{}, q.EPCs...), q.AnyEPCs...)
+	if len(keys) == 0 {
+		keys = append(append(keys, q.ReadPoints...), q.BizLocations...)
+	}
+	if len(keys) == 0 {
+		return nil, BadRequest("MATCH_epc", errors.New("a query names the objects it is about (MATCH_epc or MATCH_anyEPC) or, for the events captured there, a location (EQ_readPoint, EQ_bizLocation): events are read by object or location"))
 	}
 	var out []object
 	seen := map[string]bool{}
-	for _, id := range append(append([]epcis.Identifier{}, q.EPCs...), q.AnyEPCs...) {
+	for _, id := range keys {
 		o := object{key: strings.SplitN(id.URI, "?", 2)[0]}
 		if k, gap := epcismap.ObjectID(id); gap == nil {
 			o = object{key: k, tracked: true}

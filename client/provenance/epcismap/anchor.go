@@ -27,7 +27,8 @@ type Anchor struct {
 // AnchorOf is an event's anchor. The identifiers are the event's URIs
 // (Digital Links without their query), its objects carechain ids where
 // the chaincode tracks them (units and SSCCs), else the URIs, class-level
-// quantities by their class; locations only as SGLNs. The input still
+// quantities by their class; locations only as SGLNs, which are keys too
+// (an event of a sensor at a read point names no object). The input still
 // needs its commitment; Check tells whether the chaincode will take it.
 func AnchorOf(e *epcis.Event) Anchor {
 	a := Anchor{Input: pv.CaptureInput{EventID: e.EventID, Type: e.Type, Action: e.Action,
@@ -60,6 +61,12 @@ func AnchorOf(e *epcis.Event) Anchor {
 	}
 	in.ReadPoint, a.Lost = location(e.ReadPoint, "readPoint", a.Lost)
 	in.BizLocation, a.Lost = location(e.BizLocation, "bizLocation", a.Lost)
+	for _, l := range []string{in.ReadPoint, in.BizLocation} {
+		if l != "" && !objects[l] {
+			objects[l] = true
+			in.Objects = append(in.Objects, l)
+		}
+	}
 	a.Lost = append(a.Lost, lostMembers(e)...)
 	return a
 }

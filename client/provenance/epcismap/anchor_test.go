@@ -26,12 +26,28 @@ func TestAnchorOfKeepsThePublicFieldsAndSaysWhatItLoses(t *testing.T) {
 	assert.Equal(t, []string{"bizTransactionList", "sourceList", "destinationList"}, a.Lost)
 
 	a = AnchorOf(&d.Events[2])
-	assert.Equal(t, []string{"urn:epc:class:lgtin:4012345.012345.998877"}, a.Input.Objects, "a class by its URI")
+	assert.Equal(t, []string{"urn:epc:class:lgtin:4012345.012345.998877", "urn:epc:id:sgln:0614141.00001.1", "https://id.gs1.org/414/" + distGLN},
+		a.Input.Objects, "a class by its URI, the locations by theirs")
 	assert.Equal(t, "urn:epc:id:sgln:0614141.00001.1", a.Input.ReadPoint)
 	assert.Equal(t, "https://id.gs1.org/414/"+distGLN, a.Input.BizLocation)
 	assert.Equal(t, []string{"quantities"}, a.Lost)
 	require.NoError(t, a.Check(now))
 	assert.Error(t, a.Check(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)), "an event after the transaction's time")
+}
+
+// A sensor at a read point names no object (GS1's SensorDataExample3):
+// its read point is the key it is found by.
+func TestAnchorOfAnEventOfALocationOnly(t *testing.T) {
+	d := doc(t, `{"type":"ObjectEvent","action":"OBSERVE",`+at+`,"bizStep":"inspecting","epcList":[],
+	  "readPoint":{"id":"urn:epc:id:sgln:4012345.00005.0"},
+	  "sensorElementList":[{"sensorReport":[{"type":"Temperature","value":26.0,"uom":"CEL"}]}]}`)
+	a := AnchorOf(&d.Events[0])
+	assert.Equal(t, []string{"urn:epc:id:sgln:4012345.00005.0"}, a.Input.Objects)
+	require.NoError(t, a.Check(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)))
+	d = doc(t, `{"type":"ObjectEvent","action":"OBSERVE",`+at+`,"bizStep":"inspecting","epcList":[],"readPoint":{"id":"geo:42.69,23.31"}}`)
+	a = AnchorOf(&d.Events[0])
+	assert.Empty(t, a.Input.Objects, "a geo: read point is no key")
+	assert.ErrorContains(t, a.Check(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)), "event.objects")
 }
 
 func TestAnchorsAreThoseOfEventsThatChangeNoCustody(t *testing.T) {

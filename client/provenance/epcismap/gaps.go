@@ -97,3 +97,28 @@ var GapDescriptions = map[string]string{
 	GapEndInsideContainer:  "decommissioning or destroying an item inside a container: the chaincode ends outermost items only",
 	GapAggregationTypeless: "an aggregation whose parent is not an SSCC (a returnable asset, a location)",
 }
+
+// capturedBecause says, per gap code that keeps an event from changing
+// custody, why the event is captured only; other codes say it through
+// their description.
+var capturedBecause = map[string]string{
+	GapErrorDeclaration: "error declaration: the declared event stays on the ledger (no committed transaction is undone); the declaration is captured and returned with the event's errorDeclaration",
+	GapSensorAtRest:     "sensor readings of goods at rest: AddReading attaches readings to a shipment in transit only, so the readings are captured with the event, not attached to the goods",
+	GapNoReceiver:       "shipping without a destinationList: custody moves to an org only when a destination party names it, so the goods stay with their custodian",
+	GapTransformation:   "TransformationEvent: no transaction consumes inputs into outputs, so the inputs stay active and no output is commissioned",
+	GapQuantities:       "class-level quantities: carechain tracks serialized units and SSCC containers only, so no custody changes",
+	GapTransactionEvent: "TransactionEvent: tying objects to a business transaction changes no custody in carechain",
+	GapAssociation:      "AssociationEvent: associating a device or asset with a container changes no custody in carechain",
+}
+
+// CapturedReason is why an event whose gaps keep it from changing custody
+// (an Unsupported plan) is captured only: the first gap's reason.
+func CapturedReason(gaps []Gap) string {
+	if len(gaps) == 0 {
+		return "captured only: custody unchanged"
+	}
+	if r, ok := capturedBecause[gaps[0].Code]; ok {
+		return r
+	}
+	return "captured only, custody unchanged: " + GapDescriptions[gaps[0].Code]
+}

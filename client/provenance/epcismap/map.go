@@ -120,7 +120,9 @@ func uriOf(id *epcis.Identifier) string {
 
 func capture(reason string) *EventPlan { return &EventPlan{Outcome: Capture, Reason: reason} }
 
-func unsupported(gaps ...Gap) *EventPlan { return &EventPlan{Outcome: Unsupported, Gaps: gaps} }
+func unsupported(gaps ...Gap) *EventPlan {
+	return &EventPlan{Outcome: Unsupported, Gaps: gaps, Reason: CapturedReason(gaps)}
+}
 
 // apply is an applied plan with the gaps every applied event has: what
 // of the event no call records.

@@ -60,10 +60,11 @@ type EventPlan struct {
 	// location names it); "" when nothing names one (the importer's).
 	By    string `json:"by,omitempty"`
 	Calls []Call `json:"calls,omitempty"`
-	// Reason says why an event is captured only.
+	// Reason says why an event is captured only (Capture or Unsupported).
 	Reason string `json:"reason,omitempty"`
 	// Gaps are what the chaincode cannot take: why an event is
-	// Unsupported, or, for one applied, what its calls do not record.
+	// Unsupported (captured, its custody meaning not applied), or, for
+	// one applied, what its calls do not record.
 	Gaps []Gap `json:"gaps,omitempty"`
 }
 
