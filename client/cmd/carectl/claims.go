@@ -117,45 +117,32 @@ with amounts in integer cents: carectl claims submit --help shows one whole.`,
 // claimsCoverageCommand registers and reads members' coverage.
 func (a *app) claimsCoverageCommand() *cobra.Command {
 	coverage := &cobra.Command{Use: "coverage", Short: "members' coverage (payer enrollment staff)"}
+	var c cl.Coverage
 	coverage.AddCommand(
-		a.claimReceiptCommand("add JSON", "register a coverage", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
-			var c cl.Coverage
-			if err := readJSONArg(args[0], &c); err != nil {
-				return nil, err
-			}
+		jsonArgFirst(a.claimReceiptCommand("add JSON", "register a coverage", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.RegisterCoverage(cmd.Context(), c)
-		}),
+		}), 0, &c),
 		a.claimsCoverageGet())
 	return coverage
 }
 
 // claimsWriteCommands set a plan up and move a claim through its life.
 func (a *app) claimsWriteCommands() []*cobra.Command {
+	var rules cl.Rules
+	var submitted, replacement cl.ClaimInput
 	return []*cobra.Command{
-		a.claimReceiptCommand("rules JSON", "set a plan's adjudication rules (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
-			var r cl.Rules
-			if err := readJSONArg(args[0], &r); err != nil {
-				return nil, err
-			}
-			return k.SetRules(cmd.Context(), r)
-		}),
+		jsonArgFirst(a.claimReceiptCommand("rules JSON", "set a plan's adjudication rules (payer adjudicator)", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
+			return k.SetRules(cmd.Context(), rules)
+		}), 0, &rules),
 		a.claimReceiptCommand("salt", "set the duplicate-fingerprint salt, once (payer enrollment staff)", 0, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.SetSalt(cmd.Context())
 		}),
-		a.claimReceiptCommand("submit JSON", "submit a claim (FHIR Claim-shaped JSON): adjudicated or pended", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
-			c, err := readClaimInput(args[0])
-			if err != nil {
-				return nil, err
-			}
-			return k.Submit(cmd.Context(), c)
-		}),
-		a.claimReceiptCommand("replace ID JSON", "replace a claim before payment", 2, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
-			c, err := readClaimInput(args[1])
-			if err != nil {
-				return nil, err
-			}
-			return k.Replace(cmd.Context(), args[0], c)
-		}),
+		jsonArgFirst(a.claimReceiptCommand("submit JSON", "submit a claim (FHIR Claim-shaped JSON): adjudicated or pended", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
+			return k.Submit(cmd.Context(), withClaimID(submitted))
+		}), 0, &submitted),
+		jsonArgFirst(a.claimReceiptCommand("replace ID JSON", "replace a claim before payment", 2, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
+			return k.Replace(cmd.Context(), args[0], withClaimID(replacement))
+		}), 1, &replacement),
 		a.claimReceiptCommand("void ID", "void a claim before payment", 1, func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 			return k.Void(cmd.Context(), args[0])
 		}),
@@ -169,16 +156,12 @@ func (a *app) claimsWriteCommands() []*cobra.Command {
 	}
 }
 
-// readClaimInput reads a claim argument; a claim without an id gets a new one.
-func readClaimInput(arg string) (cl.ClaimInput, error) {
-	var c cl.ClaimInput
-	if err := readJSONArg(arg, &c); err != nil {
-		return c, err
-	}
+// withClaimID is c with a new id if it has none.
+func withClaimID(c cl.ClaimInput) cl.ClaimInput {
 	if c.ID == "" {
 		c.ID = newID("clm-")
 	}
-	return c, nil
+	return c
 }
 
 func (a *app) claimsCoverageGet() *cobra.Command {

@@ -18,18 +18,13 @@ import (
 // claimsPayerCommands are the commands of insurers (intake, screen,
 // flags, worklist, follow) and of coordination of benefits.
 func (a *app) claimsPayerCommands() []*cobra.Command {
+	var in cl.IntakeInput
 	return []*cobra.Command{
-		a.claimReceiptCommand("intake JSON", "submit a claim received outside the ledger (payer claims intake; IntakeInput JSON)", 1,
+		jsonArgFirst(a.claimReceiptCommand("intake JSON", "submit a claim received outside the ledger (payer claims intake; IntakeInput JSON)", 1,
 			func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
-				var in cl.IntakeInput
-				if err := readJSONArg(args[0], &in); err != nil {
-					return nil, err
-				}
-				if in.Claim.ID == "" {
-					in.Claim.ID = newID("clm-")
-				}
+				in.Claim = withClaimID(in.Claim)
 				return k.SubmitIntake(cmd.Context(), in)
-			}),
+			}), 0, &in),
 		a.claimReceiptCommand("dispute ID", "dispute a claim a payer submitted that your org never billed (provider billing)", 1,
 			func(cmd *cobra.Command, args []string, k claimsAPI) (*cl.Receipt, error) {
 				return k.Dispute(cmd.Context(), args[0])

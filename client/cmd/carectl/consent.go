@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -31,8 +32,21 @@ func (a *app) withConsent(fn func(cmd *cobra.Command, args []string, k *consent.
 	}
 }
 
-// readJSONArg decodes a JSON object given inline, as @FILE, or - for stdin.
-func readJSONArg(arg string, v any) error {
+// jsonArgFirst makes cmd read its JSON argument args[i] into v before
+// anything connects: malformed JSON or an unknown field is the answer, not
+// a missing connection profile.
+func jsonArgFirst(cmd *cobra.Command, i int, v any) *cobra.Command {
+	cmd.PreRunE = func(_ *cobra.Command, args []string) error { return readJSONArg(args[i], v) }
+	return cmd
+}
+
+// readJSONArg decodes a JSON argument given inline, as @FILE, or - for
+// stdin.
+func readJSONArg(arg string, v any) error { return readJSONInput("JSON", arg, v) }
+
+// readJSONInput decodes one JSON value (inline, @FILE or - for stdin) into
+// v: no unknown field, nothing after it. Errors name field.
+func readJSONInput(field, arg string, v any) error {
 	var data []byte
 	var err error
 	switch {
@@ -44,12 +58,20 @@ func readJSONArg(arg string, v any) error {
 		data = []byte(arg)
 	}
 	if err != nil {
-		return inputError("JSON", err)
+		return inputError(field, err)
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	if !json.Valid(data) {
+		what := "the " + field + " argument"
+		if field != "JSON" {
+			what = "--" + field
+		}
+		var value any
+		return inputError(field, fmt.Errorf("%s is not JSON: %w", what, json.Unmarshal(data, &value)))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return inputError("JSON", fmt.Errorf("input JSON: %w", err))
+		return inputError(field, fmt.Errorf("input JSON: %w", err))
 	}
 	return nil
 }
@@ -116,15 +138,14 @@ reaches a block.`,
 
 func (a *app) consentGrant() *cobra.Command {
 	var in cc.GrantInput
-	return &cobra.Command{
+	return jsonArgFirst(&cobra.Command{
 		Use:   "grant JSON",
 		Short: "create a consent (FHIR Consent-shaped JSON; id and subject default to a new id and your own subject, as the patient registry linked your enrollment)",
 		Example: `  carectl --org patients --user patient1 consent grant '{"decision":"permit",
     "period":{"start":"2026-01-01T00:00:00Z","end":"2027-01-01T00:00:00Z"},
     "provision":{"actor":[{"org":"ProviderMSP","role":"physician"}],"action":["access"],
                  "purpose":["treatment"],"class":["labs","imaging"]}}'`,
-		Args:    cobra.ExactArgs(1),
-		PreRunE: func(_ *cobra.Command, args []string) error { return readJSONArg(args[0], &in) },
+		Args: cobra.ExactArgs(1),
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			if in.ID == "" {
 				in.ID = newID("cns-")
@@ -139,16 +160,15 @@ func (a *app) consentGrant() *cobra.Command {
 			a.printReceipt(r)
 			return nil
 		}),
-	}
+	}, 0, &in)
 }
 
 func (a *app) consentUpdate() *cobra.Command {
 	var in cc.GrantInput
-	return &cobra.Command{
-		Use:     "update ID JSON",
-		Short:   "replace a draft consent's content",
-		Args:    cobra.ExactArgs(2),
-		PreRunE: func(_ *cobra.Command, args []string) error { return readJSONArg(args[1], &in) },
+	return jsonArgFirst(&cobra.Command{
+		Use:   "update ID JSON",
+		Short: "replace a draft consent's content",
+		Args:  cobra.ExactArgs(2),
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			in.ID = args[0]
 			if err := defaultSubject(cmd, k, &in.Subject); err != nil {
@@ -161,7 +181,7 @@ func (a *app) consentUpdate() *cobra.Command {
 			a.printReceipt(r)
 			return nil
 		}),
-	}
+	}, 1, &in)
 }
 
 func (a *app) consentTransition(use, short, fn string) *cobra.Command {

@@ -94,22 +94,16 @@ func (a *app) drugsCommand() *cobra.Command {
 
 // drugsMasterData: the partner registry, products and lots.
 func (a *app) drugsMasterData() []*cobra.Command {
+	var pa pv.Partner
+	var pr pv.Product
 	partner := &cobra.Command{Use: "partner", Short: "the regulator's registry of authorized trading partners"}
-	partner.AddCommand(a.drugReceiptCommand("add JSON", "add or update a partner (regulator's registrar)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-		var p pv.Partner
-		if err := readJSONArg(args[0], &p); err != nil {
-			return nil, err
-		}
-		return k.RegisterPartner(cmd.Context(), p)
-	}))
+	partner.AddCommand(jsonArgFirst(a.drugReceiptCommand("add JSON", "add or update a partner (regulator's registrar)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		return k.RegisterPartner(cmd.Context(), pa)
+	}), 0, &pa))
 	product := &cobra.Command{Use: "product", Short: "drug products"}
-	product.AddCommand(a.drugReceiptCommand("add JSON", "register a product under your org's GS1 company prefix (manufacturer's quality staff)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-		var p pv.Product
-		if err := readJSONArg(args[0], &p); err != nil {
-			return nil, err
-		}
-		return k.RegisterProduct(cmd.Context(), p)
-	}))
+	product.AddCommand(jsonArgFirst(a.drugReceiptCommand("add JSON", "register a product under your org's GS1 company prefix (manufacturer's quality staff)", 1, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
+		return k.RegisterProduct(cmd.Context(), pr)
+	}), 0, &pr))
 	batch := &cobra.Command{Use: "batch", Short: "lots and their serialized units"}
 	batch.AddCommand(
 		a.drugReceiptCommand("create GTIN LOT EXPIRY", "register a lot of your product (manufacturer's quality staff; expiry YYYY-MM-DD)", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
@@ -251,15 +245,19 @@ func (a *app) drugsPack() *cobra.Command {
 
 func (a *app) drugsShip() *cobra.Command {
 	var dscsa string
+	var doc any
 	cmd := a.drugReceiptCommand("ship SHIPMENT-ID TO-MSP ITEM,ITEM,...", "ship items to an authorized partner, with DSCSA documents", 3, func(cmd *cobra.Command, args []string, k *provenance.Client) (*pv.Receipt, error) {
-		var doc any = map[string]string{"transactionInformation": "shipment " + args[0], "transactionStatement": "DSCSA transaction statement"}
-		if dscsa != "" {
-			if err := readJSONArg(dscsa, &doc); err != nil {
-				return nil, err
-			}
+		if doc == nil {
+			doc = map[string]string{"transactionInformation": "shipment " + args[0], "transactionStatement": "DSCSA transaction statement"}
 		}
 		return k.Ship(cmd.Context(), pv.ShipInput{ID: args[0], To: args[1], Items: strings.Split(args[2], ",")}, doc)
 	})
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		if dscsa == "" {
+			return nil
+		}
+		return readJSONInput("dscsa", dscsa, &doc)
+	}
 	cmd.Flags().StringVar(&dscsa, "dscsa", "", "DSCSA transaction information and statement, JSON (inline, @FILE or -)")
 	return cmd
 }

@@ -163,8 +163,8 @@ func (a *app) globalFlags(root *cobra.Command) {
 	f.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 }
 
-// prepare checks the global flags, settles the channel and checks the
-// JSON arguments, all before anything connects.
+// prepare checks the global flags and settles the channel before anything
+// connects (commands read their JSON arguments then too: jsonArgFirst).
 func (a *app) prepare(cmd *cobra.Command, args []string) error {
 	if a.output != "text" && a.output != "json" {
 		out := a.output
@@ -175,30 +175,6 @@ func (a *app) prepare(cmd *cobra.Command, args []string) error {
 		a.channel = "care"
 		if path := strings.Fields(cmd.CommandPath()); len(path) > 1 && path[1] == "drugs" {
 			a.channel = "supply"
-		}
-	}
-	return checkJSONArgs(cmd, args)
-}
-
-// checkJSONArgs refuses a JSON argument (inline or @FILE) that is no JSON,
-// before any connection: the command decodes it into its type later.
-func checkJSONArgs(cmd *cobra.Command, args []string) error {
-	names := cmdline.Positional(cmd.Use)
-	for i, name := range names {
-		if i >= len(args) || !strings.Contains(strings.Trim(name, "[]."), "JSON") || args[i] == "-" {
-			continue
-		}
-		data := []byte(args[i])
-		if file, ok := strings.CutPrefix(args[i], "@"); ok {
-			var err error
-			if data, err = os.ReadFile(file); err != nil {
-				return inputError(name, err)
-			}
-		}
-		if !json.Valid(data) {
-			var v any
-			err := json.Unmarshal(data, &v)
-			return inputError(name, fmt.Errorf("argument %d (%s) is not JSON: %w", i+1, name, err))
 		}
 	}
 	return nil
