@@ -91,6 +91,12 @@ func Build(args []string) error {
 	if m.Type == ccpackage.ServiceType {
 		return buildService(src, out)
 	}
+	return buildGo(src, out)
+}
+
+// buildGo compiles the carechain-go chaincode of a source folder into
+// out/chaincode, through the build cache.
+func buildGo(src, out string) error {
 	data, err := os.ReadFile(filepath.Join(src, ccpackage.BuildFile))
 	if err != nil {
 		return err

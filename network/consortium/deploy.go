@@ -136,18 +136,25 @@ func (c *Consortium) packageAndInstall(ctx context.Context, p *progress, cc topo
 }
 
 func (c *Consortium) packageAndInstallNow(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
+	pkg, err := c.packageStep(p, cc)
+	if err != nil {
+		return nil, err
+	}
+	return pkg, p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
+}
+
+// packageStep packages the chaincode, as a step of p.
+func (c *Consortium) packageStep(p *progress, cc topology.Chaincode) (*ccpackage.Package, error) {
 	var pkg *ccpackage.Package
-	if err := p.step("package "+cc.Name, func() error {
+	err := p.step("package "+cc.Name, func() error {
 		var err error
 		pkg, err = c.packageChaincode(cc)
 		if err == nil {
 			p.note("%s: package id %s", cc.Name, pkg.ID)
 		}
 		return err
-	}); err != nil {
-		return nil, err
-	}
-	return pkg, p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
+	})
+	return pkg, err
 }
 
 // defineOnChannels defines the chaincode on each of its channels at once,

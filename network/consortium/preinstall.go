@@ -4,16 +4,19 @@ import (
 	"context"
 	"sync"
 
+	"github.com/carechain/carechain/network/ccbuilder"
 	"github.com/carechain/carechain/network/ccpackage"
 	"github.com/carechain/carechain/network/topology"
 )
 
-// UpAndDeploy is Up then Deploy (the named chaincodes, or all), with the
-// chaincodes packaged and installed on their peers while Up joins the
-// peers to their channels and waits for gossip, which installing needs
-// neither of: what `carenet up` does, in less time. A failure is
-// reported as Up's or Deploy's would be.
-func (c *Consortium) UpAndDeploy(ctx context.Context, names ...string) error {
+// UpAndDeploy is Up, then afterUp (when not nil: what follows a
+// successful Up, such as starting a supervisor), then Deploy (the named
+// chaincodes, or all), with the chaincodes packaged and compiled while
+// the nodes start and installed on their peers while Up joins the peers
+// to their channels and waits for gossip, which installing needs neither
+// of: what `carenet up` does, in less time. A failure is reported as
+// Up's, afterUp's or Deploy's would be.
+func (c *Consortium) UpAndDeploy(ctx context.Context, afterUp func() error, names ...string) error {
 	ccs, err := c.chaincodes(names)
 	if err != nil {
 		return err
@@ -23,16 +26,25 @@ func (c *Consortium) UpAndDeploy(ctx context.Context, names ...string) error {
 	if err := c.Up(ctx); err != nil {
 		return err
 	}
+	if afterUp != nil {
+		if err := afterUp(); err != nil {
+			c.stopEarlyInstall()
+			return err
+		}
+	}
 	return c.Deploy(ctx, names...)
 }
 
-// earlyInstall is the packaging and installing of chaincode that Up
-// starts once the peers run, for the Deploy that follows.
+// earlyInstall is the packaging, building and installing of chaincode
+// that Up starts for the Deploy that follows: packaged and compiled into
+// the build cache once the CAs' certificates are published (the parts
+// registry's genesis carries them), installed once the peers run.
 type earlyInstall struct {
 	ccs     []topology.Chaincode
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	results map[string]*installResult
+	peersUp chan struct{} // closed once the peers run
 }
 
 type installResult struct {
@@ -41,14 +53,16 @@ type installResult struct {
 	err  error
 }
 
-// startEarlyInstall starts packaging and installing every chaincode of
-// the coming Deploy, when one follows this Up.
+// startEarlyInstall starts packaging, building and (once the peers run)
+// installing every chaincode of the coming Deploy, when one follows this
+// Up.
 func (c *Consortium) startEarlyInstall(ctx context.Context) error {
 	e := c.early
 	if e.cancel != nil {
 		return nil
 	}
 	ctx, e.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	e.peersUp = make(chan struct{})
 	p, builds := c.newProgress(), make(chan struct{}, installLimit)
 	for _, cc := range e.ccs {
 		r := &installResult{done: make(chan struct{})}
@@ -57,9 +71,34 @@ func (c *Consortium) startEarlyInstall(ctx context.Context) error {
 		go func() {
 			defer e.wg.Done()
 			defer close(r.done)
-			r.pkg, r.err = c.packageAndInstallNow(ctx, p, cc, builds)
+			r.pkg, r.err = c.earlyPackageAndInstall(ctx, p, cc, builds)
 		}()
 	}
+	return nil
+}
+
+// earlyPackageAndInstall packages the chaincode and compiles it into the
+// build cache while the nodes start, then installs it once the peers run:
+// each peer's build then links the binary built here.
+func (c *Consortium) earlyPackageAndInstall(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
+	pkg, err := c.packageStep(p, cc)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.step("build "+cc.Name+" into the build cache", func() error { return ccbuilder.Prebuild(pkg.Bytes) }); err != nil {
+		return nil, err
+	}
+	select {
+	case <-c.early.peersUp:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return pkg, p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
+}
+
+// peersRunning lets the early installs go on: the peers run.
+func (c *Consortium) peersRunning(context.Context) error {
+	close(c.early.peersUp)
 	return nil
 }
 

@@ -71,19 +71,27 @@ func (c *Consortium) upSteps() []upStep {
 	if c.early == nil {
 		return steps
 	}
-	// Installing chaincode needs the peers running, not on channels.
-	i := slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepStartPeers }) + 1
-	return slices.Insert(steps, i, upStep{"start installing chaincode (for the deploy that follows)", c.startEarlyInstall})
+	// Packaging the parts registry needs every org's CA certificate;
+	// installing chaincode needs the peers running, not on channels.
+	i := slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepEnroll }) + 1
+	steps = slices.Insert(steps, i, upStep{"start packaging and building chaincode (for the deploy that follows)", c.startEarlyInstall})
+	i = slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepStartPeers }) + 1
+	return slices.Insert(steps, i, upStep{"start installing chaincode (for the deploy that follows)", c.peersRunning})
 }
 
-// stepStartPeers is the step of Up after which chaincode can be installed.
-const stepStartPeers = "start peers"
+// stepEnroll is the step of Up after which every org's CA certificate
+// is published; stepStartPeers the one after which chaincode can be
+// installed.
+const (
+	stepEnroll     = "enroll node and user identities"
+	stepStartPeers = "start peers"
+)
 
 func (c *Consortium) nodeSteps() []upStep {
 	return []upStep{
 		{"prepare state folder " + string(c.Home), c.prepare},
 		{"start certificate authorities", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindCA) }},
-		{"enroll node and user identities", c.enrollAll},
+		{stepEnroll, c.enrollAll},
 		{"write node configs and the chaincode builder", c.writeConfigs},
 		{"make key-encryption keys", c.makeKEKs},
 		{"make channel genesis blocks", c.genesisBlocks},

@@ -33,36 +33,42 @@ carechain state folder: up writes into no folder that holds other files.`,
 				return err
 			}
 			_, root, _ := a.stateDir()
-			if err := a.up(cmd.Context(), c, superviseArgs(root, a.topology, a.host, a.budget)); err != nil {
-				return err
-			}
-			if a.noDeploy {
-				return nil
-			}
-			return c.Deploy(cmd.Context(), args...)
+			return a.up(cmd.Context(), c, superviseArgs(root, a.topology, a.host, a.budget), !a.noDeploy, args)
 		},
 	}
 }
 
 // up starts the nodes with no supervisor about (it would race up to start
-// a node), then, with --watch, starts the supervisor in the background.
-// A failed up leaves the consortium as it was, a supervisor that ran
-// included (it watches the commissioned nodes only, not the ones a failed
-// reconcile tried to add).
-func (a *app) up(ctx context.Context, c *consortium.Consortium, args []string) error {
+// a node), then, with --watch, starts the supervisor in the background,
+// and deploys the chaincode (all, or the ones named) when asked, packaged
+// and installed while the nodes start (UpAndDeploy). A failed up leaves
+// the consortium as it was, a supervisor that ran included (it watches
+// the commissioned nodes only, not the ones a failed reconcile tried to
+// add); a failed deploy leaves it up and supervised.
+func (a *app) up(ctx context.Context, c *consortium.Consortium, args []string, deploy bool, names []string) error {
 	supervised := c.SupervisorPid() > 0
 	if err := c.StopSupervisor(); err != nil {
 		return err
 	}
 	args = append([]string{"--home", string(c.Home)}, args...)
-	if err := c.Up(ctx); err != nil {
-		if supervised {
-			if _, serr := c.StartSupervisor(args); serr != nil {
-				fmt.Fprintf(a.errOut, "carenet: restart the supervisor: %v\n", serr)
-			}
-		}
-		return err
+	afterUp := func() error { return a.startSupervisor(c, args) }
+	var err error
+	if deploy {
+		err = c.UpAndDeploy(ctx, afterUp, names...)
+	} else if err = c.Up(ctx); err == nil {
+		err = afterUp()
 	}
+	var se *consortium.StepError
+	if errors.As(err, &se) && supervised {
+		if _, serr := c.StartSupervisor(args); serr != nil {
+			fmt.Fprintf(a.errOut, "carenet: restart the supervisor: %v\n", serr)
+		}
+	}
+	return err
+}
+
+// startSupervisor starts the supervisor in the background, with --watch.
+func (a *app) startSupervisor(c *consortium.Consortium, args []string) error {
 	if !a.watch {
 		return nil
 	}
