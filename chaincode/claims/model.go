@@ -226,7 +226,7 @@ func validateCoverage(c *wire.Coverage) error {
 			return err
 		}
 	}
-	return nil
+	return validateCoverageDetails(c)
 }
 
 // validateRules checks a plan's rules. The allowed amounts are a map: they are

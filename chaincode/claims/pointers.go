@@ -3,7 +3,6 @@ package claims
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
@@ -34,16 +33,21 @@ func validatePointers(it *wire.Item, field string, n int) error {
 	return nil
 }
 
-// validateIdentifiers checks the claim's business identifiers: a system
-// that is an absolute URI and a value, both printable ASCII without
-// spaces, each pair once.
+// validateIdentifiers checks the claim's business identifiers.
 func validateIdentifiers(ids []wire.Identifier) error {
+	return validateIdentifierList("identifier", ids)
+}
+
+// validateIdentifierList checks business identifiers (field names the
+// list): a system that is an absolute URI and a value, both printable
+// ASCII without spaces, each pair once.
+func validateIdentifierList(field string, ids []wire.Identifier) error {
 	if len(ids) > maxIdentifiers {
-		return ccerr.Invalid("identifier", "at most %d identifiers", maxIdentifiers)
+		return ccerr.Invalid(field, "at most %d identifiers", maxIdentifiers)
 	}
 	for i, id := range ids {
-		f := fmt.Sprintf("identifier[%d]", i)
-		if !printable(id.System, maxIdentifierURI) || !strings.Contains(id.System, ":") {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if !absoluteURI(id.System) {
 			return ccerr.Invalid(f+".system", "must be an absolute URI of at most %d printable characters", maxIdentifierURI)
 		}
 		if !printable(id.Value, maxIdentifierValue) {

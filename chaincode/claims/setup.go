@@ -27,7 +27,7 @@ func (c *Contract) RegisterCoverage(ctx contractapi.TransactionContextInterface)
 		return nil, err
 	}
 	var cov wire.Coverage
-	if err := t.Transient(wire.TransientCoverage, &cov, 4096); err != nil {
+	if err := t.Transient(wire.TransientCoverage, &cov, 16384); err != nil {
 		return nil, err
 	}
 	if err := ownedBy("payer", cov.Payer, payer.MSPID); err != nil {

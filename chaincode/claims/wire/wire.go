@@ -316,6 +316,53 @@ type Coverage struct {
 	DeductibleCents  int64  `json:"deductible"`
 	Status           string `json:"status"`
 	Registered       string `json:"registered"`
+	// Identifiers are the coverage's business identifiers (FHIR
+	// Coverage.identifier: a member, certificate or agreement number). Like
+	// the coverage id they identify a member: kept in the payer's collection.
+	Identifiers []Identifier `json:"identifier,omitempty" metadata:",optional"`
+	// Kind is what the coverage is (FHIR Coverage.type, such as v3
+	// ActCode EHCPOL, extended healthcare).
+	Kind *Coding `json:"type,omitempty" metadata:",optional"`
+	// SubscriberID is the subscriber's id with the payer (FHIR
+	// Coverage.subscriberId).
+	SubscriberID string `json:"subscriberId,omitempty" metadata:",optional"`
+	// Dependent is the member's dependent number (FHIR Coverage.dependent).
+	Dependent string `json:"dependent,omitempty" metadata:",optional"`
+	// PolicyHolder is who holds the policy (FHIR Coverage.policyHolder),
+	// often an employer outside the consortium.
+	PolicyHolder *Party `json:"policyHolder,omitempty" metadata:",optional"`
+	// Classes are the coverage's classes other than its plan, in order
+	// (FHIR Coverage.class: group, subgroup, subplan, class, subclass,
+	// sequence, rxbin, rxpcn, rxid, rxgroup).
+	Classes []CoverageClass `json:"class,omitempty" metadata:",optional"`
+}
+
+// Coding is a code in a code system.
+type Coding struct {
+	System string `json:"system"`
+	Code   string `json:"code"`
+}
+
+// Party is someone a coverage names who may be outside the consortium:
+// an absolute reference (a URL of another FHIR server) or an identifier.
+type Party struct {
+	Reference string `json:"reference,omitempty" metadata:",optional"`
+	System    string `json:"system,omitempty" metadata:",optional"`
+	Value     string `json:"value,omitempty" metadata:",optional"`
+}
+
+// CoverageClassTypes are the coverage-class codes a coverage's Classes
+// take (the plan is Coverage.Plan), a new slice each call.
+func CoverageClassTypes() []string {
+	return []string{"group", "subgroup", "subplan", "class", "subclass", "sequence", "rxbin", "rxpcn", "rxid", "rxgroup"}
+}
+
+// CoverageClass is one class of a coverage: its type (a coverage-class
+// code), the payer's value and the class's name.
+type CoverageClass struct {
+	Type  string `json:"type"`
+	Value string `json:"value"`
+	Name  string `json:"name,omitempty" metadata:",optional"`
 }
 
 // Rules are a plan's adjudication rules.
