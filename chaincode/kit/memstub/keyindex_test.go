@@ -60,3 +60,35 @@ func TestKeyIndexAnswersAsAFullScan(t *testing.T) {
 		}
 	}
 }
+
+// A range query loads the ledger's keys a chunk at a time as the chaincode
+// reads on, as LevelDB's iterator does: reading the first result of a
+// range of ten thousand keys loads one chunk, and reading on yields every
+// key in order, cut at the total query limit.
+func TestScanLoadsAsItIsRead(t *testing.T) {
+	l := newLedger("ch")
+	ws := &writeSet{writes: map[StateKey]*write{}}
+	for i := range 10_000 {
+		ws.writes[StateKey{Namespace: "a", Key: fmt.Sprintf("k%05d", i)}] = &write{valueSet: true, value: []byte("v")}
+	}
+	l.commit("tx", time.Unix(0, 0), ws, version{})
+	scan := func(limit int) *stateIterator {
+		return &stateIterator{src: &keySource{ledger: l, ns: "a", next: "k", end: "l", left: limit + 1}, batch: queryBatchSize, limit: limit}
+	}
+	it := scan(DefaultTotalQueryLimit)
+	kv, err := it.Next()
+	require.NoError(t, err)
+	assert.Equal(t, "k00000", kv.GetKey())
+	assert.LessOrEqual(t, len(it.results), loadChunk, "one result read, one chunk loaded")
+	for _, limit := range []int{DefaultTotalQueryLimit, 10_000, 9_999, 300, 1} {
+		it := scan(limit)
+		var got []string
+		for it.HasNext() {
+			kv, err := it.Next()
+			require.NoError(t, err)
+			got = append(got, kv.GetKey())
+		}
+		assert.Equal(t, l.keysUpTo("a", "", "k", "l", limit), got, "limit %d", limit)
+		assert.Equal(t, limit >= 10_000, it.complete(), "limit %d", limit)
+	}
+}

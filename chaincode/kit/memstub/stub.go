@@ -286,32 +286,27 @@ func (s *stub) paginated(start, end string, pageSize int32, bookmark string) (sh
 		keys = keys[:limit]
 	}
 	rr := &rangeRead{scope: StateKey{Namespace: s.ns}, start: start, end: end}
-	it := s.iterator(rr, keys, next == "", len(keys))
+	it := s.iterator(rr, &keySource{ledger: s.tx.ledger, ns: s.ns, keys: keys, fixed: true, complete: next == ""}, len(keys))
 	return it, &pb.QueryResponseMetadata{FetchedRecordsCount: int32(min(len(keys), math.MaxInt32)), Bookmark: next}, nil
 }
 
 // scan returns an iterator over the committed keys of coll in [start, end),
-// at most the total query limit of them.
+// at most the total query limit of them. It reads the ledger a batch at a
+// time as the chaincode iterates, as the peer's LevelDB iterator does: a
+// chaincode that reads one page of a range of a million keys and closes
+// the iterator costs what it would with a thousand.
 func (s *stub) scan(coll, start, end string) *stateIterator {
-	keys := s.tx.ledger.keysUpTo(s.ns, coll, start, end, s.tx.peer.queryLimit+1)
-	complete := len(keys) <= s.tx.peer.queryLimit
-	if !complete {
-		keys = keys[:s.tx.peer.queryLimit]
-	}
 	rr := &rangeRead{scope: StateKey{Namespace: s.ns, Collection: coll}, start: start, end: end}
-	return s.iterator(rr, keys, complete, queryBatchSize)
+	src := &keySource{ledger: s.tx.ledger, ns: s.ns, coll: coll, next: start, end: end, left: s.tx.peer.queryLimit + 1}
+	return s.iterator(rr, src, queryBatchSize)
 }
 
-// iterator materialises the results for keys in the scope of rr, which
-// the iterator adds to the read set batch results at a time; complete says
-// keys are the whole range.
-func (s *stub) iterator(rr *rangeRead, keys []string, complete bool, batch int) *stateIterator {
-	it := &stateIterator{results: make([]*queryresult.KV, 0, len(keys)), complete: complete, batch: batch}
-	for _, k := range keys {
-		sk := StateKey{Namespace: s.ns, Collection: rr.scope.Collection, Key: k}
-		v, _ := s.tx.ledger.value(sk)
-		it.results = append(it.results, &queryresult.KV{Namespace: s.ns, Key: k, Value: v})
-		it.versions = append(it.versions, s.tx.ledger.version(sk))
+// iterator returns an iterator over the keys src yields in the scope of
+// rr, which it adds to the read set batch results at a time.
+func (s *stub) iterator(rr *rangeRead, src *keySource, batch int) *stateIterator {
+	it := &stateIterator{src: src, batch: batch, limit: s.tx.peer.queryLimit}
+	if src.fixed {
+		it.limit = len(src.keys)
 	}
 	if s.tx.reads != nil {
 		it.rr = rr
