@@ -27,7 +27,8 @@ const (
 // Capture anchors EPCIS events (a JSON list of wire.CaptureInput, at most
 // wire.MaxCapture) for the caller's org, a licensed trading partner's
 // staff. An event whose eventID the org captured before is not written
-// again: its result names the earlier record.
+// again: its result names the earlier record, on which an errorDeclaration
+// the record lacks is recorded (Declared).
 func (c *Contract) Capture(ctx contractapi.TransactionContextInterface, eventsJSON string) (*wire.CaptureReceipt, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -87,14 +88,14 @@ func (t *tx) capture(i int, in *wire.CaptureInput) (wire.CaptureResult, error) {
 			return wire.CaptureResult{}, err
 		}
 		if found {
-			return wire.CaptureResult{ID: earlier, Duplicate: true}, nil
+			return t.declare(earlier, in.ErrorDeclaration)
 		}
 	}
 	id := hexSum(fmt.Sprintf("%s/capture/%d", t.ID(), i))
 	rec := wire.CapturedEvent{ID: id, EventID: in.EventID, Type: in.Type, Action: in.Action, BizStep: in.BizStep,
 		Disposition: in.Disposition, EventTime: in.EventTime, ParentID: in.ParentID, EPCList: in.EPCList,
 		ChildEPCs: in.ChildEPCs, Inputs: in.Inputs, Outputs: in.Outputs, Objects: in.Objects, ReadPoint: in.ReadPoint,
-		BizLocation: in.BizLocation, Commitment: in.Commitment, By: org, Recorded: t.Stamp()}
+		BizLocation: in.BizLocation, ErrorDeclaration: in.ErrorDeclaration, Commitment: in.Commitment, By: org, Recorded: t.Stamp()}
 	if err := t.putOwned(objCaptured, rec, id); err != nil {
 		return wire.CaptureResult{}, err
 	}
@@ -112,6 +113,30 @@ func (t *tx) capture(i int, in *wire.CaptureInput) (wire.CaptureResult, error) {
 	}
 	t.Events.Add("epcis.captured", id, map[string]string{"type": in.Type})
 	return wire.CaptureResult{ID: id}, nil
+}
+
+// declare records an error declaration on the org's earlier record of an
+// eventID that has none (EPCIS declares an event erroneous by capturing
+// it again with its errorDeclaration): the record stays, its fields as
+// first captured, and is returned with the declaration from then on. A
+// replay, or a second declaration, writes nothing.
+func (t *tx) declare(earlier string, d *wire.Declaration) (wire.CaptureResult, error) {
+	dup := wire.CaptureResult{ID: earlier, Duplicate: true}
+	if d == nil {
+		return dup, nil
+	}
+	var rec wire.CapturedEvent
+	found, err := t.get(objCaptured, &rec, earlier)
+	if err != nil || !found || rec.ErrorDeclaration != nil {
+		return dup, err
+	}
+	rec.ErrorDeclaration = d
+	if err := t.putOwned(objCaptured, rec, earlier); err != nil {
+		return wire.CaptureResult{}, err
+	}
+	t.Events.Add("epcis.declared", earlier, map[string]string{"type": rec.Type})
+	dup.Declared = true
+	return dup, nil
 }
 
 // putOwned writes a key with the caller's org's key-level policy.

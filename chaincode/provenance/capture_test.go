@@ -102,12 +102,22 @@ func TestCaptureRefusesBadInputNamingTheField(t *testing.T) {
 		bad(func(in *wire.CaptureInput) {
 			in.EPCList[1] = "https://id.gs1.org/01/04012345111118/21/X10?patient=Jane"
 		}): `field "events[1].epcList[1]"`,
-		bad(func(in *wire.CaptureInput) { in.Outputs = []string{"Jane Doe, MRN 12345"} }):            `field "events[1].outputEPCList[0]"`,
-		bad(func(in *wire.CaptureInput) { in.Objects = nil }):                                        `field "events[1].objects"`,
-		bad(func(in *wire.CaptureInput) { in.Objects[1] = "04012345111117.X10" }):                    `field "events[1].objects[1]"`,
-		bad(func(in *wire.CaptureInput) { in.ReadPoint = "geo:42.69,23.31" }):                        `field "events[1].readPoint"`,
-		bad(func(in *wire.CaptureInput) { in.BizLocation = "https://id.gs1.org/01/04012345111118" }): `field "events[1].bizLocation"`,
-		bad(func(in *wire.CaptureInput) { in.Commitment = strings.Repeat("AB", 32) }):                `field "events[1].commitment"`,
+		bad(func(in *wire.CaptureInput) { in.Outputs = []string{"Jane Doe, MRN 12345"} }):                    `field "events[1].outputEPCList[0]"`,
+		bad(func(in *wire.CaptureInput) { in.Objects = nil }):                                                `field "events[1].objects"`,
+		bad(func(in *wire.CaptureInput) { in.Objects[1] = "04012345111117.X10" }):                            `field "events[1].objects[1]"`,
+		bad(func(in *wire.CaptureInput) { in.ReadPoint = "geo:42.69,23.31" }):                                `field "events[1].readPoint"`,
+		bad(func(in *wire.CaptureInput) { in.BizLocation = "https://id.gs1.org/01/04012345111118" }):         `field "events[1].bizLocation"`,
+		bad(func(in *wire.CaptureInput) { in.Commitment = strings.Repeat("AB", 32) }):                        `field "events[1].commitment"`,
+		bad(func(in *wire.CaptureInput) { in.ErrorDeclaration = &wire.Declaration{DeclarationTime: "now"} }): `field "events[1].errorDeclaration.declarationTime"`,
+		bad(func(in *wire.CaptureInput) {
+			in.ErrorDeclaration = &wire.Declaration{DeclarationTime: at(60).Format("2006-01-02T15:04:05Z")}
+		}): `field "events[1].errorDeclaration.declarationTime"`,
+		bad(func(in *wire.CaptureInput) {
+			in.ErrorDeclaration = &wire.Declaration{DeclarationTime: at(0).Format("2006-01-02T15:04:05Z"), Reason: "Jane's mistake"}
+		}): `field "events[1].errorDeclaration.reason"`,
+		bad(func(in *wire.CaptureInput) {
+			in.ErrorDeclaration = &wire.Declaration{DeclarationTime: at(0).Format("2006-01-02T15:04:05Z"), CorrectiveEventIDs: []string{"urn:uuid:2", "Jane Doe"}}
+		}): `field "events[1].errorDeclaration.correctiveEventIDs[1]"`,
 	} {
 		before := e.Peer.Snapshot()
 		e.Refused(before, e.Submit(distributor, 1, "", nil, wire.FnCapture, arg), "INVALID_ARGUMENT: "+want)
@@ -139,4 +149,45 @@ func TestForgedCapturedEventsAreRefused(t *testing.T) {
 	require.Equal(t, memstub.Valid, res.Validation)
 	assert.Empty(t, e.captured(unit(0)), "an entry the record does not confirm is not an answer")
 	assert.Len(t, e.captured("04012345111118.X9"), 1)
+}
+
+func declared(eventID, reason string, minute int, corrective ...string) wire.CaptureInput {
+	in := inspected(eventID)
+	in.BizStep = "destroying" // a declaration may come with other fields: the record keeps its first
+	in.ErrorDeclaration = &wire.Declaration{DeclarationTime: at(minute).Format("2006-01-02T15:04:05Z"), Reason: reason, CorrectiveEventIDs: corrective}
+	return in
+}
+
+// EPCIS declares an event erroneous by capturing it again with an
+// errorDeclaration: the earlier record stays as it was and carries the
+// declaration from then on; a replay or a second declaration writes
+// nothing, and no org declares another's record.
+func TestCaptureRecordsAnErrorDeclarationOnTheEarlierRecord(t *testing.T) {
+	e := newEnv(t)
+	var first, decl, again wire.CaptureReceipt
+	e.Must(e.Submit(distributor, 1, "", nil, wire.FnCapture, captureArg(inspected("urn:uuid:1"))), &first)
+	e.Must(e.Submit(distributor, 2, "", nil, wire.FnCapture, captureArg(declared("urn:uuid:1", "incorrect_data", 2, "urn:uuid:9"))), &decl)
+	assert.Equal(t, wire.CaptureResult{ID: first.Results[0].ID, Duplicate: true, Declared: true}, decl.Results[0])
+	got := e.captured("04012345111118.X9")
+	require.Len(t, got, 1, "the declared event stays, once")
+	assert.Equal(t, "inspecting", got[0].BizStep, "its fields as first captured")
+	assert.Equal(t, &wire.Declaration{DeclarationTime: at(2).Format("2006-01-02T15:04:05Z"), Reason: "incorrect_data", CorrectiveEventIDs: []string{"urn:uuid:9"}}, got[0].ErrorDeclaration)
+	assert.Equal(t, "AND('DistributorMSP.peer')", e.policyOf(objCaptured, first.Results[0].ID), "still the capturer's key")
+
+	rec := mustKey(objCaptured, first.Results[0].ID)
+	before, _ := e.Peer.State("provenance", rec)
+	e.Must(e.Submit(distributor, 3, "", nil, wire.FnCapture, captureArg(declared("urn:uuid:1", "did_not_occur", 3))), &again)
+	assert.Equal(t, wire.CaptureResult{ID: first.Results[0].ID, Duplicate: true}, again.Results[0], "a second declaration writes nothing")
+	assert.Equal(t, "incorrect_data", e.captured("04012345111118.X9")[0].ErrorDeclaration.Reason)
+	after, _ := e.Peer.State("provenance", rec)
+	assert.Equal(t, string(before), string(after))
+
+	var other wire.CaptureReceipt
+	e.Must(e.Submit(pharmacist, 4, "", nil, wire.FnCapture, captureArg(declared("urn:uuid:1", "did_not_occur", 4))), &other)
+	assert.Equal(t, wire.CaptureResult{ID: other.Results[0].ID}, other.Results[0], "another org's declaration is its own record")
+	got = e.captured("04012345111118.X9")
+	require.Len(t, got, 2)
+	assert.Equal(t, "incorrect_data", got[0].ErrorDeclaration.Reason, "the distributor's record is not the pharmacy's to declare")
+	assert.Equal(t, provMSP, got[1].By)
+	assert.Equal(t, "destroying", got[1].BizStep)
 }

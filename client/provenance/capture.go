@@ -20,8 +20,11 @@ import (
 // the standards/epcis model marshals it) with the salt to whoever must
 // check the commitment (commit.Sum(salt, event)).
 type Anchored struct {
-	ID         string `json:"id"`
-	Duplicate  bool   `json:"duplicate,omitempty"`
+	ID        string `json:"id"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+	// Declared: the event's errorDeclaration was recorded on the earlier
+	// record of its eventID (Duplicate).
+	Declared   bool   `json:"declared,omitempty"`
 	Commitment string `json:"commitment"`
 	Salt       string `json:"salt"`
 }
@@ -67,7 +70,7 @@ func (k *Client) CaptureEvents(ctx context.Context, events []*epcis.Event, ancho
 			return out, fmt.Errorf("events %d..%d: %w", start, end-1, err)
 		}
 		for i, r := range rc.Results {
-			a := Anchored{ID: r.ID, Duplicate: r.Duplicate}
+			a := Anchored{ID: r.ID, Duplicate: r.Duplicate, Declared: r.Declared}
 			if !r.Duplicate { // the earlier record has its own commitment
 				a.Commitment, a.Salt = inputs[i].Commitment, salts[i]
 			}

@@ -13,7 +13,8 @@ import (
 func CapturedEventID(id string) string { return "urn:carechain:captured:" + id }
 
 // CapturedEvent is a captured event's record as an EPCIS 2.0 event: its
-// public fields, and as extensions the org that captured it, its record
+// public fields (with its errorDeclaration, when declared erroneous), and
+// as extensions the org that captured it, its record
 // id and its commitment (carechain:capturedBy, carechain:capture,
 // carechain:commitment).
 func CapturedEvent(c pv.CapturedEvent) (epcis.Event, error) {
@@ -34,6 +35,12 @@ func CapturedEvent(c pv.CapturedEvent) (epcis.Event, error) {
 	}
 	if err := capturedIdentifiers(&e, c); err != nil {
 		return e, fmt.Errorf("captured %s: %w", c.ID, err)
+	}
+	if d := c.ErrorDeclaration; d != nil {
+		e.ErrorDeclaration = &epcis.ErrorDeclaration{DeclarationTime: d.DeclarationTime, CorrectiveEventIDs: d.CorrectiveEventIDs}
+		if e.ErrorDeclaration.Reason, err = vocab(epcis.ErrorReasons, d.Reason); err != nil {
+			return e, fmt.Errorf("captured %s: errorDeclaration.reason: %w", c.ID, err)
+		}
 	}
 	return e, nil
 }

@@ -49,7 +49,47 @@ type CaptureInput struct {
 	// ReadPoint and BizLocation are SGLN URNs or GS1 Digital Links of GLNs.
 	ReadPoint   string `json:"readPoint,omitempty"`
 	BizLocation string `json:"bizLocation,omitempty"`
-	Commitment  string `json:"commitment"`
+	// ErrorDeclaration, when the event is declared erroneous: on an
+	// eventID the org captured before, Capture records it on the earlier
+	// record (which stays, as every committed event does).
+	ErrorDeclaration *Declaration `json:"errorDeclaration,omitempty"`
+	Commitment       string       `json:"commitment"`
+}
+
+// MaxCorrectiveEvents is how many corrective event ids one declaration names.
+const MaxCorrectiveEvents = 100
+
+// Declaration is an EPCIS 2.0 errorDeclaration as Capture keeps it: when,
+// why (a CBV error reason or a vocabulary URI) and the ids of the events
+// that correct it; its extension members only in the commitment.
+type Declaration struct {
+	DeclarationTime    string   `json:"declarationTime"`
+	Reason             string   `json:"reason,omitempty" metadata:",optional"`
+	CorrectiveEventIDs []string `json:"correctiveEventIDs,omitempty" metadata:",optional"`
+}
+
+// Check refuses a declaration naming its field below prefix; now is the
+// transaction time, after which it may not be dated.
+func (d *Declaration) Check(prefix string, now time.Time) error {
+	at, err := time.Parse(time.RFC3339Nano, d.DeclarationTime)
+	if err != nil {
+		return ccerr.Invalid(prefix+".declarationTime", "%q is not an RFC 3339 time", trim(d.DeclarationTime))
+	}
+	if at.After(now.Add(5 * time.Minute)) {
+		return ccerr.Invalid(prefix+".declarationTime", "%s is after the transaction's time", d.DeclarationTime)
+	}
+	if d.Reason != "" && !cbvTerm.MatchString(d.Reason) && !vocabURI.MatchString(d.Reason) {
+		return ccerr.Invalid(prefix+".reason", "%q is not a CBV term or a vocabulary URI", trim(d.Reason))
+	}
+	if len(d.CorrectiveEventIDs) > MaxCorrectiveEvents {
+		return ccerr.Invalid(prefix+".correctiveEventIDs", "names %d events, over %d", len(d.CorrectiveEventIDs), MaxCorrectiveEvents)
+	}
+	for i, id := range d.CorrectiveEventIDs {
+		if !eventIDForm.MatchString(id) {
+			return ccerr.Invalid(fmt.Sprintf("%s.correctiveEventIDs[%d]", prefix, i), "%q is not an event id URI", trim(id))
+		}
+	}
+	return nil
 }
 
 // CapturedEvent is a captured event as recorded: its input, its id, the
@@ -70,17 +110,22 @@ type CapturedEvent struct {
 	Objects     []string `json:"objects"`
 	ReadPoint   string   `json:"readPoint,omitempty" metadata:",optional"`
 	BizLocation string   `json:"bizLocation,omitempty" metadata:",optional"`
-	Commitment  string   `json:"commitment"`
-	By          string   `json:"capturedBy"`
+	// ErrorDeclaration is the event's, as captured with it or after.
+	ErrorDeclaration *Declaration `json:"errorDeclaration,omitempty" metadata:",optional"`
+	Commitment       string       `json:"commitment"`
+	By               string       `json:"capturedBy"`
 	Recorded    string   `json:"recorded"`
 }
 
 // CaptureResult is what became of one input event: its record's id, and
 // whether the capturing org had captured an event of that eventID before
-// (then ID is the earlier record's and nothing was written).
+// (then ID is the earlier record's and nothing was written, but for
+// Declared: the input's errorDeclaration recorded on the earlier record,
+// which had none).
 type CaptureResult struct {
 	ID        string `json:"id"`
 	Duplicate bool   `json:"duplicate,omitempty" metadata:",optional"`
+	Declared  bool   `json:"declared,omitempty" metadata:",optional"`
 }
 
 // CaptureReceipt is Capture's answer, one result per input, in order.
@@ -167,15 +212,27 @@ func (in *CaptureInput) Check(prefix string, now time.Time) error {
 			return err
 		}
 	}
+	if err := in.checkLocations(prefix); err != nil {
+		return err
+	}
+	if in.ErrorDeclaration != nil {
+		if err := in.ErrorDeclaration.Check(prefix+".errorDeclaration", now); err != nil {
+			return err
+		}
+	}
+	if !hex64.MatchString(in.Commitment) {
+		return ccerr.Invalid(prefix+".commitment", "is not a SHA-256 commitment in lower-case hex")
+	}
+	return nil
+}
+
+func (in *CaptureInput) checkLocations(prefix string) error {
 	for _, loc := range [][2]string{{".readPoint", in.ReadPoint}, {".bizLocation", in.BizLocation}} {
 		if loc[1] != "" {
 			if err := CheckLocation(prefix+loc[0], loc[1]); err != nil {
 				return err
 			}
 		}
-	}
-	if !hex64.MatchString(in.Commitment) {
-		return ccerr.Invalid(prefix+".commitment", "is not a SHA-256 commitment in lower-case hex")
 	}
 	return nil
 }

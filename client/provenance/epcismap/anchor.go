@@ -59,6 +59,9 @@ func AnchorOf(e *epcis.Event) Anchor {
 			add(q.Class)
 		}
 	}
+	if d := e.ErrorDeclaration; d != nil {
+		in.ErrorDeclaration = &pv.Declaration{DeclarationTime: d.DeclarationTime, Reason: d.Reason.String(), CorrectiveEventIDs: d.CorrectiveEventIDs}
+	}
 	in.ReadPoint, a.Lost = location(e.ReadPoint, "readPoint", a.Lost)
 	in.BizLocation, a.Lost = location(e.BizLocation, "bizLocation", a.Lost)
 	for _, l := range []string{in.ReadPoint, in.BizLocation} {
@@ -104,7 +107,7 @@ func lostMembers(e *epcis.Event) []string {
 		{"destinationList", len(e.Destinations) > 0},
 		{"sensorElementList", len(e.SensorElements) > 0},
 		{"ilmd", e.ILMD != nil},
-		{"errorDeclaration", e.ErrorDeclaration != nil},
+		{"errorDeclaration extensions", e.ErrorDeclaration != nil && len(e.ErrorDeclaration.Extensions) > 0},
 		{"persistentDisposition", e.PersistentDisposition != nil},
 		{"certificationInfo", e.CertificationInfo != nil},
 		{"extensions", len(e.Extensions) > 0},
