@@ -186,7 +186,7 @@ func newEnvUnblinded(t *testing.T, opts ...envOption) *env {
 	return newEnvWith(t, false, append(opts, func(e *env) { e.unblinded = true })...)
 }
 
-func newEnvWith(t *testing.T, registerKey bool, opts ...envOption) *env {
+func newEnvWith(t testing.TB, registerKey bool, opts ...envOption) *env {
 	t.Helper()
 	chaincodes(t)
 	e := &env{Harness: &cctest.Harness{T: t, Chaincode: "records", At: at}, doc: map[string][]byte{}, plain: map[string][]byte{}}
