@@ -169,14 +169,10 @@ func (a *app) claimsCoverageGet() *cobra.Command {
 	cmd := &cobra.Command{Use: "get ID", Short: "read a payer's coverage (its staff, or a provider's billing staff)", Args: cobra.ExactArgs(1),
 		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			c, err := k.Coverage(cmd.Context(), payer, args[0])
-			if err != nil {
-				return err
-			}
-			a.print(c, func(w io.Writer) {
+			return a.show(c, err, func(w io.Writer) {
 				fmt.Fprintf(w, "%s member %s plan %s %s..%s copay %s deductible %s annual limit %s (%s)\n", c.ID, c.Member, c.Plan,
 					c.Period.Start, c.Period.End, dollars(c.CopayCents), dollars(c.DeductibleCents), dollars(c.AnnualLimitCents), c.Status)
 			})
-			return nil
 		})}
 	cmd.Flags().StringVar(&payer, "payer", "PayerMSP", "the payer (MSP id) whose coverage it is")
 	return cmd
@@ -218,10 +214,7 @@ func (a *app) claimsGet() *cobra.Command {
 	return &cobra.Command{Use: "get ID", Short: "read a claim with its adjudication and history", Args: cobra.ExactArgs(1),
 		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			c, err := k.Get(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.print(c, func(w io.Writer) {
+			return a.show(c, err, func(w io.Writer) {
 				fmt.Fprintf(w, "%s %s %s for %s, %d lines, total %s\n", c.Input.ID, c.Status, c.PendReason, c.Input.Patient, len(c.Input.Items), dollars(c.Input.TotalCents))
 				for _, s := range c.Signals {
 					fmt.Fprintf(w, "  signal %s: %s\n", s.Code, s.Reason)
@@ -230,7 +223,6 @@ func (a *app) claimsGet() *cobra.Command {
 					fmt.Fprintf(w, "  %s: pays %s, patient %s; rules %v\n", adj.Outcome, dollars(adj.PaidCents), dollars(adj.PatientCents), adj.Rules)
 				}
 			})
-			return nil
 		})}
 }
 
@@ -240,10 +232,7 @@ func (a *app) claimsList() *cobra.Command {
 	cmd := &cobra.Command{Use: "list", Short: "your org's claims in a status", Args: cobra.NoArgs,
 		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			page, err := k.ListByStatus(cmd.Context(), status, p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, t := range page.Items {
 					fmt.Fprintf(w, "%s %s %s %s→%s %s\n", t.ID, t.Status, t.Outcome, t.Provider, t.Payer, t.Updated)
 				}
@@ -251,7 +240,6 @@ func (a *app) claimsList() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		})}
 	cmd.Flags().StringVar(&status, "status", cl.StatusAdjudicated, "pended, adjudicated, appealed, paid, voided, replaced or disputed")
 	pageFlags(cmd, &p)
@@ -262,10 +250,7 @@ func (a *app) claimsRemittance() *cobra.Command {
 	return &cobra.Command{Use: "remittance ID", Short: "the 835-like remittance advice of a claim", Args: cobra.ExactArgs(1),
 		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			r, err := k.Remittance(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.print(r, func(w io.Writer) {
+			return a.show(r, err, func(w io.Writer) {
 				fmt.Fprintf(w, "claim %s %s (%s): charged %s, paid %s, patient responsibility %s\n", r.Claim, r.Status, r.Outcome,
 					dollars(r.ChargedCents), dollars(r.PaidCents), dollars(r.PatientCents))
 				for _, l := range r.Lines {
@@ -279,7 +264,6 @@ func (a *app) claimsRemittance() *cobra.Command {
 					fmt.Fprintf(w, "  payment %s %s on %s %s\n", p.Trace, dollars(p.AmountCents), p.Date, p.Reversed)
 				}
 			})
-			return nil
 		})}
 }
 
@@ -295,10 +279,6 @@ func (a *app) claimsSettings() *cobra.Command {
 				return err
 			}
 			s, err := k.SetSettings(cmd.Context(), v)
-			if err != nil {
-				return err
-			}
-			a.print(s, func(w io.Writer) { fmt.Fprintf(w, "payment consent required: %v\n", s.PaymentConsentRequired) })
-			return nil
+			return a.show(s, err, func(w io.Writer) { fmt.Fprintf(w, "payment consent required: %v\n", s.PaymentConsentRequired) })
 		})}
 }

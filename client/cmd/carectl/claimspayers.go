@@ -73,11 +73,7 @@ func (a *app) claimsFlags() *cobra.Command {
 	cmd := &cobra.Command{Use: "flags", Short: "your payer org's duplicate flags (the same service billed to another payer, or twice)", Args: cobra.NoArgs,
 		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			page, err := k.ListFlags(cmd.Context(), p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) { printFlags(w, page) })
-			return nil
+			return a.show(page, err, func(w io.Writer) { printFlags(w, page) })
 		})}
 	pageFlags(cmd, &p)
 	return cmd
@@ -111,11 +107,7 @@ func (a *app) claimsWorklist() *cobra.Command {
 	cmd := &cobra.Command{Use: "worklist", Short: "a payer's claims: pending, appealed, flagged and paid (a page each)", Args: cobra.NoArgs,
 		RunE: a.withClaims(func(cmd *cobra.Command, args []string, k claimsAPI) error {
 			wl, err := buildWorklist(cmd, k, client.Page{Size: size})
-			if err != nil {
-				return err
-			}
-			a.print(wl, func(w io.Writer) { printWorklist(w, wl) })
-			return nil
+			return a.show(wl, err, func(w io.Writer) { printWorklist(w, wl) })
 		})}
 	cmd.Flags().Int32Var(&size, "page-size", 20, "entries per list")
 	return cmd

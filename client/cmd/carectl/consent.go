@@ -237,11 +237,7 @@ func (a *app) consentGet() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			v, err := k.Get(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.print(v, func(w io.Writer) { printConsent(w, v) })
-			return nil
+			return a.show(v, err, func(w io.Writer) { printConsent(w, v) })
 		}),
 	}
 }
@@ -286,10 +282,7 @@ func (a *app) consentHistory() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			page, err := k.History(cmd.Context(), args[0], p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, v := range page.Items {
 					fmt.Fprintf(w, "version %d  %s %s  by %s at %s (tx %s)\n", v.Version, v.Status, v.StatusReason, v.Grantor, v.Updated, v.LastTxID)
 				}
@@ -297,7 +290,6 @@ func (a *app) consentHistory() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		}),
 	}
 	pageFlags(cmd, &p)
@@ -440,11 +432,7 @@ func (a *app) consentCheck() *cobra.Command {
 		},
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			d, err := k.Check(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			a.print(d, func(w io.Writer) { printDecision(w, d) })
-			return nil
+			return a.show(d, err, func(w io.Writer) { printDecision(w, d) })
 		}),
 	}
 	f := cmd.Flags()
@@ -503,10 +491,7 @@ func (a *app) consentBreakGlassList() *cobra.Command {
 				}
 				page, err = k.ListBreakGlass(cmd.Context(), patient, p)
 			}
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, b := range page.Items {
 					fmt.Fprintf(w, "%s  %s/%s (%s) %s → %s renewal %d, %v %v %v: %s\n", b.ID, b.Requester.Org, b.Requester.ID, b.Requester.Role,
 						b.Start, b.End, b.Renewal, b.Actions, b.Purposes, b.DataClasses, b.Reason)
@@ -515,7 +500,6 @@ func (a *app) consentBreakGlassList() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		}),
 	}
 	list.Flags().StringVar(&patient, "patient", "", "patient id")
@@ -532,10 +516,7 @@ func (a *app) consentBreakGlassUses() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withConsent(func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error {
 			page, err := k.ListBreakGlassUses(cmd.Context(), args[0], p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, u := range page.Items {
 					fmt.Fprintf(w, "%s  %s %s %s for %s %s (tx %s)\n", u.At, u.Caller, u.Action, u.DataClass, u.Purpose, u.Record, u.TxID)
 				}
@@ -543,7 +524,6 @@ func (a *app) consentBreakGlassUses() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		}),
 	}
 	pageFlags(uses, &p)
@@ -645,15 +625,11 @@ func (a *app) consentDelegateList() *cobra.Command {
 				return err
 			}
 			page, err := k.ListDelegates(cmd.Context(), lsubject, p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, d := range page.Items {
 					fmt.Fprintf(w, "%s  %s %s from %s to %q\n", delegateActor(d.Delegate), d.Kind, d.Status, d.Period.Start, d.Period.End)
 				}
 			})
-			return nil
 		}),
 	}
 	list.Flags().StringVar(&lsubject, "patient", "", "patient id (default: yours)")

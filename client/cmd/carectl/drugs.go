@@ -204,13 +204,9 @@ func (a *app) drugsAnchor() *cobra.Command {
 				return err
 			}
 			done, err := k.AnchorUnits(cmd.Context(), args[0], args[1], serials)
-			if err != nil {
-				return err
-			}
-			a.print(map[string]any{"gtin": args[0], "lot": args[1], "anchored": done}, func(w io.Writer) {
+			return a.show(map[string]any{"gtin": args[0], "lot": args[1], "anchored": done}, err, func(w io.Writer) {
 				fmt.Fprintf(w, "anchored %d units of %s lot %s\n", done, args[0], args[1])
 			})
-			return nil
 		}),
 	}
 	cmd.Flags().IntVar(&count, "count", 0, "how many units")
@@ -284,10 +280,7 @@ func (a *app) drugsRecallReport() *cobra.Command {
 	cmd := &cobra.Command{Use: "recall-report GTIN LOT", Short: "a lot's units and their current custodians", Args: cobra.ExactArgs(2),
 		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
 			page, err := k.RecallReport(cmd.Context(), args[0], args[1], p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, h := range page.Items {
 					fmt.Fprintf(w, "%s held by %s (%s) %s\n", h.Unit, h.Owner, h.Disposition, h.Container)
 				}
@@ -295,7 +288,6 @@ func (a *app) drugsRecallReport() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		})}
 	pageFlags(cmd, &p)
 	return cmd
@@ -305,13 +297,9 @@ func (a *app) drugsItem() *cobra.Command {
 	return &cobra.Command{Use: "item ID", Short: "a unit or container and who holds it", Args: cobra.ExactArgs(1),
 		RunE: a.withDrugs(func(cmd *cobra.Command, args []string, k *provenance.Client) error {
 			it, err := k.Item(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.print(it, func(w io.Writer) {
+			return a.show(it, err, func(w io.Writer) {
 				fmt.Fprintf(w, "%s %s owner %s custodian %s %s %s %s\n", it.ID, it.Kind, it.Owner, it.Custodian, it.Disposition, it.Suspect, it.Parent)
 			})
-			return nil
 		})}
 }
 
@@ -325,10 +313,7 @@ func (a *app) drugsTrace() *cobra.Command {
 				return err
 			}
 			page, err := k.Trace(cmd.Context(), args[0], newest, p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, e := range page.Items {
 					fmt.Fprintf(w, "%s %-16s %-17s %-8s by %s", e.EventTime, e.BizStep, e.Type, e.Action, e.By)
 					if e.Source != "" {
@@ -343,7 +328,6 @@ func (a *app) drugsTrace() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		})}
 	pageFlags(cmd, &p)
 	cmd.Flags().StringVar(&order, "order", pv.OldestFirst, "oldest or newest first")
@@ -368,10 +352,7 @@ func (a *app) drugsSignals() *cobra.Command {
 				return err
 			}
 			page, err := k.Signals(cmd.Context(), args[0], newest, p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, s := range page.Items {
 					fmt.Fprintf(w, "%s %s by %s: %s\n", s.At, s.Code, s.By, s.Reason)
 				}
@@ -379,7 +360,6 @@ func (a *app) drugsSignals() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		})}
 	pageFlags(cmd, &p)
 	cmd.Flags().StringVar(&order, "order", pv.OldestFirst, "oldest or newest first")

@@ -32,11 +32,7 @@ func (a *app) drugsEPCIS() *cobra.Command {
 				return err
 			}
 			_, p, err := k.PlanEPCIS(cmd.Context(), data)
-			if err != nil {
-				return err
-			}
-			a.print(p, func(w io.Writer) { printPlan(w, p) })
-			return nil
+			return a.show(p, err, func(w io.Writer) { printPlan(w, p) })
 		})}
 	cmd.AddCommand(export, plan, a.drugsImport())
 	return cmd
@@ -113,11 +109,7 @@ func (a *app) drugsVerify() *cobra.Command {
 				args = []string{pi.GTIN, pi.Serial, pi.Lot, pi.Expiry}
 			}
 			v, err := k.Verify(cmd.Context(), args[0], args[1], args[2], args[3])
-			if err != nil {
-				return err
-			}
-			a.print(v, func(w io.Writer) { fmt.Fprintf(w, "%s: %s (verification %s)\n", v.Unit, v.Result, v.ID) })
-			return nil
+			return a.show(v, err, func(w io.Writer) { fmt.Fprintf(w, "%s: %s (verification %s)\n", v.Unit, v.Result, v.ID) })
 		})}
 }
 

@@ -97,11 +97,7 @@ func (a *app) recordsRegisterKey() *cobra.Command {
 				return err
 			}
 			r, err := k.RegisterCustodianKey(cmd.Context(), priv.PublicKey().Bytes())
-			if err != nil {
-				return err
-			}
-			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "registered the key-encryption key of %s (tx %s)\n", r.ID, r.TxID) })
-			return nil
+			return a.show(r, err, func(w io.Writer) { fmt.Fprintf(w, "registered the key-encryption key of %s (tx %s)\n", r.ID, r.TxID) })
 		}),
 	}
 }
@@ -134,11 +130,7 @@ func (a *app) recordsPut(amend bool) *cobra.Command {
 				}
 				r, err = k.Put(cmd.Context(), d)
 			}
-			if err != nil {
-				return err
-			}
-			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s version %d %s (tx %s)\n", r.ID, r.Version, r.Status, r.TxID) })
-			return nil
+			return a.show(r, err, func(w io.Writer) { fmt.Fprintf(w, "%s version %d %s (tx %s)\n", r.ID, r.Version, r.Status, r.TxID) })
 		}),
 	}
 	documentFlags(cmd, &d, amend)
@@ -254,10 +246,7 @@ matches.`,
 			}
 			defer f.Close()
 			v, asked, err := k.Verify(cmd.Context(), args[0], version, f, salt)
-			if err != nil {
-				return err
-			}
-			a.print(v, func(w io.Writer) {
+			return a.show(v, err, func(w io.Writer) {
 				fmt.Fprintf(w, "%s: %s", args[1], v.Result)
 				if v.Result != rc.Unknown {
 					fmt.Fprintf(w, " (version %d, %s)", v.Version, v.Status)
@@ -268,7 +257,6 @@ matches.`,
 					fmt.Fprintf(w, " as a plaintext, commitment %s\n", asked)
 				}
 			})
-			return nil
 		}),
 	}
 	cmd.Flags().IntVar(&version, "version", 0, "version (default: current)")
@@ -283,13 +271,9 @@ func (a *app) recordsHead() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			h, err := k.Head(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.print(h, func(w io.Writer) {
+			return a.show(h, err, func(w io.Writer) {
 				fmt.Fprintf(w, "%s version %d %s, custodian %s, key erased: %v\n", h.ID, h.Version, h.Status, h.Custodian, h.KeyErased)
 			})
-			return nil
 		}),
 	}
 }
@@ -340,10 +324,7 @@ func (a *app) recordsAccessLog() *cobra.Command {
 				// registry linked them to; their certificate does not say).
 				page, err = k.AccessLog(cmd.Context(), patient, order, p)
 			}
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, e := range page.Items {
 					fmt.Fprintf(w, "%s  %s v%d (%s) to %s (%s) for %s, basis %s\n", e.Date, e.Record, e.Version, e.Category, e.Recipient, e.Role, e.Purpose, e.Basis)
 				}
@@ -351,7 +332,6 @@ func (a *app) recordsAccessLog() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		}),
 	}
 	cmd.Flags().StringVar(&patient, "patient", "", "patient id (default: yours, as a patient)")
@@ -374,10 +354,7 @@ func (a *app) recordsList() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			page, err := k.ListBySubject(cmd.Context(), patient, order, p)
-			if err != nil {
-				return err
-			}
-			a.print(page, func(w io.Writer) {
+			return a.show(page, err, func(w io.Writer) {
 				for _, r := range page.Items {
 					fmt.Fprintf(w, "%s version %d %s %s (%s) at %s, anchored %s\n", r.ID, r.Version, r.Status, r.Type, r.Category, r.Custodian, r.Created)
 				}
@@ -385,7 +362,6 @@ func (a *app) recordsList() *cobra.Command {
 					fmt.Fprintf(w, "more: --bookmark %s\n", page.Bookmark)
 				}
 			})
-			return nil
 		}),
 	}
 	cmd.Flags().StringVar(&patient, "patient", "", "patient id (default: yours, as a patient)")
@@ -401,11 +377,7 @@ func (a *app) recordsErase() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			r, err := k.Erase(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s erased: its keys are purged (tx %s)\n", r.ID, r.TxID) })
-			return nil
+			return a.show(r, err, func(w io.Writer) { fmt.Fprintf(w, "%s erased: its keys are purged (tx %s)\n", r.ID, r.TxID) })
 		}),
 	}
 }
@@ -417,11 +389,7 @@ func (a *app) recordsEnteredInError() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: a.withRecords(func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error {
 			r, err := k.MarkEnteredInError(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s version %d %s (tx %s)\n", r.ID, r.Version, r.Status, r.TxID) })
-			return nil
+			return a.show(r, err, func(w io.Writer) { fmt.Fprintf(w, "%s version %d %s (tx %s)\n", r.ID, r.Version, r.Status, r.TxID) })
 		}),
 	}
 }

@@ -306,3 +306,13 @@ func requireFlags(cmd *cobra.Command, names ...string) {
 		_ = cmd.MarkFlagRequired(name)
 	}
 }
+
+// show prints v (read with err) as print does; an error is the answer
+// instead, and nothing is printed.
+func (a *app) show(v any, err error, text func(w io.Writer)) error {
+	if err != nil {
+		return err
+	}
+	a.print(v, text)
+	return nil
+}

@@ -134,13 +134,9 @@ func (a *app) txInfoCommand() *cobra.Command {
 			}
 			defer s.Close()
 			info, err := s.Transaction(cmd.Context(), a.channel, args[0])
-			if err != nil {
-				return err
-			}
-			a.print(info, func(w io.Writer) {
+			return a.show(info, err, func(w io.Writer) {
 				fmt.Fprintf(w, "tx %s: %s in block %d, created by %s, endorsed by %v\n", info.TxID, info.Validation, info.Block, info.Creator, info.Endorsers)
 			})
-			return nil
 		},
 	}
 }

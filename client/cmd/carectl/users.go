@@ -190,11 +190,7 @@ func (a *app) usersUnlink() *cobra.Command {
 			}
 			defer s.Close()
 			r, err := consent.New(s, a.channel).UnlinkPatient(cmd.Context(), enrollmentID, subject, compromised)
-			if err != nil {
-				return err
-			}
-			a.print(r, func(w io.Writer) { fmt.Fprintf(w, "%s unlinked (tx %s)\n", enrollmentID, r.TxID) })
-			return nil
+			return a.show(r, err, func(w io.Writer) { fmt.Fprintf(w, "%s unlinked (tx %s)\n", enrollmentID, r.TxID) })
 		},
 	}
 	cmd.Flags().StringVar(&enrollmentID, "enrollment", "", "the patient's enrollment id")
@@ -228,15 +224,11 @@ func (a *app) usersList() *cobra.Command {
 				return err
 			}
 			ids, err := cl.CAIdentities(cmd.Context(), registrar, a.org)
-			if err != nil {
-				return err
-			}
-			a.print(ids, func(w io.Writer) {
+			return a.show(ids, err, func(w io.Writer) {
 				for _, id := range ids {
 					fmt.Fprintf(w, "%-36s %-7s %s\n", id.ID, id.Type, attrList(id.Attrs))
 				}
 			})
-			return nil
 		},
 	}
 }
@@ -264,14 +256,10 @@ func (a *app) usersRevoke() *cobra.Command {
 				return err
 			}
 			revoked, err := cl.Revoke(cmd.Context(), registrar, a.org, name, reason)
-			if err != nil {
-				return err
-			}
-			a.print(revoked, func(w io.Writer) {
+			return a.show(revoked, err, func(w io.Writer) {
 				fmt.Fprintf(w, "%s revoked at the CA (%d certificates); the peers refuse them once the org's CRL is in the channels: carenet crl %s\n",
 					name, len(revoked), a.org)
 			})
-			return nil
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "enrollment id")
