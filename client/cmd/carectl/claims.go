@@ -46,12 +46,8 @@ func (a *app) withClaims(fn func(cmd *cobra.Command, args []string, k claimsAPI)
 		if a.newClaims != nil {
 			return fn(cmd, args, a.newClaims(a))
 		}
-		s, err := a.session()
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		return fn(cmd, args, claims.New(s, a.channel))
+		return withSession(a, func(s *client.Session) claimsAPI { return claims.New(s, a.channel) },
+			func(cmd *cobra.Command, args []string, k claimsAPI, _ *client.Session) error { return fn(cmd, args, k) })(cmd, args)
 	}
 }
 

@@ -22,14 +22,7 @@ import (
 // withConsent runs fn with a consent client for the session's user, and
 // closes the session afterwards.
 func (a *app) withConsent(fn func(cmd *cobra.Command, args []string, k *consent.Client, s *client.Session) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		s, err := a.session()
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		return fn(cmd, args, consent.New(s, a.channel), s)
-	}
+	return withSession(a, func(s *client.Session) *consent.Client { return consent.New(s, a.channel) }, fn)
 }
 
 // jsonArgFirst makes cmd read its JSON argument args[i] into v before

@@ -16,14 +16,10 @@ import (
 // withDrugs runs fn with a provenance client on --channel (supply unless
 // said otherwise: prepare settles it).
 func (a *app) withDrugs(fn func(cmd *cobra.Command, args []string, k *provenance.Client) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		s, err := a.session()
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		return fn(cmd, args, provenance.New(s, a.channel))
-	}
+	return withSession(a, func(s *client.Session) *provenance.Client { return provenance.New(s, a.channel) },
+		func(cmd *cobra.Command, args []string, k *provenance.Client, _ *client.Session) error {
+			return fn(cmd, args, k)
+		})
 }
 
 func (a *app) printDrugReceipt(r *pv.Receipt) {

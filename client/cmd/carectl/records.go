@@ -20,18 +20,13 @@ import (
 
 // withRecords runs fn with a records client for the session's user.
 func (a *app) withRecords(fn func(cmd *cobra.Command, args []string, k *records.Client, s *client.Session) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		s, err := a.session()
-		if err != nil {
-			return err
-		}
-		defer s.Close()
+	return withSession(a, func(s *client.Session) *records.Client {
 		store := a.store
 		if store == "" {
 			store = filepath.Join(a.networkDir(), "documents")
 		}
-		return fn(cmd, args, records.New(s, a.channel, docstore.Dir(store)), s)
-	}
+		return records.New(s, a.channel, docstore.Dir(store))
+	}, fn)
 }
 
 // networkDir is the state folder the profile came from.

@@ -316,3 +316,16 @@ func (a *app) show(v any, err error, text func(w io.Writer)) error {
 	a.print(v, text)
 	return nil
 }
+
+// withSession runs fn with a session of the command's identity and the
+// domain client open makes of it, and closes the session after.
+func withSession[K any](a *app, open func(*client.Session) K, fn func(cmd *cobra.Command, args []string, k K, s *client.Session) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		s, err := a.session()
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return fn(cmd, args, open(s), s)
+	}
+}
