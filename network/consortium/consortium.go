@@ -60,6 +60,9 @@ type Consortium struct {
 	// early is the chaincode install Up starts for the Deploy that
 	// follows it (UpAndDeploy), or nil.
 	early *earlyInstall
+	// users is the enrollment of users Up leaves going while the nodes
+	// start, or nil.
+	users *userEnrollment
 }
 
 // Options locate a consortium.

@@ -38,13 +38,19 @@ func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 	builds := make(chan struct{}, installLimit)
 	gate := newRegistryGate(ccs)
 	return parallel(ccs, len(ccs), func(cc topology.Chaincode) error {
-		pkg, err := c.packageAndInstall(ctx, p, cc, builds)
+		in := c.installationOf(ctx, p, cc, builds)
+		pkg, err := in.packageOf(ctx)
 		if err != nil {
 			gate.failAll(cc)
 			return fmt.Errorf("deploy %s: %w", cc.Name, err)
 		}
-		if err := c.defineOnChannels(ctx, p, cc, pkg, gate); err != nil {
-			return fmt.Errorf("deploy %s: %w", cc.Name, err)
+		derr := c.defineOnChannels(ctx, p, cc, pkg, in, gate)
+		ierr := in.installed(ctx)
+		switch {
+		case derr != nil:
+			return fmt.Errorf("deploy %s: %w", cc.Name, derr)
+		case ierr != nil:
+			return fmt.Errorf("deploy %s: %w", cc.Name, ierr)
 		}
 		return nil
 	})
@@ -126,21 +132,21 @@ func (c *Consortium) chaincodes(names []string) ([]topology.Chaincode, error) {
 // compiles once: the peers after the first link its cached binary.
 const installLimit = 8
 
-// packageAndInstall packages the chaincode and installs it on its member
-// peers, or takes the early install Up made of it (UpAndDeploy).
-func (c *Consortium) packageAndInstall(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
-	if r := c.earlyResult(cc); r != nil {
-		return r.wait(ctx)
+// installationOf is the early install Up made of the chaincode
+// (UpAndDeploy), or its packaging and install started now.
+func (c *Consortium) installationOf(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) *installation {
+	if in := c.earlyResult(cc); in != nil {
+		return in
 	}
-	return c.packageAndInstallNow(ctx, p, cc, builds)
+	in := newInstallation()
+	go in.run(func() (*ccpackage.Package, error) { return c.packageStep(p, cc) },
+		func(pkg *ccpackage.Package) error { return c.installStep(ctx, p, cc, pkg, builds) })
+	return in
 }
 
-func (c *Consortium) packageAndInstallNow(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
-	pkg, err := c.packageStep(p, cc)
-	if err != nil {
-		return nil, err
-	}
-	return pkg, p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
+// installStep installs the package on the member peers, as a step of p.
+func (c *Consortium) installStep(ctx context.Context, p *progress, cc topology.Chaincode, pkg *ccpackage.Package, builds chan struct{}) error {
+	return p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
 }
 
 // packageStep packages the chaincode, as a step of p.
@@ -157,13 +163,17 @@ func (c *Consortium) packageStep(p *progress, cc topology.Chaincode) (*ccpackage
 	return pkg, err
 }
 
-// defineOnChannels defines the chaincode on each of its channels at once,
-// then runs what follows the definition there.
-func (c *Consortium) defineOnChannels(ctx context.Context, p *progress, cc topology.Chaincode, pkg *ccpackage.Package, gate *registryGate) error {
+// defineOnChannels defines the chaincode on each of its channels at once
+// (while the peers install it: a definition names the package by its id),
+// then, once it is installed, runs what follows the definition there.
+func (c *Consortium) defineOnChannels(ctx context.Context, p *progress, cc topology.Chaincode, pkg *ccpackage.Package, in *installation, gate *registryGate) error {
 	return parallel(cc.ChannelNames(), len(cc.ChannelNames()), func(ch string) error {
 		err := p.step(fmt.Sprintf("define %s on %s", cc.Name, ch), func() error {
 			return c.define(ctx, p, cc, ch, pkg)
 		})
+		if err == nil {
+			err = in.installed(ctx)
+		}
 		if err == nil {
 			err = c.afterDefine(ctx, p, cc, ch, gate)
 		}

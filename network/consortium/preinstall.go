@@ -2,6 +2,7 @@ package consortium
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/carechain/carechain/network/ccbuilder"
@@ -21,7 +22,7 @@ func (c *Consortium) UpAndDeploy(ctx context.Context, afterUp func() error, name
 	if err != nil {
 		return err
 	}
-	c.early = &earlyInstall{ccs: ccs, results: map[string]*installResult{}}
+	c.early = &earlyInstall{ccs: ccs, results: map[string]*installation{}}
 	defer func() { c.early = nil }()
 	if err := c.Up(ctx); err != nil {
 		return err
@@ -43,14 +44,53 @@ type earlyInstall struct {
 	ccs     []topology.Chaincode
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
-	results map[string]*installResult
+	results map[string]*installation
 	peersUp chan struct{} // closed once the peers run
 }
 
-type installResult struct {
-	done chan struct{}
-	pkg  *ccpackage.Package
-	err  error
+// installation is a chaincode's packaging and its install on the member
+// peers, run in the background: its definition needs only the package
+// (its id), and can be approved and committed while the peers install
+// it; invoking the chaincode needs the install.
+type installation struct {
+	packaged, done     chan struct{}
+	pkg                *ccpackage.Package
+	pkgErr, installErr error
+}
+
+func newInstallation() *installation {
+	return &installation{packaged: make(chan struct{}), done: make(chan struct{})}
+}
+
+// run packages, then installs the package, closing packaged after the
+// first and done after both.
+func (in *installation) run(pack func() (*ccpackage.Package, error), install func(*ccpackage.Package) error) {
+	defer close(in.done)
+	in.pkg, in.pkgErr = pack()
+	close(in.packaged)
+	if in.pkgErr == nil {
+		in.installErr = install(in.pkg)
+	}
+}
+
+// packageOf waits for the package.
+func (in *installation) packageOf(ctx context.Context) (*ccpackage.Package, error) {
+	select {
+	case <-in.packaged:
+		return in.pkg, in.pkgErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// installed waits for the install on every member peer.
+func (in *installation) installed(ctx context.Context) error {
+	select {
+	case <-in.done:
+		return errors.Join(in.pkgErr, in.installErr)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // startEarlyInstall starts packaging, building and (once the peers run)
@@ -65,35 +105,37 @@ func (c *Consortium) startEarlyInstall(ctx context.Context) error {
 	e.peersUp = make(chan struct{})
 	p, builds := c.newProgress(), make(chan struct{}, installLimit)
 	for _, cc := range e.ccs {
-		r := &installResult{done: make(chan struct{})}
-		e.results[cc.Name] = r
+		in := newInstallation()
+		e.results[cc.Name] = in
 		e.wg.Add(1)
 		go func() {
 			defer e.wg.Done()
-			defer close(r.done)
-			r.pkg, r.err = c.earlyPackageAndInstall(ctx, p, cc, builds)
+			in.run(func() (*ccpackage.Package, error) { return c.packageAndPrebuild(p, cc) },
+				func(pkg *ccpackage.Package) error { return c.installWhenPeersRun(ctx, p, cc, pkg, builds) })
 		}()
 	}
 	return nil
 }
 
-// earlyPackageAndInstall packages the chaincode and compiles it into the
-// build cache while the nodes start, then installs it once the peers run:
-// each peer's build then links the binary built here.
-func (c *Consortium) earlyPackageAndInstall(ctx context.Context, p *progress, cc topology.Chaincode, builds chan struct{}) (*ccpackage.Package, error) {
+// packageAndPrebuild packages the chaincode and compiles it into the
+// build cache while the nodes start: each peer's build then links the
+// binary built here.
+func (c *Consortium) packageAndPrebuild(p *progress, cc topology.Chaincode) (*ccpackage.Package, error) {
 	pkg, err := c.packageStep(p, cc)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.step("build "+cc.Name+" into the build cache", func() error { return ccbuilder.Prebuild(pkg.Bytes) }); err != nil {
-		return nil, err
-	}
+	return pkg, p.step("build "+cc.Name+" into the build cache", func() error { return ccbuilder.Prebuild(pkg.Bytes) })
+}
+
+// installWhenPeersRun installs the package once the peers run.
+func (c *Consortium) installWhenPeersRun(ctx context.Context, p *progress, cc topology.Chaincode, pkg *ccpackage.Package, builds chan struct{}) error {
 	select {
 	case <-c.early.peersUp:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
-	return pkg, p.step("install "+cc.Name+" on member peers", func() error { return c.install(ctx, cc, pkg, builds) })
+	return c.installStep(ctx, p, cc, pkg, builds)
 }
 
 // peersRunning lets the early installs go on: the peers run.
@@ -112,20 +154,10 @@ func (c *Consortium) stopEarlyInstall() {
 }
 
 // earlyResult is the early install of cc, when Up made one (nil when it
-// did not); its done closes when it ends.
-func (c *Consortium) earlyResult(cc topology.Chaincode) *installResult {
+// did not).
+func (c *Consortium) earlyResult(cc topology.Chaincode) *installation {
 	if c.early == nil {
 		return nil
 	}
 	return c.early.results[cc.Name]
-}
-
-// wait waits for the early install to end.
-func (r *installResult) wait(ctx context.Context) (*ccpackage.Package, error) {
-	select {
-	case <-r.done:
-		return r.pkg, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }

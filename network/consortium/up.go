@@ -40,6 +40,7 @@ func (c *Consortium) Up(ctx context.Context) error {
 	for _, s := range c.upSteps() {
 		if err := p.step(s.name, func() error { return injected(s.fn(ctx), s.name == failAfter) }); err != nil {
 			c.stopEarlyInstall()
+			c.stopUserEnrollment()
 			return c.undo(context.WithoutCancel(ctx), &StepError{Step: s.name, Err: err})
 		}
 	}
@@ -73,17 +74,18 @@ func (c *Consortium) upSteps() []upStep {
 	}
 	// Packaging the parts registry needs every org's CA certificate;
 	// installing chaincode needs the peers running, not on channels.
-	i := slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepEnroll }) + 1
+	i := slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepPublishCAs }) + 1
 	steps = slices.Insert(steps, i, upStep{"start packaging and building chaincode (for the deploy that follows)", c.startEarlyInstall})
 	i = slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepStartPeers }) + 1
 	return slices.Insert(steps, i, upStep{"start installing chaincode (for the deploy that follows)", c.peersRunning})
 }
 
-// stepEnroll is the step of Up after which every org's CA certificate
-// is published; stepStartPeers the one after which chaincode can be
-// installed.
+// stepPublishCAs is the step of Up after which every org's CA
+// certificate is published; stepStartPeers the one after which chaincode
+// can be installed.
 const (
-	stepEnroll     = "enroll node and user identities"
+	stepPublishCAs = "publish the CAs' certificates"
+	stepEnroll     = "enroll nodes and org admins (the other users meanwhile)"
 	stepStartPeers = "start peers"
 )
 
@@ -91,6 +93,7 @@ func (c *Consortium) nodeSteps() []upStep {
 	return []upStep{
 		{"prepare state folder " + string(c.Home), c.prepare},
 		{"start certificate authorities", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindCA) }},
+		{stepPublishCAs, c.publishCAs},
 		{stepEnroll, c.enrollAll},
 		{"write node configs and the chaincode builder", c.writeConfigs},
 		{"make key-encryption keys", c.makeKEKs},
@@ -104,6 +107,7 @@ func (c *Consortium) nodeSteps() []upStep {
 		{"wait for gossip to converge", c.waitGossip},
 		{"stop nodes removed from the topology", c.stopRetired},
 		{"write connection profile", c.writeProfile},
+		{"wait for the other users' enrollments", c.waitUsersEnrolled},
 		{"record the commissioned nodes", c.commission},
 	}
 }
@@ -351,61 +355,6 @@ func hostNames(n topology.Node) []string {
 		names = append(names, "localhost")
 	}
 	return names
-}
-
-// enrollLimit is how many identities of one CA are enrolled at once.
-const enrollLimit = 8
-
-// enrollAll issues every node's and user's certificates through the org's
-// CA, over its REST API, every CA and up to enrollLimit identities of each
-// at once. Identities already enrolled are kept.
-func (c *Consortium) enrollAll(ctx context.Context) error {
-	cas := c.nodesOf(topology.KindCA)
-	return parallel(cas, len(cas), func(caNode topology.Node) error {
-		ca, err := c.openCA(ctx, caNode)
-		if err != nil {
-			return c.nodeErr(caNode, err)
-		}
-		defer ca.Close()
-		return parallel(c.enrollJobs(ca, caNode.Org), enrollLimit, func(job func(context.Context) error) error {
-			if err := job(ctx); err != nil {
-				return c.nodeErr(caNode, err)
-			}
-			return nil
-		})
-	})
-}
-
-// openCA reaches an org's CA as its bootstrap registrar and writes the org's MSP.
-func (c *Consortium) openCA(ctx context.Context, caNode topology.Node) (*pki.CA, error) {
-	org := caNode.Org
-	ca, err := pki.NewCA(org.Name, caNode.Host, caNode.Port, c.Home.CAServerCert(org.Name), c.Home.Registrar(org.Name))
-	if err != nil {
-		return nil, err
-	}
-	if err := ca.EnrollRegistrar(ctx); err != nil {
-		ca.Close()
-		return nil, err
-	}
-	if err := c.publishOrg(org); err != nil {
-		ca.Close()
-		return nil, err
-	}
-	return ca, nil
-}
-
-// enrollJobs are the enrollments of an org's nodes and users.
-func (c *Consortium) enrollJobs(ca *pki.CA, org *topology.Org) []func(context.Context) error {
-	var jobs []func(context.Context) error
-	for _, n := range c.Nodes() {
-		if n.Org.Name == org.Name && n.Kind != topology.KindCA {
-			jobs = append(jobs, func(ctx context.Context) error { return c.enrollNode(ctx, ca, n) })
-		}
-	}
-	for _, u := range org.Users {
-		jobs = append(jobs, func(ctx context.Context) error { return c.enrollUser(ctx, ca, org, u) })
-	}
-	return jobs
 }
 
 func (c *Consortium) enrollNode(ctx context.Context, ca *pki.CA, n topology.Node) error {
