@@ -94,7 +94,8 @@ func (t *tx) capture(i int, in *wire.CaptureInput) (wire.CaptureResult, error) {
 	id := hexSum(fmt.Sprintf("%s/capture/%d", t.ID(), i))
 	rec := wire.CapturedEvent{ID: id, EventID: in.EventID, Type: in.Type, Action: in.Action, BizStep: in.BizStep,
 		Disposition: in.Disposition, EventTime: in.EventTime, ParentID: in.ParentID, EPCList: in.EPCList,
-		ChildEPCs: in.ChildEPCs, Inputs: in.Inputs, Outputs: in.Outputs, Objects: in.Objects, ReadPoint: in.ReadPoint,
+		ChildEPCs: in.ChildEPCs, Inputs: in.Inputs, Outputs: in.Outputs, Quantities: in.Quantities,
+		BizTransactions: in.BizTransactions, Objects: in.Objects, ReadPoint: in.ReadPoint,
 		BizLocation: in.BizLocation, ErrorDeclaration: in.ErrorDeclaration, Commitment: in.Commitment, By: org, Recorded: t.Stamp()}
 	if err := t.putOwned(objCaptured, rec, id); err != nil {
 		return wire.CaptureResult{}, err

@@ -21,7 +21,9 @@ func inspected(eventID string) wire.CaptureInput {
 		Disposition: "active", EventTime: at(0).Format("2006-01-02T15:04:05Z"),
 		EPCList: []string{"urn:epc:id:sgtin:4012345.011111.X9", "https://id.gs1.org/01/04012345111118/21/X10"},
 		Objects: []string{"04012345111118.X9", "04012345111118.X10"}, ReadPoint: "urn:epc:id:sgln:0614141.00001.1",
-		BizLocation: "https://id.gs1.org/414/0614141000012", Commitment: commit.Sum("salt", []byte(`{"the":"event"}`))}
+		BizLocation: "https://id.gs1.org/414/0614141000012", Commitment: commit.Sum("salt", []byte(`{"the":"event"}`)),
+		BizTransactions: []wire.BizTx{{Type: "po", ID: "urn:epcglobal:cbv:bt:0614141073467:1152"}},
+		Quantities:      wire.Quantities{QuantityList: []wire.Quantity{{Class: "urn:epc:class:lgtin:4012345.012345.998877", Quantity: "200.5", UOM: "KGM"}}}}
 }
 
 func captureArg(in ...wire.CaptureInput) string { return string(cctest.JSON(in)) }
@@ -50,6 +52,8 @@ func TestCaptureAnchorsAnEventItsOrgOwns(t *testing.T) {
 	got := e.captured("04012345111118.X9")
 	require.Len(t, got, 2)
 	assert.Equal(t, rc.Results[0].ID, got[0].ID)
+	assert.Equal(t, []wire.BizTx{{Type: "po", ID: "urn:epcglobal:cbv:bt:0614141073467:1152"}}, got[0].BizTransactions)
+	assert.Equal(t, []wire.Quantity{{Class: "urn:epc:class:lgtin:4012345.012345.998877", Quantity: "200.5", UOM: "KGM"}}, got[0].Quantities.QuantityList)
 	assert.Equal(t, distMSP, got[0].By)
 	assert.Equal(t, "inspecting", got[0].BizStep)
 	assert.Equal(t, "urn:epc:id:sgln:0614141.00001.1", got[0].ReadPoint)
@@ -109,6 +113,19 @@ func TestCaptureRefusesBadInputNamingTheField(t *testing.T) {
 		bad(func(in *wire.CaptureInput) { in.BizLocation = "https://id.gs1.org/01/04012345111118" }):         `field "events[1].bizLocation"`,
 		bad(func(in *wire.CaptureInput) { in.Commitment = strings.Repeat("AB", 32) }):                        `field "events[1].commitment"`,
 		bad(func(in *wire.CaptureInput) { in.ErrorDeclaration = &wire.Declaration{DeclarationTime: "now"} }): `field "events[1].errorDeclaration.declarationTime"`,
+		bad(func(in *wire.CaptureInput) {
+			in.Quantities.ChildQuantityList = []wire.Quantity{{Class: "urn:epc:class:lgtin:4012345.012345.998877"}, {Class: "Jane Doe"}}
+		}): `field "events[1].quantities.childQuantityList[1].epcClass"`,
+		bad(func(in *wire.CaptureInput) {
+			in.Quantities.QuantityList = []wire.Quantity{{Class: "urn:epc:class:lgtin:4012345.012345.998877", Quantity: "two hundred"}}
+		}): `field "events[1].quantities.quantityList[0].quantity"`,
+		bad(func(in *wire.CaptureInput) {
+			in.Quantities.OutputQuantityList = []wire.Quantity{{Class: "urn:epc:class:lgtin:4012345.012345.998877", Quantity: "2", UOM: "kilos"}}
+		}): `field "events[1].quantities.outputQuantityList[0].uom"`,
+		bad(func(in *wire.CaptureInput) {
+			in.BizTransactions = []wire.BizTx{{Type: "po", ID: "urn:epcglobal:cbv:bt:0614141073467:1152"}, {Type: "po", ID: "Jane Doe's order"}}
+		}): `field "events[1].bizTransactionList[1].bizTransaction"`,
+		bad(func(in *wire.CaptureInput) { in.BizTransactions = []wire.BizTx{{Type: "Jane!", ID: "urn:x:1"}} }): `field "events[1].bizTransactionList[0].type"`,
 		bad(func(in *wire.CaptureInput) {
 			in.ErrorDeclaration = &wire.Declaration{DeclarationTime: at(60).Format("2006-01-02T15:04:05Z")}
 		}): `field "events[1].errorDeclaration.declarationTime"`,

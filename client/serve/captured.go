@@ -36,6 +36,9 @@ func CapturedEvent(c pv.CapturedEvent) (epcis.Event, error) {
 	if err := capturedIdentifiers(&e, c); err != nil {
 		return e, fmt.Errorf("captured %s: %w", c.ID, err)
 	}
+	if err := capturedWhy(&e, c); err != nil {
+		return e, fmt.Errorf("captured %s: %w", c.ID, err)
+	}
 	if d := c.ErrorDeclaration; d != nil {
 		e.ErrorDeclaration = &epcis.ErrorDeclaration{DeclarationTime: d.DeclarationTime, CorrectiveEventIDs: d.CorrectiveEventIDs}
 		if e.ErrorDeclaration.Reason, err = vocab(epcis.ErrorReasons, d.Reason); err != nil {
@@ -78,6 +81,46 @@ func capturedIdentifiers(e *epcis.Event, c pv.CapturedEvent) error {
 		}
 	}
 	return nil
+}
+
+// capturedWhy restores a captured event's quantities and business
+// transactions.
+func capturedWhy(e *epcis.Event, c pv.CapturedEvent) error {
+	var err error
+	for _, l := range []struct {
+		to   *[]epcis.Quantity
+		from []pv.Quantity
+	}{{&e.QuantityList, c.Quantities.QuantityList}, {&e.ChildQuantityList, c.Quantities.ChildQuantityList},
+		{&e.InputQuantityList, c.Quantities.InputQuantityList}, {&e.OutputQuantityList, c.Quantities.OutputQuantityList}} {
+		if *l.to, err = quantities(l.from); err != nil {
+			return err
+		}
+	}
+	for i, bt := range c.BizTransactions {
+		typ, err := vocab(epcis.BizTransactionTypes, bt.Type)
+		if err != nil {
+			return fmt.Errorf("bizTransactionList[%d].type: %w", i, err)
+		}
+		e.BizTransactions = append(e.BizTransactions, epcis.BizTransaction{Type: typ, ID: bt.ID})
+	}
+	return nil
+}
+
+func quantities(l []pv.Quantity) ([]epcis.Quantity, error) {
+	var out []epcis.Quantity
+	for _, q := range l {
+		class, err := epcis.ParseIdentifier(q.Class)
+		if err != nil {
+			return nil, err
+		}
+		x := epcis.Quantity{Class: class, UOM: q.UOM}
+		if q.Quantity != "" {
+			n := json.Number(q.Quantity)
+			x.Quantity = &n
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 func parseAll(uris []string) ([]epcis.Identifier, error) {

@@ -43,6 +43,12 @@ type CaptureInput struct {
 	ChildEPCs   []string `json:"childEPCs,omitempty"`
 	Inputs      []string `json:"inputEPCList,omitempty"`
 	Outputs     []string `json:"outputEPCList,omitempty"`
+	// Quantities are the event's class-level quantities, each list by its
+	// EPCIS name.
+	Quantities Quantities `json:"quantities,omitzero"`
+	// BizTransactions are the event's business transactions (type and
+	// URI: a transaction's id, never free text).
+	BizTransactions []BizTx `json:"bizTransactionList,omitempty"`
 	// Objects are the keys the event is found by: carechain ids
 	// (GTIN.serial, SSCC) for GS1 units and containers, else the URIs.
 	Objects []string `json:"objects"`
@@ -54,6 +60,75 @@ type CaptureInput struct {
 	// record (which stays, as every committed event does).
 	ErrorDeclaration *Declaration `json:"errorDeclaration,omitempty"`
 	Commitment       string       `json:"commitment"`
+}
+
+// Quantities are an event's class-level quantity lists.
+type Quantities struct {
+	QuantityList       []Quantity `json:"quantityList,omitempty" metadata:",optional"`
+	ChildQuantityList  []Quantity `json:"childQuantityList,omitempty" metadata:",optional"`
+	InputQuantityList  []Quantity `json:"inputQuantityList,omitempty" metadata:",optional"`
+	OutputQuantityList []Quantity `json:"outputQuantityList,omitempty" metadata:",optional"`
+}
+
+// Quantity is an amount of an EPC class: the class URI, the amount as
+// written (a decimal number; "" when not given) and its UN/CEFACT unit.
+type Quantity struct {
+	Class    string `json:"epcClass"`
+	Quantity string `json:"quantity,omitempty" metadata:",optional"`
+	UOM      string `json:"uom,omitempty" metadata:",optional"`
+}
+
+// MaxBizTransactions is how many business transactions one event names.
+const MaxBizTransactions = 100
+
+var (
+	decimal = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,10})?([eE][+-]?[0-9]{1,3})?$`)
+	uomCode = regexp.MustCompile(`^[A-Z0-9]{2,3}$`)
+)
+
+// count is how many quantities the lists hold.
+func (q Quantities) count() int {
+	return len(q.QuantityList) + len(q.ChildQuantityList) + len(q.InputQuantityList) + len(q.OutputQuantityList)
+}
+
+// check refuses a quantity naming its field below prefix.
+func (q Quantities) check(prefix string) error {
+	for _, l := range []struct {
+		name string
+		qs   []Quantity
+	}{{".quantityList", q.QuantityList}, {".childQuantityList", q.ChildQuantityList},
+		{".inputQuantityList", q.InputQuantityList}, {".outputQuantityList", q.OutputQuantityList}} {
+		for i, x := range l.qs {
+			field := fmt.Sprintf("%s%s%s[%d]", prefix, ".quantities", l.name, i)
+			if err := CheckEPC(field+".epcClass", x.Class); err != nil {
+				return err
+			}
+			if x.Quantity != "" && !decimal.MatchString(x.Quantity) {
+				return ccerr.Invalid(field+".quantity", "%q is not a decimal number", trim(x.Quantity))
+			}
+			if x.UOM != "" && !uomCode.MatchString(x.UOM) {
+				return ccerr.Invalid(field+".uom", "%q is not a UN/CEFACT unit code", trim(x.UOM))
+			}
+		}
+	}
+	return nil
+}
+
+// checkBizTransactions refuses a business transaction naming its field.
+func checkBizTransactions(prefix string, l []BizTx) error {
+	if len(l) > MaxBizTransactions {
+		return ccerr.Invalid(prefix+".bizTransactionList", "names %d transactions, over %d", len(l), MaxBizTransactions)
+	}
+	for i, bt := range l {
+		field := fmt.Sprintf("%s.bizTransactionList[%d]", prefix, i)
+		if bt.Type != "" && !cbvTerm.MatchString(bt.Type) && !vocabURI.MatchString(bt.Type) {
+			return ccerr.Invalid(field+".type", "%q is not a CBV term or a vocabulary URI", trim(bt.Type))
+		}
+		if !vocabURI.MatchString(bt.ID) {
+			return ccerr.Invalid(field+".bizTransaction", "%q is not a transaction URI", trim(bt.ID))
+		}
+	}
+	return nil
 }
 
 // MaxCorrectiveEvents is how many corrective event ids one declaration names.
@@ -107,14 +182,17 @@ type CapturedEvent struct {
 	ChildEPCs   []string `json:"childEPCs,omitempty" metadata:",optional"`
 	Inputs      []string `json:"inputEPCList,omitempty" metadata:",optional"`
 	Outputs     []string `json:"outputEPCList,omitempty" metadata:",optional"`
-	Objects     []string `json:"objects"`
-	ReadPoint   string   `json:"readPoint,omitempty" metadata:",optional"`
-	BizLocation string   `json:"bizLocation,omitempty" metadata:",optional"`
+	// Quantities and BizTransactions are the event's, as captured.
+	Quantities      Quantities `json:"quantities,omitzero" metadata:",optional"`
+	BizTransactions []BizTx    `json:"bizTransactionList,omitempty" metadata:",optional"`
+	Objects         []string   `json:"objects"`
+	ReadPoint       string     `json:"readPoint,omitempty" metadata:",optional"`
+	BizLocation     string     `json:"bizLocation,omitempty" metadata:",optional"`
 	// ErrorDeclaration is the event's, as captured with it or after.
 	ErrorDeclaration *Declaration `json:"errorDeclaration,omitempty" metadata:",optional"`
 	Commitment       string       `json:"commitment"`
 	By               string       `json:"capturedBy"`
-	Recorded    string   `json:"recorded"`
+	Recorded         string       `json:"recorded"`
 }
 
 // CaptureResult is what became of one input event: its record's id, and
@@ -215,6 +293,12 @@ func (in *CaptureInput) Check(prefix string, now time.Time) error {
 	if err := in.checkLocations(prefix); err != nil {
 		return err
 	}
+	if err := in.Quantities.check(prefix); err != nil {
+		return err
+	}
+	if err := checkBizTransactions(prefix, in.BizTransactions); err != nil {
+		return err
+	}
 	if in.ErrorDeclaration != nil {
 		if err := in.ErrorDeclaration.Check(prefix+".errorDeclaration", now); err != nil {
 			return err
@@ -281,7 +365,7 @@ func (in *CaptureInput) checkIdentifiers(prefix string) error {
 			}
 		}
 	}
-	if n > MaxCaptureObjects {
+	if n += in.Quantities.count(); n > MaxCaptureObjects {
 		return ccerr.Invalid(prefix+".epcList", "the event names %d identifiers, over %d", n, MaxCaptureObjects)
 	}
 	return nil

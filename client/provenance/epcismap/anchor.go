@@ -54,14 +54,9 @@ func AnchorOf(e *epcis.Event) Anchor {
 	in.ChildEPCs = addAll(e.ChildEPCs, add)
 	in.Inputs = addAll(e.InputEPCList, add)
 	in.Outputs = addAll(e.OutputEPCList, add)
-	for _, l := range [][]epcis.Quantity{e.QuantityList, e.ChildQuantityList, e.InputQuantityList, e.OutputQuantityList} {
-		for _, q := range l {
-			add(q.Class)
-		}
-	}
-	if d := e.ErrorDeclaration; d != nil {
-		in.ErrorDeclaration = &pv.Declaration{DeclarationTime: d.DeclarationTime, Reason: d.Reason.String(), CorrectiveEventIDs: d.CorrectiveEventIDs}
-	}
+	in.Quantities = pv.Quantities{QuantityList: quantities(e.QuantityList, add), ChildQuantityList: quantities(e.ChildQuantityList, add),
+		InputQuantityList: quantities(e.InputQuantityList, add), OutputQuantityList: quantities(e.OutputQuantityList, add)}
+	why(e, in)
 	in.ReadPoint, a.Lost = location(e.ReadPoint, "readPoint", a.Lost)
 	in.BizLocation, a.Lost = location(e.BizLocation, "bizLocation", a.Lost)
 	for _, l := range []string{in.ReadPoint, in.BizLocation} {
@@ -72,6 +67,30 @@ func AnchorOf(e *epcis.Event) Anchor {
 	}
 	a.Lost = append(a.Lost, lostMembers(e)...)
 	return a
+}
+
+// why sets an input's business transactions and error declaration.
+func why(e *epcis.Event, in *pv.CaptureInput) {
+	for _, bt := range e.BizTransactions {
+		in.BizTransactions = append(in.BizTransactions, pv.BizTx{Type: bt.Type.String(), ID: bt.ID})
+	}
+	if d := e.ErrorDeclaration; d != nil {
+		in.ErrorDeclaration = &pv.Declaration{DeclarationTime: d.DeclarationTime, Reason: d.Reason.String(), CorrectiveEventIDs: d.CorrectiveEventIDs}
+	}
+}
+
+// quantities are a quantity list as Capture keeps it, each class added
+// to the keys.
+func quantities(l []epcis.Quantity, add func(epcis.Identifier) string) []pv.Quantity {
+	var out []pv.Quantity
+	for _, q := range l {
+		x := pv.Quantity{Class: add(q.Class), UOM: q.UOM}
+		if q.Quantity != nil {
+			x.Quantity = q.Quantity.String()
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 func addAll(ids []epcis.Identifier, add func(epcis.Identifier) string) []string {
@@ -101,8 +120,6 @@ func lostMembers(e *epcis.Event) []string {
 		name string
 		has  bool
 	}{
-		{"quantities", len(e.QuantityList)+len(e.ChildQuantityList)+len(e.InputQuantityList)+len(e.OutputQuantityList) > 0},
-		{"bizTransactionList", len(e.BizTransactions) > 0},
 		{"sourceList", len(e.Sources) > 0},
 		{"destinationList", len(e.Destinations) > 0},
 		{"sensorElementList", len(e.SensorElements) > 0},

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 )
 
 func TestAnchorOfKeepsThePublicFieldsAndSaysWhatItLoses(t *testing.T) {
@@ -23,14 +25,17 @@ func TestAnchorOfKeepsThePublicFieldsAndSaysWhatItLoses(t *testing.T) {
 
 	a = AnchorOf(&d.Events[1])
 	assert.Equal(t, "shipping", a.Input.BizStep, "the CBV value as its bare term, whatever form it was written in")
-	assert.Equal(t, []string{"bizTransactionList", "sourceList", "destinationList"}, a.Lost)
+	assert.Equal(t, []string{"sourceList", "destinationList"}, a.Lost)
+	require.NotEmpty(t, a.Input.BizTransactions, "business transactions are kept")
+	assert.Equal(t, pv.BizTx{Type: "po", ID: "http://transaction.acme.com/po/12345678"}, a.Input.BizTransactions[0])
 
 	a = AnchorOf(&d.Events[2])
 	assert.Equal(t, []string{"urn:epc:class:lgtin:4012345.012345.998877", "urn:epc:id:sgln:0614141.00001.1", "https://id.gs1.org/414/" + distGLN},
 		a.Input.Objects, "a class by its URI, the locations by theirs")
 	assert.Equal(t, "urn:epc:id:sgln:0614141.00001.1", a.Input.ReadPoint)
 	assert.Equal(t, "https://id.gs1.org/414/"+distGLN, a.Input.BizLocation)
-	assert.Equal(t, []string{"quantities"}, a.Lost)
+	assert.Empty(t, a.Lost)
+	assert.Equal(t, []pv.Quantity{{Class: "urn:epc:class:lgtin:4012345.012345.998877", Quantity: "200", UOM: "KGM"}}, a.Input.Quantities.QuantityList, "quantities are kept")
 	require.NoError(t, a.Check(now))
 	assert.Error(t, a.Check(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)), "an event after the transaction's time")
 }

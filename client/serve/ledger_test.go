@@ -1,0 +1,193 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/parts/partstest"
+	ccprov "github.com/carechain/carechain/chaincode/provenance"
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+	"github.com/carechain/carechain/client"
+	"github.com/carechain/carechain/client/provenance"
+	"github.com/carechain/carechain/client/provenance/epcismap"
+	"github.com/carechain/carechain/client/standards/epcis"
+)
+
+// ledgerProvenance is the server's Provenance on a memstub peer running
+// the real provenance chaincode and parts registry, as one identity: plans
+// read the chaincode's items and shipments, captures are the chaincode's
+// Capture and queries its ListCaptured, so what a test reads back is what
+// the chaincode took. It makes no custody call (the corpus tests assert
+// that none is planned) and exports no trace: custody events are the
+// provenance client's, tested with the chaincode's own tests and e2e.
+type ledgerProvenance struct {
+	t      testing.TB
+	peer   *memstub.Peer
+	as     *memstub.Identity
+	dir    epcismap.Directory
+	minute int
+}
+
+// ledgerStart is the first transaction's time: after every GS1 example.
+var ledgerStart = time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+
+const distMSP = "DistributorMSP"
+
+var registrar = memstub.NewIdentity("RegulatorMSP", "registrar1", map[string]string{"role": "registrar"})
+
+// newLedger installs the chaincodes, registers the manufacturer and the
+// distributor as licensed partners and acts as as.
+func newLedger(t testing.TB, as *memstub.Identity, dir epcismap.Directory) *ledgerProvenance {
+	cc, err := contractapi.NewChaincode(&ccprov.Contract{})
+	require.NoError(t, err)
+	p := memstub.NewPeer("supply", memstub.WithMSP(mfr))
+	partstest.Install(p, partstest.Reference(), ledgerStart.Add(-time.Hour))
+	p.Install(pv.Chaincode, cc, memstub.WithEndorsement("OutOf(1, 'ManufacturerMSP.peer', 'DistributorMSP.peer')"))
+	l := &ledgerProvenance{t: t, peer: p, as: as, dir: dir}
+	for i, msp := range []string{mfr, distMSP} {
+		partner := pv.Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i), GLN: mfrGLN, ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}
+		_, err := l.submit(registrar, pv.FnRegisterPartner, jsonString(partner))
+		require.NoError(t, err)
+	}
+	return l
+}
+
+func jsonString(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// submit invokes fn as id at the next minute; a refusal is a client error
+// of the chaincode's code, as the gateway reports it.
+func (l *ledgerProvenance) submit(id *memstub.Identity, fn string, args ...string) ([]byte, error) {
+	l.minute++
+	return resultOf(l.peer.Invoke(pv.Chaincode, id, ledgerStart.Add(time.Duration(l.minute)*time.Minute), nil, fn, args...))
+}
+
+func (l *ledgerProvenance) query(fn string, args ...string) ([]byte, error) {
+	return resultOf(l.peer.Query(pv.Chaincode, l.as, ledgerStart.Add(time.Duration(l.minute)*time.Minute), fn, args...))
+}
+
+func resultOf(res memstub.Result) ([]byte, error) {
+	if err := res.Err(); err != nil {
+		code, _, _ := strings.Cut(res.Message, ":")
+		return nil, &client.Error{Code: client.Code(code), Message: res.Message, TxID: res.TxID}
+	}
+	return res.Payload, nil
+}
+
+func (l *ledgerProvenance) PlanEPCIS(ctx context.Context, data []byte) (*epcis.Document, *epcismap.Plan, error) {
+	doc, err := epcis.Parse(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := epcismap.Map(ctx, doc, epcismap.WithSelf(l.as.MSPID), epcismap.WithParties(l.dir), epcismap.WithLedger(l))
+	return doc, plan, err
+}
+
+var errNoCustodyCalls = errors.New("ledgerProvenance makes no custody call")
+
+func (l *ledgerProvenance) ApplyEvent(context.Context, epcismap.EventPlan, any) (int, error) {
+	return 0, errNoCustodyCalls
+}
+
+func (l *ledgerProvenance) ExportDocument(context.Context, string) (*epcis.Document, error) {
+	return nil, errNotFound
+}
+
+func (l *ledgerProvenance) Verify(context.Context, string, string, string, string) (*pv.Verification, error) {
+	return nil, errors.New("ledgerProvenance verifies nothing")
+}
+
+// CaptureEvents submits Capture as provenance.Client does: commitments
+// with fresh salts, one transaction per pv.MaxCapture events.
+func (l *ledgerProvenance) CaptureEvents(ctx context.Context, events []*epcis.Event, anchors []epcismap.Anchor) ([]provenance.Anchored, error) {
+	out := []provenance.Anchored{}
+	for start := 0; start < len(events); start += pv.MaxCapture {
+		end := min(start+pv.MaxCapture, len(events))
+		inputs, salts := []pv.CaptureInput{}, []string{}
+		for i := start; i < end; i++ {
+			sum, salt, err := provenance.Commitment(events[i])
+			if err != nil {
+				return out, err
+			}
+			in := anchors[i].Input
+			in.Commitment = sum
+			inputs, salts = append(inputs, in), append(salts, salt)
+		}
+		payload, err := l.submit(l.as, pv.FnCapture, jsonString(inputs))
+		if err != nil {
+			return out, err
+		}
+		var rc pv.CaptureReceipt
+		require.NoError(l.t, json.Unmarshal(payload, &rc))
+		for i, r := range rc.Results {
+			a := provenance.Anchored{ID: r.ID, Duplicate: r.Duplicate, Declared: r.Declared}
+			if !r.Duplicate {
+				a.Commitment, a.Salt = inputs[i].Commitment, salts[i]
+			}
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func (l *ledgerProvenance) ListCaptured(ctx context.Context, object string, p client.Page) (*pv.CapturedPage, error) {
+	payload, err := l.query(pv.FnListCaptured, p.Args(object)...)
+	if err != nil {
+		return nil, err
+	}
+	var page pv.CapturedPage
+	return &page, json.Unmarshal(payload, &page)
+}
+
+// Item and Shipment answer the plan from the chaincode, as the provenance
+// client's ledger does.
+func (l *ledgerProvenance) Item(ctx context.Context, id string) (epcismap.Item, bool, error) {
+	payload, err := l.query(pv.FnGetItem, id)
+	if errors.Is(err, client.ErrNotFound) || errors.Is(err, client.ErrInvalidArgument) {
+		return epcismap.Item{}, false, nil
+	}
+	if err != nil {
+		return epcismap.Item{}, false, err
+	}
+	var it pv.Item
+	if err := json.Unmarshal(payload, &it); err != nil {
+		return epcismap.Item{}, false, err
+	}
+	units := 0
+	for _, lc := range it.Lots {
+		units += lc.Units
+	}
+	out := epcismap.Item{Kind: it.Kind, Owner: it.Owner, Parent: it.Parent, Units: units, Containers: it.Containers,
+		Ended: it.Disposition == pv.DispDispensed || it.Disposition == pv.DispDestroyed || it.Disposition == pv.DispInactive}
+	if it.Disposition == pv.DispInTransit {
+		out.Shipment = it.Shipment
+	}
+	return out, true, nil
+}
+
+func (l *ledgerProvenance) Shipment(ctx context.Context, id string) (epcismap.Shipment, bool, error) {
+	payload, err := l.query(pv.FnGetShipment, id)
+	if errors.Is(err, client.ErrNotFound) || errors.Is(err, client.ErrInvalidArgument) {
+		return epcismap.Shipment{}, false, nil
+	}
+	if err != nil {
+		return epcismap.Shipment{}, false, err
+	}
+	var sh pv.Shipment
+	if err := json.Unmarshal(payload, &sh); err != nil {
+		return epcismap.Shipment{}, false, err
+	}
+	return epcismap.Shipment{From: sh.From, To: sh.To, Items: sh.Items, Received: sh.Status == "received"}, true, nil
+}
+
+func (l *ledgerProvenance) LotExpiry(context.Context, string, string) (string, bool, error) {
+	return "", false, nil
+}
