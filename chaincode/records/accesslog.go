@@ -94,7 +94,7 @@ func (c *Contract) ListAccessLogByCustodian(ctx contractapi.TransactionContextIn
 	if err != nil {
 		return nil, err
 	}
-	if !t.isAuditor() && !t.counts(parts.PartProvider, RolePrivacy) {
+	if !t.isAuditor() && !t.counts(parts.PartProvider, parts.RolePrivacy) {
 		return nil, ccerr.Forbidden("only a custodian's privacy officer or the regulator's auditor may read a custodian's access log")
 	}
 	if err := validate.Identifier("mspId", mspID); err != nil {

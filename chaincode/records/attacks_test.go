@@ -12,6 +12,7 @@ import (
 	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/kit/policy"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records/wire"
@@ -63,9 +64,9 @@ func TestAttackInsurerObtainsHospitalDocumentKeys(t *testing.T) {
 
 	// Two colluding orgs forge the access-log entry RequestAccess refused to write...
 	forged := wire.AccessEntry{ID: "forged-1", Date: at(4).Format(time.RFC3339Nano), Subject: pt1, Record: "rec-psy", Version: 1,
-		Category: "psychiatry", Custodian: "ProviderMSP", Org: "PayerMSP", Recipient: "PayerMSP/doc1", Role: RolePhysician,
+		Category: "psychiatry", Custodian: "ProviderMSP", Org: "PayerMSP", Recipient: "PayerMSP/doc1", Role: parts.RolePhysician,
 		Purpose: "research", Basis: "consent:c-research"}
-	require.Equal(t, memstub.Valid, e.forgeAccess(forged, "PayerMSP", RegulatorMSP).Validation)
+	require.Equal(t, memstub.Valid, e.forgeAccess(forged, "PayerMSP", roles.RegulatorMSP).Validation)
 	// ...and the custodian's peer still releases nothing: it checks the
 	// requester's part and role again, and consent again.
 	_, pub := oneTimeKey(t)
@@ -75,7 +76,7 @@ func TestAttackInsurerObtainsHospitalDocumentKeys(t *testing.T) {
 	// A forged entry naming a provider physician whom no consent permits
 	// for research is refused by consent, asked again on release.
 	forged.ID, forged.Org, forged.Recipient = "forged-2", "ProviderMSP", "ProviderMSP/physician1"
-	require.Equal(t, memstub.Valid, e.forgeAccess(forged, "PayerMSP", RegulatorMSP).Validation)
+	require.Equal(t, memstub.Valid, e.forgeAccess(forged, "PayerMSP", roles.RegulatorMSP).Validation)
 	before = e.Peer.Snapshot()
 	e.Refused(before, e.releaseKey(physician, at(5), "forged-2", "rec-psy", "research", pub), "FORBIDDEN: no consent")
 
@@ -101,7 +102,7 @@ func TestAttackInsurerObtainsHospitalDocumentKeys(t *testing.T) {
 	y.Refused(before, y.request(payerDoc, 4, "rec-psy", "research"), "FORBIDDEN: role \"physician\" of PayerMSP may not request")
 	y.Refused(before, y.request(adjudicator, 4, "rec-psy", "research"), "FORBIDDEN: role \"adjudicator\" of PayerMSP may not request records for research")
 	forged.ID, forged.Org, forged.Recipient = "forged-3", "PayerMSP", "PayerMSP/doc1"
-	require.Equal(t, memstub.Valid, y.forgeAccess(forged, "PayerMSP", RegulatorMSP).Validation)
+	require.Equal(t, memstub.Valid, y.forgeAccess(forged, "PayerMSP", roles.RegulatorMSP).Validation)
 	before = y.Peer.Snapshot()
 	y.Refused(before, y.releaseKey(payerDoc, at(5), "forged-3", "rec-psy", "research", pub), "FORBIDDEN: role \"physician\" of PayerMSP may not request")
 }
@@ -165,7 +166,7 @@ func TestAttackTimeBackdatingCannotReopenAnExpiredWindow(t *testing.T) {
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("v1")), "Anchor"), nil)
 	e.grant(2, consentwire.GrantInput{ID: "c-short", Subject: pt1, Decision: consentwire.Permit,
 		Period: consentwire.Period{Start: at(0).Format(time.RFC3339), End: at(20).Format(time.RFC3339)},
-		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: RolePhysician}}, Actions: []string{"access"},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: parts.RolePhysician}}, Actions: []string{"access"},
 			Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
 	var first wire.Receipt
 	e.Must(e.request(physician, 19, "rec-1", "treatment"), &first)
@@ -217,9 +218,9 @@ func ownedBy(t *testing.T, vp []byte, what string) {
 	require.NotEmpty(t, vp, "%s has no key-level endorsement policy", what)
 	p, err := policy.FromEnvelope(vp)
 	require.NoError(t, err, what)
-	assert.True(t, p.SatisfiedBy([]string{"ProviderMSP", RegulatorMSP}), what)
+	assert.True(t, p.SatisfiedBy([]string{"ProviderMSP", roles.RegulatorMSP}), what)
 	assert.True(t, p.SatisfiedBy([]string{"ProviderMSP", "PayerMSP"}), what)
-	assert.False(t, p.SatisfiedBy([]string{"PayerMSP", RegulatorMSP}), what)
+	assert.False(t, p.SatisfiedBy([]string{"PayerMSP", roles.RegulatorMSP}), what)
 	assert.False(t, p.SatisfiedBy([]string{"ProviderMSP"}), what)
 }
 
@@ -257,14 +258,14 @@ func TestAttackWritesNotTiedToTheOwningOrg(t *testing.T) {
 	}
 	for name, writes := range forgeries {
 		before := e.Peer.Snapshot()
-		for _, endorsers := range [][]string{{"PayerMSP", RegulatorMSP}, {"ProviderMSP"}} {
+		for _, endorsers := range [][]string{{"PayerMSP", roles.RegulatorMSP}, {"ProviderMSP"}} {
 			res := e.Peer.Forge(memstub.Forgery{Chaincode: "records", Endorsers: endorsers, Writes: writes})
 			assert.Equal(t, memstub.EndorsementPolicyFailure, res.Validation, "%s forged by %v", name, endorsers)
 			assert.Equal(t, before, e.Peer.Snapshot(), "%s forged by %v", name, endorsers)
 		}
 	}
 	// The chaincode's own Amend, endorsed by two orgs without the custodian, fails validation too.
-	res := e.Peer.Submit(memstub.Tx{Chaincode: "records", Identity: clerk, Time: at(3), Endorsers: []string{"PayerMSP", RegulatorMSP},
+	res := e.Peer.Submit(memstub.Tx{Chaincode: "records", Identity: clerk, Time: at(3), Endorsers: []string{"PayerMSP", roles.RegulatorMSP},
 		Transient: map[string][]byte{wire.TransientAnchor: mustJSON(e.document("rec-1", 3, []byte("v3")))}, Args: [][]byte{[]byte("Amend"), []byte("rec-1")}})
 	assert.Equal(t, memstub.EndorsementPolicyFailure, res.Validation)
 	res = e.Peer.Submit(memstub.Tx{Chaincode: "records", Identity: clerk, Time: at(3), Endorsers: []string{"ProviderMSP", "PayerMSP"},
@@ -278,7 +279,7 @@ func TestAttackWritesNotTiedToTheOwningOrg(t *testing.T) {
 	clinic := parts.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{parts.PartProvider}, Peer: true}
 	e2 := newEnv(t, withGenesis(t, partstest.With(partstest.Reference(), "care", clinic)))
 	e2.Must(e2.submit(clerk, 1, e2.document("rec-1", 1, []byte("v1")), "Anchor"), nil)
-	clinicClerk := memstub.NewIdentity("ClinicMSP", "clerk1", map[string]string{"role": RoleClerk})
+	clinicClerk := memstub.NewIdentity("ClinicMSP", "clerk1", map[string]string{"role": parts.RoleRecordsClerk})
 	before := e2.Peer.Snapshot()
 	for _, id := range []*memstub.Identity{clinicClerk, payerClerk, payerDoc} {
 		e2.Refused(before, e2.submit(id, 2, e2.document("rec-1", 2, []byte("v2")), "Amend", "rec-1"), "FORBIDDEN: ")
@@ -308,7 +309,7 @@ func TestAttackMatchSubjectIsNoOracle(t *testing.T) {
 	clinic := parts.Org{MSPID: "ClinicMSP", Name: "clinic", Parts: []string{parts.PartProvider}, Peer: true}
 	e2 := newEnv(t, withGenesis(t, partstest.With(partstest.Reference(), "care", clinic)))
 	e2.Must(e2.submit(clerk, 1, e2.document("rec-1", 1, []byte("a")), "Anchor"), nil)
-	clinicBilling := memstub.NewIdentity("ClinicMSP", "billing1", map[string]string{"role": RoleBilling})
+	clinicBilling := memstub.NewIdentity("ClinicMSP", "billing1", map[string]string{"role": parts.RoleBilling})
 	e2.Refused(e2.Peer.Snapshot(), e2.matchViaClaims(clinicBilling, 2, "rec-1", pt1), "FORBIDDEN: ")
 	e2.Must(e2.matchViaClaims(billing, 2, "rec-1", pt1), nil)
 }
@@ -375,7 +376,7 @@ func mustJSON(v any) []byte {
 func TestAttackPatientIDAttributeCountsForNothing(t *testing.T) {
 	e := newEnv(t)
 	e.Must(e.submit(clerk, 1, e.document("rec-1", 1, []byte("labs")), "Anchor"), nil)
-	claims := map[string]string{"role": RolePatient, "patient_id": pt1}
+	claims := map[string]string{"role": parts.RolePatient, "patient_id": pt1}
 	unlinked := pts.CA.Issue("p00000000000000000000000000000bad", claims)
 	other := pts.CA.Issue("p00000000000000000000000000000b0b", claims)
 	require.True(t, pts.Link(e.Peer, other, pt2).OK())

@@ -23,13 +23,13 @@ import (
 
 // custodianRoles anchor, amend and withdraw records of their own org,
 // which must play the provider part.
-var custodianRoles = []string{RolePhysician, RoleNurse, RoleClerk}
+var custodianRoles = []string{parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk}
 
 // eraseRoles crypto-shred records of their own provider org.
-var eraseRoles = []string{RoleClerk, RolePrivacy}
+var eraseRoles = []string{parts.RoleRecordsClerk, parts.RolePrivacy}
 
 // readerRoles of the custodian org read its anchors.
-var readerRoles = []string{RolePhysician, RoleNurse, RoleClerk, RolePrivacy}
+var readerRoles = []string{parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk, parts.RolePrivacy}
 
 // requestRule: a role that counts in an org playing part may request
 // records for these purposes (consent still decides each request).
@@ -41,16 +41,16 @@ type requestRule struct {
 // requestRules is the table of requesters. The patient who is the subject
 // may request their own records for any purpose and needs no consent.
 var requestRules = []requestRule{
-	{parts.PartProvider, RolePhysician, []string{"treatment", "emergency", "research", "public-health"}},
-	{parts.PartProvider, RoleNurse, []string{"treatment", "emergency"}},
-	{parts.PartProvider, RoleClerk, []string{"operations", "legal", "patient-request"}},
-	{parts.PartProvider, RoleBilling, []string{"payment", "operations"}},
-	{parts.PartProvider, RolePrivacy, []string{"operations", "legal"}},
-	{parts.PartPharmacy, RolePharmacist, []string{"treatment"}},
-	{parts.PartPayer, RoleAdjudicator, []string{"payment"}},
-	{parts.PartPayer, RoleClaims, []string{"payment"}},
-	{parts.PartRegulator, RoleAuditor, []string{"legal", "public-health"}},
-	{parts.PartPatientRegistry, RolePatient, []string{"patient-request"}},
+	{parts.PartProvider, parts.RolePhysician, []string{"treatment", "emergency", "research", "public-health"}},
+	{parts.PartProvider, parts.RoleNurse, []string{"treatment", "emergency"}},
+	{parts.PartProvider, parts.RoleRecordsClerk, []string{"operations", "legal", "patient-request"}},
+	{parts.PartProvider, parts.RoleBilling, []string{"payment", "operations"}},
+	{parts.PartProvider, parts.RolePrivacy, []string{"operations", "legal"}},
+	{parts.PartPharmacy, parts.RolePharmacist, []string{"treatment"}},
+	{parts.PartPayer, parts.RoleAdjudicator, []string{"payment"}},
+	{parts.PartPayer, parts.RoleClaimsIntake, []string{"payment"}},
+	{parts.PartRegulator, parts.RoleAuditor, []string{"legal", "public-health"}},
+	{parts.PartPatientRegistry, parts.RolePatient, []string{"patient-request"}},
 }
 
 // counts reports whether the caller's role is one of roleNames and counts
@@ -123,8 +123,8 @@ func (t *tx) listSubject(subject string) (string, error) {
 	return own, nil
 }
 
-func (t *tx) isPatient() bool { return t.counts(parts.PartPatientRegistry, RolePatient) }
-func (t *tx) isAuditor() bool { return t.counts(parts.PartRegulator, RoleAuditor) }
+func (t *tx) isPatient() bool { return t.counts(parts.PartPatientRegistry, parts.RolePatient) }
+func (t *tx) isAuditor() bool { return t.counts(parts.PartRegulator, parts.RoleAuditor) }
 
 // isCustodianStaff: one of roleNames in the custodian org, as a provider.
 func (t *tx) isCustodianStaff(custodian string, roleNames ...string) bool {
@@ -196,7 +196,7 @@ func (t *tx) mayMatchSubject() error {
 	if top != ClaimsChaincode {
 		return ccerr.Forbidden("MatchSubject answers only the %s chaincode, not a direct call (%q)", ClaimsChaincode, top)
 	}
-	if t.counts(parts.PartProvider, RoleBilling) || t.counts(parts.PartPayer, RoleAdjudicator) {
+	if t.counts(parts.PartProvider, parts.RoleBilling) || t.counts(parts.PartPayer, parts.RoleAdjudicator) {
 		return nil
 	}
 	return ccerr.Forbidden("MatchSubject answers a provider's billing staff or a payer's adjudicator, not %s (role %q)", t.Caller.Key(), t.Caller.Role)

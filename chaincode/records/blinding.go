@@ -7,6 +7,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
@@ -20,7 +21,7 @@ import (
 // CollectionMembers are the orgs whose peers hold recordDetails, as
 // collections.json's member policy names them (a test checks they agree).
 // Only their admins set the collection's blinding secret.
-var CollectionMembers = []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
+var CollectionMembers = []string{"ProviderMSP", "PayerMSP", roles.RegulatorMSP}
 
 // SetupBlinding sets the blinding secret of one of the chaincode's
 // collections, once, from the transient "blinding-secret" (32 random bytes

@@ -11,6 +11,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
@@ -66,7 +67,7 @@ func TestAttackForgedBlindingSecretIsRefused(t *testing.T) {
 	_, ok := e.Peer.PrivateState("records", Collection, k)
 	require.True(t, ok, "kit/blind keeps the secret at %q", k)
 	forged := []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)
-	for _, endorsers := range [][]string{{"ProviderMSP", "PayerMSP"}, {"PayerMSP", RegulatorMSP}, {"ProviderMSP", RegulatorMSP}} {
+	for _, endorsers := range [][]string{{"ProviderMSP", "PayerMSP"}, {"PayerMSP", roles.RegulatorMSP}, {"ProviderMSP", roles.RegulatorMSP}} {
 		before := e.Peer.Snapshot()
 		res := e.Peer.Forge(memstub.Forgery{Chaincode: "records", Endorsers: endorsers,
 			Writes: []memstub.ForgedWrite{{Collection: Collection, Key: k, Value: forged}}})

@@ -10,7 +10,6 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
-	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/kit/txtime"
@@ -27,23 +26,6 @@ const (
 	ConsentChaincode = "consent"
 	// ClaimsChaincode is the only chaincode MatchSubject answers.
 	ClaimsChaincode = "claims"
-)
-
-// Roles, by certificate attribute. A role counts only together with the
-// part its issuing org plays in the parts registry (see authz.go).
-const (
-	RolePhysician   = roles.Physician
-	RoleNurse       = roles.Nurse
-	RoleClerk       = roles.RecordsClerk
-	RoleBilling     = roles.Billing
-	RolePharmacist  = roles.Pharmacist
-	RolePrivacy     = roles.Privacy
-	RoleAdjudicator = roles.Adjudicator
-	RoleClaims      = parts.RoleClaimsIntake
-	RoleAuditor     = roles.Auditor
-	RolePatient     = roles.Patient
-	PatientMSP      = roles.PatientMSP
-	RegulatorMSP    = roles.RegulatorMSP
 )
 
 // Object types (composite keys). Private, with a token in place of every

@@ -25,6 +25,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/keywrap"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/parts"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	partswire "github.com/carechain/carechain/chaincode/parts/wire"
@@ -42,19 +43,19 @@ var (
 	pts         = consenttest.New()
 	patient1    = pts.Patient("patient1", pt1)
 	patient2    = pts.Patient("patient2", pt2)
-	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": RolePhysician})
-	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": RolePhysician})
-	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": RoleNurse})
-	clerk       = memstub.NewIdentity("ProviderMSP", "clerk1", map[string]string{"role": RoleClerk})
-	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": RoleBilling})
-	privacy     = memstub.NewIdentity("ProviderMSP", "privacy1", map[string]string{"role": RolePrivacy})
+	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": partswire.RolePhysician})
+	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": partswire.RolePhysician})
+	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": partswire.RoleNurse})
+	clerk       = memstub.NewIdentity("ProviderMSP", "clerk1", map[string]string{"role": partswire.RoleRecordsClerk})
+	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": partswire.RoleBilling})
+	privacy     = memstub.NewIdentity("ProviderMSP", "privacy1", map[string]string{"role": partswire.RolePrivacy})
 	provAdmin   = memstub.NewIdentity("ProviderMSP", "admin", map[string]string{"hf.Type": "admin"})
-	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": RoleAdjudicator})
-	payerClerk  = memstub.NewIdentity("PayerMSP", "clerk9", map[string]string{"role": RoleClerk})
+	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": partswire.RoleAdjudicator})
+	payerClerk  = memstub.NewIdentity("PayerMSP", "clerk9", map[string]string{"role": partswire.RoleRecordsClerk})
 	// payerDoc is an insurer's identity minted as a physician: its role
 	// does not count in an org playing the payer part.
-	payerDoc = memstub.NewIdentity("PayerMSP", "doc1", map[string]string{"role": RolePhysician})
-	auditor  = memstub.NewIdentity(RegulatorMSP, "auditor1", map[string]string{"role": RoleAuditor})
+	payerDoc = memstub.NewIdentity("PayerMSP", "doc1", map[string]string{"role": partswire.RolePhysician})
+	auditor  = memstub.NewIdentity(roles.RegulatorMSP, "auditor1", map[string]string{"role": partswire.RoleAuditor})
 )
 
 var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
@@ -62,7 +63,7 @@ var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
 func at(minutes int) time.Time { return start.Add(time.Duration(minutes) * time.Minute) }
 
 // care are the orgs that run peers on the channel and hold the collections.
-var care = []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
+var care = []string{"ProviderMSP", "PayerMSP", roles.RegulatorMSP}
 
 type env struct {
 	*cctest.Harness
@@ -311,7 +312,7 @@ func (e *env) revoke(minute int, id string) {
 func (e *env) grantLabs(minute int) {
 	e.grant(minute, consentwire.GrantInput{ID: "c-labs", Subject: pt1, Decision: consentwire.Permit,
 		Period: consentwire.Period{Start: at(0).Format(time.RFC3339)},
-		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: RolePhysician}},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: partswire.RolePhysician}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}})
 }
 
@@ -320,7 +321,7 @@ func (e *env) grantLabs(minute int) {
 // records chaincode's own checks (part, role, purpose) stand.
 func (e *env) grantEveryone(minute int) {
 	actors := []consentwire.Actor{}
-	for _, org := range append(care, PatientMSP) {
+	for _, org := range append(care, roles.PatientMSP) {
 		actors = append(actors, consentwire.Actor{Org: org})
 	}
 	e.grant(minute, consentwire.GrantInput{ID: "c-everyone", Subject: pt1, Decision: consentwire.Permit,

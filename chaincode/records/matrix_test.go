@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records/wire"
 )
@@ -22,7 +23,7 @@ import (
 
 const outsider = "OutsiderMSP" // an org the parts registry does not list
 
-var matrixOrgs = []string{"ProviderMSP", "PayerMSP", RegulatorMSP, PatientMSP, outsider}
+var matrixOrgs = []string{"ProviderMSP", "PayerMSP", roles.RegulatorMSP, roles.PatientMSP, outsider}
 
 var matrixRoles = []string{parts.RolePatient, parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk, parts.RoleBilling,
 	parts.RolePharmacist, parts.RolePrivacy, parts.RoleAdjudicator, parts.RoleEnrollment, parts.RoleClaimsIntake,
@@ -47,9 +48,9 @@ func matrixCast() map[who]*memstub.Identity {
 			for _, role := range matrixRoles {
 				attrs := map[string]string{"role": role, "patient_id": pt1}
 				switch {
-				case org == PatientMSP && role == parts.RolePatient:
+				case org == roles.PatientMSP && role == parts.RolePatient:
 					cast[org+"/"+role] = pts.Patient("matrix-patient", pt1)
-				case org == PatientMSP:
+				case org == roles.PatientMSP:
 					cast[org+"/"+role] = pts.CA.Issue(role, attrs)
 				default:
 					cast[org+"/"+role] = memstub.NewIdentity(org, role, attrs)

@@ -14,7 +14,9 @@ import (
 
 	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
@@ -65,7 +67,7 @@ func observe(e *env) observed {
 // versions, pseudonyms, requesters and custodians, the stories'
 // transaction ids and (fixed-width) stamps.
 func knownValues(results []memstub.Result) []string {
-	known := []string{"rec-1", "000001", "000002", pt1, pt2, "ProviderMSP", "PayerMSP", RegulatorMSP,
+	known := []string{"rec-1", "000001", "000002", pt1, pt2, "ProviderMSP", "PayerMSP", roles.RegulatorMSP,
 		"ProviderMSP/physician1", "ProviderMSP/physician2", "PatientsMSP/patient1", "labs"}
 	for _, r := range results {
 		known = append(known, r.TxID)
@@ -256,7 +258,7 @@ func TestPrivacyPublicCommitmentsConfirmNoGuess(t *testing.T) {
 
 // payerClaims is an insurer's claims intake: a member with no reason to
 // know a record's contents.
-var payerClaims = memstub.NewIdentity("PayerMSP", "intake1", map[string]string{"role": RoleClaims})
+var payerClaims = memstub.NewIdentity("PayerMSP", "intake1", map[string]string{"role": parts.RoleClaimsIntake})
 
 func hexOf(sum [32]byte) string { return hex.EncodeToString(sum[:]) }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/chaincode/records/wire"
 )
 
@@ -48,7 +49,7 @@ func (c *Contract) MatchSubject(ctx contractapi.TransactionContextInterface, id,
 	if err != nil {
 		return nil, err
 	}
-	if t.Caller.Role == RoleBilling && h.Custodian != t.Caller.MSPID {
+	if t.Caller.Role == parts.RoleBilling && h.Custodian != t.Caller.MSPID {
 		return nil, ccerr.Forbidden("%s's billing staff may ask only about %s's records, not %s's", t.Caller.MSPID, t.Caller.MSPID, h.Custodian)
 	}
 	a, err := t.anchor(id, h.Version)

@@ -39,7 +39,7 @@ func TestAnchorRequestReleaseWithConsent(t *testing.T) {
 	require.Len(t, log.Items, 1)
 	entry := log.Items[0]
 	assert.Equal(t, "ProviderMSP/physician1", entry.Recipient)
-	assert.Equal(t, RolePhysician, entry.Role)
+	assert.Equal(t, parts.RolePhysician, entry.Role)
 	assert.Equal(t, "treatment", entry.Purpose)
 	assert.Equal(t, "consent:c-labs", entry.Basis)
 	assert.Equal(t, "rec-1", entry.Record)
@@ -238,7 +238,7 @@ func TestAnchorNeedsARegisteredKeyAndAFreshID(t *testing.T) {
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.submit(clerk, 2, e.document("rec-1", 1, []byte("b")), "Anchor"), "CONFLICT: ")
 	// ClinicMSP plays the provider part but has registered no key-encryption key.
-	clinicClerk := memstub.NewIdentity("ClinicMSP", "clerk1", map[string]string{"role": RoleClerk})
+	clinicClerk := memstub.NewIdentity("ClinicMSP", "clerk1", map[string]string{"role": parts.RoleRecordsClerk})
 	e.Refused(before, e.submit(clinicClerk, 2, e.document("rec-2", 1, []byte("b")), "Anchor"), "FAILED_PRECONDITION: ClinicMSP has registered no key-encryption key")
 	// PayerMSP does not play the provider part: its clerk's role does not count.
 	e.Refused(before, e.submit(payerClerk, 2, e.document("rec-2", 1, []byte("b")), "Anchor"), "FORBIDDEN: ")
