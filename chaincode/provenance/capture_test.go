@@ -126,6 +126,11 @@ func TestCaptureRefusesBadInputNamingTheField(t *testing.T) {
 			in.BizTransactions = []wire.BizTx{{Type: "po", ID: "urn:epcglobal:cbv:bt:0614141073467:1152"}, {Type: "po", ID: "Jane Doe's order"}}
 		}): `field "events[1].bizTransactionList[1].bizTransaction"`,
 		bad(func(in *wire.CaptureInput) { in.BizTransactions = []wire.BizTx{{Type: "Jane!", ID: "urn:x:1"}} }): `field "events[1].bizTransactionList[0].type"`,
+		// A GSRN is a patient's or a caregiver's service relation.
+		bad(func(in *wire.CaptureInput) { in.EPCList[0] = "urn:epc:id:gsrn:95252084.000000001" }):            `field "events[1].epcList[0]"`,
+		bad(func(in *wire.CaptureInput) { in.Objects[0] = "https://id.gs1.org/8018/952520840000000016" }):    `field "events[1].objects[0]"`,
+		bad(func(in *wire.CaptureInput) { in.ParentID = "urn:epc:id:gsrnp:0614141.0000010253" }):             `field "events[1].parentID"`,
+		bad(func(in *wire.CaptureInput) { in.BizTransactions[0].ID = "urn:epc:id:gsrn:0614141.0000010253" }): `field "events[1].bizTransactionList[0].bizTransaction"`,
 		bad(func(in *wire.CaptureInput) {
 			in.ErrorDeclaration = &wire.Declaration{DeclarationTime: at(60).Format("2006-01-02T15:04:05Z")}
 		}): `field "events[1].errorDeclaration.declarationTime"`,

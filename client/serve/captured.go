@@ -65,7 +65,7 @@ func capturedIdentifiers(e *epcis.Event, c pv.CapturedEvent) error {
 		}
 		e.ParentID = &id
 	}
-	if e.Type == epcis.ObjectEvent && e.EPCList == nil {
+	if (e.Type == epcis.ObjectEvent || e.Type == epcis.TransactionEvent) && e.EPCList == nil { // a required member, its objects perhaps left out
 		e.EPCList = []epcis.Identifier{}
 	}
 	for _, l := range []struct {

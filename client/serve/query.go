@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/provenance/epcismap"
 	"github.com/carechain/carechain/client/standards/epcis"
@@ -307,6 +308,9 @@ func (s *Server) matching(r *http.Request, q *EventQuery) ([]epcis.Event, error)
 		}
 	}
 	for _, o := range objects {
+		if pv.IsPersonID(o.key) {
+			continue // no ledger holds a person's identifier (Capture refuses GSRNs)
+		}
 		if err := s.traced(r, o, keep); err != nil {
 			return nil, err
 		}

@@ -127,6 +127,9 @@ func checkBizTransactions(prefix string, l []BizTx) error {
 		if !vocabURI.MatchString(bt.ID) {
 			return ccerr.Invalid(field+".bizTransaction", "%q is not a transaction URI", trim(bt.ID))
 		}
+		if IsPersonID(bt.ID) {
+			return ccerr.Invalid(field+".bizTransaction", "is a GSRN: it identifies a person (a patient, a caregiver), whom no ledger names")
+		}
 	}
 	return nil
 }
@@ -232,11 +235,23 @@ var (
 	unitIDForm  = regexp.MustCompile(`^[0-9]{14}\.[A-Za-z0-9]{1,20}$`)
 )
 
+// personKey is a GSRN or GSRN-P (a service relation: a patient, a
+// caregiver) as an EPC URN or in a Digital Link (AI 8018, 8017).
+var personKey = regexp.MustCompile(`^(urn:epc:id:gsrnp?:|https?://[A-Za-z0-9.-]+(/[^/]+)*?/801[78]/)`)
+
+// IsPersonID reports whether an identifier names a person (a GSRN or
+// GSRN-P: in healthcare a patient's or a caregiver's service relation),
+// which no ledger may hold.
+func IsPersonID(v string) bool { return personKey.MatchString(v) }
+
 // CheckEPC refuses an identifier that is neither an EPC URN nor a GS1
-// Digital Link without a query.
+// Digital Link without a query, or that names a person (IsPersonID).
 func CheckEPC(field, v string) error {
 	if len(v) > maxURI || (!epcURN.MatchString(v) && !digitalLink.MatchString(v)) {
 		return ccerr.Invalid(field, "%q is not an EPC URN or a GS1 Digital Link (no query string, at most 256 characters)", trim(v))
+	}
+	if IsPersonID(v) {
+		return ccerr.Invalid(field, "is a GSRN: it identifies a person (a patient, a caregiver), whom no ledger names")
 	}
 	return nil
 }

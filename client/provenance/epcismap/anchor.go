@@ -28,7 +28,8 @@ type Anchor struct {
 // (Digital Links without their query), its objects carechain ids where
 // the chaincode tracks them (units and SSCCs), else the URIs, class-level
 // quantities by their class; locations only as SGLNs, which are keys too
-// (an event of a sensor at a read point names no object). The input still
+// (an event of a sensor at a read point names no object). Identifiers of
+// persons (GSRNs) are left out, kept in the commitment only. The input still
 // needs its commitment; Check tells whether the chaincode will take it.
 func AnchorOf(e *epcis.Event) Anchor {
 	a := Anchor{Input: pv.CaptureInput{EventID: e.EventID, Type: e.Type, Action: e.Action,
@@ -37,6 +38,10 @@ func AnchorOf(e *epcis.Event) Anchor {
 	objects := map[string]bool{}
 	add := func(id epcis.Identifier) string {
 		uri := strings.SplitN(id.URI, "?", 2)[0]
+		if pv.IsPersonID(uri) {
+			a.Lost = appendOnce(a.Lost, personLost)
+			return ""
+		}
 		o, gap := ObjectID(id)
 		if gap != nil {
 			o = uri
@@ -50,13 +55,13 @@ func AnchorOf(e *epcis.Event) Anchor {
 	if e.ParentID != nil {
 		in.ParentID = add(*e.ParentID)
 	}
+	why(e, in, &a)
 	in.EPCList = addAll(e.EPCList, add)
 	in.ChildEPCs = addAll(e.ChildEPCs, add)
 	in.Inputs = addAll(e.InputEPCList, add)
 	in.Outputs = addAll(e.OutputEPCList, add)
 	in.Quantities = pv.Quantities{QuantityList: quantities(e.QuantityList, add), ChildQuantityList: quantities(e.ChildQuantityList, add),
 		InputQuantityList: quantities(e.InputQuantityList, add), OutputQuantityList: quantities(e.OutputQuantityList, add)}
-	why(e, in)
 	in.ReadPoint, a.Lost = location(e.ReadPoint, "readPoint", a.Lost)
 	in.BizLocation, a.Lost = location(e.BizLocation, "bizLocation", a.Lost)
 	for _, l := range []string{in.ReadPoint, in.BizLocation} {
@@ -69,9 +74,26 @@ func AnchorOf(e *epcis.Event) Anchor {
 	return a
 }
 
-// why sets an input's business transactions and error declaration.
-func why(e *epcis.Event, in *pv.CaptureInput) {
+// personLost is what an anchor says of the person identifiers it leaves out.
+const personLost = "GSRNs (a patient's or a caregiver's identifier: in the commitment only, never on the ledger)"
+
+func appendOnce(l []string, s string) []string {
+	for _, x := range l {
+		if x == s {
+			return l
+		}
+	}
+	return append(l, s)
+}
+
+// why sets an input's business transactions (but those naming a person)
+// and error declaration.
+func why(e *epcis.Event, in *pv.CaptureInput, a *Anchor) {
 	for _, bt := range e.BizTransactions {
+		if pv.IsPersonID(bt.ID) {
+			a.Lost = appendOnce(a.Lost, personLost)
+			continue
+		}
 		in.BizTransactions = append(in.BizTransactions, pv.BizTx{Type: bt.Type.String(), ID: bt.ID})
 	}
 	if d := e.ErrorDeclaration; d != nil {
@@ -93,10 +115,13 @@ func quantities(l []epcis.Quantity, add func(epcis.Identifier) string) []pv.Quan
 	return out
 }
 
+// addAll adds a list's identifiers, but those add leaves out ("").
 func addAll(ids []epcis.Identifier, add func(epcis.Identifier) string) []string {
 	var out []string
 	for _, id := range ids {
-		out = append(out, add(id))
+		if uri := add(id); uri != "" {
+			out = append(out, uri)
+		}
 	}
 	return out
 }

@@ -55,6 +55,22 @@ func TestAnchorOfAnEventOfALocationOnly(t *testing.T) {
 	assert.ErrorContains(t, a.Check(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)), "event.objects")
 }
 
+// GS1's healthcare TransactionEvent names a patient's GSRN: the anchor
+// leaves it out (the commitment covers it) and the chaincode would refuse it.
+func TestAnchorLeavesOutPersons(t *testing.T) {
+	d := doc(t, `{"type":"TransactionEvent","action":"ADD",`+at+`,"bizStep":"http://epcis.example.org/hc/bizstep/summarising_discharge",
+	  "epcList":["urn:epc:id:gsrn:95252084.000000001"],"parentID":"https://id.gs1.org/8018/952520840000000010",
+	  "bizTransactionList":[{"bizTransaction":"urn:epc:id:gdti:95252084.0001.0003555480001000"},{"bizTransaction":"urn:epc:id:gsrn:0614141.0000010253"}],
+	  "readPoint":{"id":"urn:epc:id:sgln:9524567.98765.0"}}`)
+	a := AnchorOf(&d.Events[0])
+	assert.Empty(t, a.Input.EPCList)
+	assert.Empty(t, a.Input.ParentID)
+	assert.Equal(t, []pv.BizTx{{ID: "urn:epc:id:gdti:95252084.0001.0003555480001000"}}, a.Input.BizTransactions)
+	assert.Equal(t, []string{"urn:epc:id:sgln:9524567.98765.0"}, a.Input.Objects, "found by its read point")
+	assert.Contains(t, a.Lost, "GSRNs (a patient's or a caregiver's identifier: in the commitment only, never on the ledger)")
+	require.NoError(t, a.Check(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)))
+}
+
 func TestAnchorsAreThoseOfEventsThatChangeNoCustody(t *testing.T) {
 	d := doc(t, commission, `{"type":"ObjectEvent","action":"OBSERVE",`+at+`,"bizStep":"inspecting","epcList":["urn:epc:id:sgtin:4012345.011111.X9"]}`,
 		`{"type":"ObjectEvent","action":"OBSERVE",`+at+`,"bizStep":"inspecting","epcList":["urn:uuid:7c6b1f2e-0000-4000-8000-000000000001"]}`)
