@@ -16,6 +16,7 @@ import (
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client/standards/epcis"
 	"github.com/carechain/carechain/client/standards/epcis/epcistest"
+	"github.com/carechain/carechain/client/standards/gs1"
 )
 
 var distLogistics = memstub.NewIdentity(distMSP, "logistics1", map[string]string{"role": "logistics"})
@@ -182,4 +183,80 @@ func checkReadBack(t *testing.T, path string, i int, want, got *epcis.Event) {
 	assert.Equal(t, want.ErrorDeclaration.DeclarationTime, got.ErrorDeclaration.DeclarationTime, where)
 	assert.Equal(t, want.ErrorDeclaration.Reason, got.ErrorDeclaration.Reason, where)
 	assert.Equal(t, want.ErrorDeclaration.CorrectiveEventIDs, got.ErrorDeclaration.CorrectiveEventIDs, where)
+}
+
+// The GS1 examples as if their goods were carechain's: every unit of the
+// reference manufacturer's company prefix (0614141) that an example names
+// is commissioned on the chaincode first, and the document captured as
+// the manufacturer. No example has a custody meaning carechain takes
+// (shipping without a destinationList, receiving of shipments made
+// elsewhere, transformations, sensor readings at rest, error
+// declarations: each event's reason says which), so none changes the
+// goods — asserted on the chaincode's state — and every event is
+// captured, found by its units.
+func TestGS1CorpusOnCarechainsGoodsChangesNoCustody(t *testing.T) {
+	c := epcistest.Open(t)
+	v, err := epcis.NewValidator(c.Schema(t))
+	require.NoError(t, err)
+	reasons, docs := map[string]int{}, 0
+	for _, d := range c.Documents(t) {
+		body := captureBody(t, d.Data)
+		doc, err := epcis.Parse([]byte(body))
+		if err != nil {
+			continue // refused whole (TestGS1CorpusIsCapturedAndQueried)
+		}
+		units := unitsOf(doc)
+		if len(units) == 0 {
+			continue
+		}
+		docs++
+		l := newLedger(t, quality, nil)
+		before := map[string]pv.Item{}
+		for gtin, serials := range units {
+			l.commission(gtin, serials...)
+			for _, s := range serials {
+				before[gtin+"."+s] = l.item(gtin + "." + s)
+			}
+		}
+		st := newLedgerHarness(t, l, v).capture(body)
+		require.True(t, st.Success, "%s: %+v", d.Path, st.Errors)
+		for i, e := range st.Events {
+			require.Equal(t, StatusCaptured, e.Status, "%s[%d]: %+v", d.Path, i, e)
+			require.NotNil(t, e.Anchor, "%s[%d]: %s", d.Path, i, e.NotAnchored)
+			reasons[e.Reason]++
+		}
+		for id, it := range before {
+			assert.Equal(t, it, l.item(id), "%s: %s is as it was", d.Path, id)
+		}
+	}
+	assert.Positive(t, docs)
+	keys := make([]string, 0, len(reasons))
+	for r := range reasons {
+		keys = append(keys, r)
+	}
+	sort.Strings(keys)
+	for _, r := range keys {
+		t.Logf("%3d captured only: %s", reasons[r], r)
+	}
+}
+
+// unitsOf are the serials, by GTIN, of the units of company prefix
+// 0614141 a document names whose serials the chaincode takes.
+func unitsOf(doc *epcis.Document) map[string][]string {
+	out := map[string][]string{}
+	seen := map[string]bool{}
+	for i := range doc.Events {
+		e := &doc.Events[i]
+		for _, id := range append(append(append(append(parentOf(e), e.EPCList...), e.ChildEPCs...), e.InputEPCList...), e.OutputEPCList...) {
+			k := id.Key
+			if k == nil || k.Kind != gs1.SGTIN || !strings.HasPrefix(k.Value[1:], "0614141") || pv.CheckSerial("s", k.Serial) != nil {
+				continue
+			}
+			if !seen[k.Value+"."+k.Serial] {
+				seen[k.Value+"."+k.Serial] = true
+				out[k.Value] = append(out[k.Value], k.Serial)
+			}
+		}
+	}
+	return out
 }

@@ -2,9 +2,11 @@ package serve
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	ccprov "github.com/carechain/carechain/chaincode/provenance"
@@ -24,11 +27,11 @@ import (
 
 // ledgerProvenance is the server's Provenance on a memstub peer running
 // the real provenance chaincode and parts registry, as one identity: plans
-// read the chaincode's items and shipments, captures are the chaincode's
-// Capture and queries its ListCaptured, so what a test reads back is what
-// the chaincode took. It makes no custody call (the corpus tests assert
-// that none is planned) and exports no trace: custody events are the
-// provenance client's, tested with the chaincode's own tests and e2e.
+// read the chaincode's items and shipments, custody calls (but Ship) and
+// captures are the chaincode's transactions and queries its ListCaptured,
+// so what a test reads back is what the chaincode took. It exports no
+// trace: custody events' export is the provenance client's, tested there
+// and e2e.
 type ledgerProvenance struct {
 	t      testing.TB
 	peer   *memstub.Peer
@@ -51,14 +54,44 @@ func newLedger(t testing.TB, as *memstub.Identity, dir epcismap.Directory) *ledg
 	require.NoError(t, err)
 	p := memstub.NewPeer("supply", memstub.WithMSP(mfr))
 	partstest.Install(p, partstest.Reference(), ledgerStart.Add(-time.Hour))
-	p.Install(pv.Chaincode, cc, memstub.WithEndorsement("OutOf(1, 'ManufacturerMSP.peer', 'DistributorMSP.peer')"))
+	commissioning := memstub.Collection{Name: ccprov.CommissionCollection(mfr), Members: []string{mfr}, MemberOnlyRead: true,
+		MemberOnlyWrite: true, EndorsementPolicy: "AND('ManufacturerMSP.peer')"}
+	p.Install(pv.Chaincode, cc, memstub.WithEndorsement("OutOf(1, 'ManufacturerMSP.peer', 'DistributorMSP.peer')"),
+		memstub.WithCollections(commissioning))
 	l := &ledgerProvenance{t: t, peer: p, as: as, dir: dir}
+	admin := memstub.NewIdentity(mfr, "admin", map[string]string{"hf.Type": "admin"})
+	secret := sha256.Sum256([]byte("serve tests: blinding secret"))
+	l.minute++
+	_, err = resultOf(p.Invoke(pv.Chaincode, admin, ledgerStart, map[string][]byte{blind.TransientSecret: secret[:]}, "SetupBlinding", commissioning.Name))
+	require.NoError(t, err)
 	for i, msp := range []string{mfr, distMSP} {
 		partner := pv.Partner{MSPID: msp, Name: msp, License: fmt.Sprintf("LIC-%d", i), GLN: mfrGLN, ValidFrom: "2026-01-01", ValidTo: "2027-12-31"}
 		_, err := l.submit(registrar, pv.FnRegisterPartner, jsonString(partner))
 		require.NoError(t, err)
 	}
 	return l
+}
+
+var quality = memstub.NewIdentity(mfr, "quality1", map[string]string{"role": "quality"})
+
+// commission registers a product and a lot of the manufacturer's and
+// commissions units of it, as the manufacturer's quality staff.
+func (l *ledgerProvenance) commission(gtin string, serials ...string) {
+	product := pv.Product{GTIN: gtin, Name: "Amoxicillin", Strength: "500 mg", DosageForm: "capsule", NDC: "0093-3109", MinTenthC: 20, MaxTenthC: 250}
+	for _, c := range [][]string{{pv.FnRegisterProduct, jsonString(product)}, {pv.FnCreateBatch, gtin, "L1", "2030-12-31"},
+		{pv.FnCommission, gtin, "L1", jsonString(serials)}} {
+		_, err := l.submit(quality, c[0], c[1:]...)
+		require.NoError(l.t, err, "%s %s", c[0], gtin)
+	}
+}
+
+// item reads an item as the chaincode holds it.
+func (l *ledgerProvenance) item(id string) pv.Item {
+	payload, err := l.query(pv.FnGetItem, id)
+	require.NoError(l.t, err, id)
+	var it pv.Item
+	require.NoError(l.t, json.Unmarshal(payload, &it))
+	return it
 }
 
 func jsonString(v any) string { b, _ := json.Marshal(v); return string(b) }
@@ -91,10 +124,29 @@ func (l *ledgerProvenance) PlanEPCIS(ctx context.Context, data []byte) (*epcis.D
 	return doc, plan, err
 }
 
-var errNoCustodyCalls = errors.New("ledgerProvenance makes no custody call")
-
-func (l *ledgerProvenance) ApplyEvent(context.Context, epcismap.EventPlan, any) (int, error) {
-	return 0, errNoCustodyCalls
+// ApplyEvent makes an applied event's calls on the chaincode, as the
+// provenance client does, but for Ship (its DSCSA documents and the two
+// partners' collection are the e2e tests').
+func (l *ledgerProvenance) ApplyEvent(_ context.Context, ep epcismap.EventPlan, _ any) (int, error) {
+	for i, c := range ep.Calls {
+		var args []string
+		switch c.Fn {
+		case epcismap.FnPack:
+			args = []string{jsonString(pv.PackInput{SSCC: c.ID, Kind: c.Kind, Children: c.Children})}
+		case epcismap.FnUnpack, epcismap.FnReceive, epcismap.FnDispense:
+			args = []string{c.ID}
+		case epcismap.FnAddReading:
+			args = []string{c.ID, c.Device, strconv.Itoa(c.TenthC)}
+		case epcismap.FnDecommission, epcismap.FnDestroy:
+			args = []string{c.ID, c.Reason}
+		default:
+			return i, fmt.Errorf("ledgerProvenance does not make %s calls", c.Fn)
+		}
+		if _, err := l.submit(l.as, c.Fn, args...); err != nil {
+			return i, err
+		}
+	}
+	return len(ep.Calls), nil
 }
 
 func (l *ledgerProvenance) ExportDocument(context.Context, string) (*epcis.Document, error) {
