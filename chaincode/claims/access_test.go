@@ -120,6 +120,7 @@ func matrixOps() []matrixOp {
 		{name: "GetCoverage", allowed: []string{"ProviderMSP/billing", "PayerMSP/adjudicator", "PayerMSP/claims-intake", "PayerMSP/enrollment"},
 			run: query("GetCoverage", "PayerMSP", "cov-1")},
 		{name: "ListByStatus", allowed: append(claimReaders, "RegulatorMSP/auditor"), run: query("ListByStatus", wire.StatusPaid, "10", "")},
+		{name: "ListByPatient", allowed: claimReaders, run: func(e *env, id *memstub.Identity) memstub.Result { return e.listPatient(id, 10, pt1, "10", "") }},
 		{name: "GetTrace", allowed: []string{"*"}, run: query("GetTrace", "clm-1")},
 		{name: "GetSettings", allowed: []string{"*"}, run: query("GetSettings")},
 		// The collection's members: orgs playing the provider or the payer.

@@ -23,8 +23,9 @@ const (
 
 // Object types and their key attributes. Private, each keyed [type, token
 // of type and attributes] but the claim: in the provider–payer pair's
-// collection claim (token, id: the id is public) and claimsByPatientDay
-// (payer, patient, service day); in the payer's collection coverage
+// collection claim (token, id: the id is public), claimsByPatientDay
+// (payer, patient, service day) and claimsByPatient (keyed [type, token
+// of the patient, inverted stamp, id]: patientindex.go); in the payer's collection coverage
 // (payer, id), rules (payer, plan), salt (payer) and accumulator (payer,
 // member, year); in the payers' collection (screen.go) serviceEntry and
 // serviceFlag. Public: claimTrace (id), claimFingerprint (line
@@ -40,6 +41,7 @@ const (
 	objFingerprint = "claimFingerprint"
 	objByStatus    = "claimByStatus"
 	objPatientDay  = "claimsByPatientDay"
+	objByPatient   = "claimsByPatient"
 	objSettings    = "settings"
 )
 

@@ -37,7 +37,10 @@
 //     — a plan name is a public fact, but a claim reads its plan's rules,
 //     so an unblinded key would name every claim's plan), salt (payer),
 //     accumulator (payer, member, year), claimsByPatientDay (payer, patient,
-//     service day). A claim's record is [claim, token, id]: the trace names
+//     service day). The patient index, claimsByPatient, is keyed [type,
+//     token of the patient, inverted stamp, claim id] so that it can be
+//     listed by the token (patientindex.go): its key hashes too need the
+//     secret. A claim's record is [claim, token, id]: the trace names
 //     the token (Trace.Record), so that every peer, member or not, finds the
 //     record's hash and checks the trace against it. That key's hash is
 //     therefore known to whoever reads the trace; it says what the
@@ -148,6 +151,9 @@
 //	                        claims intake of its payer
 //	GetCoverage             the coverage's payer's adjudicators, claims intake
 //	                        and enrollment; billing of a provider (eligibility)
+//	ListByPatient           billing of a provider and adjudicators and claims
+//	                        intake of a payer: the patient's claims their org
+//	                        is a party to (patient in transient)
 //	ListByStatus            billing of a provider and adjudicators and claims
 //	                        intake of a payer (their org's claims); auditors of
 //	                        the regulator (every claim)
@@ -257,8 +263,8 @@
 // service read the same hashes, so a block reader learns that two claims
 // (public ids) bill one service — that a match exists — though not whose
 // patient or which service; the number of writes shows whether a screen
-// flagged. Flags are listed from a private scan that stops at
-// state.MaxPrivateScan per payer. The screen relies on each payer
+// flagged. Flags are listed a page at a time from a private range query
+// that starts at the bookmark, to any length. The screen relies on each payer
 // screening its claims; a claim voided or replaced afterwards stays in
 // the entries but no longer matches (its trace says so).
 //

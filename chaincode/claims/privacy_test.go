@@ -126,7 +126,7 @@ var guesses = []string{pt1, pt2, "cov-1", "cov-2", "cov-404", "PayerMSP", "Provi
 	"2026", "2026-06-09", "2026-06-10", "2026-06-11", "clm-1", "clm-2", "clm-3", "clm-3b", "E11.9", "I10", "99213", "80053"}
 
 // privateTypes are the object types of the chaincode's private keys.
-var privateTypes = []string{objClaim, objCoverage, objRules, objSalt, objAccumulator, objPatientDay}
+var privateTypes = []string{objClaim, objCoverage, objRules, objSalt, objAccumulator, objPatientDay, objByPatient}
 
 // guessedKeys are the composite keys of every private type with one, two
 // or three guessed attributes: the keys the chaincode used to write

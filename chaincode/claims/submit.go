@@ -131,13 +131,17 @@ func (t *tx) refuseExisting(id string) error {
 }
 
 // putClaimKeys writes a new claim's line fingerprints, with the parties'
-// endorsement policy, and its private patient-day entries.
+// endorsement policy, its private patient index entry and patient-day
+// entries.
 func (t *tx) putClaimKeys(cl *wire.Claim, tr *wire.Trace, fps []string) error {
 	policy, err := partiesPolicy(tr)
 	if err != nil {
 		return err
 	}
 	if err := t.putFingerprints(cl.Input.ID, fps, policy); err != nil {
+		return err
+	}
+	if err := t.putPatientEntry(cl, tr); err != nil {
 		return err
 	}
 	return t.moveDays(cl.Provider, &cl.Input, true)

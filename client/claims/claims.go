@@ -181,6 +181,16 @@ func (k *Client) Remittance(ctx context.Context, id string) (*cl.Remittance, err
 	return &r, k.c.Evaluate(ctx, cl.FnRemittance, client.Input{Args: []string{id}}, &r)
 }
 
+// ListByPatient lists the claims of a patient that the caller's org is a
+// party to (as provider, with every payer; as payer, from every
+// provider), newest first within each pair; the patient goes as
+// transient data, never as an argument.
+func (k *Client) ListByPatient(ctx context.Context, patient string, p client.Page) (*cl.ClaimPage, error) {
+	var out cl.ClaimPage
+	in := client.Input{Args: p.Args(), TransientKey: cl.TransientPatient, Transient: cl.PatientQuery{Patient: patient}}
+	return &out, k.c.Evaluate(ctx, cl.FnListByPatient, in, &out)
+}
+
 // ListByStatus lists the traces of the caller's org's claims in a status
 // (every claim, for a regulator's auditor), newest change first.
 func (k *Client) ListByStatus(ctx context.Context, status string, p client.Page) (*cl.TracePage, error) {

@@ -42,6 +42,7 @@ const (
 	FnListFlags        = "ListFlags"
 	FnSealedFlag       = "SealedFlag"
 	FnResolveFlag      = "ResolveFlag"
+	FnListByPatient    = "ListByPatient"
 )
 
 // The claims chaincode's private data collections. The chaincode picks
@@ -81,6 +82,8 @@ const (
 	TransientPrimary = "primary"
 	// TransientResolution is ResolveFlag's ResolutionInput.
 	TransientResolution = "resolution"
+	// TransientPatient is ListByPatient's PatientQuery.
+	TransientPatient = "patient"
 )
 
 // Channels through which a payer received a claim it submits (SubmitIntake).
@@ -551,4 +554,16 @@ type Settings struct {
 	// (default false: HIPAA permits disclosure for payment).
 	PaymentConsentRequired bool   `json:"paymentConsentRequired"`
 	Updated                string `json:"updated,omitempty" metadata:",optional"`
+}
+
+// PatientQuery is the transient input "patient" of ListByPatient: the
+// patient whose claims are listed (a pseudonym never goes in arguments).
+type PatientQuery struct {
+	Patient string `json:"patient"`
+}
+
+// ClaimPage is a page of claims with the bookmark of the next page.
+type ClaimPage struct {
+	Items    []Claim `json:"items"`
+	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
 }

@@ -117,8 +117,8 @@ func TestMetadataListsExactlyWhatIsServed(t *testing.T) {
 		}
 	}
 	require.Equal(t, map[string][]string{
-		"Claim": {"create", "read", "search-type", "?_id"}, "ClaimResponse": {"read", "search-type", "?request"},
-		"ExplanationOfBenefit": {"read", "search-type", "?claim"}, "Coverage": {"create", "read"},
+		"Claim": {"create", "read", "search-type", "?_id", "?patient"}, "ClaimResponse": {"read", "search-type", "?request", "?patient"},
+		"ExplanationOfBenefit": {"read", "search-type", "?claim", "?patient"}, "Coverage": {"create", "read"},
 		"Consent": {"create", "read", "search-type", "?patient", "$revoke"}}, got)
 }
 

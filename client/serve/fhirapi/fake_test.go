@@ -28,6 +28,7 @@ type fakeLedger struct {
 	grants    int
 	failErr   error // every submission fails with it
 	readErr   error // every Get of a claim fails with it
+	listErr   error // every ListByPatient fails with it
 }
 
 func newLedger() *fakeLedger {
@@ -70,6 +71,27 @@ func (f *fakeLedger) Coverage(ctx context.Context, payer, id string) (*cl.Covera
 		return c, nil
 	}
 	return nil, notFound("coverage " + id)
+}
+
+// ListByPatient pages the patient's claims in id order, the bookmark the
+// next id; listErr fails it.
+func (f *fakeLedger) ListByPatient(ctx context.Context, patient string, p client.Page) (*cl.ClaimPage, error) {
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
+	out := &cl.ClaimPage{Items: []cl.Claim{}}
+	for _, id := range sortedIDs(f.claims, func(c *cl.Claim) bool { return c.Input.Patient == patient }) {
+		c := f.claims[id]
+		switch {
+		case id < p.Bookmark:
+		case len(out.Items) == int(p.Size):
+			out.Bookmark = id
+			return out, nil
+		default:
+			out.Items = append(out.Items, *c)
+		}
+	}
+	return out, nil
 }
 
 // consentLedger is the consent side of the fake, a type of its own since

@@ -20,6 +20,7 @@ type Claims interface {
 	Get(ctx context.Context, id string) (*cl.Claim, error)
 	RegisterCoverage(ctx context.Context, c cl.Coverage) (*cl.Receipt, error)
 	Coverage(ctx context.Context, payer, id string) (*cl.Coverage, error)
+	ListByPatient(ctx context.Context, patient string, p client.Page) (*cl.ClaimPage, error)
 }
 
 // Consents is what the FHIR routes ask of the consent chaincode, as
@@ -37,10 +38,12 @@ type API struct {
 	claims   Claims
 	consents Consents
 	records  Records
-	dir      fhir.Directory
-	now      func() time.Time
-	log      *slog.Logger
-	base     string
+	// accessLog is the records chaincode's access log, for AuditEvent.
+	accessLog AccessLogs
+	dir       fhir.Directory
+	now       func() time.Time
+	log       *slog.Logger
+	base      string
 }
 
 // Option configures an API.
@@ -80,6 +83,7 @@ func New(org string, opts ...Option) *API {
 // route is a route and what the CapabilityStatement says of it.
 type route struct {
 	serve.Route
+	// search is the search parameters, comma-separated.
 	typ, interaction, search, operation string
 }
 
@@ -103,6 +107,10 @@ func (a *API) table() []route {
 	}
 	if a.records != nil {
 		rs = append(rs, a.documentRoutes()...)
+		rs = append(rs, a.provenanceRoutes()...)
+	}
+	if a.accessLog != nil {
+		rs = append(rs, a.auditRoutes()...)
 	}
 	return rs
 }

@@ -151,7 +151,9 @@ func (a *API) served() []fhir.Served {
 		}
 		s := &out[i]
 		s.Interactions = appendNew(s.Interactions, rt.interaction)
-		s.Search = appendNew(s.Search, rt.search)
+		for _, p := range strings.Split(rt.search, ",") {
+			s.Search = appendNew(s.Search, p)
+		}
 		s.Operations = appendNew(s.Operations, rt.operation)
 	}
 	return out

@@ -1,7 +1,6 @@
 package fhirapi
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -17,10 +16,10 @@ import (
 // Searches answer what the ledger's keys hold without rich queries
 // (LevelDB, composite-key indexes): a claim by its id (Claim?_id,
 // ClaimResponse?request, ExplanationOfBenefit?claim: a point read, zero or
-// one match), a patient's consents and documents (the consent and records
-// chaincodes' by-subject indexes, paged from a bookmark). The claims
-// chaincode keeps no index of claims by patient, so a search of claims by
-// patient is refused by parameter rather than answered by a scan.
+// one match), a patient's claims (the claims chaincode's private,
+// blinded index by patient in each provider–payer pair's collection:
+// those this org is a party to, paged from a bookmark), consents and
+// documents (the consent and records chaincodes' by-subject indexes).
 
 var (
 	opClaimRead   = op("fhirClaimRead", "a claim as the R4 Claim it was submitted as (carechain's mapping of it)", false, 200, "the Claim")
@@ -28,23 +27,27 @@ var (
 	opRespSearch  = searchOp("fhirClaimResponseSearch", "ClaimResponse", "request", "the claim: Claim/{id}")
 	opEOBSearch   = searchOp("fhirEOBSearch", "ExplanationOfBenefit", "claim", "the claim: Claim/{id}")
 	opDocSearch   = serve.Operation{ID: "fhirDocumentReferenceSearch", Summary: "search a patient's DocumentReferences (for the patient or the regulator's auditor), newest first, paged",
-		Params: []serve.Param{{Name: "patient", In: "query", Description: "Patient/{id} through the directory; or patient:identifier=" + fhir.SystemPatient + "|{subject}"},
-			{Name: "_count", In: "query", Description: "page size, 1 to 100 (default 20)"}, {Name: "_page", In: "query", Description: "the bookmark of a next link"}},
+		Params:   patientParams(),
 		Produces: MediaFHIR, Responses: map[int]string{200: "a Bundle of type searchset with self and next links", 400: "a parameter carechain does not search by", 403: "this identity may not list the patient's records"}}
 )
 
+func patientParams() []serve.Param {
+	return []serve.Param{{Name: "patient", In: "query", Description: "Patient/{id} through the directory; or patient:identifier=" + fhir.SystemPatient + "|{subject}"},
+		{Name: "_count", In: "query", Description: "page size, 1 to 100 (default 20)"}, {Name: "_page", In: "query", Description: "the bookmark of a next link"}}
+}
+
 func searchOp(id, typ, param, what string) serve.Operation {
-	return serve.Operation{ID: id, Summary: "search " + typ + " by " + param + " (a point read: zero or one match)",
-		Params: []serve.Param{{Name: param, In: "query", Required: true, Description: what}}, Produces: MediaFHIR,
-		Responses: map[int]string{200: "a Bundle of type searchset", 400: "a parameter carechain does not search by"}}
+	return serve.Operation{ID: id, Summary: "search " + typ + " by " + param + " (a point read: zero or one match) or by patient (the claims this org is a party to, paged)",
+		Params: append([]serve.Param{{Name: param, In: "query", Description: what + " (or search by patient)"}}, patientParams()...), Produces: MediaFHIR,
+		Responses: map[int]string{200: "a Bundle of type searchset", 400: "a parameter carechain does not search by", 403: "this identity may not list claims"}}
 }
 
 func (a *API) claimSearchRoutes() []route {
 	return []route{
 		{serve.Route{Method: http.MethodGet, Pattern: "/Claim/{id}", Op: opClaimRead, Handler: a.readClaim(claimResource)}, "Claim", "read", "", ""},
-		{serve.Route{Method: http.MethodGet, Pattern: "/Claim", Op: opClaimSearch, Handler: a.searchClaim("Claim", "_id", claimResource)}, "Claim", "search-type", "_id", ""},
-		{serve.Route{Method: http.MethodGet, Pattern: "/ClaimResponse", Op: opRespSearch, Handler: a.searchClaim("ClaimResponse", "request", fhir.ClaimResponse)}, "ClaimResponse", "search-type", "request", ""},
-		{serve.Route{Method: http.MethodGet, Pattern: "/ExplanationOfBenefit", Op: opEOBSearch, Handler: a.searchClaim("ExplanationOfBenefit", "claim", fhir.ExplanationOfBenefit)}, "ExplanationOfBenefit", "search-type", "claim", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/Claim", Op: opClaimSearch, Handler: a.searchClaim("Claim", "_id", claimResource)}, "Claim", "search-type", "_id,patient", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/ClaimResponse", Op: opRespSearch, Handler: a.searchClaim("ClaimResponse", "request", fhir.ClaimResponse)}, "ClaimResponse", "search-type", "request,patient", ""},
+		{serve.Route{Method: http.MethodGet, Pattern: "/ExplanationOfBenefit", Op: opEOBSearch, Handler: a.searchClaim("ExplanationOfBenefit", "claim", fhir.ExplanationOfBenefit)}, "ExplanationOfBenefit", "search-type", "claim,patient", ""},
 	}
 }
 
@@ -58,15 +61,13 @@ func claimResource(c cl.Claim) ([]byte, error) {
 	return fhir.ClaimResource(c.Input, c.Provider, created)
 }
 
-var errNoPatientIndex = errors.New("carechain keeps no index of claims by patient (no rich queries on the ledger): search by the claim (Claim?_id, ClaimResponse?request=Claim/{id}, ExplanationOfBenefit?claim=Claim/{id})")
-
 // searchClaim answers the claim the parameter names as a searchset of
 // zero or one resource: a claim this identity cannot read is no match.
 func (a *API) searchClaim(typ, param string, build func(cl.Claim) ([]byte, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		if q.Has("patient") || q.Has("patient:identifier") {
-			a.fail(w, r, serve.BadRequest("patient", errNoPatientIndex))
+			a.searchClaimsByPatient(w, r, typ, build)
 			return
 		}
 		if err := onlyParams(q, typ, param); err != nil {
@@ -96,6 +97,32 @@ func (a *API) searchClaim(typ, param string, build func(cl.Claim) ([]byte, error
 		self := a.base + "/" + typ + "?" + r.URL.RawQuery
 		a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.SearchSet(self, "", found...) })
 	}
+}
+
+// searchClaimsByPatient answers one page of a patient's claims that this
+// org is a party to, each as typ; the next link carries the bookmark.
+func (a *API) searchClaimsByPatient(w http.ResponseWriter, r *http.Request, typ string, build func(cl.Claim) ([]byte, error)) {
+	subject, page, err := a.patientSearch(r.URL.Query(), typ)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p, err := a.claims.ListByPatient(r.Context(), subject, page)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	found := make([][]byte, 0, len(p.Items))
+	for _, c := range p.Items {
+		data, err := build(c)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		found = append(found, data)
+	}
+	self, next := a.pageLinks(r, typ, p.Bookmark)
+	a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.SearchSet(self, next, found...) })
 }
 
 // claimParam is the claim id a parameter names: an id, or Claim/{id}.

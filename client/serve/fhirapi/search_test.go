@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	rc "github.com/carechain/carechain/chaincode/records/wire"
+	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/standards/fhir"
 )
 
@@ -78,9 +79,10 @@ func TestSearchesRefuseWhatTheKeysDoNotHold(t *testing.T) {
 	f := newLedger()
 	srv := newServer(f, org)
 	for target, param := range map[string]string{
-		"/fhir/Claim?patient=Patient/f001":                           "patient",
-		"/fhir/ClaimResponse?patient=Patient/f001":                   "patient",
-		"/fhir/ExplanationOfBenefit?patient:identifier=urn:x|1":      "patient",
+		"/fhir/Claim?patient=Patient/nobody":                         "patient",
+		"/fhir/ExplanationOfBenefit?patient:identifier=urn:x|1":      "patient:identifier",
+		"/fhir/Claim?patient=Patient/f001&_id=clm-1":                 "_id",
+		"/fhir/ExplanationOfBenefit?patient=Patient/f001&_count=0":   "_count",
 		"/fhir/Claim?_id=clm-1&status=active":                        "status",
 		"/fhir/ClaimResponse?request=Patient/f001":                   "request",
 		"/fhir/ClaimResponse":                                        "request",
@@ -93,11 +95,51 @@ func TestSearchesRefuseWhatTheKeysDoNotHold(t *testing.T) {
 		oo := decodeOutcome(t, w.Body.Bytes())
 		require.Equal(t, []string{param}, oo.Issue[0].Expression, target)
 	}
-	w := do(srv, http.MethodGet, "/fhir/Claim?patient=Patient/f001", "", "")
-	require.Contains(t, decodeOutcome(t, w.Body.Bytes()).Issue[0].Diagnostics, "no index of claims by patient")
 	meta := do(srv, http.MethodGet, "/fhir/metadata", "", "").Body.String()
-	require.Contains(t, meta, `"searchParam":[{"name":"request"`)
-	require.NotContains(t, meta, `"name":"patient","type":"reference"}],"type":"Claim"`)
+	require.Contains(t, meta, `"searchParam":[{"name":"request","type":"reference"},{"name":"patient","type":"reference"}]`)
+	require.Contains(t, meta, `"searchParam":[{"name":"claim","type":"reference"},{"name":"patient","type":"reference"}]`)
+}
+
+// A patient's claims page one at a time as Claims and as
+// ExplanationOfBenefits (valid R4 searchsets; the next link carries the
+// bookmark); another patient's are not among them; a list the ledger
+// refuses is answered forbidden.
+func TestClaimSearchesByPatientPage(t *testing.T) {
+	f := newLedger()
+	srv := newServer(f, org)
+	for _, id := range []string{"clm-7a1", "clm-7a2"} {
+		doc := strings.Replace(claimDoc, `"id":"clm-7a1"`, `"id":"`+id+`"`, 1)
+		require.Equal(t, http.StatusCreated, do(srv, http.MethodPost, "/fhir/Claim", MediaFHIR, doc).Code)
+	}
+	other := *f.claims["clm-7a2"]
+	other.Input.ID, other.Input.Patient = "clm-8b1", "subj-other"
+	f.claims["clm-8b1"] = &other
+	for _, typ := range []string{"Claim", "ExplanationOfBenefit", "ClaimResponse"} {
+		target := "/fhir/" + typ + "?patient=Patient/f001&_count=1"
+		var ids []string
+		for pages := 0; target != "" && pages < 5; pages++ {
+			w := do(srv, http.MethodGet, target, "", "")
+			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+			validR4(t, w.Body.Bytes(), w.Header().Get("Content-Type"), "Bundle")
+			b := searchset(t, w, w.Body.Bytes())
+			for _, e := range b.Entry {
+				require.Equal(t, typ, e.Resource.ResourceType)
+				ids = append(ids, e.Resource.ID)
+			}
+			target = ""
+			if len(b.Link) > 1 {
+				require.Equal(t, "next", b.Link[1].Relation)
+				target = b.Link[1].URL
+			}
+		}
+		require.Equal(t, []string{"clm-7a1", "clm-7a2"}, ids, typ)
+	}
+	w := do(srv, http.MethodGet, "/fhir/Claim?patient:identifier="+fhir.SystemPatient+"|subj-other", "", "")
+	require.Len(t, searchset(t, w, w.Body.Bytes()).Entry, 1)
+
+	f.listErr = &client.Error{Code: client.CodeForbidden, Message: "ProviderMSP/clerk may not do this"}
+	w = do(srv, http.MethodGet, "/fhir/ExplanationOfBenefit?patient=Patient/f001", "", "")
+	require.Equal(t, http.StatusForbidden, w.Code)
 }
 
 // A patient's documents page one at a time, newest first, each the
