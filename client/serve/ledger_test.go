@@ -37,7 +37,7 @@ type ledgerProvenance struct {
 	peer   *memstub.Peer
 	as     *memstub.Identity
 	dir    epcismap.Directory
-	minute int
+	minute *int // shared by the identities on one peer (acting)
 }
 
 // ledgerStart is the first transaction's time: after every GS1 example.
@@ -58,10 +58,9 @@ func newLedger(t testing.TB, as *memstub.Identity, dir epcismap.Directory) *ledg
 		MemberOnlyWrite: true, EndorsementPolicy: "AND('ManufacturerMSP.peer')"}
 	p.Install(pv.Chaincode, cc, memstub.WithEndorsement("OutOf(1, 'ManufacturerMSP.peer', 'DistributorMSP.peer')"),
 		memstub.WithCollections(commissioning))
-	l := &ledgerProvenance{t: t, peer: p, as: as, dir: dir}
+	l := &ledgerProvenance{t: t, peer: p, as: as, dir: dir, minute: new(int)}
 	admin := memstub.NewIdentity(mfr, "admin", map[string]string{"hf.Type": "admin"})
 	secret := sha256.Sum256([]byte("serve tests: blinding secret"))
-	l.minute++
 	_, err = resultOf(p.Invoke(pv.Chaincode, admin, ledgerStart, map[string][]byte{blind.TransientSecret: secret[:]}, "SetupBlinding", commissioning.Name))
 	require.NoError(t, err)
 	for i, msp := range []string{mfr, distMSP} {
@@ -70,6 +69,13 @@ func newLedger(t testing.TB, as *memstub.Identity, dir epcismap.Directory) *ledg
 		require.NoError(t, err)
 	}
 	return l
+}
+
+// acting is the same ledger as another identity.
+func (l *ledgerProvenance) acting(id *memstub.Identity) *ledgerProvenance {
+	other := *l
+	other.as = id
+	return &other
 }
 
 var quality = memstub.NewIdentity(mfr, "quality1", map[string]string{"role": "quality"})
@@ -99,12 +105,12 @@ func jsonString(v any) string { b, _ := json.Marshal(v); return string(b) }
 // submit invokes fn as id at the next minute; a refusal is a client error
 // of the chaincode's code, as the gateway reports it.
 func (l *ledgerProvenance) submit(id *memstub.Identity, fn string, args ...string) ([]byte, error) {
-	l.minute++
-	return resultOf(l.peer.Invoke(pv.Chaincode, id, ledgerStart.Add(time.Duration(l.minute)*time.Minute), nil, fn, args...))
+	*l.minute++
+	return resultOf(l.peer.Invoke(pv.Chaincode, id, ledgerStart.Add(time.Duration(*l.minute)*time.Minute), nil, fn, args...))
 }
 
 func (l *ledgerProvenance) query(fn string, args ...string) ([]byte, error) {
-	return resultOf(l.peer.Query(pv.Chaincode, l.as, ledgerStart.Add(time.Duration(l.minute)*time.Minute), fn, args...))
+	return resultOf(l.peer.Query(pv.Chaincode, l.as, ledgerStart.Add(time.Duration(*l.minute)*time.Minute), fn, args...))
 }
 
 func resultOf(res memstub.Result) ([]byte, error) {

@@ -72,11 +72,24 @@ func (m *mapper) custodyItems(e *epcis.Event) ([]string, *EventPlan, error) {
 	}
 	switch unknown {
 	case 0:
-		return items, nil, nil
+		return items, m.held(items), nil
 	case len(items):
 		return nil, capture("none of its objects was commissioned in carechain: the event is captured, not invented into custody"), nil
 	}
 	return nil, unsupported(Gap{GapPartialShipment, fmt.Sprintf("%d of %d objects were not commissioned in carechain", unknown, len(items))}), nil
+}
+
+// held is nil when the planning org (any, without WithSelf) holds every
+// item, else the capture plan that says who does: custody is its
+// custodian's to record, and no org acts for another (the chaincode
+// refuses it too).
+func (m *mapper) held(items []string) *EventPlan {
+	for _, id := range items {
+		if it := m.st.items[id]; m.self != "" && it.Owner != "" && it.Owner != m.self {
+			return capture(id + " is held by " + it.Owner + ", not " + m.self + ": only its custodian records its custody, and no org acts for another")
+		}
+	}
+	return nil
 }
 
 // receive plans a receiving ObjectEvent: the shipment its desadv (else

@@ -266,3 +266,20 @@ func TestAnEndedItemDoesNotEndTwice(t *testing.T) {
 	assert.Equal(t, []Outcome{Capture}, outcomes(p))
 	assert.Empty(t, p.Calls())
 }
+
+// An org plans no custody change of goods another org holds: the event is
+// captured, saying who holds them (the chaincode would refuse the call).
+func TestGoodsAnotherOrgHoldsAreNotPlanned(t *testing.T) {
+	l := &fakeLedger{items: map[string]Item{"10614141123459.A2": {Kind: "unit", Owner: mfr}}}
+	// The destruction at the distributor's site, of the manufacturer's unit.
+	p, err := Map(context.Background(), doc(t, destroy), WithParties(parties), WithLedger(l), WithSelf(dist))
+	require.NoError(t, err)
+	assert.Equal(t, []Outcome{Capture}, outcomes(p))
+	assert.Empty(t, p.Calls())
+	assert.Contains(t, p.Events[0].Reason, "10614141123459.A2 is held by "+mfr+", not "+dist)
+	l.items["10614141123459.A2"] = Item{Kind: "unit", Owner: dist}
+	p, err = Map(context.Background(), doc(t, destroy), WithParties(parties), WithLedger(l), WithSelf(dist))
+	require.NoError(t, err)
+	require.Len(t, p.Calls(), 1, "its holder's to plan")
+	assert.Equal(t, FnDestroy, p.Calls()[0].Fn)
+}
