@@ -93,9 +93,9 @@ func (a *app) serve(ctx context.Context, f serveFlags) error {
 	log := slog.New(slog.NewJSONHandler(a.errOut, nil))
 	cls := claims.New(s, a.channel)
 	x12 := x12api.New(cls, x12api.WithDirectory(dir.X12), x12api.WithLogger(log))
+	recs := records.New(s, a.channel, docstore.Dir(a.documentStore()))
 	fh := fhirapi.New(s.Org.MSPID, fhirapi.WithClaims(cls), fhirapi.WithConsents(consent.New(s, a.channel)),
-		fhirapi.WithRecords(records.New(s, a.channel, docstore.Dir(a.documentStore()))),
-		fhirapi.WithDirectory(dir.fhir()), fhirapi.WithLogger(log))
+		fhirapi.WithRecords(recs), fhirapi.WithAccessLog(recs), fhirapi.WithDirectory(dir.fhir()), fhirapi.WithLogger(log))
 	srv := serve.New(append(opts, serve.WithLogger(log), serve.WithHealth(reachGateway(s, f.supply)),
 		serve.WithProvenance(provenance.New(s, f.supply)), serve.WithRoutes("/x12", x12.Routes()...),
 		serve.WithRoutes("/fhir", fh.Routes()...))...)

@@ -103,6 +103,16 @@ func (a *API) documentAnswer(w http.ResponseWriter, r *http.Request, status int,
 // verifiedDocument is a record's current version as a DocumentReference,
 // once its history verifies.
 func (a *API) verifiedDocument(r *http.Request, id string) ([]byte, error) {
+	h, err := a.verifiedHistory(r, id)
+	if err != nil {
+		return nil, err
+	}
+	return fhir.DocumentReferenceResource(h.Versions[0].Anchor)
+}
+
+// verifiedHistory is a record's history (newest first) once it verifies:
+// every version's anchor against its public commitment.
+func (a *API) verifiedHistory(r *http.Request, id string) (*records.History, error) {
 	h, err := a.records.History(r.Context(), id)
 	if err != nil {
 		return nil, err
@@ -110,7 +120,7 @@ func (a *API) verifiedDocument(r *http.Request, id string) ([]byte, error) {
 	if !h.Verified || len(h.Versions) == 0 {
 		return nil, &client.Error{Code: client.CodeInternal, Message: "record " + id + ": its history does not verify: " + h.Problem}
 	}
-	return fhir.DocumentReferenceResource(h.Versions[0].Anchor)
+	return h, nil
 }
 
 // maxBinary is the largest document $get answers inline: a Binary holds
