@@ -27,7 +27,7 @@ var (
 // twoPayers is the reference consortium with a second payer, MutualMSP
 // (plan bronze), set up like PayerMSP: its salt, bronze rules and cov-m1
 // of pt1 for 2026 ($10 copay, $30 deductible, $45 annual limit).
-func twoPayers(t *testing.T) *env {
+func twoPayers(t testing.TB) *env {
 	g := withOrg(partstest.Reference(), parts.Org{MSPID: mutualMSP, Parts: []string{parts.PartPayer}, Peer: true, Plans: []string{"bronze"}})
 	e := newEnvWith(t, g, &Contract{})
 	setupPayer(e)

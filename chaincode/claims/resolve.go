@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hyperledger/fabric-contract-api-go/v2/contractapi"
 
 	"github.com/carechain/carechain/chaincode/claims/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
-	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
 
@@ -62,13 +62,37 @@ func (c *Contract) SealedFlag(ctx contractapi.TransactionContextInterface, id st
 	return &wire.SealedFlag{Key: k, Sealed: base64.StdEncoding.EncodeToString(raw)}, nil
 }
 
-// flagKey is the key of payer's flag on a claim's line.
+// flagKey is the key of payer's flag on a claim's line: a simple key,
+// flagPrefix(payer) and a token of the claim and line, so that ListFlags
+// pages it with a private range query from its bookmark (Fabric's private
+// partial composite key queries cannot start there). The token keeps the
+// key's hash, which every block shows, from being recomputed by anyone
+// outside the payers' collection.
 func (t *tx) flagKey(payer, claim string, line int) (string, error) {
+	prefix, err := flagPrefix(payer)
+	if err != nil {
+		return "", err
+	}
 	b, err := t.blinder(wire.PayersCollection)
 	if err != nil {
 		return "", err
 	}
-	return key(objServiceFlag, payer, b.Token(objServiceFlag, payer, claim, strconv.Itoa(line)))
+	return prefix + b.Token(objServiceFlag, payer, claim, strconv.Itoa(line)), nil
+}
+
+// flagPrefix starts the keys of payer's flags: "serviceFlag.", the payer's
+// MSP id (an identifier, which holds no '/') and '/'.
+func flagPrefix(payer string) (string, error) {
+	if err := validate.Identifier("payer", payer); err != nil {
+		return "", err
+	}
+	return objServiceFlag + "." + payer + "/", nil
+}
+
+// isFlagKeyOf reports whether k is the key of one of payer's flags.
+func isFlagKeyOf(k, payer string) bool {
+	prefix, err := flagPrefix(payer)
+	return err == nil && strings.HasPrefix(k, prefix) && validate.Identifier("flag.key", k[len(prefix):]) == nil
 }
 
 // checkLine refuses a line number that is not one of the claim's.
@@ -150,8 +174,7 @@ func (t *tx) resolvable(cl *wire.Claim, tr *wire.Trace, line int, in *wire.Resol
 // claim's payer's flags and its value hashes to what the payers'
 // collection holds there.
 func (t *tx) storedFlag(tr *wire.Trace, sf wire.SealedFlag) (*wire.Flag, error) {
-	typ, attrs, err := state.SplitKey(sf.Key)
-	if err != nil || typ != objServiceFlag || len(attrs) != 2 || attrs[0] != tr.Payer {
+	if !isFlagKeyOf(sf.Key, tr.Payer) {
 		return nil, ccerr.Invalid("flag.key", "is not the key of a flag of %s", tr.Payer)
 	}
 	raw, err := base64.StdEncoding.DecodeString(sf.Sealed)

@@ -32,7 +32,8 @@ import (
 //	serviceEntry [token(fingerprint, payer)] → the payer's live claims and
 //	             lines billing the service; key-level policy: that
 //	             payer's peer, so no other payer rewrites or deletes it
-//	serviceFlag  [payer, token(payer, claim, line)] → Flag: this line of
+//	serviceFlag.PAYER/token(payer, claim, line) (a simple key, which a
+//	             private range query pages) → Flag: this line of
 //	             the payer's claim bills a service a live claim at
 //	             another payer (or another of its own) bills too;
 //	             key-level policy: that payer's peer (resolve.go: its
@@ -263,9 +264,10 @@ func (s *screen) flag(payer, claim string, line int, matchID string) error {
 }
 
 // ListFlags lists the caller's payer org's flags, by the payer's
-// adjudicators and claims intake, a page at a time (Fabric has no
-// paginated private queries: each page scans from the start, up to
-// state.MaxPrivateScan flags). Evaluate it on the payer's peer.
+// adjudicators and claims intake, a page at a time from the bookmark, to
+// any length: a page reads pageSize+1 keys (flagKey's simple keys, which
+// a private range query starts at the bookmark). Evaluate it on the
+// payer's peer.
 func (c *Contract) ListFlags(ctx contractapi.TransactionContextInterface, pageSize int32, bookmark string) (*wire.FlagPage, error) {
 	t, err := c.begin(ctx)
 	if err != nil {
@@ -274,7 +276,11 @@ func (c *Contract) ListFlags(ctx contractapi.TransactionContextInterface, pageSi
 	if _, _, err := t.require(payerClaimStaff); err != nil {
 		return nil, err
 	}
-	page, err := state.ScanPrivateByPartialKey(t.Stub, wire.PayersCollection, objServiceFlag, []string{t.Caller.MSPID}, pageSize, bookmark)
+	prefix, err := flagPrefix(t.Caller.MSPID)
+	if err != nil {
+		return nil, err
+	}
+	page, err := state.PagePrivateByPrefix(t.Stub, wire.PayersCollection, prefix, pageSize, bookmark)
 	if err != nil {
 		return nil, privateErr(t.Caller.MSPID, wire.PayersCollection, err)
 	}

@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/json"
+	"unicode/utf8"
 
 	"github.com/hyperledger/fabric-chaincode-go/v2/shim"
 
@@ -135,6 +136,61 @@ func scanFrom(it shim.StateQueryIteratorInterface, start string, size int32) (Pa
 		}
 		if kv.GetKey() < start {
 			continue
+		}
+		if len(page.Records) == int(size) {
+			page.Bookmark = encodeBookmark(kv.GetKey())
+			return page, nil
+		}
+		page.Records = append(page.Records, Record{Key: kv.GetKey(), Value: kv.GetValue()})
+	}
+	return page, nil
+}
+
+// PagePrivateByPrefix returns up to limit records (validated like a page
+// size) of a private data collection whose simple keys start with prefix,
+// in key order, from bookmark: the bookmark is the key that follows the
+// page, so a page starts there and reads limit+1 keys, at any length of
+// the list (GetPrivateDataByRange takes simple keys, not composite ones).
+// prefix must not be empty or start with U+0000 (the composite key
+// namespace). Fabric allows private range scans only in transactions that
+// do not write.
+func PagePrivateByPrefix(stub shim.ChaincodeStubInterface, collection, prefix string, limit int32, bookmark string) (Page, error) {
+	size, err := PageSize(limit)
+	if err != nil {
+		return Page{}, err
+	}
+	if prefix == "" || prefix[0] == 0 {
+		return Page{}, ccerr.Internal("private page: prefix %q is not a simple key's", prefix)
+	}
+	start, err := decodeBookmark(bookmark, prefix)
+	if err != nil {
+		return Page{}, err
+	}
+	if start == "" {
+		start = prefix
+	}
+	it, err := stub.GetPrivateDataByRange(collection, start, prefix+string(utf8.MaxRune))
+	if err != nil {
+		return Page{}, ccerr.Internal("page %s in %s: %v", prefix, collection, err)
+	}
+	page, err := pageFrom(it, size)
+	if cerr := it.Close(); err == nil && cerr != nil {
+		err = ccerr.Internal("page %s in %s: %v", prefix, collection, cerr)
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	return page, nil
+}
+
+// pageFrom reads size records from it, and the key after them as the
+// bookmark.
+func pageFrom(it shim.StateQueryIteratorInterface, size int32) (Page, error) {
+	page := Page{Records: []Record{}}
+	for it.HasNext() {
+		kv, err := it.Next()
+		if err != nil {
+			return Page{}, ccerr.Internal("page private data: %v", err)
 		}
 		if len(page.Records) == int(size) {
 			page.Bookmark = encodeBookmark(kv.GetKey())

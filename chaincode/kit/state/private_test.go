@@ -139,3 +139,53 @@ func TestScanPrivateInWritingTransaction(t *testing.T) {
 	assert.False(t, res.Committed)
 	assert.Contains(t, res.Message, "Queries on pvt data is supported only in a read-only transaction")
 }
+
+// A private list of simple keys pages from its bookmark to any length:
+// 2,500 entries (past MaxPrivateScan), 100 a page, every key once and in
+// order, none of a neighbouring prefix; a bookmark of another list is
+// refused, and so are a composite prefix and an empty one.
+func TestPagePrivateByPrefix(t *testing.T) {
+	f := newFixture(t)
+	const n = 2500
+	f.tx(func(stub shim.ChaincodeStubInterface) error {
+		for i := range n {
+			require.NoError(t, state.PutPrivate(stub, "pdc", fmt.Sprintf("flag.A/%05d", i), consent{ID: fmt.Sprint(i)}))
+		}
+		require.NoError(t, state.PutPrivate(stub, "pdc", "flag.A0/x", consent{ID: "neighbour"}))
+		return state.PutPrivate(stub, "pdc", "flag.B/x", consent{ID: "other"})
+	})
+	var got []string
+	bookmark, pages := "", 0
+	for ; ; pages++ {
+		require.Less(t, pages, n/100+1)
+		f.tx(func(stub shim.ChaincodeStubInterface) error {
+			page, err := state.PagePrivateByPrefix(stub, "pdc", "flag.A/", 100, bookmark)
+			require.NoError(t, err)
+			for _, r := range page.Records {
+				got = append(got, r.Key)
+			}
+			bookmark = page.Bookmark
+			return nil
+		})
+		if bookmark == "" {
+			break
+		}
+	}
+	require.Len(t, got, n)
+	for i, k := range got {
+		require.Equal(t, fmt.Sprintf("flag.A/%05d", i), k)
+	}
+	f.tx(func(stub shim.ChaincodeStubInterface) error {
+		page, err := state.PagePrivateByPrefix(stub, "pdc", "flag.A/", 1, "")
+		require.NoError(t, err)
+		_, err = state.PagePrivateByPrefix(stub, "pdc", "flag.B/", 1, page.Bookmark)
+		requireCode(t, err, ccerr.CodeInvalidArgument, "bookmark")
+		_, err = state.PagePrivateByPrefix(stub, "pdc", "\x00note\x00", 1, "")
+		requireCode(t, err, ccerr.CodeInternal, "")
+		_, err = state.PagePrivateByPrefix(stub, "pdc", "", 1, "")
+		requireCode(t, err, ccerr.CodeInternal, "")
+		_, err = state.PagePrivateByPrefix(stub, "pdc", "flag.A/", 101, "")
+		requireCode(t, err, ccerr.CodeInvalidArgument, "pageSize")
+		return nil
+	})
+}
