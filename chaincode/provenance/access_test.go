@@ -81,6 +81,8 @@ func rules() []rule {
 		}},
 		{op: "Receive", allowed: []string{distLogist}, run: submit("Receive", "SHP-1")},
 		{op: "AddReading", allowed: []string{mfrQuality, mfrLogistics, distLogist, distQual}, run: submit("AddReading", "SHP-1", "logger-1", "50")},
+		// A reading of goods at rest: their holder's staff.
+		{op: "ReportReading", allowed: mfrStaff, run: submit("ReportReading", unit(9), "logger-1", "50")},
 		{op: "Verify", allowed: supplyMembers, run: submit("Verify", gtin, "SN00000", lot, exp)},
 		{op: "Dispense", allowed: []string{pharmPharm}, run: submit("Dispense", unit(6))},
 		{op: "Suspect", allowed: append(slices.Clone(mfrStaff), regRegistrar), run: submit("Suspect", unit(3), "odd label")},

@@ -53,6 +53,7 @@
 //	Receive                      logistics staff or pharmacist of the named
 //	                             receiver
 //	AddReading                   staff of the shipment's sender or receiver
+//	ReportReading                the holder's staff, of an item at rest
 //	Dispense                     a pharmacist of an org playing the pharmacy,
 //	                             holding the unit
 //	Suspect                      the holder's staff, or the registrar

@@ -32,6 +32,7 @@ const (
 	FnShip             = "Ship"
 	FnReceive          = "Receive"
 	FnAddReading       = "AddReading"
+	FnReportReading    = "ReportReading"
 	FnVerify           = "Verify"
 	FnDispense         = "Dispense"
 	FnDecommission     = "Decommission"
