@@ -29,22 +29,34 @@ type applied struct {
 // already is as described.
 func (c *Consortium) updateChannels(ctx context.Context) error {
 	p := &progress{w: c.Out}
+	var names []string
 	for _, ch := range c.Topo.Channels {
-		if c.created[ch.Name] {
-			continue
+		if !c.created[ch.Name] {
+			names = append(names, ch.Name)
 		}
-		if err := c.updateChannel(ctx, p, ch.Name); err != nil {
-			return fmt.Errorf("channel %s: %w", ch.Name, err)
+	}
+	// Each channel's config is read at once; updates go one at a time.
+	cfgs := make([]*cb.Config, len(names))
+	err := parallel(names, len(names), func(name string) error {
+		cfg, err := c.fetchConfig(ctx, name)
+		if err != nil {
+			return fmt.Errorf("channel %s: %w", name, err)
+		}
+		cfgs[slices.Index(names, name)] = cfg
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, name := range names {
+		if err := c.updateChannel(ctx, p, name, cfgs[i]); err != nil {
+			return fmt.Errorf("channel %s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (c *Consortium) updateChannel(ctx context.Context, p *progress, name string) error {
-	cfg, err := c.fetchConfig(ctx, name)
-	if err != nil {
-		return err
-	}
+func (c *Consortium) updateChannel(ctx context.Context, p *progress, name string, cfg *cb.Config) error {
 	want, err := channelcfg.WantOf(c.channelSpec(name))
 	if err != nil {
 		return err

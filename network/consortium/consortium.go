@@ -60,6 +60,8 @@ type Consortium struct {
 	// early is the chaincode install Up starts for the Deploy that
 	// follows it (UpAndDeploy), or nil.
 	early *earlyInstall
+	// installed is what each peer had installed when this run asked.
+	installed installedPackages
 	// users is the enrollment of users Up leaves going while the nodes
 	// start, or nil.
 	users *userEnrollment

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/carechain/carechain/network/ccpackage"
@@ -31,6 +32,9 @@ import (
 func (c *Consortium) Deploy(ctx context.Context, names ...string) error {
 	p := c.newProgress()
 	defer p.summary("deploy")
+	if c.early == nil {
+		c.forgetInstalled()
+	}
 	ccs, err := c.chaincodes(names)
 	if err != nil {
 		return err
@@ -303,28 +307,77 @@ func (c *Consortium) install(ctx context.Context, cc topology.Chaincode, pkg *cc
 // installOn installs the package on each of peers that lacks it.
 func (c *Consortium) installOn(ctx context.Context, peers []topology.Node, pkg *ccpackage.Package, builds chan struct{}) error {
 	installOn := func(n topology.Node) error {
-		admin := c.peerAdminAt(n.Org, n)
-		out, err := admin.Run(ctx, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
+		have, err := c.installedOn(ctx, n)
 		if err != nil {
 			return c.nodeErr(n, err)
 		}
-		var list installed
-		if err := json.Unmarshal(out, &list); err != nil {
-			return c.nodeErr(n, fmt.Errorf("queryinstalled: %w", err))
-		}
-		for _, i := range list.Installed {
-			if i.PackageID == pkg.ID {
-				return nil
-			}
+		if have[pkg.ID] {
+			return nil
 		}
 		builds <- struct{}{}
 		defer func() { <-builds }()
-		if _, err := admin.Run(ctx, "lifecycle", "chaincode", "install", c.packagePath(pkg)); err != nil {
+		if _, err := c.peerAdminAt(n.Org, n).Run(ctx, "lifecycle", "chaincode", "install", c.packagePath(pkg)); err != nil {
 			return c.nodeErr(n, err)
 		}
 		return nil
 	}
 	return parallel(peers, len(peers), installOn)
+}
+
+// installedPackages is, per peer, the packages it had installed when this
+// run first asked: one queryinstalled per peer, not one per chaincode.
+// A package this run installs is not in it, and needs not be: each
+// chaincode's package is installed by its own deploy only.
+type installedPackages struct {
+	mu     sync.Mutex
+	byPeer map[string]*installedList
+}
+
+type installedList struct {
+	once sync.Once
+	ids  map[string]bool
+	err  error
+}
+
+// installedOn is the ids of the packages the peer had installed.
+func (c *Consortium) installedOn(ctx context.Context, n topology.Node) (map[string]bool, error) {
+	m := &c.installed
+	m.mu.Lock()
+	if m.byPeer == nil {
+		m.byPeer = map[string]*installedList{}
+	}
+	l, ok := m.byPeer[n.ID()]
+	if !ok {
+		l = &installedList{}
+		m.byPeer[n.ID()] = l
+	}
+	m.mu.Unlock()
+	l.once.Do(func() { l.ids, l.err = c.queryInstalled(ctx, n) })
+	return l.ids, l.err
+}
+
+// forgetInstalled drops what the peers were found to have installed: a
+// new run asks again.
+func (c *Consortium) forgetInstalled() {
+	c.installed.mu.Lock()
+	c.installed.byPeer = nil
+	c.installed.mu.Unlock()
+}
+
+func (c *Consortium) queryInstalled(ctx context.Context, n topology.Node) (map[string]bool, error) {
+	out, err := c.peerAdminAt(n.Org, n).Run(ctx, "lifecycle", "chaincode", "queryinstalled", "--output", "json")
+	if err != nil {
+		return nil, err
+	}
+	var list installed
+	if err := json.Unmarshal(out, &list); err != nil {
+		return nil, fmt.Errorf("queryinstalled: %w", err)
+	}
+	ids := map[string]bool{}
+	for _, i := range list.Installed {
+		ids[i.PackageID] = true
+	}
+	return ids, nil
 }
 
 // definitionVersion names the definition's content: the package and the

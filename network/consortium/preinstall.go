@@ -22,6 +22,7 @@ func (c *Consortium) UpAndDeploy(ctx context.Context, afterUp func() error, name
 	if err != nil {
 		return err
 	}
+	c.forgetInstalled()
 	c.early = &earlyInstall{ccs: ccs, results: map[string]*installation{}}
 	defer func() { c.early = nil }()
 	if err := c.Up(ctx); err != nil {

@@ -92,6 +92,7 @@ const (
 func (c *Consortium) nodeSteps() []upStep {
 	return []upStep{
 		{"prepare state folder " + string(c.Home), c.prepare},
+		{"start the orderers and peers a past run set up", c.startKnownNodes},
 		{"start certificate authorities", func(ctx context.Context) error { return c.startNodes(ctx, topology.KindCA) }},
 		{stepPublishCAs, c.publishCAs},
 		{stepEnroll, c.enrollAll},
@@ -200,6 +201,51 @@ func (c *Consortium) prepare(context.Context) error {
 		return err
 	}
 	return c.savePorts()
+}
+
+// startKnownNodes starts, without waiting, the local orderers and peers
+// that a past run enrolled and started (a consortium brought down): they
+// need neither the CAs nor one another to start, and come up while the
+// CAs do. Each gets its config written first, as the later steps would;
+// the steps that start orderers and peers wait for them to serve.
+func (c *Consortium) startKnownNodes(context.Context) error {
+	for _, n := range c.Nodes() {
+		if (n.Kind != topology.KindOrderer && n.Kind != topology.KindPeer) || !c.local(n) || !c.setUpBefore(n) {
+			continue
+		}
+		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); ok {
+			continue
+		}
+		if err := c.writeNodeConfig(n); err != nil {
+			return c.nodeErr(n, err)
+		}
+		spec, err := c.procSpec(n)
+		if err != nil {
+			return c.nodeErr(n, err)
+		}
+		if _, err := proc.Start(spec); err != nil {
+			return c.nodeErr(n, err)
+		}
+		c.started = append(c.started, n)
+	}
+	return nil
+}
+
+// setUpBefore reports whether a past run enrolled the node, gave it its
+// TLS certificate and started it (its ledger folder exists), and, for a
+// peer, made its org's key-encryption key and the chaincode builder.
+func (c *Consortium) setUpBefore(n topology.Node) bool {
+	files := []string{filepath.Join(c.Home.NodeMSP(n.Org.Name, n.ID()), "signcerts", "cert.pem"),
+		filepath.Join(c.Home.NodeTLS(n.Org.Name, n.ID()), "server.crt"), c.Home.NodeData(n.Org.Name, n.ID())}
+	if n.Kind == topology.KindPeer {
+		files = append(files, filepath.Join(c.Home.KEK(n.Org.Name), records.KEKFile), filepath.Join(c.Home.Builder(), "bin", "build"))
+	}
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // startNodes starts the local nodes of a kind that are not running and waits
