@@ -60,6 +60,9 @@ func validateClaim(in *wire.ClaimInput, now time.Time) error {
 		if err := validatePointers(&in.Items[i], field, len(in.Diagnoses)); err != nil {
 			return err
 		}
+		if err := validateLinePlace(&in.Items[i], field, in.PlaceOfService); err != nil {
+			return err
+		}
 		total += in.Items[i].NetCents // bounded: 50 × 999 × 10^9 < 2^63
 	}
 	if total != in.TotalCents {

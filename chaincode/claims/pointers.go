@@ -33,6 +33,21 @@ func validatePointers(it *wire.Item, field string, n int) error {
 	return nil
 }
 
+// validateLinePlace checks a line's own place of service (field names the
+// line): a CMS code other than the claim's, which the line otherwise
+// takes (one form for one meaning).
+func validateLinePlace(it *wire.Item, field, claims string) error {
+	switch {
+	case it.PlaceOfService == "":
+		return nil
+	case !placeOfService.MatchString(it.PlaceOfService):
+		return ccerr.Invalid(field+".placeOfService", "must be a two-digit CMS place-of-service code")
+	case it.PlaceOfService == claims:
+		return ccerr.Invalid(field+".placeOfService", "is the claim's (%s): a line names only a place of its own", claims)
+	}
+	return nil
+}
+
 // validateIdentifiers checks the claim's business identifiers.
 func validateIdentifiers(ids []wire.Identifier) error {
 	return validateIdentifierList("identifier", ids)

@@ -36,8 +36,8 @@ func startClaimsServer(t *testing.T, ctx context.Context, s *client.Session, dir
 
 // an837 is an 837P interchange with three claims of one subscriber: the
 // first two carechain represents (their lines point at the diagnoses that
-// justify them, SV107), the third gives its line a place of service of
-// its own (SV105 22, the claim's is 11), which it cannot.
+// justify them, SV107), the third gives its line a place of service
+// that is no CMS code (SV105 2X), which it refuses.
 func an837(claimID, member, day string) string {
 	d := strings.ReplaceAll(day, "-", "")
 	body := `ST*837*0001*005010X222A1~
@@ -70,7 +70,7 @@ DTP*472*D8*` + d + `~
 CLM*` + claimID + `C*40***11:B:1*Y*A*Y*I~
 HI*ABK:E1165~
 LX*1~
-SV1*HC:85025*40*UN*1*22**1~
+SV1*HC:85025*40*UN*1*2X**1~
 DTP*472*D8*` + d + `~
 `
 	n := strings.Count(body, "~") + 1

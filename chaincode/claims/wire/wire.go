@@ -303,6 +303,10 @@ type Item struct {
 	// claim's diagnoses that justify the line (FHIR item.diagnosisSequence,
 	// X12 837P SV107). None: every diagnosis applies, in the claim's order.
 	DiagnosisPointers []int `json:"diagnosisSequence,omitempty" metadata:",optional"`
+	// PlaceOfService is the line's own CMS place of service when it is not
+	// the claim's (X12 837P SV105, FHIR item.locationCodeableConcept);
+	// empty: the claim's.
+	PlaceOfService string `json:"placeOfService,omitempty" metadata:",optional"`
 }
 
 // Coverage is a payer's coverage of a member under a plan.
@@ -566,4 +570,13 @@ type PatientQuery struct {
 type ClaimPage struct {
 	Items    []Claim `json:"items"`
 	Bookmark string  `json:"bookmark,omitempty" metadata:",optional"`
+}
+
+// Place is where a line's service was given: its own place of service,
+// else the claim's.
+func (it Item) Place(claim string) string {
+	if it.PlaceOfService != "" {
+		return it.PlaceOfService
+	}
+	return claim
 }

@@ -116,7 +116,7 @@ DTP*472*D8*20061003~
 CLM*26463775*35***11:B:1*Y*A*Y*I~
 HI*ABK:J020*ABF:Z0000~
 LX*1~
-SV1*HC:99214*35*UN*1*22**1~
+SV1*HC:99214*35*UN*1*2X**1~
 DTP*472*D8*20061010~
 `
 	n := strings.Count(head+claims, "~") - 2 + 1 // ST..SE, without ISA and GS
@@ -175,7 +175,7 @@ func TestPost837UnknownMemberIsRefusedNotGuessed(t *testing.T) {
 
 func TestPost837FailedSubmissionSaysSoAndTheOthersStillGo(t *testing.T) {
 	f := &fakeClaims{failID: "26463774", failErr: &client.Error{Code: client.CodeCommitUnknown, TxID: "tx-maybe", Message: "commit status unknown"}}
-	body := strings.Replace(twoClaims(), "SV1*HC:99214*35*UN*1*22**1~", "SV1*HC:99214*35*UN*1~", 1)
+	body := strings.Replace(twoClaims(), "SV1*HC:99214*35*UN*1*2X**1~", "SV1*HC:99214*35*UN*1~", 1)
 	w := do(t, newServer(f), http.MethodPost, "/x12/837", "text/plain", body)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	var res SubmitResponse

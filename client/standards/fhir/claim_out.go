@@ -27,7 +27,7 @@ func ClaimResource(in cl.ClaimInput, provider, created string) ([]byte, error) {
 	}
 	res["diagnosis"] = dx
 	for _, it := range in.Items {
-		items = append(items, claimItem(it, in.PlaceOfService))
+		items = append(items, claimItem(it, it.Place(in.PlaceOfService)))
 	}
 	res["item"] = items
 	for i, rec := range in.Records {

@@ -141,7 +141,7 @@ func eobItems(c cl.Claim) []any {
 	for _, it := range c.Input.Items {
 		item := obj{"sequence": it.Sequence, "productOrService": concept(procedureSystemURL(it.Code), it.Code),
 			"servicedDate": it.Date, "quantity": obj{"value": it.Units}, "unitPrice": money(it.UnitCents), "net": money(it.NetCents),
-			"locationCodeableConcept": concept(systemPOS, c.Input.PlaceOfService), "careTeamSequence": []any{1}}
+			"locationCodeableConcept": concept(systemPOS, it.Place(c.Input.PlaceOfService)), "careTeamSequence": []any{1}}
 		var mods []any
 		for _, m := range it.Modifiers {
 			mods = append(mods, concept(procedureSystemURL(it.Code), m))

@@ -177,7 +177,7 @@ func TestClaimRefusals(t *testing.T) {
 		"body site":        {`"quantity":{"value":2}`, `"quantity":{"value":2},"bodySite":{"coding":[{"code":"1"}]}`, "Claim.item[1].bodySite"},
 		"net":              {`"net":{"value":75.0,"currency":"USD"}`, `"net":{"value":76.0,"currency":"USD"}`, "Claim.item[0].net.value"},
 		"euros":            {`"total":{"value":100,"currency":"USD"}`, `"total":{"value":100,"currency":"EUR"}`, "Claim.total.currency"},
-		"two places":       {"\"code\":\"11\"}]},\n   \"quantity\":{\"value\":2}", "\"code\":\"22\"}]},\n   \"quantity\":{\"value\":2}", "Claim.item[1].locationCodeableConcept.coding[0].code"},
+		"bad line place":   {"\"code\":\"11\"}]},\n   \"quantity\":{\"value\":2}", "\"code\":\"2X\"}]},\n   \"quantity\":{\"value\":2}", "Claim.item[1].locationCodeableConcept.coding[0].code"},
 		"no place":         {`,"locationCodeableConcept":{"coding":[{"system":"https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set","code":"11"}]}`, ``, "Claim.item[0].locationCodeableConcept"},
 		"stat":             {`"code":"normal"`, `"code":"stat"`, "Claim.priority.coding[0].code"},
 		"preauthorization": {`"use":"claim"`, `"use":"preauthorization"`, "Claim.use"},

@@ -159,7 +159,7 @@ func (m *mapper) item(i int, it *Item) cl.Item {
 	if it.PriorAuth.Set() && !identifierForm.MatchString(it.PriorAuth.Value) {
 		m.refuse(it.PriorAuth, "%q is not a carechain identifier", it.PriorAuth.Value)
 	}
-	m.lineLimits(it)
+	out.PlaceOfService = m.linePlace(it)
 	return out
 }
 

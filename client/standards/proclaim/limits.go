@@ -74,10 +74,15 @@ func (m *mapper) claimLimits() {
 	}
 }
 
-// lineLimits refuses what a carechain line cannot hold: a place of
-// service of its own.
-func (m *mapper) lineLimits(it *Item) {
-	if pos := it.PlaceOfService; pos.Set() && pos.Value != m.c.PlaceOfService.Value {
-		m.refuse(pos, "carechain keeps one place of service per claim (%s)", m.c.PlaceOfService.Value)
+// linePlace is a line's own place of service: empty when it is the
+// claim's (or not given), refused when it is not a CMS code.
+func (m *mapper) linePlace(it *Item) string {
+	pos := it.PlaceOfService
+	if !pos.Set() || pos.Value == m.c.PlaceOfService.Value {
+		return ""
 	}
+	if !posForm.MatchString(pos.Value) {
+		m.refuse(pos, "%q is not a two-digit CMS place-of-service code", pos.Value)
+	}
+	return pos.Value
 }

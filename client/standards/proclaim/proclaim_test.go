@@ -90,18 +90,18 @@ func TestRefusalsNameTheirField(t *testing.T) {
 		change func(*Claim)
 		path   string
 	}{
-		"icd9":       {func(c *Claim) { c.Diagnoses[0].System = ICD9CM }, "dx0"},
-		"pointer":    {func(c *Claim) { c.Items[0].DiagnosisPointers = []Field{F("2", "ptr0")} }, "ptr0"},
-		"two auths":  {func(c *Claim) { c.PriorAuths = []Field{F("A1", "auth"), F("A2", "auth1")} }, "auth1"},
-		"line place": {func(c *Claim) { c.Items[0].PlaceOfService = F("22", "pos0") }, "pos0"},
-		"net":        {func(c *Claim) { c.Items[0].Net = F("81", "net0") }, "net0"},
-		"total":      {func(c *Claim) { c.Total = F("81", "total") }, "total"},
-		"npi":        {func(c *Claim) { c.RenderingNPI = F("1234567890", "npi") }, "npi"},
-		"future":     {func(c *Claim) { c.Items[0].Date = F("2026-03-01", "date0") }, "date0"},
-		"opaque id":  {func(c *Claim) { c.ID = F("C-subject-1", "id") }, "id"},
-		"no patient": {func(c *Claim) { c.Patient = Field{}; c.Where = map[string]string{Patient: "Claim.patient"} }, "Claim.patient"},
-		"fractional": {func(c *Claim) { c.Items[0].Quantity = F("1.5", "qty0") }, "qty0"},
-		"sub-cent":   {func(c *Claim) { c.Items[0].UnitPrice = F("40.005", "unit0") }, "unit0"},
+		"icd9":           {func(c *Claim) { c.Diagnoses[0].System = ICD9CM }, "dx0"},
+		"pointer":        {func(c *Claim) { c.Items[0].DiagnosisPointers = []Field{F("2", "ptr0")} }, "ptr0"},
+		"two auths":      {func(c *Claim) { c.PriorAuths = []Field{F("A1", "auth"), F("A2", "auth1")} }, "auth1"},
+		"bad line place": {func(c *Claim) { c.Items[0].PlaceOfService = F("2X", "pos0") }, "pos0"},
+		"net":            {func(c *Claim) { c.Items[0].Net = F("81", "net0") }, "net0"},
+		"total":          {func(c *Claim) { c.Total = F("81", "total") }, "total"},
+		"npi":            {func(c *Claim) { c.RenderingNPI = F("1234567890", "npi") }, "npi"},
+		"future":         {func(c *Claim) { c.Items[0].Date = F("2026-03-01", "date0") }, "date0"},
+		"opaque id":      {func(c *Claim) { c.ID = F("C-subject-1", "id") }, "id"},
+		"no patient":     {func(c *Claim) { c.Patient = Field{}; c.Where = map[string]string{Patient: "Claim.patient"} }, "Claim.patient"},
+		"fractional":     {func(c *Claim) { c.Items[0].Quantity = F("1.5", "qty0") }, "qty0"},
+		"sub-cent":       {func(c *Claim) { c.Items[0].UnitPrice = F("40.005", "unit0") }, "unit0"},
 		"bad period": {func(c *Claim) {
 			c.BillablePeriod = &Period{Start: F("2026-01-06", "bp.start"), End: F("2026-01-07", "bp.end")}
 		}, "bp.start"},

@@ -181,7 +181,7 @@ func TestRefusalsNameTheElement(t *testing.T) {
 		"note":                {"HI*ABK", "NTE*ADD*CALL ME~\nHI*ABK", "2300 NTE"},
 		"total off":           {"*100***", "*101***", "2300 CLM02"},
 		"future service":      {"D8*20061010~\nSE", "D8*20070110~\nSE", "2400[4] DTP03"},
-		"line place":          {"SV1*HC:86663*10*UN*1~", "SV1*HC:86663*10*UN*1*22~", "2400[4] SV105"},
+		"bad line place":      {"SV1*HC:86663*10*UN*1~", "SV1*HC:86663*10*UN*1*2X~", "2400[4] SV105"},
 		"ICD-9":               {"ABK:J020", "BK:0340", "2300 HI01-2"},
 		"unknown procedure":   {"HC:86663", "HC:8666", "2400[4] SV101-2"},
 		"emergency indicator": {"SV1*HC:86663*10*UN*1~", "SV1*HC:86663*10*UN*1*****Y~", "2400[4] SV109"},
@@ -316,4 +316,22 @@ func TestClaimPriorAuthGoesToTheLines(t *testing.T) {
 		auths = append(auths, it.PriorAuth)
 	}
 	require.Equal(t, []string{"AUTH1", "AUTH1", "AUTH1", "OWN4"}, auths)
+}
+
+// A line's SV105 other than the claim's CLM05-1 is the line's own place
+// of service; one that repeats the claim's is the claim's.
+func TestLinePlaceOfService(t *testing.T) {
+	base := strings.ReplaceAll(strings.ReplaceAll(derived, "*UN*1***1~", "*UN*1~"), "*UN*1***2~", "*UN*1~")
+	doc := strings.Replace(base, "SV1*HC:86663*10*UN*1~", "SV1*HC:86663*10*UN*1*22~", 1)
+	doc = strings.Replace(doc, "SV1*HC:87070*15*UN*1~", "SV1*HC:87070*15*UN*1*11~", 1)
+	b, err := Read837([]byte(fixCount(doc)), directory...)
+	require.NoError(t, err)
+	c := b.Claims[0]
+	require.NoError(t, c.Err)
+	require.Equal(t, "11", c.Input.PlaceOfService)
+	var places []string
+	for _, it := range c.Input.Items {
+		places = append(places, it.PlaceOfService)
+	}
+	require.Equal(t, []string{"", "", "", "22"}, places)
 }
