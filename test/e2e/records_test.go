@@ -171,6 +171,7 @@ func TestRecordsStoryAndCanaryScan(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]int{"ProviderMSP/physician1": 3, "ProviderMSP/physician2": 2}, bases)
+	checkFHIRAccounting(t, ctx, recordsAs(t, "patients", "patient2", store), auditorRec, id, patient2ID, 5, 2)
 
 	// Erase: the keys are purged; the document can never be decrypted
 	// again; the history still verifies.
