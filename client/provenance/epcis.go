@@ -114,6 +114,8 @@ func (k *Client) run(ctx context.Context, c epcismap.Call, dscsa any) error {
 		_, err = k.Receive(ctx, c.ID)
 	case epcismap.FnAddReading:
 		_, err = k.AddReading(ctx, c.ID, c.Device, c.TenthC)
+	case epcismap.FnReportReading:
+		_, err = k.ReportReading(ctx, c.ID, c.Device, c.TenthC)
 	case epcismap.FnDispense:
 		_, err = k.Dispense(ctx, c.ID)
 	case epcismap.FnDecommission, epcismap.FnDestroy:

@@ -127,6 +127,12 @@ func (k *Client) AddReading(ctx context.Context, shipment, device string, tenthC
 	return k.receipt(ctx, pv.FnAddReading, client.Input{Args: []string{shipment, device, strconv.Itoa(tenthC)}})
 }
 
+// ReportReading records a temperature reading of goods at rest (a unit,
+// or a container and its units) that the caller's org holds.
+func (k *Client) ReportReading(ctx context.Context, id, device string, tenthC int) (*pv.Receipt, error) {
+	return k.receipt(ctx, pv.FnReportReading, client.Input{Args: []string{id, device, strconv.Itoa(tenthC)}})
+}
+
 // Verify checks a product identifier; the request is recorded.
 func (k *Client) Verify(ctx context.Context, gtin, serial, lot, expiry string) (*pv.Verification, error) {
 	var v pv.Verification

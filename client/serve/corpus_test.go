@@ -186,19 +186,22 @@ func checkReadBack(t *testing.T, path string, i int, want, got *epcis.Event) {
 }
 
 // The GS1 examples as if their goods were carechain's: every unit of the
-// reference manufacturer's company prefix (0614141) that an example names
-// is commissioned on the chaincode first, and the document captured as
-// the manufacturer. No example has a custody meaning carechain takes
-// (shipping without a destinationList, receiving of shipments made
-// elsewhere, transformations, sensor readings at rest, error
-// declarations: each event's reason says which), so none changes the
-// goods — asserted on the chaincode's state — and every event is
-// captured, found by its units.
-func TestGS1CorpusOnCarechainsGoodsChangesNoCustody(t *testing.T) {
+// reference manufacturer's company prefix (0614141), or of the sensor
+// examples' (4012345, given to the manufacturer here), that an example
+// names is commissioned on the chaincode first, and the document captured
+// as the manufacturer. Sensor readings of those goods at rest are
+// reported on them (ReportReading): each unit's trace holds one reading
+// per temperature of the applied events, asserted on the chaincode's
+// state. Nothing else in the examples has a custody meaning carechain
+// takes (shipping without a destinationList, receiving of shipments made
+// elsewhere, transformations, error declarations: each event's reason
+// says which), so no unit's custody changes — asserted on the
+// chaincode's items.
+func TestGS1CorpusOnCarechainsGoods(t *testing.T) {
 	c := epcistest.Open(t)
 	v, err := epcis.NewValidator(c.Schema(t))
 	require.NoError(t, err)
-	reasons, docs := map[string]int{}, 0
+	reasons, applied := map[string]int{}, 0
 	for _, d := range c.Documents(t) {
 		body := captureBody(t, d.Data)
 		doc, err := epcis.Parse([]byte(body))
@@ -209,8 +212,7 @@ func TestGS1CorpusOnCarechainsGoodsChangesNoCustody(t *testing.T) {
 		if len(units) == 0 {
 			continue
 		}
-		docs++
-		l := newLedger(t, quality, nil)
+		l := newLedgerWith(t, quality, nil, withPrefix("4012345"))
 		before := map[string]pv.Item{}
 		for gtin, serials := range units {
 			l.commission(gtin, serials...)
@@ -220,28 +222,56 @@ func TestGS1CorpusOnCarechainsGoodsChangesNoCustody(t *testing.T) {
 		}
 		st := newLedgerHarness(t, l, v).capture(body)
 		require.True(t, st.Success, "%s: %+v", d.Path, st.Errors)
+		want := map[string]int{}
 		for i, e := range st.Events {
-			require.Equal(t, StatusCaptured, e.Status, "%s[%d]: %+v", d.Path, i, e)
-			require.NotNil(t, e.Anchor, "%s[%d]: %s", d.Path, i, e.NotAnchored)
-			reasons[e.Reason]++
+			switch e.Status {
+			case StatusApplied:
+				applied++
+				reasons["applied: "+doc.Events[i].BizStep.String()+" readings"]++
+				temperatures(&doc.Events[i], want)
+			case StatusCaptured:
+				require.NotNil(t, e.Anchor, "%s[%d]: %s", d.Path, i, e.NotAnchored)
+				reasons["captured only: "+e.Reason]++
+			default:
+				t.Fatalf("%s[%d]: %+v", d.Path, i, e)
+			}
 		}
 		for id, it := range before {
-			assert.Equal(t, it, l.item(id), "%s: %s is as it was", d.Path, id)
+			assert.Equal(t, it, l.item(id), "%s: %s's custody is as it was", d.Path, id)
+			assert.Len(t, l.readings(id), want[id], "%s: %s's readings", d.Path, id)
 		}
 	}
-	assert.Positive(t, docs)
+	assert.Positive(t, applied, "readings of goods at rest are reported")
 	keys := make([]string, 0, len(reasons))
 	for r := range reasons {
 		keys = append(keys, r)
 	}
 	sort.Strings(keys)
 	for _, r := range keys {
-		t.Logf("%3d captured only: %s", reasons[r], r)
+		t.Logf("%3d %s", reasons[r], r)
+	}
+}
+
+// temperatures counts, per unit of an event's epcList, its numeric
+// temperature reports.
+func temperatures(e *epcis.Event, per map[string]int) {
+	n := 0
+	for _, el := range e.SensorElements {
+		for _, r := range el.Reports {
+			if r.Type.Is("Temperature") && r.Value != nil {
+				n++
+			}
+		}
+	}
+	for _, id := range e.EPCList {
+		if id.Key != nil && id.Key.Kind == gs1.SGTIN {
+			per[id.Key.Value+"."+id.Key.Serial] += n
+		}
 	}
 }
 
 // unitsOf are the serials, by GTIN, of the units of company prefix
-// 0614141 a document names whose serials the chaincode takes.
+// 0614141 or 4012345 a document names whose serials the chaincode takes.
 func unitsOf(doc *epcis.Document) map[string][]string {
 	out := map[string][]string{}
 	seen := map[string]bool{}
@@ -249,7 +279,7 @@ func unitsOf(doc *epcis.Document) map[string][]string {
 		e := &doc.Events[i]
 		for _, id := range append(append(append(append(parentOf(e), e.EPCList...), e.ChildEPCs...), e.InputEPCList...), e.OutputEPCList...) {
 			k := id.Key
-			if k == nil || k.Kind != gs1.SGTIN || !strings.HasPrefix(k.Value[1:], "0614141") || pv.CheckSerial("s", k.Serial) != nil {
+			if k == nil || k.Kind != gs1.SGTIN || !(strings.HasPrefix(k.Value[1:], "0614141") || strings.HasPrefix(k.Value[1:], "4012345")) || pv.CheckSerial("s", k.Serial) != nil {
 				continue
 			}
 			if !seen[k.Value+"."+k.Serial] {

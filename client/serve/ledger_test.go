@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	ccprov "github.com/carechain/carechain/chaincode/provenance"
 	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client"
@@ -50,10 +52,28 @@ var registrar = memstub.NewIdentity("RegulatorMSP", "registrar1", map[string]str
 // newLedger installs the chaincodes, registers the manufacturer and the
 // distributor as licensed partners and acts as as.
 func newLedger(t testing.TB, as *memstub.Identity, dir epcismap.Directory) *ledgerProvenance {
+	return newLedgerWith(t, as, dir, partstest.Reference())
+}
+
+// withPrefix is the reference genesis in which the manufacturer also
+// holds a company prefix (GS1's sensor examples name 4012345).
+func withPrefix(prefix string) parts.Genesis {
+	g := partstest.Reference()
+	for _, o := range g.Channels["supply"].Orgs {
+		if o.MSPID == mfr {
+			o.CompanyPrefixes = append(slices.Clone(o.CompanyPrefixes), prefix)
+			return partstest.With(g, "supply", o)
+		}
+	}
+	panic("no manufacturer in the reference genesis")
+}
+
+// newLedgerWith is newLedger on a parts genesis.
+func newLedgerWith(t testing.TB, as *memstub.Identity, dir epcismap.Directory, genesis parts.Genesis) *ledgerProvenance {
 	cc, err := contractapi.NewChaincode(&ccprov.Contract{})
 	require.NoError(t, err)
 	p := memstub.NewPeer("supply", memstub.WithMSP(mfr))
-	partstest.Install(p, partstest.Reference(), ledgerStart.Add(-time.Hour))
+	partstest.Install(p, genesis, ledgerStart.Add(-time.Hour))
 	commissioning := memstub.Collection{Name: ccprov.CommissionCollection(mfr), Members: []string{mfr}, MemberOnlyRead: true,
 		MemberOnlyWrite: true, EndorsementPolicy: "AND('ManufacturerMSP.peer')"}
 	p.Install(pv.Chaincode, cc, memstub.WithEndorsement("OutOf(1, 'ManufacturerMSP.peer', 'DistributorMSP.peer')"),
@@ -89,6 +109,21 @@ func (l *ledgerProvenance) commission(gtin string, serials ...string) {
 		_, err := l.submit(quality, c[0], c[1:]...)
 		require.NoError(l.t, err, "%s %s", c[0], gtin)
 	}
+}
+
+// readings are the temperatures (tenths of °C) of an item's trace.
+func (l *ledgerProvenance) readings(id string) []int {
+	payload, err := l.query(pv.FnTrace, id, "", "100", "")
+	require.NoError(l.t, err, id)
+	var page pv.EventPage
+	require.NoError(l.t, json.Unmarshal(payload, &page))
+	var out []int
+	for _, e := range page.Items {
+		if e.Sensor != nil {
+			out = append(out, e.Sensor.TenthC)
+		}
+	}
+	return out
 }
 
 // item reads an item as the chaincode holds it.
@@ -141,7 +176,7 @@ func (l *ledgerProvenance) ApplyEvent(_ context.Context, ep epcismap.EventPlan, 
 			args = []string{jsonString(pv.PackInput{SSCC: c.ID, Kind: c.Kind, Children: c.Children})}
 		case epcismap.FnUnpack, epcismap.FnReceive, epcismap.FnDispense:
 			args = []string{c.ID}
-		case epcismap.FnAddReading:
+		case epcismap.FnAddReading, epcismap.FnReportReading:
 			args = []string{c.ID, c.Device, strconv.Itoa(c.TenthC)}
 		case epcismap.FnDecommission, epcismap.FnDestroy:
 			args = []string{c.ID, c.Reason}

@@ -166,7 +166,7 @@ func TestWhatIsCapturedOnlyOrUnsupported(t *testing.T) {
 		"transaction":                         {`{"type":"TransactionEvent","action":"ADD",` + at + `,"epcList":["urn:epc:id:sgtin:0614141.112345.A1"],"bizTransactionList":[{"type":"po","bizTransaction":"urn:x:1"}]}`, Unsupported, GapTransactionEvent},
 		"error declaration":                   {strings.Replace(commission, `"ilmd"`, `"errorDeclaration":{"declarationTime":"2026-01-03T00:00:00Z","reason":"did_not_occur"},"ilmd"`, 1), Unsupported, GapErrorDeclaration},
 		"pack into a returnable asset":        {strings.Replace(pack, "urn:epc:id:sscc:0614141.1123456789", "urn:epc:id:grai:0614141.12345.400", 1), Unsupported, GapAggregationTypeless},
-		"sensor data at rest":                 {strings.Replace(sensor, "urn:epc:id:sscc:0614141.1123456789", "urn:epc:id:sgtin:0614141.112345.A1", 1), Unsupported, GapSensorAtRest},
+		"humidity only, at rest":              {strings.Replace(strings.Replace(sensor, "urn:epc:id:sscc:0614141.1123456789", "urn:epc:id:sgtin:0614141.112345.A1", 1), `"Temperature"`, `"Illuminance"`, 2), Unsupported, GapSensorType},
 		"an extension event type":             {`{"type":"https://example.org/ns/Recall",` + at + `}`, Unsupported, GapExtensionEventType},
 	} {
 		d := doc(t, c.event)
@@ -282,4 +282,24 @@ func TestGoodsAnotherOrgHoldsAreNotPlanned(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, p.Calls(), 1, "its holder's to plan")
 	assert.Equal(t, FnDestroy, p.Calls()[0].Fn)
+}
+
+// Readings of goods at rest are their holder's to report: one
+// ReportReading per temperature and item.
+func TestSensorDataAtRestIsReportedOnTheGoods(t *testing.T) {
+	l := &fakeLedger{lots: map[string]string{"10614141123459/L1": "2029-01-31"}}
+	atRest := strings.Replace(sensor, "urn:epc:id:sscc:0614141.1123456789", "urn:epc:id:sgtin:0614141.112345.A1", 1)
+	p, err := Map(context.Background(), doc(t, commission, atRest), WithParties(parties), WithLedger(l), WithSelf(mfr))
+	require.NoError(t, err)
+	ep := p.Events[1]
+	require.Equal(t, Apply, ep.Outcome, "%+v", ep)
+	assert.Equal(t, []Call{{Fn: FnReportReading, ID: "10614141123459.A1", Device: "urn:epc:id:giai:4000001.111", TenthC: 45},
+		{Fn: FnReportReading, ID: "10614141123459.A1", Device: "urn:epc:id:giai:4000001.111", TenthC: 100}}, ep.Calls)
+	assert.Contains(t, gapCodes(ep), GapSensorType, "the humidity is not recorded, and says so")
+
+	l.items = map[string]Item{"10614141123459.A1": {Kind: "unit", Owner: dist}}
+	p, err = Map(context.Background(), doc(t, atRest), WithParties(parties), WithLedger(l), WithSelf(mfr))
+	require.NoError(t, err)
+	assert.Equal(t, Capture, p.Events[0].Outcome)
+	assert.Contains(t, p.Events[0].Reason, "held by "+dist, "another org's goods: captured only")
 }

@@ -36,7 +36,6 @@ const (
 	GapSensorUnit          = "sensor-unit"
 	GapSensorRange         = "sensor-range"
 	GapSensorPrecision     = "sensor-precision"
-	GapSensorAtRest        = "sensor-at-rest"
 	GapSensorAlert         = "sensor-alert"
 	GapErrorDeclaration    = "error-declaration"
 	GapTransformation      = "transformation"
@@ -85,7 +84,6 @@ var GapDescriptions = map[string]string{
 	GapSensorUnit:          "a temperature without a unit, or in a unit other than CEL, FAH or KEL",
 	GapSensorRange:         "a temperature outside -100.0 to 100.0 °C, which AddReading refuses",
 	GapSensorPrecision:     "a temperature finer than 0.1 °C, rounded to AddReading's tenths",
-	GapSensorAtRest:        "readings of goods that are not in transit on a shipment: AddReading attaches readings to shipments only",
 	GapSensorAlert:         "sensor alerts (exception ALARM_CONDITION/ERROR_CONDITION) and non-numeric values are not kept",
 	GapErrorDeclaration:    "an error declaration (retracting an earlier event) cannot undo a committed transaction",
 	GapTransformation:      "TransformationEvent (inputs consumed, outputs made from them): no such transaction",
@@ -103,7 +101,6 @@ var GapDescriptions = map[string]string{
 // their description.
 var capturedBecause = map[string]string{
 	GapErrorDeclaration: "error declaration: the declared event stays on the ledger (no committed transaction is undone); the declaration is captured and returned with the event's errorDeclaration",
-	GapSensorAtRest:     "sensor readings of goods at rest: AddReading attaches readings to a shipment in transit only, so the readings are captured with the event, not attached to the goods",
 	GapNoReceiver:       "shipping without a destinationList: custody moves to an org only when a destination party names it, so the goods stay with their custodian",
 	GapTransformation:   "TransformationEvent: no transaction consumes inputs into outputs, so the inputs stay active and no output is commissioned",
 	GapQuantities:       "class-level quantities: carechain tracks serialized units and SSCC containers only, so no custody changes",

@@ -11,20 +11,47 @@ import (
 )
 
 // sensorOnly plans an ObjectEvent whose only carechain meaning is its
-// sensor data: readings on the shipment its objects travel on.
+// sensor data: readings on the shipment its objects travel on, else on
+// the goods at rest (atRest).
 func (m *mapper) sensorOnly(e *epcis.Event) (*EventPlan, error) {
 	id, err := m.travelsOn(e)
 	if err != nil {
 		return nil, err
 	}
 	if id == "" {
-		return unsupported(Gap{GapSensorAtRest, "no object of the event is in transit on a carechain shipment"}), nil
+		return m.atRest(e)
 	}
 	calls, gaps := m.readings(e, id, nil)
 	if len(calls) == 0 {
 		return unsupported(gaps...), nil
 	}
 	return m.apply(e, "", calls, gaps...), nil
+}
+
+// atRest plans the readings of goods at rest: a ReportReading per
+// temperature and item, by the org that holds every item (another org's
+// goods, or goods not all carechain's, are captured only, saying why).
+func (m *mapper) atRest(e *epcis.Event) (*EventPlan, error) {
+	items, plan, err := m.custodyItems(e)
+	if plan != nil || err != nil {
+		return plan, err
+	}
+	by := m.orgAt(e)
+	if plan := m.actor(by); plan != nil {
+		return plan, nil
+	}
+	per, gaps := m.readings(e, "", nil)
+	if len(per) == 0 {
+		return unsupported(gaps...), nil
+	}
+	calls := make([]Call, 0, len(per)*len(items))
+	for _, id := range items {
+		for _, c := range per {
+			c.Fn, c.ID = FnReportReading, id
+			calls = append(calls, c)
+		}
+	}
+	return m.apply(e, by, calls, gaps...), nil
 }
 
 // travelsOn is the shipment the event names (desadv, po) or its objects
