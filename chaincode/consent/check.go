@@ -87,11 +87,10 @@ func (t *tx) decideConsents(req wire.Request) (wire.Decision, error) {
 	if err != nil || !counts {
 		return none, err
 	}
-	set, _, err := t.openSet(req.Subject)
+	cands, err := t.applicableOpen(req)
 	if err != nil {
 		return none, err
 	}
-	cands := set.applicable(req, t.Now)
 	loaded := make(map[string]*wire.Consent, len(cands)) // looked up, never ranged over
 	var mayDeny []*wire.Consent
 	for _, e := range cands {
@@ -108,6 +107,23 @@ func (t *tx) decideConsents(req wire.Request) (wire.Decision, error) {
 		return d, nil
 	}
 	return t.firstPermit(req, cands, loaded, none)
+}
+
+// applicableOpen reads the patient's open set and decodes the entries
+// that can decide req (applicableIn).
+func (t *tx) applicableOpen(req wire.Request) ([]openEntry, error) {
+	key, err := t.subjectOpenKey(req.Subject)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := t.Stub.GetPrivateData(Collection, key)
+	if err != nil {
+		return nil, ccerr.Internal("read open set: %v", err)
+	}
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	return applicableIn(raw, req, t.Now)
 }
 
 // firstPermit is the decision of the first candidate that permits req and

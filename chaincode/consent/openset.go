@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"time"
 
+	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 )
 
@@ -81,4 +83,67 @@ func list(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// Field numbers of an entry line that Check filters on before decoding.
+const (
+	fieldOrgs     = 5
+	fieldActions  = 6
+	fieldPurposes = 7
+)
+
+// applicableIn returns the entries of an encoded open set that can decide
+// req at t, in the set's order, as applicable does on the decoded set. An
+// entry whose grantee orgs, actions or purposes exclude the request is
+// skipped on its fields alone, without being decoded, so a check costs
+// the same whether the patient's other open consents are none or a
+// hundred: it decodes only those that can apply.
+func applicableIn(raw []byte, req wire.Request, t time.Time) ([]openEntry, error) {
+	if !bytes.HasPrefix(raw, []byte(openSetHeader)) {
+		set, err := decodeOpenSet(raw)
+		return set.applicable(req, t), err
+	}
+	_, body, _ := strings.Cut(string(raw), "\n")
+	var out []openEntry
+	for n := 0; body != ""; n++ {
+		var line string
+		line, body, _ = strings.Cut(body, "\n")
+		if !fieldAdmits(line, fieldOrgs, req.Requester.Org) || !fieldAdmits(line, fieldActions, req.Action) ||
+			!fieldAdmits(line, fieldPurposes, req.Purpose) {
+			continue
+		}
+		e, err := decodeOpenEntry(line)
+		if err != nil {
+			return nil, ccerr.Internal("decode open set, entry %d: %v", n, err)
+		}
+		if e.mayApply(req, t) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// fieldAdmits reports whether field i of an entry line, a comma-separated
+// list, is empty (restricts nothing) or holds v, reading the line in place.
+// A line too short to have the field admits (decodeOpenEntry refuses it).
+func fieldAdmits(line string, i int, v string) bool {
+	for range i {
+		_, rest, ok := strings.Cut(line, "\t")
+		if !ok {
+			return true
+		}
+		line = rest
+	}
+	field, _, _ := strings.Cut(line, "\t")
+	if field == "" {
+		return true
+	}
+	for field != "" {
+		var item string
+		item, field, _ = strings.Cut(field, ",")
+		if item == v {
+			return true
+		}
+	}
+	return false
 }
