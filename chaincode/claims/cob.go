@@ -175,7 +175,7 @@ func coordinate(adj *wire.Adjudication, prior *wire.Prior) int64 {
 		l, p := &adj.Lines[i], prior.Lines[i]
 		pay := min(l.PaidCents, p.PatientCents)
 		saved += l.PaidCents - pay
-		l.Reasons = coordinatedReasons(l.Reasons, p, pay)
+		l.Reasons = coordinatedReasons(l.Reasons, l.SubmittedCents, p, pay)
 		l.PaidCents, l.PatientCents = pay, p.PatientCents-pay
 		adj.PaidCents += l.PaidCents
 		adj.PatientCents += l.PatientCents
@@ -184,18 +184,27 @@ func coordinate(adj *wire.Adjudication, prior *wire.Prior) int64 {
 	return saved
 }
 
-// coordinatedReasons are a secondary line's adjustments: its contractual
-// ones, the primary's payment (OA-23), and the primary's patient
-// responsibility less pay, code by code.
-func coordinatedReasons(own []wire.Reason, p wire.LineResult, pay int64) []wire.Reason {
+// coordinatedReasons are a secondary line's adjustments, which add up to
+// its charge less what it pays, as an 835 must: its own contractual ones
+// (CO) as far as the primary's contractual adjustment goes (the patient
+// owes the primary's responsibility less this payment, so the provider
+// writes off no more than under the primary's contract); the prior
+// payer's impact (OA-23): the primary's payment and what is left of its
+// contractual adjustment; and the primary's patient responsibility less
+// pay, code by code.
+func coordinatedReasons(own []wire.Reason, submitted int64, p wire.LineResult, pay int64) []wire.Reason {
 	out := []wire.Reason{}
+	room := max(0, submitted-p.PaidCents-p.PatientCents)
 	for _, r := range own {
-		if r.Group == "CO" {
-			out = append(out, r)
+		if r.Group != "CO" || room == 0 {
+			continue
 		}
+		amount := min(r.Amount, room)
+		room -= amount
+		out = append(out, wire.Reason{Group: "CO", Code: r.Code, Amount: amount})
 	}
-	if p.PaidCents > 0 {
-		out = append(out, wire.Reason{Group: "OA", Code: carcPriorPayer, Amount: p.PaidCents})
+	if prior := p.PaidCents + room; prior > 0 {
+		out = append(out, wire.Reason{Group: "OA", Code: carcPriorPayer, Amount: prior})
 	}
 	for _, r := range p.Reasons {
 		if r.Group != "PR" {

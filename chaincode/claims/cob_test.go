@@ -68,7 +68,11 @@ func TestCoordinationOfBenefits(t *testing.T) {
 	// Of the 70.00 the primary left to the patient it pays 45.00; the panel was paid in full by the primary.
 	assert.Equal(t, int64(4500), adj.Lines[0].PaidCents)
 	assert.Equal(t, int64(2500), adj.Lines[0].PatientCents)
-	assert.Equal(t, []wire.Reason{{Group: "CO", Code: "45", Amount: 5000}, {Group: "CO", Code: "119", Amount: 1500},
+	// The 150.00 charge: the primary's contract wrote off 30.00, so of the
+	// secondary's own 50.00 (CO-45) and 15.00 (CO-119) only 30.00 stands;
+	// the primary paid 50.00 (OA-23); the patient owes 25.00 of the
+	// primary's deductible and copay; the secondary pays 45.00.
+	assert.Equal(t, []wire.Reason{{Group: "CO", Code: "45", Amount: 3000},
 		{Group: "OA", Code: "23", Amount: 5000}, {Group: "PR", Code: "1", Amount: 500}, {Group: "PR", Code: "3", Amount: 2000}}, adj.Lines[0].Reasons)
 	assert.Equal(t, int64(0), adj.Lines[1].PaidCents)
 	assert.Equal(t, int64(0), adj.Lines[1].PatientCents)
@@ -77,15 +81,23 @@ func TestCoordinationOfBenefits(t *testing.T) {
 		p := c.Primary.Lines[i]
 		assert.LessOrEqual(t, l.PaidCents, p.PatientCents, "line %d: the secondary pays only the remainder", i)
 		assert.Equal(t, p.AllowedCents, p.PaidCents+l.PaidCents+l.PatientCents, "line %d adds up", i)
+		assert.Equal(t, l.SubmittedCents-l.PaidCents, reasonsSum(l.Reasons), "line %d: its adjustments explain its charge less its payment", i)
 	}
 	var acc Accumulator
 	mutualColl := wire.PayerCollection(mutualMSP)
 	e.privateRecordIn(mutualColl, e.blindKeyIn(mutualColl, objAccumulator, mutualMSP, pt1, "2026"), &acc)
 	assert.Equal(t, Accumulator{PaidCents: 4500}, acc, "the secondary's limit counts what it paid")
 
-	// The remittance shows both payers.
+	// The remittance shows both payers, and balances.
 	var rem wire.Remittance
 	e.Must(e.Query(billing, 5, "Remittance", "clm-1.cob"), &rem)
+	var adjusted, linesPaid int64
+	for _, l := range rem.Lines {
+		adjusted += reasonsSum(l.Adjustments)
+		linesPaid += l.PaidCents
+	}
+	assert.Equal(t, rem.ChargedCents-rem.PaidCents, adjusted)
+	assert.Equal(t, rem.PaidCents, linesPaid)
 	assert.Equal(t, int64(4500), rem.PaidCents)
 	assert.Equal(t, int64(2500), rem.PatientCents)
 	require.NotNil(t, rem.Prior)
@@ -215,4 +227,12 @@ func TestAPrimaryIsVoidedOnceItsCrossoverIs(t *testing.T) {
 	var r wire.Receipt
 	e.Must(e.Submit(billing, 4, "", nil, "Void", "clm-1"), &r)
 	assert.Equal(t, wire.StatusVoided, r.Status)
+}
+
+func reasonsSum(rs []wire.Reason) int64 {
+	var n int64
+	for _, r := range rs {
+		n += r.Amount
+	}
+	return n
 }

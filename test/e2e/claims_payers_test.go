@@ -24,6 +24,7 @@ import (
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/claims"
 	"github.com/carechain/carechain/client/profile"
+	"github.com/carechain/carechain/client/standards/x12"
 )
 
 // secondPayer is a consortium org, other than "payer", with peers playing
@@ -401,6 +402,15 @@ func (s *story) coordinationOfBenefits() {
 	r, err := secondary.Pay(s.ctx, id, claimcc.PaymentInput{Trace: "EFT-COB2-" + primary.ID, AmountCents: 3000})
 	require.NoError(s.t, err)
 	assert.Equal(s.t, claimcc.StatusPaid, r.Status)
+	// The secondary's 835 balances as x12's own parser checks it.
+	paid, err := secondary.Remittance(s.ctx, id)
+	require.NoError(s.t, err)
+	data, err := x12.Write835(paid, x12.Remit835{Control: 1, At: time.Now(), Payer: x12.Party{Name: "SECOND", ID: "1"},
+		Payee: x12.Party{Name: "PROVIDER", ID: "1234567893"}})
+	require.NoError(s.t, err)
+	parsed, err := x12.Parse835(data)
+	require.NoError(s.t, err, string(data))
+	assert.Equal(s.t, "2", parsed.Claims[0].Status, "processed as secondary")
 	_, err = s.as("payer", "adjudicator1").Get(s.ctx, id)
 	assert.True(s.t, errors.Is(err, client.ErrForbidden), "the primary reads the secondary's claim: %v", err)
 }

@@ -114,10 +114,14 @@ func remitHeader(r *cl.Remittance, pay cl.Payment, o Remit835) []Segment {
 	}
 }
 
-// claimStatus is CLP02: 1 processed as primary, 4 denied.
+// claimStatus is CLP02: 1 processed as primary, 2 as secondary (a
+// crossover, which names the primary's adjudication), 4 denied.
 func claimStatus(r *cl.Remittance) string {
-	if r.Outcome == cl.OutcomeDenied {
+	switch {
+	case r.Outcome == cl.OutcomeDenied:
 		return "4"
+	case r.Prior != nil:
+		return "2"
 	}
 	return "1"
 }
