@@ -47,21 +47,39 @@ func TestServeCapturesQueriesAndVerifies(t *testing.T) {
  "bizStep":"commissioning","disposition":"active","epcList":["https://id.gs1.org/01/` + gtin + `/21/` + serial + `"],
  "ilmd":{"cbvmda:lotNumber":"` + lot + `","cbvmda:itemExpirationDate":"2028-12-31"}},
 {"type":"ObjectEvent","action":"OBSERVE","eventID":"urn:uuid:` + uuidOf(run) + `","eventTime":"2026-01-02T03:00:00Z","eventTimeZoneOffset":"+00:00",
- "bizStep":"inspecting","epcList":["urn:epc:id:sgtin:4012345.011111.` + serial + `"],"readPoint":{"id":"urn:epc:id:sgln:0614141.00000.1"}}]}}`
+ "bizStep":"inspecting","epcList":["urn:epc:id:sgtin:4012345.011111.` + serial + `"],"readPoint":{"id":"urn:epc:id:sgln:0614141.00000.1"}},
+{"type":"ObjectEvent","action":"OBSERVE","eventTime":"` + time.Now().UTC().Add(-30*time.Second).Format(time.RFC3339) + `","eventTimeZoneOffset":"+00:00",
+ "bizStep":"sensor_reporting","epcList":["https://id.gs1.org/01/` + gtin + `/21/` + serial + `"],
+ "sensorElementList":[{"sensorMetadata":{"deviceID":"urn:epc:id:giai:4000001.111"},"sensorReport":[{"type":"Temperature","value":30.5,"uom":"CEL"}]}]},
+{"type":"ObjectEvent","action":"OBSERVE","eventID":"urn:uuid:` + uuidOf(run+1) + `","eventTime":"2026-01-02T03:00:00Z","eventTimeZoneOffset":"+00:00",
+ "bizStep":"inspecting","epcList":["urn:epc:id:sgtin:4012345.011111.B` + serial + `"],
+ "quantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.998877","quantity":200,"uom":"KGM"}],
+ "bizTransactionList":[{"type":"po","bizTransaction":"urn:epcglobal:cbv:bt:0614141073467:1152"}],
+ "errorDeclaration":{"declarationTime":"2026-01-03T00:00:00Z","reason":"incorrect_data"}}]}}`
 	resp, err := http.Post(base+"/epcis/capture", "application/ld+json", strings.NewReader(doc))
 	require.NoError(t, err)
 	_ = resp.Body.Close()
 	require.Equal(t, 202, resp.StatusCode)
 	st := waitCapture(t, base+resp.Header.Get("Location"))
 	require.True(t, st.Success, "%+v", st.Errors)
-	require.Len(t, st.Events, 2)
-	assert.Equal(t, serve.StatusApplied, st.Events[0].Status)
-	assert.Equal(t, serve.StatusCaptured, st.Events[1].Status)
+	require.Len(t, st.Events, 4)
+	assert.Equal(t, []string{serve.StatusApplied, serve.StatusCaptured, serve.StatusApplied, serve.StatusCaptured},
+		[]string{st.Events[0].Status, st.Events[1].Status, st.Events[2].Status, st.Events[3].Status})
 	require.NotNil(t, st.Events[1].Anchor, st.Events[1].NotAnchored)
+	assert.Equal(t, 1, st.Events[2].Calls, "a reading of goods at rest, on the unit (ReportReading)")
+	require.NotNil(t, st.Events[3].Anchor, st.Events[3].NotAnchored)
+	assert.Contains(t, st.Events[3].Reason, "commissioned in carechain")
 
 	events := queryEvents(t, base, "MATCH_epc="+url.QueryEscape("urn:epc:id:sgtin:0614141.112345."+serial))
-	require.Len(t, events, 1)
+	require.Len(t, events, 2)
 	assert.Equal(t, "commissioning", events[0]["bizStep"])
+	assert.Equal(t, "sensor_reporting", events[1]["bizStep"])
+	assert.Contains(t, fmt.Sprint(events[1]["sensorElementList"]), "ALARM_CONDITION", "30.5 °C is outside the product's 2.0-25.0 °C: an excursion")
+	events = queryEvents(t, base, "MATCH_epc=urn:epc:id:sgtin:4012345.011111.B"+serial)
+	require.Len(t, events, 1)
+	assert.Equal(t, map[string]any{"declarationTime": "2026-01-03T00:00:00Z", "reason": "incorrect_data"}, events[0]["errorDeclaration"])
+	assert.NotEmpty(t, events[0]["quantityList"])
+	assert.NotEmpty(t, events[0]["bizTransactionList"])
 	events = queryEvents(t, base, "MATCH_epc=urn:epc:id:sgtin:4012345.011111."+serial+"&EQ_readPoint=urn:epc:id:sgln:0614141.00000.1")
 	require.Len(t, events, 1)
 	assert.Equal(t, "inspecting", events[0]["bizStep"])
