@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +149,7 @@ func TestServeX12ClaimThrough837And835(t *testing.T) {
 	assert.Contains(t, string(remit), "MI*"+subject+"~", "the patient by subject, never by name")
 
 	fhirClaimThroughHTTP(t, provider, pcn+"F", subject, member, day)
+	claimsOfPatient(t, ctx, provider, payerSrv, subject, []string{id, res.Claims[1].Receipt.ID, pcn + "F"})
 
 	eob := httpGet(t, provider+"/fhir/ExplanationOfBenefit/"+id, 200)
 	typ, err := fhir.Validate(eob)
@@ -202,4 +205,39 @@ func fhirClaimThroughHTTP(t *testing.T, base, id, subject, coverage, day string)
 	assert.Equal(t, "Bundle", typ)
 	assert.Contains(t, string(found), `"type":"searchset"`)
 	assert.Contains(t, string(found), `"id":"`+id+`"`)
+}
+
+// claimsOfPatient searches the patient's claims through the provider's
+// and the payer's /fhir (the claims chaincode's private, blinded index,
+// read on each org's own peer): each finds want, as valid R4 searchsets,
+// paging one claim at a time; the regulator's auditor may not list them.
+func claimsOfPatient(t *testing.T, ctx context.Context, provider, payer, subject string, want []string) {
+	for _, target := range []string{provider + "/fhir/Claim", payer + "/fhir/ExplanationOfBenefit"} {
+		next := target + "?patient:identifier=" + url.QueryEscape(fhir.SystemPatient+"|"+subject) + "&_count=1"
+		var ids []string
+		for pages := 0; next != "" && pages < 10; pages++ {
+			body := httpGet(t, next, 200)
+			typ, err := fhir.Validate(body)
+			require.NoError(t, err)
+			require.Equal(t, "Bundle", typ)
+			var b struct {
+				Link  []struct{ Relation, URL string }
+				Entry []struct{ Resource struct{ ID string } }
+			}
+			require.NoError(t, json.Unmarshal(body, &b))
+			for _, e := range b.Entry {
+				ids = append(ids, e.Resource.ID)
+			}
+			next = ""
+			if len(b.Link) > 1 && b.Link[1].Relation == "next" {
+				next = b.Link[1].URL
+				if strings.HasPrefix(next, "/") {
+					next = target[:strings.Index(target, "/fhir/")] + next
+				}
+			}
+		}
+		assert.ElementsMatch(t, want, ids, target)
+	}
+	_, err := claimsAs(t, "regulator", "auditor1").ListByPatient(ctx, subject, client.Page{})
+	assert.True(t, errors.Is(err, client.ErrForbidden), "the regulator lists no patient's claims: %v", err)
 }
