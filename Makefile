@@ -41,10 +41,10 @@ unit: ## vet and unit tests (in-memory stub, no network)
 e2e: ## end-to-end tests against a real consortium started for the run
 	scripts/e2e.sh
 
-bench: ## benchmark the baseline (and domain) chaincode on a running consortium
+bench: ## every domain's write at 1/40/200 in flight and each query beside the baseline, in one run: JSON in bench/last.json, the README's table regenerated from it (BENCH_README=0: not)
 	scripts/bench.sh
 
-bench-readme: ## run the benchmarks and regenerate the README's table from their JSON (bench/last.json)
+bench-readme: ## make bench, README table included (for a quiet machine)
 	scripts/bench-readme.sh
 
 lint: ## gofmt, go vet, golangci-lint v2 (.golangci.yml: no function over 40 lines or complexity 15)

@@ -26,10 +26,73 @@ const (
 // ErrNoMarkers says the document has no generated part to replace.
 var ErrNoMarkers = errors.New("benchtable: the document has no " + Begin + " … " + End + " part")
 
-// Read decodes one report per line; other lines (the script's progress)
-// are skipped.
-func Read(r io.Reader) ([]harness.Report, error) {
-	var out []harness.Report
+// Machine is what a run was measured on, as the run's JSON says it:
+// scripts/bench.sh writes a line {"machine":{…}} before the first
+// scenario and one with the load after the last; Read merges them.
+type Machine struct {
+	Cores       int    `json:"cores,omitempty"`
+	MemoryGiB   int    `json:"memoryGiB,omitempty"`
+	GoVersion   string `json:"goVersion,omitempty"`
+	Commit      string `json:"commit,omitempty"`
+	Date        string `json:"date,omitempty"`
+	PerScenario string `json:"perScenario,omitempty"`
+	LoadBefore  string `json:"loadBefore,omitempty"`
+	LoadAfter   string `json:"loadAfter,omitempty"`
+}
+
+// String is the machine as the table's first line says it.
+func (m Machine) String() string {
+	s := fmt.Sprintf("%d cores, %d GiB, %s, %s per scenario, %s", m.Cores, m.MemoryGiB, m.GoVersion, m.PerScenario, m.Date)
+	if m.Commit != "" {
+		s += ", commit " + m.Commit
+	}
+	return s + fmt.Sprintf(", load average %s before and %s after", orUnknown(m.LoadBefore), orUnknown(m.LoadAfter))
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// merge takes o's fields that are set.
+func (m *Machine) merge(o Machine) {
+	if o.Cores != 0 {
+		m.Cores = o.Cores
+	}
+	if o.MemoryGiB != 0 {
+		m.MemoryGiB = o.MemoryGiB
+	}
+	setIf(&m.GoVersion, o.GoVersion)
+	setIf(&m.Commit, o.Commit)
+	setIf(&m.Date, o.Date)
+	setIf(&m.PerScenario, o.PerScenario)
+	setIf(&m.LoadBefore, o.LoadBefore)
+	setIf(&m.LoadAfter, o.LoadAfter)
+}
+
+func setIf(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// Run is one benchmark run: the machine and its scenarios' reports, in
+// the order they ran.
+type Run struct {
+	Machine Machine
+	Reports []harness.Report
+}
+
+// ErrNoMachine says the run's JSON does not say what it ran on.
+var ErrNoMachine = errors.New(`benchtable: the run has no {"machine":…} line (cores, memory, Go version): its figures cannot be told apart from another machine's`)
+
+// Read decodes one JSON object per line: a machine line, or a scenario's
+// report; other lines (the script's progress) are skipped.
+func Read(r io.Reader) (Run, error) {
+	var run Run
+	sawMachine := false
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -37,16 +100,30 @@ func Read(r io.Reader) ([]harness.Report, error) {
 		if !strings.HasPrefix(line, "{") {
 			continue
 		}
+		var m struct {
+			Machine *Machine `json:"machine"`
+		}
+		if err := json.Unmarshal([]byte(line), &m); err == nil && m.Machine != nil {
+			run.Machine.merge(*m.Machine)
+			sawMachine = true
+			continue
+		}
 		var rep harness.Report
 		if err := json.Unmarshal([]byte(line), &rep); err != nil {
-			return nil, fmt.Errorf("benchtable: line %d: %w", n, err)
+			return run, fmt.Errorf("benchtable: line %d: %w", n, err)
 		}
 		if rep.Name == "" {
-			return nil, fmt.Errorf("benchtable: line %d: a report without a name", n)
+			return run, fmt.Errorf("benchtable: line %d: a report without a name", n)
 		}
-		out = append(out, rep)
+		run.Reports = append(run.Reports, rep)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return run, err
+	}
+	if !sawMachine {
+		return run, ErrNoMachine
+	}
+	return run, nil
 }
 
 // isBaseline: the yardstick's scenarios are named "baseline …".
@@ -62,18 +139,36 @@ func baselineFor(reps []harness.Report, r harness.Report) (harness.Report, bool)
 	return harness.Report{}, false
 }
 
-// Table renders the reports in their order: one row each, with its ratio
-// to the baseline of the same mode and concurrency ("1" for that
-// baseline, empty when the run had none), and the failures by code.
-func Table(machine string, reps []harness.Report) string {
+// Table renders the run's reports in their order: one row each, with
+// its ratio to the baseline of the same mode and concurrency ("1" for
+// that baseline, empty when the run had none), its MVCC conflicts and
+// endorsement mismatches, and all its failures by code.
+func Table(run Run) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured: %s.\n\n", machine)
-	b.WriteString("| scenario | in flight | per second | p50 | p99 | vs baseline | failed |\n| --- | --- | --- | --- | --- | --- | --- |\n")
-	for _, r := range reps {
-		fmt.Fprintf(&b, "| %s | %d | %.1f | %.0f ms | %.0f ms | %s | %s |\n",
-			r.Name, r.InFlight, r.PerSecond, r.P50ms, r.P99ms, ratio(reps, r), failures(r))
+	fmt.Fprintf(&b, "Measured: %s.\n\n", run.Machine)
+	b.WriteString("| scenario | in flight | per second | p50 | p99 | vs baseline | MVCC conflicts | endorsement mismatches | failed |\n" +
+		"| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, r := range run.Reports {
+		fmt.Fprintf(&b, "| %s | %s | %.1f | %s | %s | %s | %d | %d | %s |\n",
+			r.Name, inFlight(r), r.PerSecond, latency(r.P50ms), latency(r.P99ms), ratio(run.Reports, r),
+			r.MVCCConflicts, r.EndorsementMismatches, failures(r))
 	}
 	return b.String()
+}
+
+// inFlight is a report's concurrency, or its mode when it has none (bulk).
+func inFlight(r harness.Report) string {
+	if r.InFlight == 0 {
+		return r.Mode
+	}
+	return fmt.Sprint(r.InFlight)
+}
+
+func latency(ms float64) string {
+	if ms == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.0f ms", ms)
 }
 
 func ratio(reps []harness.Report, r harness.Report) string {

@@ -54,6 +54,11 @@ type Report struct {
 	P50ms     float64          `json:"p50ms"`
 	P99ms     float64          `json:"p99ms"`
 	Failures  map[string]int64 `json:"failures"`
+	// MVCCConflicts and EndorsementMismatches are the failures that say
+	// two transactions touched the same key (committed invalid, or the
+	// endorsers read different versions): 0 on independent entities.
+	MVCCConflicts         int64 `json:"mvccConflicts"`
+	EndorsementMismatches int64 `json:"endorsementMismatches"`
 	// FirstError is one failure's message, to tell what went wrong.
 	FirstError string `json:"firstError,omitempty"`
 }
@@ -141,6 +146,8 @@ func (t *tally) report(cfg Config, elapsed time.Duration) Report {
 	for _, n := range t.failures {
 		r.Failed += n
 	}
+	r.MVCCConflicts = t.failures[string(client.CodeMVCCConflict)]
+	r.EndorsementMismatches = t.failures[string(client.CodeEndorsementMismatch)]
 	r.PerSecond = float64(r.Succeeded) / elapsed.Seconds()
 	r.P50ms = ms(Percentile(t.latencies, 50))
 	r.P99ms = ms(Percentile(t.latencies, 99))

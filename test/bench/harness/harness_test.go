@@ -45,3 +45,21 @@ func TestSessionsPerWorkerOrPerCall(t *testing.T) {
 	}
 	assert.Len(t, seen, 400)
 }
+
+// The report counts the failures that say two transactions touched the
+// same key apart from the others.
+func TestReportCountsConflictsAndMismatches(t *testing.T) {
+	tl := &tally{failures: map[string]int64{}}
+	tl.add(5*time.Millisecond, nil)
+	for _, err := range []error{
+		&client.Error{Code: client.CodeMVCCConflict}, &client.Error{Code: client.CodeMVCCConflict},
+		&client.Error{Code: client.CodeEndorsementMismatch}, &client.Error{Code: client.CodeTimeout},
+	} {
+		tl.add(time.Millisecond, err)
+	}
+	r := tl.report(Config{Name: "x"}, time.Second)
+	assert.Equal(t, int64(2), r.MVCCConflicts)
+	assert.Equal(t, int64(1), r.EndorsementMismatches)
+	assert.Equal(t, int64(4), r.Failed)
+	assert.Equal(t, int64(1), r.Succeeded)
+}

@@ -1,5 +1,6 @@
 // Command benchtable regenerates the README's benchmark table from one
-// run's JSON reports: benchtable --machine "2 cores, …" --doc README.md < bench.json
+// run's JSON (the machine and every scenario's report, as scripts/bench.sh
+// writes them to bench/last.json): benchtable --doc README.md < bench/last.json
 package main
 
 import (
@@ -11,24 +12,23 @@ import (
 )
 
 func main() {
-	machine := flag.String("machine", "", "the machine the run was on (cores, memory, Go, load)")
 	doc := flag.String("doc", "", "the document whose generated part is replaced (default: print the table)")
 	flag.Parse()
-	if err := run(*machine, *doc); err != nil {
+	if err := run(*doc); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtable:", err)
 		os.Exit(1)
 	}
 }
 
-func run(machine, doc string) error {
-	reps, err := benchtable.Read(os.Stdin)
+func run(doc string) error {
+	r, err := benchtable.Read(os.Stdin)
 	if err != nil {
 		return err
 	}
-	if len(reps) == 0 {
+	if len(r.Reports) == 0 {
 		return fmt.Errorf("no reports on stdin")
 	}
-	table := benchtable.Table(machine, reps)
+	table := benchtable.Table(r)
 	if doc == "" {
 		_, err := fmt.Print(table)
 		return err

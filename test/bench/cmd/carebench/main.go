@@ -1,7 +1,7 @@
 // Command carebench runs one benchmark scenario against a running
 // consortium and prints one line (or one JSON object). A scenario is a
 // chaincode function with argument and transient templates, in which {n}
-// becomes the call's sequence number, {run} the run's id, {subject} (or
+// becomes the call's sequence number (from --first), {run} the run's id, {subject} (or
 // {patient_id}) the acting patient's pseudonym from --subjects (patients'
 // certificates carry none), {sha} and {sha2} two SHA-256
 // digests unique to the call, {n1} the sequence number plus one ({n6}: six
@@ -30,6 +30,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -66,6 +67,8 @@ type options struct {
 	rotate       int64
 	rotateUsers  bool
 	jsonOut      string
+	appendJSON   string
+	first        int64
 	signConsent  bool
 	wallet       string
 	subjectsFile string
@@ -93,6 +96,8 @@ func parseOptions() *options {
 	flag.Int64Var(&o.rotate, "rotate", 0, "{p} cycles through this many entities (0001…), one per call in turn (0: {p} is {w})")
 	flag.BoolVar(&o.rotateUsers, "rotate-users", false, "each call acts as the next of --users in turn, not as its worker's user (with more users than in flight, a worker's next call is by another patient)")
 	flag.StringVar(&o.jsonOut, "json-out", "", "also write the report as JSON to this file")
+	flag.StringVar(&o.appendJSON, "append-json", "", "also append the report as one JSON line to this file (a run's scenarios, as scripts/bench.sh collects them)")
+	flag.Int64Var(&o.first, "first", 0, "the first call's sequence number {n} (the calls of a run that continues where another left off, e.g. shipping the next units)")
 	flag.BoolVar(&o.signConsent, "sign-consent", false, "the transient \"consent\" is a consent Grant: sign it as the acting patient, as the consent client does")
 	flag.StringVar(&o.wallet, "wallet", string(client.DefaultWallet()), "wallet of the users network.json does not list (patients)")
 	flag.StringVar(&o.subjectsFile, "subjects", "", "file of \"USER SUBJECT\" lines: the pseudonym {subject} stands for, per acting user")
@@ -126,10 +131,10 @@ func main() {
 	today := time.Now().UTC()
 	r := harness.Run(context.Background(), harness.Config{
 		Name: o.name, Sessions: sessions, RotateSessions: o.rotateUsers, InFlight: o.inFlight, Duration: o.duration, Evaluate: o.evaluate, Max: o.maxCalls,
-		Call: scenario{channel: o.channel, chaincode: o.chaincode, fn: o.fn, run: run, today: today, rotate: o.rotate,
+		Call: scenario{channel: o.channel, chaincode: o.chaincode, fn: o.fn, run: run, today: today, rotate: o.rotate, first: o.first,
 			endorsers: o.endorsers, args: o.args, transient: o.transient, signConsent: o.signConsent, patientIDs: patientIDs}.call,
 	})
-	report(r, o.jsonOut, o.output)
+	report(r, o.jsonOut, o.appendJSON, o.output)
 	if r.Succeeded == 0 {
 		os.Exit(1)
 	}
@@ -159,19 +164,25 @@ func openSessions(cl *client.Client, org, users, subjectsFile string, wallet cli
 	return sessions, patientIDs
 }
 
-// report prints the run's report, and writes it as JSON to jsonOut if set.
-func report(r harness.Report, jsonOut, output string) {
+// report prints the run's report, writes it as JSON to jsonOut and
+// appends it as one JSON line to appendJSON, when they are set.
+func report(r harness.Report, jsonOut, appendJSON, output string) {
+	data, err := json.Marshal(r)
+	if err != nil {
+		fail(err)
+	}
 	if jsonOut != "" {
-		data, err := json.Marshal(r)
-		if err == nil {
-			err = os.WriteFile(jsonOut, data, 0o644)
+		if err := os.WriteFile(jsonOut, data, 0o644); err != nil {
+			fail(err)
 		}
-		if err != nil {
+	}
+	if appendJSON != "" {
+		if err := appendLine(appendJSON, data); err != nil {
 			fail(err)
 		}
 	}
 	if output == "json" {
-		_ = json.NewEncoder(os.Stdout).Encode(r)
+		fmt.Println(string(data))
 		return
 	}
 	fmt.Println(r)
@@ -180,19 +191,30 @@ func report(r harness.Report, jsonOut, output string) {
 	}
 }
 
+// appendLine appends data and a newline to the file at path.
+func appendLine(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(append(data, '\n'))
+	return errors.Join(err, f.Close())
+}
+
 // scenario is what makes each call of a run: its target, and the templates
 // of its arguments and transient entries.
 type scenario struct {
 	channel, chaincode, fn, run, endorsers string
 	today                                  time.Time
-	rotate                                 int64
+	rotate, first                          int64
 	args, transient                        []string
 	signConsent                            bool
 	patientIDs                             map[*client.Session]string
 }
 
-// call is worker w's call n, acting in session s.
+// call is worker w's call n (counted from --first), acting in session s.
 func (sc scenario) call(n int64, w int, s *client.Session) client.Call {
+	n += sc.first
 	sum := sha256.Sum256([]byte(sc.run + "/" + strconv.FormatInt(n, 10)))
 	sum2 := sha256.Sum256(sum[:])
 	fill := strings.NewReplacer("{n}", strconv.FormatInt(n, 10), "{run}", sc.run, "{patient_id}", sc.patientIDs[s], "{subject}", sc.patientIDs[s],
