@@ -43,7 +43,8 @@ var (
 		Params:   []serve.Param{idParam[0], {Name: "purpose", In: "query", Required: true, Description: "the purpose of use the access is logged with (treatment, payment, ...)"}},
 		Produces: MediaFHIR, Responses: map[int]string{200: "the Binary", 400: "no purpose, or the document is too large for $get",
 			403: "no consent or role allows this access", 404: "no such record"}}
-	opDocRead = op("fhirDocumentReferenceRead", "a record's current version as an R4 DocumentReference (its content is not in it)", false, 200, "the DocumentReference")
+	opDocTransaction = op("fhirDocumentTransaction", "a transaction Bundle creating a DocumentReference with the Binary of its content (the attachment names the Binary entry's fullUrl): anchored as POST DocumentReference anchors, answered with the transaction-response", true, 200, "the transaction-response Bundle")
+	opDocRead        = op("fhirDocumentReferenceRead", "a record's current version as an R4 DocumentReference (its content is not in it)", false, 200, "the DocumentReference")
 )
 
 func (a *API) documentRoutes() []route {
@@ -52,6 +53,7 @@ func (a *API) documentRoutes() []route {
 		{serve.Route{Method: http.MethodGet, Pattern: "/DocumentReference/{id}", Op: opDocRead, Handler: a.readDocument}, "DocumentReference", "read", "", ""},
 		{serve.Route{Method: http.MethodGet, Pattern: "/DocumentReference", Op: opDocSearch, Handler: a.searchDocuments}, "DocumentReference", "search-type", "patient", ""},
 		{serve.Route{Method: http.MethodPost, Pattern: "/DocumentReference/{id}/$get", Op: opDocGet, Handler: a.getDocument}, "DocumentReference", "", "", "get"},
+		{serve.Route{Method: http.MethodPost, Pattern: "", Op: opDocTransaction, Handler: a.createDocumentTransaction}, "", "transaction", "", ""},
 	}
 }
 
@@ -68,17 +70,44 @@ func (a *API) createDocument(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if d.Custodian != "" && d.Custodian != a.org {
-		a.fail(w, r, refuse("DocumentReference/"+d.ID, "DocumentReference.custodian", "carechain makes the anchoring org (%s) the custodian, not %s", a.org, d.Custodian))
-		return
+	if a.anchorDocument(w, r, d) {
+		a.documentAnswer(w, r, http.StatusCreated, d.ID)
 	}
-	_, err = a.records.Put(r.Context(), records.Document{ID: d.ID, Subject: d.Subject, Type: "DocumentReference",
-		Category: d.Category, ContentType: d.ContentType, Content: bytes.NewReader(d.Content)})
+}
+
+// createDocumentTransaction anchors the DocumentReference of a transaction
+// Bundle with the Binary sent beside it, and answers the
+// transaction-response Bundle.
+func (a *API) createDocumentTransaction(w http.ResponseWriter, r *http.Request) {
+	data, err := readResource(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	a.documentAnswer(w, r, http.StatusCreated, d.ID)
+	d, err := fhir.DocumentTransaction(data, a.options(a.now())...)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if a.anchorDocument(w, r, d) {
+		a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.TransactionResponse(d.ID, true) })
+	}
+}
+
+// anchorDocument anchors d, whose custodian must be the session's org; it
+// answers the failure itself and reports whether d was anchored.
+func (a *API) anchorDocument(w http.ResponseWriter, r *http.Request, d *fhir.DocumentResult) bool {
+	if d.Custodian != "" && d.Custodian != a.org {
+		a.fail(w, r, refuse("DocumentReference/"+d.ID, "DocumentReference.custodian", "carechain makes the anchoring org (%s) the custodian, not %s", a.org, d.Custodian))
+		return false
+	}
+	_, err := a.records.Put(r.Context(), records.Document{ID: d.ID, Subject: d.Subject, Type: "DocumentReference",
+		Category: d.Category, ContentType: d.ContentType, Content: bytes.NewReader(d.Content)})
+	if err != nil {
+		a.fail(w, r, err)
+		return false
+	}
+	return true
 }
 
 func (a *API) readDocument(w http.ResponseWriter, r *http.Request) {

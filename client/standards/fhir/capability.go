@@ -5,6 +5,8 @@ package fhir
 // search-type, ...), the search parameters (reference parameters, such
 // as patient) and the operations (name without $: revoke, get).
 type Served struct {
+	// Type is the resource type; empty for whole-system interactions
+	// (transaction), which the statement lists under rest.interaction.
 	Type         string
 	Interactions []string
 	Search       []string
@@ -22,13 +24,22 @@ func OperationURL(typ, name string) string {
 // operations its routes answer (served, in that order). date is the
 // statement's date (YYYY-MM-DD).
 func CapabilityStatement(date, software, version string, served ...Served) ([]byte, error) {
-	var resources []any
+	var resources, system []any
 	for _, s := range served {
+		if s.Type == "" { // a whole-system interaction (transaction)
+			for _, i := range s.Interactions {
+				system = append(system, obj{"code": i})
+			}
+			continue
+		}
 		resources = append(resources, resource(s))
 	}
 	rest := obj{"mode": "server"}
 	if len(resources) > 0 {
 		rest["resource"] = resources
+	}
+	if len(system) > 0 {
+		rest["interaction"] = system
 	}
 	res := obj{"resourceType": "CapabilityStatement", "status": "active", "date": date, "kind": "instance",
 		"fhirVersion": "4.0.1", "format": []any{"json"},

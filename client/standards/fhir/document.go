@@ -58,7 +58,7 @@ func DocumentInput(docRef, binary []byte, opts ...Option) (*DocumentResult, erro
 	if len(cats) == 0 {
 		d.issues.Add("DocumentReference.category", "carechain needs the record's data class (%s)", SystemDataClass)
 	}
-	documentContent(e, binary, &r)
+	documentContent(e, binary, o.binaryURL, &r)
 	if err := d.finish(r.ID); err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func DocumentInput(docRef, binary []byte, opts ...Option) (*DocumentResult, erro
 	return &r, nil
 }
 
-func documentContent(e elem, binary []byte, r *DocumentResult) {
+func documentContent(e elem, binary []byte, binaryURL string, r *DocumentResult) {
 	contents := e.list("content")
 	for _, extra := range contents[1:] {
 		extra.refuseHere("carechain anchors one content a record")
@@ -83,7 +83,7 @@ func documentContent(e elem, binary []byte, r *DocumentResult) {
 		}
 		r.Content = raw
 	} else if url, p, ok := a.str("url"); ok {
-		r.Content = binaryContent(e, url, p, binary, r)
+		r.Content = binaryContent(e, url, p, binary, binaryURL, r)
 	}
 	if len(r.Content) == 0 {
 		e.d.issues.Add(a.path, "carechain needs the document's content (attachment.data or its Binary)")
@@ -91,8 +91,12 @@ func documentContent(e elem, binary []byte, r *DocumentResult) {
 	checkAttachment(a, r.Content)
 }
 
-func binaryContent(e elem, url, p string, binary []byte, r *DocumentResult) []byte {
-	if !strings.HasPrefix(url, "Binary/") || binary == nil {
+// binaryContent is the content of the Binary sent beside the document,
+// which the attachment names as Binary/{id} or by the fullUrl of its
+// transaction entry (binaryURL).
+func binaryContent(e elem, url, p string, binary []byte, binaryURL string, r *DocumentResult) []byte {
+	byEntry := binaryURL != "" && url == binaryURL
+	if (!strings.HasPrefix(url, "Binary/") && !byEntry) || binary == nil {
 		e.d.issues.Add(p, "carechain takes the content inline or as the Binary %q sent with it", url)
 		return nil
 	}
@@ -101,7 +105,7 @@ func binaryContent(e elem, url, p string, binary []byte, r *DocumentResult) []by
 		e.d.issues.Append(refusal.Issues(err)...)
 		return nil
 	}
-	if id, _, _ := b.str("id"); "Binary/"+id != url {
+	if id, _, _ := b.str("id"); !byEntry && "Binary/"+id != url {
 		e.d.issues.Add(p, "the Binary sent is %q, not %s", "Binary/"+id, url)
 	}
 	ct, _, _ := b.str("contentType")

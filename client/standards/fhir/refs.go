@@ -56,6 +56,9 @@ type Option func(*options)
 type options struct {
 	dir Directory
 	now time.Time
+	// binaryURL is the fullUrl of the Binary sent beside a document in a
+	// transaction (DocumentTransaction).
+	binaryURL string
 }
 
 func newOptions(opts []Option) options {
