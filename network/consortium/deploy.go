@@ -198,6 +198,9 @@ func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.C
 		}); err != nil {
 			return err
 		}
+		if err := c.gossipConverged(ctx); err != nil {
+			return err
+		}
 		if err := p.step(fmt.Sprintf("bring %s on %s to the topology's orgs", cc.Name, ch), func() error {
 			return c.reconcileRegistry(ctx, p, cc, ch)
 		}); err != nil {
@@ -209,6 +212,10 @@ func (c *Consortium) afterDefine(ctx context.Context, p *progress, cc topology.C
 	}
 	if ok, err := gate.wait(ctx, ch); !ok || err != nil {
 		return err // the registry's failure is the one reported
+	}
+	// A secret reaches the collection's other members by gossip.
+	if err := c.gossipConverged(ctx); err != nil {
+		return err
 	}
 	return p.step(fmt.Sprintf("blinding secrets of %s on %s", cc.Name, ch), func() error {
 		return c.setupBlinding(ctx, p, cc, ch)

@@ -3,6 +3,7 @@ package consortium
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/carechain/carechain/network/ccbuilder"
@@ -34,7 +35,42 @@ func (c *Consortium) UpAndDeploy(ctx context.Context, afterUp func() error, name
 			return err
 		}
 	}
-	return c.Deploy(ctx, names...)
+	err = c.Deploy(ctx, names...)
+	// Ready means gossip converged too: the gateway finds other orgs'
+	// endorsers through it. Its failure, like the deploy's, leaves the
+	// consortium up (and supervised) for a look at the peers' logs.
+	if gerr := c.gossipConverged(ctx); gerr != nil {
+		return errors.Join(err, fmt.Errorf("%s: %w", stepGossip, gerr))
+	}
+	return err
+}
+
+// startGossipWait waits for gossip to converge in the background: the
+// deploy that follows needs it only for what reaches other peers by
+// gossip (private data), and waits for it there.
+func (c *Consortium) startGossipWait(ctx context.Context) error {
+	e := c.early
+	e.gossip = make(chan struct{})
+	p := c.newProgress()
+	go func() {
+		defer close(e.gossip)
+		e.gossipErr = p.step(stepGossip, func() error { return c.waitGossip(context.WithoutCancel(ctx)) })
+	}()
+	return nil
+}
+
+// gossipConverged waits for the background gossip wait, when Up started
+// one; else Up waited already.
+func (c *Consortium) gossipConverged(ctx context.Context) error {
+	if c.early == nil || c.early.gossip == nil {
+		return nil
+	}
+	select {
+	case <-c.early.gossip:
+		return c.early.gossipErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // earlyInstall is the packaging, building and installing of chaincode
@@ -47,6 +83,9 @@ type earlyInstall struct {
 	wg      sync.WaitGroup
 	results map[string]*installation
 	peersUp chan struct{} // closed once the peers run
+	// gossip is closed once gossip converged, or failed (gossipErr).
+	gossip    chan struct{}
+	gossipErr error
 }
 
 // installation is a chaincode's packaging and its install on the member

@@ -77,7 +77,12 @@ func (c *Consortium) upSteps() []upStep {
 	i := slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepPublishCAs }) + 1
 	steps = slices.Insert(steps, i, upStep{"start packaging and building chaincode (for the deploy that follows)", c.startEarlyInstall})
 	i = slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepStartPeers }) + 1
-	return slices.Insert(steps, i, upStep{"start installing chaincode (for the deploy that follows)", c.peersRunning})
+	steps = slices.Insert(steps, i, upStep{"start installing chaincode (for the deploy that follows)", c.peersRunning})
+	// Defining chaincode needs the peers on their channels, not gossip:
+	// the deploy goes on while gossip converges (see gossipConverged).
+	i = slices.IndexFunc(steps, func(s upStep) bool { return s.name == stepGossip })
+	steps[i] = upStep{"start waiting for gossip to converge (the deploy goes on meanwhile)", c.startGossipWait}
+	return steps
 }
 
 // stepPublishCAs is the step of Up after which every org's CA
@@ -87,6 +92,7 @@ const (
 	stepPublishCAs = "publish the CAs' certificates"
 	stepEnroll     = "enroll nodes and org admins (the other users meanwhile)"
 	stepStartPeers = "start peers"
+	stepGossip     = "wait for gossip to converge"
 )
 
 func (c *Consortium) nodeSteps() []upStep {
@@ -105,7 +111,7 @@ func (c *Consortium) nodeSteps() []upStep {
 		{"update channel configs to the topology", c.updateChannels},
 		{"join peers to channels", c.joinPeers},
 		{"wait for peers to catch up with the orderers", c.waitCaughtUp},
-		{"wait for gossip to converge", c.waitGossip},
+		{stepGossip, c.waitGossip},
 		{"stop nodes removed from the topology", c.stopRetired},
 		{"write connection profile", c.writeProfile},
 		{"wait for the other users' enrollments", c.waitUsersEnrolled},
