@@ -67,17 +67,7 @@ func (a *API) searchAuditEvents(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	found := make([][]byte, 0, len(p.Items))
-	for _, e := range p.Items {
-		data, err := fhir.DisclosureEvent(e)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		found = append(found, data)
-	}
-	self, next := a.pageLinks(r, "AuditEvent", p.Bookmark)
-	a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.SearchSet(self, next, found...) })
+	answerPage(a, w, r, "AuditEvent", p.Items, p.Bookmark, fhir.DisclosureEvent)
 }
 
 type accessLister func(ctx context.Context, p client.Page) (*rc.AccessPage, error)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	cl "github.com/carechain/carechain/chaincode/claims/wire"
+	rc "github.com/carechain/carechain/chaincode/records/wire"
 	"github.com/carechain/carechain/client"
 	"github.com/carechain/carechain/client/serve"
 	"github.com/carechain/carechain/client/standards/fhir"
@@ -112,17 +113,7 @@ func (a *API) searchClaimsByPatient(w http.ResponseWriter, r *http.Request, typ 
 		a.fail(w, r, err)
 		return
 	}
-	found := make([][]byte, 0, len(p.Items))
-	for _, c := range p.Items {
-		data, err := build(c)
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		found = append(found, data)
-	}
-	self, next := a.pageLinks(r, typ, p.Bookmark)
-	a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.SearchSet(self, next, found...) })
+	answerPage(a, w, r, typ, p.Items, p.Bookmark, build)
 }
 
 // claimParam is the claim id a parameter names: an id, or Claim/{id}.
@@ -178,16 +169,23 @@ func (a *API) searchDocuments(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	found := make([][]byte, 0, len(p.Items))
-	for _, an := range p.Items {
-		data, err := a.verifiedDocument(r, an.ID)
+	answerPage(a, w, r, "DocumentReference", p.Items, p.Bookmark, func(an rc.Anchor) ([]byte, error) { return a.verifiedDocument(r, an.ID) })
+}
+
+// answerPage answers one page of a search: each item built as a resource
+// of typ, in a searchset whose next link carries the bookmark. An item
+// that cannot be built fails the whole answer.
+func answerPage[T any](a *API, w http.ResponseWriter, r *http.Request, typ string, items []T, bookmark string, build func(T) ([]byte, error)) {
+	found := make([][]byte, 0, len(items))
+	for _, it := range items {
+		data, err := build(it)
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
 		found = append(found, data)
 	}
-	self, next := a.pageLinks(r, "DocumentReference", p.Bookmark)
+	self, next := a.pageLinks(r, typ, bookmark)
 	a.answer(w, r, http.StatusOK, "", func() ([]byte, error) { return fhir.SearchSet(self, next, found...) })
 }
 
