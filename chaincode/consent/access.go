@@ -12,21 +12,6 @@ import (
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
-// Who is who, by certificate, registry and link: patients are identities
-// of PatientsMSP, an org that plays the patient registry's part, with role
-// "patient" and a random enrollment id that the registry's registrar
-// linked to their subject (identity.go).
-const (
-	PatientMSP    = roles.PatientMSP
-	RolePatient   = parts.RolePatient
-	RoleRegistrar = parts.RoleRegistrar
-	RolePhysician = parts.RolePhysician
-	RoleNurse     = parts.RoleNurse
-	RolePrivacy   = parts.RolePrivacy
-	RoleAuditor   = parts.RoleAuditor
-	RegulatorMSP  = roles.RegulatorMSP
-)
-
 // asActor is the caller as a grantee would name it.
 func asActor(c caller.Caller) wire.Actor {
 	return wire.Actor{Org: c.MSPID, Role: c.Role, ID: c.EnrollmentID}
@@ -74,10 +59,10 @@ func (t *tx) orgAllows(mspID, part, role string) (bool, error) {
 // random enrollment id (what every block shows of them). Patients and
 // their delegates are such members.
 func (t *tx) isPatientsMember() (bool, error) {
-	if t.Caller.MSPID != PatientMSP || t.Caller.Role != RolePatient || !enrollmentPattern.MatchString(t.Caller.EnrollmentID) {
+	if t.Caller.MSPID != roles.PatientMSP || t.Caller.Role != parts.RolePatient || !enrollmentPattern.MatchString(t.Caller.EnrollmentID) {
 		return false, nil
 	}
-	return t.orgAllows(PatientMSP, parts.PartPatientRegistry, RolePatient)
+	return t.orgAllows(roles.PatientMSP, parts.PartPatientRegistry, parts.RolePatient)
 }
 
 // requirePatientsMember is the first gate of every change to consents and
@@ -90,7 +75,7 @@ func (t *tx) requirePatientsMember() error {
 	}
 	if !ok {
 		return ccerr.Forbidden("only a person of %s (role %q, in the registry's %s part, with a random enrollment id \"p\"+32 hex digits) acts as a patient or delegate (caller %s, role %q)",
-			PatientMSP, RolePatient, parts.PartPatientRegistry, t.Caller.Key(), t.Caller.Role)
+			roles.PatientMSP, parts.RolePatient, parts.PartPatientRegistry, t.Caller.Key(), t.Caller.Role)
 	}
 	return nil
 }
@@ -105,19 +90,19 @@ func (t *tx) isPatient(subject string) (bool, error) {
 // isAuditor reports whether the caller is an auditor of an org playing
 // the regulator's part.
 func (t *tx) isAuditor() (bool, error) {
-	if t.Caller.Role != RoleAuditor {
+	if t.Caller.Role != parts.RoleAuditor {
 		return false, nil
 	}
-	return t.orgAllows(t.Caller.MSPID, parts.PartRegulator, RoleAuditor)
+	return t.orgAllows(t.Caller.MSPID, parts.PartRegulator, parts.RoleAuditor)
 }
 
 // isPrivacyOfficerOf reports whether the caller is org's privacy officer:
 // of org itself, whose part (provider or payer) lets the role count.
 func (t *tx) isPrivacyOfficerOf(org string) (bool, error) {
-	if t.Caller.MSPID != org || t.Caller.Role != RolePrivacy {
+	if t.Caller.MSPID != org || t.Caller.Role != parts.RolePrivacy {
 		return false, nil
 	}
-	return t.roleCounts(org, RolePrivacy)
+	return t.roleCounts(org, parts.RolePrivacy)
 }
 
 // isDelegate reports whether the caller is an active delegate of subject

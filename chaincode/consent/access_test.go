@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/carechain/carechain/chaincode/consent/wire"
 )
 
 // seeded is an env where patient1 holds active consent c1 and draft d1 and

@@ -10,6 +10,8 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // checkAs asks Check for the caller's own access.
@@ -23,7 +25,7 @@ func (e *env) decision(id *memstub.Identity, minute int, action, purpose, class 
 // three peer orgs satisfy consent's policy).
 func (e *env) forge(writes ...memstub.ForgedWrite) {
 	e.T.Helper()
-	res := e.Peer.Forge(memstub.Forgery{Chaincode: "consent", Endorsers: []string{"PayerMSP", RegulatorMSP}, Writes: writes, Time: at(0)})
+	res := e.Peer.Forge(memstub.Forgery{Chaincode: "consent", Endorsers: []string{"PayerMSP", roles.RegulatorMSP}, Writes: writes, Time: at(0)})
 	require.Equal(e.T, "VALID", res.Validation, res.Message)
 }
 
@@ -37,10 +39,10 @@ func TestAttackBreakGlassByAnyOrg(t *testing.T) {
 	e := newEnv(t)
 	before := e.Peer.Snapshot()
 	for name, id := range map[string]*memstub.Identity{
-		"payer physician":      memstub.NewIdentity("PayerMSP", "dr-payer", map[string]string{"role": RolePhysician}),
-		"regulator nurse":      memstub.NewIdentity(RegulatorMSP, "nurse-reg", map[string]string{"role": RoleNurse}),
-		"patients physician":   patientsCA.Issue("dr-patient", map[string]string{"role": RolePhysician}),
-		"unregistered org":     memstub.NewIdentity("StrangerMSP", "dr-x", map[string]string{"role": RolePhysician}),
+		"payer physician":      memstub.NewIdentity("PayerMSP", "dr-payer", map[string]string{"role": parts.RolePhysician}),
+		"regulator nurse":      memstub.NewIdentity(roles.RegulatorMSP, "nurse-reg", map[string]string{"role": parts.RoleNurse}),
+		"patients physician":   patientsCA.Issue("dr-patient", map[string]string{"role": parts.RolePhysician}),
+		"unregistered org":     memstub.NewIdentity("StrangerMSP", "dr-x", map[string]string{"role": parts.RolePhysician}),
 		"provider pharmacist":  memstub.NewIdentity("ProviderMSP", "pharm1", map[string]string{"role": "pharmacist"}),
 		"provider admin":       orgAdmin,
 		"provider privacy":     privacy,
@@ -61,9 +63,9 @@ func TestAttackBreakGlassByAnyOrg(t *testing.T) {
 // (forged, or written before the registry changed) is not honoured.
 func TestAttackBreakGlassIsRecheckedAtEveryDecision(t *testing.T) {
 	e := newEnv(t)
-	payerDoc := memstub.NewIdentity("PayerMSP", "dr-payer", map[string]string{"role": RolePhysician})
+	payerDoc := memstub.NewIdentity("PayerMSP", "dr-payer", map[string]string{"role": parts.RolePhysician})
 	pharmacist := memstub.NewIdentity("ProviderMSP", "pharm1", map[string]string{"role": "pharmacist"})
-	for _, a := range []wire.Actor{{Org: "PayerMSP", Role: RolePhysician, ID: "dr-payer"}, {Org: "ProviderMSP", Role: "pharmacist", ID: "pharm1"}} {
+	for _, a := range []wire.Actor{{Org: "PayerMSP", Role: parts.RolePhysician, ID: "dr-payer"}, {Org: "ProviderMSP", Role: "pharmacist", ID: "pharm1"}} {
 		bg := wire.BreakGlass{ID: "bg-forged-" + a.ID, Subject: pt1, Requester: a, Reason: "forged", Purposes: []string{"emergency"},
 			Actions: []string{"access"}, DataClasses: []string{"labs"}, Start: at(0).Format(time.RFC3339Nano),
 			End: at(60).Format(time.RFC3339Nano), Episode: at(0).Format(time.RFC3339Nano)}
@@ -76,7 +78,7 @@ func TestAttackBreakGlassIsRecheckedAtEveryDecision(t *testing.T) {
 	// Their own Check is refused outright: their roles count in none of their org's parts.
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.Query(payerDoc, 1, "Check", request(pt1, "labs", wire.Actor{})), "FORBIDDEN: ")
-	e.Refused(before, e.Query(pharmacist, 1, "Check", request(pt1, "labs", wire.Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "pharm1"})), "FORBIDDEN: ")
+	e.Refused(before, e.Query(pharmacist, 1, "Check", request(pt1, "labs", wire.Actor{Org: "ProviderMSP", Role: parts.RolePhysician, ID: "pharm1"})), "FORBIDDEN: ")
 }
 
 // Attack 2: a break-glass for labs permitted disclosing psychiatry notes
@@ -118,7 +120,7 @@ func TestAttackBreakGlassWindowIsTheTransactions(t *testing.T) {
 		"two days":        {at(0), at(48 * 60)},
 		"starts tomorrow": {at(24 * 60), at(25 * 60)},
 	} {
-		bg := wire.BreakGlass{ID: "bg-long", Subject: pt1, Requester: wire.Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician2"},
+		bg := wire.BreakGlass{ID: "bg-long", Subject: pt1, Requester: wire.Actor{Org: "ProviderMSP", Role: parts.RolePhysician, ID: "physician2"},
 			Reason: "x", Purposes: []string{"emergency"}, Actions: []string{"access"}, DataClasses: []string{"labs"},
 			Start: win[0].Format(time.RFC3339Nano), End: win[1].Format(time.RFC3339Nano), Episode: win[0].Format(time.RFC3339Nano)}
 		bkey, _ := e.breakGlassKey(bg.ID)

@@ -11,6 +11,8 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Attack 5: Grant with supersedes updated the patient's open set twice in
@@ -113,7 +115,7 @@ func TestAttackPrivateListsStopAt1000(t *testing.T) {
 		grants = append(grants, in.ID)
 	}
 	for i := 0; i < n; i++ {
-		nurse := memstub.NewIdentity("ProviderMSP", fmt.Sprintf("nurse%04d", i), map[string]string{"role": RoleNurse})
+		nurse := memstub.NewIdentity("ProviderMSP", fmt.Sprintf("nurse%04d", i), map[string]string{"role": parts.RoleNurse})
 		var r wire.Receipt
 		e.Must(e.breakGlass(nurse, 2*n+i, breakGlassInput(24*60)), &r)
 		breaks = append(breaks, r.ID)
@@ -128,7 +130,7 @@ func TestAttackPrivateListsStopAt1000(t *testing.T) {
 		uses = append(uses, res.TxID)
 	}
 	for i := 0; i < n; i++ {
-		in := wire.DelegateInput{Subject: pt1, Delegate: fmt.Sprintf("%s/p%032x", PatientMSP, i), Kind: wire.KindProxy, Period: wire.Period{Start: at(0).Format(time.RFC3339)}}
+		in := wire.DelegateInput{Subject: pt1, Delegate: fmt.Sprintf("%s/p%032x", roles.PatientMSP, i), Kind: wire.KindProxy, Period: wire.Period{Start: at(0).Format(time.RFC3339)}}
 		e.Must(e.registerDelegate(patient1, 3*n+1+i, in), nil)
 		delegates = append(delegates, in.Delegate)
 	}

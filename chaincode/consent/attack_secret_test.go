@@ -9,6 +9,7 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 )
 
 // Attack: two colluding members replace the collection's blinding secret
@@ -24,7 +25,7 @@ func TestAttackForgedBlindingSecretIsRefused(t *testing.T) {
 	_, ok := e.Peer.PrivateState("consent", Collection, k)
 	require.True(t, ok, "kit/blind keeps the secret at %q", k)
 	forged := []byte(`{"secret":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`)
-	for _, endorsers := range [][]string{{"ProviderMSP", "PayerMSP"}, {"PayerMSP", RegulatorMSP}, {"ProviderMSP", RegulatorMSP}} {
+	for _, endorsers := range [][]string{{"ProviderMSP", "PayerMSP"}, {"PayerMSP", roles.RegulatorMSP}, {"ProviderMSP", roles.RegulatorMSP}} {
 		before := e.Peer.Snapshot()
 		res := e.Peer.Forge(memstub.Forgery{Chaincode: "consent", Endorsers: endorsers,
 			Writes: []memstub.ForgedWrite{{Collection: Collection, Key: k, Value: forged}}})
@@ -34,7 +35,7 @@ func TestAttackForgedBlindingSecretIsRefused(t *testing.T) {
 	// Control: the same two orgs' forged write of another private key
 	// passes validation (the chaincode, not the policy, refuses to honour
 	// it), so the refusal above is the secret's own policy.
-	other := e.Peer.Forge(memstub.Forgery{Chaincode: "consent", Endorsers: []string{"PayerMSP", RegulatorMSP},
+	other := e.Peer.Forge(memstub.Forgery{Chaincode: "consent", Endorsers: []string{"PayerMSP", roles.RegulatorMSP},
 		Writes: []memstub.ForgedWrite{{Collection: Collection, Key: "\x00forged\x00x\x00", Value: []byte(`{}`)}}})
 	assert.Equal(t, "VALID", other.Validation, other.Message)
 	assert.Equal(t, wire.Permit, e.decision(physician, 2, "access", "treatment", "labs").Decision)

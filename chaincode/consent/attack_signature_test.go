@@ -11,7 +11,9 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // psychiatryForPayer is what colluders would like pt1 to have granted.
@@ -54,7 +56,7 @@ func payerAsks(e *env, minute int) string {
 // consent, so a record without one, or with a signature of something
 // else, permits nothing.
 func TestAttackForgedConsentIsNeverHonoured(t *testing.T) {
-	selfSigned := memstub.NewIdentity(PatientMSP, enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
+	selfSigned := memstub.NewIdentity(roles.PatientMSP, enrollment("patient1"), map[string]string{"role": parts.RolePatient, attrPatientID: pt1})
 	cases := map[string]func(e *env) wire.Consent{
 		"no signature": func(e *env) wire.Consent { return psychiatryForPayer("forged") },
 		"the patient's signature of another consent": func(e *env) wire.Consent {
@@ -113,7 +115,7 @@ func TestForgeryByOneOrgIsRefusedAtValidation(t *testing.T) {
 	e := newEnv(t)
 	before := e.Peer.Snapshot()
 	ckey, _ := e.consentKey("forged")
-	for _, org := range []string{"ProviderMSP", "PayerMSP", RegulatorMSP} {
+	for _, org := range []string{"ProviderMSP", "PayerMSP", roles.RegulatorMSP} {
 		res := e.Peer.Forge(memstub.Forgery{Chaincode: "consent", Endorsers: []string{org}, Writes: []memstub.ForgedWrite{private(ckey, psychiatryForPayer("forged"))}})
 		assert.Equal(t, "ENDORSEMENT_POLICY_FAILURE", res.Validation, org)
 	}
@@ -134,7 +136,7 @@ func TestAttackGrantsMustBeSignedByThePatient(t *testing.T) {
 	e.Refused(before, grant(patient1, map[string][]byte{wire.TransientConsent: mustJSON(in)}), `INVALID_ARGUMENT: field "signature"`)
 	e.Refused(before, grant(patient1, signed(patient1, wire.ConsentStatement("care", wire.GrantedConsent(grantInput("c9"))), wire.TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
 	e.Refused(before, grant(patient1, signed(patient2, statement, wire.TransientConsent, in)), `INVALID_ARGUMENT: field "signature"`)
-	selfSigned := memstub.NewIdentity(PatientMSP, enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
+	selfSigned := memstub.NewIdentity(roles.PatientMSP, enrollment("patient1"), map[string]string{"role": parts.RolePatient, attrPatientID: pt1})
 	e.Refused(before, grant(selfSigned, signed(selfSigned, statement, wire.TransientConsent, in)), "FORBIDDEN: the signer's certificate does not chain")
 	e.Refused(before, grant(patient2, signed(patient2, statement, wire.TransientConsent, in)), "FORBIDDEN: ")
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // denyAllExcept is a deny consent of pt1 against ProviderMSP with one
@@ -55,7 +56,7 @@ func TestAttackListGrantsListsOnlyPermits(t *testing.T) {
 	e.grant(patient1, 0, grantInput("permit"))
 	e.grant(patient1, 1, denyAllExcept("deny", wire.Provision{DataClasses: []string{"labs"}}))
 	var p wire.ConsentPage
-	e.Must(e.Query(physician, 2, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", ""), &p)
+	e.Must(e.Query(physician, 2, "ListGrants", "ProviderMSP", parts.RolePhysician, "physician1", "10", ""), &p)
 	require.Len(t, p.Items, 1)
 	assert.Equal(t, "permit", p.Items[0].ID)
 	e.Must(e.Query(auditor, 2, "ListGrants", "ProviderMSP", "", "", "10", ""), &p)
@@ -75,7 +76,7 @@ func TestAttackOrgLevelGranteeReadsOnlyItsPart(t *testing.T) {
 
 	before := e.Peer.Snapshot()
 	noRole := memstub.NewIdentity("ProviderMSP", "someone", nil)
-	payerAsProvider := memstub.NewIdentity("PayerMSP", "dr-payer", map[string]string{"role": RolePhysician})
+	payerAsProvider := memstub.NewIdentity("PayerMSP", "dr-payer", map[string]string{"role": parts.RolePhysician})
 	for _, id := range []*memstub.Identity{orgAdmin, noRole, payerAsProvider, impostor} {
 		e.Refused(before, e.Query(id, 1, "Get", "c1"), "FORBIDDEN: ")
 	}

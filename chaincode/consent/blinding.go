@@ -8,12 +8,13 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 )
 
 // CollectionMembers are the orgs of the consent collection, as its member
 // policy in collections.json names them: the care channel's peer orgs.
-var CollectionMembers = []string{"ProviderMSP", "PayerMSP", RegulatorMSP}
+var CollectionMembers = []string{"ProviderMSP", "PayerMSP", roles.RegulatorMSP}
 
 // collectionRef checks that collection is consent's own.
 func collectionRef(collection string) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 )
 
 func grantTx(id *memstub.Identity, minute int, in wire.GrantInput) memstub.Tx {
@@ -66,9 +67,9 @@ func TestConcurrentBreakGlassRenewalsConflict(t *testing.T) {
 }
 
 func linkTx(in wire.LinkInput, fn string, minute int) memstub.Tx {
-	next := wire.Linked(PatientMSP, in)
+	next := wire.Linked(roles.PatientMSP, in)
 	if fn == "UnlinkPatient" {
-		next = wire.Unlinked(PatientMSP, in)
+		next = wire.Unlinked(roles.PatientMSP, in)
 	}
 	return memstub.Tx{Chaincode: "consent", Identity: registrar, Time: at(minute), Transient: linkTransient(registrar, next, in), Args: [][]byte{[]byte(fn)}}
 }

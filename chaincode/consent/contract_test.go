@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/carechain/carechain/chaincode/kit/cctest"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -258,7 +259,7 @@ func TestListBySubjectAndGrantsPaginate(t *testing.T) {
 
 	// Active grants to physician1: c1 and c3 (c2 revoked); the other patient's x1 too.
 	var grants wire.ConsentPage
-	e.Must(e.Query(physician, 7, "ListGrants", "ProviderMSP", RolePhysician, "physician1", "10", ""), &grants)
+	e.Must(e.Query(physician, 7, "ListGrants", "ProviderMSP", parts.RolePhysician, "physician1", "10", ""), &grants)
 	got := []string{}
 	for _, v := range grants.Items {
 		got = append(got, v.ID)

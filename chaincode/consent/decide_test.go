@@ -4,8 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/carechain/carechain/chaincode/consent/wire"
 )
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	"github.com/carechain/carechain/chaincode/kit/validate"
 )
@@ -22,8 +23,8 @@ func validateDelegateRef(in *wire.DelegateInput) error {
 		return err
 	}
 	msp, id, ok := strings.Cut(in.Delegate, "/")
-	if !ok || msp != PatientMSP || !enrollmentPattern.MatchString(id) {
-		return ccerr.Invalid("delegate", "must be %s/enrollmentID, an enrollment id \"p\"+32 hex digits: a delegate is a person enrolled by the patients' org", PatientMSP)
+	if !ok || msp != roles.PatientMSP || !enrollmentPattern.MatchString(id) {
+		return ccerr.Invalid("delegate", "must be %s/enrollmentID, an enrollment id \"p\"+32 hex digits: a delegate is a person enrolled by the patients' org", roles.PatientMSP)
 	}
 	return nil
 }

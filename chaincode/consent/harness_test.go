@@ -17,6 +17,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/txn"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
@@ -30,7 +31,7 @@ const (
 )
 
 // patientsCA is the patients' org's CA: the registry lists its root.
-var patientsCA = memstub.NewCA(PatientMSP)
+var patientsCA = memstub.NewCA(roles.PatientMSP)
 
 // attrPatientID is the certificate attribute patients' certificates used
 // to carry: it makes no one a patient any more.
@@ -46,7 +47,7 @@ func enrollment(name string) string {
 // patient enrolls a patient at the patients' CA: role patient, a random
 // enrollment id, no pseudonym. It links nothing (e.patient does).
 func patient(name string) *memstub.Identity {
-	return patientsCA.Issue(enrollment(name), map[string]string{"role": RolePatient})
+	return patientsCA.Issue(enrollment(name), map[string]string{"role": parts.RolePatient})
 }
 
 // keyOf is id's identity as the chaincode names it (MSPID/enrollmentID).
@@ -71,18 +72,18 @@ var (
 	patient1    = castPatient("patient1", pt1)
 	patient2    = castPatient("patient2", pt2)
 	guardian    = castPatient("guardian1", pt3)
-	registrar   = patientsCA.Issue("registrar1", map[string]string{"role": RoleRegistrar})
-	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": RolePhysician, "npi": "1234567893"})
-	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": RolePhysician})
-	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": RoleNurse})
+	registrar   = patientsCA.Issue("registrar1", map[string]string{"role": parts.RoleRegistrar})
+	physician   = memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": parts.RolePhysician, "npi": "1234567893"})
+	physician2  = memstub.NewIdentity("ProviderMSP", "physician2", map[string]string{"role": parts.RolePhysician})
+	nurse       = memstub.NewIdentity("ProviderMSP", "nurse1", map[string]string{"role": parts.RoleNurse})
 	billing     = memstub.NewIdentity("ProviderMSP", "billing1", map[string]string{"role": "billing"})
-	privacy     = memstub.NewIdentity("ProviderMSP", "privacy1", map[string]string{"role": RolePrivacy})
-	payerPriv   = memstub.NewIdentity("PayerMSP", "privacy1", map[string]string{"role": RolePrivacy})
+	privacy     = memstub.NewIdentity("ProviderMSP", "privacy1", map[string]string{"role": parts.RolePrivacy})
+	payerPriv   = memstub.NewIdentity("PayerMSP", "privacy1", map[string]string{"role": parts.RolePrivacy})
 	orgAdmin    = memstub.NewIdentity("ProviderMSP", "admin", map[string]string{"hf.Type": "admin"})
 	adjudicator = memstub.NewIdentity("PayerMSP", "adjudicator1", map[string]string{"role": "adjudicator"})
-	auditor     = memstub.NewIdentity(RegulatorMSP, "auditor1", map[string]string{"role": RoleAuditor})
+	auditor     = memstub.NewIdentity(roles.RegulatorMSP, "auditor1", map[string]string{"role": parts.RoleAuditor})
 	// An identity of a hospital claiming to be a patient: not the patients' org.
-	impostor = memstub.NewIdentity("ProviderMSP", enrollment("patient1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
+	impostor = memstub.NewIdentity("ProviderMSP", enrollment("patient1"), map[string]string{"role": parts.RolePatient, attrPatientID: pt1})
 )
 
 var start = time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
@@ -100,7 +101,7 @@ type env struct{ *cctest.Harness }
 func genesis() parts.Genesis {
 	g := partstest.Reference()
 	for _, o := range g.Channels["care"].Orgs {
-		if o.MSPID == PatientMSP {
+		if o.MSPID == roles.PatientMSP {
 			o.RootCerts = []string{patientsCA.CertPEM()}
 			g = partstest.With(g, "care", o)
 		}
@@ -163,7 +164,7 @@ func (e *env) setupBlinding(id *memstub.Identity, when time.Time) memstub.Result
 // linkAt links id's enrollment to subject, as the registrar, at when.
 func (e *env) linkAt(id *memstub.Identity, subject string, when time.Time) memstub.Result {
 	in := wire.LinkInput{EnrollmentID: id.Cert.Subject.CommonName, Subject: subject}
-	return e.Peer.Invoke("consent", registrar, when, linkTransient(registrar, wire.Linked(PatientMSP, in), in), "LinkPatient")
+	return e.Peer.Invoke("consent", registrar, when, linkTransient(registrar, wire.Linked(roles.PatientMSP, in), in), "LinkPatient")
 }
 
 // linkTransient is the transient map of a link change: the input and
@@ -226,7 +227,7 @@ func (e *env) episodeKey(subject, requester string) (string, error) {
 func grantInput(id string) wire.GrantInput {
 	return wire.GrantInput{ID: id, Subject: pt1, Decision: wire.Permit,
 		Period: wire.Period{Start: at(0).Format(time.RFC3339), End: at(24 * 60).Format(time.RFC3339)},
-		Provision: wire.Provision{Actors: []wire.Actor{{Org: "ProviderMSP", Role: RolePhysician}},
+		Provision: wire.Provision{Actors: []wire.Actor{{Org: "ProviderMSP", Role: parts.RolePhysician}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs", "imaging"}}}
 }
 
@@ -360,7 +361,7 @@ func request(subject, class string, requester wire.Actor) string {
 	return string(cctest.JSON(wire.Request{Subject: subject, Requester: requester, Action: "access", Purpose: "treatment", DataClass: class}))
 }
 
-var physicianActor = wire.Actor{Org: "ProviderMSP", Role: RolePhysician, ID: "physician1"}
+var physicianActor = wire.Actor{Org: "ProviderMSP", Role: parts.RolePhysician, ID: "physician1"}
 
 func (e *env) check(id *memstub.Identity, minute int, req string) wire.Decision {
 	e.T.Helper()

@@ -10,6 +10,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
 	"github.com/carechain/carechain/chaincode/kit/registry"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
@@ -106,17 +107,17 @@ func (t *tx) link(org, enrollmentID string) (linkRead, error) {
 // (at the link's stamp), with role registrar, which the org's
 // patient-registry part lets count.
 func (t *tx) registrarSigned(org string, l patientLink) (bool, error) {
-	if org != PatientMSP {
+	if org != roles.PatientMSP {
 		return false, nil
 	}
 	signer, err := t.verifyStored(wire.LinkStatement(t.Stub.GetChannelID(), l.record(org)), l.Signature, l.Signer, l.Updated)
-	if ccerr.CodeOf(err) == ccerr.CodeForbidden || (err == nil && signer.Role != RoleRegistrar) {
+	if ccerr.CodeOf(err) == ccerr.CodeForbidden || (err == nil && signer.Role != parts.RoleRegistrar) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	return t.orgAllows(org, parts.PartPatientRegistry, RoleRegistrar)
+	return t.orgAllows(org, parts.PartPatientRegistry, parts.RoleRegistrar)
 }
 
 // ownSubject is the calling patient's subject: empty unless the caller is
@@ -138,10 +139,10 @@ func (t *tx) ownSubject() (string, error) {
 // to subject at that time.
 func (t *tx) signerIsPatient(signer caller.Caller, subject, signed string) (bool, error) {
 	at, err := time.Parse(time.RFC3339Nano, signed)
-	if err != nil || signer.Role != RolePatient || !enrollmentPattern.MatchString(signer.EnrollmentID) {
+	if err != nil || signer.Role != parts.RolePatient || !enrollmentPattern.MatchString(signer.EnrollmentID) {
 		return false, nil
 	}
-	r, err := t.link(PatientMSP, signer.EnrollmentID)
+	r, err := t.link(roles.PatientMSP, signer.EnrollmentID)
 	if err != nil || !r.found {
 		return false, err
 	}

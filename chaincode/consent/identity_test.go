@@ -19,15 +19,17 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
 	kitpatient "github.com/carechain/carechain/chaincode/kit/patient"
+	"github.com/carechain/carechain/chaincode/kit/roles"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // linkTx submits fn (LinkPatient, UnlinkPatient) of in as id, signed by
 // id for the link the change produces.
 func (e *env) linkTx(id *memstub.Identity, minute int, fn string, in any) memstub.Result {
 	l, _ := in.(wire.LinkInput)
-	next := wire.Linked(PatientMSP, l)
+	next := wire.Linked(roles.PatientMSP, l)
 	if fn == "UnlinkPatient" {
-		next = wire.Unlinked(PatientMSP, l)
+		next = wire.Unlinked(roles.PatientMSP, l)
 	}
 	return e.Peer.Invoke("consent", id, at(minute), linkTransient(id, next, in), fn)
 }
@@ -45,13 +47,13 @@ func TestPatientIsTheLinkNotTheCertificate(t *testing.T) {
 	e.Must(e.subjectOf(patient1, 0), &s)
 	assert.Equal(t, pt1, s.Subject)
 
-	claims := patientsCA.Issue(enrollment("claims-pt1"), map[string]string{"role": RolePatient, attrPatientID: pt1})
+	claims := patientsCA.Issue(enrollment("claims-pt1"), map[string]string{"role": parts.RolePatient, attrPatientID: pt1})
 	before := e.Peer.Snapshot()
 	e.Refused(before, e.subjectOf(claims, 0), "FORBIDDEN: enrollment PatientsMSP/"+enrollment("claims-pt1")+" is not linked")
 	e.Refused(before, e.grantRes(claims, 1, grantInput("c1")), "FORBIDDEN: ")
 	e.Refused(before, e.Query(claims, 1, "ListBySubject", pt1, "10", ""), "FORBIDDEN: ")
 	// A readable enrollment id (a name in every block) acts for no one.
-	named := patientsCA.Issue("alice.smith", map[string]string{"role": RolePatient})
+	named := patientsCA.Issue("alice.smith", map[string]string{"role": parts.RolePatient})
 	e.Refused(before, e.subjectOf(named, 0), "FORBIDDEN: only a person of PatientsMSP")
 	e.Refused(before, e.linkTx(registrar, 1, "LinkPatient", wire.LinkInput{EnrollmentID: "alice.smith", Subject: pt1}), `INVALID_ARGUMENT: field "enrollmentId"`)
 	// Others ask no subject.
@@ -87,12 +89,12 @@ func TestLinkPatientInputAndConflicts(t *testing.T) {
 	// registrar, nor one the patients' CA did not issue; and the registrar
 	// signs the link.
 	in := wire.LinkInput{EnrollmentID: fresh, Subject: pt2}
-	regRegistrar := memstub.NewIdentity(RegulatorMSP, "registrar1", map[string]string{"role": RoleRegistrar})
+	regRegistrar := memstub.NewIdentity(roles.RegulatorMSP, "registrar1", map[string]string{"role": parts.RoleRegistrar})
 	e.Refused(before, e.linkTx(regRegistrar, 1, "LinkPatient", in), "FORBIDDEN: ")
-	selfSigned := memstub.NewIdentity(PatientMSP, "registrar1", map[string]string{"role": RoleRegistrar})
+	selfSigned := memstub.NewIdentity(roles.PatientMSP, "registrar1", map[string]string{"role": parts.RoleRegistrar})
 	e.Refused(before, e.linkTx(selfSigned, 1, "LinkPatient", in), "FORBIDDEN: the signer's certificate does not chain")
 	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), map[string][]byte{wire.TransientLink: mustJSON(in)}, "LinkPatient"), `INVALID_ARGUMENT: field "signature"`)
-	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), linkTransient(registrar, wire.Linked(PatientMSP, wire.LinkInput{EnrollmentID: fresh, Subject: pt1}), in), "LinkPatient"),
+	e.Refused(before, e.Peer.Invoke("consent", registrar, at(1), linkTransient(registrar, wire.Linked(roles.PatientMSP, wire.LinkInput{EnrollmentID: fresh, Subject: pt1}), in), "LinkPatient"),
 		`INVALID_ARGUMENT: field "signature"`)
 
 	// An enrollment is one subject's for good.
@@ -174,14 +176,14 @@ func TestAttackForgedLinkMakesNoOneAPatient(t *testing.T) {
 		l.Signature, l.Signer = base64.StdEncoding.EncodeToString(by.Sign(wire.LinkStatement("care", r))), string(by.CertPEM)
 		return l
 	}
-	genuine := sign(forged, registrar, forged.record(PatientMSP))
+	genuine := sign(forged, registrar, forged.record(roles.PatientMSP))
 	cases := map[string]patientLink{
 		"no signature":               forged,
-		"signed by mallory":          sign(forged, mallory, forged.record(PatientMSP)),
-		"the registrar's of another": sign(forged, registrar, wire.Linked(PatientMSP, wire.LinkInput{EnrollmentID: enrollment("patient2"), Subject: pt2})),
-		"signed for another subject": sign(forged, registrar, wire.Linked(PatientMSP, wire.LinkInput{EnrollmentID: enrollment("mallory"), Subject: pt2})),
-		"signed by a self-made registrar": sign(forged, memstub.NewIdentity(PatientMSP, "registrar1", map[string]string{"role": RoleRegistrar}),
-			forged.record(PatientMSP)),
+		"signed by mallory":          sign(forged, mallory, forged.record(roles.PatientMSP)),
+		"the registrar's of another": sign(forged, registrar, wire.Linked(roles.PatientMSP, wire.LinkInput{EnrollmentID: enrollment("patient2"), Subject: pt2})),
+		"signed for another subject": sign(forged, registrar, wire.Linked(roles.PatientMSP, wire.LinkInput{EnrollmentID: enrollment("mallory"), Subject: pt2})),
+		"signed by a self-made registrar": sign(forged, memstub.NewIdentity(roles.PatientMSP, "registrar1", map[string]string{"role": parts.RoleRegistrar}),
+			forged.record(roles.PatientMSP)),
 	}
 	for name, l := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -207,7 +209,7 @@ func TestAttackForgedLinkMakesNoOneAPatient(t *testing.T) {
 
 func (e *env) forgeLink(l patientLink) {
 	e.T.Helper()
-	key, _ := e.keyOf(func(t *tx) (string, error) { return t.blindKey(objPatientLink, PatientMSP, l.EnrollmentID) })
+	key, _ := e.keyOf(func(t *tx) (string, error) { return t.blindKey(objPatientLink, roles.PatientMSP, l.EnrollmentID) })
 	e.forge(private(key, l))
 }
 
@@ -253,7 +255,7 @@ func TestKitPatientAsksConsent(t *testing.T) {
 // before that, nothing is written and nothing is read.
 func TestSetupBlinding(t *testing.T) {
 	everyone := mintAll()
-	admins := []string{"admin@ProviderMSP", "admin@PayerMSP", "admin@" + RegulatorMSP}
+	admins := []string{"admin@ProviderMSP", "admin@PayerMSP", "admin@" + roles.RegulatorMSP}
 	e := bareEnv(t, &Contract{}, genesis())
 	before := e.Peer.Snapshot()
 	for _, m := range everyone {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
@@ -23,7 +24,7 @@ var (
 	matrixRoles = []string{parts.RolePatient, parts.RolePhysician, parts.RoleNurse, parts.RoleRecordsClerk, parts.RoleBilling,
 		parts.RolePharmacist, parts.RolePrivacy, parts.RoleAdjudicator, parts.RoleEnrollment, parts.RoleClaimsIntake,
 		parts.RoleQuality, parts.RoleLogistics, parts.RoleAuditor, parts.RoleRegistrar}
-	matrixOrgs = []string{PatientMSP, "PayerMSP", "ProviderMSP", RegulatorMSP, "StrangerMSP"}
+	matrixOrgs = []string{roles.PatientMSP, "PayerMSP", "ProviderMSP", roles.RegulatorMSP, "StrangerMSP"}
 )
 
 type minted struct {
@@ -43,7 +44,7 @@ func mintAll() []minted {
 			}
 			name := enrollment("m-" + role)
 			var id *memstub.Identity
-			if org == PatientMSP {
+			if org == roles.PatientMSP {
 				id = patientsCA.Issue(name, attrs) // signatures verify: only the registry's rules refuse
 			} else {
 				id = memstub.NewIdentity(org, name, attrs)
@@ -60,16 +61,16 @@ func mintAll() []minted {
 // their org; a grantee reads its own part; anyone whose role counts in
 // their org's part checks and lists their own grants.
 var (
-	thePatient     = []string{"patient@" + PatientMSP}
-	theRegistrar   = []string{"registrar@" + PatientMSP}
-	patientAudit   = []string{"patient@" + PatientMSP, "auditor@" + RegulatorMSP}
+	thePatient     = []string{"patient@" + roles.PatientMSP}
+	theRegistrar   = []string{"registrar@" + roles.PatientMSP}
+	patientAudit   = []string{"patient@" + roles.PatientMSP, "auditor@" + roles.RegulatorMSP}
 	clinicians     = []string{"physician@ProviderMSP", "nurse@ProviderMSP"}
 	rolesThatCount = []string{
-		"patient@" + PatientMSP, "registrar@" + PatientMSP,
+		"patient@" + roles.PatientMSP, "registrar@" + roles.PatientMSP,
 		"adjudicator@PayerMSP", "enrollment@PayerMSP", "claims-intake@PayerMSP", "privacy-officer@PayerMSP",
 		"physician@ProviderMSP", "nurse@ProviderMSP", "records-clerk@ProviderMSP", "billing@ProviderMSP",
 		"privacy-officer@ProviderMSP", "pharmacist@ProviderMSP", "logistics@ProviderMSP",
-		"auditor@" + RegulatorMSP, "registrar@" + RegulatorMSP,
+		"auditor@" + roles.RegulatorMSP, "registrar@" + roles.RegulatorMSP,
 	}
 )
 
@@ -115,7 +116,7 @@ func matrixOps(bgID string) []matrixOp {
 		{"ListBySubject", patientAudit, false, func(e *env, m minted) memstub.Result { return e.Query(m.id, 10, "ListBySubject", pt1, "10", "") }},
 		{"ListDelegates", patientAudit, false, func(e *env, m minted) memstub.Result { return e.Query(m.id, 10, "ListDelegates", pt1, "10", "") }},
 		{"ListBreakGlass", patientAudit, false, func(e *env, m minted) memstub.Result { return e.Query(m.id, 10, "ListBreakGlass", pt1, "10", "") }},
-		{"ListBreakGlassByOrg", []string{"privacy-officer@ProviderMSP", "auditor@" + RegulatorMSP}, false, func(e *env, m minted) memstub.Result {
+		{"ListBreakGlassByOrg", []string{"privacy-officer@ProviderMSP", "auditor@" + roles.RegulatorMSP}, false, func(e *env, m minted) memstub.Result {
 			return e.Query(m.id, 10, "ListBreakGlassByOrg", "ProviderMSP", "10", "")
 		}},
 		{"ListBreakGlassUses", append(slices.Clone(patientAudit), "privacy-officer@ProviderMSP"), false, func(e *env, m minted) memstub.Result {
@@ -167,7 +168,7 @@ func roleOf(m minted) string {
 func TestRoleOrgMatrix(t *testing.T) {
 	everyone := mintAll()
 	require.Len(t, everyone, len(matrixOrgs)*(len(matrixRoles)+1))
-	thePatient := everyone[slices.IndexFunc(everyone, func(m minted) bool { return m.name() == "patient@"+PatientMSP })]
+	thePatient := everyone[slices.IndexFunc(everyone, func(m minted) bool { return m.name() == "patient@"+roles.PatientMSP })]
 	seededMatrix := func(t *testing.T) *env {
 		e := seeded(t)
 		e.Must(e.linkAt(thePatient.id, pt1, at(3)), nil) // a second enrollment of pt1's

@@ -24,7 +24,9 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/commit"
 	"github.com/carechain/carechain/chaincode/kit/events"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 	"github.com/carechain/carechain/test/privacyaudit"
 )
 
@@ -153,7 +155,7 @@ func story(t *testing.T) (e *env, log *readLog, txs []seen, bgID string) {
 	e, log = spiedEnv(t)
 	tablet := patient("patient1-tablet")
 	link := wire.LinkInput{EnrollmentID: tablet.Cert.Subject.CommonName, Subject: pt1}
-	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 0, linkTransient(registrar, wire.Linked(PatientMSP, link), link), "LinkPatient")))
+	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 0, linkTransient(registrar, wire.Linked(roles.PatientMSP, link), link), "LinkPatient")))
 	in := grantInput("c1")
 	txs = append(txs, e.observe(log, grantTx(patient1, 1, in)))
 	draft := grantInput("d1")
@@ -173,7 +175,7 @@ func story(t *testing.T) (e *env, log *readLog, txs []seen, bgID string) {
 		Transient: signed(patient1, wire.ConsentStatement("care", wire.FormAttached(e.stored("c1"), form)), wire.TransientForm, wire.FormInput{SHA256: form})}))
 	txs = append(txs, e.observe(log, memstub.Tx{Chaincode: "consent", Identity: patient1, Time: at(8), Args: [][]byte{[]byte("Revoke"), []byte("c1")},
 		Transient: signed(patient1, wire.ConsentStatement("care", wire.Revoked(e.stored("c1"))), "", nil)}))
-	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 9, linkTransient(registrar, wire.Unlinked(PatientMSP, link), link), "UnlinkPatient")))
+	txs = append(txs, e.observe(log, invokeTx("consent", registrar, 9, linkTransient(registrar, wire.Unlinked(roles.PatientMSP, link), link), "UnlinkPatient")))
 	return e, log, txs, bgID
 }
 
@@ -244,9 +246,9 @@ func (a attacker) finds(h []byte) (string, bool) {
 // creator), consent, break-glass and transaction ids (public), orgs,
 // roles, data classes, purposes.
 func known(txs []seen, bgID string) []string {
-	out := []string{pt1, pt2, pt3, "c1", "d1", bgID, "ProviderMSP", "PayerMSP", RegulatorMSP, PatientMSP,
+	out := []string{pt1, pt2, pt3, "c1", "d1", bgID, "ProviderMSP", "PayerMSP", roles.RegulatorMSP, roles.PatientMSP,
 		keyOf(physician), keyOf(patient1), keyOf(guardian), enrollment("patient1"), enrollment("patient1-tablet"), enrollment("guardian1"),
-		"physician1", RolePhysician, "labs", "psychiatry", "treatment", "emergency"}
+		"physician1", parts.RolePhysician, "labs", "psychiatry", "treatment", "emergency"}
 	for _, s := range txs {
 		out = append(out, s.tx.TxID)
 	}
@@ -292,24 +294,24 @@ func TestPrivacyPrivateKeysAreBlinded(t *testing.T) {
 	// Positive control: the old layouts, written as they were, are found.
 	sort, _ := newestFirst(at(1).Format(time.RFC3339Nano))
 	old := map[string][]byte{
-		mustKey(objSubjectOpen, pt1):                                       []byte(`{"consents":[{"id":"c1"}]}`),
-		mustKey(objBreakGlassActive, pt1, keyOf(physician)):                []byte(`{}`),
-		mustKey(objDelegate, pt1, keyOf(guardian)):                         []byte(`{}`),
-		mustKey(objConsentVersion, "c1", "000001"):                         []byte(`{}`),
-		ixBySubject + "~" + pt1 + "~" + sort + "~c1":                       {0},
-		ixByGrantee + "~ProviderMSP~" + sort + "~c1":                       {0},
-		ixBGUses + "~" + bgID + "~" + sort + "~" + txs[5].tx.TxID:          {0},
-		mustKey(objPatientLink, PatientMSP, enrollment("patient1")):        []byte(`{}`),
-		mustKey(objBreakGlassActive, pt1, "ProviderMSP/physician1"):        []byte(`{}`),
-		ixBGSubject + "~" + pt1 + "~" + sort + "~" + bgID:                  {0},
-		ixBGOrg + "~ProviderMSP~" + sort + "~" + bgID:                      {0},
-		ixDelegates + "~" + pt1 + "~" + sort + "~" + keyOf(guardian):       {0},
-		mustKey(objConsent, "c1"):                                          []byte(`{}`),
-		mustKey(objBreakGlass, bgID):                                       []byte(`{}`),
-		mustKey(objDelegateVersion, pt1, keyOf(guardian), "000001"):        []byte(`{}`),
-		mustKey(objSubjectOpen, pt2):                                       []byte(`{}`),
-		ixByGrantee + "~PayerMSP~" + sort + "~d1":                          {0},
-		mustKey(objPatientLink, PatientMSP, enrollment("patient1-tablet")): []byte(`{}`),
+		mustKey(objSubjectOpen, pt1):                                             []byte(`{"consents":[{"id":"c1"}]}`),
+		mustKey(objBreakGlassActive, pt1, keyOf(physician)):                      []byte(`{}`),
+		mustKey(objDelegate, pt1, keyOf(guardian)):                               []byte(`{}`),
+		mustKey(objConsentVersion, "c1", "000001"):                               []byte(`{}`),
+		ixBySubject + "~" + pt1 + "~" + sort + "~c1":                             {0},
+		ixByGrantee + "~ProviderMSP~" + sort + "~c1":                             {0},
+		ixBGUses + "~" + bgID + "~" + sort + "~" + txs[5].tx.TxID:                {0},
+		mustKey(objPatientLink, roles.PatientMSP, enrollment("patient1")):        []byte(`{}`),
+		mustKey(objBreakGlassActive, pt1, "ProviderMSP/physician1"):              []byte(`{}`),
+		ixBGSubject + "~" + pt1 + "~" + sort + "~" + bgID:                        {0},
+		ixBGOrg + "~ProviderMSP~" + sort + "~" + bgID:                            {0},
+		ixDelegates + "~" + pt1 + "~" + sort + "~" + keyOf(guardian):             {0},
+		mustKey(objConsent, "c1"):                                                []byte(`{}`),
+		mustKey(objBreakGlass, bgID):                                             []byte(`{}`),
+		mustKey(objDelegateVersion, pt1, keyOf(guardian), "000001"):              []byte(`{}`),
+		mustKey(objSubjectOpen, pt2):                                             []byte(`{}`),
+		ixByGrantee + "~PayerMSP~" + sort + "~d1":                                {0},
+		mustKey(objPatientLink, roles.PatientMSP, enrollment("patient1-tablet")): []byte(`{}`),
 	}
 	planted := e.plantAll(log, old)
 	require.Len(t, planted.tx.KeyHashes, len(old))

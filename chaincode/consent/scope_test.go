@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/carechain/carechain/chaincode/consent/wire"
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
 
 // Check reads only the consents whose scope can apply (openScope). Its
@@ -36,8 +37,8 @@ func checkAsDecide(t *testing.T, rng *rand.Rand) int {
 		ids = append(ids, in.ID)
 	}
 	requesters := []wire.Actor{
-		{Org: "ProviderMSP", Role: RolePhysician, ID: "physician1"},
-		{Org: "ProviderMSP", Role: RoleNurse, ID: "nurse1"},
+		{Org: "ProviderMSP", Role: parts.RolePhysician, ID: "physician1"},
+		{Org: "ProviderMSP", Role: parts.RoleNurse, ID: "nurse1"},
 	}
 	permits := 0
 	for n := range 90 {
@@ -88,11 +89,11 @@ func some(rng *rand.Rand, list []string) []string {
 func randomGrant(rng *rand.Rand, id string) wire.GrantInput {
 	actors := [][]wire.Actor{
 		nil,
-		{{Org: "ProviderMSP", Role: RolePhysician}},
+		{{Org: "ProviderMSP", Role: parts.RolePhysician}},
 		{{Org: "ProviderMSP"}},
 		{{Org: "PayerMSP"}},
-		{{Org: "PayerMSP"}, {Org: "ProviderMSP", Role: RoleNurse}},
-		{{Org: "ProviderMSP", Role: RolePhysician, ID: "physician2"}},
+		{{Org: "PayerMSP"}, {Org: "ProviderMSP", Role: parts.RoleNurse}},
+		{{Org: "ProviderMSP", Role: parts.RolePhysician, ID: "physician2"}},
 	}[rng.IntN(6)]
 	p := wire.Provision{Actors: actors, Actions: some(rng, Actions), Purposes: some(rng, []string{"treatment", "research", "payment"}),
 		DataClasses: some(rng, []string{"labs", "imaging", "psychiatry"})}
@@ -102,7 +103,7 @@ func randomGrant(rng *rand.Rand, id string) wire.GrantInput {
 	decision := []string{wire.Permit, wire.Permit, wire.Deny}[rng.IntN(3)]
 	if decision == wire.Permit { // a permit names whom, what and what for (validatePermit)
 		if len(p.Actors) == 0 {
-			p.Actors = []wire.Actor{{Org: "ProviderMSP", Role: RoleNurse}}
+			p.Actors = []wire.Actor{{Org: "ProviderMSP", Role: parts.RoleNurse}}
 		}
 		if len(p.Actions) == 0 {
 			p.Actions = []string{"access"}

@@ -15,6 +15,7 @@ import (
 	"github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/caller"
 	"github.com/carechain/carechain/chaincode/kit/ccerr"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/kit/state"
 )
 
@@ -29,7 +30,7 @@ func (t *tx) patientRoots() (*x509.CertPool, error) {
 	if t.roots != nil {
 		return t.roots, nil
 	}
-	o, ok, err := t.org(PatientMSP)
+	o, ok, err := t.org(roles.PatientMSP)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +42,7 @@ func (t *tx) patientRoots() (*x509.CertPool, error) {
 		}
 	}
 	if !ok || n == 0 {
-		return nil, ccerr.Forbidden("the parts registry lists no root certificate of %s: patients' signatures cannot be verified", PatientMSP)
+		return nil, ccerr.Forbidden("the parts registry lists no root certificate of %s: patients' signatures cannot be verified", roles.PatientMSP)
 	}
 	t.roots = pool
 	return pool, nil
@@ -55,7 +56,7 @@ func (t *tx) chains(cert *x509.Certificate, at time.Time) error {
 	}
 	_, err = cert.Verify(x509.VerifyOptions{Roots: roots, CurrentTime: at, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
 	if err != nil {
-		return ccerr.Forbidden("the signer's certificate does not chain to a root certificate of %s the registry lists", PatientMSP)
+		return ccerr.Forbidden("the signer's certificate does not chain to a root certificate of %s the registry lists", roles.PatientMSP)
 	}
 	return nil
 }
@@ -129,7 +130,7 @@ func signerOf(cert *x509.Certificate) (caller.Caller, error) {
 	if err != nil {
 		return caller.Caller{}, ccerr.Forbidden("the signer's certificate has malformed attributes")
 	}
-	c := caller.Caller{MSPID: PatientMSP, Attrs: attrs.Attrs, EnrollmentID: attrs.Attrs[caller.AttrEnrollmentID], Role: attrs.Attrs[caller.AttrRole]}
+	c := caller.Caller{MSPID: roles.PatientMSP, Attrs: attrs.Attrs, EnrollmentID: attrs.Attrs[caller.AttrEnrollmentID], Role: attrs.Attrs[caller.AttrRole]}
 	if c.EnrollmentID == "" {
 		c.EnrollmentID = cert.Subject.CommonName
 	}

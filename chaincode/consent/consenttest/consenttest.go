@@ -51,6 +51,7 @@ import (
 	"github.com/carechain/carechain/chaincode/kit/blind"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 	parts "github.com/carechain/carechain/chaincode/parts/wire"
 )
@@ -87,8 +88,8 @@ type issue struct {
 // New makes a patients' CA and its registrar (role registrar, issued by
 // the CA: consent verifies the registrar's signature of every link).
 func New() *Patients {
-	ca := memstub.NewCA(consent.PatientMSP)
-	return &Patients{CA: ca, Registrar: ca.Issue("registrar1", map[string]string{"role": consent.RoleRegistrar})}
+	ca := memstub.NewCA(roles.PatientMSP)
+	return &Patients{CA: ca, Registrar: ca.Issue("registrar1", map[string]string{"role": parts.RoleRegistrar})}
 }
 
 // Setup makes a patients' CA and installs on the peer's channel the parts
@@ -107,7 +108,7 @@ func (p *Patients) Genesis(g parts.Genesis) parts.Genesis {
 	out := g
 	for name, r := range g.Channels {
 		for _, o := range r.Orgs {
-			if o.MSPID == consent.PatientMSP {
+			if o.MSPID == roles.PatientMSP {
 				o.RootCerts = []string{p.CA.CertPEM()}
 				out = partstest.With(out, name, o)
 			}
@@ -165,7 +166,7 @@ func (p *Patients) mustLink(peer *memstub.Peer, is issue) {
 // (signing the link), at SetupTime: for identities a test enrolled itself.
 func (p *Patients) Link(peer *memstub.Peer, id *memstub.Identity, subject string) memstub.Result {
 	in := wire.LinkInput{EnrollmentID: id.Cert.Subject.CommonName, Subject: subject}
-	tm := Signed(p.Registrar, wire.LinkStatement(peer.Channel(), wire.Linked(consent.PatientMSP, in)), wire.TransientLink, in)
+	tm := Signed(p.Registrar, wire.LinkStatement(peer.Channel(), wire.Linked(roles.PatientMSP, in)), wire.TransientLink, in)
 	return peer.Invoke(Chaincode, p.Registrar, SetupTime, tm, "LinkPatient")
 }
 
@@ -190,7 +191,7 @@ func Key(id *memstub.Identity) string { return id.MSPID + "/" + id.Cert.Subject.
 // id Enrollment(name), no patient_id) and links them to subject on every
 // attached peer, now and on peers attached later.
 func (p *Patients) Patient(name, subject string) *memstub.Identity {
-	id := p.CA.Issue(Enrollment(name), map[string]string{"role": consent.RolePatient})
+	id := p.CA.Issue(Enrollment(name), map[string]string{"role": parts.RolePatient})
 	is := issue{id: id, subject: subject}
 	p.issued = append(p.issued, is)
 	for _, peer := range p.peers {

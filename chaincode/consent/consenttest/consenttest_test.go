@@ -4,14 +4,16 @@ import (
 	"testing"
 	"time"
 
+	parts "github.com/carechain/carechain/chaincode/parts/wire"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/carechain/carechain/chaincode/consent"
 	"github.com/carechain/carechain/chaincode/consent/consenttest"
 	consentwire "github.com/carechain/carechain/chaincode/consent/wire"
 	"github.com/carechain/carechain/chaincode/kit/cctest"
 	"github.com/carechain/carechain/chaincode/kit/memstub"
+	"github.com/carechain/carechain/chaincode/kit/roles"
 	"github.com/carechain/carechain/chaincode/parts/partstest"
 )
 
@@ -29,11 +31,11 @@ func TestSetupGrantCheckRevoke(t *testing.T) {
 	pts := consenttest.Setup(peer, at(0))
 	h := &cctest.Harness{T: t, Peer: peer, Chaincode: consenttest.Chaincode, At: at}
 	patient := pts.Patient("patient1", pt1)
-	physician := memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": consent.RolePhysician})
+	physician := memstub.NewIdentity("ProviderMSP", "physician1", map[string]string{"role": parts.RolePhysician})
 
 	in := consentwire.GrantInput{ID: "c1", Subject: pt1, Decision: consentwire.Permit,
 		Period: consentwire.Period{Start: at(0).Format(time.RFC3339)},
-		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: consent.RolePhysician}},
+		Provision: consentwire.Provision{Actors: []consentwire.Actor{{Org: "ProviderMSP", Role: parts.RolePhysician}},
 			Actions: []string{"access"}, Purposes: []string{"treatment"}, DataClasses: []string{"labs"}}}
 	r := pts.Grant(h, patient, 1, in)
 	assert.Equal(t, consentwire.StatusActive, r.Status)
@@ -49,7 +51,7 @@ func TestSetupGrantCheckRevoke(t *testing.T) {
 	assert.Equal(t, consentwire.Deny, check(4))
 
 	// A patient the CA did not issue cannot sign a consent.
-	forger := memstub.NewIdentity(consent.PatientMSP, consenttest.Enrollment("patient1"), map[string]string{"role": consent.RolePatient})
+	forger := memstub.NewIdentity(roles.PatientMSP, consenttest.Enrollment("patient1"), map[string]string{"role": parts.RolePatient})
 	in.ID = "c2"
 	res := peer.Invoke(consenttest.Chaincode, forger, at(5), consenttest.GrantTransient("care", forger, in), "Grant")
 	require.False(t, res.OK())
