@@ -283,17 +283,8 @@ func (t *tx) onShipment(sh *wire.Shipment, id string) (*wire.Item, error) {
 // to a shipment in transit, by its sender's or receiver's staff; a reading
 // outside a shipped product's storage range flags the shipment.
 func (c *Contract) AddReading(ctx contractapi.TransactionContextInterface, shipmentID, device string, tenthC int) (*wire.Receipt, error) {
-	t, err := c.begin(ctx)
+	t, err := c.beginReading(ctx, device, tenthC)
 	if err != nil {
-		return nil, err
-	}
-	if err := t.requireTrader(handlerRoles...); err != nil {
-		return nil, err
-	}
-	if err := validate.Identifier("device", device); err != nil {
-		return nil, err
-	}
-	if err := validate.Range("value", int64(tenthC), -1000, 1000); err != nil {
 		return nil, err
 	}
 	sh, err := t.shipment(shipmentID)

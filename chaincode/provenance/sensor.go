@@ -16,17 +16,8 @@ import (
 // outside the storage range of a product in the item is an excursion:
 // the receipt says so and the item's trace shows it.
 func (c *Contract) ReportReading(ctx contractapi.TransactionContextInterface, id, device string, tenthC int) (*wire.Receipt, error) {
-	t, err := c.begin(ctx)
+	t, err := c.beginReading(ctx, device, tenthC)
 	if err != nil {
-		return nil, err
-	}
-	if err := t.requireTrader(handlerRoles...); err != nil {
-		return nil, err
-	}
-	if err := validate.Identifier("device", device); err != nil {
-		return nil, err
-	}
-	if err := validate.Range("value", int64(tenthC), -1000, 1000); err != nil {
 		return nil, err
 	}
 	chain, err := t.held(id)
@@ -70,4 +61,24 @@ func (t *tx) outOfRange(it *wire.Item, tenthC int) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// beginReading starts a reading's transaction: a trading partner's
+// handler (checked first), then the device and the value, tenths of a
+// degree Celsius within ±100 °C.
+func (c *Contract) beginReading(ctx contractapi.TransactionContextInterface, device string, tenthC int) (*tx, error) {
+	t, err := c.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.requireTrader(handlerRoles...); err != nil {
+		return nil, err
+	}
+	if err := validate.Identifier("device", device); err != nil {
+		return nil, err
+	}
+	if err := validate.Range("value", int64(tenthC), -1000, 1000); err != nil {
+		return nil, err
+	}
+	return t, nil
 }

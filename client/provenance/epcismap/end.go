@@ -7,13 +7,9 @@ import (
 // end plans the end of items' lives: dispensing (units), decommissioning
 // and destroying (outermost units or containers).
 func (m *mapper) end(e *epcis.Event, fn string) (*EventPlan, error) {
-	items, plan, err := m.custodyItems(e)
+	items, by, plan, err := m.itemsAtOrg(e)
 	if plan != nil || err != nil {
 		return plan, err
-	}
-	by := m.orgAt(e)
-	if plan := m.actor(by); plan != nil {
-		return plan, nil
 	}
 	reason := "EPCIS " + e.BizStep.String() + " event"
 	if e.EventID != "" {
@@ -39,4 +35,16 @@ func (m *mapper) end(e *epcis.Event, fn string) (*EventPlan, error) {
 	}
 	want := map[string]string{FnDispense: "dispensed", FnDecommission: "inactive", FnDestroy: "destroyed"}[fn]
 	return m.apply(e, by, calls, dispositionGap(e, want)...), nil
+}
+
+// itemsAtOrg is an event's items and the org at its read point or
+// business location that acts on them, or the plan that captures the
+// event only (goods not carechain's, an org that may not act).
+func (m *mapper) itemsAtOrg(e *epcis.Event) ([]string, string, *EventPlan, error) {
+	items, plan, err := m.custodyItems(e)
+	if plan != nil || err != nil {
+		return nil, "", plan, err
+	}
+	by := m.orgAt(e)
+	return items, by, m.actor(by), nil
 }

@@ -32,13 +32,9 @@ func (m *mapper) sensorOnly(e *epcis.Event) (*EventPlan, error) {
 // temperature and item, by the org that holds every item (another org's
 // goods, or goods not all carechain's, are captured only, saying why).
 func (m *mapper) atRest(e *epcis.Event) (*EventPlan, error) {
-	items, plan, err := m.custodyItems(e)
+	items, by, plan, err := m.itemsAtOrg(e)
 	if plan != nil || err != nil {
 		return plan, err
-	}
-	by := m.orgAt(e)
-	if plan := m.actor(by); plan != nil {
-		return plan, nil
 	}
 	per, gaps := m.readings(e, "", nil)
 	if len(per) == 0 {
