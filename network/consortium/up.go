@@ -219,21 +219,32 @@ func (c *Consortium) startKnownNodes(context.Context) error {
 		if (n.Kind != topology.KindOrderer && n.Kind != topology.KindPeer) || !c.local(n) || !c.setUpBefore(n) {
 			continue
 		}
-		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); ok {
-			continue
+		if err := c.startNode(n, true); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// startNode starts a node unless it runs, with its config written first
+// when asked, and keeps it among the nodes this run started.
+func (c *Consortium) startNode(n topology.Node, writeConfig bool) error {
+	if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); ok {
+		return nil
+	}
+	if writeConfig {
 		if err := c.writeNodeConfig(n); err != nil {
 			return c.nodeErr(n, err)
 		}
-		spec, err := c.procSpec(n)
-		if err != nil {
-			return c.nodeErr(n, err)
-		}
-		if _, err := proc.Start(spec); err != nil {
-			return c.nodeErr(n, err)
-		}
-		c.started = append(c.started, n)
 	}
+	spec, err := c.procSpec(n)
+	if err != nil {
+		return c.nodeErr(n, err)
+	}
+	if _, err := proc.Start(spec); err != nil {
+		return c.nodeErr(n, err)
+	}
+	c.started = append(c.started, n)
 	return nil
 }
 
@@ -262,17 +273,9 @@ func (c *Consortium) startNodes(ctx context.Context, kind topology.Kind) error {
 		if !c.local(n) {
 			continue
 		}
-		if _, ok := proc.Running(c.Home.Pid(n.ID()), c.binaryOf(n)); ok {
-			continue
+		if err := c.startNode(n, false); err != nil {
+			return err
 		}
-		spec, err := c.procSpec(n)
-		if err != nil {
-			return c.nodeErr(n, err)
-		}
-		if _, err := proc.Start(spec); err != nil {
-			return c.nodeErr(n, err)
-		}
-		c.started = append(c.started, n)
 	}
 	return parallel(nodes, len(nodes)+1, func(n topology.Node) error {
 		if !c.local(n) {
