@@ -203,14 +203,24 @@ func (s *story) setupSecondPayer() {
 	s.from = s.block(r.TxID)
 }
 
-// block is the block of committed transaction txID.
+// block is the block of committed transaction txID, read on the
+// provider's peer once that peer has it: a transaction another org's
+// gateway committed reaches this peer a moment later.
 func (s *story) block(txID string) uint64 {
 	se, err := s.c.Session("provider", "physician1")
 	require.NoError(s.t, err)
 	defer se.Close()
-	info, err := se.Transaction(s.ctx, "care", txID)
-	require.NoError(s.t, err)
-	return info.Block
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		info, err := se.Transaction(s.ctx, "care", txID)
+		if err == nil {
+			return info.Block
+		}
+		if time.Now().After(deadline) {
+			require.NoError(s.t, err, "transaction %s not on the provider's peer after 30 s", txID)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // coverage registers a bronze coverage of member with the second payer:
