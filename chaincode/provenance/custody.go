@@ -321,6 +321,12 @@ func (t *tx) excursion(sh *wire.Shipment, tenthC int) (bool, error) {
 		}
 		gtins = append(gtins, it.GTINs...)
 	}
+	return t.outsideStorage(gtins, tenthC)
+}
+
+// outsideStorage reports whether a reading is outside the storage range of
+// any of the products gtins names, read in GTIN order, each once.
+func (t *tx) outsideStorage(gtins []string, tenthC int) (bool, error) {
 	slices.Sort(gtins)
 	for _, g := range slices.Compact(gtins) {
 		p, err := t.product(g)

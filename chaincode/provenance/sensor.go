@@ -50,17 +50,7 @@ func (t *tx) outOfRange(it *wire.Item, tenthC int) (bool, error) {
 	if it.Kind == "unit" {
 		gtins = append(gtins, it.GTIN)
 	}
-	slices.Sort(gtins)
-	for _, g := range slices.Compact(gtins) {
-		p, err := t.product(g)
-		if err != nil {
-			return false, err
-		}
-		if tenthC < p.MinTenthC || tenthC > p.MaxTenthC {
-			return true, nil
-		}
-	}
-	return false, nil
+	return t.outsideStorage(gtins, tenthC)
 }
 
 // beginReading starts a reading's transaction: a trading partner's
