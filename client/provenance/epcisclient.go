@@ -134,16 +134,7 @@ func (l ledger) Item(ctx context.Context, id string) (epcismap.Item, bool, error
 	if err != nil {
 		return epcismap.Item{}, false, err
 	}
-	units := 0
-	for _, lc := range it.Lots {
-		units += lc.Units
-	}
-	out := epcismap.Item{Kind: it.Kind, Owner: it.Owner, Parent: it.Parent, Units: units, Containers: it.Containers,
-		Ended: it.Disposition == pv.DispDispensed || it.Disposition == pv.DispDestroyed || it.Disposition == pv.DispInactive}
-	if it.Disposition == pv.DispInTransit {
-		out.Shipment = it.Shipment
-	}
-	return out, true, nil
+	return epcismap.ItemOf(*it), true, nil
 }
 
 func (l ledger) Shipment(ctx context.Context, id string) (epcismap.Shipment, bool, error) {

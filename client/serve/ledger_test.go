@@ -254,16 +254,7 @@ func (l *ledgerProvenance) Item(ctx context.Context, id string) (epcismap.Item, 
 	if err := json.Unmarshal(payload, &it); err != nil {
 		return epcismap.Item{}, false, err
 	}
-	units := 0
-	for _, lc := range it.Lots {
-		units += lc.Units
-	}
-	out := epcismap.Item{Kind: it.Kind, Owner: it.Owner, Parent: it.Parent, Units: units, Containers: it.Containers,
-		Ended: it.Disposition == pv.DispDispensed || it.Disposition == pv.DispDestroyed || it.Disposition == pv.DispInactive}
-	if it.Disposition == pv.DispInTransit {
-		out.Shipment = it.Shipment
-	}
-	return out, true, nil
+	return epcismap.ItemOf(it), true, nil
 }
 
 func (l *ledgerProvenance) Shipment(ctx context.Context, id string) (epcismap.Shipment, bool, error) {

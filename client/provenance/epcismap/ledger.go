@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client/standards/gs1"
 )
 
@@ -20,6 +21,20 @@ type Item struct {
 	Containers []string
 	// Ended: dispensed, destroyed, decommissioned.
 	Ended bool
+}
+
+// ItemOf is what the mapping needs of an item the chaincode holds.
+func ItemOf(it pv.Item) Item {
+	units := 0
+	for _, lc := range it.Lots {
+		units += lc.Units
+	}
+	out := Item{Kind: it.Kind, Owner: it.Owner, Parent: it.Parent, Units: units, Containers: it.Containers,
+		Ended: it.Disposition == pv.DispDispensed || it.Disposition == pv.DispDestroyed || it.Disposition == pv.DispInactive}
+	if it.Disposition == pv.DispInTransit {
+		out.Shipment = it.Shipment
+	}
+	return out
 }
 
 // Shipment is what the mapper needs to know of a shipment on the ledger.
