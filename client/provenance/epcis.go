@@ -97,29 +97,29 @@ func (k *Client) applyEvent(ctx context.Context, ep epcismap.EventPlan, dscsa an
 func (k *Client) run(ctx context.Context, c epcismap.Call, dscsa any) error {
 	var err error
 	switch c.Fn {
-	case epcismap.FnCreateBatch:
+	case pv.FnCreateBatch:
 		_, err = k.CreateBatch(ctx, c.GTIN, c.Lot, c.Expiry)
 		if errors.Is(err, client.ErrConflict) {
 			err = nil // registered before: the chaincode keeps its expiry (no read of a lot to compare)
 		}
-	case epcismap.FnCommission:
+	case pv.FnCommission:
 		_, _, err = k.Commission(ctx, c.GTIN, c.Lot, c.Serials, nil)
-	case epcismap.FnPack:
+	case pv.FnPack:
 		_, err = k.Pack(ctx, pv.PackInput{SSCC: c.ID, Kind: c.Kind, Children: c.Children})
-	case epcismap.FnUnpack:
+	case pv.FnUnpack:
 		_, err = k.Unpack(ctx, c.ID)
-	case epcismap.FnShip:
+	case pv.FnShip:
 		err = k.ship(ctx, c, dscsa)
-	case epcismap.FnReceive:
+	case pv.FnReceive:
 		_, err = k.Receive(ctx, c.ID)
-	case epcismap.FnAddReading:
+	case pv.FnAddReading:
 		_, err = k.AddReading(ctx, c.ID, c.Device, c.TenthC)
-	case epcismap.FnReportReading:
+	case pv.FnReportReading:
 		_, err = k.ReportReading(ctx, c.ID, c.Device, c.TenthC)
-	case epcismap.FnDispense:
+	case pv.FnDispense:
 		_, err = k.Dispense(ctx, c.ID)
-	case epcismap.FnDecommission, epcismap.FnDestroy:
-		_, err = k.Decommission(ctx, c.ID, c.Reason, c.Fn == epcismap.FnDestroy)
+	case pv.FnDecommission, pv.FnDestroy:
+		_, err = k.Decommission(ctx, c.ID, c.Reason, c.Fn == pv.FnDestroy)
 	default:
 		err = fmt.Errorf("no such call %q", c.Fn)
 	}

@@ -172,13 +172,13 @@ func (l *ledgerProvenance) ApplyEvent(_ context.Context, ep epcismap.EventPlan, 
 	for i, c := range ep.Calls {
 		var args []string
 		switch c.Fn {
-		case epcismap.FnPack:
+		case pv.FnPack:
 			args = []string{jsonString(pv.PackInput{SSCC: c.ID, Kind: c.Kind, Children: c.Children})}
-		case epcismap.FnUnpack, epcismap.FnReceive, epcismap.FnDispense:
+		case pv.FnUnpack, pv.FnReceive, pv.FnDispense:
 			args = []string{c.ID}
-		case epcismap.FnAddReading, epcismap.FnReportReading:
+		case pv.FnAddReading, pv.FnReportReading:
 			args = []string{c.ID, c.Device, strconv.Itoa(c.TenthC)}
-		case epcismap.FnDecommission, epcismap.FnDestroy:
+		case pv.FnDecommission, pv.FnDestroy:
 			args = []string{c.ID, c.Reason}
 		default:
 			return i, fmt.Errorf("ledgerProvenance does not make %s calls", c.Fn)

@@ -3,6 +3,8 @@ package epcismap
 import (
 	"fmt"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+
 	"github.com/carechain/carechain/client/standards/epcis"
 	"github.com/carechain/carechain/client/standards/gs1"
 )
@@ -54,7 +56,7 @@ func (m *mapper) pack(e *epcis.Event, by string) (*EventPlan, error) {
 	if len(e.ChildQuantityList) > 0 {
 		gaps = append(gaps, Gap{GapQuantities, "childQuantityList of the packing"})
 	}
-	call := Call{Fn: FnPack, ID: sscc, Kind: kind, Children: children}
+	call := Call{Fn: pv.FnPack, ID: sscc, Kind: kind, Children: children}
 	return m.apply(e, by, []Call{call}, append(gaps, dispositionGap(e, "active", "container_closed")...)...), nil
 }
 
@@ -135,7 +137,7 @@ func (m *mapper) unpack(e *epcis.Event, by string) (*EventPlan, error) {
 		}
 	}
 	delete(m.st.children, sscc)
-	return m.apply(e, by, []Call{{Fn: FnUnpack, ID: sscc}}, dispositionGap(e, "inactive", "container_open")...), nil
+	return m.apply(e, by, []Call{{Fn: pv.FnUnpack, ID: sscc}}, dispositionGap(e, "inactive", "container_open")...), nil
 }
 
 // whole reports whether children (none: the whole content) are all of a

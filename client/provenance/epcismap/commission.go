@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+
 	"github.com/carechain/carechain/client/standards/epcis"
 	"github.com/carechain/carechain/client/standards/gs1"
 )
@@ -155,7 +157,7 @@ func (m *mapper) commissionCalls(ids []string, lot, expiry string) ([]Call, []Ga
 			gaps = append(gaps, *g)
 		}
 		calls = append(calls, c...)
-		calls = append(calls, Call{Fn: FnCommission, GTIN: gtin, Lot: lot, Serials: byGTIN[gtin]})
+		calls = append(calls, Call{Fn: pv.FnCommission, GTIN: gtin, Lot: lot, Serials: byGTIN[gtin]})
 	}
 	return calls, gaps, nil
 }
@@ -175,7 +177,7 @@ func (m *mapper) lotCalls(gtin, lot, expiry string) ([]Call, *Gap, error) {
 		return nil, &Gap{GapNoExpiry, "lot " + lot + " of " + gtin}, nil
 	}
 	m.st.lots[gtin+"/"+lot] = expiry
-	return []Call{{Fn: FnCreateBatch, GTIN: gtin, Lot: lot, Expiry: expiry}}, nil, nil
+	return []Call{{Fn: pv.FnCreateBatch, GTIN: gtin, Lot: lot, Expiry: expiry}}, nil, nil
 }
 
 // dispositionGap reports an event's disposition the chaincode will not

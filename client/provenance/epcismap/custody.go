@@ -3,6 +3,8 @@ package epcismap
 import (
 	"fmt"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+
 	"github.com/carechain/carechain/client/standards/epcis"
 )
 
@@ -42,7 +44,7 @@ func (m *mapper) ship(e *epcis.Event) (*EventPlan, error) {
 	for _, it := range items {
 		m.st.items[it].Shipment = id
 	}
-	calls := []Call{{Fn: FnShip, ID: id, To: to, Items: items}}
+	calls := []Call{{Fn: pv.FnShip, ID: id, To: to, Items: items}}
 	calls, gaps := m.readings(e, id, calls)
 	return m.apply(e, from, calls, append(gaps, dispositionGap(e, "in_transit")...)...), nil
 }
@@ -120,7 +122,7 @@ func (m *mapper) receive(e *epcis.Event) (*EventPlan, error) {
 		return unsupported(Gap{GapPartialReceipt, fmt.Sprintf("%d objects named, shipment %s holds %d", len(items), id, len(sh.Items))}), nil
 	}
 	calls, gaps := m.readings(e, id, nil)
-	calls = append(calls, Call{Fn: FnReceive, ID: id})
+	calls = append(calls, Call{Fn: pv.FnReceive, ID: id})
 	m.received(id, sh)
 	return m.apply(e, sh.To, calls, append(gaps, dispositionGap(e, "active", "sellable_accessible")...)...), nil
 }

@@ -1,6 +1,7 @@
 package epcismap
 
 import (
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
 
@@ -21,19 +22,19 @@ func (m *mapper) end(e *epcis.Event, fn string) (*EventPlan, error) {
 		switch {
 		case it.Ended:
 			return capture(id + " has ended already (dispensed, decommissioned or destroyed): it does not end twice"), nil
-		case fn == FnDispense && !isUnit(id):
+		case fn == pv.FnDispense && !isUnit(id):
 			return unsupported(Gap{GapDispenseNotUnit, id}), nil
-		case fn != FnDispense && it.Parent != "":
+		case fn != pv.FnDispense && it.Parent != "":
 			return unsupported(Gap{GapEndInsideContainer, id + " is inside " + it.Parent}), nil
 		}
 		c := Call{Fn: fn, ID: id}
-		if fn != FnDispense {
+		if fn != pv.FnDispense {
 			c.Reason = reason
 		}
 		calls = append(calls, c)
 		it.Ended = true
 	}
-	want := map[string]string{FnDispense: "dispensed", FnDecommission: "inactive", FnDestroy: "destroyed"}[fn]
+	want := map[string]string{pv.FnDispense: "dispensed", pv.FnDecommission: "inactive", pv.FnDestroy: "destroyed"}[fn]
 	return m.apply(e, by, calls, dispositionGap(e, want)...), nil
 }
 

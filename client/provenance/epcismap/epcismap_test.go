@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -84,11 +86,11 @@ func TestAStoryReplays(t *testing.T) {
 		"Ship " + shipment, "AddReading " + shipment, "AddReading " + shipment, "Receive " + shipment,
 		"Unpack 106141411234567897", "Destroy 10614141123459.A2"}, calls(p))
 	c := p.Calls()
-	assert.Equal(t, Call{Fn: FnCreateBatch, GTIN: "10614141123459", Lot: "L1", Expiry: "2028-12-31"}, c[0])
+	assert.Equal(t, Call{Fn: pv.FnCreateBatch, GTIN: "10614141123459", Lot: "L1", Expiry: "2028-12-31"}, c[0])
 	assert.Equal(t, []string{"A1", "A2"}, c[1].Serials)
-	assert.Equal(t, Call{Fn: FnPack, ID: "106141411234567897", Kind: "case", Children: []string{"10614141123459.A1", "10614141123459.A2"}}, c[2])
-	assert.Equal(t, Call{Fn: FnShip, ID: shipment, To: dist, Items: []string{"106141411234567897"}}, c[3])
-	assert.Equal(t, Call{Fn: FnAddReading, ID: shipment, Device: "urn:epc:id:giai:4000001.111", TenthC: 45}, c[4])
+	assert.Equal(t, Call{Fn: pv.FnPack, ID: "106141411234567897", Kind: "case", Children: []string{"10614141123459.A1", "10614141123459.A2"}}, c[2])
+	assert.Equal(t, Call{Fn: pv.FnShip, ID: shipment, To: dist, Items: []string{"106141411234567897"}}, c[3])
+	assert.Equal(t, Call{Fn: pv.FnAddReading, ID: shipment, Device: "urn:epc:id:giai:4000001.111", TenthC: 45}, c[4])
 	assert.Equal(t, 100, c[5].TenthC, "50 °F is 10.0 °C")
 	assert.Equal(t, "EPCIS destroying event urn:uuid:0b7c0f0e-1111-4111-8111-000000000001", c[8].Reason)
 
@@ -142,7 +144,7 @@ func TestShipmentFoundThroughPOAndOnTheLedger(t *testing.T) {
 	p, err := Map(context.Background(), doc(t, byPO, byPO), WithParties(parties), WithLedger(l), WithSelf(dist))
 	require.NoError(t, err)
 	assert.Equal(t, []Outcome{Apply, Capture}, outcomes(p), "received once, the second receipt is not sent")
-	assert.Equal(t, []Call{{Fn: FnReceive, ID: id}}, p.Events[0].Calls)
+	assert.Equal(t, []Call{{Fn: pv.FnReceive, ID: id}}, p.Events[0].Calls)
 }
 
 func TestWhatIsCapturedOnlyOrUnsupported(t *testing.T) {
@@ -255,7 +257,7 @@ func TestReimportRepeatsNothing(t *testing.T) {
 	p, err := Map(context.Background(), doc(t, strings.Replace(commission, `"https://id.gs1.org/01/10614141123459/21/A2"`, `"https://id.gs1.org/01/10614141123459/21/A3"`, 1)),
 		WithParties(parties), WithLedger(l))
 	require.NoError(t, err)
-	assert.Equal(t, []Call{{Fn: FnCommission, GTIN: "10614141123459", Lot: "L1", Serials: []string{"A3"}}}, p.Calls())
+	assert.Equal(t, []Call{{Fn: pv.FnCommission, GTIN: "10614141123459", Lot: "L1", Serials: []string{"A3"}}}, p.Calls())
 	assert.Contains(t, p.Events[0].Reason, "1 of its units are on the ledger already")
 }
 
@@ -281,7 +283,7 @@ func TestGoodsAnotherOrgHoldsAreNotPlanned(t *testing.T) {
 	p, err = Map(context.Background(), doc(t, destroy), WithParties(parties), WithLedger(l), WithSelf(dist))
 	require.NoError(t, err)
 	require.Len(t, p.Calls(), 1, "its holder's to plan")
-	assert.Equal(t, FnDestroy, p.Calls()[0].Fn)
+	assert.Equal(t, pv.FnDestroy, p.Calls()[0].Fn)
 }
 
 // Readings of goods at rest are their holder's to report: one
@@ -293,8 +295,8 @@ func TestSensorDataAtRestIsReportedOnTheGoods(t *testing.T) {
 	require.NoError(t, err)
 	ep := p.Events[1]
 	require.Equal(t, Apply, ep.Outcome, "%+v", ep)
-	assert.Equal(t, []Call{{Fn: FnReportReading, ID: "10614141123459.A1", Device: "urn:epc:id:giai:4000001.111", TenthC: 45},
-		{Fn: FnReportReading, ID: "10614141123459.A1", Device: "urn:epc:id:giai:4000001.111", TenthC: 100}}, ep.Calls)
+	assert.Equal(t, []Call{{Fn: pv.FnReportReading, ID: "10614141123459.A1", Device: "urn:epc:id:giai:4000001.111", TenthC: 45},
+		{Fn: pv.FnReportReading, ID: "10614141123459.A1", Device: "urn:epc:id:giai:4000001.111", TenthC: 100}}, ep.Calls)
 	assert.Contains(t, gapCodes(ep), GapSensorType, "the humidity is not recorded, and says so")
 
 	l.items = map[string]Item{"10614141123459.A1": {Kind: "unit", Owner: dist}}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+
 	"github.com/carechain/carechain/client/standards/epcis"
 )
 
@@ -74,11 +76,11 @@ func (m *mapper) objectEvent(e *epcis.Event) (*EventPlan, error) {
 	case e.BizStep.Is("receiving"):
 		return m.receive(e)
 	case e.BizStep.Is("dispensing"):
-		return m.end(e, FnDispense)
+		return m.end(e, pv.FnDispense)
 	case e.BizStep.Is("decommissioning"):
-		return m.end(e, FnDecommission)
+		return m.end(e, pv.FnDecommission)
 	case e.BizStep.Is("destroying"):
-		return m.end(e, FnDestroy)
+		return m.end(e, pv.FnDestroy)
 	case len(e.SensorElements) > 0:
 		return m.sensorOnly(e)
 	}

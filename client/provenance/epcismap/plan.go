@@ -12,22 +12,6 @@ const (
 	Unsupported Outcome = "unsupported"
 )
 
-// Provenance transactions a plan calls.
-const (
-	FnCreateBatch = "CreateBatch"
-	FnCommission  = "Commission"
-	FnPack        = "Pack"
-	FnUnpack      = "Unpack"
-	FnShip        = "Ship"
-	FnReceive     = "Receive"
-	FnAddReading  = "AddReading"
-	// FnReportReading is a reading of goods at rest (ID: the item).
-	FnReportReading = "ReportReading"
-	FnDispense      = "Dispense"
-	FnDecommission  = "Decommission"
-	FnDestroy       = "Destroy"
-)
-
 // Call is one provenance transaction and its arguments.
 type Call struct {
 	Fn       string   `json:"fn"`

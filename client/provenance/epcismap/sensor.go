@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 
+	pv "github.com/carechain/carechain/chaincode/provenance/wire"
+
 	"github.com/carechain/carechain/chaincode/kit/validate"
 	"github.com/carechain/carechain/client/standards/epcis"
 )
@@ -43,7 +45,7 @@ func (m *mapper) atRest(e *epcis.Event) (*EventPlan, error) {
 	calls := make([]Call, 0, len(per)*len(items))
 	for _, id := range items {
 		for _, c := range per {
-			c.Fn, c.ID = FnReportReading, id
+			c.Fn, c.ID = pv.FnReportReading, id
 			calls = append(calls, c)
 		}
 	}
@@ -112,7 +114,7 @@ func reading(el epcis.SensorElement, r epcis.SensorReport, path string) (*Call, 
 	if t := first(r.Time, metaTime(el)); t != "" {
 		gaps = append(gaps, Gap{GapSensorTime, path + ": " + t})
 	}
-	return &Call{Fn: FnAddReading, Device: device, TenthC: *tenths}, gaps
+	return &Call{Fn: pv.FnAddReading, Device: device, TenthC: *tenths}, gaps
 }
 
 // reportExtras reports a sensor report's alerts, non-numeric values and
